@@ -1,0 +1,81 @@
+"""What every admin page shares: rendering with CSRF and security headers, the login gate,
+and the store a page is about."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.templating import Jinja2Templates
+
+from server.admin import queries
+from server.admin.auth import Session, csrf_token, read_session, write_session
+from server.errors import NotFound
+from server.stores.service import Store
+
+HERE = Path(__file__).parent
+templates = Jinja2Templates(directory=HERE / "templates")
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self';"
+    " script-src 'self'; connect-src 'self'; frame-ancestors 'none'; form-action 'self'",
+    "Referrer-Policy": "same-origin",
+    "X-Content-Type-Options": "nosniff",
+}
+
+
+@dataclass(frozen=True)
+class Merchant:
+    session: Session
+    user_id: int
+    email: str
+
+
+Handler = Callable[[Request, Merchant], Awaitable[Response]]
+
+
+def render(
+    request: Request,
+    template: str,
+    context: dict[str, Any],
+    *,
+    session: Session,
+    status: int = 200,
+) -> Response:
+    context = {"csrf_token": csrf_token(request, session), "errors": {}, **context}
+    response = templates.TemplateResponse(
+        request, template, context, status_code=status, headers=SECURITY_HEADERS
+    )
+    write_session(request, response, session)
+    return response
+
+
+def login_required(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
+    @functools.wraps(handler)
+    async def wrapper(request: Request) -> Response:
+        session = read_session(request)
+        user = (
+            await queries.find_user(request.app.state.db, session.user_id)
+            if (session and session.user_id)
+            else None
+        )
+        if session is None or user is None:
+            target = quote(request.url.path, safe="/")
+            return RedirectResponse(f"/admin/login?next={target}", 303)
+        return await handler(request, Merchant(session, user["id"], user["email"]))
+
+    return wrapper
+
+
+async def store_for_request(request: Request) -> Store:
+    raw = request.path_params["store_id"]
+    store = await request.app.state.stores.by_id(raw)
+    if store is None:
+        raise NotFound("There is no such store.")
+    return store

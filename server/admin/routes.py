@@ -1,0 +1,196 @@
+"""The merchant dashboard: server-rendered pages under ``/admin``.
+
+Handlers stay thin: they read the form, call the rules in the domain packages, and render.
+A form that fails validation comes back with its values, HTTP 422 and per-field errors.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from server.accounts import create_store
+from server.admin import checkout_settings as checkout_settings_admin
+from server.admin import queries
+from server.admin.auth import Session, check_csrf, read_session, write_session
+from server.admin.pages import HERE, Merchant, login_required, render, store_for_request
+from server.catalog import admin as catalog_admin
+from server.clock import now_ms, start_of_day_ms
+from server.errors import KeepcartError, ValidationFailed
+from server.events.queries import activity_since
+from server.orders import admin as orders_admin
+from server.security import verify_password
+from server.stores.service import QUEUE_STUB, Store, snippet, validate_new_store
+from server.web import json_response
+
+
+async def login_page(request: Request) -> Response:
+    session = read_session(request) or Session.fresh()
+    return render(request, "login.html", {"email": "", "next": _next(request)}, session=session)
+
+
+async def login(request: Request) -> Response:
+    session = read_session(request)
+    form = await request.form()
+    check_csrf(request, session, form.get("csrf_token"))
+    assert session is not None
+    email = str(form.get("email", "")).strip().lower()
+    context = {"email": email, "next": _next(request, form.get("next"))}
+    limiter = request.app.state.login_limiter
+    client = request.client.host if request.client else "unknown"
+    wait = limiter.hit(("login", client), time.monotonic())
+    if wait:
+        minutes = max(1, round(wait / 60))
+        context["errors"] = {
+            "form": f"Too many sign-in attempts. Try again in about {minutes} minute(s)."
+        }
+        response = render(request, "login.html", context, session=session, status=429)
+        response.headers["Retry-After"] = str(limiter.retry_after(wait))
+        return response
+    user = await queries.find_user_by_email(request.app.state.db, email)
+    password = str(form.get("password", ""))
+    if user is None or not verify_password(password, user["password_hash"]):
+        context["errors"] = {"form": "That email and password do not match an account."}
+        return render(request, "login.html", context, session=session, status=422)
+    # A new session id on login, so a session fixed before login is worthless after it.
+    response = RedirectResponse(context["next"], 303)
+    write_session(request, response, Session.fresh(user["id"]))
+    return response
+
+
+@login_required
+async def logout(request: Request, merchant: Merchant) -> Response:
+    form = await request.form()
+    check_csrf(request, merchant.session, form.get("csrf_token"))
+    response = RedirectResponse("/admin/login", 303)
+    write_session(request, response, Session.fresh())
+    return response
+
+
+@login_required
+async def home(request: Request, merchant: Merchant) -> Response:
+    stores = await request.app.state.stores.all()
+    if len(stores) == 1:
+        return RedirectResponse(f"/admin/stores/{stores[0].id}", 303)
+    return RedirectResponse("/admin/stores", 303)
+
+
+@login_required
+async def store_list(request: Request, merchant: Merchant) -> Response:
+    return await _render_store_list(request, merchant, {})
+
+
+async def _render_store_list(
+    request: Request,
+    merchant: Merchant,
+    values: dict[str, str],
+    errors: dict[str, str] | None = None,
+) -> Response:
+    stores = await request.app.state.stores.all()
+    defaults = {"name": "", "origins": "", "currency": "EUR", "locale": "en-US", "timezone": "UTC"}
+    context = {
+        "merchant": merchant,
+        "stores": stores,
+        "values": defaults | values,
+        "errors": errors or {},
+    }
+    status = 422 if errors else 200
+    return render(request, "stores.html", context, session=merchant.session, status=status)
+
+
+@login_required
+async def add_store(request: Request, merchant: Merchant) -> Response:
+    form = await request.form()
+    check_csrf(request, merchant.session, form.get("csrf_token"))
+    values = {key: str(form.get(key, "")) for key in ("name", "origins", "currency", "locale",
+                                                       "timezone")}  # fmt: skip
+    try:
+        new = validate_new_store(
+            values["name"],
+            values["origins"].replace(",", " ").split(),
+            values["currency"],
+            values["locale"],
+            values["timezone"],
+        )
+    except ValidationFailed as exc:
+        return await _render_store_list(
+            request, merchant, values, {exc.field or "form": exc.message}
+        )
+    store = await create_store(request.app.state.db, new)
+    request.app.state.stores.invalidate()
+    return RedirectResponse(f"/admin/stores/{store.id}", 303)
+
+
+@login_required
+async def store_page(request: Request, merchant: Merchant) -> Response:
+    store = await store_for_request(request)
+    base_url = request.app.state.settings.base_url
+    context = {
+        "merchant": merchant,
+        "store": store,
+        "snippet": snippet(base_url, store.public_key),
+        "queue_stub": QUEUE_STUB,
+        "activity": await _activity(request, store),
+    }
+    return render(request, "store.html", context, session=merchant.session)
+
+
+@login_required
+async def store_activity(request: Request, merchant: Merchant) -> Response:
+    store = await store_for_request(request)
+    return json_response(await _activity(request, store), headers={"Cache-Control": "no-store"})
+
+
+async def _activity(request: Request, store: Store) -> dict[str, Any]:
+    now = now_ms()
+    counts = await activity_since(
+        request.app.state.db, store.id, start_of_day_ms(now, store.timezone)
+    )
+    last = counts["last_event_at"]
+    counts["last_event"] = "No events yet" if last is None else describe_age((now - last) // 1000)
+    return counts
+
+
+def describe_age(seconds: int) -> str:
+    if seconds < 10:
+        return "just now"
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60), ("second", 1)):
+        if seconds >= size:
+            count = seconds // size
+            return f"{count} {unit}{'s' if count != 1 else ''} ago"
+    return "just now"
+
+
+def _next(request: Request, submitted: object = None) -> str:
+    target = submitted if isinstance(submitted, str) else request.query_params.get("next", "")
+    # Only same-site paths: never redirect a merchant off to another site after login.
+    if not target.startswith("/admin") or target.startswith("//"):
+        return "/admin/"
+    return target
+
+
+async def error_page(request: Request, exc: KeepcartError) -> Response:
+    session = read_session(request) or Session.fresh()
+    context = {"status": exc.status, "message": exc.message}
+    return render(request, "error.html", context, session=session, status=exc.status)
+
+
+routes = [
+    Route("/", home, methods=["GET"]),
+    Route("/login", login_page, methods=["GET"]),
+    Route("/login", login, methods=["POST"]),
+    Route("/logout", logout, methods=["POST"]),
+    Route("/stores", store_list, methods=["GET"]),
+    Route("/stores", add_store, methods=["POST"]),
+    Route("/stores/{store_id:int}", store_page, methods=["GET"]),
+    Route("/stores/{store_id:int}/activity", store_activity, methods=["GET"]),
+    *catalog_admin.routes,
+    *orders_admin.routes,
+    *checkout_settings_admin.routes,
+    Mount("/static", StaticFiles(directory=HERE / "static"), name="admin-static"),
+]

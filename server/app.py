@@ -1,0 +1,151 @@
+"""``create_app(settings)``: the Keepcart server as a Starlette application.
+
+Nothing happens at import time. The lifespan opens the database, starts the event sink and
+closes both on shutdown; every piece of shared state hangs off ``app.state``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Mount, Route
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from server import assets
+from server.admin import routes as admin_routes
+from server.carts import routes as cart_routes
+from server.checkout import routes as checkout_routes
+from server.db import Database
+from server.errors import KeepcartError, RateLimited
+from server.events import routes as event_routes
+from server.events.fastpath import EventsFastPath
+from server.events.sink import EventSink
+from server.ratelimit import RateLimiter
+from server.security import Signer, load_or_create_secret
+from server.settings import Settings
+from server.stores import routes as store_routes
+from server.stores.directory import StoreDirectory
+from server.web import cors_headers, json_response
+
+log = logging.getLogger("keepcart")
+
+
+def create_app(settings: Settings) -> Starlette:
+    keys = settings.secret_keys or (load_or_create_secret(settings.secret_file),)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        db = Database(settings.db)
+        await db.open()
+        sink = EventSink(db)
+        sink.start()
+        app.state.db = db
+        app.state.stores = StoreDirectory(db)
+        app.state.event_sink = sink
+        app.state.assets = assets.WidgetAssets()
+        try:
+            yield
+        finally:
+            await sink.stop()
+            await db.close()
+
+    app = Starlette(
+        routes=[
+            Route("/healthz", healthz, methods=["GET", "HEAD"]),
+            *assets.routes,
+            *store_routes.routes,
+            *event_routes.routes,
+            *cart_routes.routes,
+            *checkout_routes.routes,
+            Mount("/admin", routes=admin_routes.routes, name="admin"),
+        ],
+        exception_handlers={
+            KeepcartError: on_keepcart_error,
+            HTTPException: on_http_error,
+            Exception: on_unexpected_error,
+        },
+        # EventsFastPath answers valid event requests before Starlette's routing; it hands
+        # every other request on untouched.
+        middleware=[Middleware(EventsFastPath), Middleware(CorsPreflight)],
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.signer = Signer(keys)
+    app.state.events_limiter = RateLimiter(settings.events_rate_limit, 60)
+    app.state.api_limiter = RateLimiter(settings.api_rate_limit, 60)
+    app.state.login_limiter = RateLimiter(settings.login_rate_limit, 15 * 60)
+    # Checkouts being placed right now, by (store, Idempotency-Key): a retry waits its turn.
+    app.state.checkouts_in_flight = set()
+    return app
+
+
+async def healthz(request: Request) -> Response:
+    return json_response({"ok": True})
+
+
+class CorsPreflight:
+    """Answers CORS preflights for ``/v1``, from any store's allowed origin only.
+
+    The widget avoids preflights (text/plain bodies); JSON clients on a shop still get one.
+    """
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "OPTIONS":
+            return await self.app(scope, receive, send)
+        request = Request(scope)
+        if not request.url.path.startswith("/v1/"):
+            return await self.app(scope, receive, send)
+        origin = request.headers.get("origin")
+        if not await request.app.state.stores.is_known_origin(origin):
+            return await Response(status_code=403)(scope, receive, send)
+        headers = cors_headers(origin) | {
+            "Access-Control-Allow-Methods": "GET, POST, PUT, PATCH, DELETE",
+            "Access-Control-Allow-Headers": "Content-Type, Idempotency-Key",
+            "Access-Control-Max-Age": "600",
+        }
+        await Response(status_code=204, headers=headers)(scope, receive, send)
+
+
+async def on_keepcart_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, KeepcartError)
+    if request.url.path.startswith("/admin"):
+        return await admin_routes.error_page(request, exc)
+    headers = await _api_error_cors(request)
+    if isinstance(exc, RateLimited):
+        headers["Retry-After"] = str(exc.retry_after)
+    return json_response(exc.as_json(), exc.status, headers)
+
+
+async def on_http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    codes = {404: "not_found", 405: "method_not_allowed"}
+    error = KeepcartError(exc.detail, code=codes.get(exc.status_code, "http_error"))
+    error.status = exc.status_code
+    return await on_keepcart_error(request, error)
+
+
+async def _api_error_cors(request: Request) -> dict[str, str]:
+    # Let the widget read error bodies when it runs on a known shop.
+    origin = request.headers.get("origin")
+    stores = getattr(request.app.state, "stores", None)
+    if stores is not None and await stores.is_known_origin(origin):
+        return cors_headers(origin)
+    return {}
+
+
+async def on_unexpected_error(request: Request, exc: Exception) -> Response:
+    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return json_response(
+        {"error": {"code": "internal_error", "message": "Something went wrong.", "field": None}},
+        500,
+    )

@@ -1,0 +1,76 @@
+"""The widget's built files, served from memory with ETags and gzip.
+
+``/v1/keepcart.js`` keeps a stable URL and a short cache so merchants never edit their
+snippet; chunks carry a content hash in their name and are cached for a year.
+"""
+
+from __future__ import annotations
+
+import gzip
+from dataclasses import dataclass
+from pathlib import Path
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from server.errors import NotFound
+from server.web import etag_for, not_modified
+
+STATIC_DIR = Path(__file__).parent / "static"
+LOADER_CACHE = "public, max-age=300, must-revalidate"
+CHUNK_CACHE = "public, max-age=31536000, immutable"
+
+
+@dataclass(frozen=True)
+class Asset:
+    body: bytes
+    gzipped: bytes
+    etag: str
+
+
+class WidgetAssets:
+    def __init__(self, directory: Path = STATIC_DIR):
+        self._files: dict[str, Asset] = {}
+        for path in sorted(directory.rglob("*.js")):
+            body = path.read_bytes()
+            name = path.relative_to(directory).as_posix()
+            self._files[name] = Asset(body, gzip.compress(body, 9, mtime=0), etag_for(body))
+
+    def get(self, name: str) -> Asset | None:
+        return self._files.get(name)
+
+
+def _serve(request: Request, name: str, cache_control: str) -> Response:
+    asset = request.app.state.assets.get(name)
+    if asset is None:
+        raise NotFound("No such widget file.")
+    headers = {
+        "ETag": asset.etag,
+        "Cache-Control": cache_control,
+        "Vary": "Accept-Encoding",
+        # Chunks are ES modules fetched in CORS mode from the shop's origin; they are public.
+        "Access-Control-Allow-Origin": "*",
+        "X-Content-Type-Options": "nosniff",
+    }
+    if not_modified(request, asset.etag):
+        return Response(status_code=304, headers=headers)
+    body = asset.body
+    if "gzip" in request.headers.get("accept-encoding", ""):
+        body = asset.gzipped
+        headers["Content-Encoding"] = "gzip"
+    return Response(body, headers=headers, media_type="text/javascript; charset=utf-8")
+
+
+async def loader(request: Request) -> Response:
+    return _serve(request, "keepcart.js", LOADER_CACHE)
+
+
+async def chunk(request: Request) -> Response:
+    return _serve(request, f"chunks/{request.path_params['name']}", CHUNK_CACHE)
+
+
+routes = [
+    Route("/v1/keepcart.js", loader, methods=["GET", "HEAD"]),
+    Route("/v1/chunks/{name}", chunk, methods=["GET", "HEAD"]),
+]

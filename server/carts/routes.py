@@ -1,0 +1,207 @@
+"""``/v1/carts``: the shopper's cart, kept on the server and named by a signed token."""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from server.carts import queries
+from server.carts.service import Cart, cart_view, check_stock, parse_quantity
+from server.catalog.queries import find_by_sku
+from server.checkout.queries import load_settings, shipping_methods_for
+from server.checkout.quoting import load_discount, quote_cart
+from server.clock import now_ms
+from server.errors import BadRequest, Conflict, NotFound, ValidationFailed
+from server.money import format_amount
+from server.security import InvalidToken, Purpose
+from server.stores.service import Store
+from server.web import enforce_rate_limit, json_response, read_json_body, store_cors
+
+MAX_BODY = 8 * 1024
+
+
+async def create_cart(request: Request) -> Response:
+    body = await read_json_body(request, max_bytes=MAX_BODY)
+    key = body.get("store") if isinstance(body, dict) else None
+    store = await request.app.state.stores.by_key(key) if isinstance(key, str) else None
+    if store is None:
+        raise NotFound("No store has that public key.", field="store", code="unknown_store")
+    enforce_rate_limit(request, request.app.state.api_limiter, store.id)
+    public_id = await request.app.state.db.write(
+        lambda conn: queries.insert_cart(conn, store.id, now_ms())
+    )
+    token = request.app.state.signer.sign(Purpose.CART, public_id)
+    return await _cart_response(request, store, token, public_id, status=201)
+
+
+async def get_cart(request: Request) -> Response:
+    store, token, cart = await _open_cart(request)
+    return await _cart_response(request, store, token, cart.public_id)
+
+
+async def add_item(request: Request) -> Response:
+    store, token, cart = await _open_cart(request)
+    body = await _body(request)
+    sku = body.get("sku")
+    if not isinstance(sku, str) or not sku:
+        raise ValidationFailed("Say which product to add (its SKU).", field="sku")
+    quantity = parse_quantity(body.get("quantity", 1))
+    await _change_line(request, store, cart, sku, lambda current: current + quantity)
+    return await _cart_response(request, store, token, cart.public_id)
+
+
+async def set_item(request: Request) -> Response:
+    store, token, cart = await _open_cart(request)
+    quantity = parse_quantity((await _body(request)).get("quantity"), allow_zero=True)
+    await _change_line(request, store, cart, request.path_params["sku"], lambda _: quantity)
+    return await _cart_response(request, store, token, cart.public_id)
+
+
+async def remove_item(request: Request) -> Response:
+    store, token, cart = await _open_cart(request)
+    await _change_line(request, store, cart, request.path_params["sku"], lambda _: 0)
+    return await _cart_response(request, store, token, cart.public_id)
+
+
+async def apply_discount(request: Request) -> Response:
+    store, token, cart = await _open_cart(request)
+    code = (await _body(request)).get("code")
+    if not isinstance(code, str) or not code.strip():
+        raise ValidationFailed("Enter a discount code.", field="code")
+    code = code.strip().upper()[:64]
+    trial = Cart(cart.id, cart.public_id, cart.store_id, cart.status, code, cart.lines)
+    money = functools.partial(format_amount, currency=store.currency)
+    _, refused = await load_discount(request.app.state.db, store, trial, None, now_ms(), money)
+    if refused is not None:
+        raise refused
+    await request.app.state.db.write(
+        lambda conn: queries.set_discount_code(conn, cart.id, code, now_ms())
+    )
+    return await _cart_response(request, store, token, cart.public_id)
+
+
+async def remove_discount(request: Request) -> Response:
+    store, token, cart = await _open_cart(request)
+    await request.app.state.db.write(
+        lambda conn: queries.set_discount_code(conn, cart.id, None, now_ms())
+    )
+    return await _cart_response(request, store, token, cart.public_id)
+
+
+async def quote(request: Request) -> Response:
+    """Shipping options and full totals for a destination: display only, never charged."""
+    store, token, cart = await _open_cart(request)
+    body = await _body(request)
+    db = request.app.state.db
+    settings = await load_settings(db, store.id)
+    address = body.get("address") if isinstance(body.get("address"), dict) else {}
+    country = str(address.get("country") or settings.country).upper()
+    method_id = body.get("shipping_method")
+    if method_id is not None and type(method_id) is not int:
+        raise ValidationFailed(
+            "shipping_method must be an id from the options.", field="shipping_method"
+        )
+    email = body.get("email") if isinstance(body.get("email"), str) else None
+    now = now_ms()
+    priced = await quote_cart(
+        db, store, settings, cart, country=country, region=str(address.get("region", "")),
+        method_id=method_id, email=email and email.strip().lower(), now_ms=now, strict_method=False,
+        money=functools.partial(format_amount, currency=store.currency),
+    )  # fmt: skip
+    view = await _cart_view(request, store, token, cart)
+    return json_response(
+        {
+            "cart": view,
+            "shipping_options": priced.shipping_options(now),
+            "shipping_method": priced.method.id if priced.method else None,
+            "ships_to_country": bool(priced.methods),
+            "totals": priced.quote.totals.as_json(),
+            "discount_error": _refusal_json(priced.discount_error),
+        },
+        headers=store_cors(request, store),
+    )
+
+
+async def _change_line(
+    request: Request, store: Store, cart: Cart, sku: str, new_quantity: Any
+) -> None:
+    async def change(conn: Any) -> None:
+        product = await find_by_sku(conn, store.id, sku)
+        if product is None or not product.active:
+            raise NotFound("That product isn't sold here.", field="sku", code="unknown_sku")
+        fresh = await queries.load_cart(conn, cart.public_id)
+        assert fresh is not None
+        current = next((ln.quantity for ln in fresh.lines if ln.product.id == product.id), 0)
+        quantity = parse_quantity(new_quantity(current), allow_zero=True)
+        if quantity > current:
+            check_stock(product, quantity)
+        await queries.set_line(conn, cart.id, product.id, quantity, now_ms())
+
+    await request.app.state.db.write(change)
+
+
+async def _open_cart(request: Request) -> tuple[Store, str, Cart]:
+    token = request.path_params["token"]
+    try:
+        public_id = request.app.state.signer.unsign(Purpose.CART, token)
+    except InvalidToken:
+        raise BadRequest("That cart token isn't valid.", code="invalid_cart") from None
+    cart = await queries.load_cart(request.app.state.db, str(public_id))
+    store = cart and await request.app.state.stores.by_id(cart.store_id)
+    if cart is None or store is None:
+        raise NotFound("That cart no longer exists.", code="cart_not_found")
+    enforce_rate_limit(request, request.app.state.api_limiter, store.id)
+    if cart.status != "open":
+        raise Conflict("That cart has already been ordered.", code="cart_closed")
+    return store, token, cart
+
+
+async def _body(request: Request) -> dict[str, Any]:
+    body = await read_json_body(request, max_bytes=MAX_BODY)
+    if not isinstance(body, dict):
+        raise ValidationFailed("The body must be a JSON object.")
+    return body
+
+
+async def _cart_view(request: Request, store: Store, token: str, cart: Cart) -> dict[str, Any]:
+
+    db = request.app.state.db
+    settings = await load_settings(db, store.id)
+    methods = await shipping_methods_for(db, store.id, settings.country)
+    money = functools.partial(format_amount, currency=store.currency)
+    discount, refused = await load_discount(db, store, cart, None, now_ms(), money)
+    view = cart_view(token, cart, store.currency, discount, methods)
+    view["discount_error"] = _refusal_json(refused)
+    return view
+
+
+async def _cart_response(
+    request: Request, store: Store, token: str, public_id: str, status: int = 200
+) -> Response:
+    cart = await queries.load_cart(request.app.state.db, public_id)
+    assert cart is not None
+    view = await _cart_view(request, store, token, cart)
+    return json_response({"token": token, "cart": view} if status == 201 else view, status,
+                         store_cors(request, store))  # fmt: skip
+
+
+def _refusal_json(refused: Exception | None) -> dict[str, str] | None:
+    if refused is None:
+        return None
+    return {"code": getattr(refused, "code", ""), "message": getattr(refused, "message", "")}
+
+
+routes = [
+    Route("/v1/carts", create_cart, methods=["POST"]),
+    Route("/v1/carts/{token}", get_cart, methods=["GET"]),
+    Route("/v1/carts/{token}/items", add_item, methods=["POST"]),
+    Route("/v1/carts/{token}/items/{sku}", set_item, methods=["PUT"]),
+    Route("/v1/carts/{token}/items/{sku}", remove_item, methods=["DELETE"]),
+    Route("/v1/carts/{token}/discount", apply_discount, methods=["PUT"]),
+    Route("/v1/carts/{token}/discount", remove_discount, methods=["DELETE"]),
+    Route("/v1/carts/{token}/quote", quote, methods=["POST"]),
+]

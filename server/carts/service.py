@@ -1,0 +1,118 @@
+"""Rules for carts: quantities, and what the widget is shown of a cart."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from server.catalog.service import Product
+from server.errors import Conflict, ValidationFailed
+from server.pricing.discounts import merchandise_discount
+from server.pricing.rules import Discount, ShippingMethod
+from server.pricing.shipping import free_shipping_threshold
+
+MAX_LINE_QUANTITY = 999
+
+
+@dataclass(frozen=True)
+class CartLine:
+    product: Product
+    quantity: int
+
+    @property
+    def subtotal(self) -> int:
+        return self.product.price * self.quantity
+
+
+@dataclass(frozen=True)
+class Cart:
+    id: int
+    public_id: str
+    store_id: int
+    status: str
+    discount_code: str | None
+    lines: tuple[CartLine, ...]
+
+    @property
+    def subtotal(self) -> int:
+        return sum(line.subtotal for line in self.lines)
+
+
+def parse_quantity(raw: object, *, allow_zero: bool = False) -> int:
+    lowest = 0 if allow_zero else 1
+    if type(raw) is not int or not lowest <= raw <= MAX_LINE_QUANTITY:
+        raise ValidationFailed(
+            f"Quantity must be a whole number from {lowest} to {MAX_LINE_QUANTITY}.",
+            field="quantity",
+        )
+    return raw
+
+
+def check_stock(product: Product, quantity: int) -> None:
+    """Refuse a quantity the store cannot sell: stock is the limit unless oversell is on."""
+    available = product.available()
+    if available is not None and quantity > available:
+        left = "none left" if available == 0 else f"only {available} left"
+        raise Conflict(
+            f"{product.name} ({left}) — we can't add that many.",
+            field=f"items.{product.sku}",
+            code="out_of_stock",
+        )
+
+
+def cart_view(
+    token: str,
+    cart: Cart,
+    currency: str,
+    discount: Discount | None,
+    methods: list[ShippingMethod],
+) -> dict[str, Any]:
+    """The cart as the widget shows it. Display only: checkout recomputes every amount."""
+    subtotal = cart.subtotal
+    discount_amount = merchandise_discount(discount, subtotal)
+    return {
+        "token": token,
+        "id": cart.public_id,
+        "currency": currency,
+        "items": [_line_view(line) for line in cart.lines],
+        "item_count": sum(line.quantity for line in cart.lines),
+        "subtotal": subtotal,
+        "discount": discount
+        and {
+            "code": discount.code,
+            "kind": discount.kind,
+            "amount": discount_amount,
+            "label": discount.label,
+        },
+        "free_shipping": _free_shipping(methods, subtotal - discount_amount, discount),
+    }
+
+
+def _line_view(line: CartLine) -> dict[str, Any]:
+    product = line.product
+    return {
+        "sku": product.sku,
+        "name": product.name,
+        "variant": product.variant,
+        "image_url": product.image_url,
+        "unit_price": product.price,
+        "compare_at_price": product.compare_at_price,
+        "quantity": line.quantity,
+        "subtotal": line.subtotal,
+        "available": product.available(),
+    }
+
+
+def _free_shipping(
+    methods: list[ShippingMethod], merchandise: int, discount: Discount | None
+) -> dict[str, Any] | None:
+    if discount is not None and discount.kind == "free_shipping":
+        return None  # the code already gives it; no progress line needed
+    method = free_shipping_threshold(methods)
+    if method is None or method.free_over is None:
+        return None
+    return {
+        "threshold": method.free_over,
+        "remaining": max(0, method.free_over - merchandise),
+        "zone": method.zone,
+    }

@@ -1,0 +1,328 @@
+"""Products in and out of CSV files that merchants open in spreadsheets.
+
+Prices in a file are decimal strings in major units ("24.00"), converted exactly to minor
+units with the currency's exponent; a float never touches them.
+
+Spreadsheets run a cell that starts with ``= + - @`` (or a tab or carriage return) as a
+formula, so exports prefix such text cells with an apostrophe: the spreadsheet convention for
+"this is text". Imports drop that one apostrophe again, so an export always imports back as it
+was. Plain numbers ("-3", "24.00") are left alone: they cannot carry a formula.
+
+An import is all or nothing: every row is checked, and if any row is bad the whole file is
+refused with a report of each problem (row, column, message) and nothing is written.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TypeVar
+
+import aiosqlite
+from starlette.responses import Response
+
+from server.catalog.queries import products_by_skus, upsert_product
+from server.catalog.service import Product, ProductInput, validate_product
+from server.errors import Unprocessable, ValidationFailed
+from server.money import format_major_units, parse_major_units
+
+COLUMNS = (
+    "sku", "product_group", "name", "variant", "description", "price", "compare_at_price",
+    "image_url", "weight_grams", "track_stock", "stock", "allow_oversell", "active",
+)  # fmt: skip
+REQUIRED_COLUMNS = ("sku", "name", "price")
+MAX_ROWS = 10_000
+MAX_PROBLEMS_SHOWN = 100
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Matched whole (fullmatch); the length caps lie far beyond any real price or stock.
+_PLAIN_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+_INTEGER = re.compile(r"-?[0-9]{1,15}")
+_TRUE = {"true", "yes", "y", "1"}
+_FALSE = {"false", "no", "n", "0"}
+T = TypeVar("T")
+_DEFAULTS = {"track_stock": "false", "allow_oversell": "false", "active": "true"}
+
+
+# ---- spreadsheet-safe cells ---------------------------------------------------------------
+
+
+def spreadsheet_safe(value: str) -> str:
+    """The cell text to export: formula-like text gets a leading apostrophe."""
+    if _PLAIN_NUMBER.fullmatch(value) or not value.lstrip("'").startswith(_FORMULA_STARTS):
+        return value
+    return "'" + value
+
+
+def unescape_cell(cell: str) -> str:
+    """The inverse of ``spreadsheet_safe``, applied to every imported cell."""
+    if cell.startswith("'") and cell[1:].lstrip("'").startswith(_FORMULA_STARTS):
+        return cell[1:]
+    return cell
+
+
+def csv_text(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+    """A CSV document with a UTF-8 byte-order mark, so spreadsheets read accents right."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows([spreadsheet_safe(cell) for cell in row] for row in rows)
+    return "\ufeff" + buffer.getvalue()
+
+
+# ---- export -------------------------------------------------------------------------------
+
+
+def product_cells(product: Product | ProductInput, currency: str) -> dict[str, str]:
+    compare_at = product.compare_at_price
+    return {
+        "sku": product.sku,
+        "product_group": product.product_group,
+        "name": product.name,
+        "variant": product.variant,
+        "description": product.description,
+        "price": format_major_units(product.price, currency),
+        "compare_at_price": "" if compare_at is None else format_major_units(compare_at, currency),
+        "image_url": product.image_url,
+        "weight_grams": str(product.weight_grams),
+        "track_stock": _yes_no(product.track_stock),
+        "stock": str(product.stock),
+        "allow_oversell": _yes_no(product.allow_oversell),
+        "active": _yes_no(product.active),
+    }
+
+
+def products_csv(products: Iterable[Product], currency: str) -> str:
+    rows = (product_cells(product, currency) for product in products)
+    return csv_text(COLUMNS, ([cells[column] for column in COLUMNS] for cells in rows))
+
+
+def _yes_no(flag: bool) -> str:
+    return "true" if flag else "false"
+
+
+# ---- import -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    row: int  # as a spreadsheet numbers it: the header is row 1
+    column: str
+    message: str
+
+
+class ImportRejected(Unprocessable):
+    """The file was refused; ``problems`` says where and why."""
+
+    def __init__(self, problems: list[RowProblem]):
+        count = f"{len(problems)} problem{'' if len(problems) == 1 else 's'}"
+        super().__init__(f"The file has {count}, so nothing was imported.")
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class CsvRow:
+    number: int
+    cells: dict[str, str]  # only the columns the file has
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    created: int
+    updated: int
+
+    @property
+    def total(self) -> int:
+        return self.created + self.updated
+
+
+def read_rows(data: bytes) -> list[CsvRow]:
+    """The data rows of an uploaded file; raises ImportRejected for an unreadable file."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ImportRejected([RowProblem(1, "", "Save the file as CSV in UTF-8.")]) from None
+    records = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [cell.strip().lower() for cell in next(records, [])]
+        _check_header(header)
+        return _data_rows(header, records)
+    except csv.Error as exc:
+        raise ImportRejected(
+            [RowProblem(records.line_num, "", f"Unreadable CSV: {exc}.")]
+        ) from None
+
+
+def _data_rows(header: list[str], records: Iterable[list[str]]) -> list[CsvRow]:
+    rows = []
+    for number, cells in enumerate(records, start=2):
+        if not any(cell.strip() for cell in cells):
+            continue  # spreadsheets often leave blank lines at the end
+        if len(rows) == MAX_ROWS:
+            raise ImportRejected([RowProblem(number, "", f"Import at most {MAX_ROWS} rows.")])
+        rows.append(_row(number, header, cells))
+    if not rows:
+        raise ImportRejected([RowProblem(2, "", "The file has no products under the header.")])
+    return rows
+
+
+def _check_header(header: list[str]) -> None:
+    problems = [
+        RowProblem(1, column, "This is not a column Keepcart knows.")
+        for column in header
+        if column and column not in COLUMNS  # unnamed columns are checked to be empty
+    ]
+    problems += [
+        RowProblem(1, column, f"The column {column} appears more than once.")
+        for column in COLUMNS
+        if header.count(column) > 1
+    ]
+    problems += [
+        RowProblem(1, column, "This column is required.")
+        for column in REQUIRED_COLUMNS
+        if column not in header
+    ]
+    if problems:
+        raise ImportRejected(problems)
+
+
+def _row(number: int, header: list[str], cells: list[str]) -> CsvRow:
+    if len(cells) > len(header):
+        extra = [RowProblem(number, "", "This row has more cells than the header has columns.")]
+        raise ImportRejected(extra)
+    padded = cells + [""] * (len(header) - len(cells))
+    named = list(zip(header, padded, strict=True))
+    if any(cell.strip() for column, cell in named if not column):
+        unnamed = [RowProblem(number, "", "This row has a value in a column with no name.")]
+        raise ImportRejected(unnamed)
+    return CsvRow(number, {column: unescape_cell(cell) for column, cell in named if column})
+
+
+def products_from_rows(
+    rows: list[CsvRow], currency: str, existing: Mapping[str, Product]
+) -> list[ProductInput]:
+    """Validated products for every row, or ImportRejected naming every problem.
+
+    A column the file leaves out keeps the product's current value (or the default for a new
+    product), so a file with only ``sku,price`` changes prices and nothing else.
+    """
+    products: list[ProductInput] = []
+    problems: list[RowProblem] = []
+    first_row_of: dict[str, int] = {}
+    for row in rows:
+        sku = row.cells.get("sku", "").strip()
+        if sku and sku in first_row_of:
+            message = f"SKU {sku} already appears in row {first_row_of[sku]}."
+            problems.append(RowProblem(row.number, "sku", message))
+            continue
+        first_row_of[sku] = row.number
+        current = existing.get(sku)
+        base = product_cells(current, currency) if current else _DEFAULTS
+        try:
+            products.append(product_from_cells({**base, **row.cells}, currency))
+        except RowInvalid as exc:
+            problems += [RowProblem(row.number, column, msg) for column, msg in exc.errors]
+    if problems:
+        raise ImportRejected(problems)
+    return products
+
+
+class RowInvalid(Exception):
+    def __init__(self, errors: list[tuple[str, str]]):
+        super().__init__(errors)
+        self.errors = errors
+
+
+def product_from_cells(cells: Mapping[str, str], currency: str) -> ProductInput:
+    """One row's cells as a validated product; RowInvalid lists every bad column."""
+    row = _CellReader(cells)
+    raw = ProductInput(
+        sku=row.text("sku"),
+        name=row.text("name"),
+        price=row.read("price", lambda text: parse_major_units(text, currency), 0),
+        product_group=row.text("product_group"),
+        variant=row.text("variant"),
+        description=row.text("description"),
+        compare_at_price=row.read("compare_at_price", lambda t: _optional_money(t, currency), None),
+        image_url=row.text("image_url"),
+        weight_grams=row.read("weight_grams", _whole_number, 0),
+        track_stock=row.read("track_stock", _flag, False),
+        stock=row.read("stock", _whole_number, 0),
+        allow_oversell=row.read("allow_oversell", _flag, False),
+        active=row.read("active", _flag, True),
+    )
+    try:
+        product = validate_product(raw)
+    except ValidationFailed as exc:
+        # Checked even when some cells were unreadable, so one pass reports more problems.
+        if all(column != exc.field for column, _ in row.errors):
+            row.errors.append((exc.field or "", exc.message))
+        raise RowInvalid(row.errors) from None
+    if row.errors:
+        raise RowInvalid(row.errors)
+    return product
+
+
+class _CellReader:
+    """Reads typed values from one row, collecting every error instead of stopping at one."""
+
+    def __init__(self, cells: Mapping[str, str]):
+        self.cells = cells
+        self.errors: list[tuple[str, str]] = []
+
+    def text(self, column: str) -> str:
+        return self.cells.get(column, "")
+
+    def read(self, column: str, parse: Callable[[str], T], default: T) -> T:
+        try:
+            return parse(self.text(column).strip())
+        except ValueError as exc:
+            self.errors.append((column, str(exc)))
+            return default
+
+
+def _optional_money(text: str, currency: str) -> int | None:
+    return parse_major_units(text, currency) if text else None
+
+
+def _whole_number(text: str) -> int:
+    if not text:
+        return 0
+    if not _INTEGER.fullmatch(text):
+        raise ValueError("Enter a whole number, like 250.")
+    return int(text)
+
+
+def _flag(text: str) -> bool:
+    lowered = text.lower()
+    if lowered in _TRUE:
+        return True
+    if lowered in _FALSE:
+        return False
+    raise ValueError("Enter true or false.")
+
+
+async def import_products(
+    conn: aiosqlite.Connection, store_id: int, currency: str, rows: list[CsvRow], now_ms: int
+) -> ImportSummary:
+    """Validate every row and write them all in the caller's transaction, or raise."""
+    skus = [row.cells.get("sku", "").strip() for row in rows]
+    existing = await products_by_skus(conn, store_id, skus)
+    products = products_from_rows(rows, currency, existing)
+    for product in products:
+        await upsert_product(conn, store_id, product, now_ms)
+    created = sum(1 for product in products if product.sku not in existing)
+    return ImportSummary(created=created, updated=len(products) - created)
+
+
+def csv_download(filename: str, text: str) -> Response:
+    """A CSV file the browser saves rather than shows; never cached (it may hold personal data)."""
+    headers = {
+        "Content-Disposition": f'attachment; filename="{filename}"',
+        "Cache-Control": "no-store",
+        "X-Content-Type-Options": "nosniff",
+    }
+    return Response(text, media_type="text/csv; charset=utf-8", headers=headers)

@@ -1,0 +1,151 @@
+"""SQL for the catalog."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import aiosqlite
+
+from server.catalog.service import Product, ProductInput
+from server.db import Database
+
+_COLUMNS = (
+    "id, sku, product_group, name, variant, description, price, compare_at_price, image_url,"
+    " weight_grams, track_stock, stock, allow_oversell, active"
+)
+
+
+def product_from_row(row: Any) -> Product:
+    return Product(
+        id=row["id"],
+        sku=row["sku"],
+        product_group=row["product_group"],
+        name=row["name"],
+        variant=row["variant"],
+        description=row["description"],
+        price=row["price"],
+        compare_at_price=row["compare_at_price"],
+        image_url=row["image_url"],
+        weight_grams=row["weight_grams"],
+        track_stock=bool(row["track_stock"]),
+        stock=row["stock"],
+        allow_oversell=bool(row["allow_oversell"]),
+        active=bool(row["active"]),
+    )
+
+
+async def find_by_sku(
+    conn: aiosqlite.Connection | Database, store_id: int, sku: str
+) -> Product | None:
+    found = await products_by_skus(conn, store_id, [sku])
+    return found.get(sku)
+
+
+async def products_by_skus(
+    conn: aiosqlite.Connection | Database, store_id: int, skus: Iterable[str]
+) -> dict[str, Product]:
+    wanted = list(dict.fromkeys(skus))
+    if not wanted:
+        return {}
+    marks = ",".join("?" * len(wanted))
+    sql = f"SELECT {_COLUMNS} FROM products WHERE store_id = ? AND sku IN ({marks})"
+    rows = await _fetch_all(conn, sql, [store_id, *wanted])
+    return {row["sku"]: product_from_row(row) for row in rows}
+
+
+async def list_products(db: Database, store_id: int) -> list[Product]:
+    rows = await db.fetch_all(
+        f"SELECT {_COLUMNS} FROM products WHERE store_id = ? ORDER BY product_group, id",
+        (store_id,),
+    )
+    return [product_from_row(row) for row in rows]
+
+
+async def has_active_products(db: Database, store_id: int) -> bool:
+    row = await db.fetch_one(
+        "SELECT 1 FROM products WHERE store_id = ? AND active = 1 LIMIT 1", (store_id,)
+    )
+    return row is not None
+
+
+async def upsert_product(
+    conn: aiosqlite.Connection, store_id: int, product: ProductInput, now_ms: int
+) -> int:
+    """Insert the SKU, or update it in place when the store already has it."""
+    cursor = await conn.execute(
+        "INSERT INTO products (store_id, sku, product_group, name, variant, description, price,"
+        " compare_at_price, image_url, weight_grams, track_stock, stock, allow_oversell, active,"
+        " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (store_id, sku) DO UPDATE SET product_group = excluded.product_group,"
+        " name = excluded.name, variant = excluded.variant, description = excluded.description,"
+        " price = excluded.price, compare_at_price = excluded.compare_at_price,"
+        " image_url = excluded.image_url, weight_grams = excluded.weight_grams,"
+        " track_stock = excluded.track_stock, stock = excluded.stock,"
+        " allow_oversell = excluded.allow_oversell, active = excluded.active,"
+        " updated_at = excluded.updated_at"
+        " RETURNING id",
+        (
+            store_id, product.sku, product.product_group, product.name, product.variant,
+            product.description, product.price, product.compare_at_price, product.image_url,
+            product.weight_grams, int(product.track_stock), product.stock,
+            int(product.allow_oversell), int(product.active), now_ms, now_ms,
+        ),
+    )  # fmt: skip
+    row = await cursor.fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+async def _fetch_all(
+    conn: aiosqlite.Connection | Database, sql: str, params: list[Any]
+) -> list[Any]:
+    if isinstance(conn, Database):
+        return await conn.fetch_all(sql, params)
+    async with conn.execute(sql, params) as cursor:
+        return list(await cursor.fetchall())
+
+
+async def find_product(db: Database, store_id: int, product_id: int) -> Product | None:
+    row = await db.fetch_one(
+        f"SELECT {_COLUMNS} FROM products WHERE store_id = ? AND id = ?", (store_id, product_id)
+    )
+    return None if row is None else product_from_row(row)
+
+
+async def sku_owner(conn: aiosqlite.Connection, store_id: int, sku: str) -> int | None:
+    """The id of the store's product with this SKU, if there is one."""
+    rows = await _fetch_all(
+        conn, "SELECT id FROM products WHERE store_id = ? AND sku = ?", [store_id, sku]
+    )
+    return rows[0]["id"] if rows else None
+
+
+async def update_product(
+    conn: aiosqlite.Connection, store_id: int, product_id: int, product: ProductInput, now_ms: int
+) -> bool:
+    """Overwrite one product, SKU included; False when the store has no such product."""
+    cursor = await conn.execute(
+        "UPDATE products SET sku = ?, product_group = ?, name = ?, variant = ?, description = ?,"
+        " price = ?, compare_at_price = ?, image_url = ?, weight_grams = ?, track_stock = ?,"
+        " stock = ?, allow_oversell = ?, active = ?, updated_at = ?"
+        " WHERE store_id = ? AND id = ?",
+        (
+            product.sku, product.product_group, product.name, product.variant,
+            product.description, product.price, product.compare_at_price, product.image_url,
+            product.weight_grams, int(product.track_stock), product.stock,
+            int(product.allow_oversell), int(product.active), now_ms, store_id, product_id,
+        ),
+    )  # fmt: skip
+    return cursor.rowcount == 1
+
+
+async def set_product_active(
+    conn: aiosqlite.Connection, store_id: int, product_id: int, active: bool, now_ms: int
+) -> bool:
+    """Archive (active False) or restore a product; False when the store has no such product."""
+    cursor = await conn.execute(
+        "UPDATE products SET active = ?, updated_at = ? WHERE store_id = ? AND id = ?",
+        (int(active), now_ms, store_id, product_id),
+    )
+    return cursor.rowcount == 1

@@ -1,0 +1,164 @@
+"""The ``keepcart`` command: serve, demo, and set-up of stores and merchant logins."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from server import settings as settings_module
+from server.accounts import create_store, create_user
+from server.db import Database
+from server.errors import ValidationFailed
+from server.settings import Settings
+from server.stores.service import snippet, validate_new_store
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = Settings.from_env(
+            os.environ,
+            host=getattr(args, "host", None),
+            port=getattr(args, "port", None),
+            db=getattr(args, "db", None),
+            demo_port=getattr(args, "demo_port", None),
+        )
+    except ValueError as exc:
+        parser.error(str(exc))
+    logging.basicConfig(
+        level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s"
+    )
+    try:
+        return args.run(args, settings)
+    except ValidationFailed as exc:
+        print(f"keepcart: {exc.field or 'error'}: {exc.message}", file=sys.stderr)
+        return 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="keepcart",
+        description="Keepcart: one-page checkout, exit-intent offers, trust badges and surveys.",
+        epilog=_settings_epilog(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    serve = commands.add_parser("serve", help="Run the Keepcart server.")
+    _server_flags(serve)
+    serve.set_defaults(run=run_serve)
+
+    demo = commands.add_parser("demo", help="Run Keepcart with its demo store.")
+    _server_flags(demo, db_default=Path(".keepcart/demo.db"))
+    demo.add_argument("--demo-port", type=int, help="Port of the demo store (default 8001).")
+    demo.set_defaults(run=run_demo)
+
+    stores = commands.add_parser("stores", help="Manage stores.").add_subparsers(
+        required=True, metavar="ACTION"
+    )
+    create = stores.add_parser("create", help="Create a store and print its snippet.")
+    create.add_argument("--name", required=True)
+    create.add_argument("--origin", action="append", required=True,
+                        help="An origin the shop is served from (repeat for several).")  # fmt: skip
+    create.add_argument("--currency", required=True, help="ISO 4217 code, e.g. EUR.")
+    create.add_argument("--locale", default="en-US")
+    create.add_argument("--timezone", default="UTC")
+    create.add_argument("--db", type=Path, help="Database file.")
+    create.set_defaults(run=run_create_store)
+
+    users = commands.add_parser("users", help="Manage merchant logins.").add_subparsers(
+        required=True, metavar="ACTION"
+    )
+    user = users.add_parser("create", help="Create a merchant login (or reset its password).")
+    user.add_argument("--email", required=True)
+    user.add_argument("--password", help="For scripts; prompted for when left out.")
+    user.add_argument("--db", type=Path, help="Database file.")
+    user.set_defaults(run=run_create_user)
+    return parser
+
+
+def _server_flags(parser: argparse.ArgumentParser, db_default: Path | None = None) -> None:
+    parser.add_argument("--host", help="Interface to listen on (default 127.0.0.1).")
+    parser.add_argument("--port", type=int, help="Port to listen on (default 8000).")
+    parser.add_argument("--db", type=Path, default=db_default, help="Database file.")
+
+
+def _settings_epilog() -> str:
+    lines = ["environment variables:"]
+    for env, default, help_text in settings_module.describe():
+        lines.append(f"  {env:<28} {help_text} (default: {default or 'unset'})")
+    return "\n".join(lines)
+
+
+def run_serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    from server.app import create_app
+
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_level=settings.log_level,
+        proxy_headers=True,
+    )
+    return 0
+
+
+def run_demo(args: argparse.Namespace, settings: Settings) -> int:
+    from server.demo import run_demo as run
+
+    asyncio.run(run(settings))
+    return 0
+
+
+def run_create_store(args: argparse.Namespace, settings: Settings) -> int:
+    new = validate_new_store(args.name, args.origin, args.currency, args.locale, args.timezone)
+
+    async def create() -> str:
+        async with _database(settings) as db:
+            store = await create_store(db, new)
+        return store.public_key
+
+    key = asyncio.run(create())
+    print(f"Created store {new.name!r} ({key}). Paste this into the <head> of every page:\n")
+    print(snippet(settings.base_url, key))
+    return 0
+
+
+def run_create_user(args: argparse.Namespace, settings: Settings) -> int:
+    password = args.password
+    if password is None:
+        password = getpass.getpass("Password: ")
+        if getpass.getpass("Password again: ") != password:
+            print("keepcart: the passwords do not match.", file=sys.stderr)
+            return 2
+
+    async def create() -> None:
+        async with _database(settings) as db:
+            await create_user(db, args.email, password)
+
+    asyncio.run(create())
+    print(f"Merchant login ready: {args.email.strip().lower()}")
+    return 0
+
+
+class _database:
+    """``async with _database(settings) as db``: an open, migrated database."""
+
+    def __init__(self, settings: Settings):
+        self.db = Database(settings.db)
+
+    async def __aenter__(self) -> Database:
+        await self.db.open()
+        return self.db
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.db.close()

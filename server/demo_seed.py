@@ -1,0 +1,119 @@
+"""What ``keepcart demo`` puts in the demo store: its catalog and checkout rules.
+
+The catalog comes from the demo shop's own product list (demo_store/products.py), the way a
+merchant would import theirs. Re-running the demo refreshes products and leaves any rules the
+merchant changed in the admin alone.
+"""
+
+from __future__ import annotations
+
+import json
+
+import aiosqlite
+
+from demo_store.products import PRODUCTS
+from server.catalog.queries import upsert_product
+from server.catalog.service import ProductInput, validate_product
+
+DAY_MS = 86_400_000
+EU = "AT BE DE DK ES FI FR IT LU NL PT SE"
+# Standard VAT rates, in basis points.
+VAT = {"IE": 2300, "AT": 2000, "BE": 2100, "DE": 1900, "DK": 2500, "ES": 2100, "FI": 2550,
+       "FR": 2000, "IT": 2200, "LU": 1700, "NL": 2100, "PT": 2300, "SE": 2500}  # fmt: skip
+# Small, honest stock levels so the demo can show what happens when something sells out.
+LIMITED_STOCK = {"FH-THR-01": 3, "FH-KTL-01": 6}
+
+
+def demo_products(shop_url: str) -> list[ProductInput]:
+    items = []
+    for product in PRODUCTS:
+        skus = product.variants or ((product.sku, ""),)
+        for sku, label in skus:
+            items.append(
+                validate_product(
+                    ProductInput(
+                        sku=sku,
+                        name=product.name,
+                        price=product.price,
+                        product_group=product.sku,
+                        variant=f"{product.option_name}: {label}" if label else "",
+                        description=product.tagline,
+                        compare_at_price=product.compare_at_price,
+                        image_url=f"{shop_url}/static/products/{product.image}",
+                        weight_grams=product.weight_grams,
+                        track_stock=sku in LIMITED_STOCK,
+                        stock=LIMITED_STOCK.get(sku, 0),
+                    )
+                )
+            )
+    return items
+
+
+async def seed_demo_store(
+    conn: aiosqlite.Connection, store_id: int, shop_url: str, now_ms: int
+) -> None:
+    for product in demo_products(shop_url):
+        await upsert_product(conn, store_id, product, now_ms)
+    async with conn.execute(
+        "SELECT count(*) FROM shipping_zones WHERE store_id = ?", (store_id,)
+    ) as cursor:
+        (zones,) = await cursor.fetchone()
+    if zones:
+        return  # rules exist: the merchant may have edited them
+    await conn.execute(
+        "UPDATE stores SET country = 'IE', prices_include_tax = 1, phone_required = 1,"
+        " payment_methods = 'test_card bank_transfer cash_on_delivery',"
+        " bank_instructions = ?, cod_instructions = ? WHERE id = ?",
+        (
+            "Transfer the total to Fernhill Goods, IBAN IE29 AIBK 9311 5212 3456 78, quoting "
+            "your order number. We ship as soon as it arrives (usually 1-2 business days).",
+            "Pay the courier in cash or by card when your parcel arrives.",
+            store_id,
+        ),
+    )
+    await _shipping(conn, store_id)
+    await conn.executemany(
+        "INSERT INTO tax_rates (store_id, country, region, rate, name) VALUES (?, ?, '', ?, 'VAT')",
+        [(store_id, country, rate) for country, rate in VAT.items()],
+    )
+    await conn.executemany(
+        "INSERT INTO discounts (store_id, code, kind, value, min_subtotal, expires_at,"
+        " usage_limit, once_per_email, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (store_id, "WELCOME10", "percent", 10, 0, None, None, 1, now_ms),
+            (store_id, "FREESHIP", "free_shipping", 0, 3000, None, None, 0, now_ms),
+            (store_id, "TAKE5", "fixed", 500, 4000, None, None, 0, now_ms),
+            (store_id, "SUMMER24", "percent", 20, 0, now_ms - DAY_MS, None, 0, now_ms),
+        ],
+    )
+
+
+async def _shipping(conn: aiosqlite.Connection, store_id: int) -> None:
+    zones = (
+        ("Ireland", "IE", [
+            ("Standard", "flat", 495, [], 6000, 1, 3),
+            ("Express", "flat", 995, [], None, 1, 1),
+        ]),
+        ("EU", EU, [
+            ("Standard", "flat", 795, [], 6000, 3, 6),
+            ("Express", "flat", 1695, [], None, 2, 3),
+        ]),
+        ("Rest of world", "GB US CA AU NZ CH NO JP", [
+            ("International", "weight_tiers", 1495, [[0, 1495], [2000, 2495], [5000, 3995]],
+             None, 5, 10),
+        ]),
+    )  # fmt: skip
+    for name, countries, methods in zones:
+        cursor = await conn.execute(
+            "INSERT INTO shipping_zones (store_id, name, countries) VALUES (?, ?, ?)",
+            (store_id, name, countries),
+        )
+        zone_id = cursor.lastrowid
+        await conn.executemany(
+            "INSERT INTO shipping_methods (zone_id, name, kind, rate, tiers, free_over,"
+            " min_days, max_days, position) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (zone_id, m_name, kind, rate, json.dumps(tiers), free_over, lo, hi, position)
+                for position, (m_name, kind, rate, tiers, free_over, lo, hi) in enumerate(methods)
+            ],
+        )

@@ -1,0 +1,72 @@
+"""SQL for the event log."""
+
+from __future__ import annotations
+
+import functools
+import sqlite3
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from server.db import Database
+from server.events.service import Event
+
+# A row of the events table, in the column order of the INSERT below.
+EventRow = tuple[int, str, str, int, int, str, str, str | None, str, str]
+
+_ROW_COLUMNS = (
+    "store_id", "type", "name", "occurred_at", "received_at", "url", "referrer", "visitor_id",
+    "session_id", "props",
+)  # fmt: skip
+_MAX_ROWS_PER_INSERT = 256  # 2,560 parameters, well under SQLite's limit (32,766)
+
+
+def event_rows(store_id: int, events: Iterable[Event], received_at: int) -> list[EventRow]:
+    return [
+        (store_id, e.type, e.name, e.occurred_at, received_at, e.url, e.referrer,
+         e.visitor_id, e.session_id, e.props)
+        for e in events
+    ]  # fmt: skip
+
+
+def insert_events(conn: sqlite3.Connection, rows: Sequence[EventRow]) -> None:
+    """Insert ``rows`` inside the caller's transaction; runs on the writer's thread.
+
+    Multi-row INSERTs, not executemany: executemany binds and steps row by row, taking the
+    GIL back for every row and trading it with the event loop's thread thousands of times
+    per group. A multi-row INSERT binds its parameters in one go and SQLite inserts all of
+    its rows with the GIL released.
+    """
+    start = 0
+    while start < len(rows):
+        size = _chunk_size(len(rows) - start)
+        chunk = rows[start : start + size]
+        conn.execute(_insert_sql(size), [value for row in chunk for value in row])
+        start += size
+
+
+def _chunk_size(remaining: int) -> int:
+    """256, 128, …, 1 rows: any count in a few statements, and only nine statement shapes,
+    which stay in the connection's prepared-statement cache."""
+    return min(_MAX_ROWS_PER_INSERT, 1 << (remaining.bit_length() - 1))
+
+
+@functools.cache
+def _insert_sql(rows: int) -> str:
+    placeholders = "(" + ",".join("?" * len(_ROW_COLUMNS)) + ")"
+    return f"INSERT INTO events ({', '.join(_ROW_COLUMNS)}) VALUES " + ",".join(
+        [placeholders] * rows
+    )
+
+
+async def activity_since(db: Database, store_id: int, since_ms: int) -> dict[str, Any]:
+    """Page views and events received since ``since_ms``, and the time of the last event."""
+    row = await db.fetch_one(
+        "SELECT"
+        " (SELECT count(*) FROM events WHERE store_id = ? AND received_at >= ?"
+        "  AND type = 'pageview') AS page_views,"
+        " (SELECT count(*) FROM events WHERE store_id = ? AND received_at >= ?) AS events,"
+        " (SELECT max(received_at) FROM events WHERE store_id = ?) AS last_event_at",
+        (store_id, since_ms, store_id, since_ms, store_id),
+    )
+    assert row is not None
+    return dict(row)

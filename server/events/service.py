@@ -1,0 +1,138 @@
+"""Rules for incoming widget events: the shape of a batch, checked field by field.
+
+Pure functions of their input and the clock, so they are tested without a server.
+
+Every ingest request runs through here, on the event loop's thread, so the checks are
+written for speed: an event is a named tuple (a plain tuple to build, unlike a frozen
+dataclass), and an error's field name is only formatted when there is an error.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, NamedTuple
+
+from server.errors import ValidationFailed
+
+MAX_EVENTS_PER_BATCH = 50
+MAX_BATCH_BYTES = 16 * 1024
+MAX_PROPS = 20
+EVENT_TYPES = frozenset({"pageview", "custom", "checkout", "offer", "survey", "badge"})
+
+_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+_DAY_MS = 86_400_000
+_EARLIEST_MS = 1_577_836_800_000  # 2020-01-01: anything older is a broken clock
+
+# One encoder for every call: json.dumps with arguments builds a new encoder each time.
+# (A flat object parsed from JSON cannot be circular, so that check is skipped.)
+_encode_props = json.JSONEncoder(
+    separators=(",", ":"), ensure_ascii=False, check_circular=False
+).encode
+# A tuple, not ``str | int | float | bool``: that union would be built anew on every check.
+_PROP_VALUE_TYPES = (str, int, float, bool)
+
+
+class Event(NamedTuple):
+    type: str
+    name: str
+    occurred_at: int
+    url: str
+    referrer: str
+    visitor_id: str | None
+    session_id: str
+    props: str  # JSON text of a small flat object
+
+
+class Batch(NamedTuple):
+    store_key: str
+    events: tuple[Event, ...]
+
+
+def parse_batch(body: Any, now_ms: int) -> Batch:
+    if not isinstance(body, dict):
+        raise ValidationFailed("The body must be a JSON object.", field=None)
+    store_key = body.get("store")
+    if not isinstance(store_key, str) or not store_key:
+        raise ValidationFailed("Name the store by its public key.", field="store")
+    events = body.get("events")
+    if not isinstance(events, list) or not events:
+        raise ValidationFailed("Send a non-empty list of events.", field="events")
+    if len(events) > MAX_EVENTS_PER_BATCH:
+        raise ValidationFailed(
+            f"Send at most {MAX_EVENTS_PER_BATCH} events per request.", field="events"
+        )
+    parsed = tuple([parse_event(raw, i, now_ms) for i, raw in enumerate(events)])
+    return Batch(store_key, parsed)
+
+
+def parse_event(raw: Any, index: int, now_ms: int) -> Event:
+    """The event at ``events[index]``, whose position names it in errors."""
+    if not isinstance(raw, dict):
+        raise _invalid(index, "", "Each event must be a JSON object.")
+    get = raw.get
+    kind = _text(get("type"), "type", 20, index)
+    if kind not in EVENT_TYPES:
+        raise _invalid(
+            index,
+            ".type",
+            f"Unknown event type {kind!r}; use one of {', '.join(sorted(EVENT_TYPES))}.",
+        )
+    occurred_at = get("occurred_at")
+    if type(occurred_at) is not int:
+        raise _invalid(
+            index,
+            ".occurred_at",
+            "occurred_at must be a time in milliseconds since the Unix epoch.",
+        )
+    if not _EARLIEST_MS <= occurred_at <= now_ms + _DAY_MS:
+        # A shopper's clock can be wildly wrong; keep the event, stamped when it arrived.
+        occurred_at = now_ms
+    visitor_id = get("visitor_id")
+    if visitor_id is not None:
+        visitor_id = _identifier(visitor_id, "visitor_id", index)
+    # Field by field in the order the checks have always run, so the first error is the same.
+    name = _text(get("name"), "name", 100, index)
+    url = _text(get("url"), "url", 2000, index)
+    referrer = _text(get("referrer", ""), "referrer", 2000, index, required=False)
+    session_id = _identifier(get("session_id"), "session_id", index)
+    props = _props(get("props"), index)
+    return Event(kind, name, occurred_at, url, referrer, visitor_id, session_id, props)
+
+
+def _text(value: Any, key: str, limit: int, index: int, required: bool = True) -> str:
+    if not isinstance(value, str) or (required and not value):
+        raise _invalid(index, f".{key}", f"{key} must be a non-empty string.")
+    if len(value) > limit:
+        raise _invalid(index, f".{key}", f"{key} must be at most {limit} characters.")
+    return value
+
+
+def _identifier(value: Any, key: str, index: int) -> str:
+    if not isinstance(value, str) or not _ID.match(value):
+        raise _invalid(index, f".{key}", f"{key} must be 1 to 64 letters, digits, '-' or '_'.")
+    return value
+
+
+def _props(value: Any, index: int) -> str:
+    if value is None:
+        return "{}"
+    if not isinstance(value, dict):
+        raise _invalid(index, ".props", "props must be a flat JSON object.")
+    if len(value) > MAX_PROPS:
+        raise _invalid(index, ".props", f"props may have at most {MAX_PROPS} keys.")
+    for key, item in value.items():
+        if len(key) > 40:
+            raise _invalid(index, ".props", "props keys must be at most 40 characters.")
+        if isinstance(item, str) and len(item) > 500:
+            raise _invalid(index, ".props", f"props.{key} must be at most 500 characters.")
+        if item is not None and not isinstance(item, _PROP_VALUE_TYPES):
+            raise _invalid(
+                index, ".props", f"props.{key} must be a string, number, boolean or null."
+            )
+    return _encode_props(value)
+
+
+def _invalid(index: int, suffix: str, message: str) -> ValidationFailed:
+    # Only formatted on the error path: the happy path never builds a field name.
+    return ValidationFailed(message, field=f"events[{index}]{suffix}")

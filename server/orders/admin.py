@@ -1,0 +1,231 @@
+"""Admin pages for orders: a filterable list, the detail page, status changes and CSV export.
+
+Orders are written by checkout; the merchant only moves them along (paid, fulfilled,
+refunded). Each change and its entry in the order's history are one transaction.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+import aiosqlite
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from server.admin.auth import check_csrf
+from server.admin.pages import Merchant, login_required, render, store_for_request
+from server.catalog.csv_io import csv_download, csv_text
+from server.clock import now_ms
+from server.errors import Conflict, NotFound
+from server.money import format_amount, format_major_units
+from server.orders import queries
+from server.orders.service import (
+    STATUS_LABELS,
+    Order,
+    OrderFilter,
+    StatusAction,
+    action_for,
+    actions_allowed,
+    check_transition,
+    delivery_window,
+    display_time,
+    local_time,
+    payment_label,
+)
+from server.stores.service import Store
+
+PAGE_SIZE = 50
+MAX_ORDER_NUMBER = 2**63 - 1
+CSV_COLUMNS = (
+    "number", "placed_at", "status", "email", "phone", "shipping_name", "line1", "line2",
+    "city", "region", "postal_code", "country", "shipping_method", "delivery_from",
+    "delivery_to", "currency", "subtotal", "discount", "discount_code", "shipping", "tax",
+    "total", "payment_method", "card_brand", "card_last4", "items",
+)  # fmt: skip
+
+
+# ---- list ---------------------------------------------------------------------------------
+
+
+@login_required
+async def order_list(request: Request, merchant: Merchant) -> Response:
+    store = await store_for_request(request)
+    db = request.app.state.db
+    wanted = filter_from(request)
+    matching = await queries.count_orders(db, store.id, wanted)
+    pages = max(1, -(-matching // PAGE_SIZE))
+    page = page_from(request.query_params.get("page"), pages)
+    offset = (page - 1) * PAGE_SIZE
+    orders = await queries.list_orders(db, store.id, wanted, limit=PAGE_SIZE, offset=offset)
+    context = {
+        "merchant": merchant,
+        "store": store,
+        "orders": orders,
+        "wanted": wanted,
+        "statuses": STATUS_LABELS,
+        "matching": matching,
+        "first_shown": offset + 1,
+        "page": page,
+        "pages": pages,
+        "previous_url": list_url(wanted, page - 1) if page > 1 else None,
+        "next_url": list_url(wanted, page + 1) if page < pages else None,
+        "export_url": f"/admin/stores/{store.id}/orders.csv{list_url(wanted)}",
+        **formatters(store),
+    }
+    return render(request, "orders/list.html", context, session=merchant.session)
+
+
+def filter_from(request: Request) -> OrderFilter:
+    params = request.query_params
+    return OrderFilter.from_params(params.get("status"), params.get("q"))
+
+
+def page_from(raw: str | None, pages: int) -> int:
+    """The page asked for, kept within 1..pages; anything unreadable means page 1."""
+    number = int(raw) if raw and raw.isdecimal() and len(raw) < 10 else 1
+    return min(max(number, 1), pages)
+
+
+def list_url(wanted: OrderFilter, page: int = 1) -> str:
+    """The query string for a filter and page, leaving out what is at its default."""
+    params = {"status": wanted.status or "", "q": wanted.query, "page": page if page > 1 else ""}
+    kept = {key: value for key, value in params.items() if value}
+    return "?" + urlencode(kept) if kept else ""
+
+
+def formatters(store: Store) -> dict[str, Any]:
+    return {
+        "money": format_amount,
+        "when": lambda epoch_ms: display_time(epoch_ms, store.timezone),
+        "iso": lambda epoch_ms: local_time(epoch_ms, store.timezone).isoformat(timespec="seconds"),
+    }
+
+
+# ---- detail and status changes ------------------------------------------------------------
+
+
+@login_required
+async def order_page(request: Request, merchant: Merchant) -> Response:
+    store = await store_for_request(request)
+    order = await order_for_request(request, store)
+    return await _render_order(request, merchant, store, order)
+
+
+@login_required
+async def change_status(request: Request, merchant: Merchant) -> Response:
+    store = await store_for_request(request)
+    form = await request.form()
+    check_csrf(request, merchant.session, form.get("csrf_token"))
+    action = action_for(request.path_params["action"])
+    number = order_number(request)
+    note = f"By {merchant.email}"
+    try:
+        await request.app.state.db.write(
+            lambda conn: apply_action(conn, store.id, number, action, note, now_ms())
+        )
+    except Conflict as exc:
+        order = await order_for_request(request, store)
+        return await _render_order(request, merchant, store, order, exc.message, 409)
+    return RedirectResponse(f"/admin/stores/{store.id}/orders/{number}", 303)
+
+
+async def apply_action(
+    conn: aiosqlite.Connection,
+    store_id: int,
+    number: int,
+    action: StatusAction,
+    note: str,
+    now: int,
+) -> str:
+    """Check the transition against the status as it is now, inside the write lock."""
+    found = await queries.current_status(conn, store_id, number)
+    if found is None:
+        raise NotFound("There is no such order.")
+    order_id, status = found
+    new_status = check_transition(action, status)
+    await queries.record_status(conn, order_id, new_status, note, now)
+    return new_status
+
+
+def order_number(request: Request) -> int:
+    number = request.path_params["number"]
+    if number > MAX_ORDER_NUMBER:  # larger than SQLite's integers: no such order
+        raise NotFound("There is no such order.")
+    return number
+
+
+async def order_for_request(request: Request, store: Store) -> Order:
+    number = order_number(request)
+    order = await queries.find_order(request.app.state.db, store.id, number)
+    if order is None:
+        raise NotFound("There is no such order.")
+    return order
+
+
+async def _render_order(
+    request: Request,
+    merchant: Merchant,
+    store: Store,
+    order: Order,
+    error: str | None = None,
+    status: int = 200,
+) -> Response:
+    db = request.app.state.db
+    context = {
+        "merchant": merchant,
+        "store": store,
+        "order": order,
+        "items": await queries.order_items(db, order.id),
+        "events": await queries.order_events(db, order.id),
+        "actions": actions_allowed(order.status),
+        "status_label": STATUS_LABELS.get(order.status, order.status),
+        "payment": payment_label(order.payment_method),
+        "delivery": delivery_window(order.delivery_from, order.delivery_to),
+        "errors": {"status": error} if error else {},
+        **formatters(store),
+    }
+    return render(request, "orders/detail.html", context, session=merchant.session, status=status)
+
+
+# ---- CSV ----------------------------------------------------------------------------------
+
+
+@login_required
+async def export_orders(request: Request, merchant: Merchant) -> Response:
+    store = await store_for_request(request)
+    db = request.app.state.db
+    wanted = filter_from(request)
+    orders = await queries.all_orders(db, store.id, wanted)
+    items = await queries.item_summaries(db, store.id, wanted)
+    rows = (order_cells(order, store.timezone, items.get(order.id, "")) for order in orders)
+    return csv_download(f"store-{store.id}-orders.csv", csv_text(CSV_COLUMNS, rows))
+
+
+def order_cells(order: Order, timezone: str, items: str) -> list[str]:
+    """One order as a CSV row in CSV_COLUMNS order; money in major units ("24.00")."""
+
+    def amount(minor_units: int) -> str:
+        return format_major_units(minor_units, order.currency)
+
+    address = order.shipping_address
+    placed = local_time(order.created_at, timezone).isoformat(timespec="seconds")
+    return [
+        str(order.number), placed, order.status, order.email, order.phone, order.shipping_name,
+        *(address.get(key, "") for key in ("line1", "line2", "city", "region", "postal_code",
+                                            "country")),
+        order.shipping_method, order.delivery_from, order.delivery_to, order.currency,
+        amount(order.subtotal), amount(order.discount_total), order.discount_code or "",
+        amount(order.shipping_total), amount(order.tax_total), amount(order.total),
+        order.payment_method, order.card_brand or "", order.card_last4 or "", items,
+    ]  # fmt: skip
+
+
+BASE = "/stores/{store_id:int}/orders"
+routes = [
+    Route(BASE, order_list, methods=["GET"]),
+    Route(BASE + ".csv", export_orders, methods=["GET"]),
+    Route(BASE + "/{number:int}", order_page, methods=["GET"]),
+    Route(BASE + "/{number:int}/{action}", change_status, methods=["POST"]),
+]

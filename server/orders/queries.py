@@ -1,0 +1,145 @@
+"""SQL for reading orders in the admin and recording the merchant's status changes."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import aiosqlite
+
+from server.db import Database, read_one
+from server.orders.service import Order, OrderEvent, OrderFilter, OrderItem
+
+_COLUMNS = (
+    "id, public_id, number, status, email, phone, shipping_name, shipping_address,"
+    " shipping_method, delivery_from, delivery_to, currency, prices_include_tax, subtotal,"
+    " discount_total, shipping_total, tax_total, total, discount_code, payment_method,"
+    " card_brand, card_last4, created_at"
+)
+
+
+def order_from_row(row: Any) -> Order:
+    fields = _as_dict(row)
+    fields["shipping_address"] = _address(row["shipping_address"])
+    fields["prices_include_tax"] = bool(row["prices_include_tax"])
+    return Order(**fields)
+
+
+def _as_dict(row: Any) -> dict[str, Any]:
+    return dict(zip(row.keys(), row, strict=True))
+
+
+def _address(text: str) -> dict[str, str]:
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return {}
+    return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else {}
+
+
+def _where(store_id: int, wanted: OrderFilter, prefix: str = "") -> tuple[str, list[Any]]:
+    """A WHERE clause for the filter; ``prefix`` qualifies columns in a join ("o.")."""
+    clauses, params = [f"{prefix}store_id = ?"], [store_id]
+    if wanted.status:
+        clauses.append(f"{prefix}status = ?")
+        params.append(wanted.status)
+    query = wanted.query.removeprefix("#").strip()
+    if query:
+        pattern = "%" + query.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        email_matches = f"lower({prefix}email) LIKE ? ESCAPE '\\'"
+        if query.isdecimal() and len(query) < 10:
+            clauses.append(f"({prefix}number = ? OR {email_matches})")
+            params.append(int(query))
+        else:
+            clauses.append(email_matches)
+        params.append(pattern + "%")
+    return " AND ".join(clauses), params
+
+
+async def list_orders(
+    db: Database, store_id: int, wanted: OrderFilter, *, limit: int, offset: int
+) -> list[Order]:
+    """Newest first."""
+    where, params = _where(store_id, wanted)
+    rows = await db.fetch_all(
+        f"SELECT {_COLUMNS} FROM orders WHERE {where} ORDER BY created_at DESC, id DESC"
+        " LIMIT ? OFFSET ?",
+        [*params, limit, offset],
+    )
+    return [order_from_row(row) for row in rows]
+
+
+async def count_orders(db: Database, store_id: int, wanted: OrderFilter) -> int:
+    where, params = _where(store_id, wanted)
+    return int(await db.fetch_value(f"SELECT count(*) FROM orders WHERE {where}", params))
+
+
+async def all_orders(db: Database, store_id: int, wanted: OrderFilter) -> list[Order]:
+    """Every order the filter matches, newest first: for exports."""
+    where, params = _where(store_id, wanted)
+    rows = await db.fetch_all(
+        f"SELECT {_COLUMNS} FROM orders WHERE {where} ORDER BY created_at DESC, id DESC", params
+    )
+    return [order_from_row(row) for row in rows]
+
+
+async def item_summaries(db: Database, store_id: int, wanted: OrderFilter) -> dict[int, str]:
+    """``"FH-MUG-01 × 2; FH-BEAN-1KG × 1"`` by order id, for the orders the filter matches."""
+    where, params = _where(store_id, wanted, prefix="o.")
+    rows = await db.fetch_all(
+        "SELECT i.order_id, i.sku, i.quantity FROM order_items i"
+        f" JOIN orders o ON o.id = i.order_id WHERE {where} ORDER BY i.order_id, i.sku",
+        params,
+    )
+    lines: dict[int, list[str]] = {}
+    for row in rows:
+        lines.setdefault(row["order_id"], []).append(f"{row['sku']} × {row['quantity']}")
+    return {order_id: "; ".join(parts) for order_id, parts in lines.items()}
+
+
+async def find_order(db: Database, store_id: int, number: int) -> Order | None:
+    row = await db.fetch_one(
+        f"SELECT {_COLUMNS} FROM orders WHERE store_id = ? AND number = ?", (store_id, number)
+    )
+    return None if row is None else order_from_row(row)
+
+
+async def order_items(db: Database, order_id: int) -> list[OrderItem]:
+    rows = await db.fetch_all(
+        "SELECT sku, name, variant, unit_price, quantity, subtotal, discount, tax"
+        " FROM order_items WHERE order_id = ? ORDER BY name, variant, sku",
+        (order_id,),
+    )
+    return [OrderItem(**_as_dict(row)) for row in rows]
+
+
+async def order_events(db: Database, order_id: int) -> list[OrderEvent]:
+    rows = await db.fetch_all(
+        "SELECT kind, note, created_at FROM order_events WHERE order_id = ?"
+        " ORDER BY created_at, id",
+        (order_id,),
+    )
+    return [OrderEvent(row["kind"], row["note"], row["created_at"]) for row in rows]
+
+
+async def current_status(
+    conn: aiosqlite.Connection, store_id: int, number: int
+) -> tuple[int, str] | None:
+    """(id, status) of the order, read inside the caller's write transaction."""
+    row = await read_one(
+        conn, "SELECT id, status FROM orders WHERE store_id = ? AND number = ?", (store_id, number)
+    )
+    return None if row is None else (row["id"], row["status"])
+
+
+async def record_status(
+    conn: aiosqlite.Connection, order_id: int, status: str, note: str, now_ms: int
+) -> None:
+    """Set the status and log it in order_events, in the caller's transaction."""
+    await conn.execute(
+        "UPDATE orders SET status = ?, updated_at = ? WHERE id = ?", (status, now_ms, order_id)
+    )
+    await conn.execute(
+        "INSERT INTO order_events (order_id, kind, note, created_at) VALUES (?, ?, ?, ?)",
+        (order_id, status, note, now_ms),
+    )

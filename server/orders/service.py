@@ -1,0 +1,159 @@
+"""Rules for orders after checkout: which status changes a merchant may make, and how an
+order's times and dates read in the store's own timezone.
+
+    awaiting_payment ──mark paid──▶ paid ──mark fulfilled──▶ fulfilled
+                                     │                          │
+                                     └────────refund────────────┴──▶ refunded
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from server.errors import Conflict, NotFound
+from server.payments.registry import PROVIDERS
+
+STATUS_LABELS = {
+    "awaiting_payment": "Awaiting payment",
+    "paid": "Paid",
+    "fulfilled": "Fulfilled",
+    "refunded": "Refunded",
+}
+EVENT_LABELS = {
+    "placed": "Order placed",
+    "paid": "Marked as paid",
+    "fulfilled": "Marked as fulfilled",
+    "refunded": "Refunded",
+}
+
+
+@dataclass(frozen=True)
+class StatusAction:
+    slug: str  # the last segment of the action's URL
+    label: str
+    from_statuses: frozenset[str]
+    to_status: str
+
+
+ACTIONS = {
+    action.slug: action
+    for action in (
+        StatusAction("mark-paid", "Mark as paid", frozenset({"awaiting_payment"}), "paid"),
+        StatusAction("mark-fulfilled", "Mark as fulfilled", frozenset({"paid"}), "fulfilled"),
+        StatusAction("refund", "Refund", frozenset({"paid", "fulfilled"}), "refunded"),
+    )
+}
+
+
+@dataclass(frozen=True)
+class Order:
+    id: int
+    public_id: str
+    number: int
+    status: str
+    email: str
+    phone: str
+    shipping_name: str
+    shipping_address: dict[str, str]
+    shipping_method: str
+    delivery_from: str
+    delivery_to: str
+    currency: str
+    prices_include_tax: bool
+    subtotal: int
+    discount_total: int
+    shipping_total: int
+    tax_total: int
+    total: int
+    discount_code: str | None
+    payment_method: str
+    card_brand: str | None
+    card_last4: str | None
+    created_at: int
+
+
+@dataclass(frozen=True)
+class OrderItem:
+    sku: str
+    name: str
+    variant: str
+    unit_price: int
+    quantity: int
+    subtotal: int
+    discount: int
+    tax: int
+
+
+@dataclass(frozen=True)
+class OrderEvent:
+    kind: str
+    note: str
+    created_at: int
+
+    @property
+    def label(self) -> str:
+        return EVENT_LABELS.get(self.kind, self.kind.replace("_", " ").capitalize())
+
+
+@dataclass(frozen=True)
+class OrderFilter:
+    status: str | None = None
+    query: str = ""  # an order number, or part of an email address
+
+    @classmethod
+    def from_params(cls, status: str | None, query: str | None) -> OrderFilter:
+        """Unknown statuses mean "any status", so a stale link still shows something."""
+        return cls(status if status in STATUS_LABELS else None, (query or "").strip()[:200])
+
+
+def action_for(slug: str) -> StatusAction:
+    action = ACTIONS.get(slug)
+    if action is None:
+        raise NotFound("There is no such order action.")
+    return action
+
+
+def check_transition(action: StatusAction, current: str) -> str:
+    """The status after ``action``; Conflict when the order's status does not allow it."""
+    if current not in action.from_statuses:
+        allowed = " or ".join(
+            sorted(STATUS_LABELS[status].lower() for status in action.from_statuses)
+        )
+        raise Conflict(
+            f"This order is {STATUS_LABELS.get(current, current).lower()}: "
+            f"“{action.label}” is only possible when it is {allowed}.",
+            code="status_conflict",
+        )
+    return action.to_status
+
+
+def actions_allowed(status: str) -> list[StatusAction]:
+    return [action for action in ACTIONS.values() if status in action.from_statuses]
+
+
+def local_time(epoch_ms: int, timezone: str) -> datetime:
+    return datetime.fromtimestamp(epoch_ms / 1000, ZoneInfo(timezone))
+
+
+def display_time(epoch_ms: int, timezone: str) -> str:
+    """``14 Mar 2025, 15:09`` in the store's timezone."""
+    moment = local_time(epoch_ms, timezone)
+    return f"{moment.day} {moment:%b %Y, %H:%M}"
+
+
+def delivery_window(start: str, end: str) -> str:
+    """``Thu 20 Mar – Mon 24 Mar 2025`` from the ISO dates stored with the order."""
+    try:
+        first, last = date.fromisoformat(start), date.fromisoformat(end)
+    except ValueError:
+        return f"{start} – {end}"
+    if first == last:
+        return f"{first:%a} {first.day} {first:%b %Y}"
+    return f"{first:%a} {first.day} {first:%b} – {last:%a} {last.day} {last:%b %Y}"
+
+
+def payment_label(method: str) -> str:
+    provider = PROVIDERS.get(method)
+    return provider.label if provider else method.replace("_", " ").capitalize()

@@ -1,0 +1,11 @@
+"""The payment providers a store can enable, by id."""
+
+from __future__ import annotations
+
+from server.payments import PaymentProvider
+from server.payments.offline import BANK_TRANSFER, CASH_ON_DELIVERY
+from server.payments.test_card import TEST_CARD
+
+PROVIDERS: dict[str, PaymentProvider] = {
+    provider.id: provider for provider in (TEST_CARD, BANK_TRANSFER, CASH_ON_DELIVERY)
+}

@@ -1,0 +1,55 @@
+"""Whether a discount code may be used now, and how much it takes off."""
+
+from __future__ import annotations
+
+from server.errors import Unprocessable
+from server.pricing.money import div_round_half_up
+from server.pricing.rules import Discount
+
+
+class DiscountRefused(Unprocessable):
+    """A code the shopper typed cannot be used; ``code`` says why, the message says what to do."""
+
+    def __init__(self, message: str, code: str):
+        super().__init__(message, field="code", code=code)
+
+
+def check_discount(
+    discount: Discount | None,
+    *,
+    subtotal: int,
+    now_ms: int,
+    email_has_used_it: bool = False,
+    format_money: callable = str,  # type: ignore[valid-type]
+) -> Discount:
+    """The discount if it applies to this cart now; raises DiscountRefused otherwise."""
+    if discount is None or not discount.active:
+        raise DiscountRefused("That code isn't valid. Check the spelling.", "discount_invalid")
+    if discount.starts_at is not None and now_ms < discount.starts_at:
+        raise DiscountRefused("That code isn't active yet.", "discount_invalid")
+    if discount.expires_at is not None and now_ms >= discount.expires_at:
+        raise DiscountRefused("That code has expired.", "discount_expired")
+    if discount.usage_limit is not None and discount.times_used >= discount.usage_limit:
+        raise DiscountRefused("That code has been used up.", "discount_used_up")
+    if discount.once_per_email and email_has_used_it:
+        raise DiscountRefused(
+            "That code can be used once per customer, and this email has used it.",
+            "discount_used_up",
+        )
+    if subtotal < discount.min_subtotal:
+        raise DiscountRefused(
+            f"That code needs a subtotal of at least {format_money(discount.min_subtotal)}.",
+            "discount_min_subtotal",
+        )
+    return discount
+
+
+def merchandise_discount(discount: Discount | None, subtotal: int) -> int:
+    """What the discount takes off the merchandise (never more than the subtotal)."""
+    if discount is None:
+        return 0
+    if discount.kind == "percent":
+        return min(subtotal, div_round_half_up(subtotal * min(discount.value, 100), 100))
+    if discount.kind == "fixed":
+        return min(subtotal, discount.value)
+    return 0

@@ -1,0 +1,27 @@
+"""Shipping: which methods reach a country, and what each costs for a cart."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from server.pricing.rules import ShippingMethod
+
+
+def shipping_price(method: ShippingMethod, merchandise: int, weight_grams: int) -> int:
+    """The price of ``method`` for a cart worth ``merchandise`` (after discount)."""
+    if method.free_over is not None and merchandise >= method.free_over:
+        return 0
+    if method.kind == "flat":
+        return method.rate
+    measure = merchandise if method.kind == "subtotal_tiers" else weight_grams
+    price = method.rate
+    for start, tier_price in method.tiers:
+        if measure >= start:
+            price = tier_price
+    return price
+
+
+def free_shipping_threshold(methods: Sequence[ShippingMethod]) -> ShippingMethod | None:
+    """The method with the lowest free-shipping threshold, if any has one."""
+    candidates = [m for m in methods if m.free_over is not None]
+    return min(candidates, key=lambda m: (m.free_over, m.id), default=None)

@@ -1,0 +1,47 @@
+"""In-memory token buckets, keyed by whatever the caller chooses (store and client, say).
+
+One process holds the buckets; that matches Keepcart's one-server deployment.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+
+@dataclass
+class _Bucket:
+    tokens: float
+    updated: float
+
+
+class RateLimiter:
+    def __init__(self, limit: int, period: float, *, max_keys: int = 100_000):
+        self.capacity = float(limit)
+        self.refill_per_second = limit / period
+        self._buckets: dict[object, _Bucket] = {}
+        self._max_keys = max_keys
+
+    def hit(self, key: object, now: float) -> float:
+        """Take one token for ``key``; return 0 if allowed, else seconds until it would be."""
+        bucket = self._buckets.get(key)
+        if bucket is None:
+            if len(self._buckets) >= self._max_keys:
+                self._forget_full(now)
+            bucket = self._buckets[key] = _Bucket(self.capacity, now)
+        bucket.tokens = min(
+            self.capacity, bucket.tokens + (now - bucket.updated) * self.refill_per_second
+        )
+        bucket.updated = now
+        if bucket.tokens >= 1:
+            bucket.tokens -= 1
+            return 0.0
+        return (1 - bucket.tokens) / self.refill_per_second
+
+    def retry_after(self, wait: float) -> int:
+        return max(1, math.ceil(wait))
+
+    def _forget_full(self, now: float) -> None:
+        # Buckets that have refilled completely carry no information; drop them.
+        full_after = self.capacity / self.refill_per_second
+        self._buckets = {key: b for key, b in self._buckets.items() if now - b.updated < full_after}

@@ -1,0 +1,112 @@
+"""One typed, frozen settings object, read from ``KEEPCART_*`` variables and CLI flags.
+
+Configuration flows one way: environment and flags → :class:`Settings` → ``create_app``.
+Nothing else in Keepcart reads the environment. Every setting is declared once, below, with
+its default and a line of help; the README's settings table is checked against this list.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+def _setting(default: Any, help: str, env: str | None = None) -> Any:
+    return field(default=default, metadata={"help": help, "env": env})
+
+
+def _parse_bool(raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off", ""}:
+        return False
+    raise ValueError(f"expected a boolean (true/false), got {raw!r}")
+
+
+def _parse_list(raw: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in raw.split(",") if part.strip())
+
+
+@dataclass(frozen=True)
+class Settings:
+    host: str = _setting("127.0.0.1", "Interface the server listens on.")
+    port: int = _setting(8000, "Port the server listens on.")
+    db: Path = _setting(Path("keepcart.db"), "Path of the SQLite database file.")
+    public_url: str = _setting(
+        "", "URL shoppers' browsers reach Keepcart at (default: http://HOST:PORT)."
+    )
+    secret_keys: tuple[str, ...] = _setting(
+        (),
+        "Comma-separated signing keys, newest first (the newest signs, all verify). "
+        "Unset: a key is generated once into DB.secret (mode 0600).",
+    )
+    cookie_secure: bool = _setting(
+        False, "Mark admin cookies Secure (turn on when served over HTTPS)."
+    )
+    events_rate_limit: int = _setting(
+        600, "Event requests allowed per minute per store and client address."
+    )
+    api_rate_limit: int = _setting(
+        300, "Cart and checkout requests allowed per minute per store and client address."
+    )
+    login_rate_limit: int = _setting(
+        10, "Admin login attempts allowed per 15 minutes per client address."
+    )
+    config_max_age: int = _setting(
+        60, "Seconds browsers may cache a store's widget config (revalidated by ETag)."
+    )
+    demo_port: int = _setting(8001, "Port of the demo store started by `keepcart demo`.")
+    log_level: str = _setting("info", "Log level: debug, info, warning or error.")
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str], **overrides: Any) -> Settings:
+        """Settings from ``KEEPCART_*`` variables, then explicit overrides (CLI flags)."""
+        values: dict[str, Any] = {}
+        for spec in dataclasses.fields(cls):
+            raw = environ.get(env_name(spec))
+            if raw is not None:
+                values[spec.name] = _convert(spec, raw)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)
+
+    @property
+    def base_url(self) -> str:
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
+
+    @property
+    def secret_file(self) -> Path:
+        return self.db.with_name(self.db.name + ".secret")
+
+
+def env_name(spec: dataclasses.Field[Any]) -> str:
+    return spec.metadata.get("env") or f"KEEPCART_{spec.name.upper()}"
+
+
+def describe() -> list[tuple[str, str, str]]:
+    """(environment variable, default, help) for every setting, for docs and ``--help``."""
+    rows = []
+    for spec in dataclasses.fields(Settings):
+        default = spec.default
+        shown = ",".join(default) if isinstance(default, tuple) else str(default)
+        rows.append((env_name(spec), shown, spec.metadata["help"]))
+    return rows
+
+
+def _convert(spec: dataclasses.Field[Any], raw: str) -> Any:
+    kind = type(spec.default)
+    try:
+        if kind is bool:
+            return _parse_bool(raw)
+        if kind is int:
+            return int(raw)
+        if kind is tuple:
+            return _parse_list(raw)
+        if issubclass(kind, Path):
+            return Path(raw)
+        return raw
+    except ValueError as exc:
+        raise ValueError(f"{env_name(spec)}: {exc}") from None

@@ -1,0 +1,36 @@
+"""``GET /v1/stores/{key}/config``: what the widget needs on a page, cacheable by ETag."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from server.catalog.queries import has_active_products
+from server.checkout.queries import load_settings
+from server.errors import NotFound
+from server.stores.service import widget_config
+from server.web import etag_for, json_bytes, not_modified, store_cors
+
+
+async def store_config(request: Request) -> Response:
+    state = request.app.state
+    store = await state.stores.by_key(request.path_params["key"])
+    if store is None:
+        raise NotFound("No store has that public key.", code="unknown_store")
+    headers = store_cors(request, store)
+    db = state.db
+    settings = await load_settings(db, store.id)
+    checkout_on = await has_active_products(db, store.id)
+    body = json_bytes(widget_config(store, checkout=checkout_on, settings=settings))
+    etag = etag_for(body)
+    headers |= {
+        "ETag": etag,
+        "Cache-Control": f"public, max-age={state.settings.config_max_age}, must-revalidate",
+    }
+    if not_modified(request, etag):
+        return Response(status_code=304, headers=headers)
+    return Response(body, headers=headers, media_type="application/json")
+
+
+routes = [Route("/v1/stores/{key}/config", store_config, methods=["GET", "HEAD"])]

@@ -1,0 +1,100 @@
+"""Rules for stores (tenants): what a valid store looks like, and what the widget is told."""
+
+from __future__ import annotations
+
+import re
+import zoneinfo
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from server.checkout.settings import CheckoutSettings
+from server.errors import ValidationFailed
+from server.money import is_known_currency
+
+_LOCALE = re.compile(r"^[a-z]{2,3}(-[A-Z]{2}|-[A-Z][a-z]{3})?$")
+
+
+@dataclass(frozen=True)
+class Store:
+    id: int
+    public_key: str
+    name: str
+    currency: str
+    locale: str
+    timezone: str
+    origins: frozenset[str]
+
+    def allows_origin(self, origin: str | None) -> bool:
+        return origin is not None and origin in self.origins
+
+
+@dataclass(frozen=True)
+class NewStore:
+    name: str
+    origins: tuple[str, ...]
+    currency: str
+    locale: str
+    timezone: str
+
+
+def validate_new_store(
+    name: str, origins: list[str], currency: str, locale: str = "en-US", timezone: str = "UTC"
+) -> NewStore:
+    name = name.strip()
+    if not 1 <= len(name) <= 100:
+        raise ValidationFailed("Give the store a name of 1 to 100 characters.", field="name")
+    currency = currency.strip().upper()
+    if not is_known_currency(currency):
+        raise ValidationFailed(
+            "Use a three-letter ISO 4217 currency code such as EUR or USD.", field="currency"
+        )
+    if not _LOCALE.match(locale.strip()):
+        raise ValidationFailed("Use a locale such as en-US or de-DE.", field="locale")
+    if timezone.strip() not in zoneinfo.available_timezones():
+        raise ValidationFailed("Use an IANA time zone such as Europe/Dublin.", field="timezone")
+    cleaned = tuple(dict.fromkeys(normalize_origin(o) for o in origins if o.strip()))
+    if not cleaned:
+        raise ValidationFailed("Add the origin your shop is served from.", field="origins")
+    return NewStore(name, cleaned, currency, locale.strip(), timezone.strip())
+
+
+def normalize_origin(raw: str) -> str:
+    """``https://Shop.example.com/`` → ``https://shop.example.com``; anything else is refused."""
+    parts = urlsplit(raw.strip())
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise ValidationFailed(
+            f"{raw.strip()!r} is not an origin like https://shop.example.com.", field="origins"
+        )
+    if parts.path not in {"", "/"} or parts.query or parts.fragment or parts.username:
+        raise ValidationFailed(
+            f"{raw.strip()!r} has more than an origin: leave out paths and queries.",
+            field="origins",
+        )
+    port = f":{parts.port}" if parts.port else ""
+    return f"{parts.scheme}://{parts.hostname.lower()}{port}"
+
+
+def widget_config(store: Store, *, checkout: bool, settings: CheckoutSettings) -> dict[str, object]:
+    """What the loader needs to decide what is live on a page, and nothing more."""
+    return {
+        "store": {
+            "key": store.public_key,
+            "name": store.name,
+            "currency": store.currency,
+            "locale": store.locale,
+            "timezone": store.timezone,
+        },
+        "features": {"checkout": checkout, "offers": False, "badges": False, "surveys": False},
+        "checkout": {"floating_button": settings.floating_cart_button},
+        "events": {"max_batch": 50},
+    }
+
+
+def snippet(base_url: str, public_key: str) -> str:
+    return f'<script async src="{base_url}/v1/keepcart.js" data-store="{public_key}"></script>'
+
+
+QUEUE_STUB = (
+    "<script>window.keepcart=window.keepcart||function(){"
+    "(window.keepcart.q=window.keepcart.q||[]).push(arguments)};</script>"
+)

@@ -1,0 +1,75 @@
+"""Small HTTP helpers shared by the API routes: JSON bodies, CORS and conditional GETs."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from typing import Any, Protocol
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from server.errors import BadRequest, PayloadTooLarge, RateLimited
+
+# One encoder for every call: json.dumps with arguments builds a new encoder each time.
+_encode_json = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+
+
+def json_bytes(value: Any) -> bytes:
+    return _encode_json(value).encode()
+
+
+def json_response(value: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    return Response(json_bytes(value), status, headers, media_type="application/json")
+
+
+def cors_headers(origin: str | None) -> dict[str, str]:
+    """CORS headers for an allowed origin (callers decide whether it is allowed)."""
+    if not origin:
+        return {"Vary": "Origin"}
+    return {"Access-Control-Allow-Origin": origin, "Vary": "Origin"}
+
+
+class _HasOrigins(Protocol):
+    def allows_origin(self, origin: str | None) -> bool: ...
+
+
+def store_cors(request: Request, store: _HasOrigins) -> dict[str, str]:
+    """CORS headers when the request comes from one of the store's allowed origins."""
+    origin = request.headers.get("origin")
+    return cors_headers(origin if store.allows_origin(origin) else None)
+
+
+def enforce_rate_limit(request: Request, limiter: Any, scope: object) -> None:
+    """Count this request against ``scope`` and the client's address; 429 when over."""
+    client = request.client.host if request.client else "unknown"
+    wait = limiter.hit((scope, client), time.monotonic())
+    if wait:
+        raise RateLimited("Too many requests; retry later.", retry_after=limiter.retry_after(wait))
+
+
+def etag_for(body: bytes) -> str:
+    return '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
+
+
+def not_modified(request: Request, etag: str) -> bool:
+    header = request.headers.get("if-none-match", "")
+    return etag in {tag.strip().removeprefix("W/") for tag in header.split(",")}
+
+
+async def read_json_body(request: Request, *, max_bytes: int) -> Any:
+    """The request body parsed as JSON, refusing bodies over ``max_bytes`` before reading on."""
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > max_bytes:
+        raise PayloadTooLarge(f"The body is larger than {max_bytes} bytes.")
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > max_bytes:
+            raise PayloadTooLarge(f"The body is larger than {max_bytes} bytes.")
+        chunks.append(chunk)
+    try:
+        return json.loads(b"".join(chunks))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise BadRequest(f"The body is not valid JSON: {exc}.", code="malformed_json") from None

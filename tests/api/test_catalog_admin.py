@@ -1,0 +1,280 @@
+"""The catalog admin: product forms, archiving, and CSV export and import."""
+
+import csv
+import io
+
+import pytest
+
+from server.catalog import csv_io
+from server.catalog.csv_io import product_cells
+from server.catalog.queries import list_products, upsert_product
+from tests.api.test_admin import csrf_from, sign_in
+
+pytestmark = pytest.mark.anyio
+
+
+def products_url(store, suffix=""):
+    return f"/admin/stores/{store.id}/products{suffix}"
+
+
+def a_product_form(csrf, **changes):
+    form = {
+        "csrf_token": csrf, "sku": "MUG-BLUE", "product_group": "MUG", "name": "Mug",
+        "variant": "Blue", "description": "Stoneware.", "price": "18.00",
+        "compare_at_price": "", "image_url": "", "weight_grams": "350", "stock": "12",
+        "track_stock": "true",
+    }  # fmt: skip
+    return form | changes
+
+
+async def signed_in_csrf(client, store, suffix="/new"):
+    await sign_in(client)
+    page = await client.get(products_url(store, suffix))
+    assert page.status_code == 200
+    return csrf_from(page.text)
+
+
+async def create(client, store, csrf, **changes):
+    response = await client.post(products_url(store), data=a_product_form(csrf, **changes))
+    assert response.status_code == 303, response.text
+    return response
+
+
+async def products_in(app, store):
+    return {p.sku: p for p in await list_products(app.state.db, store.id)}
+
+
+async def upload(client, store, csrf, text, filename="products.csv"):
+    files = {"file": (filename, text.encode(), "text/csv")}
+    return await client.post(products_url(store, "/import"), data={"csrf_token": csrf}, files=files)
+
+
+async def test_catalog_pages_need_a_login(client, merchant, store):
+    for suffix in ("", "/new", "/import", ".csv"):
+        response = await client.get(products_url(store, suffix))
+        assert response.status_code == 303
+        assert response.headers["location"].startswith("/admin/login?next=")
+
+
+async def test_creating_a_product_stores_the_exact_price(app, client, merchant, store):
+    csrf = await signed_in_csrf(client, store)
+    response = await create(client, store, csrf, price="0.29", compare_at_price="1.10")
+    edit = await client.get(response.headers["location"])
+    assert "Saved." in edit.text
+    assert 'value="0.29"' in edit.text
+    mug = (await products_in(app, store))["MUG-BLUE"]
+    assert (mug.price, mug.compare_at_price, mug.stock, mug.track_stock) == (29, 110, 12, True)
+    assert mug.active and not mug.allow_oversell
+
+    listing = await client.get(products_url(store))
+    assert "€0.29" in listing.text and "€1.10" in listing.text
+    assert '<th scope="rowgroup" colspan="8">MUG' in listing.text
+
+
+async def test_a_price_with_too_many_decimals_is_refused(app, client, merchant, store):
+    csrf = await signed_in_csrf(client, store)
+    response = await client.post(
+        products_url(store), data=a_product_form(csrf, price="24.001", name="<b>Mug</b>")
+    )
+    assert response.status_code == 422
+    assert "EUR amounts have at most 2 decimal places." in response.text
+    assert 'aria-invalid="true" aria-describedby="f-price-hint f-price-error"' in response.text
+    assert 'value="24.001"' in response.text
+    assert "&lt;b&gt;Mug&lt;/b&gt;" in response.text and "<b>Mug</b>" not in response.text
+    assert await products_in(app, store) == {}
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"sku": "has spaces"}, "sku", "letters, digits"),
+        ({"name": "  "}, "name", "Give the product a name"),
+        ({"compare_at_price": "17.00"}, "compare_at_price", "must be higher than the price"),
+        ({"stock": "-1"}, "stock", "Stock cannot be negative"),
+        ({"weight_grams": "1.5"}, "weight_grams", "whole number"),
+        ({"image_url": "javascript:alert(1)"}, "image_url", "http(s) URL"),
+    ],
+)
+async def test_invalid_fields_come_back_tied_to_their_input(
+    app, client, merchant, store, changes, field, message
+):
+    csrf = await signed_in_csrf(client, store)
+    response = await client.post(products_url(store), data=a_product_form(csrf, **changes))
+    assert response.status_code == 422
+    assert f'id="f-{field}-error"' in response.text
+    assert message in response.text
+    assert f'href="#f-{field}"' in response.text  # the summary at the top links to the field
+    assert await products_in(app, store) == {}
+
+
+async def test_a_second_product_cannot_take_an_existing_sku(app, client, merchant, store):
+    csrf = await signed_in_csrf(client, store)
+    await create(client, store, csrf)
+    response = await client.post(products_url(store), data=a_product_form(csrf, name="Other"))
+    assert response.status_code == 422
+    assert "Another product already has this SKU." in response.text
+    assert (await products_in(app, store))["MUG-BLUE"].name == "Mug"
+
+
+async def test_editing_changes_the_product_and_keeps_its_id(app, client, merchant, store):
+    csrf = await signed_in_csrf(client, store)
+    created = await create(client, store, csrf)
+    edit_url = created.headers["location"].split("?")[0]
+    form = a_product_form(csrf, sku="MUG-NAVY", variant="Navy", price="19.5", track_stock="")
+    response = await client.post(edit_url, data=form)
+    assert response.status_code == 303
+    products = await products_in(app, store)
+    assert list(products) == ["MUG-NAVY"]
+    navy = products["MUG-NAVY"]
+    assert (navy.price, navy.variant, navy.track_stock) == (1950, "Navy", False)
+    assert edit_url.endswith(f"/products/{navy.id}")
+    assert "not tracked" in (await client.get(products_url(store))).text
+
+
+async def test_editing_into_another_products_sku_is_refused(app, client, merchant, store):
+    csrf = await signed_in_csrf(client, store)
+    await create(client, store, csrf)
+    second = await create(client, store, csrf, sku="MUG-RED", variant="Red")
+    response = await client.post(
+        second.headers["location"].split("?")[0], data=a_product_form(csrf, variant="Red")
+    )
+    assert response.status_code == 422
+    assert "Another product already has this SKU." in response.text
+    assert (await products_in(app, store))["MUG-BLUE"].variant == "Blue"
+
+
+async def test_unknown_products_are_not_found(client, merchant, store):
+    csrf = await signed_in_csrf(client, store)
+    assert (await client.get(products_url(store, "/999"))).status_code == 404
+    assert (await client.get(products_url(store, "/" + "9" * 25))).status_code == 404
+    response = await client.post(products_url(store, "/999/archive"), data={"csrf_token": csrf})
+    assert response.status_code == 404
+
+
+async def test_forms_without_a_csrf_token_are_refused(app, client, merchant, store):
+    await signed_in_csrf(client, store)
+    response = await client.post(products_url(store), data=a_product_form("forged"))
+    assert response.status_code == 403
+    assert await products_in(app, store) == {}
+
+
+async def test_archiving_hides_a_product_from_the_active_list(app, client, merchant, store):
+    csrf = await signed_in_csrf(client, store)
+    created = await create(client, store, csrf)
+    product_id = created.headers["location"].split("/")[-1].split("?")[0]
+    response = await client.post(
+        products_url(store, f"/{product_id}/archive"),
+        data={"csrf_token": csrf, "show": "active"},
+    )
+    assert response.status_code == 303
+    assert response.headers["location"] == products_url(store, "?show=active")
+    assert not (await products_in(app, store))["MUG-BLUE"].active
+
+    active = await client.get(products_url(store))
+    assert "MUG-BLUE" not in active.text
+    archived = await client.get(products_url(store, "?show=archived"))
+    assert "MUG-BLUE" in archived.text and ">Archived</span>" in archived.text
+    assert "Restore" in archived.text
+
+    await client.post(products_url(store, f"/{product_id}/unarchive"), data={"csrf_token": csrf})
+    assert (await products_in(app, store))["MUG-BLUE"].active
+
+
+async def test_merchant_text_is_escaped_in_the_list(client, merchant, store):
+    csrf = await signed_in_csrf(client, store)
+    await create(client, store, csrf, name="<img src=x onerror=alert(1)>", product_group="<g>")
+    listing = await client.get(products_url(store))
+    assert "<img src=x" not in listing.text and "<g>" not in listing.text
+    assert "&lt;img src=x onerror=alert(1)&gt;" in listing.text
+
+
+# --- CSV --------------------------------------------------------------------------------------
+
+
+async def test_export_is_a_formula_safe_attachment(client, merchant, store):
+    csrf = await signed_in_csrf(client, store)
+    await create(client, store, csrf, name='=HYPERLINK("http://evil.test","x")')
+    response = await client.get(products_url(store, ".csv"))
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "text/csv; charset=utf-8"
+    assert response.headers["content-disposition"].startswith("attachment;")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0]["name"] == '\'=HYPERLINK("http://evil.test","x")'
+    assert (rows[0]["price"], rows[0]["stock"], rows[0]["track_stock"]) == ("18.00", "12", "true")
+
+
+async def test_export_imports_back_unchanged(app, client, merchant, shop):
+    csrf = await signed_in_csrf(client, shop)
+    await create(client, shop, csrf, sku="ODD-1", name="-1+1", description="@home\n=1", stock="-2",
+                 allow_oversell="true", compare_at_price="99.99")  # fmt: skip
+    before = {sku: product_cells(p, "EUR") for sku, p in (await products_in(app, shop)).items()}
+    exported = (await client.get(products_url(shop, ".csv"))).content.decode("utf-8-sig")
+
+    response = await upload(client, shop, csrf, exported)
+    assert response.status_code == 303
+    summary = await client.get(response.headers["location"])
+    count = len(before)
+    assert f"Imported {count} products (0 new, {count} updated)." in summary.text
+    after = {sku: product_cells(p, "EUR") for sku, p in (await products_in(app, shop)).items()}
+    assert after == before
+
+
+async def test_import_adds_new_products_and_updates_existing(app, client, merchant, store):
+    csrf = await signed_in_csrf(client, store)
+    await create(client, store, csrf)
+    text = "sku,name,price,variant\nMUG-BLUE,Mug,20.00,Blue\nMUG-RED,Mug,0.10,Red\n"
+    response = await upload(client, store, csrf, text)
+    assert response.status_code == 303
+    summary = await client.get(response.headers["location"])
+    assert "Imported 2 products (1 new, 1 updated)." in summary.text
+    products = await products_in(app, store)
+    assert (products["MUG-BLUE"].price, products["MUG-BLUE"].stock) == (2000, 12)
+    assert products["MUG-RED"].price == 10
+
+
+async def test_a_bad_row_imports_nothing_and_is_reported(app, client, merchant, store):
+    csrf = await signed_in_csrf(client, store, "/import")
+    text = (
+        "sku,name,price,stock\n"
+        "GOOD-1,Fine,1.00,1\n"
+        "GOOD-2,<i>Also fine</i>,2.00,2\n"
+        "BAD-3,Broken,24.001,3\n"
+    )
+    response = await upload(client, store, csrf, text)
+    assert response.status_code == 422
+    assert "nothing was imported" in response.text
+    assert '<td class="num">4</td><td><code>price</code></td>' in response.text
+    assert "EUR amounts have at most 2 decimal places." in response.text
+    assert await products_in(app, store) == {}
+
+
+async def test_an_import_failing_half_way_writes_nothing(app, client, merchant, store, monkeypatch):
+    written = []
+
+    async def upsert_then_fail(conn, store_id, product, now_ms):
+        written.append(product.sku)
+        if len(written) == 2:
+            raise RuntimeError("disk full")
+        return await upsert_product(conn, store_id, product, now_ms)
+
+    monkeypatch.setattr(csv_io, "upsert_product", upsert_then_fail)
+    csrf = await signed_in_csrf(client, store, "/import")
+    with pytest.raises(RuntimeError, match="disk full"):
+        await upload(client, store, csrf, "sku,name,price\nA-1,First,1.00\nB-1,Second,2.00\n")
+    assert written == ["A-1", "B-1"]
+    assert await products_in(app, store) == {}
+
+
+async def test_import_needs_a_file(client, merchant, store):
+    csrf = await signed_in_csrf(client, store, "/import")
+    response = await client.post(products_url(store, "/import"), data={"csrf_token": csrf})
+    assert response.status_code == 422
+    assert "Choose a CSV file to import." in response.text
+    assert 'aria-invalid="true"' in response.text
+
+
+async def test_import_reports_an_unknown_column(client, merchant, store):
+    csrf = await signed_in_csrf(client, store, "/import")
+    response = await upload(client, store, csrf, "sku,name,price,prce\nA,B,1.00,2\n")
+    assert response.status_code == 422
+    assert '<td class="num">1</td><td><code>prce</code></td>' in response.text

@@ -1,0 +1,184 @@
+import asyncio
+import json
+import time
+
+import httpx
+import pytest
+
+from server.ratelimit import RateLimiter
+from tests.conftest import SHOP_ORIGIN
+
+pytestmark = pytest.mark.anyio
+
+
+def batch(store_key, count=1, **overrides):
+    events = [
+        {
+            "type": "custom",
+            "name": f"event-{i}",
+            "occurred_at": int(time.time() * 1000),
+            "url": f"{SHOP_ORIGIN}/",
+            "session_id": "s_test",
+            "visitor_id": "v_test",
+            "props": {"i": i},
+        }
+        | overrides
+        for i in range(count)
+    ]
+    return {"store": store_key, "events": events}
+
+
+def post(client, body, content_type="text/plain;charset=UTF-8", origin=SHOP_ORIGIN, **kw):
+    headers = {"Content-Type": content_type}
+    if origin:
+        headers["Origin"] = origin
+    content = body if isinstance(body, str | bytes) else json.dumps(body)
+    return client.post("/v1/events", content=content, headers=headers, **kw)
+
+
+async def stored_events(app):
+    return await app.state.db.fetch_all("SELECT * FROM events ORDER BY id")
+
+
+async def test_text_plain_batch_is_committed_before_the_answer(app, client, store):
+    response = await post(client, batch(store.public_key, 3))
+    assert response.status_code == 202
+    assert response.json() == {"accepted": 3}
+    assert response.headers["access-control-allow-origin"] == SHOP_ORIGIN
+    rows = await stored_events(app)
+    assert [r["name"] for r in rows] == ["event-0", "event-1", "event-2"]
+    assert rows[0]["store_id"] == store.id
+    assert json.loads(rows[2]["props"]) == {"i": 2}
+
+
+async def test_application_json_is_accepted_too(app, client, store):
+    response = await post(client, batch(store.public_key), content_type="application/json")
+    assert response.status_code == 202
+    assert len(await stored_events(app)) == 1
+
+
+async def test_events_without_visitor_id_are_stored_without_one(app, client, store):
+    body = batch(store.public_key)
+    del body["events"][0]["visitor_id"]
+    assert (await post(client, body)).status_code == 202
+    assert (await stored_events(app))[0]["visitor_id"] is None
+
+
+async def test_server_side_sender_without_origin_is_accepted(client, store):
+    assert (await post(client, batch(store.public_key), origin=None)).status_code == 202
+
+
+async def test_unknown_store_is_404(client, store):
+    response = await post(client, batch("pk_nope"))
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "unknown_store"
+
+
+async def test_foreign_origin_is_refused_without_cors(app, client, store):
+    response = await post(client, batch(store.public_key), origin="https://evil.test")
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "origin_not_allowed"
+    assert "access-control-allow-origin" not in response.headers
+    assert await stored_events(app) == []
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "code", "field"),
+    [
+        ("{not json", 400, "malformed_json", None),
+        ('{"store": "pk", "events": "many"}', 400, "invalid", "events"),
+        ("[1, 2]", 400, "invalid", None),
+    ],
+)
+async def test_malformed_input_is_a_json_400(app, client, store, body, status, code, field):
+    response = await post(client, body)
+    assert response.status_code == status
+    error = response.json()["error"]
+    assert (error["code"], error["field"]) == (code, field)
+    assert error["message"]
+    assert await stored_events(app) == []
+
+
+async def test_one_bad_event_rejects_the_whole_batch(app, client, store):
+    body = batch(store.public_key, 5)
+    body["events"][3]["occurred_at"] = "soon"
+    response = await post(client, body)
+    assert response.status_code == 400
+    assert response.json()["error"]["field"] == "events[3].occurred_at"
+    assert await stored_events(app) == []
+
+
+async def test_too_many_events_is_400(client, store):
+    response = await post(client, batch(store.public_key, 51))
+    assert response.status_code == 400
+    assert response.json()["error"]["field"] == "events"
+
+
+async def test_oversized_body_is_413(app, client, store):
+    body = batch(store.public_key, 40, url=SHOP_ORIGIN + "/" + "x" * 1000)
+    response = await post(client, body)
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "payload_too_large"
+    assert await stored_events(app) == []
+
+
+async def test_other_content_types_are_415(client, store):
+    response = await post(client, batch(store.public_key), content_type="multipart/form-data")
+    assert response.status_code == 415
+
+
+async def test_rate_limit_answers_429_with_retry_after(app, client, store):
+    limit = 5
+    app.state.events_limiter = RateLimiter(limit, 60)
+    statuses = [(await post(client, batch(store.public_key))).status_code for _ in range(limit)]
+    assert set(statuses) == {202}
+    response = await post(client, batch(store.public_key))
+    assert response.status_code == 429
+    assert int(response.headers["retry-after"]) >= 1
+    assert response.json()["error"]["code"] == "rate_limited"
+    assert response.headers["access-control-allow-origin"] == SHOP_ORIGIN
+    assert len(await stored_events(app)) == limit
+
+
+async def test_fifty_concurrent_requests_lose_nothing(app, client, store):
+    responses = await asyncio.gather(
+        *(post(client, batch(store.public_key, 10, session_id=f"s_{n}")) for n in range(50))
+    )
+    assert {r.status_code for r in responses} == {202}
+    rows = await stored_events(app)
+    assert len(rows) == 500
+    assert {r["session_id"] for r in rows} == {f"s_{n}" for n in range(50)}
+
+
+async def test_preflight_only_for_known_origins(client, store):
+    allowed = await client.options(
+        "/v1/events",
+        headers={"Origin": SHOP_ORIGIN, "Access-Control-Request-Method": "POST"},
+    )
+    assert allowed.status_code == 204
+    assert allowed.headers["access-control-allow-origin"] == SHOP_ORIGIN
+    assert "Content-Type" in allowed.headers["access-control-allow-headers"]
+    denied = await client.options(
+        "/v1/events",
+        headers={"Origin": "https://evil.test", "Access-Control-Request-Method": "POST"},
+    )
+    assert denied.status_code == 403
+    assert "access-control-allow-origin" not in denied.headers
+
+
+async def test_the_fast_path_answers_exactly_as_the_route_does(app, client, store):
+    """EventsFastPath answers valid batches ahead of Starlette; its reply must be the route's."""
+
+    async def route_only(scope, receive, send):
+        scope["app"] = app
+        await app.router(scope, receive, send)
+
+    transport = httpx.ASGITransport(app=route_only)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as plain:
+        by_route = await post(plain, batch(store.public_key, 2))
+    by_fast_path = await post(client, batch(store.public_key, 2))
+
+    assert by_route.status_code == by_fast_path.status_code == 202
+    assert by_route.content == by_fast_path.content
+    assert by_route.headers.multi_items() == by_fast_path.headers.multi_items()
+    assert len(await stored_events(app)) == 4

@@ -1,0 +1,274 @@
+"""The orders admin: list, search, detail, status changes and CSV export."""
+
+import csv
+import io
+import json
+from datetime import UTC, datetime
+
+import pytest
+
+from server.catalog.queries import upsert_product
+from server.catalog.service import ProductInput
+from tests.api.test_admin import csrf_from, sign_in
+
+pytestmark = pytest.mark.anyio
+
+# 1 July 2025, 12:00 UTC: 13:00 in Dublin (Irish summer time).
+JULY_1_NOON_UTC = int(datetime(2025, 7, 1, 12, tzinfo=UTC).timestamp() * 1000)
+ADDRESS = {
+    "name": "Aoife Byrne", "line1": "12 Harbour Road", "line2": "Flat 3", "city": "Howth",
+    "region": "Dublin", "postal_code": "D13 X2Y4", "country": "IE",
+}  # fmt: skip
+
+
+async def insert_order(app, store, number, *, status="paid", email="aoife@example.test",
+                       created_at=JULY_1_NOON_UTC, **columns):  # fmt: skip
+    """An order as checkout writes it: two lines, totals and a 'placed' event."""
+    order = {
+        "public_id": f"ord_test{number}", "store_id": store.id, "number": number,
+        "status": status, "email": email, "phone": "+353 1 555 0100",
+        "shipping_name": ADDRESS["name"], "shipping_address": json.dumps(ADDRESS),
+        "shipping_method": "Standard post", "delivery_from": "2025-07-03",
+        "delivery_to": "2025-07-07", "currency": store.currency, "prices_include_tax": 1,
+        "subtotal": 5400, "discount_total": 540, "shipping_total": 495, "tax_total": 1001,
+        "total": 5355, "discount_code": "WELCOME10", "payment_method": "test_card",
+        "card_brand": "Visa", "card_last4": "4242", "created_at": created_at,
+        "updated_at": created_at,
+    } | columns  # fmt: skip
+
+    async def write(conn):
+        mug = await upsert_product(conn, store.id, ProductInput("MUG-1", "Mug", 1800), 0)
+        cursor = await conn.execute(
+            f"INSERT INTO orders ({', '.join(order)}) VALUES ({', '.join('?' * len(order))})",
+            list(order.values()),
+        )
+        order_id = cursor.lastrowid
+        await conn.execute(
+            "INSERT INTO order_items (order_id, product_id, sku, name, variant, unit_price,"
+            " quantity, subtotal, discount, tax) VALUES (?, ?, 'MUG-1', 'Mug', 'Blue', 1800,"
+            " 3, 5400, 540, 1001)",
+            (order_id, mug),
+        )
+        await conn.execute(
+            "INSERT INTO order_events (order_id, kind, note, created_at)"
+            " VALUES (?, 'placed', 'Placed with test_card', ?)",
+            (order_id, created_at),
+        )
+        return order_id
+
+    return await app.state.db.write(write)
+
+
+def orders_url(store, suffix=""):
+    return f"/admin/stores/{store.id}/orders{suffix}"
+
+
+async def order_status(app, store, number):
+    return await app.state.db.fetch_value(
+        "SELECT status FROM orders WHERE store_id = ? AND number = ?", (store.id, number)
+    )
+
+
+async def event_kinds(app, order_id):
+    rows = await app.state.db.fetch_all(
+        "SELECT kind FROM order_events WHERE order_id = ? ORDER BY id", (order_id,)
+    )
+    return [row["kind"] for row in rows]
+
+
+def listed_numbers(html):
+    return [int(part.split('"')[0]) for part in html.split("/orders/")[1:]]
+
+
+async def test_order_pages_need_a_login(client, merchant, store):
+    for suffix in ("", "/1001", ".csv"):
+        assert (await client.get(orders_url(store, suffix))).status_code == 303
+
+
+async def test_list_shows_newest_first_in_the_store_timezone(app, client, merchant, store):
+    await insert_order(app, store, 1001, created_at=JULY_1_NOON_UTC)
+    await insert_order(app, store, 1002, created_at=JULY_1_NOON_UTC + 60_000, total=123456,
+                       status="awaiting_payment", email="ben@example.test")  # fmt: skip
+    await sign_in(client)
+    page = await client.get(orders_url(store))
+    assert page.status_code == 200
+    assert listed_numbers(page.text) == [1002, 1001]
+    assert "1 Jul 2025, 13:01" in page.text and "(Europe/Dublin)" in page.text
+    assert "€1,234.56" in page.text and "€53.55" in page.text
+    assert ">Awaiting payment</span>" in page.text and "ben@example.test" in page.text
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("?status=paid", [1003, 1001]),
+        ("?status=awaiting_payment", [1002]),
+        ("?status=nonsense", [1003, 1002, 1001]),
+        ("?q=1002", [1002]),
+        ("?q=%231003", [1003]),
+        ("?q=BEN@", [1002]),
+        ("?q=example.test&status=paid", [1001]),
+        ("?q=SHOP.TEST", [1003]),
+        ("?q=%25", []),  # a literal %, not a wildcard
+        ("?q=nobody", []),
+    ],
+)
+async def test_list_filters_by_status_and_searches(app, client, merchant, store, query, expected):
+    await insert_order(app, store, 1001, created_at=JULY_1_NOON_UTC)
+    await insert_order(app, store, 1002, created_at=JULY_1_NOON_UTC + 1, status="awaiting_payment",
+                       email="ben@example.test")  # fmt: skip
+    await insert_order(app, store, 1003, created_at=JULY_1_NOON_UTC + 2, email="cara@shop.test")
+    await sign_in(client)
+    page = await client.get(orders_url(store, query))
+    assert page.status_code == 200
+    assert listed_numbers(page.text) == expected
+
+
+async def test_list_pages_fifty_at_a_time(app, client, merchant, store):
+    for number in range(1001, 1056):
+        await insert_order(app, store, number, created_at=JULY_1_NOON_UTC + number)
+    await sign_in(client)
+    first = await client.get(orders_url(store, "?status=paid"))
+    assert len(listed_numbers(first.text)) == 50 and listed_numbers(first.text)[0] == 1055
+    assert "Orders 1–50 of 55" in first.text and "Page 1 of 2" in first.text
+    assert f'href="{orders_url(store)}?status=paid&amp;page=2" rel="next"' in first.text
+    second = await client.get(orders_url(store, "?status=paid&page=2"))
+    assert listed_numbers(second.text) == [1005, 1004, 1003, 1002, 1001]
+    beyond = await client.get(orders_url(store, "?page=99"))
+    assert listed_numbers(beyond.text) == listed_numbers(second.text)
+
+
+async def test_detail_shows_everything_about_the_order(app, client, merchant, store):
+    await insert_order(app, store, 1001, shipping_name="<b>Aoife</b>")
+    await sign_in(client)
+    page = await client.get(orders_url(store, "/1001"))
+    assert page.status_code == 200
+    text = page.text
+    assert "<h1>Order #1001</h1>" in text
+    assert "Mug" in text and "Blue" in text and "MUG-1" in text and "€18.00" in text
+    for amount in ("€54.00", "−€5.40", "€4.95", "€10.01", "€53.55"):
+        assert amount in text
+    assert "<code>WELCOME10</code>" in text and "Standard post" in text
+    assert "12 Harbour Road" in text and "D13 X2Y4" in text
+    assert "Thu 3 Jul – Mon 7 Jul 2025" in text
+    assert "Visa ending in 4242" in text
+    assert "Order placed" in text and "1 Jul 2025, 13:00" in text
+    assert "<b>Aoife</b>" not in text  # the address's own name wins; nothing is unescaped
+
+
+async def test_merchant_text_in_orders_is_escaped(app, client, merchant, store):
+    address = ADDRESS | {"line1": "<script>alert(1)</script>"}
+    await insert_order(app, store, 1001, shipping_address=json.dumps(address))
+    await sign_in(client)
+    page = await client.get(orders_url(store, "/1001"))
+    assert "<script>alert(1)</script>" not in page.text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text
+
+
+async def test_an_order_moves_through_its_allowed_statuses(app, client, merchant, store):
+    order_id = await insert_order(app, store, 1001, status="awaiting_payment",
+                                  payment_method="bank_transfer", card_brand=None,
+                                  card_last4=None)  # fmt: skip
+    await sign_in(client)
+    page = await client.get(orders_url(store, "/1001"))
+    assert "Bank transfer" in page.text
+    csrf = csrf_from(page.text)
+    steps = (("mark-paid", "paid"), ("mark-fulfilled", "fulfilled"), ("refund", "refunded"))
+    for action, status in steps:
+        response = await client.post(
+            orders_url(store, f"/1001/{action}"), data={"csrf_token": csrf}
+        )
+        assert response.status_code == 303
+        assert response.headers["location"] == orders_url(store, "/1001")
+        assert await order_status(app, store, 1001) == status
+    assert await event_kinds(app, order_id) == ["placed", "paid", "fulfilled", "refunded"]
+    history = (await client.get(orders_url(store, "/1001"))).text
+    assert "Marked as paid" in history and "By owner@shop.test" in history
+    assert "nothing more to do" in history
+
+
+async def test_a_paid_order_can_be_refunded_before_fulfilment(app, client, merchant, store):
+    await insert_order(app, store, 1001, status="paid")
+    await sign_in(client)
+    csrf = csrf_from((await client.get(orders_url(store, "/1001"))).text)
+    response = await client.post(orders_url(store, "/1001/refund"), data={"csrf_token": csrf})
+    assert response.status_code == 303
+    assert await order_status(app, store, 1001) == "refunded"
+
+
+@pytest.mark.parametrize(
+    ("status", "action"),
+    [
+        ("awaiting_payment", "mark-fulfilled"),
+        ("awaiting_payment", "refund"),
+        ("paid", "mark-paid"),
+        ("fulfilled", "mark-fulfilled"),
+        ("refunded", "refund"),
+        ("refunded", "mark-paid"),
+    ],
+)
+async def test_a_transition_not_allowed_is_refused(app, client, merchant, store, status, action):
+    order_id = await insert_order(app, store, 1001, status=status)
+    await sign_in(client)
+    csrf = csrf_from((await client.get(orders_url(store))).text)
+    response = await client.post(orders_url(store, f"/1001/{action}"), data={"csrf_token": csrf})
+    assert response.status_code == 409
+    assert 'role="alert"' in response.text and "is only possible when it is" in response.text
+    assert await order_status(app, store, 1001) == status
+    assert await event_kinds(app, order_id) == ["placed"]
+
+
+async def test_status_forms_only_offer_allowed_actions(app, client, merchant, store):
+    await insert_order(app, store, 1001, status="paid")
+    await sign_in(client)
+    page = await client.get(orders_url(store, "/1001"))
+    assert "/1001/mark-fulfilled" in page.text and "/1001/refund" in page.text
+    assert "/1001/mark-paid" not in page.text
+
+
+async def test_unknown_orders_and_actions_are_not_found(app, client, merchant, store):
+    await insert_order(app, store, 1001)
+    await sign_in(client)
+    csrf = csrf_from((await client.get(orders_url(store))).text)
+    assert (await client.get(orders_url(store, "/999"))).status_code == 404
+    assert (await client.get(orders_url(store, "/" + "9" * 25))).status_code == 404
+    for query in ("?page=" + "9" * 25, "?q=" + "9" * 25, "?page=-1", "?page=two"):
+        assert (await client.get(orders_url(store, query))).status_code == 200
+    unknown = await client.post(orders_url(store, "/1001/ship"), data={"csrf_token": csrf})
+    assert unknown.status_code == 404
+    missing = await client.post(orders_url(store, "/999/refund"), data={"csrf_token": csrf})
+    assert missing.status_code == 404
+
+
+async def test_status_changes_need_the_csrf_token(app, client, merchant, store):
+    await insert_order(app, store, 1001, status="paid")
+    await sign_in(client)
+    response = await client.post(orders_url(store, "/1001/refund"), data={"csrf_token": "x"})
+    assert response.status_code == 403
+    assert await order_status(app, store, 1001) == "paid"
+
+
+async def test_csv_export_follows_the_filter_and_is_formula_safe(app, client, merchant, store):
+    await insert_order(app, store, 1001, shipping_name="=HYPERLINK(\"http://evil.test\")",
+                       shipping_address=json.dumps(ADDRESS | {"line1": "+1 Main St"}))  # fmt: skip
+    await insert_order(app, store, 1002, status="refunded", created_at=JULY_1_NOON_UTC + 1)
+    await sign_in(client)
+    page = await client.get(orders_url(store, "?status=paid"))
+    assert f'href="{orders_url(store, ".csv?status=paid")}"' in page.text
+
+    response = await client.get(orders_url(store, ".csv?status=paid"))
+    assert response.status_code == 200
+    disposition = f'attachment; filename="store-{store.id}-orders.csv"'
+    assert response.headers["content-disposition"] == disposition
+    assert response.headers["cache-control"] == "no-store"
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert [row["number"] for row in rows] == ["1001"]
+    row = rows[0]
+    assert row["shipping_name"] == '\'=HYPERLINK("http://evil.test")'
+    assert row["line1"] == "'+1 Main St"
+    assert row["placed_at"] == "2025-07-01T13:00:00+01:00"
+    assert (row["subtotal"], row["discount"], row["total"]) == ("54.00", "5.40", "53.55")
+    assert row["items"] == "MUG-1 × 3"
+
+    everything = await client.get(orders_url(store, ".csv"))
+    assert len(list(csv.DictReader(io.StringIO(everything.content.decode("utf-8-sig"))))) == 2

@@ -1,0 +1,176 @@
+"""Browser tier: real uvicorn servers for Keepcart and the demo store on two free ports,
+driven by Playwright in a real Chromium (Playwright's own, or the system's)."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+from playwright.sync_api import Page, Playwright
+
+from demo_store import create_demo_app
+from server.accounts import create_store, create_user
+from server.app import create_app
+from server.clock import now_ms
+from server.db import Database
+from server.demo_seed import seed_demo_store
+from server.settings import Settings
+from server.stores.service import Store, validate_new_store
+from tests.conftest import MERCHANT_EMAIL, MERCHANT_PASSWORD
+from tests.process import free_port
+
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def system_chromium() -> str | None:
+    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
+        if found := shutil.which(name):
+            return found
+    return None
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(
+    browser_type_launch_args: dict[str, Any], playwright: Playwright
+) -> dict[str, Any]:
+    args = {**browser_type_launch_args, "args": CHROMIUM_FLAGS}
+    if Path(playwright.chromium.executable_path).exists():
+        return args
+    executable = system_chromium()
+    if executable is None:
+        pytest.fail("No Chromium found: `make test` installs Debian's chromium when run as root.")
+    return {**args, "executable_path": executable}
+
+
+class LiveServer:
+    """An ASGI app served by a real uvicorn in a background thread."""
+
+    def __init__(self, app: Any, port: int):
+        self.url = f"http://127.0.0.1:{port}"
+        config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(target=self._server.run, daemon=True)
+
+    def __enter__(self) -> LiveServer:
+        self._thread.start()
+        deadline = time.monotonic() + 20
+        while not self._server.started:
+            if time.monotonic() > deadline or not self._thread.is_alive():
+                raise RuntimeError(f"server on {self.url} did not start")
+            time.sleep(0.01)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.should_exit = True
+        self._thread.join(timeout=10)
+
+
+@dataclass
+class Stack:
+    """Keepcart and the demo store, running, with the demo store's Keepcart store."""
+
+    keepcart_url: str
+    shop_url: str
+    store: Store
+    db_path: Path
+
+    def query(self, sql: str, params: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
+        with sqlite3.connect(f"file:{self.db_path}?mode=ro", uri=True) as conn:
+            conn.row_factory = sqlite3.Row
+            return conn.execute(sql, params).fetchall()
+
+    def events(self, **where: str) -> list[sqlite3.Row]:
+        clause = " AND ".join(f"{column} = ?" for column in where) or "1"
+        return self.query(f"SELECT * FROM events WHERE {clause} ORDER BY id", tuple(where.values()))
+
+
+def wait_for(condition: Callable[[], Any], timeout: float = 10, message: str = "") -> Any:
+    """Poll ``condition`` until it returns something truthy; fail after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = condition()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(message or "condition not met in time")
+        time.sleep(0.05)
+
+
+async def seed(settings: Settings, shop_origins: list[str]) -> Store:
+    db = Database(settings.db)
+    await db.open()
+    try:
+        new = validate_new_store("Fernhill Goods", shop_origins, "EUR", "en-IE", "Europe/Dublin")
+        store = await create_store(db, new)
+        # The demo catalog, shipping, VAT and codes; product images live on the shop.
+        await db.write(lambda conn: seed_demo_store(conn, store.id, shop_origins[0], now_ms()))
+        await create_user(db, MERCHANT_EMAIL, MERCHANT_PASSWORD)
+    finally:
+        await db.close()
+    return store
+
+
+@pytest.fixture
+def stack(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Stack]:
+    """Keepcart and the demo store; ``@pytest.mark.shop(**options)`` configures the shop."""
+    marker = request.node.get_closest_marker("shop")
+    shop_options = marker.kwargs if marker else {}
+    keepcart_port, shop_port = free_port(), free_port()
+    settings = Settings(
+        db=tmp_path / "keepcart.db",
+        port=keepcart_port,
+        secret_keys=("browser-test-key",),
+    )
+    shop_url = f"http://127.0.0.1:{shop_port}"
+    # Playwright's sync API owns this thread's event loop: seed from another thread.
+    with ThreadPoolExecutor(1) as pool:
+        store = pool.submit(asyncio.run, seed(settings, [shop_url])).result()
+    with LiveServer(create_app(settings), keepcart_port) as keepcart:
+        stack = Stack(keepcart.url, shop_url, store, settings.db)
+        shop = create_demo_app(keepcart.url, store.public_key, **shop_options)
+        with LiveServer(shop, shop_port):
+            yield stack
+
+
+@dataclass
+class PageProblems:
+    """Uncaught errors, console errors and CSP violations seen on a page."""
+
+    errors: list[str]
+    console_errors: list[str]
+    csp_violations: list[str]
+
+
+@pytest.fixture
+def problems(page: Page) -> PageProblems:
+    seen = PageProblems([], [], [])
+    page.on("pageerror", lambda error: seen.errors.append(str(error)))
+    page.on(
+        "console",
+        lambda message: (
+            seen.console_errors.append(message.text) if message.type == "error" else None
+        ),
+    )
+    page.expose_function("__reportCspViolation", lambda text: seen.csp_violations.append(text))
+    page.add_init_script(
+        "document.addEventListener('securitypolicyviolation', e =>"
+        " window.__reportCspViolation(e.violatedDirective + ' ' + e.blockedURI));"
+    )
+    return seen

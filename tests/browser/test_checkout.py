@@ -1,0 +1,515 @@
+"""The one-page checkout on the demo store, as a shopper's browser runs it: what the shopper
+sees in the drawer, the checkout and the confirmation, and what lands in the database."""
+
+from __future__ import annotations
+
+import re
+import secrets
+
+import httpx
+import pytest
+from playwright.sync_api import Locator, Page, Request, expect
+
+from tests.browser.axe import serious_violations
+from tests.browser.conftest import PageProblems, Stack, wait_for
+from tests.browser.test_admin_browser import sign_in
+from tests.browser.test_loader import wait_for_loader
+
+DESKTOP = pytest.mark.browser_context_args(viewport={"width": 1280, "height": 860})
+PHONE = pytest.mark.browser_context_args(
+    viewport={"width": 390, "height": 844}, device_scale_factor=3, is_mobile=True, has_touch=True
+)
+
+GOOD_CARD = "4242 4242 4242 4242"
+DECLINED_CARD = "4000 0000 0000 0002"
+SHOPPER = {
+    "Email": "aoife@example.com",
+    "Phone (optional)": "+353 1 234 5678",
+    "Full name": "Aoife Byrne",
+    "Address": "12 Harbour Road",
+    "City": "Dublin",
+}
+CARD = {"Expiry (MM/YY)": "12 / 34", "Security code": "123"}
+API_SHOPPER = {
+    "email": "other@example.com",
+    "phone": "+353 1 765 4321",
+    "address": {"name": "Niamh Walsh", "line1": "1 Quay Street", "city": "Galway", "country": "IE"},
+}
+
+# The deepest focused element (through shadow roots) named the way a person would read it.
+FOCUSED_NAME = """() => {
+  let el = document.activeElement;
+  while (el && el.shadowRoot && el.shadowRoot.activeElement) el = el.shadowRoot.activeElement;
+  if (!el) return "";
+  const label = el.getAttribute("aria-label") || el.labels?.[0]?.textContent || el.textContent;
+  return label.trim().replace(/\\s+/g, " ");
+}"""
+
+
+# --- what a shopper does ------------------------------------------------------------------------
+
+
+def open_product(page: Page, stack: Stack, slug: str = "stoneware-mug") -> None:
+    page.goto(f"{stack.shop_url}/products/{slug}")
+    wait_for_loader(page)
+
+
+def cart_drawer(page: Page) -> Locator:
+    return page.get_by_role("dialog", name=re.compile(r"^Your cart"))
+
+
+def add_to_cart(page: Page, product: str) -> Locator:
+    """Click the product page's "Add to cart"; the drawer opens with the line in it."""
+    page.get_by_role("button", name="Add to cart").first.click()
+    drawer = cart_drawer(page)
+    expect(drawer.get_by_role("button", name=f"Increase quantity of {product}")).to_be_visible()
+    return drawer
+
+
+def start_checkout(page: Page, drawer: Locator) -> Locator:
+    drawer.get_by_role("button", name="Checkout").click()
+    checkout = page.get_by_role("dialog", name="Checkout")
+    expect(checkout.get_by_label("Email")).to_be_focused()
+    return checkout
+
+
+def fill_details(checkout: Locator, email: str = SHOPPER["Email"]) -> None:
+    for label, value in {**SHOPPER, "Email": email}.items():
+        checkout.get_by_label(label, exact=True).fill(value)
+
+
+def fill_card(checkout: Locator, number: str = GOOD_CARD) -> None:
+    checkout.get_by_label("Card number").fill(number)
+    for label, value in CARD.items():
+        checkout.get_by_label(label).fill(value)
+
+
+def pay(checkout: Locator, total: str) -> None:
+    """Pay, once the button shows the total the shopper is about to be charged."""
+    checkout.get_by_role("button", name=f"Pay {total}").click()
+
+
+def confirmation(page: Page) -> Locator:
+    return page.get_by_role("dialog", name="Thank you! Your order is confirmed")
+
+
+def orders(stack: Stack) -> list[dict]:
+    rows = stack.query("SELECT * FROM orders ORDER BY id")
+    return [dict(row) for row in rows]
+
+
+def chunk_requests(page: Page, name: str) -> list[str]:
+    """URLs of the page's requests for feature chunk ``name``, kept up to date."""
+    seen: list[str] = []
+
+    def record(request: Request) -> None:
+        if re.search(rf"/v1/chunks/{name}\.[^/]*\.js$", request.url):
+            seen.append(request.url)
+
+    page.on("request", record)
+    return seen
+
+
+def focused_name(page: Page) -> str:
+    return page.evaluate(FOCUSED_NAME)
+
+
+def tab_to(page: Page, name: str | re.Pattern[str], limit: int = 40) -> None:
+    """Press Tab until the focused element is called ``name``, as a keyboard user would."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        now = focused_name(page)
+        if now == name if isinstance(name, str) else name.search(now):
+            return
+    raise AssertionError(f"{name!r} was not reached with Tab (last: {focused_name(page)!r})")
+
+
+SETTLED = """() => {
+  // document.getAnimations() leaves out shadow trees: ask the widget's root as well.
+  const root = document.getElementById("keepcart-root")?.shadowRoot;
+  const all = [...document.getAnimations(), ...(root ? root.getAnimations() : [])];
+  const finite = all.filter((a) => a.effect?.getTiming().iterations !== Infinity);
+  return Promise.all(finite.map((a) => a.finished)).then(() => finite.length);
+}"""
+
+
+def settle(page: Page) -> None:
+    """Until the sheets' opening animations are over (mid-fade text is not what people read)."""
+    page.evaluate(SETTLED)
+
+
+def assert_clean(problems: PageProblems) -> None:
+    assert problems.errors == []
+    assert problems.csp_violations == []
+
+
+# --- a purchase, on a desktop and on a phone ---------------------------------------------------
+
+
+@pytest.mark.parametrize("screen", [pytest.param("desktop", marks=DESKTOP),
+                                    pytest.param("phone", marks=PHONE)])  # fmt: skip
+def test_card_purchase_lands_in_the_database_and_the_admin(
+    page: Page, stack: Stack, problems: PageProblems, screen: str
+):
+    open_product(page, stack)
+    drawer = add_to_cart(page, "Stoneware Mug")
+    expect(drawer.get_by_role("list", name="Items in your cart")).to_contain_text("€24.00")
+    checkout = start_checkout(page, drawer)
+    if screen == "phone":
+        # The summary folds away behind a bar that keeps the total in view.
+        summary = checkout.get_by_role("button", name=re.compile("Show order summary"))
+        expect(summary).to_contain_text("€28.95")
+    else:
+        expect(checkout.get_by_role("heading", name="Order summary")).to_be_visible()
+        expect(checkout.get_by_role("complementary")).to_contain_text("€4.95")
+    fill_details(checkout)
+    fill_card(checkout)
+    pay(checkout, "€28.95")
+
+    done = confirmation(page)
+    expect(done.get_by_role("heading", name="Thank you! Your order is confirmed")).to_be_focused()
+    [order] = orders(stack)
+    expect(done).to_contain_text(f"Order #{order['number']} · aoife@example.com")
+    expect(done).to_contain_text("paid with Visa ending in 4242")
+    assert order["status"] == "paid" and order["email"] == "aoife@example.com"
+    assert (order["subtotal"], order["shipping_total"], order["total"]) == (2400, 495, 2895)
+    assert order["tax_total"] == 449 + 93  # 23% VAT included, line by line: mug, shipping
+    assert (order["card_brand"], order["card_last4"]) == ("Visa", "4242")
+    assert stack.query("SELECT status FROM carts")[0]["status"] == "ordered"
+    assert page.evaluate("localStorage.getItem('keepcart:cart')") is None
+    assert_clean(problems)
+    assert problems.console_errors == []
+
+    sign_in(page, stack)
+    page.goto(f"{stack.keepcart_url}/admin/stores/{stack.store.id}/orders")
+    row = page.get_by_role("row").filter(has=page.get_by_role("link", name=f"#{order['number']}"))
+    expect(row).to_contain_text("aoife@example.com")
+    expect(row).to_contain_text("€28.95")
+    row.get_by_role("link").click()
+    expect(page.get_by_role("heading", name=f"Order #{order['number']}", level=1)).to_be_visible()
+    items = page.get_by_role("table")
+    expect(items.get_by_role("row", name=re.compile("Stoneware Mug"))).to_contain_text("FH-MUG-01")
+    expect(items.get_by_role("row", name=re.compile("^Total"))).to_contain_text("€28.95")
+    expect(page.get_by_role("region", name="Payment")).to_contain_text("ending in 4242")
+
+
+# --- when things go wrong -----------------------------------------------------------------------
+
+
+@DESKTOP
+def test_declined_card_keeps_cart_and_form_then_a_good_card_pays(
+    page: Page, stack: Stack, problems: PageProblems
+):
+    open_product(page, stack)
+    checkout = start_checkout(page, add_to_cart(page, "Stoneware Mug"))
+    fill_details(checkout)
+    fill_card(checkout, DECLINED_CARD)
+    pay(checkout, "€28.95")
+
+    card = checkout.get_by_label("Card number")
+    declined = "Your card was declined. Try another card or payment method."
+    expect(card).to_have_accessible_description(declined)
+    expect(card).to_have_attribute("aria-invalid", "true")
+    expect(card).to_be_focused()
+    expect(checkout.get_by_label("Email")).to_have_value("aoife@example.com")
+    expect(checkout.get_by_label("City")).to_have_value("Dublin")
+    expect(checkout.get_by_role("list", name="Items")).to_contain_text("Stoneware Mug")
+    assert orders(stack) == []
+    assert stack.query("SELECT status FROM carts")[0]["status"] == "open"
+
+    card.fill(GOOD_CARD)
+    expect(card).not_to_have_attribute("aria-invalid", "true")
+    pay(checkout, "€28.95")
+    expect(confirmation(page)).to_contain_text("paid with Visa ending in 4242")
+    [order] = orders(stack)
+    assert (order["status"], order["total"], order["card_last4"]) == ("paid", 2895, "4242")
+    assert_clean(problems)
+
+
+@DESKTOP
+def test_discount_code_saving_is_shown_and_charged_and_an_expired_code_is_refused(
+    page: Page, stack: Stack, problems: PageProblems
+):
+    open_product(page, stack)
+    checkout = start_checkout(page, add_to_cart(page, "Stoneware Mug"))
+    code = checkout.get_by_role("textbox", name="Discount code")
+    code.fill("SUMMER24")
+    code.press("Enter")
+    expect(code).to_have_accessible_description("That code has expired.")
+    expect(code).to_have_attribute("aria-invalid", "true")
+
+    code.fill("welcome10")
+    checkout.get_by_role("button", name="Apply").click()
+    summary = checkout.get_by_role("complementary")
+    expect(summary.get_by_text("You save €2.40")).to_be_visible()
+    expect(summary.locator("dl")).to_contain_text("Discount (WELCOME10)−€2.40")
+    expect(code).not_to_have_attribute("aria-invalid", "true")
+    fill_details(checkout)
+    fill_card(checkout)
+    pay(checkout, "€26.55")  # €24.00 − 10% + €4.95 shipping
+
+    expect(confirmation(page)).to_contain_text("Discount (WELCOME10)−€2.40")
+    [order] = orders(stack)
+    assert (order["discount_code"], order["discount_total"]) == ("WELCOME10", 240)
+    assert (order["subtotal"], order["shipping_total"], order["total"]) == (2400, 495, 2655)
+    redeemed = stack.query("SELECT email FROM discount_redemptions")
+    assert [row["email"] for row in redeemed] == ["aoife@example.com"]
+    assert_clean(problems)
+
+
+@DESKTOP
+def test_free_shipping_progress_and_free_shipping_over_the_threshold(
+    page: Page, stack: Stack, problems: PageProblems
+):
+    open_product(page, stack)
+    drawer = add_to_cart(page, "Stoneware Mug")
+    expect(drawer).to_contain_text("Add €36.00 more for free shipping to Ireland")
+    more = drawer.get_by_role("button", name="Increase quantity of Stoneware Mug")
+    quantity = drawer.get_by_role("textbox", name="Quantity of Stoneware Mug")
+    more.click()
+    expect(quantity).to_have_value("2")
+    expect(drawer).to_contain_text("Add €12.00 more for free shipping to Ireland")
+    more.click()
+    expect(quantity).to_have_value("3")
+    expect(drawer).to_contain_text("You've got free shipping to Ireland")
+
+    checkout = start_checkout(page, drawer)
+    totals = checkout.get_by_role("complementary").locator("dl")
+    expect(totals).to_contain_text("Subtotal€72.00")
+    fill_details(checkout)
+    expect(totals).to_contain_text("ShippingFree")
+    standard = checkout.get_by_role("radio", name=re.compile(r"^Standard\b.*\bFree$"))
+    expect(standard).to_be_checked()
+    fill_card(checkout)
+    pay(checkout, "€72.00")
+    expect(confirmation(page)).to_be_visible()
+    [order] = orders(stack)
+    assert (order["subtotal"], order["shipping_total"], order["total"]) == (7200, 0, 7200)
+    assert_clean(problems)
+
+
+def checkout_with_two_throws(page: Page, stack: Stack) -> Locator:
+    """The checkout, filled in and ready to pay for two of the three Lambswool Throws."""
+    open_product(page, stack, "wool-throw")
+    page.get_by_label("Quantity", exact=True).fill("2")
+    drawer = add_to_cart(page, "Lambswool Throw")
+    expect(drawer.get_by_role("textbox", name="Quantity of Lambswool Throw")).to_have_value("2")
+    checkout = start_checkout(page, drawer)
+    fill_details(checkout)
+    fill_card(checkout)
+    return checkout
+
+
+def throws_in_stock(stack: Stack) -> int:
+    return stack.query("SELECT stock FROM products WHERE sku = 'FH-THR-01'")[0]["stock"]
+
+
+def sold_out_line(page: Page, stack: Stack) -> Locator:
+    """Another shopper buys the last three throws while this one's checkout is open; this
+    shopper then pays. Returns the summary's line for the throws."""
+    checkout = checkout_with_two_throws(page, stack)
+    order_over_the_api(stack, {"FH-THR-01": 3}, {"method": "bank_transfer"})
+    pay(checkout, "€258.00")
+    return checkout.get_by_role("list", name="Items").get_by_role("listitem")
+
+
+@DESKTOP
+def test_last_throws_sold_while_checkout_is_open_are_flagged_on_the_line_uncharged(
+    page: Page, stack: Stack, problems: PageProblems
+):
+    line = sold_out_line(page, stack)
+    expect(line).to_contain_text("Not enough in stock.")
+    expect(line.get_by_role("button", name="Remove Lambswool Throw")).to_be_visible()
+    checkout = page.get_by_role("dialog", name="Checkout")
+    expect(checkout.get_by_role("alert").filter(has_text="Lambswool Throw")).to_have_text(
+        "Sorry, Lambswool Throw has sold out. Update your cart and try again;"
+        " you have not been charged."
+    )
+    # Nothing charged: the other shopper's order is the only one, and this cart is still open.
+    assert [order["email"] for order in orders(stack)] == ["other@example.com"]
+    assert throws_in_stock(stack) == 0
+    mine = stack.query("SELECT status FROM carts WHERE id = (SELECT min(id) FROM carts)")
+    assert mine[0]["status"] == "open"
+    expect(checkout.get_by_label("Email")).to_have_value("aoife@example.com")
+    assert_clean(problems)
+
+
+@DESKTOP
+def test_removing_the_sold_out_line_leaves_nothing_to_pay_for(page: Page, stack: Stack):
+    line = sold_out_line(page, stack)
+    line.get_by_role("button", name="Remove Lambswool Throw").click()
+    # The cart is empty now: the shopper is back at the (empty) cart, with no "Pay" for
+    # shipping alone.
+    expect(page.get_by_role("dialog", name="Checkout")).to_be_hidden()
+    expect(cart_drawer(page).get_by_text("Your cart is empty.")).to_be_visible()
+    mine = "SELECT count(*) FROM cart_items WHERE cart_id = (SELECT min(id) FROM carts)"
+    assert stack.query(mine)[0][0] == 0
+
+
+@DESKTOP
+def test_fewer_left_than_wanted_is_fixed_in_the_summary_then_paid(
+    page: Page, stack: Stack, problems: PageProblems
+):
+    checkout = checkout_with_two_throws(page, stack)
+    other = order_over_the_api(stack, {"FH-THR-01": 2}, {"method": "bank_transfer"})
+    pay(checkout, "€258.00")
+    expect(checkout.get_by_role("alert").filter(has_text="Lambswool Throw")).to_contain_text(
+        "Sorry, Lambswool Throw has only 1 left."
+    )
+    line = checkout.get_by_role("list", name="Items").get_by_role("listitem")
+    expect(line).to_contain_text("Not enough in stock.")
+    assert [order["public_id"] for order in orders(stack)] == [other["id"]]
+
+    line.get_by_role("button", name="Change quantity of Lambswool Throw to 1").click()
+    expect(line).to_contain_text("€129.00")
+    pay(checkout, "€129.00")
+    expect(confirmation(page)).to_contain_text("Lambswool Throw")
+    mine = orders(stack)[-1]
+    assert (mine["email"], mine["total"]) == ("aoife@example.com", 12900)
+    assert throws_in_stock(stack) == 0
+    assert_clean(problems)
+
+
+def order_over_the_api(
+    stack: Stack, items: dict[str, int], payment: dict, code: str | None = None
+) -> dict:
+    """Another shopper's whole purchase through the public API (as a widget would place it);
+    returns the order as the server answered it."""
+    with httpx.Client(base_url=stack.keepcart_url, headers={"Origin": stack.shop_url}) as client:
+        token = client.post("/v1/carts", json={"store": stack.store.public_key}).json()["token"]
+        for sku, quantity in items.items():
+            added = client.post(f"/v1/carts/{token}/items", json={"sku": sku, "quantity": quantity})
+            assert added.status_code == 200, added.text
+        if code:
+            applied = client.put(f"/v1/carts/{token}/discount", json={"code": code})
+            assert applied.status_code == 200, applied.text
+        body = {**API_SHOPPER, "cart": token, "shipping_method": 1, "payment": payment}
+        key = {"Idempotency-Key": f"other-{secrets.token_hex(8)}"}
+        placed = client.post("/v1/checkout", json=body, headers=key)
+        assert placed.status_code == 201, placed.text
+        return placed.json()["order"]
+
+
+# --- access: keyboard, screen readers, the host page --------------------------------------------
+
+
+@DESKTOP
+def test_keyboard_only_purchase(page: Page, stack: Stack, problems: PageProblems):
+    open_product(page, stack)
+    tab_to(page, "Add to cart")
+    page.keyboard.press("Enter")
+    drawer = cart_drawer(page)
+    expect(drawer.get_by_role("button", name="Increase quantity of Stoneware Mug")).to_be_visible()
+    tab_to(page, "Checkout")
+    page.keyboard.press("Enter")
+    checkout = page.get_by_role("dialog", name="Checkout")
+    expect(checkout.get_by_label("Email")).to_be_focused()
+
+    page.keyboard.type(SHOPPER["Email"])
+    for label, value in {**SHOPPER, "Card number": GOOD_CARD, **CARD}.items():
+        if label != "Email":
+            tab_to(page, label)
+            page.keyboard.type(value)
+    tab_to(page, re.compile("^Pay"))
+    expect(checkout.get_by_role("button", name="Pay €28.95")).to_be_focused()
+    page.keyboard.press("Enter")
+
+    done = confirmation(page)
+    expect(done.get_by_role("heading", name="Thank you! Your order is confirmed")).to_be_focused()
+    [order] = orders(stack)
+    assert (order["status"], order["total"]) == ("paid", 2895)
+    page.keyboard.press("Escape")
+    expect(done).to_be_hidden()
+    # Focus goes back to where the shopper started: the product's "Add to cart".
+    assert focused_name(page) == "Add to cart"
+    assert_clean(problems)
+
+
+@DESKTOP
+def test_drawer_checkout_and_confirmation_have_no_serious_axe_violations(page: Page, stack: Stack):
+    open_product(page, stack)
+    drawer = add_to_cart(page, "Stoneware Mug")
+    expect(drawer).to_contain_text("Add €36.00 more for free shipping")
+    settle(page)
+    assert serious_violations(page) == [], "drawer"
+
+    checkout = start_checkout(page, drawer)
+    expect(checkout.get_by_role("button", name="Pay €28.95")).to_be_visible()
+    settle(page)
+    assert serious_violations(page) == [], "checkout"
+    pay(checkout, "€28.95")  # nothing filled in: every field says what it needs
+    expect(checkout.get_by_label("Email")).to_have_attribute("aria-invalid", "true")
+    assert serious_violations(page) == [], "checkout with errors"
+
+    fill_details(checkout)
+    fill_card(checkout)
+    pay(checkout, "€28.95")
+    expect(confirmation(page)).to_be_visible()
+    settle(page)
+    assert serious_violations(page) == [], "confirmation"
+
+
+LAYOUT_SHIFTS = """
+window.__layoutShifts = [];
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) {
+    window.__layoutShifts.push({value: entry.value, input: entry.hadRecentInput});
+  }
+}).observe({type: "layout-shift", buffered: true});
+"""
+HOST_GEOMETRY = """() => {
+  const box = document.body.getBoundingClientRect();
+  return {scroll: [scrollX, scrollY], body: [box.x, box.y, box.width, box.height],
+          width: document.documentElement.clientWidth};
+}"""
+
+
+@DESKTOP
+def test_drawer_causes_no_layout_shift_on_the_host_page(page: Page, stack: Stack):
+    page.add_init_script(LAYOUT_SHIFTS)
+    open_product(page, stack)
+    page.evaluate("document.fonts.ready.then(() => true)")
+    page.mouse.wheel(0, 300)
+    wait_for(lambda: page.evaluate("scrollY") == 300)
+    before = page.evaluate(HOST_GEOMETRY)
+
+    drawer = add_to_cart(page, "Stoneware Mug")  # the first open: the chunk loads and mounts
+    assert page.evaluate(HOST_GEOMETRY) == before
+    page.keyboard.press("Escape")
+    expect(drawer).to_be_hidden()
+    page.get_by_role("button", name=re.compile(r"^Cart\b")).click()
+    expect(drawer).to_be_visible()
+    assert page.evaluate(HOST_GEOMETRY) == before
+    drawer.get_by_role("button", name="Close cart").click()
+    expect(drawer).to_be_hidden()
+    page.evaluate("keepcart('open')")  # no user input at all: nothing may be excused
+    expect(drawer).to_be_visible()
+    assert page.evaluate(HOST_GEOMETRY) == before
+    page.keyboard.press("Escape")
+    expect(drawer).to_be_hidden()
+
+    shifts = page.evaluate("window.__layoutShifts")
+    assert sum(shift["value"] for shift in shifts if not shift["input"]) == 0, shifts
+    assert page.evaluate(HOST_GEOMETRY) == before
+
+
+@DESKTOP
+def test_chunk_loads_on_first_cart_interaction_and_esc_returns_focus(page: Page, stack: Stack):
+    requested = chunk_requests(page, "checkout")
+    page.goto(stack.shop_url + "/")
+    wait_for_loader(page)
+    page.evaluate("keepcart('on', 'ready', () => { window.__keepcartReady = true })")
+    wait_for(lambda: page.evaluate("window.__keepcartReady === true"), message="never ready")
+    page.evaluate("new Promise((resolve) => requestIdleCallback(resolve))")  # idle loads too
+    cart_button = page.get_by_role("button", name="Cart", exact=True)
+    expect(cart_button).to_be_visible()
+    assert requested == []
+
+    cart_button.click()
+    drawer = cart_drawer(page)
+    expect(drawer.get_by_text("Your cart is empty.")).to_be_visible()
+    assert len(requested) == 1
+
+    page.keyboard.press("Escape")
+    expect(drawer).to_be_hidden()
+    expect(cart_button).to_be_focused()

@@ -1,0 +1,77 @@
+"""Fixtures shared by every tier: settings on a temporary database, the app, a seeded store."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+from starlette.applications import Starlette
+
+from server.accounts import create_store, create_user
+from server.app import create_app
+from server.clock import now_ms
+from server.demo_seed import seed_demo_store
+from server.settings import Settings
+from server.stores.service import Store, validate_new_store
+
+SHOP_ORIGIN = "http://shop.test"
+MERCHANT_EMAIL = "owner@shop.test"
+MERCHANT_PASSWORD = "correct horse battery"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark everything under tests/browser as `browser` and run it last, whatever the paths.
+
+    Playwright's sync API keeps an event loop running in the main thread once a browser
+    test has started, and the other tiers call `asyncio.run()`, which refuses to nest.
+    """
+    browser_tests = Path(__file__).parent / "browser"
+    for item in items:
+        if item.path.is_relative_to(browser_tests):
+            item.add_marker(pytest.mark.browser)
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(db=tmp_path / "keepcart.db", secret_keys=("test-secret-key",))
+
+
+@pytest.fixture
+async def app(settings: Settings) -> AsyncIterator[Starlette]:
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        yield app
+
+
+@pytest.fixture
+async def client(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://keepcart.test") as client:
+        yield client
+
+
+@pytest.fixture
+async def store(app: Starlette) -> Store:
+    new = validate_new_store("Test Shop", [SHOP_ORIGIN], "EUR", "en-IE", "Europe/Dublin")
+    return await create_store(app.state.db, new)
+
+
+@pytest.fixture
+async def shop(app: Starlette, store: Store) -> Store:
+    """The store with the demo catalog, shipping zones, VAT rates and discount codes."""
+    await app.state.db.write(lambda conn: seed_demo_store(conn, store.id, SHOP_ORIGIN, now_ms()))
+    return store
+
+
+@pytest.fixture
+async def merchant(app: Starlette) -> str:
+    await create_user(app.state.db, MERCHANT_EMAIL, MERCHANT_PASSWORD)
+    return MERCHANT_EMAIL

@@ -1,0 +1,90 @@
+"""Experiment arithmetic for exit-intent offers: bucketing and the statistics of results."""
+
+import random
+from collections import Counter
+
+import pytest
+
+from server.offers.bucketing import HOLDOUT, Arm, assign, bucket
+from server.offers.stats import (
+    MIN_SAMPLE,
+    difference_of_means,
+    difference_of_proportions,
+    verdict,
+)
+
+ARMS = [Arm("A", 1), Arm("B", 1)]
+
+
+def test_bucketing_is_stable_per_visitor_and_campaign():
+    assert bucket(7, "v_abc") == bucket(7, "v_abc")
+    assert assign(7, "v_abc", ARMS, 10) == assign(7, "v_abc", ARMS, 10)
+    different = sum(bucket(1, f"v_{i}") != bucket(2, f"v_{i}") for i in range(200))
+    assert different > 190  # campaigns are bucketed independently
+
+
+def test_distribution_follows_weights_and_holdout_within_tolerance():
+    counts = Counter(assign(3, f"v_{i}", [Arm("A", 3), Arm("B", 1)], 20) for i in range(40_000))
+    assert counts[HOLDOUT] / 40_000 == pytest.approx(0.20, abs=0.01)
+    assert counts["A"] / 40_000 == pytest.approx(0.60, abs=0.01)
+    assert counts["B"] / 40_000 == pytest.approx(0.20, abs=0.01)
+
+
+def test_no_variants_or_full_holdout_means_holdout():
+    assert assign(1, "v_x", [], 0) == HOLDOUT
+    assert assign(1, "v_x", ARMS, 100) == HOLDOUT
+
+
+def test_known_difference_of_proportions():
+    # 120/1000 vs 100/1000: d = 0.02, se = sqrt(.12*.88/1000 + .1*.9/1000) = 0.0139857
+    interval = difference_of_proportions(120, 1000, 100, 1000)
+    assert interval is not None
+    assert interval.estimate == pytest.approx(0.02)
+    assert interval.low == pytest.approx(0.02 - 1.959964 * 0.0139857, abs=1e-6)
+    assert interval.high == pytest.approx(0.02 + 1.959964 * 0.0139857, abs=1e-6)
+    assert not interval.significant
+    assert difference_of_proportions(300, 1000, 100, 1000).significant
+
+
+def test_small_samples_are_not_judged():
+    assert difference_of_proportions(3, 20, 1, 20) is None
+    assert difference_of_proportions(2, 1000, 50, 1000) is None  # too few conversions
+    assert difference_of_means([1.0] * (MIN_SAMPLE - 1), [1.0] * MIN_SAMPLE) is None
+    assert verdict("B", None) == "B: not enough data yet to tell."
+
+
+def test_verdicts_in_plain_language():
+    assert verdict("B", difference_of_proportions(300, 1000, 100, 1000)).startswith(
+        "B lifts conversion by"
+    )
+    assert verdict("B", difference_of_proportions(120, 1000, 100, 1000)).endswith(
+        "not yet significant."
+    )
+    assert "lowers" in verdict("B", difference_of_proportions(100, 1000, 300, 1000))
+
+
+def test_known_difference_of_means():
+    a = [10.0, 12.0] * 20
+    b = [8.0, 10.0] * 20
+    interval = difference_of_means(a, b)
+    assert interval is not None and interval.estimate == pytest.approx(2.0)
+    assert interval.significant
+
+
+def test_a_a_simulation_false_positive_rate_is_close_to_five_percent():
+    """Every arm behaves the same: about 5 % of experiments may look significant, no more."""
+    rng = random.Random(20261123)
+    experiments, visitors, rate = 1000, 1000, 0.08
+    false_positives = 0
+    for campaign in range(experiments):
+        conversions = Counter()
+        exposed = Counter()
+        for i in range(visitors):
+            arm = assign(campaign, f"v_{campaign}_{i}", [Arm("A", 1)], 50)
+            exposed[arm] += 1
+            conversions[arm] += rng.random() < rate
+        interval = difference_of_proportions(
+            conversions["A"], exposed["A"], conversions[HOLDOUT], exposed[HOLDOUT]
+        )
+        false_positives += bool(interval and interval.significant)
+    assert 0.03 <= false_positives / experiments <= 0.07

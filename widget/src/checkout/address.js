@@ -1,0 +1,163 @@
+// The contact and shipping-address sections. Country comes first; the region and postal code
+// fields then follow that country's format from the server's table (labels, which are
+// required, region options, postal pattern and example). Autocomplete tokens let browsers fill
+// everything in one go.
+import { h, listen } from "./dom.js";
+import { field, rules } from "./fields.js";
+
+const lower = (label) => label.toLowerCase();
+export const normalizePostal = (value) => value.trim().toUpperCase().split(/\s+/).filter(Boolean).join(" ");
+
+function regionField(region) {
+  if (!region) return null;
+  const label = region.label || "Region";
+  const choose = Array.isArray(region.options) && region.options.length > 0;
+  return field({
+    label,
+    name: "region",
+    autocomplete: "address-level1",
+    required: region.required && (choose ? `Choose a ${lower(label)}.` : `Enter a ${lower(label)}.`),
+    options: choose ? [["", `Select a ${lower(label)}`], ...region.options] : null,
+  });
+}
+
+function postalField(postal) {
+  if (!postal) return null;
+  const label = postal.label || "Postal code";
+  let pattern = null;
+  try {
+    pattern = new RegExp(postal.pattern);
+  } catch {}
+  const example = postal.example ? `, like ${postal.example}` : "";
+  return field({
+    label,
+    name: "postal_code",
+    autocomplete: "postal-code",
+    autocapitalize: "characters",
+    required: postal.required && `Enter a ${lower(label)}.`,
+    check: (value) => (!pattern || pattern.test(normalizePostal(value)) ? "" : `Enter a valid ${lower(label)}${example}.`),
+  });
+}
+
+/**
+ * Contact and address sections for `setup`. `onDestination(countryChanged)` runs when what
+ * decides the shipping options changes (country, region, a valid postal code).
+ */
+export function addressSections(setup, onDestination) {
+  const countries = new Map(setup.countries.map((country) => [country.code, country]));
+  const email = field({
+    label: "Email",
+    name: "email",
+    type: "email",
+    autocomplete: "email",
+    inputmode: "email",
+    required: "Enter your email address.",
+    check: rules.email,
+  });
+  const phone =
+    setup.phone === "required" || setup.phone === "optional"
+      ? field({
+          label: "Phone",
+          name: "phone",
+          type: "tel",
+          autocomplete: "tel",
+          required: setup.phone === "required" && "Enter a phone number for the courier.",
+          check: rules.phone,
+          hint: "In case the courier needs to reach you.",
+        })
+      : null;
+  const country = field({
+    label: "Country",
+    name: "country",
+    autocomplete: "country",
+    required: "Choose a country.",
+    options: setup.countries.map((each) => [each.code, each.name]),
+    onchange: () => setCountry(country.control.value, true),
+  });
+  const name = field({ label: "Full name", name: "name", autocomplete: "name", required: "Enter the recipient's full name." });
+  const line1 = field({ label: "Address", name: "line1", autocomplete: "address-line1", required: "Enter the street address." });
+  const line2 = field({ label: "Apartment, suite, etc.", name: "line2", autocomplete: "address-line2" });
+  const city = field({ label: "City", name: "city", autocomplete: "address-level2", required: "Enter the city or town." });
+  const place = h("div", { class: "kc-cols" }, city.el);
+
+  const fields = {
+    email,
+    phone,
+    "address.country": country,
+    "address.name": name,
+    "address.line1": line1,
+    "address.line2": line2,
+    "address.city": city,
+    "address.region": null,
+    "address.postal_code": null,
+  };
+
+  /** Show the fields `code` needs; `user`: the shopper picked it (keep what they typed). */
+  function setCountry(code, user) {
+    if (!countries.has(code)) code = countries.has(setup.default_country) ? setup.default_country : setup.countries[0]?.code;
+    if (!code) return;
+    country.control.value = code;
+    const format = countries.get(code);
+    const typed = fields["address.postal_code"]?.value() || "";
+    const region = regionField(format.region);
+    const postal = postalField(format.postal);
+    if (postal && typed) postal.control.value = typed;
+    fields["address.region"] = region;
+    fields["address.postal_code"] = postal;
+    if (region) listen(region.control, "change", () => onDestination());
+    if (postal) listen(postal.control, "change", () => !postal.problem() && onDestination());
+    place.replaceChildren(...[city, region, postal].filter(Boolean).map((each) => each.el));
+    place.dataset.cols = place.children.length;
+    if (user && typed) postal?.validate();
+    if (user) onDestination(true);
+  }
+
+  const contact = h("div", { class: "kc-fields" }, email.el, phone?.el);
+  const address = h("div", { class: "kc-fields" }, country.el, name.el, line1.el, line2.el, place);
+  setCountry(setup.default_country);
+
+  const present = () => Object.values(fields).filter(Boolean);
+  const value = (key) => fields[key]?.value() || "";
+  return {
+    contact,
+    address,
+    fields,
+    setCountry,
+    contactDone: () => !email.problem() && !phone?.problem(),
+    addressDone: () => present().every((each) => each === email || each === phone || !each.problem()),
+    /** {email, phone, address} as the checkout endpoint takes them. */
+    values: () => ({
+      email: value("email"),
+      phone: value("phone"),
+      address: {
+        name: value("address.name"),
+        line1: value("address.line1"),
+        line2: value("address.line2"),
+        city: value("address.city"),
+        region: value("address.region"),
+        postal_code: normalizePostal(value("address.postal_code")),
+        country: value("address.country"),
+      },
+    }),
+    /** What the quote needs: the country, and region and postal code when they are valid. */
+    destination() {
+      const destination = { country: value("address.country") };
+      for (const key of ["region", "postal_code"]) {
+        const each = fields[`address.${key}`];
+        if (each && each.value() && !each.problem()) destination[key] = key === "region" ? each.value() : normalizePostal(each.value());
+      }
+      return destination;
+    },
+    /** Fill in remembered details (already checked to be strings). */
+    fill(details) {
+      if (details.address?.country) setCountry(details.address.country);
+      const set = (key, text) => {
+        const each = fields[key];
+        if (each && text && !each.value()) each.control.value = text;
+      };
+      set("email", details.email);
+      set("phone", details.phone);
+      for (const [key, text] of Object.entries(details.address || {})) if (key !== "country") set(`address.${key}`, text);
+    },
+  };
+}

@@ -1,0 +1,23 @@
+// The loader's api (see widget/README.md), shared by the checkout modules once mount() ran.
+export let api;
+
+export const setApi = (value) => {
+  api = value;
+};
+
+const report = (error) => api?.warn("checkout", "the checkout hit a problem", error);
+
+/** `fn` wrapped so that nothing it throws or rejects with reaches the host page. */
+export const safe =
+  (fn) =>
+  (...args) => {
+    try {
+      const result = fn(...args);
+      return result?.catch ? result.catch(report) : result;
+    } catch (error) {
+      report(error);
+    }
+  };
+
+/** The store's locale (from the config; the checkout setup may refine it). */
+export const storeLocale = () => api.config.store?.locale || undefined;

@@ -1,0 +1,215 @@
+// The order summary: lines, the discount code, and every cost (subtotal, discount, shipping,
+// taxes, total) before the pay button, so nothing appears for the first time at the end.
+// A side column on wide screens; on phones a bar at the top with the total always visible
+// that expands to the full summary.
+import { applyCode, removeCode, removeItem, setQuantity } from "./cart.js";
+import { thumbnail } from "./drawer.js";
+import { h, icon, listen, srOnly, uid } from "./dom.js";
+import { field } from "./fields.js";
+import { money } from "./format.js";
+import { problem } from "./messages.js";
+
+const row = (label, value, className = "") =>
+  h("div", { class: `kc-row ${className}` }, h("dt", {}, label), h("dd", {}, value));
+
+/** Totals rows for `totals` (a quote's or an order's); `shippingKnown` false shows a hint. */
+export function totalsRows(totals, price, discountCode, shippingLabel = "Shipping") {
+  const rows = [row("Subtotal", price(totals.subtotal))];
+  if (totals.discount > 0) {
+    rows.push(row(["Discount", discountCode ? ` (${discountCode})` : ""], `−${price(totals.discount)}`, "kc-saving"));
+  }
+  rows.push(row(shippingLabel, totals.shipping == null ? "Enter your address" : totals.shipping ? price(totals.shipping) : "Free"));
+  const taxLabel = totals.tax_label || "Tax";
+  if (!totals.prices_include_tax && totals.tax != null) rows.push(row(taxLabel, price(totals.tax)));
+  rows.push(row("Total", price(totals.total), "kc-grand"));
+  if (totals.prices_include_tax && totals.tax > 0) {
+    rows.push(h("div", { class: "kc-incl" }, h("dt", { class: "kc-sr" }, taxLabel), h("dd", {}, `Including ${price(totals.tax)} ${taxLabel}`)));
+  }
+  return rows;
+}
+
+/** `onChange(message)` runs after the shopper changed the discount or a line (to re-quote). */
+export function orderSummary({ locale, onChange }) {
+  let currency = "";
+  const price = (amount) => money(amount, currency, locale);
+  const headingId = uid("summary");
+  const bodyId = uid("summary-body");
+  const toggleTotal = h("span", { class: "kc-toggle-total" });
+  const toggleText = h("span", {}, "Show order summary");
+  const toggle = h(
+    "button",
+    {
+      type: "button",
+      class: "kc-toggle",
+      "aria-expanded": "false",
+      "aria-controls": bodyId,
+      onclick: () => expand(toggle.getAttribute("aria-expanded") !== "true"),
+    },
+    icon("bag"),
+    toggleText,
+    icon("chevron", "kc-i kc-chevron"),
+    toggleTotal,
+  );
+  // On phones the summary is collapsed behind this toggle (the total stays visible on it).
+  function expand(open = true) {
+    toggle.setAttribute("aria-expanded", open);
+    el.classList.toggle("kc-expanded", open);
+    toggleText.textContent = open ? "Hide order summary" : "Show order summary";
+  }
+  const lines = h("ul", { class: "kc-sum-lines", "aria-label": "Items" });
+  const lineErrors = new Map(); // sku → message
+
+  // The discount code: apply / remove, the server's message shown inline.
+  const code = field({ label: "Discount code", name: "code", autocomplete: "off", autocapitalize: "characters", markOptional: false });
+  const applyButton = h("button", { type: "button", class: "kc-btn kc-secondary", onclick: () => apply() }, "Apply");
+  listen(code.control, "keydown", (event) => {
+    if (event.key === "Enter") {
+      event.preventDefault();
+      apply();
+    }
+  });
+  const applied = h("div", { class: "kc-applied", hidden: true });
+  const codeBox = h("div", { class: "kc-code" }, h("div", { class: "kc-code-row" }, code.el, applyButton), applied);
+
+  let applying = false;
+  async function apply() {
+    const text = code.value();
+    if (!text) return code.show("Enter a discount code.");
+    if (applying) return;
+    applying = true;
+    applyButton.setAttribute("aria-busy", "true");
+    try {
+      await applyCode(text);
+      code.control.value = "";
+      code.show("");
+      onChange(`Discount code ${text.toUpperCase()} applied.`);
+    } catch (error) {
+      code.show(problem(error));
+      code.focus();
+    } finally {
+      applying = false;
+      applyButton.removeAttribute("aria-busy");
+    }
+  }
+
+  async function remove(label) {
+    try {
+      await removeCode();
+      onChange(`Discount code ${label} removed.`);
+      code.focus();
+    } catch (error) {
+      code.show(problem(error));
+    }
+  }
+
+  const totals = h("dl", { class: "kc-totals" });
+  const body = h(
+    "div",
+    { class: "kc-sum-body", id: bodyId },
+    h("h2", { id: headingId, class: "kc-sum-title" }, "Order summary"),
+    lines,
+    codeBox,
+    totals,
+  );
+  const el = h("aside", { class: "kc-summary", "aria-labelledby": headingId }, toggle, body);
+
+  function renderLines(items) {
+    lines.replaceChildren(
+      ...items.map((item) => {
+        const message = lineErrors.get(item.sku);
+        return h(
+          "li",
+          { class: "kc-sum-line" },
+          h("span", { class: "kc-sum-media" }, thumbnail(item), h("span", { class: "kc-badge", "aria-hidden": "true" }, item.quantity)),
+          h(
+            "span",
+            { class: "kc-sum-main" },
+            h("span", { class: "kc-name" }, item.name, srOnly(` × ${item.quantity}`)),
+            item.variant && h("span", { class: "kc-variant" }, item.variant),
+            message && h("span", { class: "kc-err", role: "alert" }, icon("alert"), message),
+            fixStock(item),
+          ),
+          h("span", { class: "kc-line-total" }, price(item.subtotal)),
+        );
+      }),
+    );
+  }
+
+  // When a line asks for more than is left, offer the quantity that can be bought.
+  function fixStock(item) {
+    if (item.available == null || item.quantity <= item.available) return null;
+    const left = Math.max(0, item.available);
+    const label = left ? `Change to ${left}` : "Remove";
+    return h(
+      "button",
+      {
+        type: "button",
+        class: "kc-link",
+        "aria-label": left ? `Change quantity of ${item.name} to ${left}` : `Remove ${item.name}`,
+        onclick: async () => {
+          try {
+            await (left ? setQuantity(item.sku, left) : removeItem(item.sku));
+            lineErrors.delete(item.sku);
+            onChange(left ? `${item.name}: quantity ${left}.` : `${item.name} removed.`);
+          } catch (error) {
+            lineErrors.set(item.sku, problem(error));
+            onChange(problem(error));
+          }
+        },
+      },
+      label,
+    );
+  }
+
+  // The cart keeps a code the quote may refuse for this shopper (used up by their email…).
+  let refusalShown = false;
+  function renderCode(discount, refusal) {
+    if (refusal) code.show(refusal);
+    else if (refusalShown) code.show("");
+    refusalShown = Boolean(refusal);
+    applied.hidden = !discount;
+    if (!discount) return applied.replaceChildren();
+    applied.replaceChildren(
+      h(
+        "span",
+        { class: refusal ? "kc-chip kc-chip-off" : "kc-chip" },
+        icon("tag"),
+        discount.code,
+        discount.label ? h("span", {}, ` · ${discount.label}`) : "",
+        h(
+          "button",
+          { type: "button", class: "kc-chip-x", "aria-label": `Remove discount code ${discount.code}`, onclick: () => remove(discount.code) },
+          icon("close"),
+        ),
+      ),
+      refusal ? "Not applied" : discount.amount > 0 ? h("span", { class: "kc-save" }, `You save ${price(discount.amount)}`) : "",
+    );
+  }
+
+  return {
+    el,
+    expand,
+    codeField: code,
+    /** Mark a line with the server's message (e.g. out of stock) until the next render. */
+    lineError: (sku, message) => lineErrors.set(sku, message),
+    clearLineErrors: () => lineErrors.clear(),
+    /**
+     * Show `cart` and, when there is one, `quote` (its totals); before a quote, shipping shows
+     * as "Enter your address".
+     */
+    render(cart, quote) {
+      currency = cart.currency;
+      renderLines(cart.items);
+      renderCode(cart.discount, quote?.discount_error?.message);
+      const discount = cart.discount?.amount || 0;
+      const figures = quote?.totals || {
+        subtotal: cart.subtotal,
+        discount,
+        shipping: null,
+        total: cart.subtotal - discount,
+      };
+      totals.replaceChildren(...totalsRows(figures, price, cart.discount?.code));
+      toggleTotal.textContent = price(figures.total);
+    },
+  };
+}
