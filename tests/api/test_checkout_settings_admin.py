@@ -268,6 +268,24 @@ async def test_general_settings_reach_the_checkout_rules(app, admin, store):
     assert settings.payment_methods == ("test_card", "bank_transfer", "cash_on_delivery")
 
 
+async def test_the_floating_cart_button_is_switched_on_and_off_for_the_widget(
+    app, client, admin, store
+):
+    _, post = admin
+
+    async def floating_button() -> bool:
+        config = await client.get(f"/v1/stores/{store.public_key}/config")
+        return config.json()["checkout"]["floating_button"]
+
+    assert await floating_button() is False
+    await post("", GENERAL | {"floating_cart_button": "true"})
+    assert await floating_button() is True
+    page = await client.get(admin[0])
+    assert 'name="floating_cart_button" type="checkbox" value="true" checked' in page.text
+    await post("", GENERAL)  # unticked
+    assert await floating_button() is False
+
+
 @pytest.mark.parametrize(
     ("change", "field", "message"),
     [

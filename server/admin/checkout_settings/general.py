@@ -36,6 +36,7 @@ async def general_page(request: Request, merchant: Merchant) -> Response:
         "phone": phones[min(len(phones) - 1, max(0, row["phone_required"]))],
         "bank_instructions": row["bank_instructions"],
         "cod_instructions": row["cod_instructions"],
+        "floating_cart_button": "true" if row["floating_cart_button"] else "false",
     }
     return _render(request, merchant, store, values, row["payment_methods"].split())
 
@@ -43,7 +44,9 @@ async def general_page(request: Request, merchant: Merchant) -> Response:
 @login_required
 async def save_general(request: Request, merchant: Merchant) -> Response:
     store = await store_for_request(request)
-    values = await submitted(request, merchant, TEXT_FIELDS, flags=("prices_include_tax",))
+    values = await submitted(
+        request, merchant, TEXT_FIELDS, flags=("prices_include_tax", "floating_cart_button")
+    )
     methods = [str(method) for method in (await request.form()).getlist("payment_methods")]
     try:
         settings = read_general(values, methods)

@@ -80,6 +80,7 @@ class GeneralSettings:
     payment_methods: tuple[str, ...]
     bank_instructions: str
     cod_instructions: str
+    floating_cart_button: bool = False
 
 
 @dataclass(frozen=True)
@@ -141,6 +142,7 @@ def read_general(values: Mapping[str, str], methods: list[str]) -> GeneralSettin
         payment_methods=enabled,
         bank_instructions=bank,
         cod_instructions=cod,
+        floating_cart_button=form.flag("floating_cart_button"),
     )
 
 

@@ -30,7 +30,7 @@ _METHOD_COLUMNS = (
 async def general_settings(db: Database, store_id: int) -> Row | None:
     return await db.fetch_one(
         "SELECT country, prices_include_tax, phone_required, payment_methods,"
-        " bank_instructions, cod_instructions FROM stores WHERE id = ?",
+        " bank_instructions, cod_instructions, floating_cart_button FROM stores WHERE id = ?",
         (store_id,),
     )
 
@@ -42,9 +42,10 @@ async def store_country(db: Database, store_id: int) -> str | None:
 async def update_general(conn: aiosqlite.Connection, store_id: int, s: GeneralSettings) -> None:
     await conn.execute(
         "UPDATE stores SET country = ?, prices_include_tax = ?, phone_required = ?,"
-        " payment_methods = ?, bank_instructions = ?, cod_instructions = ? WHERE id = ?",
+        " payment_methods = ?, bank_instructions = ?, cod_instructions = ?,"
+        " floating_cart_button = ? WHERE id = ?",
         (s.country, int(s.prices_include_tax), s.phone_required, " ".join(s.payment_methods),
-         s.bank_instructions, s.cod_instructions, store_id),
+         s.bank_instructions, s.cod_instructions, int(s.floating_cart_button), store_id),
     )  # fmt: skip
 
 
