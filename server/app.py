@@ -22,11 +22,13 @@ from server import assets
 from server.admin import routes as admin_routes
 from server.carts import routes as cart_routes
 from server.checkout import routes as checkout_routes
+from server.clock import now_ms
 from server.db import Database
 from server.errors import KeepcartError, RateLimited
 from server.events import routes as event_routes
 from server.events.fastpath import EventsFastPath
 from server.events.sink import EventSink
+from server.offers import routes as offer_routes
 from server.ratelimit import RateLimiter
 from server.security import Signer, load_or_create_secret
 from server.settings import Settings
@@ -64,6 +66,7 @@ def create_app(settings: Settings) -> Starlette:
             *event_routes.routes,
             *cart_routes.routes,
             *checkout_routes.routes,
+            *offer_routes.routes,
             Mount("/admin", routes=admin_routes.routes, name="admin"),
         ],
         exception_handlers={
@@ -77,9 +80,11 @@ def create_app(settings: Settings) -> Starlette:
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.clock = now_ms  # the API reads time through this, so tests can pass time in
     app.state.signer = Signer(keys)
     app.state.events_limiter = RateLimiter(settings.events_rate_limit, 60)
     app.state.api_limiter = RateLimiter(settings.api_rate_limit, 60)
+    app.state.claim_limiter = RateLimiter(settings.claim_rate_limit, 60)
     app.state.login_limiter = RateLimiter(settings.login_rate_limit, 15 * 60)
     # Checkouts being placed right now, by (store, Idempotency-Key): a retry waits its turn.
     app.state.checkouts_in_flight = set()

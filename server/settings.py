@@ -53,6 +53,9 @@ class Settings:
     api_rate_limit: int = _setting(
         300, "Cart and checkout requests allowed per minute per store and client address."
     )
+    claim_rate_limit: int = _setting(
+        20, "Offer claims allowed per minute per store and client address."
+    )
     login_rate_limit: int = _setting(
         10, "Admin login attempts allowed per 15 minutes per client address."
     )

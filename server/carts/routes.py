@@ -14,12 +14,14 @@ from server.carts.service import Cart, cart_view, check_stock, parse_quantity
 from server.catalog.queries import find_by_sku
 from server.checkout.queries import load_settings, shipping_methods_for
 from server.checkout.quoting import load_discount, quote_cart
-from server.clock import now_ms
 from server.errors import BadRequest, Conflict, NotFound, ValidationFailed
 from server.money import format_amount
+from server.offers.coupons import find_coupon
+from server.offers.service import read_coupon_token
+from server.pricing.discounts import DiscountRefused
 from server.security import InvalidToken, Purpose
 from server.stores.service import Store
-from server.web import enforce_rate_limit, json_response, read_json_body, store_cors
+from server.web import clock_ms, enforce_rate_limit, json_response, read_json_body, store_cors
 
 MAX_BODY = 8 * 1024
 
@@ -32,7 +34,7 @@ async def create_cart(request: Request) -> Response:
         raise NotFound("No store has that public key.", field="store", code="unknown_store")
     enforce_rate_limit(request, request.app.state.api_limiter, store.id)
     public_id = await request.app.state.db.write(
-        lambda conn: queries.insert_cart(conn, store.id, now_ms())
+        lambda conn: queries.insert_cart(conn, store.id, clock_ms(request))
     )
     token = request.app.state.signer.sign(Purpose.CART, public_id)
     return await _cart_response(request, store, token, public_id, status=201)
@@ -68,26 +70,44 @@ async def remove_item(request: Request) -> Response:
 
 
 async def apply_discount(request: Request) -> Response:
+    """Apply a typed ``code``, or a claimed offer's signed ``coupon`` token."""
     store, token, cart = await _open_cart(request)
-    code = (await _body(request)).get("code")
-    if not isinstance(code, str) or not code.strip():
-        raise ValidationFailed("Enter a discount code.", field="code")
-    code = code.strip().upper()[:64]
+    body = await _body(request)
+    if "coupon" in body:
+        code = await _coupon_code(request, store, body)
+    else:
+        code = body.get("code")
+        if not isinstance(code, str) or not code.strip():
+            raise ValidationFailed("Enter a discount code.", field="code")
+        code = code.strip().upper()[:64]
     trial = Cart(cart.id, cart.public_id, cart.store_id, cart.status, code, cart.lines)
     money = functools.partial(format_amount, currency=store.currency)
-    _, refused = await load_discount(request.app.state.db, store, trial, None, now_ms(), money)
+    now = clock_ms(request)
+    _, refused = await load_discount(request.app.state.db, store, trial, None, now, money)
     if refused is not None:
         raise refused
     await request.app.state.db.write(
-        lambda conn: queries.set_discount_code(conn, cart.id, code, now_ms())
+        lambda conn: queries.set_discount_code(conn, cart.id, code, now)
     )
     return await _cart_response(request, store, token, cart.public_id)
+
+
+async def _coupon_code(request: Request, store: Store, body: dict[str, Any]) -> str:
+    """The code behind a signed coupon token; another store's or visitor's is foreign."""
+    claim = read_coupon_token(request.app.state.signer, body.get("coupon"))
+    visitor = body.get("visitor")
+    if claim.store_id != store.id or (visitor is not None and visitor != claim.visitor):
+        raise DiscountRefused("That code belongs to another shopper.", "discount_foreign")
+    coupon = await find_coupon(request.app.state.db, store.id, claim.coupon_id)
+    if coupon is None or coupon.visitor_id != claim.visitor:
+        raise BadRequest("That coupon isn't valid.", field="coupon", code="coupon_invalid")
+    return coupon.code
 
 
 async def remove_discount(request: Request) -> Response:
     store, token, cart = await _open_cart(request)
     await request.app.state.db.write(
-        lambda conn: queries.set_discount_code(conn, cart.id, None, now_ms())
+        lambda conn: queries.set_discount_code(conn, cart.id, None, clock_ms(request))
     )
     return await _cart_response(request, store, token, cart.public_id)
 
@@ -106,13 +126,13 @@ async def quote(request: Request) -> Response:
             "shipping_method must be an id from the options.", field="shipping_method"
         )
     email = body.get("email") if isinstance(body.get("email"), str) else None
-    now = now_ms()
+    now = clock_ms(request)
     priced = await quote_cart(
         db, store, settings, cart, country=country, region=str(address.get("region", "")),
         method_id=method_id, email=email and email.strip().lower(), now_ms=now, strict_method=False,
         money=functools.partial(format_amount, currency=store.currency),
     )  # fmt: skip
-    view = await _cart_view(request, store, token, cart)
+    view = await cart_view_json(request, store, token, cart)
     return json_response(
         {
             "cart": view,
@@ -139,7 +159,7 @@ async def _change_line(
         quantity = parse_quantity(new_quantity(current), allow_zero=True)
         if quantity > current:
             check_stock(product, quantity)
-        await queries.set_line(conn, cart.id, product.id, quantity, now_ms())
+        await queries.set_line(conn, cart.id, product.id, quantity, clock_ms(request))
 
     await request.app.state.db.write(change)
 
@@ -167,13 +187,13 @@ async def _body(request: Request) -> dict[str, Any]:
     return body
 
 
-async def _cart_view(request: Request, store: Store, token: str, cart: Cart) -> dict[str, Any]:
-
+async def cart_view_json(request: Request, store: Store, token: str, cart: Cart) -> dict[str, Any]:
+    """The cart as ``GET /v1/carts/{token}`` shows it (offers' claims answer with it too)."""
     db = request.app.state.db
     settings = await load_settings(db, store.id)
     methods = await shipping_methods_for(db, store.id, settings.country)
     money = functools.partial(format_amount, currency=store.currency)
-    discount, refused = await load_discount(db, store, cart, None, now_ms(), money)
+    discount, refused = await load_discount(db, store, cart, None, clock_ms(request), money)
     view = cart_view(token, cart, store.currency, discount, methods)
     view["discount_error"] = _refusal_json(refused)
     return view
@@ -184,7 +204,7 @@ async def _cart_response(
 ) -> Response:
     cart = await queries.load_cart(request.app.state.db, public_id)
     assert cart is not None
-    view = await _cart_view(request, store, token, cart)
+    view = await cart_view_json(request, store, token, cart)
     return json_response({"token": token, "cart": view} if status == 201 else view, status,
                          store_cors(request, store))  # fmt: skip
 

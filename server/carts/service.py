@@ -7,7 +7,7 @@ from typing import Any
 
 from server.catalog.service import Product
 from server.errors import Conflict, ValidationFailed
-from server.pricing.discounts import merchandise_discount
+from server.pricing.discounts import gift_line_index, merchandise_discount
 from server.pricing.rules import Discount, ShippingMethod
 from server.pricing.shipping import free_shipping_threshold
 
@@ -36,6 +36,11 @@ class Cart:
     @property
     def subtotal(self) -> int:
         return sum(line.subtotal for line in self.lines)
+
+    def gift_price(self, discount: Discount | None) -> int:
+        """The unit price of the discount's free gift while it is in the cart, else 0."""
+        index = gift_line_index(discount, (line.product.sku for line in self.lines))
+        return 0 if index is None else self.lines[index].product.price
 
 
 def parse_quantity(raw: object, *, allow_zero: bool = False) -> int:
@@ -69,7 +74,7 @@ def cart_view(
 ) -> dict[str, Any]:
     """The cart as the widget shows it. Display only: checkout recomputes every amount."""
     subtotal = cart.subtotal
-    discount_amount = merchandise_discount(discount, subtotal)
+    discount_amount = merchandise_discount(discount, subtotal, cart.gift_price(discount))
     return {
         "token": token,
         "id": cart.public_id,
@@ -83,6 +88,8 @@ def cart_view(
             "kind": discount.kind,
             "amount": discount_amount,
             "label": discount.label,
+            "expires_at": discount.expires_at,
+            "gift_sku": discount.gift_sku or None,
         },
         "free_shipping": _free_shipping(methods, subtotal - discount_amount, discount),
     }

@@ -61,8 +61,8 @@ async def load_discount(
     used = bool(email and discount and await queries.email_has_used(conn, discount.id, email))
     try:
         checked = check_discount(
-            discount, subtotal=cart.subtotal, now_ms=now_ms, email_has_used_it=used,
-            format_money=money,
+            discount, subtotal=cart.subtotal - cart.gift_price(discount), now_ms=now_ms,
+            email_has_used_it=used, format_money=money, cart_id=cart.id,
         )  # fmt: skip
     except DiscountRefused as refused:
         return None, refused

@@ -17,14 +17,13 @@ from server.checkout.queries import load_settings, shipping_countries
 from server.checkout.quoting import CartQuote, delivery_json, quote_cart
 from server.checkout.service import CheckoutRequest, parse_checkout, parse_idempotency_key
 from server.checkout.settings import CheckoutSettings
-from server.clock import now_ms
 from server.errors import BadRequest, Conflict, NotFound, Unprocessable, ValidationFailed
 from server.money import format_amount
 from server.payments import Authorization
 from server.payments.registry import PROVIDERS
 from server.security import InvalidToken, Purpose
 from server.stores.service import Store
-from server.web import enforce_rate_limit, json_response, read_json_body, store_cors
+from server.web import clock_ms, enforce_rate_limit, json_response, read_json_body, store_cors
 
 MAX_BODY = 16 * 1024
 
@@ -68,7 +67,7 @@ async def place_order(request: Request) -> Response:
     cart, store = await _cart_and_store(request, body.get("cart"))
     enforce_rate_limit(request, request.app.state.api_limiter, store.id)
     settings = await load_settings(db, store.id)
-    now = now_ms()
+    now = clock_ms(request)
     checkout = parse_checkout(body, settings, now)
     in_flight: set[tuple[int, str]] = request.app.state.checkouts_in_flight
     if (store.id, key) in in_flight:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from server.errors import Unprocessable
 from server.pricing.money import div_round_half_up
 from server.pricing.rules import Discount
@@ -21,10 +23,17 @@ def check_discount(
     now_ms: int,
     email_has_used_it: bool = False,
     format_money: callable = str,  # type: ignore[valid-type]
+    cart_id: int | None = None,
 ) -> Discount:
-    """The discount if it applies to this cart now; raises DiscountRefused otherwise."""
+    """The discount if it applies to this cart now; raises DiscountRefused otherwise.
+
+    A coupon bound to a cart (claimed from an offer) is refused in any other cart, before
+    anything else about it is revealed.
+    """
     if discount is None or not discount.active:
         raise DiscountRefused("That code isn't valid. Check the spelling.", "discount_invalid")
+    if discount.cart_id is not None and discount.cart_id != cart_id:
+        raise DiscountRefused("That code belongs to another shopper.", "discount_foreign")
     if discount.starts_at is not None and now_ms < discount.starts_at:
         raise DiscountRefused("That code isn't active yet.", "discount_invalid")
     if discount.expires_at is not None and now_ms >= discount.expires_at:
@@ -44,12 +53,25 @@ def check_discount(
     return discount
 
 
-def merchandise_discount(discount: Discount | None, subtotal: int) -> int:
-    """What the discount takes off the merchandise (never more than the subtotal)."""
+def merchandise_discount(discount: Discount | None, subtotal: int, gift_price: int = 0) -> int:
+    """What the discount takes off the merchandise (never more than the subtotal).
+
+    ``gift_price`` is the unit price of a free gift's line in the cart (0 when it isn't
+    there): a free gift takes exactly one unit of it off, and only while it is in the cart.
+    """
     if discount is None:
         return 0
     if discount.kind == "percent":
         return min(subtotal, div_round_half_up(subtotal * min(discount.value, 100), 100))
     if discount.kind == "fixed":
         return min(subtotal, discount.value)
+    if discount.kind == "free_gift":
+        return min(subtotal, gift_price)
     return 0
+
+
+def gift_line_index(discount: Discount | None, skus: Iterable[str]) -> int | None:
+    """Which line (by position) is the free gift's, if the discount is a gift in the cart."""
+    if discount is None or discount.kind != "free_gift" or not discount.gift_sku:
+        return None
+    return next((i for i, sku in enumerate(skus) if sku == discount.gift_sku), None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from server.pricing.discounts import merchandise_discount
+from server.pricing.discounts import gift_line_index, merchandise_discount
 from server.pricing.money import allocate, div_round_half_up
 from server.pricing.rules import Discount, ShippingMethod, TaxRate
 from server.pricing.shipping import shipping_price
@@ -81,8 +81,8 @@ def price_order(
     prices_include_tax: bool,
 ) -> Quote:
     subtotal = sum(line.subtotal for line in lines)
-    discount_total = merchandise_discount(discount, subtotal)
-    line_discounts = allocate(discount_total, [line.subtotal for line in lines])
+    line_discounts = _line_discounts(discount, lines, subtotal)
+    discount_total = sum(line_discounts)
     merchandise = subtotal - discount_total
     weight = sum(line.weight_grams * line.quantity for line in lines)
     shipping = 0
@@ -112,3 +112,13 @@ def price_order(
         tax_label=tax_rate.name if tax_rate else "Tax",
     )
     return Quote(priced, totals, shipping_tax)
+
+
+def _line_discounts(discount: Discount | None, lines: Sequence[Line], subtotal: int) -> list[int]:
+    """Each line's share of the discount: a free gift is one unit of its own line; any other
+    discount is spread over the lines in proportion to their subtotals."""
+    gift = gift_line_index(discount, (line.sku for line in lines))
+    if gift is not None:
+        off = merchandise_discount(discount, subtotal, lines[gift].unit_price)
+        return [off if i == gift else 0 for i in range(len(lines))]
+    return allocate(merchandise_discount(discount, subtotal), [line.subtotal for line in lines])

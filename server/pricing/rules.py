@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-DiscountKind = Literal["percent", "fixed", "free_shipping"]
+DiscountKind = Literal["percent", "fixed", "free_shipping", "free_gift"]
 ShippingKind = Literal["flat", "subtotal_tiers", "weight_tiers"]
 
 
@@ -14,7 +14,7 @@ class Discount:
     id: int
     code: str
     kind: DiscountKind
-    value: int  # percent: whole percent (10 = 10%); fixed: minor units; free_shipping: 0
+    value: int  # percent: whole percent (10 = 10%); fixed: minor units; otherwise 0
     min_subtotal: int = 0
     starts_at: int | None = None
     expires_at: int | None = None
@@ -22,6 +22,10 @@ class Discount:
     times_used: int = 0
     once_per_email: bool = False
     active: bool = True
+    # Coupons claimed from an offer: the one cart they may be used in, and a free gift's SKU.
+    cart_id: int | None = None
+    gift_sku: str = ""
+    gift_name: str = ""
 
     @property
     def label(self) -> str:
@@ -29,6 +33,8 @@ class Discount:
             return f"{self.value}% off"
         if self.kind == "free_shipping":
             return "Free shipping"
+        if self.kind == "free_gift":
+            return f"Free gift: {self.gift_name}" if self.gift_name else "Free gift"
         return "Money off"
 
 

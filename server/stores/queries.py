@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import aiosqlite
 
-from server.db import Database
+from server.db import Database, Reader, read_one
 from server.security import new_public_id
 from server.stores.service import NewStore, Store
 
@@ -41,3 +41,10 @@ async def list_stores(db: Database) -> list[Store]:
         )
         for r in rows
     ]  # fmt: skip
+
+
+async def interruptions_per_week(conn: Reader, store_id: int) -> int:
+    row = await read_one(
+        conn, "SELECT interruptions_per_week FROM stores WHERE id = ?", (store_id,)
+    )
+    return 0 if row is None else int(row["interruptions_per_week"])

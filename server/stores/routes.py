@@ -9,8 +9,11 @@ from starlette.routing import Route
 from server.catalog.queries import has_active_products
 from server.checkout.queries import load_settings
 from server.errors import NotFound
+from server.offers.queries import running_campaigns
+from server.offers.service import campaign_config
+from server.stores.queries import interruptions_per_week
 from server.stores.service import widget_config
-from server.web import etag_for, json_bytes, not_modified, store_cors
+from server.web import clock_ms, etag_for, json_bytes, not_modified, store_cors
 
 
 async def store_config(request: Request) -> Response:
@@ -22,7 +25,12 @@ async def store_config(request: Request) -> Response:
     db = state.db
     settings = await load_settings(db, store.id)
     checkout_on = await has_active_products(db, store.id)
-    body = json_bytes(widget_config(store, checkout=checkout_on, settings=settings))
+    campaigns = await running_campaigns(db, store.id, clock_ms(request))
+    offers = {
+        "interruptions_per_week": await interruptions_per_week(db, store.id),
+        "campaigns": [campaign_config(c) for c in campaigns],
+    }
+    body = json_bytes(widget_config(store, checkout=checkout_on, settings=settings, offers=offers))
     etag = etag_for(body)
     headers |= {
         "ETag": etag,

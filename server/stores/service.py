@@ -74,8 +74,19 @@ def normalize_origin(raw: str) -> str:
     return f"{parts.scheme}://{parts.hostname.lower()}{port}"
 
 
-def widget_config(store: Store, *, checkout: bool, settings: CheckoutSettings) -> dict[str, object]:
-    """What the loader needs to decide what is live on a page, and nothing more."""
+def widget_config(
+    store: Store,
+    *,
+    checkout: bool,
+    settings: CheckoutSettings,
+    offers: dict[str, object] | None = None,
+) -> dict[str, object]:
+    """What the loader needs to decide what is live on a page, and nothing more.
+
+    ``offers`` is ``{"interruptions_per_week", "campaigns": [...]}`` for the running
+    campaigns; the offers feature is on when there is at least one.
+    """
+    offers = offers or {"interruptions_per_week": 0, "campaigns": []}
     return {
         "store": {
             "key": store.public_key,
@@ -84,8 +95,14 @@ def widget_config(store: Store, *, checkout: bool, settings: CheckoutSettings) -
             "locale": store.locale,
             "timezone": store.timezone,
         },
-        "features": {"checkout": checkout, "offers": False, "badges": False, "surveys": False},
+        "features": {
+            "checkout": checkout,
+            "offers": bool(offers["campaigns"]),
+            "badges": False,
+            "surveys": False,
+        },
         "checkout": {"floating_button": settings.floating_cart_button},
+        "offers": offers,
         "events": {"max_batch": 50},
     }
 

@@ -116,7 +116,8 @@ async def test_discount_codes_apply_and_explain_refusals(client, shop):
     applied = await client.put(url, json={"code": " welcome10 "}, headers=HEADERS)
     assert applied.status_code == 200
     assert applied.json()["discount"] == {
-        "code": "WELCOME10", "kind": "percent", "amount": 240, "label": "10% off"
+        "code": "WELCOME10", "kind": "percent", "amount": 240, "label": "10% off",
+        "expires_at": None, "gift_sku": None,
     }  # fmt: skip
     removed = await client.delete(url, headers=HEADERS)
     assert removed.json()["discount"] is None

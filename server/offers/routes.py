@@ -1,0 +1,161 @@
+"""``/v1/offers/{cmp}/…``: a visitor's arm, their exposure, and claiming the offer.
+
+Bodies may be ``text/plain`` JSON, so the widget needs no CORS preflight. A campaign that is
+unknown, not running, or another store's (by the optional ``store`` key, or by an Origin the
+store doesn't allow) is a 404 ``campaign_not_found``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from server.carts.queries import load_cart
+from server.carts.routes import cart_view_json
+from server.catalog.queries import find_by_sku
+from server.errors import BadRequest, NotFound, ValidationFailed
+from server.offers import coupons, service
+from server.offers.model import Campaign, Offer
+from server.offers.queries import load_campaign
+from server.security import InvalidToken, Purpose
+from server.stores.service import Store
+from server.web import clock_ms, enforce_rate_limit, json_response, read_json_body, store_cors
+
+MAX_BODY = 4 * 1024
+
+
+async def get_arm(request: Request) -> Response:
+    store, campaign = await _running_campaign(request, request.query_params.get("store"))
+    visitor = service.parse_visitor(request.query_params.get("visitor"))
+    arm = service.arm_for(campaign, visitor)
+    variant = service.variant_of(campaign, arm)
+    body = {
+        "campaign": campaign.public_id,
+        "arm": arm,
+        "variant": variant
+        and service.variant_json(
+            variant, store.currency, await _gift_name(request, store, variant.offer)
+        ),
+    }
+    return json_response(body, headers=store_cors(request, store))
+
+
+async def record_exposure(request: Request) -> Response:
+    body = await _body(request)
+    store, campaign = await _running_campaign(request, body.get("store"))
+    enforce_rate_limit(request, request.app.state.api_limiter, store.id)
+    visitor = service.parse_visitor(body.get("visitor"))
+    session = service.parse_session(body.get("session"))
+    signal = service.parse_signal(body.get("signal"))
+    arm = service.arm_for(campaign, visitor)  # computed here; any arm the client sends is ignored
+    assert campaign.id is not None
+    now = clock_ms(request)
+    recorded = await request.app.state.db.write(
+        lambda conn: coupons.record_exposure(
+            conn, campaign_id=campaign.id, visitor_id=visitor, arm=arm, signal=signal,
+            session_id=session, now_ms=now,
+        )
+    )  # fmt: skip
+    return json_response({"arm": recorded}, headers=store_cors(request, store))
+
+
+async def claim(request: Request) -> Response:
+    body = await _body(request)
+    store, campaign = await _running_campaign(request, body.get("store"))
+    enforce_rate_limit(request, request.app.state.claim_limiter, store.id)
+    visitor = service.parse_visitor(body.get("visitor"))
+    arm = service.arm_for(campaign, visitor)
+    variant = service.variant_of(campaign, arm)
+    offer = variant.offer if variant else Offer(kind="none")
+    claim_request = service.parse_claim(body, offer)
+    cart_public_id = _cart_id(request, claim_request.cart_token)
+    now = clock_ms(request)
+    claimed = await request.app.state.db.write(
+        lambda conn: coupons.claim_offer(
+            conn, store_id=store.id, campaign=campaign, arm=arm, claim=claim_request,
+            cart_public_id=cart_public_id, now_ms=now,
+        )
+    )  # fmt: skip
+    signer = request.app.state.signer
+    cart_token = signer.sign(Purpose.CART, claimed.cart_public_id)
+    cart = await load_cart(request.app.state.db, claimed.cart_public_id)
+    assert cart is not None
+    coupon = claimed.coupon and _coupon_json(
+        request, store, offer, claimed.coupon, visitor, await _gift_name(request, store, offer)
+    )
+    response = {
+        "coupon": coupon,
+        "cart_token": cart_token,
+        "cart": await cart_view_json(request, store, cart_token, cart),
+        "email_saved": claimed.email_saved,
+    }
+    return json_response(response, 201, store_cors(request, store))
+
+
+def _coupon_json(
+    request: Request, store: Store, offer: Offer, coupon: coupons.Coupon, visitor: str,
+    gift_name: str,
+) -> dict[str, Any]:  # fmt: skip
+    proof = service.CouponClaim(store.id, coupon.id, visitor)
+    return {
+        "code": coupon.code,
+        "token": service.coupon_token(request.app.state.signer, proof),
+        "kind": coupon.kind,
+        "value": coupon.value,
+        "label": service.offer_label(offer, store.currency, gift_name),
+        "min_subtotal": coupon.min_subtotal,
+        "expires_at": coupon.expires_at,
+    }
+
+
+async def _running_campaign(request: Request, store_key: object) -> tuple[Store, Campaign]:
+    public_id = request.path_params["campaign"]
+    db = request.app.state.db
+    store_id = await coupons.store_of_campaign(db, public_id)
+    store = None if store_id is None else await request.app.state.stores.by_id(store_id)
+    campaign = None if store is None else await load_campaign(db, store.id, public_id)
+    origin = request.headers.get("origin")
+    if (
+        store is None
+        or campaign is None
+        or not campaign.is_running(clock_ms(request))
+        or (store_key is not None and store_key != store.public_key)
+        or (origin is not None and not store.allows_origin(origin))
+    ):
+        raise NotFound("That offer isn't running.", code="campaign_not_found")
+    return store, campaign
+
+
+def _cart_id(request: Request, token: str | None) -> str | None:
+    if token is None:
+        return None
+    try:
+        return str(request.app.state.signer.unsign(Purpose.CART, token))
+    except InvalidToken:
+        raise BadRequest(
+            "That cart token isn't valid.", field="cart", code="invalid_cart"
+        ) from None
+
+
+async def _gift_name(request: Request, store: Store, offer: Offer) -> str:
+    if offer.kind != "free_gift":
+        return ""
+    product = await find_by_sku(request.app.state.db, store.id, offer.gift_sku)
+    return product.name if product else ""
+
+
+async def _body(request: Request) -> dict[str, Any]:
+    body = await read_json_body(request, max_bytes=MAX_BODY)
+    if not isinstance(body, dict):
+        raise ValidationFailed("The body must be a JSON object.")
+    return body
+
+
+routes = [
+    Route("/v1/offers/{campaign}/arm", get_arm, methods=["GET"]),
+    Route("/v1/offers/{campaign}/exposures", record_exposure, methods=["POST"]),
+    Route("/v1/offers/{campaign}/claim", claim, methods=["POST"]),
+]
