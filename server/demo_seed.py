@@ -2,11 +2,13 @@
 
 The catalog comes from the demo shop's own product list (demo_store/products.py), the way a
 merchant would import theirs. Re-running the demo refreshes products and leaves any rules the
-merchant changed in the admin alone.
+merchant changed in the admin alone. It also starts one live exit-intent campaign with two
+variants and a holdout, so the demo shows an offer and its results from the first visit.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import aiosqlite
@@ -14,6 +16,8 @@ import aiosqlite
 from demo_store.products import PRODUCTS
 from server.catalog.queries import upsert_product
 from server.catalog.service import ProductInput, validate_product
+from server.offers.model import Campaign, Frequency, Offer, Targeting, Trigger, Variant
+from server.offers.queries import save_campaign
 
 DAY_MS = 86_400_000
 EU = "AT BE DE DK ES FI FR IT LU NL PT SE"
@@ -54,6 +58,7 @@ async def seed_demo_store(
 ) -> None:
     for product in demo_products(shop_url):
         await upsert_product(conn, store_id, product, now_ms)
+    await _exit_offer(conn, store_id, now_ms)
     async with conn.execute(
         "SELECT count(*) FROM shipping_zones WHERE store_id = ?", (store_id,)
     ) as cursor:
@@ -117,3 +122,42 @@ async def _shipping(conn: aiosqlite.Connection, store_id: int) -> None:
                 for position, (m_name, kind, rate, tiers, free_over, lo, hi) in enumerate(methods)
             ],
         )
+
+
+# Two honest offers tested against each other and against showing nothing (the holdout).
+DEMO_CAMPAIGN = Campaign(
+    name="Before you go",
+    status="live",
+    trigger=Trigger(kind="exit_intent", min_seconds=3),
+    targeting=Targeting(),
+    frequency=Frequency(mode="once_per_session"),
+    holdout_percent=20,
+    variants=(
+        Variant(
+            key="A",
+            weight=50,
+            headline="Before you go: 10% off",
+            body="Take 10% off your order for the next 30 minutes.",
+            button_text="Claim 10% off",
+            offer=Offer(kind="percent", value=10, expires_minutes=30),
+        ),
+        Variant(
+            key="B",
+            weight=50,
+            headline="Before you go: free shipping",
+            body="Your order ships free if you check out in the next 30 minutes.",
+            button_text="Claim free shipping",
+            offer=Offer(kind="free_shipping", value=0, expires_minutes=30),
+        ),
+    ),
+)
+
+
+async def _exit_offer(conn: aiosqlite.Connection, store_id: int, now_ms: int) -> None:
+    """The demo campaign, once: a store that has any campaign keeps what it has."""
+    async with conn.execute(
+        "SELECT count(*) FROM campaigns WHERE store_id = ?", (store_id,)
+    ) as cursor:
+        (campaigns,) = await cursor.fetchone()
+    if not campaigns:
+        await save_campaign(conn, dataclasses.replace(DEMO_CAMPAIGN, store_id=store_id), now_ms)

@@ -15,6 +15,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from server.accounts import create_store
+from server.admin import campaigns as campaigns_admin
 from server.admin import checkout_settings as checkout_settings_admin
 from server.admin import queries
 from server.admin.auth import Session, check_csrf, read_session, write_session
@@ -192,5 +193,6 @@ routes = [
     *catalog_admin.routes,
     *orders_admin.routes,
     *checkout_settings_admin.routes,
+    *campaigns_admin.routes,
     Mount("/static", StaticFiles(directory=HERE / "static"), name="admin-static"),
 ]

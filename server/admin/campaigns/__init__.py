@@ -1,0 +1,30 @@
+"""Exit-intent offer campaigns in the admin, under ``/admin/stores/{id}/campaigns``.
+
+editing.py ... the list, the campaign form (new, edit), status changes, offer settings
+reports.py ... a campaign's results against its holdout, and the live widget preview
+values.py .... a campaign as form text, and a variant as the widget receives it
+queries.py ... the SQL: exposure counts, attribution, store offer settings
+
+Reading and checking the form is `server.offers.campaigns`; the maths of the results is
+`server.offers.results` and `server.offers.stats`.
+"""
+
+from __future__ import annotations
+
+from starlette.routing import Route
+
+from server.admin.campaigns import editing, reports
+
+BASE = "/stores/{store_id:int}/campaigns"
+ONE = BASE + "/{campaign:str}"
+routes = [
+    Route(BASE, editing.campaign_list, methods=["GET"]),
+    Route(BASE, editing.create_campaign, methods=["POST"]),
+    Route(BASE + "/new", editing.new_campaign_page, methods=["GET"]),
+    Route(BASE + "/settings", editing.save_settings, methods=["POST"]),
+    Route(ONE, editing.edit_campaign_page, methods=["GET"]),
+    Route(ONE, editing.update_campaign, methods=["POST"]),
+    Route(ONE + "/status/{status:str}", editing.change_status, methods=["POST"]),
+    Route(ONE + "/results", reports.results_page, methods=["GET"]),
+    Route(ONE + "/preview", reports.preview_page, methods=["GET"]),
+]

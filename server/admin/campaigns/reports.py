@@ -1,0 +1,128 @@
+"""A campaign's results page, and the live preview of a variant in the real widget."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from server.admin.campaigns import queries
+from server.admin.campaigns.editing import (
+    campaign_for_request,
+    render_offers,
+    store_terms,
+)
+from server.admin.campaigns.values import NEW_CAMPAIGN, preview_variant, variant_view
+from server.admin.checkout_settings.parsing import format_local_display
+from server.admin.pages import Merchant, login_required, render, store_for_request
+from server.money import format_amount
+from server.offers.bucketing import HOLDOUT
+from server.offers.campaigns import VARIANT_KEYS, form_values, variant_field
+from server.offers.results import ArmResult, arm_label, compare_arms
+from server.offers.stats import MIN_SAMPLE, Interval
+
+# The preview is framed by the campaign form (same origin) and shows the merchant's image,
+# which may live on their shop's own domain.
+PREVIEW_CSP = (
+    "default-src 'self'; img-src 'self' data: https: http:; style-src 'self';"
+    " script-src 'self'; connect-src 'self'; frame-ancestors 'self'; form-action 'none'"
+)
+
+
+@login_required
+async def results_page(request: Request, merchant: Merchant) -> Response:
+    store = await store_for_request(request)
+    campaign = await campaign_for_request(request, store)
+    db = request.app.state.db
+    assert campaign.id is not None
+    totals = await queries.arm_totals(db, campaign.id)
+    arms = compare_arms(totals, [v.key for v in campaign.variants])
+    orders = await queries.attributed_orders(db, campaign.id)
+    settings = await queries.offer_settings(db, store.id)
+
+    def money(amount: float) -> str:
+        return format_amount(round(amount), store.currency)
+
+    context = {
+        "campaign": campaign,
+        "arms": [describe_arm(arm, money) for arm in arms],
+        "verdicts": [arm.verdict for arm in arms if arm.verdict],
+        "orders": [
+            {
+                "number": row["number"],
+                "arm": arm_label(row["arm"]),
+                "total": money(row["total"]),
+                "discount": money(row["discount_total"]) if row["discount_total"] else "—",
+                "coupon": bool(row["campaign_coupon"]),
+                "code": row["discount_code"] or "",
+                "placed": format_local_display(row["created_at"], store.timezone),
+            }
+            for row in orders
+        ],
+        "attribution_days": settings.attribution_days,
+        "min_sample": MIN_SAMPLE,
+    }
+    return render_offers(request, merchant, store, "results.html", context)
+
+
+def describe_arm(arm: ArmResult, money: Any) -> dict[str, Any]:
+    """One row of the results table, as text."""
+
+    def points(interval: Interval | None) -> str:
+        if interval is None:
+            return "—"
+        return f"{interval.low * 100:+.1f} to {interval.high * 100:+.1f} pts"
+
+    def money_range(interval: Interval | None, scale: int = 1) -> str:
+        if interval is None:
+            return ""
+        return f"{money(interval.low * scale)} to {money(interval.high * scale)}"
+
+    holdout = arm.arm == HOLDOUT
+    return {
+        "label": arm.label,
+        "holdout": holdout,
+        "exposed": arm.exposed,
+        "converted": arm.converted,
+        "rate": f"{arm.conversion_rate * 100:.1f}%",
+        "lift": "" if holdout else points(arm.conversion_lift),
+        "revenue": money(arm.revenue),
+        "rpv": money(arm.revenue_per_visitor),
+        "rpv_range": "" if holdout else money_range(arm.rpv_lift),
+        "discount_cost": money(arm.discount_cost),
+        "incremental": "" if arm.incremental_revenue is None else money(arm.incremental_revenue),
+        "incremental_range": "" if holdout else money_range(arm.rpv_lift, arm.exposed),
+    }
+
+
+@login_required
+async def preview_page(request: Request, merchant: Merchant) -> Response:
+    """An HTML page with the real widget and the variant to show, for the form's iframe.
+
+    With form fields in the query (unsaved values), those are shown; otherwise the saved
+    campaign's variant. ``campaign`` is ``new`` for a campaign not saved yet.
+    """
+    store = await store_for_request(request)
+    terms = await store_terms(request, store)
+    key = request.query_params.get("variant", "A")
+    key = key if key in VARIANT_KEYS else "A"
+    if variant_field("A", "headline") in request.query_params:
+        variant = preview_variant(form_values(request.query_params), key, terms)
+    else:
+        saved = (
+            NEW_CAMPAIGN
+            if request.path_params["campaign"] == "new"
+            else await campaign_for_request(request, store)
+        )
+        by_key = {v.key: v for v in saved.variants}
+        variant = by_key.get(key) or saved.variants[0]
+    preview = {
+        "variant": variant_view(variant, store.currency, terms.gifts),
+        "currency": store.currency,
+        "locale": store.locale,
+    }
+    context = {"store": store, "preview": preview, "variant_key": variant.key}
+    response = render(request, "campaigns/preview.html", context, session=merchant.session)
+    response.headers["Content-Security-Policy"] = PREVIEW_CSP
+    return response

@@ -1,0 +1,157 @@
+"""A campaign as its form shows it (the inverse of `offers.campaigns.read_campaign`), and a
+variant as the widget's preview receives it (the arm endpoint's ``variant`` object)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from server.admin.checkout_settings.forms import FormReader
+from server.admin.checkout_settings.parsing import format_local_input
+from server.money import format_amount, format_major_units
+from server.offers.campaigns import VARIANT_KEYS, StoreTerms, read_variant, variant_field
+from server.offers.model import Campaign, Frequency, Offer, Targeting, Trigger, Variant
+
+DEFAULT_VARIANT = Variant(
+    key="A",
+    weight=50,
+    headline="Before you go",
+    body="Here is something to make up your mind.",
+    button_text="Claim my offer",
+)
+NEW_CAMPAIGN = Campaign(
+    name="",
+    trigger=Trigger(),
+    targeting=Targeting(),
+    frequency=Frequency(),
+    variants=(DEFAULT_VARIANT,),
+)
+TRIGGER_NUMBERS = (
+    "min_seconds", "sensitivity_px", "return_delay_ms", "inactivity_seconds", "seconds",
+    "percent", "idle_minutes",
+)  # fmt: skip
+
+
+def campaign_values(campaign: Campaign, currency: str, timezone: str) -> dict[str, str]:
+    """Every field of the form, as text, for this campaign."""
+
+    def money(amount: int | None) -> str:
+        return "" if amount is None else format_major_units(amount, currency)
+
+    def when(ms: int | None) -> str:
+        return "" if ms is None else format_local_input(ms, timezone)
+
+    def number(value: int | None) -> str:
+        return "" if value is None else str(value)
+
+    trigger, targeting, frequency = campaign.trigger, campaign.targeting, campaign.frequency
+    values = {
+        "name": campaign.name,
+        "status": campaign.status,
+        "starts_at": when(campaign.starts_at),
+        "ends_at": when(campaign.ends_at),
+        "trigger_kind": trigger.kind,
+        "phone_signals": " ".join(trigger.phone_signals),
+        **{name: str(getattr(trigger, name)) for name in TRIGGER_NUMBERS},
+        "cart": targeting.cart,
+        "subtotal_min": money(targeting.subtotal_min),
+        "subtotal_max": money(targeting.subtotal_max),
+        "include_urls": "\n".join(targeting.include_urls),
+        "exclude_urls": "\n".join(targeting.exclude_urls),
+        "devices": " ".join(targeting.devices),
+        "visitor": targeting.visitor,
+        "min_visits": number(targeting.min_visits),
+        "max_visits": number(targeting.max_visits),
+        "utm_sources": ", ".join(targeting.utm_sources),
+        "frequency_mode": frequency.mode,
+        "frequency_days": str(frequency.days),
+        "max_impressions": number(frequency.max_impressions),
+        "holdout_percent": str(campaign.holdout_percent),
+    }
+    variants = {v.key: v for v in campaign.variants}
+    for key in VARIANT_KEYS:
+        variant = variants.get(key)
+        values |= _variant_values(variant or _second_variant(key), currency)
+        values[variant_field(key, "include")] = "true" if variant or key == "A" else "false"
+    return values
+
+
+def _second_variant(key: str) -> Variant:
+    """What an unused fieldset starts with: a reasonable B to test against A."""
+    return Variant(
+        key=key,
+        weight=50,
+        headline="Free shipping on this order",
+        body="",
+        button_text="Claim free shipping",
+        offer=Offer(kind="free_shipping", value=0),
+    )
+
+
+def _variant_values(variant: Variant, currency: str) -> dict[str, str]:
+    offer = variant.offer
+    value = {
+        "percent": str(offer.value),
+        "fixed": format_major_units(offer.value, currency),
+    }.get(offer.kind, "")
+    fields = {
+        "weight": str(variant.weight),
+        "headline": variant.headline,
+        "body": variant.body,
+        "button_text": variant.button_text,
+        "image_url": variant.image_url,
+        "brand_colour": variant.brand_colour,
+        "offer_kind": offer.kind,
+        "offer_value": value,
+        "gift_sku": offer.gift_sku,
+        "min_subtotal": format_major_units(offer.min_subtotal, currency)
+        if offer.min_subtotal
+        else "",
+        "expires_minutes": str(offer.expires_minutes),
+        "email_cart": "true" if offer.email_cart else "false",
+        "consent_text": offer.consent_text,
+    }
+    return {variant_field(variant.key, name): text for name, text in fields.items()}
+
+
+def offer_label(offer: Offer, currency: str, gift_name: str = "") -> str:
+    """What the offer gives, in a few words: "10% off", "€5.00 off", "Free shipping"."""
+    if offer.kind == "percent":
+        return f"{offer.value}% off"
+    if offer.kind == "fixed":
+        return f"{format_amount(offer.value, currency)} off"
+    if offer.kind == "free_shipping":
+        return "Free shipping"
+    if offer.kind == "free_gift":
+        return f"Free gift: {gift_name or offer.gift_sku}"
+    return ""
+
+
+def variant_view(variant: Variant, currency: str, gifts: Mapping[str, str]) -> dict[str, Any]:
+    """The variant exactly as `GET /v1/offers/{cmp}/arm` describes it to the widget."""
+    offer = variant.offer
+    return {
+        "key": variant.key,
+        "headline": variant.headline,
+        "body": variant.body,
+        "button_text": variant.button_text,
+        "image_url": variant.image_url,
+        "brand_colour": variant.brand_colour,
+        "offer": {
+            "kind": offer.kind,
+            "value": offer.value,
+            "gift_sku": offer.gift_sku,
+            "gift_name": gifts.get(offer.gift_sku, ""),
+            "min_subtotal": offer.min_subtotal,
+            "expires_minutes": offer.expires_minutes,
+            "email_cart": offer.email_cart,
+            "consent_text": offer.consent_text,
+            "label": offer_label(offer, currency, gifts.get(offer.gift_sku, "")),
+        },
+    }
+
+
+def preview_variant(values: Mapping[str, str], key: str, terms: StoreTerms) -> Variant:
+    """The variant the unsaved form describes; a field that does not parse yet shows its
+    default, so the preview follows the merchant's typing without ever failing."""
+    return read_variant(FormReader(values), values, key, terms)

@@ -1,0 +1,373 @@
+"""The campaign form: what a merchant submits, read into a `model.Campaign`, and back.
+
+Pure functions of the submitted text, the store's currency and time zone, and the store's
+active SKUs (for free gifts). Every field is checked and all errors are reported together as
+``FormInvalid`` (field name → message). The form is flat: campaign fields by name, and each
+variant's fields prefixed with its key (``variant_B_headline``). Checkbox groups arrive as
+space-separated values (``devices = "desktop phone"``), see ``form_values``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import partial
+from typing import Any, Protocol
+
+from server.admin.checkout_settings.forms import FormInvalid, FormReader
+from server.admin.checkout_settings.parsing import parse_local_datetime, parse_whole_number
+from server.money import parse_major_units
+from server.offers.model import (
+    OFFER_KINDS,
+    PHONE_SIGNALS,
+    STATUSES,
+    TRIGGER_KINDS,
+    Campaign,
+    Frequency,
+    Offer,
+    Targeting,
+    Trigger,
+    Variant,
+)
+
+__all__ = ["FormInvalid", "StoreTerms", "form_values", "read_campaign", "read_variant"]
+
+VARIANT_KEYS = ("A", "B", "C")  # the form shows a fixed set of fieldsets; A is always on
+CAMPAIGN_FIELDS = (
+    "name", "status", "starts_at", "ends_at", "trigger_kind", "min_seconds", "sensitivity_px",
+    "return_delay_ms", "inactivity_seconds", "seconds", "percent", "idle_minutes", "cart",
+    "subtotal_min", "subtotal_max", "include_urls", "exclude_urls", "visitor", "min_visits",
+    "max_visits", "utm_sources", "frequency_mode", "frequency_days", "max_impressions",
+    "holdout_percent",
+)  # fmt: skip
+LIST_FIELDS = ("phone_signals", "devices")
+VARIANT_FIELDS = (
+    "weight", "headline", "body", "button_text", "image_url", "brand_colour", "offer_kind",
+    "offer_value", "gift_sku", "min_subtotal", "expires_minutes", "consent_text",
+)  # fmt: skip
+VARIANT_FLAGS = ("include", "email_cart")
+CART_STATES = ("any", "empty", "not_empty")
+DEVICES = ("desktop", "phone")
+VISITORS = ("any", "new", "returning")
+FREQUENCY_MODES = ("once_per_session", "every_n_days", "until_converted")
+MAX_PATTERNS = 20
+MAX_UTM_SOURCES = 20
+_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+_UTM = re.compile(r"[A-Za-z0-9._-]{1,50}")
+_URL = re.compile(r"https?://[^\s/?#]+[^\s]*")
+
+
+class FormData(Protocol):
+    def get(self, key: str, default: Any = None) -> Any: ...
+    def getlist(self, key: str) -> list[Any]: ...
+
+
+def variant_field(key: str, name: str) -> str:
+    return f"variant_{key}_{name}"
+
+
+def form_values(form: FormData) -> dict[str, str]:
+    """A posted form (or preview query) as flat text: checkboxes "true"/"false", checkbox
+    groups space-separated. Anything not on the form is ignored."""
+    values = {name: str(form.get(name, "")) for name in CAMPAIGN_FIELDS}
+    values |= {name: " ".join(str(v) for v in form.getlist(name)) for name in LIST_FIELDS}
+    for key in VARIANT_KEYS:
+        for name in VARIANT_FIELDS:
+            values[variant_field(key, name)] = str(form.get(variant_field(key, name), ""))
+        for name in VARIANT_FLAGS:
+            values[variant_field(key, name)] = (
+                "true" if form.get(variant_field(key, name)) else "false"
+            )
+    values[variant_field("A", "include")] = "true"
+    return values
+
+
+@dataclass(frozen=True)
+class StoreTerms:
+    """What the form is read against: the store's money and clock, and its giftable SKUs."""
+
+    currency: str
+    timezone: str
+    gifts: Mapping[str, str]  # active SKU → product name
+
+
+# ---- reading ------------------------------------------------------------------------------
+
+
+def read_campaign(values: Mapping[str, str], terms: StoreTerms) -> Campaign:
+    """The submitted form as a Campaign (no id or store yet), or FormInvalid with every error."""
+    form = FormReader(values)
+    campaign = _read(form, values, terms)
+    form.done()
+    return campaign
+
+
+def _read(form: FormReader, values: Mapping[str, str], terms: StoreTerms) -> Campaign:
+    name = form.read("name", partial(_text, "a name", 1, 100), "")
+    status = values.get("status", "")
+    if status not in STATUSES:
+        form.fail("status", "Choose a status: draft, live, paused or ended.")
+        status = "draft"
+    local_time = partial(parse_local_datetime, timezone=terms.timezone)
+    starts_at = form.optional("starts_at", local_time)
+    ends_at = form.optional("ends_at", local_time)
+    if starts_at is not None and ends_at is not None and ends_at <= starts_at:
+        form.fail("ends_at", "Make the campaign end after it starts.")
+    variants = tuple(
+        read_variant(form, values, key, terms)
+        for key in VARIANT_KEYS
+        if values.get(variant_field(key, "include")) == "true"
+    )
+    if not variants:
+        form.fail(variant_field("A", "headline"), "Give the campaign at least one variant.")
+    return Campaign(
+        name=name,
+        status=status,  # type: ignore[arg-type]
+        starts_at=starts_at,
+        ends_at=ends_at,
+        trigger=_read_trigger(form, values),
+        targeting=_read_targeting(form, values, terms.currency),
+        frequency=_read_frequency(form, values),
+        variants=variants,
+        holdout_percent=form.read("holdout_percent", _whole(0, 90, "the holdout, in percent"), 10),
+    )
+
+
+def _read_trigger(form: FormReader, values: Mapping[str, str]) -> Trigger:
+    default = Trigger()
+    kind = values.get("trigger_kind", "")
+    if kind not in TRIGGER_KINDS:
+        form.fail("trigger_kind", "Choose what triggers the offer.")
+        kind = default.kind
+    exit_intent = kind == "exit_intent"
+
+    def number(name: str, low: int, high: int, what: str, used: bool) -> int:
+        parse = _whole(low, high, what)
+        if used:
+            return form.read(name, parse, getattr(default, name))
+        # A setting the chosen trigger does not use is kept when valid, never an error.
+        try:
+            return parse(values.get(name, ""))
+        except ValueError:
+            return getattr(default, name)
+
+    signals = tuple(s for s in PHONE_SIGNALS if s in values.get("phone_signals", "").split())
+    unknown = set(values.get("phone_signals", "").split()) - set(PHONE_SIGNALS)
+    if unknown:
+        form.fail("phone_signals", "Choose phone signals from the list.")
+    devices = values.get("devices", "").split()
+    if exit_intent and "phone" in devices and not signals:
+        form.fail("phone_signals", "Choose at least one phone signal, or target desktop only.")
+    return Trigger(
+        kind=kind,  # type: ignore[arg-type]
+        min_seconds=number("min_seconds", 0, 600, "seconds on the page", exit_intent),
+        sensitivity_px=number("sensitivity_px", 1, 200, "pixels", exit_intent),
+        return_delay_ms=number("return_delay_ms", 0, 5000, "milliseconds", exit_intent),
+        phone_signals=signals,
+        inactivity_seconds=number(
+            "inactivity_seconds", 5, 600, "seconds", exit_intent and "inactivity" in signals
+        ),
+        seconds=number("seconds", 1, 3600, "seconds", kind == "time_on_page"),
+        percent=number("percent", 1, 100, "percent of the page", kind == "scroll_depth"),
+        idle_minutes=number("idle_minutes", 1, 240, "minutes", kind == "cart_idle"),
+    )
+
+
+def _read_targeting(form: FormReader, values: Mapping[str, str], currency: str) -> Targeting:
+    cart = values.get("cart", "")
+    if cart not in CART_STATES:
+        form.fail("cart", "Choose which carts the campaign is for.")
+        cart = "any"
+    money = partial(parse_major_units, currency=currency)
+    subtotal_min = form.optional("subtotal_min", money)
+    subtotal_max = form.optional("subtotal_max", money)
+    if subtotal_min is not None and subtotal_max is not None and subtotal_max < subtotal_min:
+        form.fail("subtotal_max", "Make the highest subtotal at least the lowest.")
+    devices = tuple(d for d in DEVICES if d in values.get("devices", "").split())
+    if not devices or set(values.get("devices", "").split()) - set(DEVICES):
+        form.fail("devices", "Choose at least one device type.")
+    visitor = values.get("visitor", "")
+    if visitor not in VISITORS:
+        form.fail("visitor", "Choose which visitors the campaign is for.")
+        visitor = "any"
+    visits = _whole(1, 1000, "visits")
+    min_visits = form.optional("min_visits", visits)
+    max_visits = form.optional("max_visits", visits)
+    if min_visits is not None and max_visits is not None and max_visits < min_visits:
+        form.fail("max_visits", "Make the most visits at least the fewest.")
+    return Targeting(
+        cart=cart,  # type: ignore[arg-type]
+        subtotal_min=subtotal_min,
+        subtotal_max=subtotal_max,
+        include_urls=form.read("include_urls", parse_url_patterns, ()),
+        exclude_urls=form.read("exclude_urls", parse_url_patterns, ()),
+        devices=devices or DEVICES,  # type: ignore[arg-type]
+        visitor=visitor,  # type: ignore[arg-type]
+        min_visits=min_visits,
+        max_visits=max_visits,
+        utm_sources=form.read("utm_sources", parse_utm_sources, ()),
+    )
+
+
+def _read_frequency(form: FormReader, values: Mapping[str, str]) -> Frequency:
+    mode = values.get("frequency_mode", "")
+    if mode not in FREQUENCY_MODES:
+        form.fail("frequency_mode", "Choose how often a visitor may see the campaign.")
+        mode = "once_per_session"
+    days = Frequency().days
+    if mode == "every_n_days":
+        days = form.read("frequency_days", _whole(1, 365, "days"), days)
+    return Frequency(
+        mode=mode,  # type: ignore[arg-type]
+        days=days,
+        max_impressions=form.optional("max_impressions", _whole(1, 100, "impressions")),
+    )
+
+
+def read_variant(
+    form: FormReader, values: Mapping[str, str], key: str, terms: StoreTerms
+) -> Variant:
+    """One variant's fieldset; errors go to ``form`` (the preview reads it leniently)."""
+
+    def field(name: str) -> str:
+        return variant_field(key, name)
+
+    def read(name: str, parse: Callable[[str], Any], default: Any) -> Any:
+        return form.read(field(name), parse, default)
+
+    return Variant(
+        key=key,
+        weight=read("weight", _whole(1, 100, "the weight"), 50),
+        headline=read("headline", partial(_text, "a headline", 1, 120), ""),
+        body=read("body", partial(_text, "body text", 0, 500), ""),
+        button_text=read("button_text", partial(_text, "button text", 1, 40), ""),
+        image_url=read("image_url", parse_image_url, ""),
+        brand_colour=read("brand_colour", parse_colour, Variant.brand_colour),
+        offer=_read_offer(form, values, key, terms),
+    )
+
+
+def _read_offer(form: FormReader, values: Mapping[str, str], key: str, terms: StoreTerms) -> Offer:
+    def field(name: str) -> str:
+        return variant_field(key, name)
+
+    kind = values.get(field("offer_kind"), "")
+    if kind not in OFFER_KINDS:
+        form.fail(field("offer_kind"), "Choose what the offer gives.")
+        kind = "none"
+    value, gift_sku = 0, ""
+    if kind == "percent":
+        value = form.read(field("offer_value"), _whole(1, 100, "the percentage off"), 0)
+    elif kind == "fixed":
+        value = form.read(field("offer_value"), partial(_positive_money, terms.currency), 0)
+    elif kind == "free_gift":
+        gift_sku = form.read(field("gift_sku"), partial(_gift, terms.gifts), "")
+    email_cart = values.get(field("email_cart")) == "true"
+    consent_text = Offer().consent_text
+    if email_cart and kind != "none":
+        form.fail(field("email_cart"), "Offer “email me my cart” only with no incentive.")
+    elif email_cart:
+        consent_text = form.read(
+            field("consent_text"), partial(_text, "the consent wording", 10, 500), ""
+        )
+    min_subtotal, expires_minutes = 0, Offer().expires_minutes
+    if kind != "none":  # only a coupon has a minimum and a life
+        money = partial(parse_major_units, currency=terms.currency)
+        min_subtotal = form.optional(field("min_subtotal"), money) or 0
+        expires_minutes = form.read(
+            field("expires_minutes"), _whole(5, 1440, "minutes"), expires_minutes
+        )
+    return Offer(
+        kind=kind,  # type: ignore[arg-type]
+        value=value,
+        gift_sku=gift_sku,
+        min_subtotal=min_subtotal,
+        expires_minutes=expires_minutes,
+        email_cart=email_cart,
+        consent_text=consent_text,
+    )
+
+
+# ---- single fields ------------------------------------------------------------------------
+
+
+def _whole(low: int, high: int, what: str) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        try:
+            return parse_whole_number(text, low, high, str(low))
+        except ValueError:
+            raise ValueError(f"Enter {what}: a whole number from {low} to {high}.") from None
+
+    return parse
+
+
+def _text(what: str, low: int, high: int, text: str) -> str:
+    cleaned = text.strip().replace("\r\n", "\n")
+    if not low <= len(cleaned) <= high:
+        if low:
+            raise ValueError(f"Enter {what} of {low} to {high} characters.")
+        raise ValueError(f"Keep {what} to {high} characters.")
+    return cleaned
+
+
+def _positive_money(currency: str, text: str) -> int:
+    amount = parse_major_units(text, currency)
+    if amount == 0:
+        raise ValueError("Enter an amount above zero.")
+    return amount
+
+
+def _gift(gifts: Mapping[str, str], text: str) -> str:
+    sku = text.strip()
+    if sku not in gifts:
+        raise ValueError("Choose an active product of this store as the gift.")
+    return sku
+
+
+def parse_colour(text: str) -> str:
+    cleaned = text.strip()
+    if not _COLOUR.fullmatch(cleaned):
+        raise ValueError("Enter a colour like #1f6f5c.")
+    return cleaned.lower()
+
+
+def parse_image_url(text: str) -> str:
+    """Empty, an http(s) URL, or a path on the shop (``/images/offer.png``)."""
+    cleaned = text.strip()
+    if not cleaned:
+        return ""
+    relative = cleaned.startswith("/") and not cleaned.startswith("//") and " " not in cleaned
+    if not (relative or _URL.fullmatch(cleaned)) or len(cleaned) > 2000:
+        raise ValueError("Enter an image URL starting with https://, or a path like /offer.png.")
+    return cleaned
+
+
+def parse_url_patterns(text: str) -> tuple[str, ...]:
+    """One pattern a line; ``*`` matches anything, and a pattern matches the whole address."""
+    patterns = tuple(dict.fromkeys(line.strip() for line in text.splitlines() if line.strip()))
+    if len(patterns) > MAX_PATTERNS:
+        raise ValueError(f"Use at most {MAX_PATTERNS} patterns.")
+    for pattern in patterns:
+        if " " in pattern or len(pattern) > 300:
+            raise ValueError(f"“{pattern[:60]}” is not a page address pattern.")
+        if not pattern.startswith(("*", "http://", "https://")):
+            raise ValueError(
+                f"“{pattern[:60]}”: a pattern matches the whole address, so start it with *"
+                " or https://, like */products/*."
+            )
+    return patterns
+
+
+def parse_utm_sources(text: str) -> tuple[str, ...]:
+    """``"newsletter, Google"`` → ``("newsletter", "google")``: compared ignoring case."""
+    sources = tuple(dict.fromkeys(s.lower() for s in text.replace(",", " ").split()))
+    if len(sources) > MAX_UTM_SOURCES:
+        raise ValueError(f"List at most {MAX_UTM_SOURCES} sources.")
+    bad = [s for s in sources if not _UTM.fullmatch(s)]
+    if bad:
+        raise ValueError(
+            f"“{bad[0][:50]}” is not a UTM source: use letters, digits, dots, dashes and"
+            " underscores, separated by commas."
+        )
+    return sources

@@ -1,0 +1,482 @@
+"""Offers in the admin: the campaign form, status changes, offer settings, the results page
+(against exposures and orders written straight into the database) and the live preview."""
+
+import html
+import json
+import re
+
+import httpx
+import pytest
+
+from server.offers.queries import list_campaigns, load_campaign
+from tests.api.test_admin import csrf_from, sign_in
+from tests.api.test_checkout_settings_admin import field_error
+
+pytestmark = pytest.mark.anyio
+
+DAY = 86_400_000
+T0 = 1_790_000_000_000
+
+
+def valid_form(**changes):
+    form = {
+        "name": "Leaving already?",
+        "status": "live",
+        "starts_at": "",
+        "ends_at": "",
+        "trigger_kind": "exit_intent",
+        "min_seconds": "3",
+        "sensitivity_px": "20",
+        "return_delay_ms": "300",
+        "phone_signals": ["scroll_up", "back_button"],
+        "inactivity_seconds": "45",
+        "seconds": "20",
+        "percent": "50",
+        "idle_minutes": "3",
+        "cart": "not_empty",
+        "subtotal_min": "10.00",
+        "subtotal_max": "",
+        "include_urls": "*/products/*",
+        "exclude_urls": "",
+        "devices": ["desktop", "phone"],
+        "visitor": "any",
+        "min_visits": "",
+        "max_visits": "",
+        "utm_sources": "",
+        "frequency_mode": "once_per_session",
+        "frequency_days": "7",
+        "max_impressions": "3",
+        "holdout_percent": "20",
+        "variant_A_include": "true",
+        "variant_A_weight": "50",
+        "variant_A_headline": "Wait! 10% off",
+        "variant_A_body": "For the next 30 minutes.",
+        "variant_A_button_text": "Claim 10%",
+        "variant_A_image_url": "",
+        "variant_A_brand_colour": "#1F6F5C",
+        "variant_A_offer_kind": "percent",
+        "variant_A_offer_value": "10",
+        "variant_A_gift_sku": "",
+        "variant_A_min_subtotal": "",
+        "variant_A_expires_minutes": "30",
+        "variant_B_include": "true",
+        "variant_B_weight": "50",
+        "variant_B_headline": "Free shipping",
+        "variant_B_body": "",
+        "variant_B_button_text": "Claim",
+        "variant_B_image_url": "/offer.png",
+        "variant_B_brand_colour": "#000000",
+        "variant_B_offer_kind": "free_shipping",
+        "variant_B_offer_value": "",
+        "variant_B_expires_minutes": "30",
+    }
+    return form | changes
+
+
+@pytest.fixture
+async def admin(client, merchant, store):
+    """A signed-in client and ``post(path, data)`` adding a valid CSRF token."""
+    await sign_in(client)
+    base = f"/admin/stores/{store.id}/campaigns"
+    token = csrf_from((await client.get(base)).text)
+
+    async def post(path: str, data: dict):
+        return await client.post(base + path, data={"csrf_token": token, **data})
+
+    return base, post
+
+
+async def create(app, store, post, **changes):
+    response = await post("", valid_form(**changes))
+    assert response.status_code == 303, response.text
+    return (await list_campaigns(app.state.db, store.id))[0]
+
+
+# ---- access -------------------------------------------------------------------------------
+
+
+async def test_every_page_needs_a_login(client, merchant, store):
+    base = f"/admin/stores/{store.id}/campaigns"
+    for path in ("", "/new", "/cmp_x", "/cmp_x/results", "/cmp_x/preview"):
+        response = await client.get(base + path)
+        assert response.status_code == 303
+        assert response.headers["location"].startswith("/admin/login?next=")
+    response = await client.post(base, data=valid_form())
+    assert response.status_code == 303 and "/admin/login" in response.headers["location"]
+
+
+async def test_forms_without_a_valid_csrf_token_are_refused(app, client, merchant, store, admin):
+    base, post = admin
+    for path in ("", "/settings"):
+        response = await client.post(base + path, data=valid_form(csrf_token="forged"))
+        assert response.status_code == 403
+    campaign = await create(app, store, post)
+    response = await client.post(f"{base}/{campaign.public_id}/status/paused", data={})
+    assert response.status_code == 403
+    assert (await load_campaign(app.state.db, store.id, campaign.public_id)).status == "live"
+    assert len(await list_campaigns(app.state.db, store.id)) == 1
+
+
+async def test_the_store_navigation_links_to_offers(client, admin, store):
+    page = await client.get(f"/admin/stores/{store.id}")
+    assert f'href="/admin/stores/{store.id}/campaigns">Offers</a>' in page.text
+
+
+# ---- create, edit, status -----------------------------------------------------------------
+
+
+async def test_a_valid_form_creates_the_campaign(app, client, store, admin):
+    base, post = admin
+    campaign = await create(app, store, post)
+    assert campaign.name == "Leaving already?" and campaign.status == "live"
+    assert campaign.holdout_percent == 20
+    assert campaign.targeting.subtotal_min == 1000
+    assert campaign.targeting.include_urls == ("*/products/*",)
+    assert campaign.trigger.phone_signals == ("scroll_up", "back_button")
+    a, b = campaign.variants
+    assert (a.key, a.offer.kind, a.offer.value, a.brand_colour) == ("A", "percent", 10, "#1f6f5c")
+    assert (b.key, b.offer.kind, b.image_url) == ("B", "free_shipping", "/offer.png")
+    listing = await client.get(base + "?saved=campaign")
+    assert "Campaign saved." in listing.text
+    assert "Leaving already?" in listing.text and "A, B" in listing.text
+
+
+async def test_editing_keeps_the_campaign_and_drops_an_unticked_variant(app, client, store, admin):
+    base, post = admin
+    campaign = await create(app, store, post)
+    page = await client.get(f"{base}/{campaign.public_id}")
+    assert page.status_code == 200
+    assert 'value="Wait! 10% off"' in page.text and 'value="10.00"' in page.text
+    changed = valid_form(name="Renamed", variant_B_include="", variant_A_offer_kind="fixed",
+                         variant_A_offer_value="5.50")  # fmt: skip
+    response = await post(f"/{campaign.public_id}", changed)
+    assert response.status_code == 303
+    edited = await load_campaign(app.state.db, store.id, campaign.public_id)
+    assert edited.id == campaign.id and edited.name == "Renamed"
+    assert [(v.key, v.offer.kind, v.offer.value) for v in edited.variants] == [("A", "fixed", 550)]
+
+
+async def test_status_buttons_pause_resume_and_end(app, client, store, admin):
+    base, post = admin
+    campaign = await create(app, store, post)
+
+    async def status():
+        return (await load_campaign(app.state.db, store.id, campaign.public_id)).status
+
+    listing = await client.get(base)
+    assert f"{campaign.public_id}/status/paused" in listing.text
+    assert (await post(f"/{campaign.public_id}/status/paused", {})).status_code == 303
+    assert await status() == "paused"
+    assert (await post(f"/{campaign.public_id}/status/live", {})).status_code == 303
+    assert await status() == "live"
+    assert (await post(f"/{campaign.public_id}/status/ended", {})).status_code == 303
+    assert await status() == "ended"
+    refused = await post(f"/{campaign.public_id}/status/live", {})
+    assert refused.status_code == 409 and "cannot be set to live" in refused.text
+    assert await status() == "ended"
+    assert (await post(f"/{campaign.public_id}/status/draft", {})).status_code == 404
+    assert (await post("/cmp_nope/status/paused", {})).status_code == 404
+
+
+async def test_another_stores_campaign_is_not_found(app, client, store, admin):
+    from server.accounts import create_store
+    from server.stores.service import validate_new_store
+
+    _base, post = admin
+    campaign = await create(app, store, post)
+    other = await create_store(
+        app.state.db, validate_new_store("Other", ["http://other.test"], "EUR")
+    )
+    for path in ("", "/results", "/preview"):
+        response = await client.get(
+            f"/admin/stores/{other.id}/campaigns/{campaign.public_id}{path}"
+        )
+        assert response.status_code == 404
+
+
+# ---- validation ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"name": " "}, "name", "Enter a name"),
+        ({"holdout_percent": "95"}, "holdout_percent", "from 0 to 90"),
+        ({"ends_at": "2030-01-01T00:00", "starts_at": "2030-01-02T00:00"}, "ends_at", "after"),
+        ({"variant_A_offer_value": "0"}, "variant_A_offer_value", "from 1 to 100"),
+        ({"variant_A_offer_kind": "fixed", "variant_A_offer_value": "4.955"},
+         "variant_A_offer_value", "at most 2 decimal places"),
+        ({"variant_B_brand_colour": "red"}, "variant_B_brand_colour", "#1f6f5c"),
+        ({"variant_B_image_url": "javascript:alert(1)"}, "variant_B_image_url", "https://"),
+        ({"devices": []}, "devices", "at least one device"),
+    ],
+)  # fmt: skip
+async def test_bad_input_comes_back_with_the_field_error(
+    app, client, store, admin, changes, field, message
+):
+    _base, post = admin
+    response = await post("", valid_form(**changes))
+    assert response.status_code == 422
+    assert message in html.unescape(field_error(response.text, field))
+    assert f'id="f-{field}"' in response.text
+    assert 'aria-invalid="true"' in response.text
+    assert 'value="Wait! 10% off"' in response.text  # what was typed is kept
+    assert await list_campaigns(app.state.db, store.id) == []
+
+
+async def test_free_gift_needs_an_active_sku_of_this_store(app, client, shop, admin):
+    _base, post = admin
+    gift = {"variant_A_offer_kind": "free_gift", "variant_A_gift_sku": "NOPE"}
+    response = await post("", valid_form(**gift))
+    assert response.status_code == 422
+    assert "active product" in field_error(response.text, "variant_A_gift_sku")
+    mug = valid_form(variant_A_offer_kind="free_gift", variant_A_gift_sku="FH-MUG-01")
+    assert (await post("", mug)).status_code == 303
+    saved = [c for c in await list_campaigns(app.state.db, shop.id) if c.name != "Before you go"]
+    assert saved[0].variants[0].offer.gift_sku == "FH-MUG-01"
+
+
+async def test_edit_with_errors_comes_back_unsaved(app, client, store, admin):
+    _base, post = admin
+    campaign = await create(app, store, post)
+    response = await post(f"/{campaign.public_id}", valid_form(name="", holdout_percent="x"))
+    assert response.status_code == 422
+    assert "Enter a name" in field_error(response.text, "name")
+    assert "from 0 to 90" in field_error(response.text, "holdout_percent")
+    assert (await load_campaign(app.state.db, store.id, campaign.public_id)).name == campaign.name
+
+
+async def test_a_garbled_form_is_a_422_never_a_500(client, admin):
+    _base, post = admin
+    response = await post("", {"name": "x", "variant_A_offer_kind": "??", "status": "gone"})
+    assert response.status_code == 422
+    assert "Choose a status" in response.text and "Choose what the offer gives" in response.text
+
+
+async def test_merchant_text_is_escaped_everywhere(app, client, store, admin):
+    base, post = admin
+    evil = '<script>alert("x")</script>'
+    campaign = await create(app, store, post, name=evil, variant_A_headline=evil)
+    for path in ("", f"/{campaign.public_id}", f"/{campaign.public_id}/results"):
+        page = await client.get(base + path)
+        assert page.status_code == 200
+        assert evil not in page.text
+        assert "&lt;script&gt;" in page.text
+    preview = await client.get(f"{base}/{campaign.public_id}/preview")
+    assert evil not in preview.text and "\\u003cscript\\u003e" in preview.text
+
+
+# ---- offer settings -----------------------------------------------------------------------
+
+
+async def test_offer_settings_are_saved_on_the_store(app, client, store, admin):
+    _base, post = admin
+    response = await post("/settings", {"attribution_days": "14", "interruptions_per_week": "3"})
+    assert response.status_code == 303
+    row = await app.state.db.fetch_one(
+        "SELECT attribution_days, interruptions_per_week FROM stores WHERE id = ?", (store.id,)
+    )
+    assert tuple(row) == (14, 3)
+    assert "Offer settings saved." in (await client.get(response.headers["location"])).text
+
+
+@pytest.mark.parametrize(
+    ("values", "field"),
+    [
+        ({"attribution_days": "0", "interruptions_per_week": "2"}, "attribution_days"),
+        ({"attribution_days": "91", "interruptions_per_week": "2"}, "attribution_days"),
+        ({"attribution_days": "7", "interruptions_per_week": "15"}, "interruptions_per_week"),
+        ({"attribution_days": "7", "interruptions_per_week": "two"}, "interruptions_per_week"),
+    ],
+)
+async def test_offer_settings_out_of_range_come_back_with_errors(
+    app, client, store, admin, values, field
+):
+    _base, post = admin
+    response = await post("/settings", values)
+    assert response.status_code == 422
+    assert "whole number from" in field_error(response.text, field)
+    row = await app.state.db.fetch_one(
+        "SELECT attribution_days FROM stores WHERE id = ?", (store.id,)
+    )
+    assert row[0] == 7
+
+
+# ---- results ------------------------------------------------------------------------------
+
+
+async def insert_exposure(db, campaign_id, visitor, arm, at):
+    await db.write(
+        lambda conn: conn.execute(
+            "INSERT INTO exposures (campaign_id, visitor_id, arm, signal, created_at)"
+            " VALUES (?, ?, ?, 'exit_top', ?)",
+            (campaign_id, visitor, arm, at),
+        )
+    )
+
+
+async def insert_order(db, store_id, number, visitor, at, total, discount=0, code=None):
+    await db.write(
+        lambda conn: conn.execute(
+            "INSERT INTO orders (public_id, store_id, number, status, email, shipping_name,"
+            " shipping_address, shipping_method, delivery_from, delivery_to, currency,"
+            " prices_include_tax, subtotal, discount_total, shipping_total, tax_total, total,"
+            " discount_code, payment_method, created_at, updated_at, visitor_id)"
+            " VALUES (?, ?, ?, 'paid', 'a@b.test', 'A', '{}', 'Post', '2030-01-01',"
+            " '2030-01-02', 'EUR', 1, ?, ?, 0, 0, ?, ?, 'test_card', ?, ?, ?)",
+            (
+                f"ord_{number}",
+                store_id,
+                number,
+                total + discount,
+                discount,
+                total,
+                code,
+                at,
+                at,
+                visitor,
+            ),
+        )
+    )
+
+
+async def insert_coupon(db, store_id, campaign_id, code, arm, visitor):
+    await db.write(
+        lambda conn: conn.execute(
+            "INSERT INTO discounts (store_id, code, kind, value, usage_limit, created_at,"
+            " campaign_id, arm, visitor_id) VALUES (?, ?, 'percent', 10, 1, ?, ?, ?, ?)",
+            (store_id, code, T0, campaign_id, arm, visitor),
+        )
+    )
+
+
+async def test_results_count_exposures_and_attributed_orders_per_arm(app, client, store, admin):
+    base, post = admin
+    campaign = await create(app, store, post)
+    db = app.state.db
+    for n in range(4):
+        await insert_exposure(db, campaign.id, f"a{n}", "A", T0)
+    for n in range(2):
+        await insert_exposure(db, campaign.id, f"h{n}", "holdout", T0)
+    await insert_coupon(db, store.id, campaign.id, "KC-AAAA-0001", "A", "a0")
+    # a0: two orders in the window, one with the campaign's coupon.
+    await insert_order(db, store.id, 1001, "a0", T0 + 1000, 4500, 500, "KC-AAAA-0001")
+    await insert_order(db, store.id, 1002, "a0", T0 + 2 * DAY, 1500)
+    # a1: a typed code that is not the campaign's; it counts as revenue, not as its cost.
+    await insert_order(db, store.id, 1003, "a1", T0 + DAY, 2000, 200, "WELCOME10")
+    # Outside the 7-day window, before the exposure, and a visitor never exposed: not counted.
+    await insert_order(db, store.id, 1004, "a2", T0 + 8 * DAY, 9900)
+    await insert_order(db, store.id, 1005, "a3", T0 - 1, 9900)
+    await insert_order(db, store.id, 1006, "zz", T0 + 1, 9900)
+    await insert_order(db, store.id, 1007, "h0", T0 + DAY, 3000)
+
+    page = await client.get(f"{base}/{campaign.public_id}/results")
+    assert page.status_code == 200
+    text = page.text
+
+    def cell(arm: str, col: str) -> str:
+        row = text[text.index(f'data-arm="{arm}"') :]
+        start = row.index(f'data-col="{col}">') + len(f'data-col="{col}">')
+        return html.unescape(row[start : row.index("<", start)])
+
+    assert cell("Variant A", "exposed") == "4" and cell("Variant A", "converted") == "2"
+    assert cell("Variant A", "rate") == "50.0%"
+    assert cell("Variant A", "revenue") == "€80.00"
+    assert cell("Variant A", "rpv") == "€20.00"
+    assert cell("Variant A", "discount_cost") == "€5.00"
+    # (8000/4 − 3000/2) × 4 = 2000 cents
+    assert cell("Variant A", "incremental") == "€20.00"
+    assert cell("Holdout", "exposed") == "2" and cell("Holdout", "rate") == "50.0%"
+    assert cell("Variant B", "exposed") == "0"
+    assert "Variant A: not enough data yet to tell." in text
+    assert "How we compute this" in text
+    numbers = [int(n) for n in re.findall(r"orders/(\d+)\">#", text)]
+    assert numbers == [1002, 1007, 1003, 1001]  # newest first
+
+
+async def test_the_attribution_window_follows_the_store_setting(app, client, store, admin):
+    base, post = admin
+    campaign = await create(app, store, post)
+    db = app.state.db
+    await insert_exposure(db, campaign.id, "a0", "A", T0)
+    await insert_order(db, store.id, 1001, "a0", T0 + 8 * DAY, 4500)
+    url = f"{base}/{campaign.public_id}/results"
+    assert "No orders attributed" in (await client.get(url)).text
+    await post("/settings", {"attribution_days": "10", "interruptions_per_week": "2"})
+    assert "#1001" in (await client.get(url)).text
+
+
+# ---- preview ------------------------------------------------------------------------------
+
+
+def preview_data(text: str) -> dict:
+    match = re.search(
+        r'<script type="application/json" id="keepcart-offer-preview">(.*?)</script>', text
+    )
+    assert match, "no preview element"
+    return json.loads(match.group(1))
+
+
+async def test_the_preview_page_loads_the_real_widget_with_the_variant(app, client, store, admin):
+    base, post = admin
+    campaign = await create(app, store, post)
+    response = await client.get(f"{base}/{campaign.public_id}/preview?variant=B")
+    assert response.status_code == 200
+    assert (
+        f'<script async src="/v1/keepcart.js" data-store="{store.public_key}"'
+        ' data-consent="required"></script>' in response.text
+    )
+    data = preview_data(response.text)
+    assert data["currency"] == "EUR" and data["locale"] == "en-IE"
+    variant = data["variant"]
+    assert variant["key"] == "B" and variant["headline"] == "Free shipping"
+    assert variant["offer"]["kind"] == "free_shipping"
+    assert variant["offer"]["label"] == "Free shipping"
+    csp = response.headers["content-security-policy"]
+    assert "frame-ancestors 'self'" in csp and "script-src 'self'" in csp
+
+
+async def test_the_preview_shows_unsaved_form_values(client, store, admin):
+    base, _ = admin
+    form = valid_form(variant_A_headline="Typed, not saved", variant_A_offer_kind="fixed",
+                      variant_A_offer_value="5.00", variant_A_brand_colour="#zz")  # fmt: skip
+    params = httpx.QueryParams({**form, "variant": "A"})
+    response = await client.get(f"{base}/new/preview", params=params)
+    assert response.status_code == 200
+    variant = preview_data(response.text)["variant"]
+    assert variant["headline"] == "Typed, not saved"
+    assert variant["offer"]["value"] == 500 and variant["offer"]["label"] == "€5.00 off"
+    assert variant["brand_colour"] == "#1f6f5c"  # not a colour yet: the default shows
+
+
+async def test_the_form_page_frames_the_preview(client, store, admin):
+    base, _ = admin
+    page = await client.get(f"{base}/new")
+    assert page.status_code == 200
+    assert f'src="{base}/new/preview?variant=A"' in page.text
+    assert '<script src="/admin/static/campaign-form.js" defer></script>' in page.text
+    script = await client.get("/admin/static/campaign-form.js")
+    assert script.status_code == 200 and "data-preview-base" in script.text
+
+
+# ---- the demo ------------------------------------------------------------------------------
+
+
+async def test_the_demo_store_runs_one_exit_offer_with_two_variants_and_a_holdout(
+    app, client, shop, admin
+):
+    from server.clock import now_ms
+    from server.demo_seed import seed_demo_store
+    from server.offers.queries import running_campaigns
+
+    base, _ = admin
+    # Seeding again (a restart) neither duplicates nor overwrites the campaign.
+    await app.state.db.write(lambda conn: seed_demo_store(conn, shop.id, "http://s", now_ms()))
+    (campaign,) = await running_campaigns(app.state.db, shop.id, now_ms())
+    assert campaign.name == "Before you go" and campaign.holdout_percent == 20
+    assert (campaign.trigger.kind, campaign.trigger.min_seconds) == ("exit_intent", 3)
+    assert campaign.frequency.mode == "once_per_session"
+    offers = [(v.key, v.offer.kind, v.offer.value, v.offer.expires_minutes)
+              for v in campaign.variants]  # fmt: skip
+    assert offers == [("A", "percent", 10, 30), ("B", "free_shipping", 0, 30)]
+    assert "Before you go" in (await client.get(base)).text

@@ -1,0 +1,89 @@
+"""The results maths on counted totals: known cases worked out by hand."""
+
+import math
+
+import pytest
+
+from server.offers.results import (
+    ArmTotals,
+    compare_arms,
+    incremental_revenue,
+    per_visitor_revenues,
+    revenue_per_visitor,
+)
+
+
+def test_revenue_per_visitor_counts_every_exposed_visitor():
+    arm = ArmTotals("A", exposed=4, converted=2, revenue=8000, converted_revenues=(6000, 2000))
+    assert revenue_per_visitor(arm) == 2000
+    assert sorted(per_visitor_revenues(arm)) == [0, 0, 2000, 6000]
+    assert revenue_per_visitor(ArmTotals("A")) == 0
+
+
+def test_incremental_revenue_is_exact_in_minor_units():
+    arm = ArmTotals("A", exposed=4, revenue=8000)
+    holdout = ArmTotals("holdout", exposed=2, revenue=3000)
+    assert incremental_revenue(arm, holdout) == (8000 / 4 - 3000 / 2) * 4 == 2000
+    # Thirds: (100/3 − 0) × 3 is exactly 100, where floats could land on 99.99999.
+    assert incremental_revenue(ArmTotals("A", 3, revenue=100), ArmTotals("h", 7)) == 100
+    # (1000/3 − 500/2) × 3 = 250, and a holdout that spends more makes it negative.
+    assert (
+        incremental_revenue(ArmTotals("A", 3, revenue=1000), ArmTotals("h", 2, revenue=500)) == 250
+    )
+    assert incremental_revenue(ArmTotals("A", 2, revenue=0), ArmTotals("h", 2, revenue=900)) == -900
+
+
+def test_incremental_revenue_needs_both_arms_exposed():
+    assert incremental_revenue(ArmTotals("A", 5, revenue=10), ArmTotals("h")) is None
+    assert incremental_revenue(ArmTotals("A"), ArmTotals("h", 5)) is None
+
+
+def test_arms_come_in_variant_order_then_the_holdout():
+    totals = [ArmTotals("holdout", 3), ArmTotals("B", 2), ArmTotals("Z", 1)]
+    results = compare_arms(totals, ["A", "B"])
+    assert [r.arm for r in results] == ["A", "B", "Z", "holdout"]
+    assert [r.label for r in results] == ["Variant A", "Variant B", "Variant Z", "Holdout"]
+    assert results[0].exposed == 0 and results[0].conversion_rate == 0
+    holdout = results[-1]
+    assert holdout.is_holdout and holdout.verdict is None and holdout.incremental_revenue is None
+
+
+def test_a_small_sample_is_not_judged():
+    results = compare_arms([ArmTotals("A", 10, 5, 500), ArmTotals("holdout", 10, 1, 100)], ["A"])
+    a = results[0]
+    assert a.conversion_lift is None and a.rpv_lift is None
+    assert a.verdict == "Variant A: not enough data yet to tell."
+    assert a.conversion_rate == 0.5 and a.incremental_revenue == 400
+
+
+def test_a_clear_lift_is_significant_with_the_textbook_interval():
+    # 120/1000 against 80/1000: d = 0.04, se = sqrt(.12*.88/1000 + .08*.92/1000).
+    arm = ArmTotals("A", 1000, 120, 120 * 5000, converted_revenues=(5000,) * 120)
+    holdout = ArmTotals("holdout", 1000, 80, 80 * 5000, converted_revenues=(5000,) * 80)
+    a = compare_arms([arm, holdout], ["A"])[0]
+    se = math.sqrt(0.12 * 0.88 / 1000 + 0.08 * 0.92 / 1000)
+    assert a.conversion_lift.estimate == pytest.approx(0.04)
+    assert a.conversion_lift.low == pytest.approx(0.04 - 1.959964 * se)
+    assert a.conversion_lift.high == pytest.approx(0.04 + 1.959964 * se)
+    assert a.verdict == "Variant A lifts conversion by 1.4–6.6 points; significant."
+    # Revenue per visitor: 600 − 400 = 200 cents a visitor, over 1000 visitors.
+    assert a.rpv_lift.estimate == pytest.approx(200)
+    assert a.incremental_revenue == 200_000
+    assert a.rpv_lift.low > 0
+
+
+def test_revenue_intervals_include_the_zeros_of_visitors_who_did_not_buy():
+    # Without the zeros every visitor "spent" 5000 and the variance would be nil.
+    arm = ArmTotals("A", 100, 10, 50_000, converted_revenues=(5000,) * 10)
+    holdout = ArmTotals("holdout", 100, 10, 50_000, converted_revenues=(5000,) * 10)
+    a = compare_arms([arm, holdout], ["A"])[0]
+    assert a.rpv_lift.estimate == 0
+    assert a.rpv_lift.high - a.rpv_lift.low > 0
+    assert a.verdict == "Variant A changes conversion by -8.3 to +8.3 points; not yet significant."
+
+
+def test_discount_cost_and_revenue_are_carried_through():
+    arm = ArmTotals("A", 40, 8, 16_000, discount_cost=1_600, converted_revenues=(2000,) * 8)
+    a = compare_arms([arm], ["A"])[0]
+    assert (a.revenue, a.discount_cost, a.revenue_per_visitor) == (16_000, 1_600, 400)
+    assert a.incremental_revenue is None  # no holdout exposed yet: nothing to compare
