@@ -87,8 +87,9 @@ async def insert_order(
         "INSERT INTO orders (public_id, store_id, number, cart_id, status, email, phone,"
         " shipping_name, shipping_address, shipping_method, delivery_from, delivery_to, currency,"
         " prices_include_tax, subtotal, discount_total, shipping_total, tax_total, total,"
-        " discount_code, payment_method, card_brand, card_last4, created_at, updated_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " discount_code, payment_method, card_brand, card_last4, visitor_id, created_at,"
+        " updated_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             public_id, store_id, number, cart.id, authorization.status, request.email,
             request.phone, request.address.name, json.dumps(request.address.as_json()),
@@ -96,7 +97,7 @@ async def insert_order(
             int(totals.prices_include_tax), totals.subtotal, totals.discount, totals.shipping,
             totals.tax, totals.total, priced.discount.code if priced.discount else None,
             authorization.method, authorization.card_brand, authorization.card_last4,
-            now_ms, now_ms,
+            request.visitor, now_ms, now_ms,
         ),
     )  # fmt: skip
     order_id = cursor.lastrowid

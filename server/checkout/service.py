@@ -11,6 +11,7 @@ from typing import Any
 from server.checkout.addresses import Address, validate_address, validate_email, validate_phone
 from server.checkout.settings import CheckoutSettings
 from server.errors import BadRequest, ValidationFailed
+from server.offers.service import parse_visitor
 from server.payments import PaymentProvider
 from server.payments.registry import PROVIDERS
 
@@ -27,6 +28,7 @@ class CheckoutRequest:
     provider: PaymentProvider
     payment_details: Any
     fingerprint: str  # what makes two requests "the same payload" for idempotency
+    visitor: str | None = None  # the widget's visitor id, for attributing the order to offers
 
 
 def parse_idempotency_key(raw: str | None) -> str:
@@ -55,8 +57,15 @@ def parse_checkout(body: Any, settings: CheckoutSettings, now_ms: int) -> Checko
     if type(method_id) is not int:
         raise ValidationFailed("Choose a shipping method.", field="shipping_method")
     provider, details = _payment(body.get("payment"), settings, now_ms)
+    visitor = body.get("visitor")
+    if visitor is not None:
+        visitor = parse_visitor(visitor)
+    # The visitor id stays out of the fingerprint: it changes when a shopper consents between
+    # a request and its retry, and it changes nothing about the order.
     fingerprint = _fingerprint(token, email, phone, address, method_id, provider, details)
-    return CheckoutRequest(token, email, phone, address, method_id, provider, details, fingerprint)
+    return CheckoutRequest(
+        token, email, phone, address, method_id, provider, details, fingerprint, visitor
+    )
 
 
 def _payment(raw: Any, settings: CheckoutSettings, now_ms: int) -> tuple[PaymentProvider, Any]:

@@ -15,7 +15,7 @@ from server.offers.bucketing import HOLDOUT, Arm, assign
 from server.offers.model import Campaign, Offer, Variant
 from server.security import InvalidToken, Purpose, Signer
 
-_VISITOR = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
+_VISITOR = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
 SIGNALS = (
     "exit_top", "scroll_up", "back_button", "tab_return", "inactivity", "time_on_page",
     "scroll_depth", "cart_idle", "debug",
@@ -62,7 +62,7 @@ def read_coupon_token(signer: Signer, token: object) -> CouponClaim:
 
 def parse_visitor(raw: object, field: str = "visitor") -> str:
     """An opaque visitor id: 1–64 characters of letters, digits and ``_ . : -``."""
-    if not isinstance(raw, str) or not _VISITOR.match(raw):
+    if not isinstance(raw, str) or not _VISITOR.fullmatch(raw):
         raise ValidationFailed(
             "Send a visitor id of 1 to 64 letters, digits, '_', '.', ':' or '-'.", field=field
         )

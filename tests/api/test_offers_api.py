@@ -224,7 +224,7 @@ async def test_a_claim_after_expiry_gets_a_new_coupon(app, client, shop):
 
 async def test_the_holdout_cannot_claim(app, client, shop):
     campaign = await live_campaign(app, shop.id, holdout_percent=50)
-    visitor, response = await exposed_claim(client, campaign, arm="holdout")
+    _, response = await exposed_claim(client, campaign, arm="holdout")
     assert response.status_code == 409
     assert response.json()["error"]["code"] == "not_offered"
     assert await rows(app, "SELECT * FROM discounts WHERE campaign_id IS NOT NULL") == []
