@@ -204,6 +204,18 @@ async def test_a_free_gift_is_one_unit_and_only_while_in_the_cart(app, client, s
     assert removed.json()["discount"]["amount"] == 0
 
 
+async def test_a_gifts_minimum_subtotal_does_not_count_the_gift(app, client, shop):
+    offer = Offer("free_gift", 0, gift_sku="FH-MUG-01", min_subtotal=3000)
+    _, body = await claimed(app, client, shop, offer, FH_CNDL_01=1)  # 18.00, plus the mug
+    assert body["cart"]["subtotal"] == 1800 + 2400
+    assert body["cart"]["discount"] is None
+    assert body["cart"]["discount_error"]["code"] == "discount_min_subtotal"
+    more = await client.post(
+        f"/v1/carts/{body['cart_token']}/items", json={"sku": "FH-CNDL-01"}, headers=HEADERS
+    )
+    assert more.json()["discount"]["amount"] == 2400  # 36.00 of merchandise now
+
+
 async def test_a_gift_already_in_the_cart_is_not_added_twice(app, client, shop):
     offer = Offer("free_gift", 0, gift_sku="FH-MUG-01")
     _, body = await claimed(app, client, shop, offer, FH_MUG_01=1)
