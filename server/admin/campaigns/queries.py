@@ -84,12 +84,16 @@ async def arm_totals(db: Database, campaign_id: int) -> list[ArmTotals]:
     return totals
 
 
-async def attributed_orders(db: Database, campaign_id: int, limit: int = 200) -> list[Row]:
+async def attributed_orders(db: Database, campaign_id: int, limit: int = 50) -> list[Row]:
     """The newest attributed orders, with the arm each is attributed to."""
     return await db.fetch_all(
         _ATTRIBUTED + "SELECT * FROM attributed ORDER BY created_at DESC, number DESC LIMIT ?",
         (campaign_id, limit),
     )
+
+
+async def attributed_order_count(db: Database, campaign_id: int) -> int:
+    return await db.fetch_value(_ATTRIBUTED + "SELECT count(*) FROM attributed", (campaign_id,))
 
 
 async def active_gifts(db: Database, store_id: int) -> dict[str, str]:

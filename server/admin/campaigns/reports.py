@@ -60,6 +60,7 @@ async def results_page(request: Request, merchant: Merchant) -> Response:
             }
             for row in orders
         ],
+        "order_count": await queries.attributed_order_count(db, campaign.id),
         "attribution_days": settings.attribution_days,
         "min_sample": MIN_SAMPLE,
     }
