@@ -9,7 +9,7 @@ import math
 from dataclasses import dataclass
 
 
-@dataclass
+@dataclass(slots=True)  # slots: a little faster to read and write on every hit
 class _Bucket:
     tokens: float
     updated: float

@@ -182,3 +182,23 @@ async def test_the_fast_path_answers_exactly_as_the_route_does(app, client, stor
     assert by_route.content == by_fast_path.content
     assert by_route.headers.multi_items() == by_fast_path.headers.multi_items()
     assert len(await stored_events(app)) == 4
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '  {"store": "KEY", "events": [EVENT]}\n',  # whitespace around the JSON
+        '{"store": "KEY", "events": [EVENT]}{}',  # not one JSON value: the route's 400
+    ],
+)
+async def test_bodies_the_fast_path_passes_on_are_answered_by_the_route(app, client, store, text):
+    event = json.dumps(batch(store.public_key)["events"][0])
+    body = text.replace("KEY", store.public_key).replace("EVENT", event)
+    response = await post(client, body)
+    if body.endswith("{}"):
+        assert response.status_code == 400
+        assert response.json()["error"]["code"] == "malformed_json"
+        assert await stored_events(app) == []
+    else:
+        assert response.status_code == 202
+        assert len(await stored_events(app)) == 1

@@ -69,3 +69,18 @@ def test_bad_input_names_the_field(body, field):
         parse_batch(body, NOW)
     assert caught.value.field == field
     assert caught.value.status == 400
+
+
+@pytest.mark.parametrize(
+    "props",
+    [
+        {},
+        {"title": "Home", "n": 3, "price": 12.5, "big": 10**30, "ok": True, "none": None},
+        {"é": "naïve ☕ 😀", "quote": 'a "b" \\ c\n'},
+        {"tiny": 1e-7, "huge": 1e300, "nan": float("nan"), "inf": float("-inf")},
+    ],
+)
+def test_props_are_stored_as_compact_json_text(props):
+    batch = parse_batch({"store": "pk_1", "events": [event(props=props)]}, NOW)
+    expected = json.dumps(props, separators=(",", ":"), ensure_ascii=False)
+    assert batch.events[0].props == expected
