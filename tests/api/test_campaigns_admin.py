@@ -480,3 +480,29 @@ async def test_the_demo_store_runs_one_exit_offer_with_two_variants_and_a_holdou
               for v in campaign.variants]  # fmt: skip
     assert offers == [("A", "percent", 10, 30), ("B", "free_shipping", 0, 30)]
     assert "Before you go" in (await client.get(base)).text
+
+
+async def test_the_preview_variant_is_exactly_what_the_arm_endpoint_serves(
+    app, client, store, admin
+):
+    from server.offers.service import arm_for
+
+    base, post = admin
+    campaign = await create(app, store, post)
+    visitor = next(v for v in (f"v{n}" for n in range(100)) if arm_for(campaign, v) == "B")
+    served = await client.get(f"/v1/offers/{campaign.public_id}/arm", params={"visitor": visitor})
+    assert served.status_code == 200, served.text
+    preview = await client.get(f"{base}/{campaign.public_id}/preview?variant=B")
+    assert preview_data(preview.text)["variant"] == served.json()["variant"]
+
+
+async def test_editing_a_campaign_people_have_seen_warns_about_mixing_experiments(
+    app, client, store, admin
+):
+    base, post = admin
+    campaign = await create(app, store, post)
+    assert "mixes two experiments" not in (await client.get(f"{base}/{campaign.public_id}")).text
+    await insert_exposure(app.state.db, campaign.id, "v1", "A", T0)
+    page = await client.get(f"{base}/{campaign.public_id}")
+    assert "1 visitor has seen this campaign" in page.text and "mixes two experiments" in page.text
+    assert (await client.get(f"{base}/cmp_unknown/preview?variant_A_headline=x")).status_code == 404

@@ -2,7 +2,7 @@
 
 editing.py ... the list, the campaign form (new, edit), status changes, offer settings
 reports.py ... a campaign's results against its holdout, and the live widget preview
-values.py .... a campaign as form text, and a variant as the widget receives it
+values.py .... a campaign as form text, and the variant an unsaved form describes
 queries.py ... the SQL: exposure counts, attribution, store offer settings
 
 Reading and checking the form is `server.offers.campaigns`; the maths of the results is

@@ -209,10 +209,13 @@ async def _render_form(
     values: dict[str, str],
     errors: dict[str, str] | None = None,
 ) -> Response:
-    gifts = await queries.active_gifts(request.app.state.db, store.id)
+    db = request.app.state.db
+    gifts = await queries.active_gifts(db, store.id)
     preview_id = campaign.public_id if campaign else "new"
+    exposed = (await queries.exposure_counts(db, store.id)).get(campaign.id, 0) if campaign else 0
     context = {
         "campaign": campaign,
+        "exposed": exposed,
         "values": values,
         "variant_keys": VARIANT_KEYS,
         "field_name": variant_field,

@@ -13,13 +13,14 @@ from server.admin.campaigns.editing import (
     render_offers,
     store_terms,
 )
-from server.admin.campaigns.values import NEW_CAMPAIGN, preview_variant, variant_view
+from server.admin.campaigns.values import NEW_CAMPAIGN, preview_variant
 from server.admin.checkout_settings.parsing import format_local_display
 from server.admin.pages import Merchant, login_required, render, store_for_request
 from server.money import format_amount
 from server.offers.bucketing import HOLDOUT
 from server.offers.campaigns import VARIANT_KEYS, form_values, variant_field
 from server.offers.results import ArmResult, arm_label, compare_arms
+from server.offers.service import variant_json
 from server.offers.stats import MIN_SAMPLE, Interval
 
 # The preview is framed by the campaign form (same origin) and shows the merchant's image,
@@ -108,18 +109,20 @@ async def preview_page(request: Request, merchant: Merchant) -> Response:
     terms = await store_terms(request, store)
     key = request.query_params.get("variant", "A")
     key = key if key in VARIANT_KEYS else "A"
+    saved = (
+        NEW_CAMPAIGN
+        if request.path_params["campaign"] == "new"
+        else await campaign_for_request(request, store)
+    )
     if variant_field("A", "headline") in request.query_params:
         variant = preview_variant(form_values(request.query_params), key, terms)
     else:
-        saved = (
-            NEW_CAMPAIGN
-            if request.path_params["campaign"] == "new"
-            else await campaign_for_request(request, store)
-        )
         by_key = {v.key: v for v in saved.variants}
         variant = by_key.get(key) or saved.variants[0]
     preview = {
-        "variant": variant_view(variant, store.currency, terms.gifts),
+        "variant": variant_json(
+            variant, store.currency, terms.gifts.get(variant.offer.gift_sku, "")
+        ),
         "currency": store.currency,
         "locale": store.locale,
     }

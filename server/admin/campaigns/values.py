@@ -1,14 +1,13 @@
-"""A campaign as its form shows it (the inverse of `offers.campaigns.read_campaign`), and a
-variant as the widget's preview receives it (the arm endpoint's ``variant`` object)."""
+"""A campaign as its form shows it (the inverse of `offers.campaigns.read_campaign`), and the
+variant an unsaved form describes, for the live preview."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 from server.admin.checkout_settings.forms import FormReader
 from server.admin.checkout_settings.parsing import format_local_input
-from server.money import format_amount, format_major_units
+from server.money import format_major_units
 from server.offers.campaigns import VARIANT_KEYS, StoreTerms, read_variant, variant_field
 from server.offers.model import Campaign, Frequency, Offer, Targeting, Trigger, Variant
 
@@ -112,43 +111,6 @@ def _variant_values(variant: Variant, currency: str) -> dict[str, str]:
         "consent_text": offer.consent_text,
     }
     return {variant_field(variant.key, name): text for name, text in fields.items()}
-
-
-def offer_label(offer: Offer, currency: str, gift_name: str = "") -> str:
-    """What the offer gives, in a few words: "10% off", "€5.00 off", "Free shipping"."""
-    if offer.kind == "percent":
-        return f"{offer.value}% off"
-    if offer.kind == "fixed":
-        return f"{format_amount(offer.value, currency)} off"
-    if offer.kind == "free_shipping":
-        return "Free shipping"
-    if offer.kind == "free_gift":
-        return f"Free gift: {gift_name or offer.gift_sku}"
-    return ""
-
-
-def variant_view(variant: Variant, currency: str, gifts: Mapping[str, str]) -> dict[str, Any]:
-    """The variant exactly as `GET /v1/offers/{cmp}/arm` describes it to the widget."""
-    offer = variant.offer
-    return {
-        "key": variant.key,
-        "headline": variant.headline,
-        "body": variant.body,
-        "button_text": variant.button_text,
-        "image_url": variant.image_url,
-        "brand_colour": variant.brand_colour,
-        "offer": {
-            "kind": offer.kind,
-            "value": offer.value,
-            "gift_sku": offer.gift_sku,
-            "gift_name": gifts.get(offer.gift_sku, ""),
-            "min_subtotal": offer.min_subtotal,
-            "expires_minutes": offer.expires_minutes,
-            "email_cart": offer.email_cart,
-            "consent_text": offer.consent_text,
-            "label": offer_label(offer, currency, gifts.get(offer.gift_sku, "")),
-        },
-    }
 
 
 def preview_variant(values: Mapping[str, str], key: str, terms: StoreTerms) -> Variant:
