@@ -305,12 +305,12 @@ async def test_offer_settings_out_of_range_come_back_with_errors(
 # ---- results ------------------------------------------------------------------------------
 
 
-async def insert_exposure(db, campaign_id, visitor, arm, at):
+async def insert_exposure(db, campaign_id, visitor, arm, at, signal="exit_top"):
     await db.write(
         lambda conn: conn.execute(
             "INSERT INTO exposures (campaign_id, visitor_id, arm, signal, created_at)"
-            " VALUES (?, ?, ?, 'exit_top', ?)",
-            (campaign_id, visitor, arm, at),
+            " VALUES (?, ?, ?, ?, ?)",
+            (campaign_id, visitor, arm, signal, at),
         )
     )
 
@@ -355,7 +355,7 @@ async def test_results_count_exposures_and_attributed_orders_per_arm(app, client
     campaign = await create(app, store, post)
     db = app.state.db
     for n in range(4):
-        await insert_exposure(db, campaign.id, f"a{n}", "A", T0)
+        await insert_exposure(db, campaign.id, f"a{n}", "A", T0, "back_button" if n else "exit_top")
     for n in range(2):
         await insert_exposure(db, campaign.id, f"h{n}", "holdout", T0)
     await insert_coupon(db, store.id, campaign.id, "KC-AAAA-0001", "A", "a0")
@@ -390,6 +390,10 @@ async def test_results_count_exposures_and_attributed_orders_per_arm(app, client
     assert cell("Variant B", "exposed") == "0"
     assert "Variant A: not enough data yet to tell." in text
     assert "How we compute this" in text
+    signals = re.findall(r'<th scope="row">([^<]+)</th>\s*<td class="num">(\d+)</td>\s*'
+                         r'<td class="num">(\d+)</td>', text)  # fmt: skip
+    assert signals == [("Back button (phone)", "3", "1"),
+                       ("Pointer left through the top (desktop)", "3", "2")]  # fmt: skip
     numbers = [int(n) for n in re.findall(r"orders/(\d+)\">#", text)]
     assert numbers == [1002, 1007, 1003, 1001]  # newest first
 

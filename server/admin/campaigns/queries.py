@@ -84,6 +84,17 @@ async def arm_totals(db: Database, campaign_id: int) -> list[ArmTotals]:
     return totals
 
 
+async def signal_counts(db: Database, campaign_id: int) -> list[Row]:
+    """Exposed and converted visitors by the trigger signal that exposed them."""
+    return await db.fetch_all(
+        _ATTRIBUTED + "SELECT e.signal, count(*) AS exposed, count(a.visitor_id) AS converted"
+        " FROM exposures e LEFT JOIN (SELECT DISTINCT visitor_id FROM attributed) a"
+        " ON a.visitor_id = e.visitor_id WHERE e.campaign_id = ?"
+        " GROUP BY e.signal ORDER BY exposed DESC, e.signal",
+        (campaign_id, campaign_id),
+    )
+
+
 async def attributed_orders(db: Database, campaign_id: int, limit: int = 50) -> list[Row]:
     """The newest attributed orders, with the arm each is attributed to."""
     return await db.fetch_all(

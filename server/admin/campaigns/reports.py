@@ -23,6 +23,18 @@ from server.offers.results import ArmResult, arm_label, compare_arms
 from server.offers.service import variant_json
 from server.offers.stats import MIN_SAMPLE, Interval
 
+SIGNALS = {
+    "exit_top": "Pointer left through the top (desktop)",
+    "scroll_up": "Fast scroll up (phone)",
+    "back_button": "Back button (phone)",
+    "tab_return": "Came back to the tab",
+    "inactivity": "Inactivity",
+    "time_on_page": "Time on the page",
+    "scroll_depth": "Scrolled down the page",
+    "cart_idle": "Cart left idle",
+    "debug": "Debug command (testing)",
+}
+
 # The preview is framed by the campaign form (same origin) and shows the merchant's image,
 # which may live on their shop's own domain.
 PREVIEW_CSP = (
@@ -62,6 +74,15 @@ async def results_page(request: Request, merchant: Merchant) -> Response:
             for row in orders
         ],
         "order_count": await queries.attributed_order_count(db, campaign.id),
+        "signals": [
+            {
+                "label": SIGNALS.get(row["signal"], row["signal"]),
+                "exposed": row["exposed"],
+                "converted": row["converted"],
+                "rate": f"{row['converted'] / row['exposed'] * 100:.1f}%",
+            }
+            for row in await queries.signal_counts(db, campaign.id)
+        ],
         "attribution_days": settings.attribution_days,
         "min_sample": MIN_SAMPLE,
     }

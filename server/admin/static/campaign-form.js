@@ -7,6 +7,7 @@
   if (!frame) return;
   var form = document.getElementById(frame.getAttribute("data-preview-form"));
   var chooser = document.getElementById("preview-variant");
+  var opener = document.getElementById("offer-preview-open");
   var base = frame.getAttribute("data-preview-base");
   var timer = null;
 
@@ -23,6 +24,7 @@
     timer = null;
     var url = previewUrl();
     if (frame.getAttribute("src") !== url) frame.setAttribute("src", url);
+    if (opener) opener.setAttribute("href", url);
   }
 
   // Debounced: typing a headline reloads the preview once the merchant pauses.
