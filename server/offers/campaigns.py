@@ -104,7 +104,7 @@ def read_campaign(values: Mapping[str, str], terms: StoreTerms) -> Campaign:
 
 
 def _read(form: FormReader, values: Mapping[str, str], terms: StoreTerms) -> Campaign:
-    name = form.read("name", partial(_text, "a name", 1, 100), "")
+    name = form.read("name", partial(_line, "a name", 1, 100), "")
     status = values.get("status", "")
     if status not in STATUSES:
         form.fail("status", "Choose a status: draft, live, paused or ended.")
@@ -239,9 +239,9 @@ def read_variant(
     return Variant(
         key=key,
         weight=read("weight", _whole(1, 100, "the weight"), 50),
-        headline=read("headline", partial(_text, "a headline", 1, 120), ""),
+        headline=read("headline", partial(_line, "a headline", 1, 120), ""),
         body=read("body", partial(_text, "body text", 0, 500), ""),
-        button_text=read("button_text", partial(_text, "button text", 1, 40), ""),
+        button_text=read("button_text", partial(_line, "button text", 1, 40), ""),
         image_url=read("image_url", parse_image_url, ""),
         brand_colour=read("brand_colour", parse_colour, Variant.brand_colour),
         offer=_read_offer(form, values, key, terms),
@@ -300,6 +300,11 @@ def _whole(low: int, high: int, what: str) -> Callable[[str], int]:
             raise ValueError(f"Enter {what}: a whole number from {low} to {high}.") from None
 
     return parse
+
+
+def _line(what: str, low: int, high: int, text: str) -> str:
+    """One line of text: runs of spaces and line breaks become one space."""
+    return _text(what, low, high, " ".join(text.split()))
 
 
 def _text(what: str, low: int, high: int, text: str) -> str:

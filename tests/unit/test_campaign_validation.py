@@ -240,6 +240,13 @@ def test_no_incentive_with_email_keeps_the_exact_consent_wording():
     assert offer.expires_minutes == 30  # no coupon: its life is not asked for
 
 
+def test_single_line_texts_are_kept_on_one_line():
+    campaign = read_campaign(form(name=" Spring\r\n  sale ", variant_A_headline="Wait\nnow"), TERMS)
+    assert campaign.name == "Spring sale" and campaign.variants[0].headline == "Wait now"
+    body = read_campaign(form(variant_A_body="Line one\r\nLine two"), TERMS).variants[0].body
+    assert body == "Line one\nLine two"
+
+
 def test_url_patterns_drop_blank_lines_and_duplicates():
     assert parse_url_patterns("*/a\n\n  */a \nhttp://x.test/*") == ("*/a", "http://x.test/*")
     assert parse_url_patterns("") == ()
