@@ -44,6 +44,7 @@ test: lint browser widget-deps
 bench: browser
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/checkout.py
+	$(BIN)/python bench/offers.py
 
 widget:
 	cd widget && npm ci --no-audit --no-fund --silent && npm run --silent build

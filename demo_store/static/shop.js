@@ -82,7 +82,27 @@
     });
   }
 
+  // <select data-sort-grid="list-id">: reorders the list's cards by their data-price
+  // ("featured" restores the catalogue order). Moves the existing cards; nothing is reloaded.
+  function bindSort(select) {
+    var list = document.getElementById(select.getAttribute("data-sort-grid"));
+    if (!list) return;
+    var featured = Array.prototype.slice.call(list.children);
+    function price(card) {
+      return Number(card.getAttribute("data-price")) || 0;
+    }
+    function sort() {
+      var cards = featured.slice();
+      if (select.value === "price-asc") cards.sort(function (a, b) { return price(a) - price(b); });
+      if (select.value === "price-desc") cards.sort(function (a, b) { return price(b) - price(a); });
+      cards.forEach(function (card) { list.appendChild(card); });
+    }
+    select.addEventListener("change", sort);
+    sort(); // the browser may restore a previous choice on back/forward navigation
+  }
+
   function init() {
+    document.querySelectorAll("select[data-sort-grid]").forEach(bindSort);
     document.querySelectorAll("select[data-variant-for]").forEach(bindVariantPicker);
     document.querySelectorAll("input[data-qty-for]").forEach(bindQuantityField);
     var cartButton = document.querySelector(".cart-button[data-keepcart-open]");

@@ -4,6 +4,7 @@ driven by Playwright in a real Chromium (Playwright's own, or the system's)."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import shutil
 import sqlite3
 import threading
@@ -24,6 +25,8 @@ from server.app import create_app
 from server.clock import now_ms
 from server.db import Database
 from server.demo_seed import seed_demo_store
+from server.offers.model import Campaign
+from server.offers.queries import save_campaign
 from server.settings import Settings
 from server.stores.service import Store, validate_new_store
 from tests.conftest import MERCHANT_EMAIL, MERCHANT_PASSWORD
@@ -99,6 +102,30 @@ class Stack:
     def events(self, **where: str) -> list[sqlite3.Row]:
         clause = " AND ".join(f"{column} = ?" for column in where) or "1"
         return self.query(f"SELECT * FROM events WHERE {clause} ORDER BY id", tuple(where.values()))
+
+    def only_campaigns(self, *campaigns: Campaign) -> list[str]:
+        """End every campaign the store has (the demo seed's included), then save these as
+        the store's running campaigns, in order; returns their public ids."""
+        with ThreadPoolExecutor(1) as pool:  # Playwright owns this thread's event loop
+            return pool.submit(asyncio.run, self._replace_campaigns(campaigns)).result()
+
+    async def _replace_campaigns(self, campaigns: tuple[Campaign, ...]) -> list[str]:
+        db = Database(self.db_path)
+        await db.open()
+        try:
+
+            async def replace(conn: Any) -> list[str]:
+                await conn.execute("UPDATE campaigns SET status = 'ended' WHERE store_id = ?",
+                                   (self.store.id,))  # fmt: skip
+                saved = []
+                for campaign in campaigns:
+                    live = dataclasses.replace(campaign, store_id=self.store.id, status="live")
+                    saved.append((await save_campaign(conn, live, now_ms())).public_id)
+                return saved
+
+            return await db.write(replace)
+        finally:
+            await db.close()
 
 
 def wait_for(condition: Callable[[], Any], timeout: float = 10, message: str = "") -> Any:

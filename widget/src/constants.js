@@ -99,3 +99,26 @@ export const CONFIG_TIMEOUT_MS = 10000;
 export const FEATURES = ["checkout", "offers", "badges", "surveys"];
 // Loaded on the shopper's first cart interaction (or when idle, when a cart already exists).
 export const FEATURE_CHECKOUT = "checkout";
+
+// Exit-intent offers (the offers chunk).
+export const FEATURE_OFFERS = "offers";
+// <script type="application/json" id="keepcart-offer-preview">{"variant": …}</script> on the
+// admin's preview page: the offers chunk renders that variant at once, in preview mode.
+export const OFFER_PREVIEW_ID = "keepcart-offer-preview";
+export const PATH_OFFERS = "/v1/offers/"; // + campaign id + "/arm" | "/exposures" | "/claim"
+// Debug flags changed (keepcart('debug', …)); detail: what was passed. "exit" fires offers.
+export const EV_DEBUG = "debug";
+export const DEBUG_EXIT = "exit";
+// Offer events (type "offer" in the events pipe, and on the emitter):
+// offer:trigger {campaign, signal, arm}, offer:shown {campaign, arm},
+// offer:dismissed {campaign, arm, how: "esc" | "close" | "backdrop"}, offer:claimed {campaign, arm}.
+export const TYPE_OFFER = "offer";
+export const EV_OFFER_TRIGGER = "offer:trigger";
+export const EV_OFFER_SHOWN = "offer:shown";
+export const EV_OFFER_DISMISSED = "offer:dismissed";
+export const EV_OFFER_CLAIMED = "offer:claimed";
+// Interruption memory (the budget every Keepcart interruption shares, and each campaign's
+// impressions and dismissals): localStorage, or sessionStorage without consent.
+export const INTERRUPTIONS_KEY = "keepcart:interruptions";
+// Without consent the offers API gets this prefix + the session id as the visitor.
+export const SESSION_VISITOR_PREFIX = "s:";

@@ -22,7 +22,10 @@ import {
   DOM_PAGEHIDE,
   DOM_VISIBILITYCHANGE,
   EV_CONSENT,
+  EV_DEBUG,
   FEATURE_CHECKOUT,
+  FEATURE_OFFERS,
+  OFFER_PREVIEW_ID,
   EV_READY,
   GLOBAL,
   LOG_PREFIX,
@@ -57,9 +60,17 @@ const debug = (flag) => debugFlags.has("all") || (flag == null ? debugFlags.size
 
 const track = (name, props, type = TYPE_CUSTOM) => record(type, name, props);
 
+// Does a campaign's page pattern (a regex source, or null → `empty`) match this page?
+const matches = (source, empty) => {
+  try {
+    return source ? new RegExp(source).test(location.href) : empty;
+  } catch {}
+};
+
+// The page is parsed (chunks look for their mounts and markers in it).
 const bodyReady = () =>
   new Promise((resolve) => {
-    if (document.body) resolve();
+    if (document.readyState !== "loading") resolve();
     else document.addEventListener(DOM_CONTENT_LOADED, resolve, { once: true });
   });
 
@@ -116,7 +127,14 @@ async function setup(store, origin) {
   const live = (name) => features[name] === true && hasChunk(name);
   // The checkout chunk waits for the shopper's first cart interaction (cart-triggers.js).
   bindCart(api, live(FEATURE_CHECKOUT));
-  const names = Object.keys(features).filter((name) => live(name) && name !== FEATURE_CHECKOUT);
+  // Offers: only where a campaign's pages match (or on the admin's preview), when idle.
+  const offers = config.offers?.campaigns?.some(({ pages: p }) => matches(p?.include, 1) && !matches(p?.exclude));
+  bodyReady().then(() => {
+    if (offers || document.getElementById(OFFER_PREVIEW_ID)) {
+      (self.requestIdleCallback || setTimeout)(() => api.loadChunk(FEATURE_OFFERS), { timeout: 1500 });
+    }
+  });
+  const names = Object.keys(features).filter((name) => live(name) && ![FEATURE_CHECKOUT, FEATURE_OFFERS].includes(name));
   if (names.length) {
     await bodyReady();
     await Promise.all(names.map(api.loadChunk));
@@ -149,7 +167,10 @@ function start() {
     setConsent(value === true);
     emit(EV_CONSENT, value === true);
   });
-  register(CMD_DEBUG, setDebug);
+  register(CMD_DEBUG, (what) => {
+    setDebug(what);
+    emit(EV_DEBUG, what);
+  });
   register(CMD_ON, on);
   register(CMD_OFF, off);
 

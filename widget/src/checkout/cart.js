@@ -121,6 +121,15 @@ export const quote = (body) =>
     }, false),
   );
 
+/** Take over a cart the server made or changed elsewhere (an offer's claim put a coupon on it). */
+export function adoptCart(newToken, value) {
+  if (!TOKEN.test(newToken)) return loadCart();
+  return enqueue(() => {
+    setToken(newToken);
+    return isCart(value) ? setCart(value) : null;
+  }).then((cart) => cart || loadCart());
+}
+
 /** The order is placed: this cart is finished. */
 export function forgetCart() {
   setToken(null);

@@ -31,8 +31,9 @@ function trapTab(event, el) {
 }
 
 /**
- * A modal sheet: {el, status, opener, open(opener, focusTarget), close(), isOpen()}.
- * `onClose()` runs after it closed (by close(), Esc or the backdrop when `lightDismiss`);
+ * A modal sheet: {el, status, opener, open(opener, focusTarget), close(how), isOpen()}.
+ * `onClose(how)` runs after it closed: by close(how), Esc ("esc") or the backdrop
+ * ("backdrop", when `lightDismiss`);
  * `canClose()` may refuse (e.g. while an order is being placed).
  */
 export function sheet({ className, labelledBy, onClose, canClose = () => true, lightDismiss }) {
@@ -45,21 +46,21 @@ export function sheet({ className, labelledBy, onClose, canClose = () => true, l
     onkeydown: (event) => trapTab(event, el),
     oncancel: (event) => {
       event.preventDefault();
-      if (canClose()) close();
+      if (canClose()) close("esc");
     },
     onclick: (event) => {
-      if (lightDismiss && event.target === el) close();
+      if (lightDismiss && event.target === el) close("backdrop");
     },
   });
   el.append(status);
 
-  function close() {
+  function close(how) {
     if (!el.open) return;
     el.close();
     open.splice(open.indexOf(self), 1);
     if (self.opener?.isConnected) self.opener.focus();
     self.opener = null;
-    onClose?.();
+    onClose?.(how);
   }
 
   const self = {

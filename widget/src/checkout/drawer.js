@@ -2,6 +2,7 @@
 // steppers, the free-shipping progress, the applied code, the subtotal and the way to checkout.
 import { EV_CHECKOUT_CLOSE, EV_CHECKOUT_OPEN } from "../constants.js";
 import { getCart, removeItem, setQuantity, subscribe } from "./cart.js";
+import { clock, countdown } from "./countdown.js";
 import { announce, sheet } from "./dialog.js";
 import { h, icon, uid } from "./dom.js";
 import { api, storeLocale } from "./env.js";
@@ -201,9 +202,20 @@ export function createDrawer({ onCheckout }) {
     if (lostFocus) title.focus();
   }
 
+  // A claimed offer's coupon expires: its time left ticks under the discount line.
+  let stopClock = () => {};
+  function expiryRow(expiresAt) {
+    const timer = h("dd", { role: "timer" });
+    stopClock = countdown(expiresAt, (left) => {
+      timer.textContent = left ? clock(left) : "Expired";
+    });
+    return h("div", { class: "kc-row kc-expiry" }, h("dt", {}, "Offer expires in"), timer);
+  }
+
   function renderFooter(cart) {
     const rowsOut = [];
     const discount = cart.discount;
+    stopClock();
     rowsOut.push(h("div", { class: "kc-row" }, h("dt", {}, "Subtotal"), h("dd", {}, price(cart.subtotal))));
     if (discount) {
       rowsOut.push(
@@ -214,6 +226,7 @@ export function createDrawer({ onCheckout }) {
           h("dd", {}, discount.amount > 0 ? `−${price(discount.amount)}` : "Applied"),
         ),
       );
+      if (discount.expires_at > 0) rowsOut.push(expiryRow(discount.expires_at));
     }
     totals.replaceChildren(...rowsOut);
   }

@@ -13,6 +13,7 @@ import { paymentSection, TEST_CARD } from "./payment.js";
 import { readDetails } from "./details.js";
 import { placeOrder, isUncertain } from "./submit.js";
 import { orderSummary } from "./summary.js";
+import { offerVisitor } from "../visitor.js";
 
 const QUOTE_DELAY_MS = 250;
 const CARD_ERRORS = ["card_declined", "insufficient_funds"];
@@ -227,6 +228,7 @@ export function checkoutForm(setup, { steps, onPlaced, onEmpty }) {
       ...details,
       shipping_method: Number(shipping.value()),
       payment: payment.payment(),
+      visitor: offerVisitor(api), // attributes the order to an offer's exposure
     };
     setPaying(true);
     summary.clearLineErrors();

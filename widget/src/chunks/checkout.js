@@ -1,9 +1,10 @@
 // The checkout feature chunk: cart drawer, one-page checkout and confirmation. The loader
 // imports it on the shopper's first cart interaction (see ../cart-triggers.js) and calls the
 // exported add() and open() for clicks on [data-keepcart-add] / [data-keepcart-open] and for
-// keepcart('add', sku, qty) / keepcart('open'[, 'checkout']).
+// keepcart('add', sku, qty) / keepcart('open'[, 'checkout']). The offers chunk reads the
+// cart with currentCart() and hands over a cart with a claimed coupon with adoptCart().
 import { TRACK_CART_ADD, TYPE_CHECKOUT } from "../constants.js";
-import { addItem, getCart, getToken, loadCart } from "../checkout/cart.js";
+import { addItem, adoptCart as adopt, getCart, getToken, loadCart } from "../checkout/cart.js";
 import { announce } from "../checkout/dialog.js";
 import { createDrawer } from "../checkout/drawer.js";
 import { api, safe, setApi } from "../checkout/env.js";
@@ -58,3 +59,9 @@ export const add = safe(async (sku, quantity, opener) => {
 
 /** Open the cart drawer, or the checkout itself with view "checkout". */
 export const open = safe((view, opener) => (view === "checkout" ? checkout.show(opener, cartLoading) : showCart(opener)));
+
+/** The cart as it is once a returning shopper's cart has loaded (null without one). */
+export const currentCart = () => Promise.resolve(cartLoading).then(getCart);
+
+/** Show `cart` (with token `token`), which the server made or changed for an offer's claim. */
+export const adoptCart = safe((token, cart) => adopt(token, cart));

@@ -1,0 +1,273 @@
+// The offers feature chunk: exit-intent (and other) campaigns from config.offers. The loader
+// imports it, when the page is idle, only on pages where a campaign's URL patterns match (or
+// on the admin's preview page). On mount it fetches this visitor's arm of every campaign that
+// may still show here and builds its dialog, so that a trigger shows it at once; then it
+// watches each campaign's trigger (./offers/triggers.js). When one fires and the campaign is
+// still eligible (targeting, frequency, the shared interruption budget: ../interruptions.js)
+// the exposure is recorded, for the holdout too, and a variant's dialog opens.
+import {
+  CART_KEY,
+  DEBUG_EXIT,
+  EV_CART_CHANGE,
+  EV_DEBUG,
+  EV_OFFER_CLAIMED,
+  EV_OFFER_DISMISSED,
+  EV_OFFER_SHOWN,
+  EV_OFFER_TRIGGER,
+  EV_ORDER_COMPLETE,
+  FEATURE_CHECKOUT,
+  OFFER_PREVIEW_ID,
+  PATH_OFFERS,
+  TYPE_OFFER,
+} from "../constants.js";
+import { api, safe, setApi } from "../checkout/env.js";
+import { itemCount, money } from "../checkout/format.js";
+import { budgetAllows, itemMemory, readMemory, sessionOf, spendBudget, updateMemory } from "../interruptions.js";
+import { offerPopup } from "../offers/popup.js";
+import { frequencyAllows, pageAllows, targetingAllows } from "../offers/rules.js";
+import { brandCss, STYLES } from "../offers/styles.js";
+import { watch } from "../offers/triggers.js";
+import { offerVisitor } from "../visitor.js";
+
+const TEXT = { "Content-Type": "text/plain;charset=UTF-8" }; // a simple request: no preflight
+const CART_TOKEN = /^[\w.-]{8,500}$/;
+const PHONE = "(hover: none) and (pointer: coarse)";
+
+let brand; // the adopted sheet holding each variant's colour
+let cart = { count: 0, subtotal: 0, currency: "" };
+const cartListeners = new Set();
+const campaigns = []; // {campaign, arm: answer | undefined, popup, stop()}
+let showing = null;
+let visit = { visits: 1, utm: "" };
+
+const format = () => ({ currency: api.config.store?.currency || "EUR", locale: api.config.store?.locale || undefined });
+const isPhone = () => matchMedia(PHONE).matches;
+
+function report(name, detail) {
+  api.track(name, detail, TYPE_OFFER);
+  api.emit(name, detail);
+}
+
+const post = (id, what, body) =>
+  api.request(`${PATH_OFFERS}${encodeURIComponent(id)}/${what}`, {
+    method: "POST",
+    body: JSON.stringify({ store: api.store, ...body }),
+    headers: TEXT,
+  });
+
+function cartToken() {
+  try {
+    const token = localStorage.getItem(CART_KEY);
+    return CART_TOKEN.test(token) ? token : null;
+  } catch {
+    return null;
+  }
+}
+
+function setCart(detail) {
+  cart = { count: detail?.count || 0, subtotal: detail?.subtotal || 0, currency: detail?.currency || "" };
+  for (const fn of cartListeners) fn(cart);
+}
+
+const onCartChange = (fn) => {
+  cartListeners.add(fn);
+  fn(cart);
+  return () => cartListeners.delete(fn);
+};
+
+/** Everything but the trigger: the shared budget, the campaign's frequency, its targeting. */
+function eligible(entry) {
+  const memory = readMemory(api);
+  const item = itemMemory(memory, entry.campaign.id);
+  const visitor = { cart, device: isPhone() ? "phone" : "desktop", ...visit };
+  return (
+    budgetAllows(api, api.config.offers?.interruptions_per_week ?? 2) &&
+    frequencyAllows(entry.campaign.frequency, item, sessionOf(api), Date.now()) &&
+    targetingAllows(entry.campaign.targeting, visitor)
+  );
+}
+
+const stopAll = () => campaigns.forEach((entry) => entry.stop());
+
+/** A trigger fired for `entry`: record the exposure and show the variant (not the holdout). */
+const fire = safe((entry, signal) => {
+  const answer = entry.arm;
+  if (showing || !answer || !eligible(entry)) return;
+  const id = entry.campaign.id;
+  // The dialog first (the shopper is leaving), the bookkeeping after.
+  if (entry.popup) {
+    showing = entry;
+    entry.popup.open();
+  }
+  // One interruption per session: nothing else watches once one has happened.
+  spendBudget(api, id);
+  stopAll();
+  report(EV_OFFER_TRIGGER, { campaign: id, signal, arm: answer.arm });
+  // A claim needs the exposure on the server first: claim() waits for this.
+  entry.exposed = post(id, "exposures", { visitor: offerVisitor(api), session: api.ids().session_id, signal }).catch(
+    (error) => api.warn("exposure", "the offer's exposure was not recorded", error),
+  );
+  // The holdout sees nothing; its exposure counts all the same.
+  if (entry.popup) report(EV_OFFER_SHOWN, { campaign: id, arm: answer.arm });
+});
+
+function closed(entry, how) {
+  showing = null;
+  entry.popup.stop();
+  if (!how || entry.claimed) return;
+  const id = entry.campaign.id;
+  updateMemory(api, (memory) => {
+    memory.items[id] = { ...itemMemory(memory, id), dismissed: Date.now() };
+  });
+  report(EV_OFFER_DISMISSED, { campaign: id, arm: entry.arm.arm, how });
+}
+
+async function claim(entry, fields) {
+  const id = entry.campaign.id;
+  const body = { visitor: offerVisitor(api), session: api.ids().session_id, cart: cartToken(), ...fields };
+  await entry.exposed;
+  const answer = await post(id, "claim", body);
+  entry.claimed = true;
+  if (answer?.cart_token) {
+    // The coupon is on the cart now: the cart drawer (the checkout chunk) takes it over.
+    const checkout = await api.loadChunk(FEATURE_CHECKOUT);
+    checkout?.adoptCart?.(answer.cart_token, answer.cart);
+  }
+  report(EV_OFFER_CLAIMED, { campaign: id, arm: entry.arm.arm });
+  return answer;
+}
+
+function viewCart(dialog) {
+  dialog.close();
+  api.loadChunk(FEATURE_CHECKOUT).then((checkout) => checkout?.open());
+}
+
+function reminder() {
+  if (!cart.count) return "";
+  const total = money(cart.subtotal, cart.currency || format().currency, format().locale);
+  return `Your cart has ${itemCount(cart.count)} (${total}).`;
+}
+
+function build(entry, index) {
+  // Each variant's brand colour is a rule of its own, added now: showing changes no styles.
+  brand.insertRule(brandCss(entry.arm.variant.brand_colour, `kco-${index}`));
+  entry.popup = offerPopup({
+    className: `kco-${index}`,
+    variant: entry.arm.variant,
+    format: format(),
+    claim: (fields) => claim(entry, fields),
+    reminder,
+    viewCart,
+    onClose: (how) => closed(entry, how),
+  });
+  api.root.append(entry.popup.el); // a closed <dialog>: not rendered, ready to open
+}
+
+async function fetchArm(entry, index) {
+  const query = `?visitor=${encodeURIComponent(offerVisitor(api))}&store=${encodeURIComponent(api.store)}`;
+  try {
+    entry.arm = await api.request(`${PATH_OFFERS}${encodeURIComponent(entry.campaign.id)}/arm${query}`);
+    if (entry.arm?.variant) build(entry, index);
+  } catch (error) {
+    entry.stop();
+    entry.arm = null;
+    if (error.status !== 404) api.warn("arm", "an offer could not be loaded", error);
+  }
+}
+
+/** keepcart('debug', 'exit') / ?keepcart_debug=exit: fire the first eligible campaign now. */
+function fireDebug() {
+  const entry = campaigns.find((each) => each.arm && eligible(each));
+  if (entry) fire(entry, "debug");
+}
+
+// Visits and the session's UTM source, for targeting. Without consent nothing is stored for
+// them: every visit is a first visit, with the source in this page's URL.
+function rememberVisit() {
+  const session = sessionOf(api);
+  let utm = "";
+  try {
+    utm = (new URLSearchParams(location.search).get("utm_source") || "").slice(0, 200);
+  } catch {}
+  if (!api.consented()) return { visits: 1, utm };
+  const memory = updateMemory(api, (stored) => {
+    if (stored.session !== session) Object.assign(stored, { visits: stored.visits + 1, session, utm: "" });
+    if (utm) stored.utm = utm;
+  });
+  return { visits: memory.visits, utm: memory.utm };
+}
+
+function followCart() {
+  api.on(EV_CART_CHANGE, setCart);
+  api.on(EV_ORDER_COMPLETE, () => {
+    const session = sessionOf(api);
+    updateMemory(api, (memory) => {
+      memory.bought = session;
+      for (const item of Object.values(memory.items)) if (item.n) item.converted = true;
+    });
+    stopAll();
+  });
+  // A returning shopper's cart: its count and subtotal, for targeting.
+  if (cartToken()) {
+    api
+      .loadChunk(FEATURE_CHECKOUT)
+      .then((checkout) => checkout?.currentCart?.())
+      .then((current) => current && setCart({ count: current.item_count, subtotal: current.subtotal, currency: current.currency }))
+      .catch(() => {});
+  }
+}
+
+function startCampaigns() {
+  visit = rememberVisit();
+  const memory = readMemory(api);
+  followCart();
+  const phone = isPhone();
+  const all = Array.isArray(api.config.offers?.campaigns) ? api.config.offers.campaigns : [];
+  for (const campaign of all) {
+    if (typeof campaign?.id !== "string" || !pageAllows(campaign.pages, location.href)) continue;
+    const entry = { campaign, arm: undefined, popup: null, stop: () => {} };
+    campaigns.push(entry);
+    const devices = campaign.targeting?.devices;
+    const mayShow =
+      frequencyAllows(campaign.frequency, itemMemory(memory, campaign.id), sessionOf(api), Date.now()) &&
+      (!Array.isArray(devices) || devices.includes(phone ? "phone" : "desktop"));
+    if (mayShow && campaign.trigger) entry.stop = watch(campaign.trigger, phone, (signal) => fire(entry, signal), onCartChange);
+  }
+  // Nothing else may interrupt this session: give back what the triggers took (history).
+  if (!budgetAllows(api, api.config.offers?.interruptions_per_week ?? 2)) stopAll();
+  const armed = Promise.all(campaigns.map(fetchArm));
+  const debugExit = (what) => what !== false && String(what).split(",").some((flag) => flag.trim() === DEBUG_EXIT);
+  api.on(EV_DEBUG, (what) => debugExit(what) && armed.then(fireDebug));
+  // ?keepcart_debug=exit named the flag itself (not just "all": api.debug(other) is false).
+  if (api.debug(DEBUG_EXIT) && !api.debug("\0")) armed.then(fireDebug);
+}
+
+/** The admin's live preview: render the given variant now; claiming is turned off. */
+function showPreview(element) {
+  let data;
+  try {
+    data = JSON.parse(element.textContent);
+  } catch {}
+  if (!data?.variant || typeof data.variant !== "object") return api.warn("preview", "the offer preview has no variant");
+  brand.insertRule(brandCss(data.variant.brand_colour, "kco-0"));
+  const popup = offerPopup({
+    className: "kco-0",
+    variant: data.variant,
+    format: { currency: data.currency || format().currency, locale: data.locale || format().locale },
+    preview: true,
+    claim: () => Promise.reject(new Error("preview")),
+    reminder: () => "",
+    viewCart: () => {},
+    onClose: () => popup.stop(),
+  });
+  popup.open();
+}
+
+export function mount(loaderApi) {
+  setApi(loaderApi);
+  api.adopt(STYLES);
+  brand = api.adopt("");
+  const preview = document.getElementById(OFFER_PREVIEW_ID);
+  if (preview) showPreview(preview);
+  else startCampaigns();
+}

@@ -1,0 +1,100 @@
+// The interruption budget every Keepcart interruption shares (offers now, surveys later):
+// per visitor at most one interruption per session and `perWeek` in any 7 days, and never two
+// overlays at once. The same memory keeps per-campaign (or per-survey) impressions,
+// dismissals and conversions, plus visit counting for targeting. It lives in localStorage,
+// or in sessionStorage under consent mode without consent (per-session memory only). What is
+// read back is checked field by field: storage is page-writable and may hold anything.
+import { INTERRUPTIONS_KEY } from "./constants.js";
+
+const WEEK_MS = 7 * 24 * 60 * 60 * 1000;
+const MAX_TIMES = 50;
+const MAX_ITEMS = 100;
+
+const num = (value) => (Number.isFinite(value) && value >= 0 ? value : 0);
+const str = (value) => (typeof value === "string" ? value.slice(0, 200) : "");
+
+function area(api) {
+  try {
+    return api.consented() ? localStorage : sessionStorage;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The session the budget counts in: the session id, or (without consent, when the session
+ * id lives only in memory and changes on every page) the tab, which sessionStorage is.
+ */
+export const sessionOf = (api) => (api.consented() ? api.ids().session_id : "tab");
+
+/** One item's memory (a campaign's): impressions, last shown, dismissal, conversion. */
+const cleanItem = (item) => ({
+  n: num(item?.n), // impressions (trigger fired and shown, or would have been for a holdout)
+  at: num(item?.at), // last impression, ms
+  session: str(item?.session), // session of the last impression
+  dismissed: num(item?.dismissed), // ms of the last dismissal, 0 for none
+  converted: item?.converted === true,
+});
+
+/**
+ * The visitor's memory: {visits, session, utm, times: [ms of interruptions], spent: session
+ * of the last interruption, bought: session of the last purchase, items: {id: item}}.
+ */
+export function readMemory(api) {
+  let raw;
+  try {
+    raw = JSON.parse(area(api)?.getItem(INTERRUPTIONS_KEY));
+  } catch {}
+  const items = {};
+  if (raw?.items && typeof raw.items === "object") {
+    for (const [id, item] of Object.entries(raw.items).slice(-MAX_ITEMS)) items[str(id)] = cleanItem(item);
+  }
+  return {
+    visits: num(raw?.visits),
+    session: str(raw?.session),
+    utm: str(raw?.utm),
+    times: (Array.isArray(raw?.times) ? raw.times : []).map(num).filter(Boolean).slice(-MAX_TIMES),
+    spent: str(raw?.spent),
+    bought: str(raw?.bought),
+    items,
+  };
+}
+
+/** Read, let `change(memory)` edit it, store it; returns the new memory. */
+export function updateMemory(api, change) {
+  const memory = readMemory(api);
+  change(memory);
+  try {
+    area(api)?.setItem(INTERRUPTIONS_KEY, JSON.stringify(memory));
+  } catch {}
+  return memory;
+}
+
+/** An item's memory (all zero when it has none). */
+export const itemMemory = (memory, id) => memory.items[id] || cleanItem(null);
+
+/** A Keepcart dialog or the page's own native <dialog> is open. */
+export const overlayOpen = (api) => Boolean(api.root.querySelector("dialog[open]") || document.querySelector("dialog[open]"));
+
+/**
+ * May a new interruption start now? Not when one already happened this session, `perWeek`
+ * happened in the last 7 days, the shopper bought something this session, or an overlay is
+ * open.
+ */
+export function budgetAllows(api, perWeek, now = Date.now()) {
+  const memory = readMemory(api);
+  const session = sessionOf(api);
+  const week = memory.times.filter((time) => now - time < WEEK_MS).length;
+  return memory.spent !== session && memory.bought !== session && week < perWeek && !overlayOpen(api);
+}
+
+/** Count an interruption (and the impression of item `id`) against the budget. */
+export function spendBudget(api, id, now = Date.now()) {
+  const session = sessionOf(api);
+  return updateMemory(api, (memory) => {
+    memory.spent = session;
+    memory.times.push(now);
+    const item = itemMemory(memory, id);
+    memory.items[id] = { ...item, n: item.n + 1, at: now, session };
+  });
+}

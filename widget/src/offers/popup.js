@@ -1,0 +1,147 @@
+// The offer dialog: a modal <dialog> in the shared shadow root (role dialog, aria-modal,
+// labelled by the headline; focus moved in and kept in; Esc, the close button and the
+// backdrop close it; focus goes back where it was; see ../checkout/dialog.js). It is built
+// before any trigger so that showing it is one showModal() call.
+import { announce, sheet } from "../checkout/dialog.js";
+import { clock, countdown } from "../checkout/countdown.js";
+import { h, uid } from "../checkout/dom.js";
+import { money } from "../checkout/format.js";
+import { problem } from "../checkout/messages.js";
+
+const IMAGE_URL = /^(https?:\/\/|\/)/;
+const SVG = "http://www.w3.org/2000/svg";
+
+// The close icon (not ../checkout/dom.js's icon(): its table of every icon would cost bytes).
+function closeIcon() {
+  const svg = document.createElementNS(SVG, "svg");
+  svg.setAttribute("viewBox", "0 0 24 24");
+  svg.setAttribute("aria-hidden", "true");
+  const path = document.createElementNS(SVG, "path");
+  path.setAttribute("d", "M6 6l12 12M18 6 6 18");
+  svg.append(path);
+  return svg;
+}
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/**
+ * The dialog for `variant` (the arm endpoint's variant object). `claim(fields)` resolves to
+ * the claim answer (or rejects with the server's error); `reminder()` describes the cart for
+ * an offer without incentive; `viewCart()` opens the cart; `onClose(how)` runs when it closes.
+ * `preview`: claiming is turned off (the admin's live preview). `className` names the dialog
+ * for its brand colour rule.
+ */
+export function offerPopup({ className, variant, format, preview, claim, reminder, viewCart, onClose }) {
+  const offer = variant.offer || {};
+  const price = (amount) => money(amount, format.currency, format.locale);
+  const titleId = uid("offer");
+  const error = h("p", { class: "kco-err", role: "alert", hidden: true });
+  const closeButton = h("button", { type: "button", class: "kco-x", "aria-label": "Close", onclick: () => dialog.close("close") }, closeIcon());
+  const go = h("button", { type: "button", class: "kco-go", disabled: preview, onclick: () => submit() }, variant.button_text || "Claim offer");
+  const notes = [];
+  if (offer.kind !== "none" && offer.min_subtotal > 0) notes.push(`On orders of ${price(offer.min_subtotal)} or more.`);
+  if (offer.kind !== "none" && offer.expires_minutes > 0) notes.push(`Valid for ${offer.expires_minutes} minutes once claimed; one use.`);
+
+  let email = null;
+  let consent = null;
+  const emailForm = [];
+  if (offer.kind === "none" && offer.email_cart) {
+    const emailId = uid("email");
+    email = h("input", { id: emailId, type: "email", name: "email", autocomplete: "email", required: true });
+    consent = h("input", { type: "checkbox", name: "consent" });
+    emailForm.push(
+      h("label", { class: "kco-field", for: emailId }, "Email", email),
+      h("label", { class: "kco-check" }, consent, h("span", {}, offer.consent_text || "")),
+    );
+  }
+  const intro = h("p", { class: "kco-text" }, variant.body || "");
+  const cartNote = h("p", { class: "kco-note", hidden: true });
+  const main = h(
+    "div",
+    { class: "kco-main" },
+    offer.label ? h("p", { class: "kco-label" }, offer.label) : null,
+    h("h2", { id: titleId, class: "kco-title" }, variant.headline || ""),
+    intro,
+    cartNote,
+    notes.length ? h("p", { class: "kco-note" }, notes.join(" ")) : null,
+    emailForm,
+    error,
+    go,
+    preview ? h("p", { class: "kco-note" }, "Preview: claiming is turned off here.") : null,
+  );
+  const image = IMAGE_URL.test(variant.image_url || "")
+    ? h("img", { class: "kco-img", src: variant.image_url, alt: "", width: 440, height: 220, decoding: "async" })
+    : null;
+  const panel = h("div", { class: "kco-panel" }, image, main, closeButton);
+  const dialog = sheet({ className: `kco ${className}`, labelledBy: titleId, lightDismiss: true, onClose });
+  dialog.el.append(panel);
+
+  function showError(message) {
+    error.textContent = message;
+    error.hidden = !message;
+  }
+
+  let stopClock = () => {};
+  function showClaimed(answer) {
+    const coupon = answer.coupon;
+    const parts = [];
+    if (coupon) {
+      const timer = h("span", { class: "kco-timer", role: "timer" });
+      stopClock = countdown(coupon.expires_at, (left) => {
+        timer.textContent = left ? `Expires in ${clock(left)}` : "This offer has expired.";
+      });
+      parts.push(
+        h("p", {}, "Your code ", h("span", { class: "kco-code" }, coupon.code), ` (${coupon.label || offer.label}) is applied to your cart.`),
+        h("p", {}, timer),
+      );
+    } else parts.push(h("p", {}, answer.email_saved ? "Thanks! We've saved your cart and will email you a link to it." : "Thanks!"));
+    const view = h("button", { type: "button", class: "kco-go", onclick: () => viewCart(dialog) }, "View cart");
+    main.replaceChildren(h("h2", { id: titleId, class: "kco-title", tabindex: "-1" }, coupon ? "Offer claimed" : variant.headline || ""), ...parts, view);
+    view.focus();
+    announce(coupon ? `Offer claimed. Code ${coupon.code} is applied to your cart.` : "Thanks! Your cart is saved.");
+  }
+
+  let busy = false;
+  async function submit() {
+    if (preview || busy) return;
+    const fields = {};
+    if (email) {
+      const value = email.value.trim();
+      if (!EMAIL.test(value)) {
+        showError("Enter your email address, like name@example.com.");
+        return email.focus();
+      }
+      if (!consent.checked) {
+        showError("Tick the box to say we may email you.");
+        return consent.focus();
+      }
+      Object.assign(fields, { email: value, consent: true });
+    } else if (offer.kind === "none") {
+      return viewCart(dialog);
+    }
+    busy = true;
+    go.setAttribute("aria-busy", "true");
+    showError("");
+    try {
+      showClaimed(await claim(fields));
+    } catch (failure) {
+      showError(problem(failure));
+    } finally {
+      busy = false;
+      go.removeAttribute("aria-busy");
+    }
+  }
+
+  return {
+    el: dialog.el,
+    isOpen: dialog.isOpen,
+    close: dialog.close,
+    /** Show it (focus to its main button, or the close button when that is disabled). */
+    open() {
+      const text = offer.kind === "none" ? reminder() : "";
+      cartNote.textContent = text;
+      cartNote.hidden = !text;
+      dialog.open(null, preview ? closeButton : go);
+    },
+    stop: () => stopClock(),
+  };
+}

@@ -1,0 +1,149 @@
+// When a campaign's moment comes. watch(trigger, phone, fire, onCartChange) listens for the
+// trigger's signals and calls fire(signal); it returns stop(), which removes every listener
+// and timer and gives back the history entry the back-button signal added.
+//
+// Desktop exit intent: the pointer leaves the document through the top sensitivity band,
+// after min_seconds on the page, and does not come back within return_delay_ms. Never while
+// a <select> (its dropdown) or a text field that can show an autofill or suggestion list has
+// focus, or while a native <dialog> is open: moving into those popups looks like leaving.
+// Phone exit intent is a composite (trigger.phone_signals): a fast upward scroll after
+// reading at least most of a screen down the page, the back button, leaving the tab or app
+// and coming back, and inactivity.
+
+const HISTORY_KEY = "keepcart_offer"; // marks the history entry the back-button signal adds
+const FAST_WINDOW_MS = 300; // an upward scroll this quick …
+const FAST_SCREENS = 0.25; // … over at least this share of the screen height is a flick
+const READ_SCREENS = 0.75; // "read down the page": scrolled at least this far once
+const ACTIVITY = ["scroll", "pointerdown", "keydown", "touchstart"];
+const NO_LIST_INPUTS = /^(checkbox|radio|button|submit|reset|range|color|file|image|hidden)$/;
+
+const onPage = (target, type, fn, stops) => {
+  const options = { passive: true, capture: true };
+  target.addEventListener(type, fn, options);
+  stops.push(() => target.removeEventListener(type, fn, options));
+};
+
+const later = (fn, ms, stops) => {
+  const id = setTimeout(fn, ms);
+  stops.push(() => clearTimeout(id));
+};
+
+/** The focused element, looking inside open shadow roots. */
+function focused() {
+  let el = document.activeElement;
+  while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
+  return el;
+}
+
+/** A dropdown, an autofill/suggestion list or a native dialog may be open on the page. */
+export function popupMayBeOpen() {
+  const el = focused();
+  const tag = el?.tagName;
+  const listInput =
+    (tag === "INPUT" && !NO_LIST_INPUTS.test(el.type) && (el.hasAttribute("list") || el.autocomplete !== "off")) ||
+    tag === "TEXTAREA";
+  return tag === "SELECT" || listInput || Boolean(document.querySelector("dialog[open]"));
+}
+
+const scrolledPercent = () => {
+  const room = document.documentElement.scrollHeight - innerHeight;
+  return room > 0 ? (100 * scrollY) / room : 100;
+};
+
+function watchDesktop(trigger, fire, armed, stops) {
+  let pending = 0;
+  stops.push(() => clearTimeout(pending));
+  onPage(document, "mouseout", (event) => {
+    if (event.relatedTarget || event.clientY > trigger.sensitivity_px || !armed() || popupMayBeOpen()) return;
+    clearTimeout(pending);
+    const leave = () => popupMayBeOpen() || fire("exit_top");
+    if (trigger.return_delay_ms > 0) pending = setTimeout(leave, trigger.return_delay_ms);
+    else leave();
+  }, stops);
+  // The pointer came back in time: a false alarm.
+  onPage(document, "mouseover", () => clearTimeout(pending), stops);
+}
+
+function watchScrollUp(fire, armed, stops) {
+  let deepest = scrollY;
+  let samples = [];
+  onPage(window, "scroll", () => {
+    const now = performance.now();
+    const y = scrollY;
+    deepest = Math.max(deepest, y);
+    samples = samples.filter(([time]) => now - time <= FAST_WINDOW_MS);
+    samples.push([now, y]);
+    const climbed = Math.max(...samples.map(([, seen]) => seen)) - y;
+    if (armed() && deepest >= innerHeight * READ_SCREENS && climbed >= innerHeight * FAST_SCREENS) {
+      samples = [];
+      fire("scroll_up");
+    }
+  }, stops);
+}
+
+// Browsers skip history entries added without a user gesture when going back, so the entry
+// is added on the shopper's first interaction, and only while a campaign watches for it.
+function watchBackButton(fire, armed, stops) {
+  const ours = () => history.state?.[HISTORY_KEY] === true;
+  let added = ours(); // a reload keeps the entry
+  const add = () => {
+    if (added) return;
+    added = true;
+    history.pushState({ ...history.state, [HISTORY_KEY]: true }, "");
+  };
+  if (navigator.userActivation?.hasBeenActive) add();
+  else for (const type of ["pointerdown", "keydown"]) onPage(document, type, add, stops);
+  onPage(window, "popstate", () => {
+    if (!added || ours()) return;
+    added = false;
+    if (armed()) fire("back_button");
+  }, stops);
+  // No longer needed: step back off the entry (it is then dropped by the next navigation).
+  stops.push(() => added && ours() && history.back());
+}
+
+function watchPhone(trigger, fire, armed, stops) {
+  const signals = new Set(trigger.phone_signals || []);
+  if (signals.has("scroll_up")) watchScrollUp(fire, armed, stops);
+  if (signals.has("back_button")) watchBackButton(fire, armed, stops);
+  if (signals.has("tab_return")) {
+    let left = false;
+    onPage(document, "visibilitychange", () => {
+      if (document.hidden) left = armed();
+      else if (left) fire("tab_return");
+    }, stops);
+  }
+  if (signals.has("inactivity")) {
+    let timer = 0;
+    const restart = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => fire("inactivity"), trigger.inactivity_seconds * 1000);
+    };
+    stops.push(() => clearTimeout(timer));
+    for (const type of ACTIVITY) onPage(document, type, restart, stops);
+    restart();
+  }
+}
+
+/** Listen for `trigger` (a phone or a desktop); see the top of this file. */
+export function watch(trigger, phone, fire, onCartChange) {
+  const stops = [];
+  // Time on the page: since navigation started, not since this chunk loaded.
+  const armed = () => performance.now() >= (trigger.min_seconds || 0) * 1000;
+  const kind = trigger.kind;
+  if (kind === "exit_intent") (phone ? watchPhone : watchDesktop)(trigger, fire, armed, stops);
+  else if (kind === "time_on_page") later(() => fire("time_on_page"), trigger.seconds * 1000 - performance.now(), stops);
+  else if (kind === "scroll_depth") onPage(window, "scroll", () => scrolledPercent() >= trigger.percent && fire("scroll_depth"), stops);
+  else if (kind === "cart_idle") {
+    // A cart left untouched for idle_minutes while the shopper is on the page.
+    let timer = 0;
+    const restart = (cart) => {
+      clearTimeout(timer);
+      if (cart?.count) timer = setTimeout(() => fire("cart_idle"), trigger.idle_minutes * 60000);
+    };
+    stops.push(onCartChange(restart), () => clearTimeout(timer));
+  }
+  return () => {
+    for (const stop of stops.splice(0)) stop();
+  };
+}
