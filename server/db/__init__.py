@@ -3,6 +3,11 @@
 One writer: every write is a function run on the single write connection inside
 ``BEGIN IMMEDIATE … COMMIT``, one at a time, so coroutines never interleave inside a
 transaction. Reads go to a separate read-only connection and see only committed data (WAL).
+
+The writer checkpoints the WAL itself, on its own thread, after every
+``CHECKPOINT_EVERY_ROWS`` rows written (SQLite's automatic checkpoint is off for it): a
+checkpoint syncs the files to disk, and must never run inside a COMMIT that
+``write_inline`` runs on the event loop's thread.
 """
 
 from __future__ import annotations
@@ -25,14 +30,19 @@ Row = aiosqlite.Row
 
 log = logging.getLogger("keepcart.db")
 
+BUSY_TIMEOUT_MS = 5000
 _PRAGMAS = (
     "PRAGMA journal_mode = WAL",
     # NORMAL in WAL mode survives a killed process (the WAL is in the OS before COMMIT
     # returns); only a power loss may roll back the last transactions.
     "PRAGMA synchronous = NORMAL",
     "PRAGMA foreign_keys = ON",
-    "PRAGMA busy_timeout = 5000",
+    f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}",
 )
+_WRITER_PRAGMAS = ("PRAGMA wal_autocheckpoint = 0",)  # Database checkpoints by itself
+# Rows inserted, updated or deleted between checkpoints. 20,000 events with their index
+# entries fill about 1,000 pages of WAL: SQLite's own default checkpoint interval.
+CHECKPOINT_EVERY_ROWS = 20_000
 
 
 class Database:
@@ -41,10 +51,15 @@ class Database:
         self._writer: aiosqlite.Connection | None = None
         self._reader: aiosqlite.Connection | None = None
         self._write_lock = asyncio.Lock()
+        self._changes_at_checkpoint = 0
 
     async def open(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._writer = await _connect(str(self.path))
+        # Used from its own thread and, by write_inline, from the event loop's; never from
+        # both at once, as both hold the write lock.
+        self._writer = await _connect(str(self.path), check_same_thread=False)
+        for pragma in _WRITER_PRAGMAS:
+            await self._writer.execute(pragma)
         await apply_migrations(self._writer)
         self._reader = await _connect(f"file:{self.path}?mode=ro", uri=True)
 
@@ -72,14 +87,37 @@ class Database:
                 await conn.execute("ROLLBACK")
                 raise
             await conn.execute("COMMIT")
+            await self._count_commit()
+            return result
+
+    async def write_inline(self, fn: ThreadWriteFn[T]) -> T:
+        """Run ``fn(connection)`` as one write transaction here, on the event loop's thread.
+
+        For event ingest's group commit, whose whole transaction is a short burst of SQLite
+        work with nothing to wait for: with synchronous=NORMAL a WAL commit writes to the OS
+        and syncs nothing, and checkpoints run on the writer's thread. Handing it to that
+        thread instead costs more than the work itself: the thread and the event loop take
+        turns holding the GIL several times per transaction, each turn can wait for the
+        loop to let go, and meanwhile every request of the group waits and the loop runs
+        out of work. It takes the same lock as ``write``: transactions still run one at a
+        time. When another process holds SQLite's write lock, the transaction waits for it
+        on the writer's thread (``write_on_thread``), never here. ``fn`` is plain synchronous
+        code and must not touch the event loop.
+        """
+        conn = self._require(self._writer)
+        async with self._write_lock:
+            if _begin_without_waiting(conn._conn):
+                result = _commit_or_roll_back(conn._conn, fn)
+            else:
+                result = await _on_thread(conn, _transaction_on_thread, conn._conn, fn)
+            await self._count_commit()
             return result
 
     async def write_on_thread(self, fn: ThreadWriteFn[T]) -> T:
         """Run ``fn(connection)`` as one write transaction, all of it on the writer's thread.
 
-        For hot paths (event ingest): BEGIN, ``fn`` and COMMIT are one trip to the SQLite
-        thread instead of one per statement, so the event loop is woken once per
-        transaction. It takes the same lock as ``write``: transactions still run one at a
+        BEGIN, ``fn`` and COMMIT are one trip to the SQLite thread instead of one per
+        statement. It takes the same lock as ``write``: transactions still run one at a
         time. It needs no shield: once handed to the thread, the transaction runs to its
         COMMIT or ROLLBACK there whatever happens to the caller, and the thread runs what
         it is given in order, so a later transaction can only start after it. ``fn`` is
@@ -87,8 +125,18 @@ class Database:
         """
         conn = self._require(self._writer)
         async with self._write_lock:
-            # aiosqlite has no public way to run a function on its thread; _execute is it.
-            return await conn._execute(_transaction_on_thread, conn._conn, fn)
+            result = await _on_thread(conn, _transaction_on_thread, conn._conn, fn)
+            await self._count_commit()
+            return result
+
+    async def _count_commit(self) -> None:
+        """Checkpoint now and then; called with the write lock held, after each COMMIT."""
+        conn = self._require(self._writer)
+        changes = conn._conn.total_changes  # rows written since the connection opened
+        if changes - self._changes_at_checkpoint >= CHECKPOINT_EVERY_ROWS:
+            self._changes_at_checkpoint = changes
+            # PASSIVE: copies what it can without waiting for readers or blocking them.
+            await _on_thread(conn, _checkpoint, conn._conn)
 
     async def fetch_all(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         # One job on the reader's thread: execute and fetch together, so no statement stays
@@ -111,8 +159,33 @@ class Database:
         return conn
 
 
+async def _on_thread(conn: aiosqlite.Connection, fn: Callable[..., T], *args: Any) -> T:
+    """``fn(*args)`` on ``conn``'s own thread, in turn with everything else sent there."""
+    # aiosqlite has no public way to run a function on its thread; Connection._execute is it.
+    return await conn._execute(fn, *args)
+
+
 def _transaction_on_thread(conn: sqlite3.Connection, fn: ThreadWriteFn[T]) -> T:
     conn.execute("BEGIN IMMEDIATE")
+    return _commit_or_roll_back(conn, fn)
+
+
+def _begin_without_waiting(conn: sqlite3.Connection) -> bool:
+    """BEGIN IMMEDIATE, or False at once when another process holds the write lock."""
+    conn.execute("PRAGMA busy_timeout = 0")
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        if exc.sqlite_errorcode & 0xFF != sqlite3.SQLITE_BUSY:
+            raise
+        return False
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    return True
+
+
+def _commit_or_roll_back(conn: sqlite3.Connection, fn: ThreadWriteFn[T]) -> T:
+    """``fn(conn)`` and COMMIT, inside a transaction the caller has begun."""
     try:
         result = fn(conn)
         conn.execute("COMMIT")
@@ -124,9 +197,17 @@ def _transaction_on_thread(conn: sqlite3.Connection, fn: ThreadWriteFn[T]) -> T:
     return result
 
 
-async def _connect(target: str, *, uri: bool = False) -> aiosqlite.Connection:
+def _checkpoint(conn: sqlite3.Connection) -> None:
+    conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+
+
+async def _connect(
+    target: str, *, uri: bool = False, check_same_thread: bool = True
+) -> aiosqlite.Connection:
     # isolation_level=None: we issue BEGIN/COMMIT ourselves.
-    conn = await aiosqlite.connect(target, uri=uri, isolation_level=None)
+    conn = await aiosqlite.connect(
+        target, uri=uri, isolation_level=None, check_same_thread=check_same_thread
+    )
     conn.row_factory = aiosqlite.Row
     for pragma in _PRAGMAS:
         await conn.execute(pragma)

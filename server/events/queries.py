@@ -29,12 +29,11 @@ def event_rows(store_id: int, events: Iterable[Event], received_at: int) -> list
 
 
 def insert_events(conn: sqlite3.Connection, rows: Sequence[EventRow]) -> None:
-    """Insert ``rows`` inside the caller's transaction; runs on the writer's thread.
+    """Insert ``rows`` inside the caller's transaction (the sink's group commit).
 
-    Multi-row INSERTs, not executemany: executemany binds and steps row by row, taking the
-    GIL back for every row and trading it with the event loop's thread thousands of times
-    per group. A multi-row INSERT binds its parameters in one go and SQLite inserts all of
-    its rows with the GIL released.
+    Multi-row INSERTs, not executemany: executemany binds and steps row by row, one trip
+    through the sqlite3 module per row. A multi-row INSERT binds its parameters in one go
+    and SQLite inserts all of its rows in one step.
     """
     start = 0
     while start < len(rows):

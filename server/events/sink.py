@@ -4,6 +4,10 @@ Requests hand their rows to the sink and wait. One background task takes everyth
 writes it in a single transaction through the database's single writer, then answers every
 request in that group. Under load, one fsync-free WAL commit carries many requests' rows; a
 request is answered only after its rows are committed, so an acknowledged event is never lost.
+
+The transaction runs on the event loop's thread (``Database.write_inline``): a group is a
+short burst of SQLite work, cheaper than the round trip to the writer's thread, and while
+a group waits on that trip so does every request in it.
 """
 
 from __future__ import annotations
@@ -72,8 +76,7 @@ class EventSink:
     async def _commit_group(self, group: list[_Waiting]) -> None:
         rows = [row for request_rows, _ in group for row in request_rows]
         try:
-            # BEGIN, the INSERT and COMMIT in one trip to the writer's thread.
-            await self._db.write_on_thread(lambda conn: insert_events(conn, rows))
+            await self._db.write_inline(lambda conn: insert_events(conn, rows))
         except Exception as exc:
             log.exception("could not write %d events", len(rows))
             _resolve(group, exc)

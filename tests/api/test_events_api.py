@@ -1,6 +1,8 @@
 import asyncio
 import json
+import sqlite3
 import time
+from contextlib import closing
 
 import httpx
 import pytest
@@ -202,3 +204,35 @@ async def test_bodies_the_fast_path_passes_on_are_answered_by_the_route(app, cli
     else:
         assert response.status_code == 202
         assert len(await stored_events(app)) == 1
+
+
+async def test_another_process_writing_delays_events_without_blocking_the_server(
+    app, client, store, settings
+):
+    """The group commit runs on the event loop's thread, but never waits for a lock there."""
+    other = sqlite3.connect(settings.db, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # SQLite's write lock, held by another process
+    try:
+        ingest = asyncio.create_task(post(client, batch(store.public_key)))
+        # The server keeps answering while that batch waits for the lock.
+        assert (await client.get("/healthz")).status_code == 200
+        assert not ingest.done()
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert (await ingest).status_code == 202
+    assert len(await stored_events(app)) == 1
+
+
+async def test_the_wal_is_checkpointed_as_events_are_written(
+    app, client, store, settings, monkeypatch, tmp_path
+):
+    monkeypatch.setattr("server.db.CHECKPOINT_EVERY_ROWS", 10)
+    for _ in range(4):
+        assert (await post(client, batch(store.public_key, 5))).status_code == 202
+    # The database file alone, without its WAL, holds what the checkpoints copied into it:
+    # fewer than 10 rows written can be waiting in the WAL for the next one.
+    main_file_only = tmp_path / "copy.db"
+    main_file_only.write_bytes(settings.db.read_bytes())
+    with closing(sqlite3.connect(main_file_only)) as copy:
+        assert copy.execute("SELECT count(*) FROM events").fetchone()[0] > 20 - 10
