@@ -11,6 +11,7 @@ in the page run first.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -18,12 +19,14 @@ from collections.abc import Callable, Iterator
 import pytest
 from playwright.sync_api import BrowserContext, CDPSession, Locator, Page, expect
 
+from server.offers.bucketing import Arm, assign
 from server.offers.model import Campaign, Frequency, Offer, Targeting, Trigger, Variant
 from tests.browser.axe import serious_violations
 from tests.browser.conftest import PageProblems, Stack, wait_for
 from tests.browser.test_checkout import (
     DESKTOP,
     PHONE,
+    SETTLED,
     add_to_cart,
     assert_clean,
     confirmation,
@@ -343,9 +346,12 @@ def test_escape_closes_the_offer_and_focus_returns(page: Page, stack: Stack):
 
 
 @DESKTOP
-def test_the_offer_is_readable_at_320_px_without_moving_the_page(page: Page, stack: Stack):
+def test_the_offer_is_readable_at_320_px_without_moving_the_page_or_motion(
+    page: Page, stack: Stack
+):
     stack.only_campaigns(campaign())
     page.set_viewport_size({"width": 320, "height": 640})
+    page.emulate_media(reduced_motion="reduce")
     open_shop(page, stack)
     page.evaluate("""() => {
       window.__shift = 0;
@@ -356,7 +362,7 @@ def test_the_offer_is_readable_at_320_px_without_moving_the_page(page: Page, sta
     page.evaluate("keepcart('debug', 'exit')")
     dialog = offer(page)
     expect(dialog).to_be_visible()
-    settle(page)
+    assert page.evaluate(SETTLED) == 0  # no opening animation for those who asked for less
     box = dialog.bounding_box()
     assert box and box["x"] >= 0 and box["x"] + box["width"] <= 320
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
@@ -411,3 +417,83 @@ def test_claimed_coupon_is_in_the_cart_counts_down_and_is_charged_and_attributed
     ]
     assert names[:3] == ["offer:trigger", "offer:shown", "offer:claimed"]
     assert_clean(problems)
+
+
+# --- who sees nothing, and consent ---------------------------------------------------------------
+
+
+@DESKTOP
+def test_the_holdout_is_exposed_but_sees_nothing(page: Page, stack: Stack):
+    [cmp] = stack.only_campaigns(dataclasses.replace(campaign(), holdout_percent=50))
+    [row] = stack.query("SELECT id FROM campaigns WHERE public_id = ?", (cmp,))
+    # A returning visitor whose id the deterministic bucketing puts in the holdout.
+    visitor = next(
+        vid
+        for vid in (f"v_{n:016x}" for n in range(1000))
+        if assign(row["id"], vid, [Arm("A", 100)], 50) == "holdout"
+    )
+    page.add_init_script(f"localStorage.setItem('keepcart:vid', '{visitor}')")
+    # The holdout gets no dialog to get ready: wait for its arm instead.
+    with page.expect_response(lambda response: "/arm?" in response.url) as arm:
+        page.goto(stack.shop_url + "/")
+    assert arm.value.json()["arm"] == "holdout" and arm.value.json()["variant"] is None
+    wait_for_loader(page)
+    page.evaluate("keepcart('debug', 'exit')")
+    shown = wait_for(lambda: exposures(stack), message="the holdout's exposure was not recorded")
+    assert shown == [{"campaign": cmp, "visitor_id": visitor, "arm": "holdout", "signal": "debug"}]
+    assert no_offer_dialog(page)
+    events = wait_for(lambda: offer_events(stack))
+    assert events == [("offer:trigger", {"campaign": cmp, "signal": "debug", "arm": "holdout"})]
+
+
+@DESKTOP
+@pytest.mark.shop(ask_consent=True)  # the snippet carries data-consent="required"
+def test_without_consent_the_offer_shows_once_per_tab_and_nothing_lasts(page: Page, stack: Stack):
+    [cmp] = stack.only_campaigns(campaign())
+    open_shop(page, stack)
+    stored = "Object.keys(localStorage).concat(Object.keys(sessionStorage))"
+    assert [key for key in page.evaluate(stored) if key.startswith("keepcart")] == []
+    leave_through_the_top(page)
+    offer(page).get_by_role("button", name="Close").click()
+    [shown] = wait_for(lambda: exposures(stack))
+    assert shown["campaign"] == cmp and shown["visitor_id"].startswith("s:s_")
+    # Only the tab remembers the interruption, and nothing outlives it.
+    assert page.evaluate("Object.keys(localStorage)") == []
+    assert page.evaluate("Object.keys(sessionStorage)") == ["keepcart:interruptions"]
+    open_shop(page, stack)
+    leave_through_the_top(page)
+    settle_timers(page)
+    assert no_offer_dialog(page) and len(exposures(stack)) == 1
+
+
+# --- an offer without incentive: "email me my cart" ----------------------------------------------
+
+
+@DESKTOP
+def test_email_me_my_cart_needs_the_consent_box_and_stores_its_exact_words(
+    page: Page, stack: Stack
+):
+    wording = "Email me a link to my cart. I can unsubscribe at any time."
+    reminder = Offer(kind="none", value=0, email_cart=True, consent_text=wording)
+    stack.only_campaigns(campaign(headline="Save your cart for later", offer=reminder))
+    open_product(page, stack)
+    wait_for(lambda: page.evaluate(ARMED) >= 1)
+    add_to_cart(page, "Stoneware Mug")
+    page.keyboard.press("Escape")
+    leave_through_the_top(page)
+
+    dialog = offer(page, "Save your cart for later")
+    expect(dialog).to_contain_text("Your cart has 1 item (€24.00).")
+    dialog.get_by_role("textbox", name="Email").fill("aoife@example.com")
+    dialog.get_by_role("button", name="Claim 10% off").click()
+    consent = dialog.get_by_role("checkbox", name=wording)
+    expect(dialog.get_by_role("alert")).to_have_text("Tick the box to say we may email you.")
+    expect(consent).to_be_focused()
+    assert stack.query("SELECT * FROM email_consents") == []
+
+    consent.check()
+    dialog.get_by_role("button", name="Claim 10% off").click()
+    expect(dialog).to_contain_text("We've saved your cart and will email you a link to it.")
+    [row] = stack.query("SELECT email, wording, cart_id FROM email_consents")
+    assert (row["email"], row["wording"]) == ("aoife@example.com", wording)
+    assert row["cart_id"] is not None

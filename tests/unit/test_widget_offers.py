@@ -1,0 +1,21 @@
+"""The widget's offer rules and interruption budget (widget/test/offers.test.mjs), run with
+Node's built-in test runner: targeting, page patterns, frequency and the shared budget."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+WIDGET = Path(__file__).resolve().parents[2] / "widget"
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node is needed to run JavaScript")
+def test_offer_rules_and_budget_in_javascript():
+    result = subprocess.run(
+        ["node", "--test", "test/"], cwd=WIDGET, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    assert "# fail 0" in result.stdout
