@@ -23,6 +23,7 @@ from server.offers.bucketing import Arm, assign
 from server.offers.model import Campaign, Frequency, Offer, Targeting, Trigger, Variant
 from tests.browser.axe import serious_violations
 from tests.browser.conftest import PageProblems, Stack, wait_for
+from tests.browser.test_admin_browser import sign_in
 from tests.browser.test_checkout import (
     DESKTOP,
     PHONE,
@@ -417,6 +418,15 @@ def test_claimed_coupon_is_in_the_cart_counts_down_and_is_charged_and_attributed
     ]
     assert names[:3] == ["offer:trigger", "offer:shown", "offer:claimed"]
     assert_clean(problems)
+
+    # The merchant sees the order in the campaign's results, attributed to variant A.
+    sign_in(page, stack)
+    page.goto(f"{stack.keepcart_url}/admin/stores/{stack.store.id}/campaigns/{cmp}/results")
+    attributed = page.get_by_role("region", name=re.compile("^Newest first"))
+    link = page.get_by_role("link", name=f"#{order['number']}")
+    row = attributed.get_by_role("row").filter(has=link)
+    expect(row.get_by_role("cell").first).to_have_text("Variant A")
+    expect(row).to_contain_text(code)
 
 
 # --- who sees nothing, and consent ---------------------------------------------------------------
