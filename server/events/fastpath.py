@@ -48,7 +48,11 @@ class EventsFastPath:
         content_type, content_length, origin = _ingest_headers(scope["headers"])
         if not _acceptable_type(content_type) or not _acceptable_length(content_length):
             return await self.app(scope, receive, send)  # 415 or 413, body unread
-        body, messages = await _read_body(receive)
+        first = await receive()
+        if first["type"] == "http.request" and not first.get("more_body", False):
+            body, messages = first.get("body", b""), [first]  # a small body comes in one piece
+        else:
+            body, messages = await _read_body(first, receive)
         rows = None if body is None else await _accept(scope, body, origin)
         if rows is None:
             return await self.app(scope, _replay(messages, receive), send)
@@ -79,13 +83,12 @@ def _acceptable_length(declared: bytes | None) -> bool:
     return declared is None or (declared.isdigit() and int(declared) <= MAX_BATCH_BYTES)
 
 
-async def _read_body(receive: Receive) -> tuple[bytes | None, list[Message]]:
+async def _read_body(first: Message, receive: Receive) -> tuple[bytes | None, list[Message]]:
     """The whole body (None when it is too large or the client left) and the messages read."""
-    messages: list[Message] = []
+    messages = [first]
+    message = first
     size = 0
     while True:
-        message = await receive()
-        messages.append(message)
         if message["type"] != "http.request":
             return None, messages
         size += len(message.get("body", b""))
@@ -93,8 +96,8 @@ async def _read_body(receive: Receive) -> tuple[bytes | None, list[Message]]:
             return None, messages
         if not message.get("more_body", False):
             break
-    if len(messages) == 1:
-        return messages[0].get("body", b""), messages
+        message = await receive()
+        messages.append(message)
     return b"".join(m.get("body", b"") for m in messages), messages
 
 

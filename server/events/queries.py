@@ -5,27 +5,24 @@ from __future__ import annotations
 import functools
 import sqlite3
 from collections.abc import Iterable, Sequence
+from itertools import chain
 from typing import Any
 
 from server.db import Database
 from server.events.service import Event
 
-# A row of the events table, in the column order of the INSERT below.
-EventRow = tuple[int, str, str, int, int, str, str, str | None, str, str]
+# A row of the events table, in the column order of the INSERT below: the store and the
+# arrival time, then an Event's fields in their own order.
+EventRow = tuple[int, int, str, str, int, str, str, str | None, str, str]
 
-_ROW_COLUMNS = (
-    "store_id", "type", "name", "occurred_at", "received_at", "url", "referrer", "visitor_id",
-    "session_id", "props",
-)  # fmt: skip
+_ROW_COLUMNS = ("store_id", "received_at", *Event._fields)
 _MAX_ROWS_PER_INSERT = 256  # 2,560 parameters, well under SQLite's limit (32,766)
 
 
 def event_rows(store_id: int, events: Iterable[Event], received_at: int) -> list[EventRow]:
-    return [
-        (store_id, e.type, e.name, e.occurred_at, received_at, e.url, e.referrer,
-         e.visitor_id, e.session_id, e.props)
-        for e in events
-    ]  # fmt: skip
+    # One tuple concatenation per event, in C: no field is read one by one in Python.
+    head = (store_id, received_at)
+    return [head + event for event in events]
 
 
 def insert_events(conn: sqlite3.Connection, rows: Sequence[EventRow]) -> None:
@@ -39,7 +36,7 @@ def insert_events(conn: sqlite3.Connection, rows: Sequence[EventRow]) -> None:
     while start < len(rows):
         size = _chunk_size(len(rows) - start)
         chunk = rows[start : start + size]
-        conn.execute(_insert_sql(size), [value for row in chunk for value in row])
+        conn.execute(_insert_sql(size), list(chain.from_iterable(chunk)))
         start += size
 
 

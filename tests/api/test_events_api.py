@@ -124,6 +124,45 @@ async def test_oversized_body_is_413(app, client, store):
     assert await stored_events(app) == []
 
 
+@pytest.mark.parametrize("events", [3, 40])
+async def test_a_body_sent_in_pieces_is_read_whole(app, client, store, events):
+    """Without Content-Length the body arrives in chunks; too large is still a 413."""
+    text = json.dumps(batch(store.public_key, events, url=SHOP_ORIGIN + "/" + "x" * 1000))
+
+    async def pieces():
+        for start in range(0, len(text), 1000):
+            yield text[start : start + 1000].encode()
+
+    headers = {"Content-Type": "text/plain", "Origin": SHOP_ORIGIN}
+    response = await client.post("/v1/events", content=pieces(), headers=headers)
+    if events == 3:
+        assert response.status_code == 202
+        assert len(await stored_events(app)) == 3
+    else:
+        assert response.status_code == 413
+        assert await stored_events(app) == []
+
+
+async def test_a_body_in_one_message_as_uvicorn_sends_it(app, client, store):
+    """httpx always streams the body; uvicorn hands over a small one in a single message."""
+    body = json.dumps(batch(store.public_key, 2)).encode()
+    headers = [(b"content-type", b"text/plain"), (b"origin", SHOP_ORIGIN.encode())]
+    scope = {"type": "http", "method": "POST", "path": "/v1/events", "headers": headers,
+             "client": ("127.0.0.1", 50000), "query_string": b"", "root_path": ""}  # fmt: skip
+    sent = []
+
+    async def receive():
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    async def send(message):
+        sent.append(message)
+
+    await app(scope, receive, send)
+    assert sent[0]["status"] == 202
+    assert json.loads(sent[1]["body"]) == {"accepted": 2}
+    assert len(await stored_events(app)) == 2
+
+
 async def test_other_content_types_are_415(client, store):
     response = await post(client, batch(store.public_key), content_type="multipart/form-data")
     assert response.status_code == 415
