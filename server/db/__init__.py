@@ -103,7 +103,8 @@ class Database:
         loop to let go, and meanwhile every request of the group waits and the loop runs
         out of work. It takes the same lock as ``write``: transactions still run one at a
         time. When another process holds SQLite's write lock, the transaction waits for it
-        on the writer's thread (``write_on_thread``), never here. ``fn`` is plain synchronous
+        on the writer's thread instead, never here; once handed to that thread it runs to
+        its COMMIT or ROLLBACK whatever happens to the caller. ``fn`` is plain synchronous
         code and must not touch the event loop.
         """
         conn = self._require(self._writer)
@@ -112,22 +113,6 @@ class Database:
                 result = _commit_or_roll_back(conn._conn, fn)
             else:
                 result = await _on_thread(conn, _transaction_on_thread, conn._conn, fn)
-            await self._count_commit()
-            return result
-
-    async def write_on_thread(self, fn: ThreadWriteFn[T]) -> T:
-        """Run ``fn(connection)`` as one write transaction, all of it on the writer's thread.
-
-        BEGIN, ``fn`` and COMMIT are one trip to the SQLite thread instead of one per
-        statement. It takes the same lock as ``write``: transactions still run one at a
-        time. It needs no shield: once handed to the thread, the transaction runs to its
-        COMMIT or ROLLBACK there whatever happens to the caller, and the thread runs what
-        it is given in order, so a later transaction can only start after it. ``fn`` is
-        plain synchronous code and must not touch the event loop.
-        """
-        conn = self._require(self._writer)
-        async with self._write_lock:
-            result = await _on_thread(conn, _transaction_on_thread, conn._conn, fn)
             await self._count_commit()
             return result
 
