@@ -45,7 +45,8 @@ import sys
 import tempfile
 import threading
 import time
-from contextlib import closing
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -531,26 +532,36 @@ def time_drawer_open(shop_url: str) -> DrawerTiming | None:
     from playwright.sync_api import sync_playwright
 
     print(f"timing the cart drawer in Chromium ({CPU_THROTTLING}× CPU throttling)…", flush=True)
-    with sync_playwright() as playwright:
-        launch = chromium_launch_args(playwright)
-        if launch is None:
-            print("  no Chromium found (Playwright's or the system's): skipped")
+    with sync_playwright() as playwright, throttled_page(playwright) as page:
+        if page is None:
             return None
-        browser = playwright.chromium.launch(**launch)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 860})
-            cdp = page.context.new_cdp_session(page)
-            cdp.send("Emulation.setCPUThrottlingRate", {"rate": CPU_THROTTLING})
-            page.goto(shop_url + "/")
-            first = open_drawer_once(page)
-            warm, cached = [], []
-            for _ in range(DRAWER_RUNS):
-                page.reload()
-                warm.append(open_drawer_once(page))
-                cached.append(page.evaluate(CHUNK_FROM_CACHE))
-        finally:
-            browser.close()
+        page.goto(shop_url + "/")
+        first = open_drawer_once(page)
+        warm, cached = [], []
+        for _ in range(DRAWER_RUNS):
+            page.reload()
+            warm.append(open_drawer_once(page))
+            cached.append(page.evaluate(CHUNK_FROM_CACHE))
     return DrawerTiming(first, warm, cached)
+
+
+@contextmanager
+def throttled_page(playwright: Any) -> Iterator[Any]:
+    """A desktop-sized page in Chromium with CPU_THROTTLING× CPU throttling; None (and a
+    line saying so) when no Chromium is installed. The browser closes on the way out."""
+    launch = chromium_launch_args(playwright)
+    if launch is None:
+        print("  no Chromium found (Playwright's or the system's): skipped")
+        yield None
+        return
+    browser = playwright.chromium.launch(**launch)
+    try:
+        page = browser.new_page(viewport={"width": 1280, "height": 860})
+        cdp = page.context.new_cdp_session(page)
+        cdp.send("Emulation.setCPUThrottlingRate", {"rate": CPU_THROTTLING})
+        yield page
+    finally:
+        browser.close()
 
 
 def chromium_launch_args(playwright: Any) -> dict[str, Any] | None:

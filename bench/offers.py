@@ -40,7 +40,7 @@ STATIC_DIR = REPO / "server" / "static"
 CHUNK_BUDGET = 8_192  # gzip bytes, as widget/build.mjs enforces
 LOADER_BUDGET = 4_096
 TRIGGER_TARGET_MS = 100
-CPU_THROTTLING = 4
+CPU_THROTTLING = checkout_bench.CPU_THROTTLING  # the page throttled_page() gives
 
 # Until the offer dialog is open with its main button focused and visible; then the time
 # after the frame that shows it. Started at the pointer leaving the window.
@@ -176,27 +176,18 @@ def time_offer(shop_url: str, runs: int) -> OfferTiming | None:
         f"\ntiming the exit-intent offer in Chromium ({CPU_THROTTLING}× CPU throttling)…",
         flush=True,
     )
-    with sync_playwright() as playwright:
-        launch = checkout_bench.chromium_launch_args(playwright)
-        if launch is None:
-            print("  no Chromium found (Playwright's or the system's): skipped")
+    with sync_playwright() as playwright, checkout_bench.throttled_page(playwright) as page:
+        if page is None:
             return None
-        browser = playwright.chromium.launch(**launch)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 860})
-            cdp = page.context.new_cdp_session(page)
-            cdp.send("Emulation.setCPUThrottlingRate", {"rate": CPU_THROTTLING})
-            page.goto(shop_url + "/")
-            first = exit_once(page)
-            warm, cached = [], []
-            for _ in range(runs):
-                # A new visitor: no visitor id, no session, no interruption spent.
-                page.evaluate("localStorage.clear(); sessionStorage.clear()")
-                page.reload()
-                warm.append(exit_once(page))
-                cached.append(page.evaluate(CHUNK_FROM_CACHE))
-        finally:
-            browser.close()
+        page.goto(shop_url + "/")
+        first = exit_once(page)
+        warm, cached = [], []
+        for _ in range(runs):
+            # A new visitor: no visitor id, no session, no interruption spent.
+            page.evaluate("localStorage.clear(); sessionStorage.clear()")
+            page.reload()
+            warm.append(exit_once(page))
+            cached.append(page.evaluate(CHUNK_FROM_CACHE))
     return OfferTiming(first, warm, cached)
 
 

@@ -103,7 +103,7 @@ def run_serve(args: argparse.Namespace, settings: Settings) -> int:
     from server.app import create_app
 
     uvicorn.run(
-        create_app(settings),
+        create_app(settings, freeze_startup_objects=True),
         host=settings.host,
         port=settings.port,
         log_level=settings.log_level,

@@ -275,3 +275,17 @@ async def test_the_wal_is_checkpointed_as_events_are_written(
     main_file_only.write_bytes(settings.db.read_bytes())
     with closing(sqlite3.connect(main_file_only)) as copy:
         assert copy.execute("SELECT count(*) FROM events").fetchone()[0] > 20 - 10
+
+
+async def test_a_long_lived_server_freezes_its_startup_objects_and_tests_do_not(settings):
+    import gc
+
+    from server.app import create_app
+
+    assert gc.get_freeze_count() == 0
+    app = create_app(settings, freeze_startup_objects=True)
+    try:
+        async with app.router.lifespan_context(app):
+            assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
