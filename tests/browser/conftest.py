@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 import uvicorn
-from playwright.sync_api import Page, Playwright
+from playwright.sync_api import BrowserContext, Page, Playwright
 
 from demo_store import create_demo_app
 from server.accounts import create_store, create_user
@@ -201,3 +201,18 @@ def problems(page: Page) -> PageProblems:
         " window.__reportCspViolation(e.violatedDirective + ' ' + e.blockedURI));"
     )
     return seen
+
+
+@pytest.fixture
+def new_tab(context: BrowserContext) -> Iterator[Callable[[], Page]]:
+    """Another tab of the same browser: a new session (sessionStorage is per tab), the same
+    visitor (localStorage is shared)."""
+    tabs: list[Page] = []
+
+    def open_tab() -> Page:
+        tabs.append(context.new_page())
+        return tabs[-1]
+
+    yield open_tab
+    for tab in tabs:
+        tab.close()

@@ -14,10 +14,10 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
-from playwright.sync_api import BrowserContext, CDPSession, Locator, Page, expect
+from playwright.sync_api import CDPSession, Locator, Page, expect
 
 from server.offers.bucketing import Arm, assign
 from server.offers.model import Campaign, Frequency, Offer, Targeting, Trigger, Variant
@@ -133,21 +133,6 @@ def swipe(cdp: CDPSession, from_y: int, to_y: int, steps: int = 8) -> None:
     for step in range(1, steps + 1):
         touch("touchMove", from_y + (to_y - from_y) * step // steps)
     touch("touchEnd", None)
-
-
-@pytest.fixture
-def new_tab(context: BrowserContext) -> Iterator[Callable[[], Page]]:
-    """Another tab of the same browser: a new session (sessionStorage is per tab), the same
-    visitor (localStorage is shared)."""
-    tabs: list[Page] = []
-
-    def open_tab() -> Page:
-        tabs.append(context.new_page())
-        return tabs[-1]
-
-    yield open_tab
-    for tab in tabs:
-        tab.close()
 
 
 # --- desktop exit intent -------------------------------------------------------------------------
