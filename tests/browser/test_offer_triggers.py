@@ -247,6 +247,34 @@ def test_utm_source_targeting_holds_for_the_session_the_source_came_with(
 
 
 @DESKTOP
+def test_source_and_visits_count_on_pages_where_no_campaign_runs(
+    page: Page, stack: Stack, new_tab: Callable[[], Page]
+):
+    """The loader counts them on every page, not only where the offers chunk loads."""
+    allow_interruptions_per_week(stack, 14)
+    on_products = ("*/products/*",)
+    newsletter, third_visit = stack.only_campaigns(
+        campaign("Newsletter", "Readers save 10%", targeting=Targeting(
+            utm_sources=("newsletter",), include_urls=on_products)),
+        campaign("Third visit", "Third time lucky", targeting=Targeting(
+            min_visits=3, include_urls=on_products)),
+    )  # fmt: skip
+    # Visit 1 lands from the newsletter on the home page, where no campaign runs, then
+    # opens a product: the session's source came with the home page.
+    open_shop(page, stack, "/?utm_source=newsletter", campaigns=0)
+    open_shop(page, stack, MUG, campaigns=2)
+    leave_through_the_top(page)
+    expect(offer(page, "Readers save 10%")).to_be_visible()
+    # Visit 2 sees the home page only; visit 3 opens a product.
+    open_shop(new_tab(), stack, "/", campaigns=0)
+    third = new_tab()
+    open_shop(third, stack, MUG, campaigns=2)
+    leave_through_the_top(third)
+    expect(offer(third, "Third time lucky")).to_be_visible()
+    assert shown(stack, 2) == sorted([newsletter, third_visit])
+
+
+@DESKTOP
 def test_new_returning_and_visit_count_targeting_count_sessions_not_pages(
     page: Page, stack: Stack, new_tab: Callable[[], Page]
 ):

@@ -12,6 +12,10 @@ export const HOST_ID = "keepcart-root";
 // Storage keys. Nothing is written under consent mode until consent is given.
 export const VISITOR_KEY = "keepcart:vid"; // localStorage
 export const SESSION_KEY = "keepcart:sid"; // sessionStorage
+// Counted on every page of a store, so offers' targeting sees visits and the source a session
+// came with even when the offers chunk first loads on a later page.
+export const VISITS_KEY = "keepcart:visits"; // localStorage: sessions started on this device
+export const SOURCE_KEY = "keepcart:utm"; // sessionStorage: utm_source of the session's first page
 export const VISITOR_PREFIX = "v_";
 // The shopper's cart token (localStorage). Kept even under consent mode: it is the cart.
 export const CART_KEY = "keepcart:cart";

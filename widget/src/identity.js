@@ -1,6 +1,6 @@
 // Session and visitor ids. Under consent mode nothing touches storage and no visitor id
 // exists until consent; the session id then lives only in memory.
-import { SESSION_KEY, SESSION_PREFIX, VISITOR_KEY, VISITOR_PREFIX } from "./constants.js";
+import { SESSION_KEY, SESSION_PREFIX, SOURCE_KEY, VISITOR_KEY, VISITOR_PREFIX, VISITS_KEY } from "./constants.js";
 
 const VALID = /^[\w-]{1,64}$/; // what the server accepts for ids
 const LOCAL = "localStorage";
@@ -42,7 +42,12 @@ export function setConsent(value) {
     consented = true;
     const stored = read(SESSION, SESSION_KEY);
     if (stored) sessionId = stored;
-    else storage(SESSION, "setItem", SESSION_KEY, sessionId);
+    else {
+      // A new session: one more visit, and the source it came with.
+      storage(SESSION, "setItem", SESSION_KEY, sessionId);
+      storage(LOCAL, "setItem", VISITS_KEY, (+storage(LOCAL, "getItem", VISITS_KEY) || 0) + 1);
+      storage(SESSION, "setItem", SOURCE_KEY, new URLSearchParams(location.search).get("utm_source") || "");
+    }
     visitorId = read(LOCAL, VISITOR_KEY);
     if (!visitorId) storage(LOCAL, "setItem", VISITOR_KEY, (visitorId = randomId(VISITOR_PREFIX)));
   }

@@ -1,9 +1,9 @@
 // The interruption budget every Keepcart interruption shares (offers now, surveys later):
 // per visitor at most one interruption per session and `perWeek` in any 7 days, and never two
 // overlays at once. The same memory keeps per-campaign (or per-survey) impressions,
-// dismissals and conversions, plus visit counting for targeting. It lives in localStorage,
-// or in sessionStorage under consent mode without consent (per-session memory only). What is
-// read back is checked field by field: storage is page-writable and may hold anything.
+// dismissals and conversions. It lives in localStorage, or in sessionStorage under consent
+// mode without consent (per-session memory only). What is read back is checked field by
+// field: storage is page-writable and may hold anything.
 import { INTERRUPTIONS_KEY } from "./constants.js";
 
 const WEEK_MS = 7 * 24 * 60 * 60 * 1000;
@@ -37,7 +37,7 @@ const cleanItem = (item) => ({
 });
 
 /**
- * The visitor's memory: {visits, session, utm, times: [ms of interruptions], spent: session
+ * The visitor's memory: {times: [ms of interruptions], spent: session
  * of the last interruption, bought: session of the last purchase, items: {id: item}}.
  */
 export function readMemory(api) {
@@ -50,9 +50,6 @@ export function readMemory(api) {
     for (const [id, item] of Object.entries(raw.items).slice(-MAX_ITEMS)) items[str(id)] = cleanItem(item);
   }
   return {
-    visits: num(raw?.visits),
-    session: str(raw?.session),
-    utm: str(raw?.utm),
     times: (Array.isArray(raw?.times) ? raw.times : []).map(num).filter(Boolean).slice(-MAX_TIMES),
     spent: str(raw?.spent),
     bought: str(raw?.bought),

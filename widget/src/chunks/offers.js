@@ -18,7 +18,9 @@ import {
   FEATURE_CHECKOUT,
   OFFER_PREVIEW_ID,
   PATH_OFFERS,
+  SOURCE_KEY,
   TYPE_OFFER,
+  VISITS_KEY,
 } from "../constants.js";
 import { api, safe, setApi } from "../checkout/env.js";
 import { itemCount, money } from "../checkout/format.js";
@@ -181,20 +183,20 @@ function fireDebug() {
   if (entry) fire(entry, "debug");
 }
 
-// Visits and the session's UTM source, for targeting. Without consent nothing is stored for
-// them: every visit is a first visit, with the source in this page's URL.
+// Visits and the session's UTM source, for targeting, as the loader counts them on every page
+// (../identity.js). Without consent nothing is stored for them: every visit is a first visit,
+// with the source in this page's URL.
 function rememberVisit() {
-  const session = sessionOf(api);
   let utm = "";
+  let visits = 1;
   try {
-    utm = (new URLSearchParams(location.search).get("utm_source") || "").slice(0, 200);
+    utm = new URLSearchParams(location.search).get("utm_source") || "";
+    if (api.consented()) {
+      utm ||= sessionStorage.getItem(SOURCE_KEY) || "";
+      visits = Math.max(1, +localStorage.getItem(VISITS_KEY) || 0);
+    }
   } catch {}
-  if (!api.consented()) return { visits: 1, utm };
-  const memory = updateMemory(api, (stored) => {
-    if (stored.session !== session) Object.assign(stored, { visits: stored.visits + 1, session, utm: "" });
-    if (utm) stored.utm = utm;
-  });
-  return { visits: memory.visits, utm: memory.utm };
+  return { visits, utm: utm.slice(0, 200) };
 }
 
 function followCart() {
