@@ -100,7 +100,10 @@ async function setup(store, origin) {
     warn("config", `no config for store ${store}; Keepcart stays off`, error);
     return;
   }
-  startEvents(config.events?.max_batch);
+  // The admin's preview of an offer (its JSON stands before this script) is not a shopper's
+  // page: it records nothing.
+  const preview = document.getElementById(OFFER_PREVIEW_ID);
+  preview ? stopEvents() : startEvents(config.events?.max_batch);
   // What every feature chunk's mount(api) receives (see widget/README.md).
   const api = Object.freeze({
     version: VERSION,
@@ -130,7 +133,7 @@ async function setup(store, origin) {
   // Offers: only where a campaign's pages match (or on the admin's preview), when idle.
   const offers = config.offers?.campaigns?.some(({ pages: p }) => matches(p?.include, 1) && !matches(p?.exclude));
   bodyReady().then(() => {
-    if (offers || document.getElementById(OFFER_PREVIEW_ID)) {
+    if (offers || preview) {
       (self.requestIdleCallback || setTimeout)(() => api.loadChunk(FEATURE_OFFERS), { timeout: 1500 });
     }
   });
