@@ -69,7 +69,7 @@ def create_app(settings: Settings, *, freeze_startup_objects: bool = False) -> S
             await sink.stop()
             await db.close()
 
-    app = Starlette(
+    app = _KeepcartApp(
         routes=[
             Route("/healthz", healthz, methods=["GET", "HEAD"]),
             *assets.routes,
@@ -85,9 +85,7 @@ def create_app(settings: Settings, *, freeze_startup_objects: bool = False) -> S
             HTTPException: on_http_error,
             Exception: on_unexpected_error,
         },
-        # EventsFastPath answers valid event requests before Starlette's routing; it hands
-        # every other request on untouched.
-        middleware=[Middleware(EventsFastPath), Middleware(CorsPreflight)],
+        middleware=[Middleware(CorsPreflight)],
         lifespan=lifespan,
     )
     app.state.settings = settings
@@ -100,6 +98,13 @@ def create_app(settings: Settings, *, freeze_startup_objects: bool = False) -> S
     # Checkouts being placed right now, by (store, Idempotency-Key): a retry waits its turn.
     app.state.checkouts_in_flight = set()
     return app
+
+
+class _KeepcartApp(Starlette):
+    def build_middleware_stack(self) -> ASGIApp:
+        # EventsFastPath answers valid event requests before all of Starlette, its error
+        # middleware included, and hands every other request on untouched.
+        return EventsFastPath(super().build_middleware_stack(), on_error=on_unexpected_error)
 
 
 async def healthz(request: Request) -> Response:

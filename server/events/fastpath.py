@@ -1,10 +1,14 @@
 """A raw-ASGI fast path for the valid ``POST /v1/events`` request, ahead of Starlette.
 
 Ingest is the hottest endpoint, and Starlette's per-request layers (routing, ``Request``,
-``Headers``, ``Response``, the exception middleware) cost about as much as the ingest work
-itself. This middleware does what ``routes.ingest_events`` does, in the same order, with the
-same rules (``service.parse_batch``), the same store directory, rate limiter and event sink,
-straight on the ASGI scope.
+``Headers``, ``Response``, the error and exception middlewares) cost about as much as the
+ingest work itself. This middleware does what ``routes.ingest_events`` does, in the same
+order, with the same rules (``service.parse_batch``), the same store directory, rate limiter
+and event sink, straight on the ASGI scope.
+
+It sits outside all of Starlette, even its outermost error middleware, so it has a guard of
+its own: an unexpected exception gets the app's own 500 answer (``on_error``), then goes on
+to the server, as it would from that middleware.
 
 It only ever answers 202. Whenever a request would not be accepted (another content type, a
 body that is too large or not JSON, an invalid batch, an unknown store, a foreign origin, a
@@ -16,31 +20,33 @@ no side effects until the last one, the rate limiter, which takes no token when 
 from __future__ import annotations
 
 import functools
-import json
-import json.scanner
 import time
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 
+import orjson
+from starlette.requests import Request
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from server.clock import now_ms
 from server.events.queries import EventRow, event_rows
 from server.events.routes import ACCEPTED_TYPES, accepted_json
-from server.events.service import MAX_BATCH_BYTES, parse_batch
+from server.events.service import MAX_BATCH_BYTES, Event, parse_batch
 from server.web import json_bytes
 
 PATH = "/v1/events"
 _ACCEPTED_TYPES = tuple(t.encode() for t in ACCEPTED_TYPES)
 _VARY = (b"vary", b"Origin")
-# The C scanner under json.loads: one JSON value starting at an index, and where it ended.
-_scan_json = json.scanner.make_scanner(json.JSONDecoder())
 _CONTENT_TYPE = (b"content-type", b"application/json")
+
+ErrorHandler = Callable[[Request, Exception], Awaitable[Response]]
 
 
 class EventsFastPath:
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, on_error: ErrorHandler) -> None:
         self.app = app
+        self.on_error = on_error
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"] != PATH or scope["method"] != "POST":
@@ -53,10 +59,16 @@ class EventsFastPath:
             body, messages = first.get("body", b""), [first]  # a small body comes in one piece
         else:
             body, messages = await _read_body(first, receive)
-        rows = None if body is None else await _accept(scope, body, origin)
+        try:
+            rows = None if body is None else await _accept(scope, body, origin)
+            if rows is not None:
+                await scope["app"].state.event_sink.add(rows)
+        except Exception as exc:
+            response = await self.on_error(Request(scope), exc)
+            await response(scope, receive, send)
+            raise
         if rows is None:
             return await self.app(scope, _replay(messages, receive), send)
-        await scope["app"].state.event_sink.add(rows)
         await _send_accepted(send, len(rows), origin)
 
 
@@ -109,6 +121,8 @@ async def _accept(scope: Scope, body: bytes, origin: bytes | None) -> list[Event
         batch = parse_batch(_decode_json(body), now)
     except Exception:  # bad JSON, an invalid batch: the route raises the same error again
         return None
+    if _read_differently(batch.events):
+        return None
     store = await state.stores.by_key(batch.store_key)
     if store is None:
         return None
@@ -123,18 +137,28 @@ async def _accept(scope: Scope, body: bytes, origin: bytes | None) -> list[Event
 
 
 def _decode_json(body: bytes) -> object:
-    """``json.loads(body)`` for the bodies the widget sends; raises on any other body.
+    """``json.loads(body)`` for the bodies the widget sends; raises on many others.
 
-    Decoded as UTF-8 up front: json.loads(bytes) first sniffs for UTF-16/32 and a BOM, which
-    the widget never sends. And the scanner is called directly, skipping json.loads's
-    whitespace handling: a body with whitespace around its JSON raises here, and the route
-    reads it. Whatever this accepts, json.loads decodes to the same value.
+    orjson is stricter than json.loads: it refuses NaN, Infinity, lone surrogates and a BOM,
+    which json.loads accepts; such a body goes to the route, which reads it with json.loads.
+    Where both accept a body they decode it to the same value, with one exception: an integer
+    beyond 64 bits becomes a float. ``_read_differently`` catches the one place that matters.
     """
-    text = body.decode()
-    value, end = _scan_json(text, 0)  # StopIteration when there is no value at index 0
-    if end != len(text):
-        raise ValueError("not one bare JSON value")
-    return value
+    return orjson.loads(body)
+
+
+def _read_differently(events: tuple[Event, ...]) -> bool:
+    """Whether json.loads may have read a props value differently from orjson.
+
+    orjson reads an integer beyond 64 bits as a float, json.loads as an int. Anywhere but in
+    props the batch would then be refused (and the route answers); a props value is kept, so
+    look for it there: a float that large is written with an exponent ("1.8e+19"). Any other
+    "e+" in props is harmless: the route gives the same answer, a little later.
+    """
+    for event in events:  # noqa: SIM110 - a loop: any() with a generator costs 4 times more
+        if "e+" in event.props:
+            return True
+    return False
 
 
 def _replay(messages: list[Message], receive: Receive) -> Receive:
@@ -149,13 +173,19 @@ def _replay(messages: list[Message], receive: Receive) -> Receive:
 
 async def _send_accepted(send: Send, count: int, origin: bytes | None) -> None:
     """Byte for byte the route's answer: json_response(accepted_json(n), 202, cors_headers)."""
-    body = _accepted_body(count)
+    start, body = _accepted_messages(count, origin)
+    await send(start)
+    await send(body)
+
+
+# Built once per batch size (1 to MAX_EVENTS_PER_BATCH) and allowed origin, then reused:
+# servers read these messages and never change them.
+@functools.lru_cache(maxsize=1024)
+def _accepted_messages(count: int, origin: bytes | None) -> tuple[Message, Message]:
+    body = json_bytes(accepted_json(count))
     headers = [(b"access-control-allow-origin", origin), _VARY] if origin else [_VARY]
     headers += [(b"content-length", b"%d" % len(body)), _CONTENT_TYPE]
-    await send({"type": "http.response.start", "status": 202, "headers": headers})
-    await send({"type": "http.response.body", "body": body})
-
-
-@functools.cache  # one entry per batch size, 1 to MAX_EVENTS_PER_BATCH
-def _accepted_body(count: int) -> bytes:
-    return json_bytes(accepted_json(count))
+    return (
+        {"type": "http.response.start", "status": 202, "headers": headers},
+        {"type": "http.response.body", "body": body},
+    )

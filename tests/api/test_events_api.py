@@ -226,9 +226,56 @@ async def test_the_fast_path_answers_exactly_as_the_route_does(app, client, stor
 
 
 @pytest.mark.parametrize(
+    ("value", "stored"),
+    [
+        # json.loads reads an integer beyond 64 bits exactly; orjson, as a float.
+        ("123456789012345678901234567890", '{"n":123456789012345678901234567890}'),
+        ("-9223372036854775809", '{"n":-9223372036854775809}'),
+        ("NaN", '{"n":NaN}'),  # orjson refuses these; json.loads, and so the route, does not
+        ("-Infinity", '{"n":-Infinity}'),
+        ("1e+30", '{"n":1e+30}'),
+        ("2.5", '{"n":2.5}'),
+    ],
+)
+async def test_props_numbers_are_stored_as_the_route_reads_them(app, client, store, value, stored):
+    event = batch(store.public_key)["events"][0] | {"props": "PROPS"}
+    body = json.dumps({"store": store.public_key, "events": [event]})
+    response = await post(client, body.replace('"PROPS"', '{"n": ' + value + "}"))
+    assert response.status_code == 202
+    assert [row["props"] for row in await stored_events(app)] == [stored]
+
+
+async def test_an_integer_beyond_64_bits_as_the_time_is_read_as_a_broken_clock(app, client, store):
+    event = batch(store.public_key)["events"][0] | {"occurred_at": "TIME"}
+    body = json.dumps({"store": store.public_key, "events": [event]})
+    response = await post(client, body.replace('"TIME"', "1" + "0" * 30))
+    assert response.status_code == 202
+    [row] = await stored_events(app)
+    assert row["occurred_at"] == row["received_at"]
+
+
+async def test_a_failure_on_the_fast_path_is_the_apps_json_500_and_is_logged(
+    app, store, monkeypatch, caplog
+):
+    """The fast path runs outside Starlette's error middleware, so it has its own guard."""
+
+    async def failing_add(rows):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(app.state.event_sink, "add", failing_add)
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as plain:
+        response = await post(plain, batch(store.public_key))
+    assert response.status_code == 500
+    assert response.json()["error"]["code"] == "internal_error"
+    assert "unhandled error on POST /v1/events" in caplog.text
+    assert "disk on fire" in caplog.text
+
+
+@pytest.mark.parametrize(
     "text",
     [
-        '  {"store": "KEY", "events": [EVENT]}\n',  # whitespace around the JSON
+        '\ufeff{"store": "KEY", "events": [EVENT]}',  # a byte order mark: json.loads skips it
         '{"store": "KEY", "events": [EVENT]}{}',  # not one JSON value: the route's 400
     ],
 )
