@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import time
 from typing import Any, Protocol
 
@@ -74,7 +75,34 @@ async def read_json_body(request: Request, *, max_bytes: int) -> Any:
         if size > max_bytes:
             raise PayloadTooLarge(f"The body is larger than {max_bytes} bytes.")
         chunks.append(chunk)
+    body = b"".join(chunks)
     try:
-        return json.loads(b"".join(chunks))
+        value = json.loads(body)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise BadRequest(f"The body is not valid JSON: {exc}.", code="malformed_json") from None
+    if _SURROGATE_ESCAPE.search(body) and not _storable(value):
+        raise BadRequest(
+            "The body has a lone UTF-16 surrogate (\\ud800–\\udfff), which is not text.",
+            code="malformed_json",
+        )
+    return value
+
+
+# JSON may spell a surrogate as an escape; a lone one decodes to a str that has no UTF-8 form,
+# which SQLite (and every later step) refuses. Bodies without such an escape skip the walk.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+
+
+def _storable(value: Any) -> bool:
+    """Whether every string in the decoded JSON ``value`` has a UTF-8 form."""
+    if isinstance(value, str):
+        try:
+            value.encode()
+        except UnicodeEncodeError:
+            return False
+        return True
+    if isinstance(value, dict):
+        return all(_storable(k) and _storable(v) for k, v in value.items())
+    if isinstance(value, list):
+        return all(_storable(item) for item in value)
+    return True

@@ -336,3 +336,28 @@ async def test_a_long_lived_server_freezes_its_startup_objects_and_tests_do_not(
             assert gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()
+
+
+@pytest.mark.parametrize("where", ["name", "url", "props"])
+async def test_a_lone_surrogate_is_refused_and_spoils_no_one_elses_batch(app, client, store, where):
+    """JSON may escape a lone UTF-16 surrogate, which has no UTF-8 form: SQLite would refuse
+    the row and, with it, every other request's rows in the same group commit."""
+    bad = batch(store.public_key)
+    event = bad["events"][0]
+    if where == "props":
+        event["props"] = {"note": "\ud800"}
+    else:
+        event[where] = event[where] + "\ud800"
+    good = post(client, batch(store.public_key, 3))
+    refused, accepted = await asyncio.gather(post(client, bad), good)
+    assert refused.status_code == 400
+    assert refused.json()["error"]["code"] == "malformed_json"
+    assert accepted.status_code == 202
+    assert len(await stored_events(app)) == 3
+
+
+async def test_an_escaped_emoji_is_text_and_is_stored(app, client, store):
+    body = batch(store.public_key, name="\U0001f600")  # json.dumps escapes it as a pair
+    assert "\\ud83d\\ude00" in json.dumps(body)
+    assert (await post(client, body)).status_code == 202
+    assert [r["name"] for r in await stored_events(app)] == ["\U0001f600"]
