@@ -17,7 +17,10 @@ from server.admin.checkout_settings.parsing import (
     parse_tiers,
 )
 from server.money import format_major_units, parse_major_units
+from server.offers.model import Offer
 from server.stores.service import validate_new_store
+from tests.api.offering import exposed_claim, live_campaign
+from tests.api.shopping import new_cart
 from tests.api.test_admin import csrf_from, sign_in
 from tests.conftest import SHOP_ORIGIN
 
@@ -895,3 +898,21 @@ async def test_a_tax_rate_is_edited_and_deleted(app, client, admin):
     assert response.headers["location"] == f"{base}/taxes?saved=tax-deleted"
     assert [r["region"] for r in await rows(app, "SELECT region FROM tax_rates")] == [""]
     assert (await client.get(f"{base}/taxes/{ident}")).status_code == 404
+
+
+async def test_offer_coupons_stay_out_of_the_discount_code_pages(app, client, admin, shop):
+    base, post = admin
+    await post("/discounts", DISCOUNT)
+    campaign = await live_campaign(app, shop.id, Offer("free_gift", 0, gift_sku="FH-MUG-01"))
+    cart = await new_cart(client, shop.public_key, FH_POUR_01=1)
+    _, claimed = await exposed_claim(client, campaign, cart=cart)
+    code = claimed.json()["coupon"]["code"]
+    coupon = await discount_id(app, code)
+    page = await client.get(f"{base}/discounts")
+    assert page.status_code == 200
+    assert "SUMMER-10" in page.text and code not in page.text
+    assert (await client.get(f"{base}/discounts/{coupon}")).status_code == 404
+    assert (await post(f"/discounts/{coupon}", DISCOUNT | {"code": "MINE"})).status_code == 404
+    assert (await post(f"/discounts/{coupon}/deactivate", {})).status_code == 404
+    [row] = await rows(app, "SELECT code, active FROM discounts WHERE id = ?", (coupon,))
+    assert row == {"code": code, "active": 1}

@@ -63,7 +63,7 @@ def describe_discount(row: Row, store: Store, now: int) -> dict[str, Any]:
     return {
         "id": row["id"],
         "code": row["code"],
-        "kind": DISCOUNT_KINDS[row["kind"]],
+        "kind": DISCOUNT_KINDS.get(row["kind"], row["kind"]),
         "value": value,
         "min_subtotal": money(row["min_subtotal"]) if row["min_subtotal"] else "—",
         "starts": _when(row["starts_at"], store),

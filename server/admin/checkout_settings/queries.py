@@ -20,6 +20,10 @@ _DISCOUNT_COLUMNS = (
     "id, code, kind, value, min_subtotal, starts_at, expires_at, usage_limit, times_used,"
     " once_per_email, active"
 )
+# The merchant's typed codes. Coupons claimed from offers are rows of `discounts` too, but they
+# belong to their campaign (and visitor): these pages neither list nor change them. A coupon
+# whose campaign was deleted keeps its visitor, so it stays out as well.
+_TYPED_CODE = "campaign_id IS NULL AND visitor_id IS NULL"
 _METHOD_COLUMNS = (
     "m.id, m.zone_id, m.name, m.kind, m.rate, m.tiers, m.free_over, m.min_days, m.max_days"
 )
@@ -54,14 +58,16 @@ async def update_general(conn: aiosqlite.Connection, store_id: int, s: GeneralSe
 
 async def list_discounts(db: Database, store_id: int) -> list[Row]:
     return await db.fetch_all(
-        f"SELECT {_DISCOUNT_COLUMNS} FROM discounts WHERE store_id = ? ORDER BY active DESC, code",
+        f"SELECT {_DISCOUNT_COLUMNS} FROM discounts WHERE store_id = ? AND {_TYPED_CODE}"
+        " ORDER BY active DESC, code",
         (store_id,),
     )
 
 
 async def find_discount(db: Database, store_id: int, discount_id: int) -> Row | None:
     return await db.fetch_one(
-        f"SELECT {_DISCOUNT_COLUMNS} FROM discounts WHERE store_id = ? AND id = ?",
+        f"SELECT {_DISCOUNT_COLUMNS} FROM discounts"
+        f" WHERE store_id = ? AND id = ? AND {_TYPED_CODE}",
         (store_id, discount_id),
     )
 
@@ -78,7 +84,7 @@ async def discount_times_used(
 ) -> int | None:
     row = await read_one(
         conn,
-        "SELECT times_used FROM discounts WHERE store_id = ? AND id = ?",
+        f"SELECT times_used FROM discounts WHERE store_id = ? AND id = ? AND {_TYPED_CODE}",
         (store_id, discount_id),
     )
     return None if row is None else row["times_used"]
@@ -103,7 +109,7 @@ async def update_discount(
     await conn.execute(
         "UPDATE discounts SET code = ?, kind = ?, value = ?, min_subtotal = ?, starts_at = ?,"
         " expires_at = ?, usage_limit = ?, once_per_email = ?, active = ?"
-        " WHERE store_id = ? AND id = ?",
+        f" WHERE store_id = ? AND id = ? AND {_TYPED_CODE}",
         (d.code, d.kind, d.value, d.min_subtotal, d.starts_at, d.expires_at, d.usage_limit,
          int(d.once_per_email), int(d.active), store_id, discount_id),
     )  # fmt: skip
@@ -113,7 +119,7 @@ async def set_discount_active(
     conn: aiosqlite.Connection, store_id: int, discount_id: int, active: bool
 ) -> bool:
     cursor = await conn.execute(
-        "UPDATE discounts SET active = ? WHERE store_id = ? AND id = ?",
+        f"UPDATE discounts SET active = ? WHERE store_id = ? AND id = ? AND {_TYPED_CODE}",
         (int(active), store_id, discount_id),
     )
     return cursor.rowcount == 1
