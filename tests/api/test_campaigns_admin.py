@@ -178,6 +178,53 @@ async def test_status_buttons_pause_resume_and_end(app, client, store, admin):
     assert (await post("/cmp_nope/status/paused", {})).status_code == 404
 
 
+async def test_the_edit_form_follows_the_status_rules(app, client, store, admin):
+    _base, post = admin
+    campaign = await create(app, store, post)
+    path = f"/{campaign.public_id}"
+
+    async def status():
+        return (await load_campaign(app.state.db, store.id, campaign.public_id)).status
+
+    assert (await post(f"{path}/status/ended", {})).status_code == 303
+    refused = await post(path, valid_form(status="live", name="Back again"))
+    assert refused.status_code == 422
+    assert "cannot be set to live" in field_error(refused.text, "status")
+    assert 'value="Back again"' in refused.text  # what was typed is kept
+    edited = await load_campaign(app.state.db, store.id, campaign.public_id)
+    assert (edited.status, edited.name) == ("ended", "Leaving already?")
+    form = await client.get(f"{_base}{path}")
+    assert '<option value="live"' not in form.text and '<option value="ended"' in form.text
+    # Renaming an ended campaign keeps it ended.
+    assert (await post(path, valid_form(status="ended", name="Old test"))).status_code == 303
+    assert await status() == "ended"
+
+
+async def test_an_edit_keeps_a_status_changed_meanwhile(app, client, store, admin):
+    _base, post = admin
+    campaign = await create(app, store, post)
+    path = f"/{campaign.public_id}"
+    assert 'name="status_shown" value="live"' in (await client.get(_base + path)).text
+    assert (await post(f"{path}/status/paused", {})).status_code == 303  # another tab
+    form = valid_form(status="live", status_shown="live", name="Renamed")
+    assert (await post(path, form)).status_code == 303
+    edited = await load_campaign(app.state.db, store.id, campaign.public_id)
+    assert (edited.status, edited.name) == ("paused", "Renamed")
+    # Changing the status on the form is a transition like the buttons'.
+    assert (await post(path, form | {"status_shown": "paused"})).status_code == 303
+    assert (await load_campaign(app.state.db, store.id, campaign.public_id)).status == "live"
+
+
+async def test_a_new_campaign_starts_as_a_draft_or_live(app, client, store, admin):
+    _base, post = admin
+    for status in ("paused", "ended"):
+        response = await post("", valid_form(status=status))
+        assert response.status_code == 422
+        assert "as a draft, or live" in field_error(response.text, "status")
+    assert await list_campaigns(app.state.db, store.id) == []
+    assert (await create(app, store, post, status="draft")).status == "draft"
+
+
 async def test_another_stores_campaign_is_not_found(app, client, store, admin):
     from server.accounts import create_store
     from server.stores.service import validate_new_store

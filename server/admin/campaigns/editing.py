@@ -164,6 +164,8 @@ async def create_campaign(request: Request, merchant: Merchant) -> Response:
     values = form_values(form)
     try:
         campaign = read_campaign(values, await store_terms(request, store))
+        if campaign.status not in dict(status_choices(None)):
+            raise FormInvalid({"status": "Start a new campaign as a draft, or live."})
     except FormInvalid as exc:
         return await _render_form(request, merchant, store, None, values, exc.errors)
     new = dataclasses.replace(campaign, store_id=store.id)
@@ -192,13 +194,49 @@ async def update_campaign(request: Request, merchant: Merchant) -> Response:
         campaign = read_campaign(values, await store_terms(request, store))
     except FormInvalid as exc:
         return await _render_form(request, merchant, store, current, values, exc.errors)
-    edited = dataclasses.replace(
-        campaign, id=current.id, public_id=current.public_id, store_id=store.id
-    )
-    await request.app.state.db.write(
-        lambda conn: campaign_queries.save_campaign(conn, edited, now_ms())
-    )
+    shown = str(form.get("status_shown", ""))
+
+    async def save(conn: Any) -> None:
+        # Read inside the write: another tab may have changed the status since the form opened.
+        stored = await campaign_queries.load_campaign(conn, store.id, current.public_id)
+        if stored is None:
+            raise NotFound("There is no such campaign.")
+        status = settled_status(stored.status, campaign.status, shown)
+        edited = dataclasses.replace(
+            campaign, id=stored.id, public_id=stored.public_id, store_id=store.id, status=status
+        )
+        await campaign_queries.save_campaign(conn, edited, now_ms())
+
+    try:
+        await request.app.state.db.write(save)
+    except FormInvalid as exc:
+        current = await campaign_for_request(request, store)  # as it is now, with its status
+        return await _render_form(request, merchant, store, current, values, exc.errors)
     return RedirectResponse(offers_url(store, "?saved=campaign"), 303)
+
+
+def settled_status(stored: str, submitted: str, shown: str) -> str:
+    """The status an edit leaves: the same rules as the status buttons.
+
+    A form that left the status as it showed it keeps whatever is stored now, so an edit
+    does not undo a pause or an end made meanwhile in another tab.
+    """
+    if submitted in (stored, shown):
+        return stored
+    if stored not in TRANSITIONS.get(submitted, ()):
+        raise FormInvalid(
+            {"status": f"This campaign is {stored}: it cannot be set to {submitted} from there."}
+        )
+    return submitted
+
+
+def status_choices(campaign: Campaign | None) -> list[tuple[str, str]]:
+    """The statuses the form offers: a new campaign starts as a draft or live."""
+    now = campaign.status if campaign else "draft"
+    allowed = {now} | {to for to, sources in TRANSITIONS.items() if now in sources}
+    if campaign is None:
+        allowed.discard("ended")
+    return [(status, label) for status, label in STATUS_LABELS.items() if status in allowed]
 
 
 async def _render_form(
@@ -223,6 +261,7 @@ async def _render_form(
         "money_example": example_amount(store.currency),
         "preview_url": offers_url(store, f"/{preview_id}/preview"),
         "action": offers_url(store, f"/{campaign.public_id}" if campaign else ""),
+        "status_choices": status_choices(campaign),
     }
     return render_offers(request, merchant, store, "form.html", context, errors)
 
