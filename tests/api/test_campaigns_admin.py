@@ -8,7 +8,10 @@ import re
 import httpx
 import pytest
 
+from server.offers.model import Offer
 from server.offers.queries import list_campaigns, load_campaign
+from tests.api.offering import exposed_claim, live_campaign
+from tests.api.shopping import new_cart
 from tests.api.test_admin import csrf_from, sign_in
 from tests.api.test_checkout_settings_admin import field_error
 
@@ -557,3 +560,40 @@ async def test_editing_a_campaign_people_have_seen_warns_about_mixing_experiment
     page = await client.get(f"{base}/{campaign.public_id}")
     assert "1 visitor has seen this campaign" in page.text and "mixes two experiments" in page.text
     assert (await client.get(f"{base}/cmp_unknown/preview?variant_A_headline=x")).status_code == 404
+
+
+# ---- email me my cart ---------------------------------------------------------------------
+
+CONSENT = "Email me a link to my cart <b>now</b>. I can unsubscribe at any time."
+
+
+async def test_cart_email_requests_are_listed_exported_and_deleted(app, client, shop, admin):
+    base, post = admin
+    offer = Offer("none", 0, email_cart=True, consent_text=CONSENT)
+    campaign = await live_campaign(app, shop.id, offer, name="Cart <i>saver</i>")
+    cart = await new_cart(client, shop.public_key, FH_MUG_01=2, FH_POUR_01=1)
+    _, claimed = await exposed_claim(
+        client, campaign, cart=cart, email="a<x>@example.com", consent=True
+    )
+    assert claimed.status_code == 201, claimed.text
+    assert f'href="{base}/cart-emails"' in (await client.get(base)).text
+    page = await client.get(f"{base}/cart-emails")
+    assert page.status_code == 200
+    text = page.text
+    assert html.escape(CONSENT, quote=False) in text and "<b>now</b>" not in text
+    assert "Cart &lt;i&gt;saver&lt;/i&gt;" in text and "a&lt;x&gt;@example.com" in text
+    assert "2 × Stoneware Mug" in text and "80.00" in text  # 2 × 24.00 + 32.00
+    export = await client.get(f"{base}/cart-emails.csv")
+    assert export.headers["content-type"].startswith("text/csv")
+    assert export.headers["cache-control"] == "no-store"
+    [header, row] = export.text.lstrip("\ufeff").splitlines()
+    assert header.startswith("requested_at,email,consent_wording,campaign")
+    assert "a<x>@example.com" in row and CONSENT in row and "80.00,EUR" in row
+    [consent_id] = [r[0] for r in await app.state.db.fetch_all("SELECT id FROM email_consents")]
+    delete = f"{base}/cart-emails/{consent_id}/delete"
+    assert (await client.post(delete, data={"csrf_token": "forged"})).status_code == 403
+    response = await post(f"/cart-emails/{consent_id}/delete", {})
+    assert response.status_code == 303
+    assert "Request deleted." in (await client.get(response.headers["location"])).text
+    assert await app.state.db.fetch_all("SELECT * FROM email_consents") == []
+    assert (await post(f"/cart-emails/{consent_id}/delete", {})).status_code == 404

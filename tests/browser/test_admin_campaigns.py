@@ -114,3 +114,12 @@ def test_the_preview_renders_the_offer_and_records_nothing(page: Page, stack: St
     page.goto("about:blank")  # pagehide: the widget would flush its queue now
     assert sent == []
     assert stack.query("SELECT count(*) FROM exposures")[0][0] == 0
+
+
+def test_cart_email_requests_page_is_reached_from_offers(page: Page, stack: Stack):
+    sign_in(page, stack)
+    page.get_by_role("navigation", name="Fernhill Goods").get_by_role("link", name="Offers").click()
+    page.get_by_role("link", name="Cart email requests").click()
+    expect(page.get_by_role("heading", name="Cart email requests", level=1)).to_be_visible()
+    expect(page.get_by_text("Keepcart does not send these emails")).to_be_visible()
+    assert serious_violations(page) == []

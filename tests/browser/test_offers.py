@@ -488,7 +488,7 @@ def test_email_me_my_cart_needs_the_consent_box_and_stores_its_exact_words(
 
     consent.check()
     dialog.get_by_role("button", name="Claim 10% off").click()
-    expect(dialog).to_contain_text("We've saved your cart and will email you a link to it.")
+    expect(dialog).to_contain_text("Saved. The shop will email you about this cart.")
     [row] = stack.query("SELECT email, wording, cart_id FROM email_consents")
     assert (row["email"], row["wording"]) == ("aoife@example.com", wording)
     assert row["cart_id"] is not None

@@ -3,6 +3,7 @@
 editing.py ... the list, the campaign form (new, edit), status changes, offer settings
 reports.py ... a campaign's results against its holdout, and the live widget preview
 values.py .... a campaign as form text, and the variant an unsaved form describes
+cart_emails.py "email me my cart" requests, for the merchant to follow up (and a CSV)
 queries.py ... the SQL: exposure counts, attribution, store offer settings
 
 Reading and checking the form is `server.offers.campaigns`; the maths of the results is
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 from starlette.routing import Route
 
-from server.admin.campaigns import editing, reports
+from server.admin.campaigns import cart_emails, editing, reports
 
 BASE = "/stores/{store_id:int}/campaigns"
 ONE = BASE + "/{campaign:str}"
@@ -22,6 +23,13 @@ routes = [
     Route(BASE, editing.create_campaign, methods=["POST"]),
     Route(BASE + "/new", editing.new_campaign_page, methods=["GET"]),
     Route(BASE + "/settings", editing.save_settings, methods=["POST"]),
+    Route(BASE + "/cart-emails", cart_emails.requests_page, methods=["GET"]),
+    Route(BASE + "/cart-emails.csv", cart_emails.requests_csv, methods=["GET"]),
+    Route(
+        BASE + "/cart-emails/{request_id:int}/delete",
+        cart_emails.delete_request_action,
+        methods=["POST"],
+    ),
     Route(ONE, editing.edit_campaign_page, methods=["GET"]),
     Route(ONE, editing.update_campaign, methods=["POST"]),
     Route(ONE + "/status/{status:str}", editing.change_status, methods=["POST"]),

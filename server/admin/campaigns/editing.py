@@ -36,6 +36,7 @@ NOTICES = {
     "paused": "Campaign paused. Shoppers no longer see it.",
     "ended": "Campaign ended. Its results stay here.",
     "settings": "Offer settings saved.",
+    "request_deleted": "Request deleted.",
 }
 # Which status a button may move a campaign to, from which statuses.
 TRANSITIONS = {

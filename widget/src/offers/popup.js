@@ -22,6 +22,8 @@ function closeIcon() {
   return svg;
 }
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+// The merchant sees the request in the admin and follows up: Keepcart sends no email itself.
+const SAVED = "Saved. The shop will email you about this cart.";
 
 /**
  * The dialog for `variant` (the arm endpoint's variant object). `claim(fields)` resolves to
@@ -93,11 +95,11 @@ export function offerPopup({ className, variant, format, preview, claim, reminde
         h("p", {}, "Your code ", h("span", { class: "kco-code" }, coupon.code), ` (${coupon.label || offer.label}) is applied to your cart.`),
         h("p", {}, timer),
       );
-    } else parts.push(h("p", {}, answer.email_saved ? "Thanks! We've saved your cart and will email you a link to it." : "Thanks!"));
+    } else parts.push(h("p", {}, answer.email_saved ? SAVED : "Thanks!"));
     const view = h("button", { type: "button", class: "kco-go", onclick: () => viewCart(dialog) }, "View cart");
     main.replaceChildren(h("h2", { id: titleId, class: "kco-title", tabindex: "-1" }, coupon ? "Offer claimed" : variant.headline || ""), ...parts, view);
     view.focus();
-    announce(coupon ? `Offer claimed. Code ${coupon.code} is applied to your cart.` : "Thanks! Your cart is saved.");
+    announce(coupon ? `Offer claimed. Code ${coupon.code} is applied to your cart.` : answer.email_saved ? SAVED : "Thanks!");
   }
 
   let busy = false;
