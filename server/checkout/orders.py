@@ -16,6 +16,7 @@ from server.checkout.service import CheckoutRequest
 from server.db import read_one
 from server.errors import Conflict, Unprocessable
 from server.payments import Authorization
+from server.pricing.shipping import shipping_price
 from server.security import new_public_id
 
 
@@ -41,6 +42,17 @@ async def find_replay(
             "This Idempotency-Key was used for a different order.", code="idempotency_mismatch"
         )
     return Replay(json.loads(row["response"]))
+
+
+def shipping_waived(priced: CartQuote) -> int:
+    """What a free-shipping discount took off the order: the chosen method's price for this
+    cart had there been no such discount (the quote charges 0 for it)."""
+    quote, method, discount = priced.quote, priced.method, priced.discount
+    if discount is None or discount.kind != "free_shipping" or method is None or not quote.lines:
+        return 0
+    merchandise = quote.totals.subtotal - quote.totals.discount
+    weight = sum(p.line.weight_grams * p.line.quantity for p in quote.lines)
+    return shipping_price(method, merchandise, weight)
 
 
 def check_stock(cart: Cart) -> None:
@@ -88,8 +100,8 @@ async def insert_order(
         " shipping_name, shipping_address, shipping_method, delivery_from, delivery_to, currency,"
         " prices_include_tax, subtotal, discount_total, shipping_total, tax_total, total,"
         " discount_code, payment_method, card_brand, card_last4, visitor_id, created_at,"
-        " updated_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " updated_at, shipping_discount)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             public_id, store_id, number, cart.id, authorization.status, request.email,
             request.phone, request.address.name, json.dumps(request.address.as_json()),
@@ -97,7 +109,7 @@ async def insert_order(
             int(totals.prices_include_tax), totals.subtotal, totals.discount, totals.shipping,
             totals.tax, totals.total, priced.discount.code if priced.discount else None,
             authorization.method, authorization.card_brand, authorization.card_last4,
-            request.visitor, now_ms, now_ms,
+            request.visitor, now_ms, now_ms, shipping_waived(priced),
         ),
     )  # fmt: skip
     order_id = cursor.lastrowid

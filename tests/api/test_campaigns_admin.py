@@ -8,10 +8,12 @@ import re
 import httpx
 import pytest
 
+from server.admin.campaigns.queries import arm_totals
+from server.money import format_amount
 from server.offers.model import Offer
 from server.offers.queries import list_campaigns, load_campaign
 from tests.api.offering import exposed_claim, live_campaign
-from tests.api.shopping import new_cart
+from tests.api.shopping import new_cart, order_body, place
 from tests.api.test_admin import csrf_from, sign_in
 from tests.api.test_checkout_settings_admin import field_error
 
@@ -597,3 +599,25 @@ async def test_cart_email_requests_are_listed_exported_and_deleted(app, client, 
     assert "Request deleted." in (await client.get(response.headers["location"])).text
     assert await app.state.db.fetch_all("SELECT * FROM email_consents") == []
     assert (await post(f"/cart-emails/{consent_id}/delete", {})).status_code == 404
+
+
+async def test_a_free_shipping_coupons_cost_is_the_shipping_it_waived(app, client, shop, admin):
+    base, _post = admin
+    campaign = await live_campaign(app, shop.id, Offer("free_shipping", 0))
+    # The same cart without the coupon: what Ireland Standard charges for it.
+    plain = await new_cart(client, shop.public_key, FH_MUG_01=1)
+    paid = (await place(client, order_body(plain))).json()["order"]["totals"]["shipping"]
+    assert paid > 0
+    cart = await new_cart(client, shop.public_key, FH_MUG_01=1)
+    visitor, claimed = await exposed_claim(client, campaign, cart=cart)
+    assert claimed.status_code == 201, claimed.text
+    order = (await place(client, order_body(cart, visitor=visitor))).json()["order"]
+    assert order["totals"]["shipping"] == 0 and order["totals"]["discount"] == 0
+    waived = await app.state.db.fetch_value(
+        "SELECT shipping_discount FROM orders WHERE public_id = ?", (order["id"],)
+    )
+    assert waived == paid
+    [arm] = await arm_totals(app.state.db, campaign.id)
+    assert (arm.converted, arm.discount_cost) == (1, paid)
+    page = await client.get(f"{base}/{campaign.public_id}/results")
+    assert format_amount(paid, "EUR") in page.text

@@ -23,6 +23,7 @@ DAY_MS = 86_400_000
 _ATTRIBUTED = f"""
 WITH attributed AS (
     SELECT e.arm, e.visitor_id, o.number, o.public_id, o.total, o.discount_total,
+           o.discount_total + o.shipping_discount AS discount_cost,
            o.discount_code, o.currency, o.created_at,
            d.id IS NOT NULL AS campaign_coupon
     FROM exposures e
@@ -60,7 +61,7 @@ async def arm_totals(db: Database, campaign_id: int) -> list[ArmTotals]:
     visitor's revenue (for the revenue interval)."""
     per_visitor = await db.fetch_all(
         _ATTRIBUTED + "SELECT arm, visitor_id, sum(total) AS revenue,"
-        " sum(CASE WHEN campaign_coupon THEN discount_total ELSE 0 END) AS discount_cost"
+        " sum(CASE WHEN campaign_coupon THEN discount_cost ELSE 0 END) AS discount_cost"
         " FROM attributed GROUP BY arm, visitor_id",
         (campaign_id,),
     )

@@ -66,7 +66,7 @@ async def results_page(request: Request, merchant: Merchant) -> Response:
                 "number": row["number"],
                 "arm": arm_label(row["arm"]),
                 "total": money(row["total"]),
-                "discount": money(row["discount_total"]) if row["discount_total"] else "—",
+                "discount": money(row["discount_cost"]) if row["discount_cost"] else "—",
                 "coupon": bool(row["campaign_coupon"]),
                 "code": row["discount_code"] or "",
                 "placed": format_local_display(row["created_at"], store.timezone),
