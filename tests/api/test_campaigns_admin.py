@@ -367,19 +367,22 @@ async def insert_exposure(db, campaign_id, visitor, arm, at, signal="exit_top"):
     )
 
 
-async def insert_order(db, store_id, number, visitor, at, total, discount=0, code=None):
+async def insert_order(
+    db, store_id, number, visitor, at, total, discount=0, code=None, status="paid"
+):
     await db.write(
         lambda conn: conn.execute(
             "INSERT INTO orders (public_id, store_id, number, status, email, shipping_name,"
             " shipping_address, shipping_method, delivery_from, delivery_to, currency,"
             " prices_include_tax, subtotal, discount_total, shipping_total, tax_total, total,"
             " discount_code, payment_method, created_at, updated_at, visitor_id)"
-            " VALUES (?, ?, ?, 'paid', 'a@b.test', 'A', '{}', 'Post', '2030-01-01',"
+            " VALUES (?, ?, ?, ?, 'a@b.test', 'A', '{}', 'Post', '2030-01-01',"
             " '2030-01-02', 'EUR', 1, ?, ?, 0, 0, ?, ?, 'test_card', ?, ?, ?)",
             (
                 f"ord_{number}",
                 store_id,
                 number,
+                status,
                 total + discount,
                 discount,
                 total,
@@ -421,6 +424,10 @@ async def test_results_count_exposures_and_attributed_orders_per_arm(app, client
     await insert_order(db, store.id, 1005, "a3", T0 - 1, 9900)
     await insert_order(db, store.id, 1006, "zz", T0 + 1, 9900)
     await insert_order(db, store.id, 1007, "h0", T0 + DAY, 3000)
+    # Orders that may never be paid, or were refunded, are not revenue.
+    await insert_order(db, store.id, 1008, "a3", T0 + DAY, 7000, status="awaiting_payment")
+    await insert_order(db, store.id, 1009, "h1", T0 + DAY, 7000, status="refunded")
+    await insert_order(db, store.id, 1010, "a1", T0 + DAY, 1000, status="fulfilled")
 
     page = await client.get(f"{base}/{campaign.public_id}/results")
     assert page.status_code == 200
@@ -433,11 +440,11 @@ async def test_results_count_exposures_and_attributed_orders_per_arm(app, client
 
     assert cell("Variant A", "exposed") == "4" and cell("Variant A", "converted") == "2"
     assert cell("Variant A", "rate") == "50.0%"
-    assert cell("Variant A", "revenue") == "€80.00"
-    assert cell("Variant A", "rpv") == "€20.00"
+    assert cell("Variant A", "revenue") == "€90.00"
+    assert cell("Variant A", "rpv") == "€22.50"
     assert cell("Variant A", "discount_cost") == "€5.00"
-    # (8000/4 − 3000/2) × 4 = 2000 cents
-    assert cell("Variant A", "incremental") == "€20.00"
+    # (9000/4 − 3000/2) × 4 = 3000 cents
+    assert cell("Variant A", "incremental") == "€30.00"
     assert cell("Holdout", "exposed") == "2" and cell("Holdout", "rate") == "50.0%"
     assert cell("Variant B", "exposed") == "0"
     assert "Variant A: not enough data yet to tell." in text
@@ -447,7 +454,7 @@ async def test_results_count_exposures_and_attributed_orders_per_arm(app, client
     assert signals == [("Back button (phone)", "3", "1"),
                        ("Pointer left through the top (desktop)", "3", "2")]  # fmt: skip
     numbers = [int(n) for n in re.findall(r"orders/(\d+)\">#", text)]
-    assert numbers == [1002, 1007, 1003, 1001]  # newest first
+    assert numbers == [1002, 1010, 1007, 1003, 1001]  # newest first
 
 
 async def test_the_attribution_window_follows_the_store_setting(app, client, store, admin):

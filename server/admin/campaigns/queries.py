@@ -2,9 +2,10 @@
 
 Attribution: an order converts an exposure when it is the same store's, its ``visitor_id`` is
 the exposed visitor's, and it was placed between the exposure and ``stores.attribution_days``
-days after it. A refunded order is not revenue and does not count. Each visitor has at most
-one exposure per campaign (its first), so a visitor converts at most once and all their
-attributed orders add up to their revenue.
+days after it. Only paid and fulfilled orders count: one awaiting payment (a bank transfer
+not yet received) may never be paid, so it counts once it is, and a refunded one never does.
+Each visitor has at most one exposure per campaign (its first), so a visitor converts at most
+once and all their attributed orders add up to their revenue.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ WITH attributed AS (
     JOIN orders o ON o.store_id = c.store_id AND o.visitor_id = e.visitor_id
         AND o.created_at >= e.created_at
         AND o.created_at <= e.created_at + s.attribution_days * {DAY_MS}
-        AND o.status != 'refunded'
+        AND o.status IN ('paid', 'fulfilled')
     LEFT JOIN discounts d ON d.store_id = o.store_id AND d.code = o.discount_code
         AND d.campaign_id = c.id
     WHERE e.campaign_id = ?
