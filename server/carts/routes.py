@@ -18,7 +18,7 @@ from server.errors import BadRequest, Conflict, NotFound, ValidationFailed
 from server.money import format_amount
 from server.offers.coupons import find_coupon
 from server.offers.service import read_coupon_token
-from server.pricing.discounts import DiscountRefused
+from server.pricing.discounts import DiscountRefused, gift_refusal
 from server.security import InvalidToken, Purpose
 from server.stores.service import Store
 from server.web import clock_ms, enforce_rate_limit, json_response, read_json_body, store_cors
@@ -83,13 +83,22 @@ async def apply_discount(request: Request) -> Response:
     trial = Cart(cart.id, cart.public_id, cart.store_id, cart.status, code, cart.lines)
     money = functools.partial(format_amount, currency=store.currency)
     now = clock_ms(request)
-    _, refused = await load_discount(request.app.state.db, store, trial, None, now, money)
+    applied, refused = await load_discount(request.app.state.db, store, trial, None, now, money)
     if refused is not None:
         raise refused
+    assert applied is not None
     await request.app.state.db.write(
-        lambda conn: queries.set_discount_code(conn, cart.id, code, now)
+        lambda conn: _replace_code(conn, cart.id, code, now, applied.id)
     )
     return await _cart_response(request, store, token, cart.public_id)
+
+
+async def _replace_code(
+    conn: Any, cart_id: int, code: str | None, now_ms: int, discount_id: int | None = None
+) -> None:
+    """Set the cart's code; a replaced or removed coupon's free gift leaves with it."""
+    await queries.set_discount_code(conn, cart_id, code, now_ms)
+    await queries.remove_gifts(conn, cart_id, now_ms, keep_discount_id=discount_id)
 
 
 async def _coupon_code(request: Request, store: Store, body: dict[str, Any]) -> str:
@@ -107,7 +116,7 @@ async def _coupon_code(request: Request, store: Store, body: dict[str, Any]) -> 
 async def remove_discount(request: Request) -> Response:
     store, token, cart = await _open_cart(request)
     await request.app.state.db.write(
-        lambda conn: queries.set_discount_code(conn, cart.id, None, clock_ms(request))
+        lambda conn: _replace_code(conn, cart.id, None, clock_ms(request))
     )
     return await _cart_response(request, store, token, cart.public_id)
 
@@ -177,7 +186,29 @@ async def _open_cart(request: Request) -> tuple[Store, str, Cart]:
     enforce_rate_limit(request, request.app.state.api_limiter, store.id)
     if cart.status != "open":
         raise Conflict("That cart has already been ordered.", code="cart_closed")
+    if any(line.gift_of is not None for line in cart.lines):
+        cart = await _settle_gifts(request, store, cart)
     return store, token, cart
+
+
+async def _settle_gifts(request: Request, store: Store, cart: Cart) -> Cart:
+    """Take out free gifts whose coupon no longer applies (expired, used, gone), so the cart
+    never shows or charges them; the cart's ``discount_error`` then says so."""
+    now = clock_ms(request)
+    money = functools.partial(format_amount, currency=store.currency)
+
+    async def settle(conn: Any) -> Cart:
+        fresh = await queries.load_cart(conn, cart.public_id)
+        assert fresh is not None
+        discount, _ = await load_discount(conn, store, fresh, None, now, money)
+        if fresh.stale_gifts(discount) and fresh.status == "open":
+            await queries.remove_gifts(conn, fresh.id, now, discount and discount.id)
+            request.state.gift_removed = True
+            fresh = await queries.load_cart(conn, cart.public_id)
+            assert fresh is not None
+        return fresh
+
+    return await request.app.state.db.write(settle)
 
 
 async def _body(request: Request) -> dict[str, Any]:
@@ -194,8 +225,15 @@ async def cart_view_json(request: Request, store: Store, token: str, cart: Cart)
     methods = await shipping_methods_for(db, store.id, settings.country)
     money = functools.partial(format_amount, currency=store.currency)
     discount, refused = await load_discount(db, store, cart, None, clock_ms(request), money)
+    refused = refused or gift_refusal(len(cart.stale_gifts(discount)))
     view = cart_view(token, cart, store.currency, discount, methods)
     view["discount_error"] = _refusal_json(refused)
+    if getattr(request.state, "gift_removed", False):
+        view["discount_error"] = {
+            "code": "gift_removed",
+            "message": (refused.message + " " if refused else "")
+            + "Its free gift is no longer free, so we took it out of your cart.",
+        }
     return view
 
 

@@ -18,6 +18,7 @@ MAX_LINE_QUANTITY = 999
 class CartLine:
     product: Product
     quantity: int
+    gift_of: int | None = None  # the coupon (discounts.id) whose free gift this line is
 
     @property
     def subtotal(self) -> int:
@@ -41,6 +42,11 @@ class Cart:
         """The unit price of the discount's free gift while it is in the cart, else 0."""
         index = gift_line_index(discount, (line.product.sku for line in self.lines))
         return 0 if index is None else self.lines[index].product.price
+
+    def stale_gifts(self, discount: Discount | None) -> list[CartLine]:
+        """Free-gift lines whose coupon isn't the discount applying to this cart now."""
+        applied = discount.id if discount is not None else None
+        return [ln for ln in self.lines if ln.gift_of is not None and ln.gift_of != applied]
 
 
 def parse_quantity(raw: object, *, allow_zero: bool = False) -> int:

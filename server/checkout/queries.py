@@ -80,7 +80,7 @@ async def find_discount(conn: Reader, store_id: int, code: str) -> Discount | No
     row = await read_one(
         conn,
         "SELECT d.id, d.code, d.kind, d.value, d.min_subtotal, d.starts_at, d.expires_at,"
-        " d.usage_limit, d.times_used, d.once_per_email, d.active, d.cart_id,"
+        " d.usage_limit, d.times_used, d.once_per_email, d.active, d.cart_id, d.campaign_id,"
         " p.sku AS gift_sku, p.name AS gift_name FROM discounts d"
         " LEFT JOIN products p ON p.id = d.gift_product_id"
         " WHERE d.store_id = ? AND d.code = ?",
@@ -93,7 +93,8 @@ async def find_discount(conn: Reader, store_id: int, code: str) -> Discount | No
         min_subtotal=row["min_subtotal"], starts_at=row["starts_at"],
         expires_at=row["expires_at"], usage_limit=row["usage_limit"],
         times_used=row["times_used"], once_per_email=bool(row["once_per_email"]),
-        active=bool(row["active"]), cart_id=row["cart_id"], gift_sku=row["gift_sku"] or "",
+        active=bool(row["active"]), cart_id=row["cart_id"],
+        campaign_id=row["campaign_id"], gift_sku=row["gift_sku"] or "",
         gift_name=row["gift_name"] or "",
     )  # fmt: skip
 

@@ -15,7 +15,7 @@ from server.checkout.settings import CheckoutSettings
 from server.db import Reader
 from server.errors import ValidationFailed
 from server.pricing.delivery import delivery_window
-from server.pricing.discounts import DiscountRefused, check_discount
+from server.pricing.discounts import DiscountRefused, check_discount, gift_refusal
 from server.pricing.quote import Line, Quote, find_tax_rate, price_order
 from server.pricing.rules import Discount, ShippingMethod
 from server.pricing.shipping import shipping_price
@@ -90,6 +90,8 @@ async def quote_cart(
         method_id = None
     method = choose_method(methods, method_id)
     discount, refused = await load_discount(conn, store, cart, email, now_ms, money)
+    # A gift whose coupon no longer applies is never charged for: checkout refuses until it goes.
+    refused = refused or gift_refusal(len(cart.stale_gifts(discount)))
     rates = await queries.tax_rates(conn, store.id)
     lines = [
         Line(line.product.sku, line.product.price, line.quantity, line.product.weight_grams)

@@ -3,17 +3,28 @@ email-my-cart consents, and the visitor's exposures that claims depend on."""
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import aiosqlite
 
-from server.carts.queries import insert_cart, load_cart, set_discount_code, set_line
+from server.carts.queries import (
+    add_gift_line,
+    insert_cart,
+    load_cart,
+    remove_gift_of,
+    remove_gifts,
+    set_discount_code,
+)
 from server.carts.service import Cart, check_stock
 from server.catalog.queries import find_by_sku
 from server.catalog.service import Product
+from server.checkout.queries import find_discount, load_settings
+from server.checkout.quoting import load_discount, quote_cart
 from server.db import Reader, read_one
-from server.errors import Conflict, NotFound
+from server.errors import Conflict, NotFound, Unprocessable
 from server.offers.model import Campaign, Offer
 from server.offers.service import (
     ClaimRequest,
@@ -22,6 +33,11 @@ from server.offers.service import (
     new_coupon_code,
     variant_of,
 )
+from server.pricing.discounts import savings
+from server.pricing.rules import Discount
+from server.stores.service import Store
+
+Money = Callable[[int], str]
 
 _CODE_ATTEMPTS = 8
 
@@ -119,13 +135,30 @@ async def record_exposure(
     return str(row["arm"])
 
 
-async def has_exposure(conn: Reader, campaign_id: int, visitor_id: str) -> bool:
+async def exposed_arm(conn: Reader, campaign_id: int, visitor_id: str) -> str | None:
+    """The arm the visitor was first shown, which stays theirs whatever the campaign's
+    holdout or weights later become; None before any exposure."""
     row = await read_one(
         conn,
-        "SELECT 1 FROM exposures WHERE campaign_id = ? AND visitor_id = ?",
+        "SELECT arm FROM exposures WHERE campaign_id = ? AND visitor_id = ?",
         (campaign_id, visitor_id),
     )
-    return row is not None
+    return None if row is None else str(row["arm"])
+
+
+async def move_coupon(
+    conn: aiosqlite.Connection, coupon: Coupon, cart_id: int, now_ms: int
+) -> Coupon:
+    """Bind the coupon to another of its visitor's carts; the old cart loses its code and gift."""
+    old = coupon.cart_id
+    await conn.execute("UPDATE discounts SET cart_id = ? WHERE id = ?", (cart_id, coupon.id))
+    if old is not None:
+        await conn.execute(
+            "UPDATE carts SET discount_code = NULL WHERE id = ? AND discount_code = ?",
+            (old, coupon.code),
+        )
+        await remove_gift_of(conn, old, coupon.id, now_ms)
+    return dataclasses.replace(coupon, cart_id=cart_id)
 
 
 def _coupon(row: Any) -> Coupon:
@@ -148,36 +181,42 @@ class Claimed:
 
 
 async def claim_offer(
-    conn: aiosqlite.Connection, *, store_id: int, campaign: Campaign, arm: str,
-    claim: ClaimRequest, cart_public_id: str | None, now_ms: int,
+    conn: aiosqlite.Connection, *, store: Store, campaign: Campaign, arm: str,
+    claim: ClaimRequest, cart_public_id: str | None, now_ms: int, money: Money,
 ) -> Claimed:  # fmt: skip
     """The whole claim, inside one write: the coupon row, the cart (created when none was
-    given), its discount code and free gift, or the email consent. Claiming again while the
-    visitor's coupon is live returns that coupon, re-applied to its cart."""
+    given), its discount code and free gift, or the email consent.
+
+    The answer only ever names the cart the request proved (its cart token) or a new one.
+    Claiming again while the visitor's coupon is live returns that coupon: re-applied to its
+    cart when that is the request's cart, else moved to the request's cart (a new one when
+    none was sent) — the old cart loses the code, so knowing a visitor id opens no one's cart.
+    The visitor's arm is their first exposure's, whatever the campaign's weights are now.
+    """
     assert campaign.id is not None
-    exposed = await has_exposure(conn, campaign.id, claim.visitor)
-    variant = check_claimable(arm, variant_of(campaign, arm), exposed)
-    offer = variant.offer
+    exposure = await exposed_arm(conn, campaign.id, claim.visitor)
+    arm = exposure or arm
+    offer = check_claimable(arm, variant_of(campaign, arm), exposure is not None).offer
+    cart = await _open_cart(conn, store.id, cart_public_id, now_ms)
     if offer.has_coupon:
         live = await find_live_coupon(conn, campaign.id, claim.visitor, now_ms)
-        if live is not None:
-            coupon, cart_public_id = live
-            cart = await _open_cart(conn, store_id, cart_public_id, now_ms)
-        else:
-            cart = await _open_cart(conn, store_id, cart_public_id, now_ms)
-            gift = await _gift_product(conn, store_id, offer)
+        if live is None:
+            gift = await _gift_product(conn, store.id, offer)
             coupon = await insert_coupon(
-                conn, store_id=store_id, campaign_id=campaign.id, arm=arm,
+                conn, store_id=store.id, campaign_id=campaign.id, arm=arm,
                 visitor_id=claim.visitor, cart_id=cart.id, offer=offer,
                 gift_product_id=gift and gift.id, expires_at=coupon_expiry(offer, now_ms),
                 now_ms=now_ms,
             )  # fmt: skip
-        await _apply_coupon(conn, store_id, cart, coupon, offer, now_ms)
+        elif live[0].cart_id != cart.id:
+            coupon = await move_coupon(conn, live[0], cart.id, now_ms)
+        else:
+            coupon = live[0]
+        await _apply_coupon(conn, store, cart, coupon, now_ms, money)
         return Claimed(coupon, cart.public_id, False)
-    cart = await _open_cart(conn, store_id, cart_public_id, now_ms)
     if claim.email is not None:
         await save_email_consent(
-            conn, store_id=store_id, campaign_id=campaign.id, cart_id=cart.id,
+            conn, store_id=store.id, campaign_id=campaign.id, cart_id=cart.id,
             email=claim.email, wording=offer.consent_text, now_ms=now_ms,
         )  # fmt: skip
     return Claimed(None, cart.public_id, claim.email is not None)
@@ -199,19 +238,64 @@ async def _open_cart(
 async def _gift_product(conn: aiosqlite.Connection, store_id: int, offer: Offer) -> Product | None:
     if offer.kind != "free_gift":
         return None
-    product = await find_by_sku(conn, store_id, offer.gift_sku)
+    return await _active_gift(conn, store_id, offer.gift_sku)
+
+
+async def _active_gift(conn: aiosqlite.Connection, store_id: int, sku: str) -> Product:
+    product = await find_by_sku(conn, store_id, sku)
     if product is None or not product.active:
         raise Conflict("Sorry, the free gift is no longer available.", code="gift_unavailable")
     return product
 
 
 async def _apply_coupon(
-    conn: aiosqlite.Connection, store_id: int, cart: Cart, coupon: Coupon, offer: Offer,
-    now_ms: int,
+    conn: aiosqlite.Connection, store: Store, cart: Cart, coupon: Coupon, now_ms: int,
+    money: Money,
 ) -> None:  # fmt: skip
-    """Put the coupon on its cart, with its free gift (one unit) if the cart lacks it."""
+    """Put the coupon on its cart, with its free gift (one unit, marked as the coupon's) if
+    the cart lacks it. A gift's minimum subtotal is checked first, without the gift: a claim
+    that can't be honoured is a 422 and writes nothing. A better code already on the cart
+    stays (409)."""
+    discount = await find_discount(conn, store.id, coupon.code)
+    assert discount is not None
+    gift = await _active_gift(conn, store.id, discount.gift_sku) if discount.gift_sku else None
+    holds_gift = gift is not None and any(ln.product.id == gift.id for ln in cart.lines)
+    if gift is not None and cart.subtotal - (gift.price if holds_gift else 0) < coupon.min_subtotal:
+        raise Unprocessable(
+            f"This free gift needs {money(coupon.min_subtotal)} in your cart before the gift."
+            " Add a little more, then claim it again.",
+            field="cart", code="discount_min_subtotal",
+        )  # fmt: skip
+    if cart.discount_code and cart.discount_code != coupon.code:
+        await _keep_a_better_code(conn, store, cart, discount, gift, now_ms, money)
     await set_discount_code(conn, cart.id, coupon.code, now_ms)
-    gift = await _gift_product(conn, store_id, offer)
-    if gift is not None and not any(line.product.id == gift.id for line in cart.lines):
+    await remove_gifts(conn, cart.id, now_ms, keep_discount_id=coupon.id)
+    if gift is not None and not holds_gift:
         check_stock(gift, 1)
-        await set_line(conn, cart.id, gift.id, 1, now_ms)
+        await add_gift_line(conn, cart.id, gift.id, coupon.id, now_ms)
+
+
+async def _keep_a_better_code(
+    conn: aiosqlite.Connection, store: Store, cart: Cart, coupon: Discount,
+    gift: Product | None, now_ms: int, money: Money,
+) -> None:  # fmt: skip
+    """Refuse to replace a code on the cart that saves more than the coupon would, priced by
+    the server on this cart (free shipping: the default method's price at home)."""
+    current, refused = await load_discount(conn, store, cart, None, now_ms, money)
+    if current is None or refused is not None:
+        return  # a code that doesn't apply saves nothing
+    shipping = 0
+    if "free_shipping" in (current.kind, coupon.kind):
+        settings = await load_settings(conn, store.id)
+        bare = dataclasses.replace(cart, discount_code=None)
+        priced = await quote_cart(conn, store, settings, bare, country=settings.country,
+                                  now_ms=now_ms, strict_method=False)  # fmt: skip
+        shipping = priced.quote.totals.shipping
+    kept = savings(current, cart.subtotal, cart.gift_price(current), shipping)
+    offered = savings(coupon, cart.subtotal, gift.price if gift else 0, shipping)
+    if kept > offered:
+        raise Conflict(
+            f"Your cart already has the code {current.code}, which saves you {money(kept)}"
+            f" — more than this offer's {money(offered)} — so we kept it.",
+            field="cart", code="better_discount_applied",
+        )  # fmt: skip

@@ -7,6 +7,7 @@ store doesn't allow) is a 404 ``campaign_not_found``.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from starlette.requests import Request
@@ -16,7 +17,9 @@ from starlette.routing import Route
 from server.carts.queries import load_cart
 from server.carts.routes import cart_view_json
 from server.catalog.queries import find_by_sku
+from server.checkout.queries import find_discount
 from server.errors import BadRequest, NotFound, ValidationFailed
+from server.money import format_amount
 from server.offers import coupons, service
 from server.offers.model import Campaign, Offer
 from server.offers.queries import load_campaign
@@ -30,7 +33,7 @@ MAX_BODY = 4 * 1024
 async def get_arm(request: Request) -> Response:
     store, campaign = await _running_campaign(request, request.query_params.get("store"))
     visitor = service.parse_visitor(request.query_params.get("visitor"))
-    arm = service.arm_for(campaign, visitor)
+    arm = await _visitor_arm(request, campaign, visitor)
     variant = service.variant_of(campaign, arm)
     body = {
         "campaign": campaign.public_id,
@@ -45,8 +48,9 @@ async def get_arm(request: Request) -> Response:
 
 async def record_exposure(request: Request) -> Response:
     body = await _body(request)
-    store, campaign = await _running_campaign(request, body.get("store"))
-    enforce_rate_limit(request, request.app.state.api_limiter, store.id)
+    store, campaign = await _running_campaign(
+        request, body.get("store"), request.app.state.api_limiter
+    )
     visitor = service.parse_visitor(body.get("visitor"))
     session = service.parse_session(body.get("session"))
     signal = service.parse_signal(body.get("signal"))
@@ -64,10 +68,11 @@ async def record_exposure(request: Request) -> Response:
 
 async def claim(request: Request) -> Response:
     body = await _body(request)
-    store, campaign = await _running_campaign(request, body.get("store"))
-    enforce_rate_limit(request, request.app.state.claim_limiter, store.id)
+    store, campaign = await _running_campaign(
+        request, body.get("store"), request.app.state.claim_limiter
+    )
     visitor = service.parse_visitor(body.get("visitor"))
-    arm = service.arm_for(campaign, visitor)
+    arm = await _visitor_arm(request, campaign, visitor)
     variant = service.variant_of(campaign, arm)
     offer = variant.offer if variant else Offer(kind="none")
     claim_request = service.parse_claim(body, offer)
@@ -75,17 +80,16 @@ async def claim(request: Request) -> Response:
     now = clock_ms(request)
     claimed = await request.app.state.db.write(
         lambda conn: coupons.claim_offer(
-            conn, store_id=store.id, campaign=campaign, arm=arm, claim=claim_request,
+            conn, store=store, campaign=campaign, arm=arm, claim=claim_request,
             cart_public_id=cart_public_id, now_ms=now,
+            money=functools.partial(format_amount, currency=store.currency),
         )
     )  # fmt: skip
     signer = request.app.state.signer
     cart_token = signer.sign(Purpose.CART, claimed.cart_public_id)
     cart = await load_cart(request.app.state.db, claimed.cart_public_id)
     assert cart is not None
-    coupon = claimed.coupon and _coupon_json(
-        request, store, offer, claimed.coupon, visitor, await _gift_name(request, store, offer)
-    )
+    coupon = claimed.coupon and await _coupon_json(request, store, claimed.coupon, visitor)
     response = {
         "coupon": coupon,
         "cart_token": cart_token,
@@ -95,27 +99,43 @@ async def claim(request: Request) -> Response:
     return json_response(response, 201, store_cors(request, store))
 
 
-def _coupon_json(
-    request: Request, store: Store, offer: Offer, coupon: coupons.Coupon, visitor: str,
-    gift_name: str,
-) -> dict[str, Any]:  # fmt: skip
+async def _coupon_json(
+    request: Request, store: Store, coupon: coupons.Coupon, visitor: str
+) -> dict[str, Any]:
+    """The coupon as issued: its label comes from its own row, not the offer as edited since."""
     proof = service.CouponClaim(store.id, coupon.id, visitor)
+    discount = await find_discount(request.app.state.db, store.id, coupon.code)
     return {
         "code": coupon.code,
         "token": service.coupon_token(request.app.state.signer, proof),
         "kind": coupon.kind,
         "value": coupon.value,
-        "label": service.offer_label(offer, store.currency, gift_name),
+        "label": service.offer_label(
+            Offer(kind=coupon.kind, value=coupon.value),  # type: ignore[arg-type]
+            store.currency,
+            discount.gift_name if discount else "",
+        ),
         "min_subtotal": coupon.min_subtotal,
         "expires_at": coupon.expires_at,
     }
 
 
-async def _running_campaign(request: Request, store_key: object) -> tuple[Store, Campaign]:
+async def _running_campaign(
+    request: Request, store_key: object, limiter: Any = None
+) -> tuple[Store, Campaign]:
+    """The running campaign in the path. With a ``limiter``, the store's rate limit is
+    enforced before the campaign is read: from the cached store key when the body sends it,
+    else after the one indexed look-up that names the campaign's store."""
     public_id = request.path_params["campaign"]
     db = request.app.state.db
-    store_id = await coupons.store_of_campaign(db, public_id)
-    store = None if store_id is None else await request.app.state.stores.by_id(store_id)
+    stores = request.app.state.stores
+    if isinstance(store_key, str):
+        store = await stores.by_key(store_key)
+    else:
+        store_id = await coupons.store_of_campaign(db, public_id)
+        store = None if store_id is None else await stores.by_id(store_id)
+    if store is not None and limiter is not None:
+        enforce_rate_limit(request, limiter, store.id)
     campaign = None if store is None else await load_campaign(db, store.id, public_id)
     origin = request.headers.get("origin")
     if (
@@ -127,6 +147,14 @@ async def _running_campaign(request: Request, store_key: object) -> tuple[Store,
     ):
         raise NotFound("That offer isn't running.", code="campaign_not_found")
     return store, campaign
+
+
+async def _visitor_arm(request: Request, campaign: Campaign, visitor: str) -> str:
+    """The arm of the visitor's first exposure (sticky across edits to holdout and weights),
+    else the one the campaign's settings give now."""
+    assert campaign.id is not None
+    exposed = await coupons.exposed_arm(request.app.state.db, campaign.id, visitor)
+    return exposed or service.arm_for(campaign, visitor)
 
 
 def _cart_id(request: Request, token: str | None) -> str | None:

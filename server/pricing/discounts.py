@@ -27,12 +27,13 @@ def check_discount(
 ) -> Discount:
     """The discount if it applies to this cart now; raises DiscountRefused otherwise.
 
-    A coupon bound to a cart (claimed from an offer) is refused in any other cart, before
-    anything else about it is revealed.
+    A coupon claimed from an offer is refused in any cart but its own, before anything else
+    about it is revealed; one whose cart row is gone (``cart_id`` null) is refused everywhere.
     """
     if discount is None or not discount.active:
         raise DiscountRefused("That code isn't valid. Check the spelling.", "discount_invalid")
-    if discount.cart_id is not None and discount.cart_id != cart_id:
+    bound = discount.cart_id is not None or discount.campaign_id is not None
+    if bound and (discount.cart_id is None or discount.cart_id != cart_id):
         raise DiscountRefused("That code belongs to another shopper.", "discount_foreign")
     if discount.starts_at is not None and now_ms < discount.starts_at:
         raise DiscountRefused("That code isn't active yet.", "discount_invalid")
@@ -75,3 +76,21 @@ def gift_line_index(discount: Discount | None, skus: Iterable[str]) -> int | Non
     if discount is None or discount.kind != "free_gift" or not discount.gift_sku:
         return None
     return next((i for i, sku in enumerate(skus) if sku == discount.gift_sku), None)
+
+
+def gift_refusal(gift_lines: int) -> DiscountRefused | None:
+    """Why a cart holding free-gift lines of a coupon that no longer applies can't be charged."""
+    if not gift_lines:
+        return None
+    return DiscountRefused(
+        "Your free gift's code no longer applies, so the gift isn't free any more."
+        " Remove the gift or the code to continue.",
+        "gift_not_free",
+    )
+
+
+def savings(discount: Discount, subtotal: int, gift_price: int, shipping: int) -> int:
+    """What a discount saves on a cart: merchandise off, or the shipping it makes free."""
+    if discount.kind == "free_shipping":
+        return shipping
+    return merchandise_discount(discount, subtotal, gift_price)

@@ -24,6 +24,7 @@ class Discount:
     active: bool = True
     # Coupons claimed from an offer: the one cart they may be used in, and a free gift's SKU.
     cart_id: int | None = None
+    campaign_id: int | None = None
     gift_sku: str = ""
     gift_name: str = ""
 

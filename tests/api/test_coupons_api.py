@@ -127,9 +127,10 @@ async def test_an_expired_coupon_is_refused_at_checkout(app, client, shop):
 async def test_a_used_coupon_is_refused(app, client, shop):
     visitor, body = await claimed(app, client, shop, FH_MUG_01=1)
     assert (await place(client, order_body(body["cart_token"]))).status_code == 201
-    # Freed from its cart, the code still counts its single use.
+    # Freed from its cart and campaign (a plain code now), it still counts its single use.
     await app.state.db.write(
-        lambda conn: conn.execute("UPDATE discounts SET cart_id = NULL WHERE visitor_id = ?",
+        lambda conn: conn.execute("UPDATE discounts SET cart_id = NULL, campaign_id = NULL"
+                                  " WHERE visitor_id = ?",
                                   (visitor,))
     )  # fmt: skip
     other = await new_cart(client, shop.public_key, FH_MUG_01=1)
@@ -150,11 +151,12 @@ async def test_fifty_simultaneous_checkouts_of_the_coupons_cart_place_one_order(
 
 
 async def test_a_coupon_redeems_once_under_fifty_simultaneous_checkouts(app, client, shop):
-    """Even with the cart binding lifted, the order transaction lets one order use it."""
+    """Even as a plain code (cart binding lifted), the order transaction lets one order use it."""
     visitor, body = await claimed(app, client, shop, FH_MUG_01=1)
     code = body["coupon"]["code"]
     await app.state.db.write(
-        lambda conn: conn.execute("UPDATE discounts SET cart_id = NULL WHERE visitor_id = ?",
+        lambda conn: conn.execute("UPDATE discounts SET cart_id = NULL, campaign_id = NULL"
+                                  " WHERE visitor_id = ?",
                                   (visitor,))
     )  # fmt: skip
     tokens = [body["cart_token"]]
@@ -206,14 +208,94 @@ async def test_a_free_gift_is_one_unit_and_only_while_in_the_cart(app, client, s
 
 async def test_a_gifts_minimum_subtotal_does_not_count_the_gift(app, client, shop):
     offer = Offer("free_gift", 0, gift_sku="FH-MUG-01", min_subtotal=3000)
-    _, body = await claimed(app, client, shop, offer, FH_CNDL_01=1)  # 18.00, plus the mug
-    assert body["cart"]["subtotal"] == 1800 + 2400
-    assert body["cart"]["discount"] is None
-    assert body["cart"]["discount_error"]["code"] == "discount_min_subtotal"
-    more = await client.post(
-        f"/v1/carts/{body['cart_token']}/items", json={"sku": "FH-CNDL-01"}, headers=HEADERS
+    _, body = await claimed(app, client, shop, offer, FH_CNDL_01=2)  # 36.00, plus the mug
+    assert body["cart"]["subtotal"] == 3600 + 2400
+    assert body["cart"]["discount"]["amount"] == 2400
+
+
+async def test_a_gift_below_its_minimum_is_refused_and_nothing_is_written(app, client, shop):
+    offer = Offer("free_gift", 0, gift_sku="FH-MUG-01", min_subtotal=3000)
+    campaign = await live_campaign(app, shop.id, offer)
+    token = await new_cart(client, shop.public_key, FH_CNDL_01=1)  # 18.00
+    _, response = await exposed_claim(client, campaign, cart=token)
+    assert response.status_code == 422, response.text
+    error = response.json()["error"]
+    assert error["code"] == "discount_min_subtotal" and "€30.00" in error["message"]
+    assert await rows(app, "SELECT * FROM discounts WHERE campaign_id IS NOT NULL") == []
+    cart = (await client.get(f"/v1/carts/{token}", headers=HEADERS)).json()
+    assert [i["sku"] for i in cart["items"]] == ["FH-CNDL-01"] and cart["discount"] is None
+
+
+async def gift_cart(app, client, shop):
+    """A visitor's cart holding a pour-over and the free mug their coupon added."""
+    offer = Offer("free_gift", 0, gift_sku="FH-MUG-01", expires_minutes=30)
+    visitor, body = await claimed(app, client, shop, offer, FH_POUR_01=1)
+    return visitor, body["cart_token"]
+
+
+def skus(cart):
+    return [(i["sku"], i["quantity"]) for i in cart["items"]]
+
+
+async def test_removing_a_gift_coupon_takes_its_gift_out(app, client, shop):
+    visitor, token = await gift_cart(app, client, shop)
+    removed = await client.delete(f"/v1/carts/{token}/discount", headers=HEADERS)
+    assert skus(removed.json()) == [("FH-POUR-01", 1)]
+    order = (await place(client, order_body(token, visitor=visitor))).json()["order"]
+    assert order["totals"]["subtotal"] == 3200
+
+
+async def test_replacing_a_gift_coupon_takes_its_gift_out(app, client, shop):
+    _, token = await gift_cart(app, client, shop)
+    replaced = await put_discount(client, token, {"code": "WELCOME10"})
+    assert replaced.status_code == 200, replaced.text
+    assert skus(replaced.json()) == [("FH-POUR-01", 1)]
+    assert replaced.json()["discount"]["code"] == "WELCOME10"
+
+
+async def test_a_gift_the_shopper_added_more_of_keeps_their_units(app, client, shop):
+    _, token = await gift_cart(app, client, shop)
+    url = f"/v1/carts/{token}/items/FH-MUG-01"
+    assert (await client.put(url, json={"quantity": 3}, headers=HEADERS)).status_code == 200
+    removed = await client.delete(f"/v1/carts/{token}/discount", headers=HEADERS)
+    assert skus(removed.json()) == [("FH-POUR-01", 1), ("FH-MUG-01", 2)]
+
+
+async def test_an_expired_gift_coupons_gift_leaves_the_cart_and_is_never_charged(app, client, shop):
+    visitor, token = await gift_cart(app, client, shop)
+    start = now_ms()
+    app.state.clock = lambda: start + 31 * MINUTE
+    cart = (await client.get(f"/v1/carts/{token}", headers=HEADERS)).json()
+    assert skus(cart) == [("FH-POUR-01", 1)] and cart["subtotal"] == 3200
+    assert cart["discount_error"]["code"] == "gift_removed"
+    assert "expired" in cart["discount_error"]["message"]
+    assert "free gift" in cart["discount_error"]["message"]
+    refused = await place(client, order_body(token, visitor=visitor))
+    assert refused.status_code == 422  # the expired code is still on the cart
+    await client.delete(f"/v1/carts/{token}/discount", headers=HEADERS)
+    order = (await place(client, order_body(token, visitor=visitor))).json()["order"]
+    assert order["totals"]["subtotal"] == 3200 and len(order["items"]) == 1
+
+
+async def test_checkout_refuses_a_gift_whose_coupon_is_gone(app, client, shop):
+    visitor, token = await gift_cart(app, client, shop)
+    await app.state.db.write(
+        lambda conn: conn.execute("UPDATE carts SET discount_code = NULL")
+    )  # as if the code had left the cart some other way
+    refused = await place(client, order_body(token, visitor=visitor))
+    assert refused.status_code == 422 and refused.json()["error"]["code"] == "gift_not_free"
+    assert await rows(app, "SELECT * FROM orders") == []
+
+
+async def test_an_offer_coupon_whose_cart_was_deleted_is_refused_everywhere(app, client, shop):
+    _, body = await claimed(app, client, shop, FH_MUG_01=1)
+    await app.state.db.write(
+        lambda conn: conn.execute("DELETE FROM carts WHERE public_id = ?", (body["cart"]["id"],))
     )
-    assert more.json()["discount"]["amount"] == 2400  # 36.00 of merchandise now
+    other = await new_cart(client, shop.public_key, FH_MUG_01=1)
+    response = await put_discount(client, other, {"code": body["coupon"]["code"]})
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "discount_foreign"
 
 
 async def test_a_gift_already_in_the_cart_is_not_added_twice(app, client, shop):

@@ -1,12 +1,13 @@
 """The offers runtime API: config, a visitor's arm, exposures and claims."""
 
+import dataclasses
 import re
 
 import pytest
 
 from server.clock import now_ms
 from server.offers.model import Offer, Targeting
-from server.offers.queries import set_status
+from server.offers.queries import save_campaign, set_status
 from server.settings import Settings
 from tests.api.offering import claim, expose, exposed_claim, live_campaign, visitor_in
 from tests.api.shopping import HEADERS, new_cart
@@ -203,12 +204,41 @@ async def test_claiming_into_the_shoppers_cart_discounts_it(app, client, shop):
 
 async def test_claiming_again_returns_the_same_live_coupon(app, client, shop):
     campaign = await live_campaign(app, shop.id)
-    visitor, first = await exposed_claim(client, campaign)
-    again = await claim(client, campaign, visitor)
+    token = await new_cart(client, shop.public_key, FH_MUG_01=1)
+    visitor, first = await exposed_claim(client, campaign, cart=token)
+    again = await claim(client, campaign, visitor, cart=token)
     assert again.status_code == 201
     assert again.json()["coupon"]["code"] == first.json()["coupon"]["code"]
-    assert again.json()["cart_token"] == first.json()["cart_token"]
+    assert again.json()["cart_token"] == token
     assert len(await rows(app, "SELECT * FROM discounts WHERE campaign_id IS NOT NULL")) == 1
+
+
+async def test_knowing_a_visitor_id_does_not_open_their_cart(app, client, shop):
+    campaign = await live_campaign(app, shop.id)
+    victims = await new_cart(client, shop.public_key, FH_MUG_01=2)
+    visitor, first = await exposed_claim(client, campaign, cart=victims)
+    stranger = await claim(client, campaign, visitor)  # the visitor id, but no cart token
+    assert stranger.status_code == 201
+    body = stranger.json()
+    assert body["cart_token"] != victims and body["cart"]["items"] == []
+    assert body["coupon"]["code"] == first.json()["coupon"]["code"]  # moved, not duplicated
+    assert body["cart"]["discount"]["code"] == body["coupon"]["code"]
+    victim = (await client.get(f"/v1/carts/{victims}", headers=HEADERS)).json()
+    assert victim["discount"] is None and victim["items"][0]["quantity"] == 2
+    assert len(await rows(app, "SELECT * FROM discounts WHERE campaign_id IS NOT NULL")) == 1
+
+
+async def test_claiming_again_with_another_cart_moves_the_coupon_there(app, client, shop):
+    campaign = await live_campaign(app, shop.id)
+    old = await new_cart(client, shop.public_key, FH_MUG_01=1)
+    visitor, first = await exposed_claim(client, campaign, cart=old)
+    new = await new_cart(client, shop.public_key, FH_POUR_01=1)
+    moved = await claim(client, campaign, visitor, cart=new)
+    assert moved.status_code == 201 and moved.json()["cart_token"] == new
+    assert moved.json()["cart"]["discount"]["code"] == first.json()["coupon"]["code"]
+    assert (await client.get(f"/v1/carts/{old}", headers=HEADERS)).json()["discount"] is None
+    [row] = await rows(app, "SELECT c.public_id FROM discounts d JOIN carts c ON c.id = d.cart_id")
+    assert row["public_id"] == moved.json()["cart"]["id"]
 
 
 async def test_a_claim_after_expiry_gets_a_new_coupon(app, client, shop):
@@ -229,6 +259,70 @@ async def test_the_holdout_cannot_claim(app, client, shop):
     assert response.json()["error"]["code"] == "not_offered"
     assert await rows(app, "SELECT * FROM discounts WHERE campaign_id IS NOT NULL") == []
     assert await rows(app, "SELECT * FROM carts") == []
+
+
+async def test_an_exposed_visitors_arm_survives_an_edit_to_the_holdout(app, client, shop):
+    campaign = await live_campaign(app, shop.id, holdout_percent=50)
+    visitor = visitor_in(campaign, "holdout")
+    assert (await expose(client, campaign, visitor)).json()["arm"] == "holdout"
+    edited = dataclasses.replace(campaign, holdout_percent=0)
+    await app.state.db.write(lambda conn: save_campaign(conn, edited, now_ms()))
+    arm = await client.get(
+        f"/v1/offers/{campaign.public_id}/arm", params={"visitor": visitor}, headers=HEADERS
+    )
+    assert arm.json()["arm"] == "holdout" and arm.json()["variant"] is None
+    token = await new_cart(client, shop.public_key, FH_MUG_01=1)
+    refused = await claim(client, campaign, visitor, cart=token)
+    assert refused.status_code == 409 and refused.json()["error"]["code"] == "not_offered"
+    assert await rows(app, "SELECT * FROM discounts WHERE campaign_id IS NOT NULL") == []
+
+
+async def typed_code(app, client, shop, token, percent):
+    """A store-wide percent-off code, typed into the cart."""
+    await app.state.db.write(
+        lambda conn: conn.execute(
+            "INSERT INTO discounts (store_id, code, kind, value, created_at)"
+            " VALUES (?, 'BETTERCODE', 'percent', ?, 0)",
+            (shop.id, percent),
+        )
+    )
+    url = f"/v1/carts/{token}/discount"
+    assert (await client.put(url, json={"code": "BETTERCODE"}, headers=HEADERS)).status_code == 200
+
+
+async def test_a_claim_keeps_a_better_code_already_on_the_cart(app, client, shop):
+    campaign = await live_campaign(app, shop.id, Offer("percent", 10))
+    token = await new_cart(client, shop.public_key, FH_MUG_01=2)
+    await typed_code(app, client, shop, token, 20)
+    _, refused = await exposed_claim(client, campaign, cart=token)
+    assert refused.status_code == 409, refused.text
+    error = refused.json()["error"]
+    assert error["code"] == "better_discount_applied" and "BETTERCODE" in error["message"]
+    assert "€9.60" in error["message"] and "€4.80" in error["message"]
+    cart = (await client.get(f"/v1/carts/{token}", headers=HEADERS)).json()
+    assert cart["discount"]["code"] == "BETTERCODE"
+    assert await rows(app, "SELECT * FROM discounts WHERE campaign_id IS NOT NULL") == []
+
+
+async def test_a_claim_replaces_a_code_that_saves_less(app, client, shop):
+    campaign = await live_campaign(app, shop.id, Offer("percent", 30))
+    token = await new_cart(client, shop.public_key, FH_MUG_01=2)
+    await typed_code(app, client, shop, token, 20)
+    _, claimed = await exposed_claim(client, campaign, cart=token)
+    assert claimed.status_code == 201
+    assert claimed.json()["cart"]["discount"]["code"] == claimed.json()["coupon"]["code"]
+
+
+async def test_the_claims_label_is_the_coupons_not_the_edited_offers(app, client, shop):
+    campaign = await live_campaign(app, shop.id, Offer("percent", 10))
+    token = await new_cart(client, shop.public_key, FH_MUG_01=1)
+    visitor, first = await exposed_claim(client, campaign, cart=token)
+    variant = dataclasses.replace(campaign.variants[0], offer=Offer("percent", 25))
+    edited = dataclasses.replace(campaign, variants=(variant,))
+    await app.state.db.write(lambda conn: save_campaign(conn, edited, now_ms()))
+    again = (await claim(client, campaign, visitor, cart=token)).json()["coupon"]
+    assert again["code"] == first.json()["coupon"]["code"]
+    assert (again["value"], again["label"]) == (10, "10% off")
 
 
 async def test_a_claim_without_an_exposure_is_refused(app, client, shop):
@@ -270,3 +364,13 @@ async def test_claims_are_rate_limited_with_retry_after(app, client, shop):
     assert limited.status_code == 429 and int(limited.headers["retry-after"]) >= 1
     assert limited.json()["error"]["code"] == "rate_limited"
     assert limited.headers["access-control-allow-origin"] == SHOP_ORIGIN
+
+
+async def test_claims_for_unknown_campaigns_are_rate_limited_too(app, client, shop):
+    limit = Settings().claim_rate_limit
+    url = "/v1/offers/cmp_doesnotexist/claim"
+    body = {"visitor": "v-1", "store": shop.public_key}
+    statuses = [
+        (await client.post(url, json=body, headers=HEADERS)).status_code for _ in range(limit + 1)
+    ]
+    assert statuses[:limit] == [404] * limit and statuses[-1] == 429

@@ -3,7 +3,12 @@
 import pytest
 
 from server.errors import Unprocessable
-from server.pricing.discounts import DiscountRefused, check_discount, merchandise_discount
+from server.pricing.discounts import (
+    DiscountRefused,
+    check_discount,
+    merchandise_discount,
+    savings,
+)
 from server.pricing.rules import Discount
 
 NOW = 1_717_000_000_000  # an arbitrary instant, in ms
@@ -172,3 +177,19 @@ def test_checks_run_in_a_fixed_order():
     assert refused(make(expires_at=NOW, usage_limit=1, times_used=1)).code == "discount_expired"
     used_up = make(usage_limit=1, times_used=1, min_subtotal=1_000_000)
     assert refused(used_up).code == "discount_used_up"
+
+
+def test_an_offer_coupon_without_a_cart_is_refused_everywhere():
+    orphan = make(campaign_id=3, cart_id=None)
+    with pytest.raises(DiscountRefused) as refused:
+        check_discount(orphan, subtotal=5000, now_ms=NOW, cart_id=9)
+    assert refused.value.code == "discount_foreign"
+    assert check_discount(make(campaign_id=3, cart_id=9), subtotal=5000, now_ms=NOW, cart_id=9)
+
+
+@pytest.mark.parametrize(
+    ("kind", "value", "saved"),
+    [("percent", 10, 480), ("fixed", 500, 500), ("free_gift", 0, 2400), ("free_shipping", 0, 650)],
+)
+def test_savings_compare_merchandise_off_and_shipping_waived(kind, value, saved):
+    assert savings(make(kind, value), subtotal=4800, gift_price=2400, shipping=650) == saved
