@@ -10,7 +10,8 @@ SQL in ``server/admin/campaigns/queries.py``. Here, for each arm:
   beyond what its visitors would have spent had they seen nothing;
 - 95 % intervals (``server/offers/stats.py``): difference of proportions for the conversion
   lift and Welch's difference of means for RPV, over one revenue value per exposed visitor
-  (zero for those who did not buy).
+  (zero for those who did not buy), kept as a count, sum and sum of squares. With several
+  variants the intervals are Bonferroni-widened, 95 % for the campaign as a whole.
 
 Money is integer minor units; rates and per-visitor means are floats for display only.
 """
@@ -65,10 +66,10 @@ def revenue_per_visitor(totals: ArmTotals) -> float:
     return totals.revenue / totals.exposed if totals.exposed else 0.0
 
 
-def per_visitor_revenues(totals: ArmTotals) -> list[int]:
-    """One value per exposed visitor: their attributed revenue, zero for most."""
+def revenue_sample(totals: ArmTotals) -> stats.Sample:
+    """One value per exposed visitor, their attributed revenue (zero for most), as sums."""
     zeros = totals.exposed - len(totals.converted_revenues)
-    return [*totals.converted_revenues, *([0] * zeros)]
+    return stats.Sample.of(totals.converted_revenues, zeros)
 
 
 def incremental_revenue(arm: ArmTotals, holdout: ArmTotals) -> int | None:
@@ -86,18 +87,19 @@ def compare_arms(totals: Sequence[ArmTotals], variant_keys: Sequence[str]) -> li
     holdout = by_arm.get(HOLDOUT, ArmTotals(HOLDOUT))
     extra = sorted(arm for arm in by_arm if arm not in variant_keys and arm != HOLDOUT)
     arms = [by_arm.get(key, ArmTotals(key)) for key in (*variant_keys, *extra)]
-    return [*(_result(arm, holdout) for arm in arms), _result(holdout, None)]
+    comparisons = max(len(arms), 1)
+    return [*(_result(arm, holdout, comparisons) for arm in arms), _result(holdout, None)]
 
 
-def _result(arm: ArmTotals, holdout: ArmTotals | None) -> ArmResult:
+def _result(arm: ArmTotals, holdout: ArmTotals | None, comparisons: int = 1) -> ArmResult:
     conversion_lift = rpv_lift = None
     verdict = None
     if holdout is not None:
         conversion_lift = stats.difference_of_proportions(
-            arm.converted, arm.exposed, holdout.converted, holdout.exposed
+            arm.converted, arm.exposed, holdout.converted, holdout.exposed, comparisons
         )
         rpv_lift = stats.difference_of_means(
-            per_visitor_revenues(arm), per_visitor_revenues(holdout)
+            revenue_sample(arm), revenue_sample(holdout), comparisons
         )
         verdict = stats.verdict(arm_label(arm.arm), conversion_lift)
     return ArmResult(

@@ -1,24 +1,39 @@
 """The statistics behind campaign results.
 
 Each arm's conversion rate is a proportion p = conversions / exposed visitors. An arm is
-compared with the holdout by the difference of proportions, with a 95 % confidence interval
-from the unpooled normal (Wald) approximation:
+compared with the holdout by the difference of proportions, with a confidence interval from
+the unpooled normal (Wald) approximation:
 
     d = p_arm - p_holdout,  se = sqrt(p_arm (1 - p_arm) / n_arm + p_h (1 - p_h) / n_h),
-    95 % CI = d ± 1.96 se.
+    CI = d ± z se,  z = 1.96 for one variant.
 
-A lift is called significant when the interval excludes zero, which is a two-sided test at
-the 5 % level. Results are only judged once both arms have at least ``MIN_SAMPLE`` exposed
-visitors and 5 conversions and 5 non-conversions (where the normal approximation holds);
-before that the verdict says the test needs more data. Revenue per exposed visitor gets the
-same treatment with Welch's standard error of a difference of means.
+A lift is called significant when the interval excludes zero, a two-sided test. Results are
+only judged once both arms have at least ``MIN_SAMPLE`` exposed visitors and 5 conversions
+and 5 non-conversions (where the normal approximation holds); before that the verdict says
+the test needs more data. Revenue per exposed visitor gets the same treatment with Welch's
+standard error of a difference of means, from each arm's count, sum and sum of squares.
+
+Caveats, said plainly (the results page says them too):
+
+- Several variants against one holdout are several comparisons. With k variants each is made
+  at the 5 % / k level (Bonferroni: z for a two-sided 1 − 0.05 / k interval), so the chance
+  that *any* variant looks significant when none differs stays at or under 5 %. With one
+  variant this is the usual 95 % interval.
+- Peeking inflates false positives: the intervals are valid for one look at a sample size
+  fixed in advance. Checking daily and stopping the first time a lift looks significant
+  makes a false "significant" far likelier than 5 %.
+- The revenue interval is gated only by ``MIN_SAMPLE`` (30) visitors per arm. Revenue per
+  visitor is mostly zeros and a few large orders, so the normal approximation behind it is
+  rough until there are many more visitors and purchases than that; read it as a guide.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
+from statistics import NormalDist
 
 Z_95 = 1.959963984540054
 MIN_SAMPLE = 30
@@ -35,32 +50,64 @@ class Interval:
         return self.low > 0 or self.high < 0
 
 
+@dataclass(frozen=True)
+class Sample:
+    """A sample of whole numbers (minor units) by its count, sum and sum of squares: enough
+    for its mean and variance without one value per visitor."""
+
+    n: int
+    total: int
+    squares: int
+
+    @classmethod
+    def of(cls, values: Iterable[int], zeros: int = 0) -> Sample:
+        """``values`` and ``zeros`` more zeros (the visitors who bought nothing)."""
+        listed = list(values)
+        return cls(len(listed) + zeros, sum(listed), sum(v * v for v in listed))
+
+    def mean(self) -> float:
+        return self.total / self.n
+
+    def variance(self) -> float:
+        """The unbiased sample variance, exact in integers until the final division."""
+        return (self.n * self.squares - self.total**2) / (self.n * (self.n - 1))
+
+
+@cache
+def z_for(comparisons: int = 1) -> float:
+    """The two-sided z of a 95 % family of ``comparisons`` intervals (Bonferroni)."""
+    if comparisons <= 1:
+        return Z_95
+    return NormalDist().inv_cdf(1 - 0.05 / (2 * comparisons))
+
+
 def proportion(successes: int, trials: int) -> float:
     return successes / trials if trials else 0.0
 
 
 def difference_of_proportions(
-    successes_a: int, trials_a: int, successes_b: int, trials_b: int
+    successes_a: int, trials_a: int, successes_b: int, trials_b: int, comparisons: int = 1
 ) -> Interval | None:
-    """95 % CI for rate(a) - rate(b); None when the sample is too small to judge."""
+    """CI for rate(a) - rate(b), 95 % across ``comparisons`` such intervals; None when the
+    sample is too small to judge."""
     if not _judgeable(successes_a, trials_a) or not _judgeable(successes_b, trials_b):
         return None
     p_a, p_b = successes_a / trials_a, successes_b / trials_b
     se = math.sqrt(p_a * (1 - p_a) / trials_a + p_b * (1 - p_b) / trials_b)
     diff = p_a - p_b
-    return Interval(diff, diff - Z_95 * se, diff + Z_95 * se)
+    z = z_for(comparisons)
+    return Interval(diff, diff - z * se, diff + z * se)
 
 
-def difference_of_means(a: Sequence[float], b: Sequence[float]) -> Interval | None:
-    """95 % CI for mean(a) - mean(b) (Welch); None when either sample is too small."""
-    if len(a) < MIN_SAMPLE or len(b) < MIN_SAMPLE:
+def difference_of_means(a: Sample, b: Sample, comparisons: int = 1) -> Interval | None:
+    """CI for mean(a) - mean(b) (Welch), 95 % across ``comparisons`` such intervals; None
+    when either sample is too small."""
+    if a.n < MIN_SAMPLE or b.n < MIN_SAMPLE:
         return None
-    mean_a, mean_b = sum(a) / len(a), sum(b) / len(b)
-    var_a = sum((x - mean_a) ** 2 for x in a) / (len(a) - 1)
-    var_b = sum((x - mean_b) ** 2 for x in b) / (len(b) - 1)
-    se = math.sqrt(var_a / len(a) + var_b / len(b))
-    diff = mean_a - mean_b
-    return Interval(diff, diff - Z_95 * se, diff + Z_95 * se)
+    se = math.sqrt(a.variance() / a.n + b.variance() / b.n)
+    diff = a.mean() - b.mean()
+    z = z_for(comparisons)
+    return Interval(diff, diff - z * se, diff + z * se)
 
 
 def verdict(arm: str, lift: Interval | None) -> str:

@@ -8,15 +8,16 @@ from server.offers.results import (
     ArmTotals,
     compare_arms,
     incremental_revenue,
-    per_visitor_revenues,
     revenue_per_visitor,
+    revenue_sample,
 )
+from server.offers.stats import Sample, difference_of_means, z_for
 
 
 def test_revenue_per_visitor_counts_every_exposed_visitor():
     arm = ArmTotals("A", exposed=4, converted=2, revenue=8000, converted_revenues=(6000, 2000))
     assert revenue_per_visitor(arm) == 2000
-    assert sorted(per_visitor_revenues(arm)) == [0, 0, 2000, 6000]
+    assert revenue_sample(arm) == Sample(n=4, total=8000, squares=6000**2 + 2000**2)
     assert revenue_per_visitor(ArmTotals("A")) == 0
 
 
@@ -87,3 +88,39 @@ def test_discount_cost_and_revenue_are_carried_through():
     a = compare_arms([arm], ["A"])[0]
     assert (a.revenue, a.discount_cost, a.revenue_per_visitor) == (16_000, 1_600, 400)
     assert a.incremental_revenue is None  # no holdout exposed yet: nothing to compare
+
+
+def welch_over_lists(a: list[int], b: list[int], z: float) -> tuple[float, float, float]:
+    """The textbook Welch interval over one value per visitor: what the sums must match."""
+    mean_a, mean_b = sum(a) / len(a), sum(b) / len(b)
+    var_a = sum((x - mean_a) ** 2 for x in a) / (len(a) - 1)
+    var_b = sum((x - mean_b) ** 2 for x in b) / (len(b) - 1)
+    se = math.sqrt(var_a / len(a) + var_b / len(b))
+    return mean_a - mean_b, mean_a - mean_b - z * se, mean_a - mean_b + z * se
+
+
+def test_welch_from_sums_matches_the_interval_over_one_value_per_visitor():
+    arm = ArmTotals("A", 1200, 7, 0, converted_revenues=(4599, 12_000, 2350, 2350, 99, 70_000, 1))
+    holdout = ArmTotals("holdout", 950, 3, 0, converted_revenues=(3100, 45_900, 8_000))
+    lists = [
+        [*t.converted_revenues, *[0] * (t.exposed - len(t.converted_revenues))]
+        for t in (arm, holdout)
+    ]
+    for comparisons in (1, 3):
+        got = difference_of_means(revenue_sample(arm), revenue_sample(holdout), comparisons)
+        expected = welch_over_lists(*lists, z_for(comparisons))
+        assert (got.estimate, got.low, got.high) == pytest.approx(expected, rel=1e-12)
+    lift = compare_arms([arm, holdout], ["A"])[0].rpv_lift
+    assert (lift.estimate, lift.low, lift.high) == pytest.approx(
+        welch_over_lists(*lists, 1.959963984540054), rel=1e-12
+    )
+
+
+def test_several_variants_get_bonferroni_widened_intervals():
+    arm = ArmTotals("A", 1000, 120, 120 * 5000, converted_revenues=(5000,) * 120)
+    holdout = ArmTotals("holdout", 1000, 80, 80 * 5000, converted_revenues=(5000,) * 80)
+    alone = compare_arms([arm, holdout], ["A"])[0].conversion_lift
+    three = compare_arms([arm, holdout], ["A", "B", "C"])[0].conversion_lift
+    se = math.sqrt(0.12 * 0.88 / 1000 + 0.08 * 0.92 / 1000)
+    assert three.low == pytest.approx(0.04 - 2.393980 * se)  # z for 1 − 0.05 / 3, two-sided
+    assert three.high - three.low > alone.high - alone.low

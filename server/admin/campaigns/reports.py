@@ -85,6 +85,7 @@ async def results_page(request: Request, merchant: Merchant) -> Response:
         ],
         "attribution_days": settings.attribution_days,
         "min_sample": MIN_SAMPLE,
+        "comparisons": len(arms) - 1,  # every arm but the holdout is compared with it
     }
     return render_offers(request, merchant, store, "results.html", context)
 
