@@ -56,6 +56,23 @@ def render(
     return response
 
 
+def render_store_form(
+    request: Request,
+    merchant: Merchant,
+    store: Store,
+    template: str,
+    context: dict[str, Any],
+    errors: dict[str, str] | None,
+    notices: dict[str, str],
+) -> Response:
+    """A store's settings-style page: 422 with the field errors when a form was refused,
+    else 200 with the notice named by ``?saved=`` (one of ``notices``)."""
+    notice = None if errors else notices.get(request.query_params.get("saved", ""))
+    shared = {"merchant": merchant, "store": store, "errors": errors or {}, "notice": notice}
+    status = 422 if errors else 200
+    return render(request, template, shared | context, session=merchant.session, status=status)
+
+
 def login_required(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
     @functools.wraps(handler)
     async def wrapper(request: Request) -> Response:

@@ -15,7 +15,12 @@ from server.admin.campaigns import queries
 from server.admin.campaigns.values import NEW_CAMPAIGN, campaign_values
 from server.admin.checkout_settings.forms import FormInvalid, FormReader, check_post
 from server.admin.checkout_settings.parsing import parse_whole_number
-from server.admin.pages import Merchant, login_required, render, store_for_request
+from server.admin.pages import (
+    Merchant,
+    login_required,
+    render_store_form,
+    store_for_request,
+)
 from server.clock import now_ms
 from server.errors import Conflict, NotFound
 from server.money import example_amount
@@ -60,12 +65,10 @@ def render_offers(
     context: dict[str, Any],
     errors: dict[str, str] | None = None,
 ) -> Response:
-    notice = NOTICES.get(request.query_params.get("saved", "")) if not errors else None
-    shared = {"merchant": merchant, "store": store, "errors": errors or {}, "notice": notice,
-              "offers_base": offers_url(store), "status_labels": STATUS_LABELS}  # fmt: skip
-    page = f"campaigns/{template}"
-    status = 422 if errors else 200
-    return render(request, page, shared | context, session=merchant.session, status=status)
+    context = {"offers_base": offers_url(store), "status_labels": STATUS_LABELS, **context}
+    return render_store_form(
+        request, merchant, store, f"campaigns/{template}", context, errors, NOTICES
+    )
 
 
 async def campaign_for_request(request: Request, store: Store) -> Campaign:

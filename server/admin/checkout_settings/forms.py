@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from server.admin.auth import check_csrf
-from server.admin.pages import Merchant, render
+from server.admin.pages import Merchant, render_store_form
 from server.stores.service import Store
 
 T = TypeVar("T")
@@ -97,11 +97,10 @@ def render_settings(
     context: dict[str, Any],
     errors: dict[str, str] | None = None,
 ) -> Response:
-    notice = NOTICES.get(request.query_params.get("saved", "")) if not errors else None
-    context = {"merchant": merchant, "store": store, "errors": errors or {}, "notice": notice,
-               "checkout_base": settings_url(store), **context}  # fmt: skip
-    status = 422 if errors else 200
-    return render(request, f"checkout/{template}", context, session=merchant.session, status=status)
+    context = {"checkout_base": settings_url(store), **context}
+    return render_store_form(
+        request, merchant, store, f"checkout/{template}", context, errors, NOTICES
+    )
 
 
 def settings_url(store: Store, path: str = "") -> str:
