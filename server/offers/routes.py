@@ -85,8 +85,11 @@ async def claim(request: Request) -> Response:
             money=functools.partial(format_amount, currency=store.currency),
         )
     )  # fmt: skip
-    signer = request.app.state.signer
-    cart_token = signer.sign(Purpose.CART, claimed.cart_public_id)
+    # The cart the request proved keeps the token it came with; a new cart gets its own.
+    if claimed.cart_public_id == cart_public_id:
+        cart_token = claim_request.cart_token
+    else:
+        cart_token = request.app.state.signer.sign(Purpose.CART, claimed.cart_public_id)
     cart = await load_cart(request.app.state.db, claimed.cart_public_id)
     assert cart is not None
     coupon = claimed.coupon and await _coupon_json(request, store, claimed.coupon, visitor)
