@@ -13,7 +13,8 @@ from server.orders.service import Order, OrderEvent, OrderFilter, OrderItem
 _COLUMNS = (
     "id, public_id, number, status, email, phone, shipping_name, shipping_address,"
     " shipping_method, delivery_from, delivery_to, currency, prices_include_tax, subtotal,"
-    " discount_total, shipping_total, tax_total, total, discount_code, payment_method,"
+    " discount_total, shipping_total, shipping_discount, tax_total, total, discount_code,"
+    " payment_method,"
     " card_brand, card_last4, created_at"
 )
 

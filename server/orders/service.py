@@ -65,6 +65,7 @@ class Order:
     subtotal: int
     discount_total: int
     shipping_total: int
+    shipping_discount: int  # shipping a free-shipping code waived (shipping_total is after it)
     tax_total: int
     total: int
     discount_code: str | None

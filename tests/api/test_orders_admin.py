@@ -156,6 +156,18 @@ async def test_detail_shows_everything_about_the_order(app, client, merchant, st
     assert "<b>Aoife</b>" not in text  # the address's own name wins; nothing is unescaped
 
 
+async def test_detail_shows_the_shipping_a_free_shipping_code_waived(app, client, merchant, store):
+    await insert_order(app, store, 1001, shipping_total=0, shipping_discount=495,
+                       discount_total=0, discount_code="FREESHIP")  # fmt: skip
+    await insert_order(app, store, 1002)
+    await sign_in(client)
+    waived = await client.get(orders_url(store, "/1001"))
+    assert "€4.95 waived by the code" in waived.text
+    assert "<code>FREESHIP</code>" in waived.text
+    plain = await client.get(orders_url(store, "/1002"))
+    assert "waived" not in plain.text
+
+
 async def test_merchant_text_in_orders_is_escaped(app, client, merchant, store):
     address = ADDRESS | {"line1": "<script>alert(1)</script>"}
     await insert_order(app, store, 1001, shipping_address=json.dumps(address))
