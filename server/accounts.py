@@ -5,6 +5,7 @@ from __future__ import annotations
 from server.admin.queries import insert_user
 from server.clock import now_ms
 from server.db import Database
+from server.emails import normalize_email
 from server.errors import ValidationFailed
 from server.security import hash_password
 from server.stores.queries import insert_store
@@ -18,10 +19,7 @@ async def create_store(db: Database, new: NewStore) -> Store:
 
 
 def validate_login(email: str, password: str) -> tuple[str, str]:
-    email = email.strip().lower()
-    local, _, domain = email.partition("@")
-    if not local or "." not in domain or len(email) > 254:
-        raise ValidationFailed("Use a full email address, such as you@example.com.", field="email")
+    email = normalize_email(email, message="Use a full email address, such as you@example.com.")
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ValidationFailed(
             f"Use a password of at least {MIN_PASSWORD_LENGTH} characters.", field="password"

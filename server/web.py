@@ -80,12 +80,45 @@ async def read_json_body(request: Request, *, max_bytes: int) -> Any:
         value = json.loads(body)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise BadRequest(f"The body is not valid JSON: {exc}.", code="malformed_json") from None
+    except RecursionError:
+        value = _TOO_DEEP
+    if value is _TOO_DEEP or (_openers(body) > MAX_JSON_DEPTH and _too_deep(value)):
+        raise BadRequest(
+            f"The body nests arrays and objects more than {MAX_JSON_DEPTH} levels deep.",
+            code="invalid_json",
+        )
     if _SURROGATE_ESCAPE.search(body) and not _storable(value):
         raise BadRequest(
             "The body has a lone UTF-16 surrogate (\\ud800–\\udfff), which is not text.",
             code="malformed_json",
         )
     return value
+
+
+# The deepest body the API reads nests 4 levels (a batch, its events, an event, its props).
+# Anything much deeper is hostile: json.loads itself gives up past ~1,000 levels, and every
+# later walk over the value would recurse as deep.
+MAX_JSON_DEPTH = 16
+_TOO_DEEP = object()
+
+
+def _openers(body: bytes) -> int:
+    """How deep ``body`` could nest at most: one level per ``[`` or ``{`` in it."""
+    return body.count(b"[") + body.count(b"{")
+
+
+def _too_deep(value: Any) -> bool:
+    """Whether decoded JSON nests deeper than MAX_JSON_DEPTH (a loop, not recursion)."""
+    level: list[tuple[Any, int]] = [(value, 1)]
+    while level:
+        item, depth = level.pop()
+        if not isinstance(item, dict | list):
+            continue
+        if depth > MAX_JSON_DEPTH:
+            return True
+        children = item.values() if isinstance(item, dict) else item
+        level.extend((child, depth + 1) for child in children)
+    return False
 
 
 # JSON may spell a surrogate as an escape; a lone one decodes to a str that has no UTF-8 form,

@@ -134,11 +134,12 @@ async def quote(request: Request) -> Response:
         raise ValidationFailed(
             "shipping_method must be an id from the options.", field="shipping_method"
         )
-    email = body.get("email") if isinstance(body.get("email"), str) else None
     now = clock_ms(request)
+    # No email here: anyone may ask for a quote, so it must not tell whether an address has
+    # used a once-per-customer code. Checkout, where the shopper pays with it, may refuse.
     priced = await quote_cart(
         db, store, settings, cart, country=country, region=str(address.get("region", "")),
-        method_id=method_id, email=email and email.strip().lower(), now_ms=now, strict_method=False,
+        method_id=method_id, now_ms=now, strict_method=False,
         money=functools.partial(format_amount, currency=store.currency),
     )  # fmt: skip
     view = await cart_view_json(request, store, token, cart)

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from server.errors import ValidationFailed
+from server.urls import BadAddress, normalize_image_url
 
 _SKU = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 MAX_PRICE = 100_000_000  # one million in a two-decimal currency: a typo guard, not a policy
@@ -81,11 +81,10 @@ def validate_product(raw: ProductInput) -> ProductInput:
         raise ValidationFailed("Stock cannot be negative.", field="stock")
     if abs(raw.stock) > 10_000_000:
         raise ValidationFailed("Stock must be under 10,000,000.", field="stock")
-    image_url = raw.image_url.strip()
-    if image_url and not _is_image_url(image_url):
-        raise ValidationFailed(
-            "Use an http(s) URL or a path starting with / for the image.", field="image_url"
-        )
+    try:
+        image_url = normalize_image_url(raw.image_url)
+    except BadAddress as exc:
+        raise ValidationFailed(str(exc), field="image_url") from None
     if len(raw.description) > 5000:
         raise ValidationFailed("Keep the description under 5,000 characters.", field="description")
     return ProductInput(
@@ -110,10 +109,3 @@ def _check_money(value: int, field_name: str) -> None:
         raise ValidationFailed(
             "Enter an amount of 0 or more (in the currency's minor units).", field=field_name
         )
-
-
-def _is_image_url(url: str) -> bool:
-    if url.startswith("/") and not url.startswith("//"):
-        return True
-    parts = urlsplit(url)
-    return parts.scheme in {"http", "https"} and bool(parts.netloc)

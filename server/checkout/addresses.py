@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from server.emails import normalize_email
 from server.errors import ValidationFailed
 
 US_STATES = (
@@ -212,15 +213,11 @@ def validate_address(raw: object, prefix: str = "address") -> Address:
     )
 
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PHONE = re.compile(r"^\+?[\d\s().-]{6,20}$", re.ASCII)
 
 
 def validate_email(raw: object, field: str = "email") -> str:
-    value = raw.strip() if isinstance(raw, str) else ""
-    if not _EMAIL.match(value) or len(value) > 254:
-        raise ValidationFailed("Enter an email address like name@example.com.", field=field)
-    return value.lower()
+    return normalize_email(raw, field=field)
 
 
 def validate_phone(raw: object, required: bool, field: str = "phone") -> str:

@@ -30,6 +30,7 @@ from server.offers.model import (
     Trigger,
     Variant,
 )
+from server.urls import normalize_image_url
 
 __all__ = ["FormInvalid", "StoreTerms", "form_values", "read_campaign", "read_variant"]
 
@@ -55,7 +56,6 @@ MAX_PATTERNS = 20
 MAX_UTM_SOURCES = 20
 _COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 _UTM = re.compile(r"[A-Za-z0-9._-]{1,50}")
-_URL = re.compile(r"https?://[^\s/?#]+[^\s]*")
 
 
 class FormData(Protocol):
@@ -242,7 +242,7 @@ def read_variant(
         headline=read("headline", partial(_line, "a headline", 1, 120), ""),
         body=read("body", partial(_text, "body text", 0, 500), ""),
         button_text=read("button_text", partial(_line, "button text", 1, 40), ""),
-        image_url=read("image_url", parse_image_url, ""),
+        image_url=read("image_url", normalize_image_url, ""),
         brand_colour=read("brand_colour", parse_colour, Variant.brand_colour),
         offer=_read_offer(form, values, key, terms),
     )
@@ -335,17 +335,6 @@ def parse_colour(text: str) -> str:
     if not _COLOUR.fullmatch(cleaned):
         raise ValueError("Enter a colour like #1f6f5c.")
     return cleaned.lower()
-
-
-def parse_image_url(text: str) -> str:
-    """Empty, an http(s) URL, or a path on the shop (``/images/offer.png``)."""
-    cleaned = text.strip()
-    if not cleaned:
-        return ""
-    relative = cleaned.startswith("/") and not cleaned.startswith("//") and " " not in cleaned
-    if not (relative or _URL.fullmatch(cleaned)) or len(cleaned) > 2000:
-        raise ValueError("Enter an image URL starting with https://, or a path like /offer.png.")
-    return cleaned
 
 
 def parse_url_patterns(text: str) -> tuple[str, ...]:

@@ -8,7 +8,7 @@ import secrets
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from server.checkout.addresses import validate_email
+from server.emails import normalize_email
 from server.errors import BadRequest, Conflict, Unprocessable, ValidationFailed
 from server.money import format_amount
 from server.offers.bucketing import HOLDOUT, Arm, assign
@@ -93,7 +93,7 @@ def parse_claim(body: Any, offer: Offer) -> ClaimRequest:
         raise ValidationFailed("cart must be a cart token or null.", field="cart")
     email = None
     if offer.kind == "none" and offer.email_cart and body.get("email") not in (None, ""):
-        email = validate_email(body.get("email"))
+        email = normalize_email(body.get("email"))
         if body.get("consent") is not True:
             raise Unprocessable(
                 "Tick the box to agree before we email you your cart.", field="consent",

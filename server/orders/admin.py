@@ -18,6 +18,7 @@ from server.admin.auth import check_csrf
 from server.admin.pages import Merchant, login_required, render, store_for_request
 from server.catalog.csv_io import csv_download, csv_text
 from server.clock import now_ms
+from server.emails import mailto
 from server.errors import Conflict, NotFound
 from server.money import format_amount, format_major_units
 from server.orders import queries
@@ -98,6 +99,7 @@ def list_url(wanted: OrderFilter, page: int = 1) -> str:
 def formatters(store: Store) -> dict[str, Any]:
     return {
         "money": format_amount,
+        "mailto": mailto,
         "when": lambda epoch_ms: display_time(epoch_ms, store.timezone),
         "iso": lambda epoch_ms: local_time(epoch_ms, store.timezone).isoformat(timespec="seconds"),
     }

@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 import zoneinfo
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from server.checkout.settings import CheckoutSettings
 from server.errors import ValidationFailed
 from server.money import is_known_currency
+from server.urls import BadAddress, normalize_origin
 
 _LOCALE = re.compile(r"^[a-z]{2,3}(-[A-Z]{2}|-[A-Z][a-z]{3})?$")
 
@@ -52,26 +52,17 @@ def validate_new_store(
         raise ValidationFailed("Use a locale such as en-US or de-DE.", field="locale")
     if timezone.strip() not in zoneinfo.available_timezones():
         raise ValidationFailed("Use an IANA time zone such as Europe/Dublin.", field="timezone")
-    cleaned = tuple(dict.fromkeys(normalize_origin(o) for o in origins if o.strip()))
+    cleaned = tuple(dict.fromkeys(_origin(o) for o in origins if o.strip()))
     if not cleaned:
         raise ValidationFailed("Add the origin your shop is served from.", field="origins")
     return NewStore(name, cleaned, currency, locale.strip(), timezone.strip())
 
 
-def normalize_origin(raw: str) -> str:
-    """``https://Shop.example.com/`` → ``https://shop.example.com``; anything else is refused."""
-    parts = urlsplit(raw.strip())
-    if parts.scheme not in {"http", "https"} or not parts.hostname:
-        raise ValidationFailed(
-            f"{raw.strip()!r} is not an origin like https://shop.example.com.", field="origins"
-        )
-    if parts.path not in {"", "/"} or parts.query or parts.fragment or parts.username:
-        raise ValidationFailed(
-            f"{raw.strip()!r} has more than an origin: leave out paths and queries.",
-            field="origins",
-        )
-    port = f":{parts.port}" if parts.port else ""
-    return f"{parts.scheme}://{parts.hostname.lower()}{port}"
+def _origin(raw: str) -> str:
+    try:
+        return normalize_origin(raw)
+    except BadAddress as exc:
+        raise ValidationFailed(str(exc), field="origins") from None
 
 
 def widget_config(

@@ -2,28 +2,23 @@ import pytest
 
 from server.clock import start_of_day_ms
 from server.errors import ValidationFailed
-from server.stores.service import normalize_origin, snippet, validate_new_store
+from server.stores.service import snippet, validate_new_store
 
 
 @pytest.mark.parametrize(
-    ("raw", "expected"),
-    [
-        ("https://Shop.Example.com/", "https://shop.example.com"),
-        ("http://127.0.0.1:8001", "http://127.0.0.1:8001"),
-        (" http://localhost:3000 ", "http://localhost:3000"),
-    ],
-)
-def test_origins_are_normalized(raw, expected):
-    assert normalize_origin(raw) == expected
-
-
-@pytest.mark.parametrize(
-    "raw", ["shop.example.com", "ftp://x.test", "https://x.test/path", "https://u@x.test"]
-)
-def test_anything_but_an_origin_is_refused(raw):
+    "origin",
+    ["shop.example.com", "https://x.test/path", "http://x.test:99999", "http://x.test:8o01",
+     "http://[::1", "http://[::1]]:80", "http://[zz]:80"],
+)  # fmt: skip
+def test_a_store_with_an_origin_that_is_not_one_is_a_field_error(origin):
     with pytest.raises(ValidationFailed) as caught:
-        normalize_origin(raw)
+        validate_new_store("Shop", [origin], "EUR")
     assert caught.value.field == "origins"
+
+
+def test_ipv6_origins_keep_their_brackets():
+    new = validate_new_store("Shop", ["http://[::1]:8001/", "HTTPS://[2001:DB8::1]"], "EUR")
+    assert new.origins == ("http://[::1]:8001", "https://[2001:db8::1]")
 
 
 @pytest.mark.parametrize(
