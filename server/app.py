@@ -39,6 +39,11 @@ from server.web import cors_headers, json_response
 
 log = logging.getLogger("keepcart")
 
+# Every admin form, the login's among them, is refused with a 413 past this size before any
+# of it is parsed; within it, Starlette's form parser allows 1,000 fields and 1 MiB a part.
+# A route may set a cap of its own (the catalog's CSV import does).
+ADMIN_MAX_BODY = 256 * 1024
+
 
 def create_app(settings: Settings, *, freeze_startup_objects: bool = False) -> Starlette:
     """The Keepcart app. ``freeze_startup_objects`` is for a server process that runs this one
@@ -78,7 +83,7 @@ def create_app(settings: Settings, *, freeze_startup_objects: bool = False) -> S
             *cart_routes.routes,
             *checkout_routes.routes,
             *offer_routes.routes,
-            Mount("/admin", routes=admin_routes.routes, name="admin"),
+            Mount("/admin", routes=admin_routes.routes, name="admin", max_body_size=ADMIN_MAX_BODY),
         ],
         exception_handlers={
             KeepcartError: on_keepcart_error,

@@ -162,3 +162,54 @@ async def test_an_ipv6_origin_matches_what_the_browser_sends(app, client):
         f"/v1/stores/{store.public_key}/config", headers={"Origin": "http://[::1]:8001"}
     )
     assert response.headers["access-control-allow-origin"] == "http://[::1]:8001"
+
+
+# ---- admin form bodies are capped before they are parsed ------------------------------------
+
+
+async def test_an_oversized_login_form_is_refused_before_it_is_read(client, merchant):
+    page = await client.get("/admin/login")
+    form = {"csrf_token": csrf_from(page.text), "email": "a@b.test", "password": "x" * 300_000}
+    response = await client.post("/admin/login", data=form)
+    assert response.status_code == 413
+
+
+async def test_an_oversized_form_streamed_without_a_length_is_refused(client, merchant, store):
+    async def chunks():
+        for _ in range(64):
+            yield b"a=" + b"x" * 8190 + b"&"
+
+    await sign_in(client)
+    response = await client.post(
+        f"/admin/stores/{store.id}/products",
+        content=chunks(),
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert response.status_code == 413
+
+
+async def test_a_form_with_too_many_fields_is_refused(client, merchant, store):
+    await sign_in(client)
+    body = "&".join(f"f{n}=1" for n in range(1500))
+    response = await client.post(
+        f"/admin/stores/{store.id}/products",
+        content=body,
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert response.status_code == 400
+
+
+async def test_the_csv_import_keeps_a_cap_that_fits_real_catalogs(app, client, merchant, store):
+    csrf = await signed_in_csrf(client, store, "/import")
+    row = "SKU-{n},A product with a longer name for a real catalog,12.50,{n}\n"
+    catalog = "sku,name,price,stock\n" + "".join(row.format(n=n) for n in range(10_000))
+    assert len(catalog) > 2 * 256 * 1024  # the import's row limit, far over the admin's cap
+    response = await upload(client, store, csrf, catalog)
+    assert response.status_code == 303, response.text[:500]
+    count = await app.state.db.fetch_value("SELECT count(*) FROM products")
+    assert count == 10_000
+    too_big = await upload(client, store, csrf, "sku,name,price\n" + "x" * (6 * 1024 * 1024))
+    assert too_big.status_code == 422
+    assert "larger than 5 MB" in too_big.text
+    far_too_big = await upload(client, store, csrf, "x" * (9 * 1024 * 1024))
+    assert far_too_big.status_code == 413
