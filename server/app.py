@@ -29,6 +29,7 @@ from server.errors import KeepcartError, RateLimited
 from server.events import routes as event_routes
 from server.events.fastpath import EventsFastPath
 from server.events.sink import EventSink
+from server.logs import AccessLog, loggable_path
 from server.offers import routes as offer_routes
 from server.ratelimit import RateLimiter
 from server.security import Signer, load_or_create_secret
@@ -109,7 +110,9 @@ class _KeepcartApp(Starlette):
     def build_middleware_stack(self) -> ASGIApp:
         # EventsFastPath answers valid event requests before all of Starlette, its error
         # middleware included, and hands every other request on untouched.
-        return EventsFastPath(super().build_middleware_stack(), on_error=on_unexpected_error)
+        # AccessLog sits outside both, so it sees every request, ingest's included.
+        inner = EventsFastPath(super().build_middleware_stack(), on_error=on_unexpected_error)
+        return AccessLog(inner)
 
 
 async def healthz(request: Request) -> Response:
@@ -170,7 +173,8 @@ async def _api_error_cors(request: Request) -> dict[str, str]:
 
 
 async def on_unexpected_error(request: Request, exc: Exception) -> Response:
-    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    path = loggable_path(request.scope)
+    log.exception("unhandled error on %s %s", request.method, path, exc_info=exc)
     return json_response(
         {"error": {"code": "internal_error", "message": "Something went wrong.", "field": None}},
         500,

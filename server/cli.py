@@ -6,7 +6,6 @@ import argparse
 import asyncio
 import gc
 import getpass
-import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -16,6 +15,7 @@ from server import settings as settings_module
 from server.accounts import create_store, create_user
 from server.db import Database
 from server.errors import ValidationFailed
+from server.logs import configure_logging, log_settings
 from server.settings import Settings
 from server.stores.service import snippet, validate_new_store
 
@@ -33,9 +33,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     except ValueError as exc:
         parser.error(str(exc))
-    logging.basicConfig(
-        level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s"
-    )
+    configure_logging(settings.log_level)
+    log_settings(settings)
     try:
         return args.run(args, settings)
     except ValidationFailed as exc:
@@ -113,6 +112,7 @@ def run_serve(args: argparse.Namespace, settings: Settings) -> int:
         host=settings.host,
         port=settings.port,
         log_level=settings.log_level,
+        access_log=False,  # Keepcart logs its own, without query strings or tokens
         proxy_headers=True,
     )
     return 0

@@ -67,7 +67,7 @@ async def run_demo(settings: Settings) -> None:
     keepcart_url = settings.base_url
     servers = [
         _Server(uvicorn.Config(create_app(settings), host=settings.host, port=settings.port,
-                               log_level="warning")),
+                               log_level="warning", access_log=False)),
         _Server(uvicorn.Config(create_demo_app(keepcart_url, store.public_key), host=settings.host,
                                port=settings.demo_port, log_level="warning")),
     ]  # fmt: skip

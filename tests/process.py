@@ -10,6 +10,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 import httpx
 
@@ -34,20 +35,23 @@ def keepcart(*args: str, env: dict[str, str] | None = None) -> subprocess.Comple
 class ServerProcess:
     """``keepcart serve`` in a child process, started and waited for until healthy."""
 
-    def __init__(self, db: Path, env: dict[str, str] | None = None):
+    def __init__(self, db: Path, env: dict[str, str] | None = None, log: Path | None = None):
         self.db = db
+        self.log = log  # where its stderr goes; nowhere when None
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {**os.environ, "KEEPCART_SECRET_KEYS": "durability-key", **(env or {})}
         self.process: subprocess.Popen[bytes] | None = None
+        self._log_file: BinaryIO | None = None
 
     def start(self) -> None:
+        self._log_file = self.log.open("ab") if self.log else None
         self.process = subprocess.Popen(
             [sys.executable, "-m", "server", "serve", "--port", str(self.port), "--db",
              str(self.db)],
             env=self.env,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stderr=self._log_file or subprocess.DEVNULL,
         )  # fmt: skip
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -62,11 +66,18 @@ class ServerProcess:
         assert self.process is not None
         self.process.kill()  # SIGKILL: no shutdown, no flush
         self.process.wait(timeout=10)
+        self._close_log()
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
             self.process.terminate()
             self.process.wait(timeout=10)
+        self._close_log()
+
+    def _close_log(self) -> None:
+        if self._log_file is not None:
+            self._log_file.close()
+            self._log_file = None
 
 
 def kill_under_load(
