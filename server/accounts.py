@@ -6,11 +6,19 @@ from server.admin.queries import insert_user
 from server.clock import now_ms
 from server.db import Database
 from server.errors import ValidationFailed
-from server.security import hash_password
+from server.security import hash_password, verify_password
 from server.stores.queries import insert_store
 from server.stores.service import NewStore, Store
 
 MIN_PASSWORD_LENGTH = 8
+
+# What a password is checked against when the email has no login: a real scrypt hash (of a
+# password nobody knows) with hash_password's parameters, so a wrong email costs the same
+# hashing as a wrong password and the answer's timing does not tell which emails have logins.
+NO_SUCH_LOGIN_HASH = (
+    "scrypt$16384:8:1$51ada8294134b49d1bec82604625a44f$"
+    "08078c672e47842222ed6f243551213ab5b1c35fd2cc9f7d09d581e7e6a083a4"
+)
 
 
 async def create_store(db: Database, new: NewStore) -> Store:
@@ -34,3 +42,10 @@ async def create_user(db: Database, email: str, password: str) -> None:
     email, password = validate_login(email, password)
     hashed = hash_password(password)  # hashed before the write: scrypt is slow on purpose
     await db.write(lambda conn: insert_user(conn, email, hashed, now_ms()))
+
+
+def verify_login(password: str, stored_hash: str | None) -> bool:
+    """Whether ``password`` matches a login's hash. ``None`` (no such login) is checked
+    against NO_SUCH_LOGIN_HASH and is never a match: the same work either way."""
+    matches = verify_password(password, stored_hash or NO_SUCH_LOGIN_HASH)
+    return matches and stored_hash is not None

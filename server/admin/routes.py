@@ -14,7 +14,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from server.accounts import create_store
+from server.accounts import create_store, verify_login
 from server.admin import campaigns as campaigns_admin
 from server.admin import checkout_settings as checkout_settings_admin
 from server.admin import queries
@@ -25,7 +25,6 @@ from server.clock import now_ms, start_of_day_ms
 from server.errors import KeepcartError, ValidationFailed
 from server.events.queries import activity_since
 from server.orders import admin as orders_admin
-from server.security import verify_password
 from server.stores.service import QUEUE_STUB, Store, snippet, validate_new_store
 from server.web import json_response
 
@@ -55,9 +54,11 @@ async def login(request: Request) -> Response:
         return response
     user = await queries.find_user_by_email(request.app.state.db, email)
     password = str(form.get("password", ""))
-    if user is None or not verify_password(password, user["password_hash"]):
+    # Checked even when there is no such login, so the answer takes as long either way.
+    if not verify_login(password, user["password_hash"] if user else None):
         context["errors"] = {"form": "That email and password do not match an account."}
         return render(request, "login.html", context, session=session, status=422)
+    assert user is not None
     # A new session id on login, so a session fixed before login is worthless after it.
     response = RedirectResponse(context["next"], 303)
     write_session(request, response, Session.fresh(user["id"]))
