@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from server.admin.queries import insert_user
+import aiosqlite
+
+from server.admin import queries
+from server.admin.sessions import sid_hash
 from server.clock import now_ms
 from server.db import Database
 from server.errors import ValidationFailed
@@ -30,18 +33,28 @@ def validate_login(email: str, password: str) -> tuple[str, str]:
     local, _, domain = email.partition("@")
     if not local or "." not in domain or len(email) > 254:
         raise ValidationFailed("Use a full email address, such as you@example.com.", field="email")
+    return email, validate_password(password)
+
+
+def validate_password(password: str, field: str = "password") -> str:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ValidationFailed(
-            f"Use a password of at least {MIN_PASSWORD_LENGTH} characters.", field="password"
+            f"Use a password of at least {MIN_PASSWORD_LENGTH} characters.", field=field
         )
-    return email, password
+    return password
 
 
 async def create_user(db: Database, email: str, password: str) -> None:
-    """Create a merchant login, or set a new password if the email already has one."""
+    """Create a merchant login, or set a new password if the email already has one. A new
+    password ends every session of the login: whoever had the old one is signed out."""
     email, password = validate_login(email, password)
     hashed = hash_password(password)  # hashed before the write: scrypt is slow on purpose
-    await db.write(lambda conn: insert_user(conn, email, hashed, now_ms()))
+
+    async def write(conn: aiosqlite.Connection) -> None:
+        user_id = await queries.upsert_user(conn, email, hashed, now_ms())
+        await queries.delete_sessions_of_user(conn, user_id)
+
+    await db.write(write)
 
 
 def verify_login(password: str, stored_hash: str | None) -> bool:
@@ -49,3 +62,19 @@ def verify_login(password: str, stored_hash: str | None) -> bool:
     against NO_SUCH_LOGIN_HASH and is never a match: the same work either way."""
     matches = verify_password(password, stored_hash or NO_SUCH_LOGIN_HASH)
     return matches and stored_hash is not None
+
+
+async def change_password(
+    db: Database, user_id: int, current: str, new: str, keep_sid: str
+) -> None:
+    """A login changes its own password; every other session of the login ends, the one
+    that made the change (``keep_sid``) stays signed in."""
+    if not verify_login(current, await queries.password_hash_of(db, user_id)):
+        raise ValidationFailed("That is not your current password.", field="current_password")
+    hashed = hash_password(validate_password(new, field="new_password"))
+
+    async def write(conn: aiosqlite.Connection) -> None:
+        await queries.set_password_hash(conn, user_id, hashed)
+        await queries.delete_sessions_of_user(conn, user_id, keep_sid_hash=sid_hash(keep_sid))
+
+    await db.write(write)

@@ -14,10 +14,11 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.templating import Jinja2Templates
 
-from server.admin import queries
+from server.admin import sessions
 from server.admin.auth import Session, csrf_token, read_session, write_session
 from server.errors import NotFound
 from server.stores.service import Store
+from server.web import clock_ms
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=HERE / "templates")
@@ -28,6 +29,8 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "same-origin",
     "X-Content-Type-Options": "nosniff",
 }
+
+NO_SUCH_STORE = "There is no such store."
 
 
 @dataclass(frozen=True)
@@ -76,23 +79,36 @@ def render_store_form(
 def login_required(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
     @functools.wraps(handler)
     async def wrapper(request: Request) -> Response:
-        session = read_session(request)
-        user = (
-            await queries.find_user(request.app.state.db, session.user_id)
-            if (session and session.user_id)
-            else None
-        )
-        if session is None or user is None:
+        merchant = await signed_in_merchant(request)
+        if merchant is None:
             target = quote(request.url.path, safe="/")
             return RedirectResponse(f"/admin/login?next={target}", 303)
-        return await handler(request, Merchant(session, user["id"], user["email"]))
+        return await handler(request, merchant)
 
     return wrapper
+
+
+async def signed_in_merchant(request: Request) -> Merchant | None:
+    session = read_session(request)
+    if session is None:
+        return None
+    who = await sessions.signed_in(request.app.state.db, session.sid, clock_ms(request))
+    return None if who is None else Merchant(session, who.user_id, who.email)
 
 
 async def store_for_request(request: Request) -> Store:
     raw = request.path_params["store_id"]
     store = await request.app.state.stores.by_id(raw)
     if store is None:
-        raise NotFound("There is no such store.")
+        raise NotFound(NO_SUCH_STORE)
     return store
+
+
+def describe_age(seconds: int) -> str:
+    if seconds < 10:
+        return "just now"
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60), ("second", 1)):
+        if seconds >= size:
+            count = seconds // size
+            return f"{count} {unit}{'s' if count != 1 else ''} ago"
+    return "just now"

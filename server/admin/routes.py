@@ -15,18 +15,26 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from server.accounts import create_store, verify_login
+from server.admin import account, queries
 from server.admin import campaigns as campaigns_admin
 from server.admin import checkout_settings as checkout_settings_admin
-from server.admin import queries
 from server.admin.auth import Session, check_csrf, read_session, write_session
-from server.admin.pages import HERE, Merchant, login_required, render, store_for_request
+from server.admin.pages import (
+    HERE,
+    Merchant,
+    describe_age,
+    login_required,
+    render,
+    store_for_request,
+)
+from server.admin.sessions import end_session, start_session
 from server.catalog import admin as catalog_admin
 from server.clock import now_ms, start_of_day_ms
 from server.errors import KeepcartError, ValidationFailed
 from server.events.queries import activity_since
 from server.orders import admin as orders_admin
 from server.stores.service import QUEUE_STUB, Store, snippet, validate_new_store
-from server.web import json_response
+from server.web import clock_ms, json_response
 
 
 async def login_page(request: Request) -> Response:
@@ -52,7 +60,8 @@ async def login(request: Request) -> Response:
         response = render(request, "login.html", context, session=session, status=429)
         response.headers["Retry-After"] = str(limiter.retry_after(wait))
         return response
-    user = await queries.find_user_by_email(request.app.state.db, email)
+    db = request.app.state.db
+    user = await queries.find_user_by_email(db, email)
     password = str(form.get("password", ""))
     # Checked even when there is no such login, so the answer takes as long either way.
     if not verify_login(password, user["password_hash"] if user else None):
@@ -60,8 +69,13 @@ async def login(request: Request) -> Response:
         return render(request, "login.html", context, session=session, status=422)
     assert user is not None
     # A new session id on login, so a session fixed before login is worthless after it.
+    signed_in = Session.fresh()
+    user_agent = request.headers.get("user-agent", "")
+    await start_session(
+        db, signed_in.sid, user["id"], user_agent, clock_ms(request), replaces=session.sid
+    )
     response = RedirectResponse(context["next"], 303)
-    write_session(request, response, Session.fresh(user["id"]))
+    write_session(request, response, signed_in)
     return response
 
 
@@ -69,6 +83,7 @@ async def login(request: Request) -> Response:
 async def logout(request: Request, merchant: Merchant) -> Response:
     form = await request.form()
     check_csrf(request, merchant.session, form.get("csrf_token"))
+    await end_session(request.app.state.db, merchant.session.sid)
     response = RedirectResponse("/admin/login", 303)
     write_session(request, response, Session.fresh())
     return response
@@ -158,16 +173,6 @@ async def _activity(request: Request, store: Store) -> dict[str, Any]:
     return counts
 
 
-def describe_age(seconds: int) -> str:
-    if seconds < 10:
-        return "just now"
-    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60), ("second", 1)):
-        if seconds >= size:
-            count = seconds // size
-            return f"{count} {unit}{'s' if count != 1 else ''} ago"
-    return "just now"
-
-
 def _next(request: Request, submitted: object = None) -> str:
     target = submitted if isinstance(submitted, str) else request.query_params.get("next", "")
     # Only same-site paths: never redirect a merchant off to another site after login.
@@ -191,6 +196,7 @@ routes = [
     Route("/stores", add_store, methods=["POST"]),
     Route("/stores/{store_id:int}", store_page, methods=["GET"]),
     Route("/stores/{store_id:int}/activity", store_activity, methods=["GET"]),
+    *account.routes,
     *catalog_admin.routes,
     *orders_admin.routes,
     *checkout_settings_admin.routes,
