@@ -1,4 +1,10 @@
-"""Creating stores and merchant logins: shared by the CLI, the demo and the admin."""
+"""Stores, merchant logins and who may reach which store: shared by the CLI, the demo and the
+admin.
+
+A login reaches a store only as one of its members: an ``owner`` manages the members and
+the store's settings, ``staff`` work its orders, products, discount codes and campaigns. A
+store always keeps at least one owner.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +20,7 @@ from server.stores.queries import insert_store
 from server.stores.service import NewStore, Store
 
 MIN_PASSWORD_LENGTH = 8
+ROLES = ("owner", "staff")
 
 # What a password is checked against when the email has no login: a real scrypt hash (of a
 # password nobody knows) with hash_password's parameters, so a wrong email costs the same
@@ -24,8 +31,18 @@ NO_SUCH_LOGIN_HASH = (
 )
 
 
-async def create_store(db: Database, new: NewStore) -> Store:
-    return await db.write(lambda conn: insert_store(conn, new, now_ms()))
+async def create_store(db: Database, new: NewStore, owner_email: str | None = None) -> Store:
+    """Create a store; with ``owner_email``, that login becomes its owner in the same
+    transaction (a missing login creates nothing)."""
+
+    async def write(conn: aiosqlite.Connection) -> Store:
+        owner_id = None if owner_email is None else await _existing_login(conn, owner_email)
+        store = await insert_store(conn, new, now_ms())
+        if owner_id is not None:
+            await queries.upsert_membership(conn, store.id, owner_id, "owner", now_ms())
+        return store
+
+    return await db.write(write)
 
 
 def validate_login(email: str, password: str) -> tuple[str, str]:
@@ -78,3 +95,73 @@ async def change_password(
         await queries.delete_sessions_of_user(conn, user_id, keep_sid_hash=sid_hash(keep_sid))
 
     await db.write(write)
+
+
+async def add_member(
+    db: Database, store_id: int, email: str, role: str, *, replace_role: bool = False
+) -> None:
+    """Make an existing login a member of the store. An existing member is refused, unless
+    ``replace_role`` (the CLI, re-runnable) sets their role instead."""
+    role = _valid_role(role)
+
+    async def write(conn: aiosqlite.Connection) -> None:
+        user_id = await _existing_login(conn, email, field="email")
+        current = await queries.role_in_store(conn, store_id, user_id)
+        if current is not None and not replace_role:
+            raise ValidationFailed(
+                f"{email.strip().lower()} is already a member of this store ({current}).",
+                field="email",
+            )
+        await _keep_an_owner(conn, store_id, current, role)
+        await queries.upsert_membership(conn, store_id, user_id, role, now_ms())
+
+    await db.write(write)
+
+
+async def change_role(db: Database, store_id: int, user_id: int, role: str) -> None:
+    role = _valid_role(role)
+
+    async def write(conn: aiosqlite.Connection) -> None:
+        current = await queries.role_in_store(conn, store_id, user_id)
+        if current is None:
+            raise ValidationFailed("That login is no longer a member of this store.", field="role")
+        await _keep_an_owner(conn, store_id, current, role)
+        await queries.upsert_membership(conn, store_id, user_id, role, now_ms())
+
+    await db.write(write)
+
+
+async def remove_member(db: Database, store_id: int, user_id: int) -> None:
+    async def write(conn: aiosqlite.Connection) -> None:
+        current = await queries.role_in_store(conn, store_id, user_id)
+        await _keep_an_owner(conn, store_id, current, None)
+        await queries.delete_membership(conn, store_id, user_id)
+
+    await db.write(write)
+
+
+def _valid_role(role: str) -> str:
+    if role not in ROLES:
+        raise ValidationFailed("Choose owner or staff.", field="role")
+    return role
+
+
+async def _existing_login(conn: aiosqlite.Connection, email: str, field: str = "owner") -> int:
+    email = email.strip().lower()
+    user_id = await queries.user_id_for_email(conn, email)
+    if user_id is None:
+        raise ValidationFailed(
+            f"There is no login for {email}. Create it first (keepcart users create).",
+            field=field,
+        )
+    return user_id
+
+
+async def _keep_an_owner(
+    conn: aiosqlite.Connection, store_id: int, current: str | None, new: str | None
+) -> None:
+    """Refuse a change that would leave the store without an owner."""
+    if current == "owner" and new != "owner" and await queries.count_owners(conn, store_id) <= 1:
+        raise ValidationFailed(
+            "A store needs at least one owner: make someone else an owner first.", field="role"
+        )

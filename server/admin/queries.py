@@ -1,4 +1,4 @@
-"""SQL for merchant logins and their admin sessions."""
+"""SQL for merchant logins, their memberships of stores, and their admin sessions."""
 
 from __future__ import annotations
 
@@ -40,6 +40,58 @@ async def find_user_by_email(db: Database, email: str) -> aiosqlite.Row | None:
 
 async def password_hash_of(db: Database, user_id: int) -> str | None:
     return await db.fetch_value("SELECT password_hash FROM users WHERE id = ?", (user_id,))
+
+
+# ---- memberships --------------------------------------------------------------------------
+
+
+async def role_in_store(conn: Reader, store_id: int, user_id: int) -> str | None:
+    """The login's role in the store: "owner", "staff", or None for a non-member."""
+    row = await read_one(
+        conn,
+        "SELECT role FROM memberships WHERE store_id = ? AND user_id = ?",
+        (store_id, user_id),
+    )
+    return None if row is None else str(row["role"])
+
+
+async def store_ids_of(db: Database, user_id: int) -> set[int]:
+    rows = await db.fetch_all("SELECT store_id FROM memberships WHERE user_id = ?", (user_id,))
+    return {row["store_id"] for row in rows}
+
+
+async def members_of(db: Database, store_id: int) -> list[aiosqlite.Row]:
+    return await db.fetch_all(
+        "SELECT u.id AS user_id, u.email, m.role, m.created_at FROM memberships m"
+        " JOIN users u ON u.id = m.user_id WHERE m.store_id = ?"
+        " ORDER BY m.role = 'staff', u.email",
+        (store_id,),
+    )
+
+
+async def count_owners(conn: Reader, store_id: int) -> int:
+    row = await read_one(
+        conn,
+        "SELECT count(*) AS owners FROM memberships WHERE store_id = ? AND role = 'owner'",
+        (store_id,),
+    )
+    return int(row["owners"]) if row else 0
+
+
+async def upsert_membership(
+    conn: aiosqlite.Connection, store_id: int, user_id: int, role: str, now_ms: int
+) -> None:
+    await conn.execute(
+        "INSERT INTO memberships (user_id, store_id, role, created_at) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT (user_id, store_id) DO UPDATE SET role = excluded.role",
+        (user_id, store_id, role, now_ms),
+    )
+
+
+async def delete_membership(conn: aiosqlite.Connection, store_id: int, user_id: int) -> None:
+    await conn.execute(
+        "DELETE FROM memberships WHERE store_id = ? AND user_id = ?", (store_id, user_id)
+    )
 
 
 # ---- admin sessions -----------------------------------------------------------------------

@@ -15,7 +15,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from server.accounts import create_store, verify_login
-from server.admin import account, queries
+from server.admin import account, members, queries
 from server.admin import campaigns as campaigns_admin
 from server.admin import checkout_settings as checkout_settings_admin
 from server.admin.auth import Session, check_csrf, read_session, write_session
@@ -91,7 +91,7 @@ async def logout(request: Request, merchant: Merchant) -> Response:
 
 @login_required
 async def home(request: Request, merchant: Merchant) -> Response:
-    stores = await request.app.state.stores.all()
+    stores = await stores_of(request, merchant)
     if len(stores) == 1:
         return RedirectResponse(f"/admin/stores/{stores[0].id}", 303)
     return RedirectResponse("/admin/stores", 303)
@@ -108,7 +108,7 @@ async def _render_store_list(
     values: dict[str, str],
     errors: dict[str, str] | None = None,
 ) -> Response:
-    stores = await request.app.state.stores.all()
+    stores = await stores_of(request, merchant)
     defaults = {"name": "", "origins": "", "currency": "EUR", "locale": "en-US", "timezone": "UTC"}
     context = {
         "merchant": merchant,
@@ -138,9 +138,16 @@ async def add_store(request: Request, merchant: Merchant) -> Response:
         return await _render_store_list(
             request, merchant, values, {exc.field or "form": exc.message}
         )
-    store = await create_store(request.app.state.db, new)
+    # The store and its creator's ownership: one transaction.
+    store = await create_store(request.app.state.db, new, owner_email=merchant.email)
     request.app.state.stores.invalidate()
     return RedirectResponse(f"/admin/stores/{store.id}", 303)
+
+
+async def stores_of(request: Request, merchant: Merchant) -> list[Store]:
+    """The stores this login is a member of."""
+    member_of = await queries.store_ids_of(request.app.state.db, merchant.user_id)
+    return [store for store in await request.app.state.stores.all() if store.id in member_of]
 
 
 @login_required
@@ -196,6 +203,7 @@ routes = [
     Route("/stores", add_store, methods=["POST"]),
     Route("/stores/{store_id:int}", store_page, methods=["GET"]),
     Route("/stores/{store_id:int}/activity", store_activity, methods=["GET"]),
+    *members.routes,
     *account.routes,
     *catalog_admin.routes,
     *orders_admin.routes,
