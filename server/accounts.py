@@ -1,34 +1,165 @@
-"""Creating stores and merchant logins: shared by the CLI, the demo and the admin."""
+"""Stores, merchant logins and who may reach which store: shared by the CLI, the demo and the
+admin.
+
+A login reaches a store only as one of its members: an ``owner`` manages the members and
+the store's settings, ``staff`` work its orders, products, discount codes and campaigns. A
+store always keeps at least one owner.
+"""
 
 from __future__ import annotations
 
-from server.admin.queries import insert_user
+import aiosqlite
+
+from server.admin import queries
+from server.admin.sessions import sid_hash
 from server.clock import now_ms
 from server.db import Database
 from server.emails import normalize_email
 from server.errors import ValidationFailed
-from server.security import hash_password
+from server.security import hash_password, verify_password
 from server.stores.queries import insert_store
 from server.stores.service import NewStore, Store
 
 MIN_PASSWORD_LENGTH = 8
+ROLES = ("owner", "staff")
+
+# What a password is checked against when the email has no login: a real scrypt hash (of a
+# password nobody knows) with hash_password's parameters, so a wrong email costs the same
+# hashing as a wrong password and the answer's timing does not tell which emails have logins.
+NO_SUCH_LOGIN_HASH = (
+    "scrypt$16384:8:1$51ada8294134b49d1bec82604625a44f$"
+    "08078c672e47842222ed6f243551213ab5b1c35fd2cc9f7d09d581e7e6a083a4"
+)
 
 
-async def create_store(db: Database, new: NewStore) -> Store:
-    return await db.write(lambda conn: insert_store(conn, new, now_ms()))
+async def create_store(db: Database, new: NewStore, owner_email: str | None = None) -> Store:
+    """Create a store; with ``owner_email``, that login becomes its owner in the same
+    transaction (a missing login creates nothing)."""
+
+    async def write(conn: aiosqlite.Connection) -> Store:
+        owner_id = None if owner_email is None else await _existing_login(conn, owner_email)
+        store = await insert_store(conn, new, now_ms())
+        if owner_id is not None:
+            await queries.upsert_membership(conn, store.id, owner_id, "owner", now_ms())
+        return store
+
+    return await db.write(write)
 
 
 def validate_login(email: str, password: str) -> tuple[str, str]:
     email = normalize_email(email, message="Use a full email address, such as you@example.com.")
+    return email, validate_password(password)
+
+
+def validate_password(password: str, field: str = "password") -> str:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ValidationFailed(
-            f"Use a password of at least {MIN_PASSWORD_LENGTH} characters.", field="password"
+            f"Use a password of at least {MIN_PASSWORD_LENGTH} characters.", field=field
         )
-    return email, password
+    return password
 
 
 async def create_user(db: Database, email: str, password: str) -> None:
-    """Create a merchant login, or set a new password if the email already has one."""
+    """Create a merchant login, or set a new password if the email already has one. A new
+    password ends every session of the login: whoever had the old one is signed out."""
     email, password = validate_login(email, password)
     hashed = hash_password(password)  # hashed before the write: scrypt is slow on purpose
-    await db.write(lambda conn: insert_user(conn, email, hashed, now_ms()))
+
+    async def write(conn: aiosqlite.Connection) -> None:
+        user_id = await queries.upsert_user(conn, email, hashed, now_ms())
+        await queries.delete_sessions_of_user(conn, user_id)
+
+    await db.write(write)
+
+
+def verify_login(password: str, stored_hash: str | None) -> bool:
+    """Whether ``password`` matches a login's hash. ``None`` (no such login) is checked
+    against NO_SUCH_LOGIN_HASH and is never a match: the same work either way."""
+    matches = verify_password(password, stored_hash or NO_SUCH_LOGIN_HASH)
+    return matches and stored_hash is not None
+
+
+async def change_password(
+    db: Database, user_id: int, current: str, new: str, keep_sid: str
+) -> None:
+    """A login changes its own password; every other session of the login ends, the one
+    that made the change (``keep_sid``) stays signed in."""
+    if not verify_login(current, await queries.password_hash_of(db, user_id)):
+        raise ValidationFailed("That is not your current password.", field="current_password")
+    hashed = hash_password(validate_password(new, field="new_password"))
+
+    async def write(conn: aiosqlite.Connection) -> None:
+        await queries.set_password_hash(conn, user_id, hashed)
+        await queries.delete_sessions_of_user(conn, user_id, keep_sid_hash=sid_hash(keep_sid))
+
+    await db.write(write)
+
+
+async def add_member(
+    db: Database, store_id: int, email: str, role: str, *, replace_role: bool = False
+) -> None:
+    """Make an existing login a member of the store. An existing member is refused, unless
+    ``replace_role`` (the CLI, re-runnable) sets their role instead."""
+    role = _valid_role(role)
+
+    async def write(conn: aiosqlite.Connection) -> None:
+        user_id = await _existing_login(conn, email, field="email")
+        current = await queries.role_in_store(conn, store_id, user_id)
+        if current is not None and not replace_role:
+            raise ValidationFailed(
+                f"{email.strip().lower()} is already a member of this store ({current}).",
+                field="email",
+            )
+        await _keep_an_owner(conn, store_id, current, role)
+        await queries.upsert_membership(conn, store_id, user_id, role, now_ms())
+
+    await db.write(write)
+
+
+async def change_role(db: Database, store_id: int, user_id: int, role: str) -> None:
+    role = _valid_role(role)
+
+    async def write(conn: aiosqlite.Connection) -> None:
+        current = await queries.role_in_store(conn, store_id, user_id)
+        if current is None:
+            raise ValidationFailed("That login is no longer a member of this store.", field="role")
+        await _keep_an_owner(conn, store_id, current, role)
+        await queries.upsert_membership(conn, store_id, user_id, role, now_ms())
+
+    await db.write(write)
+
+
+async def remove_member(db: Database, store_id: int, user_id: int) -> None:
+    async def write(conn: aiosqlite.Connection) -> None:
+        current = await queries.role_in_store(conn, store_id, user_id)
+        await _keep_an_owner(conn, store_id, current, None)
+        await queries.delete_membership(conn, store_id, user_id)
+
+    await db.write(write)
+
+
+def _valid_role(role: str) -> str:
+    if role not in ROLES:
+        raise ValidationFailed("Choose owner or staff.", field="role")
+    return role
+
+
+async def _existing_login(conn: aiosqlite.Connection, email: str, field: str = "owner") -> int:
+    email = email.strip().lower()
+    user_id = await queries.user_id_for_email(conn, email)
+    if user_id is None:
+        raise ValidationFailed(
+            f"There is no login for {email}. Create it first (keepcart users create).",
+            field=field,
+        )
+    return user_id
+
+
+async def _keep_an_owner(
+    conn: aiosqlite.Connection, store_id: int, current: str | None, new: str | None
+) -> None:
+    """Refuse a change that would leave the store without an owner."""
+    if current == "owner" and new != "owner" and await queries.count_owners(conn, store_id) <= 1:
+        raise ValidationFailed(
+            "A store needs at least one owner: make someone else an owner first.", field="role"
+        )

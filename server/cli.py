@@ -12,12 +12,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from server import settings as settings_module
-from server.accounts import create_store, create_user
+from server.accounts import ROLES, add_member, create_store, create_user
 from server.db import Database
 from server.errors import ValidationFailed
 from server.logs import configure_logging, log_settings
 from server.settings import Settings
-from server.stores.service import snippet, validate_new_store
+from server.stores.queries import list_stores
+from server.stores.service import Store, snippet, validate_new_store
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -70,13 +71,31 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--currency", required=True, help="ISO 4217 code, e.g. EUR.")
     create.add_argument("--locale", default="en-US")
     create.add_argument("--timezone", default="UTC")
+    create.add_argument("--owner", metavar="EMAIL",
+                        help="A merchant login to make the store's owner.")  # fmt: skip
     create.add_argument("--db", type=Path, help="Database file.")
     create.set_defaults(run=run_create_store)
+
+    member = stores.add_parser(
+        "add-member", help="Let a merchant login open a store (or change its role there)."
+    )
+    member.add_argument("--store", required=True, help="The store's id or public key (pk_…).")
+    member.add_argument("--email", required=True, help="An existing merchant login.")
+    member.add_argument(
+        "--role",
+        required=True,
+        choices=ROLES,
+        help="Staff work orders, products and offers; owners also members and settings.",
+    )
+    member.add_argument("--db", type=Path, help="Database file.")
+    member.set_defaults(run=run_add_member)
 
     users = commands.add_parser("users", help="Manage merchant logins.").add_subparsers(
         required=True, metavar="ACTION"
     )
-    user = users.add_parser("create", help="Create a merchant login (or reset its password).")
+    user = users.add_parser(
+        "create", help="Create a merchant login (or reset its password and end its sessions)."
+    )
     user.add_argument("--email", required=True)
     user.add_argument("--password", help="For scripts; prompted for when left out.")
     user.add_argument("--db", type=Path, help="Database file.")
@@ -130,13 +149,33 @@ def run_create_store(args: argparse.Namespace, settings: Settings) -> int:
 
     async def create() -> str:
         async with _database(settings) as db:
-            store = await create_store(db, new)
+            store = await create_store(db, new, owner_email=args.owner)
         return store.public_key
 
     key = asyncio.run(create())
     print(f"Created store {new.name!r} ({key}). Paste this into the <head> of every page:\n")
     print(snippet(settings.base_url, key))
     return 0
+
+
+def run_add_member(args: argparse.Namespace, settings: Settings) -> int:
+    async def add() -> Store:
+        async with _database(settings) as db:
+            store = await _store_by_reference(db, args.store)
+            await add_member(db, store.id, args.email, args.role, replace_role=True)
+        return store
+
+    store = asyncio.run(add())
+    email = args.email.strip().lower()
+    print(f"{email} is now {args.role} of {store.name!r} ({store.public_key}).")
+    return 0
+
+
+async def _store_by_reference(db: Database, reference: str) -> Store:
+    for store in await list_stores(db):
+        if reference in (str(store.id), store.public_key):
+            return store
+    raise ValidationFailed(f"There is no store {reference!r}.", field="store")
 
 
 def run_create_user(args: argparse.Namespace, settings: Settings) -> int:

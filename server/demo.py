@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 import uvicorn
 
-from server.accounts import create_store, create_user
+from server.accounts import add_member, create_store, create_user
 from server.app import create_app
 from server.clock import now_ms
 from server.db import Database
@@ -29,7 +29,7 @@ DEMO_STORE_NAME = "Fernhill Goods"
 
 async def prepare_demo(settings: Settings) -> Store:
     """The demo store (created on first run, its catalog refreshed on every run) and the
-    demo login, with its password reset."""
+    demo login, with its password reset, as the store's owner."""
     demo_origins = (
         f"http://127.0.0.1:{settings.demo_port}",
         f"http://localhost:{settings.demo_port}",
@@ -48,6 +48,7 @@ async def prepare_demo(settings: Settings) -> Store:
         shop_url = demo_origins[0]
         await db.write(lambda conn: seed_demo_store(conn, store.id, shop_url, now_ms()))
         await create_user(db, DEMO_EMAIL, DEMO_PASSWORD)
+        await add_member(db, store.id, DEMO_EMAIL, "owner", replace_role=True)
     finally:
         await db.close()
     return store

@@ -9,7 +9,7 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from server.accounts import create_store, create_user
+from server.accounts import add_member, create_store, create_user
 from server.app import create_app
 from server.clock import now_ms
 from server.demo_seed import seed_demo_store
@@ -72,6 +72,8 @@ async def shop(app: Starlette, store: Store) -> Store:
 
 
 @pytest.fixture
-async def merchant(app: Starlette) -> str:
+async def merchant(app: Starlette, store: Store) -> str:
+    """The merchant login, owner of the `store` fixture's store."""
     await create_user(app.state.db, MERCHANT_EMAIL, MERCHANT_PASSWORD)
+    await add_member(app.state.db, store.id, MERCHANT_EMAIL, "owner")
     return MERCHANT_EMAIL

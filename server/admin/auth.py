@@ -1,8 +1,11 @@
-"""Admin sessions and CSRF.
+"""The admin's cookie and CSRF.
 
-The session is a signed cookie (HttpOnly, SameSite=Lax) holding a random session id and,
-once logged in, the user id. Every form carries a CSRF token: the session id signed under
-its own salt, so a token is bound to one browser session and useless anywhere else.
+The cookie (HttpOnly, SameSite=Lax) holds a signed random session id and nothing else. Before
+sign-in that id only binds CSRF tokens to the browser; after sign-in it names a row in
+``admin_sessions`` (``server.admin.sessions``), which alone decides whether the request is
+signed in, so ending a session on the server ends it for every copy of the cookie. Every form
+carries a CSRF token: the session id signed under its own salt, so a token is bound to one
+browser session and useless anywhere else.
 """
 
 from __future__ import annotations
@@ -13,21 +16,23 @@ from dataclasses import dataclass
 from starlette.requests import Request
 from starlette.responses import Response
 
+from server.admin.sessions import ABSOLUTE_LIFETIME_MS
 from server.errors import Forbidden
 from server.security import InvalidToken, Purpose
 
 COOKIE = "keepcart_admin"
-MAX_AGE = 7 * 24 * 3600
+# The cookie is written once per session (at first visit, at sign-in), so it lapses in the
+# browser when a signed-in session reaches its absolute lifetime on the server.
+MAX_AGE = ABSOLUTE_LIFETIME_MS // 1000
 
 
 @dataclass(frozen=True)
 class Session:
     sid: str
-    user_id: int | None = None
 
     @classmethod
-    def fresh(cls, user_id: int | None = None) -> Session:
-        return cls(secrets.token_urlsafe(18), user_id)
+    def fresh(cls) -> Session:
+        return cls(secrets.token_urlsafe(18))
 
 
 def read_session(request: Request) -> Session | None:
@@ -40,14 +45,15 @@ def read_session(request: Request) -> Session | None:
         return None
     if not isinstance(data, dict) or not isinstance(data.get("sid"), str):
         return None
-    user_id = data.get("uid")
-    return Session(data["sid"], user_id if isinstance(user_id, int) else None)
+    return Session(data["sid"])
 
 
 def write_session(request: Request, response: Response, session: Session) -> None:
-    token = request.app.state.signer.sign(
-        Purpose.SESSION, {"sid": session.sid, "uid": session.user_id}
-    )
+    """Give the browser ``session``'s cookie, unless it already holds exactly that session."""
+    current = read_session(request)
+    if current is not None and current.sid == session.sid:
+        return
+    token = request.app.state.signer.sign(Purpose.SESSION, {"sid": session.sid})
     response.set_cookie(
         COOKIE,
         token,

@@ -1,9 +1,17 @@
-"""What every admin page shares: rendering with CSRF and security headers, the login gate,
-and the store a page is about."""
+"""What every admin page shares: rendering with CSRF and security headers, the login gate
+with its store membership check, and the store a page is about.
+
+Tenancy is enforced here, once, for every page: ``login_required`` resolves the signed-in
+login and, on any page whose path has a ``{store_id}``, the login's membership of that store.
+A login that is not a member gets the same 404 as a store that does not exist; staff get a
+403 on the pages only owners may open (``OWNER_ONLY``).
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import functools
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,10 +22,11 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.templating import Jinja2Templates
 
-from server.admin import queries
+from server.admin import queries, sessions
 from server.admin.auth import Session, csrf_token, read_session, write_session
-from server.errors import NotFound
+from server.errors import Forbidden, NotFound
 from server.stores.service import Store
+from server.web import clock_ms
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=HERE / "templates")
@@ -29,12 +38,23 @@ SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
 }
 
+# What staff may open in a store (the path after /admin/stores/{id}): its day-to-day work
+# (orders, products, discount codes, campaigns) and its overview. Everything else under a store
+# is for owners only: its members, its checkout settings (general and payment methods,
+# shipping, taxes), and any page added later until it is listed here.
+STAFF_PAGES = re.compile(
+    r"(/activity|/(products|orders|checkout/discounts|campaigns)(\.csv|/.*)?)?", re.DOTALL
+)
+NO_SUCH_STORE = "There is no such store."
+
 
 @dataclass(frozen=True)
 class Merchant:
     session: Session
     user_id: int
     email: str
+    # On a store's pages: this login's role there, "owner" or "staff". None on other pages.
+    role: str | None = None
 
 
 Handler = Callable[[Request, Merchant], Awaitable[Response]]
@@ -74,25 +94,58 @@ def render_store_form(
 
 
 def login_required(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
+    """Sign-in first; on a store's pages, membership of that store (and owner-only pages)."""
+
     @functools.wraps(handler)
     async def wrapper(request: Request) -> Response:
-        session = read_session(request)
-        user = (
-            await queries.find_user(request.app.state.db, session.user_id)
-            if (session and session.user_id)
-            else None
-        )
-        if session is None or user is None:
+        merchant = await signed_in_merchant(request)
+        if merchant is None:
             target = quote(request.url.path, safe="/")
             return RedirectResponse(f"/admin/login?next={target}", 303)
-        return await handler(request, Merchant(session, user["id"], user["email"]))
+        if "store_id" in request.path_params:
+            merchant = await _as_member(request, merchant)
+        return await handler(request, merchant)
 
     return wrapper
 
 
+async def signed_in_merchant(request: Request) -> Merchant | None:
+    session = read_session(request)
+    if session is None:
+        return None
+    who = await sessions.signed_in(request.app.state.db, session.sid, clock_ms(request))
+    return None if who is None else Merchant(session, who.user_id, who.email)
+
+
+async def _as_member(request: Request, merchant: Merchant) -> Merchant:
+    store_id = request.path_params["store_id"]
+    role = await queries.role_in_store(request.app.state.db, store_id, merchant.user_id)
+    if role is None:
+        raise NotFound(NO_SUCH_STORE)  # the very page a store that does not exist gets
+    page = request.url.path.partition(f"/admin/stores/{store_id}")[2]
+    if role != "owner" and not STAFF_PAGES.fullmatch(page):
+        raise Forbidden("Only the store's owners can open this page.")
+    # What store_for_request trusts: this request's login is a member of this store.
+    request.state.member_of_store = store_id
+    return dataclasses.replace(merchant, role=role)
+
+
 async def store_for_request(request: Request) -> Store:
     raw = request.path_params["store_id"]
+    # Only after login_required found a membership: a page that forgot the gate finds no store.
+    if getattr(request.state, "member_of_store", None) != raw:
+        raise NotFound(NO_SUCH_STORE)
     store = await request.app.state.stores.by_id(raw)
     if store is None:
-        raise NotFound("There is no such store.")
+        raise NotFound(NO_SUCH_STORE)
     return store
+
+
+def describe_age(seconds: int) -> str:
+    if seconds < 10:
+        return "just now"
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60), ("second", 1)):
+        if seconds >= size:
+            count = seconds // size
+            return f"{count} {unit}{'s' if count != 1 else ''} ago"
+    return "just now"

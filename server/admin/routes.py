@@ -14,20 +14,27 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from server.accounts import create_store
+from server.accounts import create_store, verify_login
+from server.admin import account, members, queries
 from server.admin import campaigns as campaigns_admin
 from server.admin import checkout_settings as checkout_settings_admin
-from server.admin import queries
 from server.admin.auth import Session, check_csrf, read_session, write_session
-from server.admin.pages import HERE, Merchant, login_required, render, store_for_request
+from server.admin.pages import (
+    HERE,
+    Merchant,
+    describe_age,
+    login_required,
+    render,
+    store_for_request,
+)
+from server.admin.sessions import end_session, start_session
 from server.catalog import admin as catalog_admin
 from server.clock import now_ms, start_of_day_ms
 from server.errors import KeepcartError, ValidationFailed
 from server.events.queries import activity_since
 from server.orders import admin as orders_admin
-from server.security import verify_password
 from server.stores.service import QUEUE_STUB, Store, snippet, validate_new_store
-from server.web import json_response
+from server.web import clock_ms, json_response
 
 
 async def login_page(request: Request) -> Response:
@@ -53,14 +60,22 @@ async def login(request: Request) -> Response:
         response = render(request, "login.html", context, session=session, status=429)
         response.headers["Retry-After"] = str(limiter.retry_after(wait))
         return response
-    user = await queries.find_user_by_email(request.app.state.db, email)
+    db = request.app.state.db
+    user = await queries.find_user_by_email(db, email)
     password = str(form.get("password", ""))
-    if user is None or not verify_password(password, user["password_hash"]):
+    # Checked even when there is no such login, so the answer takes as long either way.
+    if not verify_login(password, user["password_hash"] if user else None):
         context["errors"] = {"form": "That email and password do not match an account."}
         return render(request, "login.html", context, session=session, status=422)
+    assert user is not None
     # A new session id on login, so a session fixed before login is worthless after it.
+    signed_in = Session.fresh()
+    user_agent = request.headers.get("user-agent", "")
+    await start_session(
+        db, signed_in.sid, user["id"], user_agent, clock_ms(request), replaces=session.sid
+    )
     response = RedirectResponse(context["next"], 303)
-    write_session(request, response, Session.fresh(user["id"]))
+    write_session(request, response, signed_in)
     return response
 
 
@@ -68,6 +83,7 @@ async def login(request: Request) -> Response:
 async def logout(request: Request, merchant: Merchant) -> Response:
     form = await request.form()
     check_csrf(request, merchant.session, form.get("csrf_token"))
+    await end_session(request.app.state.db, merchant.session.sid)
     response = RedirectResponse("/admin/login", 303)
     write_session(request, response, Session.fresh())
     return response
@@ -75,7 +91,7 @@ async def logout(request: Request, merchant: Merchant) -> Response:
 
 @login_required
 async def home(request: Request, merchant: Merchant) -> Response:
-    stores = await request.app.state.stores.all()
+    stores = await stores_of(request, merchant)
     if len(stores) == 1:
         return RedirectResponse(f"/admin/stores/{stores[0].id}", 303)
     return RedirectResponse("/admin/stores", 303)
@@ -92,7 +108,7 @@ async def _render_store_list(
     values: dict[str, str],
     errors: dict[str, str] | None = None,
 ) -> Response:
-    stores = await request.app.state.stores.all()
+    stores = await stores_of(request, merchant)
     defaults = {"name": "", "origins": "", "currency": "EUR", "locale": "en-US", "timezone": "UTC"}
     context = {
         "merchant": merchant,
@@ -122,9 +138,16 @@ async def add_store(request: Request, merchant: Merchant) -> Response:
         return await _render_store_list(
             request, merchant, values, {exc.field or "form": exc.message}
         )
-    store = await create_store(request.app.state.db, new)
+    # The store and its creator's ownership: one transaction.
+    store = await create_store(request.app.state.db, new, owner_email=merchant.email)
     request.app.state.stores.invalidate()
     return RedirectResponse(f"/admin/stores/{store.id}", 303)
+
+
+async def stores_of(request: Request, merchant: Merchant) -> list[Store]:
+    """The stores this login is a member of."""
+    member_of = await queries.store_ids_of(request.app.state.db, merchant.user_id)
+    return [store for store in await request.app.state.stores.all() if store.id in member_of]
 
 
 @login_required
@@ -157,16 +180,6 @@ async def _activity(request: Request, store: Store) -> dict[str, Any]:
     return counts
 
 
-def describe_age(seconds: int) -> str:
-    if seconds < 10:
-        return "just now"
-    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60), ("second", 1)):
-        if seconds >= size:
-            count = seconds // size
-            return f"{count} {unit}{'s' if count != 1 else ''} ago"
-    return "just now"
-
-
 def _next(request: Request, submitted: object = None) -> str:
     target = submitted if isinstance(submitted, str) else request.query_params.get("next", "")
     # Only same-site paths: never redirect a merchant off to another site after login.
@@ -190,6 +203,8 @@ routes = [
     Route("/stores", add_store, methods=["POST"]),
     Route("/stores/{store_id:int}", store_page, methods=["GET"]),
     Route("/stores/{store_id:int}/activity", store_activity, methods=["GET"]),
+    *members.routes,
+    *account.routes,
     *catalog_admin.routes,
     *orders_admin.routes,
     *checkout_settings_admin.routes,

@@ -783,7 +783,9 @@ async def test_a_method_of_another_zone_or_store_is_not_found(app, client, admin
 
 
 async def test_shipping_uses_the_store_currency(app, client, merchant):
-    jpy = await create_store(app.state.db, validate_new_store("Tokyo", [SHOP_ORIGIN], "JPY"))
+    jpy = await create_store(
+        app.state.db, validate_new_store("Tokyo", [SHOP_ORIGIN], "JPY"), owner_email=merchant
+    )
     await sign_in(client)
     base = f"/admin/stores/{jpy.id}/checkout"
     token = csrf_from((await client.get(base)).text)

@@ -20,7 +20,7 @@ import uvicorn
 from playwright.sync_api import BrowserContext, Page, Playwright
 
 from demo_store import create_demo_app
-from server.accounts import create_store, create_user
+from server.accounts import add_member, create_store, create_user
 from server.app import create_app
 from server.clock import now_ms
 from server.db import Database
@@ -149,6 +149,7 @@ async def seed(settings: Settings, shop_origins: list[str]) -> Store:
         # The demo catalog, shipping, VAT and codes; product images live on the shop.
         await db.write(lambda conn: seed_demo_store(conn, store.id, shop_origins[0], now_ms()))
         await create_user(db, MERCHANT_EMAIL, MERCHANT_PASSWORD)
+        await add_member(db, store.id, MERCHANT_EMAIL, "owner")
     finally:
         await db.close()
     return store

@@ -42,9 +42,9 @@ def seed(db_path) -> str:
         await db.open()
         try:
             new = validate_new_store("Log Shop", [ORIGIN], "EUR", "en-IE", "Europe/Dublin")
-            store = await create_store(db, new)
-            await db.write(lambda conn: seed_demo_store(conn, store.id, ORIGIN, now_ms()))
             await create_user(db, EMAIL, PASSWORD)
+            store = await create_store(db, new, owner_email=EMAIL)
+            await db.write(lambda conn: seed_demo_store(conn, store.id, ORIGIN, now_ms()))
             return store.public_key
         finally:
             await db.close()

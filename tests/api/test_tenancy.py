@@ -1,0 +1,507 @@
+"""Tenancy: a login reaches only the stores it is a member of, as owner or staff.
+
+The route walk enumerates every admin route from the app itself, so a page added later is
+checked without anyone remembering to add it here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+
+import httpx
+import pytest
+from starlette.routing import Mount, Route
+
+from server.accounts import add_member, create_store, create_user
+from server.cli import main
+from server.stores.service import validate_new_store
+from tests.api.test_admin import csrf_from, sign_in
+from tests.api.test_orders_admin import insert_order
+from tests.conftest import MERCHANT_EMAIL, MERCHANT_PASSWORD, SHOP_ORIGIN
+
+pytestmark = pytest.mark.anyio
+
+INTRUDER = "intruder@elsewhere.test"
+STAFF = "staff@shop.test"
+PASSWORD = "another long password"
+
+# Admin routes about no one store. Any other admin route must be a store's, under
+# /stores/{store_id}: a new route that is neither fails test_every_admin_route_is_known.
+ROUTES_WITHOUT_A_STORE = {
+    "/admin/",
+    "/admin/login",
+    "/admin/logout",
+    "/admin/stores",
+    "/admin/account",
+    "/admin/account/password",
+    "/admin/account/sessions/sign-out-others",
+    "/admin/account/sessions/{session_id:int}/sign-out",
+}
+# The store pages only owners open: members and the checkout settings but discount codes.
+OWNER_ONLY = re.compile(r"/admin/stores/\{store_id:int\}/(members|checkout(?!/discounts))\b.*")
+
+
+def admin_routes(app) -> list[tuple[str, list[str]]]:
+    """(path template, methods) of every route under the /admin mount, found recursively."""
+    mount = next(r for r in app.routes if isinstance(r, Mount) and r.path == "/admin")
+
+    def walk(routes, prefix):
+        for route in routes:
+            if isinstance(route, Route):
+                yield prefix + route.path, sorted(route.methods or ())
+            elif isinstance(route, Mount):
+                yield from walk(route.routes, prefix + route.path)
+
+    return list(walk(mount.routes, "/admin"))
+
+
+def store_routes(app) -> list[tuple[str, list[str]]]:
+    return [(path, methods) for path, methods in admin_routes(app) if "{store_id" in path]
+
+
+def fill(template: str, values: dict[str, object]) -> str:
+    def value(match: re.Match) -> str:
+        name = match.group(1)
+        assert name in values, f"no test value for path parameter {name!r} in {template}"
+        return str(values[name])
+
+    return re.sub(r"\{(\w+)(?::\w+)?\}", value, template)
+
+
+async def new_login(app, email: str) -> None:
+    await create_user(app.state.db, email, PASSWORD)
+
+
+@contextlib.asynccontextmanager
+async def client_for(app, email: str, password: str = PASSWORD):
+    """A browser of its own, signed in as ``email``."""
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://k") as client:
+        response = await sign_in(client, email, password)
+        assert response.status_code == 303, response.text
+        yield client
+
+
+async def path_values(app, store) -> dict[str, object]:
+    """A real id, in ``store``, for every path parameter an admin route has."""
+    db = app.state.db
+
+    async def first(sql: str) -> object:
+        value = await db.fetch_value(sql, (store.id,))
+        assert value is not None, sql
+        return value
+
+    await insert_order(app, store, 1001)
+    campaign_id = await first("SELECT id FROM campaigns WHERE store_id = ?")
+    await db.write(
+        lambda conn: conn.execute(
+            "INSERT INTO email_consents (store_id, campaign_id, email, wording, created_at)"
+            " VALUES (?, ?, 'shopper@example.test', 'Email me my cart', 0)",
+            (store.id, campaign_id),
+        )
+    )
+    zone = await first("SELECT id FROM shipping_zones WHERE store_id = ? ORDER BY id")
+    return {
+        "store_id": store.id,
+        "product_id": await first("SELECT id FROM products WHERE store_id = ?"),
+        "number": 1001,
+        "action": "mark-fulfilled",
+        "discount_id": await first("SELECT id FROM discounts WHERE store_id = ?"),
+        "zone_id": zone,
+        "method_id": await db.fetch_value(
+            "SELECT id FROM shipping_methods WHERE zone_id = ?", (zone,)
+        ),
+        "rate_id": await first("SELECT id FROM tax_rates WHERE store_id = ?"),
+        "campaign": await first("SELECT public_id FROM campaigns WHERE store_id = ?"),
+        "status": "paused",
+        "request_id": await first("SELECT id FROM email_consents WHERE store_id = ?"),
+        "user_id": await first("SELECT user_id FROM memberships WHERE store_id = ?"),
+    }
+
+
+async def snapshot(app, store_id: int) -> dict[str, list[tuple]]:
+    """Everything a store's admin pages can change, to prove a refused request changed none."""
+    tables = {
+        "stores": "SELECT * FROM stores WHERE id = ?",
+        "products": "SELECT * FROM products WHERE store_id = ?",
+        "orders": "SELECT * FROM orders WHERE store_id = ?",
+        "discounts": "SELECT * FROM discounts WHERE store_id = ?",
+        "shipping_zones": "SELECT * FROM shipping_zones WHERE store_id = ?",
+        "shipping_methods": "SELECT m.* FROM shipping_methods m"
+        " JOIN shipping_zones z ON z.id = m.zone_id WHERE z.store_id = ?",
+        "tax_rates": "SELECT * FROM tax_rates WHERE store_id = ?",
+        "campaigns": "SELECT * FROM campaigns WHERE store_id = ?",
+        "email_consents": "SELECT * FROM email_consents WHERE store_id = ?",
+        "memberships": "SELECT * FROM memberships WHERE store_id = ?",
+    }
+    return {
+        name: [tuple(row) for row in await app.state.db.fetch_all(sql, (store_id,))]
+        for name, sql in tables.items()
+    }
+
+
+# ---- the route walk -----------------------------------------------------------------------
+
+
+async def test_every_admin_route_is_known(app):
+    paths = {path for path, _ in admin_routes(app)}
+    assert {p for p in paths if "{store_id" not in p} == ROUTES_WITHOUT_A_STORE
+    for path in paths - ROUTES_WITHOUT_A_STORE:
+        assert path.startswith("/admin/stores/{store_id:int}"), path
+
+
+async def test_a_non_member_gets_404_on_every_store_route(app, shop, merchant):
+    await new_login(app, INTRUDER)
+    await create_store(
+        app.state.db, validate_new_store("Mine", ["https://mine.test"], "EUR"), INTRUDER
+    )
+    values = await path_values(app, shop)
+    before = await snapshot(app, shop.id)
+    routes = store_routes(app)
+    assert len(routes) > 40  # every area's pages: products, orders, checkout, offers, members
+
+    async with client_for(app, INTRUDER) as intruder:
+        token = csrf_from((await intruder.get("/admin/stores")).text)
+        answers = {}
+        for template, methods in routes:
+            url = fill(template, values)
+            for method in methods:
+                data = {"csrf_token": token} if method == "POST" else None
+                response = await intruder.request(method, url, data=data)
+                answers[f"{method} {template}"] = response.status_code
+    assert {route: status for route, status in answers.items() if status != 404} == {}
+    assert await snapshot(app, shop.id) == before
+
+
+async def test_a_non_member_sees_exactly_what_a_missing_store_shows(app, client, store):
+    await new_login(app, INTRUDER)
+    await sign_in(client, INTRUDER, PASSWORD)
+    theirs = await client.get(f"/admin/stores/{store.id}/orders")
+    missing = await client.get("/admin/stores/999999/orders")
+    assert theirs.status_code == missing.status_code == 404
+    assert theirs.text == missing.text
+    assert "Test Shop" not in theirs.text
+
+
+async def test_staff_get_403_on_owner_pages_and_open_the_rest(app, shop, merchant):
+    await new_login(app, STAFF)
+    await add_member(app.state.db, shop.id, STAFF, "staff")
+    values = await path_values(app, shop)
+    before = await snapshot(app, shop.id)
+    routes = store_routes(app)
+    owner_only = [(t, m) for t, m in routes if OWNER_ONLY.fullmatch(t)]
+    assert len(owner_only) > 10
+
+    async with client_for(app, STAFF) as staff:
+        token = csrf_from((await staff.get(f"/admin/stores/{shop.id}/orders")).text)
+        answers = {}
+        for template, methods in routes:
+            url = fill(template, values)
+            for method in methods:
+                if (template, methods) in owner_only:
+                    data = {"csrf_token": token} if method == "POST" else None
+                    response = await staff.request(method, url, data=data)
+                    answers[f"{method} {template}"] = (response.status_code, 403)
+                elif method == "GET":  # staff's own pages open (their forms are tested apart)
+                    response = await staff.get(url)
+                    answers[f"{method} {template}"] = (response.status_code, 200)
+    assert {route: got for route, (got, wanted) in answers.items() if got != wanted} == {}
+    assert await snapshot(app, shop.id) == before
+
+
+async def test_staff_work_orders_discount_codes_and_campaigns(app, shop, merchant):
+    await new_login(app, STAFF)
+    await add_member(app.state.db, shop.id, STAFF, "staff")
+    await insert_order(app, shop, 1001)
+    base = f"/admin/stores/{shop.id}"
+    async with client_for(app, STAFF) as staff:
+        page = await staff.get(f"{base}/orders/1001")
+        token = csrf_from(page.text)
+        fulfilled = await staff.post(
+            f"{base}/orders/1001/mark-fulfilled", data={"csrf_token": token}
+        )
+        code = {"csrf_token": token, "code": "STAFF5", "kind": "percent", "value": "5"}
+        created = await staff.post(f"{base}/checkout/discounts", data=code)
+    assert (fulfilled.status_code, created.status_code) == (303, 303)
+    status = await app.state.db.fetch_value("SELECT status FROM orders WHERE number = 1001")
+    assert status == "fulfilled"
+    assert await app.state.db.fetch_value("SELECT count(*) FROM discounts WHERE code = 'STAFF5'")
+
+
+async def test_store_navigation_follows_the_role(app, client, store, merchant):
+    await new_login(app, STAFF)
+    await add_member(app.state.db, store.id, STAFF, "staff")
+    base = f"/admin/stores/{store.id}"
+    await sign_in(client)
+    owner_nav = (await client.get(base)).text
+    assert f'href="{base}/members"' in owner_nav and f'href="{base}/checkout"' in owner_nav
+    async with client_for(app, STAFF) as staff:
+        staff_nav = (await staff.get(base)).text
+    assert f'href="{base}/members"' not in staff_nav
+    assert f'href="{base}/checkout"' not in staff_nav
+    assert f'href="{base}/checkout/discounts"' in staff_nav
+
+
+# ---- store list, home, creating stores -----------------------------------------------------
+
+
+async def test_the_store_list_and_home_show_only_the_logins_stores(app, client, store, merchant):
+    await new_login(app, INTRUDER)
+    mine = await create_store(
+        app.state.db, validate_new_store("Intruder Goods", ["https://mine.test"], "EUR"), INTRUDER
+    )
+    await sign_in(client, INTRUDER, PASSWORD)
+    home = await client.get("/admin/")
+    assert home.headers["location"] == f"/admin/stores/{mine.id}"
+    listing = await client.get("/admin/stores")
+    assert "Intruder Goods" in listing.text
+    assert "Test Shop" not in listing.text and store.public_key not in listing.text
+
+
+async def test_a_login_without_stores_is_offered_to_add_one(app, client, store, merchant):
+    await new_login(app, INTRUDER)
+    await sign_in(client, INTRUDER, PASSWORD)
+    assert (await client.get("/admin/")).headers["location"] == "/admin/stores"
+    assert "No stores yet" in (await client.get("/admin/stores")).text
+
+
+async def test_creating_a_store_makes_its_creator_the_owner(app, client, merchant):
+    await new_login(app, INTRUDER)
+    await sign_in(client, INTRUDER, PASSWORD)
+    form = {"csrf_token": csrf_from((await client.get("/admin/stores")).text), "name": "New",
+            "origins": "https://new.test", "currency": "EUR", "locale": "en-US",
+            "timezone": "UTC"}  # fmt: skip
+    created = await client.post("/admin/stores", data=form)
+    assert created.status_code == 303
+    members = await client.get(created.headers["location"] + "/members")
+    assert members.status_code == 200
+    assert re.search(
+        rf"{re.escape(INTRUDER)}.*?<option value=\"owner\" selected", members.text, re.S
+    )
+    store_id = int(created.headers["location"].rsplit("/", 1)[1])
+    async with client_for(app, MERCHANT_EMAIL, MERCHANT_PASSWORD) as other:
+        assert (await other.get(f"/admin/stores/{store_id}")).status_code == 404
+
+
+# ---- members ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+async def members(app, client, store, merchant):
+    """The owner signed in on the members page; returns (url, post)."""
+    await sign_in(client)
+    url = f"/admin/stores/{store.id}/members"
+    token = csrf_from((await client.get(url)).text)
+
+    async def post(path: str, data: dict) -> httpx.Response:
+        return await client.post(url + path, data={"csrf_token": token, **data})
+
+    return url, post
+
+
+async def roles(app, store) -> dict[str, str]:
+    rows = await app.state.db.fetch_all(
+        "SELECT u.email, m.role FROM memberships m JOIN users u ON u.id = m.user_id"
+        " WHERE m.store_id = ?",
+        (store.id,),
+    )
+    return {row["email"]: row["role"] for row in rows}
+
+
+async def user_id(app, email: str) -> int:
+    return await app.state.db.fetch_value("SELECT id FROM users WHERE email = ?", (email,))
+
+
+def field_error(html: str, name: str) -> str:
+    match = re.search(rf'id="f-{name}-error">([^<]*)<', html)
+    assert match, f"no error shown for {name}"
+    return match.group(1)
+
+
+async def test_an_owner_adds_a_login_as_staff(app, client, store, members):
+    url, post = members
+    await new_login(app, STAFF)
+    response = await post("", {"email": " Staff@Shop.test ", "role": "staff"})
+    assert response.status_code == 303
+    assert response.headers["location"] == f"{url}?saved=added"
+    page = await client.get(response.headers["location"])
+    assert "Member added" in page.text and STAFF in page.text
+    assert f'action="{url}"' in page.text
+    assert await roles(app, store) == {MERCHANT_EMAIL: "owner", STAFF: "staff"}
+    async with client_for(app, STAFF) as staff:
+        assert (await staff.get(f"/admin/stores/{store.id}/orders")).status_code == 200
+
+
+async def test_adding_needs_an_existing_login_and_a_role(app, client, store, members):
+    _, post = members
+    unknown = await post("", {"email": "nobody@shop.test", "role": "staff"})
+    assert unknown.status_code == 422
+    assert "There is no login for nobody@shop.test" in field_error(unknown.text, "email")
+    assert 'value="nobody@shop.test"' in unknown.text
+    await new_login(app, STAFF)
+    bad_role = await post("", {"email": STAFF, "role": "admin"})
+    assert bad_role.status_code == 422
+    assert "Choose owner or staff" in field_error(bad_role.text, "role")
+    again = await post("", {"email": MERCHANT_EMAIL, "role": "staff"})
+    assert again.status_code == 422
+    assert "already a member of this store (owner)" in field_error(again.text, "email")
+    assert await roles(app, store) == {MERCHANT_EMAIL: "owner"}
+
+
+async def test_an_owner_changes_a_role_and_removes_a_member(app, client, store, members):
+    url, post = members
+    await new_login(app, STAFF)
+    await add_member(app.state.db, store.id, STAFF, "staff")
+    staff_id = await user_id(app, STAFF)
+    promoted = await post(f"/{staff_id}/role", {"role": "owner"})
+    assert promoted.headers["location"] == f"{url}?saved=role"
+    assert await roles(app, store) == {MERCHANT_EMAIL: "owner", STAFF: "owner"}
+    removed = await post(f"/{staff_id}/remove", {})
+    assert removed.headers["location"] == f"{url}?saved=removed"
+    assert await roles(app, store) == {MERCHANT_EMAIL: "owner"}
+    async with client_for(app, STAFF) as former:
+        assert (await former.get(f"/admin/stores/{store.id}")).status_code == 404
+
+
+async def test_a_store_never_loses_its_last_owner(app, client, store, members):
+    _, post = members
+    owner_id = await user_id(app, MERCHANT_EMAIL)
+    for path, data in ((f"/{owner_id}/role", {"role": "staff"}), (f"/{owner_id}/remove", {})):
+        response = await post(path, data)
+        assert response.status_code == 422
+        assert "A store needs at least one owner" in response.text
+        assert f'aria-describedby="member-{owner_id}-error"' in response.text
+    assert await roles(app, store) == {MERCHANT_EMAIL: "owner"}
+
+
+async def test_an_owner_who_steps_down_leaves_the_members_page(app, client, store, members):
+    _, post = members
+    await new_login(app, STAFF)
+    await add_member(app.state.db, store.id, STAFF, "owner")
+    me = await user_id(app, MERCHANT_EMAIL)
+    response = await post(f"/{me}/role", {"role": "staff"})
+    assert response.headers["location"] == f"/admin/stores/{store.id}"
+    assert (await client.get(f"/admin/stores/{store.id}/members")).status_code == 403
+    response = await post(f"/{me}/remove", {})
+    assert response.status_code == 403  # staff cannot even remove themselves; an owner can
+
+
+async def test_an_owner_may_leave_a_store_that_keeps_an_owner(app, client, store, members):
+    _, post = members
+    await new_login(app, STAFF)
+    await add_member(app.state.db, store.id, STAFF, "owner")
+    response = await post(f"/{await user_id(app, MERCHANT_EMAIL)}/remove", {})
+    assert response.headers["location"] == "/admin/stores"
+    assert await roles(app, store) == {STAFF: "owner"}
+    assert (await client.get(f"/admin/stores/{store.id}")).status_code == 404
+
+
+async def test_member_forms_need_the_csrf_token(app, client, store, members):
+    url, _ = members
+    await new_login(app, STAFF)
+    response = await client.post(url, data={"email": STAFF, "role": "owner"})
+    assert response.status_code == 403
+    assert await roles(app, store) == {MERCHANT_EMAIL: "owner"}
+
+
+async def test_member_emails_are_escaped(app, client, store, members):
+    url, _ = members
+    odd = "o'brien&co@shop.test"  # as odd as a valid address gets: no < or > in one
+    await new_login(app, odd)
+    await add_member(app.state.db, store.id, odd, "staff")
+    page = await client.get(url)
+    assert "o&#39;brien&amp;co@shop.test" in page.text and "o'brien&co" not in page.text
+
+
+# ---- CLI and demo -------------------------------------------------------------------------
+
+
+def cli(*args: str) -> int:
+    return main(list(args))
+
+
+def test_cli_creates_a_store_with_an_owner_and_adds_members(tmp_path, capsys):
+    db = ["--db", str(tmp_path / "k.db")]
+    assert cli("users", "create", "--email", "owner@shop.test", "--password", PASSWORD, *db) == 0
+    assert cli("users", "create", "--email", "staff@shop.test", "--password", PASSWORD, *db) == 0
+    assert cli("stores", "create", "--name", "Shop", "--origin", "https://shop.test",
+               "--currency", "EUR", "--owner", "Owner@Shop.test", *db) == 0  # fmt: skip
+    key = re.search(r"pk_\w+", capsys.readouterr().out)[0]
+    assert cli("stores", "add-member", "--store", key, "--email", "staff@shop.test",
+               "--role", "staff", *db) == 0  # fmt: skip
+    assert "staff@shop.test is now staff of 'Shop'" in capsys.readouterr().out
+    # Re-running sets the role: scripts can run it again, and it can promote.
+    assert cli("stores", "add-member", "--store", "1", "--email", "staff@shop.test",
+               "--role", "owner", *db) == 0  # fmt: skip
+    assert memberships(tmp_path / "k.db") == [
+        ("owner@shop.test", "owner"),
+        ("staff@shop.test", "owner"),
+    ]
+
+
+def test_cli_refuses_unknown_logins_and_stores(tmp_path, capsys):
+    db = ["--db", str(tmp_path / "k.db")]
+    create = ["stores", "create", "--name", "Shop", "--origin", "https://shop.test",
+              "--currency", "EUR", *db]  # fmt: skip
+    assert cli(*create, "--owner", "nobody@shop.test") == 2
+    assert "There is no login for nobody@shop.test" in capsys.readouterr().err
+    assert store_count(tmp_path / "k.db") == 0  # nothing half-created
+    assert cli(*create) == 0
+    add = ["stores", "add-member", "--role", "staff", *db]
+    assert cli(*add, "--store", "1", "--email", "nobody@shop.test") == 2
+    assert "There is no login for nobody@shop.test" in capsys.readouterr().err
+    assert cli("users", "create", "--email", "a@shop.test", "--password", PASSWORD, *db) == 0
+    assert cli(*add, "--store", "pk_nope", "--email", "a@shop.test") == 2
+    assert "There is no store 'pk_nope'" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exit_info:
+        cli(*add[:-2], "--role", "admin", "--store", "1", "--email", "a@shop.test")
+    assert exit_info.value.code == 2
+
+
+def test_cli_will_not_demote_the_last_owner(tmp_path, capsys):
+    db = ["--db", str(tmp_path / "k.db")]
+    assert cli("users", "create", "--email", "owner@shop.test", "--password", PASSWORD, *db) == 0
+    assert cli("stores", "create", "--name", "Shop", "--origin", "https://shop.test",
+               "--currency", "EUR", "--owner", "owner@shop.test", *db) == 0  # fmt: skip
+    assert cli("stores", "add-member", "--store", "1", "--email", "owner@shop.test",
+               "--role", "staff", *db) == 2  # fmt: skip
+    assert "at least one owner" in capsys.readouterr().err
+
+
+def memberships(path) -> list[tuple[str, str]]:
+    import sqlite3
+
+    with sqlite3.connect(path) as conn:
+        return conn.execute(
+            "SELECT u.email, m.role FROM memberships m JOIN users u ON u.id = m.user_id"
+            " ORDER BY u.email"
+        ).fetchall()
+
+
+def store_count(path) -> int:
+    import sqlite3
+
+    with sqlite3.connect(path) as conn:
+        return conn.execute("SELECT count(*) FROM stores").fetchone()[0]
+
+
+async def test_the_demo_merchant_owns_the_demo_store(tmp_path):
+    from server.demo import DEMO_EMAIL, prepare_demo
+    from server.settings import Settings
+
+    settings = Settings(db=tmp_path / "demo.db", demo_port=8124, secret_keys=("k",))
+    store = await prepare_demo(settings)
+    await prepare_demo(settings)  # a restart keeps one membership
+    assert memberships(settings.db) == [(DEMO_EMAIL, "owner")]
+    assert store.id == 1
+
+
+async def test_a_second_store_needs_its_own_membership(app, client, store, merchant):
+    other = await create_store(
+        app.state.db, validate_new_store("Other", [SHOP_ORIGIN + ":81"], "EUR")
+    )
+    await sign_in(client)
+    assert (await client.get(f"/admin/stores/{other.id}")).status_code == 404
+    await add_member(app.state.db, other.id, MERCHANT_EMAIL, "staff")
+    assert (await client.get(f"/admin/stores/{other.id}")).status_code == 200
