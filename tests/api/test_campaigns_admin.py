@@ -16,6 +16,7 @@ from tests.api.offering import exposed_claim, live_campaign
 from tests.api.shopping import new_cart, order_body, place
 from tests.api.test_admin import csrf_from, sign_in
 from tests.api.test_checkout_settings_admin import field_error
+from tests.conftest import MERCHANT_EMAIL
 
 pytestmark = pytest.mark.anyio
 
@@ -236,9 +237,12 @@ async def test_another_stores_campaign_is_not_found(app, client, store, admin):
 
     _base, post = admin
     campaign = await create(app, store, post)
+    # The merchant owns the other store too: the 404 comes from the campaign's scoping, not
+    # from the membership check.
     other = await create_store(
-        app.state.db, validate_new_store("Other", ["http://other.test"], "EUR")
+        app.state.db, validate_new_store("Other", ["http://other.test"], "EUR"), MERCHANT_EMAIL
     )
+    assert (await client.get(f"/admin/stores/{other.id}/campaigns")).status_code == 200
     for path in ("", "/results", "/preview"):
         response = await client.get(
             f"/admin/stores/{other.id}/campaigns/{campaign.public_id}{path}"
