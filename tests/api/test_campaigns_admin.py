@@ -242,6 +242,7 @@ async def test_another_stores_campaign_is_not_found(app, client, store, admin):
     other = await create_store(
         app.state.db, validate_new_store("Other", ["http://other.test"], "EUR"), MERCHANT_EMAIL
     )
+    app.state.stores.invalidate()
     assert (await client.get(f"/admin/stores/{other.id}/campaigns")).status_code == 200
     for path in ("", "/results", "/preview"):
         response = await client.get(
