@@ -7,98 +7,30 @@ and a refused request (4xx) leaves every table exactly as it was. Endpoints are 
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
-from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import httpx
-import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from starlette.applications import Starlette
 from starlette.routing import Route
 
-from server.accounts import create_store
-from server.app import create_app
 from server.clock import now_ms
-from server.demo_seed import seed_demo_store
-from server.offers.model import Offer
-from server.settings import Settings
-from server.stores.service import validate_new_store
+from tests.api.hostile import HOSTILE, World, problems_in, world
 from tests.conftest import SHOP_ORIGIN
 
-HOSTILE = settings(
-    max_examples=600,
-    derandomize=True,  # the same examples on every run: CI never flakes on a new one
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+__all__ = ["world"]  # the module-scoped fixture this test uses
 
 
-@dataclass
-class World:
-    """One live app with the demo shop, driven from a loop of this test module's own."""
-
-    loop: asyncio.AbstractEventLoop
-    app: Starlette
-    client: httpx.AsyncClient
-    values: dict[str, list[str]]  # real values for each path parameter name
-
-    def run(self, coroutine: Any) -> Any:
-        return self.loop.run_until_complete(coroutine)
-
-    def table_counts(self) -> dict[str, int]:
-        async def count() -> dict[str, int]:
-            db = self.app.state.db
-            names = [r[0] for r in await db.fetch_all(
-                "SELECT name FROM sqlite_master WHERE type = 'table'"
-                " AND name NOT LIKE 'sqlite_%'")]  # fmt: skip
-            return {n: await db.fetch_value(f'SELECT count(*) FROM "{n}"') for n in names}
-
-        return self.run(count())
-
-
-@pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    loop = asyncio.new_event_loop()
-    unlimited = 10**9
-    app = create_app(Settings(
-        db=tmp_path_factory.mktemp("hostile") / "k.db",
-        secret_keys=("hostile-input-test-key-0123456789abcdef",),
-        events_rate_limit=unlimited, api_rate_limit=unlimited, claim_rate_limit=unlimited,
-    ))  # fmt: skip
-    lifespan = app.router.lifespan_context(app)
-    loop.run_until_complete(lifespan.__aenter__())
-    client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://kc.test")
-    try:
-        values = loop.run_until_complete(_seed(app, client))
-        yield World(loop, app, client, values)
-    finally:
-        loop.run_until_complete(client.aclose())
-        loop.run_until_complete(lifespan.__aexit__(None, None, None))
-        loop.close()
-
-
-async def _seed(app: Starlette, client: httpx.AsyncClient) -> dict[str, list[str]]:
-    from tests.api.offering import live_campaign
-
-    new = validate_new_store("Hostile Shop", [SHOP_ORIGIN], "EUR", "en-IE", "Europe/Dublin")
-    store = await create_store(app.state.db, new)
-    await app.state.db.write(lambda conn: seed_demo_store(conn, store.id, SHOP_ORIGIN, now_ms()))
-    campaign = await live_campaign(app, store.id, Offer("percent", 10))
-    made = await client.post("/v1/carts", json={"store": store.public_key},
-                             headers={"Origin": SHOP_ORIGIN})  # fmt: skip
-    token = made.json()["token"]
-    await client.post(f"/v1/carts/{token}/items", json={"sku": "FH-MUG-01", "quantity": 2},
-                      headers={"Origin": SHOP_ORIGIN})  # fmt: skip
+def path_values(world: World) -> dict[str, list[str]]:
+    """Real values for each path parameter name; FRESH_CART stands for a new cart."""
     return {
-        "key": [store.public_key],
-        "token": [token, FRESH_CART],
+        "key": [world.store.public_key],
+        "token": [FRESH_CART],
         "sku": ["FH-MUG-01", "FH-THR-01"],
-        "campaign": [campaign.public_id],
+        "campaign": [world.campaign],
         "name": ["offers.js", "checkout.js"],
     }
 
@@ -241,14 +173,14 @@ def _headers() -> st.SearchStrategy[dict[str, str]]:
 def requests(draw: st.DrawFn, world: World) -> tuple[str, str, bytes, dict[str, str], dict]:
     method, template = draw(st.sampled_from(v1_routes(world.app)))
     path = template
-    for name, real in world.values.items():
+    for name, real in path_values(world).items():
         placeholder = "{" + name + "}"
         if placeholder in path:
             hostile = _ascii.filter(lambda s: "/" not in s and s)
             value = draw(st.one_of(*[st.sampled_from(real)] * 3, hostile))
             path = path.replace(placeholder, value)
-    body = draw(bodies(template, world.values)) if method != "GET" else b""
-    real_query = st.fixed_dictionaries({"store": st.just(world.values["key"][0]),
+    body = draw(bodies(template, path_values(world))) if method != "GET" else b""
+    real_query = st.fixed_dictionaries({"store": st.just(world.store.public_key),
                                         "visitor": st.just("v_1")})  # fmt: skip
     query = draw(real_query | st.dictionaries(st.sampled_from(["visitor", "store", "q"]), _ascii,
                                               max_size=3))  # fmt: skip
@@ -263,20 +195,19 @@ def requests(draw: st.DrawFn, world: World) -> tuple[str, str, bytes, dict[str, 
 def test_no_hostile_request_to_v1_is_a_5xx_a_traceback_or_a_half_write(world, data, caplog):
     method, path, body, headers, query = data.draw(requests(world))
     if FRESH_CART in path or FRESH_CART.encode() in body:
-        token = world.run(_fresh_cart(world.client, world.values["key"][0]))
+        token = world.run(_fresh_cart(world.client, world.store.public_key))
         path, body = (
             path.replace(FRESH_CART, token),
             body.replace(FRESH_CART.encode(), token.encode()),
         )
-    before = world.table_counts()
+    before = world.fingerprint()
     with caplog.at_level(logging.WARNING):
         response = world.run(
             world.client.request(method, path, content=body, headers=headers, params=query)
         )
     assert response.status_code < 500, (method, path, body[:200], response.text[:300])
-    problems = [r for r in caplog.records if r.exc_info or "Traceback" in r.getMessage()]
-    assert problems == [], problems[0].getMessage()
+    assert problems_in(caplog.records) == []
     if response.status_code >= 400:
         assert response.json()["error"]["code"], response.text
-        assert world.table_counts() == before, (method, path, response.text[:300])
+        assert world.fingerprint() == before, (method, path, response.text[:300])
     caplog.clear()

@@ -11,13 +11,13 @@ import re
 
 import httpx
 import pytest
-from starlette.routing import Mount, Route
 
 from server.accounts import add_member, create_store, create_user
 from server.cli import main
 from server.stores.service import validate_new_store
+from tests.api.admin_walk import admin_routes, fill, path_values, store_routes
+from tests.api.ordering import insert_order
 from tests.api.test_admin import csrf_from, sign_in
-from tests.api.test_orders_admin import insert_order
 from tests.conftest import MERCHANT_EMAIL, MERCHANT_PASSWORD, SHOP_ORIGIN
 
 pytestmark = pytest.mark.anyio
@@ -42,33 +42,6 @@ ROUTES_WITHOUT_A_STORE = {
 OWNER_ONLY = re.compile(r"/admin/stores/\{store_id:int\}/(members|checkout(?!/discounts))\b.*")
 
 
-def admin_routes(app) -> list[tuple[str, list[str]]]:
-    """(path template, methods) of every route under the /admin mount, found recursively."""
-    mount = next(r for r in app.routes if isinstance(r, Mount) and r.path == "/admin")
-
-    def walk(routes, prefix):
-        for route in routes:
-            if isinstance(route, Route):
-                yield prefix + route.path, sorted(route.methods or ())
-            elif isinstance(route, Mount):
-                yield from walk(route.routes, prefix + route.path)
-
-    return list(walk(mount.routes, "/admin"))
-
-
-def store_routes(app) -> list[tuple[str, list[str]]]:
-    return [(path, methods) for path, methods in admin_routes(app) if "{store_id" in path]
-
-
-def fill(template: str, values: dict[str, object]) -> str:
-    def value(match: re.Match) -> str:
-        name = match.group(1)
-        assert name in values, f"no test value for path parameter {name!r} in {template}"
-        return str(values[name])
-
-    return re.sub(r"\{(\w+)(?::\w+)?\}", value, template)
-
-
 async def new_login(app, email: str) -> None:
     await create_user(app.state.db, email, PASSWORD)
 
@@ -81,43 +54,6 @@ async def client_for(app, email: str, password: str = PASSWORD):
         response = await sign_in(client, email, password)
         assert response.status_code == 303, response.text
         yield client
-
-
-async def path_values(app, store) -> dict[str, object]:
-    """A real id, in ``store``, for every path parameter an admin route has."""
-    db = app.state.db
-
-    async def first(sql: str) -> object:
-        value = await db.fetch_value(sql, (store.id,))
-        assert value is not None, sql
-        return value
-
-    await insert_order(app, store, 1001)
-    campaign_id = await first("SELECT id FROM campaigns WHERE store_id = ?")
-    await db.write(
-        lambda conn: conn.execute(
-            "INSERT INTO email_consents (store_id, campaign_id, email, wording, created_at)"
-            " VALUES (?, ?, 'shopper@example.test', 'Email me my cart', 0)",
-            (store.id, campaign_id),
-        )
-    )
-    zone = await first("SELECT id FROM shipping_zones WHERE store_id = ? ORDER BY id")
-    return {
-        "store_id": store.id,
-        "product_id": await first("SELECT id FROM products WHERE store_id = ?"),
-        "number": 1001,
-        "action": "mark-fulfilled",
-        "discount_id": await first("SELECT id FROM discounts WHERE store_id = ?"),
-        "zone_id": zone,
-        "method_id": await db.fetch_value(
-            "SELECT id FROM shipping_methods WHERE zone_id = ?", (zone,)
-        ),
-        "rate_id": await first("SELECT id FROM tax_rates WHERE store_id = ?"),
-        "campaign": await first("SELECT public_id FROM campaigns WHERE store_id = ?"),
-        "status": "paused",
-        "request_id": await first("SELECT id FROM email_consents WHERE store_id = ?"),
-        "user_id": await first("SELECT user_id FROM memberships WHERE store_id = ?"),
-    }
 
 
 async def snapshot(app, store_id: int) -> dict[str, list[tuple]]:

@@ -1,0 +1,74 @@
+"""Every admin route, read from the app's router, and real ids to fill their paths with: for
+tests that must cover pages added later without anyone listing them."""
+
+from __future__ import annotations
+
+import re
+
+from starlette.routing import Mount, Route
+
+from tests.api.ordering import insert_order
+
+
+def admin_routes(app) -> list[tuple[str, list[str]]]:
+    """(path template, methods) of every route under the /admin mount, found recursively."""
+    mount = next(r for r in app.routes if isinstance(r, Mount) and r.path == "/admin")
+
+    def walk(routes, prefix):
+        for route in routes:
+            if isinstance(route, Route):
+                yield prefix + route.path, sorted(route.methods or ())
+            elif isinstance(route, Mount):
+                yield from walk(route.routes, prefix + route.path)
+
+    return list(walk(mount.routes, "/admin"))
+
+
+def store_routes(app) -> list[tuple[str, list[str]]]:
+    return [(path, methods) for path, methods in admin_routes(app) if "{store_id" in path]
+
+
+def fill(template: str, values: dict[str, object]) -> str:
+    def value(match: re.Match) -> str:
+        name = match.group(1)
+        assert name in values, f"no test value for path parameter {name!r} in {template}"
+        return str(values[name])
+
+    return re.sub(r"\{(\w+)(?::\w+)?\}", value, template)
+
+
+async def path_values(app, store) -> dict[str, object]:
+    """A real id, in ``store``, for every path parameter an admin route has."""
+    db = app.state.db
+
+    async def first(sql: str) -> object:
+        value = await db.fetch_value(sql, (store.id,))
+        assert value is not None, sql
+        return value
+
+    await insert_order(app, store, 1001)
+    campaign_id = await first("SELECT id FROM campaigns WHERE store_id = ?")
+    await db.write(
+        lambda conn: conn.execute(
+            "INSERT INTO email_consents (store_id, campaign_id, email, wording, created_at)"
+            " VALUES (?, ?, 'shopper@example.test', 'Email me my cart', 0)",
+            (store.id, campaign_id),
+        )
+    )
+    zone = await first("SELECT id FROM shipping_zones WHERE store_id = ? ORDER BY id")
+    return {
+        "store_id": store.id,
+        "product_id": await first("SELECT id FROM products WHERE store_id = ?"),
+        "number": 1001,
+        "action": "mark-fulfilled",
+        "discount_id": await first("SELECT id FROM discounts WHERE store_id = ?"),
+        "zone_id": zone,
+        "method_id": await db.fetch_value(
+            "SELECT id FROM shipping_methods WHERE zone_id = ?", (zone,)
+        ),
+        "rate_id": await first("SELECT id FROM tax_rates WHERE store_id = ?"),
+        "campaign": await first("SELECT public_id FROM campaigns WHERE store_id = ?"),
+        "status": "paused",
+        "request_id": await first("SELECT id FROM email_consents WHERE store_id = ?"),
+        "user_id": await first("SELECT user_id FROM memberships WHERE store_id = ?"),
+    }

@@ -1,0 +1,119 @@
+"""A live app for the hostile-input property tests: the demo shop with a live campaign and
+its owner signed in, driven from an event loop of the test module's own (Hypothesis runs
+plain functions), and a fingerprint of every row to prove a refused request wrote nothing."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from hypothesis import HealthCheck, settings
+from starlette.applications import Starlette
+
+from server.accounts import create_store, create_user
+from server.app import create_app
+from server.clock import now_ms
+from server.demo_seed import seed_demo_store
+from server.offers.model import Offer
+from server.settings import Settings
+from server.stores.service import Store, validate_new_store
+from tests.api.offering import live_campaign
+from tests.api.test_admin import sign_in
+from tests.conftest import MERCHANT_EMAIL, MERCHANT_PASSWORD, SHOP_ORIGIN
+
+HOSTILE = settings(
+    max_examples=600,
+    derandomize=True,  # the same examples on every run: CI never flakes on a new one
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+# Rows that change on requests that are refused too: a session's last-seen time.
+NOT_FINGERPRINTED = {"admin_sessions"}
+
+
+@dataclass
+class World:
+    loop: asyncio.AbstractEventLoop
+    app: Starlette
+    client: httpx.AsyncClient  # a shopper's
+    admin: httpx.AsyncClient  # the store owner's, signed in
+    store: Store
+    campaign: str  # a live campaign's public id
+
+    def run(self, coroutine: Any) -> Any:
+        return self.loop.run_until_complete(coroutine)
+
+    def fingerprint(self) -> dict[str, str]:
+        """A digest of every row of every table, by table."""
+
+        async def digest() -> dict[str, str]:
+            db = self.app.state.db
+            names = [r[0] for r in await db.fetch_all(
+                "SELECT name FROM sqlite_master WHERE type = 'table'"
+                " AND name NOT LIKE 'sqlite_%'")]  # fmt: skip
+            found = {}
+            for name in sorted(set(names) - NOT_FINGERPRINTED):
+                rows = await db.fetch_all(f'SELECT * FROM "{name}" ORDER BY rowid')
+                found[name] = hashlib.sha256(repr([tuple(r) for r in rows]).encode()).hexdigest()
+            return found
+
+        return self.run(digest())
+
+    def sign_in_again(self) -> None:
+        """Sign the owner in again if a generated request signed them out."""
+
+        async def check() -> None:
+            if (await self.admin.get("/admin/account")).status_code != 200:
+                assert (await sign_in(self.admin)).status_code == 303
+
+        self.run(check())
+
+
+def problems_in(records: list[logging.LogRecord]) -> list[str]:
+    return [r.getMessage() for r in records if r.exc_info or "Traceback" in r.getMessage()]
+
+
+def make_world(db: Path) -> Iterator[World]:
+    loop = asyncio.new_event_loop()
+    unlimited = 10**9
+    app = create_app(Settings(
+        db=db, secret_keys=("hostile-input-test-key-0123456789abcdef",),
+        events_rate_limit=unlimited, api_rate_limit=unlimited, claim_rate_limit=unlimited,
+        login_rate_limit=unlimited,
+    ))  # fmt: skip
+    lifespan = app.router.lifespan_context(app)
+    loop.run_until_complete(lifespan.__aenter__())
+    clients = [
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://kc.test")
+        for _ in range(2)
+    ]
+    try:
+        store, campaign = loop.run_until_complete(_seed(app, clients[1]))
+        yield World(loop, app, clients[0], clients[1], store, campaign)
+    finally:
+        for client in clients:
+            loop.run_until_complete(client.aclose())
+        loop.run_until_complete(lifespan.__aexit__(None, None, None))
+        loop.close()
+
+
+async def _seed(app: Starlette, admin: httpx.AsyncClient) -> tuple[Store, str]:
+    await create_user(app.state.db, MERCHANT_EMAIL, MERCHANT_PASSWORD)
+    new = validate_new_store("Hostile Shop", [SHOP_ORIGIN], "EUR", "en-IE", "Europe/Dublin")
+    store = await create_store(app.state.db, new, MERCHANT_EMAIL)
+    await app.state.db.write(lambda conn: seed_demo_store(conn, store.id, SHOP_ORIGIN, now_ms()))
+    campaign = await live_campaign(app, store.id, Offer("percent", 10))
+    assert (await sign_in(admin)).status_code == 303
+    return store, campaign.public_id
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+    yield from make_world(tmp_path_factory.mktemp("hostile") / "k.db")
