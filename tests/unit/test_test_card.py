@@ -1,6 +1,7 @@
 """The simulated card gateway: Luhn, parsing what the shopper typed, and the test numbers."""
 
 import asyncio
+import logging
 import re
 
 import pytest
@@ -259,9 +260,15 @@ def test_9995_is_declined_for_insufficient_funds():
     assert "insufficient funds" in error.message
 
 
-def test_void_does_nothing_and_succeeds():
-    authorization = authorize(parse_card(card(), NOW))
+def test_authorizations_and_voids_are_logged_by_reference_without_card_data(caplog):
+    caplog.set_level(logging.INFO, logger="keepcart.payments.test_card")
+    authorization = authorize(parse_card(card(), NOW), 2895, "EUR")
     assert asyncio.run(TEST_CARD.void(authorization)) is None
+    assert caplog.messages == [
+        f"authorized {authorization.reference} for 2895 EUR",
+        f"voided {authorization.reference}",
+    ]
+    assert SUCCEEDS not in caplog.text
 
 
 # Python's \d on str matches any Unicode decimal digit and int() reads them, so fullwidth
