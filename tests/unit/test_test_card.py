@@ -12,6 +12,7 @@ from server.payments import test_card as gateway  # not TestCardProvider: pytest
 from server.payments.test_card import (
     DECLINED,
     INSUFFICIENT_FUNDS,
+    SLOW,
     TEST_CARD,
     Card,
     luhn_valid,
@@ -47,6 +48,7 @@ def authorize(parsed: Card, amount: int = 4815, currency: str = "EUR") -> Author
         SUCCEEDS,
         DECLINED,
         INSUFFICIENT_FUNDS,
+        SLOW,
         "5555555555554444",
         "2223003122003222",
         "378282246310005",
@@ -237,6 +239,19 @@ def test_other_luhn_valid_numbers_succeed_like_a_sandbox():
     authorization = authorize(parse_card(card("5555 5555 5555 4444"), NOW))
     assert authorization.status == "paid"
     assert (authorization.card_brand, authorization.card_last4) == ("Mastercard", "4444")
+
+
+def test_3063_is_approved_after_the_others_like_a_bank_asking_the_shopper():
+    async def both() -> tuple[Authorization, bool, Authorization]:
+        slow = asyncio.ensure_future(TEST_CARD.authorize(parse_card(card(SLOW), NOW), 1, "EUR"))
+        quick = await TEST_CARD.authorize(parse_card(card(), NOW), 1, "EUR")
+        for _ in range(10):  # turns enough for any authorization that doesn't wait to end
+            await asyncio.sleep(0)
+        return quick, slow.done(), await slow
+
+    quick, slow_was_done, slow = asyncio.run(both())
+    assert quick.status == "paid" and not slow_was_done
+    assert (slow.status, slow.card_last4) == ("paid", "3063")
 
 
 def test_0002_is_declined():
