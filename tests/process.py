@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -34,21 +35,24 @@ def keepcart(*args: str, env: dict[str, str] | None = None) -> subprocess.Comple
 class ServerProcess:
     """``keepcart serve`` in a child process, started and waited for until healthy."""
 
-    def __init__(self, db: Path, env: dict[str, str] | None = None):
+    def __init__(self, db: Path, env: dict[str, str] | None = None, log: Path | None = None):
         self.db = db
+        self.log = log  # where its stderr (the log) goes, appended; nowhere without one
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {**os.environ, "KEEPCART_SECRET_KEYS": "durability-key", **(env or {})}
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "server", "serve", "--port", str(self.port), "--db",
-             str(self.db)],
-            env=self.env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )  # fmt: skip
+        with contextlib.ExitStack() as files:  # the child keeps its own copy of the log file
+            log = files.enter_context(self.log.open("ab")) if self.log else subprocess.DEVNULL
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "server", "serve", "--port", str(self.port), "--db",
+                 str(self.db)],
+                env=self.env,
+                stdout=subprocess.DEVNULL,
+                stderr=log,
+            )  # fmt: skip
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
