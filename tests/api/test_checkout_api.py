@@ -322,42 +322,38 @@ async def test_a_reservation_abandoned_by_a_killed_process_is_taken_over(app, cl
     assert key["state"] == "completed"
 
 
-async def test_a_price_change_while_paying_voids_the_payment_and_frees_the_key(
-    app, client, shop, caplog, monkeypatch
+@pytest.mark.parametrize(
+    ("sku", "meanwhile", "refused", "retried"),
+    [
+        # The retry (same key: the reservation was released) pays the new price...
+        ("FH-MUG-01", "UPDATE products SET price = 2600 WHERE sku = ?", "price_changed", 201),
+        # ...or is told again that the stock is gone, not that the order is in progress.
+        ("FH-THR-01", "UPDATE products SET stock = 0 WHERE sku = ?", "out_of_stock", 409),
+    ],
+)
+async def test_a_change_while_paying_voids_the_payment_and_frees_the_key(
+    app, client, shop, caplog, monkeypatch, sku, meanwhile, refused, retried
 ):
     caplog.set_level(logging.INFO, logger=GATEWAY_LOG)
-    token = await new_cart(client, shop.public_key, FH_MUG_01=1)
+    token = await new_cart(client, shop.public_key, **{sku.replace("-", "_"): 1})
     while_authorizing(monkeypatch, lambda: app.state.db.write(
-        lambda conn: conn.execute("UPDATE products SET price = 2600 WHERE sku = 'FH-MUG-01'")
+        lambda conn: conn.execute(meanwhile, (sku,))
     ))  # fmt: skip
-    changed = await place(client, order_body(token), key="price-moved-key")
-    assert changed.status_code == 409 and changed.json()["error"]["code"] == "price_changed"
+    response = await place(client, order_body(token), key="changed-while-paying")
+    assert response.status_code == 409 and response.json()["error"]["code"] == refused
     [first], voided = gateway_ledger(caplog)
     assert voided == [first]
-    assert await rows(app, "SELECT * FROM idempotency_keys") == []
-
-    again = await place(client, order_body(token), key="price-moved-key")
-    assert again.status_code == 201, again.text
-    assert again.json()["order"]["totals"]["total"] == 2600 + 495
-    [order] = await rows(app, "SELECT payment_reference FROM orders")
-    authorized, voided = gateway_ledger(caplog)
-    assert authorized == [first, order["payment_reference"]] and voided == [first]
-
-
-async def test_stock_sold_out_while_paying_voids_the_payment(
-    app, client, shop, caplog, monkeypatch
-):
-    caplog.set_level(logging.INFO, logger=GATEWAY_LOG)
-    token = await new_cart(client, shop.public_key, FH_THR_01=1)
-    while_authorizing(monkeypatch, lambda: app.state.db.write(
-        lambda conn: conn.execute("UPDATE products SET stock = 0 WHERE sku = 'FH-THR-01'")
-    ))  # fmt: skip
-    response = await place(client, order_body(token), key="sold-out-key-1")
-    assert response.status_code == 409 and response.json()["error"]["code"] == "out_of_stock"
-    authorized, voided = gateway_ledger(caplog)
-    assert len(authorized) == 1 and voided == authorized
     assert await rows(app, "SELECT * FROM orders") == []
     assert await rows(app, "SELECT * FROM idempotency_keys") == []
+
+    again = await place(client, order_body(token), key="changed-while-paying")
+    assert again.status_code == retried, again.text
+    if retried == 201:
+        assert again.json()["order"]["totals"]["total"] == 2600 + 495
+        [order] = await rows(app, "SELECT payment_reference FROM orders")
+        assert gateway_ledger(caplog) == ([first, order["payment_reference"]], [first])
+    else:
+        assert again.json()["error"]["code"] == refused
 
 
 async def test_a_request_that_lost_its_reservation_voids_and_answers_with_the_order(

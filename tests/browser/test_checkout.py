@@ -434,6 +434,12 @@ def checkout_url(stack: Stack) -> str:
     return f"{stack.keepcart_url}/v1/checkout"
 
 
+def on_checkout_posts(page: Page, stack: Stack, answer: Callable[[Route], None]) -> None:
+    """Hand every POST /v1/checkout to ``answer`` (anything else, a CORS preflight, goes on)."""
+    page.route(checkout_url(stack), lambda route: answer(route) if route.request.method == "POST"
+               else route.fallback())  # fmt: skip
+
+
 LATER = "() => new Promise((done) => setTimeout(() => requestAnimationFrame(() => done()), 0))"
 
 
@@ -457,8 +463,7 @@ def test_a_busy_or_unreachable_shop_is_retried_with_the_same_key_and_orders_once
         else:
             held.append(route)
 
-    page.route(checkout_url(stack), lambda route: answer(route) if route.request.method == "POST"
-               else route.fallback())  # fmt: skip
+    on_checkout_posts(page, stack, answer)
     # A quote is still on its way when the order is placed: its late answer (the cart is
     # ordered by then) must not take the confirmation away.
     quotes: list[Route] = []
@@ -504,8 +509,7 @@ def test_after_the_last_retry_pay_works_again_with_the_key_of_that_payload(
         else:
             route.continue_()
 
-    page.route(checkout_url(stack), lambda route: answer(route) if route.request.method == "POST"
-               else route.fallback())  # fmt: skip
+    on_checkout_posts(page, stack, answer)
     pay_button = checkout.get_by_role("button", name="Pay €28.95")
 
     def pay_until_given_up() -> list[str]:
