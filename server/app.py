@@ -101,8 +101,6 @@ def create_app(settings: Settings, *, freeze_startup_objects: bool = False) -> S
     app.state.api_limiter = RateLimiter(settings.api_rate_limit, 60)
     app.state.claim_limiter = RateLimiter(settings.claim_rate_limit, 60)
     app.state.login_limiter = RateLimiter(settings.login_rate_limit, 15 * 60)
-    # Checkouts being placed right now, by (store, Idempotency-Key): a retry waits its turn.
-    app.state.checkouts_in_flight = set()
     return app
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -10,7 +11,6 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import BinaryIO
 
 import httpx
 
@@ -37,22 +37,22 @@ class ServerProcess:
 
     def __init__(self, db: Path, env: dict[str, str] | None = None, log: Path | None = None):
         self.db = db
-        self.log = log  # where its stderr goes; nowhere when None
+        self.log = log  # where its stderr (the log) goes, appended; nowhere without one
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {**os.environ, "KEEPCART_SECRET_KEYS": "durability-key", **(env or {})}
         self.process: subprocess.Popen[bytes] | None = None
-        self._log_file: BinaryIO | None = None
 
     def start(self) -> None:
-        self._log_file = self.log.open("ab") if self.log else None
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "server", "serve", "--port", str(self.port), "--db",
-             str(self.db)],
-            env=self.env,
-            stdout=subprocess.DEVNULL,
-            stderr=self._log_file or subprocess.DEVNULL,
-        )  # fmt: skip
+        with contextlib.ExitStack() as files:  # the child keeps its own copy of the log file
+            log = files.enter_context(self.log.open("ab")) if self.log else subprocess.DEVNULL
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "server", "serve", "--port", str(self.port), "--db",
+                 str(self.db)],
+                env=self.env,
+                stdout=subprocess.DEVNULL,
+                stderr=log,
+            )  # fmt: skip
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
@@ -66,18 +66,11 @@ class ServerProcess:
         assert self.process is not None
         self.process.kill()  # SIGKILL: no shutdown, no flush
         self.process.wait(timeout=10)
-        self._close_log()
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
             self.process.terminate()
             self.process.wait(timeout=10)
-        self._close_log()
-
-    def _close_log(self) -> None:
-        if self._log_file is not None:
-            self._log_file.close()
-            self._log_file = None
 
 
 def kill_under_load(

@@ -1,11 +1,10 @@
-"""Placing an order: one transaction for the order, its lines, the stock taken, the
-discount used and the idempotency record, so none of them ever exists without the others."""
+"""Writing an order: inside one transaction, the order, its lines, the stock taken and the
+discount used (placing.py completes the Idempotency-Key in the same one), so none of them
+ever exists without the others."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from typing import Any
 
 import aiosqlite
 
@@ -13,35 +12,10 @@ from server.carts.queries import load_cart
 from server.carts.service import Cart
 from server.checkout.quoting import CartQuote, delivery_json
 from server.checkout.service import CheckoutRequest
-from server.db import read_one
 from server.errors import Conflict, Unprocessable
 from server.payments import Authorization
 from server.pricing.shipping import shipping_price
 from server.security import new_public_id
-
-
-@dataclass(frozen=True)
-class Replay:
-    """The stored answer of an earlier request with the same key and payload."""
-
-    response: dict[str, Any]
-
-
-async def find_replay(
-    conn: aiosqlite.Connection | Any, store_id: int, key: str, fingerprint: str
-) -> Replay | None:
-    row = await read_one(
-        conn,
-        "SELECT request_hash, response FROM idempotency_keys WHERE store_id = ? AND key = ?",
-        (store_id, key),
-    )
-    if row is None:
-        return None
-    if row["request_hash"] != fingerprint:
-        raise Unprocessable(
-            "This Idempotency-Key was used for a different order.", code="idempotency_mismatch"
-        )
-    return Replay(json.loads(row["response"]))
 
 
 def shipping_waived(priced: CartQuote) -> int:
@@ -100,8 +74,9 @@ async def insert_order(
         " shipping_name, shipping_address, shipping_method, delivery_from, delivery_to, currency,"
         " prices_include_tax, subtotal, discount_total, shipping_total, tax_total, total,"
         " discount_code, payment_method, card_brand, card_last4, visitor_id, created_at,"
-        " updated_at, shipping_discount)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " updated_at, shipping_discount, payment_reference)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+        " ?)",
         (
             public_id, store_id, number, cart.id, authorization.status, request.email,
             request.phone, request.address.name, json.dumps(request.address.as_json()),
@@ -109,7 +84,7 @@ async def insert_order(
             int(totals.prices_include_tax), totals.subtotal, totals.discount, totals.shipping,
             totals.tax, totals.total, priced.discount.code if priced.discount else None,
             authorization.method, authorization.card_brand, authorization.card_last4,
-            request.visitor, now_ms, now_ms, shipping_waived(priced),
+            request.visitor, now_ms, now_ms, shipping_waived(priced), authorization.reference,
         ),
     )  # fmt: skip
     order_id = cursor.lastrowid
@@ -170,15 +145,4 @@ async def record_redemption(
         "INSERT INTO discount_redemptions (discount_id, order_id, email, amount, created_at)"
         " VALUES (?, ?, ?, ?, ?)",
         (discount_id, order_id, email, amount, now_ms),
-    )
-
-
-async def remember_response(
-    conn: aiosqlite.Connection, store_id: int, key: str, fingerprint: str, order_id: int,
-    response: dict[str, Any], now_ms: int,
-) -> None:  # fmt: skip
-    await conn.execute(
-        "INSERT INTO idempotency_keys (store_id, key, request_hash, order_id, response,"
-        " created_at) VALUES (?, ?, ?, ?, ?, ?)",
-        (store_id, key, fingerprint, order_id, json.dumps(response), now_ms),
     )

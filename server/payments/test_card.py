@@ -1,12 +1,21 @@
 """``test_card``: a simulated card gateway for demos and tests (shown as TEST MODE).
 
 It follows the well-known test numbers: 4242 4242 4242 4242 succeeds, 4000 0000 0000 0002
-is declined, 4000 0000 0000 9995 is declined for insufficient funds. Any other number that
-passes the Luhn check succeeds, like a sandbox would.
+is declined, 4000 0000 0000 9995 is declined for insufficient funds. 4000 0000 0000 3063
+succeeds after a second, like a card whose bank asks the shopper to approve the payment
+(3-D Secure): real authorizations take that long, and retries and concurrent requests
+overlap them. Any other number that passes the Luhn check succeeds, like a sandbox would.
+
+Like a sandbox's dashboard, it logs each authorization and void with its reference and
+amount (never card data): a real gateway keeps that ledger on its side, outside Keepcart's
+transactions, and this log is how an operator, or a test running several server
+processes, sees what was charged and what was released.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import re
 import secrets
 from dataclasses import dataclass
@@ -16,8 +25,12 @@ from typing import Any
 from server.errors import ValidationFailed
 from server.payments import Authorization, Declined
 
+log = logging.getLogger("keepcart.payments.test_card")
+
 DECLINED = "4000000000000002"
 INSUFFICIENT_FUNDS = "4000000000009995"
+SLOW = "4000000000003063"
+SLOW_SECONDS = 1.0
 
 _BRANDS = (
     ("Visa", re.compile(r"^4")),
@@ -99,12 +112,14 @@ class TestCardProvider:
                 "Your card has insufficient funds. Try another card or payment method.",
                 code="insufficient_funds",
             )
-        return Authorization(
-            self.id, "paid", f"test_{secrets.token_hex(8)}", card.brand, card.last4
-        )
+        if card.number == SLOW:
+            await asyncio.sleep(SLOW_SECONDS)
+        reference = f"test_{secrets.token_hex(8)}"
+        log.info("authorized %s for %d %s", reference, amount, currency)
+        return Authorization(self.id, "paid", reference, card.brand, card.last4)
 
     async def void(self, authorization: Authorization) -> None:
-        return None
+        log.info("voided %s", authorization.reference)
 
 
 TEST_CARD = TestCardProvider()

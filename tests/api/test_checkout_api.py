@@ -1,8 +1,12 @@
 import asyncio
 import json
+import logging
 
 import pytest
 
+from server.checkout.queries import load_settings
+from server.checkout.service import parse_checkout
+from server.clock import now_ms
 from server.payments import test_card
 from server.payments.registry import PROVIDERS
 from tests.api.shopping import ADDRESS, HEADERS, new_cart, order_body, place
@@ -247,3 +251,163 @@ async def test_order_numbers_are_short_and_per_store(client, shop):
         token = await new_cart(client, shop.public_key, FH_MUG_01=1)
         numbers.append((await place(client, order_body(token))).json()["order"]["number"])
     assert numbers == ["1001", "1002", "1003"]
+
+
+# --- Idempotency-Key reservations: one payment per key, voided when no order is written --------
+
+GATEWAY_LOG = "keepcart.payments.test_card"
+MINUTE = 60_000
+
+
+def gateway_ledger(caplog) -> tuple[list[str], list[str]]:
+    """(authorized, voided) payment references, as the card gateway logged them."""
+    ledger: dict[str, list[str]] = {"authorized": [], "voided": []}
+    for record in caplog.records:
+        if record.name == GATEWAY_LOG:
+            what, reference = record.getMessage().split()[:2]
+            ledger[what].append(reference)
+    return ledger["authorized"], ledger["voided"]
+
+
+def while_authorizing(monkeypatch, action):
+    """Run ``action()`` once, while the next card payment is being authorized: what the
+    merchant, another shopper or another server process does in that moment."""
+    pending = [action]
+
+    class Gateway(test_card.TestCardProvider):
+        async def authorize(self, card, amount, currency):
+            if pending:
+                await pending.pop()()
+            return await super().authorize(card, amount, currency)
+
+    monkeypatch.setitem(PROVIDERS, "test_card", Gateway())
+
+
+async def reserve_as_another_process(app, store, key, token, reserved_at):
+    """The in_flight row another server process writes when it starts placing ``token``'s
+    order with ``key`` (same payload), before it authorizes the payment."""
+    settings = await load_settings(app.state.db, store.id)
+    fingerprint = parse_checkout(order_body(token), settings, reserved_at).fingerprint
+    await app.state.db.write(
+        lambda conn: conn.execute(
+            "INSERT INTO idempotency_keys (store_id, key, request_hash, state, attempt,"
+            " reserved_at, created_at) VALUES (?, ?, ?, 'in_flight', 'elsewhere', ?, ?)",
+            (store.id, key, fingerprint, reserved_at, reserved_at),
+        )
+    )
+
+
+async def test_a_key_another_process_is_placing_is_409_and_charges_nothing(
+    app, client, shop, caplog
+):
+    caplog.set_level(logging.INFO, logger=GATEWAY_LOG)
+    token = await new_cart(client, shop.public_key, FH_MUG_01=1)
+    await reserve_as_another_process(app, shop, "other-process-key", token, now_ms())
+    response = await place(client, order_body(token), key="other-process-key")
+    assert response.status_code == 409 and response.json()["error"]["code"] == "in_progress"
+    assert gateway_ledger(caplog) == ([], [])
+    assert await rows(app, "SELECT * FROM orders") == []
+
+
+async def test_a_reservation_abandoned_by_a_killed_process_is_taken_over(app, client, shop, caplog):
+    caplog.set_level(logging.INFO, logger=GATEWAY_LOG)
+    token = await new_cart(client, shop.public_key, FH_MUG_01=1)
+    await reserve_as_another_process(app, shop, "orphaned-key-01", token, now_ms() - 3 * MINUTE)
+    response = await place(client, order_body(token), key="orphaned-key-01")
+    assert response.status_code == 201, response.text
+    [order] = await rows(app, "SELECT public_id, payment_reference FROM orders")
+    assert order["public_id"] == response.json()["order"]["id"]
+    assert gateway_ledger(caplog) == ([order["payment_reference"]], [])
+    [key] = await rows(app, "SELECT state FROM idempotency_keys")
+    assert key["state"] == "completed"
+
+
+@pytest.mark.parametrize(
+    ("sku", "meanwhile", "refused", "retried"),
+    [
+        # The retry (same key: the reservation was released) pays the new price...
+        ("FH-MUG-01", "UPDATE products SET price = 2600 WHERE sku = ?", "price_changed", 201),
+        # ...or is told again that the stock is gone, not that the order is in progress.
+        ("FH-THR-01", "UPDATE products SET stock = 0 WHERE sku = ?", "out_of_stock", 409),
+    ],
+)
+async def test_a_change_while_paying_voids_the_payment_and_frees_the_key(
+    app, client, shop, caplog, monkeypatch, sku, meanwhile, refused, retried
+):
+    caplog.set_level(logging.INFO, logger=GATEWAY_LOG)
+    token = await new_cart(client, shop.public_key, **{sku.replace("-", "_"): 1})
+    while_authorizing(monkeypatch, lambda: app.state.db.write(
+        lambda conn: conn.execute(meanwhile, (sku,))
+    ))  # fmt: skip
+    response = await place(client, order_body(token), key="changed-while-paying")
+    assert response.status_code == 409 and response.json()["error"]["code"] == refused
+    [first], voided = gateway_ledger(caplog)
+    assert voided == [first]
+    assert await rows(app, "SELECT * FROM orders") == []
+    assert await rows(app, "SELECT * FROM idempotency_keys") == []
+
+    again = await place(client, order_body(token), key="changed-while-paying")
+    assert again.status_code == retried, again.text
+    if retried == 201:
+        assert again.json()["order"]["totals"]["total"] == 2600 + 495
+        [order] = await rows(app, "SELECT payment_reference FROM orders")
+        assert gateway_ledger(caplog) == ([first, order["payment_reference"]], [first])
+    else:
+        assert again.json()["error"]["code"] == refused
+
+
+async def test_a_request_that_lost_its_reservation_voids_and_answers_with_the_order(
+    app, client, shop, caplog, monkeypatch
+):
+    """The first request's authorization outlasts the abandonment bound; a retry takes the
+    key over and places the order. The first then finds the key no longer its own: it voids
+    its payment and answers with the retry's order."""
+    caplog.set_level(logging.INFO, logger=GATEWAY_LOG)
+    token = await new_cart(client, shop.public_key, FH_MUG_01=1)
+    authorizing, taken_over = asyncio.Event(), asyncio.Event()
+
+    async def stall_until_taken_over():
+        authorizing.set()
+        await taken_over.wait()
+
+    while_authorizing(monkeypatch, stall_until_taken_over)
+    start = now_ms()
+    app.state.clock = lambda: start
+    first = asyncio.create_task(place(client, order_body(token), key="lost-reservation"))
+    await authorizing.wait()
+    app.state.clock = lambda: start + 3 * MINUTE
+    retry = await place(client, order_body(token), key="lost-reservation")
+    assert retry.status_code == 201, retry.text
+    taken_over.set()
+    stalled = await first
+    assert stalled.status_code == 201 and stalled.json() == retry.json()
+
+    [order] = await rows(app, "SELECT payment_reference FROM orders")
+    # The stalled request's gateway answers last, after the retry's authorization.
+    [retry_payment, stalled_payment], voided = gateway_ledger(caplog)
+    assert retry_payment == order["payment_reference"] and voided == [stalled_payment]
+
+
+async def test_an_order_written_before_its_transaction_failed_keeps_its_payment(
+    app, client, shop, caplog, monkeypatch
+):
+    """A disk error in the checkpoint that follows a COMMIT fails the write after the order
+    exists: the shopper gets the order, and its payment is not voided."""
+    caplog.set_level(logging.INFO, logger=GATEWAY_LOG)
+    db = app.state.db
+    count_commit = db._count_commit
+    commits = []
+
+    async def checkpoint_fails_after_the_order():
+        commits.append(1)
+        if len(commits) == 2:  # the reservation's, then the order's
+            raise OSError("disk I/O error")
+        await count_commit()
+
+    token = await new_cart(client, shop.public_key, FH_MUG_01=1)
+    monkeypatch.setattr(db, "_count_commit", checkpoint_fails_after_the_order)
+    response = await place(client, order_body(token))
+    assert response.status_code == 201, response.text
+    [order] = await rows(app, "SELECT public_id, payment_reference FROM orders")
+    assert order["public_id"] == response.json()["order"]["id"]
+    assert gateway_ledger(caplog) == ([order["payment_reference"]], [])

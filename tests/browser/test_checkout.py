@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Callable
 
 import httpx
 import pytest
-from playwright.sync_api import Locator, Page, Request, expect
+from playwright.sync_api import Locator, Page, Request, Route, expect
 
 from tests.browser.axe import serious_violations
 from tests.browser.conftest import PageProblems, Stack, wait_for
@@ -388,6 +389,155 @@ def order_over_the_api(
         placed = client.post("/v1/checkout", json=body, headers=key)
         assert placed.status_code == 201, placed.text
         return placed.json()["order"]
+
+
+# --- a busy or unreachable shop: retried with the same Idempotency-Key ------------------------
+
+
+def shop_answers(stack: Stack, status: int, code: str) -> dict:
+    """route.fulfill() arguments for an API error the shop answers with, readable by the widget
+    (CORS), with Retry-After."""
+    message = {"database_busy": "The shop is busy; try again in a moment.",
+               "in_progress": "This order is still being placed; wait a moment."}[code]  # fmt: skip
+    return {
+        "status": status,
+        "headers": {
+            "Access-Control-Allow-Origin": stack.shop_url,
+            "Access-Control-Expose-Headers": "Retry-After",
+            "Retry-After": "1",
+        },
+        "json": {"error": {"code": code, "message": message, "field": None}},
+    }
+
+
+FIRST_ANSWERS = {
+    "busy": lambda route, stack: route.fulfill(**shop_answers(stack, 503, "database_busy")),
+    "in_progress": lambda route, stack: route.fulfill(**shop_answers(stack, 409, "in_progress")),
+    # The connection drops: the request may or may not have reached the shop.
+    "network": lambda route, stack: route.abort("connectionreset"),
+}
+
+
+def nth_checkout_post(stack: Stack, n: int) -> Callable[[Request], bool]:
+    """A predicate for page.expect_request(): true on the ``n``th POST /v1/checkout it sees."""
+    seen: list[Request] = []
+
+    def check(request: Request) -> bool:
+        if request.method == "POST" and request.url == checkout_url(stack):
+            seen.append(request)
+        return len(seen) == n
+
+    return check
+
+
+def checkout_url(stack: Stack) -> str:
+    return f"{stack.keepcart_url}/v1/checkout"
+
+
+def on_checkout_posts(page: Page, stack: Stack, answer: Callable[[Route], None]) -> None:
+    """Hand every POST /v1/checkout to ``answer`` (anything else, a CORS preflight, goes on)."""
+    page.route(checkout_url(stack), lambda route: answer(route) if route.request.method == "POST"
+               else route.fallback())  # fmt: skip
+
+
+LATER = "() => new Promise((done) => setTimeout(() => requestAnimationFrame(() => done()), 0))"
+
+
+@DESKTOP
+@pytest.mark.parametrize("first", list(FIRST_ANSWERS))
+def test_a_busy_or_unreachable_shop_is_retried_with_the_same_key_and_orders_once(
+    page: Page, stack: Stack, problems: PageProblems, first: str
+):
+    open_product(page, stack)
+    checkout = start_checkout(page, add_to_cart(page, "Stoneware Mug"))
+    fill_details(checkout)
+    fill_card(checkout)
+    expect(checkout.get_by_role("button", name="Pay €28.95")).to_be_visible()
+    keys: list[str] = []
+    held: list[Route] = []  # the retry, until the test has seen what the shopper sees
+
+    def answer(route: Route) -> None:
+        keys.append(route.request.headers["idempotency-key"])
+        if len(keys) == 1:
+            FIRST_ANSWERS[first](route, stack)
+        else:
+            held.append(route)
+
+    on_checkout_posts(page, stack, answer)
+    # A quote is still on its way when the order is placed: its late answer (the cart is
+    # ordered by then) must not take the confirmation away.
+    quotes: list[Route] = []
+    page.route(re.compile(r"/quote$"), lambda route: quotes.append(route))
+    with page.expect_request(re.compile(r"/quote$")):
+        checkout.get_by_label("Eircode").fill("D02 X285")
+        checkout.get_by_label("Eircode").press("Tab")
+
+    with page.expect_request(nth_checkout_post(stack, 2)):
+        pay(checkout, "€28.95")
+    expect(checkout.get_by_role("button", name="Still placing your order…")).to_be_visible()
+    held[0].continue_()
+
+    done = confirmation(page)
+    expect(done.get_by_role("heading", name="Thank you! Your order is confirmed")).to_be_focused()
+    [order] = orders(stack)
+    expect(done).to_contain_text(f"Order #{order['number']} · aoife@example.com")
+    assert len(keys) == 2 and keys[0] == keys[1], keys
+    with page.expect_response(re.compile(r"/quote$")):
+        quotes[0].continue_()
+    page.evaluate(LATER)  # the widget has handled that answer
+    expect(done).to_be_visible()
+    expect(cart_drawer(page)).to_be_hidden()
+    assert len(orders(stack)) == 1
+    assert_clean(problems)
+
+
+@DESKTOP
+def test_after_the_last_retry_pay_works_again_with_the_key_of_that_payload(
+    page: Page, stack: Stack, problems: PageProblems
+):
+    open_product(page, stack)
+    checkout = start_checkout(page, add_to_cart(page, "Stoneware Mug"))
+    fill_details(checkout)
+    fill_card(checkout)
+    keys: list[str] = []
+    busy = True
+
+    def answer(route: Route) -> None:
+        keys.append(route.request.headers["idempotency-key"])
+        if busy:
+            route.fulfill(**shop_answers(stack, 503, "database_busy"))
+        else:
+            route.continue_()
+
+    on_checkout_posts(page, stack, answer)
+    pay_button = checkout.get_by_role("button", name="Pay €28.95")
+
+    def pay_until_given_up() -> list[str]:
+        """Pay; the shop stays busy through every retry. The keys sent."""
+        already = len(keys)
+        pay_button.click()
+        expect(pay_button).to_have_attribute("aria-disabled", "false")
+        expect(checkout.get_by_role("alert")).to_have_text(
+            "The shop couldn't confirm your order yet. Try again in a moment:"
+            " you won't be charged twice."
+        )
+        return keys[already:]
+
+    first = pay_until_given_up()
+    assert 2 <= len(first) <= 5 and len(set(first)) == 1, first  # a few tries, one key
+    # Another email is another order: it gets a key of its own.
+    checkout.get_by_label("Email").fill("aoife.byrne@example.com")
+    second = pay_until_given_up()
+    assert len(set(second)) == 1 and second[0] != first[0], (first, second)
+    assert orders(stack) == []
+
+    busy = False
+    pay_button.click()
+    expect(confirmation(page)).to_contain_text("aoife.byrne@example.com")
+    assert keys[-1] == second[0]
+    [order] = orders(stack)
+    assert order["email"] == "aoife.byrne@example.com"
+    assert_clean(problems)
 
 
 # --- access: keyboard, screen readers, the host page --------------------------------------------

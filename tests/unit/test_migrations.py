@@ -101,3 +101,39 @@ def test_a_free_gift_needs_its_product(tmp_path):
 
     with pytest.raises(aiosqlite.IntegrityError):
         asyncio.run(run())
+
+
+def test_0007_keeps_completed_checkouts_and_refuses_a_reservation_without_its_holder(
+    tmp_path, monkeypatch
+):
+    async def run():
+        conn = await _migrate_with_data_before_0003(tmp_path / "k.db", monkeypatch)
+        try:
+            return await migrate_and_inspect(conn)
+        finally:
+            await conn.close()
+
+    async def migrate_and_inspect(conn):
+        with monkeypatch.context() as patch:
+            before = [m for m in available_migrations() if m.version < 7]
+            patch.setattr(migrations, "available_migrations", lambda: before)
+            await apply_migrations(conn)
+        await conn.execute(
+            "INSERT INTO idempotency_keys (store_id, key, request_hash, order_id, response,"
+            f" created_at) VALUES (1, 'key-1', 'hash', 1, '{{}}', {NOW})"
+        )
+        assert 7 in await apply_migrations(conn)
+        kept = await conn.execute_fetchall(
+            "SELECT key, state, reserved_at, order_id, response FROM idempotency_keys"
+        )
+        references = await conn.execute_fetchall("SELECT payment_reference FROM orders")
+        with pytest.raises(aiosqlite.IntegrityError):  # an in_flight row names its request
+            await conn.execute(
+                "INSERT INTO idempotency_keys (store_id, key, request_hash, state, reserved_at,"
+                f" created_at) VALUES (1, 'key-2', 'hash', 'in_flight', {NOW}, {NOW})"
+            )
+        return kept, references
+
+    kept, references = asyncio.run(run())
+    assert [tuple(row) for row in kept] == [("key-1", "completed", NOW, 1, "{}")]
+    assert [tuple(row) for row in references] == [(None,)]

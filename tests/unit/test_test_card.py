@@ -1,6 +1,7 @@
 """The simulated card gateway: Luhn, parsing what the shopper typed, and the test numbers."""
 
 import asyncio
+import logging
 import re
 
 import pytest
@@ -11,6 +12,7 @@ from server.payments import test_card as gateway  # not TestCardProvider: pytest
 from server.payments.test_card import (
     DECLINED,
     INSUFFICIENT_FUNDS,
+    SLOW,
     TEST_CARD,
     Card,
     luhn_valid,
@@ -46,6 +48,7 @@ def authorize(parsed: Card, amount: int = 4815, currency: str = "EUR") -> Author
         SUCCEEDS,
         DECLINED,
         INSUFFICIENT_FUNDS,
+        SLOW,
         "5555555555554444",
         "2223003122003222",
         "378282246310005",
@@ -238,6 +241,19 @@ def test_other_luhn_valid_numbers_succeed_like_a_sandbox():
     assert (authorization.card_brand, authorization.card_last4) == ("Mastercard", "4444")
 
 
+def test_3063_is_approved_after_the_others_like_a_bank_asking_the_shopper():
+    async def both() -> tuple[Authorization, bool, Authorization]:
+        slow = asyncio.ensure_future(TEST_CARD.authorize(parse_card(card(SLOW), NOW), 1, "EUR"))
+        quick = await TEST_CARD.authorize(parse_card(card(), NOW), 1, "EUR")
+        for _ in range(10):  # turns enough for any authorization that doesn't wait to end
+            await asyncio.sleep(0)
+        return quick, slow.done(), await slow
+
+    quick, slow_was_done, slow = asyncio.run(both())
+    assert quick.status == "paid" and not slow_was_done
+    assert (slow.status, slow.card_last4) == ("paid", "3063")
+
+
 def test_0002_is_declined():
     with pytest.raises(Declined) as info:
         authorize(parse_card(card("4000 0000 0000 0002"), NOW))
@@ -259,9 +275,15 @@ def test_9995_is_declined_for_insufficient_funds():
     assert "insufficient funds" in error.message
 
 
-def test_void_does_nothing_and_succeeds():
-    authorization = authorize(parse_card(card(), NOW))
+def test_authorizations_and_voids_are_logged_by_reference_without_card_data(caplog):
+    caplog.set_level(logging.INFO, logger="keepcart.payments.test_card")
+    authorization = authorize(parse_card(card(), NOW), 2895, "EUR")
     assert asyncio.run(TEST_CARD.void(authorization)) is None
+    assert caplog.messages == [
+        f"authorized {authorization.reference} for 2895 EUR",
+        f"voided {authorization.reference}",
+    ]
+    assert SUCCEEDS not in caplog.text
 
 
 # Python's \d on str matches any Unicode decimal digit and int() reads them, so fullwidth

@@ -8,7 +8,7 @@ import { h, icon, srOnly, uid } from "./dom.js";
 import { api, safe } from "./env.js";
 import { rules, radioGroup } from "./fields.js";
 import { arrives, money } from "./format.js";
-import { NETWORK_PAY, problem } from "./messages.js";
+import { BUSY_PAY, NETWORK_PAY, STILL_PLACING, problem } from "./messages.js";
 import { paymentSection, TEST_CARD } from "./payment.js";
 import { readDetails } from "./details.js";
 import { placeOrder, isUncertain } from "./submit.js";
@@ -37,6 +37,7 @@ export function checkoutForm(setup, { steps, onPlaced, onEmpty }) {
   let quoteTimer = 0;
   let quoteSeq = 0;
   let paying = false;
+  let placed = false; // the order exists: nothing here may change the screen any more
 
   const remembered = readDetails();
   const address = addressSections(setup, (countryChanged) => {
@@ -113,6 +114,7 @@ export function checkoutForm(setup, { steps, onPlaced, onEmpty }) {
     });
     const total = lastQuote?.totals?.total;
     recapTotal.textContent = total != null ? price(total) : "";
+    if (paying) return; // the button says how paying goes
     payButton.textContent =
       payment.method() === TEST_CARD || !payment.method() ? (total != null ? `Pay ${price(total)}` : "Pay") : "Place order";
   }
@@ -166,6 +168,7 @@ export function checkoutForm(setup, { steps, onPlaced, onEmpty }) {
 
   function requestQuote(now) {
     clearTimeout(quoteTimer);
+    if (placed) return;
     quoteTimer = setTimeout(safe(runQuote), now ? 0 : QUOTE_DELAY_MS);
   }
 
@@ -187,7 +190,7 @@ export function checkoutForm(setup, { steps, onPlaced, onEmpty }) {
   function handleFailure(error) {
     const field = fieldFor(error.field);
     if (isUncertain(error)) {
-      showFormError(NETWORK_PAY);
+      showFormError(error.status ? BUSY_PAY : NETWORK_PAY);
     } else if (CARD_ERRORS.includes(error.code) && payment.fields["payment.card.number"]) {
       showFieldError(payment.fields["payment.card.number"], error.message);
     } else if (error.code === "out_of_stock") {
@@ -232,8 +235,16 @@ export function checkoutForm(setup, { steps, onPlaced, onEmpty }) {
     };
     setPaying(true);
     summary.clearLineErrors();
+    const stillPlacing = () => {
+      if (payButton.textContent !== STILL_PLACING) announce(STILL_PLACING);
+      payButton.textContent = STILL_PLACING;
+    };
     try {
-      const { order } = await placeOrder(payload);
+      const { order } = await placeOrder(payload, stillPlacing);
+      // A quote still on its way would find the cart gone and close the confirmation.
+      placed = true;
+      clearTimeout(quoteTimer);
+      quoteSeq++;
       paying = false;
       onPlaced(order, details, remember.checked);
     } catch (error) {

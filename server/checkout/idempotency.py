@@ -1,0 +1,128 @@
+"""Idempotency-Key reservations: the SQL that lets one request per key pay and order.
+
+A key's row is written 'in_flight' in its own short transaction before the payment is
+authorized, so every process sharing the database sees it; the order's transaction turns it
+'completed' with the answer to replay, and a request that places no order deletes it. The
+row names the request holding it (``attempt``), so a request that lost its reservation finds
+out before it orders.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+import aiosqlite
+
+from server.db import Reader, read_one
+from server.errors import Conflict, Unprocessable
+
+# An in_flight reservation older than this was abandoned (its process was killed, or lost the
+# database) and is taken over, so a key is never blocked for ever. It is far longer than any
+# authorization takes: a live request that still loses its reservation voids its payment.
+ABANDONED_AFTER_MS = 2 * 60 * 1000
+
+
+@dataclass(frozen=True)
+class Replay:
+    """The stored answer of an earlier request with the same key and payload."""
+
+    response: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Reservation:
+    store_id: int
+    key: str
+    attempt: str  # this request's token in the row
+
+
+class InProgress(Conflict):
+    def __init__(self) -> None:
+        super().__init__("This order is still being placed; wait a moment.", code="in_progress")
+
+
+class ReservationLost(InProgress):
+    """The key is no longer this request's: taken over, or completed by another request (then
+    ``replay`` is its answer)."""
+
+    def __init__(self, replay: Replay | None) -> None:
+        super().__init__()
+        self.replay = replay
+
+
+async def reserve(
+    conn: aiosqlite.Connection, store_id: int, key: str, fingerprint: str, now_ms: int
+) -> Reservation | Replay:
+    """Reserve ``key`` for this request, or the answer already stored for it.
+
+    Raises 422 idempotency_mismatch when the key was used for another payload, and 409
+    in_progress while another request holds it.
+    """
+    row = await _row(conn, store_id, key)
+    if row is not None:
+        if row["request_hash"] != fingerprint:
+            raise Unprocessable(
+                "This Idempotency-Key was used for a different order.",
+                code="idempotency_mismatch",
+            )
+        if row["state"] == "completed":
+            return Replay(json.loads(row["response"]))
+        if now_ms - row["reserved_at"] < ABANDONED_AFTER_MS:
+            raise InProgress()
+    attempt = secrets.token_hex(8)
+    await conn.execute(
+        "INSERT INTO idempotency_keys (store_id, key, request_hash, state, attempt, reserved_at,"
+        " created_at) VALUES (?, ?, ?, 'in_flight', ?, ?, ?)"
+        " ON CONFLICT (store_id, key) DO UPDATE"
+        " SET attempt = excluded.attempt, reserved_at = excluded.reserved_at",
+        (store_id, key, fingerprint, attempt, now_ms, now_ms),
+    )
+    return Reservation(store_id, key, attempt)
+
+
+async def check_held(conn: aiosqlite.Connection, reservation: Reservation) -> None:
+    """Raise ReservationLost unless ``reservation`` is still in flight and this request's."""
+    row = await _row(conn, reservation.store_id, reservation.key)
+    if row is None or row["attempt"] != reservation.attempt or row["state"] != "in_flight":
+        completed = row is not None and row["state"] == "completed"
+        raise ReservationLost(Replay(json.loads(row["response"])) if completed else None)
+
+
+async def complete(
+    conn: aiosqlite.Connection, reservation: Reservation, order_id: int, response: dict[str, Any]
+) -> None:
+    await conn.execute(
+        "UPDATE idempotency_keys SET state = 'completed', order_id = ?, response = ?"
+        " WHERE store_id = ? AND key = ? AND attempt = ?",
+        (order_id, json.dumps(response), reservation.store_id, reservation.key,
+         reservation.attempt),
+    )  # fmt: skip
+
+
+async def release(conn: aiosqlite.Connection, reservation: Reservation) -> None:
+    """Free the key for a retry: this request placed no order."""
+    await conn.execute(
+        "DELETE FROM idempotency_keys WHERE store_id = ? AND key = ? AND attempt = ?"
+        " AND state = 'in_flight'",
+        (reservation.store_id, reservation.key, reservation.attempt),
+    )
+
+
+async def completed_by(conn: Reader, reservation: Reservation) -> Replay | None:
+    """The answer stored by this reservation's own order, if that order was written."""
+    row = await _row(conn, reservation.store_id, reservation.key)
+    if row is None or row["attempt"] != reservation.attempt or row["state"] != "completed":
+        return None
+    return Replay(json.loads(row["response"]))
+
+
+async def _row(conn: Reader, store_id: int, key: str) -> aiosqlite.Row | None:
+    return await read_one(
+        conn,
+        "SELECT request_hash, state, attempt, reserved_at, response FROM idempotency_keys"
+        " WHERE store_id = ? AND key = ?",
+        (store_id, key),
+    )

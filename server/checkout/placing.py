@@ -1,0 +1,215 @@
+"""Placing an order at most once per Idempotency-Key, even with several server processes.
+
+1. Reserve the key, in its own short transaction: a key already completed replays its
+   answer; a key another request holds (in this process or another) is 409 in_progress.
+2. Check the cart and price it; authorize the payment.
+3. In one transaction: check the reservation is still this request's, check and price the
+   cart again, write the order and complete the key with its answer.
+
+Every way out that writes no order voids the authorization and releases the key, so the
+shopper is never charged without an order and can retry with the same key.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+from typing import Any
+
+import aiosqlite
+
+from server.carts.service import Cart
+from server.checkout import idempotency, orders
+from server.checkout.addresses import COUNTRIES
+from server.checkout.idempotency import Replay, Reservation, ReservationLost
+from server.checkout.quoting import CartQuote, delivery_json, quote_cart
+from server.checkout.service import CheckoutRequest
+from server.checkout.settings import CheckoutSettings
+from server.db import Database, Reader
+from server.errors import Conflict, Unprocessable, ValidationFailed
+from server.money import format_amount
+from server.payments import Authorization
+from server.stores.service import Store
+
+log = logging.getLogger("keepcart.checkout")
+
+
+async def place_order(
+    db: Database, store: Store, settings: CheckoutSettings, cart: Cart,
+    checkout: CheckoutRequest, key: str, now: int,
+) -> dict[str, Any]:  # fmt: skip
+    """The order's answer (a new order, or the one this key already placed)."""
+    # Shielded, like Database.write: a caller that goes away (a client disconnect) must not
+    # leave a payment authorized without its order or its void, nor the key held.
+    placing = _place(db, store, settings, cart, checkout, key, now)
+    return await asyncio.shield(asyncio.ensure_future(placing))
+
+
+async def _place(
+    db: Database, store: Store, settings: CheckoutSettings, cart: Cart,
+    checkout: CheckoutRequest, key: str, now: int,
+) -> dict[str, Any]:  # fmt: skip
+    reserve = functools.partial(
+        idempotency.reserve, store_id=store.id, key=key, fingerprint=checkout.fingerprint,
+        now_ms=now,
+    )  # fmt: skip
+    held = await db.write(reserve)
+    if isinstance(held, Replay):
+        return held.response
+    authorization = None
+    try:
+        check_orderable(cart)
+        orders.check_stock(cart)
+        priced = await price(db, store, settings, cart, checkout, now)
+        authorization = await checkout.provider.authorize(
+            checkout.payment_details, priced.quote.totals.total, store.currency
+        )
+        write = functools.partial(
+            _write_order, held=held, store=store, settings=settings, cart=cart,
+            checkout=checkout, total=priced.quote.totals.total, authorization=authorization,
+            now=now,
+        )  # fmt: skip
+        return await db.write(write)
+    except ReservationLost as lost:
+        # Another request has the key now: its order, if any, is the shopper's one.
+        assert authorization is not None
+        await _void(checkout, authorization)
+        if lost.replay is None:
+            raise
+        return lost.replay.response
+    except BaseException:
+        written = await _undo(db, held, checkout, authorization)
+        if written is None:
+            raise
+        return written.response
+
+
+async def _write_order(
+    conn: aiosqlite.Connection, *, held: Reservation, store: Store, settings: CheckoutSettings,
+    cart: Cart, checkout: CheckoutRequest, total: int, authorization: Authorization, now: int,
+) -> dict[str, Any]:  # fmt: skip
+    await idempotency.check_held(conn, held)
+    fresh = await orders.reload(conn, cart)
+    check_orderable(fresh)
+    orders.check_stock(fresh)
+    priced = await price(conn, store, settings, fresh, checkout, now)
+    if priced.quote.totals.total != total:
+        raise Conflict(
+            "Prices changed while you were paying; review the new total.", code="price_changed"
+        )
+    order_id, public_id, number = await orders.insert_order(
+        conn, store_id=store.id, currency=store.currency, cart=fresh, request=checkout,
+        priced=priced, authorization=authorization, now_ms=now,
+    )  # fmt: skip
+    response = order_json(public_id, number, fresh, checkout, priced, authorization, settings, now)
+    await idempotency.complete(conn, held, order_id, response)
+    return response
+
+
+async def _undo(
+    db: Database, held: Reservation, checkout: CheckoutRequest, authorization: Authorization | None
+) -> Replay | None:
+    """After a failure, void the payment and release the key. Unless the order was written
+    after all (rarely, a write fails after its COMMIT, on a checkpoint's I/O error): then its
+    payment stands, and this returns its answer."""
+    if authorization is not None:
+        written = await _completed_by(db, held)
+        if written is not None:
+            return written
+        await _void(checkout, authorization)
+    await _release(db, held)
+    return None
+
+
+async def _void(checkout: CheckoutRequest, authorization: Authorization) -> None:
+    try:
+        await checkout.provider.void(authorization)
+    except Exception:
+        # Say so and go on: the shopper's request fails either way, and the key is released.
+        reference = authorization.reference
+        log.exception("could not void payment %s; void it with the provider", reference)
+
+
+async def _release(db: Database, held: Reservation) -> None:
+    try:
+        await db.write(functools.partial(idempotency.release, reservation=held))
+    except Exception:
+        # The request's own error matters more; an unreleased key lapses after a while.
+        log.warning(
+            "could not release a checkout's Idempotency-Key; retries with it get 409 for up"
+            " to %d s",
+            idempotency.ABANDONED_AFTER_MS // 1000,
+            exc_info=True,
+        )
+
+
+async def _completed_by(db: Database, held: Reservation) -> Replay | None:
+    try:
+        return await idempotency.completed_by(db, held)
+    except Exception:
+        log.warning("could not read back a checkout's Idempotency-Key", exc_info=True)
+        return None
+
+
+async def price(
+    conn: Reader, store: Store, settings: CheckoutSettings, cart: Cart, checkout: CheckoutRequest,
+    now: int,
+) -> CartQuote:  # fmt: skip
+    priced = await quote_cart(
+        conn, store, settings, cart, country=checkout.address.country,
+        region=checkout.address.region, method_id=checkout.shipping_method,
+        email=checkout.email, now_ms=now,
+        money=functools.partial(format_amount, currency=store.currency),
+    )  # fmt: skip
+    if not priced.methods:
+        country = COUNTRIES[checkout.address.country].name
+        raise ValidationFailed(f"Sorry, we don't ship to {country}.", field="address.country")
+    if priced.discount_error is not None:
+        raise priced.discount_error
+    return priced
+
+
+def check_orderable(cart: Cart) -> None:
+    if cart.status != "open":
+        raise Conflict("That cart has already been ordered.", code="cart_closed")
+    if not cart.lines:
+        raise Unprocessable("Your cart is empty.", field="cart", code="empty_cart")
+
+
+def order_json(
+    public_id: str, number: int, cart: Cart, checkout: CheckoutRequest, priced: CartQuote,
+    authorization: Authorization, settings: CheckoutSettings, now: int,
+) -> dict[str, Any]:  # fmt: skip
+    assert priced.method is not None
+    return {
+        "order": {
+            "id": public_id,
+            "number": str(number),
+            "status": authorization.status,
+            "email": checkout.email,
+            "items": [
+                {
+                    "sku": line.product.sku,
+                    "name": line.product.name,
+                    "variant": line.product.variant,
+                    "image_url": line.product.image_url,
+                    "quantity": line.quantity,
+                    "unit_price": line.product.price,
+                    "subtotal": line.subtotal,
+                }
+                for line in cart.lines
+            ],
+            "totals": priced.quote.totals.as_json(),
+            "discount_code": priced.discount.code if priced.discount else None,
+            "shipping_method": priced.method.name,
+            "shipping_address": checkout.address.as_json(),
+            "delivery": delivery_json(now, priced.timezone, priced.method),
+            "payment": {
+                "method": authorization.method,
+                "brand": authorization.card_brand,
+                "last4": authorization.card_last4,
+                "instructions": settings.instructions_for(authorization.method),
+            },
+        }
+    }
