@@ -8,7 +8,7 @@ import asyncio
 import hashlib
 import logging
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,7 @@ from server.offers.model import Offer
 from server.settings import Settings
 from server.stores.service import Store, validate_new_store
 from tests.api.offering import live_campaign
+from tests.api.ordering import insert_order
 from tests.api.test_admin import sign_in
 from tests.conftest import MERCHANT_EMAIL, MERCHANT_PASSWORD, SHOP_ORIGIN
 
@@ -46,6 +47,7 @@ class World:
     admin: httpx.AsyncClient  # the store owner's, signed in
     store: Store
     campaign: str  # a live campaign's public id
+    cache: dict[str, Any] = field(default_factory=dict)  # what a test computes once per world
 
     def run(self, coroutine: Any) -> Any:
         return self.loop.run_until_complete(coroutine)
@@ -110,6 +112,15 @@ async def _seed(app: Starlette, admin: httpx.AsyncClient) -> tuple[Store, str]:
     store = await create_store(app.state.db, new, MERCHANT_EMAIL)
     await app.state.db.write(lambda conn: seed_demo_store(conn, store.id, SHOP_ORIGIN, now_ms()))
     campaign = await live_campaign(app, store.id, Offer("percent", 10))
+    for number in (1001, 1002):
+        await insert_order(app, store, number)
+    await app.state.db.write(
+        lambda conn: conn.execute(
+            "INSERT INTO email_consents (store_id, campaign_id, email, wording, created_at)"
+            " VALUES (?, ?, 'shopper@example.test', 'Email me my cart', 0)",
+            (store.id, campaign.id),
+        )
+    )
     assert (await sign_in(admin)).status_code == 303
     return store, campaign.public_id
 
