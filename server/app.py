@@ -31,7 +31,7 @@ from server.events.fastpath import EventsFastPath
 from server.events.sink import EventSink
 from server.offers import routes as offer_routes
 from server.ratelimit import RateLimiter
-from server.security import Signer, load_or_create_secret
+from server.security import Signer, signing_keys
 from server.settings import Settings
 from server.stores import routes as store_routes
 from server.stores.directory import StoreDirectory
@@ -48,7 +48,7 @@ def create_app(settings: Settings, *, freeze_startup_objects: bool = False) -> S
     on event ingest: about 2 µs less per request and no ~15 ms full-collection pauses. Tests,
     which build many apps in one process, leave it off.
     """
-    keys = settings.secret_keys or (load_or_create_secret(settings.secret_file),)
+    keys = signing_keys(settings.secret_keys, settings.secret_file)  # WeakSecretKey if short
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

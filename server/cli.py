@@ -16,6 +16,7 @@ from server import settings as settings_module
 from server.accounts import create_store, create_user
 from server.db import Database
 from server.errors import ValidationFailed
+from server.security import WeakSecretKey
 from server.settings import Settings
 from server.stores.service import snippet, validate_new_store
 
@@ -41,6 +42,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValidationFailed as exc:
         print(f"keepcart: {exc.field or 'error'}: {exc.message}", file=sys.stderr)
         return 2
+    except WeakSecretKey as exc:
+        # Nothing to retry: a supervisor should alert someone, so exit at once, in one line.
+        print(f"keepcart: {exc}", file=sys.stderr)
+        return 1
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -41,8 +41,8 @@ class Settings:
     )
     secret_keys: tuple[str, ...] = _setting(
         (),
-        "Comma-separated signing keys, newest first (the newest signs, all verify). "
-        "Unset: a key is generated once into DB.secret (mode 0600).",
+        "Comma-separated signing keys, newest first (the newest signs, all verify), each at "
+        "least 32 bytes. Unset: a key is generated once into DB.secret (mode 0600).",
     )
     cookie_secure: bool = _setting(
         False, "Mark admin cookies Secure (turn on when served over HTTPS)."

@@ -38,7 +38,11 @@ class ServerProcess:
         self.db = db
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.env = {**os.environ, "KEEPCART_SECRET_KEYS": "durability-key", **(env or {})}
+        self.env = {
+            **os.environ,
+            "KEEPCART_SECRET_KEYS": "durability-key-of-at-least-32-bytes",
+            **(env or {}),
+        }
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
