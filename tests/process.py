@@ -20,13 +20,16 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def keepcart(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def keepcart(
+    *args: str, env: dict[str, str] | None = None, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
+    """Run ``keepcart ARGS`` to its end; raises TimeoutExpired (having killed it) on a hang."""
     return subprocess.run(
         [sys.executable, "-m", "server", *args],
         capture_output=True,
         text=True,
         env={**os.environ, **(env or {})},
-        timeout=60,
+        timeout=timeout,
         check=False,
     )
 
@@ -34,8 +37,9 @@ def keepcart(*args: str, env: dict[str, str] | None = None) -> subprocess.Comple
 class ServerProcess:
     """``keepcart serve`` in a child process, started and waited for until healthy."""
 
-    def __init__(self, db: Path, env: dict[str, str] | None = None):
+    def __init__(self, db: Path, env: dict[str, str] | None = None, umask: int = -1):
         self.db = db
+        self.umask = umask  # -1: the test runner's own
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {
@@ -50,6 +54,7 @@ class ServerProcess:
             [sys.executable, "-m", "server", "serve", "--port", str(self.port), "--db",
              str(self.db)],
             env=self.env,
+            umask=self.umask,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )  # fmt: skip

@@ -8,6 +8,8 @@ The writer checkpoints the WAL itself, on its own thread, after every
 ``CHECKPOINT_EVERY_ROWS`` rows written (SQLite's automatic checkpoint is off for it): a
 checkpoint syncs the files to disk, and must never run inside a COMMIT that
 ``write_inline`` runs on the event loop's thread.
+
+Opening a file SQLite cannot use raises ``DatabaseUnusable``, naming the file and the fault.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from typing import Any, TypeVar
 
 import aiosqlite
 
+from server.db.files import create_private_file, make_private_folder, warn_if_readable_by_others
 from server.db.migrations import apply_migrations
 
 T = TypeVar("T")
@@ -47,6 +50,15 @@ _WRITER_PRAGMAS = ("PRAGMA wal_autocheckpoint = 0",)  # Database checkpoints by 
 CHECKPOINT_EVERY_ROWS = 5_000
 
 
+class DatabaseUnusable(Exception):
+    """The database file cannot be opened or migrated: nothing can run on it."""
+
+    def __init__(self, path: Path, reason: str):
+        super().__init__(f"cannot use the database {path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
 class Database:
     def __init__(self, path: Path):
         self.path = path
@@ -56,7 +68,25 @@ class Database:
         self._changes_at_checkpoint = 0
 
     async def open(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        """Open the database (created 0600 when missing) and apply its migrations.
+
+        A file SQLite or the system refuses raises ``DatabaseUnusable``. Whatever was opened
+        by then is closed first: an aiosqlite connection's thread is not a daemon, and one
+        left running keeps the process alive after everything else has given up.
+        """
+        try:
+            await self._open()
+        except BaseException as exc:
+            await self.close()
+            if isinstance(exc, sqlite3.Error | OSError):
+                raise DatabaseUnusable(self.path, _describe(exc)) from exc
+            raise
+
+    async def _open(self) -> None:
+        make_private_folder(self.path.parent)
+        # SQLite gives the -wal and -shm files the mode of the database file.
+        if not create_private_file(self.path) and self.path.is_file():
+            warn_if_readable_by_others(self.path, "The database file")
         # Used from its own thread and, by write_inline, from the event loop's; never from
         # both at once, as both hold the write lock.
         self._writer = await _connect(str(self.path), check_same_thread=False)
@@ -171,6 +201,13 @@ def _begin_without_waiting(conn: sqlite3.Connection) -> bool:
     return True
 
 
+def _describe(exc: sqlite3.Error | OSError) -> str:
+    """What is wrong with the file, as SQLite or the system says it."""
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror if exc.filename is None else f"{exc.strerror}: {exc.filename}"
+    return str(exc)
+
+
 def _commit_or_roll_back(conn: sqlite3.Connection, fn: ThreadWriteFn[T]) -> T:
     """``fn(conn)`` and COMMIT, inside a transaction the caller has begun."""
     try:
@@ -196,8 +233,13 @@ async def _connect(
         target, uri=uri, isolation_level=None, check_same_thread=check_same_thread
     )
     conn.row_factory = aiosqlite.Row
-    for pragma in _PRAGMAS:
-        await conn.execute(pragma)
+    try:
+        # Setting journal_mode reads the file: here SQLite finds out it is not a database.
+        for pragma in _PRAGMAS:
+            await conn.execute(pragma)
+    except BaseException:
+        await conn.close()
+        raise
     return conn
 
 
