@@ -25,7 +25,7 @@ from server.carts import routes as cart_routes
 from server.checkout import routes as checkout_routes
 from server.clock import now_ms
 from server.db import Database
-from server.errors import KeepcartError, RateLimited
+from server.errors import DatabaseUnavailable, KeepcartError
 from server.events import routes as event_routes
 from server.events.fastpath import EventsFastPath
 from server.events.sink import EventSink
@@ -52,7 +52,7 @@ def create_app(settings: Settings, *, freeze_startup_objects: bool = False) -> S
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        db = Database(settings.db)
+        db = Database(settings.db, busy_timeout_ms=settings.db_busy_timeout)
         await db.open()
         sink = EventSink(db)
         sink.start()
@@ -104,10 +104,19 @@ class _KeepcartApp(Starlette):
     def build_middleware_stack(self) -> ASGIApp:
         # EventsFastPath answers valid event requests before all of Starlette, its error
         # middleware included, and hands every other request on untouched.
-        return EventsFastPath(super().build_middleware_stack(), on_error=on_unexpected_error)
+        return EventsFastPath(
+            super().build_middleware_stack(),
+            on_error=on_unexpected_error,
+            on_refused=on_keepcart_error,
+        )
 
 
 async def healthz(request: Request) -> Response:
+    """200 while Keepcart can take writes; 503, saying why, once its database file is gone."""
+    try:
+        request.app.state.db.check_file()
+    except DatabaseUnavailable as exc:
+        return json_response({"ok": False, **exc.as_json()}, exc.status)
     return json_response({"ok": True})
 
 
@@ -140,11 +149,13 @@ class CorsPreflight:
 async def on_keepcart_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, KeepcartError)
     if request.url.path.startswith("/admin"):
-        return await admin_routes.error_page(request, exc)
-    headers = await _api_error_cors(request)
-    if isinstance(exc, RateLimited):
-        headers["Retry-After"] = str(exc.retry_after)
-    return json_response(exc.as_json(), exc.status, headers)
+        response = await admin_routes.error_page(request, exc)
+    else:
+        headers = await _api_error_cors(request)
+        response = json_response(exc.as_json(), exc.status, headers)
+    if exc.retry_after is not None:
+        response.headers["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 async def on_http_error(request: Request, exc: Exception) -> Response:

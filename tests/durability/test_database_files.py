@@ -1,14 +1,18 @@
 """The database's files as an operator finds them, with real ``keepcart`` processes.
 
 A file SQLite cannot use stops every command at once, in one line naming the file; files
-Keepcart creates are private to its user; a short signing key stops ``serve``.
+Keepcart creates are private to its user; a short signing key stops ``serve``; a database
+deleted under a running server stops it acknowledging writes.
 """
 
 from __future__ import annotations
 
 import os
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
+import httpx
 import pytest
 
 from tests.process import ServerProcess, free_port, keepcart
@@ -101,3 +105,39 @@ def test_an_empty_key_file_stops_serve(tmp_path):
     env = {"KEEPCART_SECRET_KEYS": ""}
     result = keepcart(*commands(db)["serve"], env=env, timeout=SECONDS_TO_GIVE_UP)
     assert_refused_in_one_line(result, f"{db}.secret", "0 bytes", "delete the file")
+
+
+def test_a_database_deleted_under_the_server_stops_it_acknowledging(tmp_path):
+    db = tmp_path / "keepcart.db"
+    key = create_store(db)
+    server = ServerProcess(db)
+    server.start()
+    try:
+        with httpx.Client(base_url=server.url, headers={"Origin": ORIGIN}, timeout=10) as client:
+            assert client.post("/v1/carts", json={"store": key}).status_code == 201
+            os.remove(db)
+            refused = client.post("/v1/carts", json={"store": key})
+            assert refused.status_code == 503
+            assert refused.json()["error"]["code"] == "database_unavailable"
+            assert client.get("/healthz").status_code == 503
+    finally:
+        server.stop()
+
+
+def test_a_database_replaced_under_the_server_stops_it_acknowledging(tmp_path):
+    db = tmp_path / "keepcart.db"
+    key = create_store(db)
+    backup = tmp_path / "backup.db"
+    with closing(sqlite3.connect(db)) as source, closing(sqlite3.connect(backup)) as target:
+        source.backup(target)
+    server = ServerProcess(db)
+    server.start()
+    try:
+        with httpx.Client(base_url=server.url, headers={"Origin": ORIGIN}, timeout=10) as client:
+            assert client.post("/v1/carts", json={"store": key}).status_code == 201
+            os.replace(backup, db)  # yesterday's backup restored over the live file
+            refused = client.post("/v1/carts", json={"store": key})
+            assert refused.status_code == 503
+            assert client.get("/healthz").status_code == 503
+    finally:
+        server.stop()
