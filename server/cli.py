@@ -15,7 +15,7 @@ from pathlib import Path
 from server import settings as settings_module
 from server.accounts import create_store, create_user
 from server.db import Database, DatabaseUnusable
-from server.errors import ValidationFailed
+from server.errors import ServiceUnavailable, ValidationFailed
 from server.security import WeakSecretKey
 from server.settings import Settings
 from server.stores.service import snippet, validate_new_store
@@ -45,6 +45,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (WeakSecretKey, DatabaseUnusable) as exc:
         # Nothing to retry: a supervisor should alert someone, so exit at once, in one line.
         print(f"keepcart: {exc}", file=sys.stderr)
+        return 1
+    except ServiceUnavailable as exc:  # e.g. a backup held the write lock too long
+        print(f"keepcart: {exc.message}", file=sys.stderr)
         return 1
 
 
@@ -174,7 +177,7 @@ class _database:
     """``async with _database(settings) as db``: an open, migrated database."""
 
     def __init__(self, settings: Settings):
-        self.db = Database(settings.db)
+        self.db = Database(settings.db, busy_timeout_ms=settings.db_busy_timeout)
 
     async def __aenter__(self) -> Database:
         await self.db.open()

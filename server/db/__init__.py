@@ -211,7 +211,7 @@ class Database:
                 raise
             log.warning(
                 "the database %s stayed locked by another process for %d ms; "
-                "the write was refused with 503 database_busy",
+                "the write was refused (database_busy)",
                 self.path,
                 self._busy_timeout_ms,
             )

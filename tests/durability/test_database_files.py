@@ -68,6 +68,17 @@ def test_a_truncated_database_stops_serve(tmp_path):
     assert_refused_in_one_line(result, str(db), "database disk image is malformed")
 
 
+def test_a_command_that_waits_too_long_for_a_lock_exits_in_one_line(tmp_path):
+    db = tmp_path / "keepcart.db"
+    create_store(db)
+    env = {"KEEPCART_DB_BUSY_TIMEOUT": "100"}
+    with closing(sqlite3.connect(db, isolation_level=None)) as backup:
+        backup.execute("BEGIN IMMEDIATE")  # as a backup or a sqlite3 shell holds it
+        result = keepcart(*commands(db)["users create"], env=env, timeout=SECONDS_TO_GIVE_UP)
+        backup.execute("ROLLBACK")
+    assert_refused_in_one_line(result, "busy", "nothing was saved")
+
+
 def test_files_keepcart_creates_are_readable_by_its_user_only(tmp_path):
     db = tmp_path / "data" / "keepcart.db"
     # No configured keys: the key file is generated beside the database.
