@@ -145,6 +145,9 @@ class Database:
 
         The transaction runs in its own task, shielded: a caller that goes away (a client
         disconnect) cannot cut a transaction in half. Any exception rolls everything back.
+        Raises ``DatabaseBusy`` when another process kept the write lock past the busy
+        timeout, and ``DatabaseUnavailable`` when the file is no longer the one at the path,
+        checked after COMMIT so that a commit to a deleted file is never acknowledged.
         """
         return await asyncio.shield(asyncio.ensure_future(self._transaction(fn)))
 
