@@ -61,7 +61,7 @@ WARMUP_SECONDS = 2
 SKU = "FH-MUG-01"
 STOCK = 100_000_000
 SERVER_ENV = {
-    "KEEPCART_SECRET_KEYS": "bench-key",
+    "KEEPCART_SECRET_KEYS": "bench-key-of-at-least-32-bytes-long",
     # One client address places every order: without this the bench would measure 429s.
     "KEEPCART_API_RATE_LIMIT": "100000000",
     "KEEPCART_LOG_LEVEL": "warning",

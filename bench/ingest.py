@@ -61,7 +61,7 @@ DEFAULT_CHUNK_BUDGET = 8192  # build.mjs's budget for a chunk it has no entry fo
 BUSY_MACHINE_CORES = 0.25
 
 SERVER_ENV = {
-    "KEEPCART_SECRET_KEYS": "bench-key",
+    "KEEPCART_SECRET_KEYS": "bench-key-of-at-least-32-bytes-long",
     # The limiter is keyed by store and client address, and wrk is one client: without this
     # the bench would measure 429s.
     "KEEPCART_EVENTS_RATE_LIMIT": "100000000",

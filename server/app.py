@@ -25,14 +25,14 @@ from server.carts import routes as cart_routes
 from server.checkout import routes as checkout_routes
 from server.clock import now_ms
 from server.db import Database
-from server.errors import KeepcartError, RateLimited
+from server.errors import DatabaseUnavailable, KeepcartError
 from server.events import routes as event_routes
 from server.events.fastpath import EventsFastPath
 from server.events.sink import EventSink
 from server.logs import AccessLog, loggable_path
 from server.offers import routes as offer_routes
 from server.ratelimit import RateLimiter
-from server.security import Signer, load_or_create_secret
+from server.security import Signer, signing_keys
 from server.settings import Settings
 from server.stores import routes as store_routes
 from server.stores.directory import StoreDirectory
@@ -54,11 +54,11 @@ def create_app(settings: Settings, *, freeze_startup_objects: bool = False) -> S
     on event ingest: about 2 µs less per request and no ~15 ms full-collection pauses. Tests,
     which build many apps in one process, leave it off.
     """
-    keys = settings.secret_keys or (load_or_create_secret(settings.secret_file),)
+    keys = signing_keys(settings.secret_keys, settings.secret_file)  # WeakSecretKey if short
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        db = Database(settings.db)
+        db = Database(settings.db, busy_timeout_ms=settings.db_busy_timeout)
         await db.open()
         sink = EventSink(db)
         sink.start()
@@ -109,11 +109,20 @@ class _KeepcartApp(Starlette):
         # EventsFastPath answers valid event requests before all of Starlette, its error
         # middleware included, and hands every other request on untouched.
         # AccessLog sits outside both, so it sees every request, ingest's included.
-        inner = EventsFastPath(super().build_middleware_stack(), on_error=on_unexpected_error)
+        inner = EventsFastPath(
+            super().build_middleware_stack(),
+            on_error=on_unexpected_error,
+            on_refused=on_keepcart_error,
+        )
         return AccessLog(inner)
 
 
 async def healthz(request: Request) -> Response:
+    """200 while Keepcart can take writes; 503, saying why, once its database file is gone."""
+    try:
+        request.app.state.db.check_file()
+    except DatabaseUnavailable as exc:
+        return json_response({"ok": False, **exc.as_json()}, exc.status)
     return json_response({"ok": True})
 
 
@@ -146,11 +155,17 @@ class CorsPreflight:
 async def on_keepcart_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, KeepcartError)
     if request.url.path.startswith("/admin"):
-        return await admin_routes.error_page(request, exc)
-    headers = await _api_error_cors(request)
-    if isinstance(exc, RateLimited):
-        headers["Retry-After"] = str(exc.retry_after)
-    return json_response(exc.as_json(), exc.status, headers)
+        response = await admin_routes.error_page(request, exc)
+    else:
+        headers = await _api_error_cors(request)
+        response = json_response(exc.as_json(), exc.status, headers)
+    if exc.retry_after is not None:
+        response.headers["Retry-After"] = str(exc.retry_after)
+        if "access-control-allow-origin" in response.headers:
+            # Not a header browsers show a script from another origin unless it is exposed;
+            # the widget waits as long as it says before retrying.
+            response.headers["Access-Control-Expose-Headers"] = "Retry-After"
+    return response
 
 
 async def on_http_error(request: Request, exc: Exception) -> Response:

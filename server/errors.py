@@ -11,10 +11,17 @@
      ├── PayloadTooLarge ..... 413 payload_too_large
      ├── UnsupportedMedia .... 415 unsupported_media_type
      ├── Unprocessable ....... 422 unprocessable
-     └── RateLimited ......... 429 rate_limited (carries Retry-After)
+     ├── RateLimited ......... 429 rate_limited (carries Retry-After)
+     └── ServiceUnavailable .. 503 service_unavailable (the request was fine; try later)
+          ├── DatabaseBusy ... 503 database_busy (another process holds the write lock;
+          │                        carries Retry-After)
+          └── DatabaseUnavailable 503 database_unavailable (the database file was deleted or
+                                   replaced; writes are refused until a restart)
 
 Raise them anywhere; one handler (``server.app``) renders ``{"error": {"code", "message",
-"field"}}`` for the API and an HTML page for the admin.
+"field"}}`` for the API and an HTML page for the admin, with a ``Retry-After`` header for an
+error that carries ``retry_after``. Nothing was written when one of them is raised from a
+write: the client may send the same request again.
 """
 
 from __future__ import annotations
@@ -23,6 +30,7 @@ from __future__ import annotations
 class KeepcartError(Exception):
     status = 500
     code = "internal_error"
+    retry_after: int | None = None  # seconds, sent as Retry-After when set
 
     def __init__(self, message: str, *, field: str | None = None, code: str | None = None):
         super().__init__(message)
@@ -91,3 +99,20 @@ class RateLimited(KeepcartError):
     def __init__(self, message: str, *, retry_after: int):
         super().__init__(message)
         self.retry_after = max(1, retry_after)
+
+
+class ServiceUnavailable(KeepcartError):
+    status = 503
+    code = "service_unavailable"
+
+    def __init__(self, message: str, *, retry_after: int | None = None):
+        super().__init__(message)
+        self.retry_after = None if retry_after is None else max(1, retry_after)
+
+
+class DatabaseBusy(ServiceUnavailable):
+    code = "database_busy"
+
+
+class DatabaseUnavailable(ServiceUnavailable):
+    code = "database_unavailable"

@@ -2,7 +2,8 @@
 
 Anything a browser holds as proof is signed with itsdangerous, each purpose under its own
 salt so a token minted for one purpose is worthless for another. Keys rotate: the newest key
-signs, every listed key verifies.
+signs, every listed key verifies. Every key is at least 32 bytes (``signing_keys``): a short
+or empty one could be guessed, and with it any admin session forged.
 """
 
 from __future__ import annotations
@@ -11,11 +12,14 @@ import hashlib
 import hmac
 import os
 import secrets
+import tempfile
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+from server.db.files import make_private_folder, warn_if_readable_by_others
 
 
 class Purpose(StrEnum):
@@ -53,16 +57,104 @@ class Signer:
         return self._serializers[purpose]
 
 
+MIN_KEY_BYTES = 32
+_NEW_KEY_BYTES = 48  # random bytes; 64 characters once encoded
+_GENERATE_HINT = "python3 -c 'import secrets; print(secrets.token_urlsafe(48))'"
+
+
+class WeakSecretKey(Exception):
+    """A signing key is too short, or its file unreadable: Keepcart must not start with it.
+
+    The message names where the key came from and never the key itself.
+    """
+
+
+def signing_keys(configured: tuple[str, ...], key_file: Path) -> tuple[str, ...]:
+    """The keys to sign with: those configured (``KEEPCART_SECRET_KEYS``), or else the one
+    kept in ``key_file``, created on first use. Every key must be at least 32 bytes."""
+    if configured:
+        for number, key in enumerate(configured, start=1):
+            _check_key_length(key, f"key {number} of {len(configured)} in KEEPCART_SECRET_KEYS")
+        return configured
+    return (load_or_create_secret(key_file),)
+
+
 def load_or_create_secret(path: Path) -> str:
-    """The key kept beside the database; created once (mode 0600) when missing."""
-    if path.exists():
-        return path.read_text().strip()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_urlsafe(48)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(key + "\n")
+    """The key kept beside the database, created once (mode 0600) when missing.
+
+    An existing file that is empty or holds a short key is refused rather than replaced: a
+    new key would log every merchant out and void every signed link, and the file may be a
+    damaged copy of a key someone can still restore.
+    """
+    if not path.exists():
+        _create_key_file(path)
+    warn_if_readable_by_others(path, "The signing key file")
+    try:
+        key = path.read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise WeakSecretKey(f"cannot read the signing key file {path}: {exc}") from None
+    _check_key_length(
+        key,
+        f"the key in the signing key file {path}",
+        remedy="delete the file to have a new key generated at the next start (this logs "
+        "everyone out and voids signed links), or restore it from a backup",
+    )
     return key
+
+
+def _check_key_length(key: str, source: str, *, remedy: str = "") -> None:
+    size = len(key.encode("utf-8"))
+    if size < MIN_KEY_BYTES:
+        remedy = remedy or f"generate one with: {_GENERATE_HINT}"
+        raise WeakSecretKey(
+            f"{source} is {size} bytes long; a signing key needs at least {MIN_KEY_BYTES}, "
+            f"or it can be guessed and an admin session forged. To fix: {remedy}."
+        )
+
+
+def _create_key_file(path: Path) -> None:
+    """Write a new key to ``path`` atomically: whole, synced, and never over another file.
+
+    The key is written and synced under a temporary name in the same folder, then linked to
+    ``path``: a crash leaves either no key file or a complete one, never an empty one. When
+    another Keepcart starting at the same moment linked its key first, that one is kept.
+    """
+    make_private_folder(path.parent)
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:  # mkstemp makes it 0600
+            handle.write(secrets.token_urlsafe(_NEW_KEY_BYTES) + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        _link_unless_present(temporary, path)
+    finally:
+        Path(temporary).unlink(missing_ok=True)  # gone already when it was renamed
+    _sync_folder(path.parent)
+
+
+def _link_unless_present(source: str, target: Path) -> None:
+    try:
+        os.link(source, target)
+    except FileExistsError:
+        pass  # a concurrent start won the race: its key stands
+    except OSError:
+        # A file system without hard links: rename instead, still never over a key file.
+        if not target.exists():
+            os.replace(source, target)
+
+
+def _sync_folder(folder: Path) -> None:
+    """fsync the folder, so the new name survives a power cut (where the system allows)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # some file systems refuse fsync on a folder; the key itself is synced
+    finally:
+        os.close(fd)
 
 
 # scrypt parameters: n=2**14, r=8, p=1 costs ~16 MB and tens of milliseconds per check.

@@ -36,13 +36,18 @@ class Settings:
     host: str = _setting("127.0.0.1", "Interface the server listens on.")
     port: int = _setting(8000, "Port the server listens on.")
     db: Path = _setting(Path("keepcart.db"), "Path of the SQLite database file.")
+    db_busy_timeout: int = _setting(
+        5000,
+        "Milliseconds a write waits while another process (a backup, a sqlite3 shell) holds "
+        "the database's write lock, before it is answered 503 database_busy.",
+    )
     public_url: str = _setting(
         "", "URL shoppers' browsers reach Keepcart at (default: http://HOST:PORT)."
     )
     secret_keys: tuple[str, ...] = _setting(
         (),
-        "Comma-separated signing keys, newest first (the newest signs, all verify). "
-        "Unset: a key is generated once into DB.secret (mode 0600).",
+        "Comma-separated signing keys, newest first (the newest signs, all verify), each at "
+        "least 32 bytes. Unset: a key is generated once into DB.secret (mode 0600).",
     )
     cookie_secure: bool = _setting(
         False, "Mark admin cookies Secure (turn on when served over HTTPS)."

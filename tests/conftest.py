@@ -41,7 +41,9 @@ def anyio_backend() -> str:
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings(db=tmp_path / "keepcart.db", secret_keys=("test-secret-key",))
+    return Settings(
+        db=tmp_path / "keepcart.db", secret_keys=("test-secret-key-of-at-least-32-bytes",)
+    )
 
 
 @pytest.fixture

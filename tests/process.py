@@ -21,13 +21,16 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def keepcart(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def keepcart(
+    *args: str, env: dict[str, str] | None = None, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
+    """Run ``keepcart ARGS`` to its end; raises TimeoutExpired (having killed it) on a hang."""
     return subprocess.run(
         [sys.executable, "-m", "server", *args],
         capture_output=True,
         text=True,
         env={**os.environ, **(env or {})},
-        timeout=60,
+        timeout=timeout,
         check=False,
     )
 
@@ -35,12 +38,20 @@ def keepcart(*args: str, env: dict[str, str] | None = None) -> subprocess.Comple
 class ServerProcess:
     """``keepcart serve`` in a child process, started and waited for until healthy."""
 
-    def __init__(self, db: Path, env: dict[str, str] | None = None, log: Path | None = None):
+    def __init__(
+        self, db: Path, env: dict[str, str] | None = None, log: Path | None = None,
+        umask: int = -1,
+    ):  # fmt: skip
         self.db = db
         self.log = log  # where its stderr (the log) goes, appended; nowhere without one
+        self.umask = umask  # -1: the test runner's own
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.env = {**os.environ, "KEEPCART_SECRET_KEYS": "durability-key", **(env or {})}
+        self.env = {
+            **os.environ,
+            "KEEPCART_SECRET_KEYS": "durability-key-of-at-least-32-bytes",
+            **(env or {}),
+        }
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
@@ -50,6 +61,7 @@ class ServerProcess:
                 [sys.executable, "-m", "server", "serve", "--port", str(self.port), "--db",
                  str(self.db)],
                 env=self.env,
+                umask=self.umask,
                 stdout=subprocess.DEVNULL,
                 stderr=log,
             )  # fmt: skip

@@ -8,7 +8,9 @@ and event sink, straight on the ASGI scope.
 
 It sits outside all of Starlette, even its outermost error middleware, so it has a guard of
 its own: an unexpected exception gets the app's own 500 answer (``on_error``), then goes on
-to the server, as it would from that middleware.
+to the server, as it would from that middleware. A ``KeepcartError`` from the write (the
+database busy or gone: a 503) gets the app's own answer for it (``on_refused``) and stops
+there, as it would in Starlette's exception middleware.
 
 It only ever answers 202. Whenever a request would not be accepted (another content type, a
 body that is too large or not JSON, an invalid batch, an unknown store, a foreign origin, a
@@ -30,6 +32,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from server.clock import now_ms
+from server.errors import KeepcartError
 from server.events.queries import EventRow, event_rows
 from server.events.routes import ACCEPTED_TYPES, accepted_json
 from server.events.service import MAX_BATCH_BYTES, Event, parse_batch
@@ -44,9 +47,10 @@ ErrorHandler = Callable[[Request, Exception], Awaitable[Response]]
 
 
 class EventsFastPath:
-    def __init__(self, app: ASGIApp, on_error: ErrorHandler) -> None:
+    def __init__(self, app: ASGIApp, on_error: ErrorHandler, on_refused: ErrorHandler) -> None:
         self.app = app
         self.on_error = on_error
+        self.on_refused = on_refused
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"] != PATH or scope["method"] != "POST":
@@ -63,6 +67,9 @@ class EventsFastPath:
             rows = None if body is None else await _accept(scope, body, origin)
             if rows is not None:
                 await scope["app"].state.event_sink.add(rows)
+        except KeepcartError as exc:
+            response = await self.on_refused(Request(scope), exc)
+            return await response(scope, receive, send)
         except Exception as exc:
             response = await self.on_error(Request(scope), exc)
             await response(scope, receive, send)

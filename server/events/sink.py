@@ -18,6 +18,7 @@ from collections import deque
 from collections.abc import Sequence
 
 from server.db import Database
+from server.errors import ServiceUnavailable
 from server.events.queries import EventRow, insert_events
 
 log = logging.getLogger("keepcart.events")
@@ -77,6 +78,8 @@ class EventSink:
         rows = [row for request_rows, _ in group for row in request_rows]
         try:
             await self._db.write_inline(lambda conn: insert_events(conn, rows))
+        except ServiceUnavailable as exc:  # the database said why, in one line
+            _resolve(group, exc)
         except Exception as exc:
             log.exception("could not write %d events", len(rows))
             _resolve(group, exc)

@@ -25,7 +25,7 @@ from server.offers.model import Offer
 from server.settings import Settings
 from server.stores.service import Store, validate_new_store
 from tests.api.offering import live_campaign
-from tests.api.ordering import insert_order
+from tests.api.shopping import new_cart, order_body, place
 from tests.api.test_admin import sign_in
 from tests.conftest import MERCHANT_EMAIL, MERCHANT_PASSWORD, SHOP_ORIGIN
 
@@ -112,8 +112,11 @@ async def _seed(app: Starlette, admin: httpx.AsyncClient) -> tuple[Store, str]:
     store = await create_store(app.state.db, new, MERCHANT_EMAIL)
     await app.state.db.write(lambda conn: seed_demo_store(conn, store.id, SHOP_ORIGIN, now_ms()))
     campaign = await live_campaign(app, store.id, Offer("percent", 10))
-    for number in (1001, 1002):
-        await insert_order(app, store, number)
+    shopper = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://kc.test")
+    async with shopper:
+        for _ in range(2):  # real orders, numbered as checkout numbers them
+            token = await new_cart(shopper, store.public_key, FH_MUG_01=1)
+            assert (await place(shopper, order_body(token))).status_code == 201
     await app.state.db.write(
         lambda conn: conn.execute(
             "INSERT INTO email_consents (store_id, campaign_id, email, wording, created_at)"

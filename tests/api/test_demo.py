@@ -9,7 +9,9 @@ pytestmark = pytest.mark.anyio
 
 
 async def test_demo_store_has_catalog_rules_and_login(tmp_path):
-    settings = Settings(db=tmp_path / "demo.db", demo_port=8123, secret_keys=("k",))
+    settings = Settings(
+        db=tmp_path / "demo.db", demo_port=8123, secret_keys=("demo-test-key-of-at-least-32-bytes",)
+    )
     store = await prepare_demo(settings)
     again = await prepare_demo(settings)  # a restart reuses the store
     assert again.id == store.id

@@ -164,7 +164,7 @@ def stack(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Stack]:
     settings = Settings(
         db=tmp_path / "keepcart.db",
         port=keepcart_port,
-        secret_keys=("browser-test-key",),
+        secret_keys=("browser-test-key-of-at-least-32-bytes",),
     )
     shop_url = f"http://127.0.0.1:{shop_port}"
     # Playwright's sync API owns this thread's event loop: seed from another thread.
