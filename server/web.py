@@ -8,10 +8,31 @@ import re
 import time
 from typing import Any, Protocol
 
+from starlette.convertors import Convertor, register_url_convertor
 from starlette.requests import Request
 from starlette.responses import Response
 
 from server.errors import BadRequest, PayloadTooLarge, RateLimited
+
+
+class IdConvertor(Convertor[int]):
+    """``{name:id}`` in a route path: a row id as the database can hold it, spelled one way.
+
+    Starlette's ``int`` matches ``01`` and ids of any length; a path that spells an id
+    another way (a leading zero) or beyond SQLite's 64-bit integers matches no route: 404.
+    """
+
+    regex = "[1-9][0-9]{0,17}"
+
+    def convert(self, value: str) -> int:
+        return int(value)
+
+    def to_string(self, value: int) -> str:
+        return str(int(value))
+
+
+# Starlette keeps one registry of convertors; route modules read it as they build their routes.
+register_url_convertor("id", IdConvertor())
 
 # One encoder for every call: json.dumps with arguments builds a new encoder each time.
 _encode_json = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode

@@ -117,5 +117,5 @@ routes = [
     Route("/account", account_page, methods=["GET"]),
     Route("/account/password", change_password, methods=["POST"]),
     Route("/account/sessions/sign-out-others", sign_out_others, methods=["POST"]),
-    Route("/account/sessions/{session_id:int}/sign-out", sign_out_one, methods=["POST"]),
+    Route("/account/sessions/{session_id:id}/sign-out", sign_out_one, methods=["POST"]),
 ]

@@ -122,10 +122,10 @@ def _saved(store: Store, notice: str) -> Response:
     return RedirectResponse(f"/admin/stores/{store.id}/members?saved={notice}", 303)
 
 
-BASE = "/stores/{store_id:int}/members"
+BASE = "/stores/{store_id:id}/members"
 routes = [
     Route(BASE, members_page, methods=["GET"]),
     Route(BASE, add_member, methods=["POST"]),
-    Route(BASE + "/{user_id:int}/role", change_role, methods=["POST"]),
-    Route(BASE + "/{user_id:int}/remove", remove_member, methods=["POST"]),
+    Route(BASE + "/{user_id:id}/role", change_role, methods=["POST"]),
+    Route(BASE + "/{user_id:id}/remove", remove_member, methods=["POST"]),
 ]

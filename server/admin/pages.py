@@ -122,7 +122,13 @@ async def _as_member(request: Request, merchant: Merchant) -> Merchant:
     role = await queries.role_in_store(request.app.state.db, store_id, merchant.user_id)
     if role is None:
         raise NotFound(NO_SUCH_STORE)  # the very page a store that does not exist gets
-    page = request.url.path.partition(f"/admin/stores/{store_id}")[2]
+    # The page is what follows the store's id, spelled as the ``id`` route convertor spells
+    # it: a path that spells the store another way matches no route at all.
+    prefix = f"/admin/stores/{store_id}"
+    path = request.url.path
+    if not (path == prefix or path.startswith(prefix + "/")):
+        raise NotFound(NO_SUCH_STORE)
+    page = path.removeprefix(prefix)
     if role != "owner" and not STAFF_PAGES.fullmatch(page):
         raise Forbidden("Only the store's owners can open this page.")
     # What store_for_request trusts: this request's login is a member of this store.

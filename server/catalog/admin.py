@@ -317,7 +317,7 @@ def _render_import(
     return render(request, "catalog/import.html", context, session=merchant.session, status=status)
 
 
-BASE = "/stores/{store_id:int}/products"
+BASE = "/stores/{store_id:id}/products"
 routes = [
     Route(BASE, product_list, methods=["GET"]),
     Route(BASE, create_product, methods=["POST"]),
@@ -325,8 +325,8 @@ routes = [
     Route(BASE + "/new", new_product_page, methods=["GET"]),
     Route(BASE + "/import", import_page, methods=["GET"]),
     Route(BASE + "/import", import_upload, methods=["POST"], max_body_size=MAX_IMPORT_BODY),
-    Route(BASE + "/{product_id:int}", edit_product_page, methods=["GET"]),
-    Route(BASE + "/{product_id:int}", update_product, methods=["POST"]),
-    Route(BASE + "/{product_id:int}/archive", archive_product, methods=["POST"]),
-    Route(BASE + "/{product_id:int}/unarchive", unarchive_product, methods=["POST"]),
+    Route(BASE + "/{product_id:id}", edit_product_page, methods=["GET"]),
+    Route(BASE + "/{product_id:id}", update_product, methods=["POST"]),
+    Route(BASE + "/{product_id:id}/archive", archive_product, methods=["POST"]),
+    Route(BASE + "/{product_id:id}/unarchive", unarchive_product, methods=["POST"]),
 ]

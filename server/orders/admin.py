@@ -224,10 +224,10 @@ def order_cells(order: Order, timezone: str, items: str) -> list[str]:
     ]  # fmt: skip
 
 
-BASE = "/stores/{store_id:int}/orders"
+BASE = "/stores/{store_id:id}/orders"
 routes = [
     Route(BASE, order_list, methods=["GET"]),
     Route(BASE + ".csv", export_orders, methods=["GET"]),
-    Route(BASE + "/{number:int}", order_page, methods=["GET"]),
-    Route(BASE + "/{number:int}/{action}", change_status, methods=["POST"]),
+    Route(BASE + "/{number:id}", order_page, methods=["GET"]),
+    Route(BASE + "/{number:id}/{action}", change_status, methods=["POST"]),
 ]

@@ -91,7 +91,7 @@ async def forms_for(world: World, url: str) -> list[dict[str, str]]:
 async def _scrape_forms(world: World, shape: str) -> list[dict[str, str]]:
     found: list[dict[str, str]] = []
     for path, methods in admin_routes(world.app):
-        if "GET" not in methods or "{" in path.replace("{store_id:int}", ""):
+        if "GET" not in methods or "{" in path.replace("{store_id:id}", ""):
             continue
         page_url = fill(path, {"store_id": world.store.id})
         page = await world.admin.get(page_url)

@@ -36,10 +36,10 @@ ROUTES_WITHOUT_A_STORE = {
     "/admin/account",
     "/admin/account/password",
     "/admin/account/sessions/sign-out-others",
-    "/admin/account/sessions/{session_id:int}/sign-out",
+    "/admin/account/sessions/{session_id:id}/sign-out",
 }
 # The store pages only owners open: members and the checkout settings but discount codes.
-OWNER_ONLY = re.compile(r"/admin/stores/\{store_id:int\}/(members|checkout(?!/discounts))\b.*")
+OWNER_ONLY = re.compile(r"/admin/stores/\{store_id:id\}/(members|checkout(?!/discounts))\b.*")
 
 
 async def new_login(app, email: str) -> None:
@@ -84,7 +84,7 @@ async def test_every_admin_route_is_known(app):
     paths = {path for path, _ in admin_routes(app)}
     assert {p for p in paths if "{store_id" not in p} == ROUTES_WITHOUT_A_STORE
     for path in paths - ROUTES_WITHOUT_A_STORE:
-        assert path.startswith("/admin/stores/{store_id:int}"), path
+        assert path.startswith("/admin/stores/{store_id:id}"), path
 
 
 async def test_a_non_member_gets_404_on_every_store_route(app, shop, merchant):
@@ -441,3 +441,40 @@ async def test_a_second_store_needs_its_own_membership(app, client, store, merch
     assert (await client.get(f"/admin/stores/{other.id}")).status_code == 404
     await add_member(app.state.db, other.id, MERCHANT_EMAIL, "staff")
     assert (await client.get(f"/admin/stores/{other.id}")).status_code == 200
+
+
+@pytest.mark.parametrize("spelling", ["0{id}", "00{id}", "{id}0000000000000000000000"])
+async def test_a_store_id_spelled_another_way_opens_nothing(app, shop, merchant, spelling):
+    """``/admin/stores/01/…`` must not be a way around the owner-only check, and an id too
+    large for the database must not be a 500."""
+    await new_login(app, STAFF)
+    await add_member(app.state.db, shop.id, STAFF, "staff")
+    values = await path_values(app, shop) | {"store_id": spelling.format(id=shop.id)}
+    before = await snapshot(app, shop.id)
+    async with client_for(app, STAFF) as staff:
+        token = csrf_from((await staff.get(f"/admin/stores/{shop.id}/orders")).text)
+        answers = {}
+        for template, methods in store_routes(app):
+            for method in methods:
+                data = {"csrf_token": token, "role": "owner"} if method == "POST" else None
+                response = await staff.request(method, fill(template, values), data=data)
+                answers[f"{method} {template}"] = response.status_code
+    assert {route: status for route, status in answers.items() if status != 404} == {}
+    assert await snapshot(app, shop.id) == before
+
+
+async def test_ids_too_large_for_the_database_are_not_found(app, shop, merchant):
+    values = await path_values(app, shop)
+    huge = {name: 10**25 for name, value in values.items() if isinstance(value, int)}
+    async with client_for(app, MERCHANT_EMAIL, MERCHANT_PASSWORD) as owner:
+        token = csrf_from((await owner.get("/admin/account")).text)
+        answers = {}
+        for template, methods in admin_routes(app):
+            int_params = [name for name in huge if "{" + name in template]
+            for name in int_params:
+                url = fill(template, values | {name: huge[name]})
+                for method in methods:
+                    data = {"csrf_token": token} if method == "POST" else None
+                    response = await owner.request(method, url, data=data)
+                    answers[f"{method} {template} ({name})"] = response.status_code
+    assert answers and {route: s for route, s in answers.items() if s != 404} == {}

@@ -16,7 +16,7 @@ from starlette.routing import Route
 
 from server.admin.campaigns import cart_emails, editing, reports
 
-BASE = "/stores/{store_id:int}/campaigns"
+BASE = "/stores/{store_id:id}/campaigns"
 ONE = BASE + "/{campaign:str}"
 routes = [
     Route(BASE, editing.campaign_list, methods=["GET"]),
@@ -26,7 +26,7 @@ routes = [
     Route(BASE + "/cart-emails", cart_emails.requests_page, methods=["GET"]),
     Route(BASE + "/cart-emails.csv", cart_emails.requests_csv, methods=["GET"]),
     Route(
-        BASE + "/cart-emails/{request_id:int}/delete",
+        BASE + "/cart-emails/{request_id:id}/delete",
         cart_emails.delete_request_action,
         methods=["POST"],
     ),

@@ -238,13 +238,13 @@ async def _set_active(request: Request, merchant: Merchant, *, active: bool) -> 
     return saved(store, "/discounts", "activated" if active else "deactivated")
 
 
-BASE = "/stores/{store_id:int}/checkout/discounts"
+BASE = "/stores/{store_id:id}/checkout/discounts"
 routes = [
     Route(BASE, discount_list, methods=["GET"]),
     Route(BASE, create_discount, methods=["POST"]),
     Route(BASE + "/new", new_discount_page, methods=["GET"]),
-    Route(BASE + "/{discount_id:int}", edit_discount_page, methods=["GET"]),
-    Route(BASE + "/{discount_id:int}", update_discount, methods=["POST"]),
-    Route(BASE + "/{discount_id:int}/deactivate", deactivate_discount, methods=["POST"]),
-    Route(BASE + "/{discount_id:int}/activate", activate_discount, methods=["POST"]),
+    Route(BASE + "/{discount_id:id}", edit_discount_page, methods=["GET"]),
+    Route(BASE + "/{discount_id:id}", update_discount, methods=["POST"]),
+    Route(BASE + "/{discount_id:id}/deactivate", deactivate_discount, methods=["POST"]),
+    Route(BASE + "/{discount_id:id}/activate", activate_discount, methods=["POST"]),
 ]

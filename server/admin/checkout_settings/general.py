@@ -75,7 +75,7 @@ def _render(
     return render_settings(request, merchant, store, "general.html", context, errors)
 
 
-BASE = "/stores/{store_id:int}/checkout"
+BASE = "/stores/{store_id:id}/checkout"
 routes = [
     Route(BASE, general_page, methods=["GET"]),
     Route(BASE, save_general, methods=["POST"]),

@@ -359,9 +359,9 @@ async def methods_redirect(request: Request, merchant: Merchant) -> Response:
     return RedirectResponse(settings_url(store, f"/shipping/zones/{zone_id}"), 303)
 
 
-BASE = "/stores/{store_id:int}/checkout/shipping"
-ZONE = BASE + "/zones/{zone_id:int}"
-METHOD = ZONE + "/methods/{method_id:int}"
+BASE = "/stores/{store_id:id}/checkout/shipping"
+ZONE = BASE + "/zones/{zone_id:id}"
+METHOD = ZONE + "/methods/{method_id:id}"
 routes = [
     Route(BASE, shipping_page, methods=["GET"]),
     Route(BASE + "/zones", zones_redirect, methods=["GET"]),

@@ -169,11 +169,11 @@ def _render_form(
     return render_settings(request, merchant, store, "tax_form.html", context, errors)
 
 
-BASE = "/stores/{store_id:int}/checkout/taxes"
+BASE = "/stores/{store_id:id}/checkout/taxes"
 routes = [
     Route(BASE, tax_rates_page, methods=["GET"]),
     Route(BASE, create_tax_rate, methods=["POST"]),
-    Route(BASE + "/{rate_id:int}", tax_rate_page, methods=["GET"]),
-    Route(BASE + "/{rate_id:int}", update_tax_rate, methods=["POST"]),
-    Route(BASE + "/{rate_id:int}/delete", delete_tax_rate, methods=["POST"]),
+    Route(BASE + "/{rate_id:id}", tax_rate_page, methods=["GET"]),
+    Route(BASE + "/{rate_id:id}", update_tax_rate, methods=["POST"]),
+    Route(BASE + "/{rate_id:id}/delete", delete_tax_rate, methods=["POST"]),
 ]
