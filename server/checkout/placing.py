@@ -27,7 +27,13 @@ from server.checkout.quoting import CartQuote, delivery_json, quote_cart
 from server.checkout.service import CheckoutRequest
 from server.checkout.settings import CheckoutSettings
 from server.db import Database, Reader
-from server.errors import Conflict, Unprocessable, ValidationFailed
+from server.errors import (
+    Conflict,
+    DatabaseBusy,
+    DatabaseUnavailable,
+    Unprocessable,
+    ValidationFailed,
+)
 from server.money import format_amount
 from server.payments import Authorization
 from server.stores.service import Store
@@ -61,7 +67,9 @@ async def _place(
     try:
         check_orderable(cart)
         orders.check_stock(cart)
-        priced = await price(db, store, settings, cart, checkout, now)
+        # Whether this email has used a once-per-customer code is checked only with the order,
+        # after a payment went through: checkout must not tell anyone who tries an address.
+        priced = await price(db, store, settings, cart, checkout, now, per_customer=False)
         authorization = await checkout.provider.authorize(
             checkout.payment_details, priced.quote.totals.total, store.currency
         )
@@ -78,8 +86,11 @@ async def _place(
         if lost.replay is None:
             raise
         return lost.replay.response
-    except BaseException:
-        written = await _undo(db, held, checkout, authorization)
+    except BaseException as failure:
+        # Once the file is gone, a read may still see the order in it, which is lost all the
+        # same: void, never answer with it.
+        lost = isinstance(failure, DatabaseUnavailable)
+        written = await _undo(db, held, checkout, authorization, trust_read_back=not lost)
         if written is None:
             raise
         return written.response
@@ -108,13 +119,14 @@ async def _write_order(
 
 
 async def _undo(
-    db: Database, held: Reservation, checkout: CheckoutRequest, authorization: Authorization | None
-) -> Replay | None:
+    db: Database, held: Reservation, checkout: CheckoutRequest,
+    authorization: Authorization | None, *, trust_read_back: bool = True,
+) -> Replay | None:  # fmt: skip
     """After a failure, void the payment and release the key. Unless the order was written
     after all (rarely, a write fails after its COMMIT, on a checkpoint's I/O error): then its
     payment stands, and this returns its answer."""
     if authorization is not None:
-        written = await _completed_by(db, held)
+        written = await _completed_by(db, held) if trust_read_back else None
         if written is not None:
             return written
         await _void(checkout, authorization)
@@ -134,14 +146,34 @@ async def _void(checkout: CheckoutRequest, authorization: Authorization) -> None
 async def _release(db: Database, held: Reservation) -> None:
     try:
         await db.write(functools.partial(idempotency.release, reservation=held))
-    except Exception:
-        # The request's own error matters more; an unreleased key lapses after a while.
-        log.warning(
-            "could not release a checkout's Idempotency-Key; retries with it get 409 for up"
-            " to %d s",
-            idempotency.ABANDONED_AFTER_MS // 1000,
-            exc_info=True,
-        )
+    except Exception as failure:
+        # The request's own error matters more. Until the release goes through, a retry with
+        # this key is told the order is still being placed: keep trying in the background.
+        log.warning("could not release a checkout's Idempotency-Key (%s); retrying", failure)
+        task = asyncio.ensure_future(_release_later(db, held))
+        _releasing.add(task)
+        task.add_done_callback(_releasing.discard)
+
+
+# Releases being retried: held here so that the event loop's weak reference keeps them going.
+_releasing: set[asyncio.Future[None]] = set()
+RELEASE_RETRY_SECONDS = 0.25
+
+
+async def _release_later(db: Database, held: Reservation) -> None:
+    """Retry a release until it goes through, for as long as the key could stay reserved."""
+    loop = asyncio.get_running_loop()
+    give_up_at = loop.time() + idempotency.ABANDONED_AFTER_MS / 1000
+    while loop.time() < give_up_at:
+        await asyncio.sleep(RELEASE_RETRY_SECONDS)
+        try:
+            await db.write(functools.partial(idempotency.release, reservation=held))
+        except DatabaseBusy:
+            continue
+        except Exception:
+            break  # gone or broken: the reservation lapses by itself
+        return
+    log.warning("gave up releasing a checkout's Idempotency-Key; it lapses by itself")
 
 
 async def _completed_by(db: Database, held: Reservation) -> Replay | None:
@@ -154,12 +186,14 @@ async def _completed_by(db: Database, held: Reservation) -> Replay | None:
 
 async def price(
     conn: Reader, store: Store, settings: CheckoutSettings, cart: Cart, checkout: CheckoutRequest,
-    now: int,
+    now: int, *, per_customer: bool = True,
 ) -> CartQuote:  # fmt: skip
+    """The cart priced as it will be charged; ``per_customer`` off leaves out the rules that
+    depend on the shopper's email (a once-per-customer code)."""
     priced = await quote_cart(
         conn, store, settings, cart, country=checkout.address.country,
         region=checkout.address.region, method_id=checkout.shipping_method,
-        email=checkout.email, now_ms=now,
+        email=checkout.email if per_customer else None, now_ms=now,
         money=functools.partial(format_amount, currency=store.currency),
     )  # fmt: skip
     if not priced.methods:

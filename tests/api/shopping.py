@@ -7,6 +7,8 @@ from typing import Any
 
 import httpx
 
+from server.payments import test_card
+from server.payments.registry import PROVIDERS
 from tests.conftest import SHOP_ORIGIN
 
 HEADERS = {"Origin": SHOP_ORIGIN}
@@ -55,3 +57,32 @@ async def place(
 ) -> httpx.Response:
     headers = HEADERS | {"Idempotency-Key": key or f"test-key-{next(_keys):06d}"}
     return await client.post("/v1/checkout", json=body, headers=headers)
+
+
+# --- the test card gateway's ledger ---------------------------------------------------------
+
+GATEWAY_LOG = "keepcart.payments.test_card"
+
+
+def gateway_ledger(caplog) -> tuple[list[str], list[str]]:
+    """(authorized, voided) payment references, as the card gateway logged them."""
+    ledger: dict[str, list[str]] = {"authorized": [], "voided": []}
+    for record in caplog.records:
+        if record.name == GATEWAY_LOG:
+            what, reference = record.getMessage().split()[:2]
+            ledger[what].append(reference)
+    return ledger["authorized"], ledger["voided"]
+
+
+def while_authorizing(monkeypatch, action):
+    """Run ``action()`` once, while the next card payment is being authorized: what the
+    merchant, another shopper or another server process does in that moment."""
+    pending = [action]
+
+    class Gateway(test_card.TestCardProvider):
+        async def authorize(self, card, amount, currency):
+            if pending:
+                await pending.pop()()
+            return await super().authorize(card, amount, currency)
+
+    monkeypatch.setitem(PROVIDERS, "test_card", Gateway())

@@ -9,7 +9,16 @@ from server.checkout.service import parse_checkout
 from server.clock import now_ms
 from server.payments import test_card
 from server.payments.registry import PROVIDERS
-from tests.api.shopping import ADDRESS, HEADERS, new_cart, order_body, place
+from tests.api.shopping import (
+    ADDRESS,
+    GATEWAY_LOG,
+    HEADERS,
+    gateway_ledger,
+    new_cart,
+    order_body,
+    place,
+    while_authorizing,
+)
 
 pytestmark = pytest.mark.anyio
 
@@ -255,32 +264,7 @@ async def test_order_numbers_are_short_and_per_store(client, shop):
 
 # --- Idempotency-Key reservations: one payment per key, voided when no order is written --------
 
-GATEWAY_LOG = "keepcart.payments.test_card"
 MINUTE = 60_000
-
-
-def gateway_ledger(caplog) -> tuple[list[str], list[str]]:
-    """(authorized, voided) payment references, as the card gateway logged them."""
-    ledger: dict[str, list[str]] = {"authorized": [], "voided": []}
-    for record in caplog.records:
-        if record.name == GATEWAY_LOG:
-            what, reference = record.getMessage().split()[:2]
-            ledger[what].append(reference)
-    return ledger["authorized"], ledger["voided"]
-
-
-def while_authorizing(monkeypatch, action):
-    """Run ``action()`` once, while the next card payment is being authorized: what the
-    merchant, another shopper or another server process does in that moment."""
-    pending = [action]
-
-    class Gateway(test_card.TestCardProvider):
-        async def authorize(self, card, amount, currency):
-            if pending:
-                await pending.pop()()
-            return await super().authorize(card, amount, currency)
-
-    monkeypatch.setitem(PROVIDERS, "test_card", Gateway())
 
 
 async def reserve_as_another_process(app, store, key, token, reserved_at):
@@ -411,3 +395,26 @@ async def test_an_order_written_before_its_transaction_failed_keeps_its_payment(
     [order] = await rows(app, "SELECT public_id, payment_reference FROM orders")
     assert order["public_id"] == response.json()["order"]["id"]
     assert gateway_ledger(caplog) == ([order["payment_reference"]], [])
+
+
+async def test_checkout_does_not_tell_a_stranger_who_used_a_code(app, client, shop, caplog):
+    """Without a payment that goes through, checkout answers the same whether or not the
+    email has used a once-per-customer code; with one, it refuses the code and voids."""
+    caplog.set_level(logging.INFO, logger=GATEWAY_LOG)
+    first = await new_cart(client, shop.public_key, FH_MUG_01=1)
+    await client.put(f"/v1/carts/{first}/discount", json={"code": "WELCOME10"}, headers=HEADERS)
+    assert (await place(client, order_body(first, email="past@customer.test"))).status_code == 201
+
+    async def attempt(email, card):
+        cart = await new_cart(client, shop.public_key, FH_MUG_01=1)
+        await client.put(f"/v1/carts/{cart}/discount", json={"code": "WELCOME10"}, headers=HEADERS)
+        response = await place(client, order_body(cart, card, email=email))
+        return response.status_code, response.json()["error"]["code"]
+
+    declined = "4000000000000002"
+    assert await attempt("past@customer.test", declined) == (402, "card_declined")
+    assert await attempt("someone@new.test", declined) == (402, "card_declined")
+    caplog.clear()
+    assert await attempt("past@customer.test", "4242424242424242") == (422, "discount_used_up")
+    authorized, voided = gateway_ledger(caplog)
+    assert len(authorized) == 1 and voided == authorized

@@ -8,6 +8,7 @@ database_unavailable`` on every write from then on, and the health check fails.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import dataclasses
 import logging
@@ -22,7 +23,15 @@ import pytest
 
 from server.db import Database, DatabaseUnusable
 from server.settings import Settings
-from tests.api.shopping import HEADERS, new_cart, order_body, place
+from tests.api.shopping import (
+    GATEWAY_LOG,
+    HEADERS,
+    gateway_ledger,
+    new_cart,
+    order_body,
+    place,
+    while_authorizing,
+)
 from tests.api.test_admin import csrf_from, sign_in
 from tests.api.test_events_api import batch, post, stored_events
 
@@ -205,3 +214,51 @@ async def test_opening_a_file_that_is_not_a_database_names_it_and_leaves_no_thre
     # A connection thread left running would keep the process from ever exiting; a closed
     # connection's thread ends by itself a moment after close() returns.
     assert eventually(lambda: connection_threads() <= before)
+
+
+# --- faults while a payment is being authorized ------------------------------------------
+
+
+async def test_a_database_lost_while_paying_voids_the_payment(
+    app, client, shop, settings, caplog, monkeypatch
+):
+    """The order's transaction commits to a file that is no longer the database: the order
+    is lost with it, so the shopper must not be charged."""
+    caplog.set_level(logging.INFO, logger=GATEWAY_LOG)
+    token = await new_cart(client, shop.public_key, FH_MUG_01=1)
+
+    async def move_the_database_away() -> None:
+        os.replace(settings.db, settings.db.with_name("moved-away.db"))
+
+    while_authorizing(monkeypatch, move_the_database_away)
+    response = await place(client, order_body(token))
+    assert_unavailable(response)
+    authorized, voided = gateway_ledger(caplog)
+    assert len(authorized) == 1 and voided == authorized
+
+
+async def test_a_key_a_lock_kept_from_being_released_is_freed_once_the_lock_goes(
+    app, client, shop, settings, caplog, monkeypatch
+):
+    """The order's write and the key's release both meet a held lock: the payment is voided,
+    and the key is released as soon as the lock goes, not two minutes later."""
+    caplog.set_level(logging.INFO, logger=GATEWAY_LOG)
+    token = await new_cart(client, shop.public_key, FH_MUG_01=1)
+    lock = contextlib.ExitStack()
+
+    async def take_the_lock() -> None:
+        lock.enter_context(write_lock_held(settings.db))
+
+    while_authorizing(monkeypatch, take_the_lock)
+    with lock:
+        refused = await place(client, order_body(token), key="lock-while-paying")
+    assert_busy(refused)
+    authorized, voided = gateway_ledger(caplog)
+    assert len(authorized) == 1 and voided == authorized
+
+    for _ in range(100):  # the key is released in the background, within seconds
+        again = await place(client, order_body(token), key="lock-while-paying")
+        if again.json().get("error", {}).get("code") != "in_progress":
+            break
+        await asyncio.sleep(0.05)
+    assert again.status_code == 201, again.text
