@@ -144,6 +144,7 @@ def run_serve(args: argparse.Namespace, settings: Settings) -> int:
         port=settings.port,
         log_level=settings.log_level,
         access_log=False,  # Keepcart logs its own, without query strings or tokens
+        log_config=None,  # uvicorn's lines go through Keepcart's handler (server.logs)
         proxy_headers=True,
     )
     return 0

@@ -68,9 +68,9 @@ async def run_demo(settings: Settings) -> None:
     keepcart_url = settings.base_url
     servers = [
         _Server(uvicorn.Config(create_app(settings), host=settings.host, port=settings.port,
-                               log_level="warning", access_log=False)),
+                               log_level="warning", access_log=False, log_config=None)),
         _Server(uvicorn.Config(create_demo_app(keepcart_url, store.public_key), host=settings.host,
-                               port=settings.demo_port, log_level="warning")),
+                               port=settings.demo_port, log_level="warning", log_config=None)),
     ]  # fmt: skip
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -10,8 +10,10 @@ No line, at any level, carries personal data, tokens or secrets. So:
 
 from __future__ import annotations
 
+import inspect
 import logging
 import time
+import traceback
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -21,9 +23,26 @@ access_log = logging.getLogger("keepcart.access")
 
 
 def configure_logging(level: str) -> None:
-    """Log at ``level`` to stderr, except what would leak (see the module docstring)."""
+    """Log at ``level`` to stderr, except what would leak (see the module docstring).
+
+    Every logger, uvicorn's included (it is run without a logging config of its own), writes
+    through this one handler, so what it leaves out is left out everywhere.
+    """
     logging.basicConfig(level=level.upper(), format="%(levelname)s %(name)s: %(message)s")
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(without_exception_messages)
     logging.getLogger("aiosqlite").setLevel(logging.INFO)
+
+
+def without_exception_messages(record: logging.LogRecord) -> bool:
+    """Keep a traceback's frames and the exception's type, drop its message: a bug's
+    exception may quote what a client sent (an email, an address)."""
+    if record.exc_info and record.exc_info[0] is not None:
+        kind, _, trace = record.exc_info
+        frames = "".join(traceback.format_tb(trace))
+        record.exc_text = f"Traceback (most recent call last):\n{frames}{kind.__qualname__}"
+        record.exc_info = None
+    return True
 
 
 def log_settings(settings: Settings) -> None:
@@ -41,9 +60,14 @@ def loggable_path(scope: Scope) -> str:
     """The request's path as its route spells it, each parameter by name; a path that matched
     no route shows its first segment only, since anything after it may be a token."""
     path: str = scope.get("path", "")
-    if "endpoint" not in scope:
+    # A Route's endpoint is a function (or an endpoint class); a Mount sets its own app
+    # (a router, static files) as the endpoint, also when nothing inside it matched.
+    endpoint = scope.get("endpoint")
+    if not (inspect.isfunction(endpoint) or inspect.isclass(endpoint)):
+        if path in _UNROUTED_PATHS:
+            return path
         first = path.split("/", 2)[1] if path.count("/") >= 1 else ""
-        return path if path in _UNROUTED_PATHS else f"/{first}/…"
+        return f"/{first}/…" if first in _TOP_LEVEL else "/…"
     segments = path.split("/")
     for name, value in scope.get("path_params", {}).items():
         text = str(value)
@@ -56,6 +80,8 @@ def loggable_path(scope: Scope) -> str:
 
 # Paths answered before Starlette's router (event ingest's fast path) that hold no parameter.
 _UNROUTED_PATHS = frozenset({"/v1/events"})
+# First path segments Keepcart serves: shown for a path that matched no route.
+_TOP_LEVEL = frozenset({"v1", "admin", "healthz"})
 
 
 class AccessLog:

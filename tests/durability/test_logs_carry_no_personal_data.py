@@ -135,6 +135,7 @@ def test_a_debug_log_carries_no_personal_data_tokens_or_secrets(tmp_path):
     leaked = [value for value in never if value in log]
     assert leaked == []
     assert "DEBUG keepcart: settings:" in log  # it did log, at debug
+    assert "INFO uvicorn.error: Started server process" in log  # through Keepcart's handler
     assert "POST /v1/carts/{token}/items 200" in log
     assert "GET /admin/stores/{store_id}/orders 200" in log
     assert "?" not in "".join(line for line in log.splitlines() if "keepcart.access" in line)
