@@ -7,8 +7,11 @@ problem becomes a message for the person who typed it.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from urllib.parse import SplitResult, urlsplit
+
+import idna
 
 MAX_URL_LENGTH = 2000
 _UNSAFE = re.compile(r"[\s\x00-\x1f\x7f\\]")  # never part of an address a browser would send
@@ -67,12 +70,39 @@ def _split(text: str, problem: str) -> SplitResult:
 
 
 def _scheme_host_port(parts: SplitResult) -> str:
-    host = (parts.hostname or "").lower()
-    if ":" in host:
-        host = f"[{host}]"  # an IPv6 address, bracketed as in a URL and in Origin
+    host = _browser_host(parts.hostname or "")
     default = {"http": 80, "https": 443}[parts.scheme]
     port = f":{parts.port}" if parts.port not in {None, default} else ""
     return f"{parts.scheme}://{host}{port}"
+
+
+def _browser_host(host: str) -> str:
+    """``host`` as a browser writes it in ``Origin``: IDNA (punycode) for an international
+    name, an IPv6 address compressed and bracketed, an IPv4 address in full."""
+    if ":" in host:
+        if "%" in host:
+            raise BadAddress("Leave the zone (the part after %) out of the IPv6 address.")
+        try:
+            return f"[{ipaddress.IPv6Address(host).compressed}]"
+        except ValueError:
+            raise BadAddress("What is in the brackets is not an IPv6 address.") from None
+    if _NUMERIC_HOST.fullmatch(host):
+        try:
+            return str(ipaddress.IPv4Address(host))
+        except ValueError:
+            raise BadAddress("Write the IP address in full, like 203.0.113.7.") from None
+    if not host.isascii():
+        try:
+            return idna.encode(host, uts46=True).decode("ascii")
+        except idna.IDNAError:
+            raise BadAddress(f"{host!r} is not a domain name a browser can open.") from None
+    if "" in host.split("."):
+        raise BadAddress(f"{host!r} is not a domain name a browser can open.")
+    return host.lower()
+
+
+# What browsers read as an IPv4 address in one of its short or hexadecimal spellings.
+_NUMERIC_HOST = re.compile(r"(0x[0-9a-f]*|[0-9]+)(\.(0x[0-9a-f]*|[0-9]+))*\.?", re.IGNORECASE)
 
 
 _PORT_RANGE = "the port must be a number from 1 to 65535"

@@ -12,6 +12,10 @@ from server.urls import BadAddress, normalize_image_url, normalize_origin
         ("https://shop.test:443", "https://shop.test"),  # browsers leave the default port out
         ("http://[::1]:8001", "http://[::1]:8001"),
         ("http://[2001:DB8::1]/", "http://[2001:db8::1]"),
+        ("http://[0:0:0:0:0:0:0:1]:8001", "http://[::1]:8001"),  # compressed, as browsers do
+        ("http://[::FFFF:1.2.3.4]", "http://[::ffff:102:304]"),
+        ("https://Bücher.de", "https://xn--bcher-kva.de"),  # international names in punycode
+        ("http://my_shop.local:8080", "http://my_shop.local:8080"),
     ],
 )
 def test_origins_are_spelled_as_browsers_send_them(raw, expected):
@@ -33,6 +37,11 @@ def test_origins_are_spelled_as_browsers_send_them(raw, expected):
         ("http://[zz]:80", "not an IPv6 address"),
         ("http://exa mple.test", "not an origin"),
         ("http://x.test\x00", "not an origin"),
+        ("http://[fe80::1%25eth0]", "zone"),  # browsers refuse zone ids
+        ("http://127.1", "IP address in full"),  # a browser would send 127.0.0.1
+        ("http://0x7f.0.0.1", "IP address in full"),
+        ("http://a..b", "not a domain name"),
+        ("https://bü..de", "not a domain name"),
     ],
 )
 def test_anything_but_an_origin_is_refused_with_the_reason(raw, says):
