@@ -168,6 +168,12 @@ def run_create_store(args: argparse.Namespace, settings: Settings) -> int:
     key = asyncio.run(create())
     print(f"Created store {new.name!r} ({key}). Paste this into the <head> of every page:\n")
     print(snippet(settings.base_url, key))
+    if args.owner is None:
+        print(
+            f"\nNo login can open this store in the admin yet. Give it an owner:\n"
+            f"  keepcart stores add-member --store {key} --email YOU@EXAMPLE.COM --role owner",
+            file=sys.stderr,
+        )
     return 0
 
 

@@ -87,7 +87,13 @@ def load_or_create_secret(path: Path) -> str:
     damaged copy of a key someone can still restore.
     """
     if not path.exists():
-        _create_key_file(path)
+        try:
+            _create_key_file(path)
+        except OSError as exc:
+            raise WeakSecretKey(
+                f"cannot create the signing key file {path}: {exc.strerror or exc}; set"
+                f" KEEPCART_SECRET_KEYS, or put the database where Keepcart can write"
+            ) from None
     warn_if_readable_by_others(path, "The signing key file")
     try:
         key = path.read_text(encoding="utf-8").strip()

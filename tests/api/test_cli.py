@@ -42,3 +42,11 @@ def test_help_lists_every_setting():
 @pytest.mark.parametrize("argv", [["serve", "--port", "nope"], ["frobnicate"]])
 def test_bad_arguments_exit_2(argv):
     assert keepcart(*argv).returncode == 2
+
+
+def test_a_store_created_without_an_owner_says_how_to_give_it_one(tmp_path, capsys):
+    code = main(["stores", "create", "--name", "Shop", "--origin", "https://shop.test",
+                 "--currency", "EUR", "--db", str(tmp_path / "k.db")])  # fmt: skip
+    assert code == 0
+    err = capsys.readouterr().err
+    assert "No login can open this store" in err and "keepcart stores add-member --store pk_" in err

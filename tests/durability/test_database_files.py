@@ -110,6 +110,15 @@ def test_a_short_signing_key_stops_serve_without_showing_it(tmp_path):
     assert "hunter2" not in result.stderr + result.stdout
 
 
+def test_a_key_file_that_cannot_be_created_stops_serve_in_one_line(tmp_path):
+    not_a_folder = tmp_path / "a-file"
+    not_a_folder.write_text("")
+    db = not_a_folder / "k.db"
+    env = {"KEEPCART_SECRET_KEYS": ""}
+    result = keepcart(*commands(db)["serve"], env=env, timeout=SECONDS_TO_GIVE_UP)
+    assert_refused_in_one_line(result, f"{db}.secret")
+
+
 def test_an_empty_key_file_stops_serve(tmp_path):
     db = tmp_path / "k.db"
     Path(f"{db}.secret").touch()  # what a crash mid-write, or a careless touch, leaves
