@@ -4,6 +4,12 @@ admin.
 A login reaches a store only as one of its members: an ``owner`` manages the members and
 the store's settings, ``staff`` work its orders, products, discount codes and campaigns. A
 store always keeps at least one owner.
+
+In the admin, an owner does not add a login: they invite an email, and the login with that
+email becomes a member only when it accepts. The owner's answer is the same whether or not
+the email has a login, so inviting is no way to find out who has an account, and no one is
+put in a store without their consent. The CLI's ``add_member`` stays direct: an operator
+with the database at hand needs no one's consent.
 """
 
 from __future__ import annotations
@@ -15,13 +21,14 @@ from server.admin.sessions import sid_hash
 from server.clock import now_ms
 from server.db import Database
 from server.emails import normalize_email
-from server.errors import ValidationFailed
+from server.errors import NotFound, ValidationFailed
 from server.security import hash_password, verify_password
 from server.stores.queries import insert_store
 from server.stores.service import NewStore, Store
 
 MIN_PASSWORD_LENGTH = 8
 ROLES = ("owner", "staff")
+NO_SUCH_INVITATION = "There is no such invitation."
 
 # What a password is checked against when the email has no login: a real scrypt hash (of a
 # password nobody knows) with hash_password's parameters, so a wrong email costs the same
@@ -112,8 +119,73 @@ async def add_member(
             )
         await _keep_an_owner(conn, store_id, current, role)
         await queries.upsert_membership(conn, store_id, user_id, role, now_ms())
+        # Added directly, they have nothing left to accept.
+        await queries.delete_invitation_of_email(conn, store_id, email.strip().lower())
 
     await db.write(write)
+
+
+async def invite_member(
+    db: Database, store_id: int, email: str, role: str, invited_by: int
+) -> None:
+    """Invite ``email`` to the store as ``role``, whether or not it has a login (one may be
+    created later); inviting it again sets the role. Refused only for what the owner can
+    already see: a bad address or role, or an email that is a member of the store."""
+    email = normalize_email(email)
+    role = _valid_role(role)
+
+    async def write(conn: aiosqlite.Connection) -> None:
+        current = await queries.role_of_email_in_store(conn, store_id, email)
+        if current is not None:
+            raise ValidationFailed(
+                f"{email} is already a member of this store ({current}).", field="email"
+            )
+        await queries.upsert_invitation(conn, store_id, email, role, invited_by, now_ms())
+
+    await db.write(write)
+
+
+async def accept_invitation(db: Database, invitation_id: int, user_id: int, email: str) -> int:
+    """The login (``user_id``, ``email``) accepts an invitation addressed to its email and
+    becomes a member with the invited role; one already a member keeps their role. Returns
+    the store's id. Anyone else's invitation is NotFound, exactly as a missing one."""
+
+    async def write(conn: aiosqlite.Connection) -> int:
+        invitation = await _invitation_for(conn, invitation_id, email)
+        store_id = int(invitation["store_id"])
+        if await queries.role_in_store(conn, store_id, user_id) is None:
+            await queries.upsert_membership(conn, store_id, user_id, invitation["role"], now_ms())
+        await queries.delete_invitation(conn, invitation_id)
+        return store_id
+
+    return await db.write(write)
+
+
+async def decline_invitation(db: Database, invitation_id: int, email: str) -> None:
+    async def write(conn: aiosqlite.Connection) -> None:
+        await _invitation_for(conn, invitation_id, email)
+        await queries.delete_invitation(conn, invitation_id)
+
+    await db.write(write)
+
+
+async def cancel_invitation(db: Database, store_id: int, invitation_id: int) -> None:
+    """An owner withdraws an invitation of their store."""
+
+    async def write(conn: aiosqlite.Connection) -> None:
+        if not await queries.delete_invitation_of_store(conn, store_id, invitation_id):
+            raise NotFound(NO_SUCH_INVITATION)
+
+    await db.write(write)
+
+
+async def _invitation_for(
+    conn: aiosqlite.Connection, invitation_id: int, email: str
+) -> aiosqlite.Row:
+    invitation = await queries.invitation_for_email(conn, invitation_id, email)
+    if invitation is None:
+        raise NotFound(NO_SUCH_INVITATION)
+    return invitation
 
 
 async def change_role(db: Database, store_id: int, user_id: int, role: str) -> None:

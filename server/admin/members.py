@@ -1,8 +1,10 @@
 """A store's members, for its owners: who can reach the store, and as what.
 
-Owners add an existing login by email with a role, change roles and remove members; the
-rules (a login must exist, a store keeps at least one owner) live in ``server.accounts``.
-Only owners reach these pages: ``login_required`` answers 403 to staff.
+Owners invite an email with a role (the login with that email becomes a member when it
+accepts, on its Stores page: ``server.admin.invitations``), cancel invitations, change roles
+and remove members; the rules (a store keeps at least one owner, inviting answers the same
+whether or not the email has a login) live in ``server.accounts``. Only owners reach these
+pages: ``login_required`` answers 403 to staff.
 """
 
 from __future__ import annotations
@@ -26,8 +28,14 @@ from server.stores.service import Store
 
 MemberChange = Callable[[Database, int, int, FormData], Awaitable[None]]
 
+# What the invitee does, said plainly: Keepcart sends no email (yet).
+INVITEE_STEPS = (
+    "Ask them to sign in to Keepcart (or to have a login created for this email):"
+    " the invitation waits on their Stores page."
+)
 NOTICES = {
-    "added": "Member added. They see this store the next time they open the admin.",
+    "invited": "Invitation saved. " + INVITEE_STEPS,
+    "cancelled": "Invitation cancelled.",
     "role": "Role changed.",
     "removed": "Member removed. They can no longer open this store.",
 }
@@ -39,17 +47,31 @@ async def members_page(request: Request, merchant: Merchant) -> Response:
 
 
 @login_required
-async def add_member(request: Request, merchant: Merchant) -> Response:
+async def invite_member(request: Request, merchant: Merchant) -> Response:
+    """The same answer whether or not the email has a login: the invitation is saved."""
     store = await store_for_request(request)
     form = await request.form()
     check_csrf(request, merchant.session, form.get("csrf_token"))
     values = {"email": str(form.get("email", "")).strip(), "role": str(form.get("role", ""))}
+    db = request.app.state.db
     try:
-        await accounts.add_member(request.app.state.db, store.id, values["email"], values["role"])
+        await accounts.invite_member(
+            db, store.id, values["email"], values["role"], invited_by=merchant.user_id
+        )
     except ValidationFailed as exc:
         errors = {exc.field or "email": exc.message}
         return await _render(request, merchant, store, values, errors)
-    return _saved(store, "added")
+    return _saved(store, "invited")
+
+
+@login_required
+async def cancel_invitation(request: Request, merchant: Merchant) -> Response:
+    store = await store_for_request(request)
+    form = await request.form()
+    check_csrf(request, merchant.session, form.get("csrf_token"))
+    invitation_id = request.path_params["invitation_id"]
+    await accounts.cancel_invitation(request.app.state.db, store.id, invitation_id)
+    return _saved(store, "cancelled")
 
 
 @login_required
@@ -97,9 +119,13 @@ async def _render(
     values: dict[str, str] | None = None,
     errors: dict[str, str] | None = None,
 ) -> Response:
-    rows = await queries.members_of(request.app.state.db, store.id)
+    db = request.app.state.db
+    rows = await queries.members_of(db, store.id)
+    invitations = await queries.invitations_of_store(db, store.id)
     context: dict[str, Any] = {
         "members": [_member(row, store, merchant) for row in rows],
+        "invitations": [_invitation(row, store) for row in invitations],
+        "invitee_steps": INVITEE_STEPS,
         "roles": accounts.ROLES,
         "values": {"email": "", "role": "staff"} | (values or {}),
         "members_url": f"/admin/stores/{store.id}/members",
@@ -108,14 +134,28 @@ async def _render(
 
 
 def _member(row: Any, store: Store, merchant: Merchant) -> dict[str, Any]:
-    since = local_time(row["created_at"], store.timezone)
     return {
         "user_id": row["user_id"],
         "email": row["email"],
         "role": row["role"],
-        "since": f"{since.day} {since:%b %Y}",
+        "since": _day(row["created_at"], store),
         "is_you": row["user_id"] == merchant.user_id,
     }
+
+
+def _invitation(row: Any, store: Store) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "email": row["email"],
+        "role": row["role"],
+        "sent": _day(row["created_at"], store),
+        "invited_by": row["invited_by"],  # None once that login is gone
+    }
+
+
+def _day(ms: int, store: Store) -> str:
+    day = local_time(ms, store.timezone)
+    return f"{day.day} {day:%b %Y}"
 
 
 def _saved(store: Store, notice: str) -> Response:
@@ -125,7 +165,8 @@ def _saved(store: Store, notice: str) -> Response:
 BASE = "/stores/{store_id:id}/members"
 routes = [
     Route(BASE, members_page, methods=["GET"]),
-    Route(BASE, add_member, methods=["POST"]),
+    Route(BASE + "/invitations", invite_member, methods=["POST"]),
+    Route(BASE + "/invitations/{invitation_id:id}/cancel", cancel_invitation, methods=["POST"]),
     Route(BASE + "/{user_id:id}/role", change_role, methods=["POST"]),
     Route(BASE + "/{user_id:id}/remove", remove_member, methods=["POST"]),
 ]

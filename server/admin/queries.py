@@ -1,4 +1,5 @@
-"""SQL for merchant logins, their memberships of stores, and their admin sessions."""
+"""SQL for merchant logins, their memberships of stores, the invitations waiting to become
+memberships, and their admin sessions."""
 
 from __future__ import annotations
 
@@ -91,6 +92,81 @@ async def upsert_membership(
 async def delete_membership(conn: aiosqlite.Connection, store_id: int, user_id: int) -> None:
     await conn.execute(
         "DELETE FROM memberships WHERE store_id = ? AND user_id = ?", (store_id, user_id)
+    )
+
+
+async def role_of_email_in_store(conn: Reader, store_id: int, email: str) -> str | None:
+    """The role in the store of the login with ``email``; None when there is no such member
+    (whether or not the email has a login)."""
+    row = await read_one(
+        conn,
+        "SELECT m.role FROM memberships m JOIN users u ON u.id = m.user_id"
+        " WHERE m.store_id = ? AND u.email = ?",
+        (store_id, email),
+    )
+    return None if row is None else str(row["role"])
+
+
+# ---- invitations --------------------------------------------------------------------------
+
+
+async def upsert_invitation(
+    conn: aiosqlite.Connection, store_id: int, email: str, role: str, invited_by: int, now_ms: int
+) -> None:
+    """Invite ``email``; inviting it again sets the invitation's role (and who sent it)."""
+    await conn.execute(
+        "INSERT INTO invitations (store_id, email, role, invited_by, created_at)"
+        " VALUES (?, ?, ?, ?, ?) ON CONFLICT (store_id, email)"
+        " DO UPDATE SET role = excluded.role, invited_by = excluded.invited_by",
+        (store_id, email, role, invited_by, now_ms),
+    )
+
+
+async def invitations_of_store(db: Database, store_id: int) -> list[aiosqlite.Row]:
+    return await db.fetch_all(
+        "SELECT i.id, i.email, i.role, i.created_at, u.email AS invited_by FROM invitations i"
+        " LEFT JOIN users u ON u.id = i.invited_by WHERE i.store_id = ?"
+        " ORDER BY i.created_at, i.id",
+        (store_id,),
+    )
+
+
+async def invitations_for_email(db: Database, email: str) -> list[aiosqlite.Row]:
+    """The invitations waiting for ``email``, with the name of the store each is to."""
+    return await db.fetch_all(
+        "SELECT i.id, i.role, s.name AS store_name FROM invitations i"
+        " JOIN stores s ON s.id = i.store_id WHERE i.email = ? ORDER BY i.created_at, i.id",
+        (email,),
+    )
+
+
+async def invitation_for_email(
+    conn: Reader, invitation_id: int, email: str
+) -> aiosqlite.Row | None:
+    """The invitation, only if it is addressed to ``email``: anyone else's is as missing."""
+    return await read_one(
+        conn,
+        "SELECT id, store_id, role FROM invitations WHERE id = ? AND email = ?",
+        (invitation_id, email),
+    )
+
+
+async def delete_invitation(conn: aiosqlite.Connection, invitation_id: int) -> None:
+    await conn.execute("DELETE FROM invitations WHERE id = ?", (invitation_id,))
+
+
+async def delete_invitation_of_store(
+    conn: aiosqlite.Connection, store_id: int, invitation_id: int
+) -> bool:
+    cursor = await conn.execute(
+        "DELETE FROM invitations WHERE id = ? AND store_id = ?", (invitation_id, store_id)
+    )
+    return cursor.rowcount == 1
+
+
+async def delete_invitation_of_email(conn: aiosqlite.Connection, store_id: int, email: str) -> None:
+    await conn.execute(
+        "DELETE FROM invitations WHERE store_id = ? AND email = ?", (store_id, email)
     )
 
 

@@ -15,7 +15,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from server.accounts import create_store, verify_login
-from server.admin import account, members, queries
+from server.admin import account, invitations, members, queries
 from server.admin import campaigns as campaigns_admin
 from server.admin import checkout_settings as checkout_settings_admin
 from server.admin.auth import Session, check_csrf, read_session, write_session
@@ -92,9 +92,14 @@ async def logout(request: Request, merchant: Merchant) -> Response:
 @login_required
 async def home(request: Request, merchant: Merchant) -> Response:
     stores = await stores_of(request, merchant)
-    if len(stores) == 1:
+    # Straight to the only store, unless invitations wait on the Stores page.
+    waiting = await invitations.invitations_for(request.app.state.db, merchant)
+    if len(stores) == 1 and not waiting:
         return RedirectResponse(f"/admin/stores/{stores[0].id}", 303)
     return RedirectResponse("/admin/stores", 303)
+
+
+STORE_LIST_NOTICES = {"declined": "Invitation declined."}
 
 
 @login_required
@@ -113,6 +118,8 @@ async def _render_store_list(
     context = {
         "merchant": merchant,
         "stores": stores,
+        "invitations": await invitations.invitations_for(request.app.state.db, merchant),
+        "notice": None if errors else STORE_LIST_NOTICES.get(request.query_params.get("saved")),
         "values": defaults | values,
         "errors": errors or {},
     }
@@ -204,6 +211,7 @@ routes = [
     Route("/stores/{store_id:id}", store_page, methods=["GET"]),
     Route("/stores/{store_id:id}/activity", store_activity, methods=["GET"]),
     *members.routes,
+    *invitations.routes,
     *account.routes,
     *catalog_admin.routes,
     *orders_admin.routes,

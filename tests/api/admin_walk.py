@@ -55,6 +55,13 @@ async def path_values(app, store) -> dict[str, object]:
             (store.id, campaign_id),
         )
     )
+    await db.write(
+        lambda conn: conn.execute(
+            "INSERT INTO invitations (store_id, email, role, created_at)"
+            " VALUES (?, 'invited@example.test', 'staff', 0)",
+            (store.id,),
+        )
+    )
     zone = await first("SELECT id FROM shipping_zones WHERE store_id = ? ORDER BY id")
     return {
         "store_id": store.id,
@@ -71,4 +78,5 @@ async def path_values(app, store) -> dict[str, object]:
         "status": "paused",
         "request_id": await first("SELECT id FROM email_consents WHERE store_id = ?"),
         "user_id": await first("SELECT user_id FROM memberships WHERE store_id = ?"),
+        "invitation_id": await first("SELECT id FROM invitations WHERE store_id = ?"),
     }

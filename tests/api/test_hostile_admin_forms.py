@@ -69,6 +69,7 @@ async def current_path_values(world: World) -> dict[str, object]:
         "status": "paused",
         "request_id": await first("SELECT id FROM email_consents WHERE store_id = ?"),
         "user_id": await first("SELECT user_id FROM memberships WHERE store_id = ?"),
+        "invitation_id": await first("SELECT id FROM invitations WHERE store_id = ?"),
         "session_id": await db.fetch_value("SELECT max(id) FROM admin_sessions") or 999_999,
     }
 

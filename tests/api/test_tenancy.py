@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from server.accounts import add_member, create_store, create_user
+from server.admin.queries import upsert_membership
 from server.cli import main
 from server.stores.service import validate_new_store
 from tests.api.admin_walk import admin_routes, fill, path_values, store_routes
@@ -37,6 +38,8 @@ ROUTES_WITHOUT_A_STORE = {
     "/admin/account/password",
     "/admin/account/sessions/sign-out-others",
     "/admin/account/sessions/{session_id:id}/sign-out",
+    "/admin/invitations/{invitation_id:id}/accept",
+    "/admin/invitations/{invitation_id:id}/decline",
 }
 # The store pages only owners open: members and the checkout settings but discount codes.
 OWNER_ONLY = re.compile(r"/admin/stores/\{store_id:id\}/(members|checkout(?!/discounts))\b.*")
@@ -70,6 +73,7 @@ async def snapshot(app, store_id: int) -> dict[str, list[tuple]]:
         "campaigns": "SELECT * FROM campaigns WHERE store_id = ?",
         "email_consents": "SELECT * FROM email_consents WHERE store_id = ?",
         "memberships": "SELECT * FROM memberships WHERE store_id = ?",
+        "invitations": "SELECT * FROM invitations WHERE store_id = ?",
     }
     return {
         name: [tuple(row) for row in await app.state.db.fetch_all(sql, (store_id,))]
@@ -249,40 +253,266 @@ async def user_id(app, email: str) -> int:
     return await app.state.db.fetch_value("SELECT id FROM users WHERE email = ?", (email,))
 
 
+async def invitations(app) -> list:
+    return await app.state.db.fetch_all("SELECT * FROM invitations ORDER BY id")
+
+
+def accept_url(stores_page: str) -> str:
+    """The Accept button's form on a Stores page (the only invitation listed)."""
+    [action] = re.findall(r'action="(/admin/invitations/\d+/accept)"', stores_page)
+    return action
+
+
 def field_error(html: str, name: str) -> str:
     match = re.search(rf'id="f-{name}-error">([^<]*)<', html)
     assert match, f"no error shown for {name}"
     return match.group(1)
 
 
-async def test_an_owner_adds_a_login_as_staff(app, client, store, members):
+async def test_an_owner_invites_a_login_that_joins_when_it_accepts(app, client, store, members):
     url, post = members
     await new_login(app, STAFF)
-    response = await post("", {"email": " Staff@Shop.test ", "role": "staff"})
+    response = await post("/invitations", {"email": " Staff@Shop.test ", "role": "staff"})
     assert response.status_code == 303
-    assert response.headers["location"] == f"{url}?saved=added"
+    assert response.headers["location"] == f"{url}?saved=invited"
     page = await client.get(response.headers["location"])
-    assert "Member added" in page.text and STAFF in page.text
-    assert f'action="{url}"' in page.text
-    assert await roles(app, store) == {MERCHANT_EMAIL: "owner", STAFF: "staff"}
+    assert (
+        "Invitation saved" in page.text and "the invitation waits on their Stores page" in page.text
+    )
+    assert re.search(
+        rf"{re.escape(STAFF)}</th>\s*<td>Staff</td>\s*<td>Invited · waiting", page.text
+    )
+    assert "Cancel invitation" in page.text and f'action="{url}/invitations"' in page.text
+    assert await roles(app, store) == {MERCHANT_EMAIL: "owner"}  # not a member until they accept
+
     async with client_for(app, STAFF) as staff:
+        assert (await staff.get(f"/admin/stores/{store.id}/orders")).status_code == 404
+        assert (await staff.get("/admin/")).headers["location"] == "/admin/stores"
+        stores_page = (await staff.get("/admin/stores")).text
+        assert re.search(r"<strong>Test Shop</strong> invites you as staff", stores_page)
+        assert f'href="/admin/stores/{store.id}"' not in stores_page
+        accept = accept_url(stores_page)
+        accepted = await staff.post(accept, data={"csrf_token": csrf_from(stores_page)})
+        assert accepted.status_code == 303
+        assert accepted.headers["location"] == f"/admin/stores/{store.id}"
         assert (await staff.get(f"/admin/stores/{store.id}/orders")).status_code == 200
+        assert "invites you" not in (await staff.get("/admin/stores")).text
+    assert await roles(app, store) == {MERCHANT_EMAIL: "owner", STAFF: "staff"}
+    assert await invitations(app) == []
+    assert "Invited · waiting" not in (await client.get(url)).text
 
 
-async def test_adding_needs_an_existing_login_and_a_role(app, client, store, members):
+async def test_inviting_answers_the_same_whether_or_not_the_email_has_a_login(
+    app, client, store, members
+):
+    """An owner learns nothing about who has a login: the answer to inviting a known email
+    and an unknown one differ in the email only (and the new invitation's id)."""
     _, post = members
-    unknown = await post("", {"email": "nobody@shop.test", "role": "staff"})
-    assert unknown.status_code == 422
-    assert "There is no login for nobody@shop.test" in field_error(unknown.text, "email")
-    assert 'value="nobody@shop.test"' in unknown.text
-    await new_login(app, STAFF)
-    bad_role = await post("", {"email": STAFF, "role": "admin"})
+    known, unknown = STAFF, "nobody@shop.test"
+    await new_login(app, known)
+    answers = {}
+    for email in (known, unknown):
+        saved = await post("/invitations", {"email": email, "role": "staff"})
+        page = await client.get(saved.headers["location"])
+        refused = await post("/invitations", {"email": email, "role": "admin"})  # a bad role
+        [invitation_id] = [row["id"] for row in await invitations(app)]
+        answers[email] = [
+            (saved.status_code, saved.headers.multi_items(), saved.content),
+            (page.status_code, blank(page.text, email, invitation_id)),
+            (refused.status_code, blank(refused.text, email, invitation_id)),
+        ]
+        cancel = await post(f"/invitations/{invitation_id}/cancel", {})
+        assert cancel.status_code == 303
+    assert answers[known] == answers[unknown]
+    assert [status for status, *_ in answers[known]] == [303, 200, 422]
+    assert await roles(app, store) == {MERCHANT_EMAIL: "owner"}
+    async with client_for(app, known) as invitee:
+        assert "Test Shop" not in (await invitee.get("/admin/stores")).text
+
+
+def blank(html: str, email: str, invitation_id: int) -> str:
+    """``html`` with the email and the invitation's id blanked out."""
+    return html.replace(email, "EMAIL").replace(
+        f"/invitations/{invitation_id}/", "/invitations/ID/"
+    )
+
+
+async def test_inviting_needs_an_address_and_a_role_and_not_a_member(app, client, store, members):
+    _, post = members
+    bad_email = await post("/invitations", {"email": "nobody@", "role": "staff"})
+    assert bad_email.status_code == 422
+    assert "Enter an email address" in field_error(bad_email.text, "email")
+    assert 'value="nobody@"' in bad_email.text
+    bad_role = await post("/invitations", {"email": STAFF, "role": "admin"})
     assert bad_role.status_code == 422
     assert "Choose owner or staff" in field_error(bad_role.text, "role")
-    again = await post("", {"email": MERCHANT_EMAIL, "role": "staff"})
+    # Already a member: the owner sees that on the very page, so saying so reveals nothing.
+    again = await post("/invitations", {"email": MERCHANT_EMAIL.upper(), "role": "staff"})
     assert again.status_code == 422
     assert "already a member of this store (owner)" in field_error(again.text, "email")
     assert await roles(app, store) == {MERCHANT_EMAIL: "owner"}
+    assert await invitations(app) == []
+
+
+async def test_inviting_again_sets_the_role(app, client, store, members):
+    url, post = members
+    await post("/invitations", {"email": STAFF, "role": "staff"})
+    again = await post("/invitations", {"email": STAFF.upper(), "role": "owner"})
+    assert again.headers["location"] == f"{url}?saved=invited"
+    assert [(r["email"], r["role"]) for r in await invitations(app)] == [(STAFF, "owner")]
+    await new_login(app, STAFF)
+    async with client_for(app, STAFF) as staff:
+        page = (await staff.get("/admin/stores")).text
+        assert page.count("invites you") == 1 and "invites you as owner" in page
+        await staff.post(accept_url(page), data={"csrf_token": csrf_from(page)})
+    assert await roles(app, store) == {MERCHANT_EMAIL: "owner", STAFF: "owner"}
+
+
+async def test_an_owner_cancels_an_invitation(app, client, store, members):
+    url, post = members
+    await new_login(app, STAFF)
+    await post("/invitations", {"email": STAFF, "role": "staff"})
+    async with client_for(app, STAFF) as staff:
+        stale = (await staff.get("/admin/stores")).text  # the invitee's page, still open
+        [invitation_id] = [row["id"] for row in await invitations(app)]
+        cancelled = await post(f"/invitations/{invitation_id}/cancel", {})
+        assert cancelled.headers["location"] == f"{url}?saved=cancelled"
+        page = await client.get(cancelled.headers["location"])
+        assert "Invitation cancelled" in page.text and "Invited · waiting" not in page.text
+        assert (await post(f"/invitations/{invitation_id}/cancel", {})).status_code == 404
+        assert "invites you" not in (await staff.get("/admin/stores")).text
+        late = await staff.post(accept_url(stale), data={"csrf_token": csrf_from(stale)})
+        assert late.status_code == 404
+    assert await roles(app, store) == {MERCHANT_EMAIL: "owner"}
+
+
+async def test_the_invitee_declines(app, client, store, members):
+    url, post = members
+    await new_login(app, STAFF)
+    await post("/invitations", {"email": STAFF, "role": "owner"})
+    async with client_for(app, STAFF) as staff:
+        page = (await staff.get("/admin/stores")).text
+        declined = await staff.post(
+            accept_url(page).replace("/accept", "/decline"), data={"csrf_token": csrf_from(page)}
+        )
+        assert declined.headers["location"] == "/admin/stores?saved=declined"
+        after = (await staff.get(declined.headers["location"])).text
+        assert "Invitation declined" in after and "invites you" not in after
+        assert (await staff.get(f"/admin/stores/{store.id}")).status_code == 404
+    assert await roles(app, store) == {MERCHANT_EMAIL: "owner"}
+    assert "Invited · waiting" not in (await client.get(url)).text
+
+
+async def test_no_one_else_can_accept_or_decline_an_invitation(app, client, store, members):
+    """Another login's accept or decline of an invitation that is not theirs is a 404, the
+    very page a missing invitation gets, and changes nothing."""
+    _, post = members
+    await post("/invitations", {"email": STAFF, "role": "owner"})
+    [invitation_id] = [row["id"] for row in await invitations(app)]
+    await new_login(app, INTRUDER)
+    before = await snapshot(app, store.id)
+    async with client_for(app, INTRUDER) as intruder:
+        token = csrf_from((await intruder.get("/admin/stores")).text)
+        for action in ("accept", "decline"):
+            theirs = await intruder.post(
+                f"/admin/invitations/{invitation_id}/{action}", data={"csrf_token": token}
+            )
+            missing = await intruder.post(
+                f"/admin/invitations/{invitation_id + 1000}/{action}", data={"csrf_token": token}
+            )
+            assert theirs.status_code == missing.status_code == 404
+            assert theirs.text == missing.text and "Test Shop" not in theirs.text
+    assert await snapshot(app, store.id) == before
+
+
+async def test_an_accept_left_open_never_accepts_a_later_invitation(app, client, store, members):
+    """Ids are never reused: after a cancel empties the table, a new invitation (to another
+    store) must not take the cancelled one's id, or its stale Accept button would accept it."""
+    _, post = members
+    other = await create_store(
+        app.state.db, validate_new_store("Other Shop", [SHOP_ORIGIN + ":81"], "EUR"), MERCHANT_EMAIL
+    )
+    app.state.stores.invalidate()
+    await new_login(app, STAFF)
+    await post("/invitations", {"email": STAFF, "role": "staff"})
+    async with client_for(app, STAFF) as staff:
+        stale = (await staff.get("/admin/stores")).text
+        [first] = [row["id"] for row in await invitations(app)]
+        await post(f"/invitations/{first}/cancel", {})
+        token = csrf_from((await client.get(f"/admin/stores/{other.id}/members")).text)
+        invited = await client.post(
+            f"/admin/stores/{other.id}/members/invitations",
+            data={"csrf_token": token, "email": STAFF, "role": "owner"},
+        )
+        assert invited.status_code == 303
+        late = await staff.post(accept_url(stale), data={"csrf_token": csrf_from(stale)})
+        assert late.status_code == 404
+        assert "Other Shop</strong> invites you as owner" in (await staff.get("/admin/stores")).text
+    assert await roles(app, other) == {MERCHANT_EMAIL: "owner"}
+
+
+async def test_an_invitation_waits_for_a_login_created_later(app, client, store, members):
+    _, post = members
+    later = "later@shop.test"
+    await post("/invitations", {"email": later, "role": "owner"})
+    await new_login(app, later)
+    async with client_for(app, later) as invitee:
+        home = await invitee.get("/admin/")
+        assert home.headers["location"] == "/admin/stores"
+        page = (await invitee.get("/admin/stores")).text
+        assert "Test Shop</strong> invites you as owner" in page
+        assert "No stores yet. Accept an invitation above" in page
+        accepted = await invitee.post(accept_url(page), data={"csrf_token": csrf_from(page)})
+        assert accepted.headers["location"] == f"/admin/stores/{store.id}"
+        assert (await invitee.get(f"/admin/stores/{store.id}/members")).status_code == 200
+        assert (await invitee.get("/admin/")).headers["location"] == f"/admin/stores/{store.id}"
+    assert await roles(app, store) == {MERCHANT_EMAIL: "owner", later: "owner"}
+
+
+async def test_home_shows_invitations_to_a_login_that_has_one_store(app, client, store, members):
+    _, post = members
+    await new_login(app, INTRUDER)
+    mine = await create_store(
+        app.state.db, validate_new_store("Mine", ["https://mine.test"], "EUR"), INTRUDER
+    )
+    app.state.stores.invalidate()
+    await post("/invitations", {"email": INTRUDER, "role": "staff"})
+    async with client_for(app, INTRUDER) as invitee:
+        assert (await invitee.get("/admin/")).headers["location"] == "/admin/stores"
+        page = (await invitee.get("/admin/stores")).text
+        assert "Test Shop</strong> invites you as staff" in page
+        assert f'href="/admin/stores/{mine.id}"' in page
+        await invitee.post(
+            accept_url(page).replace("/accept", "/decline"), data={"csrf_token": csrf_from(page)}
+        )
+        assert (await invitee.get("/admin/")).headers["location"] == f"/admin/stores/{mine.id}"
+
+
+async def test_accepting_as_a_member_already_keeps_the_role(app, client, store, members):
+    """A login that became a member some other way meanwhile keeps its role; the invitation
+    is used up."""
+    _, post = members
+    await new_login(app, STAFF)
+    await post("/invitations", {"email": STAFF, "role": "owner"})
+    staff_id = await user_id(app, STAFF)
+    await app.state.db.write(lambda conn: upsert_membership(conn, store.id, staff_id, "staff", 0))
+    async with client_for(app, STAFF) as staff:
+        page = (await staff.get("/admin/stores")).text
+        accepted = await staff.post(accept_url(page), data={"csrf_token": csrf_from(page)})
+        assert accepted.headers["location"] == f"/admin/stores/{store.id}"
+    assert await roles(app, store) == {MERCHANT_EMAIL: "owner", STAFF: "staff"}
+    assert await invitations(app) == []
+
+
+async def test_adding_a_member_directly_uses_up_their_invitation(app, client, store, members):
+    """The CLI adds without consent (an operator with the database); a pending invitation of
+    the same login to the same store has nothing left to offer."""
+    _, post = members
+    await new_login(app, STAFF)
+    await post("/invitations", {"email": STAFF, "role": "staff"})
+    await add_member(app.state.db, store.id, "Staff@Shop.test", "owner")
+    assert await roles(app, store) == {MERCHANT_EMAIL: "owner", STAFF: "owner"}
+    assert await invitations(app) == []
 
 
 async def test_an_owner_changes_a_role_and_removes_a_member(app, client, store, members):
@@ -333,12 +563,32 @@ async def test_an_owner_may_leave_a_store_that_keeps_an_owner(app, client, store
     assert (await client.get(f"/admin/stores/{store.id}")).status_code == 404
 
 
-async def test_member_forms_need_the_csrf_token(app, client, store, members):
-    url, _ = members
+async def test_member_and_invitation_forms_need_the_csrf_token(app, client, store, members):
+    url, post = members
     await new_login(app, STAFF)
-    response = await client.post(url, data={"email": STAFF, "role": "owner"})
-    assert response.status_code == 403
-    assert await roles(app, store) == {MERCHANT_EMAIL: "owner"}
+    refused = await client.post(url + "/invitations", data={"email": STAFF, "role": "owner"})
+    assert refused.status_code == 403
+    assert await invitations(app) == []
+    await post("/invitations", {"email": STAFF, "role": "owner"})
+    [invitation_id] = [row["id"] for row in await invitations(app)]
+    before = await snapshot(app, store.id)
+    for forged in (None, "forged"):
+        data = {} if forged is None else {"csrf_token": forged}
+        cancel = await client.post(f"{url}/invitations/{invitation_id}/cancel", data=data)
+        assert cancel.status_code == 403
+        async with client_for(app, STAFF) as staff:
+            for action in ("accept", "decline"):
+                response = await staff.post(
+                    f"/admin/invitations/{invitation_id}/{action}", data=data
+                )
+                assert response.status_code == 403
+            # Nor does the owner's token work in the invitee's browser: a token is per session.
+            owner_token = csrf_from((await client.get(url)).text)
+            response = await staff.post(
+                f"/admin/invitations/{invitation_id}/accept", data={"csrf_token": owner_token}
+            )
+            assert response.status_code == 403
+    assert await snapshot(app, store.id) == before
 
 
 async def test_member_emails_are_escaped(app, client, store, members):
@@ -348,6 +598,26 @@ async def test_member_emails_are_escaped(app, client, store, members):
     await add_member(app.state.db, store.id, odd, "staff")
     page = await client.get(url)
     assert "o&#39;brien&amp;co@shop.test" in page.text and "o'brien&co" not in page.text
+
+
+async def test_invitation_emails_and_store_names_are_escaped(app, client, store, members):
+    url, post = members
+    odd = "o'brien&co@shop.test"
+    name = '<script>alert(1)</script> & "Sons"'
+    await app.state.db.write(
+        lambda conn: conn.execute("UPDATE stores SET name = ? WHERE id = ?", (name, store.id))
+    )
+    app.state.stores.invalidate()
+    await post("/invitations", {"email": odd, "role": "staff"})
+    page = await client.get(url)
+    assert "o&#39;brien&amp;co@shop.test" in page.text and "o'brien&co" not in page.text
+    await new_login(app, odd)
+    async with client_for(app, odd) as invitee:
+        listing = (await invitee.get("/admin/stores")).text
+    escaped = "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &#34;Sons&#34;"
+    assert f"<strong>{escaped}</strong> invites you as staff" in listing
+    assert f"the invitation to {escaped}</span>" in listing
+    assert "<script>alert" not in listing
 
 
 # ---- CLI and demo -------------------------------------------------------------------------

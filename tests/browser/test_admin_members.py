@@ -1,5 +1,6 @@
-"""An owner adds a staff member on the Members page, and signs out their other browsers from
-the Account page; both pages pass axe with zero serious or critical violations."""
+"""An owner invites a staff member on the Members page, who accepts on their Stores page; an
+owner signs out their other browsers from the Account page. Every page on the way passes axe
+with zero serious or critical violations."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from tests.browser.conftest import Stack
 from tests.browser.test_admin_browser import sign_in
 
 STAFF_EMAIL = "sam@fernhill.test"
+STAFF_PASSWORD = "sam's long password"
 
 
 def create_login(stack: Stack, email: str, password: str) -> None:
@@ -30,25 +32,59 @@ def create_login(stack: Stack, email: str, password: str) -> None:
         pool.submit(asyncio.run, create()).result()
 
 
-def test_an_owner_adds_a_staff_member(page: Page, stack: Stack):
-    create_login(stack, STAFF_EMAIL, "sam's long password")
+def sign_in_as(page: Page, stack: Stack, email: str, password: str) -> None:
+    page.goto(stack.keepcart_url + "/admin/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def test_an_owner_invites_a_staff_member_who_accepts(page: Page, stack: Stack, browser: Browser):
+    create_login(stack, STAFF_EMAIL, STAFF_PASSWORD)
     sign_in(page, stack)
     page.get_by_role("navigation", name="Fernhill Goods").get_by_role(
         "link", name="Members"
     ).click()
     expect(page.get_by_role("heading", name="Members", level=1)).to_be_visible()
+    expect(page.get_by_text("the invitation waits on their Stores page")).to_be_visible()
     assert serious_violations(page) == []
 
-    page.get_by_role("button", name="Add member").click()  # nothing filled in
-    expect(page.get_by_label("Email of their login")).to_have_attribute("aria-invalid", "true")
+    page.get_by_role("button", name="Invite member").click()  # nothing filled in
+    expect(page.get_by_label("Their email")).to_have_attribute("aria-invalid", "true")
     assert serious_violations(page) == []
 
-    page.get_by_label("Email of their login").fill(STAFF_EMAIL)
+    page.get_by_label("Their email").fill(STAFF_EMAIL)
     page.get_by_label("Role", exact=True).select_option("staff")
-    page.get_by_role("button", name="Add member").click()
-    expect(page.get_by_role("status")).to_contain_text("Member added")
-    row = page.get_by_role("row").filter(has_text=STAFF_EMAIL)
-    expect(row.get_by_label(f"Role of {STAFF_EMAIL}")).to_have_value("staff")
+    page.get_by_role("button", name="Invite member").click()
+    expect(page.get_by_role("status")).to_contain_text("Invitation saved")
+    pending = page.get_by_role("table", name="Invitations waiting to be accepted")
+    row = pending.get_by_role("row").filter(has_text=STAFF_EMAIL)
+    expect(row).to_contain_text("Invited · waiting for them to accept")
+    expect(row.get_by_role("button", name=f"Cancel invitation for {STAFF_EMAIL}")).to_be_visible()
+    assert serious_violations(page) == []
+
+    staff_browser = browser.new_context()
+    try:
+        staff = staff_browser.new_page()
+        sign_in_as(staff, stack, STAFF_EMAIL, STAFF_PASSWORD)
+        expect(staff.get_by_role("heading", name="Stores", level=1)).to_be_visible()
+        invitations = staff.get_by_role("region", name="Invitations")
+        expect(invitations).to_contain_text("Fernhill Goods invites you as staff")
+        assert serious_violations(staff) == []
+
+        invitations.get_by_role("button", name="Accept the invitation to Fernhill Goods").click()
+        expect(staff.get_by_role("heading", name="Fernhill Goods", level=1)).to_be_visible()
+        store_nav = staff.get_by_role("navigation", name="Fernhill Goods")
+        expect(store_nav.get_by_role("link", name="Discount codes")).to_be_visible()
+        expect(store_nav.get_by_role("link", name="Members")).to_have_count(0)
+        expect(store_nav.get_by_role("link", name="Checkout settings")).to_have_count(0)
+    finally:
+        staff_browser.close()
+
+    page.reload()
+    members = page.get_by_role("table", name="Members of Fernhill Goods")
+    expect(members.get_by_label(f"Role of {STAFF_EMAIL}")).to_have_value("staff")
+    expect(page.get_by_role("table", name="Invitations waiting to be accepted")).to_have_count(0)
     assert serious_violations(page) == []
 
 
