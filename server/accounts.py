@@ -27,6 +27,10 @@ from server.stores.queries import insert_store
 from server.stores.service import NewStore, Store
 
 MIN_PASSWORD_LENGTH = 8
+# An invitation not accepted within this long lapses (inviting again renews it); a store
+# keeps at most MAX_INVITATIONS waiting.
+INVITATION_LIFETIME_MS = 14 * 24 * 3600 * 1000
+MAX_INVITATIONS = 50
 ROLES = ("owner", "staff")
 NO_SUCH_INVITATION = "There is no such invitation."
 
@@ -140,7 +144,16 @@ async def invite_member(
             raise ValidationFailed(
                 f"{email} is already a member of this store ({current}).", field="email"
             )
-        await queries.upsert_invitation(conn, store_id, email, role, invited_by, now_ms())
+        now = now_ms()
+        waiting = await queries.count_invitations(
+            conn, store_id, email, since=invitation_cutoff(now)
+        )
+        if waiting >= MAX_INVITATIONS:
+            raise ValidationFailed(
+                f"{MAX_INVITATIONS} invitations are waiting to be accepted: cancel some first.",
+                field="email",
+            )
+        await queries.upsert_invitation(conn, store_id, email, role, invited_by, now)
 
     await db.write(write)
 
@@ -182,7 +195,9 @@ async def cancel_invitation(db: Database, store_id: int, invitation_id: int) -> 
 async def _invitation_for(
     conn: aiosqlite.Connection, invitation_id: int, email: str
 ) -> aiosqlite.Row:
-    invitation = await queries.invitation_for_email(conn, invitation_id, email)
+    invitation = await queries.invitation_for_email(
+        conn, invitation_id, email, since=invitation_cutoff(now_ms())
+    )
     if invitation is None:
         raise NotFound(NO_SUCH_INVITATION)
     return invitation
@@ -197,6 +212,8 @@ async def change_role(db: Database, store_id: int, user_id: int, role: str) -> N
             raise ValidationFailed("That login is no longer a member of this store.", field="role")
         await _keep_an_owner(conn, store_id, current, role)
         await queries.upsert_membership(conn, store_id, user_id, role, now_ms())
+        if current == "owner" and role != "owner":
+            await queries.delete_invitations_sent_by(conn, store_id, user_id)
 
     await db.write(write)
 
@@ -206,6 +223,8 @@ async def remove_member(db: Database, store_id: int, user_id: int) -> None:
         current = await queries.role_in_store(conn, store_id, user_id)
         await _keep_an_owner(conn, store_id, current, None)
         await queries.delete_membership(conn, store_id, user_id)
+        # An invitation carries its sender's authority: gone with it.
+        await queries.delete_invitations_sent_by(conn, store_id, user_id)
 
     await db.write(write)
 
@@ -235,3 +254,8 @@ async def _keep_an_owner(
         raise ValidationFailed(
             "A store needs at least one owner: make someone else an owner first.", field="role"
         )
+
+
+def invitation_cutoff(now: int) -> int:
+    """The oldest an invitation may have been sent and still be accepted."""
+    return now - INVITATION_LIFETIME_MS

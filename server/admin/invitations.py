@@ -18,11 +18,13 @@ from server import accounts
 from server.admin import queries
 from server.admin.auth import check_csrf
 from server.admin.pages import Merchant, login_required
+from server.clock import now_ms
 from server.db import Database
 
 
 async def invitations_for(db: Database, merchant: Merchant) -> list[dict[str, Any]]:
-    rows = await queries.invitations_for_email(db, merchant.email)
+    since = accounts.invitation_cutoff(now_ms())
+    rows = await queries.invitations_for_email(db, merchant.email, since)
     return [{"id": r["id"], "role": r["role"], "store_name": r["store_name"]} for r in rows]
 
 

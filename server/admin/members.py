@@ -21,6 +21,7 @@ from server import accounts
 from server.admin import queries
 from server.admin.auth import check_csrf
 from server.admin.pages import Merchant, login_required, render_store_form, store_for_request
+from server.clock import now_ms
 from server.db import Database
 from server.errors import ValidationFailed
 from server.orders.service import local_time
@@ -121,7 +122,8 @@ async def _render(
 ) -> Response:
     db = request.app.state.db
     rows = await queries.members_of(db, store.id)
-    invitations = await queries.invitations_of_store(db, store.id)
+    since = accounts.invitation_cutoff(now_ms())
+    invitations = await queries.invitations_of_store(db, store.id, since)
     context: dict[str, Any] = {
         "members": [_member(row, store, merchant) for row in rows],
         "invitations": [_invitation(row, store) for row in invitations],

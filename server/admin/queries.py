@@ -117,37 +117,60 @@ async def upsert_invitation(
     await conn.execute(
         "INSERT INTO invitations (store_id, email, role, invited_by, created_at)"
         " VALUES (?, ?, ?, ?, ?) ON CONFLICT (store_id, email)"
-        " DO UPDATE SET role = excluded.role, invited_by = excluded.invited_by",
+        " DO UPDATE SET role = excluded.role, invited_by = excluded.invited_by,"
+        " created_at = excluded.created_at",
         (store_id, email, role, invited_by, now_ms),
     )
 
 
-async def invitations_of_store(db: Database, store_id: int) -> list[aiosqlite.Row]:
+async def invitations_of_store(db: Database, store_id: int, since: int) -> list[aiosqlite.Row]:
+    """The store's invitations sent at ``since`` or later (older ones have lapsed)."""
     return await db.fetch_all(
         "SELECT i.id, i.email, i.role, i.created_at, u.email AS invited_by FROM invitations i"
-        " LEFT JOIN users u ON u.id = i.invited_by WHERE i.store_id = ?"
+        " LEFT JOIN users u ON u.id = i.invited_by WHERE i.store_id = ? AND i.created_at >= ?"
         " ORDER BY i.created_at, i.id",
-        (store_id,),
+        (store_id, since),
     )
 
 
-async def invitations_for_email(db: Database, email: str) -> list[aiosqlite.Row]:
+async def invitations_for_email(db: Database, email: str, since: int) -> list[aiosqlite.Row]:
     """The invitations waiting for ``email``, with the name of the store each is to."""
     return await db.fetch_all(
         "SELECT i.id, i.role, s.name AS store_name FROM invitations i"
-        " JOIN stores s ON s.id = i.store_id WHERE i.email = ? ORDER BY i.created_at, i.id",
-        (email,),
+        " JOIN stores s ON s.id = i.store_id WHERE i.email = ? AND i.created_at >= ?"
+        " ORDER BY i.created_at, i.id",
+        (email, since),
     )
 
 
 async def invitation_for_email(
-    conn: Reader, invitation_id: int, email: str
+    conn: Reader, invitation_id: int, email: str, since: int
 ) -> aiosqlite.Row | None:
-    """The invitation, only if it is addressed to ``email``: anyone else's is as missing."""
+    """The invitation, only if it is addressed to ``email``, has not lapsed and its store
+    still exists: any other is as missing."""
     return await read_one(
         conn,
-        "SELECT id, store_id, role FROM invitations WHERE id = ? AND email = ?",
-        (invitation_id, email),
+        "SELECT i.id, i.store_id, i.role FROM invitations i JOIN stores s ON s.id = i.store_id"
+        " WHERE i.id = ? AND i.email = ? AND i.created_at >= ?",
+        (invitation_id, email, since),
+    )
+
+
+async def count_invitations(conn: Reader, store_id: int, except_email: str, since: int) -> int:
+    """How many invitations of the store wait, leaving out ``except_email``'s."""
+    row = await read_one(
+        conn,
+        "SELECT count(*) FROM invitations WHERE store_id = ? AND email != ? AND created_at >= ?",
+        (store_id, except_email, since),
+    )
+    return int(row[0]) if row else 0
+
+
+async def delete_invitations_sent_by(
+    conn: aiosqlite.Connection, store_id: int, user_id: int
+) -> None:
+    await conn.execute(
+        "DELETE FROM invitations WHERE store_id = ? AND invited_by = ?", (store_id, user_id)
     )
 
 

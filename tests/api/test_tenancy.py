@@ -331,7 +331,9 @@ async def test_inviting_answers_the_same_whether_or_not_the_email_has_a_login(
 
 
 def blank(html: str, email: str, invitation_id: int) -> str:
-    """``html`` with the email and the invitation's id blanked out."""
+    """``html`` with the email, the invitation's id and the CSRF token (signed with the
+    second it was rendered in) blanked out."""
+    html = re.sub(r'name="csrf_token" value="[^"]+"', 'name="csrf_token" value="CSRF"', html)
     return html.replace(email, "EMAIL").replace(
         f"/invitations/{invitation_id}/", "/invitations/ID/"
     )
@@ -748,3 +750,91 @@ async def test_ids_too_large_for_the_database_are_not_found(app, shop, merchant)
                     response = await owner.request(method, url, data=data)
                     answers[f"{method} {template} ({name})"] = response.status_code
     assert answers and {route: s for route, s in answers.items() if s != 404} == {}
+
+
+# ---- invitations carry their sender's authority, for a while ------------------------------
+
+SECOND_OWNER = "second.owner@shop.test"
+
+
+async def invite_as(app, store, inviter: str, email: str, role: str) -> None:
+    from server.accounts import invite_member
+
+    await invite_member(app.state.db, store.id, email, role, await user_id(app, inviter))
+
+
+@pytest.mark.parametrize("change", ["demote", "remove"])
+async def test_an_owner_who_loses_the_role_loses_the_invitations_they_sent(
+    app, client, store, members, change
+):
+    """Demoted or removed, an owner's pending invitations (an owner invitation to their own
+    second address, say) must not let them back in."""
+    from server.accounts import change_role, remove_member
+
+    await new_login(app, SECOND_OWNER)
+    await add_member(app.state.db, store.id, SECOND_OWNER, "owner")
+    await new_login(app, "their.other@mail.test")
+    await invite_as(app, store, SECOND_OWNER, "their.other@mail.test", "owner")
+    await invite_as(app, store, MERCHANT_EMAIL, STAFF, "staff")
+    second = await user_id(app, SECOND_OWNER)
+    if change == "demote":
+        await change_role(app.state.db, store.id, second, "staff")
+    else:
+        await remove_member(app.state.db, store.id, second)
+    assert [row["email"] for row in await invitations(app)] == [STAFF]
+    async with client_for(app, "their.other@mail.test") as other:
+        assert "invites you" not in (await other.get("/admin/stores")).text
+
+
+async def test_an_invitation_lapses_after_two_weeks(app, client, store, members):
+    await new_login(app, STAFF)
+    await invite_as(app, store, MERCHANT_EMAIL, STAFF, "staff")
+    [row] = await invitations(app)
+    fifteen_days_ago = row["created_at"] - 15 * 24 * 3600 * 1000
+    await app.state.db.write(lambda conn: conn.execute(
+        "UPDATE invitations SET created_at = ?", (fifteen_days_ago,)
+    ))  # fmt: skip
+    async with client_for(app, STAFF) as staff:
+        page = await staff.get("/admin/stores")
+        assert "invites you" not in page.text
+        accepted = await staff.post(
+            f"/admin/invitations/{row['id']}/accept", data={"csrf_token": csrf_from(page.text)}
+        )
+    assert accepted.status_code == 404
+    assert await roles(app, store) == {MERCHANT_EMAIL: "owner"}
+    url, post = members
+    assert "Invited · waiting" not in (await client.get(url)).text
+    await post("/invitations", {"email": STAFF, "role": "staff"})  # inviting again renews it
+    async with client_for(app, STAFF) as staff:
+        assert "invites you" in (await staff.get("/admin/stores")).text
+
+
+async def test_an_invitation_to_a_store_deleted_behind_keepcarts_back_is_not_found(
+    app, client, store, settings
+):
+    import sqlite3
+
+    await new_login(app, STAFF)
+    await invite_as(app, store, MERCHANT_EMAIL, STAFF, "staff")
+    [row] = await invitations(app)
+    with sqlite3.connect(settings.db) as shell:  # a sqlite3 shell: foreign keys off
+        shell.execute("DELETE FROM memberships WHERE store_id = ?", (store.id,))
+        shell.execute("DELETE FROM stores WHERE id = ?", (store.id,))
+    app.state.stores.invalidate()
+    async with client_for(app, STAFF) as staff:
+        page = await staff.get("/admin/stores")
+        assert "invites you" not in page.text
+        accepted = await staff.post(
+            f"/admin/invitations/{row['id']}/accept", data={"csrf_token": csrf_from(page.text)}
+        )
+    assert accepted.status_code == 404
+
+
+async def test_a_store_keeps_at_most_fifty_invitations_waiting(app, client, store, members):
+    _url, post = members
+    for n in range(50):
+        await invite_as(app, store, MERCHANT_EMAIL, f"person{n}@shop.test", "staff")
+    refused = await post("/invitations", {"email": "one.more@shop.test", "role": "staff"})
+    assert refused.status_code == 422
+    assert "50 invitations" in field_error(refused.text, "email")
+    assert len(await invitations(app)) == 50
