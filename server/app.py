@@ -23,6 +23,7 @@ from server import assets
 from server.admin import routes as admin_routes
 from server.carts import routes as cart_routes
 from server.checkout import routes as checkout_routes
+from server.checkout.placing import finish_pending_releases
 from server.clock import now_ms
 from server.db import Database
 from server.errors import DatabaseUnavailable, KeepcartError
@@ -58,10 +59,11 @@ def create_app(settings: Settings, *, freeze_startup_objects: bool = False) -> S
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        db = Database(settings.db, busy_timeout_ms=settings.db_busy_timeout)
-        await db.open()
-        sink = EventSink(db)
-        sink.start()
+        async with _logged_once("start"):
+            db = Database(settings.db, busy_timeout_ms=settings.db_busy_timeout)
+            await db.open()
+            sink = EventSink(db)
+            sink.start()
         app.state.db = db
         app.state.stores = StoreDirectory(db)
         app.state.event_sink = sink
@@ -72,8 +74,10 @@ def create_app(settings: Settings, *, freeze_startup_objects: bool = False) -> S
         try:
             yield
         finally:
-            await sink.stop()
-            await db.close()
+            async with _logged_once("stop"):
+                await finish_pending_releases()
+                await sink.stop()
+                await db.close()
 
     app = _KeepcartApp(
         routes=[
@@ -102,6 +106,22 @@ def create_app(settings: Settings, *, freeze_startup_objects: bool = False) -> S
     app.state.claim_limiter = RateLimiter(settings.claim_rate_limit, 60)
     app.state.login_limiter = RateLimiter(settings.login_rate_limit, 15 * 60)
     return app
+
+
+class LifespanFailed(RuntimeError):
+    """Keepcart could not start or stop; what went wrong is in the log line before."""
+
+
+@contextlib.asynccontextmanager
+async def _logged_once(what: str) -> AsyncIterator[None]:
+    """Log a failure to start or stop here, through Keepcart's log (which keeps no exception
+    message), and hand the server an exception that says only that: Starlette passes the
+    traceback of a failed lifespan to the server as text, which it logs as it is."""
+    try:
+        yield
+    except Exception:
+        log.exception("Keepcart could not %s", what)
+        raise LifespanFailed(f"Keepcart could not {what}; see the log line above") from None
 
 
 class _KeepcartApp(Starlette):

@@ -86,7 +86,7 @@ def load_or_create_secret(path: Path) -> str:
     new key would log every merchant out and void every signed link, and the file may be a
     damaged copy of a key someone can still restore.
     """
-    if not path.exists():
+    if not os.path.lexists(path):  # a link to a file not there (yet) is not "missing"
         try:
             _create_key_file(path)
         except OSError as exc:
@@ -94,8 +94,8 @@ def load_or_create_secret(path: Path) -> str:
                 f"cannot create the signing key file {path}: {exc.strerror or exc}; set"
                 f" KEEPCART_SECRET_KEYS, or put the database where Keepcart can write"
             ) from None
-    warn_if_readable_by_others(path, "The signing key file")
     try:
+        warn_if_readable_by_others(path, "The signing key file")
         key = path.read_text(encoding="utf-8").strip()
     except (OSError, UnicodeDecodeError) as exc:
         raise WeakSecretKey(f"cannot read the signing key file {path}: {exc}") from None

@@ -86,6 +86,14 @@ def _browser_host(host: str) -> str:
             return f"[{ipaddress.IPv6Address(host).compressed}]"
         except ValueError:
             raise BadAddress("What is in the brackets is not an IPv6 address.") from None
+    if "*" in host:
+        raise BadAddress(
+            "A * can't stand for subdomains: list each address the shop is served from."
+        )
+    if "%" in host:
+        raise BadAddress("Type the domain as it reads (bücher.de), not %-encoded.")
+    if host.endswith("."):
+        raise BadAddress("Leave out the dot at the end of the domain.")
     if _NUMERIC_HOST.fullmatch(host):
         try:
             return str(ipaddress.IPv4Address(host))
@@ -95,7 +103,10 @@ def _browser_host(host: str) -> str:
         try:
             return idna.encode(host, uts46=True).decode("ascii")
         except idna.IDNAError:
-            raise BadAddress(f"{host!r} is not a domain name a browser can open.") from None
+            raise BadAddress(
+                f"Keepcart can't read {host!r} as a domain name: enter its xn-- form, as your"
+                " browser's address bar shows it."
+            ) from None
     if "" in host.split("."):
         raise BadAddress(f"{host!r} is not a domain name a browser can open.")
     return host.lower()

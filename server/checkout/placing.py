@@ -146,18 +146,43 @@ async def _void(checkout: CheckoutRequest, authorization: Authorization) -> None
 async def _release(db: Database, held: Reservation) -> None:
     try:
         await db.write(functools.partial(idempotency.release, reservation=held))
-    except Exception as failure:
+    except DatabaseBusy:
         # The request's own error matters more. Until the release goes through, a retry with
         # this key is told the order is still being placed: keep trying in the background.
-        log.warning("could not release a checkout's Idempotency-Key (%s); retrying", failure)
+        log.warning("could not release a checkout's Idempotency-Key (database busy); retrying")
         task = asyncio.ensure_future(_release_later(db, held))
         _releasing.add(task)
         task.add_done_callback(_releasing.discard)
+    except Exception as failure:  # the database is gone or broken: nothing to retry
+        log.warning(
+            "could not release a checkout's Idempotency-Key (%s); it lapses in %d s",
+            type(failure).__name__,
+            idempotency.ABANDONED_AFTER_MS // 1000,
+        )
 
 
 # Releases being retried: held here so that the event loop's weak reference keeps them going.
 _releasing: set[asyncio.Future[None]] = set()
 RELEASE_RETRY_SECONDS = 0.25
+
+
+SHUTDOWN_GRACE_SECONDS = 2.0
+
+
+async def finish_pending_releases() -> None:
+    """On shutdown: give releases being retried a moment, then say how many were dropped
+    (their keys lapse by themselves after ABANDONED_AFTER_MS)."""
+    if not _releasing:
+        return
+    _, pending = await asyncio.wait(set(_releasing), timeout=SHUTDOWN_GRACE_SECONDS)
+    for task in pending:
+        task.cancel()
+    if pending:
+        log.warning(
+            "stopping with %d Idempotency-Key(s) not released; they lapse in %d s",
+            len(pending),
+            idempotency.ABANDONED_AFTER_MS // 1000,
+        )
 
 
 async def _release_later(db: Database, held: Reservation) -> None:

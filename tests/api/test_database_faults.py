@@ -262,3 +262,22 @@ async def test_a_key_a_lock_kept_from_being_released_is_freed_once_the_lock_goes
             break
         await asyncio.sleep(0.05)
     assert again.status_code == 201, again.text
+
+
+async def test_stopping_with_a_key_still_to_release_says_so(
+    settings, client, shop, app, caplog, monkeypatch
+):
+    from server.checkout import placing
+
+    monkeypatch.setattr(placing, "SHUTDOWN_GRACE_SECONDS", 0.2)
+    token = await new_cart(client, shop.public_key, FH_MUG_01=1)
+    lock = contextlib.ExitStack()
+
+    async def take_the_lock() -> None:
+        lock.enter_context(write_lock_held(settings.db))
+
+    while_authorizing(monkeypatch, take_the_lock)
+    with lock:
+        assert_busy(await place(client, order_body(token), key="stopping-while-locked"))
+        await placing.finish_pending_releases()  # what the lifespan runs as the server stops
+    assert "stopping with 1 Idempotency-Key(s) not released" in caplog.text

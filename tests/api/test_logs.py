@@ -49,3 +49,28 @@ def test_an_exceptions_message_never_reaches_the_log(capsys):
     err = capsys.readouterr().err
     assert "ValueError" in err and "test_logs.py" in err and "Traceback" in err
     assert PROBE not in err
+
+
+async def test_a_failed_start_tells_the_server_no_exception_message(settings, monkeypatch):
+    """Starlette hands a failed lifespan's traceback to the server as plain text, which
+    uvicorn logs as it is: it must carry no exception message either."""
+    from server.app import create_app
+    from server.db import Database
+
+    async def open_fails(self):
+        raise RuntimeError(f"cannot start for {PROBE}")
+
+    monkeypatch.setattr(Database, "open", open_fails)
+    app = create_app(settings)
+    sent = []
+
+    async def receive():
+        return {"type": "lifespan.startup"}
+
+    async def send(message):
+        sent.append(message)
+
+    with pytest.raises(Exception):  # noqa: B017 — whatever the app raises, it raises
+        await app({"type": "lifespan", "asgi": {"version": "3.0"}, "state": {}}, receive, send)
+    [failed] = [m for m in sent if m["type"] == "lifespan.startup.failed"]
+    assert "could not start" in failed["message"] and PROBE not in failed["message"]

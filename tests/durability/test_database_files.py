@@ -119,6 +119,14 @@ def test_a_key_file_that_cannot_be_created_stops_serve_in_one_line(tmp_path):
     assert_refused_in_one_line(result, f"{db}.secret")
 
 
+def test_a_key_file_that_is_a_dangling_link_stops_serve_in_one_line(tmp_path):
+    db = tmp_path / "k.db"
+    Path(f"{db}.secret").symlink_to(tmp_path / "secrets-not-mounted" / "key")
+    env = {"KEEPCART_SECRET_KEYS": ""}
+    result = keepcart(*commands(db)["serve"], env=env, timeout=SECONDS_TO_GIVE_UP)
+    assert_refused_in_one_line(result, f"{db}.secret")
+
+
 def test_an_empty_key_file_stops_serve(tmp_path):
     db = tmp_path / "k.db"
     Path(f"{db}.secret").touch()  # what a crash mid-write, or a careless touch, leaves

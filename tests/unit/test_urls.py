@@ -41,7 +41,11 @@ def test_origins_are_spelled_as_browsers_send_them(raw, expected):
         ("http://127.1", "IP address in full"),  # a browser would send 127.0.0.1
         ("http://0x7f.0.0.1", "IP address in full"),
         ("http://a..b", "not a domain name"),
-        ("https://bü..de", "not a domain name"),
+        ("https://bü..de", "xn-- form"),
+        ("https://*.example.com", "list each address"),
+        ("https://b%C3%BCcher.de", "not %-encoded"),
+        ("https://bücher.de.", "dot at the end"),
+        ("https://shop.example.com.", "dot at the end"),
     ],
 )
 def test_anything_but_an_origin_is_refused_with_the_reason(raw, says):
