@@ -84,6 +84,9 @@ async def _receipt(request: Request, store: Store, order: Order) -> dict[str, An
     formats = LocalFormats(store.locale, store.timezone)
     country = COUNTRIES.get(order.shipping_address.get("country", ""))
     awaiting = order.status == "awaiting_payment"
+    # A delivery estimate means nothing once the order is refunded.
+    refunded = order.status == "refunded"
+    delivery = "" if refunded else formats.delivery(order.delivery_from, order.delivery_to)
     return {
         "store": store,
         "order": order,
@@ -96,7 +99,7 @@ async def _receipt(request: Request, store: Store, order: Order) -> dict[str, An
         ],
         "address": order.shipping_address,
         "country": country.name if country else order.shipping_address.get("country", ""),
-        "delivery": formats.delivery(order.delivery_from, order.delivery_to),
+        "delivery": delivery,
         "payment": payment_label(order.payment_method),
         "instructions": settings.instructions_for(order.payment_method) if awaiting else "",
         "formats": formats,
