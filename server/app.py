@@ -32,6 +32,7 @@ from server.events.fastpath import EventsFastPath
 from server.events.sink import EventSink
 from server.logs import AccessLog, loggable_path
 from server.offers import routes as offer_routes
+from server.orders import status_page
 from server.ratelimit import RateLimiter
 from server.security import Signer, signing_keys
 from server.settings import Settings
@@ -88,6 +89,7 @@ def create_app(settings: Settings, *, freeze_startup_objects: bool = False) -> S
             *cart_routes.routes,
             *checkout_routes.routes,
             *offer_routes.routes,
+            *status_page.routes,
             Mount("/admin", routes=admin_routes.routes, name="admin", max_body_size=ADMIN_MAX_BODY),
         ],
         exception_handlers={

@@ -28,6 +28,7 @@ class Purpose(StrEnum):
     CART = "keepcart.cart"
     COUPON = "keepcart.coupon"
     RECOVERY = "keepcart.recovery-link"
+    ORDER_STATUS = "keepcart.order-status"  # a shopper's receipt link; never expires
 
 
 class InvalidToken(Exception):

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+from collections.abc import Callable
 from typing import Any
 
 import aiosqlite
@@ -43,13 +44,14 @@ log = logging.getLogger("keepcart.checkout")
 
 async def place_order(
     db: Database, store: Store, settings: CheckoutSettings, cart: Cart,
-    checkout: CheckoutRequest, key: str, now: int,
+    checkout: CheckoutRequest, key: str, now: int, status_url: Callable[[str], str],
 ) -> dict[str, Any]:  # fmt: skip
-    """The order's answer (a new order, or the one this key already placed)."""
+    """The order's answer (a new order, or the one this key already placed), with the address
+    of its receipt page: ``status_url(public id)``."""
     # Shielded, like Database.write: a caller that goes away (a client disconnect) must not
     # leave a payment authorized without its order or its void, nor the key held.
     placing = _place(db, store, settings, cart, checkout, key, now)
-    return await asyncio.shield(asyncio.ensure_future(placing))
+    return with_status_url(await asyncio.shield(asyncio.ensure_future(placing)), status_url)
 
 
 async def _place(
@@ -234,6 +236,14 @@ def check_orderable(cart: Cart) -> None:
         raise Conflict("That cart has already been ordered.", code="cart_closed")
     if not cart.lines:
         raise Unprocessable("Your cart is empty.", field="cart", code="empty_cart")
+
+
+def with_status_url(answer: dict[str, Any], status_url: Callable[[str], str]) -> dict[str, Any]:
+    """``order_json``'s answer with the receipt page's address. Added on the way out rather
+    than stored with the Idempotency-Key's answer, so a replay links with the current key and
+    public URL, and an answer stored before receipt pages existed gets a link too."""
+    order = answer["order"]
+    return {**answer, "order": {**order, "status_url": status_url(order["id"])}}
 
 
 def order_json(

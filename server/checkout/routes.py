@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -13,6 +15,7 @@ from server.checkout.addresses import COUNTRIES
 from server.checkout.queries import load_settings, shipping_countries
 from server.checkout.service import parse_checkout, parse_idempotency_key
 from server.errors import BadRequest, NotFound, ValidationFailed
+from server.orders.status_page import status_url
 from server.payments.registry import PROVIDERS
 from server.security import InvalidToken, Purpose
 from server.stores.service import Store
@@ -62,7 +65,10 @@ async def place_order(request: Request) -> Response:
     settings = await load_settings(db, store.id)
     now = clock_ms(request)
     checkout = parse_checkout(body, settings, now)
-    response = await placing.place_order(db, store, settings, cart, checkout, key, now)
+    receipt = functools.partial(
+        status_url, request.app.state.signer, request.app.state.settings.base_url
+    )
+    response = await placing.place_order(db, store, settings, cart, checkout, key, now, receipt)
     return json_response(response, 201, store_cors(request, store))
 
 

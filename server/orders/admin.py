@@ -35,6 +35,7 @@ from server.orders.service import (
     local_time,
     payment_label,
 )
+from server.orders.status_page import status_url
 from server.stores.service import Store
 
 PAGE_SIZE = 50
@@ -185,10 +186,16 @@ async def _render_order(
         "status_label": STATUS_LABELS.get(order.status, order.status),
         "payment": payment_label(order.payment_method),
         "delivery": delivery_window(order.delivery_from, order.delivery_to),
+        "receipt_url": _receipt_url(request, order),
         "errors": {"status": error} if error else {},
         **formatters(store),
     }
     return render(request, "orders/detail.html", context, session=merchant.session, status=status)
+
+
+def _receipt_url(request: Request, order: Order) -> str:
+    state = request.app.state
+    return status_url(state.signer, state.settings.base_url, order.public_id)
 
 
 # ---- CSV ----------------------------------------------------------------------------------

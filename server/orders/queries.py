@@ -21,6 +21,7 @@ _COLUMNS = (
 
 def order_from_row(row: Any) -> Order:
     fields = _as_dict(row)
+    fields.pop("store_id", None)  # selected beside the order where the caller needs it
     fields["shipping_address"] = _address(row["shipping_address"])
     fields["prices_include_tax"] = bool(row["prices_include_tax"])
     return Order(**fields)
@@ -103,6 +104,14 @@ async def find_order(db: Database, store_id: int, number: int) -> Order | None:
         f"SELECT {_COLUMNS} FROM orders WHERE store_id = ? AND number = ?", (store_id, number)
     )
     return None if row is None else order_from_row(row)
+
+
+async def find_order_by_public_id(db: Database, public_id: str) -> tuple[int, Order] | None:
+    """(store id, order) for a receipt link, which names the order by its public id only."""
+    row = await db.fetch_one(
+        f"SELECT store_id, {_COLUMNS} FROM orders WHERE public_id = ?", (public_id,)
+    )
+    return None if row is None else (row["store_id"], order_from_row(row))
 
 
 async def order_items(db: Database, order_id: int) -> list[OrderItem]:

@@ -6,6 +6,16 @@ import { totalsRows } from "./summary.js";
 
 const text = (value) => (typeof value === "string" ? value : "");
 
+// The order's receipt page on Keepcart (status_url): it outlives this dialog.
+function receiptLink(url) {
+  if (!/^https?:\/\//.test(text(url))) return null;
+  return h(
+    "p",
+    { class: "kc-lead" },
+    h("a", { class: "kc-link", href: url, target: "_blank", rel: "noopener" }, "View or save your receipt", srOnly(" (opens in a new tab)")),
+  );
+}
+
 function nextSteps(order, locale, price) {
   const steps = [];
   const payment = order.payment || {};
@@ -52,6 +62,7 @@ export function confirmationView(order, { locale, currency, headingId, onDone })
       h("strong", {}, `#${text(order.number)}`),
       order.email ? ` · ${text(order.email)}` : "",
     ),
+    receiptLink(order.status_url),
     h("div", { class: "kc-box" }, h("h3", {}, "What happens next"), h("ul", { class: "kc-next" }, nextSteps(order, locale, price))),
     h(
       "div",

@@ -1,0 +1,120 @@
+"""``GET /orders/{token}``: a shopper's receipt and order status, on Keepcart's own origin.
+
+The checkout's answer links to it (``status_url``), so the receipt outlives the confirmation.
+The token is the order's public id signed under its own salt (``Purpose.ORDER_STATUS``) and
+never expires: a receipt link kept in an email or a bookmark must still open months later,
+for a return or a warranty claim. It shows one order and changes nothing; dropping the key
+that signed it (``KEEPCART_SECRET_KEYS``) voids it. A forged, altered, truncated or
+other-purpose token gets the same 404 page as an order that does not exist.
+
+The URL is the secret, so the page is never cached or indexed, sends no Referer, and loads
+nothing from anywhere else (a strict CSP: its stylesheet and script are files beside it).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.templating import Jinja2Templates
+
+from server.checkout.addresses import COUNTRIES
+from server.checkout.queries import load_settings
+from server.orders import queries
+from server.orders.receipt import HISTORY_LABELS, LocalFormats, shopper_status
+from server.orders.service import Order, payment_label
+from server.security import InvalidToken, Purpose, Signer
+from server.stores.service import Store
+
+HERE = Path(__file__).parent
+templates = Jinja2Templates(directory=HERE / "templates")
+
+# What a token this signs looks like: URL-safe base64 in three parts, about 75 characters.
+# Anything else is refused before it is checked: itsdangerous skips characters outside ASCII
+# when it decodes, so "token\x80" would open the receipt too.
+TOKEN = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
+MAX_TOKEN_LENGTH = 200
+# No images: ``img-src data:`` is for the empty favicon, which spares a request for one.
+PAGE_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'self'; script-src 'self';"
+    " img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+    "Cache-Control": "no-store",
+    "Referrer-Policy": "no-referrer",
+    "X-Robots-Tag": "noindex, nofollow",
+    "X-Content-Type-Options": "nosniff",
+}
+
+
+def status_url(signer: Signer, base_url: str, public_id: str) -> str:
+    """The absolute address of the order's receipt page (``base_url`` is KEEPCART_PUBLIC_URL)."""
+    return f"{base_url}/orders/{signer.sign(Purpose.ORDER_STATUS, public_id)}"
+
+
+def public_id_from(signer: Signer, token: str) -> str | None:
+    """The order's public id the token was signed for; None for anything else."""
+    if len(token) > MAX_TOKEN_LENGTH or not TOKEN.fullmatch(token):
+        return None
+    try:
+        value = signer.unsign(Purpose.ORDER_STATUS, token)
+    except InvalidToken:
+        return None
+    return value if isinstance(value, str) else None
+
+
+async def receipt_page(request: Request) -> Response:
+    state = request.app.state
+    public_id = public_id_from(state.signer, request.path_params["token"])
+    found = (
+        None if public_id is None else await queries.find_order_by_public_id(state.db, public_id)
+    )
+    store = None if found is None else await state.stores.by_id(found[0])
+    if found is None or store is None:
+        return _render(request, "missing.html", {}, 404)
+    return _render(request, "receipt.html", await _receipt(request, store, found[1]))
+
+
+async def _receipt(request: Request, store: Store, order: Order) -> dict[str, Any]:
+    db = request.app.state.db
+    settings = await load_settings(db, store.id)
+    formats = LocalFormats(store.locale, store.timezone)
+    country = COUNTRIES.get(order.shipping_address.get("country", ""))
+    awaiting = order.status == "awaiting_payment"
+    # A delivery estimate means nothing once the order is refunded.
+    refunded = order.status == "refunded"
+    delivery = "" if refunded else formats.delivery(order.delivery_from, order.delivery_to)
+    return {
+        "store": store,
+        "order": order,
+        "status": shopper_status(order.status, order.payment_method),
+        "items": await queries.order_items(db, order.id),
+        "history": [
+            (HISTORY_LABELS[event.kind], event.created_at)
+            for event in await queries.order_events(db, order.id)
+            if event.kind in HISTORY_LABELS
+        ],
+        "address": order.shipping_address,
+        "country": country.name if country else order.shipping_address.get("country", ""),
+        "delivery": delivery,
+        "payment": payment_label(order.payment_method),
+        "instructions": settings.instructions_for(order.payment_method) if awaiting else "",
+        "formats": formats,
+    }
+
+
+def _render(
+    request: Request, template: str, context: dict[str, Any], status: int = 200
+) -> Response:
+    return templates.TemplateResponse(
+        request, template, context, status_code=status, headers=PAGE_HEADERS
+    )
+
+
+routes = [
+    Mount("/orders/static", StaticFiles(directory=HERE / "static"), name="receipt-static"),
+    Route("/orders/{token}", receipt_page, methods=["GET"]),
+]
