@@ -146,7 +146,7 @@ DEMO_CAMPAIGN = Campaign(
     name="Before you go",
     status="live",
     trigger=Trigger(kind="exit_intent", min_seconds=3),
-    targeting=Targeting(),
+    targeting=Targeting(cart="not_empty"),  # "your order ships free" needs an order
     frequency=Frequency(mode="once_per_session"),
     holdout_percent=20,
     variants=(
