@@ -576,7 +576,7 @@ async def test_a_new_campaign_is_for_carts_with_items_and_old_ones_keep_theirs(
 ):
     """An offer's promise ("your order ships free") means nothing to an empty cart: the form
     starts at carts with items; a campaign saved for any cart stays so."""
-    base, post = admin
+    base, _ = admin
     new = (await client.get(base + "/new")).text
     assert re.search(r'id="f-cart-not_empty"[^>]*checked', new)
     assert not re.search(r'id="f-cart-any"[^>]*checked', new)
