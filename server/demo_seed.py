@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from datetime import date, time
 
 import aiosqlite
 
 from demo_store.products import PRODUCTS
 from server.catalog.queries import upsert_product
 from server.catalog.service import ProductInput, validate_product
+from server.checkout.delivery import save_delivery_rules
 from server.offers.model import Campaign, Frequency, Offer, Targeting, Trigger, Variant
 from server.offers.queries import save_campaign
+from server.pricing.delivery import DeliveryRules
 
 DAY_MS = 86_400_000
 EU = "AT BE DE DK ES FI FR IT LU NL PT SE"
@@ -26,6 +29,19 @@ VAT = {"IE": 2300, "AT": 2000, "BE": 2100, "DE": 1900, "DK": 2500, "ES": 2100, "
        "FR": 2000, "IT": 2200, "LU": 1700, "NL": 2100, "PT": 2300, "SE": 2500}  # fmt: skip
 # Small, honest stock levels so the demo can show what happens when something sells out.
 LIMITED_STOCK = {"FH-THR-01": 3, "FH-KTL-01": 6}
+# The shop's delivery rule, which its product and about pages state in words (demo_store/
+# templates): before 14:00 Irish time on a working day it leaves the same day; working days
+# are Monday to Friday except Irish public holidays.
+IRISH_HOLIDAYS = (
+    "2026-12-25 2026-12-28 2027-01-01 2027-02-01 2027-03-17 2027-03-29 2027-05-03 2027-06-07"
+    " 2027-08-02 2027-10-25 2027-12-27 2027-12-28"
+)
+DEMO_DELIVERY = DeliveryRules(
+    timezone="Europe/Dublin",
+    cutoff=time(14, 0),
+    handling_days=0,
+    holidays=frozenset(date.fromisoformat(day) for day in IRISH_HOLIDAYS.split()),
+)
 
 
 def demo_products(shop_url: str) -> list[ProductInput]:
@@ -71,11 +87,12 @@ async def seed_demo_store(
         " bank_instructions = ?, cod_instructions = ? WHERE id = ?",
         (
             "Transfer the total to Fernhill Goods, IBAN IE29 AIBK 9311 5212 3456 78, quoting "
-            "your order number. We ship as soon as it arrives (usually 1-2 business days).",
+            "your order number. We ship as soon as it arrives (usually 1-2 working days).",
             "Pay the courier in cash or by card when your parcel arrives.",
             store_id,
         ),
     )
+    await save_delivery_rules(conn, store_id, DEMO_DELIVERY)
     await _shipping(conn, store_id)
     await conn.executemany(
         "INSERT INTO tax_rates (store_id, country, region, rate, name) VALUES (?, ?, '', ?, 'VAT')",
@@ -129,7 +146,7 @@ DEMO_CAMPAIGN = Campaign(
     name="Before you go",
     status="live",
     trigger=Trigger(kind="exit_intent", min_seconds=3),
-    targeting=Targeting(),
+    targeting=Targeting(cart="not_empty"),  # "your order ships free" needs an order
     frequency=Frequency(mode="once_per_session"),
     holdout_percent=20,
     variants=(

@@ -67,7 +67,7 @@ async def insert_order(
     totals = priced.quote.totals
     method = priced.method
     assert method is not None
-    delivery = delivery_json(now_ms, priced.timezone, method)
+    delivery = delivery_json(now_ms, priced.delivery, method)
     public_id = new_public_id("ord", 12)
     cursor = await conn.execute(
         "INSERT INTO orders (public_id, store_id, number, cart_id, status, email, phone,"

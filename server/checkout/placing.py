@@ -273,7 +273,7 @@ def order_json(
             "discount_code": priced.discount.code if priced.discount else None,
             "shipping_method": priced.method.name,
             "shipping_address": checkout.address.as_json(),
-            "delivery": delivery_json(now, priced.timezone, priced.method),
+            "delivery": delivery_json(now, priced.delivery, priced.method),
             "payment": {
                 "method": authorization.method,
                 "brand": authorization.card_brand,

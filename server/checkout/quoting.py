@@ -11,10 +11,11 @@ from typing import Any
 
 from server.carts.service import Cart
 from server.checkout import queries
+from server.checkout.delivery import delivery_json, load_delivery_rules
 from server.checkout.settings import CheckoutSettings
 from server.db import Reader
 from server.errors import ValidationFailed
-from server.pricing.delivery import delivery_window
+from server.pricing.delivery import DeliveryRules
 from server.pricing.discounts import DiscountRefused, check_discount, gift_refusal
 from server.pricing.quote import Line, Quote, find_tax_rate, price_order
 from server.pricing.rules import Discount, ShippingMethod
@@ -29,7 +30,7 @@ class CartQuote:
     method: ShippingMethod | None
     discount: Discount | None
     discount_error: DiscountRefused | None
-    timezone: str
+    delivery: DeliveryRules  # the store's, for each method's delivery dates
 
     def shipping_options(self, now_ms: int) -> list[dict[str, Any]]:
         merchandise = self.quote.totals.subtotal - self.quote.totals.discount
@@ -40,15 +41,10 @@ class CartQuote:
                 "id": m.id,
                 "name": m.name,
                 "price": 0 if free else shipping_price(m, merchandise, weight),
-                "delivery": delivery_json(now_ms, self.timezone, m),
+                "delivery": delivery_json(now_ms, self.delivery, m),
             }
             for m in self.methods
         ]
-
-
-def delivery_json(now_ms: int, timezone: str, method: ShippingMethod) -> dict[str, str]:
-    start, end = delivery_window(now_ms, timezone, method.min_days, method.max_days)
-    return {"from": start.isoformat(), "to": end.isoformat()}
 
 
 async def load_discount(
@@ -104,7 +100,8 @@ async def quote_cart(
         tax_rate=find_tax_rate(rates, country, region),
         prices_include_tax=settings.prices_include_tax,
     )
-    return CartQuote(quote, methods, method, discount, refused, store.timezone)
+    delivery = await load_delivery_rules(conn, store.id, store.timezone)
+    return CartQuote(quote, methods, method, discount, refused, delivery)
 
 
 def choose_method(methods: list[ShippingMethod], method_id: int | None) -> ShippingMethod | None:

@@ -31,9 +31,15 @@ MAX_BODY = 4 * 1024
 
 
 async def get_arm(request: Request) -> Response:
+    """The visitor's arm and its variant; with ``arm`` (debug mode: a merchant previewing an
+    arm on their shop), that arm instead. Reading an arm records nothing."""
     store, campaign = await _running_campaign(request, request.query_params.get("store"))
     visitor = service.parse_visitor(request.query_params.get("visitor"))
-    arm = await _visitor_arm(request, campaign, visitor)
+    chosen = request.query_params.get("arm")
+    if chosen is None:
+        arm = await _visitor_arm(request, campaign, visitor)
+    else:
+        arm = service.parse_arm(campaign, chosen)
     variant = service.variant_of(campaign, arm)
     body = {
         "campaign": campaign.public_id,
@@ -56,6 +62,8 @@ async def record_exposure(request: Request) -> Response:
     signal = service.parse_signal(body.get("signal"))
     arm = service.arm_for(campaign, visitor)  # computed here; any arm the client sends is ignored
     assert campaign.id is not None
+    if signal == service.DEBUG_SIGNAL:  # a merchant testing, never a shopper: nothing counts
+        return json_response({"arm": arm, "counted": False}, headers=store_cors(request, store))
     now = clock_ms(request)
     recorded = await request.app.state.db.write(
         lambda conn: coupons.record_exposure(
@@ -92,11 +100,16 @@ async def claim(request: Request) -> Response:
         cart_token = request.app.state.signer.sign(Purpose.CART, claimed.cart_public_id)
     cart = await load_cart(request.app.state.db, claimed.cart_public_id)
     assert cart is not None
-    coupon = claimed.coupon and await _coupon_json(request, store, claimed.coupon, visitor)
+    view = await cart_view_json(request, store, cart_token, cart)
+    coupon = None
+    if (issued := claimed.coupon) is not None:
+        coupon = await _coupon_json(request, store, issued, visitor) | service.coupon_in_cart(
+            issued.code, issued.min_subtotal, view, store.currency
+        )
     response = {
         "coupon": coupon,
         "cart_token": cart_token,
-        "cart": await cart_view_json(request, store, cart_token, cart),
+        "cart": view,
         "email_saved": claimed.email_saved,
     }
     return json_response(response, 201, store_cors(request, store))

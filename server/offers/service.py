@@ -9,16 +9,19 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from server.emails import normalize_email
-from server.errors import BadRequest, Conflict, Unprocessable, ValidationFailed
+from server.errors import BadRequest, Conflict, NotFound, Unprocessable, ValidationFailed
 from server.money import format_amount
 from server.offers.bucketing import HOLDOUT, Arm, assign
 from server.offers.model import Campaign, Offer, Variant
 from server.security import InvalidToken, Purpose, Signer
 
 _VISITOR = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
+# "debug": the debug command fired the offer (?keepcart_debug=exit). The widget sends no
+# exposure in debug mode; one that comes anyway is answered and not recorded.
+DEBUG_SIGNAL = "debug"
 SIGNALS = (
     "exit_top", "scroll_up", "back_button", "tab_return", "inactivity", "time_on_page",
-    "scroll_depth", "cart_idle", "debug",
+    "scroll_depth", "cart_idle", DEBUG_SIGNAL,
 )  # fmt: skip
 # Unambiguous when read aloud or typed from a screenshot: no 0/O, 1/I/L.
 _CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -102,6 +105,15 @@ def parse_claim(body: Any, offer: Offer) -> ClaimRequest:
     return ClaimRequest(visitor, session, cart, email)
 
 
+def parse_arm(campaign: Campaign, raw: str) -> str:
+    """An arm the campaign has, named in debug mode: a variant key or ``holdout``."""
+    if raw != HOLDOUT and variant_of(campaign, raw) is None:
+        keys = ", ".join([*(v.key for v in campaign.variants), HOLDOUT])
+        raise NotFound(f"This offer has no arm {raw[:20]!r}: use {keys}.", field="arm",
+                       code="arm_not_found")  # fmt: skip
+    return raw
+
+
 def arm_for(campaign: Campaign, visitor: str) -> str:
     """The visitor's arm: a variant key, or ``"holdout"``. Deterministic per visitor."""
     assert campaign.id is not None
@@ -133,6 +145,21 @@ def offer_label(offer: Offer, currency: str, gift_name: str = "") -> str:
     if offer.kind == "free_gift":
         return f"Free gift: {gift_name}" if gift_name else "Free gift"
     return ""
+
+
+def coupon_in_cart(
+    code: str, min_subtotal: int, cart_view: dict[str, Any], currency: str
+) -> dict[str, Any]:
+    """Whether a claimed coupon takes effect on its cart now (as the cart view prices it) and,
+    when not, until when: claimed on an empty cart, or below its minimum, the code waits in
+    the cart. The words end the popup's "Code KC-… is saved to your cart: it applies …"."""
+    discount = cart_view["discount"] or {}
+    if cart_view["item_count"] and discount.get("code") == code:
+        return {"applied": True, "applies_when": None}
+    when = "as soon as you add something"
+    if min_subtotal > 0:
+        when = f"once your order reaches {format_amount(min_subtotal, currency)}"
+    return {"applied": False, "applies_when": when}
 
 
 def coupon_expiry(offer: Offer, now_ms: int) -> int:

@@ -8,12 +8,11 @@ receipt shows the amounts and dates the way the checkout's confirmation showed t
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 from functools import cache
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date, format_interval, format_time
+from babel.dates import format_date, format_time
 from babel.numbers import format_currency
 
 from server.money import CURRENCY_EXPONENTS
@@ -87,16 +86,6 @@ class LocalFormats:
 
     def iso(self, epoch_ms: int) -> str:
         return local_time(epoch_ms, self.timezone).isoformat(timespec="seconds")
-
-    def delivery(self, start: str, end: str) -> str:
-        """``Thu 3 – Mon 7 Jul 2025`` (en-IE) from the ISO dates stored with the order."""
-        try:
-            first, last = date.fromisoformat(start), date.fromisoformat(end)
-        except ValueError:
-            return ""
-        if first == last:
-            return format_date(first, "full", locale=self.locale)
-        return format_interval(first, last, "yMMMEd", locale=self.locale)
 
 
 @cache

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from server.errors import Conflict, NotFound
 from server.payments.registry import PROVIDERS
+from server.pricing.delivery import arrival_wording
 
 STATUS_LABELS = {
     "awaiting_payment": "Awaiting payment",
@@ -145,14 +146,13 @@ def display_time(epoch_ms: int, timezone: str) -> str:
 
 
 def delivery_window(start: str, end: str) -> str:
-    """``Thu 20 Mar – Mon 24 Mar 2025`` from the ISO dates stored with the order."""
+    """``Arrives Tue 9 – Thu 11 Dec`` from the ISO dates stored with the order: the words
+    checkout showed the shopper (server.pricing.delivery.arrival_wording)."""
     try:
         first, last = date.fromisoformat(start), date.fromisoformat(end)
     except ValueError:
         return f"{start} – {end}"
-    if first == last:
-        return f"{first:%a} {first.day} {first:%b %Y}"
-    return f"{first:%a} {first.day} {first:%b} – {last:%a} {last.day} {last:%b %Y}"
+    return arrival_wording(first, last)
 
 
 def payment_label(method: str) -> str:

@@ -27,7 +27,7 @@ from server.checkout.addresses import COUNTRIES
 from server.checkout.queries import load_settings
 from server.orders import queries
 from server.orders.receipt import HISTORY_LABELS, LocalFormats, shopper_status
-from server.orders.service import Order, payment_label
+from server.orders.service import Order, delivery_window, payment_label
 from server.security import InvalidToken, Purpose, Signer
 from server.stores.service import Store
 
@@ -86,7 +86,8 @@ async def _receipt(request: Request, store: Store, order: Order) -> dict[str, An
     awaiting = order.status == "awaiting_payment"
     # A delivery estimate means nothing once the order is refunded.
     refunded = order.status == "refunded"
-    delivery = "" if refunded else formats.delivery(order.delivery_from, order.delivery_to)
+    # Checkout's words for the window it promised (one delivery wording everywhere).
+    delivery = "" if refunded else delivery_window(order.delivery_from, order.delivery_to)
     return {
         "store": store,
         "order": order,

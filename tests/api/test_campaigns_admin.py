@@ -465,6 +465,23 @@ async def test_results_count_exposures_and_attributed_orders_per_arm(app, client
     assert numbers == [1002, 1010, 1007, 1003, 1001]  # newest first
 
 
+async def test_the_debug_commands_offers_never_reach_the_results(app, client, shop, admin):
+    """A merchant testing with ?keepcart_debug=exit sends a "debug" exposure (an older widget
+    did): it is not recorded, so neither the list nor the results count it."""
+    from tests.api.offering import expose, visitor_in
+
+    base, post = admin
+    campaign = await create(app, shop, post)
+    response = await expose(client, campaign, visitor_in(campaign, "A"), signal="debug")
+    assert response.status_code == 200 and response.json()["counted"] is False
+    await expose(client, campaign, visitor_in(campaign, "A"))  # one real shopper
+    listed = (await client.get(base)).text
+    assert re.search(r'<td class="num">1</td>', listed)
+    page = (await client.get(f"{base}/{campaign.public_id}/results")).text
+    assert "Debug" not in page
+    assert [t.exposed for t in await arm_totals(app.state.db, campaign.id)] == [1]
+
+
 async def test_the_attribution_window_follows_the_store_setting(app, client, store, admin):
     base, post = admin
     campaign = await create(app, store, post)
@@ -550,7 +567,23 @@ async def test_the_demo_store_runs_one_exit_offer_with_two_variants_and_a_holdou
     offers = [(v.key, v.offer.kind, v.offer.value, v.offer.expires_minutes)
               for v in campaign.variants]  # fmt: skip
     assert offers == [("A", "percent", 10, 30), ("B", "free_shipping", 0, 30)]
+    assert campaign.targeting.cart == "not_empty"  # "your order ships free" needs an order
     assert "Before you go" in (await client.get(base)).text
+
+
+async def test_a_new_campaign_is_for_carts_with_items_and_old_ones_keep_theirs(
+    app, client, store, admin
+):
+    """An offer's promise ("your order ships free") means nothing to an empty cart: the form
+    starts at carts with items; a campaign saved for any cart stays so."""
+    base, _ = admin
+    new = (await client.get(base + "/new")).text
+    assert re.search(r'id="f-cart-not_empty"[^>]*checked', new)
+    assert not re.search(r'id="f-cart-any"[^>]*checked', new)
+    old = await live_campaign(app, store.id)  # saved as "any" before this default
+    edit = (await client.get(f"{base}/{old.public_id}")).text
+    assert re.search(r'id="f-cart-any"[^>]*checked', edit)
+    assert (await load_campaign(app.state.db, store.id, old.public_id)).targeting.cart == "any"
 
 
 async def test_the_preview_variant_is_exactly_what_the_arm_endpoint_serves(

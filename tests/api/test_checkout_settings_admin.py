@@ -689,8 +689,8 @@ async def test_a_flat_method_is_added(app, client, admin):
         },
     ]
     page = await client.get(url)
-    assert "€4.95" in page.text and "€60.00" in page.text and "2–4 business days" in page.text
-    assert "1 business day" in page.text
+    assert "€4.95" in page.text and "€60.00" in page.text and "2–4 working days" in page.text
+    assert "1 working day" in page.text
 
 
 @pytest.mark.parametrize(
@@ -725,7 +725,7 @@ async def test_tiered_methods_are_added(app, client, admin, kind, tiers, stored)
         ({"kind": "weight_tiers", "tiers": "0 4.95\n1.5 3"}, "tiers", "Line 2: Enter a whole"),
         ({"free_over": "50.001"}, "free_over", "at most 2 decimal places"),
         ({"min_days": "5", "max_days": "3"}, "max_days", "at least the shortest"),
-        ({"min_days": "-1"}, "min_days", "whole business days"),
+        ({"min_days": "-1"}, "min_days", "whole working days"),
         ({"max_days": "366"}, "max_days", "from 0 to 365"),
         ({"name": ""}, "name", "1 to 100 characters"),
     ],

@@ -161,6 +161,41 @@ async def test_exposures_refuse_bad_input_and_write_nothing(app, client, store, 
     assert await rows(app, "SELECT * FROM exposures") == []
 
 
+# --- debug mode (?keepcart_debug=exit:B): a chosen arm, and nothing counted -------------------
+
+
+async def test_the_arm_endpoint_serves_a_chosen_arm_for_debug_mode(app, client, shop):
+    campaign = await live_campaign(app, shop.id, Offer("percent", 10), Offer("fixed", 500),
+                                   holdout_percent=20)  # fmt: skip
+    visitor = visitor_in(campaign, "A")
+    url = f"/v1/offers/{campaign.public_id}/arm"
+    chosen = (await client.get(url, params={"visitor": visitor, "arm": "B"})).json()
+    assert chosen["arm"] == "B" and chosen["variant"]["offer"]["label"] == "€5.00 off"
+    held = (await client.get(url, params={"visitor": visitor, "arm": "holdout"})).json()
+    assert held == {"campaign": campaign.public_id, "arm": "holdout", "variant": None}
+    unknown = await client.get(url, params={"visitor": visitor, "arm": "Z"})
+    assert unknown.status_code == 404
+    assert unknown.json()["error"] == {
+        "code": "arm_not_found", "field": "arm",
+        "message": "This offer has no arm 'Z': use A, B, holdout.",
+    }  # fmt: skip
+    assert await rows(app, "SELECT * FROM exposures") == []  # reading an arm records nothing
+
+
+async def test_a_debug_exposure_is_answered_and_never_recorded(app, client, shop):
+    """What the debug command shows must not count: no exposure row, so no results, and no
+    claim either (a claim needs a recorded exposure)."""
+    campaign = await live_campaign(app, shop.id, holdout_percent=0)
+    visitor = visitor_in(campaign, "A")
+    response = await expose(client, campaign, visitor, signal="debug")
+    assert response.status_code == 200
+    assert response.json() == {"arm": "A", "counted": False}
+    assert await rows(app, "SELECT * FROM exposures") == []
+    claimed = await claim(client, campaign, visitor)
+    assert claimed.status_code == 409 and claimed.json()["error"]["code"] == "not_exposed"
+    assert await rows(app, "SELECT * FROM discounts WHERE campaign_id IS NOT NULL") == []
+
+
 async def test_exposures_for_a_paused_campaign_are_404(app, client, store):
     campaign = await live_campaign(app, store.id, status="paused")
     response = await expose(client, campaign, "v1")
@@ -192,6 +227,44 @@ async def test_claiming_creates_a_cart_with_a_single_use_coupon(app, client, sho
     assert cart.json()["discount"]["code"] == coupon["code"]
 
 
+async def test_a_code_claimed_on_an_empty_cart_waits_there_and_applies_once_it_has_items(
+    app, client, shop
+):
+    """The popup must not say "applied" to an empty cart: the claim says the code is saved
+    and until when; the cart shows the code and its expiry, and the saving once filled."""
+    campaign = await live_campaign(app, shop.id, Offer("percent", 10, expires_minutes=30))
+    _, response = await exposed_claim(client, campaign)
+    body = response.json()
+    coupon = body["coupon"]
+    assert (coupon["applied"], coupon["applies_when"]) == (False, "as soon as you add something")
+    assert body["cart"]["items"] == [] and body["cart"]["discount"]["amount"] == 0
+    assert body["cart"]["discount"]["expires_at"] == coupon["expires_at"]
+    token = body["cart_token"]
+    added = await client.post(f"/v1/carts/{token}/items", json={"sku": "FH-MUG-01"},
+                              headers=HEADERS)  # fmt: skip
+    discount = added.json()["discount"]
+    assert (discount["code"], discount["amount"]) == (coupon["code"], 240)  # 10% of €24.00
+    # Expiry is still the server's: past it, the code takes nothing off.
+    start = now_ms()
+    app.state.clock = lambda: start + 31 * MINUTE
+    later = (await client.get(f"/v1/carts/{token}", headers=HEADERS)).json()
+    assert later["discount"] is None and later["discount_error"]["code"] == "discount_expired"
+
+
+@pytest.mark.parametrize(
+    ("items", "applied", "when"),
+    [({}, False, "once your order reaches €30.00"), ({"FH_MUG_01": 1}, False,
+     "once your order reaches €30.00"), ({"FH_MUG_01": 2}, True, None)],
+)  # fmt: skip
+async def test_a_claim_says_when_a_code_with_a_minimum_applies(app, client, shop, items, applied,
+                                                                when):  # fmt: skip
+    campaign = await live_campaign(app, shop.id, Offer("fixed", 500, min_subtotal=3000))
+    token = await new_cart(client, shop.public_key, **items)
+    _, response = await exposed_claim(client, campaign, cart=token)
+    coupon = response.json()["coupon"]
+    assert (coupon["applied"], coupon["applies_when"]) == (applied, when)
+
+
 async def test_claiming_into_the_shoppers_cart_discounts_it(app, client, shop):
     campaign = await live_campaign(app, shop.id, Offer("fixed", 500))
     token = await new_cart(client, shop.public_key, FH_MUG_01=2)
@@ -200,6 +273,7 @@ async def test_claiming_into_the_shoppers_cart_discounts_it(app, client, shop):
     assert body["cart_token"] == token
     assert body["cart"]["subtotal"] == 4800 and body["cart"]["discount"]["amount"] == 500
     assert body["coupon"]["label"] == "€5.00 off"
+    assert (body["coupon"]["applied"], body["coupon"]["applies_when"]) == (True, None)
 
 
 async def test_claiming_again_returns_the_same_live_coupon(app, client, shop):

@@ -86,7 +86,7 @@ async def test_checkout_answer_links_to_a_receipt_showing_the_whole_order(app, c
     for line in ("Subtotal €48.00", "Shipping €4.95", "Tax included €9.91", "Total €52.95"):
         assert line in text
     assert "Aoife Byrne" in text and "12 Harbour Road" in text and "Ireland" in text
-    assert "Method Standard" in text and "Estimated delivery" in text
+    assert "Method Standard" in text and "Delivery Arrives" in text
     assert "Method Card" in text and "Visa ending in 4242" in text
     assert "4242424242424242" not in page.text and "aoife@example.com" not in page.text
     assert "+353" not in page.text  # the phone stays out: the shop needs it, the page doesn't
@@ -96,7 +96,7 @@ async def test_the_receipt_shows_the_date_and_delivery_in_the_store_timezone(app
     await insert_order(app, store, 1001, created_at=JULY_1_NOON_UTC)
     text = visible_text((await client.get(receipt_path(app, "ord_test1001"))).text)
     assert "Placed 1 July 2025, 13:00" in text  # 12:00 UTC is 13:00 in Dublin
-    assert "Estimated delivery Thu 3 – Mon 7 Jul 2025" in text
+    assert "Delivery Arrives Thu 3 – Mon 7 Jul" in text
     assert "Discount (WELCOME10) −€5.40" in text
 
 
@@ -170,7 +170,7 @@ async def test_status_changes_by_the_merchant_show_on_the_receipt(app, client, m
     assert "Status Paid — being prepared" in seen["mark-paid"]
     assert "Payment received" in seen["mark-paid"] and "How to pay" not in seen["mark-paid"]
     assert "Status Shipped" in seen["mark-fulfilled"] and "Shipped" in seen["mark-fulfilled"]
-    assert "Status Refunded" in seen["refund"] and "Estimated delivery" not in seen["refund"]
+    assert "Status Refunded" in seen["refund"] and "Delivery Arrives" not in seen["refund"]
     assert "owner@shop.test" not in seen["refund"]  # who made a change is the merchant's note
 
 

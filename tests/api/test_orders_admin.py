@@ -104,7 +104,7 @@ async def test_detail_shows_everything_about_the_order(app, client, merchant, st
         assert amount in text
     assert "<code>WELCOME10</code>" in text and "Standard post" in text
     assert "12 Harbour Road" in text and "D13 X2Y4" in text
-    assert "Thu 3 Jul – Mon 7 Jul 2025" in text
+    assert "Arrives Thu 3 – Mon 7 Jul" in text  # the words checkout showed the shopper
     assert "Visa ending in 4242" in text
     assert "Order placed" in text and "1 Jul 2025, 13:00" in text
     assert "<b>Aoife</b>" not in text  # the address's own name wins; nothing is unescaped

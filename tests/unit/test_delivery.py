@@ -1,10 +1,28 @@
-"""Delivery estimates: business days counted after the order day, in the store's timezone."""
+"""The delivery rule: a dispatch cut-off in the store's timezone, handling days, working days
+and holidays, then each method's transit in working days; and its one wording."""
 
-from datetime import UTC, date, datetime
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, time
 
 import pytest
 
-from server.pricing.delivery import add_business_days, delivery_window
+from server.pricing.delivery import (
+    DeliveryRules,
+    NoWorkingDays,
+    add_working_days,
+    arrival_wording,
+    delivery_window,
+    dispatch_date,
+    dispatch_wording,
+    next_working_day,
+    weekday_span,
+)
+
+
+@dataclass(frozen=True)
+class Method:
+    min_days: int
+    max_days: int
 
 
 def ms(*parts: int) -> int:
@@ -12,89 +30,170 @@ def ms(*parts: int) -> int:
     return int(datetime(*parts, tzinfo=UTC).timestamp() * 1000)
 
 
-# 2024-03-01 is a Friday.
-FRI = date(2024, 3, 1)
+DUBLIN = DeliveryRules(timezone="Europe/Dublin", cutoff=time(14, 0))
+STANDARD = Method(1, 3)
+# December 2026: Friday 4, Saturday 5, Sunday 6, Monday 7, Tuesday 8, … Friday 25.
+
+
+# --- the cut-off ----------------------------------------------------------------------------
+
+
+def test_before_the_cut_off_on_a_working_day_it_leaves_the_same_day():
+    monday_morning = ms(2026, 12, 7, 9, 30)  # Dublin is on UTC in winter
+    assert dispatch_date(monday_morning, DUBLIN) == date(2026, 12, 7)
+    assert delivery_window(monday_morning, DUBLIN, STANDARD).earliest == date(2026, 12, 8)
+
+
+def test_at_the_cut_off_it_leaves_the_next_working_day():
+    assert dispatch_date(ms(2026, 12, 7, 13, 59, 59), DUBLIN) == date(2026, 12, 7)
+    assert dispatch_date(ms(2026, 12, 7, 14, 0), DUBLIN) == date(2026, 12, 8)
+
+
+def test_after_the_cut_off_on_a_friday_it_leaves_on_monday():
+    assert dispatch_date(ms(2026, 12, 4, 16, 0), DUBLIN) == date(2026, 12, 7)
 
 
 @pytest.mark.parametrize(
-    ("start", "days", "expected"),
+    "when", [ms(2026, 12, 5, 9, 0), ms(2026, 12, 6, 9, 0), ms(2026, 12, 6, 20, 0)]
+)
+def test_a_weekend_order_leaves_on_monday_whatever_the_time(when):
+    assert dispatch_date(when, DUBLIN) == date(2026, 12, 7)
+
+
+def test_a_sunday_evening_order_arrives_tuesday_to_thursday_not_monday():
+    window = delivery_window(ms(2026, 12, 6, 20, 0), DUBLIN, STANDARD)
+    assert (window.dispatch, window.earliest, window.latest) == (
+        date(2026, 12, 7),
+        date(2026, 12, 8),
+        date(2026, 12, 10),
+    )
+    assert arrival_wording(window.earliest, window.latest) == "Arrives Tue 8 – Thu 10 Dec"
+
+
+# --- handling days, working days, holidays ----------------------------------------------------
+
+
+def test_handling_days_are_working_days_after_the_order_is_ready():
+    rules = replace(DUBLIN, handling_days=2)
+    assert dispatch_date(ms(2026, 12, 3, 10, 0), rules) == date(2026, 12, 7)  # Thu → Mon
+    assert dispatch_date(ms(2026, 12, 3, 15, 0), rules) == date(2026, 12, 8)  # ready Fri
+
+
+def test_a_shop_that_works_saturdays_ships_on_saturday():
+    rules = replace(DUBLIN, working_days=frozenset({0, 1, 2, 3, 4, 5}))
+    assert dispatch_date(ms(2026, 12, 4, 15, 0), rules) == date(2026, 12, 5)
+    assert dispatch_date(ms(2026, 12, 6, 9, 0), rules) == date(2026, 12, 7)
+
+
+def test_holidays_are_skipped_for_dispatch_and_for_transit():
+    christmas = replace(DUBLIN, holidays=frozenset({date(2026, 12, 25), date(2026, 12, 28)}))
+    # Thursday 24 after the cut-off: not Friday 25 (holiday), not the weekend, not Monday 28.
+    window = delivery_window(ms(2026, 12, 24, 15, 0), christmas, STANDARD)
+    assert window.dispatch == date(2026, 12, 29)
+    assert (window.earliest, window.latest) == (date(2026, 12, 30), date(2027, 1, 1))
+    # Leaving on Wednesday 23, transit steps over the holidays too.
+    window = delivery_window(ms(2026, 12, 23, 9, 0), christmas, Method(2, 3))
+    assert (window.earliest, window.latest) == (date(2026, 12, 29), date(2026, 12, 30))
+
+
+def test_a_holiday_on_the_order_day_moves_a_morning_order_too():
+    rules = replace(DUBLIN, holidays=frozenset({date(2026, 12, 7)}))
+    assert dispatch_date(ms(2026, 12, 7, 9, 0), rules) == date(2026, 12, 8)
+
+
+def test_zero_transit_arrives_the_day_it_leaves():
+    window = delivery_window(ms(2026, 12, 7, 9, 0), DUBLIN, Method(0, 0))
+    assert window.dispatch == window.earliest == window.latest == date(2026, 12, 7)
+
+
+def test_a_window_never_ends_before_it_starts():
+    now = ms(2026, 12, 2, 12, 0)
+    for shortest in range(0, 8):
+        for longest in range(0, 12):
+            window = delivery_window(now, DUBLIN, Method(shortest, longest))
+            assert window.dispatch <= window.earliest <= window.latest
+
+
+def test_added_working_days_never_land_on_a_day_off():
+    rules = replace(DUBLIN, holidays=frozenset({date(2026, 12, 25)}))
+    for offset in range(20):
+        start = date(2026, 12, 1 + offset)
+        for days in range(1, 12):
+            assert rules.is_working_day(add_working_days(start, days, rules))
+
+
+def test_a_rule_without_working_days_fails_loudly_instead_of_looping():
+    with pytest.raises(NoWorkingDays):
+        next_working_day(date(2026, 12, 7), replace(DUBLIN, working_days=frozenset()))
+
+
+# --- timezones and daylight saving time ------------------------------------------------------
+
+
+def test_the_cut_off_is_local_time_in_the_stores_timezone():
+    # 13:30 UTC on Monday: 14:30 in Amsterdam (after), 13:30 in Dublin (before),
+    # 08:30 in New York (before), 00:30 on Tuesday in Sydney (before, Tuesday's).
+    now = ms(2026, 12, 7, 13, 30)
+    assert dispatch_date(now, replace(DUBLIN, timezone="Europe/Amsterdam")) == date(2026, 12, 8)
+    assert dispatch_date(now, DUBLIN) == date(2026, 12, 7)
+    assert dispatch_date(now, replace(DUBLIN, timezone="America/New_York")) == date(2026, 12, 7)
+    assert dispatch_date(now, replace(DUBLIN, timezone="Australia/Sydney")) == date(2026, 12, 8)
+
+
+def test_the_local_day_decides_a_late_friday_in_auckland():
+    # Thursday 23:30 UTC is Friday 12:30 in Auckland (UTC+13): before the cut-off, Friday's.
+    now = ms(2024, 2, 29, 23, 30)
+    assert dispatch_date(now, replace(DUBLIN, timezone="Pacific/Auckland")) == date(2024, 3, 1)
+    assert dispatch_date(now, replace(DUBLIN, timezone="UTC")) == date(2024, 3, 1)
+
+
+def test_the_cut_off_follows_summer_time():
+    # Dublin moves to UTC+1 at 01:00 UTC on Sunday 29 March 2026. On Monday 30 March the
+    # 14:00 cut-off is 13:00 UTC; on Monday 23 March it was 14:00 UTC.
+    assert dispatch_date(ms(2026, 3, 30, 12, 59), DUBLIN) == date(2026, 3, 30)
+    assert dispatch_date(ms(2026, 3, 30, 13, 0), DUBLIN) == date(2026, 3, 31)
+    assert dispatch_date(ms(2026, 3, 23, 13, 30), DUBLIN) == date(2026, 3, 23)
+
+
+def test_the_night_the_clocks_go_back_counts_the_local_date():
+    # New York leaves summer time at 06:00 UTC on Sunday 1 November 2026: 01:30 happens twice,
+    # both times on Sunday, so either is a weekend order that leaves on Monday.
+    first, second = ms(2026, 11, 1, 5, 30), ms(2026, 11, 1, 6, 30)
+    new_york = replace(DUBLIN, timezone="America/New_York")
+    assert dispatch_date(first, new_york) == dispatch_date(second, new_york) == date(2026, 11, 2)
+
+
+# --- the wording -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("earliest", "latest", "words"),
     [
-        (FRI, 0, FRI),
-        (FRI, 1, date(2024, 3, 4)),  # Friday + 1 → Monday
-        (FRI, 2, date(2024, 3, 5)),
-        (FRI, 5, date(2024, 3, 8)),  # a full week → the next Friday
-        (FRI, 10, date(2024, 3, 15)),
-        (date(2024, 2, 29), 1, FRI),  # Thursday + 1 → Friday
-        (date(2024, 2, 29), 2, date(2024, 3, 4)),  # Thursday + 2 → Monday
-        (date(2024, 3, 2), 1, date(2024, 3, 4)),  # Saturday + 1 → Monday
-        (date(2024, 3, 3), 1, date(2024, 3, 4)),  # Sunday + 1 → Monday
-        (date(2024, 3, 4), 5, date(2024, 3, 11)),  # Monday + 5 → Monday
-        (date(2024, 12, 27), 3, date(2025, 1, 1)),  # across the new year (no holidays)
-        (date(2024, 2, 28), 2, FRI),  # across a leap day
+        (date(2026, 12, 8), date(2026, 12, 10), "Arrives Tue 8 – Thu 10 Dec"),
+        (date(2026, 12, 4), date(2026, 12, 4), "Arrives Fri 4 Dec"),
+        (date(2026, 11, 30), date(2026, 12, 2), "Arrives Mon 30 Nov – Wed 2 Dec"),
+        (date(2026, 12, 30), date(2027, 1, 4), "Arrives Wed 30 Dec 2026 – Mon 4 Jan 2027"),
     ],
 )
-def test_add_business_days(start, days, expected):
-    assert add_business_days(start, days) == expected
+def test_arrival_wording(earliest, latest, words):
+    assert arrival_wording(earliest, latest) == words
 
 
-def test_added_business_days_never_land_on_a_weekend():
-    for offset in range(14):
-        start = date(2024, 3, 1 + offset)
-        for days in range(1, 12):
-            assert add_business_days(start, days).weekday() < 5
-
-
-def test_window_counts_from_the_local_date_when_it_is_already_friday_there():
-    # Thursday 23:30 UTC is Friday 12:30 in Auckland (UTC+13).
-    now = ms(2024, 2, 29, 23, 30)
-    assert delivery_window(now, "Pacific/Auckland", 1, 3) == (date(2024, 3, 4), date(2024, 3, 6))
-    # Counted from the UTC date (Thursday), it would be Friday to Tuesday.
-    assert delivery_window(now, "UTC", 1, 3) == (date(2024, 3, 1), date(2024, 3, 5))
-
-
-def test_window_counts_from_the_local_date_when_it_is_still_sunday_there():
-    # Monday 03:00 UTC is Sunday 19:00 in Los Angeles.
-    now = ms(2024, 3, 4, 3, 0)
-    assert delivery_window(now, "America/Los_Angeles", 1, 5) == (
-        date(2024, 3, 4),
-        date(2024, 3, 8),
+def test_the_rule_in_a_sentence():
+    assert dispatch_wording(DUBLIN) == (
+        "Orders placed before 14:00 on a working day (Mon–Fri) ship the same day;"
+        " later orders ship the next working day."
     )
-    assert delivery_window(now, "UTC", 1, 5) == (date(2024, 3, 5), date(2024, 3, 11))
-
-
-def test_local_midnight_is_the_day_boundary_to_the_millisecond():
-    # Europe/Dublin is UTC+1 in June: 23:00 UTC on Thursday 6 June is Friday 00:00 locally.
-    friday_midnight = ms(2024, 6, 6, 23, 0)
-    assert delivery_window(friday_midnight, "Europe/Dublin", 1, 2) == (
-        date(2024, 6, 10),  # Friday + 1 → Monday
-        date(2024, 6, 11),
-    )
-    assert delivery_window(friday_midnight - 1, "Europe/Dublin", 1, 2) == (
-        date(2024, 6, 7),  # Thursday + 1 → Friday
-        date(2024, 6, 10),
+    assert dispatch_wording(replace(DUBLIN, handling_days=1, cutoff=time(11, 30))) == (
+        "Orders placed before 11:30 on a working day (Mon–Fri) ship 1 working day later;"
+        " later orders a working day after that."
     )
 
 
-def test_order_on_a_saturday_starts_counting_on_monday():
-    saturday_noon = ms(2024, 3, 2, 12, 0)
-    assert delivery_window(saturday_noon, "Europe/Dublin", 2, 5) == (
-        date(2024, 3, 5),
-        date(2024, 3, 8),
-    )
-
-
-@pytest.mark.parametrize(("min_days", "max_days"), [(0, 0), (-3, 0), (0, 1)])
-def test_window_is_at_least_one_business_day_after_the_order(min_days, max_days):
-    friday = ms(2024, 3, 1, 12, 0)
-    assert delivery_window(friday, "UTC", min_days, max_days) == (
-        date(2024, 3, 4),
-        date(2024, 3, 4),
-    )
-
-
-def test_window_start_never_after_its_end_for_ordered_day_counts():
-    now = ms(2024, 3, 1, 12, 0)
-    for min_days in range(0, 8):
-        for max_days in range(min_days, 12):
-            start, end = delivery_window(now, "Asia/Tokyo", min_days, max_days)
-            assert start <= end
+@pytest.mark.parametrize(
+    ("days", "words"),
+    [({0, 1, 2, 3, 4}, "Mon–Fri"), ({0, 2, 4}, "Mon, Wed, Fri"), ({5, 6}, "Sat, Sun"),
+     ({1, 2, 3, 4, 5}, "Tue–Sat")],
+)  # fmt: skip
+def test_weekday_span(days, words):
+    assert weekday_span(days) == words

@@ -37,20 +37,6 @@ def test_moments_are_in_the_store_timezone_and_locale():
 
 
 @pytest.mark.parametrize(
-    ("locale", "start", "end", "expected"),
-    [
-        ("en-IE", "2025-07-03", "2025-07-07", "Thu 3 – Mon 7 Jul 2025"),
-        ("en-IE", "2025-07-30", "2025-08-04", "Wed 30 Jul – Mon 4 Aug 2025"),
-        ("en-IE", "2025-07-03", "2025-07-03", "Thursday 3 July 2025"),
-        ("de-DE", "2025-07-03", "2025-07-07", "Do., 3. – Mo., 7. Juli 2025"),
-        ("en-IE", "not a date", "2025-07-07", ""),
-    ],
-)
-def test_delivery_estimate(locale, start, end, expected):
-    assert LocalFormats(locale, "UTC").delivery(start, end).replace("\u2009", " ") == expected
-
-
-@pytest.mark.parametrize(
     ("status", "method", "headline"),
     [
         ("awaiting_payment", "bank_transfer", "Awaiting your bank transfer"),

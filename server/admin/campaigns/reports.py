@@ -32,8 +32,7 @@ SIGNALS = {
     "time_on_page": "Time on the page",
     "scroll_depth": "Scrolled down the page",
     "cart_idle": "Cart left idle",
-    "debug": "Debug command (testing)",
-}
+}  # never "debug": the debug command's offers are not recorded
 
 # The preview is framed by the campaign form (same origin) and shows the merchant's image,
 # which may live on their shop's own domain.

@@ -21,7 +21,9 @@ DEFAULT_VARIANT = Variant(
 NEW_CAMPAIGN = Campaign(
     name="",
     trigger=Trigger(),
-    targeting=Targeting(),
+    # Carts with items: an offer's promise ("your order ships free") means nothing to an empty
+    # cart. (The model's own default stays "any", what campaigns saved before meant.)
+    targeting=Targeting(cart="not_empty"),
     frequency=Frequency(),
     variants=(DEFAULT_VARIANT,),
 )

@@ -26,6 +26,7 @@ NOTICES = {
     "zone-deleted": "Shipping zone deleted, with its methods.",
     "method": "Shipping method saved.",
     "method-deleted": "Shipping method deleted.",
+    "delivery": "Delivery dates saved.",
     "tax": "Tax rate saved.",
     "tax-deleted": "Tax rate deleted.",
 }

@@ -13,15 +13,19 @@ from functools import partial
 from server.admin.checkout_settings.forms import FormReader
 from server.admin.checkout_settings.parsing import (
     parse_basis_points,
+    parse_clock_time,
     parse_countries,
     parse_discount_code,
+    parse_holidays,
     parse_local_datetime,
     parse_tiers,
     parse_whole_number,
 )
 from server.checkout.addresses import COUNTRIES, Country
+from server.checkout.delivery import DAY_NAMES
 from server.checkout.settings import PHONE_POLICIES
 from server.money import parse_major_units
+from server.pricing.delivery import DeliveryRules
 from server.stores.service import Store
 
 COUNTRY_CHOICES = sorted(((c.code, c.name) for c in COUNTRIES.values()), key=lambda c: c[1])
@@ -49,6 +53,11 @@ SHIPPING_KINDS = {
 PHONE_LEVELS = {policy: level for level, policy in enumerate(PHONE_POLICIES)}
 MAX_INSTRUCTIONS = 2000
 MAX_TRANSIT_DAYS = 365
+MAX_HANDLING_DAYS = 30
+WORKING_DAY_CHOICES = list(
+    zip(DAY_NAMES, ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
+                    "Sunday"), strict=True)
+)  # fmt: skip
 
 
 def _whole(low: int, high: int, message: str) -> Callable[[str], int]:
@@ -68,7 +77,10 @@ _usage_limit = _whole(
     1, 10**9 - 1, "Enter how many orders may use the code (a whole number from 1), or nothing."
 )
 _transit_days = _whole(
-    0, MAX_TRANSIT_DAYS, f"Enter whole business days, from 0 to {MAX_TRANSIT_DAYS}."
+    0, MAX_TRANSIT_DAYS, f"Enter whole working days, from 0 to {MAX_TRANSIT_DAYS}."
+)
+_handling_days = _whole(
+    0, MAX_HANDLING_DAYS, f"Enter whole working days, from 0 to {MAX_HANDLING_DAYS}."
 )
 
 
@@ -144,6 +156,20 @@ def read_general(values: Mapping[str, str], methods: list[str]) -> GeneralSettin
         cod_instructions=cod,
         floating_cart_button=form.flag("floating_cart_button"),
     )
+
+
+def read_delivery(values: Mapping[str, str], days: list[str], timezone: str) -> DeliveryRules:
+    """The store's delivery rule: cut-off, handling days, working days (``days``: the ticked
+    boxes' values) and holidays."""
+    form = FormReader(values)
+    cutoff = form.read("dispatch_cutoff", parse_clock_time, DeliveryRules.cutoff)
+    handling_days = form.read("handling_days", _handling_days, 0)
+    working_days = frozenset(DAY_NAMES.index(day) for day in days if day in DAY_NAMES)
+    if not working_days or not set(days) <= set(DAY_NAMES):
+        form.fail("working_days", "Tick the days orders leave: at least one.")
+    holidays = form.read("holidays", parse_holidays, frozenset())
+    form.done()
+    return DeliveryRules(timezone, cutoff, handling_days, working_days, holidays)
 
 
 def _instructions(required: bool, text: str) -> str:

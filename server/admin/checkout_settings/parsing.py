@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from server.checkout.addresses import COUNTRIES
@@ -188,3 +188,37 @@ def format_local_display(ms: int, timezone: str) -> str:
 
 def _local(ms: int, timezone: str) -> datetime:
     return (_EPOCH + timedelta(milliseconds=ms)).astimezone(ZoneInfo(timezone))
+
+
+# ---- delivery dates -----------------------------------------------------------------------
+
+MAX_HOLIDAYS = 200
+_CLOCK = re.compile(r"([01]?[0-9]|2[0-3]):([0-5][0-9])")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def parse_clock_time(text: str) -> time:
+    """``"14:00"`` (a ``type=time`` input's value, or typed) → 14:00."""
+    match = _CLOCK.fullmatch(text.strip())
+    if match is None:
+        raise ValueError("Enter a time of day like 14:00.")
+    return time(int(match.group(1)), int(match.group(2)))
+
+
+def parse_holidays(text: str) -> frozenset[date]:
+    """Dates like 2026-12-25, separated by spaces, commas or lines."""
+    words = list(dict.fromkeys(text.replace(",", " ").split()))
+    if len(words) > MAX_HOLIDAYS:
+        raise ValueError(f"List at most {MAX_HOLIDAYS} days.")
+    days = set()
+    for word in words:
+        try:
+            if not _ISO_DATE.fullmatch(word):
+                raise ValueError
+            day = date.fromisoformat(word)
+        except ValueError:
+            raise ValueError(f"“{word[:20]}” is not a date: write dates like 2026-12-25.") from None
+        if day.year not in _YEARS:
+            raise ValueError(f"Enter dates between {_YEARS[0]} and {_YEARS[-1]}.")
+        days.add(day)
+    return frozenset(days)

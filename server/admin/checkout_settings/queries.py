@@ -14,7 +14,9 @@ from server.admin.checkout_settings.inputs import (
     TaxRateInput,
     ZoneInput,
 )
+from server.checkout.delivery import load_delivery_rules, save_delivery_rules
 from server.db import Database, Row, read_all, read_one
+from server.pricing.delivery import DeliveryRules
 
 _DISCOUNT_COLUMNS = (
     "id, code, kind, value, min_subtotal, starts_at, expires_at, usage_limit, times_used,"
@@ -51,6 +53,17 @@ async def update_general(conn: aiosqlite.Connection, store_id: int, s: GeneralSe
         (s.country, int(s.prices_include_tax), s.phone_required, " ".join(s.payment_methods),
          s.bank_instructions, s.cod_instructions, int(s.floating_cart_button), store_id),
     )  # fmt: skip
+
+
+# ---- delivery dates -----------------------------------------------------------------------
+
+
+async def delivery_rules(db: Database, store_id: int, timezone: str) -> DeliveryRules:
+    return await load_delivery_rules(db, store_id, timezone)
+
+
+async def update_delivery(conn: aiosqlite.Connection, store_id: int, rules: DeliveryRules) -> None:
+    await save_delivery_rules(conn, store_id, rules)
 
 
 # ---- discounts ----------------------------------------------------------------------------

@@ -214,7 +214,7 @@ def describe_method(row: Row, store: Store) -> dict[str, Any]:
         "kind": SHIPPING_KINDS[row["kind"]],
         "prices": prices,
         "free_over": None if row["free_over"] is None else money(row["free_over"]),
-        "days": f"{days} business day{'' if days == '1' else 's'}",
+        "days": f"{days} working day{'' if days == '1' else 's'}",
     }
 
 

@@ -48,7 +48,9 @@ export function createDrawer({ onCheckout }) {
     icon("lock"),
     "Checkout",
   );
-  const foot = h("div", { class: "kc-foot" }, totals, note, checkoutButton);
+  // A claimed offer's code on an empty cart: shown with its countdown, waiting for an item.
+  const waiting = h("p", { class: "kc-note" }, "Your code applies as soon as you add something.");
+  const foot = h("div", { class: "kc-foot" }, totals, note, waiting, checkoutButton);
   const busyBar = h("div", { class: "kc-busy", hidden: true });
   const drawer = sheet({
     className: "kc-drawer",
@@ -205,25 +207,27 @@ export function createDrawer({ onCheckout }) {
   // A claimed offer's coupon expires: its time left ticks under the discount line.
   let stopClock = () => {};
   function expiryRow(expiresAt) {
-    const timer = h("dd", { role: "timer" });
+    // The timer role on a span: on the <dd> itself it would hide the term's definition.
+    const timer = h("span", { role: "timer" });
     stopClock = countdown(expiresAt, (left) => {
       timer.textContent = left ? clock(left) : "Expired";
     });
-    return h("div", { class: "kc-row kc-expiry" }, h("dt", {}, "Offer expires in"), timer);
+    return h("div", { class: "kc-row kc-expiry" }, h("dt", {}, "Offer expires in"), h("dd", {}, timer));
   }
 
   function renderFooter(cart) {
     const rowsOut = [];
     const discount = cart.discount;
     stopClock();
-    rowsOut.push(h("div", { class: "kc-row" }, h("dt", {}, "Subtotal"), h("dd", {}, price(cart.subtotal))));
+    const lines = cart.items?.length > 0;
+    if (lines) rowsOut.push(h("div", { class: "kc-row" }, h("dt", {}, "Subtotal"), h("dd", {}, price(cart.subtotal))));
     if (discount) {
       rowsOut.push(
         h(
           "div",
           { class: "kc-row kc-saving" },
           h("dt", {}, icon("tag"), `${discount.code}${discount.label ? ` · ${discount.label}` : ""}`),
-          h("dd", {}, discount.amount > 0 ? `−${price(discount.amount)}` : "Applied"),
+          h("dd", {}, discount.amount > 0 ? `−${price(discount.amount)}` : lines ? "Applied" : "Saved"),
         ),
       );
       if (discount.expires_at > 0) rowsOut.push(expiryRow(discount.expires_at));
@@ -248,8 +252,9 @@ export function createDrawer({ onCheckout }) {
     count.textContent = quantity ? `(${quantity})` : "";
     renderLines(items);
     empty.hidden = items.length > 0 || pending > 0;
-    foot.hidden = items.length === 0;
-    list.hidden = items.length === 0;
+    foot.hidden = items.length === 0 && !cart?.discount;
+    note.hidden = checkoutButton.hidden = list.hidden = items.length === 0;
+    waiting.hidden = !note.hidden;
     if (cart) {
       renderFooter(cart);
       renderFreeShipping(items.length && cart.free_shipping);

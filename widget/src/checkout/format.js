@@ -1,4 +1,4 @@
-// Money and dates for shoppers, formatted only with Intl in the store's locale.
+// Money for shoppers, formatted with Intl in the store's locale; delivery dates come worded by the server.
 const moneyFormats = new Map();
 
 function moneyFormat(currency, locale) {
@@ -22,20 +22,11 @@ export function money(amount, currency, locale) {
   return format.format(amount / 10 ** format.resolvedOptions().maximumFractionDigits);
 }
 
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-/** "Arrives Tue 1 Dec – Thu 3 Dec" for {from, to} ISO dates; "" when there is none. */
-export function arrives(delivery, locale) {
-  if (!ISO_DATE.test(delivery?.from) || !ISO_DATE.test(delivery?.to)) return "";
-  let format;
-  const options = { weekday: "short", day: "numeric", month: "short", timeZone: "UTC" };
-  try {
-    format = new Intl.DateTimeFormat(locale, options);
-  } catch {
-    format = new Intl.DateTimeFormat(undefined, options);
-  }
-  const [from, to] = [delivery.from, delivery.to].map((day) => format.format(new Date(`${day}T00:00:00Z`)));
-  return `Arrives ${from === to ? from : `${from} – ${to}`}`;
-}
+/**
+ * The server's words for a delivery estimate, e.g. "Arrives Tue 9 – Thu 11 Dec" (one rule and
+ * one wording, server/pricing/delivery.py, for checkout, the confirmation and the admin); ""
+ * when there is none.
+ */
+export const arrives = (delivery) => (typeof delivery?.text === "string" ? delivery.text : "");
 
 export const itemCount = (count) => `${count} ${count === 1 ? "item" : "items"}`;

@@ -5,9 +5,15 @@
 // watches each campaign's trigger (./offers/triggers.js). When one fires and the campaign is
 // still eligible (targeting, frequency, the shared interruption budget: ../interruptions.js)
 // the exposure is recorded, for the holdout too, and a variant's dialog opens.
+//
+// Debug mode (?keepcart_debug=exit, or exit:A, exit:B, exit:holdout; or keepcart('debug', …)):
+// the page's first campaign shows at once, as the chosen arm (else the visitor's own), with a
+// small notice for the holdout, and nothing is recorded: no exposure, no offer events sent, no
+// budget or dismissal remembered, and claiming is a preview that issues no code.
 import {
   CART_KEY,
   DEBUG_EXIT,
+  DEBUG_PARAM,
   EV_CART_CHANGE,
   EV_DEBUG,
   EV_OFFER_CLAIMED,
@@ -22,6 +28,7 @@ import {
   TYPE_OFFER,
   VISITS_KEY,
 } from "../constants.js";
+import { h } from "../checkout/dom.js";
 import { api, safe, setApi } from "../checkout/env.js";
 import { itemCount, money } from "../checkout/format.js";
 import { budgetAllows, itemMemory, readMemory, sessionOf, spendBudget, updateMemory } from "../interruptions.js";
@@ -41,11 +48,13 @@ const cartListeners = new Set();
 const campaigns = []; // {campaign, arm: answer | undefined, popup, stop()}
 let showing = null;
 let visit = { visits: 1, utm: "" };
+let debugging = false;
 
 const format = () => ({ currency: api.config.store?.currency || "EUR", locale: api.config.store?.locale || undefined });
 const isPhone = () => matchMedia(PHONE).matches;
 
 function report(name, detail) {
+  if (debugging) return api.emit(name, { ...detail, debug: true });
   api.track(name, detail, TYPE_OFFER);
   api.emit(name, detail);
 }
@@ -77,13 +86,15 @@ const onCartChange = (fn) => {
   return () => cartListeners.delete(fn);
 };
 
+const budget = () => budgetAllows(api, api.config.offers?.interruptions_per_week ?? 2);
+
 /** Everything but the trigger: the shared budget, the campaign's frequency, its targeting. */
 function eligible(entry) {
   const memory = readMemory(api);
   const item = itemMemory(memory, entry.campaign.id);
   const visitor = { cart, device: isPhone() ? "phone" : "desktop", ...visit };
   return (
-    budgetAllows(api, api.config.offers?.interruptions_per_week ?? 2) &&
+    budget() &&
     frequencyAllows(entry.campaign.frequency, item, sessionOf(api), Date.now()) &&
     targetingAllows(entry.campaign.targeting, visitor)
   );
@@ -94,21 +105,28 @@ const stopAll = () => campaigns.forEach((entry) => entry.stop());
 /** A trigger fired for `entry`: record the exposure and show the variant (not the holdout). */
 const fire = safe((entry, signal) => {
   const answer = entry.arm;
-  if (showing || !answer || !eligible(entry)) return;
+  if (showing || !answer || !(debugging || eligible(entry))) return;
   const id = entry.campaign.id;
   // The dialog first (the shopper is leaving), the bookkeeping after.
   if (entry.popup) {
     showing = entry;
     entry.popup.open();
+  } else if (debugging) {
+    // The holdout otherwise sees nothing: in debug mode, a status line says so (no dialog).
+    const close = h("button", { type: "button", onclick: () => note.remove() }, "Close");
+    const note = h("p", { class: "kco-dbg", role: "status" }, "Keepcart debug · holdout: nothing would show to this visitor", close);
+    api.root.append(note);
   }
-  // One interruption per session: nothing else watches once one has happened.
-  spendBudget(api, id);
   stopAll();
   report(EV_OFFER_TRIGGER, { campaign: id, signal, arm: answer.arm });
-  // A claim needs the exposure on the server first: claim() waits for this.
-  entry.exposed = post(id, "exposures", { visitor: offerVisitor(api), session: api.ids().session_id, signal }).catch(
-    (error) => api.warn("exposure", "the offer's exposure was not recorded", error),
-  );
+  if (!debugging) {
+    // One interruption per session: nothing else watches once one has happened.
+    spendBudget(api, id);
+    // A claim needs the exposure on the server first: claim() waits for this.
+    entry.exposed = post(id, "exposures", { visitor: offerVisitor(api), session: api.ids().session_id, signal }).catch(
+      (error) => api.warn("exposure", "the offer's exposure was not recorded", error),
+    );
+  }
   // The holdout sees nothing; its exposure counts all the same.
   if (entry.popup) report(EV_OFFER_SHOWN, { campaign: id, arm: answer.arm });
 });
@@ -116,7 +134,7 @@ const fire = safe((entry, signal) => {
 function closed(entry, how) {
   showing = null;
   entry.popup.stop();
-  if (!how || entry.claimed) return;
+  if (!how || entry.claimed || debugging) return;
   const id = entry.campaign.id;
   updateMemory(api, (memory) => {
     memory.items[id] = { ...itemMemory(memory, id), dismissed: Date.now() };
@@ -125,6 +143,7 @@ function closed(entry, how) {
 }
 
 async function claim(entry, fields) {
+  if (debugging) return { debug: true }; // a preview: no code, nothing written
   const id = entry.campaign.id;
   const body = { visitor: offerVisitor(api), session: api.ids().session_id, cart: cartToken(), ...fields };
   await entry.exposed;
@@ -152,7 +171,7 @@ function reminder() {
 
 function build(entry, index) {
   // Each variant's brand colour is a rule of its own, added now: showing changes no styles.
-  brand.insertRule(brandCss(entry.arm.variant.brand_colour, `kco-${index}`));
+  brand.insertRule(brandCss(entry.arm.variant.brand_colour, `kco-${index}`), brand.cssRules.length);
   entry.popup = offerPopup({
     className: `kco-${index}`,
     variant: entry.arm.variant,
@@ -165,22 +184,40 @@ function build(entry, index) {
   api.root.append(entry.popup.el); // a closed <dialog>: not rendered, ready to open
 }
 
-async function fetchArm(entry, index) {
-  const query = `?visitor=${encodeURIComponent(offerVisitor(api))}&store=${encodeURIComponent(api.store)}`;
+const armUrl = (entry, arm = "") =>
+  `${PATH_OFFERS}${encodeURIComponent(entry.campaign.id)}/arm?visitor=${encodeURIComponent(offerVisitor(api))}&store=${encodeURIComponent(api.store)}${arm && `&arm=${encodeURIComponent(arm)}`}`;
+
+/** This visitor's arm of the campaign (debug mode: the chosen `arm`), its dialog built. */
+async function fetchArm(entry, index, arm) {
   try {
-    entry.arm = await api.request(`${PATH_OFFERS}${encodeURIComponent(entry.campaign.id)}/arm${query}`);
+    entry.arm = await api.request(armUrl(entry, arm));
     if (entry.arm?.variant) build(entry, index);
   } catch (error) {
     entry.stop();
     entry.arm = null;
-    if (error.status !== 404) api.warn("arm", "an offer could not be loaded", error);
+    if (arm || error.status !== 404) api.warn("arm", "an offer could not be loaded", error);
   }
 }
 
-/** keepcart('debug', 'exit') / ?keepcart_debug=exit: fire the first eligible campaign now. */
-function fireDebug() {
-  const entry = campaigns.find((each) => each.arm && eligible(each));
-  if (entry) fire(entry, "debug");
+/** "exit" → "" (the visitor's own arm), "exit:B" → "B"; undefined when exit isn't named. */
+function debugArm(what) {
+  for (const flag of String(what).split(",")) {
+    const [name, arm = ""] = flag.trim().split(":");
+    if (name === DEBUG_EXIT) return arm;
+  }
+}
+
+/** Debug mode: fire the page's first campaign now, as `arm` (else the visitor's own). */
+async function fireDebug(arm) {
+  const entry = campaigns.find((each) => each.arm);
+  if (!entry || showing) return;
+  if (arm) {
+    entry.popup?.el.remove(); // the chosen arm replaces the visitor's own
+    entry.popup = null;
+    await fetchArm(entry, "d", arm);
+  }
+  debugging = true;
+  fire(entry, "debug");
 }
 
 // Visits and the session's UTM source, for targeting, as the loader counts them on every page
@@ -236,12 +273,13 @@ function startCampaigns() {
     if (mayShow && campaign.trigger) entry.stop = watch(campaign.trigger, phone, (signal) => fire(entry, signal), onCartChange);
   }
   // Nothing else may interrupt this session: give back what the triggers took (history).
-  if (!budgetAllows(api, api.config.offers?.interruptions_per_week ?? 2)) stopAll();
-  const armed = Promise.all(campaigns.map(fetchArm));
-  const debugExit = (what) => what !== false && String(what).split(",").some((flag) => flag.trim() === DEBUG_EXIT);
-  api.on(EV_DEBUG, (what) => debugExit(what) && armed.then(fireDebug));
-  // ?keepcart_debug=exit named the flag itself (not just "all": api.debug(other) is false).
-  if (api.debug(DEBUG_EXIT) && !api.debug("\0")) armed.then(fireDebug);
+  if (!budget()) stopAll();
+  const armed = Promise.all(campaigns.map((entry, index) => fetchArm(entry, index)));
+  const debug = (arm) => arm != null && armed.then(() => fireDebug(arm));
+  api.on(EV_DEBUG, (what) => debug(debugArm(what)));
+  // ?keepcart_debug=exit[:arm] in the URL, or keepcart('debug', 'exit') before this chunk
+  // loaded (that flag named itself: "all" alone is not debug mode, api.debug(other) is false).
+  debug(debugArm(new URLSearchParams(location.search).get(DEBUG_PARAM)) ?? (api.debug(DEBUG_EXIT) && !api.debug("\0") ? "" : null));
 }
 
 /** The admin's live preview: render the given variant now; claiming is turned off. */
@@ -256,10 +294,8 @@ function showPreview(element) {
     className: "kco-0",
     variant: data.variant,
     format: { currency: data.currency || format().currency, locale: data.locale || format().locale },
-    preview: true,
-    claim: () => Promise.reject(new Error("preview")),
+    preview: true, // claiming (and so viewing the cart) is off
     reminder: () => "",
-    viewCart: () => {},
     onClose: () => popup.stop(),
   });
   popup.open();

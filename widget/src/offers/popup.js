@@ -9,21 +9,11 @@ import { money } from "../checkout/format.js";
 import { problem } from "../checkout/messages.js";
 
 const IMAGE_URL = /^(https?:\/\/|\/)/;
-const SVG = "http://www.w3.org/2000/svg";
 
-// The close icon (not ../checkout/dom.js's icon(): its table of every icon would cost bytes).
-function closeIcon() {
-  const svg = document.createElementNS(SVG, "svg");
-  svg.setAttribute("viewBox", "0 0 24 24");
-  svg.setAttribute("aria-hidden", "true");
-  const path = document.createElementNS(SVG, "path");
-  path.setAttribute("d", "M6 6l12 12M18 6 6 18");
-  svg.append(path);
-  return svg;
-}
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 // The merchant sees the request in the admin and follows up: Keepcart sends no email itself.
 const SAVED = "Saved. The shop will email you about this cart.";
+const DEBUG = "Keepcart debug · not counted: no code was issued.";
 
 /**
  * The dialog for `variant` (the arm endpoint's variant object). `claim(fields)` resolves to
@@ -37,11 +27,13 @@ export function offerPopup({ className, variant, format, preview, claim, reminde
   const price = (amount) => money(amount, format.currency, format.locale);
   const titleId = uid("offer");
   const error = h("p", { class: "kco-err", role: "alert", hidden: true });
-  const closeButton = h("button", { type: "button", class: "kco-x", "aria-label": "Close", onclick: () => dialog.close("close") }, closeIcon());
+  const closeButton = h("button", { type: "button", class: "kco-x", "aria-label": "Close", onclick: () => dialog.close("close") }, "×");
   const go = h("button", { type: "button", class: "kco-go", disabled: preview, onclick: () => submit() }, variant.button_text || "Claim offer");
   const notes = [];
-  if (offer.kind !== "none" && offer.min_subtotal > 0) notes.push(`On orders of ${price(offer.min_subtotal)} or more.`);
-  if (offer.kind !== "none" && offer.expires_minutes > 0) notes.push(`Valid for ${offer.expires_minutes} minutes once claimed; one use.`);
+  if (offer.kind !== "none") {
+    if (offer.min_subtotal > 0) notes.push(`On orders of ${price(offer.min_subtotal)} or more.`);
+    if (offer.expires_minutes > 0) notes.push(`Valid for ${offer.expires_minutes} minutes once claimed; one use.`);
+  }
 
   let email = null;
   let consent = null;
@@ -85,21 +77,28 @@ export function offerPopup({ className, variant, format, preview, claim, reminde
   let stopClock = () => {};
   function showClaimed(answer) {
     const coupon = answer.coupon;
-    const parts = [];
+    let said = answer.debug ? DEBUG : answer.email_saved ? SAVED : "Thanks!";
+    let text = said;
+    const timer = coupon && h("span", { class: "kco-timer", role: "timer" });
     if (coupon) {
-      const timer = h("span", { class: "kco-timer", role: "timer" });
       stopClock = countdown(coupon.expires_at, (left) => {
         timer.textContent = left ? `Expires in ${clock(left)}` : "This offer has expired.";
       });
-      parts.push(
-        h("p", {}, "Your code ", h("span", { class: "kco-code" }, coupon.code), ` (${coupon.label || offer.label}) is applied to your cart.`),
-        h("p", {}, timer),
-      );
-    } else parts.push(h("p", {}, answer.email_saved ? SAVED : "Thanks!"));
+      // The server says whether the code applies to the cart now; claimed on an empty cart (or
+      // below its minimum) it waits in the cart, and the words say until when.
+      const where = coupon.applied ? "is applied to your cart." : `is saved to your cart: it applies ${coupon.applies_when}.`;
+      said = `Offer claimed. Code ${coupon.code} ${where}`;
+      text = ["Your code ", h("span", { class: "kco-code" }, coupon.code), ` (${coupon.label || offer.label}) ${where}`];
+    }
     const view = h("button", { type: "button", class: "kco-go", onclick: () => viewCart(dialog) }, "View cart");
-    main.replaceChildren(h("h2", { id: titleId, class: "kco-title", tabindex: "-1" }, coupon ? "Offer claimed" : variant.headline || ""), ...parts, view);
+    main.replaceChildren(
+      h("h2", { id: titleId, class: "kco-title", tabindex: "-1" }, coupon ? "Offer claimed" : variant.headline || ""),
+      h("p", {}, text),
+      timer ? h("p", {}, timer) : "",
+      view,
+    );
     view.focus();
-    announce(coupon ? `Offer claimed. Code ${coupon.code} is applied to your cart.` : answer.email_saved ? SAVED : "Thanks!");
+    announce(said);
   }
 
   let busy = false;

@@ -5,13 +5,11 @@
 // checkout chunk's generic dialog.kc rules when both chunks are loaded.
 import { CSS_FONT, CSS_RADIUS, CSS_SURFACE, CSS_TEXT } from "../constants.js";
 
-const FONT = 'ui-sans-serif,system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif';
-
 export const STYLES = `
 dialog.kco{--bg:var(${CSS_SURFACE},#fff);--t:var(${CSS_TEXT},#1b2420);--r:var(${CSS_RADIUS},10px);
 --m:color-mix(in srgb,var(--t) 72%,var(--bg));box-sizing:border-box;width:min(440px,calc(100vw - 32px));max-width:none;
 max-height:calc(100dvh - 32px);margin:auto;padding:0;border:0;border-radius:14px;background:var(--bg);color:var(--t);
-overflow:auto;overflow-wrap:anywhere;font:15px/1.5 var(${CSS_FONT},${FONT});box-shadow:0 20px 60px #0005}
+overflow:auto;overflow-wrap:anywhere;font:15px/1.5 var(${CSS_FONT},ui-sans-serif,system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif);box-shadow:0 20px 60px #0005}
 dialog.kco[open]{display:block}
 dialog.kco::backdrop{background:#0c14108c}
 .kco *{box-sizing:border-box}
@@ -22,8 +20,7 @@ dialog.kco::backdrop{background:#0c14108c}
 .kco-panel{position:relative}
 .kco-img{display:block;width:100%;height:auto;aspect-ratio:2;object-fit:cover}
 .kco-x{position:absolute;top:8px;right:8px;width:44px;height:44px;border:0;border-radius:50%;display:grid;place-items:center;
-background:var(--bg);color:var(--t);cursor:pointer}
-.kco-x svg{width:20px;fill:none;stroke:currentColor;stroke-width:2}
+background:var(--bg);color:var(--t);font:28px/1 sans-serif;cursor:pointer}
 .kco-main{padding:28px 24px 24px;display:grid;gap:12px}
 .kco-label{justify-self:start;padding:4px 12px;border-radius:99px;font-weight:700}
 .kco-label,.kco-go{background:var(--kb);color:var(--kbt)}
@@ -37,6 +34,8 @@ background:var(--bg);color:var(--t);cursor:pointer}
 .kco-check input{width:20px;height:20px;margin:2px 0 0;flex:none}
 .kco-err{color:#b3261e;font-weight:600}
 .kco-code,.kco-timer{font-weight:700;font-variant-numeric:tabular-nums}
+.kco-dbg{position:fixed;left:12px;bottom:12px;margin:0;padding:8px 12px;border-radius:8px;background:#1b2420;color:#fff;font:14px/1.5 sans-serif}
+.kco-dbg button{min-height:24px;margin-left:10px;border:0;background:none;color:inherit;font:inherit;text-decoration:underline;cursor:pointer}
 @media (max-width:640px){dialog.kco{width:100vw;max-height:85dvh;margin:auto 0 0;border-radius:16px 16px 0 0}
 .kco-main{padding:24px 16px}}
 @media (prefers-reduced-motion:no-preference){dialog.kco[open]{animation:kco-in .2s ease-out}
