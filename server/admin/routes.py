@@ -15,7 +15,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from server.accounts import create_store, verify_login
-from server.admin import account, invitations, members, queries
+from server.admin import account, invitations, members, queries, store_settings
 from server.admin import campaigns as campaigns_admin
 from server.admin import checkout_settings as checkout_settings_admin
 from server.admin.auth import Session, check_csrf, read_session, write_session
@@ -210,6 +210,7 @@ routes = [
     Route("/stores", add_store, methods=["POST"]),
     Route("/stores/{store_id:id}", store_page, methods=["GET"]),
     Route("/stores/{store_id:id}/activity", store_activity, methods=["GET"]),
+    *store_settings.routes,
     *members.routes,
     *invitations.routes,
     *account.routes,
