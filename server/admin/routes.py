@@ -29,6 +29,7 @@ from server.admin.pages import (
 )
 from server.admin.sessions import end_session, start_session
 from server.catalog import admin as catalog_admin
+from server.catalog import variants as catalog_variants
 from server.clock import now_ms, start_of_day_ms
 from server.errors import KeepcartError, ValidationFailed
 from server.events.queries import activity_since
@@ -215,6 +216,7 @@ routes = [
     *invitations.routes,
     *account.routes,
     *catalog_admin.routes,
+    *catalog_variants.routes,
     *orders_admin.routes,
     *checkout_settings_admin.routes,
     *campaigns_admin.routes,
