@@ -18,8 +18,18 @@ from server.errors import ServiceUnavailable, ValidationFailed
 from server.logs import configure_logging, log_settings
 from server.security import WeakSecretKey
 from server.settings import Settings
+from server.stores.editing import change_store
 from server.stores.queries import list_stores
-from server.stores.service import Store, snippet, validate_new_store
+from server.stores.service import (
+    Store,
+    StoreSettings,
+    StoreSettingsInvalid,
+    check_origins,
+    settings_of,
+    snippet,
+    validate_new_store,
+    validate_store_settings,
+)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -83,6 +93,28 @@ def build_parser() -> argparse.ArgumentParser:
                         help="A merchant login to make the store's owner.")  # fmt: skip
     create.add_argument("--db", type=Path, help="Database file.")
     create.set_defaults(run=run_create_store)
+
+    update = stores.add_parser(
+        "update",
+        help="Change a store's settings; what is left out stays as it is.",
+        description="Change a store's settings; what is left out stays as it is. The "
+        "currency can change only while the store has no orders.",
+    )
+    update.add_argument("--store", required=True, help="The store's id or public key (pk_…).")
+    update.add_argument("--name")
+    update.add_argument("--origin", action="append", metavar="ORIGIN",
+                        help="Replace the origins with these (repeat for several).")  # fmt: skip
+    update.add_argument("--add-origin", action="append", default=[], metavar="ORIGIN",
+                        help="Add an origin, keeping the others (repeatable).")  # fmt: skip
+    update.add_argument("--remove-origin", action="append", default=[], metavar="ORIGIN",
+                        help="Remove an origin (repeatable).")  # fmt: skip
+    update.add_argument("--locale", help="e.g. en-IE.")
+    update.add_argument("--timezone", help="An IANA time zone, e.g. Europe/Dublin.")
+    update.add_argument("--currency", help="ISO 4217 code; only while the store has no orders.")
+    update.add_argument("--contact-email", help='The store\'s contact email ("" to clear).')
+    update.add_argument("--contact-phone", help='The store\'s contact phone ("" to clear).')
+    update.add_argument("--db", type=Path, help="Database file.")
+    update.set_defaults(run=run_update_store)
 
     member = stores.add_parser(
         "add-member", help="Let a merchant login open a store (or change its role there)."
@@ -175,6 +207,50 @@ def run_create_store(args: argparse.Namespace, settings: Settings) -> int:
             file=sys.stderr,
         )
     return 0
+
+
+def run_update_store(args: argparse.Namespace, settings: Settings) -> int:
+    async def update() -> Store:
+        async with _database(settings) as db:
+            store = await _store_by_reference(db, args.store)
+            await change_store(db, store.id, _updated_settings(store, args))
+            return await _store_by_reference(db, str(store.id))
+
+    try:
+        store = asyncio.run(update())
+    except StoreSettingsInvalid as exc:  # every bad option at once, one line each
+        for field, message in exc.errors.items():
+            print(f"keepcart: {field}: {message}", file=sys.stderr)
+        return 2
+    print(f"Updated {store.name!r} ({store.public_key}):")
+    print(f"  origins   {' '.join(sorted(store.origins))}")
+    print(f"  currency  {store.currency} · locale {store.locale} · time zone {store.timezone}")
+    contact = " · ".join(part for part in (store.contact_email, store.contact_phone) if part)
+    print(f"  contact   {contact or '(none)'}")
+    print("A running Keepcart picks the change up within seconds.")
+    return 0
+
+
+def _updated_settings(store: Store, args: argparse.Namespace) -> StoreSettings:
+    """The store's settings with the options given applied, validated as the admin does."""
+    current = settings_of(store)
+    origins = [*(current.origins if args.origin is None else args.origin), *args.add_origin]
+    if args.remove_origin:  # compared as browsers spell them, whatever the spelling typed
+        origins = list(check_origins(origins))
+    for unwanted in args.remove_origin:
+        origin = check_origins([unwanted])[0]
+        if origin not in origins:
+            raise ValidationFailed(f"{origin} is not an origin of this store.", field="origins")
+        origins.remove(origin)
+
+    def given(name: str) -> str:
+        value = getattr(args, name)
+        return getattr(current, name) if value is None else value
+
+    return validate_store_settings(
+        given("name"), origins, given("currency"), given("locale"), given("timezone"),
+        given("contact_email"), given("contact_phone"),
+    )  # fmt: skip
 
 
 def run_add_member(args: argparse.Namespace, settings: Settings) -> int:

@@ -15,7 +15,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from server.accounts import create_store, verify_login
-from server.admin import account, invitations, members, queries
+from server.admin import account, invitations, members, queries, store_settings
 from server.admin import campaigns as campaigns_admin
 from server.admin import checkout_settings as checkout_settings_admin
 from server.admin.auth import Session, check_csrf, read_session, write_session
@@ -29,6 +29,7 @@ from server.admin.pages import (
 )
 from server.admin.sessions import end_session, start_session
 from server.catalog import admin as catalog_admin
+from server.catalog import variants as catalog_variants
 from server.clock import now_ms, start_of_day_ms
 from server.errors import KeepcartError, ValidationFailed
 from server.events.queries import activity_since
@@ -210,10 +211,12 @@ routes = [
     Route("/stores", add_store, methods=["POST"]),
     Route("/stores/{store_id:id}", store_page, methods=["GET"]),
     Route("/stores/{store_id:id}/activity", store_activity, methods=["GET"]),
+    *store_settings.routes,
     *members.routes,
     *invitations.routes,
     *account.routes,
     *catalog_admin.routes,
+    *catalog_variants.routes,
     *orders_admin.routes,
     *checkout_settings_admin.routes,
     *campaigns_admin.routes,

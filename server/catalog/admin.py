@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Mapping
+from urllib.parse import urlencode
 
 import aiosqlite
 from starlette.datastructures import UploadFile
@@ -32,6 +33,7 @@ from server.catalog.csv_io import (
     products_csv,
     read_rows,
 )
+from server.catalog.images import allow_images, thumbnail_src
 from server.catalog.service import Product, ProductInput
 from server.clock import now_ms
 from server.errors import NotFound
@@ -56,6 +58,8 @@ MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 # gets the page that says so; a much larger one is refused (413) before it is read.
 MAX_IMPORT_BODY = 8 * 1024 * 1024
 MAX_ID = 2**63 - 1  # SQLite's largest integer
+PAGE_SIZE = 50  # product groups per page of the list
+MAX_QUERY = 100
 
 
 # ---- list ---------------------------------------------------------------------------------
@@ -64,25 +68,50 @@ MAX_ID = 2**63 - 1  # SQLite's largest integer
 @login_required
 async def product_list(request: Request, merchant: Merchant) -> Response:
     store = await store_for_request(request)
-    show = request.query_params.get("show", "active")
-    show = show if show in FILTERS else "active"
-    products = await queries.list_products(request.app.state.db, store.id)
-    shown = [p for p in products if show == "all" or p.active == (show == "active")]
+    db = request.app.state.db
+    search = search_from(request.query_params)
+    pages = max(1, -(-(await queries.count_groups(db, store.id, search)) // PAGE_SIZE))
+    page = page_number(request.query_params.get("page"), pages)
+    products = await queries.page_of_groups(
+        db, store.id, search, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
+    )
+    thumbnails = {p.id: src for p in products if (src := thumbnail_src(p.image_url, store))}
     context = {
         "merchant": merchant,
         "store": store,
-        "show": show,
-        "counts": filter_counts(products),
-        "groups": group_products(shown),
+        "show": search.show,
+        "query": search.query,
+        "counts": await queries.count_by_status(db, store.id, search),
+        "groups": group_products(products),
+        "thumbnails": thumbnails,
+        "page": page,
+        "pages": pages,
+        "list_url": lambda **changes: list_url(search, {"page": page} | changes),
         "imported": import_summary_from(request.query_params),
         "money": money_formatter(store),
     }
-    return render(request, "catalog/list.html", context, session=merchant.session)
+    response = render(request, "catalog/list.html", context, session=merchant.session)
+    return allow_images(response, thumbnails.values())
 
 
-def filter_counts(products: list[Product]) -> dict[str, int]:
-    active = sum(1 for product in products if product.active)
-    return {"active": active, "archived": len(products) - active, "all": len(products)}
+def search_from(params: Mapping[str, str]) -> queries.ProductSearch:
+    show = params.get("show", "active")
+    query = " ".join(params.get("q", "").split())[:MAX_QUERY]
+    return queries.ProductSearch(show if show in FILTERS else "active", query)
+
+
+def page_number(raw: str | None, pages: int) -> int:
+    """The page asked for, kept within 1..pages; anything unreadable means page 1."""
+    number = int(raw) if raw and raw.isdecimal() and len(raw) < 10 else 1
+    return min(max(number, 1), pages)
+
+
+def list_url(search: queries.ProductSearch, changes: Mapping[str, object]) -> str:
+    """The list's query string with ``changes`` (show, q, page), defaults left out."""
+    params = {"show": search.show, "q": search.query, "page": 1} | dict(changes)
+    kept = {key: value for key, value in params.items()
+            if value and (key, value) not in {("show", "active"), ("page", 1)}}  # fmt: skip
+    return "?" + urlencode(kept) if kept else ""
 
 
 def group_products(products: list[Product]) -> list[tuple[str, list[Product]]]:
@@ -214,17 +243,22 @@ def _render_form(
     values: dict[str, str],
     errors: dict[str, str] | None = None,
 ) -> Response:
+    thumbnail = thumbnail_src(product.image_url, store) if product else None
     context = {
         "merchant": merchant,
         "store": store,
         "product": product,
+        "thumbnail": thumbnail,
         "values": values,
         "errors": errors or {},
         "saved": request.query_params.get("saved") == "1" and not errors,
         "price_example": example_amount(store.currency),
     }
     status = 422 if errors else 200
-    return render(request, "catalog/form.html", context, session=merchant.session, status=status)
+    response = render(
+        request, "catalog/form.html", context, session=merchant.session, status=status
+    )
+    return allow_images(response, [thumbnail] if thumbnail else [])
 
 
 # ---- archive ------------------------------------------------------------------------------

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 import aiosqlite
@@ -149,3 +151,73 @@ async def set_product_active(
         (int(active), now_ms, store_id, product_id),
     )
     return cursor.rowcount == 1
+
+
+# ---- the admin's product list: filtered, searched, a page of product groups at a time -----
+
+
+@dataclass(frozen=True)
+class ProductSearch:
+    show: str = "active"  # "active", "archived" or "all"
+    query: str = ""  # part of a name, SKU, variant or product group
+
+
+def _search_where(
+    store_id: int, search: ProductSearch, *, status: bool = True
+) -> tuple[str, list[Any]]:
+    clauses, params = ["store_id = ?"], [store_id]
+    if status and search.show != "all":
+        clauses.append("active = ?")
+        params.append(int(search.show == "active"))
+    if search.query:
+        # LIKE ignores case (ASCII letters); the pattern's own % and _ are literal.
+        pattern = "%" + re.sub(r"([\\%_])", r"\\\1", search.query) + "%"
+        columns = ("name", "sku", "variant", "product_group")
+        clauses.append("(" + " OR ".join(f"{c} LIKE ? ESCAPE '\\'" for c in columns) + ")")
+        params += [pattern] * len(columns)
+    return " AND ".join(clauses), params
+
+
+async def count_by_status(db: Database, store_id: int, search: ProductSearch) -> dict[str, int]:
+    """Products matching the search, by status: {"active", "archived", "all"}."""
+    where, params = _search_where(store_id, search, status=False)
+    rows = await db.fetch_all(
+        f"SELECT active, count(*) AS n FROM products WHERE {where} GROUP BY active", params
+    )
+    counts = {bool(row["active"]): row["n"] for row in rows}
+    active, archived = counts.get(True, 0), counts.get(False, 0)
+    return {"active": active, "archived": archived, "all": active + archived}
+
+
+async def count_groups(db: Database, store_id: int, search: ProductSearch) -> int:
+    where, params = _search_where(store_id, search)
+    return int(
+        await db.fetch_value(
+            f"SELECT count(DISTINCT product_group) FROM products WHERE {where}", params
+        )
+    )
+
+
+async def page_of_groups(
+    db: Database, store_id: int, search: ProductSearch, *, limit: int, offset: int
+) -> list[Product]:
+    """The matching products of one page of product groups (groups in name order), so a
+    group's variants are never split across two pages."""
+    where, params = _search_where(store_id, search)
+    rows = await db.fetch_all(
+        f"WITH page AS (SELECT product_group FROM products WHERE {where}"
+        " GROUP BY product_group ORDER BY lower(product_group), product_group LIMIT ? OFFSET ?)"
+        f" SELECT {_COLUMNS} FROM products WHERE {where}"
+        " AND product_group IN (SELECT product_group FROM page) ORDER BY product_group, id",
+        [*params, limit, offset, *params],
+    )
+    return [product_from_row(row) for row in rows]
+
+
+async def products_in_group(db: Database, store_id: int, group: str) -> list[Product]:
+    """Every product (variant) of a group, archived ones too, oldest first."""
+    rows = await db.fetch_all(
+        f"SELECT {_COLUMNS} FROM products WHERE store_id = ? AND product_group = ? ORDER BY id",
+        (store_id, group),
+    )
+    return [product_from_row(row) for row in rows]

@@ -24,16 +24,20 @@ from server.money import format_amount, format_major_units
 from server.orders import queries
 from server.orders.service import (
     STATUS_LABELS,
+    OfferShown,
     Order,
     OrderFilter,
+    OrderSource,
     StatusAction,
     action_for,
     actions_allowed,
     check_transition,
+    country_name,
     delivery_window,
     display_time,
     local_time,
     payment_label,
+    readable_events,
 )
 from server.orders.status_page import status_url
 from server.stores.service import Store
@@ -181,7 +185,10 @@ async def _render_order(
         "store": store,
         "order": order,
         "items": await queries.order_items(db, order.id),
-        "events": await queries.order_events(db, order.id),
+        "events": readable_events(await queries.order_events(db, order.id), order.payment_method),
+        "country_name": country_name,
+        "source": await order_source(request, store, order),
+        "campaigns_url": f"/admin/stores/{store.id}/campaigns",
         "actions": actions_allowed(order.status),
         "status_label": STATUS_LABELS.get(order.status, order.status),
         "payment": payment_label(order.payment_method),
@@ -196,6 +203,28 @@ async def _render_order(
 def _receipt_url(request: Request, order: Order) -> str:
     state = request.app.state
     return status_url(state.signer, state.settings.base_url, order.public_id)
+
+
+async def order_source(request: Request, store: Store, order: Order) -> OrderSource:
+    db = request.app.state.db
+    origin = None
+    if order.discount_code:
+        origin = await queries.code_origin(db, store.id, order.discount_code)
+    seen = await queries.exposures_before(db, order.id)
+    return OrderSource(
+        code=order.discount_code,
+        code_offer=_offer_of_code(origin),
+        code_known=origin is not None,
+        offers_seen=tuple(OfferShown(row["name"], row["public_id"], row["arm"]) for row in seen),
+    )
+
+
+def _offer_of_code(origin: Any) -> OfferShown | None:
+    """The offer a claimed coupon came from; None for a code the merchant made."""
+    if origin is None or origin["arm"] is None:
+        return None
+    name = origin["campaign_name"] or "an offer campaign since deleted"
+    return OfferShown(name, origin["campaign_public_id"], origin["arm"])
 
 
 # ---- CSV ----------------------------------------------------------------------------------

@@ -7,9 +7,10 @@ from typing import Any
 
 import aiosqlite
 
-from server.db import Database, read_one
+from server.db import Database, Row, read_one
 from server.orders.service import Order, OrderEvent, OrderFilter, OrderItem
 
+DAY_MS = 86_400_000
 _COLUMNS = (
     "id, public_id, number, status, email, phone, shipping_name, shipping_address,"
     " shipping_method, delivery_from, delivery_to, currency, prices_include_tax, subtotal,"
@@ -152,4 +153,31 @@ async def record_status(
     await conn.execute(
         "INSERT INTO order_events (order_id, kind, note, created_at) VALUES (?, ?, ?, ?)",
         (order_id, status, note, now_ms),
+    )
+
+
+async def code_origin(db: Database, store_id: int, code: str) -> Row | None:
+    """The discount row of an order's code, with the offer campaign it was claimed from
+    (campaign columns NULL for a code the merchant made, or a campaign since deleted)."""
+    return await db.fetch_one(
+        "SELECT d.arm, d.campaign_id, c.public_id AS campaign_public_id,"
+        " c.name AS campaign_name FROM discounts d"
+        " LEFT JOIN campaigns c ON c.id = d.campaign_id"
+        " WHERE d.store_id = ? AND d.code = ?",
+        (store_id, code),
+    )
+
+
+async def exposures_before(db: Database, order_id: int) -> list[Row]:
+    """The campaigns the order's visitor was exposed to within the store's attribution window
+    before it, with their arm: the same rule as a campaign's results (see
+    server/admin/campaigns/queries.py), which count the order once it is paid."""
+    return await db.fetch_all(
+        "SELECT c.public_id, c.name, e.arm, e.created_at FROM orders o"
+        " JOIN stores s ON s.id = o.store_id"
+        " JOIN exposures e ON e.visitor_id = o.visitor_id AND e.created_at <= o.created_at"
+        f"  AND o.created_at <= e.created_at + s.attribution_days * {DAY_MS}"
+        " JOIN campaigns c ON c.id = e.campaign_id AND c.store_id = o.store_id"
+        " WHERE o.id = ? ORDER BY e.created_at, c.id",
+        (order_id,),
     )

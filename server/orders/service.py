@@ -8,11 +8,14 @@ order's times and dates read in the store's own timezone.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from server.checkout.addresses import COUNTRIES
 from server.errors import Conflict, NotFound
+from server.offers.results import arm_label
 from server.payments.registry import PROVIDERS
 from server.pricing.delivery import arrival_wording
 
@@ -158,3 +161,49 @@ def delivery_window(start: str, end: str) -> str:
 def payment_label(method: str) -> str:
     provider = PROVIDERS.get(method)
     return provider.label if provider else method.replace("_", " ").capitalize()
+
+
+def country_name(code: str) -> str:
+    """``IE`` → ``Ireland``; a code checkout no longer knows stays as it was stored."""
+    country = COUNTRIES.get(code)
+    return country.name if country else code
+
+
+def readable_events(events: list[OrderEvent], payment_method: str) -> list[OrderEvent]:
+    """The history as people read it: checkout notes the payment method by its id
+    ("Placed with test_card"); the merchant sees its name ("Placed with Card")."""
+    machine = f"Placed with {payment_method}"
+    readable = f"Placed with {payment_label(payment_method)}"
+    return [
+        dataclasses.replace(event, note=readable) if event.note == machine else event
+        for event in events
+    ]
+
+
+@dataclass(frozen=True)
+class OfferShown:
+    """An offer campaign behind an order, and the arm of it the shopper was in."""
+
+    campaign_name: str
+    campaign_public_id: str | None  # None: the campaign was deleted since
+    arm: str
+
+    @property
+    def arm_label(self) -> str:
+        return arm_label(self.arm)
+
+
+@dataclass(frozen=True)
+class OrderSource:
+    """What drove an order: its discount code (one the merchant made, or a coupon claimed
+    from an offer) and the offers its shopper saw before ordering, within the store's
+    attribution window."""
+
+    code: str | None
+    code_offer: OfferShown | None  # the offer the code was claimed from
+    code_known: bool  # False: the code has been deleted since the order
+    offers_seen: tuple[OfferShown, ...]
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.code and not self.offers_seen

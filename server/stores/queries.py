@@ -6,7 +6,7 @@ import aiosqlite
 
 from server.db import Database, Reader, read_one
 from server.security import new_public_id
-from server.stores.service import NewStore, Store
+from server.stores.service import NewStore, Store, StoreSettings
 
 
 async def insert_store(conn: aiosqlite.Connection, new: NewStore, now_ms: int) -> Store:
@@ -30,14 +30,14 @@ async def insert_store(conn: aiosqlite.Connection, new: NewStore, now_ms: int) -
 async def list_stores(db: Database) -> list[Store]:
     rows = await db.fetch_all(
         "SELECT s.id, s.public_key, s.name, s.currency, s.locale, s.timezone,"
-        " group_concat(o.origin, ' ') AS origins"
+        " s.contact_email, s.contact_phone, group_concat(o.origin, ' ') AS origins"
         " FROM stores s LEFT JOIN store_origins o ON o.store_id = s.id"
         " GROUP BY s.id ORDER BY s.id"
     )
     return [
         Store(
             r["id"], r["public_key"], r["name"], r["currency"], r["locale"], r["timezone"],
-            frozenset((r["origins"] or "").split()),
+            frozenset((r["origins"] or "").split()), r["contact_email"], r["contact_phone"],
         )
         for r in rows
     ]  # fmt: skip
@@ -48,3 +48,32 @@ async def interruptions_per_week(conn: Reader, store_id: int) -> int:
         conn, "SELECT interruptions_per_week FROM stores WHERE id = ?", (store_id,)
     )
     return 0 if row is None else int(row["interruptions_per_week"])
+
+
+async def has_orders(conn: Reader, store_id: int) -> bool:
+    row = await read_one(conn, "SELECT 1 FROM orders WHERE store_id = ? LIMIT 1", (store_id,))
+    return row is not None
+
+
+async def update_store(conn: aiosqlite.Connection, store_id: int, new: StoreSettings) -> bool:
+    """Overwrite the store's settings and replace its origins; False when there is no such
+    store. Run inside the caller's write transaction."""
+    cursor = await conn.execute(
+        "UPDATE stores SET name = ?, currency = ?, locale = ?, timezone = ?, contact_email = ?,"
+        " contact_phone = ? WHERE id = ?",
+        (new.name, new.currency, new.locale, new.timezone, new.contact_email,
+         new.contact_phone, store_id),
+    )  # fmt: skip
+    if cursor.rowcount != 1:
+        return False
+    await conn.execute("DELETE FROM store_origins WHERE store_id = ?", (store_id,))
+    await conn.executemany(
+        "INSERT INTO store_origins (store_id, origin) VALUES (?, ?)",
+        [(store_id, origin) for origin in new.origins],
+    )
+    return True
+
+
+async def currency_of(conn: Reader, store_id: int) -> str | None:
+    row = await read_one(conn, "SELECT currency FROM stores WHERE id = ?", (store_id,))
+    return None if row is None else str(row["currency"])

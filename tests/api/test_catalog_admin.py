@@ -2,12 +2,14 @@
 
 import csv
 import io
+import re
 
 import pytest
 
 from server.catalog import csv_io
 from server.catalog.csv_io import product_cells
 from server.catalog.queries import list_products, upsert_product
+from server.catalog.service import ProductInput
 from tests.api.test_admin import csrf_from, sign_in
 
 pytestmark = pytest.mark.anyio
@@ -278,3 +280,201 @@ async def test_import_reports_an_unknown_column(client, merchant, store):
     response = await upload(client, store, csrf, "sku,name,price,prce\nA,B,1.00,2\n")
     assert response.status_code == 422
     assert '<td class="num">1</td><td><code>prce</code></td>' in response.text
+
+
+# ---- search, pages and thumbnails ---------------------------------------------------------
+
+
+def listed_skus(html: str) -> list[str]:
+    return re.findall(r'<td data-label="SKU"><code>([^<]+)</code>', html)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("?q=apron", ["FH-APR-L", "FH-APR-M", "FH-APR-S"]),
+        ("?q=fh-cof-f", ["FH-COF-FLT"]),  # part of a SKU, any case
+        ("?q=whole+bean", ["FH-COF-WB"]),  # a variant
+        ("?q=%25", []),  # a literal %, not a wildcard
+        ("?q=_", []),  # a literal _, not any one character
+        ("?q=nothing+like+it", []),
+    ],
+)
+async def test_the_list_searches_names_skus_and_variants(client, merchant, shop, query, expected):
+    await sign_in(client)
+    page = await client.get(products_url(shop, query))
+    assert page.status_code == 200
+    assert sorted(listed_skus(page.text)) == expected
+    if not expected:
+        assert "No active products match" in page.text
+
+
+async def test_a_search_counts_and_filters_its_matches(app, client, merchant, shop):
+    await sign_in(client)
+    csrf = csrf_from((await client.get(products_url(shop))).text)
+    large = (await products_in(app, shop))["FH-APR-L"]
+    await client.post(products_url(shop, f"/{large.id}/archive"), data={"csrf_token": csrf})
+    page = await client.get(products_url(shop, "?q=apron"))
+    assert 'Active <span class="muted">(2)</span>' in page.text
+    assert 'Archived <span class="muted">(1)</span>' in page.text
+    assert 'href="/admin/stores/1/products?show=archived&amp;q=apron"' in page.text
+    archived = await client.get(products_url(shop, "?show=archived&q=apron"))
+    assert listed_skus(archived.text) == ["FH-APR-L"]
+    assert 'name="show" value="archived"' in archived.text  # searching again keeps the filter
+
+
+async def test_the_list_pages_fifty_product_groups_at_a_time(app, client, merchant, store):
+    async def add(conn):
+        for n in range(52):
+            group = f"G{n:02d}"
+            for size in ("S", "M"):
+                tee = ProductInput(f"{group}-{size}", "Tee", 900, product_group=group)
+                await upsert_product(conn, store.id, tee, 0)
+
+    await app.state.db.write(add)
+    await sign_in(client)
+    first = await client.get(products_url(store))
+    skus = listed_skus(first.text)
+    assert len(skus) == 100 and skus[:2] == ["G00-S", "G00-M"] and skus[-1] == "G49-M"
+    assert "Page 1 of 2" in first.text
+    assert f'href="{products_url(store)}?page=2" rel="next"' in first.text
+    second = await client.get(products_url(store, "?page=2"))
+    assert listed_skus(second.text) == ["G50-S", "G50-M", "G51-S", "G51-M"]
+    assert listed_skus((await client.get(products_url(store, "?page=99"))).text) == listed_skus(
+        second.text
+    )
+
+
+async def test_thumbnails_show_safe_images_only_and_the_csp_allows_just_those(
+    app, client, merchant, store
+):
+    images = {
+        "CDN": "https://cdn.example/mug.png",
+        "SHOP": "/static/tee.png",  # a path on the shop, not on the admin
+        "BAD": "javascript:alert(1)",  # stored before image URLs were checked
+        "NONE": "",
+    }
+
+    async def add(conn):
+        for sku, url in images.items():
+            await upsert_product(conn, store.id, ProductInput(sku, f"{sku} item", 100), 0)
+            await conn.execute("UPDATE products SET image_url = ? WHERE sku = ?", (url, sku))
+
+    await app.state.db.write(add)
+    await sign_in(client)
+    page = await client.get(products_url(store))
+    thumb = r'<img class="thumb" src="([^"]+)" alt="" width="40" height="40"'
+    thumbs = re.findall(thumb, page.text)
+    assert sorted(thumbs) == ["http://shop.test/static/tee.png", "https://cdn.example/mug.png"]
+    assert "javascript:" not in page.text
+    assert page.text.count('class="thumb thumb-empty"') == 2
+    policy = page.headers["content-security-policy"]
+    assert "img-src 'self' data: http://shop.test https://cdn.example;" in policy
+    assert "script-src 'self';" in policy  # nothing else loosened
+    edit = await client.get(products_url(store, f"/{(await products_in(app, store))['CDN'].id}"))
+    assert 'src="https://cdn.example/mug.png" alt="CDN item" width="64" height="64"' in edit.text
+    assert "img-src 'self' data: https://cdn.example;" in edit.headers["content-security-policy"]
+
+
+# ---- a product group's variants, edited together ------------------------------------------
+
+
+def variants_url(store, product):
+    return products_url(store, f"/{product.id}/variants")
+
+
+def variant_rows(html: str) -> dict[str, dict[str, str]]:
+    """The form's rows as a browser would send them: row-N-field → value."""
+    fields = re.findall(r'name="(row-\d+-\w+)" (?:type="\w+" )?value="([^"]*)"', html)
+    return dict(fields)
+
+
+async def test_the_group_page_lists_every_variant_in_one_form(app, client, merchant, shop):
+    small = (await products_in(app, shop))["FH-APR-S"]
+    await sign_in(client)
+    page = await client.get(variants_url(shop, small))
+    assert page.status_code == 200
+    rows = variant_rows(page.text)
+    assert [rows[f"row-{n}-sku"] for n in range(4)] == ["FH-APR-S", "FH-APR-M", "FH-APR-L", ""]
+    assert rows["row-0-price"] == "48.00" and rows["row-1-variant"] == "Size: Medium"
+    assert '<label class="visually-hidden" for="f-row-1-price">Price, SKU FH-APR-M</label>' in (
+        page.text
+    )
+    listing = await client.get(products_url(shop))
+    assert f'href="{variants_url(shop, small)}">Edit variants together' in listing.text
+    mug = (await products_in(app, shop))["FH-MUG-01"]
+    assert f'href="{variants_url(shop, mug)}">Add variants' in listing.text  # one SKU so far
+
+
+async def test_saving_the_group_changes_every_row_and_adds_a_variant(app, client, merchant, shop):
+    small = (await products_in(app, shop))["FH-APR-S"]
+    await sign_in(client)
+    page = await client.get(variants_url(shop, small))
+    form = variant_rows(page.text) | {"csrf_token": csrf_from(page.text)}
+    form |= {"row-0-price": "45.00", "row-1-stock": "7", "row-2-name": "Linen Apron (L)",
+             "row-3-sku": "FH-APR-XL", "row-3-variant": "Size: Extra large",
+             "row-3-price": "52.00", "row-3-stock": "3"}  # fmt: skip
+    saved = await client.post(variants_url(shop, small), data=form)
+    assert saved.status_code == 303, saved.text
+    assert saved.headers["location"] == variants_url(shop, small) + "?saved=1"
+    products = await products_in(app, shop)
+    assert products["FH-APR-S"].price == 4500 and products["FH-APR-M"].stock == 7
+    assert products["FH-APR-L"].name == "Linen Apron (L)"
+    xl = products["FH-APR-XL"]
+    assert (xl.product_group, xl.variant, xl.price, xl.stock) == ("FH-APR-01", "Size: Extra large",
+                                                                  5200, 3)  # fmt: skip
+    # The new variant sells like its siblings: their description, image and weight.
+    assert (xl.description, xl.image_url, xl.weight_grams, xl.track_stock) == (
+        small.description,
+        small.image_url,
+        small.weight_grams,
+        small.track_stock,
+    )
+    assert "Saved every variant." in (await client.get(saved.headers["location"])).text
+
+
+async def test_two_rows_may_swap_their_skus(app, client, merchant, shop):
+    small = (await products_in(app, shop))["FH-APR-S"]
+    await sign_in(client)
+    page = await client.get(variants_url(shop, small))
+    form = variant_rows(page.text) | {"csrf_token": csrf_from(page.text)}
+    form |= {"row-0-sku": "FH-APR-M", "row-1-sku": "FH-APR-S"}
+    assert (await client.post(variants_url(shop, small), data=form)).status_code == 303
+    assert (await products_in(app, shop))["FH-APR-M"].id == small.id
+
+
+async def test_errors_come_back_per_row_and_field_and_save_nothing(app, client, merchant, shop):
+    small = (await products_in(app, shop))["FH-APR-S"]
+    before = await products_in(app, shop)
+    await sign_in(client)
+    page = await client.get(variants_url(shop, small))
+    form = variant_rows(page.text) | {"csrf_token": csrf_from(page.text)}
+    form |= {"row-0-price": "45.00",  # fine, but nothing is saved while another row is wrong
+             "row-1-price": "4.999", "row-2-sku": "FH-MUG-01",  # another product's SKU
+             "row-3-sku": "FH-APR-S", "row-3-price": "40.00"}  # fmt: skip
+    refused = await client.post(variants_url(shop, small), data=form)
+    assert refused.status_code == 422
+    text = refused.text
+    assert 'id="f-row-1-price-error">EUR amounts have at most 2 decimal places.' in text
+    assert 'aria-invalid="true" aria-describedby="f-row-1-price-error"' in text
+    assert 'href="#f-row-3-sku">New variant · SKU: Another row already has this SKU.' in text
+    assert 'value="4.999"' in text  # what was typed comes back
+    assert await products_in(app, shop) == before
+
+    form["row-1-price"], form["row-3-sku"] = "48.00", "FH-APR-XS"
+    taken = await client.post(variants_url(shop, small), data=form)
+    assert taken.status_code == 422
+    assert 'href="#f-row-2-sku">Row 3 · SKU: Another product already has this SKU.' in taken.text
+    assert await products_in(app, shop) == before
+
+
+async def test_a_row_of_another_group_is_refused(app, client, merchant, shop):
+    products = await products_in(app, shop)
+    small, mug = products["FH-APR-S"], products["FH-MUG-01"]
+    await sign_in(client)
+    page = await client.get(variants_url(shop, small))
+    form = variant_rows(page.text) | {"csrf_token": csrf_from(page.text)}
+    form |= {"row-0-id": str(mug.id), "row-0-name": "Hijacked"}
+    refused = await client.post(variants_url(shop, small), data=form)
+    assert refused.status_code == 422
+    assert (await products_in(app, shop))["FH-MUG-01"].name == mug.name

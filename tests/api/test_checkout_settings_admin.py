@@ -5,6 +5,7 @@ Each form is checked for its happy path (against the rows written), its validati
 """
 
 import json
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -641,6 +642,27 @@ async def test_a_zone_is_edited_keeping_its_own_countries(app, admin):
     assert response.headers["location"] == f"{url}?saved=zone"
     [zone] = await rows(app, "SELECT name, countries FROM shipping_zones")
     assert zone == {"name": "EU", "countries": "DE FR AT NL"}
+
+
+async def test_zone_countries_are_a_list_of_names_to_tick(app, client, admin):
+    base, post = admin
+    await make_zone(post, "Rest of world", "*")
+    # What a browser sends from the checkboxes: one value per ticked country.
+    created = await post("/shipping/zones", {"name": "DACH", "countries": ["DE", "AT", "CH"]})
+    assert created.status_code == 303, created.text
+    [zone] = await rows(app, "SELECT countries FROM shipping_zones WHERE name = 'DACH'")
+    assert zone["countries"] == "DE AT CH"
+
+    page = (await client.get(created.headers["location"])).text
+    assert 'id="f-countries-filter" type="search"' in page  # shown by script
+    assert re.search(r'value="AT" checked>\s*<label for="f-countries-AT">Austria</label>', page)
+    assert re.search(r'value="FR">\s*<label for="f-countries-FR">France</label>', page)
+    assert 'Everywhere else <span class="muted small">· now Rest of world</span>' in page
+    assert "Codes:" not in page and 'name="countries" type="text"' not in page
+    overview = (await client.get(base + "/shipping")).text
+    assert '<label for="f-countries-DE">Germany <span class="muted small">· in DACH</span>' in (
+        overview
+    )
 
 
 async def test_zone_errors_escape_the_values_they_keep(admin):

@@ -7,7 +7,10 @@ import re
 
 import pytest
 
+from server.offers.model import Offer
+from tests.api.offering import expose, exposed_claim, live_campaign, visitor_in
 from tests.api.ordering import ADDRESS, JULY_1_NOON_UTC, insert_order
+from tests.api.shopping import new_cart, order_body, place
 from tests.api.test_admin import csrf_from, sign_in
 
 pytestmark = pytest.mark.anyio
@@ -258,3 +261,69 @@ async def test_csv_export_follows_the_filter_and_is_formula_safe(app, client, me
 
     everything = await client.get(orders_url(store, ".csv"))
     assert len(list(csv.DictReader(io.StringIO(everything.content.decode("utf-8-sig"))))) == 2
+
+
+async def test_detail_names_the_country_and_the_payment_method(app, client, merchant, store):
+    await insert_order(app, store, 1001)
+    await insert_order(app, store, 1002, payment_method="cash_on_delivery", card_brand=None,
+                       card_last4=None, status="awaiting_payment",
+                       shipping_address=json.dumps(ADDRESS | {"country": "DE"}))  # fmt: skip
+    await sign_in(client)
+    card = (await client.get(orders_url(store, "/1001"))).text
+    assert re.search(r"D13 X2Y4<br>\s*Ireland\s*</address>", card)
+    assert "Placed with Card" in card and "test_card" not in card
+    cash = (await client.get(orders_url(store, "/1002"))).text
+    assert re.search(r"<br>\s*Germany\s*</address>", cash)
+    assert "<dd>Cash on delivery</dd>" in cash
+
+
+async def test_detail_says_a_code_was_the_stores_own(app, client, merchant, shop):
+    await insert_order(app, shop, 1001, discount_code="WELCOME10")
+    await insert_order(app, shop, 1002, discount_code="GONE10")  # deleted since
+    await insert_order(app, shop, 1003, discount_code=None, discount_total=0)
+    await sign_in(client)
+    own = (await client.get(orders_url(shop, "/1001"))).text
+    assert "<code>WELCOME10</code> · one of the store's codes" in own
+    gone = (await client.get(orders_url(shop, "/1002"))).text
+    assert "<code>GONE10</code> · a code deleted since" in gone
+    plain = (await client.get(orders_url(shop, "/1003"))).text
+    assert "No discount code, and no offer shown to this shopper before ordering." in plain
+
+
+async def test_detail_shows_the_offer_campaign_and_arm_that_drove_the_order(
+    app, client, merchant, shop
+):
+    campaign = await live_campaign(app, shop.id, Offer("percent", 10), Offer("percent", 15),
+                                   name="Leaving <already>?")  # fmt: skip
+    cart = await new_cart(client, shop.public_key, FH_MUG_01=2)
+    visitor, claimed = await exposed_claim(client, campaign, "B", cart=cart)
+    assert claimed.status_code == 201, claimed.text
+    body = order_body(claimed.json()["cart_token"], visitor=visitor)
+    placed = await place(client, body)
+    assert placed.status_code == 201, placed.text
+    number = placed.json()["order"]["number"]
+    code = claimed.json()["coupon"]["code"]
+
+    await sign_in(client)
+    page = (await client.get(orders_url(shop, f"/{number}"))).text
+    results = f"/admin/stores/{shop.id}/campaigns/{campaign.public_id}/results"
+    assert f"<code>{code}</code> · claimed from an offer" in page
+    assert f'<dt>Offer</dt>\n<dd><a href="{results}">Leaving &lt;already&gt;?' in page
+    assert "· Variant B</dd>" in page
+    assert "results count this order for the arm its shopper was in" in page
+    assert "Offer seen before ordering" not in page  # the same campaign, said once
+
+
+async def test_detail_shows_an_offer_seen_without_its_code(app, client, merchant, shop):
+    """A holdout visitor saw nothing but still counts in the campaign's results."""
+    campaign = await live_campaign(app, shop.id, Offer("percent", 10), holdout_percent=50)
+    visitor = visitor_in(campaign, "holdout")
+    assert (await expose(client, campaign, visitor)).status_code == 200
+    cart = await new_cart(client, shop.public_key, FH_MUG_01=1)
+    placed = await place(client, order_body(cart, visitor=visitor))
+    assert placed.status_code == 201, placed.text
+    await sign_in(client)
+    page = (await client.get(orders_url(shop, f"/{placed.json()['order']['number']}"))).text
+    assert "<dt>Offer seen before ordering</dt>" in page
+    assert '· Holdout <span class="muted">(shown nothing, for comparison)</span>' in page
+    assert "Discount code" not in page

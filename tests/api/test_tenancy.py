@@ -41,8 +41,11 @@ ROUTES_WITHOUT_A_STORE = {
     "/admin/invitations/{invitation_id:id}/accept",
     "/admin/invitations/{invitation_id:id}/decline",
 }
-# The store pages only owners open: members and the checkout settings but discount codes.
-OWNER_ONLY = re.compile(r"/admin/stores/\{store_id:id\}/(members|checkout(?!/discounts))\b.*")
+# The store pages only owners open: members, the store's settings, and the checkout settings
+# but discount codes.
+OWNER_ONLY = re.compile(
+    r"/admin/stores/\{store_id:id\}/(members|settings|checkout(?!/discounts))\b.*"
+)
 
 
 async def new_login(app, email: str) -> None:

@@ -26,6 +26,8 @@ from server.errors import Conflict, NotFound
 from server.money import example_amount
 from server.offers import queries as campaign_queries
 from server.offers.campaigns import (
+    VARIANT_FIELDS,
+    VARIANT_FLAGS,
     VARIANT_KEYS,
     StoreTerms,
     form_values,
@@ -261,6 +263,11 @@ async def _render_form(
         "values": values,
         "variant_keys": VARIANT_KEYS,
         "field_name": variant_field,
+        # Each variant's fields, so one with an error is never folded away.
+        "variant_fields": {
+            key: [variant_field(key, name) for name in (*VARIANT_FIELDS, *VARIANT_FLAGS)]
+            for key in VARIANT_KEYS
+        },
         "gifts": list(gifts.items()),
         "money_example": example_amount(store.currency),
         "preview_url": offers_url(store, f"/{preview_id}/preview"),

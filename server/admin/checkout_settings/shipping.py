@@ -59,7 +59,7 @@ async def shipping_page(request: Request, merchant: Merchant) -> Response:
 @login_required
 async def create_zone(request: Request, merchant: Merchant) -> Response:
     store = await store_for_request(request)
-    values = await submitted(request, merchant, ZONE_FIELDS)
+    values = await submitted_zone(request, merchant)
     try:
         zone = read_zone(values)
         zone_id = await request.app.state.db.write(
@@ -82,7 +82,7 @@ async def zone_page(request: Request, merchant: Merchant) -> Response:
 async def update_zone(request: Request, merchant: Merchant) -> Response:
     store = await store_for_request(request)
     current = await zone_for_request(request, store)
-    values = await submitted(request, merchant, ZONE_FIELDS)
+    values = await submitted_zone(request, merchant)
     try:
         zone = read_zone(values)
         await request.app.state.db.write(
@@ -160,7 +160,7 @@ async def _render_overview(
         describe_zone(zone, [m for m in methods if m["zone_id"] == zone["id"]], store)
         for zone in await queries.list_zones(db, store.id)
     ]
-    context = {"zones": zones, "values": values, "country_codes": sorted(COUNTRIES)}
+    context = {"zones": zones, "values": values, **await country_choices(request, store, None)}
     return render_settings(request, merchant, store, "shipping.html", context, errors)
 
 
@@ -177,9 +177,29 @@ async def _render_zone(
     context = {
         "zone": describe_zone(zone, mine, store),
         "values": values,
-        "country_codes": sorted(COUNTRIES),
+        **await country_choices(request, store, zone["id"]),
     }
     return render_settings(request, merchant, store, "zone.html", context, errors)
+
+
+async def country_choices(request: Request, store: Store, zone_id: int | None) -> dict[str, Any]:
+    """The zone form's country list by name, and which other zone already lists a country."""
+    taken = {
+        code: zone["name"]
+        for zone in await queries.list_zones(request.app.state.db, store.id)
+        if zone["id"] != zone_id
+        for code in zone["countries"].split()
+    }
+    countries = sorted(((c.code, c.name) for c in COUNTRIES.values()), key=lambda c: c[1])
+    return {"countries": countries, "taken": taken}
+
+
+async def submitted_zone(request: Request, merchant: Merchant) -> dict[str, str]:
+    """The zone form: its name, and its countries, one checkbox each (or typed as text)."""
+    values = await submitted(request, merchant, ZONE_FIELDS)
+    form = await request.form()
+    values["countries"] = " ".join(str(code) for code in form.getlist("countries"))
+    return values
 
 
 def describe_zone(zone: Row, methods: list[Row], store: Store) -> dict[str, Any]:

@@ -46,3 +46,81 @@
   setInterval(refresh, 3000);
   document.addEventListener("visibilitychange", refresh);
 })();
+
+// Keepcart admin, forms and tables (issue 9): each feature only where its markup is, and the
+// page works without it.
+(function () {
+  "use strict";
+
+  // A product's variants: "Add another variant" copies the empty new row, numbered next.
+  var addVariant = document.querySelector("[data-add-variant]");
+  var variantRows = document.querySelector("[data-variant-rows]");
+  if (addVariant && variantRows) {
+    addVariant.hidden = false;
+    addVariant.addEventListener("click", function () {
+      var blanks = variantRows.querySelectorAll("[data-new-variant]");
+      var template = blanks[blanks.length - 1];
+      var next = 0;
+      variantRows.querySelectorAll("input[name^='row-']").forEach(function (input) {
+        next = Math.max(next, Number(input.name.split("-")[1]) + 1);
+      });
+      var copy = template.cloneNode(true);
+      var renumber = function (text) { return text.replace(/row-\d+-/g, "row-" + next + "-"); };
+      copy.querySelectorAll("[name], [id], [for], [aria-describedby]").forEach(function (node) {
+        ["name", "id", "for", "aria-describedby"].forEach(function (attribute) {
+          if (node.hasAttribute(attribute)) node.setAttribute(attribute, renumber(node.getAttribute(attribute)));
+        });
+      });
+      copy.querySelectorAll(".error").forEach(function (node) { node.remove(); });
+      copy.querySelectorAll(".has-error").forEach(function (node) { node.classList.remove("has-error"); });
+      copy.querySelectorAll("input").forEach(function (input) {
+        input.value = "";
+        input.removeAttribute("aria-invalid");
+        if (input.getAttribute("aria-describedby") === "f-" + input.name + "-error") {
+          input.removeAttribute("aria-describedby");
+        }
+      });
+      template.after(copy);
+      copy.querySelector("input").focus();
+    });
+  }
+
+  // Tables become stacked cards on a phone, each cell labelled by its column (CSS shows
+  // data-label). Templates label their cells; a table that has no labels at all gets them
+  // from its column headers here.
+  document.querySelectorAll(".table-scroll table").forEach(function (table) {
+    if (table.querySelector("td[data-label]")) return;
+    var headers = [];
+    table.querySelectorAll("thead tr:last-child th").forEach(function (th) {
+      for (var n = 0; n < th.colSpan; n += 1) headers.push(th.textContent.trim().replace(/\s+/g, " "));
+    });
+    table.querySelectorAll("tbody tr").forEach(function (row) {
+      var column = 0;
+      Array.from(row.cells).forEach(function (cell) {
+        if (cell.tagName === "TD" && headers[column]) cell.setAttribute("data-label", headers[column]);
+        column += cell.colSpan;
+      });
+    });
+  });
+
+  // A long list of checkboxes with a filter box (shipping zone countries): typing hides the
+  // choices whose label does not contain the text; checked ones always stay in view.
+  document.querySelectorAll("[data-filter-choices]").forEach(function (group) {
+    var box = group.querySelector("[data-filter-input]");
+    var status = group.querySelector("[data-filter-status]");
+    var choices = Array.from(group.querySelectorAll("[data-choice]"));
+    if (!box) return;
+    box.closest("[hidden]") && box.closest("[hidden]").removeAttribute("hidden");
+    box.addEventListener("input", function () {
+      var wanted = box.value.trim().toLowerCase();
+      var shown = 0;
+      choices.forEach(function (choice) {
+        var checked = choice.querySelector("input").checked;
+        var match = !wanted || choice.textContent.toLowerCase().indexOf(wanted) !== -1;
+        choice.hidden = !(match || checked);
+        if (!choice.hidden) shown += 1;
+      });
+      if (status) status.textContent = wanted ? shown + " of " + choices.length + " shown" : "";
+    });
+  });
+})();

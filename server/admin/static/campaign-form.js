@@ -1,14 +1,68 @@
-// Keepcart admin, campaign form: the live preview follows the form, saved or not.
-// Loaded under the admin's strict CSP (no inline script): it only sets the iframe's URL.
+// Keepcart admin, campaign form: the live preview follows the form, saved or not, and the
+// variant being edited; only the fields the chosen trigger and offers use show; unused
+// variants stay folded; each brand colour has a picker. Loaded under the admin's strict CSP
+// (no inline script). What the form submits never changes: hidden fields still submit.
 (function () {
   "use strict";
 
+  var form = document.getElementById("campaign-form");
+  if (!form) return;
+
+  // ---- fields that apply: [data-when="control name"][data-when-is="value value…"] ----------
+
+  function chosen(name) {
+    var values = [];
+    form.querySelectorAll('[name="' + name + '"]').forEach(function (control) {
+      if (control.type === "checkbox" || control.type === "radio") {
+        if (control.checked) values.push(control.value);
+      } else {
+        values.push(control.value);
+      }
+    });
+    return values;
+  }
+
+  function showApplicable() {
+    form.querySelectorAll("[data-when]").forEach(function (part) {
+      var wanted = part.getAttribute("data-when-is").split(" ");
+      var applies = chosen(part.getAttribute("data-when")).some(function (value) {
+        return wanted.indexOf(value) !== -1;
+      });
+      // A field with an error always shows, so the merchant can see what to fix.
+      part.hidden = !applies && !part.querySelector("[aria-invalid='true']");
+    });
+  }
+
+  // ---- unused variants: including one unfolds it, leaving it out folds it ------------------
+
+  function foldWithInclude(event) {
+    var box = event.target;
+    if (!box.name || !/^variant_[A-Z]_include$/.test(box.name)) return;
+    var details = box.closest("fieldset").querySelector("[data-variant-fields]");
+    if (details) details.open = box.checked;
+  }
+
+  // ---- colour pickers, in step with the hex text that is submitted --------------------------
+
+  var HEX = /^#[0-9a-fA-F]{6}$/;
+  form.querySelectorAll("[data-colour-for]").forEach(function (picker) {
+    var text = document.getElementById(picker.getAttribute("data-colour-for"));
+    picker.hidden = false;
+    picker.addEventListener("input", function () {
+      text.value = picker.value;
+      text.dispatchEvent(new Event("input", { bubbles: true }));
+    });
+    text.addEventListener("input", function () {
+      if (HEX.test(text.value.trim())) picker.value = text.value.trim().toLowerCase();
+    });
+  });
+
+  // ---- the live preview: the unsaved form, as the variant being edited ---------------------
+
   var frame = document.getElementById("offer-preview");
-  if (!frame) return;
-  var form = document.getElementById(frame.getAttribute("data-preview-form"));
   var chooser = document.getElementById("preview-variant");
   var opener = document.getElementById("offer-preview-open");
-  var base = frame.getAttribute("data-preview-base");
+  var base = frame && frame.getAttribute("data-preview-base");
   var timer = null;
 
   function previewUrl() {
@@ -22,6 +76,7 @@
 
   function refresh() {
     timer = null;
+    if (!frame) return;
     var url = previewUrl();
     if (frame.getAttribute("src") !== url) frame.setAttribute("src", url);
     if (opener) opener.setAttribute("href", url);
@@ -33,8 +88,25 @@
     timer = setTimeout(refresh, 400);
   }
 
+  // Editing variant B's fields previews variant B.
+  function followVariant(event) {
+    var fieldset = event.target.closest && event.target.closest("[data-variant]");
+    if (!fieldset || !chooser) return;
+    var key = fieldset.getAttribute("data-variant");
+    if (chooser.value !== key) {
+      chooser.value = key;
+      refresh();
+    }
+  }
+
   form.addEventListener("input", schedule);
-  form.addEventListener("change", schedule);
+  form.addEventListener("change", function (event) {
+    foldWithInclude(event);
+    showApplicable();
+    schedule();
+  });
+  form.addEventListener("focusin", followVariant);
   if (chooser) chooser.addEventListener("change", refresh);
+  showApplicable();
   refresh();
 })();

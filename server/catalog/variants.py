@@ -1,0 +1,260 @@
+"""A product's variants edited together: every SKU of its product group on one page, with
+their name, variant, price, stock and SKU, and rows for new variants.
+
+The form is rows of fields named ``row-{n}-{field}``; a row of an existing SKU carries its id
+(``row-{n}-id``), a new row none, and a new row left empty is ignored. Every row is checked
+before anything is saved, each error tied to its row and field, and all rows are saved in one
+transaction. A new variant takes what the group's first SKU has beyond those fields
+(description, image, weight, stock tracking), so it sells like its siblings.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import aiosqlite
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from server.admin.auth import check_csrf
+from server.admin.pages import Merchant, login_required, render, store_for_request
+from server.catalog import queries
+from server.catalog.admin import money_formatter, product_for_request
+from server.catalog.csv_io import RowInvalid, product_cells, product_from_cells
+from server.catalog.images import allow_images, thumbnail_src
+from server.catalog.service import Product, ProductInput
+from server.clock import now_ms
+from server.errors import NotFound
+from server.money import example_amount
+from server.stores.service import Store
+
+ROW_FIELDS = ("sku", "name", "variant", "price", "stock")
+MAX_ROWS = 200
+_ROW_FIELD = re.compile(r"row-([0-9]{1,3})-(id|sku|name|variant|price|stock)")
+_TEMPORARY_SKU = "~moving-{id}"  # never a valid SKU, so never anyone's
+
+
+@dataclass(frozen=True)
+class VariantRow:
+    """One row of the form as typed: ``product`` is the SKU it edits, None for a new one."""
+
+    index: int
+    product: Product | None
+    values: dict[str, str]
+
+    def key(self, field: str) -> str:
+        return f"row-{self.index}-{field}"
+
+
+@dataclass(frozen=True)
+class VariantChange:
+    """What one row saves: ``product_id`` None adds a SKU to the group."""
+
+    index: int
+    product_id: int | None
+    product: ProductInput
+
+
+class VariantsInvalid(Exception):
+    def __init__(self, errors: dict[str, str]):
+        super().__init__(errors)
+        self.errors = errors
+
+
+# ---- pages --------------------------------------------------------------------------------
+
+
+@login_required
+async def variants_page(request: Request, merchant: Merchant) -> Response:
+    store = await store_for_request(request)
+    products = await group_of(request, store)
+    rows = [VariantRow(n, p, _row_values(p, store)) for n, p in enumerate(products)]
+    rows.append(_blank_row(len(rows)))
+    return _render(request, merchant, store, products, rows)
+
+
+@login_required
+async def save_variants(request: Request, merchant: Merchant) -> Response:
+    store = await store_for_request(request)
+    products = await group_of(request, store)
+    form = await request.form()
+    check_csrf(request, merchant.session, form.get("csrf_token"))
+    rows = submitted_rows({k: v for k, v in form.items() if isinstance(v, str)}, products)
+    try:
+        changes = read_rows(rows, products[0], store)
+        await request.app.state.db.write(lambda conn: save_rows(conn, store.id, changes, now_ms()))
+    except VariantsInvalid as exc:
+        return _render(request, merchant, store, products, rows, exc.errors)
+    return RedirectResponse(request.url.path + "?saved=1", 303)
+
+
+async def group_of(request: Request, store: Store) -> list[Product]:
+    """Every SKU of the requested product's group, oldest first."""
+    product = await product_for_request(request, store)
+    group = await queries.products_in_group(request.app.state.db, store.id, product.product_group)
+    if not group:  # moved out of its group between the two reads
+        raise NotFound("There is no such product.")
+    return group
+
+
+def _render(
+    request: Request,
+    merchant: Merchant,
+    store: Store,
+    products: list[Product],
+    rows: list[VariantRow],
+    errors: dict[str, str] | None = None,
+) -> Response:
+    thumbnail = thumbnail_src(products[0].image_url, store)
+    context = {
+        "merchant": merchant,
+        "store": store,
+        "group": products[0].product_group,
+        "first": products[0],
+        "rows": rows,
+        "errors": errors or {},
+        "labels": error_labels(rows, errors or {}),
+        "saved": request.query_params.get("saved") == "1" and not errors,
+        "thumbnail": thumbnail,
+        "money": money_formatter(store),
+        "price_example": example_amount(store.currency),
+    }
+    status = 422 if errors else 200
+    response = render(
+        request, "catalog/variants.html", context, session=merchant.session, status=status
+    )
+    return allow_images(response, [thumbnail] if thumbnail else [])
+
+
+# ---- reading the form ---------------------------------------------------------------------
+
+
+def _row_values(product: Product, store: Store) -> dict[str, str]:
+    cells = product_cells(product, store.currency)
+    return {field: cells[field] for field in ROW_FIELDS}
+
+
+def _blank_row(index: int) -> VariantRow:
+    return VariantRow(index, None, dict.fromkeys(ROW_FIELDS, ""))
+
+
+def submitted_rows(form: Mapping[str, str], products: list[Product]) -> list[VariantRow]:
+    """The rows posted, in order; an id that is not one of the group's SKUs is kept as an
+    unknown row, refused by ``read_rows``."""
+    by_id = {str(product.id): product for product in products}
+    typed: dict[int, dict[str, str]] = {}
+    for name, value in form.items():
+        match = _ROW_FIELD.fullmatch(name)
+        if match and int(match.group(1)) < MAX_ROWS:
+            typed.setdefault(int(match.group(1)), {})[match.group(2)] = value
+    rows = []
+    for index in sorted(typed):
+        values = {field: typed[index].get(field, "") for field in ROW_FIELDS}
+        raw_id = typed[index].get("id", "")
+        product = by_id.pop(raw_id, None)  # each SKU edited by one row at most
+        if raw_id and product is None:
+            values["id"] = raw_id  # refused below: not a SKU of this group
+        rows.append(VariantRow(index, product, values))
+    return rows
+
+
+def read_rows(rows: list[VariantRow], first: Product, store: Store) -> list[VariantChange]:
+    """What each row saves; every error of every row in VariantsInvalid, keyed
+    ``row-{n}-{field}``."""
+    errors: dict[str, str] = {}
+    changes: list[VariantChange] = []
+    seen_skus: dict[str, int] = {}
+    for row in rows:
+        if "id" in row.values:
+            errors[row.key("sku")] = "This row is not a variant of this product: reload the page."
+            continue
+        if row.product is None and not any(v.strip() for v in row.values.values()):
+            continue  # an empty new row
+        typed = row.values
+        if row.product is None and not typed["name"].strip():
+            typed = typed | {"name": first.name}  # a new variant is named like its group
+        cells = product_cells(row.product or _new_variant_of(first), store.currency) | typed
+        try:
+            product = product_from_cells(cells, store.currency)
+        except RowInvalid as exc:
+            for field, message in exc.errors:
+                errors.setdefault(row.key(_shown_field(field)), message)
+            continue
+        if product.sku in seen_skus:
+            errors.setdefault(row.key("sku"), "Another row already has this SKU.")
+        seen_skus[product.sku] = row.index
+        changes.append(VariantChange(row.index, row.product and row.product.id, product))
+    if errors:
+        raise VariantsInvalid(errors)
+    return changes
+
+
+def _new_variant_of(first: Product) -> ProductInput:
+    return ProductInput(
+        sku="", name=first.name, price=0, product_group=first.product_group,
+        description=first.description, image_url=first.image_url,
+        weight_grams=first.weight_grams, track_stock=first.track_stock,
+        allow_oversell=first.allow_oversell,
+    )  # fmt: skip
+
+
+def _shown_field(field: str) -> str:
+    """The row field an error belongs to: a compare-at price below the new price is about
+    the price typed; anything else this page does not show, about the SKU's row."""
+    if field in ROW_FIELDS:
+        return field
+    return "price" if field == "compare_at_price" else "sku"
+
+
+def error_labels(rows: list[VariantRow], errors: Mapping[str, str]) -> dict[str, str]:
+    """What the summary at the top calls each field with an error: "Row 2 · Price"."""
+    names = {"sku": "SKU", "name": "Name", "variant": "Variant", "price": "Price",
+             "stock": "Stock"}  # fmt: skip
+    return {
+        row.key(field): f"{'New variant' if row.product is None else f'Row {n}'} · {names[field]}"
+        for n, row in enumerate(rows, 1)
+        for field in ROW_FIELDS
+        if row.key(field) in errors
+    }
+
+
+# ---- saving -------------------------------------------------------------------------------
+
+
+async def save_rows(
+    conn: aiosqlite.Connection, store_id: int, changes: list[VariantChange], now: int
+) -> None:
+    """Every row in one transaction: SKUs may swap between rows of the form, but none may
+    take a SKU of a product outside it."""
+    editing = {change.product_id for change in changes if change.product_id is not None}
+    errors = {}
+    for change in changes:
+        owner = await queries.sku_owner(conn, store_id, change.product.sku)
+        if owner is not None and owner != change.product_id and owner not in editing:
+            errors[f"row-{change.index}-sku"] = "Another product already has this SKU."
+    if errors:
+        raise VariantsInvalid(errors)
+    # SKUs are unique: park every edited row's SKU first, so two rows may swap theirs.
+    for product_id in editing:
+        await conn.execute(
+            "UPDATE products SET sku = ? WHERE store_id = ? AND id = ?",
+            (_TEMPORARY_SKU.format(id=product_id), store_id, product_id),
+        )
+    for change in changes:
+        if change.product_id is None:
+            await queries.upsert_product(conn, store_id, change.product, now)
+        elif not await queries.update_product(
+            conn, store_id, change.product_id, change.product, now
+        ):
+            raise NotFound("There is no such product.")
+
+
+routes = [
+    Route("/stores/{store_id:id}/products/{product_id:id}/variants", variants_page,
+          methods=["GET"]),
+    Route("/stores/{store_id:id}/products/{product_id:id}/variants", save_variants,
+          methods=["POST"]),
+]  # fmt: skip

@@ -1,0 +1,192 @@
+"""Every admin page on a phone (390 px) and on a desktop (1366 px), taken from the router with
+real ids: nothing wider than the screen, every navigation link reachable, axe clean.
+
+The pages are every GET route under /admin that answers HTML, so a page added later is walked
+without anyone listing it here.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from server.app import create_app
+from server.settings import Settings
+from tests.api.admin_walk import admin_routes, fill
+from tests.browser.axe import serious_violations
+from tests.browser.conftest import Stack
+from tests.browser.test_admin_browser import sign_in
+from tests.browser.test_checkout import order_over_the_api
+
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1366, "height": 900}
+
+# Whatever on the page reaches past the screen's edges (the page's own width included). An
+# element counts when it is drawn: visually hidden text (1 px, clipped) and the skip link
+# waiting off-screen until it is focused do not.
+OVERFLOW = """() => {
+  const width = document.documentElement.clientWidth;
+  const found = [];
+  if (document.documentElement.scrollWidth > width) {
+    found.push(`the page is ${document.documentElement.scrollWidth}px wide`);
+  }
+  for (const el of document.body.querySelectorAll("*")) {
+    const box = el.getBoundingClientRect();
+    if (box.width <= 1 || box.height <= 1 || el.closest(".skip-link")) continue;
+    if (box.left < -0.5 || box.right > width + 0.5) {
+      const classes = typeof el.className === "string" ? el.className.trim().split(/\\s+/) : [];
+      const name = el.tagName.toLowerCase() + (el.id ? "#" + el.id : "")
+        + classes.filter(Boolean).map(c => "." + c).join("");
+      found.push(`${name} spans ${Math.round(box.left)}..${Math.round(box.right)}`);
+    }
+  }
+  return found.slice(0, 8);
+}"""
+
+# A navigation link a person can see and tap: inside the screen, and what is drawn at its
+# centre is the link itself (nothing covers it, no ancestor clips it away).
+NAV_LINKS_OUT_OF_REACH = """() => {
+  const width = document.documentElement.clientWidth;
+  const out = [];
+  for (const link of document.querySelectorAll("header nav a, nav.subnav a")) {
+    link.scrollIntoView({block: "center", inline: "nearest"});
+    const box = link.getBoundingClientRect();
+    const x = box.left + box.width / 2, y = box.top + box.height / 2;
+    const hit = document.elementFromPoint(x, y);
+    if (box.left < 0 || box.right > width || !hit || !link.contains(hit)) {
+      out.push(link.textContent.trim());
+    }
+  }
+  window.scrollTo(0, 0);
+  return out;
+}"""
+
+
+def html_pages(stack: Stack) -> list[str]:
+    """Every GET page under /admin, filled with ids that exist in the demo store."""
+    app = create_app(Settings(db=Path("unused.db"), secret_keys=("x" * 40,)))  # its routes
+    values = path_values(stack)
+    pages = []
+    for template, methods in admin_routes(app):
+        if "GET" in methods and not template.endswith((".csv", "/activity")):
+            pages.append(fill(template, values))
+    assert len(pages) >= 30, pages
+    return pages
+
+
+def path_values(stack: Stack) -> dict[str, object]:
+    store = stack.store.id
+    card = {"number": "4242424242424242", "expiry": "12/34", "cvc": "123"}
+    order = order_over_the_api(
+        stack, {"FH-MUG-01": 2, "FH-APR-M": 1}, {"method": "test_card", "card": card}, "WELCOME10"
+    )
+    # A waiting invitation and a cart-email request, so their tables are on their pages too.
+    with sqlite3.connect(stack.db_path, timeout=10) as conn:
+        conn.execute(
+            "INSERT INTO invitations (store_id, email, role, created_at)"
+            " VALUES (?, 'new.colleague.with.a.long.address@fernhill-goods.example', 'staff', 0)",
+            (store,),
+        )
+        conn.execute(
+            "INSERT INTO email_consents (store_id, email, wording, created_at)"
+            " VALUES (?, 'shopper@example.test', 'Email me my cart', 0)",
+            (store,),
+        )
+
+    def first(sql: str, *params: object) -> object:
+        return stack.query(sql, params or (store,))[0][0]
+
+    zone = first("SELECT id FROM shipping_zones WHERE store_id = ? ORDER BY id")
+    return {
+        "store_id": store,
+        "product_id": first("SELECT id FROM products WHERE store_id = ? AND sku = 'FH-APR-S'"),
+        "number": order["number"],
+        "discount_id": first("SELECT id FROM discounts WHERE store_id = ? ORDER BY id"),
+        "zone_id": zone,
+        "method_id": first("SELECT id FROM shipping_methods WHERE zone_id = ?", zone),
+        "rate_id": first("SELECT id FROM tax_rates WHERE store_id = ? ORDER BY id"),
+        "campaign": first("SELECT public_id FROM campaigns WHERE store_id = ? ORDER BY id"),
+    }
+
+
+def visit(page: Page, stack: Stack, path: str) -> bool:
+    """Open ``path``; whether it is an HTML page to check (the CSVs and JSON are not)."""
+    response = page.goto(stack.keepcart_url + path)
+    assert response is not None and response.ok, (path, response and response.status)
+    if "text/html" not in (response.headers.get("content-type") or ""):
+        return False
+    expect(page.locator("main, body.offer-preview").first).to_be_visible()
+    return True
+
+
+def test_every_admin_page_fits_a_phone_reaches_every_link_and_passes_axe(page: Page, stack: Stack):
+    page.set_viewport_size(PHONE)
+    pages = html_pages(stack)
+    sign_in(page, stack)
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+
+    overflowing, unreachable, violations = {}, {}, {}
+    for path in pages:
+        if not visit(page, stack, path):
+            continue
+        if found := page.evaluate(OVERFLOW):
+            overflowing[path] = found
+        if missed := page.evaluate(NAV_LINKS_OUT_OF_REACH):
+            unreachable[path] = missed
+        if found := serious_violations(page):
+            violations[path] = found
+    assert overflowing == {}
+    assert unreachable == {}
+    assert violations == {}
+
+
+def test_the_store_navigation_wraps_on_a_phone_with_offers_in_reach(page: Page, stack: Stack):
+    page.set_viewport_size(PHONE)
+    sign_in(page, stack)
+    navigation = page.get_by_role("navigation", name="Fernhill Goods")
+    for name in ("Overview", "Products", "Orders", "Checkout settings", "Offers", "Members",
+                 "Store settings"):  # fmt: skip
+        link = navigation.get_by_role("link", name=name, exact=True)
+        expect(link).to_be_in_viewport(ratio=1)
+    navigation.get_by_role("link", name="Offers", exact=True).click()
+    expect(page.get_by_role("heading", name="Offers", level=1)).to_be_visible()
+
+
+def test_tables_become_labelled_cards_on_a_phone(page: Page, stack: Stack):
+    page.set_viewport_size(PHONE)
+    sign_in(page, stack)
+    page.goto(f"{stack.keepcart_url}/admin/stores/{stack.store.id}/products")
+    price = page.locator("td[data-label='Price']").first
+    expect(price).to_be_in_viewport()
+    # The column's name is drawn beside the value, from the stylesheet (CSP allows it).
+    label = price.evaluate("cell => getComputedStyle(cell, '::before').content")
+    assert label == '"Price"'
+    row = page.locator("tbody tr:not(.group-row)").first
+    box = row.bounding_box()
+    assert box is not None and box["width"] <= PHONE["width"]
+    # A table whose template does not label its cells is labelled from its column headers.
+    page.goto(f"{stack.keepcart_url}/admin/stores/{stack.store.id}/campaigns")
+    exposed = page.locator("td[data-label='Exposed visitors']").first
+    expect(exposed).to_be_in_viewport()
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP], ids=["1366px"])
+def test_every_admin_page_passes_axe_on_a_desktop(page: Page, stack: Stack, viewport):
+    page.set_viewport_size(viewport)
+    pages = html_pages(stack)
+    sign_in(page, stack)
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    violations, overflowing = {}, {}
+    for path in pages:
+        if not visit(page, stack, path):
+            continue
+        if found := serious_violations(page):
+            violations[path] = found
+        if found := [line for line in page.evaluate(OVERFLOW) if re.match("the page", line)]:
+            overflowing[path] = found
+    assert violations == {}
+    assert overflowing == {}
