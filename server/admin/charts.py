@@ -1,0 +1,158 @@
+"""Line charts drawn on the server as SVG: a pure function from series to geometry.
+
+The templates render the geometry (``_chart.html``) as an SVG with a title and description,
+a visible legend and a "Show as table" alternative: no script, no chart library, no outside
+CDN. The SVG scales with its ``viewBox``; every text in it is escaped by Jinja.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+WIDTH, HEIGHT = 480, 200
+# The plot inside the SVG: room on the left for the value axis, below for the time axis.
+LEFT, RIGHT, TOP, BOTTOM = 64, WIDTH - 12, 12, HEIGHT - 28
+MAX_TIME_LABELS = 6
+Y_STEPS = 4
+
+
+@dataclass(frozen=True)
+class Series:
+    name: str
+    values: tuple[float, ...]
+    dashed: bool = False  # the comparison series: told apart by its dashes, not colour alone
+
+
+@dataclass(frozen=True)
+class Tick:
+    at: float  # x or y in the SVG's coordinates
+    label: str
+
+
+@dataclass(frozen=True)
+class Line:
+    name: str
+    path: str  # the SVG path's d attribute; "" for a series without values
+    points: tuple[tuple[float, float], ...]
+    dashed: bool
+    number: int  # 1, 2, …: the series' colour class
+
+
+@dataclass(frozen=True)
+class Chart:
+    id: str
+    title: str
+    description: str
+    labels: tuple[str, ...]  # one per bucket of time
+    series: tuple[Series, ...]
+    columns: tuple[str, ...]  # the "Show as table" headings after the time column
+    table: tuple[tuple[str, tuple[str, ...]], ...]  # (label, formatted cells) per bucket
+    lines: tuple[Line, ...]
+    y_ticks: tuple[Tick, ...]
+    x_ticks: tuple[Tick, ...]
+    empty: bool  # nothing but zeros: the template says so
+    width: int = WIDTH
+    height: int = HEIGHT
+    left: int = LEFT
+    right: int = RIGHT
+    top: int = TOP
+    bottom: int = BOTTOM
+
+
+def line_chart(
+    chart_id: str,
+    title: str,
+    description: str,
+    labels: Sequence[str],
+    series: Sequence[Series],
+    format_value: Callable[[float], str],
+    *,
+    whole: bool = False,
+    table: Sequence[tuple[str, ...]] | None = None,
+    columns: Sequence[str] | None = None,
+) -> Chart:
+    """A chart of ``series`` over ``labels`` (one value per label; longer series are cut,
+    shorter ones end early). ``whole``: the values are counts, so ticks are whole numbers.
+
+    The table alternative shows each series' formatted values, unless ``table`` (one row of
+    cells per label) and its ``columns`` say more than the lines do."""
+    values = [v for s in series for v in s.values[: len(labels)]]
+    highest = max(values, default=0)
+    top_value, step = axis_scale(highest, whole)
+    lines = tuple(
+        _line(s, number, len(labels), top_value) for number, s in enumerate(series, start=1)
+    )
+    return Chart(
+        id=chart_id,
+        title=title,
+        description=description,
+        labels=tuple(labels),
+        series=tuple(series),
+        columns=tuple(columns or (s.name for s in series)),
+        table=tuple(
+            (label, tuple(table[i]) if table else tuple(_cell(s, i, format_value) for s in series))
+            for i, label in enumerate(labels)
+        ),
+        lines=lines,
+        y_ticks=tuple(
+            # An empty chart labels only its zero line: its scale would mean nothing.
+            Tick(_y(step * i, top_value), format_value(step * i) if highest or not i else "")
+            for i in range(Y_STEPS + 1)
+        ),
+        x_ticks=time_ticks(labels),
+        empty=not any(values),
+    )
+
+
+def axis_scale(highest: float, whole: bool = False) -> tuple[float, float]:
+    """The top of the value axis and its step: ``Y_STEPS`` round steps covering ``highest``."""
+    if highest <= 0:
+        return (Y_STEPS, 1) if whole else (1.0, 1.0 / Y_STEPS)
+    raw = highest / Y_STEPS
+    magnitude = 10 ** math.floor(math.log10(raw))
+    for multiple in (1, 2, 2.5, 5, 10):
+        step = multiple * magnitude
+        if step >= raw and (not whole or step == int(step)):
+            break
+    if whole:
+        step = max(1, math.ceil(step))
+    return step * Y_STEPS, step
+
+
+def time_ticks(labels: Sequence[str]) -> tuple[Tick, ...]:
+    """At most ``MAX_TIME_LABELS`` evenly spaced labels, always the first and the last."""
+    count = len(labels)
+    if count == 0:
+        return ()
+    every = max(1, math.ceil((count - 1) / (MAX_TIME_LABELS - 1))) if count > 1 else 1
+    shown = list(range(0, count, every))
+    if shown[-1] != count - 1:
+        if count - 1 - shown[-1] < every / 2 and len(shown) > 1:
+            shown[-1] = count - 1  # too close to the last: move it there
+        else:
+            shown.append(count - 1)
+    return tuple(Tick(_x(i, count), labels[i]) for i in shown)
+
+
+def _line(series: Series, number: int, count: int, top_value: float) -> Line:
+    points = tuple(
+        (_x(i, count), _y(value, top_value)) for i, value in enumerate(series.values[:count])
+    )
+    path = " ".join(f"{'M' if i == 0 else 'L'}{x:.1f},{y:.1f}" for i, (x, y) in enumerate(points))
+    return Line(series.name, path, points, series.dashed, number)
+
+
+def _x(index: int, count: int) -> float:
+    if count <= 1:
+        return (LEFT + RIGHT) / 2
+    return LEFT + index * (RIGHT - LEFT) / (count - 1)
+
+
+def _y(value: float, top_value: float) -> float:
+    return BOTTOM - (value / top_value) * (BOTTOM - TOP)
+
+
+def _cell(series: Series, index: int, format_value: Callable[[float], str]) -> str:
+    return format_value(series.values[index]) if index < len(series.values) else "—"
