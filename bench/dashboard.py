@@ -141,7 +141,8 @@ def seed_events(conn, rng, stores, count: int, now: int) -> list[tuple[str, int]
 
 
 def seed_campaigns(conn, rng, store_id: int, visitors, now: int) -> list[str]:
-    """Two campaigns; 40,000 of the store's visitors exposed, one in ten in a holdout."""
+    """Two campaigns, each with up to 20,000 of the store's visitors exposed, one in ten in
+    a holdout."""
     public_ids = []
     for number in (1, 2):
         public_id = f"cmp_bench{number}"
@@ -156,7 +157,7 @@ def seed_campaigns(conn, rng, store_id: int, visitors, now: int) -> list[str]:
             " offer) VALUES (?, 'A', 100, 'Wait', 'Claim', '{}')",
             (cursor.lastrowid,),
         )
-        exposed = rng.sample(visitors, 20_000)
+        exposed = rng.sample(visitors, min(20_000, len(visitors) // 3))
         conn.executemany(
             "INSERT INTO exposures (campaign_id, visitor_id, arm, signal, created_at)"
             " VALUES (?, ?, ?, 'exit_top', ?)",

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 WIDTH, HEIGHT = 480, 200
 # The plot inside the SVG: room on the left for the value axis, below for the time axis.
-LEFT, RIGHT, TOP, BOTTOM = 64, WIDTH - 12, 12, HEIGHT - 28
+LEFT, RIGHT, TOP, BOTTOM = 70, WIDTH - 12, 12, HEIGHT - 28
 MAX_TIME_LABELS = 6
 Y_STEPS = 4
 
@@ -72,12 +72,15 @@ def line_chart(
     whole: bool = False,
     table: Sequence[tuple[str, ...]] | None = None,
     columns: Sequence[str] | None = None,
+    format_tick: Callable[[float], str] | None = None,
 ) -> Chart:
     """A chart of ``series`` over ``labels`` (one value per label; longer series are cut,
     shorter ones end early). ``whole``: the values are counts, so ticks are whole numbers.
 
     The table alternative shows each series' formatted values, unless ``table`` (one row of
-    cells per label) and its ``columns`` say more than the lines do."""
+    cells per label) and its ``columns`` say more than the lines do. The value axis uses
+    ``format_tick`` when given (shorter: "€4,000" rather than "€4,000.00")."""
+    tick_text = format_tick or format_value
     values = [v for s in series for v in s.values[: len(labels)]]
     highest = max(values, default=0)
     top_value, step = axis_scale(highest, whole)
@@ -98,7 +101,7 @@ def line_chart(
         lines=lines,
         y_ticks=tuple(
             # An empty chart labels only its zero line: its scale would mean nothing.
-            Tick(_y(step * i, top_value), format_value(step * i) if highest or not i else "")
+            Tick(_y(step * i, top_value), tick_text(step * i) if highest or not i else "")
             for i in range(Y_STEPS + 1)
         ),
         x_ticks=time_ticks(labels),

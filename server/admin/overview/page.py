@@ -115,6 +115,7 @@ async def _charts(
         ("orders", f"Orders per {per}", _count, True),
         ("sessions", f"Sessions per {per}", _count, True),
     )
+    ticks = {"revenue": lambda amount: money(amount).replace(".00", "")}
     return [
         line_chart(
             f"chart-{key}",
@@ -124,6 +125,7 @@ async def _charts(
             _period_series(key, chosen, current, previous),
             fmt,
             whole=whole,
+            format_tick=ticks.get(key),
         )
         for key, title, fmt, whole in specs
     ]
