@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 WIDTH, HEIGHT = 480, 200
 # The plot inside the SVG: room on the left for the value axis, below for the time axis.
-LEFT, RIGHT, TOP, BOTTOM = 70, WIDTH - 12, 12, HEIGHT - 28
+LEFT, TOP, RIGHT_GAP, BOTTOM_GAP = 70, 12, 12, 28
+RIGHT, BOTTOM = WIDTH - RIGHT_GAP, HEIGHT - BOTTOM_GAP
 MAX_TIME_LABELS = 6
 Y_STEPS = 4
 
@@ -23,6 +24,7 @@ class Series:
     name: str
     values: tuple[float, ...]
     dashed: bool = False  # the comparison series: told apart by its dashes, not colour alone
+    colour: int | None = None  # its colour class (series-N); by default its place, from 1
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,28 @@ class Line:
 
 
 @dataclass(frozen=True)
+class Plot:
+    """Where the lines go inside the SVG."""
+
+    left: float
+    right: float
+    top: float
+    bottom: float
+
+    @classmethod
+    def of(cls, width: int, height: int) -> Plot:
+        return cls(LEFT, width - RIGHT_GAP, TOP, height - BOTTOM_GAP)
+
+    def x(self, index: int, count: int) -> float:
+        if count <= 1:
+            return (self.left + self.right) / 2
+        return self.left + index * (self.right - self.left) / (count - 1)
+
+    def y(self, value: float, top_value: float) -> float:
+        return self.bottom - (value / top_value) * (self.bottom - self.top)
+
+
+@dataclass(frozen=True)
 class Chart:
     id: str
     title: str
@@ -55,10 +79,10 @@ class Chart:
     empty: bool  # nothing but zeros: the template says so
     width: int = WIDTH
     height: int = HEIGHT
-    left: int = LEFT
-    right: int = RIGHT
-    top: int = TOP
-    bottom: int = BOTTOM
+
+    @property
+    def plot(self) -> Plot:
+        return Plot.of(self.width, self.height)
 
 
 def line_chart(
@@ -73,6 +97,8 @@ def line_chart(
     table: Sequence[tuple[str, ...]] | None = None,
     columns: Sequence[str] | None = None,
     format_tick: Callable[[float], str] | None = None,
+    width: int = WIDTH,
+    height: int = HEIGHT,
 ) -> Chart:
     """A chart of ``series`` over ``labels`` (one value per label; longer series are cut,
     shorter ones end early). ``whole``: the values are counts, so ticks are whole numbers.
@@ -81,11 +107,12 @@ def line_chart(
     cells per label) and its ``columns`` say more than the lines do. The value axis uses
     ``format_tick`` when given (shorter: "€4,000" rather than "€4,000.00")."""
     tick_text = format_tick or format_value
+    plot = Plot.of(width, height)
     values = [v for s in series for v in s.values[: len(labels)]]
     highest = max(values, default=0)
     top_value, step = axis_scale(highest, whole)
     lines = tuple(
-        _line(s, number, len(labels), top_value) for number, s in enumerate(series, start=1)
+        _line(plot, s, number, len(labels), top_value) for number, s in enumerate(series, start=1)
     )
     return Chart(
         id=chart_id,
@@ -101,11 +128,13 @@ def line_chart(
         lines=lines,
         y_ticks=tuple(
             # An empty chart labels only its zero line: its scale would mean nothing.
-            Tick(_y(step * i, top_value), tick_text(step * i) if highest or not i else "")
+            Tick(plot.y(step * i, top_value), tick_text(step * i) if highest or not i else "")
             for i in range(Y_STEPS + 1)
         ),
-        x_ticks=time_ticks(labels),
+        x_ticks=time_ticks(labels, plot),
         empty=not any(values),
+        width=width,
+        height=height,
     )
 
 
@@ -124,8 +153,9 @@ def axis_scale(highest: float, whole: bool = False) -> tuple[float, float]:
     return step * Y_STEPS, step
 
 
-def time_ticks(labels: Sequence[str]) -> tuple[Tick, ...]:
+def time_ticks(labels: Sequence[str], plot: Plot | None = None) -> tuple[Tick, ...]:
     """At most ``MAX_TIME_LABELS`` evenly spaced labels, always the first and the last."""
+    plot = plot or Plot.of(WIDTH, HEIGHT)
     count = len(labels)
     if count == 0:
         return ()
@@ -136,25 +166,16 @@ def time_ticks(labels: Sequence[str]) -> tuple[Tick, ...]:
             shown[-1] = count - 1  # too close to the last: move it there
         else:
             shown.append(count - 1)
-    return tuple(Tick(_x(i, count), labels[i]) for i in shown)
+    return tuple(Tick(plot.x(i, count), labels[i]) for i in shown)
 
 
-def _line(series: Series, number: int, count: int, top_value: float) -> Line:
+def _line(plot: Plot, series: Series, number: int, count: int, top_value: float) -> Line:
     points = tuple(
-        (_x(i, count), _y(value, top_value)) for i, value in enumerate(series.values[:count])
+        (plot.x(i, count), plot.y(value, top_value))
+        for i, value in enumerate(series.values[:count])
     )
     path = " ".join(f"{'M' if i == 0 else 'L'}{x:.1f},{y:.1f}" for i, (x, y) in enumerate(points))
-    return Line(series.name, path, points, series.dashed, number)
-
-
-def _x(index: int, count: int) -> float:
-    if count <= 1:
-        return (LEFT + RIGHT) / 2
-    return LEFT + index * (RIGHT - LEFT) / (count - 1)
-
-
-def _y(value: float, top_value: float) -> float:
-    return BOTTOM - (value / top_value) * (BOTTOM - TOP)
+    return Line(series.name, path, points, series.dashed, series.colour or number)
 
 
 def _cell(series: Series, index: int, format_value: Callable[[float], str]) -> str:

@@ -453,7 +453,7 @@ async def test_results_count_exposures_and_attributed_orders_per_arm(app, client
     assert cell("Holdout", "exposed") == "2" and cell("Holdout", "rate") == "50.0%"
     assert cell("Variant B", "exposed") == "0"
     assert "Variant A: not enough data yet to tell." in text
-    assert "How we compute this" in text
+    assert "How this is computed" in text
     assert "95% confidence intervals for all 2 variants together" in text
     assert "Bonferroni: each comparison at 5% ÷ 2" in text
     assert "stopping the first time a lift looks significant" in text
