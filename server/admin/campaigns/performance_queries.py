@@ -17,6 +17,13 @@ from server.admin.overview.periods import Bucket
 from server.db import Database
 from server.offers.results import ArmTotals
 
+# The join condition of an exposure ``x`` (of campaign ``c``, of store ``s``) and an order
+# ``o`` attributed to it: the results page's attribution, written once for these queries.
+ATTRIBUTED_ORDER = f"""o.store_id = c.store_id AND o.visitor_id = x.visitor_id
+    AND o.created_at >= x.created_at
+    AND o.created_at <= x.created_at + s.attribution_days * {DAY_MS}
+    AND o.status IN ('paid', 'fulfilled')"""
+
 # Each converted visitor of the store's campaigns, with their attributed revenue
 # (parameter: the store's id).
 _PER_VISITOR = f"""
@@ -24,10 +31,7 @@ SELECT x.campaign_id, x.arm, x.visitor_id, sum(o.total) AS revenue
 FROM campaigns c
 JOIN stores s ON s.id = c.store_id
 JOIN exposures x ON x.campaign_id = c.id
-JOIN orders o ON o.store_id = c.store_id AND o.visitor_id = x.visitor_id
-    AND o.created_at >= x.created_at
-    AND o.created_at <= x.created_at + s.attribution_days * {DAY_MS}
-    AND o.status IN ('paid', 'fulfilled')
+JOIN orders o ON {ATTRIBUTED_ORDER}
 WHERE c.store_id = ?
 GROUP BY x.campaign_id, x.visitor_id
 """
@@ -86,10 +90,7 @@ async def arm_days(
         "  JOIN exposures x ON x.campaign_id = ? AND x.created_at >= b.start_ms"
         "   AND x.created_at < b.end_ms"
         "  JOIN campaigns c ON c.id = x.campaign_id JOIN stores s ON s.id = c.store_id"
-        "  LEFT JOIN orders o ON o.store_id = c.store_id AND o.visitor_id = x.visitor_id"
-        "   AND o.created_at >= x.created_at"
-        f"   AND o.created_at <= x.created_at + s.attribution_days * {DAY_MS}"
-        "   AND o.status IN ('paid', 'fulfilled')"
+        f"  LEFT JOIN orders o ON {ATTRIBUTED_ORDER}"
         "  GROUP BY b.i, x.visitor_id)"
         " SELECT i, arm, count(*) AS exposed, sum(converted) AS converted FROM per_visitor"
         " GROUP BY i, arm",

@@ -33,7 +33,10 @@ async def store_overview(request: Request, store: Store) -> tuple[dict[str, Any]
     db = request.app.state.db
     now = clock_ms(request)
     chosen, form_errors = _chosen_window(request, store, now)
-    money: Money = lambda amount: format_amount(round(amount), store.currency)  # noqa: E731
+
+    def money(amount: float) -> str:
+        return format_amount(round(amount), store.currency)
+
     where = queries.EventStore(store.id, store.timezone)
     current = await _counts(db, where, chosen.current.days, now)
     previous = await _counts(db, where, chosen.previous.days, now)

@@ -14,13 +14,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from server.admin.campaigns.performance_queries import ATTRIBUTED_ORDER
 from server.admin.overview.figures import ArmSample, CampaignSplit, DayCounts
 from server.admin.overview.periods import Bucket
 from server.db import Database
 from server.offers import stats
 from server.offers.bucketing import HOLDOUT
 
-DAY_MS = 86_400_000
 # A day is kept once it ended this long ago: events in flight at midnight are committed by
 # then (the event sink answers within milliseconds; this leaves minutes).
 SETTLE_MS = 10 * 60_000
@@ -159,10 +159,7 @@ async def campaign_splits(
         " FROM campaigns c JOIN stores s ON s.id = c.store_id"
         " JOIN exposures x ON x.campaign_id = c.id"
         "  AND x.created_at >= ? AND x.created_at < ?"
-        " LEFT JOIN orders o ON o.store_id = c.store_id AND o.visitor_id = x.visitor_id"
-        "  AND o.created_at >= x.created_at"
-        f"  AND o.created_at <= x.created_at + s.attribution_days * {DAY_MS}"
-        f"  AND o.status IN {COUNTED_STATUSES}"
+        f" LEFT JOIN orders o ON {ATTRIBUTED_ORDER}"
         " WHERE c.store_id = ? GROUP BY x.campaign_id, x.visitor_id)"
         " SELECT campaign_id, held, count(*) AS visitors, sum(converted) AS converted,"
         "  sum(revenue) AS revenue, sum(revenue * revenue) AS squares"
