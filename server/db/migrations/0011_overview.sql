@@ -24,4 +24,4 @@ CREATE TABLE event_days (
     checkout_sessions INTEGER NOT NULL,        -- … with a `checkout_start` event
     page_views INTEGER NOT NULL,
     PRIMARY KEY (store_id, timezone, day)
-) WITHOUT ROWID
+)
