@@ -115,8 +115,6 @@ def trend_chart(
         table=[tuple(arm_cells[i] for arm_cells in cells) for i in range(len(labels))],
         columns=[f"{s.name}: converted of exposed that day" for s in series],
         format_tick=lambda rate: f"{rate * 100:.1f}%",
-        width=720,
-        height=220,
     )
 
 
