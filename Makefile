@@ -45,6 +45,7 @@ bench: browser
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/checkout.py
 	$(BIN)/python bench/offers.py
+	$(BIN)/python bench/dashboard.py
 
 widget:
 	cd widget && npm ci --no-audit --no-fund --silent && npm run --silent build

@@ -109,6 +109,9 @@
     if (cartButton) bindCartCount(cartButton);
     var banner = document.querySelector("[data-consent-banner]");
     if (banner) bindConsentBanner(banner);
+    // A product page tells Keepcart a product was viewed: a step of the admin's funnel.
+    var product = document.querySelector("[data-product-sku]");
+    if (product) window.keepcart("track", "product_view", { sku: product.getAttribute("data-product-sku") });
   }
 
   if (document.readyState === "loading") {

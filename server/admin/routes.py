@@ -7,7 +7,6 @@ A form that fails validation comes back with its values, HTTP 422 and per-field 
 from __future__ import annotations
 
 import time
-from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -19,10 +18,10 @@ from server.admin import account, invitations, members, queries, store_settings
 from server.admin import campaigns as campaigns_admin
 from server.admin import checkout_settings as checkout_settings_admin
 from server.admin.auth import Session, check_csrf, read_session, write_session
+from server.admin.overview import page as overview
 from server.admin.pages import (
     HERE,
     Merchant,
-    describe_age,
     login_required,
     render,
     store_for_request,
@@ -30,11 +29,9 @@ from server.admin.pages import (
 from server.admin.sessions import end_session, start_session
 from server.catalog import admin as catalog_admin
 from server.catalog import variants as catalog_variants
-from server.clock import now_ms, start_of_day_ms
 from server.errors import KeepcartError, ValidationFailed
-from server.events.queries import activity_since
 from server.orders import admin as orders_admin
-from server.stores.service import QUEUE_STUB, Store, snippet, validate_new_store
+from server.stores.service import Store, validate_new_store
 from server.web import clock_ms, json_response
 
 
@@ -161,31 +158,16 @@ async def stores_of(request: Request, merchant: Merchant) -> list[Store]:
 @login_required
 async def store_page(request: Request, merchant: Merchant) -> Response:
     store = await store_for_request(request)
-    base_url = request.app.state.settings.base_url
-    context = {
-        "merchant": merchant,
-        "store": store,
-        "snippet": snippet(base_url, store.public_key),
-        "queue_stub": QUEUE_STUB,
-        "activity": await _activity(request, store),
-    }
-    return render(request, "store.html", context, session=merchant.session)
+    context, status = await overview.store_overview(request, store)
+    context = {"merchant": merchant, "store": store, **context}
+    return render(request, "store.html", context, session=merchant.session, status=status)
 
 
 @login_required
 async def store_activity(request: Request, merchant: Merchant) -> Response:
     store = await store_for_request(request)
-    return json_response(await _activity(request, store), headers={"Cache-Control": "no-store"})
-
-
-async def _activity(request: Request, store: Store) -> dict[str, Any]:
-    now = now_ms()
-    counts = await activity_since(
-        request.app.state.db, store.id, start_of_day_ms(now, store.timezone)
-    )
-    last = counts["last_event_at"]
-    counts["last_event"] = "No events yet" if last is None else describe_age((now - last) // 1000)
-    return counts
+    counts = await overview.activity(request.app.state.db, store, clock_ms(request))
+    return json_response(counts, headers={"Cache-Control": "no-store"})
 
 
 def _next(request: Request, submitted: object = None) -> str:

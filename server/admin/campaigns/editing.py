@@ -11,7 +11,8 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from server.admin.auth import check_csrf
-from server.admin.campaigns import queries
+from server.admin.campaigns import performance_queries, queries
+from server.admin.campaigns.performance import list_standing
 from server.admin.campaigns.values import NEW_CAMPAIGN, campaign_values
 from server.admin.checkout_settings.forms import FormInvalid, FormReader, check_post
 from server.admin.checkout_settings.parsing import parse_whole_number
@@ -23,7 +24,7 @@ from server.admin.pages import (
 )
 from server.clock import now_ms
 from server.errors import Conflict, NotFound
-from server.money import example_amount
+from server.money import example_amount, format_amount
 from server.offers import queries as campaign_queries
 from server.offers.campaigns import (
     VARIANT_FIELDS,
@@ -107,11 +108,12 @@ async def _render_list(
 ) -> Response:
     db = request.app.state.db
     campaigns = await campaign_queries.list_campaigns(db, store.id)
-    exposures = await queries.exposure_counts(db, store.id)
+    totals = await performance_queries.arm_totals_by_campaign(db, store.id)
+    money = partial(_money, store.currency)
     rows = [
         {
             "campaign": campaign,
-            "exposures": exposures.get(campaign.id or 0, 0),
+            "standing": list_standing(campaign, totals.get(campaign.id or 0, []), money),
             "actions": [
                 (status, ACTION_LABELS[status])
                 for status, sources in TRANSITIONS.items()
@@ -143,6 +145,10 @@ async def save_settings(request: Request, merchant: Merchant) -> Response:
     )
     request.app.state.stores.invalidate()
     return RedirectResponse(offers_url(store, "?saved=settings"), 303)
+
+
+def _money(currency: str, amount: float) -> str:
+    return format_amount(round(amount), currency)
 
 
 def _whole(low: int, high: int, text: str) -> int:

@@ -7,7 +7,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from server.admin.campaigns import queries
+from server.admin.campaigns import performance, queries
 from server.admin.campaigns.editing import (
     campaign_for_request,
     render_offers,
@@ -22,6 +22,7 @@ from server.offers.campaigns import VARIANT_KEYS, form_values, variant_field
 from server.offers.results import ArmResult, arm_label, compare_arms
 from server.offers.service import variant_json
 from server.offers.stats import MIN_SAMPLE, Interval
+from server.web import clock_ms
 
 SIGNALS = {
     "exit_top": "Pointer left through the top (desktop)",
@@ -82,6 +83,7 @@ async def results_page(request: Request, merchant: Merchant) -> Response:
             }
             for row in await queries.signal_counts(db, campaign.id)
         ],
+        "trend": await performance.trend(db, campaign, store.timezone, clock_ms(request)),
         "attribution_days": settings.attribution_days,
         "min_sample": MIN_SAMPLE,
         "comparisons": len(arms) - 1,  # every arm but the holdout is compared with it

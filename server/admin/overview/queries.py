@@ -1,0 +1,183 @@
+"""SQL behind the overview: counts per bucket of time, and offers against their holdouts.
+
+Every query is a range query on an index: orders by (store, created_at) with status and
+total in the index, events by (store, received_at), exposures by (campaign, created_at).
+Buckets go in as a ``VALUES`` list of [start, end) pairs, one index range per bucket.
+
+Session counts of finished days are counted once and kept in ``event_days``: an event's day
+is that of its ``received_at`` (the server's clock at arrival), so a day that has ended
+never changes. Only today (and a period cut at this time of day) is counted live.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from server.admin.campaigns.performance_queries import ATTRIBUTED_ORDER
+from server.admin.overview.figures import ArmSample, CampaignSplit, DayCounts
+from server.admin.overview.periods import Bucket
+from server.db import Database
+from server.offers import stats
+from server.offers.bucketing import HOLDOUT
+
+# A day is kept once it ended this long ago: events in flight at midnight are committed by
+# then (the event sink answers within milliseconds; this leaves minutes).
+SETTLE_MS = 10 * 60_000
+# Buckets counted live per query: each query holds the one read connection, so a long
+# backfill is cut into short queries that other readers can interleave with.
+BUCKETS_PER_QUERY = 7
+# Paid and fulfilled orders are revenue, as in the campaign results
+# (server/admin/campaigns/queries.py).
+COUNTED_STATUSES = "('paid', 'fulfilled')"
+PRODUCT_VIEW = "product_view"  # keepcart('track', 'product_view') on a product page
+CART_ADD = "cart_add"  # the widget's checkout events (widget/src/constants.js)
+CHECKOUT_START = "checkout_start"
+
+
+def _buckets_cte(count: int) -> str:
+    rows = ", ".join(["(?, ?, ?)"] * count)
+    return f"WITH buckets (i, start_ms, end_ms) AS (VALUES {rows}) "
+
+
+def _bucket_params(buckets: Sequence[Bucket]) -> list[int]:
+    return [value for i, b in enumerate(buckets) for value in (i, b.start_ms, b.end_ms)]
+
+
+async def order_counts(db: Database, store_id: int, buckets: Sequence[Bucket]) -> list[DayCounts]:
+    """Paid and fulfilled orders placed in each bucket, and their revenue."""
+    if not buckets:
+        return []
+    rows = await db.fetch_all(
+        _buckets_cte(len(buckets))
+        + "SELECT b.i, count(o.total) AS orders, coalesce(sum(o.total), 0) AS revenue"
+        " FROM buckets b LEFT JOIN orders o ON o.store_id = ?"
+        " AND o.created_at >= b.start_ms AND o.created_at < b.end_ms"
+        f" AND o.status IN {COUNTED_STATUSES} GROUP BY b.i ORDER BY b.i",
+        [*_bucket_params(buckets), store_id],
+    )
+    return [DayCounts(orders=row["orders"], revenue=row["revenue"]) for row in rows]
+
+
+@dataclass(frozen=True)
+class EventStore:
+    """Whose events, and the timezone their days are local to."""
+
+    store_id: int
+    timezone: str
+
+
+async def event_counts(
+    db: Database, where: EventStore, buckets: Sequence[Bucket], now_ms: int
+) -> list[DayCounts]:
+    """Sessions reaching each funnel step, and page views, per bucket."""
+    keep = [b.whole_day and b.end_ms <= now_ms - SETTLE_MS for b in buckets]
+    kept = await _kept_days(db, where, [b for b, k in zip(buckets, keep, strict=True) if k])
+    missing = [b for b, k in zip(buckets, keep, strict=True) if not (k and b.day in kept)]
+    counted = await _count_live(db, where.store_id, missing)
+    to_keep = [(b, c) for b, c in zip(missing, counted, strict=True) if b.whole_day
+               and b.end_ms <= now_ms - SETTLE_MS]  # fmt: skip
+    if to_keep:
+        await db.write(lambda conn: _keep_days(conn, where, to_keep))
+    live = {(b.start_ms, b.end_ms): c for b, c in zip(missing, counted, strict=True)}
+    return [
+        kept[b.day] if k and b.day in kept else live[(b.start_ms, b.end_ms)]
+        for b, k in zip(buckets, keep, strict=True)
+    ]
+
+
+_EVENT_COLUMNS = (
+    "sessions", "product_view_sessions", "cart_sessions", "checkout_sessions", "page_views"
+)  # fmt: skip
+
+
+async def _kept_days(db: Database, where: EventStore, buckets: Sequence[Bucket]) -> dict:
+    if not buckets:
+        return {}
+    days = sorted(b.day for b in buckets)
+    rows = await db.fetch_all(
+        f"SELECT day, {', '.join(_EVENT_COLUMNS)} FROM event_days"
+        " WHERE store_id = ? AND timezone = ? AND day BETWEEN ? AND ?",
+        (where.store_id, where.timezone, days[0].isoformat(), days[-1].isoformat()),
+    )
+    by_day = {row["day"]: DayCounts(*(row[c] for c in _EVENT_COLUMNS)) for row in rows}
+    return {b.day: by_day[b.day.isoformat()] for b in buckets if b.day.isoformat() in by_day}
+
+
+async def _count_live(db: Database, store_id: int, buckets: Sequence[Bucket]) -> list[DayCounts]:
+    counted: list[DayCounts] = []
+    for first in range(0, len(buckets), BUCKETS_PER_QUERY):
+        chunk = buckets[first : first + BUCKETS_PER_QUERY]
+        rows = await db.fetch_all(
+            _buckets_cte(len(chunk)) + "SELECT b.i,"
+            " count(DISTINCT CASE WHEN e.type = 'pageview' THEN e.session_id END),"
+            " count(DISTINCT CASE WHEN e.name = ? THEN e.session_id END),"
+            " count(DISTINCT CASE WHEN e.type = 'checkout' AND e.name = ? THEN e.session_id END),"
+            " count(DISTINCT CASE WHEN e.type = 'checkout' AND e.name = ? THEN e.session_id END),"
+            " count(CASE WHEN e.type = 'pageview' THEN 1 END)"
+            " FROM buckets b LEFT JOIN events e ON e.store_id = ?"
+            " AND e.received_at >= b.start_ms AND e.received_at < b.end_ms"
+            " GROUP BY b.i ORDER BY b.i",
+            [*_bucket_params(chunk), PRODUCT_VIEW, CART_ADD, CHECKOUT_START, store_id],
+        )
+        counted += [DayCounts(*row[1:]) for row in rows]
+    return counted
+
+
+async def _keep_days(conn, where: EventStore, days: list[tuple[Bucket, DayCounts]]) -> None:
+    await conn.executemany(
+        f"INSERT OR REPLACE INTO event_days (store_id, timezone, day, {', '.join(_EVENT_COLUMNS)})"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (where.store_id, where.timezone, b.day.isoformat(),
+             *(getattr(c, name) for name in _EVENT_COLUMNS))
+            for b, c in days
+        ],
+    )  # fmt: skip
+
+
+def with_orders(events: Sequence[DayCounts], orders: Sequence[DayCounts]) -> list[DayCounts]:
+    """Each bucket's event counts with its order counts."""
+    return [replace(e, orders=o.orders, revenue=o.revenue) for e, o in zip(events, orders,
+                                                                          strict=True)]  # fmt: skip
+
+
+# ---- offers against their holdouts ----------------------------------------------------------
+
+
+async def campaign_splits(
+    db: Database, store_id: int, start_ms: int, end_ms: int
+) -> list[CampaignSplit]:
+    """Per campaign of the store, the visitors first exposed in [start, end): those who saw
+    an offer (every variant together) and the holdout, each visitor with the revenue of the
+    orders attributed to them (the campaign results' attribution: same visitor, paid or
+    fulfilled, placed within the store's attribution window after the exposure)."""
+    rows = await db.fetch_all(
+        "WITH per_visitor AS ("
+        " SELECT x.campaign_id, x.arm = ? AS held, count(o.total) > 0 AS converted,"
+        "  coalesce(sum(o.total), 0) AS revenue"
+        " FROM campaigns c JOIN stores s ON s.id = c.store_id"
+        " JOIN exposures x ON x.campaign_id = c.id"
+        "  AND x.created_at >= ? AND x.created_at < ?"
+        f" LEFT JOIN orders o ON {ATTRIBUTED_ORDER}"
+        " WHERE c.store_id = ? GROUP BY x.campaign_id, x.visitor_id)"
+        " SELECT campaign_id, held, count(*) AS visitors, sum(converted) AS converted,"
+        "  sum(revenue) AS revenue, sum(revenue * revenue) AS squares"
+        " FROM per_visitor GROUP BY campaign_id, held ORDER BY campaign_id",
+        (HOLDOUT, start_ms, end_ms, store_id),
+    )
+    sides: dict[int, dict[bool, ArmSample]] = {}
+    for row in rows:
+        sample = stats.Sample(row["visitors"], row["revenue"], row["squares"])
+        sides.setdefault(row["campaign_id"], {})[bool(row["held"])] = ArmSample(
+            sample, row["converted"]
+        )
+    empty = ArmSample(stats.Sample(0, 0, 0), 0)
+    return [
+        CampaignSplit(campaign, arms.get(False, empty), arms.get(True, empty))
+        for campaign, arms in sides.items()
+    ]
+
+
+async def campaign_count(db: Database, store_id: int) -> int:
+    return await db.fetch_value("SELECT count(*) FROM campaigns WHERE store_id = ?", (store_id,))
