@@ -94,6 +94,9 @@ def cart_view(
         "items": [_line_view(line) for line in cart.lines],
         "item_count": sum(line.quantity for line in cart.lines),
         "subtotal": subtotal,
+        # The code on the cart even when it doesn't apply (then "discount" is null and
+        # "discount_error" says why): the shopper sees it, and why, and can take it off.
+        "discount_code": cart.discount_code,
         "discount": discount
         and {
             "code": discount.code,

@@ -123,6 +123,21 @@ async def test_discount_codes_apply_and_explain_refusals(client, shop):
     assert removed.json()["discount"] is None
 
 
+async def test_a_code_that_stops_applying_stays_named_on_the_cart_with_the_reason(client, shop):
+    token = await new_cart(client, shop.public_key, FH_MUG_01=2)
+    await client.put(f"/v1/carts/{token}/discount", json={"code": "TAKE5"}, headers=HEADERS)
+    cart = (await client.get(f"/v1/carts/{token}", headers=HEADERS)).json()
+    assert (cart["discount_code"], cart["discount"]["amount"]) == ("TAKE5", 500)
+    one = {"quantity": 1}
+    cart = (
+        await client.put(f"/v1/carts/{token}/items/FH-MUG-01", json=one, headers=HEADERS)
+    ).json()
+    assert (cart["discount_code"], cart["discount"]) == ("TAKE5", None)
+    assert cart["discount_error"]["code"] == "discount_min_subtotal"
+    removed = await client.delete(f"/v1/carts/{token}/discount", headers=HEADERS)
+    assert (removed.json()["discount_code"], removed.json()["discount_error"]) == (None, None)
+
+
 async def test_free_shipping_progress_uses_the_discounted_subtotal(client, shop):
     token = await new_cart(client, shop.public_key, FH_MUG_01=2)
     cart = (await client.get(f"/v1/carts/{token}", headers=HEADERS)).json()
