@@ -245,7 +245,8 @@ async def cart_view_json(request: Request, store: Store, token: str, cart: Cart)
     money = functools.partial(format_amount, currency=store.currency)
     discount, refused = await load_discount(db, store, cart, None, clock_ms(request), money)
     refused = refused or gift_refusal(len(cart.stale_gifts(discount)))
-    view = cart_view(token, cart, store.currency, discount, methods, shopper and shopper.name)
+    destination = shopper.name if shopper else None
+    view = cart_view(token, cart, store.currency, discount, methods, destination)
     view["discount_error"] = _refusal_json(refused)
     if getattr(request.state, "gift_removed", False):
         view["discount_error"] = {

@@ -74,6 +74,13 @@ def start_checkout(page: Page, drawer: Locator) -> Locator:
     return checkout
 
 
+def back_to_the_cart(page: Page) -> Locator:
+    """Close the checkout and open the cart from the shop's header."""
+    page.get_by_role("button", name="Close checkout").click()
+    page.get_by_role("button", name=re.compile(r"^Cart\b")).click()
+    return cart_drawer(page)
+
+
 def fill_details(checkout: Locator, email: str = SHOPPER["Email"]) -> None:
     for label, value in {**SHOPPER, "Email": email}.items():
         checkout.get_by_label(label, exact=True).fill(value)
@@ -305,16 +312,14 @@ def test_free_shipping_speaks_of_the_shoppers_country_once_they_say_where_they_l
     checkout = start_checkout(page, drawer)
     checkout.get_by_label("Country").select_option("DE")
     expect(checkout.get_by_role("radio", name=re.compile(r"^Standard\b.*€7\.95$"))).to_be_checked()
-    page.get_by_role("button", name="Close checkout").click()
-    page.get_by_role("button", name=re.compile(r"^Cart\b")).click()
+    back_to_the_cart(page)
     expect(free).to_have_text("Add €36.00 more for free shipping to Germany")
 
     # Nothing ships free to the United States: no line at all (not Ireland's offer).
     checkout = start_checkout(page, drawer)
     checkout.get_by_label("Country").select_option("US")
     expect(checkout.get_by_role("radio", name=re.compile(r"^International\b"))).to_be_checked()
-    page.get_by_role("button", name="Close checkout").click()
-    page.get_by_role("button", name=re.compile(r"^Cart\b")).click()
+    back_to_the_cart(page)
     expect(drawer.get_by_role("button", name="Checkout")).to_be_visible()
     expect(free).to_be_hidden()
 
