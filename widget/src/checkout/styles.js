@@ -209,7 +209,7 @@ border:2px solid var(--a);border-radius:12px;background:var(--at);color:var(--a)
 .kc-recap span+span{font-size:21px;font-weight:700}
 .kc-recap-clock{display:block;padding-top:14px;border-top:1px solid var(--l);color:var(--m);font-size:14px}
 .kc-recap-clock span{font-weight:600;font-variant-numeric:tabular-nums}
-.kc-recap-clock+.kc-recap{padding-top:6px;border-top:0}
+.kc-recap-clock:not([hidden])+.kc-recap{padding-top:6px;border-top:0}
 }
 @media (max-width:480px){
 .kc-cols[data-cols="3"]{grid-template-columns:1fr 1fr}
