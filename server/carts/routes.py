@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from typing import Any
 
 from starlette.requests import Request
@@ -12,6 +13,7 @@ from starlette.routing import Route
 from server.carts import queries
 from server.carts.service import Cart, cart_view, check_stock, parse_quantity
 from server.catalog.queries import find_by_sku
+from server.checkout.addresses import COUNTRIES
 from server.checkout.queries import load_settings, shipping_methods_for
 from server.checkout.quoting import load_discount, quote_cart
 from server.errors import BadRequest, Conflict, NotFound, ValidationFailed
@@ -24,9 +26,11 @@ from server.stores.service import Store
 from server.web import clock_ms, enforce_rate_limit, json_response, read_json_body, store_cors
 
 MAX_BODY = 8 * 1024
+SHOPPER_COUNTRY = re.compile(r"[A-Z]{2}")
 
 
 async def create_cart(request: Request) -> Response:
+    _read_shopper_country(request)
     body = await read_json_body(request, max_bytes=MAX_BODY)
     key = body.get("store") if isinstance(body, dict) else None
     store = await request.app.state.stores.by_key(key) if isinstance(key, str) else None
@@ -174,7 +178,18 @@ async def _change_line(
     await request.app.state.db.write(change)
 
 
+def _read_shopper_country(request: Request) -> None:
+    """``?country=DE``: where the shopper said they live (in checkout, or remembered), so the
+    cart speaks of free shipping there. Read first: bad input fails before anything is written.
+    A well-formed code no store ships to is no error: it tells nothing about free shipping."""
+    raw = request.query_params.get("country")
+    if raw is not None and not SHOPPER_COUNTRY.fullmatch(raw):
+        raise ValidationFailed("country must be a two-letter country code.", field="country")
+    request.state.shopper_country = COUNTRIES.get(raw) if raw else None
+
+
 async def _open_cart(request: Request) -> tuple[Store, str, Cart]:
+    _read_shopper_country(request)
     token = request.path_params["token"]
     try:
         public_id = request.app.state.signer.unsign(Purpose.CART, token)
@@ -223,11 +238,15 @@ async def cart_view_json(request: Request, store: Store, token: str, cart: Cart)
     """The cart as ``GET /v1/carts/{token}`` shows it (offers' claims answer with it too)."""
     db = request.app.state.db
     settings = await load_settings(db, store.id)
-    methods = await shipping_methods_for(db, store.id, settings.country)
+    # The shopper's country once known; until then the store's own (its main shipping zone).
+    shopper = getattr(request.state, "shopper_country", None)
+    country = shopper.code if shopper else settings.country
+    methods = await shipping_methods_for(db, store.id, country)
     money = functools.partial(format_amount, currency=store.currency)
     discount, refused = await load_discount(db, store, cart, None, clock_ms(request), money)
     refused = refused or gift_refusal(len(cart.stale_gifts(discount)))
-    view = cart_view(token, cart, store.currency, discount, methods)
+    destination = shopper.name if shopper else None
+    view = cart_view(token, cart, store.currency, discount, methods, destination)
     view["discount_error"] = _refusal_json(refused)
     if getattr(request.state, "gift_removed", False):
         view["discount_error"] = {

@@ -9,7 +9,7 @@ from server.catalog.service import Product
 from server.errors import Conflict, ValidationFailed
 from server.pricing.discounts import gift_line_index, merchandise_discount
 from server.pricing.rules import Discount, ShippingMethod
-from server.pricing.shipping import free_shipping_threshold
+from server.pricing.shipping import free_shipping_progress
 
 MAX_LINE_QUANTITY = 999
 
@@ -77,8 +77,14 @@ def cart_view(
     currency: str,
     discount: Discount | None,
     methods: list[ShippingMethod],
+    destination: str | None = None,
 ) -> dict[str, Any]:
-    """The cart as the widget shows it. Display only: checkout recomputes every amount."""
+    """The cart as the widget shows it. Display only: checkout recomputes every amount.
+
+    ``methods`` are the shipping methods of the shopper's country (``destination``, its name)
+    once they said where they live, else of the store's own country: free shipping is then
+    told as the store's offer for that zone, not as a promise to this shopper.
+    """
     subtotal = cart.subtotal
     discount_amount = merchandise_discount(discount, subtotal, cart.gift_price(discount))
     return {
@@ -88,6 +94,9 @@ def cart_view(
         "items": [_line_view(line) for line in cart.lines],
         "item_count": sum(line.quantity for line in cart.lines),
         "subtotal": subtotal,
+        # The code on the cart even when it doesn't apply (then "discount" is null and
+        # "discount_error" says why): the shopper sees it, and why, and can take it off.
+        "discount_code": cart.discount_code,
         "discount": discount
         and {
             "code": discount.code,
@@ -96,8 +105,11 @@ def cart_view(
             "label": discount.label,
             "expires_at": discount.expires_at,
             "gift_sku": discount.gift_sku or None,
+            # Public rule of the code (not whether anyone used it): the widget says it plainly
+            # when checkout refuses it for an email that has.
+            "once_per_customer": discount.once_per_email,
         },
-        "free_shipping": _free_shipping(methods, subtotal - discount_amount, discount),
+        "free_shipping": _free_shipping(methods, subtotal - discount_amount, discount, destination),
     }
 
 
@@ -117,15 +129,17 @@ def _line_view(line: CartLine) -> dict[str, Any]:
 
 
 def _free_shipping(
-    methods: list[ShippingMethod], merchandise: int, discount: Discount | None
-) -> dict[str, Any] | None:
+    methods: list[ShippingMethod], merchandise: int, discount: Discount | None,
+    destination: str | None,
+) -> dict[str, Any] | None:  # fmt: skip
     if discount is not None and discount.kind == "free_shipping":
         return None  # the code already gives it; no progress line needed
-    method = free_shipping_threshold(methods)
-    if method is None or method.free_over is None:
+    progress = free_shipping_progress(methods, merchandise)
+    if progress is None:
         return None
     return {
-        "threshold": method.free_over,
-        "remaining": max(0, method.free_over - merchandise),
-        "zone": method.zone,
+        "threshold": progress.threshold,
+        "remaining": progress.remaining,
+        "zone": progress.zone,
+        "destination": destination,
     }

@@ -117,19 +117,87 @@ async def test_discount_codes_apply_and_explain_refusals(client, shop):
     assert applied.status_code == 200
     assert applied.json()["discount"] == {
         "code": "WELCOME10", "kind": "percent", "amount": 240, "label": "10% off",
-        "expires_at": None, "gift_sku": None,
+        "expires_at": None, "gift_sku": None, "once_per_customer": True,
     }  # fmt: skip
     removed = await client.delete(url, headers=HEADERS)
     assert removed.json()["discount"] is None
 
 
+async def test_a_code_that_stops_applying_stays_named_on_the_cart_with_the_reason(client, shop):
+    token = await new_cart(client, shop.public_key, FH_MUG_01=2)
+    await client.put(f"/v1/carts/{token}/discount", json={"code": "TAKE5"}, headers=HEADERS)
+    cart = (await client.get(f"/v1/carts/{token}", headers=HEADERS)).json()
+    assert (cart["discount_code"], cart["discount"]["amount"]) == ("TAKE5", 500)
+    one = {"quantity": 1}
+    cart = (
+        await client.put(f"/v1/carts/{token}/items/FH-MUG-01", json=one, headers=HEADERS)
+    ).json()
+    assert (cart["discount_code"], cart["discount"]) == ("TAKE5", None)
+    assert cart["discount_error"]["code"] == "discount_min_subtotal"
+    removed = await client.delete(f"/v1/carts/{token}/discount", headers=HEADERS)
+    assert (removed.json()["discount_code"], removed.json()["discount_error"]) == (None, None)
+
+
 async def test_free_shipping_progress_uses_the_discounted_subtotal(client, shop):
     token = await new_cart(client, shop.public_key, FH_MUG_01=2)
     cart = (await client.get(f"/v1/carts/{token}", headers=HEADERS)).json()
-    assert cart["free_shipping"] == {"threshold": 6000, "remaining": 1200, "zone": "Ireland"}
+    assert cart["free_shipping"]["remaining"] == 1200
     await client.put(f"/v1/carts/{token}/discount", json={"code": "WELCOME10"}, headers=HEADERS)
     cart = (await client.get(f"/v1/carts/{token}", headers=HEADERS)).json()
     assert cart["free_shipping"]["remaining"] == 1200 + 480
+
+
+async def test_free_shipping_is_the_stores_main_zones_until_the_shopper_says_where(client, shop):
+    token = await new_cart(client, shop.public_key, FH_MUG_01=2)
+    cart = (await client.get(f"/v1/carts/{token}", headers=HEADERS)).json()
+    # The store's own country's zone, as the merchant named it, for nobody in particular.
+    assert cart["free_shipping"] == {
+        "threshold": 6000, "remaining": 1200, "zone": "Ireland", "destination": None
+    }  # fmt: skip
+    germany = (await client.get(f"/v1/carts/{token}?country=DE", headers=HEADERS)).json()
+    assert germany["free_shipping"] == {
+        "threshold": 6000, "remaining": 1200, "zone": "EU", "destination": "Germany"
+    }  # fmt: skip
+    # The rest of the world has no free shipping: nothing to say (not Ireland's offer).
+    america = (await client.get(f"/v1/carts/{token}?country=US", headers=HEADERS)).json()
+    assert america["free_shipping"] is None
+    # A code no zone knows tells nothing: the store's own offer again.
+    unknown = (await client.get(f"/v1/carts/{token}?country=ZZ", headers=HEADERS)).json()
+    assert unknown["free_shipping"]["destination"] is None
+    assert unknown["free_shipping"]["zone"] == "Ireland"
+
+
+async def test_every_cart_answer_speaks_of_the_shoppers_country(client, shop):
+    created = await client.post(
+        "/v1/carts?country=DE", json={"store": shop.public_key}, headers=HEADERS
+    )
+    assert created.status_code == 201
+    token = created.json()["token"]
+    added = await client.post(
+        f"/v1/carts/{token}/items?country=FR", json={"sku": "FH-MUG-01", "quantity": 3},
+        headers=HEADERS,
+    )  # fmt: skip
+    assert added.json()["free_shipping"] == {
+        "threshold": 6000, "remaining": 0, "zone": "EU", "destination": "France"
+    }  # fmt: skip
+    quoted = await client.post(
+        f"/v1/carts/{token}/quote?country=FR", json={"address": {"country": "FR"}},
+        headers=HEADERS,
+    )  # fmt: skip
+    assert quoted.json()["cart"]["free_shipping"]["destination"] == "France"
+
+
+@pytest.mark.parametrize("country", ["de", "DEU", "", "D1", "ÄB"])
+async def test_a_malformed_country_is_refused_before_anything_changes(client, shop, country):
+    token = await new_cart(client, shop.public_key, FH_MUG_01=1)
+    added = await client.post(
+        f"/v1/carts/{token}/items", params={"country": country},
+        json={"sku": "FH-MUG-01", "quantity": 1}, headers=HEADERS,
+    )  # fmt: skip
+    assert added.status_code == 400
+    assert added.json()["error"]["field"] == "country"
+    cart = (await client.get(f"/v1/carts/{token}", headers=HEADERS)).json()
+    assert cart["item_count"] == 1
 
 
 async def test_quote_shows_options_and_full_totals_before_paying(client, shop):

@@ -4,7 +4,12 @@ import pytest
 
 from server.pricing.quote import Line, price_order
 from server.pricing.rules import Discount, ShippingMethod
-from server.pricing.shipping import free_shipping_threshold, shipping_price
+from server.pricing.shipping import (
+    FreeShippingProgress,
+    free_shipping_progress,
+    free_shipping_threshold,
+    shipping_price,
+)
 
 
 def method(kind="flat", rate=495, tiers=(), free_over=None, id=1, zone="EU") -> ShippingMethod:
@@ -134,6 +139,24 @@ def test_free_shipping_threshold_none_when_no_method_has_one():
 def test_free_shipping_threshold_of_zero_counts():
     zero = method(id=5, free_over=0)
     assert free_shipping_threshold([method(id=1, free_over=100), zero]) is zero
+
+
+# --- free_shipping_progress --------------------------------------------------------------
+
+
+def test_free_shipping_progress_counts_down_to_the_lowest_threshold_of_the_zone():
+    methods = [method(id=1, free_over=10_000, zone="EU"), method(id=2, free_over=6_000, zone="EU")]
+    assert free_shipping_progress(methods, 4_800) == FreeShippingProgress("EU", 6_000, 1_200)
+
+
+def test_free_shipping_progress_stops_at_zero_once_reached():
+    assert free_shipping_progress([method(free_over=6_000)], 7_200).remaining == 0
+    assert free_shipping_progress([method(free_over=6_000)], 6_000).remaining == 0
+
+
+def test_free_shipping_progress_none_without_a_threshold_or_methods():
+    assert free_shipping_progress([method()], 99_999) is None
+    assert free_shipping_progress([], 0) is None
 
 
 # --- in price_order: what shipping is measured on ----------------------------------------

@@ -40,8 +40,11 @@ function nextSteps(order, locale, price) {
   return steps;
 }
 
-/** The confirmation for `order`; its heading has id `headingId`; `onDone` closes. */
-export function confirmationView(order, { locale, currency, headingId, onDone }) {
+/**
+ * The confirmation for `order`; its heading has id `headingId`; `onDone` closes. `notice`:
+ * something the shopper must know about the order (a code that wasn't applied, and why).
+ */
+export function confirmationView(order, { locale, currency, headingId, notice, onDone }) {
   const price = (amount) => money(amount, currency, locale);
   const paid = order.status === "paid";
   const items = Array.isArray(order.items) ? order.items : [];
@@ -63,6 +66,7 @@ export function confirmationView(order, { locale, currency, headingId, onDone })
       order.email ? ` · ${text(order.email)}` : "",
     ),
     receiptLink(order.status_url),
+    notice && h("p", { class: "kc-notice" }, icon("tag"), notice),
     h("div", { class: "kc-box" }, h("h3", {}, "What happens next"), h("ul", { class: "kc-next" }, nextSteps(order, locale, price))),
     h(
       "div",

@@ -1,7 +1,7 @@
 // The cart drawer: a side sheet (full width on phones) with the cart's lines, quantity
 // steppers, the free-shipping progress, the applied code, the subtotal and the way to checkout.
 import { EV_CHECKOUT_CLOSE, EV_CHECKOUT_OPEN } from "../constants.js";
-import { getCart, removeItem, setQuantity, subscribe } from "./cart.js";
+import { getCart, isStale, removeItem, setQuantity, subscribe } from "./cart.js";
 import { clock, countdown } from "./countdown.js";
 import { announce, sheet } from "./dialog.js";
 import { h, icon, uid } from "./dom.js";
@@ -111,6 +111,7 @@ export function createDrawer({ onCheckout }) {
       announce(quantity > 0 ? `${name}: quantity ${quantity}. ${summary}` : `${name} removed. ${summary}`);
     } catch (error) {
       render(getCart()); // put the stepper back to the server's quantity
+      if (isStale(error)) return; // the cart was ordered or replaced meanwhile
       if (rows.get(item.sku) === row) {
         row.error.textContent = problem(error);
         row.error.hidden = false;
@@ -235,13 +236,22 @@ export function createDrawer({ onCheckout }) {
     totals.replaceChildren(...rowsOut);
   }
 
+  // Until the shopper has said where they live, this is the store's main zone's offer, told
+  // as the store's offer; once they have, it is their country's (the server says which).
   function renderFreeShipping(info) {
     const valid = info && info.threshold > 0 && info.remaining >= 0;
     freeShipping.hidden = !valid;
     if (!valid) return;
-    const zone = info.zone ? ` to ${info.zone}` : "";
-    meterText.textContent =
-      info.remaining > 0 ? `Add ${price(info.remaining)} more for free shipping${zone}` : `You've got free shipping${zone}`;
+    const to = info.destination || info.zone;
+    const where = to ? ` to ${to}` : "";
+    const left = info.remaining > 0;
+    meterText.textContent = info.destination
+      ? left
+        ? `Add ${price(info.remaining)} more for free shipping${where}`
+        : `You've got free shipping${where}`
+      : left
+        ? `Free shipping${where} on orders over ${price(info.threshold)}: add ${price(info.remaining)} more`
+        : `Your order qualifies for free shipping${where}`;
     meter.max = info.threshold;
     meter.value = Math.max(0, info.threshold - info.remaining);
   }

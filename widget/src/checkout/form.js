@@ -1,7 +1,7 @@
 // The one-page checkout form: contact, shipping address, shipping method, payment, and the
 // order summary beside it. Shipping options and totals come from the quote endpoint whenever
 // the destination, method or discount changes; the server recomputes everything at checkout.
-import { forgetCart, getCart, getToken, loadCart, quote } from "./cart.js";
+import { forgetCart, getCart, getToken, isStale, loadCart, quote, removeCode, setCountry } from "./cart.js";
 import { addressSections } from "./address.js";
 import { announce } from "./dialog.js";
 import { h, icon, srOnly, uid } from "./dom.js";
@@ -35,15 +35,23 @@ export function checkoutForm(setup, { steps, onPlaced, onEmpty }) {
   let lastQuote = null;
   let method = null; // the chosen shipping method's id
   let quoteTimer = 0;
-  let quoteSeq = 0;
+  let quoteSeq = 0; // latest wins: only the newest quote's answer is shown
+  let quoteAbort = null; // aborts the quote on its way
+  let live = false; // the checkout is open: quotes may change the screen
   let paying = false;
   let placed = false; // the order exists: nothing here may change the screen any more
 
   const remembered = readDetails();
   const address = addressSections(setup, (countryChanged) => {
-    if (countryChanged) method = null; // methods belong to a shipping zone
+    if (countryChanged) {
+      method = null; // methods belong to a shipping zone
+      knowCountry();
+    }
     requestQuote();
   });
+  // The shopper has said where they live (picked a country, or filled in the address there):
+  // the cart's free-shipping line speaks of that country from now on.
+  const knowCountry = () => setCountry(address.fields["address.country"].value());
   const shipNote = h("p", { class: "kc-note kc-ship-note" }, "Loading shipping options…");
   const shipping = radioGroup({
     legend: "Shipping method",
@@ -86,6 +94,7 @@ export function checkoutForm(setup, { steps, onPlaced, onEmpty }) {
         h("p", { class: "kc-hint", id: `${rememberId}-hint` }, "Your contact and address stay in this browser. Never your card."),
       ),
     ),
+    summary.recapClock,
     h("div", { class: "kc-recap" }, h("span", {}, "Total"), recapTotal),
     formError,
     payButton,
@@ -104,6 +113,7 @@ export function checkoutForm(setup, { steps, onPlaced, onEmpty }) {
 
   // Progress: Contact → Shipping → Payment, each complete when its fields are.
   function update() {
+    if (address.addressDone()) knowCountry();
     const done = [address.contactDone(), address.addressDone() && Boolean(shipping.value()), payment.done()];
     const current = done.indexOf(false);
     [...steps.children].forEach((step, index) => {
@@ -139,15 +149,26 @@ export function checkoutForm(setup, { steps, onPlaced, onEmpty }) {
     update();
   }
 
+  /** Forget the quote asked for or on its way: its answer would be out of date. */
+  function cancelQuote() {
+    clearTimeout(quoteTimer);
+    quoteSeq++;
+    quoteAbort?.abort();
+    quoteAbort = null;
+    form.removeAttribute("aria-busy");
+  }
+
   async function runQuote() {
-    const mine = ++quoteSeq;
+    cancelQuote();
+    const mine = quoteSeq;
+    const controller = (quoteAbort = new AbortController());
     const body = { address: address.destination() };
     const email = address.fields.email.value();
     if (email && !rules.email(email)) body.email = email;
     if (method != null) body.shipping_method = method;
     form.setAttribute("aria-busy", "true");
     try {
-      const answer = await quote(body);
+      const answer = await quote(body, controller.signal);
       if (mine !== quoteSeq) return;
       // No cart, or its last line was just removed: nothing to pay for, so leave the checkout.
       if (!answer || !answer.cart.items.length) return onEmpty();
@@ -155,6 +176,7 @@ export function checkoutForm(setup, { steps, onPlaced, onEmpty }) {
       renderQuote(answer);
     } catch (error) {
       if (mine !== quoteSeq) return;
+      if (isStale(error)) return requestQuote(true); // asked of a cart since replaced
       if (error.field === "shipping_method" && method != null) {
         method = null; // no longer offered: ask again without it
         return runQuote();
@@ -162,14 +184,16 @@ export function checkoutForm(setup, { steps, onPlaced, onEmpty }) {
       shipNote.hidden = false;
       shipNote.textContent = problem(error);
     } finally {
-      if (mine === quoteSeq) form.removeAttribute("aria-busy");
+      if (mine === quoteSeq) {
+        quoteAbort = null;
+        form.removeAttribute("aria-busy");
+      }
     }
   }
 
   function requestQuote(now) {
     clearTimeout(quoteTimer);
-    if (placed) return;
-    quoteTimer = setTimeout(safe(runQuote), now ? 0 : QUOTE_DELAY_MS);
+    if (live && !placed) quoteTimer = setTimeout(safe(runQuote), now ? 0 : QUOTE_DELAY_MS);
   }
 
   function setPaying(value) {
@@ -187,7 +211,35 @@ export function checkoutForm(setup, { steps, onPlaced, onEmpty }) {
     field.focus();
   }
 
-  function handleFailure(error) {
+  /** "Code X wasn't applied: why" when the last quote left the cart's code out, else "". */
+  function codeLeftOut() {
+    const code = getCart()?.discount_code;
+    const quoted = lastQuote?.cart;
+    const refusal = lastQuote?.discount_error;
+    return refusal && code && quoted?.discount_code === code && !quoted.discount ? `Code ${code} wasn't applied: ${refusal.message}` : "";
+  }
+
+  // Checkout refused the cart's code (once per customer and this email has used it, or it
+  // ran out meanwhile) and voided the payment. The code comes off, the new total shows, and
+  // the shopper presses Pay again: never charge a total they haven't seen.
+  async function dropRefusedCode(error, email) {
+    const { discount_code: code, discount } = getCart();
+    const why =
+      error.code === "discount_used_up" && discount?.once_per_customer
+        ? `${code} can be used once per customer and ${email} has used it.`
+        : `Code ${code} wasn't applied: ${error.message}`;
+    try {
+      await removeCode();
+      await runQuote();
+    } catch (failure) {
+      if (!isStale(failure)) showFormError(problem(failure));
+      return;
+    }
+    const total = lastQuote && !lastQuote.cart?.discount ? lastQuote.totals?.total : null;
+    showFormError(`${why} ${total != null ? `Your total is now ${price(total)}.` : "Check your total before you pay."}`);
+  }
+
+  async function handleFailure(error, email) {
     const field = fieldFor(error.field);
     if (isUncertain(error)) {
       showFormError(error.status ? BUSY_PAY : NETWORK_PAY);
@@ -201,6 +253,8 @@ export function checkoutForm(setup, { steps, onPlaced, onEmpty }) {
       loadCart()
         .catch(() => {})
         .then(() => requestQuote(true));
+    } else if (error.field === "code" && getCart()?.discount_code) {
+      await dropRefusedCode(error, email);
     } else if (CART_GONE.includes(error.code)) {
       if (error.code !== "empty_cart") forgetCart(); // ordered already, or expired
       showFormError(error.message);
@@ -233,6 +287,7 @@ export function checkoutForm(setup, { steps, onPlaced, onEmpty }) {
       payment: payment.payment(),
       visitor: offerVisitor(api), // attributes the order to an offer's exposure
     };
+    const leftOut = codeLeftOut();
     setPaying(true);
     summary.clearLineErrors();
     const stillPlacing = () => {
@@ -240,15 +295,18 @@ export function checkoutForm(setup, { steps, onPlaced, onEmpty }) {
       payButton.textContent = STILL_PLACING;
     };
     try {
+      // The total shown already leaves out a code that doesn't apply: the order goes without it.
+      if (leftOut) await removeCode();
       const { order } = await placeOrder(payload, stillPlacing);
       // A quote still on its way would find the cart gone and close the confirmation.
       placed = true;
-      clearTimeout(quoteTimer);
-      quoteSeq++;
+      cancelQuote();
+      summary.stop();
       paying = false;
-      onPlaced(order, details, remember.checked);
+      onPlaced(order, details, remember.checked, leftOut);
     } catch (error) {
-      handleFailure(error);
+      if (leftOut) requestQuote(true); // the summary still shows the code
+      await handleFailure(error, details.email);
     } finally {
       if (paying) setPaying(false);
     }
@@ -266,11 +324,18 @@ export function checkoutForm(setup, { steps, onPlaced, onEmpty }) {
     isPaying: () => paying,
     /** Refresh the summary and quote (on open); focus the first field still to fill. */
     start() {
+      live = true;
       const cart = getCart();
       if (cart) summary.render(cart, lastQuote);
       update();
       requestQuote(true);
       firstToFill().focus();
+    },
+    /** The checkout closed: no quote may change the screen until it opens again. */
+    stop() {
+      live = false;
+      cancelQuote();
+      summary.stop();
     },
   };
 }

@@ -84,6 +84,7 @@ border-radius:var(--r);background:color-mix(in srgb,var(--e) 7%,#fff);color:var(
 .kc-grand{align-items:baseline;margin-top:6px;padding-top:14px;border-top:1px solid var(--l)}
 .kc-grand dt{color:var(--t);font-size:16px;font-weight:600}
 .kc-grand dd{font-size:22px;font-weight:700;letter-spacing:-.01em}
+.kc-expiry dd{min-width:5ch;font-variant-numeric:tabular-nums;text-align:right}
 .kc-incl{margin-top:-2px;color:var(--m);font-size:13px;text-align:right}
 .kc-checkout{inset:0;margin:auto;width:min(1120px,calc(100vw - 48px));height:min(940px,calc(100dvh - 48px));border-radius:16px;box-shadow:0 30px 90px rgb(0 0 0/.35)}
 .kc-co{display:flex;flex-direction:column;flex:1;min-height:0}
@@ -140,7 +141,7 @@ background:var(--bg);color:inherit;font:inherit;font-size:16px;transition:border
 .kc-check{display:flex;gap:11px;align-items:flex-start;margin:0 0 22px}
 .kc-check label{cursor:pointer}
 .kc-check input{flex:none;width:18px;height:18px;margin:2px 0 0;accent-color:var(--a)}
-.kc-recap{display:none}
+.kc-recap,.kc-recap-clock{display:none}
 .kc-form>.kc-alert{margin-bottom:14px}
 .kc-secure{display:flex;gap:6px;align-items:center;justify-content:center;margin-top:14px;color:var(--m);font-size:13px}
 .kc-secure .kc-i{width:15px;height:15px}
@@ -155,7 +156,7 @@ background:var(--bg);color:inherit;font:inherit;font-size:16px;transition:border
 .kc-badge{position:absolute;top:-8px;right:-8px;display:grid;place-items:center;min-width:22px;height:22px;padding:0 6px;border-radius:11px;
 background:color-mix(in srgb,var(--t) 75%,var(--bg));color:var(--bg);font-size:12px;font-weight:700}
 .kc-sum-main{display:flex;flex-direction:column;min-width:0;font-size:14px}
-.kc-sum-main .kc-variant{font-size:13px}
+.kc-sum-main .kc-variant,.kc-sum-main .kc-unit{font-size:13px}
 .kc-sum-main .kc-link{align-self:flex-start}
 .kc-sum-line .kc-line-total{font-size:14px}
 .kc-code{margin:20px 0 18px;padding:18px 0;border-block:1px solid var(--l)}
@@ -180,6 +181,8 @@ background:color-mix(in srgb,var(--t) 75%,var(--bg));color:var(--bg);font-size:1
 .kc-done-title{font-size:26px;font-weight:700;letter-spacing:-.02em;line-height:1.2}
 .kc-lead{margin-top:8px;color:var(--m);font-size:16px}
 .kc-lead strong{color:var(--t)}
+.kc-notice{display:flex;gap:8px;margin-top:16px;padding:10px 12px;border-radius:var(--r);background:var(--soft);font-size:14px}
+.kc-notice .kc-i{width:17px;height:17px;margin-top:1px;color:var(--m)}
 .kc-box{margin:22px 0;padding:18px 20px;border:1px solid var(--l);border-radius:var(--r)}
 .kc-box h3{margin-bottom:10px;font-size:16px}
 .kc-next{display:grid;gap:8px;padding-left:18px}
@@ -204,6 +207,9 @@ border:2px solid var(--a);border-radius:12px;background:var(--at);color:var(--a)
 .kc-form{max-width:none;padding:22px 18px 32px}
 .kc-recap{display:flex;justify-content:space-between;align-items:baseline;margin-bottom:14px;padding-top:14px;border-top:1px solid var(--l);font-size:16px;font-weight:600}
 .kc-recap span+span{font-size:21px;font-weight:700}
+.kc-recap-clock{display:block;padding-top:14px;border-top:1px solid var(--l);color:var(--m);font-size:14px}
+.kc-recap-clock span{font-weight:600;font-variant-numeric:tabular-nums}
+.kc-recap-clock:not([hidden])+.kc-recap{padding-top:6px;border-top:0}
 }
 @media (max-width:480px){
 .kc-cols[data-cols="3"]{grid-template-columns:1fr 1fr}

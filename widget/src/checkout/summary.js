@@ -2,9 +2,11 @@
 // taxes, total) before the pay button, so nothing appears for the first time at the end.
 // A side column on wide screens; on phones a bar at the top with the total always visible
 // that expands to the full summary.
-import { applyCode, removeCode, removeItem, setQuantity } from "./cart.js";
+import { applyCode, isStale, removeCode, removeItem, setQuantity } from "./cart.js";
+import { clock, countdown } from "./countdown.js";
+import { announce } from "./dialog.js";
 import { thumbnail } from "./drawer.js";
-import { h, icon, listen, srOnly, uid } from "./dom.js";
+import { h, icon, listen, uid } from "./dom.js";
 import { field } from "./fields.js";
 import { money } from "./format.js";
 import { problem } from "./messages.js";
@@ -84,6 +86,7 @@ export function orderSummary({ locale, onChange }) {
       code.show("");
       onChange(`Discount code ${text.toUpperCase()} applied.`);
     } catch (error) {
+      if (isStale(error)) return; // ordered meanwhile
       code.show(problem(error));
       code.focus();
     } finally {
@@ -98,7 +101,7 @@ export function orderSummary({ locale, onChange }) {
       onChange(`Discount code ${label} removed.`);
       code.focus();
     } catch (error) {
-      code.show(problem(error));
+      if (!isStale(error)) code.show(problem(error));
     }
   }
 
@@ -124,8 +127,9 @@ export function orderSummary({ locale, onChange }) {
           h(
             "span",
             { class: "kc-sum-main" },
-            h("span", { class: "kc-name" }, item.name, srOnly(` × ${item.quantity}`)),
+            h("span", { class: "kc-name" }, item.name),
             item.variant && h("span", { class: "kc-variant" }, item.variant),
+            h("span", { class: "kc-unit" }, `${item.quantity} × ${price(item.unit_price)}`),
             message && h("span", { class: "kc-err", role: "alert" }, icon("alert"), message),
             fixStock(item),
           ),
@@ -152,6 +156,7 @@ export function orderSummary({ locale, onChange }) {
             lineErrors.delete(item.sku);
             onChange(left ? `${item.name}: quantity ${left}.` : `${item.name} removed.`);
           } catch (error) {
+            if (isStale(error)) return;
             lineErrors.set(item.sku, problem(error));
             onChange(problem(error));
           }
@@ -161,34 +166,62 @@ export function orderSummary({ locale, onChange }) {
     );
   }
 
-  // The cart keeps a code the quote may refuse for this shopper (used up by their email…).
+  // The cart keeps a code that no longer applies (expired, minimum not met…): it shows struck
+  // through, with the server's reason on the field, until it is removed or paid without.
   let refusalShown = false;
-  function renderCode(discount, refusal) {
+  function renderCode(cart, refusal) {
     if (refusal) code.show(refusal);
     else if (refusalShown) code.show("");
     refusalShown = Boolean(refusal);
-    applied.hidden = !discount;
-    if (!discount) return applied.replaceChildren();
+    const discount = cart.discount;
+    const name = discount?.code || cart.discount_code;
+    applied.hidden = !name;
+    if (!name) return applied.replaceChildren();
     applied.replaceChildren(
       h(
         "span",
-        { class: refusal ? "kc-chip kc-chip-off" : "kc-chip" },
+        { class: discount ? "kc-chip" : "kc-chip kc-chip-off" },
         icon("tag"),
-        discount.code,
-        discount.label ? h("span", {}, ` · ${discount.label}`) : "",
+        name,
+        discount?.label ? h("span", {}, ` · ${discount.label}`) : "",
         h(
           "button",
-          { type: "button", class: "kc-chip-x", "aria-label": `Remove discount code ${discount.code}`, onclick: () => remove(discount.code) },
+          { type: "button", class: "kc-chip-x", "aria-label": `Remove discount code ${name}`, onclick: () => remove(name) },
           icon("close"),
         ),
       ),
-      refusal ? "Not applied" : discount.amount > 0 ? h("span", { class: "kc-save" }, `You save ${price(discount.amount)}`) : "",
+      !discount ? "Not applied" : discount.amount > 0 ? h("span", { class: "kc-save" }, `You save ${price(discount.amount)}`) : "",
     );
+  }
+
+  // A claimed offer's code runs out: its time left ticks under the totals (role="timer": not
+  // read out every second). Screen readers hear it at 5 and at 1 minute left; at the end the
+  // totals are asked for again (the code no longer applies).
+  // On phones the summary is folded away: the form shows `recapClock` by the Pay button too.
+  let stopClock = () => {};
+  let stage = []; // [expires_at, 0: more than 5 minutes left, 1, 2: under a minute, 3: over]
+  const recapTimer = h("span", { role: "timer" });
+  const recapClock = h("p", { class: "kc-recap-clock", hidden: true }, "Offer expires in ", recapTimer);
+  function expiryRow(expiresAt) {
+    const timer = h("span", { role: "timer" }); // (a role on the <dd> would break the list)
+    stopClock = countdown(expiresAt, (left) => {
+      timer.textContent = recapTimer.textContent = left ? clock(left) : "Expired";
+      const now = left > 300000 ? 0 : left > 60000 ? 1 : left ? 2 : 3;
+      if (stage[0] === expiresAt && now > stage[1]) {
+        if (now === 3) onChange("Your offer has expired.");
+        else announce(`Your offer expires in ${now === 1 ? "5 minutes" : "1 minute"}.`);
+      }
+      stage = [expiresAt, now];
+    });
+    return h("div", { class: "kc-row kc-expiry" }, h("dt", {}, "Offer expires in"), h("dd", {}, timer));
   }
 
   return {
     el,
     expand,
+    /** Stop the offer's clock (the checkout closed, or the order is placed). */
+    stop: () => stopClock(),
+    recapClock,
     codeField: code,
     /** Mark a line with the server's message (e.g. out of stock) until the next render. */
     lineError: (sku, message) => lineErrors.set(sku, message),
@@ -200,7 +233,7 @@ export function orderSummary({ locale, onChange }) {
     render(cart, quote) {
       currency = cart.currency;
       renderLines(cart.items);
-      renderCode(cart.discount, quote?.discount_error?.message);
+      renderCode(cart, (quote || cart).discount_error?.message);
       const discount = cart.discount?.amount || 0;
       const figures = quote?.totals || {
         subtotal: cart.subtotal,
@@ -208,7 +241,13 @@ export function orderSummary({ locale, onChange }) {
         shipping: null,
         total: cart.subtotal - discount,
       };
-      totals.replaceChildren(...totalsRows(figures, price, cart.discount?.code));
+      const rows = totalsRows(figures, price, cart.discount?.code);
+      stopClock();
+      const expiring = cart.discount?.expires_at > 0 && !quote?.discount_error;
+      recapClock.hidden = !expiring;
+      // (under the discount's row, or under the subtotal for free shipping)
+      if (expiring) rows.splice(figures.discount > 0 ? 2 : 1, 0, expiryRow(cart.discount.expires_at));
+      totals.replaceChildren(...rows);
       toggleTotal.textContent = price(figures.total);
     },
   };

@@ -25,6 +25,7 @@ export function createCheckout({ showCart }) {
   const titleId = uid("checkout");
   let form = null;
   let placed = false; // the confirmation is showing
+  let builds = 0; // latest wins: only the newest build (open) puts its form in
   const steps = progressSteps();
   const body = h("div", { class: "kc-co-body" });
   const closeButton = h(
@@ -45,6 +46,7 @@ export function createCheckout({ showCart }) {
     canClose: () => !form?.isPaying(),
     onClose() {
       api.emit(EV_CHECKOUT_CLOSE, VIEW);
+      form?.stop();
       if (placed) reset();
     },
   });
@@ -71,7 +73,7 @@ export function createCheckout({ showCart }) {
     retry.focus();
   }
 
-  function placedOrder(order, details, remember) {
+  function placedOrder(order, details, remember, notice) {
     rememberDetails(remember, details);
     forgetCart();
     placed = true;
@@ -79,24 +81,25 @@ export function createCheckout({ showCart }) {
     api.emit(EV_ORDER_COMPLETE, { id: order.id, number: order.number, total, currency: form.format.currency });
     api.track(TRACK_ORDER_COMPLETE, { order: order.id, total }, TYPE_CHECKOUT);
     const doneId = uid("done");
-    const { view, heading } = confirmationView(order, { ...form.format, headingId: doneId, onDone: () => dialog.close() });
+    const { view, heading } = confirmationView(order, { ...form.format, notice, headingId: doneId, onDone: () => dialog.close() });
     head.hidden = true;
     dialog.el.setAttribute("aria-labelledby", doneId);
     body.replaceChildren(h("div", { class: "kc-done-wrap" }, h("button", { type: "button", class: "kc-x kc-done-x", "aria-label": "Close", onclick: () => dialog.close() }, icon("close")), view));
     body.scrollTop = 0;
     heading.focus();
-    announce(`${heading.textContent}. Order number ${order.number}.`);
+    announce(`${heading.textContent}. Order number ${order.number}. ${notice || ""}`);
   }
 
   async function build() {
+    const mine = ++builds;
     showLoading();
     let setup;
     try {
       setup = await loadSetup();
     } catch {
-      return showLoadError();
+      return mine === builds && showLoadError();
     }
-    if (!dialog.isOpen() || form) return;
+    if (mine !== builds || !dialog.isOpen() || form) return;
     form = checkoutForm(setup, {
       steps,
       onPlaced: placedOrder,
@@ -115,6 +118,7 @@ export function createCheckout({ showCart }) {
     async show(opener, cartLoading) {
       if (dialog.isOpen()) return;
       if (!getCart()) await cartLoading;
+      if (dialog.isOpen()) return; // (opened while the cart was loading)
       if (!getCart()?.items.length) return showCart(opener);
       dialog.open(opener, closeButton);
       api.emit(EV_CHECKOUT_OPEN, VIEW);

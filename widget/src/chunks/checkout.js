@@ -3,8 +3,11 @@
 // exported add() and open() for clicks on [data-keepcart-add] / [data-keepcart-open] and for
 // keepcart('add', sku, qty) / keepcart('open'[, 'checkout']). The offers chunk reads the
 // cart with currentCart() and hands over a cart with a claimed coupon with adoptCart().
+// Latest wins throughout: an answer for a cart or a screen the shopper has moved on from
+// (ordered, replaced, closed, asked again) changes nothing (see ../checkout/cart.js).
 import { TRACK_CART_ADD, TYPE_CHECKOUT } from "../constants.js";
-import { addItem, adoptCart as adopt, getCart, getToken, loadCart } from "../checkout/cart.js";
+import { addItem, adoptCart as adopt, getCart, getToken, isStale, loadCart, setCountry } from "../checkout/cart.js";
+import { readDetails } from "../checkout/details.js";
 import { announce } from "../checkout/dialog.js";
 import { createDrawer } from "../checkout/drawer.js";
 import { api, safe, setApi } from "../checkout/env.js";
@@ -30,6 +33,7 @@ export function mount(loaderApi) {
   });
   checkout = createCheckout({ showCart });
   if (api.config.checkout?.floating_button) mountFloatingButton(showCart);
+  setCountry(readDetails()?.address.country); // remembered: free shipping speaks of it
   // A returning shopper's cart: fetch it now so counts are live (cart:change fires).
   if (getToken()) cartLoading = loadCart().catch(() => null);
 }
@@ -52,6 +56,7 @@ export const add = safe(async (sku, quantity, opener) => {
     announce(`${item?.name || "Item"} added. Cart: ${itemCount(cart?.item_count || 0)}`);
     api.track(TRACK_CART_ADD, { sku, qty: quantity }, TYPE_CHECKOUT);
   } catch (error) {
+    if (isStale(error)) return; // the cart was ordered or replaced meanwhile
     drawer.showError(problem(error));
     announce(problem(error));
   }
@@ -63,5 +68,8 @@ export const open = safe((view, opener) => (view === "checkout" ? checkout.show(
 /** The cart as it is once a returning shopper's cart has loaded (null without one). */
 export const currentCart = () => Promise.resolve(cartLoading).then(getCart);
 
-/** Show `cart` (with token `token`), which the server made or changed for an offer's claim. */
-export const adoptCart = safe((token, cart) => adopt(token, cart));
+/**
+ * Show `cart` (with token `token`), which the server made or changed for an offer's claim
+ * made with cart token `basedOn` (unless the shopper has moved to another cart since).
+ */
+export const adoptCart = safe((token, cart, basedOn) => adopt(token, cart, basedOn));

@@ -152,7 +152,7 @@ async function claim(entry, fields) {
   if (answer?.cart_token) {
     // The coupon is on the cart now: the cart drawer (the checkout chunk) takes it over.
     const checkout = await api.loadChunk(FEATURE_CHECKOUT);
-    checkout?.adoptCart?.(answer.cart_token, answer.cart);
+    checkout?.adoptCart?.(answer.cart_token, answer.cart, body.cart); // (not if that cart is gone)
   }
   report(EV_OFFER_CLAIMED, { campaign: id, arm: entry.arm.arm });
   return answer;
