@@ -120,7 +120,20 @@ def visit(page: Page, stack: Stack, path: str) -> bool:
     if "text/html" not in (response.headers.get("content-type") or ""):
         return False
     expect(page.locator("main, body.offer-preview").first).to_be_visible()
+    if path.endswith("/preview"):  # the real widget's offer: checked once it has opened
+        page.wait_for_function(OFFER_OPEN)
+    # Colours are checked as they end up, not halfway through a fade-in.
+    page.wait_for_function(NO_RUNNING_ANIMATIONS)
     return True
+
+
+OFFER_OPEN = """() => !!document.getElementById("keepcart-root")?.shadowRoot
+  ?.querySelector("dialog.kco[open]")"""
+NO_RUNNING_ANIMATIONS = """() => {
+  const root = document.getElementById("keepcart-root")?.shadowRoot;
+  const all = [...document.getAnimations(), ...(root ? root.getAnimations() : [])];
+  return all.every((a) => a.playState !== "running");
+}"""
 
 
 def test_every_admin_page_fits_a_phone_reaches_every_link_and_passes_axe(page: Page, stack: Stack):

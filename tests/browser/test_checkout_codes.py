@@ -10,6 +10,7 @@ import sqlite3
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
+from server.offers.model import Trigger
 from tests.browser.axe import serious_violations
 from tests.browser.conftest import PageProblems, Stack, wait_for
 from tests.browser.test_checkout import (
@@ -29,7 +30,8 @@ from tests.browser.test_checkout import (
     settle,
     start_checkout,
 )
-from tests.browser.test_offers import ARMED, campaign, offer
+from tests.browser.test_offer_triggers import switch_app
+from tests.browser.test_offers import ARMED, campaign, leave_through_the_top, offer
 
 EXPIRED = "That code has expired."
 MINIMUM = "That code needs a subtotal of at least €40.00."
@@ -220,14 +222,22 @@ RECORD_ANNOUNCEMENTS = """() => {
 
 
 def checkout_with_a_claimed_offer(page: Page, stack: Stack) -> Locator:
-    """The checkout, opened from the cart after claiming a 10%-off offer (30 minutes)."""
-    stack.only_campaigns(campaign())
+    """The checkout, opened from the cart after claiming a 10%-off offer (30 minutes), shown
+    the way a shopper meets it: leaving through the top on a desktop, coming back to the tab
+    on a phone (debug mode would only preview the claim, issuing no code)."""
+    trigger = Trigger(kind="exit_intent", min_seconds=0, return_delay_ms=0,
+                      phone_signals=("tab_return",))  # fmt: skip
+    stack.only_campaigns(campaign(trigger=trigger))
     open_product(page, stack)
     wait_for(lambda: page.evaluate(ARMED) >= 1)
     drawer = add_to_cart(page, "Stoneware Mug")
     page.keyboard.press("Escape")
     expect(drawer).to_be_hidden()
-    page.evaluate("keepcart('debug', 'exit')")  # (phones have no pointer to leave with)
+    if page.viewport_size and page.viewport_size["width"] < 600:
+        switch_app(page, hidden=True)
+        switch_app(page, hidden=False)
+    else:
+        leave_through_the_top(page)
     offer(page).get_by_role("button", name="Claim 10% off").click()
     offer(page, "Offer claimed").get_by_role("button", name="View cart").click()
     return start_checkout(page, cart_drawer(page))
