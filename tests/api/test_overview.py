@@ -129,6 +129,7 @@ async def test_sessions_are_distinct_session_ids_with_a_pageview(app, store, ove
         ("pageview", "pageview", "s1", day), ("pageview", "pageview", "s1", day + 1000),
         ("custom", "product_view", "s1", day + 2000), ("checkout", "cart_add", "s1", day + 3000),
         ("checkout", "checkout_start", "s1", day + 4000),
+        ("checkout", "order_complete", "s1", day + 5000),
         ("pageview", "pageview", "s2", day), ("checkout", "cart_add", "s2", day + 1),
         ("pageview", "pageview", "s3", dublin(2025, 7, 8, 11)),
         ("pageview", "pageview", "s4", dublin(2025, 7, 8, 11)),
@@ -139,7 +140,7 @@ async def test_sessions_are_distinct_session_ids_with_a_pageview(app, store, ove
     page = await overview("?range=7d")
     assert funnel_counts(page) == {
         "sessions": "4", "product_view_sessions": "1", "cart_sessions": "2",
-        "checkout_sessions": "1", "orders": "1",
+        "checkout_sessions": "1", "order_sessions": "1",
     }  # fmt: skip
     assert figure(page, "conversion") == {
         "value": "25.00%", "change": "▲ 25.00 pts up 25.00 percentage points on the previous"
@@ -153,6 +154,21 @@ async def test_sessions_are_distinct_session_ids_with_a_pageview(app, store, ove
     assert [tuple(row) for row in kept] == [("2025-06-30", 1), ("2025-07-07", 2)]
     again = await overview("?range=7d")
     assert funnel_counts(again) == funnel_counts(page)
+
+
+async def test_two_orders_in_one_session_are_one_converted_session(app, store, overview):
+    day = dublin(2025, 7, 7, 10)
+    await events(
+        app, store,
+        ("pageview", "pageview", "s1", day), ("checkout", "order_complete", "s1", day + 1000),
+        ("checkout", "order_complete", "s1", day + 2000), ("pageview", "pageview", "s2", day),
+    )  # fmt: skip
+    await order(app, store, day + 1000, 2500)
+    await order(app, store, day + 2000, 2500)
+    page = await overview("?range=7d")
+    assert figure(page, "orders")["value"] == "2"
+    assert figure(page, "conversion")["value"] == "50.00%"  # 1 of 2 sessions, not 2 ÷ 2
+    assert funnel_counts(page)["order_sessions"] == "1"
 
 
 async def test_a_finished_day_is_kept_only_once_it_has_settled(app, store, overview):

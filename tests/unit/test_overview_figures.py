@@ -31,8 +31,8 @@ def test_totals_add_every_count():
 
 
 def test_headline_figures_beside_the_previous_period():
-    current = DayCounts(sessions=200, orders=10, revenue=50_000)
-    previous = DayCounts(sessions=100, orders=8, revenue=40_000)
+    current = DayCounts(sessions=200, order_sessions=10, orders=10, revenue=50_000)
+    previous = DayCounts(sessions=100, order_sessions=8, orders=8, revenue=40_000)
     figures = {f.key: f for f in headline(current, previous, money)}
     assert (figures["revenue"].value, figures["revenue"].previous) == ("€500.00", "€400.00")
     assert (figures["revenue"].change.symbol, figures["revenue"].change.text) == ("▲", "25.0%")
@@ -44,6 +44,13 @@ def test_headline_figures_beside_the_previous_period():
     assert conversion.spoken == "down 3.00 percentage points on the previous period"
     assert (figures["aov"].value, figures["aov"].previous) == ("€50.00", "€50.00")
     assert figures["aov"].change.text == "no change"
+
+
+def test_conversion_counts_sessions_that_ordered_so_it_never_passes_one_hundred_percent():
+    two_orders_one_visit = DayCounts(sessions=1, order_sessions=1, orders=2, revenue=5000)
+    figures = {f.key: f for f in headline(two_orders_one_visit, DayCounts(), money)}
+    assert figures["conversion"].value == "100.00%"
+    assert figures["orders"].value == "2"
 
 
 def test_figures_without_sessions_or_orders_say_so_rather_than_divide_by_zero():
@@ -68,7 +75,7 @@ def test_changes_are_told_by_symbol_and_words_not_colour_alone():
 
 def test_the_funnel_drops_off_step_by_step():
     counts = DayCounts(sessions=1000, product_view_sessions=600, cart_sessions=120,
-                       checkout_sessions=60, orders=30)  # fmt: skip
+                       checkout_sessions=60, order_sessions=30)  # fmt: skip
     steps = funnel(counts)
     assert [s.label for s in steps] == [
         "Sessions", "Viewed a product", "Added to cart", "Started checkout", "Ordered"
@@ -80,7 +87,7 @@ def test_the_funnel_drops_off_step_by_step():
 
 
 def test_product_views_not_measured_are_skipped_not_counted_as_a_total_drop():
-    steps = funnel(DayCounts(sessions=100, cart_sessions=10, checkout_sessions=5, orders=2))
+    steps = funnel(DayCounts(sessions=100, cart_sessions=10, checkout_sessions=5, order_sessions=2))
     viewed = steps[1]
     assert not viewed.measured and viewed.count is None
     added = steps[2]
@@ -88,7 +95,7 @@ def test_product_views_not_measured_are_skipped_not_counted_as_a_total_drop():
 
 
 def test_a_step_counted_apart_can_exceed_the_one_before_without_negative_drop_off():
-    steps = funnel(DayCounts(sessions=10, checkout_sessions=2, orders=3))
+    steps = funnel(DayCounts(sessions=10, checkout_sessions=2, order_sessions=3))
     assert steps[-1].continued == 1.5
     assert steps[-1].dropped == 0
 

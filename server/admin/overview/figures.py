@@ -7,9 +7,11 @@ What counts (the page says it too):
   awaiting payment counts once paid; a refunded one never does.
 - Sessions: distinct widget session ids with a pageview, counted per day (a session that
   runs past midnight counts on both days).
-- Conversion rate = orders / sessions; average order value = revenue / orders.
+- Conversion rate = sessions that placed an order / sessions (a shopper who orders twice in
+  one visit is one converted session, so it never passes 100%); average order value =
+  revenue / orders.
 - Funnel: sessions that reached each step (each counted on its own, not only sessions that
-  passed every step before), ending with the orders.
+  passed every step before), ending with the sessions that placed an order.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ class DayCounts:
     product_view_sessions: int = 0
     cart_sessions: int = 0
     checkout_sessions: int = 0
+    order_sessions: int = 0  # sessions whose widget recorded a completed order
     page_views: int = 0
     orders: int = 0
     revenue: int = 0  # minor units
@@ -98,8 +101,8 @@ def headline(
     current: DayCounts, previous: DayCounts, money: Callable[[float], str]
 ) -> list[Figure]:
     """Revenue, orders, conversion rate and average order value, with their changes."""
-    conversion = ratio(current.orders, current.sessions)
-    conversion_before = ratio(previous.orders, previous.sessions)
+    conversion = ratio(current.order_sessions, current.sessions)
+    conversion_before = ratio(previous.order_sessions, previous.sessions)
     aov = ratio(current.revenue, current.orders)
     aov_before = ratio(previous.revenue, previous.orders)
     return [
@@ -141,7 +144,7 @@ FUNNEL_STEPS = (
     ("product_view_sessions", "Viewed a product"),
     ("cart_sessions", "Added to cart"),
     ("checkout_sessions", "Started checkout"),
-    ("orders", "Ordered"),
+    ("order_sessions", "Ordered"),
 )
 
 

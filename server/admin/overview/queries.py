@@ -33,6 +33,7 @@ COUNTED_STATUSES = "('paid', 'fulfilled')"
 PRODUCT_VIEW = "product_view"  # keepcart('track', 'product_view') on a product page
 CART_ADD = "cart_add"  # the widget's checkout events (widget/src/constants.js)
 CHECKOUT_START = "checkout_start"
+ORDER_COMPLETE = "order_complete"
 
 
 def _buckets_cte(count: int) -> str:
@@ -87,7 +88,8 @@ async def event_counts(
 
 
 _EVENT_COLUMNS = (
-    "sessions", "product_view_sessions", "cart_sessions", "checkout_sessions", "page_views"
+    "sessions", "product_view_sessions", "cart_sessions", "checkout_sessions",
+    "order_sessions", "page_views",
 )  # fmt: skip
 
 
@@ -100,7 +102,7 @@ async def _kept_days(db: Database, where: EventStore, buckets: Sequence[Bucket])
         " WHERE store_id = ? AND timezone = ? AND day BETWEEN ? AND ?",
         (where.store_id, where.timezone, days[0].isoformat(), days[-1].isoformat()),
     )
-    by_day = {row["day"]: DayCounts(*(row[c] for c in _EVENT_COLUMNS)) for row in rows}
+    by_day = {row["day"]: DayCounts(**{c: row[c] for c in _EVENT_COLUMNS}) for row in rows}
     return {b.day: by_day[b.day.isoformat()] for b in buckets if b.day.isoformat() in by_day}
 
 
@@ -114,20 +116,22 @@ async def _count_live(db: Database, store_id: int, buckets: Sequence[Bucket]) ->
             " count(DISTINCT CASE WHEN e.name = ? THEN e.session_id END),"
             " count(DISTINCT CASE WHEN e.type = 'checkout' AND e.name = ? THEN e.session_id END),"
             " count(DISTINCT CASE WHEN e.type = 'checkout' AND e.name = ? THEN e.session_id END),"
+            " count(DISTINCT CASE WHEN e.type = 'checkout' AND e.name = ? THEN e.session_id END),"
             " count(CASE WHEN e.type = 'pageview' THEN 1 END)"
             " FROM buckets b LEFT JOIN events e ON e.store_id = ?"
             " AND e.received_at >= b.start_ms AND e.received_at < b.end_ms"
             " GROUP BY b.i ORDER BY b.i",
-            [*_bucket_params(chunk), PRODUCT_VIEW, CART_ADD, CHECKOUT_START, store_id],
-        )
-        counted += [DayCounts(*row[1:]) for row in rows]
+            [*_bucket_params(chunk), PRODUCT_VIEW, CART_ADD, CHECKOUT_START, ORDER_COMPLETE,
+             store_id],
+        )  # fmt: skip
+        counted += [DayCounts(**dict(zip(_EVENT_COLUMNS, row[1:], strict=True))) for row in rows]
     return counted
 
 
 async def _keep_days(conn, where: EventStore, days: list[tuple[Bucket, DayCounts]]) -> None:
     await conn.executemany(
         f"INSERT OR REPLACE INTO event_days (store_id, timezone, day, {', '.join(_EVENT_COLUMNS)})"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (where.store_id, where.timezone, b.day.isoformat(),
              *(getattr(c, name) for name in _EVENT_COLUMNS))
