@@ -37,6 +37,7 @@ from server.errors import (
 )
 from server.money import format_amount
 from server.payments import Authorization
+from server.stores import queries as stores_queries
 from server.stores.service import Store
 
 log = logging.getLogger("keepcart.checkout")
@@ -103,6 +104,13 @@ async def _write_order(
     cart: Cart, checkout: CheckoutRequest, total: int, authorization: Authorization, now: int,
 ) -> dict[str, Any]:  # fmt: skip
     await idempotency.check_held(conn, held)
+    if await stores_queries.currency_now(conn, store.id) != store.currency:
+        # Changed since this request read the store (the lock on a currency only sees written
+        # orders): an order must never be written in a currency the shop no longer has.
+        raise Conflict(
+            "The shop changed its currency while you were paying; review your order.",
+            code="currency_changed",
+        )
     fresh = await orders.reload(conn, cart)
     check_orderable(fresh)
     orders.check_stock(fresh)

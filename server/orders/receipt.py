@@ -8,6 +8,7 @@ receipt shows the amounts and dates the way the checkout's confirmation showed t
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from functools import cache
 
@@ -16,7 +17,8 @@ from babel.dates import format_date, format_time
 from babel.numbers import format_currency
 
 from server.money import CURRENCY_EXPONENTS
-from server.orders.service import local_time
+from server.orders.service import Order, local_time
+from server.pricing.delivery import arrival_wording
 
 FALLBACK_LOCALE = "en"
 
@@ -62,6 +64,26 @@ HISTORY_LABELS = {
     "fulfilled": "Shipped",
     "refunded": "Refunded",
 }
+
+
+def delivery_promise(order: Order, today: date) -> str:
+    """What the receipt says of delivery, on the store's ``today``: checkout's words for the
+    window it promised while that window is ahead; "once paid" while a transfer is awaited
+    (dispatch waits for the money); a window gone by as what was estimated, with its year
+    (the link never expires); nothing once refunded."""
+    if order.status == "refunded":
+        return ""
+    if order.status == "awaiting_payment" and order.payment_method != "cash_on_delivery":
+        return "Ships once your payment arrives"
+    try:
+        first, last = date.fromisoformat(order.delivery_from), date.fromisoformat(order.delivery_to)
+    except ValueError:
+        return ""
+    words = arrival_wording(first, last)
+    if last >= today:
+        return words
+    dated = words if first.year != last.year else f"{words} {last.year}"
+    return f"Estimated when ordered: {dated[0].lower()}{dated[1:]}"
 
 
 class LocalFormats:

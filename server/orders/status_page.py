@@ -26,10 +26,11 @@ from starlette.templating import Jinja2Templates
 from server.checkout.addresses import COUNTRIES
 from server.checkout.queries import load_settings
 from server.orders import queries
-from server.orders.receipt import HISTORY_LABELS, LocalFormats, shopper_status
-from server.orders.service import Order, delivery_window, payment_label
+from server.orders.receipt import HISTORY_LABELS, LocalFormats, delivery_promise, shopper_status
+from server.orders.service import Order, local_time, payment_label
 from server.security import InvalidToken, Purpose, Signer
 from server.stores.service import Store
+from server.web import clock_ms
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=HERE / "templates")
@@ -84,10 +85,7 @@ async def _receipt(request: Request, store: Store, order: Order) -> dict[str, An
     formats = LocalFormats(store.locale, store.timezone)
     country = COUNTRIES.get(order.shipping_address.get("country", ""))
     awaiting = order.status == "awaiting_payment"
-    # A delivery estimate means nothing once the order is refunded.
-    refunded = order.status == "refunded"
-    # Checkout's words for the window it promised (one delivery wording everywhere).
-    delivery = "" if refunded else delivery_window(order.delivery_from, order.delivery_to)
+    today = local_time(clock_ms(request), store.timezone).date()
     return {
         "store": store,
         "order": order,
@@ -100,7 +98,7 @@ async def _receipt(request: Request, store: Store, order: Order) -> dict[str, An
         ],
         "address": order.shipping_address,
         "country": country.name if country else order.shipping_address.get("country", ""),
-        "delivery": delivery,
+        "delivery": delivery_promise(order, today),
         "payment": payment_label(order.payment_method),
         "instructions": settings.instructions_for(order.payment_method) if awaiting else "",
         "formats": formats,

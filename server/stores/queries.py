@@ -77,3 +77,10 @@ async def update_store(conn: aiosqlite.Connection, store_id: int, new: StoreSett
 async def currency_of(conn: Reader, store_id: int) -> str | None:
     row = await read_one(conn, "SELECT currency FROM stores WHERE id = ?", (store_id,))
     return None if row is None else str(row["currency"])
+
+
+async def currency_now(conn: aiosqlite.Connection, store_id: int) -> str | None:
+    """The store's currency as the database has it now (a cached Store may be older)."""
+    cursor = await conn.execute("SELECT currency FROM stores WHERE id = ?", (store_id,))
+    row = await cursor.fetchone()
+    return None if row is None else row[0]

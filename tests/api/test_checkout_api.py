@@ -313,6 +313,15 @@ async def test_a_reservation_abandoned_by_a_killed_process_is_taken_over(app, cl
         ("FH-MUG-01", "UPDATE products SET price = 2600 WHERE sku = ?", "price_changed", 201),
         # ...or is told again that the stock is gone, not that the order is in progress.
         ("FH-THR-01", "UPDATE products SET stock = 0 WHERE sku = ?", "out_of_stock", 409),
+        # ...or, when the shop changed its currency (another process: this one's cache still
+        # has the old one), refused until this process reads the store again: never an order
+        # in a currency the shop no longer has.
+        (
+            "FH-MUG-01",
+            "UPDATE stores SET currency = 'USD' WHERE ? IS NOT NULL",
+            "currency_changed",
+            409,
+        ),
     ],
 )
 async def test_a_change_while_paying_voids_the_payment_and_frees_the_key(

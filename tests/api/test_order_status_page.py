@@ -30,6 +30,7 @@ __all__ = ["world"]  # the module-scoped fixture the hostile-token test uses
 pytestmark = pytest.mark.anyio
 
 MISSING = "We couldn’t find that order"
+DAY = 24 * 3600 * 1000
 FOREIGN_KEY = "a-key-this-server-has-never-had-0123456789"
 
 
@@ -93,11 +94,32 @@ async def test_checkout_answer_links_to_a_receipt_showing_the_whole_order(app, c
 
 
 async def test_the_receipt_shows_the_date_and_delivery_in_the_store_timezone(app, client, store):
+    app.state.clock = lambda: JULY_1_NOON_UTC + DAY  # read the next day, the window ahead
     await insert_order(app, store, 1001, created_at=JULY_1_NOON_UTC)
     text = visible_text((await client.get(receipt_path(app, "ord_test1001"))).text)
     assert "Placed 1 July 2025, 13:00" in text  # 12:00 UTC is 13:00 in Dublin
     assert "Delivery Arrives Thu 3 – Mon 7 Jul" in text
     assert "Discount (WELCOME10) −€5.40" in text
+
+
+async def test_a_window_gone_by_is_told_as_estimated_with_its_year(app, client, store):
+    # The link never expires: months later the window is history, never a fresh promise.
+    app.state.clock = lambda: JULY_1_NOON_UTC + 30 * DAY
+    await insert_order(app, store, 1001, created_at=JULY_1_NOON_UTC)
+    text = visible_text((await client.get(receipt_path(app, "ord_test1001"))).text)
+    assert "Delivery Estimated when ordered: arrives Thu 3 – Mon 7 Jul 2025" in text
+
+
+async def test_an_unpaid_transfer_promises_dispatch_once_paid_not_dates(app, client, store):
+    app.state.clock = lambda: JULY_1_NOON_UTC + DAY
+    await insert_order(app, store, 1001, status="awaiting_payment", payment_method="bank_transfer")
+    text = visible_text((await client.get(receipt_path(app, "ord_test1001"))).text)
+    assert "Delivery Ships once your payment arrives" in text and "Arrives" not in text
+    # Cash on delivery is not waiting for anything: its window stands.
+    await insert_order(app, store, 1002, status="awaiting_payment",
+                       payment_method="cash_on_delivery")  # fmt: skip
+    text = visible_text((await client.get(receipt_path(app, "ord_test1002"))).text)
+    assert "Delivery Arrives Thu 3 – Mon 7 Jul" in text
 
 
 async def test_money_and_dates_follow_the_store_locale(app, client, store):

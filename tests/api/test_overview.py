@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import html
+import json
 import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -46,21 +47,29 @@ async def overview(app, client, merchant, store):
     return get
 
 
-async def order(app, store, at: int, total: int, status: str = "paid", visitor=None) -> None:
-    await insert_order(app, store, next(_numbers), created_at=at, total=total, status=status,
+async def order(app, store, at: int, total: int, status: str = "paid", visitor=None) -> str:
+    """The order's public id (what the widget's order_complete event names)."""
+    number = next(_numbers)
+    await insert_order(app, store, number, created_at=at, total=total, status=status,
                        visitor_id=visitor)  # fmt: skip
+    return f"ord_test{number}"
 
 
-async def events(app, store, *rows: tuple[str, str, str, int]) -> None:
-    """(type, name, session id, received_at) rows for the store."""
+def completed(public_id: str) -> str:
+    return json.dumps({"order": public_id, "total": 2500})
+
+
+async def events(app, store, *rows: tuple) -> None:
+    """(type, name, session id, received_at[, props JSON]) rows for the store, visitor v1."""
     await app.state.db.write(
         lambda conn: conn.executemany(
             "INSERT INTO events (store_id, type, name, occurred_at, received_at, url, referrer,"
             " visitor_id, session_id, props) VALUES (?, ?, ?, ?, ?, 'https://shop.test/', '',"
-            " 'v1', ?, '{}')",
-            [(store.id, kind, name, at, at, session) for kind, name, session, at in rows],
+            " 'v1', ?, ?)",
+            [(store.id, kind, name, at, at, session, props[0] if props else "{}")
+             for kind, name, session, at, *props in rows],
         )
-    )
+    )  # fmt: skip
 
 
 def figure(text: str, key: str) -> dict[str, str]:
@@ -124,19 +133,19 @@ async def test_today_is_compared_with_yesterday_until_the_same_time(app, store, 
 
 async def test_sessions_are_distinct_session_ids_with_a_pageview(app, store, overview):
     day = dublin(2025, 7, 7, 10)
+    placed = await order(app, store, dublin(2025, 7, 7, 10, 5), 2500, visitor="v1")
     await events(
         app, store,
         ("pageview", "pageview", "s1", day), ("pageview", "pageview", "s1", day + 1000),
         ("custom", "product_view", "s1", day + 2000), ("checkout", "cart_add", "s1", day + 3000),
         ("checkout", "checkout_start", "s1", day + 4000),
-        ("checkout", "order_complete", "s1", day + 5000),
+        ("checkout", "order_complete", "s1", day + 5000, completed(placed)),
         ("pageview", "pageview", "s2", day), ("checkout", "cart_add", "s2", day + 1),
         ("pageview", "pageview", "s3", dublin(2025, 7, 8, 11)),
         ("pageview", "pageview", "s4", dublin(2025, 7, 8, 11)),
         ("custom", "signup", "s5", day),  # no pageview: not a session
         ("pageview", "pageview", "s6", dublin(2025, 6, 30, 10)),  # the previous period
     )  # fmt: skip
-    await order(app, store, dublin(2025, 7, 7, 10, 5), 2500)
     page = await overview("?range=7d")
     assert funnel_counts(page) == {
         "sessions": "4", "product_view_sessions": "1", "cart_sessions": "2",
@@ -158,17 +167,43 @@ async def test_sessions_are_distinct_session_ids_with_a_pageview(app, store, ove
 
 async def test_two_orders_in_one_session_are_one_converted_session(app, store, overview):
     day = dublin(2025, 7, 7, 10)
+    first = await order(app, store, day + 1000, 2500, visitor="v1")
+    second = await order(app, store, day + 2000, 2500, visitor="v1")
     await events(
         app, store,
-        ("pageview", "pageview", "s1", day), ("checkout", "order_complete", "s1", day + 1000),
-        ("checkout", "order_complete", "s1", day + 2000), ("pageview", "pageview", "s2", day),
+        ("pageview", "pageview", "s1", day),
+        ("checkout", "order_complete", "s1", day + 1000, completed(first)),
+        ("checkout", "order_complete", "s1", day + 2000, completed(second)),
+        ("pageview", "pageview", "s2", day),
     )  # fmt: skip
-    await order(app, store, day + 1000, 2500)
-    await order(app, store, day + 2000, 2500)
     page = await overview("?range=7d")
     assert figure(page, "orders")["value"] == "2"
     assert figure(page, "conversion")["value"] == "50.00%"  # 1 of 2 sessions, not 2 ÷ 2
     assert funnel_counts(page)["order_sessions"] == "1"
+
+
+async def test_only_real_orders_convert_a_session_never_a_sent_event(app, store, overview):
+    # Anyone can post events: an order_complete counts only when it names an order of this
+    # store placed by the same visitor, and one order converts one session at most.
+    day = dublin(2025, 7, 7, 10)
+    real = await order(app, store, day + 1000, 2500, visitor="v1")
+    elsewhere = await order(app, store, day + 1000, 2500, visitor="v-someone-else")
+    forged = [
+        ("checkout", "order_complete", "f1", day, "{}"),
+        ("checkout", "order_complete", "f2", day, completed("ord_made_up_123")),
+        ("checkout", "order_complete", "f3", day, completed(elsewhere)),
+        ("checkout", "order_complete", "f4", day, completed(real)),  # replayed in other sessions
+        ("checkout", "order_complete", "f5", day, completed(real)),
+    ]
+    await events(
+        app, store,
+        *[("pageview", "pageview", f"f{n}", day) for n in range(1, 6)],
+        ("pageview", "pageview", "s1", day),
+        ("checkout", "order_complete", "s1", day + 1000, completed(real)), *forged,
+    )  # fmt: skip
+    page = await overview("?range=7d")
+    assert funnel_counts(page)["order_sessions"] == "1"
+    assert figure(page, "conversion")["value"] == "16.67%"  # 1 of 6 sessions
 
 
 async def test_a_finished_day_is_kept_only_once_it_has_settled(app, store, overview):

@@ -106,6 +106,17 @@ async def _kept_days(db: Database, where: EventStore, buckets: Sequence[Bucket])
     return {b.day: by_day[b.day.isoformat()] for b in buckets if b.day.isoformat() in by_day}
 
 
+# A session converted when its order_complete event names an order of this store placed by
+# the same visitor (anyone can post events; only checkout writes orders), whatever the order's
+# payment state since (so a day once counted stays true). One order converts one session at
+# most: replaying a real order's id in other sessions counts it once (min of the two counts).
+_PLACED = (
+    "e.type = 'checkout' AND e.name = ? AND EXISTS (SELECT 1 FROM orders o"
+    " WHERE o.public_id = json_extract(e.props, '$.order') AND o.store_id = e.store_id"
+    " AND o.visitor_id = e.visitor_id)"
+)
+
+
 async def _count_live(db: Database, store_id: int, buckets: Sequence[Bucket]) -> list[DayCounts]:
     counted: list[DayCounts] = []
     for first in range(0, len(buckets), BUCKETS_PER_QUERY):
@@ -116,13 +127,14 @@ async def _count_live(db: Database, store_id: int, buckets: Sequence[Bucket]) ->
             " count(DISTINCT CASE WHEN e.name = ? THEN e.session_id END),"
             " count(DISTINCT CASE WHEN e.type = 'checkout' AND e.name = ? THEN e.session_id END),"
             " count(DISTINCT CASE WHEN e.type = 'checkout' AND e.name = ? THEN e.session_id END),"
-            " count(DISTINCT CASE WHEN e.type = 'checkout' AND e.name = ? THEN e.session_id END),"
+            f" min(count(DISTINCT CASE WHEN {_PLACED} THEN e.session_id END),"
+            f"  count(DISTINCT CASE WHEN {_PLACED} THEN json_extract(e.props, '$.order') END)),"
             " count(CASE WHEN e.type = 'pageview' THEN 1 END)"
             " FROM buckets b LEFT JOIN events e ON e.store_id = ?"
             " AND e.received_at >= b.start_ms AND e.received_at < b.end_ms"
             " GROUP BY b.i ORDER BY b.i",
             [*_bucket_params(chunk), PRODUCT_VIEW, CART_ADD, CHECKOUT_START, ORDER_COMPLETE,
-             store_id],
+             ORDER_COMPLETE, store_id],
         )  # fmt: skip
         counted += [DayCounts(**dict(zip(_EVENT_COLUMNS, row[1:], strict=True))) for row in rows]
     return counted
