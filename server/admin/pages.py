@@ -155,3 +155,13 @@ def describe_age(seconds: int) -> str:
             count = seconds // size
             return f"{count} {unit}{'s' if count != 1 else ''} ago"
     return "just now"
+
+
+def csv_download(filename: str, text: str) -> Response:
+    """A CSV file the browser saves rather than shows; never cached (it may hold personal data)."""
+    headers = {
+        "Content-Disposition": f'attachment; filename="{filename}"',
+        "Cache-Control": "no-store",
+        "X-Content-Type-Options": "nosniff",
+    }
+    return Response(text, media_type="text/csv; charset=utf-8", headers=headers)

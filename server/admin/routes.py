@@ -16,7 +16,9 @@ from starlette.staticfiles import StaticFiles
 from server.accounts import create_store, verify_login
 from server.admin import account, invitations, members, queries, store_settings
 from server.admin import campaigns as campaigns_admin
+from server.admin import catalog as catalog_admin
 from server.admin import checkout_settings as checkout_settings_admin
+from server.admin import orders as orders_admin
 from server.admin.auth import Session, check_csrf, read_session, write_session
 from server.admin.overview import page as overview
 from server.admin.pages import (
@@ -27,10 +29,7 @@ from server.admin.pages import (
     store_for_request,
 )
 from server.admin.sessions import end_session, start_session
-from server.catalog import admin as catalog_admin
-from server.catalog import variants as catalog_variants
 from server.errors import KeepcartError, ValidationFailed
-from server.orders import admin as orders_admin
 from server.stores.service import Store, validate_new_store
 from server.web import clock_ms, json_response
 
@@ -198,7 +197,6 @@ routes = [
     *invitations.routes,
     *account.routes,
     *catalog_admin.routes,
-    *catalog_variants.routes,
     *orders_admin.routes,
     *checkout_settings_admin.routes,
     *campaigns_admin.routes,

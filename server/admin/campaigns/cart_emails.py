@@ -11,12 +11,12 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from server.admin.campaigns.editing import offers_url, render_offers
-from server.admin.checkout_settings.forms import check_post
-from server.admin.checkout_settings.parsing import format_local_display
-from server.admin.pages import Merchant, login_required, store_for_request
-from server.catalog.csv_io import csv_download, csv_text
+from server.admin.forms import check_post
+from server.admin.pages import Merchant, csv_download, login_required, store_for_request
+from server.catalog.csv_io import csv_text
 from server.db import Database
 from server.errors import NotFound
+from server.forms import format_local_display
 from server.money import format_major_units
 from server.stores.service import Store
 

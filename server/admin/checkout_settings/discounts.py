@@ -14,22 +14,14 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from server.admin.checkout_settings import queries
-from server.admin.checkout_settings.forms import (
-    FormInvalid,
-    check_post,
-    render_settings,
-    saved,
-    submitted,
-)
 from server.admin.checkout_settings.inputs import DISCOUNT_KINDS, DiscountInput, read_discount
-from server.admin.checkout_settings.parsing import (
-    format_local_display,
-    format_local_input,
-)
+from server.admin.checkout_settings.pages import render_settings, saved, saved_url
+from server.admin.forms import FormPage, check_post, nothing
 from server.admin.pages import Merchant, login_required, store_for_request
 from server.clock import now_ms
 from server.db import Row
 from server.errors import NotFound
+from server.forms import FormInvalid, format_local_display, format_local_input
 from server.money import example_amount, format_amount, format_major_units
 from server.stores.service import Store
 
@@ -92,48 +84,6 @@ def _when(ms: int | None, store: Store) -> str:
 
 
 # ---- create and edit ----------------------------------------------------------------------
-
-
-@login_required
-async def new_discount_page(request: Request, merchant: Merchant) -> Response:
-    store = await store_for_request(request)
-    return _render_form(request, merchant, store, None, NEW_DISCOUNT)
-
-
-@login_required
-async def create_discount(request: Request, merchant: Merchant) -> Response:
-    store = await store_for_request(request)
-    values = await submitted(request, merchant, TEXT_FIELDS, FLAGS)
-    try:
-        discount = read_discount(values, store)
-        await request.app.state.db.write(
-            lambda conn: insert_new_discount(conn, store.id, discount, now_ms())
-        )
-    except FormInvalid as exc:
-        return _render_form(request, merchant, store, None, values, exc.errors)
-    return saved(store, "/discounts", "discount")
-
-
-@login_required
-async def edit_discount_page(request: Request, merchant: Merchant) -> Response:
-    store = await store_for_request(request)
-    row = await discount_for_request(request, store)
-    return _render_form(request, merchant, store, row, discount_values(row, store))
-
-
-@login_required
-async def update_discount(request: Request, merchant: Merchant) -> Response:
-    store = await store_for_request(request)
-    row = await discount_for_request(request, store)
-    values = await submitted(request, merchant, TEXT_FIELDS, FLAGS)
-    try:
-        discount = read_discount(values, store)
-        await request.app.state.db.write(
-            lambda conn: overwrite_discount(conn, store.id, row["id"], discount)
-        )
-    except FormInvalid as exc:
-        return _render_form(request, merchant, store, row, values, exc.errors)
-    return saved(store, "/discounts", "discount")
 
 
 async def insert_new_discount(
@@ -238,13 +188,36 @@ async def _set_active(request: Request, merchant: Merchant, *, active: bool) -> 
     return saved(store, "/discounts", "activated" if active else "deactivated")
 
 
+new_discount = FormPage(
+    load=nothing,
+    initial=lambda _, store: NEW_DISCOUNT,
+    fields=TEXT_FIELDS,
+    flags=FLAGS,
+    read=lambda values, store, _: read_discount(values, store),
+    write=lambda conn, store, _, discount: insert_new_discount(conn, store.id, discount, now_ms()),
+    render=_render_form,
+    done=lambda store, _, discount_id: saved_url(store, "/discounts", "discount"),
+)
+edit_discount = FormPage(
+    load=discount_for_request,
+    initial=discount_values,
+    fields=TEXT_FIELDS,
+    flags=FLAGS,
+    read=lambda values, store, row: read_discount(values, store),
+    write=lambda conn, store, row, discount: overwrite_discount(
+        conn, store.id, row["id"], discount
+    ),
+    render=_render_form,
+    done=lambda store, row, _: saved_url(store, "/discounts", "discount"),
+)
+
 BASE = "/stores/{store_id:id}/checkout/discounts"
 routes = [
     Route(BASE, discount_list, methods=["GET"]),
-    Route(BASE, create_discount, methods=["POST"]),
-    Route(BASE + "/new", new_discount_page, methods=["GET"]),
-    Route(BASE + "/{discount_id:id}", edit_discount_page, methods=["GET"]),
-    Route(BASE + "/{discount_id:id}", update_discount, methods=["POST"]),
+    Route(BASE, new_discount.save, methods=["POST"]),
+    Route(BASE + "/new", new_discount.show, methods=["GET"]),
+    Route(BASE + "/{discount_id:id}", edit_discount.show, methods=["GET"]),
+    Route(BASE + "/{discount_id:id}", edit_discount.save, methods=["POST"]),
     Route(BASE + "/{discount_id:id}/deactivate", deactivate_discount, methods=["POST"]),
     Route(BASE + "/{discount_id:id}/activate", activate_discount, methods=["POST"]),
 ]

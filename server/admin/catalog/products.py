@@ -1,4 +1,5 @@
-"""Admin pages for the catalog: list, create, edit, archive, and CSV export and import.
+"""Admin pages for the catalog's products: the list, create, edit and archive (the CSV
+export and import are ``import_export``, a product group's variants ``variants``).
 
 Prices are typed and exported as decimal strings in major units ("24.00") and stored as
 integer minor units; the form reuses the CSV import's reading of text values, so a price
@@ -12,27 +13,15 @@ from collections.abc import Callable, Mapping
 from urllib.parse import urlencode
 
 import aiosqlite
-from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from server.admin.auth import check_csrf
+from server.admin.forms import FormPage, check_post, nothing
 from server.admin.pages import Merchant, login_required, render, store_for_request
 from server.catalog import queries
-from server.catalog.csv_io import (
-    COLUMNS,
-    MAX_PROBLEMS_SHOWN,
-    ImportRejected,
-    ImportSummary,
-    RowInvalid,
-    csv_download,
-    import_products,
-    product_cells,
-    product_from_cells,
-    products_csv,
-    read_rows,
-)
+from server.catalog.csv_io import ImportSummary, product_cells, product_from_cells
+from server.catalog.editing import insert_new_product, overwrite_product
 from server.catalog.images import allow_images, thumbnail_src
 from server.catalog.service import Product, ProductInput
 from server.clock import now_ms
@@ -53,10 +42,6 @@ NEW_PRODUCT = {field: "" for field in TEXT_FIELDS} | {
     "allow_oversell": "false",
     "active": "true",
 }
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
-# The import's own body cap, over the admin's: a file a little over MAX_UPLOAD_BYTES still
-# gets the page that says so; a much larger one is refused (413) before it is read.
-MAX_IMPORT_BODY = 8 * 1024 * 1024
 MAX_ID = 2**63 - 1  # SQLite's largest integer
 PAGE_SIZE = 50  # product groups per page of the list
 MAX_QUERY = 100
@@ -136,87 +121,9 @@ def money_formatter(store: Store) -> Callable[[int], str]:
 # ---- create and edit ----------------------------------------------------------------------
 
 
-@login_required
-async def new_product_page(request: Request, merchant: Merchant) -> Response:
-    store = await store_for_request(request)
-    return _render_form(request, merchant, store, None, NEW_PRODUCT)
-
-
-@login_required
-async def create_product(request: Request, merchant: Merchant) -> Response:
-    store = await store_for_request(request)
-    values = await submitted_product(request, merchant) | {"active": "true"}
-    try:
-        product = read_product(values, store)
-        product_id = await request.app.state.db.write(
-            lambda conn: insert_new_product(conn, store.id, product, now_ms())
-        )
-    except ProductFormInvalid as exc:
-        return _render_form(request, merchant, store, None, values, exc.errors)
-    return RedirectResponse(f"/admin/stores/{store.id}/products/{product_id}?saved=1", 303)
-
-
-@login_required
-async def edit_product_page(request: Request, merchant: Merchant) -> Response:
-    store = await store_for_request(request)
-    product = await product_for_request(request, store)
-    values = product_cells(product, store.currency)
-    return _render_form(request, merchant, store, product, values)
-
-
-@login_required
-async def update_product(request: Request, merchant: Merchant) -> Response:
-    store = await store_for_request(request)
-    current = await product_for_request(request, store)
-    values = await submitted_product(request, merchant) | {
-        "active": "true" if current.active else "false"
-    }
-    try:
-        product = read_product(values, store)
-        await request.app.state.db.write(
-            lambda conn: overwrite_product(conn, store.id, current.id, product, now_ms())
-        )
-    except ProductFormInvalid as exc:
-        return _render_form(request, merchant, store, current, values, exc.errors)
-    return RedirectResponse(f"/admin/stores/{store.id}/products/{current.id}?saved=1", 303)
-
-
-class ProductFormInvalid(Exception):
-    def __init__(self, errors: dict[str, str]):
-        super().__init__(errors)
-        self.errors = errors
-
-
-async def submitted_product(request: Request, merchant: Merchant) -> dict[str, str]:
-    form = await request.form()
-    check_csrf(request, merchant.session, form.get("csrf_token"))
-    values = {field: str(form.get(field, "")) for field in TEXT_FIELDS}
-    return values | {field: "true" if form.get(field) else "false" for field in FLAG_FIELDS}
-
-
-def read_product(values: dict[str, str], store: Store) -> ProductInput:
-    try:
-        return product_from_cells(values, store.currency)
-    except RowInvalid as exc:
-        errors = {field or "form": message for field, message in exc.errors}
-        raise ProductFormInvalid(errors) from None
-
-
-async def insert_new_product(
-    conn: aiosqlite.Connection, store_id: int, product: ProductInput, now: int
-) -> int:
-    if await queries.sku_owner(conn, store_id, product.sku) is not None:
-        raise ProductFormInvalid({"sku": "Another product already has this SKU."})
-    return await queries.upsert_product(conn, store_id, product, now)
-
-
-async def overwrite_product(
-    conn: aiosqlite.Connection, store_id: int, product_id: int, product: ProductInput, now: int
-) -> None:
-    if await queries.sku_owner(conn, store_id, product.sku) not in (None, product_id):
-        raise ProductFormInvalid({"sku": "Another product already has this SKU."})
-    if not await queries.update_product(conn, store_id, product_id, product, now):
-        raise NotFound("There is no such product.")
+def read_product(values: dict[str, str], store: Store, active: bool) -> ProductInput:
+    cells = values | {"active": "true" if active else "false"}
+    return product_from_cells(cells, store.currency)
 
 
 async def product_for_request(request: Request, store: Store) -> Product:
@@ -276,8 +183,7 @@ async def unarchive_product(request: Request, merchant: Merchant) -> Response:
 
 async def _set_active(request: Request, merchant: Merchant, *, active: bool) -> Response:
     store = await store_for_request(request)
-    form = await request.form()
-    check_csrf(request, merchant.session, form.get("csrf_token"))
+    form = await check_post(request, merchant)
     product_id = path_id(request, "product_id")
 
     async def change(conn: aiosqlite.Connection) -> None:
@@ -290,77 +196,40 @@ async def _set_active(request: Request, merchant: Merchant, *, active: bool) -> 
     return RedirectResponse(f"/admin/stores/{store.id}/products{back}", 303)
 
 
-# ---- CSV ----------------------------------------------------------------------------------
+def _saved_url(store: Store, product_id: int) -> str:
+    return f"/admin/stores/{store.id}/products/{product_id}?saved=1"
 
 
-@login_required
-async def export_products(request: Request, merchant: Merchant) -> Response:
-    store = await store_for_request(request)
-    products = await queries.list_products(request.app.state.db, store.id)
-    return csv_download(f"store-{store.id}-products.csv", products_csv(products, store.currency))
-
-
-@login_required
-async def import_page(request: Request, merchant: Merchant) -> Response:
-    store = await store_for_request(request)
-    return _render_import(request, merchant, store)
-
-
-@login_required
-async def import_upload(request: Request, merchant: Merchant) -> Response:
-    store = await store_for_request(request)
-    async with request.form(max_files=1, max_fields=10) as form:
-        check_csrf(request, merchant.session, form.get("csrf_token"))
-        upload = form.get("file")
-        if not isinstance(upload, UploadFile) or not upload.filename:
-            missing = {"file": "Choose a CSV file to import."}
-            return _render_import(request, merchant, store, missing)
-        data = await upload.read(MAX_UPLOAD_BYTES + 1)
-    if len(data) > MAX_UPLOAD_BYTES:
-        too_big = {"file": "The file is larger than 5 MB. Split it and import the parts."}
-        return _render_import(request, merchant, store, too_big)
-    try:
-        rows = read_rows(data)
-        summary = await request.app.state.db.write(
-            lambda conn: import_products(conn, store.id, store.currency, rows, now_ms())
-        )
-    except ImportRejected as exc:
-        return _render_import(request, merchant, store, {"file": exc.message}, exc)
-    query = f"show=all&created={summary.created}&updated={summary.updated}"
-    return RedirectResponse(f"/admin/stores/{store.id}/products?{query}", 303)
-
-
-def _render_import(
-    request: Request,
-    merchant: Merchant,
-    store: Store,
-    errors: dict[str, str] | None = None,
-    rejected: ImportRejected | None = None,
-) -> Response:
-    problems = rejected.problems if rejected else []
-    context = {
-        "merchant": merchant,
-        "store": store,
-        "columns": COLUMNS,
-        "price_example": example_amount(store.currency),
-        "errors": errors or {},
-        "problems": problems[:MAX_PROBLEMS_SHOWN],
-        "problems_hidden": max(0, len(problems) - MAX_PROBLEMS_SHOWN),
-    }
-    status = 422 if errors else 200
-    return render(request, "catalog/import.html", context, session=merchant.session, status=status)
-
+new_product = FormPage(
+    load=nothing,
+    initial=lambda _, store: NEW_PRODUCT,
+    fields=TEXT_FIELDS,
+    flags=FLAG_FIELDS,
+    read=lambda values, store, _: read_product(values, store, active=True),
+    write=lambda conn, store, _, product: insert_new_product(conn, store.id, product, now_ms()),
+    render=_render_form,
+    done=lambda store, _, product_id: _saved_url(store, product_id),
+)
+edit_product = FormPage(
+    load=product_for_request,
+    initial=lambda product, store: product_cells(product, store.currency),
+    fields=TEXT_FIELDS,
+    flags=FLAG_FIELDS,
+    read=lambda values, store, current: read_product(values, store, current.active),
+    write=lambda conn, store, current, product: overwrite_product(
+        conn, store.id, current.id, product, now_ms()
+    ),
+    render=_render_form,
+    done=lambda store, current, _: _saved_url(store, current.id),
+)
 
 BASE = "/stores/{store_id:id}/products"
 routes = [
     Route(BASE, product_list, methods=["GET"]),
-    Route(BASE, create_product, methods=["POST"]),
-    Route(BASE + ".csv", export_products, methods=["GET"]),
-    Route(BASE + "/new", new_product_page, methods=["GET"]),
-    Route(BASE + "/import", import_page, methods=["GET"]),
-    Route(BASE + "/import", import_upload, methods=["POST"], max_body_size=MAX_IMPORT_BODY),
-    Route(BASE + "/{product_id:id}", edit_product_page, methods=["GET"]),
-    Route(BASE + "/{product_id:id}", update_product, methods=["POST"]),
+    Route(BASE, new_product.save, methods=["POST"]),
+    Route(BASE + "/new", new_product.show, methods=["GET"]),
+    Route(BASE + "/{product_id:id}", edit_product.show, methods=["GET"]),
+    Route(BASE + "/{product_id:id}", edit_product.save, methods=["POST"]),
     Route(BASE + "/{product_id:id}/archive", archive_product, methods=["POST"]),
     Route(BASE + "/{product_id:id}/unarchive", unarchive_product, methods=["POST"]),
 ]
