@@ -22,7 +22,7 @@ SKU, a country in another zone) sees the database as the write leaves it.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -33,7 +33,7 @@ from starlette.responses import RedirectResponse, Response
 
 from server.admin.auth import check_csrf
 from server.admin.pages import Merchant, login_required, store_for_request
-from server.errors import ValidationFailed
+from server.errors import NotFound, ValidationFailed
 from server.forms import FormInvalid
 from server.stores.service import Store
 
@@ -118,6 +118,30 @@ class FormPage(Generic[Loaded, Input]):
     ) -> Response:
         response = self.render(request, merchant, store, loaded, values, errors)
         return await response if inspect.isawaitable(response) else response
+
+
+def post_action(
+    change: Callable[[aiosqlite.Connection, Store, Mapping[str, Any]], Awaitable[bool]],
+    missing: str,
+    done: Callable[[Store, Mapping[str, Any]], str],
+) -> Callable[[Request], Awaitable[Response]]:
+    """A button that posts only the CSRF token and changes one row of the store (delete,
+    deactivate): ``change`` gets the path's parameters and says whether the row was there;
+    404 with ``missing`` if not, else 303 to ``done``."""
+
+    async def action(request: Request, merchant: Merchant) -> Response:
+        store = await store_for_request(request)
+        await check_post(request, merchant)
+        params = request.path_params
+
+        async def write(conn: aiosqlite.Connection) -> None:
+            if not await change(conn, store, params):
+                raise NotFound(missing)
+
+        await request.app.state.db.write(write)
+        return RedirectResponse(done(store, params), 303)
+
+    return login_required(action)
 
 
 def field_errors(exc: FormInvalid | ValidationFailed) -> dict[str, str]:

@@ -6,6 +6,7 @@ code keeps its history while shoppers can no longer use it.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import aiosqlite
@@ -15,8 +16,8 @@ from starlette.routing import Route
 
 from server.admin.checkout_settings import queries
 from server.admin.checkout_settings.inputs import DISCOUNT_KINDS, DiscountInput, read_discount
-from server.admin.checkout_settings.pages import render_settings, saved, saved_url
-from server.admin.forms import FormPage, check_post, nothing
+from server.admin.checkout_settings.pages import render_settings, saved_url
+from server.admin.forms import FormPage, nothing, post_action
 from server.admin.pages import Merchant, login_required, store_for_request
 from server.clock import now_ms
 from server.db import Row
@@ -162,32 +163,6 @@ def _render_form(
     return render_settings(request, merchant, store, "discount_form.html", context, errors)
 
 
-# ---- deactivate ---------------------------------------------------------------------------
-
-
-@login_required
-async def deactivate_discount(request: Request, merchant: Merchant) -> Response:
-    return await _set_active(request, merchant, active=False)
-
-
-@login_required
-async def activate_discount(request: Request, merchant: Merchant) -> Response:
-    return await _set_active(request, merchant, active=True)
-
-
-async def _set_active(request: Request, merchant: Merchant, *, active: bool) -> Response:
-    store = await store_for_request(request)
-    await check_post(request, merchant)
-    discount_id = request.path_params["discount_id"]
-
-    async def change(conn: aiosqlite.Connection) -> None:
-        if not await queries.set_discount_active(conn, store.id, discount_id, active):
-            raise NotFound("There is no such discount code.")
-
-    await request.app.state.db.write(change)
-    return saved(store, "/discounts", "activated" if active else "deactivated")
-
-
 new_discount = FormPage(
     load=nothing,
     initial=lambda _, store: NEW_DISCOUNT,
@@ -210,6 +185,24 @@ edit_discount = FormPage(
     render=_render_form,
     done=lambda store, row, _: saved_url(store, "/discounts", "discount"),
 )
+
+# ---- deactivate ---------------------------------------------------------------------------
+
+
+def set_active(active: bool) -> Callable[[Request], Awaitable[Response]]:
+    return post_action(
+        lambda conn, store, params: queries.set_discount_active(
+            conn, store.id, params["discount_id"], active
+        ),
+        "There is no such discount code.",
+        lambda store, params: saved_url(
+            store, "/discounts", "activated" if active else "deactivated"
+        ),
+    )
+
+
+deactivate_discount = set_active(False)
+activate_discount = set_active(True)
 
 BASE = "/stores/{store_id:id}/checkout/discounts"
 routes = [

@@ -26,7 +26,7 @@ from server.admin.checkout_settings.parsing import (
     REST_OF_WORLD,
     format_tiers,
 )
-from server.admin.forms import FormPage, check_post, nothing
+from server.admin.forms import FormPage, check_post, nothing, post_action
 from server.admin.pages import Merchant, login_required, store_for_request
 from server.checkout.addresses import COUNTRIES
 from server.db import Row
@@ -43,21 +43,6 @@ NEW_METHOD = dict.fromkeys(METHOD_FIELDS, "") | {"kind": "flat", "min_days": "2"
 
 
 # ---- zones --------------------------------------------------------------------------------
-
-
-@login_required
-async def delete_zone(request: Request, merchant: Merchant) -> Response:
-    store = await store_for_request(request)
-    await check_post(request, merchant)
-    zone_id = request.path_params["zone_id"]
-
-    async def remove(conn: aiosqlite.Connection) -> None:
-        # The zone's methods go with it (ON DELETE CASCADE); orders keep their method name.
-        if not await queries.delete_zone(conn, store.id, zone_id):
-            raise NotFound("There is no such shipping zone.")
-
-    await request.app.state.db.write(remove)
-    return saved(store, "/shipping", "zone-deleted")
 
 
 async def insert_new_zone(conn: aiosqlite.Connection, store_id: int, zone: ZoneInput) -> int:
@@ -332,6 +317,13 @@ edit_method = FormPage(
         request, merchant, store, *found, values, errors
     ),
     done=lambda store, found, _: _method_url(store, found[0]),
+)
+
+# The zone's methods go with it (ON DELETE CASCADE); orders keep their method name.
+delete_zone = post_action(
+    lambda conn, store, params: queries.delete_zone(conn, store.id, params["zone_id"]),
+    "There is no such shipping zone.",
+    lambda store, params: saved_url(store, "/shipping", "zone-deleted"),
 )
 
 BASE = "/stores/{store_id:id}/checkout/shipping"

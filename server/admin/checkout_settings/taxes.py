@@ -12,9 +12,9 @@ from starlette.routing import Route
 
 from server.admin.checkout_settings import queries
 from server.admin.checkout_settings.inputs import COUNTRY_CHOICES, TaxRateInput, read_tax_rate
-from server.admin.checkout_settings.pages import render_settings, saved, saved_url
-from server.admin.forms import FormPage, check_post
-from server.admin.pages import Merchant, login_required, store_for_request
+from server.admin.checkout_settings.pages import render_settings, saved_url
+from server.admin.forms import FormPage, post_action
+from server.admin.pages import Merchant
 from server.checkout.addresses import COUNTRIES
 from server.db import Row
 from server.errors import NotFound
@@ -39,20 +39,6 @@ def rate_values(row: Row, store: Store) -> dict[str, str]:
         "rate": format_basis_points(row["rate"]),
         "name": row["name"],
     }
-
-
-@login_required
-async def delete_tax_rate(request: Request, merchant: Merchant) -> Response:
-    store = await store_for_request(request)
-    await check_post(request, merchant)
-    rate_id = request.path_params["rate_id"]
-
-    async def remove(conn: aiosqlite.Connection) -> None:
-        if not await queries.delete_tax_rate(conn, store.id, rate_id):
-            raise NotFound("There is no such tax rate.")
-
-    await request.app.state.db.write(remove)
-    return saved(store, "/taxes", "tax-deleted")
 
 
 async def insert_new_rate(conn: aiosqlite.Connection, store_id: int, rate: TaxRateInput) -> int:
@@ -151,6 +137,12 @@ rate_page = FormPage(
     write=lambda conn, store, row, rate: overwrite_rate(conn, store.id, row["id"], rate),
     render=_render_form,
     done=lambda store, row, _: saved_url(store, "/taxes", "tax"),
+)
+
+delete_tax_rate = post_action(
+    lambda conn, store, params: queries.delete_tax_rate(conn, store.id, params["rate_id"]),
+    "There is no such tax rate.",
+    lambda store, params: saved_url(store, "/taxes", "tax-deleted"),
 )
 
 BASE = "/stores/{store_id:id}/checkout/taxes"
