@@ -15,7 +15,7 @@ import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 from starlette.requests import Request
@@ -28,6 +28,7 @@ from server.errors import Forbidden, NotFound
 from server.stores.service import Store
 from server.web import clock_ms
 
+T = TypeVar("T")
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=HERE / "templates")
 
@@ -134,6 +135,14 @@ async def _as_member(request: Request, merchant: Merchant) -> Merchant:
     # What store_for_request trusts: this request's login is a member of this store.
     request.state.member_of_store = store_id
     return dataclasses.replace(merchant, role=role)
+
+
+def found(value: T | None, message: str) -> T:
+    """``value``, or the 404 a page about a row that does not exist (or is another store's)
+    answers, with ``message``."""
+    if value is None:
+        raise NotFound(message)
+    return value
 
 
 async def store_for_request(request: Request) -> Store:

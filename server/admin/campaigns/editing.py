@@ -27,6 +27,7 @@ from server.admin.campaigns.performance import list_standing
 from server.admin.forms import FormPage, check_post
 from server.admin.pages import (
     Merchant,
+    found,
     login_required,
     render_store_form,
     store_for_request,
@@ -76,12 +77,12 @@ def render_offers(
 
 
 async def campaign_for_request(request: Request, store: Store) -> Campaign:
-    campaign = await campaign_queries.load_campaign(
-        request.app.state.db, store.id, request.path_params["campaign"]
+    return found(
+        await campaign_queries.load_campaign(
+            request.app.state.db, store.id, request.path_params["campaign"]
+        ),
+        "There is no such campaign.",
     )
-    if campaign is None:
-        raise NotFound("There is no such campaign.")
-    return campaign
 
 
 async def store_terms(request: Request, store: Store) -> StoreTerms:

@@ -18,7 +18,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from server.admin.forms import FormPage, check_post, nothing
-from server.admin.pages import Merchant, login_required, render, store_for_request
+from server.admin.pages import Merchant, found, login_required, render, store_for_request
 from server.catalog import queries
 from server.catalog.csv_io import ImportSummary, product_cells, product_from_cells
 from server.catalog.editing import insert_new_product, overwrite_product
@@ -128,10 +128,10 @@ def read_product(values: dict[str, str], store: Store, active: bool) -> ProductI
 
 async def product_for_request(request: Request, store: Store) -> Product:
     product_id = path_id(request, "product_id")
-    product = await queries.find_product(request.app.state.db, store.id, product_id)
-    if product is None:
-        raise NotFound("There is no such product.")
-    return product
+    return found(
+        await queries.find_product(request.app.state.db, store.id, product_id),
+        "There is no such product.",
+    )
 
 
 def path_id(request: Request, name: str) -> int:

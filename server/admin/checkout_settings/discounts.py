@@ -18,7 +18,7 @@ from server.admin.checkout_settings import queries
 from server.admin.checkout_settings.inputs import DISCOUNT_KINDS, DiscountInput, read_discount
 from server.admin.checkout_settings.pages import render_settings, saved_url
 from server.admin.forms import FormPage, nothing, post_action
-from server.admin.pages import Merchant, login_required, store_for_request
+from server.admin.pages import Merchant, found, login_required, store_for_request
 from server.clock import now_ms
 from server.db import Row
 from server.errors import NotFound
@@ -138,12 +138,12 @@ def discount_values(row: Row, store: Store) -> dict[str, str]:
 
 
 async def discount_for_request(request: Request, store: Store) -> Row:
-    row = await queries.find_discount(
-        request.app.state.db, store.id, request.path_params["discount_id"]
+    return found(
+        await queries.find_discount(
+            request.app.state.db, store.id, request.path_params["discount_id"]
+        ),
+        "There is no such discount code.",
     )
-    if row is None:
-        raise NotFound("There is no such discount code.")
-    return row
 
 
 def _render_form(

@@ -17,19 +17,18 @@ from server.admin.checkout_settings.inputs import (
 )
 from server.admin.checkout_settings.pages import render_settings, saved_url
 from server.admin.forms import FormPage
-from server.admin.pages import Merchant
+from server.admin.pages import Merchant, found
 from server.db import Row
-from server.errors import NotFound
 from server.stores.service import Store
 
 TEXT_FIELDS = ("country", "phone", "bank_instructions", "cod_instructions")
 
 
 async def general_row(request: Request, store: Store) -> Row:
-    row = await queries.general_settings(request.app.state.db, store.id)
-    if row is None:
-        raise NotFound("There is no such store.")
-    return row
+    return found(
+        await queries.general_settings(request.app.state.db, store.id),
+        "There is no such store.",
+    )
 
 
 def general_values(row: Row, store: Store) -> dict[str, str]:

@@ -27,7 +27,7 @@ from server.admin.checkout_settings.parsing import (
     format_tiers,
 )
 from server.admin.forms import FormPage, check_post, nothing, post_action
-from server.admin.pages import Merchant, login_required, store_for_request
+from server.admin.pages import Merchant, found, login_required, store_for_request
 from server.checkout.addresses import COUNTRIES
 from server.db import Row
 from server.errors import NotFound
@@ -78,10 +78,10 @@ async def check_countries_free(
 
 
 async def zone_for_request(request: Request, store: Store) -> Row:
-    zone = await queries.find_zone(request.app.state.db, store.id, request.path_params["zone_id"])
-    if zone is None:
-        raise NotFound("There is no such shipping zone.")
-    return zone
+    return found(
+        await queries.find_zone(request.app.state.db, store.id, request.path_params["zone_id"]),
+        "There is no such shipping zone.",
+    )
 
 
 async def _render_overview(
@@ -204,12 +204,12 @@ async def overwrite_method(
 
 async def method_for_request(request: Request, store: Store) -> Row:
     params = request.path_params
-    method = await queries.find_method(
-        request.app.state.db, store.id, params["zone_id"], params["method_id"]
+    return found(
+        await queries.find_method(
+            request.app.state.db, store.id, params["zone_id"], params["method_id"]
+        ),
+        "There is no such shipping method.",
     )
-    if method is None:
-        raise NotFound("There is no such shipping method.")
-    return method
 
 
 def method_values(row: Row, store: Store) -> dict[str, str]:

@@ -14,7 +14,7 @@ from server.admin.checkout_settings import queries
 from server.admin.checkout_settings.inputs import COUNTRY_CHOICES, TaxRateInput, read_tax_rate
 from server.admin.checkout_settings.pages import render_settings, saved_url
 from server.admin.forms import FormPage, post_action
-from server.admin.pages import Merchant
+from server.admin.pages import Merchant, found
 from server.checkout.addresses import COUNTRIES
 from server.db import Row
 from server.errors import NotFound
@@ -83,12 +83,10 @@ def _by_place(row: Row) -> tuple[str, str]:
 
 
 async def rate_for_request(request: Request, store: Store) -> Row:
-    row = await queries.find_tax_rate(
-        request.app.state.db, store.id, request.path_params["rate_id"]
+    return found(
+        await queries.find_tax_rate(request.app.state.db, store.id, request.path_params["rate_id"]),
+        "There is no such tax rate.",
     )
-    if row is None:
-        raise NotFound("There is no such tax rate.")
-    return row
 
 
 async def _render_list(

@@ -15,7 +15,14 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from server.admin.forms import check_post
-from server.admin.pages import Merchant, csv_download, login_required, render, store_for_request
+from server.admin.pages import (
+    Merchant,
+    csv_download,
+    found,
+    login_required,
+    render,
+    store_for_request,
+)
 from server.catalog.csv_io import csv_text
 from server.clock import now_ms
 from server.emails import mailto
@@ -145,10 +152,10 @@ def order_number(request: Request) -> int:
 
 async def order_for_request(request: Request, store: Store) -> Order:
     number = order_number(request)
-    order = await queries.find_order(request.app.state.db, store.id, number)
-    if order is None:
-        raise NotFound("There is no such order.")
-    return order
+    return found(
+        await queries.find_order(request.app.state.db, store.id, number),
+        "There is no such order.",
+    )
 
 
 async def _render_order(
