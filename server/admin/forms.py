@@ -5,18 +5,23 @@ A ``FormPage`` is the parts that differ from page to page; its ``show`` (GET) an
 (POST) are the handlers, both behind ``login_required`` (sign-in, membership of the store,
 owner-only pages), and ``save`` checks the CSRF token before it reads anything::
 
-    rate_page = FormPage(
-        load=rate_for_request, initial=rate_values, fields=FIELDS,
+    rate_page = FormPage(                              # checkout_settings/taxes.py
+        load=rate_for_request,                         # the row, or 404
+        initial=rate_values,                           # row → the form's text
+        fields=FIELDS,
         read=lambda values, store, row: read_tax_rate(values),
         write=lambda conn, store, row, rate: overwrite_rate(conn, store.id, row["id"], rate),
-        render=_render_form, done=lambda store, row, _: settings_url(store, "/taxes?saved=tax"),
+        render=_render_form,
+        done=lambda store, row, _: saved_url(store, "/taxes", "tax"),
     )
-    routes = [Route(ONE, rate_page.show, methods=["GET"]), Route(ONE, rate_page.save, ...)]
+    routes = [Route(ONE, rate_page.show, methods=["GET"]),
+              Route(ONE, rate_page.save, methods=["POST"])]
 
 ``read`` and ``write`` raise ``server.forms.FormInvalid`` (or a domain rule's
-``ValidationFailed``) for what the merchant must fix;
-``write`` runs inside the one write transaction, so a check against other rows (a taken
-SKU, a country in another zone) sees the database as the write leaves it.
+``ValidationFailed``) for what the merchant must fix; ``write`` runs inside the one write
+transaction, so a check against other rows (a taken SKU, a country in another zone) sees
+the database as the write leaves it. ``post_action`` is the same for a button that posts
+only its CSRF token (delete, deactivate).
 """
 
 from __future__ import annotations
@@ -83,8 +88,7 @@ class FormPage(Generic[Loaded, Input]):
     async def _save(self, request: Request, merchant: Merchant) -> Response:
         store = await store_for_request(request)
         loaded = await self.load(request, store)
-        form = await request.form()
-        check_csrf(request, merchant.session, form.get("csrf_token"))
+        form = await check_post(request, merchant)
         values = self._values(form, store)
         try:
             data = self.read(values, store, loaded)
@@ -164,7 +168,8 @@ def form_text(
 
 
 async def check_post(request: Request, merchant: Merchant) -> FormData:
-    """For buttons that post nothing but the CSRF token (delete, deactivate, archive)."""
+    """The posted form, once its CSRF token is checked: the one place every admin POST of a
+    signed-in merchant checks it (sign-in and the CSV upload check theirs themselves)."""
     form = await request.form()
     check_csrf(request, merchant.session, form.get("csrf_token"))
     return form

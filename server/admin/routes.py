@@ -20,6 +20,7 @@ from server.admin import catalog as catalog_admin
 from server.admin import checkout_settings as checkout_settings_admin
 from server.admin import orders as orders_admin
 from server.admin.auth import Session, check_csrf, read_session, write_session
+from server.admin.forms import check_post
 from server.admin.overview import page as overview
 from server.admin.pages import (
     HERE,
@@ -78,8 +79,7 @@ async def login(request: Request) -> Response:
 
 @login_required
 async def logout(request: Request, merchant: Merchant) -> Response:
-    form = await request.form()
-    check_csrf(request, merchant.session, form.get("csrf_token"))
+    await check_post(request, merchant)
     await end_session(request.app.state.db, merchant.session.sid)
     response = RedirectResponse("/admin/login", 303)
     write_session(request, response, Session.fresh())
@@ -126,8 +126,7 @@ async def _render_store_list(
 
 @login_required
 async def add_store(request: Request, merchant: Merchant) -> Response:
-    form = await request.form()
-    check_csrf(request, merchant.session, form.get("csrf_token"))
+    form = await check_post(request, merchant)
     values = {key: str(form.get(key, "")) for key in ("name", "origins", "currency", "locale",
                                                        "timezone")}  # fmt: skip
     try:
