@@ -31,14 +31,14 @@ def format_amount(minor_units: int, currency: str) -> str:
 
 # Amounts as merchants type them ("24.00"), read digit by digit, never through a float.
 MAX_WHOLE_DIGITS = 9  # below a billion major units; far from SQLite's integer limit
-_DECIMAL = re.compile(r"([0-9]+)(?:\.([0-9]+))?")
+DECIMAL = re.compile(r"([0-9]+)(?:\.([0-9]+))?")
 
 
 def parse_major_units(text: str, currency: str) -> int:
     """``"24.00"`` in EUR → 2400; ``"500"`` in JPY → 500. More decimals than the currency
     has are refused (even zeros), never rounded; raises ValueError with a merchant's message."""
     exponent = CURRENCY_EXPONENTS.get(currency, 2)
-    match = _DECIMAL.fullmatch(text.strip())
+    match = DECIMAL.fullmatch(text.strip())
     if match is None:
         raise ValueError(
             f"Enter an amount like {example_amount(currency)}: digits, and a dot before any"

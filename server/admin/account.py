@@ -17,7 +17,7 @@ from starlette.routing import Route
 
 from server import accounts
 from server.admin import sessions
-from server.admin.auth import check_csrf
+from server.admin.forms import check_post
 from server.admin.pages import Merchant, describe_age, login_required, render
 from server.errors import ValidationFailed
 from server.web import clock_ms
@@ -41,8 +41,7 @@ async def account_page(request: Request, merchant: Merchant) -> Response:
 
 @login_required
 async def change_password(request: Request, merchant: Merchant) -> Response:
-    form = await request.form()
-    check_csrf(request, merchant.session, form.get("csrf_token"))
+    form = await check_post(request, merchant)
     # Guessing the current password from a stolen session is as slow as guessing at sign-in.
     limiter = request.app.state.login_limiter
     if limiter.hit(("password", merchant.user_id), time.monotonic()):
@@ -67,16 +66,14 @@ async def change_password(request: Request, merchant: Merchant) -> Response:
 
 @login_required
 async def sign_out_others(request: Request, merchant: Merchant) -> Response:
-    form = await request.form()
-    check_csrf(request, merchant.session, form.get("csrf_token"))
+    await check_post(request, merchant)
     await sessions.end_other_sessions(request.app.state.db, merchant.user_id, merchant.session.sid)
     return RedirectResponse("/admin/account?saved=others", 303)
 
 
 @login_required
 async def sign_out_one(request: Request, merchant: Merchant) -> Response:
-    form = await request.form()
-    check_csrf(request, merchant.session, form.get("csrf_token"))
+    await check_post(request, merchant)
     session_id = request.path_params["session_id"]
     await sessions.end_session_of(request.app.state.db, merchant.user_id, session_id)
     return RedirectResponse("/admin/account?saved=one", 303)

@@ -16,7 +16,7 @@ from starlette.routing import Route
 
 from server import accounts
 from server.admin import queries
-from server.admin.auth import check_csrf
+from server.admin.forms import check_post
 from server.admin.pages import Merchant, login_required
 from server.clock import now_ms
 from server.db import Database
@@ -30,8 +30,7 @@ async def invitations_for(db: Database, merchant: Merchant) -> list[dict[str, An
 
 @login_required
 async def accept(request: Request, merchant: Merchant) -> Response:
-    form = await request.form()
-    check_csrf(request, merchant.session, form.get("csrf_token"))
+    await check_post(request, merchant)
     invitation_id = request.path_params["invitation_id"]
     store_id = await accounts.accept_invitation(
         request.app.state.db, invitation_id, merchant.user_id, merchant.email
@@ -41,8 +40,7 @@ async def accept(request: Request, merchant: Merchant) -> Response:
 
 @login_required
 async def decline(request: Request, merchant: Merchant) -> Response:
-    form = await request.form()
-    check_csrf(request, merchant.session, form.get("csrf_token"))
+    await check_post(request, merchant)
     invitation_id = request.path_params["invitation_id"]
     await accounts.decline_invitation(request.app.state.db, invitation_id, merchant.email)
     return RedirectResponse("/admin/stores?saved=declined", 303)

@@ -19,7 +19,7 @@ from starlette.routing import Route
 
 from server import accounts
 from server.admin import queries
-from server.admin.auth import check_csrf
+from server.admin.forms import check_post
 from server.admin.pages import Merchant, login_required, render_store_form, store_for_request
 from server.clock import now_ms
 from server.db import Database
@@ -51,8 +51,7 @@ async def members_page(request: Request, merchant: Merchant) -> Response:
 async def invite_member(request: Request, merchant: Merchant) -> Response:
     """The same answer whether or not the email has a login: the invitation is saved."""
     store = await store_for_request(request)
-    form = await request.form()
-    check_csrf(request, merchant.session, form.get("csrf_token"))
+    form = await check_post(request, merchant)
     values = {"email": str(form.get("email", "")).strip(), "role": str(form.get("role", ""))}
     db = request.app.state.db
     try:
@@ -68,8 +67,7 @@ async def invite_member(request: Request, merchant: Merchant) -> Response:
 @login_required
 async def cancel_invitation(request: Request, merchant: Merchant) -> Response:
     store = await store_for_request(request)
-    form = await request.form()
-    check_csrf(request, merchant.session, form.get("csrf_token"))
+    await check_post(request, merchant)
     invitation_id = request.path_params["invitation_id"]
     await accounts.cancel_invitation(request.app.state.db, store.id, invitation_id)
     return _saved(store, "cancelled")
@@ -97,8 +95,7 @@ async def _change_member(
     """Apply ``change`` to the member named in the path. A refused change comes back as a
     422 with the error on that member's row."""
     store = await store_for_request(request)
-    form = await request.form()
-    check_csrf(request, merchant.session, form.get("csrf_token"))
+    form = await check_post(request, merchant)
     user_id = request.path_params["user_id"]
     db = request.app.state.db
     try:

@@ -15,7 +15,7 @@ import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 from starlette.requests import Request
@@ -28,6 +28,7 @@ from server.errors import Forbidden, NotFound
 from server.stores.service import Store
 from server.web import clock_ms
 
+T = TypeVar("T")
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=HERE / "templates")
 
@@ -136,6 +137,14 @@ async def _as_member(request: Request, merchant: Merchant) -> Merchant:
     return dataclasses.replace(merchant, role=role)
 
 
+def found(value: T | None, message: str) -> T:
+    """``value``, or the 404 a page about a row that does not exist (or is another store's)
+    answers, with ``message``."""
+    if value is None:
+        raise NotFound(message)
+    return value
+
+
 async def store_for_request(request: Request) -> Store:
     raw = request.path_params["store_id"]
     # Only after login_required found a membership: a page that forgot the gate finds no store.
@@ -155,3 +164,13 @@ def describe_age(seconds: int) -> str:
             count = seconds // size
             return f"{count} {unit}{'s' if count != 1 else ''} ago"
     return "just now"
+
+
+def csv_download(filename: str, text: str) -> Response:
+    """A CSV file the browser saves rather than shows; never cached (it may hold personal data)."""
+    headers = {
+        "Content-Disposition": f'attachment; filename="{filename}"',
+        "Cache-Control": "no-store",
+        "X-Content-Type-Options": "nosniff",
+    }
+    return Response(text, media_type="text/csv; charset=utf-8", headers=headers)

@@ -16,8 +16,11 @@ from starlette.staticfiles import StaticFiles
 from server.accounts import create_store, verify_login
 from server.admin import account, invitations, members, queries, store_settings
 from server.admin import campaigns as campaigns_admin
+from server.admin import catalog as catalog_admin
 from server.admin import checkout_settings as checkout_settings_admin
+from server.admin import orders as orders_admin
 from server.admin.auth import Session, check_csrf, read_session, write_session
+from server.admin.forms import check_post
 from server.admin.overview import page as overview
 from server.admin.pages import (
     HERE,
@@ -27,10 +30,7 @@ from server.admin.pages import (
     store_for_request,
 )
 from server.admin.sessions import end_session, start_session
-from server.catalog import admin as catalog_admin
-from server.catalog import variants as catalog_variants
 from server.errors import KeepcartError, ValidationFailed
-from server.orders import admin as orders_admin
 from server.stores.service import Store, validate_new_store
 from server.web import clock_ms, json_response
 
@@ -79,8 +79,7 @@ async def login(request: Request) -> Response:
 
 @login_required
 async def logout(request: Request, merchant: Merchant) -> Response:
-    form = await request.form()
-    check_csrf(request, merchant.session, form.get("csrf_token"))
+    await check_post(request, merchant)
     await end_session(request.app.state.db, merchant.session.sid)
     response = RedirectResponse("/admin/login", 303)
     write_session(request, response, Session.fresh())
@@ -127,8 +126,7 @@ async def _render_store_list(
 
 @login_required
 async def add_store(request: Request, merchant: Merchant) -> Response:
-    form = await request.form()
-    check_csrf(request, merchant.session, form.get("csrf_token"))
+    form = await check_post(request, merchant)
     values = {key: str(form.get(key, "")) for key in ("name", "origins", "currency", "locale",
                                                        "timezone")}  # fmt: skip
     try:
@@ -198,7 +196,6 @@ routes = [
     *invitations.routes,
     *account.routes,
     *catalog_admin.routes,
-    *catalog_variants.routes,
     *orders_admin.routes,
     *checkout_settings_admin.routes,
     *campaigns_admin.routes,

@@ -7,18 +7,19 @@ store directory's cache is dropped with the write.
 
 from __future__ import annotations
 
+from starlette.datastructures import FormData
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
-from server.admin.auth import check_csrf
-from server.admin.pages import Merchant, login_required, render_store_form, store_for_request
+from server.admin.forms import FormPage, form_text, nothing
+from server.admin.pages import Merchant, render_store_form
 from server.money import CURRENCY_EXPONENTS
-from server.stores.editing import change_store, currency_locked_message
+from server.stores.editing import currency_locked_message, write_store_settings
 from server.stores.queries import has_orders
 from server.stores.service import (
     Store,
-    StoreSettingsInvalid,
+    StoreSettings,
     settings_of,
     time_zones,
     validate_store_settings,
@@ -38,38 +39,26 @@ def settings_url(store: Store) -> str:
     return f"/admin/stores/{store.id}/settings"
 
 
-@login_required
-async def settings_page(request: Request, merchant: Merchant) -> Response:
-    store = await store_for_request(request)
-    return await _render(request, merchant, store, form_values_of(store))
-
-
-@login_required
-async def save_settings(request: Request, merchant: Merchant) -> Response:
-    store = await store_for_request(request)
-    form = await request.form()
-    check_csrf(request, merchant.session, form.get("csrf_token"))
-    values = {name: str(form.get(name, "")) for name in FIELDS}
+def submitted_settings(form: FormData, store: Store) -> dict[str, str]:
+    values = form_text(form, FIELDS)
     if "currency" not in form:  # the page shows it read-only once there are orders
         values["currency"] = store.currency
-    try:
-        new = validate_store_settings(
-            values["name"],
-            values["origins"].replace(",", " ").split(),
-            values["currency"],
-            values["locale"],
-            values["timezone"],
-            values["contact_email"],
-            values["contact_phone"],
-        )
-        await change_store(request.app.state.db, store.id, new)
-    except StoreSettingsInvalid as exc:
-        return await _render(request, merchant, store, values, exc.errors)
-    request.app.state.stores.invalidate()
-    return RedirectResponse(settings_url(store) + "?saved=settings", 303)
+    return values
 
 
-def form_values_of(store: Store) -> dict[str, str]:
+def read_settings(values: dict[str, str]) -> StoreSettings:
+    return validate_store_settings(
+        values["name"],
+        values["origins"].replace(",", " ").split(),
+        values["currency"],
+        values["locale"],
+        values["timezone"],
+        values["contact_email"],
+        values["contact_phone"],
+    )
+
+
+def form_values_of(loaded: None, store: Store) -> dict[str, str]:
     settings = settings_of(store)
     return {
         "name": settings.name,
@@ -86,6 +75,7 @@ async def _render(
     request: Request,
     merchant: Merchant,
     store: Store,
+    loaded: None,
     values: dict[str, str],
     errors: dict[str, str] | None = None,
 ) -> Response:
@@ -103,7 +93,18 @@ async def _render(
     )
 
 
+settings_page = FormPage(
+    load=nothing,
+    initial=form_values_of,
+    submitted=submitted_settings,
+    read=lambda values, store, _: read_settings(values),
+    write=lambda conn, store, _, new: write_store_settings(conn, store.id, new),
+    render=_render,
+    done=lambda store, _, __: settings_url(store) + "?saved=settings",
+    changes_store=True,
+)
+
 routes = [
-    Route("/stores/{store_id:id}/settings", settings_page, methods=["GET"]),
-    Route("/stores/{store_id:id}/settings", save_settings, methods=["POST"]),
+    Route("/stores/{store_id:id}/settings", settings_page.show, methods=["GET"]),
+    Route("/stores/{store_id:id}/settings", settings_page.save, methods=["POST"]),
 ]

@@ -17,16 +17,16 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from functools import partial
 
 import aiosqlite
-from starlette.responses import Response
 
 from server.catalog.queries import products_by_skus, upsert_product
 from server.catalog.service import Product, ProductInput, validate_product
-from server.errors import Unprocessable, ValidationFailed
+from server.errors import Unprocessable
+from server.forms import FormInvalid, FormReader, parse_flag, parse_whole_number
 from server.money import format_major_units, parse_major_units
 
 COLUMNS = (
@@ -40,10 +40,7 @@ MAX_PROBLEMS_SHOWN = 100
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Matched whole (fullmatch); the length caps lie far beyond any real price or stock.
 _PLAIN_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
-_INTEGER = re.compile(r"-?[0-9]{1,15}")
-_TRUE = {"true", "yes", "y", "1"}
-_FALSE = {"false", "no", "n", "0"}
-T = TypeVar("T")
+MAX_COUNT = 10**15 - 1  # far beyond any real weight or stock: validate_product says why
 _DEFAULTS = {"track_stock": "false", "allow_oversell": "false", "active": "true"}
 
 
@@ -223,22 +220,17 @@ def products_from_rows(
         base = product_cells(current, currency) if current else _DEFAULTS
         try:
             products.append(product_from_cells({**base, **row.cells}, currency))
-        except RowInvalid as exc:
-            problems += [RowProblem(row.number, column, msg) for column, msg in exc.errors]
+        except FormInvalid as exc:
+            problems += [RowProblem(row.number, column, msg) for column, msg in exc.errors.items()]
     if problems:
         raise ImportRejected(problems)
     return products
 
 
-class RowInvalid(Exception):
-    def __init__(self, errors: list[tuple[str, str]]):
-        super().__init__(errors)
-        self.errors = errors
-
-
 def product_from_cells(cells: Mapping[str, str], currency: str) -> ProductInput:
-    """One row's cells as a validated product; RowInvalid lists every bad column."""
-    row = _CellReader(cells)
+    """One row's cells (or the product form's fields) as a validated product; FormInvalid
+    lists every bad column."""
+    row = FormReader(cells)
     raw = ProductInput(
         sku=row.text("sku"),
         name=row.text("name"),
@@ -246,63 +238,26 @@ def product_from_cells(cells: Mapping[str, str], currency: str) -> ProductInput:
         product_group=row.text("product_group"),
         variant=row.text("variant"),
         description=row.text("description"),
-        compare_at_price=row.read("compare_at_price", lambda t: _optional_money(t, currency), None),
+        compare_at_price=row.optional("compare_at_price", partial(parse_major_units,
+                                                                  currency=currency)),
         image_url=row.text("image_url"),
-        weight_grams=row.read("weight_grams", _whole_number, 0),
-        track_stock=row.read("track_stock", _flag, False),
-        stock=row.read("stock", _whole_number, 0),
-        allow_oversell=row.read("allow_oversell", _flag, False),
-        active=row.read("active", _flag, True),
-    )
-    try:
-        product = validate_product(raw)
-    except ValidationFailed as exc:
-        # Checked even when some cells were unreadable, so one pass reports more problems.
-        if all(column != exc.field for column, _ in row.errors):
-            row.errors.append((exc.field or "", exc.message))
-        raise RowInvalid(row.errors) from None
-    if row.errors:
-        raise RowInvalid(row.errors)
+        weight_grams=row.read("weight_grams", _count, 0),
+        track_stock=row.read("track_stock", parse_flag, False),
+        stock=row.read("stock", _count, 0),
+        allow_oversell=row.read("allow_oversell", parse_flag, False),
+        active=row.read("active", parse_flag, True),
+    )  # fmt: skip
+    # Checked even when some cells were unreadable, so one pass reports more problems.
+    product = row.check(lambda: validate_product(raw), raw)
+    row.done()
     return product
 
 
-class _CellReader:
-    """Reads typed values from one row, collecting every error instead of stopping at one."""
-
-    def __init__(self, cells: Mapping[str, str]):
-        self.cells = cells
-        self.errors: list[tuple[str, str]] = []
-
-    def text(self, column: str) -> str:
-        return self.cells.get(column, "")
-
-    def read(self, column: str, parse: Callable[[str], T], default: T) -> T:
-        try:
-            return parse(self.text(column).strip())
-        except ValueError as exc:
-            self.errors.append((column, str(exc)))
-            return default
-
-
-def _optional_money(text: str, currency: str) -> int | None:
-    return parse_major_units(text, currency) if text else None
-
-
-def _whole_number(text: str) -> int:
-    if not text:
+def _count(text: str) -> int:
+    """A weight or a stock count: empty means 0; a sign is allowed (stock may be owed)."""
+    if not text.strip():
         return 0
-    if not _INTEGER.fullmatch(text):
-        raise ValueError("Enter a whole number, like 250.")
-    return int(text)
-
-
-def _flag(text: str) -> bool:
-    lowered = text.lower()
-    if lowered in _TRUE:
-        return True
-    if lowered in _FALSE:
-        return False
-    raise ValueError("Enter true or false.")
+    return parse_whole_number(text, -MAX_COUNT, MAX_COUNT, "250", digits=15)
 
 
 async def import_products(
@@ -316,13 +271,3 @@ async def import_products(
         await upsert_product(conn, store_id, product, now_ms)
     created = sum(1 for product in products if product.sku not in existing)
     return ImportSummary(created=created, updated=len(products) - created)
-
-
-def csv_download(filename: str, text: str) -> Response:
-    """A CSV file the browser saves rather than shows; never cached (it may hold personal data)."""
-    headers = {
-        "Content-Disposition": f'attachment; filename="{filename}"',
-        "Cache-Control": "no-store",
-        "X-Content-Type-Options": "nosniff",
-    }
-    return Response(text, media_type="text/csv; charset=utf-8", headers=headers)

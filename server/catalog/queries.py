@@ -221,3 +221,12 @@ async def products_in_group(db: Database, store_id: int, group: str) -> list[Pro
         (store_id, group),
     )
     return [product_from_row(row) for row in rows]
+
+
+async def park_sku(conn: aiosqlite.Connection, store_id: int, product_id: int) -> None:
+    """Give a product a SKU no one else can have (``~moving-{id}``), so that the SKUs of
+    several products saved together may swap between them."""
+    await conn.execute(
+        "UPDATE products SET sku = ? WHERE store_id = ? AND id = ?",
+        (f"~moving-{product_id}", store_id, product_id),
+    )

@@ -28,13 +28,16 @@ async def change_store(db: Database, store_id: int, new: StoreSettings) -> None:
     Raises StoreSettingsInvalid (field ``currency``) for a new currency on a store with
     orders, checked inside the write so an order placed meanwhile is counted.
     """
+    await db.write(lambda conn: write_store_settings(conn, store_id, new))
 
-    async def write(conn: aiosqlite.Connection) -> None:
-        current = await queries.currency_of(conn, store_id)
-        if current is None:
-            raise NotFound("There is no such store.")
-        if new.currency != current and await queries.has_orders(conn, store_id):
-            raise StoreSettingsInvalid({"currency": currency_locked_message(current)})
-        await queries.update_store(conn, store_id, new)
 
-    await db.write(write)
+async def write_store_settings(
+    conn: aiosqlite.Connection, store_id: int, new: StoreSettings
+) -> None:
+    """``change_store`` inside the caller's write transaction."""
+    current = await queries.currency_of(conn, store_id)
+    if current is None:
+        raise NotFound("There is no such store.")
+    if new.currency != current and await queries.has_orders(conn, store_id):
+        raise StoreSettingsInvalid({"currency": currency_locked_message(current)})
+    await queries.update_store(conn, store_id, new)

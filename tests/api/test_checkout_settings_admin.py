@@ -11,12 +11,8 @@ from datetime import UTC, datetime
 import pytest
 
 from server.accounts import create_store
-from server.admin.checkout_settings.parsing import (
-    format_basis_points,
-    parse_basis_points,
-    parse_local_datetime,
-    parse_tiers,
-)
+from server.admin.checkout_settings.parsing import parse_tiers
+from server.forms import format_basis_points, parse_basis_points, parse_local_datetime
 from server.money import format_major_units, parse_major_units
 from server.offers.model import Offer
 from server.stores.service import validate_new_store

@@ -4,14 +4,14 @@ from datetime import UTC, datetime
 
 import pytest
 
-from server.admin.campaigns.values import NEW_CAMPAIGN, campaign_values
-from server.offers.campaigns import (
+from server.admin.campaigns.campaign_form import (
     FormInvalid,
     StoreTerms,
     form_values,
     parse_url_patterns,
     read_campaign,
 )
+from server.admin.campaigns.campaign_prefill import NEW_CAMPAIGN, campaign_values
 from server.offers.model import Offer
 
 TERMS = StoreTerms("EUR", "Europe/Dublin", {"FH-MUG-01": "Enamel Mug"})

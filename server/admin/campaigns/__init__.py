@@ -2,11 +2,12 @@
 
 editing.py ... the list, the campaign form (new, edit), status changes, offer settings
 reports.py ... a campaign's results against its holdout, and the live widget preview
-values.py .... a campaign as form text, and the variant an unsaved form describes
+campaign_form.py ... the campaign form read into a Campaign, every error at once
+campaign_prefill.py a campaign as form text, and the variant an unsaved form describes
 cart_emails.py "email me my cart" requests, for the merchant to follow up (and a CSV)
 queries.py ... the SQL: exposure counts, attribution, store offer settings
 
-Reading and checking the form is `server.offers.campaigns`; the maths of the results is
+The maths of the results is
 `server.offers.results` and `server.offers.stats`.
 """
 
@@ -19,10 +20,10 @@ from server.admin.campaigns import cart_emails, editing, reports
 BASE = "/stores/{store_id:id}/campaigns"
 ONE = BASE + "/{campaign:str}"
 routes = [
-    Route(BASE, editing.campaign_list, methods=["GET"]),
-    Route(BASE, editing.create_campaign, methods=["POST"]),
-    Route(BASE + "/new", editing.new_campaign_page, methods=["GET"]),
-    Route(BASE + "/settings", editing.save_settings, methods=["POST"]),
+    Route(BASE, editing.settings_form.show, methods=["GET"]),
+    Route(BASE, editing.new_campaign.save, methods=["POST"]),
+    Route(BASE + "/new", editing.new_campaign.show, methods=["GET"]),
+    Route(BASE + "/settings", editing.settings_form.save, methods=["POST"]),
     Route(BASE + "/cart-emails", cart_emails.requests_page, methods=["GET"]),
     Route(BASE + "/cart-emails.csv", cart_emails.requests_csv, methods=["GET"]),
     Route(
@@ -30,8 +31,8 @@ routes = [
         cart_emails.delete_request_action,
         methods=["POST"],
     ),
-    Route(ONE, editing.edit_campaign_page, methods=["GET"]),
-    Route(ONE, editing.update_campaign, methods=["POST"]),
+    Route(ONE, editing.edit_campaign.show, methods=["GET"]),
+    Route(ONE, editing.edit_campaign.save, methods=["POST"]),
     Route(ONE + "/status/{status:str}", editing.change_status, methods=["POST"]),
     Route(ONE + "/results", reports.results_page, methods=["GET"]),
     Route(ONE + "/preview", reports.preview_page, methods=["GET"]),

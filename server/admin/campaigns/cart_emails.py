@@ -8,15 +8,14 @@ from dataclasses import dataclass
 
 import aiosqlite
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 
 from server.admin.campaigns.editing import offers_url, render_offers
-from server.admin.checkout_settings.forms import check_post
-from server.admin.checkout_settings.parsing import format_local_display
-from server.admin.pages import Merchant, login_required, store_for_request
-from server.catalog.csv_io import csv_download, csv_text
+from server.admin.forms import post_action
+from server.admin.pages import Merchant, csv_download, login_required, store_for_request
+from server.catalog.csv_io import csv_text
 from server.db import Database
-from server.errors import NotFound
+from server.forms import format_local_display
 from server.money import format_major_units
 from server.stores.service import Store
 
@@ -119,15 +118,8 @@ def request_cells(r: CartEmailRequest, store: Store) -> list[str]:
             store.currency]  # fmt: skip
 
 
-@login_required
-async def delete_request_action(request: Request, merchant: Merchant) -> Response:
-    store = await store_for_request(request)
-    await check_post(request, merchant)
-    request_id = request.path_params["request_id"]
-
-    async def delete(conn: aiosqlite.Connection) -> None:
-        if not await delete_request(conn, store.id, request_id):
-            raise NotFound("There is no such request.")
-
-    await request.app.state.db.write(delete)
-    return RedirectResponse(offers_url(store, "/cart-emails?saved=request_deleted"), 303)
+delete_request_action = post_action(
+    lambda conn, store, params: delete_request(conn, store.id, params["request_id"]),
+    "There is no such request.",
+    lambda store, params: offers_url(store, "/cart-emails?saved=request_deleted"),
+)

@@ -7,26 +7,13 @@ import dataclasses
 from functools import partial
 from typing import Any
 
+import aiosqlite
+from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from server.admin.auth import check_csrf
 from server.admin.campaigns import performance_queries, queries
-from server.admin.campaigns.performance import list_standing
-from server.admin.campaigns.values import NEW_CAMPAIGN, campaign_values
-from server.admin.checkout_settings.forms import FormInvalid, FormReader, check_post
-from server.admin.checkout_settings.parsing import parse_whole_number
-from server.admin.pages import (
-    Merchant,
-    login_required,
-    render_store_form,
-    store_for_request,
-)
-from server.clock import now_ms
-from server.errors import Conflict, NotFound
-from server.money import example_amount, format_amount
-from server.offers import queries as campaign_queries
-from server.offers.campaigns import (
+from server.admin.campaigns.campaign_form import (
     VARIANT_FIELDS,
     VARIANT_FLAGS,
     VARIANT_KEYS,
@@ -35,6 +22,21 @@ from server.offers.campaigns import (
     read_campaign,
     variant_field,
 )
+from server.admin.campaigns.campaign_prefill import NEW_CAMPAIGN, campaign_values
+from server.admin.campaigns.performance import list_standing
+from server.admin.forms import FormPage, check_post
+from server.admin.pages import (
+    Merchant,
+    found,
+    login_required,
+    render_store_form,
+    store_for_request,
+)
+from server.clock import now_ms
+from server.errors import Conflict, NotFound
+from server.forms import FormInvalid, FormReader, whole
+from server.money import example_amount, format_amount
+from server.offers import queries as campaign_queries
 from server.offers.model import Campaign
 from server.stores.service import Store
 
@@ -75,12 +77,12 @@ def render_offers(
 
 
 async def campaign_for_request(request: Request, store: Store) -> Campaign:
-    campaign = await campaign_queries.load_campaign(
-        request.app.state.db, store.id, request.path_params["campaign"]
+    return found(
+        await campaign_queries.load_campaign(
+            request.app.state.db, store.id, request.path_params["campaign"]
+        ),
+        "There is no such campaign.",
     )
-    if campaign is None:
-        raise NotFound("There is no such campaign.")
-    return campaign
 
 
 async def store_terms(request: Request, store: Store) -> StoreTerms:
@@ -91,18 +93,29 @@ async def store_terms(request: Request, store: Store) -> StoreTerms:
 # ---- list and offer settings --------------------------------------------------------------
 
 
-@login_required
-async def campaign_list(request: Request, merchant: Merchant) -> Response:
-    store = await store_for_request(request)
-    settings = await queries.offer_settings(request.app.state.db, store.id)
-    values = {name: str(value) for name, value in dataclasses.asdict(settings).items()}
-    return await _render_list(request, merchant, store, values)
+async def offer_settings(request: Request, store: Store) -> queries.OfferSettings:
+    return await queries.offer_settings(request.app.state.db, store.id)
+
+
+def settings_values(settings: queries.OfferSettings, store: Store) -> dict[str, str]:
+    return {name: str(value) for name, value in dataclasses.asdict(settings).items()}
+
+
+def read_offer_settings(values: dict[str, str]) -> queries.OfferSettings:
+    reader = FormReader(values)
+    settings = queries.OfferSettings(
+        attribution_days=reader.read("attribution_days", whole(1, 90), 7),
+        interruptions_per_week=reader.read("interruptions_per_week", whole(1, 14), 2),
+    )
+    reader.done()
+    return settings
 
 
 async def _render_list(
     request: Request,
     merchant: Merchant,
     store: Store,
+    saved: queries.OfferSettings,
     settings: dict[str, str],
     errors: dict[str, str] | None = None,
 ) -> Response:
@@ -126,105 +139,50 @@ async def _render_list(
     return render_offers(request, merchant, store, "list.html", context, errors)
 
 
-@login_required
-async def save_settings(request: Request, merchant: Merchant) -> Response:
-    store = await store_for_request(request)
-    form = await request.form()
-    check_csrf(request, merchant.session, form.get("csrf_token"))
-    values = {name: str(form.get(name, "")) for name in ("attribution_days",
-                                                         "interruptions_per_week")}  # fmt: skip
-    reader = FormReader(values)
-    settings = queries.OfferSettings(
-        attribution_days=reader.read("attribution_days", partial(_whole, 1, 90), 7),
-        interruptions_per_week=reader.read("interruptions_per_week", partial(_whole, 1, 14), 2),
-    )
-    if reader.errors:
-        return await _render_list(request, merchant, store, values, reader.errors)
-    await request.app.state.db.write(
-        lambda conn: queries.save_offer_settings(conn, store.id, settings)
-    )
-    request.app.state.stores.invalidate()
-    return RedirectResponse(offers_url(store, "?saved=settings"), 303)
-
-
 def _money(currency: str, amount: float) -> str:
     return format_amount(round(amount), currency)
-
-
-def _whole(low: int, high: int, text: str) -> int:
-    try:
-        return parse_whole_number(text, low, high, str(low))
-    except ValueError:
-        raise ValueError(f"Enter a whole number from {low} to {high}.") from None
 
 
 # ---- create and edit ----------------------------------------------------------------------
 
 
-@login_required
-async def new_campaign_page(request: Request, merchant: Merchant) -> Response:
-    store = await store_for_request(request)
-    values = campaign_values(NEW_CAMPAIGN, store.currency, store.timezone)
-    return await _render_form(request, merchant, store, None, values)
+async def new_campaign_terms(request: Request, store: Store) -> StoreTerms:
+    return await store_terms(request, store)
 
 
-@login_required
-async def create_campaign(request: Request, merchant: Merchant) -> Response:
-    store = await store_for_request(request)
-    form = await request.form()
-    check_csrf(request, merchant.session, form.get("csrf_token"))
-    values = form_values(form)
-    try:
-        campaign = read_campaign(values, await store_terms(request, store))
-        if campaign.status not in dict(status_choices(None)):
-            raise FormInvalid({"status": "Start a new campaign as a draft, or live."})
-    except FormInvalid as exc:
-        return await _render_form(request, merchant, store, None, values, exc.errors)
+async def campaign_and_terms(request: Request, store: Store) -> tuple[Campaign, StoreTerms]:
+    return await campaign_for_request(request, store), await store_terms(request, store)
+
+
+def read_new_campaign(values: dict[str, str], terms: StoreTerms) -> Campaign:
+    campaign = read_campaign(values, terms)
+    if campaign.status not in dict(status_choices(None)):
+        raise FormInvalid({"status": "Start a new campaign as a draft, or live."})
+    return campaign
+
+
+async def insert_campaign(conn: aiosqlite.Connection, store: Store, campaign: Campaign) -> None:
     new = dataclasses.replace(campaign, store_id=store.id)
-    await request.app.state.db.write(
-        lambda conn: campaign_queries.save_campaign(conn, new, now_ms())
+    await campaign_queries.save_campaign(conn, new, now_ms())
+
+
+def edited_form(form: FormData) -> dict[str, str]:
+    """The campaign form, and the status it showed when it was opened."""
+    return form_values(form) | {"status_shown": str(form.get("status_shown", ""))}
+
+
+async def save_edit(
+    conn: aiosqlite.Connection, store: Store, current: Campaign, campaign: Campaign, shown: str
+) -> None:
+    # Read inside the write: another tab may have changed the status since the form opened.
+    stored = await campaign_queries.load_campaign(conn, store.id, current.public_id)
+    if stored is None:
+        raise NotFound("There is no such campaign.")
+    status = settled_status(stored.status, campaign.status, shown)
+    edited = dataclasses.replace(
+        campaign, id=stored.id, public_id=stored.public_id, store_id=store.id, status=status
     )
-    return RedirectResponse(offers_url(store, "?saved=campaign"), 303)
-
-
-@login_required
-async def edit_campaign_page(request: Request, merchant: Merchant) -> Response:
-    store = await store_for_request(request)
-    campaign = await campaign_for_request(request, store)
-    values = campaign_values(campaign, store.currency, store.timezone)
-    return await _render_form(request, merchant, store, campaign, values)
-
-
-@login_required
-async def update_campaign(request: Request, merchant: Merchant) -> Response:
-    store = await store_for_request(request)
-    current = await campaign_for_request(request, store)
-    form = await request.form()
-    check_csrf(request, merchant.session, form.get("csrf_token"))
-    values = form_values(form)
-    try:
-        campaign = read_campaign(values, await store_terms(request, store))
-    except FormInvalid as exc:
-        return await _render_form(request, merchant, store, current, values, exc.errors)
-    shown = str(form.get("status_shown", ""))
-
-    async def save(conn: Any) -> None:
-        # Read inside the write: another tab may have changed the status since the form opened.
-        stored = await campaign_queries.load_campaign(conn, store.id, current.public_id)
-        if stored is None:
-            raise NotFound("There is no such campaign.")
-        status = settled_status(stored.status, campaign.status, shown)
-        edited = dataclasses.replace(
-            campaign, id=stored.id, public_id=stored.public_id, store_id=store.id, status=status
-        )
-        await campaign_queries.save_campaign(conn, edited, now_ms())
-
-    try:
-        await request.app.state.db.write(save)
-    except FormInvalid as exc:
-        current = await campaign_for_request(request, store)  # as it is now, with its status
-        return await _render_form(request, merchant, store, current, values, exc.errors)
-    return RedirectResponse(offers_url(store, "?saved=campaign"), 303)
+    await campaign_queries.save_campaign(conn, edited, now_ms())
 
 
 def settled_status(stored: str, submitted: str, shown: str) -> str:
@@ -308,3 +266,40 @@ async def change_status(request: Request, merchant: Merchant) -> Response:
 
     await request.app.state.db.write(change)
     return RedirectResponse(offers_url(store, f"?saved={target}"), 303)
+
+
+settings_form = FormPage(
+    load=offer_settings,
+    initial=settings_values,
+    fields=("attribution_days", "interruptions_per_week"),
+    read=lambda values, store, saved: read_offer_settings(values),
+    write=lambda conn, store, saved, settings: queries.save_offer_settings(
+        conn, store.id, settings
+    ),
+    render=_render_list,
+    done=lambda store, saved, _: offers_url(store, "?saved=settings"),
+    changes_store=True,
+)
+new_campaign = FormPage(
+    load=new_campaign_terms,
+    initial=lambda terms, store: campaign_values(NEW_CAMPAIGN, store.currency, store.timezone),
+    submitted=lambda form, store: form_values(form),
+    read=lambda values, store, terms: read_new_campaign(values, terms),
+    write=lambda conn, store, terms, campaign: insert_campaign(conn, store, campaign),
+    render=lambda request, merchant, store, terms, values, errors: _render_form(
+        request, merchant, store, None, values, errors
+    ),
+    done=lambda store, terms, _: offers_url(store, "?saved=campaign"),
+)
+edit_campaign = FormPage(
+    load=campaign_and_terms,
+    initial=lambda found, store: campaign_values(found[0], store.currency, store.timezone),
+    submitted=lambda form, store: edited_form(form),
+    read=lambda values, store, found: (read_campaign(values, found[1]), values["status_shown"]),
+    write=lambda conn, store, found, edit: save_edit(conn, store, found[0], *edit),
+    render=lambda request, merchant, store, found, values, errors: _render_form(
+        request, merchant, store, found[0], values, errors
+    ),
+    done=lambda store, found, _: offers_url(store, "?saved=campaign"),
+    reload_after_conflict=True,  # shows the status as it is now
+)

@@ -8,17 +8,17 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from server.admin.campaigns import performance, queries
+from server.admin.campaigns.campaign_form import VARIANT_KEYS, form_values, variant_field
+from server.admin.campaigns.campaign_prefill import NEW_CAMPAIGN, preview_variant
 from server.admin.campaigns.editing import (
     campaign_for_request,
     render_offers,
     store_terms,
 )
-from server.admin.campaigns.values import NEW_CAMPAIGN, preview_variant
-from server.admin.checkout_settings.parsing import format_local_display
 from server.admin.pages import Merchant, login_required, render, store_for_request
+from server.forms import format_local_display
 from server.money import format_amount
 from server.offers.bucketing import HOLDOUT
-from server.offers.campaigns import VARIANT_KEYS, form_values, variant_field
 from server.offers.results import ArmResult, arm_label, compare_arms
 from server.offers.service import variant_json
 from server.offers.stats import MIN_SAMPLE, Interval

@@ -12,9 +12,10 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from server.admin.checkout_settings import queries
-from server.admin.checkout_settings.forms import FormInvalid, render_settings, saved, submitted
 from server.admin.checkout_settings.inputs import WORKING_DAY_CHOICES, read_delivery
-from server.admin.pages import Merchant, login_required, store_for_request
+from server.admin.checkout_settings.pages import render_settings, saved_url
+from server.admin.forms import FormPage
+from server.admin.pages import Merchant
 from server.checkout.delivery import DAY_NAMES, delivery_json, holidays_text
 from server.pricing.delivery import DeliveryRules, dispatch_wording
 from server.stores.service import Store
@@ -23,29 +24,11 @@ from server.web import clock_ms
 TEXT_FIELDS = ("dispatch_cutoff", "handling_days", "holidays")
 
 
-@login_required
-async def delivery_page(request: Request, merchant: Merchant) -> Response:
-    store = await store_for_request(request)
-    rules = await queries.delivery_rules(request.app.state.db, store.id, store.timezone)
-    return await _render(request, merchant, store, rule_values(rules), rules)
+async def saved_rules(request: Request, store: Store) -> DeliveryRules:
+    return await queries.delivery_rules(request.app.state.db, store.id, store.timezone)
 
 
-@login_required
-async def save_delivery(request: Request, merchant: Merchant) -> Response:
-    store = await store_for_request(request)
-    values = await submitted(request, merchant, TEXT_FIELDS)
-    days = [str(day) for day in (await request.form()).getlist("working_days")]
-    values["working_days"] = " ".join(days)
-    try:
-        rules = read_delivery(values, days, store.timezone)
-    except FormInvalid as exc:
-        saved_rules = await queries.delivery_rules(request.app.state.db, store.id, store.timezone)
-        return await _render(request, merchant, store, values, saved_rules, exc.errors)
-    await request.app.state.db.write(lambda conn: queries.update_delivery(conn, store.id, rules))
-    return saved(store, "/delivery", "delivery")
-
-
-def rule_values(rules: DeliveryRules) -> dict[str, str]:
+def rule_values(rules: DeliveryRules, store: Store) -> dict[str, str]:
     return {
         "dispatch_cutoff": f"{rules.cutoff:%H:%M}",
         "handling_days": str(rules.handling_days),
@@ -58,8 +41,8 @@ async def _render(
     request: Request,
     merchant: Merchant,
     store: Store,
-    values: dict[str, str],
     rules: DeliveryRules,
+    values: dict[str, str],
     errors: dict[str, str] | None = None,
 ) -> Response:
     context = {
@@ -91,7 +74,20 @@ class _Transit:
     max_days: int
 
 
+delivery_page = FormPage(
+    load=saved_rules,
+    initial=rule_values,
+    fields=TEXT_FIELDS,
+    lists=("working_days",),
+    read=lambda values, store, rules: read_delivery(
+        values, values["working_days"].split(), store.timezone
+    ),
+    write=lambda conn, store, saved, rules: queries.update_delivery(conn, store.id, rules),
+    render=_render,
+    done=lambda store, rules, _: saved_url(store, "/delivery", "delivery"),
+)
+
 routes = [
-    Route("/stores/{store_id:id}/checkout/delivery", delivery_page, methods=["GET"]),
-    Route("/stores/{store_id:id}/checkout/delivery", save_delivery, methods=["POST"]),
+    Route("/stores/{store_id:id}/checkout/delivery", delivery_page.show, methods=["GET"]),
+    Route("/stores/{store_id:id}/checkout/delivery", delivery_page.save, methods=["POST"]),
 ]

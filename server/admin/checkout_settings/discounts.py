@@ -6,6 +6,7 @@ code keeps its history while shoppers can no longer use it.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import aiosqlite
@@ -14,22 +15,14 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from server.admin.checkout_settings import queries
-from server.admin.checkout_settings.forms import (
-    FormInvalid,
-    check_post,
-    render_settings,
-    saved,
-    submitted,
-)
 from server.admin.checkout_settings.inputs import DISCOUNT_KINDS, DiscountInput, read_discount
-from server.admin.checkout_settings.parsing import (
-    format_local_display,
-    format_local_input,
-)
-from server.admin.pages import Merchant, login_required, store_for_request
+from server.admin.checkout_settings.pages import render_settings, saved_url
+from server.admin.forms import FormPage, nothing, post_action
+from server.admin.pages import Merchant, found, login_required, store_for_request
 from server.clock import now_ms
 from server.db import Row
 from server.errors import NotFound
+from server.forms import FormInvalid, format_local_display, format_local_input
 from server.money import example_amount, format_amount, format_major_units
 from server.stores.service import Store
 
@@ -94,48 +87,6 @@ def _when(ms: int | None, store: Store) -> str:
 # ---- create and edit ----------------------------------------------------------------------
 
 
-@login_required
-async def new_discount_page(request: Request, merchant: Merchant) -> Response:
-    store = await store_for_request(request)
-    return _render_form(request, merchant, store, None, NEW_DISCOUNT)
-
-
-@login_required
-async def create_discount(request: Request, merchant: Merchant) -> Response:
-    store = await store_for_request(request)
-    values = await submitted(request, merchant, TEXT_FIELDS, FLAGS)
-    try:
-        discount = read_discount(values, store)
-        await request.app.state.db.write(
-            lambda conn: insert_new_discount(conn, store.id, discount, now_ms())
-        )
-    except FormInvalid as exc:
-        return _render_form(request, merchant, store, None, values, exc.errors)
-    return saved(store, "/discounts", "discount")
-
-
-@login_required
-async def edit_discount_page(request: Request, merchant: Merchant) -> Response:
-    store = await store_for_request(request)
-    row = await discount_for_request(request, store)
-    return _render_form(request, merchant, store, row, discount_values(row, store))
-
-
-@login_required
-async def update_discount(request: Request, merchant: Merchant) -> Response:
-    store = await store_for_request(request)
-    row = await discount_for_request(request, store)
-    values = await submitted(request, merchant, TEXT_FIELDS, FLAGS)
-    try:
-        discount = read_discount(values, store)
-        await request.app.state.db.write(
-            lambda conn: overwrite_discount(conn, store.id, row["id"], discount)
-        )
-    except FormInvalid as exc:
-        return _render_form(request, merchant, store, row, values, exc.errors)
-    return saved(store, "/discounts", "discount")
-
-
 async def insert_new_discount(
     conn: aiosqlite.Connection, store_id: int, discount: DiscountInput, now: int
 ) -> int:
@@ -187,12 +138,12 @@ def discount_values(row: Row, store: Store) -> dict[str, str]:
 
 
 async def discount_for_request(request: Request, store: Store) -> Row:
-    row = await queries.find_discount(
-        request.app.state.db, store.id, request.path_params["discount_id"]
+    return found(
+        await queries.find_discount(
+            request.app.state.db, store.id, request.path_params["discount_id"]
+        ),
+        "There is no such discount code.",
     )
-    if row is None:
-        raise NotFound("There is no such discount code.")
-    return row
 
 
 def _render_form(
@@ -212,39 +163,54 @@ def _render_form(
     return render_settings(request, merchant, store, "discount_form.html", context, errors)
 
 
+new_discount = FormPage(
+    load=nothing,
+    initial=lambda _, store: NEW_DISCOUNT,
+    fields=TEXT_FIELDS,
+    flags=FLAGS,
+    read=lambda values, store, _: read_discount(values, store),
+    write=lambda conn, store, _, discount: insert_new_discount(conn, store.id, discount, now_ms()),
+    render=_render_form,
+    done=lambda store, _, discount_id: saved_url(store, "/discounts", "discount"),
+)
+edit_discount = FormPage(
+    load=discount_for_request,
+    initial=discount_values,
+    fields=TEXT_FIELDS,
+    flags=FLAGS,
+    read=lambda values, store, row: read_discount(values, store),
+    write=lambda conn, store, row, discount: overwrite_discount(
+        conn, store.id, row["id"], discount
+    ),
+    render=_render_form,
+    done=lambda store, row, _: saved_url(store, "/discounts", "discount"),
+)
+
 # ---- deactivate ---------------------------------------------------------------------------
 
 
-@login_required
-async def deactivate_discount(request: Request, merchant: Merchant) -> Response:
-    return await _set_active(request, merchant, active=False)
+def set_active(active: bool) -> Callable[[Request], Awaitable[Response]]:
+    return post_action(
+        lambda conn, store, params: queries.set_discount_active(
+            conn, store.id, params["discount_id"], active
+        ),
+        "There is no such discount code.",
+        lambda store, params: saved_url(
+            store, "/discounts", "activated" if active else "deactivated"
+        ),
+    )
 
 
-@login_required
-async def activate_discount(request: Request, merchant: Merchant) -> Response:
-    return await _set_active(request, merchant, active=True)
-
-
-async def _set_active(request: Request, merchant: Merchant, *, active: bool) -> Response:
-    store = await store_for_request(request)
-    await check_post(request, merchant)
-    discount_id = request.path_params["discount_id"]
-
-    async def change(conn: aiosqlite.Connection) -> None:
-        if not await queries.set_discount_active(conn, store.id, discount_id, active):
-            raise NotFound("There is no such discount code.")
-
-    await request.app.state.db.write(change)
-    return saved(store, "/discounts", "activated" if active else "deactivated")
-
+deactivate_discount = set_active(False)
+activate_discount = set_active(True)
 
 BASE = "/stores/{store_id:id}/checkout/discounts"
 routes = [
     Route(BASE, discount_list, methods=["GET"]),
-    Route(BASE, create_discount, methods=["POST"]),
-    Route(BASE + "/new", new_discount_page, methods=["GET"]),
-    Route(BASE + "/{discount_id:id}", edit_discount_page, methods=["GET"]),
-    Route(BASE + "/{discount_id:id}", update_discount, methods=["POST"]),
+    Route(BASE, new_discount.save, methods=["POST"]),
+    Route(BASE + "/new", new_discount.show, methods=["GET"]),
+    Route(BASE + "/{discount_id:id}", edit_discount.show, methods=["GET"]),
+    Route(BASE + "/{discount_id:id}", edit_discount.save, methods=["POST"]),
     Route(BASE + "/{discount_id:id}/deactivate", deactivate_discount, methods=["POST"]),
     Route(BASE + "/{discount_id:id}/activate", activate_discount, methods=["POST"]),
 ]

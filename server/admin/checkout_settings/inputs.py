@@ -6,24 +6,23 @@ is checked and all errors are reported together, as ``FormInvalid``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import partial
 
-from server.admin.checkout_settings.forms import FormReader
-from server.admin.checkout_settings.parsing import (
-    parse_basis_points,
-    parse_clock_time,
-    parse_countries,
-    parse_discount_code,
-    parse_holidays,
-    parse_local_datetime,
-    parse_tiers,
-    parse_whole_number,
-)
+from server.admin.checkout_settings.parsing import parse_countries, parse_discount_code, parse_tiers
 from server.checkout.addresses import COUNTRIES, Country
 from server.checkout.delivery import DAY_NAMES
 from server.checkout.settings import PHONE_POLICIES
+from server.forms import (
+    FormReader,
+    parse_basis_points,
+    parse_clock_time,
+    parse_holidays,
+    parse_local_datetime,
+    positive_money,
+    whole,
+)
 from server.money import parse_major_units
 from server.pricing.delivery import DeliveryRules
 from server.stores.service import Store
@@ -60,26 +59,14 @@ WORKING_DAY_CHOICES = list(
 )  # fmt: skip
 
 
-def _whole(low: int, high: int, message: str) -> Callable[[str], int]:
-    """A whole-number parser whose error names what the number is for."""
-
-    def parse(text: str) -> int:
-        try:
-            return parse_whole_number(text, low, high, str(low))
-        except ValueError:
-            raise ValueError(message) from None
-
-    return parse
-
-
-_percent_off = _whole(1, 100, "Enter the percentage off: a whole number from 1 to 100.")
-_usage_limit = _whole(
+_percent_off = whole(1, 100, "Enter the percentage off: a whole number from 1 to 100.")
+_usage_limit = whole(
     1, 10**9 - 1, "Enter how many orders may use the code (a whole number from 1), or nothing."
 )
-_transit_days = _whole(
+_transit_days = whole(
     0, MAX_TRANSIT_DAYS, f"Enter whole working days, from 0 to {MAX_TRANSIT_DAYS}."
 )
-_handling_days = _whole(
+_handling_days = whole(
     0, MAX_HANDLING_DAYS, f"Enter whole working days, from 0 to {MAX_HANDLING_DAYS}."
 )
 
@@ -190,7 +177,7 @@ def read_discount(values: Mapping[str, str], store: Store) -> DiscountInput:
     if kind == "percent":
         value = form.read("value", _percent_off, 0)
     elif kind == "fixed":
-        value = form.read("value", partial(_positive_money, store.currency), 0)
+        value = form.read("value", partial(positive_money, store.currency), 0)
     elif kind != "free_shipping":
         form.fail("kind", "Choose what the code gives.")
     min_subtotal = form.optional(
@@ -214,13 +201,6 @@ def read_discount(values: Mapping[str, str], store: Store) -> DiscountInput:
         once_per_email=form.flag("once_per_email"),
         active=form.flag("active"),
     )
-
-
-def _positive_money(currency: str, text: str) -> int:
-    amount = parse_major_units(text, currency)
-    if amount == 0:
-        raise ValueError("Enter an amount above zero.")
-    return amount
 
 
 def read_zone(values: Mapping[str, str]) -> ZoneInput:

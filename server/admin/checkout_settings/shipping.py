@@ -14,14 +14,6 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from server.admin.checkout_settings import queries
-from server.admin.checkout_settings.forms import (
-    FormInvalid,
-    check_post,
-    render_settings,
-    saved,
-    settings_url,
-    submitted,
-)
 from server.admin.checkout_settings.inputs import (
     SHIPPING_KINDS,
     MethodInput,
@@ -29,14 +21,17 @@ from server.admin.checkout_settings.inputs import (
     read_method,
     read_zone,
 )
+from server.admin.checkout_settings.pages import render_settings, saved, saved_url, settings_url
 from server.admin.checkout_settings.parsing import (
     REST_OF_WORLD,
     format_tiers,
 )
-from server.admin.pages import Merchant, login_required, store_for_request
+from server.admin.forms import FormPage, check_post, nothing, post_action
+from server.admin.pages import Merchant, found, login_required, store_for_request
 from server.checkout.addresses import COUNTRIES
 from server.db import Row
 from server.errors import NotFound
+from server.forms import FormInvalid
 from server.money import example_amount, format_amount, format_major_units
 from server.stores.service import Store
 
@@ -48,64 +43,6 @@ NEW_METHOD = dict.fromkeys(METHOD_FIELDS, "") | {"kind": "flat", "min_days": "2"
 
 
 # ---- zones --------------------------------------------------------------------------------
-
-
-@login_required
-async def shipping_page(request: Request, merchant: Merchant) -> Response:
-    store = await store_for_request(request)
-    return await _render_overview(request, merchant, store, NEW_ZONE)
-
-
-@login_required
-async def create_zone(request: Request, merchant: Merchant) -> Response:
-    store = await store_for_request(request)
-    values = await submitted_zone(request, merchant)
-    try:
-        zone = read_zone(values)
-        zone_id = await request.app.state.db.write(
-            lambda conn: insert_new_zone(conn, store.id, zone)
-        )
-    except FormInvalid as exc:
-        return await _render_overview(request, merchant, store, values, exc.errors)
-    return saved(store, f"/shipping/zones/{zone_id}", "zone")
-
-
-@login_required
-async def zone_page(request: Request, merchant: Merchant) -> Response:
-    store = await store_for_request(request)
-    zone = await zone_for_request(request, store)
-    values = {"name": zone["name"], "countries": zone["countries"]}
-    return await _render_zone(request, merchant, store, zone, values)
-
-
-@login_required
-async def update_zone(request: Request, merchant: Merchant) -> Response:
-    store = await store_for_request(request)
-    current = await zone_for_request(request, store)
-    values = await submitted_zone(request, merchant)
-    try:
-        zone = read_zone(values)
-        await request.app.state.db.write(
-            lambda conn: overwrite_zone(conn, store.id, current["id"], zone)
-        )
-    except FormInvalid as exc:
-        return await _render_zone(request, merchant, store, current, values, exc.errors)
-    return saved(store, f"/shipping/zones/{current['id']}", "zone")
-
-
-@login_required
-async def delete_zone(request: Request, merchant: Merchant) -> Response:
-    store = await store_for_request(request)
-    await check_post(request, merchant)
-    zone_id = request.path_params["zone_id"]
-
-    async def remove(conn: aiosqlite.Connection) -> None:
-        # The zone's methods go with it (ON DELETE CASCADE); orders keep their method name.
-        if not await queries.delete_zone(conn, store.id, zone_id):
-            raise NotFound("There is no such shipping zone.")
-
-    await request.app.state.db.write(remove)
-    return saved(store, "/shipping", "zone-deleted")
 
 
 async def insert_new_zone(conn: aiosqlite.Connection, store_id: int, zone: ZoneInput) -> int:
@@ -141,16 +78,17 @@ async def check_countries_free(
 
 
 async def zone_for_request(request: Request, store: Store) -> Row:
-    zone = await queries.find_zone(request.app.state.db, store.id, request.path_params["zone_id"])
-    if zone is None:
-        raise NotFound("There is no such shipping zone.")
-    return zone
+    return found(
+        await queries.find_zone(request.app.state.db, store.id, request.path_params["zone_id"]),
+        "There is no such shipping zone.",
+    )
 
 
 async def _render_overview(
     request: Request,
     merchant: Merchant,
     store: Store,
+    loaded: None,
     values: dict[str, str],
     errors: dict[str, str] | None = None,
 ) -> Response:
@@ -194,14 +132,6 @@ async def country_choices(request: Request, store: Store, zone_id: int | None) -
     return {"countries": countries, "taken": taken}
 
 
-async def submitted_zone(request: Request, merchant: Merchant) -> dict[str, str]:
-    """The zone form: its name, and its countries, one checkbox each (or typed as text)."""
-    values = await submitted(request, merchant, ZONE_FIELDS)
-    form = await request.form()
-    values["countries"] = " ".join(str(code) for code in form.getlist("countries"))
-    return values
-
-
 def describe_zone(zone: Row, methods: list[Row], store: Store) -> dict[str, Any]:
     codes = zone["countries"].split()
     names = [COUNTRIES[c].name if c in COUNTRIES else c for c in codes]
@@ -242,53 +172,6 @@ def describe_method(row: Row, store: Store) -> dict[str, Any]:
 
 
 @login_required
-async def new_method_page(request: Request, merchant: Merchant) -> Response:
-    store = await store_for_request(request)
-    zone = await zone_for_request(request, store)
-    return _render_method(request, merchant, store, zone, None, NEW_METHOD)
-
-
-@login_required
-async def create_method(request: Request, merchant: Merchant) -> Response:
-    store = await store_for_request(request)
-    zone = await zone_for_request(request, store)
-    values = await submitted(request, merchant, METHOD_FIELDS)
-    try:
-        method = read_method(values, store.currency)
-    except FormInvalid as exc:
-        return _render_method(request, merchant, store, zone, None, values, exc.errors)
-    await request.app.state.db.write(
-        lambda conn: insert_new_method(conn, store.id, zone["id"], method)
-    )
-    return saved(store, f"/shipping/zones/{zone['id']}", "method")
-
-
-@login_required
-async def method_page(request: Request, merchant: Merchant) -> Response:
-    store = await store_for_request(request)
-    zone = await zone_for_request(request, store)
-    method = await method_for_request(request, store)
-    values = method_values(method, store)
-    return _render_method(request, merchant, store, zone, method, values)
-
-
-@login_required
-async def update_method(request: Request, merchant: Merchant) -> Response:
-    store = await store_for_request(request)
-    zone = await zone_for_request(request, store)
-    current = await method_for_request(request, store)
-    values = await submitted(request, merchant, METHOD_FIELDS)
-    try:
-        method = read_method(values, store.currency)
-    except FormInvalid as exc:
-        return _render_method(request, merchant, store, zone, current, values, exc.errors)
-    await request.app.state.db.write(
-        lambda conn: overwrite_method(conn, zone["id"], current["id"], method)
-    )
-    return saved(store, f"/shipping/zones/{zone['id']}", "method")
-
-
-@login_required
 async def delete_method(request: Request, merchant: Merchant) -> Response:
     store = await store_for_request(request)
     zone = await zone_for_request(request, store)
@@ -321,12 +204,12 @@ async def overwrite_method(
 
 async def method_for_request(request: Request, store: Store) -> Row:
     params = request.path_params
-    method = await queries.find_method(
-        request.app.state.db, store.id, params["zone_id"], params["method_id"]
+    return found(
+        await queries.find_method(
+            request.app.state.db, store.id, params["zone_id"], params["method_id"]
+        ),
+        "There is no such shipping method.",
     )
-    if method is None:
-        raise NotFound("There is no such shipping method.")
-    return method
 
 
 def method_values(row: Row, store: Store) -> dict[str, str]:
@@ -342,6 +225,10 @@ def method_values(row: Row, store: Store) -> dict[str, str]:
         "min_days": str(row["min_days"]),
         "max_days": str(row["max_days"]),
     }  # fmt: skip
+
+
+async def zone_and_method(request: Request, store: Store) -> tuple[Row, Row]:
+    return await zone_for_request(request, store), await method_for_request(request, store)
 
 
 def _render_method(
@@ -379,20 +266,80 @@ async def methods_redirect(request: Request, merchant: Merchant) -> Response:
     return RedirectResponse(settings_url(store, f"/shipping/zones/{zone_id}"), 303)
 
 
+def _zone_url(store: Store, zone_id: int) -> str:
+    return saved_url(store, f"/shipping/zones/{zone_id}", "zone")
+
+
+def _method_url(store: Store, zone: Row) -> str:
+    return saved_url(store, f"/shipping/zones/{zone['id']}", "method")
+
+
+new_zone = FormPage(
+    load=nothing,
+    initial=lambda _, store: NEW_ZONE,
+    fields=("name",),
+    lists=("countries",),
+    read=lambda values, store, _: read_zone(values),
+    write=lambda conn, store, _, zone: insert_new_zone(conn, store.id, zone),
+    render=_render_overview,
+    done=lambda store, _, zone_id: _zone_url(store, zone_id),
+)
+edit_zone = FormPage(
+    load=zone_for_request,
+    initial=lambda zone, store: {"name": zone["name"], "countries": zone["countries"]},
+    fields=("name",),
+    lists=("countries",),
+    read=lambda values, store, zone: read_zone(values),
+    write=lambda conn, store, current, zone: overwrite_zone(conn, store.id, current["id"], zone),
+    render=_render_zone,
+    done=lambda store, zone, _: _zone_url(store, zone["id"]),
+)
+new_method = FormPage(
+    load=zone_for_request,
+    initial=lambda zone, store: NEW_METHOD,
+    fields=METHOD_FIELDS,
+    read=lambda values, store, zone: read_method(values, store.currency),
+    write=lambda conn, store, zone, method: insert_new_method(conn, store.id, zone["id"], method),
+    render=lambda request, merchant, store, zone, values, errors: _render_method(
+        request, merchant, store, zone, None, values, errors
+    ),
+    done=lambda store, zone, _: _method_url(store, zone),
+)
+edit_method = FormPage(
+    load=zone_and_method,
+    initial=lambda found, store: method_values(found[1], store),
+    fields=METHOD_FIELDS,
+    read=lambda values, store, found: read_method(values, store.currency),
+    write=lambda conn, store, found, method: overwrite_method(
+        conn, found[0]["id"], found[1]["id"], method
+    ),
+    render=lambda request, merchant, store, found, values, errors: _render_method(
+        request, merchant, store, *found, values, errors
+    ),
+    done=lambda store, found, _: _method_url(store, found[0]),
+)
+
+# The zone's methods go with it (ON DELETE CASCADE); orders keep their method name.
+delete_zone = post_action(
+    lambda conn, store, params: queries.delete_zone(conn, store.id, params["zone_id"]),
+    "There is no such shipping zone.",
+    lambda store, params: saved_url(store, "/shipping", "zone-deleted"),
+)
+
 BASE = "/stores/{store_id:id}/checkout/shipping"
 ZONE = BASE + "/zones/{zone_id:id}"
 METHOD = ZONE + "/methods/{method_id:id}"
 routes = [
-    Route(BASE, shipping_page, methods=["GET"]),
+    Route(BASE, new_zone.show, methods=["GET"]),
     Route(BASE + "/zones", zones_redirect, methods=["GET"]),
-    Route(BASE + "/zones", create_zone, methods=["POST"]),
-    Route(ZONE, zone_page, methods=["GET"]),
-    Route(ZONE, update_zone, methods=["POST"]),
+    Route(BASE + "/zones", new_zone.save, methods=["POST"]),
+    Route(ZONE, edit_zone.show, methods=["GET"]),
+    Route(ZONE, edit_zone.save, methods=["POST"]),
     Route(ZONE + "/delete", delete_zone, methods=["POST"]),
-    Route(ZONE + "/methods/new", new_method_page, methods=["GET"]),
+    Route(ZONE + "/methods/new", new_method.show, methods=["GET"]),
     Route(ZONE + "/methods", methods_redirect, methods=["GET"]),
-    Route(ZONE + "/methods", create_method, methods=["POST"]),
-    Route(METHOD, method_page, methods=["GET"]),
-    Route(METHOD, update_method, methods=["POST"]),
+    Route(ZONE + "/methods", new_method.save, methods=["POST"]),
+    Route(METHOD, edit_method.show, methods=["GET"]),
+    Route(METHOD, edit_method.save, methods=["POST"]),
     Route(METHOD + "/delete", delete_method, methods=["POST"]),
 ]

@@ -11,84 +11,34 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from server.admin.checkout_settings import queries
-from server.admin.checkout_settings.forms import (
-    FormInvalid,
-    check_post,
-    render_settings,
-    saved,
-    submitted,
-)
 from server.admin.checkout_settings.inputs import COUNTRY_CHOICES, TaxRateInput, read_tax_rate
-from server.admin.checkout_settings.parsing import format_basis_points
-from server.admin.pages import Merchant, login_required, store_for_request
+from server.admin.checkout_settings.pages import render_settings, saved_url
+from server.admin.forms import FormPage, post_action
+from server.admin.pages import Merchant, found
 from server.checkout.addresses import COUNTRIES
 from server.db import Row
 from server.errors import NotFound
+from server.forms import FormInvalid, format_basis_points
 from server.stores.service import Store
 
 FIELDS = ("country", "region", "rate", "name")
 
 
-@login_required
-async def tax_rates_page(request: Request, merchant: Merchant) -> Response:
-    store = await store_for_request(request)
-    country = await queries.store_country(request.app.state.db, store.id)
-    fresh = {"country": country or "", "region": "", "rate": "", "name": "VAT"}
-    return await _render_list(request, merchant, store, fresh)
+async def store_country(request: Request, store: Store) -> str:
+    return await queries.store_country(request.app.state.db, store.id) or ""
 
 
-@login_required
-async def create_tax_rate(request: Request, merchant: Merchant) -> Response:
-    store = await store_for_request(request)
-    values = await submitted(request, merchant, FIELDS)
-    try:
-        rate = read_tax_rate(values)
-        await request.app.state.db.write(lambda conn: insert_new_rate(conn, store.id, rate))
-    except FormInvalid as exc:
-        return await _render_list(request, merchant, store, values, exc.errors)
-    return saved(store, "/taxes", "tax")
+def blank_rate(country: str, store: Store) -> dict[str, str]:
+    return {"country": country, "region": "", "rate": "", "name": "VAT"}
 
 
-@login_required
-async def tax_rate_page(request: Request, merchant: Merchant) -> Response:
-    store = await store_for_request(request)
-    row = await rate_for_request(request, store)
-    values = {
+def rate_values(row: Row, store: Store) -> dict[str, str]:
+    return {
         "country": row["country"],
         "region": row["region"],
         "rate": format_basis_points(row["rate"]),
         "name": row["name"],
     }
-    return _render_form(request, merchant, store, row, values)
-
-
-@login_required
-async def update_tax_rate(request: Request, merchant: Merchant) -> Response:
-    store = await store_for_request(request)
-    current = await rate_for_request(request, store)
-    values = await submitted(request, merchant, FIELDS)
-    try:
-        rate = read_tax_rate(values)
-        await request.app.state.db.write(
-            lambda conn: overwrite_rate(conn, store.id, current["id"], rate)
-        )
-    except FormInvalid as exc:
-        return _render_form(request, merchant, store, current, values, exc.errors)
-    return saved(store, "/taxes", "tax")
-
-
-@login_required
-async def delete_tax_rate(request: Request, merchant: Merchant) -> Response:
-    store = await store_for_request(request)
-    await check_post(request, merchant)
-    rate_id = request.path_params["rate_id"]
-
-    async def remove(conn: aiosqlite.Connection) -> None:
-        if not await queries.delete_tax_rate(conn, store.id, rate_id):
-            raise NotFound("There is no such tax rate.")
-
-    await request.app.state.db.write(remove)
-    return saved(store, "/taxes", "tax-deleted")
 
 
 async def insert_new_rate(conn: aiosqlite.Connection, store_id: int, rate: TaxRateInput) -> int:
@@ -133,18 +83,17 @@ def _by_place(row: Row) -> tuple[str, str]:
 
 
 async def rate_for_request(request: Request, store: Store) -> Row:
-    row = await queries.find_tax_rate(
-        request.app.state.db, store.id, request.path_params["rate_id"]
+    return found(
+        await queries.find_tax_rate(request.app.state.db, store.id, request.path_params["rate_id"]),
+        "There is no such tax rate.",
     )
-    if row is None:
-        raise NotFound("There is no such tax rate.")
-    return row
 
 
 async def _render_list(
     request: Request,
     merchant: Merchant,
     store: Store,
+    country: str,
     values: dict[str, str],
     errors: dict[str, str] | None = None,
 ) -> Response:
@@ -169,11 +118,36 @@ def _render_form(
     return render_settings(request, merchant, store, "tax_form.html", context, errors)
 
 
+rates_page = FormPage(
+    load=store_country,
+    initial=blank_rate,
+    fields=FIELDS,
+    read=lambda values, store, country: read_tax_rate(values),
+    write=lambda conn, store, country, rate: insert_new_rate(conn, store.id, rate),
+    render=_render_list,
+    done=lambda store, country, rate_id: saved_url(store, "/taxes", "tax"),
+)
+rate_page = FormPage(
+    load=rate_for_request,
+    initial=rate_values,
+    fields=FIELDS,
+    read=lambda values, store, row: read_tax_rate(values),
+    write=lambda conn, store, row, rate: overwrite_rate(conn, store.id, row["id"], rate),
+    render=_render_form,
+    done=lambda store, row, _: saved_url(store, "/taxes", "tax"),
+)
+
+delete_tax_rate = post_action(
+    lambda conn, store, params: queries.delete_tax_rate(conn, store.id, params["rate_id"]),
+    "There is no such tax rate.",
+    lambda store, params: saved_url(store, "/taxes", "tax-deleted"),
+)
+
 BASE = "/stores/{store_id:id}/checkout/taxes"
 routes = [
-    Route(BASE, tax_rates_page, methods=["GET"]),
-    Route(BASE, create_tax_rate, methods=["POST"]),
-    Route(BASE + "/{rate_id:id}", tax_rate_page, methods=["GET"]),
-    Route(BASE + "/{rate_id:id}", update_tax_rate, methods=["POST"]),
+    Route(BASE, rates_page.show, methods=["GET"]),
+    Route(BASE, rates_page.save, methods=["POST"]),
+    Route(BASE + "/{rate_id:id}", rate_page.show, methods=["GET"]),
+    Route(BASE + "/{rate_id:id}", rate_page.save, methods=["POST"]),
     Route(BASE + "/{rate_id:id}/delete", delete_tax_rate, methods=["POST"]),
 ]

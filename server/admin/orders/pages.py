@@ -1,4 +1,5 @@
 """Admin pages for orders: a filterable list, the detail page, status changes and CSV export.
+(The status rules are ``server.orders.service``, a change's write ``server.orders.status_changes``.)
 
 Orders are written by checkout; the merchant only moves them along (paid, fulfilled,
 refunded). Each change and its entry in the order's history are one transaction.
@@ -9,14 +10,20 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-import aiosqlite
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from server.admin.auth import check_csrf
-from server.admin.pages import Merchant, login_required, render, store_for_request
-from server.catalog.csv_io import csv_download, csv_text
+from server.admin.forms import check_post
+from server.admin.pages import (
+    Merchant,
+    csv_download,
+    found,
+    login_required,
+    render,
+    store_for_request,
+)
+from server.catalog.csv_io import csv_text
 from server.clock import now_ms
 from server.emails import mailto
 from server.errors import Conflict, NotFound
@@ -28,10 +35,8 @@ from server.orders.service import (
     Order,
     OrderFilter,
     OrderSource,
-    StatusAction,
     action_for,
     actions_allowed,
-    check_transition,
     country_name,
     delivery_window,
     display_time,
@@ -39,6 +44,7 @@ from server.orders.service import (
     payment_label,
     readable_events,
 )
+from server.orders.status_changes import apply_action
 from server.orders.status_page import status_url
 from server.stores.service import Store
 
@@ -123,8 +129,7 @@ async def order_page(request: Request, merchant: Merchant) -> Response:
 @login_required
 async def change_status(request: Request, merchant: Merchant) -> Response:
     store = await store_for_request(request)
-    form = await request.form()
-    check_csrf(request, merchant.session, form.get("csrf_token"))
+    await check_post(request, merchant)
     action = action_for(request.path_params["action"])
     number = order_number(request)
     note = f"By {merchant.email}"
@@ -138,24 +143,6 @@ async def change_status(request: Request, merchant: Merchant) -> Response:
     return RedirectResponse(f"/admin/stores/{store.id}/orders/{number}", 303)
 
 
-async def apply_action(
-    conn: aiosqlite.Connection,
-    store_id: int,
-    number: int,
-    action: StatusAction,
-    note: str,
-    now: int,
-) -> str:
-    """Check the transition against the status as it is now, inside the write lock."""
-    found = await queries.current_status(conn, store_id, number)
-    if found is None:
-        raise NotFound("There is no such order.")
-    order_id, status = found
-    new_status = check_transition(action, status)
-    await queries.record_status(conn, order_id, new_status, note, now)
-    return new_status
-
-
 def order_number(request: Request) -> int:
     number = request.path_params["number"]
     if number > MAX_ORDER_NUMBER:  # larger than SQLite's integers: no such order
@@ -165,10 +152,10 @@ def order_number(request: Request) -> int:
 
 async def order_for_request(request: Request, store: Store) -> Order:
     number = order_number(request)
-    order = await queries.find_order(request.app.state.db, store.id, number)
-    if order is None:
-        raise NotFound("There is no such order.")
-    return order
+    return found(
+        await queries.find_order(request.app.state.db, store.id, number),
+        "There is no such order.",
+    )
 
 
 async def _render_order(

@@ -14,27 +14,28 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-import aiosqlite
+from starlette.datastructures import FormData
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
-from server.admin.auth import check_csrf
-from server.admin.pages import Merchant, login_required, render, store_for_request
+from server.admin.catalog.products import money_formatter, product_for_request
+from server.admin.forms import FormPage
+from server.admin.pages import Merchant, render
 from server.catalog import queries
-from server.catalog.admin import money_formatter, product_for_request
-from server.catalog.csv_io import RowInvalid, product_cells, product_from_cells
+from server.catalog.csv_io import product_cells, product_from_cells
+from server.catalog.editing import VariantChange, save_variants
 from server.catalog.images import allow_images, thumbnail_src
 from server.catalog.service import Product, ProductInput
 from server.clock import now_ms
 from server.errors import NotFound
+from server.forms import FormInvalid
 from server.money import example_amount
 from server.stores.service import Store
 
 ROW_FIELDS = ("sku", "name", "variant", "price", "stock")
 MAX_ROWS = 200
 _ROW_FIELD = re.compile(r"row-([0-9]{1,3})-(id|sku|name|variant|price|stock)")
-_TEMPORARY_SKU = "~moving-{id}"  # never a valid SKU, so never anyone's
 
 
 @dataclass(frozen=True)
@@ -49,55 +50,23 @@ class VariantRow:
         return f"row-{self.index}-{field}"
 
 
-@dataclass(frozen=True)
-class VariantChange:
-    """What one row saves: ``product_id`` None adds a SKU to the group."""
-
-    index: int
-    product_id: int | None
-    product: ProductInput
-
-
-class VariantsInvalid(Exception):
-    def __init__(self, errors: dict[str, str]):
-        super().__init__(errors)
-        self.errors = errors
-
-
 # ---- pages --------------------------------------------------------------------------------
 
 
-@login_required
-async def variants_page(request: Request, merchant: Merchant) -> Response:
-    store = await store_for_request(request)
-    products = await group_of(request, store)
-    rows = [VariantRow(n, p, _row_values(p, store)) for n, p in enumerate(products)]
-    rows.append(_blank_row(len(rows)))
-    return _render(request, merchant, store, products, rows)
+class Group(list[Product]):
+    """Every SKU of a product group, oldest first, and which of them the page was opened for."""
+
+    def __init__(self, products: list[Product], requested: int):
+        super().__init__(products)
+        self.requested = requested
 
 
-@login_required
-async def save_variants(request: Request, merchant: Merchant) -> Response:
-    store = await store_for_request(request)
-    products = await group_of(request, store)
-    form = await request.form()
-    check_csrf(request, merchant.session, form.get("csrf_token"))
-    rows = submitted_rows({k: v for k, v in form.items() if isinstance(v, str)}, products)
-    try:
-        changes = read_rows(rows, products[0], store)
-        await request.app.state.db.write(lambda conn: save_rows(conn, store.id, changes, now_ms()))
-    except VariantsInvalid as exc:
-        return _render(request, merchant, store, products, rows, exc.errors)
-    return RedirectResponse(request.url.path + "?saved=1", 303)
-
-
-async def group_of(request: Request, store: Store) -> list[Product]:
-    """Every SKU of the requested product's group, oldest first."""
+async def group_of(request: Request, store: Store) -> Group:
     product = await product_for_request(request, store)
     group = await queries.products_in_group(request.app.state.db, store.id, product.product_group)
     if not group:  # moved out of its group between the two reads
         raise NotFound("There is no such product.")
-    return group
+    return Group(group, product.id)
 
 
 def _render(
@@ -105,9 +74,10 @@ def _render(
     merchant: Merchant,
     store: Store,
     products: list[Product],
-    rows: list[VariantRow],
+    values: dict[str, str],
     errors: dict[str, str] | None = None,
 ) -> Response:
+    rows = submitted_rows(values, products) if errors else _stored_rows(products, store)
     thumbnail = thumbnail_src(products[0].image_url, store)
     context = {
         "merchant": merchant,
@@ -130,6 +100,12 @@ def _render(
 
 
 # ---- reading the form ---------------------------------------------------------------------
+
+
+def _stored_rows(products: list[Product], store: Store) -> list[VariantRow]:
+    """The group as saved, and a blank row for a new variant."""
+    rows = [VariantRow(n, p, _row_values(p, store)) for n, p in enumerate(products)]
+    return [*rows, _blank_row(len(rows))]
 
 
 def _row_values(product: Product, store: Store) -> dict[str, str]:
@@ -162,7 +138,7 @@ def submitted_rows(form: Mapping[str, str], products: list[Product]) -> list[Var
 
 
 def read_rows(rows: list[VariantRow], first: Product, store: Store) -> list[VariantChange]:
-    """What each row saves; every error of every row in VariantsInvalid, keyed
+    """What each row saves; every error of every row in FormInvalid, keyed
     ``row-{n}-{field}``."""
     errors: dict[str, str] = {}
     changes: list[VariantChange] = []
@@ -179,8 +155,8 @@ def read_rows(rows: list[VariantRow], first: Product, store: Store) -> list[Vari
         cells = product_cells(row.product or _new_variant_of(first), store.currency) | typed
         try:
             product = product_from_cells(cells, store.currency)
-        except RowInvalid as exc:
-            for field, message in exc.errors:
+        except FormInvalid as exc:
+            for field, message in exc.errors.items():
                 errors.setdefault(row.key(_shown_field(field)), message)
             continue
         if product.sku in seen_skus:
@@ -188,7 +164,7 @@ def read_rows(rows: list[VariantRow], first: Product, store: Store) -> list[Vari
         seen_skus[product.sku] = row.index
         changes.append(VariantChange(row.index, row.product and row.product.id, product))
     if errors:
-        raise VariantsInvalid(errors)
+        raise FormInvalid(errors)
     return changes
 
 
@@ -221,40 +197,29 @@ def error_labels(rows: list[VariantRow], errors: Mapping[str, str]) -> dict[str,
     }
 
 
-# ---- saving -------------------------------------------------------------------------------
+def posted_rows(form: FormData, store: Store) -> dict[str, str]:
+    """Every ``row-{n}-{field}`` posted (the rows are made of them by ``submitted_rows``)."""
+    return {name: value for name, value in form.items() if isinstance(value, str)}
 
 
-async def save_rows(
-    conn: aiosqlite.Connection, store_id: int, changes: list[VariantChange], now: int
-) -> None:
-    """Every row in one transaction: SKUs may swap between rows of the form, but none may
-    take a SKU of a product outside it."""
-    editing = {change.product_id for change in changes if change.product_id is not None}
-    errors = {}
-    for change in changes:
-        owner = await queries.sku_owner(conn, store_id, change.product.sku)
-        if owner is not None and owner != change.product_id and owner not in editing:
-            errors[f"row-{change.index}-sku"] = "Another product already has this SKU."
-    if errors:
-        raise VariantsInvalid(errors)
-    # SKUs are unique: park every edited row's SKU first, so two rows may swap theirs.
-    for product_id in editing:
-        await conn.execute(
-            "UPDATE products SET sku = ? WHERE store_id = ? AND id = ?",
-            (_TEMPORARY_SKU.format(id=product_id), store_id, product_id),
-        )
-    for change in changes:
-        if change.product_id is None:
-            await queries.upsert_product(conn, store_id, change.product, now)
-        elif not await queries.update_product(
-            conn, store_id, change.product_id, change.product, now
-        ):
-            raise NotFound("There is no such product.")
+def saved_url(store: Store, product_id: int) -> str:
+    return f"/admin/stores/{store.id}/products/{product_id}/variants?saved=1"
 
 
+variants_page = FormPage(
+    load=group_of,
+    initial=lambda products, store: {},
+    submitted=posted_rows,
+    read=lambda values, store, products: read_rows(
+        submitted_rows(values, products), products[0], store
+    ),
+    write=lambda conn, store, products, changes: save_variants(conn, store.id, changes, now_ms()),
+    render=_render,
+    done=lambda store, products, _: saved_url(store, products.requested),
+)
+
+PATH = "/stores/{store_id:id}/products/{product_id:id}/variants"
 routes = [
-    Route("/stores/{store_id:id}/products/{product_id:id}/variants", variants_page,
-          methods=["GET"]),
-    Route("/stores/{store_id:id}/products/{product_id:id}/variants", save_variants,
-          methods=["POST"]),
-]  # fmt: skip
+    Route(PATH, variants_page.show, methods=["GET"]),
+    Route(PATH, variants_page.save, methods=["POST"]),
+]

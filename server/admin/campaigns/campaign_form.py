@@ -1,4 +1,5 @@
-"""The campaign form: what a merchant submits, read into a `model.Campaign`, and back.
+"""The campaign form: what a merchant submits, read into a `model.Campaign` (the way back,
+a campaign as form text, is `campaign_prefill`).
 
 Pure functions of the submitted text, the store's currency and time zone, and the store's
 active SKUs (for free gifts). Every field is checked and all errors are reported together as
@@ -15,8 +16,15 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any, Protocol
 
-from server.admin.checkout_settings.forms import FormInvalid, FormReader
-from server.admin.checkout_settings.parsing import parse_local_datetime, parse_whole_number
+from server.forms import (
+    FormInvalid,
+    FormReader,
+    parse_line,
+    parse_local_datetime,
+    parse_text,
+    positive_money,
+    whole,
+)
 from server.money import parse_major_units
 from server.offers.model import (
     OFFER_KINDS,
@@ -104,7 +112,7 @@ def read_campaign(values: Mapping[str, str], terms: StoreTerms) -> Campaign:
 
 
 def _read(form: FormReader, values: Mapping[str, str], terms: StoreTerms) -> Campaign:
-    name = form.read("name", partial(_line, "a name", 1, 100), "")
+    name = form.read("name", partial(parse_line, "a name", 1, 100), "")
     status = values.get("status", "")
     if status not in STATUSES:
         form.fail("status", "Choose a status: draft, live, paused or ended.")
@@ -239,9 +247,9 @@ def read_variant(
     return Variant(
         key=key,
         weight=read("weight", _whole(1, 100, "the weight"), 50),
-        headline=read("headline", partial(_line, "a headline", 1, 120), ""),
-        body=read("body", partial(_text, "body text", 0, 500), ""),
-        button_text=read("button_text", partial(_line, "button text", 1, 40), ""),
+        headline=read("headline", partial(parse_line, "a headline", 1, 120), ""),
+        body=read("body", partial(parse_text, "body text", 0, 500), ""),
+        button_text=read("button_text", partial(parse_line, "button text", 1, 40), ""),
         image_url=read("image_url", normalize_image_url, ""),
         brand_colour=read("brand_colour", parse_colour, Variant.brand_colour),
         offer=_read_offer(form, values, key, terms),
@@ -260,7 +268,7 @@ def _read_offer(form: FormReader, values: Mapping[str, str], key: str, terms: St
     if kind == "percent":
         value = form.read(field("offer_value"), _whole(1, 100, "the percentage off"), 0)
     elif kind == "fixed":
-        value = form.read(field("offer_value"), partial(_positive_money, terms.currency), 0)
+        value = form.read(field("offer_value"), partial(positive_money, terms.currency), 0)
     elif kind == "free_gift":
         gift_sku = form.read(field("gift_sku"), partial(_gift, terms.gifts), "")
     email_cart = values.get(field("email_cart")) == "true"
@@ -269,7 +277,7 @@ def _read_offer(form: FormReader, values: Mapping[str, str], key: str, terms: St
         form.fail(field("email_cart"), "Offer “email me my cart” only with no incentive.")
     elif email_cart:
         consent_text = form.read(
-            field("consent_text"), partial(_text, "the consent wording", 10, 500), ""
+            field("consent_text"), partial(parse_text, "the consent wording", 10, 500), ""
         )
     min_subtotal, expires_minutes = 0, Offer().expires_minutes
     if kind != "none":  # only a coupon has a minimum and a life
@@ -293,34 +301,7 @@ def _read_offer(form: FormReader, values: Mapping[str, str], key: str, terms: St
 
 
 def _whole(low: int, high: int, what: str) -> Callable[[str], int]:
-    def parse(text: str) -> int:
-        try:
-            return parse_whole_number(text, low, high, str(low))
-        except ValueError:
-            raise ValueError(f"Enter {what}: a whole number from {low} to {high}.") from None
-
-    return parse
-
-
-def _line(what: str, low: int, high: int, text: str) -> str:
-    """One line of text: runs of spaces and line breaks become one space."""
-    return _text(what, low, high, " ".join(text.split()))
-
-
-def _text(what: str, low: int, high: int, text: str) -> str:
-    cleaned = text.strip().replace("\r\n", "\n")
-    if not low <= len(cleaned) <= high:
-        if low:
-            raise ValueError(f"Enter {what} of {low} to {high} characters.")
-        raise ValueError(f"Keep {what} to {high} characters.")
-    return cleaned
-
-
-def _positive_money(currency: str, text: str) -> int:
-    amount = parse_major_units(text, currency)
-    if amount == 0:
-        raise ValueError("Enter an amount above zero.")
-    return amount
+    return whole(low, high, f"Enter {what}: a whole number from {low} to {high}.")
 
 
 def _gift(gifts: Mapping[str, str], text: str) -> str:

@@ -1,14 +1,18 @@
-"""A campaign as its form shows it (the inverse of `offers.campaigns.read_campaign`), and the
+"""A campaign as its form shows it (the inverse of `campaign_form.read_campaign`), and the
 variant an unsaved form describes, for the live preview."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-from server.admin.checkout_settings.forms import FormReader
-from server.admin.checkout_settings.parsing import format_local_input
+from server.admin.campaigns.campaign_form import (
+    VARIANT_KEYS,
+    StoreTerms,
+    read_variant,
+    variant_field,
+)
+from server.forms import FormReader, format_local_input
 from server.money import format_major_units
-from server.offers.campaigns import VARIANT_KEYS, StoreTerms, read_variant, variant_field
 from server.offers.model import Campaign, Frequency, Offer, Targeting, Trigger, Variant
 
 DEFAULT_VARIANT = Variant(
