@@ -247,3 +247,12 @@ def parse_holidays(text: str) -> frozenset[date]:
             raise ValueError(f"Enter dates between {_YEARS[0]} and {_YEARS[-1]}.")
         days.add(day)
     return frozenset(days)
+
+
+def shown_value(text: str | None) -> int | None:
+    """A whole number a page wrote into a hidden field for itself (e.g. the stock it showed),
+    or None when the form did not send one it could have written."""
+    try:
+        return parse_whole_number(text or "", -(10**12), 10**12, "")
+    except ValueError:
+        return None

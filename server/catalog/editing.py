@@ -7,7 +7,7 @@ its other errors.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import aiosqlite
 
@@ -26,6 +26,9 @@ class VariantChange:
     index: int
     product_id: int | None
     product: ProductInput
+    # The stock the form showed stored: unchanged in the form, the stored stock stands (a
+    # sale made meanwhile is kept); changed, it is written only if nothing sold meanwhile.
+    stock_was: int | None = None
 
 
 async def insert_new_product(
@@ -37,10 +40,13 @@ async def insert_new_product(
 
 
 async def overwrite_product(
-    conn: aiosqlite.Connection, store_id: int, product_id: int, product: ProductInput, now: int
-) -> None:
+    conn: aiosqlite.Connection, store_id: int, product_id: int, product: ProductInput, now: int,
+    stock_was: int | None = None,
+) -> None:  # fmt: skip
     if await queries.sku_owner(conn, store_id, product.sku) not in (None, product_id):
         raise FormInvalid({"sku": SKU_TAKEN})
+    stock = await stock_to_write(conn, store_id, product_id, product.stock, stock_was)
+    product = replace(product, stock=stock)
     if not await queries.update_product(conn, store_id, product_id, product, now):
         raise NotFound("There is no such product.")
 
@@ -56,6 +62,7 @@ async def save_variants(
         owner = await queries.sku_owner(conn, store_id, change.product.sku)
         if owner is not None and owner != change.product_id and owner not in editing:
             errors[f"row-{change.index}-sku"] = SKU_TAKEN
+    changes = [await _with_stock_now(conn, store_id, change, errors) for change in changes]
     if errors:
         raise FormInvalid(errors)
     # SKUs are unique: park every edited row's SKU first, so two rows may swap theirs.
@@ -68,3 +75,38 @@ async def save_variants(
             conn, store_id, change.product_id, change.product, now
         ):
             raise NotFound("There is no such product.")
+
+
+async def _with_stock_now(
+    conn: aiosqlite.Connection, store_id: int, change: VariantChange, errors: dict[str, str]
+) -> VariantChange:
+    if change.product_id is None:
+        return change
+    try:
+        stock = await stock_to_write(
+            conn, store_id, change.product_id, change.product.stock, change.stock_was
+        )
+    except FormInvalid as exc:
+        errors[f"row-{change.index}-stock"] = exc.errors["stock"]
+        return change
+    return replace(change, product=replace(change.product, stock=stock))
+
+
+async def stock_to_write(
+    conn: aiosqlite.Connection, store_id: int, product_id: int, typed: int, was: int | None
+) -> int:
+    """The stock a form saves, given the stock it showed stored (``was``; None when the form
+    did not say): the stored stock while the form left it as shown, so a sale made while the
+    page was open is kept; the typed stock when nothing sold meanwhile; else FormInvalid with
+    the count now, for the merchant to check."""
+    now = await queries.stock_of(conn, store_id, product_id)
+    if was is None or now is None:
+        return typed  # an old form, or a product gone (the write says so)
+    if typed == was:
+        return now
+    if now != was:
+        raise FormInvalid(
+            {"stock": f"Stock changed since you opened this page: it is now {now}."
+                      " Check it and save again."}
+        )  # fmt: skip
+    return typed

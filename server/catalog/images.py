@@ -49,6 +49,30 @@ def image_origin(url: str) -> str | None:
     return origin if _CSP_ORIGIN.fullmatch(origin) else None
 
 
+# How much of the CSP header image origins may take: a reverse proxy's response-header
+# buffer is 4 KB by default (nginx), and a page of 50 product groups from many hosts must
+# stay well inside it. Thumbnails from origins beyond it are not shown.
+ORIGINS_BUDGET = 1500
+
+
+def within_budget(thumbnails: dict[int, str]) -> dict[int, str]:
+    """The thumbnails (id → src, in page order) whose origins fit ``ORIGINS_BUDGET``."""
+    allowed: set[str] = set()
+    used = 0
+    kept = {}
+    for key, src in thumbnails.items():
+        origin = image_origin(src)
+        if origin is None:
+            continue
+        if origin not in allowed:
+            if used + len(origin) + 1 > ORIGINS_BUDGET:
+                continue
+            allowed.add(origin)
+            used += len(origin) + 1
+        kept[key] = src
+    return kept
+
+
 def allow_images(response: Response, sources: Iterable[str]) -> Response:
     """Let ``response``'s page load images from the origins of ``sources`` (thumbnail URLs
     from ``thumbnail_src``), and from nowhere else beyond the admin's own policy."""

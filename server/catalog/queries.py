@@ -230,3 +230,11 @@ async def park_sku(conn: aiosqlite.Connection, store_id: int, product_id: int) -
         "UPDATE products SET sku = ? WHERE store_id = ? AND id = ?",
         (f"~moving-{product_id}", store_id, product_id),
     )
+
+
+async def stock_of(conn: aiosqlite.Connection, store_id: int, product_id: int) -> int | None:
+    cursor = await conn.execute(
+        "SELECT stock FROM products WHERE store_id = ? AND id = ?", (store_id, product_id)
+    )
+    row = await cursor.fetchone()
+    return None if row is None else row[0]

@@ -376,6 +376,28 @@ async def test_thumbnails_show_safe_images_only_and_the_csp_allows_just_those(
     assert "img-src 'self' data: https://cdn.example;" in edit.headers["content-security-policy"]
 
 
+async def test_images_from_many_hosts_keep_the_csp_header_small(app, client, merchant, store):
+    # 50 products, each from its own long host name: the header must stay well inside a
+    # reverse proxy's 4 KB buffer; thumbnails from hosts beyond that budget are not shown.
+    host = "images-of-a-merchant-who-uses-a-different-cdn-for-every-product-{:02d}.example"
+
+    async def add(conn):
+        for n in range(50):
+            sku = f"MANY-{n:02d}"
+            await upsert_product(conn, store.id, ProductInput(sku, f"Item {n}", 100), 0)
+            url = f"https://{host.format(n)}/p.png"
+            await conn.execute("UPDATE products SET image_url = ? WHERE sku = ?", (url, sku))
+
+    await app.state.db.write(add)
+    await sign_in(client)
+    page = await client.get(products_url(store))
+    assert page.status_code == 200
+    policy = page.headers["content-security-policy"]
+    assert len(policy) < 2500
+    shown = re.findall(r'<img class="thumb" src="https://([^/"]+)/p.png"', page.text)
+    assert 10 < len(shown) < 50 and all(origin in policy for origin in shown)
+
+
 # ---- a product group's variants, edited together ------------------------------------------
 
 
@@ -478,3 +500,81 @@ async def test_a_row_of_another_group_is_refused(app, client, merchant, shop):
     refused = await client.post(variants_url(shop, small), data=form)
     assert refused.status_code == 422
     assert (await products_in(app, shop))["FH-MUG-01"].name == mug.name
+
+
+async def sell_one(app, sku: str) -> None:
+    """What checkout does to stock when a shopper buys one."""
+    await app.state.db.write(
+        lambda conn: conn.execute("UPDATE products SET stock = stock - 1 WHERE sku = ?", (sku,))
+    )
+
+
+async def test_a_sale_while_the_page_is_open_is_kept_when_stock_was_not_edited(
+    app, client, merchant, shop
+):
+    small = (await products_in(app, shop))["FH-APR-S"]
+    await sign_in(client)
+    page = await client.get(variants_url(shop, small))
+    form = variant_rows(page.text) | {"csrf_token": csrf_from(page.text)}
+    await sell_one(app, "FH-APR-S")
+    form |= {"row-0-name": "Linen Apron (S)"}  # the merchant only renames
+    assert (await client.post(variants_url(shop, small), data=form)).status_code == 303
+    saved = (await products_in(app, shop))["FH-APR-S"]
+    assert (saved.name, saved.stock) == ("Linen Apron (S)", small.stock - 1)
+
+
+async def test_stock_typed_over_a_sale_made_meanwhile_is_refused_with_the_new_count(
+    app, client, merchant, shop
+):
+    small = (await products_in(app, shop))["FH-APR-S"]
+    await sign_in(client)
+    page = await client.get(variants_url(shop, small))
+    form = variant_rows(page.text) | {"csrf_token": csrf_from(page.text)}
+    await sell_one(app, "FH-APR-S")
+    before = await products_in(app, shop)
+    form |= {"row-0-stock": str(small.stock + 10), "row-1-price": "40.00"}
+    refused = await client.post(variants_url(shop, small), data=form)
+    assert refused.status_code == 422
+    assert (
+        f'id="f-row-0-stock-error">Stock changed since you opened this page: it is now'
+        f" {small.stock - 1}. Check it and save again." in refused.text
+    )
+    assert await products_in(app, shop) == before
+    # Saved again from the page it came back on, the typed stock goes through.
+    form = variant_rows(refused.text) | {"csrf_token": csrf_from(refused.text)}
+    assert (await client.post(variants_url(shop, small), data=form)).status_code == 303
+    assert (await products_in(app, shop))["FH-APR-S"].stock == small.stock + 10
+
+
+async def test_rows_beyond_the_limit_are_refused_not_dropped(app, client, merchant, shop):
+    small = (await products_in(app, shop))["FH-APR-S"]
+    await sign_in(client)
+    page = await client.get(variants_url(shop, small))
+    form = variant_rows(page.text) | {"csrf_token": csrf_from(page.text)}
+    form |= {"row-250-sku": "FH-APR-XXL", "row-250-price": "60.00"}
+    before = await products_in(app, shop)
+    refused = await client.post(variants_url(shop, small), data=form)
+    assert refused.status_code == 422
+    assert "at most 200 rows" in refused.text
+    assert await products_in(app, shop) == before
+
+
+async def test_the_product_form_keeps_a_sale_made_while_it_was_open(app, client, merchant, shop):
+    mug = (await products_in(app, shop))["FH-MUG-01"]
+    await sign_in(client)
+    url = products_url(shop, f"/{mug.id}")
+    page = (await client.get(url)).text
+    form = dict(re.findall(r'name="(\w+)" (?:type="\w+" )?value="([^"]*)"', page))
+    await sell_one(app, "FH-MUG-01")
+    form |= {"name": "Stoneware Mug (glazed)", "csrf_token": csrf_from(page)}
+    assert (await client.post(url, data=form)).status_code == 303, "renamed"
+    assert (await products_in(app, shop))["FH-MUG-01"].stock == mug.stock - 1
+
+    page = (await client.get(url)).text
+    form = dict(re.findall(r'name="(\w+)" (?:type="\w+" )?value="([^"]*)"', page))
+    await sell_one(app, "FH-MUG-01")
+    form |= {"stock": "50", "csrf_token": csrf_from(page)}
+    refused = await client.post(url, data=form)
+    assert refused.status_code == 422
+    assert f"Stock changed since you opened this page: it is now {mug.stock - 2}." in refused.text
+    assert (await products_in(app, shop))["FH-MUG-01"].stock == mug.stock - 2

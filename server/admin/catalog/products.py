@@ -22,17 +22,18 @@ from server.admin.pages import Merchant, found, login_required, render, store_fo
 from server.catalog import queries
 from server.catalog.csv_io import ImportSummary, product_cells, product_from_cells
 from server.catalog.editing import insert_new_product, overwrite_product
-from server.catalog.images import allow_images, thumbnail_src
+from server.catalog.images import allow_images, thumbnail_src, within_budget
 from server.catalog.service import Product, ProductInput
 from server.clock import now_ms
 from server.errors import NotFound
+from server.forms import shown_value
 from server.money import example_amount, format_amount
 from server.stores.service import Store
 
 FILTERS = ("active", "archived", "all")
 TEXT_FIELDS = (
     "sku", "product_group", "name", "variant", "description", "price", "compare_at_price",
-    "image_url", "weight_grams", "stock",
+    "image_url", "weight_grams", "stock", "stock_was",
 )  # fmt: skip
 FLAG_FIELDS = ("track_stock", "allow_oversell")
 NEW_PRODUCT = {field: "" for field in TEXT_FIELDS} | {
@@ -60,7 +61,9 @@ async def product_list(request: Request, merchant: Merchant) -> Response:
     products = await queries.page_of_groups(
         db, store.id, search, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
     )
-    thumbnails = {p.id: src for p in products if (src := thumbnail_src(p.image_url, store))}
+    thumbnails = within_budget(
+        {p.id: src for p in products if (src := thumbnail_src(p.image_url, store))}
+    )
     context = {
         "merchant": merchant,
         "store": store,
@@ -215,9 +218,12 @@ edit_product = FormPage(
     initial=lambda product, store: product_cells(product, store.currency),
     fields=TEXT_FIELDS,
     flags=FLAG_FIELDS,
-    read=lambda values, store, current: read_product(values, store, current.active),
-    write=lambda conn, store, current, product: overwrite_product(
-        conn, store.id, current.id, product, now_ms()
+    read=lambda values, store, current: (
+        read_product(values, store, current.active),
+        shown_value(values.get("stock_was")),
+    ),
+    write=lambda conn, store, current, read: overwrite_product(
+        conn, store.id, current.id, read[0], now_ms(), stock_was=read[1]
     ),
     render=_render_form,
     done=lambda store, current, _: _saved_url(store, current.id),

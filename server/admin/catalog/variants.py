@@ -29,13 +29,14 @@ from server.catalog.images import allow_images, thumbnail_src
 from server.catalog.service import Product, ProductInput
 from server.clock import now_ms
 from server.errors import NotFound
-from server.forms import FormInvalid
+from server.forms import FormInvalid, shown_value
 from server.money import example_amount
 from server.stores.service import Store
 
 ROW_FIELDS = ("sku", "name", "variant", "price", "stock")
 MAX_ROWS = 200
-_ROW_FIELD = re.compile(r"row-([0-9]{1,3})-(id|sku|name|variant|price|stock)")
+_ROW_FIELD = re.compile(r"row-([0-9]{1,3})-(id|sku|name|variant|price|stock|stock_was)")
+TOO_MANY_ROWS = f"This page saves at most {MAX_ROWS} rows: save these, then add more."
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,7 @@ class VariantRow:
     index: int
     product: Product | None
     values: dict[str, str]
+    stock_was: str = ""  # the stock the page showed stored, for an existing SKU
 
     def key(self, field: str) -> str:
         return f"row-{self.index}-{field}"
@@ -124,7 +126,7 @@ def submitted_rows(form: Mapping[str, str], products: list[Product]) -> list[Var
     typed: dict[int, dict[str, str]] = {}
     for name, value in form.items():
         match = _ROW_FIELD.fullmatch(name)
-        if match and int(match.group(1)) < MAX_ROWS:
+        if match:
             typed.setdefault(int(match.group(1)), {})[match.group(2)] = value
     rows = []
     for index in sorted(typed):
@@ -133,7 +135,7 @@ def submitted_rows(form: Mapping[str, str], products: list[Product]) -> list[Var
         product = by_id.pop(raw_id, None)  # each SKU edited by one row at most
         if raw_id and product is None:
             values["id"] = raw_id  # refused below: not a SKU of this group
-        rows.append(VariantRow(index, product, values))
+        rows.append(VariantRow(index, product, values, typed[index].get("stock_was", "")))
     return rows
 
 
@@ -144,6 +146,9 @@ def read_rows(rows: list[VariantRow], first: Product, store: Store) -> list[Vari
     changes: list[VariantChange] = []
     seen_skus: dict[str, int] = {}
     for row in rows:
+        if row.index >= MAX_ROWS:
+            errors[row.key("sku")] = TOO_MANY_ROWS
+            continue
         if "id" in row.values:
             errors[row.key("sku")] = "This row is not a variant of this product: reload the page."
             continue
@@ -162,7 +167,8 @@ def read_rows(rows: list[VariantRow], first: Product, store: Store) -> list[Vari
         if product.sku in seen_skus:
             errors.setdefault(row.key("sku"), "Another row already has this SKU.")
         seen_skus[product.sku] = row.index
-        changes.append(VariantChange(row.index, row.product and row.product.id, product))
+        stock_was = shown_value(row.stock_was) if row.product else None
+        changes.append(VariantChange(row.index, row.product and row.product.id, product, stock_was))
     if errors:
         raise FormInvalid(errors)
     return changes
