@@ -9,9 +9,7 @@ import pytest
 
 from server.db import migrations
 from server.db.migrations import apply_migrations, available_migrations
-
-# SQLite's own tables and indexes (sqlite_sequence, autoindexes) follow from what is declared.
-SCHEMA = "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name"
+from tests.unit.migrating import SCHEMA
 
 
 async def _upgrade(path, monkeypatch) -> tuple[set[tuple], set[tuple], aiosqlite.Connection]:

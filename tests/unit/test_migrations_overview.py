@@ -9,7 +9,7 @@ import aiosqlite
 
 from server.db import migrations
 from server.db.migrations import apply_migrations, available_migrations
-from tests.unit.test_migrations_invitations import SCHEMA
+from tests.unit.migrating import SCHEMA
 
 
 async def _migrate(path, monkeypatch) -> tuple[set[tuple], set[tuple], int]:
