@@ -23,6 +23,7 @@ import pytest
 
 from server.db import Database, DatabaseUnusable
 from server.settings import Settings
+from tests.api.admin_client import csrf_from, sign_in
 from tests.api.shopping import (
     GATEWAY_LOG,
     HEADERS,
@@ -32,8 +33,7 @@ from tests.api.shopping import (
     place,
     while_authorizing,
 )
-from tests.api.test_admin import csrf_from, sign_in
-from tests.api.test_events_api import batch, post, stored_events
+from tests.api.tracking import batch, post, stored_events
 
 pytestmark = pytest.mark.anyio
 
