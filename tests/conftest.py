@@ -16,6 +16,11 @@ from server.demo_seed import seed_demo_store
 from server.settings import Settings
 from server.stores.service import Store, validate_new_store
 
+# Shared helpers assert too (assert_clean, new_cart, ...): pytest rewrites their asserts as it
+# does a test module's, so a failing helper says what it compared. Registered before any of
+# them is imported.
+pytest.register_assert_rewrite("tests.api", "tests.browser", "tests.unit", "tests.process")
+
 SHOP_ORIGIN = "http://shop.test"
 MERCHANT_EMAIL = "owner@shop.test"
 MERCHANT_PASSWORD = "correct horse battery"

@@ -24,9 +24,9 @@ from server.demo_seed import seed_demo_store
 from server.offers.model import Offer
 from server.settings import Settings
 from server.stores.service import Store, validate_new_store
+from tests.api.admin_client import sign_in
 from tests.api.offering import live_campaign
 from tests.api.shopping import new_cart, order_body, place
-from tests.api.test_admin import sign_in
 from tests.conftest import MERCHANT_EMAIL, MERCHANT_PASSWORD, SHOP_ORIGIN
 
 HOSTILE = settings(

@@ -3,23 +3,10 @@ import re
 import pytest
 
 from server.admin.auth import COOKIE
+from tests.api.admin_client import csrf_from, sign_in
 from tests.conftest import MERCHANT_EMAIL, MERCHANT_PASSWORD, SHOP_ORIGIN
 
 pytestmark = pytest.mark.anyio
-
-
-def csrf_from(html: str) -> str:
-    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert match, "the page has no CSRF token"
-    return match.group(1)
-
-
-async def sign_in(client, email=MERCHANT_EMAIL, password=MERCHANT_PASSWORD):
-    page = await client.get("/admin/login")
-    return await client.post(
-        "/admin/login",
-        data={"csrf_token": csrf_from(page.text), "email": email, "password": password},
-    )
 
 
 async def test_pages_need_a_login(client, merchant):

@@ -11,9 +11,9 @@ import pytest
 from server.accounts import create_store
 from server.offers import stats
 from server.stores.service import validate_new_store
+from tests.api.admin_client import sign_in
+from tests.api.attribution import DAY, T0, insert_exposure, insert_order
 from tests.api.offering import live_campaign
-from tests.api.test_admin import sign_in
-from tests.api.test_campaigns_admin import DAY, T0, insert_exposure, insert_order
 
 pytestmark = pytest.mark.anyio
 

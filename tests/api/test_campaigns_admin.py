@@ -12,16 +12,13 @@ from server.admin.campaigns.queries import arm_totals
 from server.money import format_amount
 from server.offers.model import Offer
 from server.offers.queries import list_campaigns, load_campaign
+from tests.api.admin_client import field_error
+from tests.api.attribution import DAY, T0, insert_exposure, insert_order
 from tests.api.offering import exposed_claim, live_campaign
 from tests.api.shopping import new_cart, order_body, place
-from tests.api.test_admin import csrf_from, sign_in
-from tests.api.test_checkout_settings_admin import field_error
 from tests.conftest import MERCHANT_EMAIL
 
 pytestmark = pytest.mark.anyio
-
-DAY = 86_400_000
-T0 = 1_790_000_000_000
 
 
 def valid_form(**changes):
@@ -80,16 +77,9 @@ def valid_form(**changes):
 
 
 @pytest.fixture
-async def admin(client, merchant, store):
-    """A signed-in client and ``post(path, data)`` adding a valid CSRF token."""
-    await sign_in(client)
-    base = f"/admin/stores/{store.id}/campaigns"
-    token = csrf_from((await client.get(base)).text)
-
-    async def post(path: str, data: dict):
-        return await client.post(base + path, data={"csrf_token": token, **data})
-
-    return base, post
+def admin_section() -> str:
+    """The `admin` fixture (tests/api/conftest.py) posts to the campaigns pages here."""
+    return "campaigns"
 
 
 async def create(app, store, post, **changes):
@@ -360,44 +350,6 @@ async def test_offer_settings_out_of_range_come_back_with_errors(
 
 
 # ---- results ------------------------------------------------------------------------------
-
-
-async def insert_exposure(db, campaign_id, visitor, arm, at, signal="exit_top"):
-    await db.write(
-        lambda conn: conn.execute(
-            "INSERT INTO exposures (campaign_id, visitor_id, arm, signal, created_at)"
-            " VALUES (?, ?, ?, ?, ?)",
-            (campaign_id, visitor, arm, signal, at),
-        )
-    )
-
-
-async def insert_order(
-    db, store_id, number, visitor, at, total, discount=0, code=None, status="paid"
-):
-    await db.write(
-        lambda conn: conn.execute(
-            "INSERT INTO orders (public_id, store_id, number, status, email, shipping_name,"
-            " shipping_address, shipping_method, delivery_from, delivery_to, currency,"
-            " prices_include_tax, subtotal, discount_total, shipping_total, tax_total, total,"
-            " discount_code, payment_method, created_at, updated_at, visitor_id)"
-            " VALUES (?, ?, ?, ?, 'a@b.test', 'A', '{}', 'Post', '2030-01-01',"
-            " '2030-01-02', 'EUR', 1, ?, ?, 0, 0, ?, ?, 'test_card', ?, ?, ?)",
-            (
-                f"ord_{number}",
-                store_id,
-                number,
-                status,
-                total + discount,
-                discount,
-                total,
-                code,
-                at,
-                at,
-                visitor,
-            ),
-        )
-    )
 
 
 async def insert_coupon(db, store_id, campaign_id, code, arm, visitor):

@@ -10,30 +10,10 @@ from server.catalog import csv_io
 from server.catalog.csv_io import product_cells
 from server.catalog.queries import list_products, upsert_product
 from server.catalog.service import ProductInput
-from tests.api.test_admin import csrf_from, sign_in
+from tests.api.admin_client import csrf_from, sign_in
+from tests.api.catalog_forms import a_product_form, products_url, signed_in_csrf, upload
 
 pytestmark = pytest.mark.anyio
-
-
-def products_url(store, suffix=""):
-    return f"/admin/stores/{store.id}/products{suffix}"
-
-
-def a_product_form(csrf, **changes):
-    form = {
-        "csrf_token": csrf, "sku": "MUG-BLUE", "product_group": "MUG", "name": "Mug",
-        "variant": "Blue", "description": "Stoneware.", "price": "18.00",
-        "compare_at_price": "", "image_url": "", "weight_grams": "350", "stock": "12",
-        "track_stock": "true",
-    }  # fmt: skip
-    return form | changes
-
-
-async def signed_in_csrf(client, store, suffix="/new"):
-    await sign_in(client)
-    page = await client.get(products_url(store, suffix))
-    assert page.status_code == 200
-    return csrf_from(page.text)
 
 
 async def create(client, store, csrf, **changes):
@@ -44,11 +24,6 @@ async def create(client, store, csrf, **changes):
 
 async def products_in(app, store):
     return {p.sku: p for p in await list_products(app.state.db, store.id)}
-
-
-async def upload(client, store, csrf, text, filename="products.csv"):
-    files = {"file": (filename, text.encode(), "text/csv")}
-    return await client.post(products_url(store, "/import"), data={"csrf_token": csrf}, files=files)
 
 
 async def test_catalog_pages_need_a_login(client, merchant, store):

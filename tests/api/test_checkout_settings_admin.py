@@ -16,9 +16,9 @@ from server.forms import format_basis_points, parse_basis_points, parse_local_da
 from server.money import format_major_units, parse_major_units
 from server.offers.model import Offer
 from server.stores.service import validate_new_store
+from tests.api.admin_client import csrf_from, field_error, sign_in
 from tests.api.offering import exposed_claim, live_campaign
 from tests.api.shopping import new_cart
-from tests.api.test_admin import csrf_from, sign_in
 from tests.conftest import SHOP_ORIGIN
 
 pytestmark = pytest.mark.anyio
@@ -26,25 +26,6 @@ pytestmark = pytest.mark.anyio
 
 def utc_ms(*parts: int) -> int:
     return int(datetime(*parts, tzinfo=UTC).timestamp()) * 1000
-
-
-def field_error(html: str, field: str) -> str:
-    """The text of a field's error, as tied to it for screen readers."""
-    start = html.index(f'id="f-{field}-error">') + len(f'id="f-{field}-error">')
-    return html[start : html.index("</p>", start)]
-
-
-@pytest.fixture
-async def admin(client, merchant, store):
-    """A signed-in client, and a ``post(path, data)`` that adds a valid CSRF token."""
-    await sign_in(client)
-    base = f"/admin/stores/{store.id}/checkout"
-    token = csrf_from((await client.get(base)).text)
-
-    async def post(path: str, data: dict, **kwargs):
-        return await client.post(base + path, data={"csrf_token": token, **data}, **kwargs)
-
-    return base, post
 
 
 async def rows(app, sql, params=()):

@@ -23,6 +23,7 @@ import pytest
 
 from server.db import Database, DatabaseUnusable
 from server.settings import Settings
+from tests.api.admin_client import csrf_from, sign_in
 from tests.api.shopping import (
     GATEWAY_LOG,
     HEADERS,
@@ -32,8 +33,7 @@ from tests.api.shopping import (
     place,
     while_authorizing,
 )
-from tests.api.test_admin import csrf_from, sign_in
-from tests.api.test_events_api import batch, post, stored_events
+from tests.api.tracking import batch, post, stored_events
 
 pytestmark = pytest.mark.anyio
 
@@ -53,6 +53,18 @@ def write_lock_held(db: Path) -> Iterator[None]:
             yield
         finally:
             other.execute("ROLLBACK")
+
+
+def lock_taken_while_authorizing(monkeypatch: pytest.MonkeyPatch, db: Path) -> contextlib.ExitStack:
+    """Another connection takes the write lock while the payment is being authorized; it holds
+    it until the returned stack is closed."""
+    lock = contextlib.ExitStack()
+
+    async def take_the_lock() -> None:
+        lock.enter_context(write_lock_held(db))
+
+    while_authorizing(monkeypatch, take_the_lock)
+    return lock
 
 
 def problems(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
@@ -244,12 +256,7 @@ async def test_a_key_a_lock_kept_from_being_released_is_freed_once_the_lock_goes
     and the key is released as soon as the lock goes, not two minutes later."""
     caplog.set_level(logging.INFO, logger=GATEWAY_LOG)
     token = await new_cart(client, shop.public_key, FH_MUG_01=1)
-    lock = contextlib.ExitStack()
-
-    async def take_the_lock() -> None:
-        lock.enter_context(write_lock_held(settings.db))
-
-    while_authorizing(monkeypatch, take_the_lock)
+    lock = lock_taken_while_authorizing(monkeypatch, settings.db)
     with lock:
         refused = await place(client, order_body(token), key="lock-while-paying")
     assert_busy(refused)
@@ -271,12 +278,7 @@ async def test_stopping_with_a_key_still_to_release_says_so(
 
     monkeypatch.setattr(placing, "SHUTDOWN_GRACE_SECONDS", 0.2)
     token = await new_cart(client, shop.public_key, FH_MUG_01=1)
-    lock = contextlib.ExitStack()
-
-    async def take_the_lock() -> None:
-        lock.enter_context(write_lock_held(settings.db))
-
-    while_authorizing(monkeypatch, take_the_lock)
+    lock = lock_taken_while_authorizing(monkeypatch, settings.db)
     with lock:
         assert_busy(await place(client, order_body(token), key="stopping-while-locked"))
         await placing.finish_pending_releases()  # what the lifespan runs as the server stops

@@ -14,7 +14,6 @@ from demo_store import create_demo_app
 from server.demo_seed import DEMO_DELIVERY
 from server.pricing.delivery import dispatch_wording
 from tests.api.shopping import ADDRESS, HEADERS, new_cart, order_body, place
-from tests.api.test_admin import csrf_from, sign_in
 
 pytestmark = pytest.mark.anyio
 
@@ -33,18 +32,6 @@ async def quote_words(client, token: str) -> dict[str, str]:
     return {
         option["name"]: option["delivery"]["text"] for option in response.json()["shipping_options"]
     }
-
-
-@pytest.fixture
-async def admin(client, merchant, store):
-    await sign_in(client)
-    base = f"/admin/stores/{store.id}/checkout"
-    token = csrf_from((await client.get(base)).text)
-
-    async def post(path: str, data: dict):
-        return await client.post(base + path, data={"csrf_token": token, **data})
-
-    return base, post
 
 
 # ---- the demo shop's rule, end to end -------------------------------------------------------

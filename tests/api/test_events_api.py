@@ -1,45 +1,16 @@
 import asyncio
 import json
 import sqlite3
-import time
 from contextlib import closing
 
 import httpx
 import pytest
 
 from server.ratelimit import RateLimiter
+from tests.api.tracking import batch, post, stored_events
 from tests.conftest import SHOP_ORIGIN
 
 pytestmark = pytest.mark.anyio
-
-
-def batch(store_key, count=1, **overrides):
-    events = [
-        {
-            "type": "custom",
-            "name": f"event-{i}",
-            "occurred_at": int(time.time() * 1000),
-            "url": f"{SHOP_ORIGIN}/",
-            "session_id": "s_test",
-            "visitor_id": "v_test",
-            "props": {"i": i},
-        }
-        | overrides
-        for i in range(count)
-    ]
-    return {"store": store_key, "events": events}
-
-
-def post(client, body, content_type="text/plain;charset=UTF-8", origin=SHOP_ORIGIN, **kw):
-    headers = {"Content-Type": content_type}
-    if origin:
-        headers["Origin"] = origin
-    content = body if isinstance(body, str | bytes) else json.dumps(body)
-    return client.post("/v1/events", content=content, headers=headers, **kw)
-
-
-async def stored_events(app):
-    return await app.state.db.fetch_all("SELECT * FROM events ORDER BY id")
 
 
 async def test_text_plain_batch_is_committed_before_the_answer(app, client, store):

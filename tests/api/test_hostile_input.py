@@ -5,10 +5,10 @@ import pytest
 
 from server.accounts import create_store
 from server.stores.service import validate_new_store
+from tests.api.admin_client import csrf_from, sign_in
+from tests.api.catalog_forms import a_product_form, signed_in_csrf, upload
 from tests.api.offering import exposed_claim, live_campaign
 from tests.api.shopping import HEADERS, new_cart, order_body, place
-from tests.api.test_admin import csrf_from, sign_in
-from tests.api.test_catalog_admin import a_product_form, signed_in_csrf, upload
 from tests.process import keepcart
 
 pytestmark = pytest.mark.anyio

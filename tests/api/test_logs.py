@@ -5,7 +5,7 @@ import logging
 import pytest
 
 from server.logs import configure_logging
-from tests.api.test_admin import sign_in
+from tests.api.admin_client import sign_in
 
 pytestmark = pytest.mark.anyio
 

@@ -20,10 +20,10 @@ from hypothesis import strategies as st
 from server.app import create_app
 from server.orders.status_page import status_url
 from server.security import Purpose, Signer
+from tests.api.admin_client import csrf_from, sign_in
 from tests.api.hostile import HOSTILE, problems_in, world
 from tests.api.ordering import JULY_1_NOON_UTC, insert_order
 from tests.api.shopping import new_cart, order_body, place
-from tests.api.test_admin import csrf_from, sign_in
 
 __all__ = ["world"]  # the module-scoped fixture the hostile-token test uses
 

@@ -8,10 +8,10 @@ import re
 import pytest
 
 from server.offers.model import Offer
+from tests.api.admin_client import csrf_from, sign_in
 from tests.api.offering import expose, exposed_claim, live_campaign, visitor_in
 from tests.api.ordering import ADDRESS, JULY_1_NOON_UTC, insert_order
 from tests.api.shopping import new_cart, order_body, place
-from tests.api.test_admin import csrf_from, sign_in
 
 pytestmark = pytest.mark.anyio
 

@@ -15,10 +15,10 @@ import pytest
 
 from server.accounts import create_store
 from server.stores.service import validate_new_store
+from tests.api.admin_client import sign_in
+from tests.api.attribution import insert_exposure
 from tests.api.offering import live_campaign
 from tests.api.ordering import insert_order
-from tests.api.test_admin import sign_in
-from tests.api.test_campaigns_admin import insert_exposure
 
 pytestmark = pytest.mark.anyio
 

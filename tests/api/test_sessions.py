@@ -21,7 +21,7 @@ from server.admin.sessions import (
     describe_device,
 )
 from server.security import hash_password
-from tests.api.test_admin import csrf_from, sign_in
+from tests.api.admin_client import csrf_from, sign_in
 from tests.conftest import MERCHANT_EMAIL, MERCHANT_PASSWORD
 
 pytestmark = pytest.mark.anyio

@@ -8,9 +8,8 @@ import html
 import pytest
 
 from server.accounts import add_member, create_user
+from tests.api.admin_client import client_for, csrf_from, sign_in
 from tests.api.ordering import insert_order
-from tests.api.test_admin import csrf_from, sign_in
-from tests.api.test_tenancy import client_for
 from tests.conftest import SHOP_ORIGIN
 
 pytestmark = pytest.mark.anyio

@@ -6,7 +6,6 @@ checked without anyone remembering to add it here.
 
 from __future__ import annotations
 
-import contextlib
 import re
 
 import httpx
@@ -16,16 +15,16 @@ from server.accounts import add_member, create_store, create_user
 from server.admin.queries import upsert_membership
 from server.cli import main
 from server.stores.service import validate_new_store
+from tests.api.admin_client import MEMBER_PASSWORD, client_for, csrf_from, sign_in
 from tests.api.admin_walk import admin_routes, fill, path_values, store_routes
 from tests.api.ordering import insert_order
-from tests.api.test_admin import csrf_from, sign_in
 from tests.conftest import MERCHANT_EMAIL, MERCHANT_PASSWORD, SHOP_ORIGIN
 
 pytestmark = pytest.mark.anyio
 
 INTRUDER = "intruder@elsewhere.test"
 STAFF = "staff@shop.test"
-PASSWORD = "another long password"
+PASSWORD = MEMBER_PASSWORD
 
 # Admin routes about no one store. Any other admin route must be a store's, under
 # /stores/{store_id}: a new route that is neither fails test_every_admin_route_is_known.
@@ -50,16 +49,6 @@ OWNER_ONLY = re.compile(
 
 async def new_login(app, email: str) -> None:
     await create_user(app.state.db, email, PASSWORD)
-
-
-@contextlib.asynccontextmanager
-async def client_for(app, email: str, password: str = PASSWORD):
-    """A browser of its own, signed in as ``email``."""
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://k") as client:
-        response = await sign_in(client, email, password)
-        assert response.status_code == 303, response.text
-        yield client
 
 
 async def snapshot(app, store_id: int) -> dict[str, list[tuple]]:

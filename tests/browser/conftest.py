@@ -4,6 +4,7 @@ driven by Playwright in a real Chromium (Playwright's own, or the system's)."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import shutil
 import sqlite3
@@ -18,6 +19,7 @@ from typing import Any
 import pytest
 import uvicorn
 from playwright.sync_api import BrowserContext, Page, Playwright
+from starlette.applications import Starlette
 
 from demo_store import create_demo_app
 from server.accounts import add_member, create_store, create_user
@@ -155,11 +157,12 @@ async def seed(settings: Settings, shop_origins: list[str]) -> Store:
     return store
 
 
-@pytest.fixture
-def stack(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Stack]:
-    """Keepcart and the demo store; ``@pytest.mark.shop(**options)`` configures the shop."""
-    marker = request.node.get_closest_marker("shop")
-    shop_options = marker.kwargs if marker else {}
+@contextlib.contextmanager
+def live_stack(
+    tmp_path: Path, prepare_app: Callable[[Starlette], None] | None = None, **shop_options: Any
+) -> Iterator[Stack]:
+    """Keepcart and the demo store on two free ports, seeded; ``prepare_app`` may change the
+    Keepcart app before it serves (its clock, say), ``shop_options`` configure the shop."""
     keepcart_port, shop_port = free_port(), free_port()
     settings = Settings(
         db=tmp_path / "keepcart.db",
@@ -170,11 +173,23 @@ def stack(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Stack]:
     # Playwright's sync API owns this thread's event loop: seed from another thread.
     with ThreadPoolExecutor(1) as pool:
         store = pool.submit(asyncio.run, seed(settings, [shop_url])).result()
-    with LiveServer(create_app(settings), keepcart_port) as keepcart:
+    app = create_app(settings)
+    if prepare_app is not None:
+        prepare_app(app)
+    with LiveServer(app, keepcart_port) as keepcart:
         stack = Stack(keepcart.url, shop_url, store, settings.db)
         shop = create_demo_app(keepcart.url, store.public_key, **shop_options)
         with LiveServer(shop, shop_port):
             yield stack
+
+
+@pytest.fixture
+def stack(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Stack]:
+    """Keepcart and the demo store; ``@pytest.mark.shop(**options)`` configures the shop."""
+    marker = request.node.get_closest_marker("shop")
+    shop_options = marker.kwargs if marker else {}
+    with live_stack(tmp_path, **shop_options) as stack:
+        yield stack
 
 
 @dataclass

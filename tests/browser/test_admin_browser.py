@@ -6,15 +6,8 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.axe import serious_violations
 from tests.browser.conftest import Stack
-from tests.conftest import MERCHANT_EMAIL, MERCHANT_PASSWORD
-
-
-def sign_in(page: Page, stack: Stack) -> None:
-    page.goto(stack.keepcart_url + "/admin/")
-    expect(page.get_by_role("heading", name="Sign in to Keepcart")).to_be_visible()
-    page.get_by_label("Email").fill(MERCHANT_EMAIL)
-    page.get_by_label("Password").fill(MERCHANT_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+from tests.browser.merchant import sign_in
+from tests.conftest import MERCHANT_EMAIL
 
 
 def test_merchant_sees_snippet_and_live_counts(page: Page, stack: Stack):

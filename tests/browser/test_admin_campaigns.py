@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.axe import serious_violations
 from tests.browser.conftest import PageProblems, Stack, wait_for
-from tests.browser.test_admin_browser import sign_in
+from tests.browser.merchant import sign_in
 
 
 def preview_query(page: Page) -> dict[str, list[str]]:

@@ -13,7 +13,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.axe import serious_violations
 from tests.browser.conftest import PageProblems, Stack, wait_for
-from tests.browser.test_admin_browser import sign_in
+from tests.browser.merchant import sign_in
 
 PHONE = {"width": 390, "height": 844}
 

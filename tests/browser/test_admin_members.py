@@ -13,7 +13,7 @@ from server.accounts import create_user
 from server.db import Database
 from tests.browser.axe import serious_violations
 from tests.browser.conftest import Stack
-from tests.browser.test_admin_browser import sign_in
+from tests.browser.merchant import sign_in
 
 STAFF_EMAIL = "sam@fernhill.test"
 STAFF_PASSWORD = "sam's long password"

@@ -10,27 +10,20 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.axe import serious_violations
 from tests.browser.conftest import Stack, wait_for
-from tests.browser.test_admin_browser import sign_in
-from tests.browser.test_checkout import (
+from tests.browser.merchant import sign_in
+from tests.browser.shopping import (
     DESKTOP,
     PHONE,
-    add_to_cart,
     confirmation,
-    fill_card,
-    fill_details,
-    open_product,
+    mug_ready_to_pay,
     pay,
-    start_checkout,
 )
 
 SCREENSHOTS = "test-results"
 
 
 def buy_a_mug(page: Page, stack: Stack) -> None:
-    open_product(page, stack)
-    checkout = start_checkout(page, add_to_cart(page, "Stoneware Mug"))
-    fill_details(checkout)
-    fill_card(checkout)
+    checkout = mug_ready_to_pay(page, stack)
     pay(checkout, "€28.95")
     expect(confirmation(page)).to_be_visible()
     page.keyboard.press("Escape")

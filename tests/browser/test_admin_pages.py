@@ -7,8 +7,8 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.axe import serious_violations
 from tests.browser.conftest import Stack
-from tests.browser.test_admin_browser import sign_in
-from tests.browser.test_checkout import order_over_the_api
+from tests.browser.merchant import sign_in
+from tests.browser.shopping import order_over_the_api
 
 
 def first_id(stack: Stack, sql: str) -> int:

@@ -19,8 +19,8 @@ from server.settings import Settings
 from tests.api.admin_walk import admin_routes, fill
 from tests.browser.axe import serious_violations
 from tests.browser.conftest import Stack
-from tests.browser.test_admin_browser import sign_in
-from tests.browser.test_checkout import order_over_the_api
+from tests.browser.merchant import sign_in
+from tests.browser.shopping import order_over_the_api
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1366, "height": 900}

@@ -4,106 +4,44 @@ sees in the drawer, the checkout and the confirmation, and what lands in the dat
 from __future__ import annotations
 
 import re
-import secrets
-from collections.abc import Callable
 
-import httpx
 import pytest
 from playwright.sync_api import Locator, Page, Request, Route, expect
 
 from tests.browser.axe import serious_violations
 from tests.browser.conftest import PageProblems, Stack, wait_for
-from tests.browser.test_admin_browser import sign_in
-from tests.browser.test_loader import wait_for_loader
-
-DESKTOP = pytest.mark.browser_context_args(viewport={"width": 1280, "height": 860})
-PHONE = pytest.mark.browser_context_args(
-    viewport={"width": 390, "height": 844}, device_scale_factor=3, is_mobile=True, has_touch=True
+from tests.browser.merchant import sign_in
+from tests.browser.shopping import (
+    CARD,
+    DESKTOP,
+    GOOD_CARD,
+    PHONE,
+    SHOPPER,
+    add_to_cart,
+    assert_clean,
+    back_to_the_cart,
+    cart_drawer,
+    confirmation,
+    fill_card,
+    fill_details,
+    focused_name,
+    mug_in_checkout,
+    mug_ready_to_pay,
+    nth_checkout_post,
+    on_checkout_posts,
+    open_product,
+    order_over_the_api,
+    orders,
+    pay,
+    settle,
+    start_checkout,
+    wait_for_loader,
 )
 
-GOOD_CARD = "4242 4242 4242 4242"
 DECLINED_CARD = "4000 0000 0000 0002"
-SHOPPER = {
-    "Email": "aoife@example.com",
-    "Phone (optional)": "+353 1 234 5678",
-    "Full name": "Aoife Byrne",
-    "Address": "12 Harbour Road",
-    "City": "Dublin",
-}
-CARD = {"Expiry (MM/YY)": "12 / 34", "Security code": "123"}
-API_SHOPPER = {
-    "email": "other@example.com",
-    "phone": "+353 1 765 4321",
-    "address": {"name": "Niamh Walsh", "line1": "1 Quay Street", "city": "Galway", "country": "IE"},
-}
-
-# The deepest focused element (through shadow roots) named the way a person would read it.
-FOCUSED_NAME = """() => {
-  let el = document.activeElement;
-  while (el && el.shadowRoot && el.shadowRoot.activeElement) el = el.shadowRoot.activeElement;
-  if (!el) return "";
-  const label = el.getAttribute("aria-label") || el.labels?.[0]?.textContent || el.textContent;
-  return label.trim().replace(/\\s+/g, " ");
-}"""
 
 
 # --- what a shopper does ------------------------------------------------------------------------
-
-
-def open_product(page: Page, stack: Stack, slug: str = "stoneware-mug") -> None:
-    page.goto(f"{stack.shop_url}/products/{slug}")
-    wait_for_loader(page)
-
-
-def cart_drawer(page: Page) -> Locator:
-    return page.get_by_role("dialog", name=re.compile(r"^Your cart"))
-
-
-def add_to_cart(page: Page, product: str) -> Locator:
-    """Click the product page's "Add to cart"; the drawer opens with the line in it."""
-    page.get_by_role("button", name="Add to cart").first.click()
-    drawer = cart_drawer(page)
-    expect(drawer.get_by_role("button", name=f"Increase quantity of {product}")).to_be_visible()
-    return drawer
-
-
-def start_checkout(page: Page, drawer: Locator) -> Locator:
-    drawer.get_by_role("button", name="Checkout").click()
-    checkout = page.get_by_role("dialog", name="Checkout")
-    expect(checkout.get_by_label("Email")).to_be_focused()
-    return checkout
-
-
-def back_to_the_cart(page: Page) -> Locator:
-    """Close the checkout and open the cart from the shop's header."""
-    page.get_by_role("button", name="Close checkout").click()
-    page.get_by_role("button", name=re.compile(r"^Cart\b")).click()
-    return cart_drawer(page)
-
-
-def fill_details(checkout: Locator, email: str = SHOPPER["Email"]) -> None:
-    for label, value in {**SHOPPER, "Email": email}.items():
-        checkout.get_by_label(label, exact=True).fill(value)
-
-
-def fill_card(checkout: Locator, number: str = GOOD_CARD) -> None:
-    checkout.get_by_label("Card number").fill(number)
-    for label, value in CARD.items():
-        checkout.get_by_label(label).fill(value)
-
-
-def pay(checkout: Locator, total: str) -> None:
-    """Pay, once the button shows the total the shopper is about to be charged."""
-    checkout.get_by_role("button", name=f"Pay {total}").click()
-
-
-def confirmation(page: Page) -> Locator:
-    return page.get_by_role("dialog", name="Thank you! Your order is confirmed")
-
-
-def orders(stack: Stack) -> list[dict]:
-    rows = stack.query("SELECT * FROM orders ORDER BY id")
-    return [dict(row) for row in rows]
 
 
 def chunk_requests(page: Page, name: str) -> list[str]:
@@ -118,10 +56,6 @@ def chunk_requests(page: Page, name: str) -> list[str]:
     return seen
 
 
-def focused_name(page: Page) -> str:
-    return page.evaluate(FOCUSED_NAME)
-
-
 def tab_to(page: Page, name: str | re.Pattern[str], limit: int = 40) -> None:
     """Press Tab until the focused element is called ``name``, as a keyboard user would."""
     for _ in range(limit):
@@ -130,25 +64,6 @@ def tab_to(page: Page, name: str | re.Pattern[str], limit: int = 40) -> None:
         if now == name if isinstance(name, str) else name.search(now):
             return
     raise AssertionError(f"{name!r} was not reached with Tab (last: {focused_name(page)!r})")
-
-
-SETTLED = """() => {
-  // document.getAnimations() leaves out shadow trees: ask the widget's root as well.
-  const root = document.getElementById("keepcart-root")?.shadowRoot;
-  const all = [...document.getAnimations(), ...(root ? root.getAnimations() : [])];
-  const finite = all.filter((a) => a.effect?.getTiming().iterations !== Infinity);
-  return Promise.all(finite.map((a) => a.finished)).then(() => finite.length);
-}"""
-
-
-def settle(page: Page) -> None:
-    """Until the sheets' opening animations are over (mid-fade text is not what people read)."""
-    page.evaluate(SETTLED)
-
-
-def assert_clean(problems: PageProblems) -> None:
-    assert problems.errors == []
-    assert problems.csp_violations == []
 
 
 # --- a purchase, on a desktop and on a phone ---------------------------------------------------
@@ -208,8 +123,7 @@ def test_card_purchase_lands_in_the_database_and_the_admin(
 def test_declined_card_keeps_cart_and_form_then_a_good_card_pays(
     page: Page, stack: Stack, problems: PageProblems
 ):
-    open_product(page, stack)
-    checkout = start_checkout(page, add_to_cart(page, "Stoneware Mug"))
+    checkout = mug_in_checkout(page, stack)
     fill_details(checkout)
     fill_card(checkout, DECLINED_CARD)
     pay(checkout, "€28.95")
@@ -238,8 +152,7 @@ def test_declined_card_keeps_cart_and_form_then_a_good_card_pays(
 def test_discount_code_saving_is_shown_and_charged_and_an_expired_code_is_refused(
     page: Page, stack: Stack, problems: PageProblems
 ):
-    open_product(page, stack)
-    checkout = start_checkout(page, add_to_cart(page, "Stoneware Mug"))
+    checkout = mug_in_checkout(page, stack)
     code = checkout.get_by_role("textbox", name="Discount code")
     code.fill("SUMMER24")
     code.press("Enter")
@@ -422,28 +335,6 @@ def test_fewer_left_than_wanted_is_fixed_in_the_summary_then_paid(
     assert_clean(problems)
 
 
-def order_over_the_api(
-    stack: Stack, items: dict[str, int], payment: dict, code: str | None = None,
-    email: str = API_SHOPPER["email"],
-) -> dict:  # fmt: skip
-    """A whole purchase through the public API (as a widget would place it), by another shopper
-    unless ``email`` says otherwise; returns the order as the server answered it."""
-    with httpx.Client(base_url=stack.keepcart_url, headers={"Origin": stack.shop_url}) as client:
-        token = client.post("/v1/carts", json={"store": stack.store.public_key}).json()["token"]
-        for sku, quantity in items.items():
-            added = client.post(f"/v1/carts/{token}/items", json={"sku": sku, "quantity": quantity})
-            assert added.status_code == 200, added.text
-        if code:
-            applied = client.put(f"/v1/carts/{token}/discount", json={"code": code})
-            assert applied.status_code == 200, applied.text
-        body = {**API_SHOPPER, "email": email, "cart": token, "shipping_method": 1,
-                "payment": payment}  # fmt: skip
-        key = {"Idempotency-Key": f"other-{secrets.token_hex(8)}"}
-        placed = client.post("/v1/checkout", json=body, headers=key)
-        assert placed.status_code == 201, placed.text
-        return placed.json()["order"]
-
-
 # --- a busy or unreachable shop: retried with the same Idempotency-Key ------------------------
 
 
@@ -471,37 +362,12 @@ FIRST_ANSWERS = {
 }
 
 
-def nth_checkout_post(stack: Stack, n: int) -> Callable[[Request], bool]:
-    """A predicate for page.expect_request(): true on the ``n``th POST /v1/checkout it sees."""
-    seen: list[Request] = []
-
-    def check(request: Request) -> bool:
-        if request.method == "POST" and request.url == checkout_url(stack):
-            seen.append(request)
-        return len(seen) == n
-
-    return check
-
-
-def checkout_url(stack: Stack) -> str:
-    return f"{stack.keepcart_url}/v1/checkout"
-
-
-def on_checkout_posts(page: Page, stack: Stack, answer: Callable[[Route], None]) -> None:
-    """Hand every POST /v1/checkout to ``answer`` (anything else, a CORS preflight, goes on)."""
-    page.route(checkout_url(stack), lambda route: answer(route) if route.request.method == "POST"
-               else route.fallback())  # fmt: skip
-
-
 @DESKTOP
 @pytest.mark.parametrize("first", list(FIRST_ANSWERS))
 def test_a_busy_or_unreachable_shop_is_retried_with_the_same_key_and_orders_once(
     page: Page, stack: Stack, problems: PageProblems, first: str
 ):
-    open_product(page, stack)
-    checkout = start_checkout(page, add_to_cart(page, "Stoneware Mug"))
-    fill_details(checkout)
-    fill_card(checkout)
+    checkout = mug_ready_to_pay(page, stack)
     expect(checkout.get_by_role("button", name="Pay €28.95")).to_be_visible()
     keys: list[str] = []
     held: list[Route] = []  # the retry, until the test has seen what the shopper sees
@@ -533,10 +399,7 @@ def test_a_busy_or_unreachable_shop_is_retried_with_the_same_key_and_orders_once
 def test_after_the_last_retry_pay_works_again_with_the_key_of_that_payload(
     page: Page, stack: Stack, problems: PageProblems
 ):
-    open_product(page, stack)
-    checkout = start_checkout(page, add_to_cart(page, "Stoneware Mug"))
-    fill_details(checkout)
-    fill_card(checkout)
+    checkout = mug_ready_to_pay(page, stack)
     keys: list[str] = []
     busy = True
 

@@ -13,7 +13,8 @@ from playwright.sync_api import Locator, Page, expect
 from server.offers.model import Trigger
 from tests.browser.axe import serious_violations
 from tests.browser.conftest import PageProblems, Stack, wait_for
-from tests.browser.test_checkout import (
+from tests.browser.offering import ARMED, campaign, leave_through_the_top, offer, switch_app
+from tests.browser.shopping import (
     DESKTOP,
     PHONE,
     add_to_cart,
@@ -23,6 +24,7 @@ from tests.browser.test_checkout import (
     confirmation,
     fill_card,
     fill_details,
+    mug_in_checkout,
     open_product,
     order_over_the_api,
     orders,
@@ -30,8 +32,6 @@ from tests.browser.test_checkout import (
     settle,
     start_checkout,
 )
-from tests.browser.test_offer_triggers import switch_app
-from tests.browser.test_offers import ARMED, campaign, leave_through_the_top, offer
 
 EXPIRED = "That code has expired."
 MINIMUM = "That code needs a subtotal of at least €40.00."
@@ -150,8 +150,7 @@ def test_a_once_per_customer_code_this_email_has_used_comes_off_with_the_new_tot
     first = order_over_the_api(
         stack, {"FH-MUG-01": 1}, {"method": "bank_transfer"}, "WELCOME10", "aoife@example.com"
     )
-    open_product(page, stack)
-    checkout = start_checkout(page, add_to_cart(page, "Stoneware Mug"))
+    checkout = mug_in_checkout(page, stack)
     # A quote can't tell who used a code (anyone may ask for one): it applies, until checkout.
     apply_code(checkout, "WELCOME10", "You save €2.40")
     fill_details(checkout)
@@ -187,8 +186,7 @@ def test_a_once_per_customer_code_this_email_has_used_comes_off_with_the_new_tot
 def test_a_code_that_expires_between_the_quote_and_pay_comes_off_with_the_new_total(
     page: Page, stack: Stack, problems: PageProblems
 ):
-    open_product(page, stack)
-    checkout = start_checkout(page, add_to_cart(page, "Stoneware Mug"))
+    checkout = mug_in_checkout(page, stack)
     apply_code(checkout, "WELCOME10", "You save €2.40")
     fill_details(checkout)
     fill_card(checkout)

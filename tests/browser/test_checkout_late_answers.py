@@ -10,19 +10,18 @@ import pytest
 from playwright.sync_api import Locator, Page, Request, Route, expect
 
 from tests.browser.conftest import PageProblems, Stack
-from tests.browser.test_checkout import (
+from tests.browser.shopping import (
     DESKTOP,
     PHONE,
-    add_to_cart,
     assert_clean,
     cart_drawer,
     fill_card,
     fill_details,
+    mug_in_checkout,
+    mug_ready_to_pay,
     nth_checkout_post,
     on_checkout_posts,
-    open_product,
     orders,
-    start_checkout,
 )
 
 QUOTE = re.compile(r"/v1/carts/[^/?]+/quote(\?|$)")
@@ -123,8 +122,7 @@ def test_a_quote_answered_after_the_order_never_replaces_the_confirmation(
     page: Page, stack: Stack, problems: PageProblems, screen: str, payment: str
 ):
     button, thanks = PAYMENTS[payment]
-    open_product(page, stack)
-    checkout = start_checkout(page, add_to_cart(page, "Stoneware Mug"))
+    checkout = mug_in_checkout(page, stack)
     fill_details(checkout)
     choose_payment(checkout, payment)
     pay_button = checkout.get_by_role("button", name=button)
@@ -152,10 +150,7 @@ def test_a_quote_answered_after_the_order_never_replaces_the_confirmation(
 def test_a_quote_answered_before_the_order_but_delivered_after_it_changes_nothing(
     page: Page, stack: Stack, problems: PageProblems
 ):
-    open_product(page, stack)
-    checkout = start_checkout(page, add_to_cart(page, "Stoneware Mug"))
-    fill_details(checkout)
-    fill_card(checkout)
+    checkout = mug_ready_to_pay(page, stack)
     pay_button = checkout.get_by_role("button", name="Pay €28.95")
     expect(pay_button).to_be_visible()
 

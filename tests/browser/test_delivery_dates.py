@@ -7,23 +7,19 @@ about the stack differs from the ``stack`` fixture's.
 
 from __future__ import annotations
 
-import asyncio
 import re
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
+from starlette.applications import Starlette
 
-from demo_store import create_demo_app
-from server.app import create_app
-from server.settings import Settings
 from tests.browser.axe import serious_violations
-from tests.browser.conftest import LiveServer, PageProblems, Stack, seed
-from tests.browser.test_admin_browser import sign_in
-from tests.browser.test_checkout import (
+from tests.browser.conftest import PageProblems, Stack, live_stack
+from tests.browser.merchant import sign_in
+from tests.browser.shopping import (
     DESKTOP,
     PHONE,
     add_to_cart,
@@ -37,7 +33,6 @@ from tests.browser.test_checkout import (
     settle,
     start_checkout,
 )
-from tests.process import free_port
 
 SUNDAY_EVENING = int(datetime(2026, 12, 6, 20, 0, tzinfo=UTC).timestamp() * 1000)
 RULE = "Order before 14:00 (Irish time) on a working day and it ships the same day"
@@ -48,22 +43,12 @@ EXPRESS = "Arrives Tue 8 Dec"
 @pytest.fixture
 def sunday(tmp_path: Path) -> Iterator[Stack]:
     """Keepcart (its clock on Sunday evening) and the demo store, seeded as ``stack`` is."""
-    keepcart_port, shop_port = free_port(), free_port()
-    settings = Settings(
-        db=tmp_path / "keepcart.db",
-        port=keepcart_port,
-        secret_keys=("browser-test-key-of-at-least-32-bytes",),
-    )
-    shop_url = f"http://127.0.0.1:{shop_port}"
-    with ThreadPoolExecutor(1) as pool:
-        store = pool.submit(asyncio.run, seed(settings, [shop_url])).result()
-    app = create_app(settings)
-    app.state.clock = lambda: SUNDAY_EVENING
-    with (
-        LiveServer(app, keepcart_port) as keepcart,
-        LiveServer(create_demo_app(keepcart.url, store.public_key), shop_port),
-    ):
-        yield Stack(keepcart.url, shop_url, store, settings.db)
+
+    def on_sunday_evening(app: Starlette) -> None:
+        app.state.clock = lambda: SUNDAY_EVENING
+
+    with live_stack(tmp_path, on_sunday_evening) as stack:
+        yield stack
 
 
 @pytest.mark.parametrize("screen", [pytest.param("desktop", marks=DESKTOP),

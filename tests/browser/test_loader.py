@@ -10,13 +10,8 @@ from playwright.sync_api import Page, expect
 from demo_store import create_demo_app
 from tests.browser.axe import serious_violations
 from tests.browser.conftest import LiveServer, PageProblems, Stack, wait_for
+from tests.browser.shopping import wait_for_loader
 from tests.process import free_port
-
-
-def wait_for_loader(page: Page) -> None:
-    """Until the real loader has replaced the queue stub (a string predicate would need eval,
-    which the demo store's CSP forbids, so poll from here)."""
-    wait_for(lambda: page.evaluate("typeof keepcart === 'function' && !!keepcart.version"))
 
 
 def test_demo_store_page_view_lands_in_the_database(page: Page, stack: Stack):

@@ -3,9 +3,9 @@ a shopper's browser runs them: time on page, scroll depth, an idle cart, a phone
 leaving the app and coming back or going quiet; UTM source, visit count, the cart and the
 page address; "every N days", "until converted" and at most N impressions across sessions.
 
-Campaigns come from ``campaign()`` in test_offers.py: exit intent with no minimum time and
-no return delay, so a pointer leaving through the top decides at once and absence is
-asserted without sleeping. Minutes and days pass on Playwright's clock (``page.clock``),
+Campaigns come from ``campaign()`` in tests/browser/offering.py: exit intent with no minimum
+time and no return delay, so a pointer leaving through the top decides at once and absence
+is asserted without sleeping. Minutes and days pass on Playwright's clock (``page.clock``),
 never in real time. A new tab is a new session of the same visitor.
 """
 
@@ -21,18 +21,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from server.offers.model import Frequency, Targeting, Trigger
 from tests.browser.conftest import Stack, wait_for
-from tests.browser.test_checkout import (
-    DESKTOP,
-    PHONE,
-    add_to_cart,
-    cart_drawer,
-    confirmation,
-    fill_card,
-    fill_details,
-    pay,
-    start_checkout,
-)
-from tests.browser.test_offers import (
+from tests.browser.offering import (
     HEADLINE,
     OTHER_HEADLINE,
     campaign,
@@ -43,6 +32,18 @@ from tests.browser.test_offers import (
     offer_events,
     open_shop,
     settle_timers,
+    switch_app,
+)
+from tests.browser.shopping import (
+    DESKTOP,
+    PHONE,
+    add_to_cart,
+    cart_drawer,
+    confirmation,
+    fill_card,
+    fill_details,
+    pay,
+    start_checkout,
 )
 
 MUG = "/products/stoneware-mug"  # €24.00
@@ -119,22 +120,6 @@ def change_quantity(page: Page, button: str, items: int) -> None:
     drawer.get_by_role("button", name=f"{button} quantity of Stoneware Mug").click()
     expect(cart_count(page)).to_have_text(str(items))
     close_cart(page)
-
-
-def switch_app(page: Page, hidden: bool) -> None:
-    """The shopper switches to another app (``hidden``) or back. Playwright keeps every page
-    visible (microsoft/playwright#2286), so this plays the browser's part: the visibility
-    state changes, then ``visibilitychange`` is dispatched on the document."""
-    page.evaluate(
-        """(hidden) => {
-          for (const [name, value] of [["hidden", hidden], ["visibilityState",
-              hidden ? "hidden" : "visible"]]) {
-            Object.defineProperty(document, name, {configurable: true, get: () => value});
-          }
-          document.dispatchEvent(new Event("visibilitychange"));
-        }""",
-        hidden,
-    )
 
 
 # --- triggers other than the pointer leaving -----------------------------------------------------

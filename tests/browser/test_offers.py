@@ -12,19 +12,30 @@ in the page run first.
 from __future__ import annotations
 
 import dataclasses
-import json
 import re
 from collections.abc import Callable
 
 import pytest
-from playwright.sync_api import CDPSession, Locator, Page, expect
+from playwright.sync_api import CDPSession, Page, expect
 
 from server.offers.bucketing import Arm, assign
-from server.offers.model import Campaign, Frequency, Offer, Targeting, Trigger, Variant
+from server.offers.model import Offer, Targeting, Trigger, Variant
 from tests.browser.axe import serious_violations
 from tests.browser.conftest import PageProblems, Stack, wait_for
-from tests.browser.test_admin_browser import sign_in
-from tests.browser.test_checkout import (
+from tests.browser.merchant import sign_in
+from tests.browser.offering import (
+    ARMED,
+    OTHER_HEADLINE,
+    campaign,
+    exposures,
+    leave_through_the_top,
+    no_offer_dialog,
+    offer,
+    offer_events,
+    open_shop,
+    settle_timers,
+)
+from tests.browser.shopping import (
     DESKTOP,
     PHONE,
     SETTLED,
@@ -40,88 +51,10 @@ from tests.browser.test_checkout import (
     pay,
     settle,
     start_checkout,
+    wait_for_loader,
 )
-from tests.browser.test_loader import wait_for_loader
-
-HEADLINE = "Before you go: 10% off"
-OTHER_HEADLINE = "Still deciding? Free shipping"
-
-
-def campaign(
-    name: str = "Exit offer",
-    headline: str = HEADLINE,
-    offer: Offer | None = None,
-    trigger: Trigger | None = None,
-    frequency: Frequency | None = None,
-    targeting: Targeting | None = None,
-) -> Campaign:
-    return Campaign(
-        name=name,
-        trigger=trigger or Trigger(kind="exit_intent", min_seconds=0, return_delay_ms=0),
-        targeting=targeting or Targeting(),
-        frequency=frequency or Frequency(mode="until_converted", max_impressions=5),
-        holdout_percent=0,
-        variants=(
-            Variant(
-                key="A",
-                weight=100,
-                headline=headline,
-                body="Take 10% off your order for the next 30 minutes.",
-                button_text="Claim 10% off",
-                offer=offer or Offer(kind="percent", value=10, expires_minutes=30),
-            ),
-        ),
-    )
-
 
 # --- what the shopper's browser does -------------------------------------------------------------
-
-ARMED = """() => {
-  const root = document.getElementById("keepcart-root")?.shadowRoot;
-  return !!root && root.querySelectorAll("dialog.kco").length;
-}"""
-
-
-def open_shop(page: Page, stack: Stack, path: str = "/", campaigns: int = 1) -> None:
-    """Open a shop page and wait until the offers chunk has every campaign's dialog ready."""
-    page.goto(stack.shop_url + path)
-    wait_for_loader(page)
-    wait_for(lambda: page.evaluate(ARMED) >= campaigns, message="the offers never got ready")
-
-
-def leave_through_the_top(page: Page) -> None:
-    """The pointer moves from the page up and out of the window."""
-    page.mouse.move(600, 200)
-    page.mouse.move(600, 5, steps=4)
-    page.mouse.move(600, -20)
-
-
-def settle_timers(page: Page) -> None:
-    """Until timers already queued in the page (a 0 ms return delay) have run."""
-    page.evaluate("new Promise((resolve) => setTimeout(resolve, 0))")
-
-
-def offer(page: Page, headline: str = HEADLINE) -> Locator:
-    return page.get_by_role("dialog", name=headline)
-
-
-def exposures(stack: Stack) -> list[dict]:
-    rows = stack.query(
-        "SELECT c.public_id AS campaign, e.visitor_id, e.arm, e.signal FROM exposures e"
-        " JOIN campaigns c ON c.id = e.campaign_id ORDER BY e.created_at"
-    )
-    return [dict(row) for row in rows]
-
-
-def offer_events(stack: Stack) -> list[tuple[str, dict]]:
-    return [(row["name"], json.loads(row["props"])) for row in stack.events(type="offer")]
-
-
-def no_offer_dialog(page: Page) -> bool:
-    return not page.evaluate("""() => {
-      const root = document.getElementById("keepcart-root")?.shadowRoot;
-      return !!root?.querySelector("dialog.kco[open]");
-    }""")
 
 
 def swipe(cdp: CDPSession, from_y: int, to_y: int, steps: int = 8) -> None:

@@ -11,17 +11,13 @@ from playwright.sync_api import ConsoleMessage, Page, expect
 
 from tests.browser.axe import serious_violations
 from tests.browser.conftest import PageProblems, Stack
-from tests.browser.test_admin_browser import sign_in
-from tests.browser.test_checkout import (
-    add_to_cart,
+from tests.browser.merchant import sign_in
+from tests.browser.shopping import (
     assert_clean,
     confirmation,
-    fill_card,
-    fill_details,
-    open_product,
+    mug_ready_to_pay,
     orders,
     pay,
-    start_checkout,
 )
 
 DESKTOP = pytest.mark.browser_context_args(viewport={"width": 1366, "height": 900})
@@ -52,10 +48,7 @@ def check_accessible_and_fits(page: Page, width: int) -> None:
 def test_shopper_keeps_a_receipt_that_follows_the_order(
     page: Page, stack: Stack, problems: PageProblems
 ):
-    open_product(page, stack)
-    checkout = start_checkout(page, add_to_cart(page, "Stoneware Mug"))
-    fill_details(checkout)
-    fill_card(checkout)
+    checkout = mug_ready_to_pay(page, stack)
     pay(checkout, "€28.95")
     done = confirmation(page)
     expect(done.get_by_role("heading", name="Thank you! Your order is confirmed")).to_be_focused()

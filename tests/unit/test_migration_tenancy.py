@@ -6,18 +6,15 @@ import asyncio
 
 import aiosqlite
 
-from server.db import migrations
-from server.db.migrations import apply_migrations, available_migrations
+from server.db.migrations import apply_migrations
+from tests.unit.migrating import migrate_before
 
 
 async def _upgrade(path, monkeypatch) -> list[tuple]:
     conn = await aiosqlite.connect(path, isolation_level=None)
     try:
         await conn.execute("PRAGMA foreign_keys = ON")
-        with monkeypatch.context() as patch:
-            before = [m for m in available_migrations() if m.version < 6]
-            patch.setattr(migrations, "available_migrations", lambda: before)
-            await apply_migrations(conn)
+        await migrate_before(conn, monkeypatch, 6)
         await conn.executescript("""
             INSERT INTO stores (id, public_key, name, currency, locale, timezone, created_at)
                 VALUES (1, 'pk_a', 'A', 'EUR', 'en-IE', 'UTC', 100),

@@ -7,8 +7,8 @@ import asyncio
 import aiosqlite
 import pytest
 
-from server.db import migrations
-from server.db.migrations import apply_migrations, available_migrations
+from server.db.migrations import apply_migrations
+from tests.unit.migrating import migrate_before
 
 NOW = 1_790_000_000_000
 
@@ -31,10 +31,7 @@ async def _migrate_with_data_before_0003(path, monkeypatch) -> aiosqlite.Connect
 
 
 async def _apply_before_0003(conn, monkeypatch) -> None:
-    with monkeypatch.context() as patch:
-        before = [m for m in available_migrations() if m.version < 3]
-        patch.setattr(migrations, "available_migrations", lambda: before)
-        await apply_migrations(conn)
+    await migrate_before(conn, monkeypatch, 3)
     await conn.executescript(f"""
         INSERT INTO stores (id, public_key, name, currency, locale, timezone, created_at)
             VALUES (1, 'pk_test', 'Shop', 'EUR', 'en-IE', 'Europe/Dublin', {NOW});
@@ -114,10 +111,7 @@ def test_0007_keeps_completed_checkouts_and_refuses_a_reservation_without_its_ho
             await conn.close()
 
     async def migrate_and_inspect(conn):
-        with monkeypatch.context() as patch:
-            before = [m for m in available_migrations() if m.version < 7]
-            patch.setattr(migrations, "available_migrations", lambda: before)
-            await apply_migrations(conn)
+        await migrate_before(conn, monkeypatch, 7)
         await conn.execute(
             "INSERT INTO idempotency_keys (store_id, key, request_hash, order_id, response,"
             f" created_at) VALUES (1, 'key-1', 'hash', 1, '{{}}', {NOW})"

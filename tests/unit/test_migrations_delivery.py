@@ -8,19 +8,16 @@ import asyncio
 import aiosqlite
 
 from server.checkout.delivery import load_delivery_rules
-from server.db import migrations
-from server.db.migrations import apply_migrations, available_migrations
+from server.db.migrations import apply_migrations
 from server.pricing.delivery import DeliveryRules
+from tests.unit.migrating import migrate_before
 
 
 async def _at_0008_with_data(path, monkeypatch) -> aiosqlite.Connection:
     conn = await aiosqlite.connect(path, isolation_level=None)
     conn.row_factory = aiosqlite.Row
     await conn.execute("PRAGMA foreign_keys = ON")
-    with monkeypatch.context() as patch:
-        before = [m for m in available_migrations() if m.version < 9]
-        patch.setattr(migrations, "available_migrations", lambda: before)
-        await apply_migrations(conn)
+    await migrate_before(conn, monkeypatch, 9)
     await conn.executescript("""
         INSERT INTO stores (id, public_key, name, currency, locale, timezone, created_at)
             VALUES (1, 'pk_a', 'A', 'EUR', 'en-IE', 'Europe/Dublin', 100);

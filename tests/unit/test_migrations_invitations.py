@@ -9,18 +9,13 @@ import pytest
 
 from server.db import migrations
 from server.db.migrations import apply_migrations, available_migrations
-
-# SQLite's own tables and indexes (sqlite_sequence, autoindexes) follow from what is declared.
-SCHEMA = "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name"
+from tests.unit.migrating import SCHEMA, migrate_before
 
 
 async def _upgrade(path, monkeypatch) -> tuple[set[tuple], set[tuple], aiosqlite.Connection]:
     conn = await aiosqlite.connect(path, isolation_level=None)
     await conn.execute("PRAGMA foreign_keys = ON")
-    with monkeypatch.context() as patch:
-        before = [m for m in available_migrations() if m.version < 8]
-        patch.setattr(migrations, "available_migrations", lambda: before)
-        await apply_migrations(conn)
+    await migrate_before(conn, monkeypatch, 8)
     schema_before = {tuple(row) for row in await conn.execute_fetchall(SCHEMA)}
     with monkeypatch.context() as patch:  # 0008 alone: later migrations change more
         upto = [m for m in available_migrations() if m.version <= 8]

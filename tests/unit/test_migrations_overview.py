@@ -9,16 +9,13 @@ import aiosqlite
 
 from server.db import migrations
 from server.db.migrations import apply_migrations, available_migrations
-from tests.unit.test_migrations_invitations import SCHEMA
+from tests.unit.migrating import SCHEMA, migrate_before
 
 
 async def _migrate(path, monkeypatch) -> tuple[set[tuple], set[tuple], int]:
     conn = await aiosqlite.connect(path, isolation_level=None)
     try:
-        with monkeypatch.context() as patch:
-            before = [m for m in available_migrations() if m.version < 11]
-            patch.setattr(migrations, "available_migrations", lambda: before)
-            await apply_migrations(conn)
+        await migrate_before(conn, monkeypatch, 11)
         await conn.executescript("""
             INSERT INTO stores (id, public_key, name, currency, locale, timezone, created_at)
                 VALUES (1, 'pk_a', 'A', 'EUR', 'en-IE', 'UTC', 100);

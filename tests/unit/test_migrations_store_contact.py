@@ -6,18 +6,15 @@ import asyncio
 
 import aiosqlite
 
-from server.db import migrations
-from server.db.migrations import apply_migrations, available_migrations
+from server.db.migrations import apply_migrations
+from tests.unit.migrating import migrate_before
 
 
 def test_0012_keeps_stores_and_adds_empty_contact_details(tmp_path, monkeypatch):
     async def run():
         conn = await aiosqlite.connect(tmp_path / "k.db", isolation_level=None)
         try:
-            with monkeypatch.context() as patch:
-                before = [m for m in available_migrations() if m.version < 12]
-                patch.setattr(migrations, "available_migrations", lambda: before)
-                await apply_migrations(conn)
+            await migrate_before(conn, monkeypatch, 12)
             await conn.execute(
                 "INSERT INTO stores (id, public_key, name, currency, locale, timezone,"
                 " created_at) VALUES (1, 'pk_a', 'A', 'EUR', 'en-IE', 'UTC', 100)"

@@ -1,0 +1,16 @@
+"""What a merchant does in the browser tier: sign in to the admin."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import Stack
+from tests.conftest import MERCHANT_EMAIL, MERCHANT_PASSWORD
+
+
+def sign_in(page: Page, stack: Stack) -> None:
+    page.goto(stack.keepcart_url + "/admin/")
+    expect(page.get_by_role("heading", name="Sign in to Keepcart")).to_be_visible()
+    page.get_by_label("Email").fill(MERCHANT_EMAIL)
+    page.get_by_label("Password").fill(MERCHANT_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()

@@ -1,0 +1,24 @@
+"""Shared by the migration tests: a database as an older release left it, and the schema a
+migration leaves behind."""
+
+from __future__ import annotations
+
+import aiosqlite
+import pytest
+
+from server.db import migrations
+from server.db.migrations import apply_migrations, available_migrations
+
+# SQLite's own tables and indexes (sqlite_sequence, autoindexes) follow from what is declared.
+SCHEMA = "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name"
+
+
+async def migrate_before(
+    conn: aiosqlite.Connection, monkeypatch: pytest.MonkeyPatch, version: int
+) -> None:
+    """Apply every migration older than ``version`` and none after: the database as the release
+    before that migration left it, for a test to fill with rows and then upgrade."""
+    with monkeypatch.context() as patch:
+        before = [m for m in available_migrations() if m.version < version]
+        patch.setattr(migrations, "available_migrations", lambda: before)
+        await apply_migrations(conn)
