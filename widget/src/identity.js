@@ -56,5 +56,4 @@ export function setConsent(value) {
 export const hasConsent = () => consented;
 
 /** The id fields of an event: visitor_id is absent, not null, without consent. */
-export const ids = () =>
-  visitorId ? { session_id: sessionId, visitor_id: visitorId } : { session_id: sessionId };
+export const ids = () => (visitorId ? { session_id: sessionId, visitor_id: visitorId } : { session_id: sessionId });

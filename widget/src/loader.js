@@ -137,7 +137,9 @@ async function setup(store, origin) {
       (self.requestIdleCallback || setTimeout)(() => api.loadChunk(FEATURE_OFFERS), { timeout: 1500 });
     }
   });
-  const names = Object.keys(features).filter((name) => live(name) && ![FEATURE_CHECKOUT, FEATURE_OFFERS].includes(name));
+  const names = Object.keys(features).filter(
+    (name) => live(name) && ![FEATURE_CHECKOUT, FEATURE_OFFERS].includes(name),
+  );
   if (names.length) {
     await bodyReady();
     await Promise.all(names.map(api.loadChunk));

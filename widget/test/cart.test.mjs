@@ -30,7 +30,9 @@ beforeEach(async () => {
       new Promise((resolve, reject) => {
         const request = { path, options, answer: resolve, fail: reject };
         sent.push(request);
-        options.signal?.addEventListener("abort", () => reject(Object.assign(new Error("aborted"), { name: "AbortError" })));
+        options.signal?.addEventListener("abort", () =>
+          reject(Object.assign(new Error("aborted"), { name: "AbortError" })),
+        );
       }),
   });
   cart = await import(`../src/checkout/cart.js?copy=${++copies}`);

@@ -35,7 +35,8 @@ function postalField(postal) {
     autocomplete: "postal-code",
     autocapitalize: "characters",
     required: postal.required && `Enter a ${lower(label)}.`,
-    check: (value) => (!pattern || pattern.test(normalizePostal(value)) ? "" : `Enter a valid ${lower(label)}${example}.`),
+    check: (value) =>
+      !pattern || pattern.test(normalizePostal(value)) ? "" : `Enter a valid ${lower(label)}${example}.`,
   });
 }
 
@@ -74,10 +75,25 @@ export function addressSections(setup, onDestination) {
     options: setup.countries.map((each) => [each.code, each.name]),
     onchange: () => setCountry(country.control.value, true),
   });
-  const name = field({ label: "Full name", name: "name", autocomplete: "name", required: "Enter the recipient's full name." });
-  const line1 = field({ label: "Address", name: "line1", autocomplete: "address-line1", required: "Enter the street address." });
+  const name = field({
+    label: "Full name",
+    name: "name",
+    autocomplete: "name",
+    required: "Enter the recipient's full name.",
+  });
+  const line1 = field({
+    label: "Address",
+    name: "line1",
+    autocomplete: "address-line1",
+    required: "Enter the street address.",
+  });
   const line2 = field({ label: "Apartment, suite, etc.", name: "line2", autocomplete: "address-line2" });
-  const city = field({ label: "City", name: "city", autocomplete: "address-level2", required: "Enter the city or town." });
+  const city = field({
+    label: "City",
+    name: "city",
+    autocomplete: "address-level2",
+    required: "Enter the city or town.",
+  });
   const place = h("div", { class: "kc-cols" }, city.el);
 
   const fields = {
@@ -94,7 +110,8 @@ export function addressSections(setup, onDestination) {
 
   /** Show the fields `code` needs; `user`: the shopper picked it (keep what they typed). */
   function setCountry(code, user) {
-    if (!countries.has(code)) code = countries.has(setup.default_country) ? setup.default_country : setup.countries[0]?.code;
+    if (!countries.has(code))
+      code = countries.has(setup.default_country) ? setup.default_country : setup.countries[0]?.code;
     if (!code) return;
     country.control.value = code;
     const format = countries.get(code);
@@ -144,7 +161,8 @@ export function addressSections(setup, onDestination) {
       const destination = { country: value("address.country") };
       for (const key of ["region", "postal_code"]) {
         const each = fields[`address.${key}`];
-        if (each && each.value() && !each.problem()) destination[key] = key === "region" ? each.value() : normalizePostal(each.value());
+        if (each && each.value() && !each.problem())
+          destination[key] = key === "region" ? each.value() : normalizePostal(each.value());
       }
       return destination;
     },
@@ -157,7 +175,8 @@ export function addressSections(setup, onDestination) {
       };
       set("email", details.email);
       set("phone", details.phone);
-      for (const [key, text] of Object.entries(details.address || {})) if (key !== "country") set(`address.${key}`, text);
+      for (const [key, text] of Object.entries(details.address || {}))
+        if (key !== "country") set(`address.${key}`, text);
     },
   };
 }

@@ -67,7 +67,11 @@ export function createDrawer({ onCheckout }) {
         "div",
         { class: "kc-head" },
         title,
-        h("button", { type: "button", class: "kc-x", "aria-label": "Close cart", onclick: () => drawer.close() }, icon("close")),
+        h(
+          "button",
+          { type: "button", class: "kc-x", "aria-label": "Close cart", onclick: () => drawer.close() },
+          icon("close"),
+        ),
       ),
       h("div", { class: "kc-scroll" }, alert, freeShipping, list, empty),
       foot,
@@ -122,7 +126,8 @@ export function createDrawer({ onCheckout }) {
 
   function makeRow() {
     const row = {};
-    const step = (delta, button) => button.getAttribute("aria-disabled") !== "true" && changeQuantity(row, row.item.quantity + delta);
+    const step = (delta, button) =>
+      button.getAttribute("aria-disabled") !== "true" && changeQuantity(row, row.item.quantity + delta);
     row.media = h("span", { class: "kc-media" });
     row.name = h("p", { class: "kc-name" });
     row.variant = h("p", { class: "kc-variant" });
@@ -155,7 +160,12 @@ export function createDrawer({ onCheckout }) {
         row.name,
         row.variant,
         row.unit,
-        h("div", { class: "kc-line-actions" }, h("div", { class: "kc-stepper", role: "group" }, row.minus, row.qty, row.plus), row.remove),
+        h(
+          "div",
+          { class: "kc-line-actions" },
+          h("div", { class: "kc-stepper", role: "group" }, row.minus, row.qty, row.plus),
+          row.remove,
+        ),
         row.error,
       ),
       row.total,

@@ -51,7 +51,18 @@ function describe(control, error, hint, message) {
  * `check(value)` returns a message or ""; `required` is the message for an empty value.
  * Returns {el, control, value(), problem(), show(message), validate(), focus()}.
  */
-export function field({ label, name, required, check, options, hint, onchange, className = "", markOptional = true, ...attributes }) {
+export function field({
+  label,
+  name,
+  required,
+  check,
+  options,
+  hint,
+  onchange,
+  className = "",
+  markOptional = true,
+  ...attributes
+}) {
   const id = uid(name);
   const control = options
     ? h(
@@ -166,7 +177,10 @@ export function radioGroup({ legend, name, required, onchange }) {
         ),
       );
       mark();
-      if (focused) radios().find((radio) => radio.value === focused)?.focus();
+      if (focused)
+        radios()
+          .find((radio) => radio.value === focused)
+          ?.focus();
     },
   };
   // The checked choice gets kc-on: its details show, its border is highlighted.

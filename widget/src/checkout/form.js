@@ -72,13 +72,24 @@ export function checkoutForm(setup, { steps, onPlaced, onEmpty }) {
     },
   });
   const rememberId = uid("remember");
-  const remember = h("input", { type: "checkbox", id: rememberId, checked: Boolean(remembered), "aria-describedby": `${rememberId}-hint` });
+  const remember = h("input", {
+    type: "checkbox",
+    id: rememberId,
+    checked: Boolean(remembered),
+    "aria-describedby": `${rememberId}-hint`,
+  });
   const formError = h("p", { class: "kc-alert", role: "alert", hidden: true });
   const payButton = h("button", { type: "submit", class: "kc-btn kc-primary kc-pay" }, "Pay");
   const recapTotal = h("span", {});
   const form = h(
     "form",
-    { class: "kc-form", novalidate: true, onsubmit: (event) => submit(event), oninput: () => update(), onchange: () => update() },
+    {
+      class: "kc-form",
+      novalidate: true,
+      onsubmit: (event) => submit(event),
+      oninput: () => update(),
+      onchange: () => update(),
+    },
     section("Contact", address.contact),
     section("Shipping address", address.address),
     section("Shipping method", shipNote, shipping.el),
@@ -91,7 +102,11 @@ export function checkoutForm(setup, { steps, onPlaced, onEmpty }) {
         "div",
         {},
         h("label", { for: rememberId }, "Remember my details on this device"),
-        h("p", { class: "kc-hint", id: `${rememberId}-hint` }, "Your contact and address stay in this browser. Never your card."),
+        h(
+          "p",
+          { class: "kc-hint", id: `${rememberId}-hint` },
+          "Your contact and address stay in this browser. Never your card.",
+        ),
       ),
     ),
     summary.recapClock,
@@ -126,12 +141,16 @@ export function checkoutForm(setup, { steps, onPlaced, onEmpty }) {
     recapTotal.textContent = total != null ? price(total) : "";
     if (paying) return; // the button says how paying goes
     payButton.textContent =
-      payment.method() === TEST_CARD || !payment.method() ? (total != null ? `Pay ${price(total)}` : "Pay") : "Place order";
+      payment.method() === TEST_CARD || !payment.method()
+        ? total != null
+          ? `Pay ${price(total)}`
+          : "Pay"
+        : "Place order";
   }
 
   function renderQuote(answer) {
     const options = Array.isArray(answer.shipping_options) ? answer.shipping_options : [];
-    method = answer.shipping_method ?? (options.some((o) => o.id === method) ? method : options[0]?.id ?? null);
+    method = answer.shipping_method ?? (options.some((o) => o.id === method) ? method : (options[0]?.id ?? null));
     const choices = options.map((option) => ({
       key: JSON.stringify(option),
       value: option.id,
@@ -216,7 +235,9 @@ export function checkoutForm(setup, { steps, onPlaced, onEmpty }) {
     const code = getCart()?.discount_code;
     const quoted = lastQuote?.cart;
     const refusal = lastQuote?.discount_error;
-    return refusal && code && quoted?.discount_code === code && !quoted.discount ? `Code ${code} wasn't applied: ${refusal.message}` : "";
+    return refusal && code && quoted?.discount_code === code && !quoted.discount
+      ? `Code ${code} wasn't applied: ${refusal.message}`
+      : "";
   }
 
   // Checkout refused the cart's code (once per customer and this email has used it, or it
@@ -236,7 +257,9 @@ export function checkoutForm(setup, { steps, onPlaced, onEmpty }) {
       return;
     }
     const total = lastQuote && !lastQuote.cart?.discount ? lastQuote.totals?.total : null;
-    showFormError(`${why} ${total != null ? `Your total is now ${price(total)}.` : "Check your total before you pay."}`);
+    showFormError(
+      `${why} ${total != null ? `Your total is now ${price(total)}.` : "Check your total before you pay."}`,
+    );
   }
 
   async function handleFailure(error, email) {
@@ -276,7 +299,9 @@ export function checkoutForm(setup, { steps, onPlaced, onEmpty }) {
     const invalid = fields.filter((each) => !each.validate());
     if (invalid.length) {
       invalid[0].focus();
-      announce(invalid.length === 1 ? "Check the highlighted field." : `Check the ${invalid.length} highlighted fields.`);
+      announce(
+        invalid.length === 1 ? "Check the highlighted field." : `Check the ${invalid.length} highlighted fields.`,
+      );
       return;
     }
     const details = address.values();
@@ -346,7 +371,13 @@ export function progressSteps() {
     "ol",
     { class: "kc-steps", "aria-label": "Checkout progress" },
     ["Contact", "Shipping", "Payment"].map((name, index) =>
-      h("li", {}, h("span", { class: "kc-dot", "aria-hidden": "true" }, icon("check"), h("b", {}, index + 1)), name, srOnly("")),
+      h(
+        "li",
+        {},
+        h("span", { class: "kc-dot", "aria-hidden": "true" }, icon("check"), h("b", {}, index + 1)),
+        name,
+        srOnly(""),
+      ),
     ),
   );
 }

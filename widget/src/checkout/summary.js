@@ -20,12 +20,24 @@ export function totalsRows(totals, price, discountCode, shippingLabel = "Shippin
   if (totals.discount > 0) {
     rows.push(row(["Discount", discountCode ? ` (${discountCode})` : ""], `−${price(totals.discount)}`, "kc-saving"));
   }
-  rows.push(row(shippingLabel, totals.shipping == null ? "Enter your address" : totals.shipping ? price(totals.shipping) : "Free"));
+  rows.push(
+    row(
+      shippingLabel,
+      totals.shipping == null ? "Enter your address" : totals.shipping ? price(totals.shipping) : "Free",
+    ),
+  );
   const taxLabel = totals.tax_label || "Tax";
   if (!totals.prices_include_tax && totals.tax != null) rows.push(row(taxLabel, price(totals.tax)));
   rows.push(row("Total", price(totals.total), "kc-grand"));
   if (totals.prices_include_tax && totals.tax > 0) {
-    rows.push(h("div", { class: "kc-incl" }, h("dt", { class: "kc-sr" }, taxLabel), h("dd", {}, `Including ${price(totals.tax)} ${taxLabel}`)));
+    rows.push(
+      h(
+        "div",
+        { class: "kc-incl" },
+        h("dt", { class: "kc-sr" }, taxLabel),
+        h("dd", {}, `Including ${price(totals.tax)} ${taxLabel}`),
+      ),
+    );
   }
   return rows;
 }
@@ -62,7 +74,13 @@ export function orderSummary({ locale, onChange }) {
   const lineErrors = new Map(); // sku → message
 
   // The discount code: apply / remove, the server's message shown inline.
-  const code = field({ label: "Discount code", name: "code", autocomplete: "off", autocapitalize: "characters", markOptional: false });
+  const code = field({
+    label: "Discount code",
+    name: "code",
+    autocomplete: "off",
+    autocapitalize: "characters",
+    markOptional: false,
+  });
   const applyButton = h("button", { type: "button", class: "kc-btn kc-secondary", onclick: () => apply() }, "Apply");
   listen(code.control, "keydown", (event) => {
     if (event.key === "Enter") {
@@ -123,7 +141,12 @@ export function orderSummary({ locale, onChange }) {
         return h(
           "li",
           { class: "kc-sum-line" },
-          h("span", { class: "kc-sum-media" }, thumbnail(item), h("span", { class: "kc-badge", "aria-hidden": "true" }, item.quantity)),
+          h(
+            "span",
+            { class: "kc-sum-media" },
+            thumbnail(item),
+            h("span", { class: "kc-badge", "aria-hidden": "true" }, item.quantity),
+          ),
           h(
             "span",
             { class: "kc-sum-main" },
@@ -186,11 +209,20 @@ export function orderSummary({ locale, onChange }) {
         discount?.label ? h("span", {}, ` · ${discount.label}`) : "",
         h(
           "button",
-          { type: "button", class: "kc-chip-x", "aria-label": `Remove discount code ${name}`, onclick: () => remove(name) },
+          {
+            type: "button",
+            class: "kc-chip-x",
+            "aria-label": `Remove discount code ${name}`,
+            onclick: () => remove(name),
+          },
           icon("close"),
         ),
       ),
-      !discount ? "Not applied" : discount.amount > 0 ? h("span", { class: "kc-save" }, `You save ${price(discount.amount)}`) : "",
+      !discount
+        ? "Not applied"
+        : discount.amount > 0
+          ? h("span", { class: "kc-save" }, `You save ${price(discount.amount)}`)
+          : "",
     );
   }
 

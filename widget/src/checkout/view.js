@@ -30,13 +30,23 @@ export function createCheckout({ showCart }) {
   const body = h("div", { class: "kc-co-body" });
   const closeButton = h(
     "button",
-    { type: "button", class: "kc-x", "aria-label": "Close checkout", onclick: () => !form?.isPaying() && dialog.close() },
+    {
+      type: "button",
+      class: "kc-x",
+      "aria-label": "Close checkout",
+      onclick: () => !form?.isPaying() && dialog.close(),
+    },
     icon("close"),
   );
   const head = h(
     "div",
     { class: "kc-co-head" },
-    h("div", { class: "kc-brand" }, h("p", { class: "kc-store" }, api.config.store?.name || ""), h("h2", { id: titleId, class: "kc-title" }, "Checkout")),
+    h(
+      "div",
+      { class: "kc-brand" },
+      h("p", { class: "kc-store" }, api.config.store?.name || ""),
+      h("h2", { id: titleId, class: "kc-title" }, "Checkout"),
+    ),
     steps,
     closeButton,
   );
@@ -61,14 +71,29 @@ export function createCheckout({ showCart }) {
   }
 
   function showLoading() {
-    const message = h("p", { class: "kc-loading", role: "status" }, h("span", { class: "kc-busy" }), "Loading checkout…");
+    const message = h(
+      "p",
+      { class: "kc-loading", role: "status" },
+      h("span", { class: "kc-busy" }),
+      "Loading checkout…",
+    );
     body.replaceChildren(message);
   }
 
   function showLoadError() {
     const retry = h("button", { type: "button", class: "kc-btn kc-secondary", onclick: () => build() }, "Try again");
     body.replaceChildren(
-      h("div", { class: "kc-loading" }, h("p", { class: "kc-alert", role: "alert" }, icon("alert"), "We couldn't load the checkout. Check your connection and try again."), retry),
+      h(
+        "div",
+        { class: "kc-loading" },
+        h(
+          "p",
+          { class: "kc-alert", role: "alert" },
+          icon("alert"),
+          "We couldn't load the checkout. Check your connection and try again.",
+        ),
+        retry,
+      ),
     );
     retry.focus();
   }
@@ -81,10 +106,26 @@ export function createCheckout({ showCart }) {
     api.emit(EV_ORDER_COMPLETE, { id: order.id, number: order.number, total, currency: form.format.currency });
     api.track(TRACK_ORDER_COMPLETE, { order: order.id, total }, TYPE_CHECKOUT);
     const doneId = uid("done");
-    const { view, heading } = confirmationView(order, { ...form.format, notice, headingId: doneId, onDone: () => dialog.close() });
+    const { view, heading } = confirmationView(order, {
+      ...form.format,
+      notice,
+      headingId: doneId,
+      onDone: () => dialog.close(),
+    });
     head.hidden = true;
     dialog.el.setAttribute("aria-labelledby", doneId);
-    body.replaceChildren(h("div", { class: "kc-done-wrap" }, h("button", { type: "button", class: "kc-x kc-done-x", "aria-label": "Close", onclick: () => dialog.close() }, icon("close")), view));
+    body.replaceChildren(
+      h(
+        "div",
+        { class: "kc-done-wrap" },
+        h(
+          "button",
+          { type: "button", class: "kc-x kc-done-x", "aria-label": "Close", onclick: () => dialog.close() },
+          icon("close"),
+        ),
+        view,
+      ),
+    );
     body.scrollTop = 0;
     heading.focus();
     announce(`${heading.textContent}. Order number ${order.number}. ${notice || ""}`);

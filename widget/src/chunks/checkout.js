@@ -63,7 +63,9 @@ export const add = safe(async (sku, quantity, opener) => {
 });
 
 /** Open the cart drawer, or the checkout itself with view "checkout". */
-export const open = safe((view, opener) => (view === "checkout" ? checkout.show(opener, cartLoading) : showCart(opener)));
+export const open = safe((view, opener) =>
+  view === "checkout" ? checkout.show(opener, cartLoading) : showCart(opener),
+);
 
 /** The cart as it is once a returning shopper's cart has loaded (null without one). */
 export const currentCart = () => Promise.resolve(cartLoading).then(getCart);

@@ -27,8 +27,16 @@ export function offerPopup({ className, variant, format, preview, claim, reminde
   const price = (amount) => money(amount, format.currency, format.locale);
   const titleId = uid("offer");
   const error = h("p", { class: "kco-err", role: "alert", hidden: true });
-  const closeButton = h("button", { type: "button", class: "kco-x", "aria-label": "Close", onclick: () => dialog.close("close") }, "×");
-  const go = h("button", { type: "button", class: "kco-go", disabled: preview, onclick: () => submit() }, variant.button_text || "Claim offer");
+  const closeButton = h(
+    "button",
+    { type: "button", class: "kco-x", "aria-label": "Close", onclick: () => dialog.close("close") },
+    "×",
+  );
+  const go = h(
+    "button",
+    { type: "button", class: "kco-go", disabled: preview, onclick: () => submit() },
+    variant.button_text || "Claim offer",
+  );
   const notes = [];
   if (offer.kind !== "none") {
     if (offer.min_subtotal > 0) notes.push(`On orders of ${price(offer.min_subtotal)} or more.`);
@@ -86,9 +94,15 @@ export function offerPopup({ className, variant, format, preview, claim, reminde
       });
       // The server says whether the code applies to the cart now; claimed on an empty cart (or
       // below its minimum) it waits in the cart, and the words say until when.
-      const where = coupon.applied ? "is applied to your cart." : `is saved to your cart: it applies ${coupon.applies_when}.`;
+      const where = coupon.applied
+        ? "is applied to your cart."
+        : `is saved to your cart: it applies ${coupon.applies_when}.`;
       said = `Offer claimed. Code ${coupon.code} ${where}`;
-      text = ["Your code ", h("span", { class: "kco-code" }, coupon.code), ` (${coupon.label || offer.label}) ${where}`];
+      text = [
+        "Your code ",
+        h("span", { class: "kco-code" }, coupon.code),
+        ` (${coupon.label || offer.label}) ${where}`,
+      ];
     }
     const view = h("button", { type: "button", class: "kco-go", onclick: () => viewCart(dialog) }, "View cart");
     main.replaceChildren(
