@@ -49,7 +49,10 @@ export function setConsent(value) {
       storage(SESSION, "setItem", SOURCE_KEY, new URLSearchParams(location.search).get("utm_source") || "");
     }
     visitorId = read(LOCAL, VISITOR_KEY);
-    if (!visitorId) storage(LOCAL, "setItem", VISITOR_KEY, (visitorId = randomId(VISITOR_PREFIX)));
+    if (!visitorId) {
+      visitorId = randomId(VISITOR_PREFIX);
+      storage(LOCAL, "setItem", VISITOR_KEY, visitorId);
+    }
   }
 }
 

@@ -161,7 +161,7 @@ export function addressSections(setup, onDestination) {
       const destination = { country: value("address.country") };
       for (const key of ["region", "postal_code"]) {
         const each = fields[`address.${key}`];
-        if (each && each.value() && !each.problem())
+        if (each?.value() && !each.problem())
           destination[key] = key === "region" ? each.value() : normalizePostal(each.value());
       }
       return destination;

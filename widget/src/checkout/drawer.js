@@ -201,7 +201,10 @@ export function createDrawer({ onCheckout }) {
     let lostFocus = false;
     items.forEach((item, index) => {
       let row = rows.get(item.sku);
-      if (!row) rows.set(item.sku, (row = makeRow()));
+      if (!row) {
+        row = makeRow();
+        rows.set(item.sku, row);
+      }
       updateRow(row, item);
       seen.add(item.sku);
       if (list.children[index] !== row.li) list.insertBefore(row.li, list.children[index] || null);

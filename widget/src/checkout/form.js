@@ -1,19 +1,20 @@
 // The one-page checkout form: contact, shipping address, shipping method, payment, and the
 // order summary beside it. Shipping options and totals come from the quote endpoint whenever
 // the destination, method or discount changes; the server recomputes everything at checkout.
-import { forgetCart, getCart, getToken, isStale, loadCart, quote, removeCode, setCountry } from "./cart.js";
+
+import { offerVisitor } from "../visitor.js";
 import { addressSections } from "./address.js";
+import { forgetCart, getCart, getToken, isStale, loadCart, quote, removeCode, setCountry } from "./cart.js";
+import { readDetails } from "./details.js";
 import { announce } from "./dialog.js";
 import { h, icon, srOnly, uid } from "./dom.js";
 import { api, safe } from "./env.js";
-import { rules, radioGroup } from "./fields.js";
+import { radioGroup, rules } from "./fields.js";
 import { arrives, money } from "./format.js";
-import { BUSY_PAY, NETWORK_PAY, STILL_PLACING, problem } from "./messages.js";
+import { BUSY_PAY, NETWORK_PAY, problem, STILL_PLACING } from "./messages.js";
 import { paymentSection, TEST_CARD } from "./payment.js";
-import { readDetails } from "./details.js";
-import { placeOrder, isUncertain } from "./submit.js";
+import { isUncertain, placeOrder } from "./submit.js";
 import { orderSummary } from "./summary.js";
-import { offerVisitor } from "../visitor.js";
 
 const QUOTE_DELAY_MS = 250;
 const CARD_ERRORS = ["card_declined", "insufficient_funds"];
@@ -180,7 +181,8 @@ export function checkoutForm(setup, { steps, onPlaced, onEmpty }) {
   async function runQuote() {
     cancelQuote();
     const mine = quoteSeq;
-    const controller = (quoteAbort = new AbortController());
+    const controller = new AbortController();
+    quoteAbort = controller;
     const body = { address: address.destination() };
     const email = address.fields.email.value();
     if (email && !rules.email(email)) body.email = email;
@@ -190,7 +192,7 @@ export function checkoutForm(setup, { steps, onPlaced, onEmpty }) {
       const answer = await quote(body, controller.signal);
       if (mine !== quoteSeq) return;
       // No cart, or its last line was just removed: nothing to pay for, so leave the checkout.
-      if (!answer || !answer.cart.items.length) return onEmpty();
+      if (!answer?.cart.items.length) return onEmpty();
       lastQuote = answer;
       renderQuote(answer);
     } catch (error) {

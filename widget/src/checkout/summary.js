@@ -5,8 +5,8 @@
 import { applyCode, isStale, removeCode, removeItem, setQuantity } from "./cart.js";
 import { clock, countdown } from "./countdown.js";
 import { announce } from "./dialog.js";
-import { thumbnail } from "./drawer.js";
 import { h, icon, listen, uid } from "./dom.js";
+import { thumbnail } from "./drawer.js";
 import { field } from "./fields.js";
 import { money } from "./format.js";
 import { problem } from "./messages.js";

@@ -10,6 +10,10 @@
 // the page's first campaign shows at once, as the chosen arm (else the visitor's own), with a
 // small notice for the holdout, and nothing is recorded: no exposure, no offer events sent, no
 // budget or dismissal remembered, and claiming is a preview that issues no code.
+
+import { h } from "../checkout/dom.js";
+import { api, safe, setApi } from "../checkout/env.js";
+import { itemCount, money } from "../checkout/format.js";
 import {
   CART_KEY,
   DEBUG_EXIT,
@@ -28,9 +32,6 @@ import {
   TYPE_OFFER,
   VISITS_KEY,
 } from "../constants.js";
-import { h } from "../checkout/dom.js";
-import { api, safe, setApi } from "../checkout/env.js";
-import { itemCount, money } from "../checkout/format.js";
 import { budgetAllows, itemMemory, readMemory, sessionOf, spendBudget, updateMemory } from "../interruptions.js";
 import { offerPopup } from "../offers/popup.js";
 import { frequencyAllows, pageAllows, targetingAllows } from "../offers/rules.js";
@@ -100,7 +101,9 @@ function eligible(entry) {
   );
 }
 
-const stopAll = () => campaigns.forEach((entry) => entry.stop());
+const stopAll = () => {
+  for (const entry of campaigns) entry.stop();
+};
 
 /** A trigger fired for `entry`: record the exposure and show the variant (not the holdout). */
 const fire = safe((entry, signal) => {

@@ -2,8 +2,9 @@
 // labelled by the headline; focus moved in and kept in; Esc, the close button and the
 // backdrop close it; focus goes back where it was; see ../checkout/dialog.js). It is built
 // before any trigger so that showing it is one showModal() call.
-import { announce, sheet } from "../checkout/dialog.js";
+
 import { clock, countdown } from "../checkout/countdown.js";
+import { announce, sheet } from "../checkout/dialog.js";
 import { h, uid } from "../checkout/dom.js";
 import { money } from "../checkout/format.js";
 import { problem } from "../checkout/messages.js";
