@@ -42,8 +42,11 @@ $(WIDGET_DEPS): widget/package-lock.json
 
 # The widget's tests need Node (and the build-freshness test esbuild); without Node they are
 # skipped. `make lint` needs Node: it runs Biome over the widget.
+ifneq ($(shell command -v npm),)
+widget-deps: $(WIDGET_DEPS)
+else
 widget-deps:
-	@if command -v npm >/dev/null 2>&1; then $(MAKE) --no-print-directory $(WIDGET_DEPS); fi
+endif
 
 test: lint browser widget-deps
 	$(BIN)/python -m pytest
