@@ -5,6 +5,8 @@ BIN    := $(VENV)/bin
 # Re-install only when the dependencies change.
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 TEST_STAMP    := $(VENV)/.test-installed
+# The widget's node modules, re-installed when package-lock.json changes (npm ci writes this).
+WIDGET_DEPS   := widget/node_modules/.package-lock.json
 
 .PHONY: demo serve test lint bench widget widget-deps browser clean
 
@@ -29,14 +31,22 @@ serve: $(RUNTIME_STAMP)
 browser: $(TEST_STAMP)
 	tests/browser/ensure_browser.sh $(BIN)/python
 
-lint: $(TEST_STAMP)
+lint: $(TEST_STAMP) $(WIDGET_DEPS)
 	$(BIN)/ruff check server demo_store tests bench
 	$(BIN)/ruff format --check server demo_store tests bench
+	cd widget && npm run --silent lint
 
-# The build-freshness test needs esbuild; without Node that one test is skipped.
+$(WIDGET_DEPS): widget/package-lock.json
+	cd widget && npm ci --no-audit --no-fund --silent
+	touch $@
+
+# The widget's tests need Node (and the build-freshness test esbuild); without Node they are
+# skipped. `make lint` needs Node: it runs Biome over the widget.
+ifneq ($(shell command -v npm),)
+widget-deps: $(WIDGET_DEPS)
+else
 widget-deps:
-	@if command -v npm >/dev/null 2>&1 && [ ! -d widget/node_modules ]; then \
-		cd widget && npm ci --no-audit --no-fund --silent; fi
+endif
 
 test: lint browser widget-deps
 	$(BIN)/python -m pytest

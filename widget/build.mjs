@@ -9,7 +9,7 @@
 //
 //   node build.mjs          build and write server/static/
 //   node build.mjs --check  build in memory, write nothing; exit 1 if server/static/ differs
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";

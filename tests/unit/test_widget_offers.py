@@ -1,5 +1,6 @@
-"""The widget's offer rules and interruption budget (widget/test/offers.test.mjs), run with
-Node's built-in test runner: targeting, page patterns, frequency and the shared budget."""
+"""The widget's JavaScript unit tests (widget/test/*.test.mjs), run with Node's built-in test
+runner: the offers' rules and shared budget, and the checkout's pure parts (field rules, money
+and dates, address rules, cart figures, form decisions, latest-wins quotes and carts, details)."""
 
 from __future__ import annotations
 

@@ -15,7 +15,7 @@ export const hasChunk = (name) => has(CHUNKS, name);
  */
 export function loadChunk(origin, name, api) {
   name = String(name);
-  return (loading[name] ||= (async () => {
+  loading[name] ||= (async () => {
     if (!hasChunk(name)) throw new Error(`no chunk is named "${name}"`);
     const module = await import(origin + PATH_CHUNKS + CHUNKS[name]);
     await module.mount?.(api);
@@ -23,5 +23,6 @@ export function loadChunk(origin, name, api) {
   })().catch((error) => {
     warn(`chunk:${name}`, `the "${name}" feature could not start`, error);
     return null;
-  }));
+  });
+  return loading[name];
 }

@@ -91,7 +91,9 @@ function send(body, beacon) {
   })
     .then((response) => response.ok || Promise.reject(response.status))
     .catch((status) => warn("send", "events were not accepted", status))
-    .finally(() => keepalive && (inflight -= bytes));
+    .finally(() => {
+      if (keepalive) inflight -= bytes;
+    });
 }
 
 /**

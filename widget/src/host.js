@@ -24,7 +24,7 @@ export function adopt(shadow, css) {
 export function getRoot() {
   if (!root) {
     let host = document.getElementById(HOST_ID);
-    root = host && host.shadowRoot;
+    root = host?.shadowRoot;
     if (!root) {
       if (!host) {
         host = document.createElement("div");

@@ -49,12 +49,14 @@ export function setConsent(value) {
       storage(SESSION, "setItem", SOURCE_KEY, new URLSearchParams(location.search).get("utm_source") || "");
     }
     visitorId = read(LOCAL, VISITOR_KEY);
-    if (!visitorId) storage(LOCAL, "setItem", VISITOR_KEY, (visitorId = randomId(VISITOR_PREFIX)));
+    if (!visitorId) {
+      visitorId = randomId(VISITOR_PREFIX);
+      storage(LOCAL, "setItem", VISITOR_KEY, visitorId);
+    }
   }
 }
 
 export const hasConsent = () => consented;
 
 /** The id fields of an event: visitor_id is absent, not null, without consent. */
-export const ids = () =>
-  visitorId ? { session_id: sessionId, visitor_id: visitorId } : { session_id: sessionId };
+export const ids = () => (visitorId ? { session_id: sessionId, visitor_id: visitorId } : { session_id: sessionId });

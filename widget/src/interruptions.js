@@ -71,7 +71,8 @@ export function updateMemory(api, change) {
 export const itemMemory = (memory, id) => memory.items[id] || cleanItem(null);
 
 /** A Keepcart dialog or the page's own native <dialog> is open. */
-export const overlayOpen = (api) => Boolean(api.root.querySelector("dialog[open]") || document.querySelector("dialog[open]"));
+export const overlayOpen = (api) =>
+  Boolean(api.root.querySelector("dialog[open]") || document.querySelector("dialog[open]"));
 
 /**
  * May a new interruption start now? Not when one already happened this session, `perWeek`

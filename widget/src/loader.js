@@ -23,12 +23,12 @@ import {
   DOM_VISIBILITYCHANGE,
   EV_CONSENT,
   EV_DEBUG,
+  EV_READY,
   FEATURE_CHECKOUT,
   FEATURE_OFFERS,
-  OFFER_PREVIEW_ID,
-  EV_READY,
   GLOBAL,
   LOG_PREFIX,
+  OFFER_PREVIEW_ID,
   PATH_CONFIG,
   PATH_EVENTS,
   TYPE_CUSTOM,
@@ -76,7 +76,7 @@ const bodyReady = () =>
 
 function findScript() {
   const current = document.currentScript;
-  return current && current.hasAttribute(ATTR_STORE)
+  return current?.hasAttribute(ATTR_STORE)
     ? current
     : document.querySelector(`script[${ATTR_STORE}][src*="keepcart.js"]`);
 }
@@ -91,7 +91,7 @@ async function setup(store, origin) {
       signal: AbortSignal.timeout?.(CONFIG_TIMEOUT_MS),
     });
     config = response.ok && (await response.json());
-    if (!config || !config.features) throw response.status;
+    if (!config?.features) throw response.status;
   } catch (error) {
     // Unknown store (404), server down, bad answer: Keepcart stays off on this page.
     bindCart(null, false);
@@ -137,7 +137,9 @@ async function setup(store, origin) {
       (self.requestIdleCallback || setTimeout)(() => api.loadChunk(FEATURE_OFFERS), { timeout: 1500 });
     }
   });
-  const names = Object.keys(features).filter((name) => live(name) && ![FEATURE_CHECKOUT, FEATURE_OFFERS].includes(name));
+  const names = Object.keys(features).filter(
+    (name) => live(name) && ![FEATURE_CHECKOUT, FEATURE_OFFERS].includes(name),
+  );
   if (names.length) {
     await bodyReady();
     await Promise.all(names.map(api.loadChunk));

@@ -8,22 +8,24 @@
  * answer rejects with an Error carrying `status`, the server's error `code` and `field`,
  * and the whole answer as `body`.
  */
-export const createRequest = (origin) => async (path, options = {}) => {
-  if (path[0] !== "/") throw new TypeError("request(path): path must start with /");
-  let { body, headers } = options;
-  if (Array.isArray(body) || body?.constructor === Object) {
-    body = JSON.stringify(body);
-    headers = { "Content-Type": "application/json", ...headers };
-  }
-  const response = await fetch(origin + path, {
-    ...options,
-    body,
-    headers,
-    credentials: "omit",
-    mode: "cors",
-  });
-  const data = await response.json().catch(() => null);
-  if (response.ok) return data;
-  const { message = `HTTP ${response.status}`, ...error } = data?.error || {};
-  throw Object.assign(new Error(message), error, { status: response.status, body: data });
-};
+export const createRequest =
+  (origin) =>
+  async (path, options = {}) => {
+    if (path[0] !== "/") throw new TypeError("request(path): path must start with /");
+    let { body, headers } = options;
+    if (Array.isArray(body) || body?.constructor === Object) {
+      body = JSON.stringify(body);
+      headers = { "Content-Type": "application/json", ...headers };
+    }
+    const response = await fetch(origin + path, {
+      ...options,
+      body,
+      headers,
+      credentials: "omit",
+      mode: "cors",
+    });
+    const data = await response.json().catch(() => null);
+    if (response.ok) return data;
+    const { message = `HTTP ${response.status}`, ...error } = data?.error || {};
+    throw Object.assign(new Error(message), error, { status: response.status, body: data });
+  };

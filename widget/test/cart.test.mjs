@@ -25,12 +25,14 @@ beforeEach(async () => {
   setApi({
     store: "pk_test",
     config: { store: { currency: "EUR" } },
-    emit: (name, detail) => changes.push(detail),
+    emit: (_name, detail) => changes.push(detail),
     request: (path, options = {}) =>
       new Promise((resolve, reject) => {
         const request = { path, options, answer: resolve, fail: reject };
         sent.push(request);
-        options.signal?.addEventListener("abort", () => reject(Object.assign(new Error("aborted"), { name: "AbortError" })));
+        options.signal?.addEventListener("abort", () =>
+          reject(Object.assign(new Error("aborted"), { name: "AbortError" })),
+        );
       }),
   });
   cart = await import(`../src/checkout/cart.js?copy=${++copies}`);
@@ -80,7 +82,7 @@ test("an ordered cart's late 'gone' answer does not touch the cart that came aft
   sent.shift().fail(gone);
   await assert.rejects(quoting, (error) => cart.isStale(error));
   // The next add makes a new cart: nothing from the old one is in the way.
-  const adding = cart.addItem("SKU-0", 1);
+  cart.addItem("SKU-0", 1);
   await settle();
   assert.equal(sent[0].path, "/v1/carts");
 });

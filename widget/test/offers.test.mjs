@@ -38,7 +38,10 @@ describe("targeting", () => {
     assert.equal(targetingAllows({ visitor: "returning" }, visitor({ visits: 1 })), false);
     assert.equal(targetingAllows({ visitor: "returning" }, visitor({ visits: 3 })), true);
     const range = { min_visits: 2, max_visits: 4 };
-    assert.deepEqual([1, 2, 4, 5].map((visits) => targetingAllows(range, visitor({ visits }))), [false, true, true, false]);
+    assert.deepEqual(
+      [1, 2, 4, 5].map((visits) => targetingAllows(range, visitor({ visits }))),
+      [false, true, true, false],
+    );
   });
   test("UTM source, case-insensitive; none listed means any", () => {
     const t = { utm_sources: ["Newsletter", "google"] };
@@ -134,7 +137,13 @@ describe("interruption budget", () => {
     spendBudget(api, "cmp_a", NOW);
     session = "s_2";
     spendBudget(api, "cmp_a", NOW + 5);
-    assert.deepEqual(itemMemory(readMemory(api), "cmp_a"), { n: 2, at: NOW + 5, session: "s_2", dismissed: 0, converted: false });
+    assert.deepEqual(itemMemory(readMemory(api), "cmp_a"), {
+      n: 2,
+      at: NOW + 5,
+      session: "s_2",
+      dismissed: 0,
+      converted: false,
+    });
   });
   test("never over an open dialog, never after a purchase this session", () => {
     dialogOpen = true;

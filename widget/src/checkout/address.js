@@ -2,49 +2,22 @@
 // fields then follow that country's format from the server's table (labels, which are
 // required, region options, postal pattern and example). Autocomplete tokens let browsers fill
 // everything in one go.
+import { normalizePostal, postalRule, regionRule, shippingCountry } from "./address-rules.js";
 import { h, listen } from "./dom.js";
 import { field, rules } from "./fields.js";
 
-const lower = (label) => label.toLowerCase();
-export const normalizePostal = (value) => value.trim().toUpperCase().split(/\s+/).filter(Boolean).join(" ");
-
 function regionField(region) {
-  if (!region) return null;
-  const label = region.label || "Region";
-  const choose = Array.isArray(region.options) && region.options.length > 0;
-  return field({
-    label,
-    name: "region",
-    autocomplete: "address-level1",
-    required: region.required && (choose ? `Choose a ${lower(label)}.` : `Enter a ${lower(label)}.`),
-    options: choose ? [["", `Select a ${lower(label)}`], ...region.options] : null,
-  });
+  const rule = regionRule(region);
+  return rule && field({ name: "region", autocomplete: "address-level1", ...rule });
 }
 
 function postalField(postal) {
-  if (!postal) return null;
-  const label = postal.label || "Postal code";
-  let pattern = null;
-  try {
-    pattern = new RegExp(postal.pattern);
-  } catch {}
-  const example = postal.example ? `, like ${postal.example}` : "";
-  return field({
-    label,
-    name: "postal_code",
-    autocomplete: "postal-code",
-    autocapitalize: "characters",
-    required: postal.required && `Enter a ${lower(label)}.`,
-    check: (value) => (!pattern || pattern.test(normalizePostal(value)) ? "" : `Enter a valid ${lower(label)}${example}.`),
-  });
+  const rule = postalRule(postal);
+  return rule && field({ name: "postal_code", autocomplete: "postal-code", autocapitalize: "characters", ...rule });
 }
 
-/**
- * Contact and address sections for `setup`. `onDestination(countryChanged)` runs when what
- * decides the shipping options changes (country, region, a valid postal code).
- */
-export function addressSections(setup, onDestination) {
-  const countries = new Map(setup.countries.map((country) => [country.code, country]));
+/** The contact fields: [email, phone] (phone null when the store doesn't ask for it). */
+function contactFields(setup) {
   const email = field({
     label: "Email",
     name: "email",
@@ -66,18 +39,49 @@ export function addressSections(setup, onDestination) {
           hint: "In case the courier needs to reach you.",
         })
       : null;
+  return [email, phone];
+}
+
+/** The address fields but region and postal code: [country, name, line1, line2, city]. */
+function addressFields(setup, onCountry) {
   const country = field({
     label: "Country",
     name: "country",
     autocomplete: "country",
     required: "Choose a country.",
     options: setup.countries.map((each) => [each.code, each.name]),
-    onchange: () => setCountry(country.control.value, true),
+    onchange: onCountry,
   });
-  const name = field({ label: "Full name", name: "name", autocomplete: "name", required: "Enter the recipient's full name." });
-  const line1 = field({ label: "Address", name: "line1", autocomplete: "address-line1", required: "Enter the street address." });
+  const name = field({
+    label: "Full name",
+    name: "name",
+    autocomplete: "name",
+    required: "Enter the recipient's full name.",
+  });
+  const line1 = field({
+    label: "Address",
+    name: "line1",
+    autocomplete: "address-line1",
+    required: "Enter the street address.",
+  });
   const line2 = field({ label: "Apartment, suite, etc.", name: "line2", autocomplete: "address-line2" });
-  const city = field({ label: "City", name: "city", autocomplete: "address-level2", required: "Enter the city or town." });
+  const city = field({
+    label: "City",
+    name: "city",
+    autocomplete: "address-level2",
+    required: "Enter the city or town.",
+  });
+  return [country, name, line1, line2, city];
+}
+
+/**
+ * Contact and address sections for `setup`. `onDestination(countryChanged)` runs when what
+ * decides the shipping options changes (country, region, a valid postal code).
+ */
+export function addressSections(setup, onDestination) {
+  const countries = new Map(setup.countries.map((country) => [country.code, country]));
+  const [email, phone] = contactFields(setup);
+  const [country, name, line1, line2, city] = addressFields(setup, () => setCountry(country.control.value, true));
   const place = h("div", { class: "kc-cols" }, city.el);
 
   const fields = {
@@ -94,7 +98,7 @@ export function addressSections(setup, onDestination) {
 
   /** Show the fields `code` needs; `user`: the shopper picked it (keep what they typed). */
   function setCountry(code, user) {
-    if (!countries.has(code)) code = countries.has(setup.default_country) ? setup.default_country : setup.countries[0]?.code;
+    code = shippingCountry(code, countries, setup);
     if (!code) return;
     country.control.value = code;
     const format = countries.get(code);
@@ -144,7 +148,8 @@ export function addressSections(setup, onDestination) {
       const destination = { country: value("address.country") };
       for (const key of ["region", "postal_code"]) {
         const each = fields[`address.${key}`];
-        if (each && each.value() && !each.problem()) destination[key] = key === "region" ? each.value() : normalizePostal(each.value());
+        if (each?.value() && !each.problem())
+          destination[key] = key === "region" ? each.value() : normalizePostal(each.value());
       }
       return destination;
     },
@@ -157,7 +162,8 @@ export function addressSections(setup, onDestination) {
       };
       set("email", details.email);
       set("phone", details.phone);
-      for (const [key, text] of Object.entries(details.address || {})) if (key !== "country") set(`address.${key}`, text);
+      for (const [key, text] of Object.entries(details.address || {}))
+        if (key !== "country") set(`address.${key}`, text);
     },
   };
 }

@@ -127,7 +127,9 @@ const send = (current, path, options) => api.request(`${PATH_CARTS}/${current}${
 
 /** Queue a cart change; resolves to the new cart (rejects with the server's error). */
 const change = (method, path, body, create = false) =>
-  enqueue((mine) => withCart(async (current) => apply(mine, await send(current, path, { method, body })), create, mine));
+  enqueue((mine) =>
+    withCart(async (current) => apply(mine, await send(current, path, { method, body })), create, mine),
+  );
 
 const item = (sku) => `/items/${encodeURIComponent(sku)}`;
 

@@ -12,7 +12,12 @@ function receiptLink(url) {
   return h(
     "p",
     { class: "kc-lead" },
-    h("a", { class: "kc-link", href: url, target: "_blank", rel: "noopener" }, "View or save your receipt", srOnly(" (opens in a new tab)")),
+    h(
+      "a",
+      { class: "kc-link", href: url, target: "_blank", rel: "noopener" },
+      "View or save your receipt",
+      srOnly(" (opens in a new tab)"),
+    ),
   );
 }
 
@@ -25,12 +30,19 @@ function nextSteps(order, locale, price) {
   } else if (payment.instructions) {
     const due = order.totals ? ` Amount due: ${price(order.totals.total)}.` : "";
     steps.push(
-      h("li", {}, h("strong", {}, "Payment: "), `${text(payment.instructions)}${due} Your order number is ${text(order.number)}.`),
+      h(
+        "li",
+        {},
+        h("strong", {}, "Payment: "),
+        `${text(payment.instructions)}${due} Your order number is ${text(order.number)}.`,
+      ),
     );
   }
   const when = arrives(order.delivery, locale);
   if (order.shipping_method || when) {
-    steps.push(h("li", {}, h("strong", {}, "Delivery: "), [text(order.shipping_method), when].filter(Boolean).join(" · ")));
+    steps.push(
+      h("li", {}, h("strong", {}, "Delivery: "), [text(order.shipping_method), when].filter(Boolean).join(" · ")),
+    );
   }
   const address = order.shipping_address;
   if (address && typeof address === "object") {
@@ -67,7 +79,12 @@ export function confirmationView(order, { locale, currency, headingId, notice, o
     ),
     receiptLink(order.status_url),
     notice && h("p", { class: "kc-notice" }, icon("tag"), notice),
-    h("div", { class: "kc-box" }, h("h3", {}, "What happens next"), h("ul", { class: "kc-next" }, nextSteps(order, locale, price))),
+    h(
+      "div",
+      { class: "kc-box" },
+      h("h3", {}, "What happens next"),
+      h("ul", { class: "kc-next" }, nextSteps(order, locale, price)),
+    ),
     h(
       "div",
       { class: "kc-box" },
@@ -79,7 +96,14 @@ export function confirmationView(order, { locale, currency, headingId, notice, o
           h(
             "li",
             { class: "kc-done-line" },
-            h("span", {}, text(item.name), item.variant ? h("span", { class: "kc-variant" }, ` · ${text(item.variant)}`) : "", srOnly(","), ` × ${item.quantity}`),
+            h(
+              "span",
+              {},
+              text(item.name),
+              item.variant ? h("span", { class: "kc-variant" }, ` · ${text(item.variant)}`) : "",
+              srOnly(","),
+              ` × ${item.quantity}`,
+            ),
             h("span", {}, price(item.subtotal)),
           ),
         ),

@@ -24,3 +24,6 @@ export function countdown(expiresAt, render) {
   tick();
   return () => clearTimeout(timer);
 }
+
+/** How near the end `ms` left is: 0 more than 5 minutes, 1 up to 5, 2 the last minute, 3 over. */
+export const expiryStage = (ms) => (ms > 300000 ? 0 : ms > 60000 ? 1 : ms ? 2 : 3);

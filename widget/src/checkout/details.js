@@ -27,6 +27,9 @@ export function rememberDetails(remember, { email, phone, address }) {
     if (!remember) return localStorage.removeItem(DETAILS_KEY);
     const kept = {};
     for (const key of ADDRESS_KEYS) kept[key] = text(address[key]);
-    localStorage.setItem(DETAILS_KEY, JSON.stringify({ v: VERSION, email: text(email), phone: text(phone), address: kept }));
+    localStorage.setItem(
+      DETAILS_KEY,
+      JSON.stringify({ v: VERSION, email: text(email), phone: text(phone), address: kept }),
+    );
   } catch {}
 }

@@ -86,7 +86,10 @@ export function sheet({ className, labelledBy, onClose, canClose = () => true, l
 export function announce(text) {
   let region = open[open.length - 1]?.status;
   if (!region) {
-    if (!pageStatus?.isConnected) api.root.append((pageStatus = h("p", { class: "kc-sr", role: "status" })));
+    if (!pageStatus?.isConnected) {
+      pageStatus = h("p", { class: "kc-sr", role: "status" });
+      api.root.append(pageStatus);
+    }
     region = pageStatus;
   }
   // Cleared first, so that the same words twice are read twice.

@@ -51,3 +51,9 @@ export function icon(name, className = "kc-i") {
 
 /** Text for screen readers only. */
 export const srOnly = (text) => h("span", { class: "kc-sr" }, text);
+
+/** Show `message` in `el` after the alert icon, or hide `el` when there is no message. */
+export function showAlert(el, message) {
+  el.hidden = !message;
+  el.replaceChildren(...(message ? [icon("alert"), message] : []));
+}

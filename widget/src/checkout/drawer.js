@@ -4,17 +4,14 @@ import { EV_CHECKOUT_CLOSE, EV_CHECKOUT_OPEN } from "../constants.js";
 import { getCart, isStale, removeItem, setQuantity, subscribe } from "./cart.js";
 import { clock, countdown } from "./countdown.js";
 import { announce, sheet } from "./dialog.js";
-import { h, icon, uid } from "./dom.js";
+import { h, icon, showAlert, uid } from "./dom.js";
 import { api, storeLocale } from "./env.js";
+import { atMost, discountRow, freeShippingLine, lineName, typedQuantity } from "./figures.js";
 import { itemCount, money } from "./format.js";
 import { problem } from "./messages.js";
 import { loadSetup } from "./setup.js";
 
 const VIEW = { view: "cart" };
-const MAX_QUANTITY = 999;
-
-/** "Stoneware Mug" or "Linen Apron (Size: Small)": what a line is called in labels. */
-export const lineName = (item) => (item.variant ? `${item.name} (${item.variant})` : item.name);
 
 /** The product image, or a neutral tile when there is none. */
 export function thumbnail(item, className = "kc-thumb") {
@@ -24,81 +21,87 @@ export function thumbnail(item, className = "kc-thumb") {
     : h("span", { class: `${className} kc-thumb-none` }, icon("bag"));
 }
 
-export function createDrawer({ onCheckout }) {
-  const titleId = uid("cart");
-  const count = h("span", { class: "kc-count" });
-  const title = h("h2", { id: titleId, class: "kc-title", tabindex: "-1" }, "Your cart ", count);
-  const alert = h("p", { class: "kc-alert", role: "alert", hidden: true });
-  const meterText = h("p", {});
-  const meter = h("progress", { class: "kc-meter", "aria-hidden": "true" });
-  const freeShipping = h("div", { class: "kc-free", hidden: true }, icon("truck"), h("div", {}, meterText, meter));
-  const list = h("ul", { class: "kc-lines", "aria-label": "Items in your cart" });
-  const empty = h(
-    "div",
-    { class: "kc-empty", hidden: true },
-    icon("bag", "kc-empty-i"),
-    h("p", {}, "Your cart is empty."),
-    h("button", { type: "button", class: "kc-btn kc-secondary", onclick: () => drawer.close() }, "Continue shopping"),
-  );
-  const totals = h("dl", { class: "kc-totals" });
-  const note = h("p", { class: "kc-note" }, "Shipping and taxes are calculated at checkout.");
-  const checkoutButton = h(
-    "button",
-    { type: "button", class: "kc-btn kc-primary", onclick: () => onCheckout(drawer.opener) },
-    icon("lock"),
-    "Checkout",
-  );
-  // A claimed offer's code on an empty cart: shown with its countdown, waiting for an item.
-  const waiting = h("p", { class: "kc-note" }, "Your code applies as soon as you add something.");
-  const foot = h("div", { class: "kc-foot" }, totals, note, waiting, checkoutButton);
-  const busyBar = h("div", { class: "kc-busy", hidden: true });
-  const drawer = sheet({
-    className: "kc-drawer",
-    labelledBy: titleId,
-    lightDismiss: true,
-    onClose: () => api.emit(EV_CHECKOUT_CLOSE, VIEW),
+/** A line's elements; `changeQuantity(row, quantity)` runs when the shopper changes it. */
+function lineRow(changeQuantity) {
+  const row = {};
+  const step = (delta, button) =>
+    button.getAttribute("aria-disabled") !== "true" && changeQuantity(row, row.item.quantity + delta);
+  row.media = h("span", { class: "kc-media" });
+  row.name = h("p", { class: "kc-name" });
+  row.variant = h("p", { class: "kc-variant" });
+  row.unit = h("p", { class: "kc-unit" });
+  row.minus = h("button", { type: "button", class: "kc-step", onclick: () => step(-1, row.minus) }, icon("minus"));
+  row.plus = h("button", { type: "button", class: "kc-step", onclick: () => step(1, row.plus) }, icon("plus"));
+  row.qty = h("input", {
+    class: "kc-qty",
+    type: "text",
+    inputmode: "numeric",
+    autocomplete: "off",
+    onchange: () => {
+      const quantity = typedQuantity(row.qty.value);
+      if (quantity != null) {
+        if (quantity !== row.item.quantity) changeQuantity(row, quantity);
+      } else row.qty.value = row.item.quantity;
+    },
+    onkeydown: (event) => event.key === "Enter" && row.qty.blur(),
   });
-  drawer.el.append(
+  row.total = h("p", { class: "kc-line-total" });
+  row.remove = h("button", { type: "button", class: "kc-link", onclick: () => changeQuantity(row, 0) }, "Remove");
+  row.error = h("p", { class: "kc-err", role: "alert", hidden: true });
+  row.li = h(
+    "li",
+    { class: "kc-line" },
+    row.media,
     h(
       "div",
-      { class: "kc-panel" },
-      busyBar,
+      { class: "kc-line-main" },
+      row.name,
+      row.variant,
+      row.unit,
       h(
         "div",
-        { class: "kc-head" },
-        title,
-        h("button", { type: "button", class: "kc-x", "aria-label": "Close cart", onclick: () => drawer.close() }, icon("close")),
+        { class: "kc-line-actions" },
+        h("div", { class: "kc-stepper", role: "group" }, row.minus, row.qty, row.plus),
+        row.remove,
       ),
-      h("div", { class: "kc-scroll" }, alert, freeShipping, list, empty),
-      foot,
+      row.error,
     ),
+    row.total,
   );
+  return row;
+}
 
+/** Show `item` in `row` (made by lineRow), prices by `price`. */
+function updateRow(row, item, price) {
+  const previous = row.item;
+  row.item = item;
+  const name = lineName(item);
+  if (previous?.image_url !== item.image_url) row.media.replaceChildren(thumbnail(item));
+  row.name.textContent = item.name;
+  row.variant.textContent = item.variant || "";
+  row.variant.hidden = !item.variant;
+  const compare = item.compare_at_price > item.unit_price && h("s", {}, price(item.compare_at_price));
+  row.unit.replaceChildren(price(item.unit_price), compare ? " " : "", compare || "");
+  row.stepperLabel ||= row.minus.parentNode;
+  row.stepperLabel.setAttribute("aria-label", `Quantity of ${name}`);
+  row.minus.setAttribute("aria-label", `Decrease quantity of ${name}`);
+  row.plus.setAttribute("aria-label", `Increase quantity of ${name}`);
+  row.qty.setAttribute("aria-label", `Quantity of ${name}`);
+  row.remove.setAttribute("aria-label", `Remove ${name}`);
+  if (row.qty !== api.root.activeElement) row.qty.value = item.quantity;
+  // aria-disabled, not disabled: a disabled button would drop keyboard focus.
+  row.plus.setAttribute("aria-disabled", String(atMost(item)));
+  row.total.textContent = price(item.subtotal);
+}
+
+/**
+ * The cart's lines, updated in place so focus and the reader's place stay put. The drawer's
+ * `busy(task)` runs a change, `showError(message)` tells one that no line can, `rerender()`
+ * puts the lines back as the server has them.
+ */
+function cartLines(busy, showError, rerender) {
+  const el = h("ul", { class: "kc-lines", "aria-label": "Items in your cart" });
   const rows = new Map(); // sku → row
-  let pending = 0;
-  const locale = storeLocale();
-  const price = (amount) => money(amount, getCart()?.currency || api.config.store?.currency, locale);
-
-  function showError(message) {
-    alert.hidden = !message;
-    alert.replaceChildren(...(message ? [icon("alert"), message] : []));
-  }
-
-  async function busy(task) {
-    pending++;
-    busyBar.hidden = false;
-    list.setAttribute("aria-busy", "true");
-    render(getCart());
-    try {
-      return await task();
-    } finally {
-      if (!--pending) {
-        busyBar.hidden = true;
-        list.removeAttribute("aria-busy");
-        render(getCart());
-      }
-    }
-  }
 
   async function changeQuantity(row, quantity) {
     const { item } = row;
@@ -110,7 +113,7 @@ export function createDrawer({ onCheckout }) {
       const summary = `Cart: ${itemCount(cart?.item_count || 0)}`;
       announce(quantity > 0 ? `${name}: quantity ${quantity}. ${summary}` : `${name} removed. ${summary}`);
     } catch (error) {
-      render(getCart()); // put the stepper back to the server's quantity
+      rerender(); // put the stepper back to the server's quantity
       if (isStale(error)) return; // the cart was ordered or replaced meanwhile
       if (rows.get(item.sku) === row) {
         row.error.textContent = problem(error);
@@ -120,90 +123,64 @@ export function createDrawer({ onCheckout }) {
     }
   }
 
-  function makeRow() {
-    const row = {};
-    const step = (delta, button) => button.getAttribute("aria-disabled") !== "true" && changeQuantity(row, row.item.quantity + delta);
-    row.media = h("span", { class: "kc-media" });
-    row.name = h("p", { class: "kc-name" });
-    row.variant = h("p", { class: "kc-variant" });
-    row.unit = h("p", { class: "kc-unit" });
-    row.minus = h("button", { type: "button", class: "kc-step", onclick: () => step(-1, row.minus) }, icon("minus"));
-    row.plus = h("button", { type: "button", class: "kc-step", onclick: () => step(1, row.plus) }, icon("plus"));
-    row.qty = h("input", {
-      class: "kc-qty",
-      type: "text",
-      inputmode: "numeric",
-      autocomplete: "off",
-      onchange: () => {
-        const quantity = Number(row.qty.value.trim());
-        if (Number.isInteger(quantity) && quantity >= 0 && quantity <= MAX_QUANTITY) {
-          if (quantity !== row.item.quantity) changeQuantity(row, quantity);
-        } else row.qty.value = row.item.quantity;
-      },
-      onkeydown: (event) => event.key === "Enter" && row.qty.blur(),
-    });
-    row.total = h("p", { class: "kc-line-total" });
-    row.remove = h("button", { type: "button", class: "kc-link", onclick: () => changeQuantity(row, 0) }, "Remove");
-    row.error = h("p", { class: "kc-err", role: "alert", hidden: true });
-    row.li = h(
-      "li",
-      { class: "kc-line" },
-      row.media,
-      h(
-        "div",
-        { class: "kc-line-main" },
-        row.name,
-        row.variant,
-        row.unit,
-        h("div", { class: "kc-line-actions" }, h("div", { class: "kc-stepper", role: "group" }, row.minus, row.qty, row.plus), row.remove),
-        row.error,
-      ),
-      row.total,
-    );
-    return row;
-  }
+  return {
+    el,
+    /** Show `items`; true when the line that had focus went away. */
+    render(items, price) {
+      const seen = new Set();
+      let lostFocus = false;
+      items.forEach((item, index) => {
+        let row = rows.get(item.sku);
+        if (!row) {
+          row = lineRow(changeQuantity);
+          rows.set(item.sku, row);
+        }
+        updateRow(row, item, price);
+        seen.add(item.sku);
+        if (el.children[index] !== row.li) el.insertBefore(row.li, el.children[index] || null);
+      });
+      for (const [sku, row] of rows) {
+        if (seen.has(sku)) continue;
+        lostFocus ||= row.li.contains(api.root.activeElement);
+        row.li.remove();
+        rows.delete(sku);
+      }
+      return lostFocus;
+    },
+  };
+}
 
-  function updateRow(row, item) {
-    const previous = row.item;
-    row.item = item;
-    const name = lineName(item);
-    if (previous?.image_url !== item.image_url) row.media.replaceChildren(thumbnail(item));
-    row.name.textContent = item.name;
-    row.variant.textContent = item.variant || "";
-    row.variant.hidden = !item.variant;
-    const compare = item.compare_at_price > item.unit_price && h("s", {}, price(item.compare_at_price));
-    row.unit.replaceChildren(price(item.unit_price), compare ? " " : "", compare || "");
-    row.stepperLabel ||= row.minus.parentNode;
-    row.stepperLabel.setAttribute("aria-label", `Quantity of ${name}`);
-    row.minus.setAttribute("aria-label", `Decrease quantity of ${name}`);
-    row.plus.setAttribute("aria-label", `Increase quantity of ${name}`);
-    row.qty.setAttribute("aria-label", `Quantity of ${name}`);
-    row.remove.setAttribute("aria-label", `Remove ${name}`);
-    if (row.qty !== api.root.activeElement) row.qty.value = item.quantity;
-    const soldOut = item.available != null && item.quantity >= item.available;
-    // aria-disabled, not disabled: a disabled button would drop keyboard focus.
-    row.plus.setAttribute("aria-disabled", String(soldOut || item.quantity >= MAX_QUANTITY));
-    row.total.textContent = price(item.subtotal);
-  }
+/** The free-shipping progress: words and a meter (see freeShippingLine). */
+function freeShippingMeter() {
+  const text = h("p", {});
+  const meter = h("progress", { class: "kc-meter", "aria-hidden": "true" });
+  const el = h("div", { class: "kc-free", hidden: true }, icon("truck"), h("div", {}, text, meter));
+  return {
+    el,
+    render(info, price) {
+      const line = freeShippingLine(info, price);
+      el.hidden = !line;
+      if (!line) return;
+      text.textContent = line.text;
+      meter.max = line.max;
+      meter.value = line.value;
+    },
+  };
+}
 
-  function renderLines(items) {
-    const seen = new Set();
-    let lostFocus = false;
-    items.forEach((item, index) => {
-      let row = rows.get(item.sku);
-      if (!row) rows.set(item.sku, (row = makeRow()));
-      updateRow(row, item);
-      seen.add(item.sku);
-      if (list.children[index] !== row.li) list.insertBefore(row.li, list.children[index] || null);
-    });
-    for (const [sku, row] of rows) {
-      if (seen.has(sku)) continue;
-      lostFocus ||= row.li.contains(api.root.activeElement);
-      row.li.remove();
-      rows.delete(sku);
-    }
-    if (lostFocus) title.focus();
-  }
+/** The drawer's foot: subtotal, the code (and its clock), the note and the checkout button. */
+function cartFoot(checkout) {
+  const totals = h("dl", { class: "kc-totals" });
+  const note = h("p", { class: "kc-note" }, "Shipping and taxes are calculated at checkout.");
+  const button = h(
+    "button",
+    { type: "button", class: "kc-btn kc-primary", onclick: checkout },
+    icon("lock"),
+    "Checkout",
+  );
+  // A claimed offer's code on an empty cart: shown with its countdown, waiting for an item.
+  const waiting = h("p", { class: "kc-note" }, "Your code applies as soon as you add something.");
+  const el = h("div", { class: "kc-foot" }, totals, note, waiting, button);
 
   // A claimed offer's coupon expires: its time left ticks under the discount line.
   let stopClock = () => {};
@@ -216,59 +193,106 @@ export function createDrawer({ onCheckout }) {
     return h("div", { class: "kc-row kc-expiry" }, h("dt", {}, "Offer expires in"), h("dd", {}, timer));
   }
 
-  function renderFooter(cart) {
+  function renderTotals(cart, price) {
     const rowsOut = [];
     const discount = cart.discount;
     stopClock();
     const lines = cart.items?.length > 0;
     if (lines) rowsOut.push(h("div", { class: "kc-row" }, h("dt", {}, "Subtotal"), h("dd", {}, price(cart.subtotal))));
     if (discount) {
-      rowsOut.push(
-        h(
-          "div",
-          { class: "kc-row kc-saving" },
-          h("dt", {}, icon("tag"), `${discount.code}${discount.label ? ` · ${discount.label}` : ""}`),
-          h("dd", {}, discount.amount > 0 ? `−${price(discount.amount)}` : lines ? "Applied" : "Saved"),
-        ),
-      );
+      const [term, value] = discountRow(discount, lines, price);
+      rowsOut.push(h("div", { class: "kc-row kc-saving" }, h("dt", {}, icon("tag"), term), h("dd", {}, value)));
       if (discount.expires_at > 0) rowsOut.push(expiryRow(discount.expires_at));
     }
     totals.replaceChildren(...rowsOut);
   }
 
-  // Until the shopper has said where they live, this is the store's main zone's offer, told
-  // as the store's offer; once they have, it is their country's (the server says which).
-  function renderFreeShipping(info) {
-    const valid = info && info.threshold > 0 && info.remaining >= 0;
-    freeShipping.hidden = !valid;
-    if (!valid) return;
-    const to = info.destination || info.zone;
-    const where = to ? ` to ${to}` : "";
-    const left = info.remaining > 0;
-    meterText.textContent = info.destination
-      ? left
-        ? `Add ${price(info.remaining)} more for free shipping${where}`
-        : `You've got free shipping${where}`
-      : left
-        ? `Free shipping${where} on orders over ${price(info.threshold)}: add ${price(info.remaining)} more`
-        : `Your order qualifies for free shipping${where}`;
-    meter.max = info.threshold;
-    meter.value = Math.max(0, info.threshold - info.remaining);
+  return {
+    el,
+    note,
+    /** Show `cart` (null: none yet) with its `items` (an empty list for none). */
+    render(cart, items, price) {
+      el.hidden = items.length === 0 && !cart?.discount;
+      note.hidden = button.hidden = items.length === 0;
+      waiting.hidden = !note.hidden;
+      if (cart) renderTotals(cart, price);
+    },
+  };
+}
+
+/** The sheet's contents: the busy bar, the heading (`title`, a close button), `scroll`ing content, the foot. */
+const drawerPanel = (busyBar, title, close, scroll, foot) =>
+  h(
+    "div",
+    { class: "kc-panel" },
+    busyBar,
+    h(
+      "div",
+      { class: "kc-head" },
+      title,
+      h("button", { type: "button", class: "kc-x", "aria-label": "Close cart", onclick: close }, icon("close")),
+    ),
+    h("div", { class: "kc-scroll" }, ...scroll),
+    foot,
+  );
+
+export function createDrawer({ onCheckout }) {
+  const titleId = uid("cart");
+  const count = h("span", { class: "kc-count" });
+  const title = h("h2", { id: titleId, class: "kc-title", tabindex: "-1" }, "Your cart ", count);
+  const alert = h("p", { class: "kc-alert", role: "alert", hidden: true });
+  const close = () => drawer.close();
+  const showError = (message) => showAlert(alert, message);
+  const freeShipping = freeShippingMeter();
+  const lines = cartLines(busy, showError, () => render(getCart()));
+  const empty = h(
+    "div",
+    { class: "kc-empty", hidden: true },
+    icon("bag", "kc-empty-i"),
+    h("p", {}, "Your cart is empty."),
+    h("button", { type: "button", class: "kc-btn kc-secondary", onclick: close }, "Continue shopping"),
+  );
+  const foot = cartFoot(() => onCheckout(drawer.opener));
+  const busyBar = h("div", { class: "kc-busy", hidden: true });
+  const drawer = sheet({
+    className: "kc-drawer",
+    labelledBy: titleId,
+    lightDismiss: true,
+    onClose: () => api.emit(EV_CHECKOUT_CLOSE, VIEW),
+  });
+  const scroll = [alert, freeShipping.el, lines.el, empty];
+  drawer.el.append(drawerPanel(busyBar, title, close, scroll, foot.el));
+
+  let pending = 0;
+  const locale = storeLocale();
+  const price = (amount) => money(amount, getCart()?.currency || api.config.store?.currency, locale);
+
+  async function busy(task) {
+    pending++;
+    busyBar.hidden = false;
+    lines.el.setAttribute("aria-busy", "true");
+    render(getCart());
+    try {
+      return await task();
+    } finally {
+      if (!--pending) {
+        busyBar.hidden = true;
+        lines.el.removeAttribute("aria-busy");
+        render(getCart());
+      }
+    }
   }
 
   function render(cart) {
     const items = cart?.items || [];
     const quantity = cart?.item_count || 0;
     count.textContent = quantity ? `(${quantity})` : "";
-    renderLines(items);
+    if (lines.render(items, price)) title.focus();
     empty.hidden = items.length > 0 || pending > 0;
-    foot.hidden = items.length === 0 && !cart?.discount;
-    note.hidden = checkoutButton.hidden = list.hidden = items.length === 0;
-    waiting.hidden = !note.hidden;
-    if (cart) {
-      renderFooter(cart);
-      renderFreeShipping(items.length && cart.free_shipping);
-    } else freeShipping.hidden = true;
+    lines.el.hidden = items.length === 0;
+    foot.render(cart, items, price);
+    if (cart) freeShipping.render(items.length && cart.free_shipping, price);
+    else freeShipping.el.hidden = true;
   }
 
   subscribe(render);
@@ -285,7 +309,7 @@ export function createDrawer({ onCheckout }) {
       api.emit(EV_CHECKOUT_OPEN, VIEW);
       loadSetup()
         .then((setup) => {
-          note.textContent = setup.prices_include_tax
+          foot.note.textContent = setup.prices_include_tax
             ? "Taxes included. Shipping is calculated at checkout."
             : "Shipping and taxes are calculated at checkout.";
         })

@@ -2,7 +2,7 @@
 // message is shown once the shopper has typed and left the field (or on submit), tied to the
 // control with aria-invalid and aria-describedby. The rules mirror the server's, which checks
 // everything again; its field errors are shown through the same show().
-import { h, icon, listen, uid } from "./dom.js";
+import { h, icon, listen, showAlert, uid } from "./dom.js";
 
 export const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 const PHONE = /^\+?[\d\s().-]{6,20}$/;
@@ -37,8 +37,7 @@ export const rules = {
 
 /** Connect a control to its message and hint: aria-invalid and aria-describedby. */
 function describe(control, error, hint, message) {
-  error.hidden = !message;
-  error.replaceChildren(...(message ? [icon("alert"), message] : []));
+  showAlert(error, message);
   if (message) control.setAttribute("aria-invalid", "true");
   else control.removeAttribute("aria-invalid");
   const ids = [hint?.id, message && error.id].filter(Boolean).join(" ");
@@ -51,7 +50,18 @@ function describe(control, error, hint, message) {
  * `check(value)` returns a message or ""; `required` is the message for an empty value.
  * Returns {el, control, value(), problem(), show(message), validate(), focus()}.
  */
-export function field({ label, name, required, check, options, hint, onchange, className = "", markOptional = true, ...attributes }) {
+export function field({
+  label,
+  name,
+  required,
+  check,
+  options,
+  hint,
+  onchange,
+  className = "",
+  markOptional = true,
+  ...attributes
+}) {
   const id = uid(name);
   const control = options
     ? h(
@@ -112,8 +122,7 @@ export function radioGroup({ legend, name, required, onchange }) {
     value: () => checked()?.value ?? "",
     problem: () => (self.value() ? "" : required),
     show(message) {
-      error.hidden = !message;
-      error.replaceChildren(...(message ? [icon("alert"), message] : []));
+      showAlert(error, message);
       if (message) el.setAttribute("aria-describedby", error.id);
       else el.removeAttribute("aria-describedby");
       el.classList.toggle("kc-invalid", Boolean(message));
@@ -166,7 +175,10 @@ export function radioGroup({ legend, name, required, onchange }) {
         ),
       );
       mark();
-      if (focused) radios().find((radio) => radio.value === focused)?.focus();
+      if (focused)
+        radios()
+          .find((radio) => radio.value === focused)
+          ?.focus();
     },
   };
   // The checked choice gets kc-on: its details show, its border is highlighted.

@@ -10,7 +10,9 @@ const digits = (value) => value.replace(/\D/g, "");
 
 // "4242424242424242" → "4242 4242 4242 4242", as the shopper types.
 function groupCardNumber(input) {
-  const grouped = digits(input.value).slice(0, 19).replace(/(\d{4})(?=\d)/g, "$1 ");
+  const grouped = digits(input.value)
+    .slice(0, 19)
+    .replace(/(\d{4})(?=\d)/g, "$1 ");
   if (grouped !== input.value) input.value = grouped;
 }
 
@@ -57,7 +59,12 @@ function cardFields(method) {
     "div",
     { class: "kc-card" },
     method.test_mode &&
-      h("p", { class: "kc-test" }, h("strong", {}, "TEST MODE"), ` — use ${TEST_NUMBER}, any future date and any 3 digits.`),
+      h(
+        "p",
+        { class: "kc-test" },
+        h("strong", {}, "TEST MODE"),
+        ` — use ${TEST_NUMBER}, any future date and any 3 digits.`,
+      ),
     number.el,
     h("div", { class: "kc-cols", "data-cols": "2" }, expiry.el, cvc.el),
   );
@@ -66,7 +73,12 @@ function cardFields(method) {
 
 /** {el, fields, method(), payment(), done()} for the store's payment methods. */
 export function paymentSection(setup, onChange) {
-  const group = radioGroup({ legend: "Payment method", name: "pay", required: "Choose a payment method.", onchange: onChange });
+  const group = radioGroup({
+    legend: "Payment method",
+    name: "pay",
+    required: "Choose a payment method.",
+    onchange: onChange,
+  });
   const card = setup.payment_methods.some((method) => method.id === TEST_CARD)
     ? cardFields(setup.payment_methods.find((method) => method.id === TEST_CARD))
     : null;
@@ -96,10 +108,17 @@ export function paymentSection(setup, onChange) {
     done: () => active().every((each) => !each.problem()),
     payment() {
       if (method() !== TEST_CARD) return { method: method() };
-      const [month, year] = card.expiry.value().split("/").map((part) => part.trim());
+      const [month, year] = card.expiry
+        .value()
+        .split("/")
+        .map((part) => part.trim());
       return {
         method: TEST_CARD,
-        card: { number: digits(card.number.value()), expiry: `${month.padStart(2, "0")}/${year}`, cvc: card.cvc.value() },
+        card: {
+          number: digits(card.number.value()),
+          expiry: `${month.padStart(2, "0")}/${year}`,
+          cvc: card.cvc.value(),
+        },
       };
     },
   };

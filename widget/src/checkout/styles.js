@@ -1,6 +1,14 @@
 // The checkout's stylesheet, adopted into the shadow root (no style attributes, so strict CSPs
 // hold). Merchants theme it with the --keepcart-* custom properties of constants.js.
-import { CSS_ACCENT, CSS_ACCENT_DEFAULT, CSS_ACCENT_TEXT, CSS_FONT, CSS_RADIUS, CSS_SURFACE, CSS_TEXT } from "../constants.js";
+import {
+  CSS_ACCENT,
+  CSS_ACCENT_DEFAULT,
+  CSS_ACCENT_TEXT,
+  CSS_FONT,
+  CSS_RADIUS,
+  CSS_SURFACE,
+  CSS_TEXT,
+} from "../constants.js";
 
 const FONT = 'ui-sans-serif,system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif';
 

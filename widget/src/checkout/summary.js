@@ -3,11 +3,12 @@
 // A side column on wide screens; on phones a bar at the top with the total always visible
 // that expands to the full summary.
 import { applyCode, isStale, removeCode, removeItem, setQuantity } from "./cart.js";
-import { clock, countdown } from "./countdown.js";
+import { clock, countdown, expiryStage } from "./countdown.js";
 import { announce } from "./dialog.js";
-import { thumbnail } from "./drawer.js";
 import { h, icon, listen, uid } from "./dom.js";
+import { thumbnail } from "./drawer.js";
 import { field } from "./fields.js";
+import { buyable, cartTotals } from "./figures.js";
 import { money } from "./format.js";
 import { problem } from "./messages.js";
 
@@ -20,49 +21,37 @@ export function totalsRows(totals, price, discountCode, shippingLabel = "Shippin
   if (totals.discount > 0) {
     rows.push(row(["Discount", discountCode ? ` (${discountCode})` : ""], `−${price(totals.discount)}`, "kc-saving"));
   }
-  rows.push(row(shippingLabel, totals.shipping == null ? "Enter your address" : totals.shipping ? price(totals.shipping) : "Free"));
+  rows.push(
+    row(
+      shippingLabel,
+      totals.shipping == null ? "Enter your address" : totals.shipping ? price(totals.shipping) : "Free",
+    ),
+  );
   const taxLabel = totals.tax_label || "Tax";
   if (!totals.prices_include_tax && totals.tax != null) rows.push(row(taxLabel, price(totals.tax)));
   rows.push(row("Total", price(totals.total), "kc-grand"));
   if (totals.prices_include_tax && totals.tax > 0) {
-    rows.push(h("div", { class: "kc-incl" }, h("dt", { class: "kc-sr" }, taxLabel), h("dd", {}, `Including ${price(totals.tax)} ${taxLabel}`)));
+    rows.push(
+      h(
+        "div",
+        { class: "kc-incl" },
+        h("dt", { class: "kc-sr" }, taxLabel),
+        h("dd", {}, `Including ${price(totals.tax)} ${taxLabel}`),
+      ),
+    );
   }
   return rows;
 }
 
-/** `onChange(message)` runs after the shopper changed the discount or a line (to re-quote). */
-export function orderSummary({ locale, onChange }) {
-  let currency = "";
-  const price = (amount) => money(amount, currency, locale);
-  const headingId = uid("summary");
-  const bodyId = uid("summary-body");
-  const toggleTotal = h("span", { class: "kc-toggle-total" });
-  const toggleText = h("span", {}, "Show order summary");
-  const toggle = h(
-    "button",
-    {
-      type: "button",
-      class: "kc-toggle",
-      "aria-expanded": "false",
-      "aria-controls": bodyId,
-      onclick: () => expand(toggle.getAttribute("aria-expanded") !== "true"),
-    },
-    icon("bag"),
-    toggleText,
-    icon("chevron", "kc-i kc-chevron"),
-    toggleTotal,
-  );
-  // On phones the summary is collapsed behind this toggle (the total stays visible on it).
-  function expand(open = true) {
-    toggle.setAttribute("aria-expanded", open);
-    el.classList.toggle("kc-expanded", open);
-    toggleText.textContent = open ? "Hide order summary" : "Show order summary";
-  }
-  const lines = h("ul", { class: "kc-sum-lines", "aria-label": "Items" });
-  const lineErrors = new Map(); // sku → message
-
-  // The discount code: apply / remove, the server's message shown inline.
-  const code = field({ label: "Discount code", name: "code", autocomplete: "off", autocapitalize: "characters", markOptional: false });
+/** The discount code: apply / remove, the server's message shown inline. */
+function discountCode(onChange) {
+  const code = field({
+    label: "Discount code",
+    name: "code",
+    autocomplete: "off",
+    autocapitalize: "characters",
+    markOptional: false,
+  });
   const applyButton = h("button", { type: "button", class: "kc-btn kc-secondary", onclick: () => apply() }, "Apply");
   listen(code.control, "keydown", (event) => {
     if (event.key === "Enter") {
@@ -71,7 +60,7 @@ export function orderSummary({ locale, onChange }) {
     }
   });
   const applied = h("div", { class: "kc-applied", hidden: true });
-  const codeBox = h("div", { class: "kc-code" }, h("div", { class: "kc-code-row" }, code.el, applyButton), applied);
+  const el = h("div", { class: "kc-code" }, h("div", { class: "kc-code-row" }, code.el, applyButton), applied);
 
   let applying = false;
   async function apply() {
@@ -105,71 +94,10 @@ export function orderSummary({ locale, onChange }) {
     }
   }
 
-  const totals = h("dl", { class: "kc-totals" });
-  const body = h(
-    "div",
-    { class: "kc-sum-body", id: bodyId },
-    h("h2", { id: headingId, class: "kc-sum-title" }, "Order summary"),
-    lines,
-    codeBox,
-    totals,
-  );
-  const el = h("aside", { class: "kc-summary", "aria-labelledby": headingId }, toggle, body);
-
-  function renderLines(items) {
-    lines.replaceChildren(
-      ...items.map((item) => {
-        const message = lineErrors.get(item.sku);
-        return h(
-          "li",
-          { class: "kc-sum-line" },
-          h("span", { class: "kc-sum-media" }, thumbnail(item), h("span", { class: "kc-badge", "aria-hidden": "true" }, item.quantity)),
-          h(
-            "span",
-            { class: "kc-sum-main" },
-            h("span", { class: "kc-name" }, item.name),
-            item.variant && h("span", { class: "kc-variant" }, item.variant),
-            h("span", { class: "kc-unit" }, `${item.quantity} × ${price(item.unit_price)}`),
-            message && h("span", { class: "kc-err", role: "alert" }, icon("alert"), message),
-            fixStock(item),
-          ),
-          h("span", { class: "kc-line-total" }, price(item.subtotal)),
-        );
-      }),
-    );
-  }
-
-  // When a line asks for more than is left, offer the quantity that can be bought.
-  function fixStock(item) {
-    if (item.available == null || item.quantity <= item.available) return null;
-    const left = Math.max(0, item.available);
-    const label = left ? `Change to ${left}` : "Remove";
-    return h(
-      "button",
-      {
-        type: "button",
-        class: "kc-link",
-        "aria-label": left ? `Change quantity of ${item.name} to ${left}` : `Remove ${item.name}`,
-        onclick: async () => {
-          try {
-            await (left ? setQuantity(item.sku, left) : removeItem(item.sku));
-            lineErrors.delete(item.sku);
-            onChange(left ? `${item.name}: quantity ${left}.` : `${item.name} removed.`);
-          } catch (error) {
-            if (isStale(error)) return;
-            lineErrors.set(item.sku, problem(error));
-            onChange(problem(error));
-          }
-        },
-      },
-      label,
-    );
-  }
-
   // The cart keeps a code that no longer applies (expired, minimum not met…): it shows struck
   // through, with the server's reason on the field, until it is removed or paid without.
   let refusalShown = false;
-  function renderCode(cart, refusal) {
+  function render(cart, refusal, price) {
     if (refusal) code.show(refusal);
     else if (refusalShown) code.show("");
     refusalShown = Boolean(refusal);
@@ -186,27 +114,101 @@ export function orderSummary({ locale, onChange }) {
         discount?.label ? h("span", {}, ` · ${discount.label}`) : "",
         h(
           "button",
-          { type: "button", class: "kc-chip-x", "aria-label": `Remove discount code ${name}`, onclick: () => remove(name) },
+          {
+            type: "button",
+            class: "kc-chip-x",
+            "aria-label": `Remove discount code ${name}`,
+            onclick: () => remove(name),
+          },
           icon("close"),
         ),
       ),
-      !discount ? "Not applied" : discount.amount > 0 ? h("span", { class: "kc-save" }, `You save ${price(discount.amount)}`) : "",
+      !discount
+        ? "Not applied"
+        : discount.amount > 0
+          ? h("span", { class: "kc-save" }, `You save ${price(discount.amount)}`)
+          : "",
     );
   }
 
-  // A claimed offer's code runs out: its time left ticks under the totals (role="timer": not
-  // read out every second). Screen readers hear it at 5 and at 1 minute left; at the end the
-  // totals are asked for again (the code no longer applies).
-  // On phones the summary is folded away: the form shows `recapClock` by the Pay button too.
-  let stopClock = () => {};
-  let stage = []; // [expires_at, 0: more than 5 minutes left, 1, 2: under a minute, 3: over]
+  return { el, field: code, render };
+}
+
+/** The summary's lines; `errors` holds a line's message (sku → message) until the next render. */
+function summaryLines(onChange) {
+  const el = h("ul", { class: "kc-sum-lines", "aria-label": "Items" });
+  const errors = new Map();
+
+  // When a line asks for more than is left, offer the quantity that can be bought.
+  function fixStock(item) {
+    const left = buyable(item);
+    if (left == null) return null;
+    const label = left ? `Change to ${left}` : "Remove";
+    return h(
+      "button",
+      {
+        type: "button",
+        class: "kc-link",
+        "aria-label": left ? `Change quantity of ${item.name} to ${left}` : `Remove ${item.name}`,
+        onclick: async () => {
+          try {
+            await (left ? setQuantity(item.sku, left) : removeItem(item.sku));
+            errors.delete(item.sku);
+            onChange(left ? `${item.name}: quantity ${left}.` : `${item.name} removed.`);
+          } catch (error) {
+            if (isStale(error)) return;
+            errors.set(item.sku, problem(error));
+            onChange(problem(error));
+          }
+        },
+      },
+      label,
+    );
+  }
+
+  function line(item, price) {
+    const message = errors.get(item.sku);
+    return h(
+      "li",
+      { class: "kc-sum-line" },
+      h(
+        "span",
+        { class: "kc-sum-media" },
+        thumbnail(item),
+        h("span", { class: "kc-badge", "aria-hidden": "true" }, item.quantity),
+      ),
+      h(
+        "span",
+        { class: "kc-sum-main" },
+        h("span", { class: "kc-name" }, item.name),
+        item.variant && h("span", { class: "kc-variant" }, item.variant),
+        h("span", { class: "kc-unit" }, `${item.quantity} × ${price(item.unit_price)}`),
+        message && h("span", { class: "kc-err", role: "alert" }, icon("alert"), message),
+        fixStock(item),
+      ),
+      h("span", { class: "kc-line-total" }, price(item.subtotal)),
+    );
+  }
+
+  return { el, errors, render: (items, price) => el.replaceChildren(...items.map((item) => line(item, price))) };
+}
+
+/**
+ * A claimed offer's code runs out: its time left ticks under the totals (role="timer": not
+ * read out every second). Screen readers hear it at 5 and at 1 minute left; at the end
+ * `onChange` asks for the totals again (the code no longer applies). On phones the summary is
+ * folded away: the form shows `recap` by the Pay button too.
+ */
+function offerClock(onChange) {
+  let stop = () => {};
+  let stage = []; // [expires_at, expiryStage()]
   const recapTimer = h("span", { role: "timer" });
-  const recapClock = h("p", { class: "kc-recap-clock", hidden: true }, "Offer expires in ", recapTimer);
-  function expiryRow(expiresAt) {
+  const recap = h("p", { class: "kc-recap-clock", hidden: true }, "Offer expires in ", recapTimer);
+  function row(expiresAt) {
     const timer = h("span", { role: "timer" }); // (a role on the <dd> would break the list)
-    stopClock = countdown(expiresAt, (left) => {
+    stop = countdown(expiresAt, (left) => {
       timer.textContent = recapTimer.textContent = left ? clock(left) : "Expired";
-      const now = left > 300000 ? 0 : left > 60000 ? 1 : left ? 2 : 3;
+      const now = expiryStage(left);
       if (stage[0] === expiresAt && now > stage[1]) {
         if (now === 3) onChange("Your offer has expired.");
         else announce(`Your offer expires in ${now === 1 ? "5 minutes" : "1 minute"}.`);
@@ -215,38 +217,76 @@ export function orderSummary({ locale, onChange }) {
     });
     return h("div", { class: "kc-row kc-expiry" }, h("dt", {}, "Offer expires in"), h("dd", {}, timer));
   }
+  return { recap, row, stop: () => stop() };
+}
+
+/** `onChange(message)` runs after the shopper changed the discount or a line (to re-quote). */
+export function orderSummary({ locale, onChange }) {
+  let currency = "";
+  const price = (amount) => money(amount, currency, locale);
+  const headingId = uid("summary");
+  const bodyId = uid("summary-body");
+  const toggleTotal = h("span", { class: "kc-toggle-total" });
+  const toggleText = h("span", {}, "Show order summary");
+  const toggle = h(
+    "button",
+    {
+      type: "button",
+      class: "kc-toggle",
+      "aria-expanded": "false",
+      "aria-controls": bodyId,
+      onclick: () => expand(toggle.getAttribute("aria-expanded") !== "true"),
+    },
+    icon("bag"),
+    toggleText,
+    icon("chevron", "kc-i kc-chevron"),
+    toggleTotal,
+  );
+  // On phones the summary is collapsed behind this toggle (the total stays visible on it).
+  function expand(open = true) {
+    toggle.setAttribute("aria-expanded", open);
+    el.classList.toggle("kc-expanded", open);
+    toggleText.textContent = open ? "Hide order summary" : "Show order summary";
+  }
+  const lines = summaryLines(onChange);
+  const code = discountCode(onChange);
+  const offer = offerClock(onChange);
+  const totals = h("dl", { class: "kc-totals" });
+  const body = h(
+    "div",
+    { class: "kc-sum-body", id: bodyId },
+    h("h2", { id: headingId, class: "kc-sum-title" }, "Order summary"),
+    lines.el,
+    code.el,
+    totals,
+  );
+  const el = h("aside", { class: "kc-summary", "aria-labelledby": headingId }, toggle, body);
 
   return {
     el,
     expand,
     /** Stop the offer's clock (the checkout closed, or the order is placed). */
-    stop: () => stopClock(),
-    recapClock,
-    codeField: code,
+    stop: offer.stop,
+    recapClock: offer.recap,
+    codeField: code.field,
     /** Mark a line with the server's message (e.g. out of stock) until the next render. */
-    lineError: (sku, message) => lineErrors.set(sku, message),
-    clearLineErrors: () => lineErrors.clear(),
+    lineError: (sku, message) => lines.errors.set(sku, message),
+    clearLineErrors: () => lines.errors.clear(),
     /**
      * Show `cart` and, when there is one, `quote` (its totals); before a quote, shipping shows
      * as "Enter your address".
      */
     render(cart, quote) {
       currency = cart.currency;
-      renderLines(cart.items);
-      renderCode(cart, (quote || cart).discount_error?.message);
-      const discount = cart.discount?.amount || 0;
-      const figures = quote?.totals || {
-        subtotal: cart.subtotal,
-        discount,
-        shipping: null,
-        total: cart.subtotal - discount,
-      };
+      lines.render(cart.items, price);
+      code.render(cart, (quote || cart).discount_error?.message, price);
+      const figures = quote?.totals || cartTotals(cart);
       const rows = totalsRows(figures, price, cart.discount?.code);
-      stopClock();
+      offer.stop();
       const expiring = cart.discount?.expires_at > 0 && !quote?.discount_error;
-      recapClock.hidden = !expiring;
+      offer.recap.hidden = !expiring;
       // (under the discount's row, or under the subtotal for free shipping)
-      if (expiring) rows.splice(figures.discount > 0 ? 2 : 1, 0, expiryRow(cart.discount.expires_at));
+      if (expiring) rows.splice(figures.discount > 0 ? 2 : 1, 0, offer.row(cart.discount.expires_at));
       totals.replaceChildren(...rows);
       toggleTotal.textContent = price(figures.total);
     },

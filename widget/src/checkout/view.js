@@ -20,6 +20,50 @@ import { loadSetup } from "./setup.js";
 
 const VIEW = { view: "checkout" };
 
+/** The head: the store's name, the title (`titleId`), the progress `steps` and the close button. */
+const checkoutHead = (titleId, steps, closeButton) =>
+  h(
+    "div",
+    { class: "kc-co-head" },
+    h(
+      "div",
+      { class: "kc-brand" },
+      h("p", { class: "kc-store" }, api.config.store?.name || ""),
+      h("h2", { id: titleId, class: "kc-title" }, "Checkout"),
+    ),
+    steps,
+    closeButton,
+  );
+
+const loadingMessage = () =>
+  h("p", { class: "kc-loading", role: "status" }, h("span", { class: "kc-busy" }), "Loading checkout…");
+
+/** The setup didn't load: say so, with a button that runs `retry()`; [content, button]. */
+function loadError(retry) {
+  const button = h("button", { type: "button", class: "kc-btn kc-secondary", onclick: retry }, "Try again");
+  const content = h(
+    "div",
+    { class: "kc-loading" },
+    h(
+      "p",
+      { class: "kc-alert", role: "alert" },
+      icon("alert"),
+      "We couldn't load the checkout. Check your connection and try again.",
+    ),
+    button,
+  );
+  return [content, button];
+}
+
+/** The confirmation `view` with its own close button (the head is hidden). */
+const confirmationBody = (view, close) =>
+  h(
+    "div",
+    { class: "kc-done-wrap" },
+    h("button", { type: "button", class: "kc-x kc-done-x", "aria-label": "Close", onclick: close }, icon("close")),
+    view,
+  );
+
 /** `showCart(opener)` opens the cart drawer instead (when there is nothing to check out). */
 export function createCheckout({ showCart }) {
   const titleId = uid("checkout");
@@ -30,16 +74,15 @@ export function createCheckout({ showCart }) {
   const body = h("div", { class: "kc-co-body" });
   const closeButton = h(
     "button",
-    { type: "button", class: "kc-x", "aria-label": "Close checkout", onclick: () => !form?.isPaying() && dialog.close() },
+    {
+      type: "button",
+      class: "kc-x",
+      "aria-label": "Close checkout",
+      onclick: () => !form?.isPaying() && dialog.close(),
+    },
     icon("close"),
   );
-  const head = h(
-    "div",
-    { class: "kc-co-head" },
-    h("div", { class: "kc-brand" }, h("p", { class: "kc-store" }, api.config.store?.name || ""), h("h2", { id: titleId, class: "kc-title" }, "Checkout")),
-    steps,
-    closeButton,
-  );
+  const head = checkoutHead(titleId, steps, closeButton);
   const dialog = sheet({
     className: "kc-checkout",
     labelledBy: titleId,
@@ -60,16 +103,9 @@ export function createCheckout({ showCart }) {
     body.replaceChildren();
   }
 
-  function showLoading() {
-    const message = h("p", { class: "kc-loading", role: "status" }, h("span", { class: "kc-busy" }), "Loading checkout…");
-    body.replaceChildren(message);
-  }
-
   function showLoadError() {
-    const retry = h("button", { type: "button", class: "kc-btn kc-secondary", onclick: () => build() }, "Try again");
-    body.replaceChildren(
-      h("div", { class: "kc-loading" }, h("p", { class: "kc-alert", role: "alert" }, icon("alert"), "We couldn't load the checkout. Check your connection and try again."), retry),
-    );
+    const [content, retry] = loadError(() => build());
+    body.replaceChildren(content);
     retry.focus();
   }
 
@@ -81,10 +117,15 @@ export function createCheckout({ showCart }) {
     api.emit(EV_ORDER_COMPLETE, { id: order.id, number: order.number, total, currency: form.format.currency });
     api.track(TRACK_ORDER_COMPLETE, { order: order.id, total }, TYPE_CHECKOUT);
     const doneId = uid("done");
-    const { view, heading } = confirmationView(order, { ...form.format, notice, headingId: doneId, onDone: () => dialog.close() });
+    const { view, heading } = confirmationView(order, {
+      ...form.format,
+      notice,
+      headingId: doneId,
+      onDone: () => dialog.close(),
+    });
     head.hidden = true;
     dialog.el.setAttribute("aria-labelledby", doneId);
-    body.replaceChildren(h("div", { class: "kc-done-wrap" }, h("button", { type: "button", class: "kc-x kc-done-x", "aria-label": "Close", onclick: () => dialog.close() }, icon("close")), view));
+    body.replaceChildren(confirmationBody(view, () => dialog.close()));
     body.scrollTop = 0;
     heading.focus();
     announce(`${heading.textContent}. Order number ${order.number}. ${notice || ""}`);
@@ -92,7 +133,7 @@ export function createCheckout({ showCart }) {
 
   async function build() {
     const mine = ++builds;
-    showLoading();
+    body.replaceChildren(loadingMessage());
     let setup;
     try {
       setup = await loadSetup();

@@ -5,7 +5,7 @@
 // cart with currentCart() and hands over a cart with a claimed coupon with adoptCart().
 // Latest wins throughout: an answer for a cart or a screen the shopper has moved on from
 // (ordered, replaced, closed, asked again) changes nothing (see ../checkout/cart.js).
-import { TRACK_CART_ADD, TYPE_CHECKOUT } from "../constants.js";
+
 import { addItem, adoptCart as adopt, getCart, getToken, isStale, loadCart, setCountry } from "../checkout/cart.js";
 import { readDetails } from "../checkout/details.js";
 import { announce } from "../checkout/dialog.js";
@@ -16,6 +16,7 @@ import { itemCount } from "../checkout/format.js";
 import { problem } from "../checkout/messages.js";
 import { STYLES } from "../checkout/styles.js";
 import { createCheckout } from "../checkout/view.js";
+import { TRACK_CART_ADD, TYPE_CHECKOUT } from "../constants.js";
 
 const MAX_QUANTITY = 999;
 let drawer;
@@ -63,7 +64,9 @@ export const add = safe(async (sku, quantity, opener) => {
 });
 
 /** Open the cart drawer, or the checkout itself with view "checkout". */
-export const open = safe((view, opener) => (view === "checkout" ? checkout.show(opener, cartLoading) : showCart(opener)));
+export const open = safe((view, opener) =>
+  view === "checkout" ? checkout.show(opener, cartLoading) : showCart(opener),
+);
 
 /** The cart as it is once a returning shopper's cart has loaded (null without one). */
 export const currentCart = () => Promise.resolve(cartLoading).then(getCart);

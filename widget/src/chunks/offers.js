@@ -10,6 +10,10 @@
 // the page's first campaign shows at once, as the chosen arm (else the visitor's own), with a
 // small notice for the holdout, and nothing is recorded: no exposure, no offer events sent, no
 // budget or dismissal remembered, and claiming is a preview that issues no code.
+
+import { h } from "../checkout/dom.js";
+import { api, safe, setApi } from "../checkout/env.js";
+import { itemCount, money } from "../checkout/format.js";
 import {
   CART_KEY,
   DEBUG_EXIT,
@@ -28,9 +32,6 @@ import {
   TYPE_OFFER,
   VISITS_KEY,
 } from "../constants.js";
-import { h } from "../checkout/dom.js";
-import { api, safe, setApi } from "../checkout/env.js";
-import { itemCount, money } from "../checkout/format.js";
 import { budgetAllows, itemMemory, readMemory, sessionOf, spendBudget, updateMemory } from "../interruptions.js";
 import { offerPopup } from "../offers/popup.js";
 import { frequencyAllows, pageAllows, targetingAllows } from "../offers/rules.js";
@@ -100,7 +101,9 @@ function eligible(entry) {
   );
 }
 
-const stopAll = () => campaigns.forEach((entry) => entry.stop());
+const stopAll = () => {
+  for (const entry of campaigns) entry.stop();
+};
 
 /** A trigger fired for `entry`: record the exposure and show the variant (not the holdout). */
 const fire = safe((entry, signal) => {
@@ -114,7 +117,12 @@ const fire = safe((entry, signal) => {
   } else if (debugging) {
     // The holdout otherwise sees nothing: in debug mode, a status line says so (no dialog).
     const close = h("button", { type: "button", onclick: () => note.remove() }, "Close");
-    const note = h("p", { class: "kco-dbg", role: "status" }, "Keepcart debug · holdout: nothing would show to this visitor", close);
+    const note = h(
+      "p",
+      { class: "kco-dbg", role: "status" },
+      "Keepcart debug · holdout: nothing would show to this visitor",
+      close,
+    );
     api.root.append(note);
   }
   stopAll();
@@ -251,7 +259,10 @@ function followCart() {
     api
       .loadChunk(FEATURE_CHECKOUT)
       .then((checkout) => checkout?.currentCart?.())
-      .then((current) => current && setCart({ count: current.item_count, subtotal: current.subtotal, currency: current.currency }))
+      .then(
+        (current) =>
+          current && setCart({ count: current.item_count, subtotal: current.subtotal, currency: current.currency }),
+      )
       .catch(() => {});
   }
 }
@@ -270,7 +281,8 @@ function startCampaigns() {
     const mayShow =
       frequencyAllows(campaign.frequency, itemMemory(memory, campaign.id), sessionOf(api), Date.now()) &&
       (!Array.isArray(devices) || devices.includes(phone ? "phone" : "desktop"));
-    if (mayShow && campaign.trigger) entry.stop = watch(campaign.trigger, phone, (signal) => fire(entry, signal), onCartChange);
+    if (mayShow && campaign.trigger)
+      entry.stop = watch(campaign.trigger, phone, (signal) => fire(entry, signal), onCartChange);
   }
   // Nothing else may interrupt this session: give back what the triggers took (history).
   if (!budget()) stopAll();
@@ -279,7 +291,10 @@ function startCampaigns() {
   api.on(EV_DEBUG, (what) => debug(debugArm(what)));
   // ?keepcart_debug=exit[:arm] in the URL, or keepcart('debug', 'exit') before this chunk
   // loaded (that flag named itself: "all" alone is not debug mode, api.debug(other) is false).
-  debug(debugArm(new URLSearchParams(location.search).get(DEBUG_PARAM)) ?? (api.debug(DEBUG_EXIT) && !api.debug("\0") ? "" : null));
+  debug(
+    debugArm(new URLSearchParams(location.search).get(DEBUG_PARAM)) ??
+      (api.debug(DEBUG_EXIT) && !api.debug("\0") ? "" : null),
+  );
 }
 
 /** The admin's live preview: render the given variant now; claiming is turned off. */
@@ -288,7 +303,8 @@ function showPreview(element) {
   try {
     data = JSON.parse(element.textContent);
   } catch {}
-  if (!data?.variant || typeof data.variant !== "object") return api.warn("preview", "the offer preview has no variant");
+  if (!data?.variant || typeof data.variant !== "object")
+    return api.warn("preview", "the offer preview has no variant");
   brand.insertRule(brandCss(data.variant.brand_colour, "kco-0"));
   const popup = offerPopup({
     className: "kco-0",

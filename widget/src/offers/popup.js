@@ -2,8 +2,9 @@
 // labelled by the headline; focus moved in and kept in; Esc, the close button and the
 // backdrop close it; focus goes back where it was; see ../checkout/dialog.js). It is built
 // before any trigger so that showing it is one showModal() call.
-import { announce, sheet } from "../checkout/dialog.js";
+
 import { clock, countdown } from "../checkout/countdown.js";
+import { announce, sheet } from "../checkout/dialog.js";
 import { h, uid } from "../checkout/dom.js";
 import { money } from "../checkout/format.js";
 import { problem } from "../checkout/messages.js";
@@ -27,8 +28,16 @@ export function offerPopup({ className, variant, format, preview, claim, reminde
   const price = (amount) => money(amount, format.currency, format.locale);
   const titleId = uid("offer");
   const error = h("p", { class: "kco-err", role: "alert", hidden: true });
-  const closeButton = h("button", { type: "button", class: "kco-x", "aria-label": "Close", onclick: () => dialog.close("close") }, "×");
-  const go = h("button", { type: "button", class: "kco-go", disabled: preview, onclick: () => submit() }, variant.button_text || "Claim offer");
+  const closeButton = h(
+    "button",
+    { type: "button", class: "kco-x", "aria-label": "Close", onclick: () => dialog.close("close") },
+    "×",
+  );
+  const go = h(
+    "button",
+    { type: "button", class: "kco-go", disabled: preview, onclick: () => submit() },
+    variant.button_text || "Claim offer",
+  );
   const notes = [];
   if (offer.kind !== "none") {
     if (offer.min_subtotal > 0) notes.push(`On orders of ${price(offer.min_subtotal)} or more.`);
@@ -86,9 +95,15 @@ export function offerPopup({ className, variant, format, preview, claim, reminde
       });
       // The server says whether the code applies to the cart now; claimed on an empty cart (or
       // below its minimum) it waits in the cart, and the words say until when.
-      const where = coupon.applied ? "is applied to your cart." : `is saved to your cart: it applies ${coupon.applies_when}.`;
+      const where = coupon.applied
+        ? "is applied to your cart."
+        : `is saved to your cart: it applies ${coupon.applies_when}.`;
       said = `Offer claimed. Code ${coupon.code} ${where}`;
-      text = ["Your code ", h("span", { class: "kco-code" }, coupon.code), ` (${coupon.label || offer.label}) ${where}`];
+      text = [
+        "Your code ",
+        h("span", { class: "kco-code" }, coupon.code),
+        ` (${coupon.label || offer.label}) ${where}`,
+      ];
     }
     const view = h("button", { type: "button", class: "kco-go", onclick: () => viewCart(dialog) }, "View cart");
     main.replaceChildren(

@@ -14,7 +14,8 @@ export function urlMatches(pattern, url, empty) {
 }
 
 /** The campaign's include/exclude page patterns allow `url`. */
-export const pageAllows = (pages, url) => urlMatches(pages?.include, url, true) && !urlMatches(pages?.exclude, url, false);
+export const pageAllows = (pages, url) =>
+  urlMatches(pages?.include, url, true) && !urlMatches(pages?.exclude, url, false);
 
 /**
  * Targeting: `visitor` is {cart: {count, subtotal}, device: "desktop" | "phone", visits,

@@ -53,13 +53,18 @@ const scrolledPercent = () => {
 function watchDesktop(trigger, fire, armed, stops) {
   let pending = 0;
   stops.push(() => clearTimeout(pending));
-  onPage(document, "mouseout", (event) => {
-    if (event.relatedTarget || event.clientY > trigger.sensitivity_px || !armed() || popupMayBeOpen()) return;
-    clearTimeout(pending);
-    const leave = () => popupMayBeOpen() || fire("exit_top");
-    if (trigger.return_delay_ms > 0) pending = setTimeout(leave, trigger.return_delay_ms);
-    else leave();
-  }, stops);
+  onPage(
+    document,
+    "mouseout",
+    (event) => {
+      if (event.relatedTarget || event.clientY > trigger.sensitivity_px || !armed() || popupMayBeOpen()) return;
+      clearTimeout(pending);
+      const leave = () => popupMayBeOpen() || fire("exit_top");
+      if (trigger.return_delay_ms > 0) pending = setTimeout(leave, trigger.return_delay_ms);
+      else leave();
+    },
+    stops,
+  );
   // The pointer came back in time: a false alarm.
   onPage(document, "mouseover", () => clearTimeout(pending), stops);
 }
@@ -67,18 +72,23 @@ function watchDesktop(trigger, fire, armed, stops) {
 function watchScrollUp(fire, armed, stops) {
   let deepest = scrollY;
   let samples = [];
-  onPage(window, "scroll", () => {
-    const now = performance.now();
-    const y = scrollY;
-    deepest = Math.max(deepest, y);
-    samples = samples.filter(([time]) => now - time <= FAST_WINDOW_MS);
-    samples.push([now, y]);
-    const climbed = Math.max(...samples.map(([, seen]) => seen)) - y;
-    if (armed() && deepest >= innerHeight * READ_SCREENS && climbed >= innerHeight * FAST_SCREENS) {
-      samples = [];
-      fire("scroll_up");
-    }
-  }, stops);
+  onPage(
+    window,
+    "scroll",
+    () => {
+      const now = performance.now();
+      const y = scrollY;
+      deepest = Math.max(deepest, y);
+      samples = samples.filter(([time]) => now - time <= FAST_WINDOW_MS);
+      samples.push([now, y]);
+      const climbed = Math.max(...samples.map(([, seen]) => seen)) - y;
+      if (armed() && deepest >= innerHeight * READ_SCREENS && climbed >= innerHeight * FAST_SCREENS) {
+        samples = [];
+        fire("scroll_up");
+      }
+    },
+    stops,
+  );
 }
 
 // Browsers skip history entries added without a user gesture when going back, so the entry
@@ -93,11 +103,16 @@ function watchBackButton(fire, armed, stops) {
   };
   if (navigator.userActivation?.hasBeenActive) add();
   else for (const type of ["pointerdown", "keydown"]) onPage(document, type, add, stops);
-  onPage(window, "popstate", () => {
-    if (!added || ours()) return;
-    added = false;
-    if (armed()) fire("back_button");
-  }, stops);
+  onPage(
+    window,
+    "popstate",
+    () => {
+      if (!added || ours()) return;
+      added = false;
+      if (armed()) fire("back_button");
+    },
+    stops,
+  );
   // No longer needed: step back off the entry (it is then dropped by the next navigation).
   stops.push(() => added && ours() && history.back());
 }
@@ -108,10 +123,15 @@ function watchPhone(trigger, fire, armed, stops) {
   if (signals.has("back_button")) watchBackButton(fire, armed, stops);
   if (signals.has("tab_return")) {
     let left = false;
-    onPage(document, "visibilitychange", () => {
-      if (document.hidden) left = armed();
-      else if (left) fire("tab_return");
-    }, stops);
+    onPage(
+      document,
+      "visibilitychange",
+      () => {
+        if (document.hidden) left = armed();
+        else if (left) fire("tab_return");
+      },
+      stops,
+    );
   }
   if (signals.has("inactivity")) {
     let timer = 0;
@@ -132,8 +152,10 @@ export function watch(trigger, phone, fire, onCartChange) {
   const armed = () => performance.now() >= (trigger.min_seconds || 0) * 1000;
   const kind = trigger.kind;
   if (kind === "exit_intent") (phone ? watchPhone : watchDesktop)(trigger, fire, armed, stops);
-  else if (kind === "time_on_page") later(() => fire("time_on_page"), trigger.seconds * 1000 - performance.now(), stops);
-  else if (kind === "scroll_depth") onPage(window, "scroll", () => scrolledPercent() >= trigger.percent && fire("scroll_depth"), stops);
+  else if (kind === "time_on_page")
+    later(() => fire("time_on_page"), trigger.seconds * 1000 - performance.now(), stops);
+  else if (kind === "scroll_depth")
+    onPage(window, "scroll", () => scrolledPercent() >= trigger.percent && fire("scroll_depth"), stops);
   else if (kind === "cart_idle") {
     // A cart left untouched for idle_minutes while the shopper is on the page.
     let timer = 0;
