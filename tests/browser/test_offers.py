@@ -609,3 +609,27 @@ def test_debug_mode_shows_the_chosen_arm_and_claiming_it_is_a_preview(
     assert posts == [] and exposures(stack) == []
     results_show_nobody(page, stack, cmp)
     assert_clean(problems)
+
+
+@DESKTOP
+def test_a_trigger_while_the_debug_arm_loads_shows_and_counts_nothing(
+    page: Page, stack: Stack, problems: PageProblems
+):
+    # Debug mode starts with the page: an exit gesture made while the chosen arm is still on
+    # its way must not show the visitor's own arm as a real, counted exposure.
+    [cmp] = stack.only_campaigns(TWO_ARMS)
+    as_visitor(page, visitor_in(stack, cmp, "A"))
+    posts = offer_posts(page)
+    held = []
+    page.route(re.compile(r"/v1/offers/.*/arm\?.*&arm=B"), lambda route: held.append(route))
+    page.goto(stack.shop_url + "/?keepcart_debug=exit:B")
+    # (each evaluate lets Playwright run the route handler)
+    wait_for(lambda: page.evaluate("1") and held, message="the debug arm was never asked for")
+    leave_through_the_top(page)
+    settle_timers(page)
+    assert no_offer_dialog(page)
+    held[0].continue_()
+    expect(offer(page, OTHER_HEADLINE)).to_be_visible()
+    assert offer_events_sent(page, stack) == []
+    assert posts == [] and exposures(stack) == []
+    assert_clean(problems)

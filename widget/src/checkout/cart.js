@@ -166,8 +166,9 @@ export const quote = (body, signal) =>
 export function adoptCart(newToken, value, basedOn = readToken()) {
   return enqueue(() => {
     if ((basedOn || null) !== readToken()) return cart;
-    if (!TOKEN.test(newToken)) return null;
-    if (newToken !== token) epoch++;
+    // The same cart: its snapshot may be older than an answer already shown, so ask again.
+    if (!TOKEN.test(newToken) || newToken === token) return null;
+    epoch++;
     setToken(newToken);
     return isCart(value) ? setCart(value) : null;
   }).then((value) => value || loadCart());
