@@ -21,12 +21,12 @@ from typing import Any
 import aiosqlite
 
 from server.carts.service import Cart
-from server.checkout import idempotency, orders
+from server.checkout import idempotency, orders, queries
 from server.checkout.addresses import COUNTRIES
 from server.checkout.idempotency import Replay, Reservation, ReservationLost
+from server.checkout.merchant_settings import CheckoutSettings
 from server.checkout.quoting import CartQuote, delivery_json, quote_cart
 from server.checkout.service import CheckoutRequest
-from server.checkout.settings import CheckoutSettings
 from server.db import Database, Reader
 from server.errors import (
     Conflict,
@@ -111,7 +111,7 @@ async def _write_order(
         raise Conflict(
             "Prices changed while you were paying; review the new total.", code="price_changed"
         )
-    order_id, public_id, number = await orders.insert_order(
+    order_id, public_id, number = await queries.insert_order(
         conn, store_id=store.id, currency=store.currency, cart=fresh, request=checkout,
         priced=priced, authorization=authorization, now_ms=now,
     )  # fmt: skip

@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from server.accounts import add_member, create_store, create_user
-from server.admin.queries import upsert_membership
+from server.accounts.queries import upsert_membership
 from server.cli import main
 from server.stores.service import validate_new_store
 from tests.api.admin_walk import admin_routes, fill, path_values, store_routes

@@ -23,7 +23,7 @@ from server.admin.checkout_settings.parsing import (
 )
 from server.checkout.addresses import COUNTRIES, Country
 from server.checkout.delivery import DAY_NAMES
-from server.checkout.settings import PHONE_POLICIES
+from server.checkout.merchant_settings import PHONE_POLICIES
 from server.money import parse_major_units
 from server.pricing.delivery import DeliveryRules
 from server.stores.service import Store

@@ -15,7 +15,7 @@ from server.checkout.addresses import COUNTRIES
 from server.checkout.queries import load_settings, shipping_countries
 from server.checkout.service import parse_checkout, parse_idempotency_key
 from server.errors import BadRequest, NotFound, ValidationFailed
-from server.orders.status_page import status_url
+from server.orders.receipt_link import status_url
 from server.payments.registry import PROVIDERS
 from server.security import InvalidToken, Purpose
 from server.stores.service import Store
