@@ -32,6 +32,7 @@ browser: $(TEST_STAMP)
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check server demo_store tests bench
 	$(BIN)/ruff format --check server demo_store tests bench
+	$(BIN)/lint-imports --no-cache  # the layers in pyproject.toml: no import runs upward
 
 # The build-freshness test needs esbuild; without Node that one test is skipped.
 widget-deps:
