@@ -54,6 +54,13 @@ Money = Callable[[int], str]
 
 
 @dataclass(frozen=True)
+class Claimed:
+    coupon: Coupon | None
+    cart_public_id: str
+    email_saved: bool
+
+
+@dataclass(frozen=True)
 class ClaimAnswer:
     """A claim as the shopper is answered: what was claimed, by which visitor, and the token
     of the cart it went on (the one the request proved, or a new cart's)."""
@@ -107,13 +114,6 @@ def _cart_id(signer: Signer, token: str | None) -> str | None:
         raise BadRequest(
             "That cart token isn't valid.", field="cart", code="invalid_cart"
         ) from None
-
-
-@dataclass(frozen=True)
-class Claimed:
-    coupon: Coupon | None
-    cart_public_id: str
-    email_saved: bool
 
 
 async def write_claim(

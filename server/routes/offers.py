@@ -17,6 +17,7 @@ from server.carts.queries import load_cart
 from server.catalog.queries import find_by_sku
 from server.checkout.queries import find_discount
 from server.errors import NotFound, ValidationFailed
+from server.events.visitors import parse_visitor
 from server.offers import claiming, queries, service
 from server.offers.model import Campaign, Offer
 from server.routes.carts import cart_view_json
@@ -30,7 +31,7 @@ async def get_arm(request: Request) -> Response:
     """The visitor's arm and its variant; with ``arm`` (debug mode: a merchant previewing an
     arm on their shop), that arm instead. Reading an arm records nothing."""
     store, campaign = await _running_campaign(request, request.query_params.get("store"))
-    visitor = service.parse_visitor(request.query_params.get("visitor"))
+    visitor = parse_visitor(request.query_params.get("visitor"))
     chosen = request.query_params.get("arm")
     if chosen is None:
         arm = await claiming.visitor_arm(request.app.state.db, campaign, visitor)
@@ -53,7 +54,7 @@ async def record_exposure(request: Request) -> Response:
     store, campaign = await _running_campaign(
         request, body.get("store"), request.app.state.api_limiter
     )
-    visitor = service.parse_visitor(body.get("visitor"))
+    visitor = parse_visitor(body.get("visitor"))
     session = service.parse_session(body.get("session"))
     signal = service.parse_signal(body.get("signal"))
     arm = service.arm_for(campaign, visitor)  # computed here; any arm the client sends is ignored
@@ -86,9 +87,8 @@ async def claim(request: Request) -> Response:
     view = await cart_view_json(request, store, answer.cart_token, cart)
     coupon = None
     if (issued := claimed.coupon) is not None:
-        coupon = await _coupon_json(
-            request, store, issued, answer.visitor
-        ) | service.coupon_in_cart(issued.code, issued.min_subtotal, view, store.currency)
+        in_cart = service.coupon_in_cart(issued.code, issued.min_subtotal, view, store.currency)
+        coupon = await _coupon_json(request, store, issued, answer.visitor) | in_cart
     response = {
         "coupon": coupon,
         "cart_token": answer.cart_token,
