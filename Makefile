@@ -34,6 +34,7 @@ browser: $(TEST_STAMP)
 lint: $(TEST_STAMP) $(WIDGET_DEPS)
 	$(BIN)/ruff check server demo_store tests bench
 	$(BIN)/ruff format --check server demo_store tests bench
+	$(BIN)/lint-imports --no-cache  # the layers in pyproject.toml: no import runs upward
 	cd widget && npm run --silent lint
 
 $(WIDGET_DEPS): widget/package-lock.json

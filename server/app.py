@@ -21,22 +21,22 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from server import assets
 from server.admin import routes as admin_routes
-from server.carts import routes as cart_routes
-from server.checkout import routes as checkout_routes
 from server.checkout.placing import finish_pending_releases
 from server.clock import now_ms
 from server.db import Database
 from server.errors import DatabaseUnavailable, KeepcartError
-from server.events import routes as event_routes
-from server.events.fastpath import EventsFastPath
 from server.events.sink import EventSink
 from server.logs import AccessLog, loggable_path
-from server.offers import routes as offer_routes
-from server.orders import status_page
 from server.ratelimit import RateLimiter
+from server.routes import carts as cart_routes
+from server.routes import checkout as checkout_routes
+from server.routes import events as event_routes
+from server.routes import offers as offer_routes
+from server.routes import receipt as receipt_routes
+from server.routes import stores as store_routes
+from server.routes.events_fastpath import EventsFastPath
 from server.security import Signer, signing_keys
 from server.settings import Settings
-from server.stores import routes as store_routes
 from server.stores.directory import StoreDirectory
 from server.web import cors_headers, json_response
 
@@ -89,7 +89,7 @@ def create_app(settings: Settings, *, freeze_startup_objects: bool = False) -> S
             *cart_routes.routes,
             *checkout_routes.routes,
             *offer_routes.routes,
-            *status_page.routes,
+            *receipt_routes.routes,
             Mount("/admin", routes=admin_routes.routes, name="admin", max_body_size=ADMIN_MAX_BODY),
         ],
         exception_handlers={

@@ -18,7 +18,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from server import accounts
-from server.admin import queries
+from server.accounts import queries
 from server.admin.forms import check_post
 from server.admin.pages import Merchant, login_required, render_store_form, store_for_request
 from server.clock import now_ms

@@ -22,7 +22,8 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.templating import Jinja2Templates
 
-from server.admin import queries, sessions
+from server.accounts import queries
+from server.admin import sessions
 from server.admin.auth import Session, csrf_token, read_session, write_session
 from server.errors import Forbidden, NotFound
 from server.stores.service import Store

@@ -13,8 +13,8 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from server.accounts import create_store, verify_login
-from server.admin import account, invitations, members, queries, store_settings
+from server.accounts import create_store, queries, verify_login
+from server.admin import account, invitations, members, store_settings
 from server.admin import campaigns as campaigns_admin
 from server.admin import catalog as catalog_admin
 from server.admin import checkout_settings as checkout_settings_admin

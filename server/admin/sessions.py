@@ -8,13 +8,12 @@ cookie was copied to: sign-out, a password change, "sign out everywhere else".
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass
 
 import aiosqlite
 
-from server.admin import queries
+from server.accounts import queries, sid_hash
 from server.db import Database
 
 MINUTE_MS = 60_000
@@ -44,11 +43,6 @@ class ActiveSession:
     last_seen_at: int
     device: str
     is_current: bool
-
-
-def sid_hash(sid: str) -> str:
-    # The id is 144 random bits: a plain hash is enough, nothing to slow down against.
-    return hashlib.sha256(sid.encode()).hexdigest()
 
 
 def is_live(created_at: int, last_seen_at: int, now: int) -> bool:

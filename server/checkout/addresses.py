@@ -213,19 +213,5 @@ def validate_address(raw: object, prefix: str = "address") -> Address:
     )
 
 
-_PHONE = re.compile(r"^\+?[\d\s().-]{6,20}$", re.ASCII)
-
-
 def validate_email(raw: object, field: str = "email") -> str:
     return normalize_email(raw, field=field)
-
-
-def validate_phone(raw: object, required: bool, field: str = "phone") -> str:
-    value = raw.strip() if isinstance(raw, str) else ""
-    if not value:
-        if required:
-            raise ValidationFailed("Enter a phone number for the courier.", field=field)
-        return ""
-    if not _PHONE.match(value) or sum(ch.isdigit() for ch in value) < 6:
-        raise ValidationFailed("Enter a phone number, like +353 1 234 5678.", field=field)
-    return value

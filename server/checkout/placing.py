@@ -21,12 +21,12 @@ from typing import Any
 import aiosqlite
 
 from server.carts.service import Cart
-from server.checkout import idempotency, orders
+from server.checkout import idempotency, orders, queries
 from server.checkout.addresses import COUNTRIES
 from server.checkout.idempotency import Replay, Reservation, ReservationLost
+from server.checkout.merchant_settings import CheckoutSettings
 from server.checkout.quoting import CartQuote, delivery_json, quote_cart
-from server.checkout.service import CheckoutRequest
-from server.checkout.settings import CheckoutSettings
+from server.checkout.service import CheckoutRequest, parse_checkout
 from server.db import Database, Reader
 from server.errors import (
     Conflict,
@@ -44,11 +44,14 @@ log = logging.getLogger("keepcart.checkout")
 
 
 async def place_order(
-    db: Database, store: Store, settings: CheckoutSettings, cart: Cart,
-    checkout: CheckoutRequest, key: str, now: int, status_url: Callable[[str], str],
+    db: Database, store: Store, cart: Cart, body: dict[str, Any], key: str, now: int,
+    status_url: Callable[[str], str],
 ) -> dict[str, Any]:  # fmt: skip
-    """The order's answer (a new order, or the one this key already placed), with the address
-    of its receipt page: ``status_url(public id)``."""
+    """Check the checkout ``body`` against the store's settings and place its order once per
+    Idempotency-Key ``key``. The order's answer (a new order, or the one this key already
+    placed), with the address of its receipt page: ``status_url(public id)``."""
+    settings = await queries.load_settings(db, store.id)
+    checkout = parse_checkout(body, settings, now)
     # Shielded, like Database.write: a caller that goes away (a client disconnect) must not
     # leave a payment authorized without its order or its void, nor the key held.
     placing = _place(db, store, settings, cart, checkout, key, now)
@@ -119,7 +122,7 @@ async def _write_order(
         raise Conflict(
             "Prices changed while you were paying; review the new total.", code="price_changed"
         )
-    order_id, public_id, number = await orders.insert_order(
+    order_id, public_id, number = await queries.insert_order(
         conn, store_id=store.id, currency=store.currency, cart=fresh, request=checkout,
         priced=priced, authorization=authorization, now_ms=now,
     )  # fmt: skip

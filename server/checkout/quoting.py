@@ -12,7 +12,7 @@ from typing import Any
 from server.carts.service import Cart
 from server.checkout import queries
 from server.checkout.delivery import delivery_json, load_delivery_rules
-from server.checkout.settings import CheckoutSettings
+from server.checkout.merchant_settings import CheckoutSettings
 from server.db import Reader
 from server.errors import ValidationFailed
 from server.pricing.delivery import DeliveryRules

@@ -8,12 +8,13 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from server.checkout.addresses import Address, validate_address, validate_email, validate_phone
-from server.checkout.settings import CheckoutSettings
+from server.checkout.addresses import Address, validate_address, validate_email
+from server.checkout.merchant_settings import CheckoutSettings
 from server.errors import BadRequest, ValidationFailed
-from server.offers.service import parse_visitor
+from server.events.visitors import parse_visitor
 from server.payments import PaymentProvider
 from server.payments.registry import PROVIDERS
+from server.phones import validate_phone
 
 _IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_-]{8,100}$")
 

@@ -1,12 +1,17 @@
-"""SQL for campaigns and their variants: load them as `model.Campaign`, save them whole."""
+"""SQL for campaigns and their variants (loaded as `model.Campaign`, saved whole), and for
+what claims write and depend on: claimed coupons (rows of ``discounts`` bound to a campaign,
+arm, visitor and cart), email-my-cart consents and the visitor's exposures."""
 
 from __future__ import annotations
 
+import dataclasses
+from dataclasses import dataclass
 from typing import Any
 
 import aiosqlite
 
-from server.db import Reader, read_all, read_one
+from server.carts.queries import remove_gift_of
+from server.db import Database, Reader, read_all, read_one
 from server.offers.model import (
     Campaign,
     Frequency,
@@ -18,6 +23,7 @@ from server.offers.model import (
     from_json,
     to_json,
 )
+from server.offers.service import new_coupon_code
 from server.security import new_public_id
 
 _COLUMNS = (
@@ -165,3 +171,209 @@ def _campaign(row: Any, variants: tuple[Variant, ...]) -> Campaign:
         holdout_percent=row["holdout_percent"],
         variants=variants,
     )
+
+
+# ---- claims: coupons, consents, exposures ------------------------------------------------
+
+_CODE_ATTEMPTS = 8
+
+
+@dataclass(frozen=True)
+class Coupon:
+    id: int
+    code: str
+    kind: str
+    value: int
+    min_subtotal: int
+    expires_at: int
+    visitor_id: str
+    cart_id: int | None
+
+
+_COUPON_COLUMNS = (
+    "d.id, d.code, d.kind, d.value, d.min_subtotal, d.expires_at, d.visitor_id, d.cart_id"
+)
+
+
+async def find_live_coupon(
+    conn: Reader, campaign_id: int, visitor_id: str, now_ms: int
+) -> tuple[Coupon, str] | None:
+    """The visitor's unexpired, unused coupon from this campaign, with its cart's public id,
+    while that cart is still open."""
+    row = await read_one(
+        conn,
+        f"SELECT {_COUPON_COLUMNS}, c.public_id AS cart_public_id FROM discounts d"
+        " JOIN carts c ON c.id = d.cart_id"
+        " WHERE d.campaign_id = ? AND d.visitor_id = ? AND d.active = 1 AND d.expires_at > ?"
+        " AND d.times_used < d.usage_limit AND c.status = 'open' ORDER BY d.id DESC LIMIT 1",
+        (campaign_id, visitor_id, now_ms),
+    )
+    return (_coupon(row), row["cart_public_id"]) if row else None
+
+
+async def find_coupon(conn: Reader, store_id: int, coupon_id: int) -> Coupon | None:
+    row = await read_one(
+        conn,
+        f"SELECT {_COUPON_COLUMNS} FROM discounts d WHERE d.store_id = ? AND d.id = ?"
+        " AND d.campaign_id IS NOT NULL",
+        (store_id, coupon_id),
+    )
+    return _coupon(row) if row else None
+
+
+async def insert_coupon(
+    conn: aiosqlite.Connection, *, store_id: int, campaign_id: int, arm: str, visitor_id: str,
+    cart_id: int, offer: Offer, gift_product_id: int | None, expires_at: int, now_ms: int,
+) -> Coupon:  # fmt: skip
+    """A single-use coupon with a fresh random code; inside the claim's write."""
+    for _ in range(_CODE_ATTEMPTS):
+        code = new_coupon_code()
+        cursor = await conn.execute(
+            "INSERT INTO discounts (store_id, code, kind, value, min_subtotal, expires_at,"
+            " usage_limit, created_at, campaign_id, arm, visitor_id, cart_id, gift_product_id)"
+            " VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (store_id, code) DO NOTHING",
+            (store_id, code, offer.kind, offer.value, offer.min_subtotal, expires_at, now_ms,
+             campaign_id, arm, visitor_id, cart_id, gift_product_id),
+        )  # fmt: skip
+        if cursor.rowcount == 1:
+            assert cursor.lastrowid is not None
+            return Coupon(cursor.lastrowid, code, offer.kind, offer.value, offer.min_subtotal,
+                          expires_at, visitor_id, cart_id)  # fmt: skip
+    raise RuntimeError("could not find an unused coupon code")  # 31^8 codes: a bug if reached
+
+
+async def save_email_consent(
+    conn: aiosqlite.Connection, *, store_id: int, campaign_id: int, cart_id: int, email: str,
+    wording: str, now_ms: int,
+) -> None:  # fmt: skip
+    await conn.execute(
+        "INSERT INTO email_consents (store_id, campaign_id, cart_id, email, wording, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        (store_id, campaign_id, cart_id, email, wording, now_ms),
+    )
+
+
+async def record_exposure(
+    conn: aiosqlite.Connection, *, campaign_id: int, visitor_id: str, arm: str, signal: str,
+    session_id: str, now_ms: int,
+) -> str:  # fmt: skip
+    """Keep the visitor's first exposure only; return the arm it recorded."""
+    await conn.execute(
+        "INSERT INTO exposures (campaign_id, visitor_id, arm, signal, session_id, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (campaign_id, visitor_id) DO NOTHING",
+        (campaign_id, visitor_id, arm, signal, session_id, now_ms),
+    )
+    row = await read_one(
+        conn,
+        "SELECT arm FROM exposures WHERE campaign_id = ? AND visitor_id = ?",
+        (campaign_id, visitor_id),
+    )
+    assert row is not None
+    return str(row["arm"])
+
+
+async def exposed_arm(conn: Reader, campaign_id: int, visitor_id: str) -> str | None:
+    """The arm the visitor was first shown, which stays theirs whatever the campaign's
+    holdout or weights later become; None before any exposure."""
+    row = await read_one(
+        conn,
+        "SELECT arm FROM exposures WHERE campaign_id = ? AND visitor_id = ?",
+        (campaign_id, visitor_id),
+    )
+    return None if row is None else str(row["arm"])
+
+
+async def move_coupon(
+    conn: aiosqlite.Connection, coupon: Coupon, cart_id: int, now_ms: int
+) -> Coupon:
+    """Bind the coupon to another of its visitor's carts; the old cart loses its code and gift."""
+    old = coupon.cart_id
+    await conn.execute("UPDATE discounts SET cart_id = ? WHERE id = ?", (cart_id, coupon.id))
+    if old is not None:
+        await conn.execute(
+            "UPDATE carts SET discount_code = NULL WHERE id = ? AND discount_code = ?",
+            (old, coupon.code),
+        )
+        await remove_gift_of(conn, old, coupon.id, now_ms)
+    return dataclasses.replace(coupon, cart_id=cart_id)
+
+
+def _coupon(row: Any) -> Coupon:
+    return Coupon(
+        row["id"], row["code"], row["kind"], row["value"], row["min_subtotal"],
+        row["expires_at"], row["visitor_id"], row["cart_id"],
+    )  # fmt: skip
+
+
+async def store_of_campaign(conn: Reader, public_id: str) -> int | None:
+    row = await read_one(conn, "SELECT store_id FROM campaigns WHERE public_id = ?", (public_id,))
+    return None if row is None else int(row["store_id"])
+
+
+# ---- "email me my cart" requests, as the merchant follows them up -----------------------
+
+
+@dataclass(frozen=True)
+class CartLine:
+    name: str
+    quantity: int
+    price: int  # one unit, in minor units, at today's price
+
+
+@dataclass(frozen=True)
+class CartEmailRequest:
+    id: int
+    created_at: int
+    email: str
+    wording: str
+    campaign: str  # the campaign's name, or "" if it was deleted
+    cart_status: str  # "open", "ordered", or "" if the cart is gone
+    lines: tuple[CartLine, ...]
+
+    @property
+    def subtotal(self) -> int:
+        return sum(line.price * line.quantity for line in self.lines)
+
+
+async def list_requests(db: Database, store_id: int) -> list[CartEmailRequest]:
+    """The store's requests, newest first, each with its cart as it is now."""
+    rows = await db.fetch_all(
+        "SELECT e.id, e.created_at, e.email, e.wording, e.cart_id,"
+        " coalesce(c.name, '') AS campaign, coalesce(k.status, '') AS cart_status"
+        " FROM email_consents e LEFT JOIN campaigns c ON c.id = e.campaign_id"
+        " LEFT JOIN carts k ON k.id = e.cart_id WHERE e.store_id = ?"
+        " ORDER BY e.created_at DESC, e.id DESC",
+        (store_id,),
+    )
+    items = await db.fetch_all(
+        "SELECT i.cart_id, p.name, p.variant, i.quantity, p.price FROM cart_items i"
+        " JOIN products p ON p.id = i.product_id WHERE i.cart_id IN"
+        " (SELECT cart_id FROM email_consents WHERE store_id = ?) ORDER BY i.added_at, p.name",
+        (store_id,),
+    )
+    lines: dict[int, list[CartLine]] = {}
+    for item in items:
+        name = f"{item['name']} ({item['variant']})" if item["variant"] else item["name"]
+        lines.setdefault(item["cart_id"], []).append(
+            CartLine(name, item["quantity"], item["price"])
+        )
+    return [
+        CartEmailRequest(
+            row["id"],
+            row["created_at"],
+            row["email"],
+            row["wording"],
+            row["campaign"],
+            row["cart_status"],
+            tuple(lines.get(row["cart_id"], ())),
+        )
+        for row in rows
+    ]
+
+
+async def delete_request(conn: aiosqlite.Connection, store_id: int, request_id: int) -> bool:
+    cursor = await conn.execute(
+        "DELETE FROM email_consents WHERE store_id = ? AND id = ?", (store_id, request_id)
+    )
+    return cursor.rowcount == 1

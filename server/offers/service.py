@@ -3,19 +3,18 @@ is told. Pure functions; the clock and the database's answers are passed in."""
 
 from __future__ import annotations
 
-import re
 import secrets
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from server.emails import normalize_email
 from server.errors import BadRequest, Conflict, NotFound, Unprocessable, ValidationFailed
+from server.events.visitors import parse_visitor
 from server.money import format_amount
 from server.offers.bucketing import HOLDOUT, Arm, assign
 from server.offers.model import Campaign, Offer, Variant
 from server.security import InvalidToken, Purpose, Signer
 
-_VISITOR = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
 # "debug": the debug command fired the offer (?keepcart_debug=exit). The widget sends no
 # exposure in debug mode; one that comes anyway is answered and not recorded.
 DEBUG_SIGNAL = "debug"
@@ -61,15 +60,6 @@ def read_coupon_token(signer: Signer, token: object) -> CouponClaim:
         raise BadRequest(
             "That coupon isn't valid.", field="coupon", code="coupon_invalid"
         ) from None
-
-
-def parse_visitor(raw: object, field: str = "visitor") -> str:
-    """An opaque visitor id: 1–64 characters of letters, digits and ``_ . : -``."""
-    if not isinstance(raw, str) or not _VISITOR.fullmatch(raw):
-        raise ValidationFailed(
-            "Send a visitor id of 1 to 64 letters, digits, '_', '.', ':' or '-'.", field=field
-        )
-    return raw
 
 
 def parse_session(raw: object) -> str:

@@ -148,7 +148,7 @@ def display_time(epoch_ms: int, timezone: str) -> str:
     return f"{moment.day} {moment:%b %Y, %H:%M}"
 
 
-def delivery_window(start: str, end: str) -> str:
+def delivery_wording(start: str, end: str) -> str:
     """``Arrives Tue 9 – Thu 11 Dec`` from the ISO dates stored with the order: the words
     checkout showed the shopper (server.pricing.delivery.arrival_wording)."""
     try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from server.errors import Unprocessable
-from server.pricing.money import div_round_half_up
+from server.pricing.rounding import div_round_half_up
 from server.pricing.rules import Discount
 
 

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from server.pricing.discounts import gift_line_index, merchandise_discount
-from server.pricing.money import allocate, div_round_half_up
+from server.pricing.rounding import allocate, div_round_half_up
 from server.pricing.rules import Discount, ShippingMethod, TaxRate
 from server.pricing.shipping import shipping_price
 

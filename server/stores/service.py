@@ -10,11 +10,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from server.checkout.addresses import validate_phone
-from server.checkout.settings import CheckoutSettings
 from server.emails import normalize_email
 from server.errors import ValidationFailed
 from server.money import is_known_currency
+from server.phones import validate_phone
 from server.urls import BadAddress, normalize_origin
 
 _LOCALE = re.compile(r"^[a-z]{2,3}(-[A-Z]{2}|-[A-Z][a-z]{3})?$")
@@ -181,39 +180,6 @@ def _origin(raw: str) -> str:
         return normalize_origin(raw)
     except BadAddress as exc:
         raise ValidationFailed(str(exc), field="origins") from None
-
-
-def widget_config(
-    store: Store,
-    *,
-    checkout: bool,
-    settings: CheckoutSettings,
-    offers: dict[str, object] | None = None,
-) -> dict[str, object]:
-    """What the loader needs to decide what is live on a page, and nothing more.
-
-    ``offers`` is ``{"interruptions_per_week", "campaigns": [...]}`` for the running
-    campaigns; the offers feature is on when there is at least one.
-    """
-    offers = offers or {"interruptions_per_week": 0, "campaigns": []}
-    return {
-        "store": {
-            "key": store.public_key,
-            "name": store.name,
-            "currency": store.currency,
-            "locale": store.locale,
-            "timezone": store.timezone,
-        },
-        "features": {
-            "checkout": checkout,
-            "offers": bool(offers["campaigns"]),
-            "badges": False,
-            "surveys": False,
-        },
-        "checkout": {"floating_button": settings.floating_cart_button},
-        "offers": offers,
-        "events": {"max_batch": 50},
-    }
 
 
 def snippet(base_url: str, public_key: str) -> str:

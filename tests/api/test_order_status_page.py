@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from server.app import create_app
-from server.orders.status_page import status_url
+from server.orders.receipt_link import status_url
 from server.security import Purpose, Signer
 from tests.api.admin_client import csrf_from, sign_in
 from tests.api.hostile import HOSTILE, problems_in, world

@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from server.accounts import add_member, create_store, create_user
-from server.admin.queries import upsert_membership
+from server.accounts.queries import upsert_membership
 from server.cli import main
 from server.stores.service import validate_new_store
 from tests.api.admin_client import MEMBER_PASSWORD, client_for, csrf_from, sign_in

@@ -11,11 +11,11 @@ from server.checkout.addresses import (
     normalize_postal_code,
     validate_address,
     validate_email,
-    validate_phone,
     validate_postal_code,
     validate_region,
 )
 from server.errors import ValidationFailed
+from server.phones import validate_phone
 
 
 def failure(call, *args, **kwargs) -> ValidationFailed:

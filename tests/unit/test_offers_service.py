@@ -8,6 +8,7 @@ import subprocess
 import pytest
 
 from server.errors import BadRequest, Conflict, Unprocessable, ValidationFailed
+from server.events.visitors import parse_visitor
 from server.offers.model import Campaign, Frequency, Offer, Targeting, Trigger, Variant
 from server.offers.service import (
     CouponClaim,
@@ -21,7 +22,6 @@ from server.offers.service import (
     offer_label,
     parse_claim,
     parse_signal,
-    parse_visitor,
     read_coupon_token,
     variant_json,
 )

@@ -13,7 +13,7 @@ from functools import partial
 from server.admin.checkout_settings.parsing import parse_countries, parse_discount_code, parse_tiers
 from server.checkout.addresses import COUNTRIES, Country
 from server.checkout.delivery import DAY_NAMES
-from server.checkout.settings import PHONE_POLICIES
+from server.checkout.merchant_settings import PHONE_POLICIES
 from server.forms import (
     FormReader,
     parse_basis_points,

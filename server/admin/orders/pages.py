@@ -29,6 +29,7 @@ from server.emails import mailto
 from server.errors import Conflict, NotFound
 from server.money import format_amount, format_major_units
 from server.orders import queries
+from server.orders.receipt_link import status_url
 from server.orders.service import (
     STATUS_LABELS,
     OfferShown,
@@ -38,14 +39,13 @@ from server.orders.service import (
     action_for,
     actions_allowed,
     country_name,
-    delivery_window,
+    delivery_wording,
     display_time,
     local_time,
     payment_label,
     readable_events,
 )
 from server.orders.status_changes import apply_action
-from server.orders.status_page import status_url
 from server.stores.service import Store
 
 PAGE_SIZE = 50
@@ -179,7 +179,7 @@ async def _render_order(
         "actions": actions_allowed(order.status),
         "status_label": STATUS_LABELS.get(order.status, order.status),
         "payment": payment_label(order.payment_method),
-        "delivery": delivery_window(order.delivery_from, order.delivery_to),
+        "delivery": delivery_wording(order.delivery_from, order.delivery_to),
         "receipt_url": _receipt_url(request, order),
         "errors": {"status": error} if error else {},
         **formatters(store),

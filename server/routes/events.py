@@ -1,8 +1,8 @@
 """``POST /v1/events``: batched widget events, answered once they are committed.
 
 This route is the reference: it checks everything and renders every error.
-``server.events.fastpath`` answers the common, valid request the same way without Starlette's
-request and response objects, and hands everything else to this route.
+``server.routes.events_fastpath`` answers the common, valid request the same way without
+Starlette's request and response objects, and hands everything else to this route.
 """
 
 from __future__ import annotations

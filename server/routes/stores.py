@@ -7,12 +7,13 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from server.catalog.queries import has_active_products
+from server.checkout.merchant_settings import CheckoutSettings
 from server.checkout.queries import load_settings
 from server.errors import NotFound
 from server.offers.queries import running_campaigns
 from server.offers.service import campaign_config
 from server.stores.queries import interruptions_per_week
-from server.stores.service import widget_config
+from server.stores.service import Store
 from server.web import clock_ms, etag_for, json_bytes, not_modified, store_cors
 
 
@@ -39,6 +40,39 @@ async def store_config(request: Request) -> Response:
     if not_modified(request, etag):
         return Response(status_code=304, headers=headers)
     return Response(body, headers=headers, media_type="application/json")
+
+
+def widget_config(
+    store: Store,
+    *,
+    checkout: bool,
+    settings: CheckoutSettings,
+    offers: dict[str, object] | None = None,
+) -> dict[str, object]:
+    """What the loader needs to decide what is live on a page, and nothing more.
+
+    ``offers`` is ``{"interruptions_per_week", "campaigns": [...]}`` for the running
+    campaigns; the offers feature is on when there is at least one.
+    """
+    offers = offers or {"interruptions_per_week": 0, "campaigns": []}
+    return {
+        "store": {
+            "key": store.public_key,
+            "name": store.name,
+            "currency": store.currency,
+            "locale": store.locale,
+            "timezone": store.timezone,
+        },
+        "features": {
+            "checkout": checkout,
+            "offers": bool(offers["campaigns"]),
+            "badges": False,
+            "surveys": False,
+        },
+        "checkout": {"floating_button": settings.floating_cart_button},
+        "offers": offers,
+        "events": {"max_batch": 50},
+    }
 
 
 routes = [Route("/v1/stores/{key}/config", store_config, methods=["GET", "HEAD"])]

@@ -2,7 +2,7 @@
 
 Ingest is the hottest endpoint, and Starlette's per-request layers (routing, ``Request``,
 ``Headers``, ``Response``, the error and exception middlewares) cost about as much as the
-ingest work itself. This middleware does what ``routes.ingest_events`` does, in the same
+ingest work itself. This middleware does what ``events.ingest_events`` does, in the same
 order, with the same rules (``service.parse_batch``), the same store directory, rate limiter
 and event sink, straight on the ASGI scope.
 
@@ -34,8 +34,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from server.clock import now_ms
 from server.errors import KeepcartError
 from server.events.queries import EventRow, event_rows
-from server.events.routes import ACCEPTED_TYPES, accepted_json
 from server.events.service import MAX_BATCH_BYTES, Event, parse_batch
+from server.routes.events import ACCEPTED_TYPES, accepted_json
 from server.web import json_bytes
 
 PATH = "/v1/events"

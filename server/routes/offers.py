@@ -7,7 +7,6 @@ store doesn't allow) is a 404 ``campaign_not_found``.
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 from starlette.requests import Request
@@ -15,15 +14,13 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from server.carts.queries import load_cart
-from server.carts.routes import cart_view_json
 from server.catalog.queries import find_by_sku
 from server.checkout.queries import find_discount
-from server.errors import BadRequest, NotFound, ValidationFailed
-from server.money import format_amount
-from server.offers import coupons, service
+from server.errors import NotFound, ValidationFailed
+from server.events.visitors import parse_visitor
+from server.offers import claiming, queries, service
 from server.offers.model import Campaign, Offer
-from server.offers.queries import load_campaign
-from server.security import InvalidToken, Purpose
+from server.routes.carts import cart_view_json
 from server.stores.service import Store
 from server.web import clock_ms, enforce_rate_limit, json_response, read_json_body, store_cors
 
@@ -34,10 +31,10 @@ async def get_arm(request: Request) -> Response:
     """The visitor's arm and its variant; with ``arm`` (debug mode: a merchant previewing an
     arm on their shop), that arm instead. Reading an arm records nothing."""
     store, campaign = await _running_campaign(request, request.query_params.get("store"))
-    visitor = service.parse_visitor(request.query_params.get("visitor"))
+    visitor = parse_visitor(request.query_params.get("visitor"))
     chosen = request.query_params.get("arm")
     if chosen is None:
-        arm = await _visitor_arm(request, campaign, visitor)
+        arm = await claiming.visitor_arm(request.app.state.db, campaign, visitor)
     else:
         arm = service.parse_arm(campaign, chosen)
     variant = service.variant_of(campaign, arm)
@@ -57,7 +54,7 @@ async def record_exposure(request: Request) -> Response:
     store, campaign = await _running_campaign(
         request, body.get("store"), request.app.state.api_limiter
     )
-    visitor = service.parse_visitor(body.get("visitor"))
+    visitor = parse_visitor(body.get("visitor"))
     session = service.parse_session(body.get("session"))
     signal = service.parse_signal(body.get("signal"))
     arm = service.arm_for(campaign, visitor)  # computed here; any arm the client sends is ignored
@@ -66,7 +63,7 @@ async def record_exposure(request: Request) -> Response:
         return json_response({"arm": arm, "counted": False}, headers=store_cors(request, store))
     now = clock_ms(request)
     recorded = await request.app.state.db.write(
-        lambda conn: coupons.record_exposure(
+        lambda conn: queries.record_exposure(
             conn, campaign_id=campaign.id, visitor_id=visitor, arm=arm, signal=signal,
             session_id=session, now_ms=now,
         )
@@ -79,36 +76,22 @@ async def claim(request: Request) -> Response:
     store, campaign = await _running_campaign(
         request, body.get("store"), request.app.state.claim_limiter
     )
-    visitor = service.parse_visitor(body.get("visitor"))
-    arm = await _visitor_arm(request, campaign, visitor)
-    variant = service.variant_of(campaign, arm)
-    offer = variant.offer if variant else Offer(kind="none")
-    claim_request = service.parse_claim(body, offer)
-    cart_public_id = _cart_id(request, claim_request.cart_token)
-    now = clock_ms(request)
-    claimed = await request.app.state.db.write(
-        lambda conn: coupons.claim_offer(
-            conn, store=store, campaign=campaign, arm=arm, claim=claim_request,
-            cart_public_id=cart_public_id, now_ms=now,
-            money=functools.partial(format_amount, currency=store.currency),
-        )
+    state = request.app.state
+    answer = await claiming.claim_offer(
+        state.db, state.signer, store=store, campaign=campaign, body=body,
+        now_ms=clock_ms(request),
     )  # fmt: skip
-    # The cart the request proved keeps the token it came with; a new cart gets its own.
-    if claimed.cart_public_id == cart_public_id:
-        cart_token = claim_request.cart_token
-    else:
-        cart_token = request.app.state.signer.sign(Purpose.CART, claimed.cart_public_id)
-    cart = await load_cart(request.app.state.db, claimed.cart_public_id)
+    claimed = answer.claimed
+    cart = await load_cart(state.db, claimed.cart_public_id)
     assert cart is not None
-    view = await cart_view_json(request, store, cart_token, cart)
+    view = await cart_view_json(request, store, answer.cart_token, cart)
     coupon = None
     if (issued := claimed.coupon) is not None:
-        coupon = await _coupon_json(request, store, issued, visitor) | service.coupon_in_cart(
-            issued.code, issued.min_subtotal, view, store.currency
-        )
+        in_cart = service.coupon_in_cart(issued.code, issued.min_subtotal, view, store.currency)
+        coupon = await _coupon_json(request, store, issued, answer.visitor) | in_cart
     response = {
         "coupon": coupon,
-        "cart_token": cart_token,
+        "cart_token": answer.cart_token,
         "cart": view,
         "email_saved": claimed.email_saved,
     }
@@ -116,7 +99,7 @@ async def claim(request: Request) -> Response:
 
 
 async def _coupon_json(
-    request: Request, store: Store, coupon: coupons.Coupon, visitor: str
+    request: Request, store: Store, coupon: queries.Coupon, visitor: str
 ) -> dict[str, Any]:
     """The coupon as issued: its label comes from its own row, not the offer as edited since."""
     proof = service.CouponClaim(store.id, coupon.id, visitor)
@@ -148,11 +131,11 @@ async def _running_campaign(
     if isinstance(store_key, str):
         store = await stores.by_key(store_key)
     else:
-        store_id = await coupons.store_of_campaign(db, public_id)
+        store_id = await queries.store_of_campaign(db, public_id)
         store = None if store_id is None else await stores.by_id(store_id)
     if store is not None and limiter is not None:
         enforce_rate_limit(request, limiter, store.id)
-    campaign = None if store is None else await load_campaign(db, store.id, public_id)
+    campaign = None if store is None else await queries.load_campaign(db, store.id, public_id)
     origin = request.headers.get("origin")
     if (
         store is None
@@ -163,25 +146,6 @@ async def _running_campaign(
     ):
         raise NotFound("That offer isn't running.", code="campaign_not_found")
     return store, campaign
-
-
-async def _visitor_arm(request: Request, campaign: Campaign, visitor: str) -> str:
-    """The arm of the visitor's first exposure (sticky across edits to holdout and weights),
-    else the one the campaign's settings give now."""
-    assert campaign.id is not None
-    exposed = await coupons.exposed_arm(request.app.state.db, campaign.id, visitor)
-    return exposed or service.arm_for(campaign, visitor)
-
-
-def _cart_id(request: Request, token: str | None) -> str | None:
-    if token is None:
-        return None
-    try:
-        return str(request.app.state.signer.unsign(Purpose.CART, token))
-    except InvalidToken:
-        raise BadRequest(
-            "That cart token isn't valid.", field="cart", code="invalid_cart"
-        ) from None
 
 
 async def _gift_name(request: Request, store: Store, offer: Offer) -> str:

@@ -1,4 +1,5 @@
-"""A store's checkout settings, as the cart and checkout rules need them."""
+"""A store's checkout settings, as its merchant chose them in the admin and as the cart and
+checkout rules need them (``server.settings`` is the server process's own configuration)."""
 
 from __future__ import annotations
 

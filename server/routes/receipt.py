@@ -13,7 +13,6 @@ nothing from anywhere else (a strict CSP: its stylesheet and script are files be
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
@@ -27,19 +26,15 @@ from server.checkout.addresses import COUNTRIES
 from server.checkout.queries import load_settings
 from server.orders import queries
 from server.orders.receipt import HISTORY_LABELS, LocalFormats, delivery_promise, shopper_status
+from server.orders.receipt_link import public_id_from
 from server.orders.service import Order, local_time, payment_label
-from server.security import InvalidToken, Purpose, Signer
 from server.stores.service import Store
 from server.web import clock_ms
 
-HERE = Path(__file__).parent
+# The page's templates and files stay with the orders package they describe.
+HERE = Path(__file__).parent.parent / "orders"
 templates = Jinja2Templates(directory=HERE / "templates")
 
-# What a token this signs looks like: URL-safe base64 in three parts, about 75 characters.
-# Anything else is refused before it is checked: itsdangerous skips characters outside ASCII
-# when it decodes, so "token\x80" would open the receipt too.
-TOKEN = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
-MAX_TOKEN_LENGTH = 200
 # No images: ``img-src data:`` is for the empty favicon, which spares a request for one.
 PAGE_HEADERS = {
     "Content-Security-Policy": "default-src 'none'; style-src 'self'; script-src 'self';"
@@ -49,22 +44,6 @@ PAGE_HEADERS = {
     "X-Robots-Tag": "noindex, nofollow",
     "X-Content-Type-Options": "nosniff",
 }
-
-
-def status_url(signer: Signer, base_url: str, public_id: str) -> str:
-    """The absolute address of the order's receipt page (``base_url`` is KEEPCART_PUBLIC_URL)."""
-    return f"{base_url}/orders/{signer.sign(Purpose.ORDER_STATUS, public_id)}"
-
-
-def public_id_from(signer: Signer, token: str) -> str | None:
-    """The order's public id the token was signed for; None for anything else."""
-    if len(token) > MAX_TOKEN_LENGTH or not TOKEN.fullmatch(token):
-        return None
-    try:
-        value = signer.unsign(Purpose.ORDER_STATUS, token)
-    except InvalidToken:
-        return None
-    return value if isinstance(value, str) else None
 
 
 async def receipt_page(request: Request) -> Response:

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from server.pricing.money import allocate, div_round_half_up
+from server.pricing.rounding import allocate, div_round_half_up
 
 # --- div_round_half_up -------------------------------------------------------------------
 

@@ -18,7 +18,7 @@ from server.checkout.queries import load_settings, shipping_methods_for
 from server.checkout.quoting import load_discount, quote_cart
 from server.errors import BadRequest, Conflict, NotFound, ValidationFailed
 from server.money import format_amount
-from server.offers.coupons import find_coupon
+from server.offers.queries import find_coupon
 from server.offers.service import read_coupon_token
 from server.pricing.discounts import DiscountRefused, gift_refusal
 from server.security import InvalidToken, Purpose

@@ -13,9 +13,9 @@ from server.carts.service import Cart
 from server.checkout import placing
 from server.checkout.addresses import COUNTRIES
 from server.checkout.queries import load_settings, shipping_countries
-from server.checkout.service import parse_checkout, parse_idempotency_key
+from server.checkout.service import parse_idempotency_key
 from server.errors import BadRequest, NotFound, ValidationFailed
-from server.orders.status_page import status_url
+from server.orders.receipt_link import status_url
 from server.payments.registry import PROVIDERS
 from server.security import InvalidToken, Purpose
 from server.stores.service import Store
@@ -62,13 +62,10 @@ async def place_order(request: Request) -> Response:
     db = request.app.state.db
     cart, store = await _cart_and_store(request, body.get("cart"))
     enforce_rate_limit(request, request.app.state.api_limiter, store.id)
-    settings = await load_settings(db, store.id)
-    now = clock_ms(request)
-    checkout = parse_checkout(body, settings, now)
     receipt = functools.partial(
         status_url, request.app.state.signer, request.app.state.settings.base_url
     )
-    response = await placing.place_order(db, store, settings, cart, checkout, key, now, receipt)
+    response = await placing.place_order(db, store, cart, body, key, clock_ms(request), receipt)
     return json_response(response, 201, store_cors(request, store))
 
 

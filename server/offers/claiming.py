@@ -1,9 +1,11 @@
-"""SQL for claimed coupons (rows of ``discounts`` bound to a campaign, arm, visitor and cart),
-email-my-cart consents, and the visitor's exposures that claims depend on."""
+"""Claiming an offer (``claim_offer``): the visitor's arm, the claim checked, then in one
+write the coupon, the cart it goes on, its code and free gift, or the email consent.
+The SQL is in ``queries``; the rules, pure, in ``service``."""
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -14,7 +16,6 @@ from server.carts.queries import (
     add_gift_line,
     insert_cart,
     load_cart,
-    remove_gift_of,
     remove_gifts,
     set_discount_code,
 )
@@ -23,154 +24,33 @@ from server.catalog.queries import find_by_sku
 from server.catalog.service import Product
 from server.checkout.queries import find_discount, load_settings
 from server.checkout.quoting import load_discount, quote_cart
-from server.db import Reader, read_one
-from server.errors import Conflict, NotFound, Unprocessable
+from server.db import Database, Reader
+from server.errors import BadRequest, Conflict, NotFound, Unprocessable
+from server.events.visitors import parse_visitor
+from server.money import format_amount
 from server.offers.model import Campaign, Offer
+from server.offers.queries import (
+    Coupon,
+    exposed_arm,
+    find_live_coupon,
+    insert_coupon,
+    move_coupon,
+    save_email_consent,
+)
 from server.offers.service import (
     ClaimRequest,
+    arm_for,
     check_claimable,
     coupon_expiry,
-    new_coupon_code,
+    parse_claim,
     variant_of,
 )
 from server.pricing.discounts import savings
 from server.pricing.rules import Discount
+from server.security import InvalidToken, Purpose, Signer
 from server.stores.service import Store
 
 Money = Callable[[int], str]
-
-_CODE_ATTEMPTS = 8
-
-
-@dataclass(frozen=True)
-class Coupon:
-    id: int
-    code: str
-    kind: str
-    value: int
-    min_subtotal: int
-    expires_at: int
-    visitor_id: str
-    cart_id: int | None
-
-
-_COLUMNS = "d.id, d.code, d.kind, d.value, d.min_subtotal, d.expires_at, d.visitor_id, d.cart_id"
-
-
-async def find_live_coupon(
-    conn: Reader, campaign_id: int, visitor_id: str, now_ms: int
-) -> tuple[Coupon, str] | None:
-    """The visitor's unexpired, unused coupon from this campaign, with its cart's public id,
-    while that cart is still open."""
-    row = await read_one(
-        conn,
-        f"SELECT {_COLUMNS}, c.public_id AS cart_public_id FROM discounts d"
-        " JOIN carts c ON c.id = d.cart_id"
-        " WHERE d.campaign_id = ? AND d.visitor_id = ? AND d.active = 1 AND d.expires_at > ?"
-        " AND d.times_used < d.usage_limit AND c.status = 'open' ORDER BY d.id DESC LIMIT 1",
-        (campaign_id, visitor_id, now_ms),
-    )
-    return (_coupon(row), row["cart_public_id"]) if row else None
-
-
-async def find_coupon(conn: Reader, store_id: int, coupon_id: int) -> Coupon | None:
-    row = await read_one(
-        conn,
-        f"SELECT {_COLUMNS} FROM discounts d WHERE d.store_id = ? AND d.id = ?"
-        " AND d.campaign_id IS NOT NULL",
-        (store_id, coupon_id),
-    )
-    return _coupon(row) if row else None
-
-
-async def insert_coupon(
-    conn: aiosqlite.Connection, *, store_id: int, campaign_id: int, arm: str, visitor_id: str,
-    cart_id: int, offer: Offer, gift_product_id: int | None, expires_at: int, now_ms: int,
-) -> Coupon:  # fmt: skip
-    """A single-use coupon with a fresh random code; inside the claim's write."""
-    for _ in range(_CODE_ATTEMPTS):
-        code = new_coupon_code()
-        cursor = await conn.execute(
-            "INSERT INTO discounts (store_id, code, kind, value, min_subtotal, expires_at,"
-            " usage_limit, created_at, campaign_id, arm, visitor_id, cart_id, gift_product_id)"
-            " VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?)"
-            " ON CONFLICT (store_id, code) DO NOTHING",
-            (store_id, code, offer.kind, offer.value, offer.min_subtotal, expires_at, now_ms,
-             campaign_id, arm, visitor_id, cart_id, gift_product_id),
-        )  # fmt: skip
-        if cursor.rowcount == 1:
-            assert cursor.lastrowid is not None
-            return Coupon(cursor.lastrowid, code, offer.kind, offer.value, offer.min_subtotal,
-                          expires_at, visitor_id, cart_id)  # fmt: skip
-    raise RuntimeError("could not find an unused coupon code")  # 31^8 codes: a bug if reached
-
-
-async def save_email_consent(
-    conn: aiosqlite.Connection, *, store_id: int, campaign_id: int, cart_id: int, email: str,
-    wording: str, now_ms: int,
-) -> None:  # fmt: skip
-    await conn.execute(
-        "INSERT INTO email_consents (store_id, campaign_id, cart_id, email, wording, created_at)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
-        (store_id, campaign_id, cart_id, email, wording, now_ms),
-    )
-
-
-async def record_exposure(
-    conn: aiosqlite.Connection, *, campaign_id: int, visitor_id: str, arm: str, signal: str,
-    session_id: str, now_ms: int,
-) -> str:  # fmt: skip
-    """Keep the visitor's first exposure only; return the arm it recorded."""
-    await conn.execute(
-        "INSERT INTO exposures (campaign_id, visitor_id, arm, signal, session_id, created_at)"
-        " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (campaign_id, visitor_id) DO NOTHING",
-        (campaign_id, visitor_id, arm, signal, session_id, now_ms),
-    )
-    row = await read_one(
-        conn,
-        "SELECT arm FROM exposures WHERE campaign_id = ? AND visitor_id = ?",
-        (campaign_id, visitor_id),
-    )
-    assert row is not None
-    return str(row["arm"])
-
-
-async def exposed_arm(conn: Reader, campaign_id: int, visitor_id: str) -> str | None:
-    """The arm the visitor was first shown, which stays theirs whatever the campaign's
-    holdout or weights later become; None before any exposure."""
-    row = await read_one(
-        conn,
-        "SELECT arm FROM exposures WHERE campaign_id = ? AND visitor_id = ?",
-        (campaign_id, visitor_id),
-    )
-    return None if row is None else str(row["arm"])
-
-
-async def move_coupon(
-    conn: aiosqlite.Connection, coupon: Coupon, cart_id: int, now_ms: int
-) -> Coupon:
-    """Bind the coupon to another of its visitor's carts; the old cart loses its code and gift."""
-    old = coupon.cart_id
-    await conn.execute("UPDATE discounts SET cart_id = ? WHERE id = ?", (cart_id, coupon.id))
-    if old is not None:
-        await conn.execute(
-            "UPDATE carts SET discount_code = NULL WHERE id = ? AND discount_code = ?",
-            (old, coupon.code),
-        )
-        await remove_gift_of(conn, old, coupon.id, now_ms)
-    return dataclasses.replace(coupon, cart_id=cart_id)
-
-
-def _coupon(row: Any) -> Coupon:
-    return Coupon(
-        row["id"], row["code"], row["kind"], row["value"], row["min_subtotal"],
-        row["expires_at"], row["visitor_id"], row["cart_id"],
-    )  # fmt: skip
-
-
-async def store_of_campaign(conn: Reader, public_id: str) -> int | None:
-    row = await read_one(conn, "SELECT store_id FROM campaigns WHERE public_id = ?", (public_id,))
-    return None if row is None else int(row["store_id"])
 
 
 @dataclass(frozen=True)
@@ -180,7 +60,63 @@ class Claimed:
     email_saved: bool
 
 
+@dataclass(frozen=True)
+class ClaimAnswer:
+    """A claim as the shopper is answered: what was claimed, by which visitor, and the token
+    of the cart it went on (the one the request proved, or a new cart's)."""
+
+    claimed: Claimed
+    visitor: str
+    cart_token: str
+
+
 async def claim_offer(
+    db: Database, signer: Signer, *, store: Store, campaign: Campaign, body: dict[str, Any],
+    now_ms: int,
+) -> ClaimAnswer:  # fmt: skip
+    """Claim the running ``campaign``'s offer for the visitor in ``body``."""
+    visitor = parse_visitor(body.get("visitor"))
+    arm = await visitor_arm(db, campaign, visitor)
+    variant = variant_of(campaign, arm)
+    offer = variant.offer if variant else Offer(kind="none")
+    claim_request = parse_claim(body, offer)
+    cart_public_id = _cart_id(signer, claim_request.cart_token)
+    claimed = await db.write(
+        lambda conn: write_claim(
+            conn, store=store, campaign=campaign, arm=arm, claim=claim_request,
+            cart_public_id=cart_public_id, now_ms=now_ms,
+            money=functools.partial(format_amount, currency=store.currency),
+        )
+    )  # fmt: skip
+    # The cart the request proved keeps the token it came with; a new cart gets its own.
+    if claimed.cart_public_id == cart_public_id:
+        assert claim_request.cart_token is not None
+        cart_token = claim_request.cart_token
+    else:
+        cart_token = signer.sign(Purpose.CART, claimed.cart_public_id)
+    return ClaimAnswer(claimed, visitor, cart_token)
+
+
+async def visitor_arm(db: Reader, campaign: Campaign, visitor: str) -> str:
+    """The arm of the visitor's first exposure (sticky across edits to holdout and weights),
+    else the one the campaign's settings give now."""
+    assert campaign.id is not None
+    exposed = await exposed_arm(db, campaign.id, visitor)
+    return exposed or arm_for(campaign, visitor)
+
+
+def _cart_id(signer: Signer, token: str | None) -> str | None:
+    if token is None:
+        return None
+    try:
+        return str(signer.unsign(Purpose.CART, token))
+    except InvalidToken:
+        raise BadRequest(
+            "That cart token isn't valid.", field="cart", code="invalid_cart"
+        ) from None
+
+
+async def write_claim(
     conn: aiosqlite.Connection, *, store: Store, campaign: Campaign, arm: str,
     claim: ClaimRequest, cart_public_id: str | None, now_ms: int, money: Money,
 ) -> Claimed:  # fmt: skip
