@@ -41,8 +41,8 @@ class WidgetAssets:
         return self._files.get(name)
 
 
-def _serve(request: Request, name: str, cache_control: str) -> Response:
-    asset = request.app.state.assets.get(name)
+def _serve(files: WidgetAssets, request: Request, name: str, cache_control: str) -> Response:
+    asset = files.get(name)
     if asset is None:
         raise NotFound("No such widget file.")
     headers = {
@@ -62,15 +62,16 @@ def _serve(request: Request, name: str, cache_control: str) -> Response:
     return Response(body, headers=headers, media_type="text/javascript; charset=utf-8")
 
 
-async def loader(request: Request) -> Response:
-    return _serve(request, "keepcart.js", LOADER_CACHE)
+def routes(files: WidgetAssets) -> list[Route]:
+    """The loader's and the chunks' routes, serving ``files`` (the app's, in its services)."""
 
+    async def loader(request: Request) -> Response:
+        return _serve(files, request, "keepcart.js", LOADER_CACHE)
 
-async def chunk(request: Request) -> Response:
-    return _serve(request, f"chunks/{request.path_params['name']}", CHUNK_CACHE)
+    async def chunk(request: Request) -> Response:
+        return _serve(files, request, f"chunks/{request.path_params['name']}", CHUNK_CACHE)
 
-
-routes = [
-    Route("/v1/keepcart.js", loader, methods=["GET", "HEAD"]),
-    Route("/v1/chunks/{name}", chunk, methods=["GET", "HEAD"]),
-]
+    return [
+        Route("/v1/keepcart.js", loader, methods=["GET", "HEAD"]),
+        Route("/v1/chunks/{name}", chunk, methods=["GET", "HEAD"]),
+    ]

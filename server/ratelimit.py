@@ -8,6 +8,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from server.clock import Clock
+
 
 @dataclass(slots=True)  # slots: a little faster to read and write on every hit
 class _Bucket:
@@ -16,14 +18,24 @@ class _Bucket:
 
 
 class RateLimiter:
-    def __init__(self, limit: int, period: float, *, max_keys: int = 100_000):
+    """``limit`` hits per ``period`` seconds per key, timed by ``clock``'s monotonic reading
+    (the app's clock: a test that moves time moves every limit with it)."""
+
+    def __init__(
+        self, limit: int, period: float, clock: Clock | None = None, *, max_keys: int = 100_000
+    ):
+        self._clock = clock or Clock()
         self.capacity = float(limit)
         self.refill_per_second = limit / period
         self._buckets: dict[object, _Bucket] = {}
         self._max_keys = max_keys
 
-    def hit(self, key: object, now: float) -> float:
-        """Take one token for ``key``; return 0 if allowed, else seconds until it would be."""
+    def hit(self, key: object, now: float | None = None) -> float:
+        """Take one token for ``key``; return 0 if allowed, else seconds until it would be.
+
+        ``now`` is in monotonic seconds, read from the limiter's clock unless given."""
+        if now is None:
+            now = self._clock.monotonic()
         bucket = self._buckets.get(key)
         if bucket is None:
             if len(self._buckets) >= self._max_keys:

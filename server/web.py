@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import time
 from typing import Any, Protocol
 
 from starlette.convertors import Convertor, register_url_convertor
@@ -13,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from server.errors import BadRequest, PayloadTooLarge, RateLimited
+from server.ratelimit import RateLimiter
 
 
 class IdConvertor(Convertor[int]):
@@ -63,17 +63,12 @@ def store_cors(request: Request, store: _HasOrigins) -> dict[str, str]:
     return cors_headers(origin if store.allows_origin(origin) else None)
 
 
-def enforce_rate_limit(request: Request, limiter: Any, scope: object) -> None:
+def enforce_rate_limit(request: Request, limiter: RateLimiter, scope: object) -> None:
     """Count this request against ``scope`` and the client's address; 429 when over."""
     client = request.client.host if request.client else "unknown"
-    wait = limiter.hit((scope, client), time.monotonic())
+    wait = limiter.hit((scope, client))  # timed by the limiter's clock, the app's
     if wait:
         raise RateLimited("Too many requests; retry later.", retry_after=limiter.retry_after(wait))
-
-
-def clock_ms(request: Request) -> int:
-    """Now, from the app's clock: tests pass time in by replacing ``app.state.clock``."""
-    return int(request.app.state.clock())
 
 
 def etag_for(body: bytes) -> str:

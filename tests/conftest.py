@@ -13,6 +13,7 @@ from server.accounts import add_member, create_store, create_user
 from server.app import create_app
 from server.clock import now_ms
 from server.demo_seed import seed_demo_store
+from server.services import services
 from server.settings import Settings
 from server.stores.service import Store, validate_new_store
 
@@ -68,19 +69,21 @@ async def client(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
 @pytest.fixture
 async def store(app: Starlette) -> Store:
     new = validate_new_store("Test Shop", [SHOP_ORIGIN], "EUR", "en-IE", "Europe/Dublin")
-    return await create_store(app.state.db, new)
+    return await create_store(services(app).db, new)
 
 
 @pytest.fixture
 async def shop(app: Starlette, store: Store) -> Store:
     """The store with the demo catalog, shipping zones, VAT rates and discount codes."""
-    await app.state.db.write(lambda conn: seed_demo_store(conn, store.id, SHOP_ORIGIN, now_ms()))
+    await services(app).db.write(
+        lambda conn: seed_demo_store(conn, store.id, SHOP_ORIGIN, now_ms())
+    )
     return store
 
 
 @pytest.fixture
 async def merchant(app: Starlette, store: Store) -> str:
     """The merchant login, owner of the `store` fixture's store."""
-    await create_user(app.state.db, MERCHANT_EMAIL, MERCHANT_PASSWORD)
-    await add_member(app.state.db, store.id, MERCHANT_EMAIL, "owner")
+    await create_user(services(app).db, MERCHANT_EMAIL, MERCHANT_PASSWORD)
+    await add_member(services(app).db, store.id, MERCHANT_EMAIL, "owner")
     return MERCHANT_EMAIL

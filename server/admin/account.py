@@ -7,7 +7,6 @@ of them, or all but this one, on the server: their cookies stop working at once.
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -20,7 +19,7 @@ from server.admin import sessions
 from server.admin.forms import check_post
 from server.admin.pages import Merchant, describe_age, login_required, render
 from server.errors import ValidationFailed
-from server.web import clock_ms
+from server.services import services
 
 NOTICES = {
     "password": "Password changed. Every other session of this login has been signed out.",
@@ -43,8 +42,8 @@ async def account_page(request: Request, merchant: Merchant) -> Response:
 async def change_password(request: Request, merchant: Merchant) -> Response:
     form = await check_post(request, merchant)
     # Guessing the current password from a stolen session is as slow as guessing at sign-in.
-    limiter = request.app.state.login_limiter
-    if limiter.hit(("password", merchant.user_id), time.monotonic()):
+    limiter = services(request).login_limiter
+    if limiter.hit(("password", merchant.user_id)):
         errors = {"current_password": "Too many attempts. Try again in a few minutes."}
         return await _render(request, merchant, errors, status=429)
     current = str(form.get("current_password", ""))
@@ -55,7 +54,7 @@ async def change_password(request: Request, merchant: Merchant) -> Response:
     else:
         try:
             await accounts.change_password(
-                request.app.state.db, merchant.user_id, current, new, merchant.session.sid
+                services(request).db, merchant.user_id, current, new, merchant.session.sid
             )
         except ValidationFailed as exc:
             errors[exc.field or "form"] = exc.message
@@ -67,7 +66,7 @@ async def change_password(request: Request, merchant: Merchant) -> Response:
 @login_required
 async def sign_out_others(request: Request, merchant: Merchant) -> Response:
     await check_post(request, merchant)
-    await sessions.end_other_sessions(request.app.state.db, merchant.user_id, merchant.session.sid)
+    await sessions.end_other_sessions(services(request).db, merchant.user_id, merchant.session.sid)
     return RedirectResponse("/admin/account?saved=others", 303)
 
 
@@ -75,7 +74,7 @@ async def sign_out_others(request: Request, merchant: Merchant) -> Response:
 async def sign_out_one(request: Request, merchant: Merchant) -> Response:
     await check_post(request, merchant)
     session_id = request.path_params["session_id"]
-    await sessions.end_session_of(request.app.state.db, merchant.user_id, session_id)
+    await sessions.end_session_of(services(request).db, merchant.user_id, session_id)
     return RedirectResponse("/admin/account?saved=one", 303)
 
 
@@ -85,9 +84,9 @@ async def _render(
     errors: dict[str, str] | None = None,
     status: int = 200,
 ) -> Response:
-    now = clock_ms(request)
+    now = services(request).clock.now_ms()
     active = await sessions.active_sessions(
-        request.app.state.db, merchant.user_id, merchant.session.sid, now
+        services(request).db, merchant.user_id, merchant.session.sid, now
     )
     context: dict[str, Any] = {
         "merchant": merchant,

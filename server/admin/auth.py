@@ -19,6 +19,7 @@ from starlette.responses import Response
 from server.admin.sessions import ABSOLUTE_LIFETIME_MS
 from server.errors import Forbidden
 from server.security import InvalidToken, Purpose
+from server.services import services
 
 COOKIE = "keepcart_admin"
 # The cookie is written once per session (at first visit, at sign-in), so it lapses in the
@@ -40,7 +41,7 @@ def read_session(request: Request) -> Session | None:
     if not token:
         return None
     try:
-        data = request.app.state.signer.unsign(Purpose.SESSION, token, max_age=MAX_AGE)
+        data = services(request).signer.unsign(Purpose.SESSION, token, max_age=MAX_AGE)
     except InvalidToken:
         return None
     if not isinstance(data, dict) or not isinstance(data.get("sid"), str):
@@ -53,7 +54,7 @@ def write_session(request: Request, response: Response, session: Session) -> Non
     current = read_session(request)
     if current is not None and current.sid == session.sid:
         return
-    token = request.app.state.signer.sign(Purpose.SESSION, {"sid": session.sid})
+    token = services(request).signer.sign(Purpose.SESSION, {"sid": session.sid})
     response.set_cookie(
         COOKIE,
         token,
@@ -61,19 +62,19 @@ def write_session(request: Request, response: Response, session: Session) -> Non
         path="/admin",
         httponly=True,
         samesite="lax",
-        secure=request.app.state.settings.cookie_secure,
+        secure=services(request).settings.cookie_secure,
     )
 
 
 def csrf_token(request: Request, session: Session) -> str:
-    return request.app.state.signer.sign(Purpose.CSRF, session.sid)
+    return services(request).signer.sign(Purpose.CSRF, session.sid)
 
 
 def check_csrf(request: Request, session: Session | None, submitted: object) -> None:
     if session is None or not isinstance(submitted, str):
         raise Forbidden("This form has expired. Reload the page and try again.", code="csrf")
     try:
-        sid = request.app.state.signer.unsign(Purpose.CSRF, submitted, max_age=MAX_AGE)
+        sid = services(request).signer.unsign(Purpose.CSRF, submitted, max_age=MAX_AGE)
     except InvalidToken:
         sid = None
     if not secrets.compare_digest(str(sid), session.sid):

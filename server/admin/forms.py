@@ -10,7 +10,7 @@ owner-only pages), and ``save`` checks the CSRF token before it reads anything::
         initial=rate_values,                           # row → the form's text
         fields=FIELDS,
         read=lambda values, store, row: read_tax_rate(values),
-        write=lambda conn, store, row, rate: overwrite_rate(conn, store.id, row["id"], rate),
+        write=lambda conn, store, row, rate, now: overwrite_rate(conn, store.id, row["id"], rate),
         render=_render_form,
         done=lambda store, row, _: saved_url(store, "/taxes", "tax"),
     )
@@ -40,6 +40,7 @@ from server.admin.auth import check_csrf
 from server.admin.pages import Merchant, login_required, store_for_request
 from server.errors import NotFound, ValidationFailed
 from server.forms import FormInvalid
+from server.services import services
 from server.stores.service import Store
 
 Loaded = TypeVar("Loaded")
@@ -62,7 +63,8 @@ class FormPage(Generic[Loaded, Input]):
     load: Callable[[Request, Store], Awaitable[Loaded]]  # the row it edits; 404 if none
     initial: Callable[[Loaded, Store], dict[str, str]]  # the form as GET shows it
     read: Callable[[dict[str, str], Store, Loaded], Input]  # values → input, or FormInvalid
-    write: Callable[[aiosqlite.Connection, Store, Loaded, Input], Awaitable[Any]]
+    # the write, given the request's time (``now``, ms) from the app's clock
+    write: Callable[[aiosqlite.Connection, Store, Loaded, Input, int], Awaitable[Any]]
     render: Render[Loaded]
     done: Callable[[Store, Loaded, Any], str]  # where a saved form goes (given write's result)
     fields: Sequence[str] = ()  # text fields
@@ -95,15 +97,16 @@ class FormPage(Generic[Loaded, Input]):
         except (FormInvalid, ValidationFailed) as exc:
             return await self._render(request, merchant, store, loaded, values, field_errors(exc))
         try:
-            result = await request.app.state.db.write(
-                lambda conn: self.write(conn, store, loaded, data)
+            now = services(request).clock.now_ms()
+            result = await services(request).db.write(
+                lambda conn: self.write(conn, store, loaded, data, now)
             )
         except (FormInvalid, ValidationFailed) as exc:
             if self.reload_after_conflict:
                 loaded = await self.load(request, store)
             return await self._render(request, merchant, store, loaded, values, field_errors(exc))
         if self.changes_store:
-            request.app.state.stores.invalidate()
+            services(request).stores.invalidate()
         return RedirectResponse(self.done(store, loaded, result), 303)
 
     def _values(self, form: FormData, store: Store) -> dict[str, str]:
@@ -142,7 +145,7 @@ def post_action(
             if not await change(conn, store, params):
                 raise NotFound(missing)
 
-        await request.app.state.db.write(write)
+        await services(request).db.write(write)
         return RedirectResponse(done(store, params), 303)
 
     return login_required(action)

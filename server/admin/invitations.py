@@ -18,12 +18,12 @@ from server import accounts
 from server.accounts import queries
 from server.admin.forms import check_post
 from server.admin.pages import Merchant, login_required
-from server.clock import now_ms
 from server.db import Database
+from server.services import services
 
 
-async def invitations_for(db: Database, merchant: Merchant) -> list[dict[str, Any]]:
-    since = accounts.invitation_cutoff(now_ms())
+async def invitations_for(db: Database, merchant: Merchant, now: int) -> list[dict[str, Any]]:
+    since = accounts.invitation_cutoff(now)
     rows = await queries.invitations_for_email(db, merchant.email, since)
     return [{"id": r["id"], "role": r["role"], "store_name": r["store_name"]} for r in rows]
 
@@ -33,7 +33,7 @@ async def accept(request: Request, merchant: Merchant) -> Response:
     await check_post(request, merchant)
     invitation_id = request.path_params["invitation_id"]
     store_id = await accounts.accept_invitation(
-        request.app.state.db, invitation_id, merchant.user_id, merchant.email
+        services(request).db, invitation_id, merchant.user_id, merchant.email
     )
     return RedirectResponse(f"/admin/stores/{store_id}", 303)
 
@@ -42,7 +42,7 @@ async def accept(request: Request, merchant: Merchant) -> Response:
 async def decline(request: Request, merchant: Merchant) -> Response:
     await check_post(request, merchant)
     invitation_id = request.path_params["invitation_id"]
-    await accounts.decline_invitation(request.app.state.db, invitation_id, merchant.email)
+    await accounts.decline_invitation(services(request).db, invitation_id, merchant.email)
     return RedirectResponse("/admin/stores?saved=declined", 303)
 
 

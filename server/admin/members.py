@@ -21,10 +21,10 @@ from server import accounts
 from server.accounts import queries
 from server.admin.forms import check_post
 from server.admin.pages import Merchant, login_required, render_store_form, store_for_request
-from server.clock import now_ms
 from server.db import Database
 from server.errors import ValidationFailed
 from server.orders.service import local_time
+from server.services import services
 from server.stores.service import Store
 
 MemberChange = Callable[[Database, int, int, FormData], Awaitable[None]]
@@ -53,7 +53,7 @@ async def invite_member(request: Request, merchant: Merchant) -> Response:
     store = await store_for_request(request)
     form = await check_post(request, merchant)
     values = {"email": str(form.get("email", "")).strip(), "role": str(form.get("role", ""))}
-    db = request.app.state.db
+    db = services(request).db
     try:
         await accounts.invite_member(
             db, store.id, values["email"], values["role"], invited_by=merchant.user_id
@@ -69,7 +69,7 @@ async def cancel_invitation(request: Request, merchant: Merchant) -> Response:
     store = await store_for_request(request)
     await check_post(request, merchant)
     invitation_id = request.path_params["invitation_id"]
-    await accounts.cancel_invitation(request.app.state.db, store.id, invitation_id)
+    await accounts.cancel_invitation(services(request).db, store.id, invitation_id)
     return _saved(store, "cancelled")
 
 
@@ -97,7 +97,7 @@ async def _change_member(
     store = await store_for_request(request)
     form = await check_post(request, merchant)
     user_id = request.path_params["user_id"]
-    db = request.app.state.db
+    db = services(request).db
     try:
         await change(db, store.id, user_id, form)
     except ValidationFailed as exc:
@@ -117,9 +117,9 @@ async def _render(
     values: dict[str, str] | None = None,
     errors: dict[str, str] | None = None,
 ) -> Response:
-    db = request.app.state.db
+    db = services(request).db
     rows = await queries.members_of(db, store.id)
-    since = accounts.invitation_cutoff(now_ms())
+    since = accounts.invitation_cutoff(services(request).clock.now_ms())
     invitations = await queries.invitations_of_store(db, store.id, since)
     context: dict[str, Any] = {
         "members": [_member(row, store, merchant) for row in rows],

@@ -26,8 +26,8 @@ from server.accounts import queries
 from server.admin import sessions
 from server.admin.auth import Session, csrf_token, read_session, write_session
 from server.errors import Forbidden, NotFound
+from server.services import services
 from server.stores.service import Store
-from server.web import clock_ms
 
 T = TypeVar("T")
 HERE = Path(__file__).parent
@@ -115,13 +115,15 @@ async def signed_in_merchant(request: Request) -> Merchant | None:
     session = read_session(request)
     if session is None:
         return None
-    who = await sessions.signed_in(request.app.state.db, session.sid, clock_ms(request))
+    who = await sessions.signed_in(
+        services(request).db, session.sid, services(request).clock.now_ms()
+    )
     return None if who is None else Merchant(session, who.user_id, who.email)
 
 
 async def _as_member(request: Request, merchant: Merchant) -> Merchant:
     store_id = request.path_params["store_id"]
-    role = await queries.role_in_store(request.app.state.db, store_id, merchant.user_id)
+    role = await queries.role_in_store(services(request).db, store_id, merchant.user_id)
     if role is None:
         raise NotFound(NO_SUCH_STORE)  # the very page a store that does not exist gets
     # The page is what follows the store's id, spelled as the ``id`` route convertor spells
@@ -151,7 +153,7 @@ async def store_for_request(request: Request) -> Store:
     # Only after login_required found a membership: a page that forgot the gate finds no store.
     if getattr(request.state, "member_of_store", None) != raw:
         raise NotFound(NO_SUCH_STORE)
-    store = await request.app.state.stores.by_id(raw)
+    store = await services(request).stores.by_id(raw)
     if store is None:
         raise NotFound(NO_SUCH_STORE)
     return store

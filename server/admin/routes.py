@@ -6,8 +6,6 @@ A form that fails validation comes back with its values, HTTP 422 and per-field 
 
 from __future__ import annotations
 
-import time
-
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Mount, Route
@@ -31,8 +29,9 @@ from server.admin.pages import (
 )
 from server.admin.sessions import end_session, start_session
 from server.errors import KeepcartError, ValidationFailed
+from server.services import services
 from server.stores.service import Store, validate_new_store
-from server.web import clock_ms, json_response
+from server.web import json_response
 
 
 async def login_page(request: Request) -> Response:
@@ -47,9 +46,9 @@ async def login(request: Request) -> Response:
     assert session is not None
     email = str(form.get("email", "")).strip().lower()
     context = {"email": email, "next": _next(request, form.get("next"))}
-    limiter = request.app.state.login_limiter
+    limiter = services(request).login_limiter
     client = request.client.host if request.client else "unknown"
-    wait = limiter.hit(("login", client), time.monotonic())
+    wait = limiter.hit(("login", client))
     if wait:
         minutes = max(1, round(wait / 60))
         context["errors"] = {
@@ -58,7 +57,7 @@ async def login(request: Request) -> Response:
         response = render(request, "login.html", context, session=session, status=429)
         response.headers["Retry-After"] = str(limiter.retry_after(wait))
         return response
-    db = request.app.state.db
+    db = services(request).db
     user = await queries.find_user_by_email(db, email)
     password = str(form.get("password", ""))
     # Checked even when there is no such login, so the answer takes as long either way.
@@ -70,7 +69,12 @@ async def login(request: Request) -> Response:
     signed_in = Session.fresh()
     user_agent = request.headers.get("user-agent", "")
     await start_session(
-        db, signed_in.sid, user["id"], user_agent, clock_ms(request), replaces=session.sid
+        db,
+        signed_in.sid,
+        user["id"],
+        user_agent,
+        services(request).clock.now_ms(),
+        replaces=session.sid,
     )
     response = RedirectResponse(context["next"], 303)
     write_session(request, response, signed_in)
@@ -80,7 +84,7 @@ async def login(request: Request) -> Response:
 @login_required
 async def logout(request: Request, merchant: Merchant) -> Response:
     await check_post(request, merchant)
-    await end_session(request.app.state.db, merchant.session.sid)
+    await end_session(services(request).db, merchant.session.sid)
     response = RedirectResponse("/admin/login", 303)
     write_session(request, response, Session.fresh())
     return response
@@ -90,7 +94,9 @@ async def logout(request: Request, merchant: Merchant) -> Response:
 async def home(request: Request, merchant: Merchant) -> Response:
     stores = await stores_of(request, merchant)
     # Straight to the only store, unless invitations wait on the Stores page.
-    waiting = await invitations.invitations_for(request.app.state.db, merchant)
+    waiting = await invitations.invitations_for(
+        services(request).db, merchant, services(request).clock.now_ms()
+    )
     if len(stores) == 1 and not waiting:
         return RedirectResponse(f"/admin/stores/{stores[0].id}", 303)
     return RedirectResponse("/admin/stores", 303)
@@ -115,7 +121,9 @@ async def _render_store_list(
     context = {
         "merchant": merchant,
         "stores": stores,
-        "invitations": await invitations.invitations_for(request.app.state.db, merchant),
+        "invitations": await invitations.invitations_for(
+            services(request).db, merchant, services(request).clock.now_ms()
+        ),
         "notice": None if errors else STORE_LIST_NOTICES.get(request.query_params.get("saved")),
         "values": defaults | values,
         "errors": errors or {},
@@ -142,15 +150,15 @@ async def add_store(request: Request, merchant: Merchant) -> Response:
             request, merchant, values, {exc.field or "form": exc.message}
         )
     # The store and its creator's ownership: one transaction.
-    store = await create_store(request.app.state.db, new, owner_email=merchant.email)
-    request.app.state.stores.invalidate()
+    store = await create_store(services(request).db, new, owner_email=merchant.email)
+    services(request).stores.invalidate()
     return RedirectResponse(f"/admin/stores/{store.id}", 303)
 
 
 async def stores_of(request: Request, merchant: Merchant) -> list[Store]:
     """The stores this login is a member of."""
-    member_of = await queries.store_ids_of(request.app.state.db, merchant.user_id)
-    return [store for store in await request.app.state.stores.all() if store.id in member_of]
+    member_of = await queries.store_ids_of(services(request).db, merchant.user_id)
+    return [store for store in await services(request).stores.all() if store.id in member_of]
 
 
 @login_required
@@ -164,7 +172,7 @@ async def store_page(request: Request, merchant: Merchant) -> Response:
 @login_required
 async def store_activity(request: Request, merchant: Merchant) -> Response:
     store = await store_for_request(request)
-    counts = await overview.activity(request.app.state.db, store, clock_ms(request))
+    counts = await overview.activity(services(request).db, store, services(request).clock.now_ms())
     return json_response(counts, headers={"Cache-Control": "no-store"})
 
 

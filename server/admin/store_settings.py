@@ -15,6 +15,7 @@ from starlette.routing import Route
 from server.admin.forms import FormPage, form_text, nothing
 from server.admin.pages import Merchant, render_store_form
 from server.money import CURRENCY_EXPONENTS
+from server.services import services
 from server.stores.editing import currency_locked_message, write_store_settings
 from server.stores.queries import has_orders
 from server.stores.service import (
@@ -79,7 +80,7 @@ async def _render(
     values: dict[str, str],
     errors: dict[str, str] | None = None,
 ) -> Response:
-    locked = await has_orders(request.app.state.db, store.id)
+    locked = await has_orders(services(request).db, store.id)
     context = {
         "values": values,
         "currencies": [(code, code) for code in sorted(CURRENCY_EXPONENTS)],
@@ -98,7 +99,7 @@ settings_page = FormPage(
     initial=form_values_of,
     submitted=submitted_settings,
     read=lambda values, store, _: read_settings(values),
-    write=lambda conn, store, _, new: write_store_settings(conn, store.id, new),
+    write=lambda conn, store, _, new, now: write_store_settings(conn, store.id, new),
     render=_render,
     done=lambda store, _, __: settings_url(store) + "?saved=settings",
     changes_store=True,

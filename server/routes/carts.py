@@ -22,8 +22,9 @@ from server.offers.queries import find_coupon
 from server.offers.service import read_coupon_token
 from server.pricing.discounts import DiscountRefused, gift_refusal
 from server.security import InvalidToken, Purpose
+from server.services import services
 from server.stores.service import Store
-from server.web import clock_ms, enforce_rate_limit, json_response, read_json_body, store_cors
+from server.web import enforce_rate_limit, json_response, read_json_body, store_cors
 
 MAX_BODY = 8 * 1024
 SHOPPER_COUNTRY = re.compile(r"[A-Z]{2}")
@@ -33,14 +34,14 @@ async def create_cart(request: Request) -> Response:
     _read_shopper_country(request)
     body = await read_json_body(request, max_bytes=MAX_BODY)
     key = body.get("store") if isinstance(body, dict) else None
-    store = await request.app.state.stores.by_key(key) if isinstance(key, str) else None
+    store = await services(request).stores.by_key(key) if isinstance(key, str) else None
     if store is None:
         raise NotFound("No store has that public key.", field="store", code="unknown_store")
-    enforce_rate_limit(request, request.app.state.api_limiter, store.id)
-    public_id = await request.app.state.db.write(
-        lambda conn: queries.insert_cart(conn, store.id, clock_ms(request))
+    enforce_rate_limit(request, services(request).api_limiter, store.id)
+    public_id = await services(request).db.write(
+        lambda conn: queries.insert_cart(conn, store.id, services(request).clock.now_ms())
     )
-    token = request.app.state.signer.sign(Purpose.CART, public_id)
+    token = services(request).signer.sign(Purpose.CART, public_id)
     return await _cart_response(request, store, token, public_id, status=201)
 
 
@@ -86,12 +87,12 @@ async def apply_discount(request: Request) -> Response:
         code = code.strip().upper()[:64]
     trial = Cart(cart.id, cart.public_id, cart.store_id, cart.status, code, cart.lines)
     money = functools.partial(format_amount, currency=store.currency)
-    now = clock_ms(request)
-    applied, refused = await load_discount(request.app.state.db, store, trial, None, now, money)
+    now = services(request).clock.now_ms()
+    applied, refused = await load_discount(services(request).db, store, trial, None, now, money)
     if refused is not None:
         raise refused
     assert applied is not None
-    await request.app.state.db.write(
+    await services(request).db.write(
         lambda conn: _replace_code(conn, cart.id, code, now, applied.id)
     )
     return await _cart_response(request, store, token, cart.public_id)
@@ -107,11 +108,11 @@ async def _replace_code(
 
 async def _coupon_code(request: Request, store: Store, body: dict[str, Any]) -> str:
     """The code behind a signed coupon token; another store's or visitor's is foreign."""
-    claim = read_coupon_token(request.app.state.signer, body.get("coupon"))
+    claim = read_coupon_token(services(request).signer, body.get("coupon"))
     visitor = body.get("visitor")
     if claim.store_id != store.id or (visitor is not None and visitor != claim.visitor):
         raise DiscountRefused("That code belongs to another shopper.", "discount_foreign")
-    coupon = await find_coupon(request.app.state.db, store.id, claim.coupon_id)
+    coupon = await find_coupon(services(request).db, store.id, claim.coupon_id)
     if coupon is None or coupon.visitor_id != claim.visitor:
         raise BadRequest("That coupon isn't valid.", field="coupon", code="coupon_invalid")
     return coupon.code
@@ -119,8 +120,8 @@ async def _coupon_code(request: Request, store: Store, body: dict[str, Any]) -> 
 
 async def remove_discount(request: Request) -> Response:
     store, token, cart = await _open_cart(request)
-    await request.app.state.db.write(
-        lambda conn: _replace_code(conn, cart.id, None, clock_ms(request))
+    await services(request).db.write(
+        lambda conn: _replace_code(conn, cart.id, None, services(request).clock.now_ms())
     )
     return await _cart_response(request, store, token, cart.public_id)
 
@@ -129,7 +130,7 @@ async def quote(request: Request) -> Response:
     """Shipping options and full totals for a destination: display only, never charged."""
     store, token, cart = await _open_cart(request)
     body = await _body(request)
-    db = request.app.state.db
+    db = services(request).db
     settings = await load_settings(db, store.id)
     address = body.get("address") if isinstance(body.get("address"), dict) else {}
     country = str(address.get("country") or settings.country).upper()
@@ -138,7 +139,7 @@ async def quote(request: Request) -> Response:
         raise ValidationFailed(
             "shipping_method must be an id from the options.", field="shipping_method"
         )
-    now = clock_ms(request)
+    now = services(request).clock.now_ms()
     # No email here: anyone may ask for a quote, so it must not tell whether an address has
     # used a once-per-customer code. Checkout, where the shopper pays with it, may refuse.
     priced = await quote_cart(
@@ -173,9 +174,11 @@ async def _change_line(
         quantity = parse_quantity(new_quantity(current), allow_zero=True)
         if quantity > current:
             check_stock(product, quantity)
-        await queries.set_line(conn, cart.id, product.id, quantity, clock_ms(request))
+        await queries.set_line(
+            conn, cart.id, product.id, quantity, services(request).clock.now_ms()
+        )
 
-    await request.app.state.db.write(change)
+    await services(request).db.write(change)
 
 
 def _read_shopper_country(request: Request) -> None:
@@ -192,14 +195,14 @@ async def _open_cart(request: Request) -> tuple[Store, str, Cart]:
     _read_shopper_country(request)
     token = request.path_params["token"]
     try:
-        public_id = request.app.state.signer.unsign(Purpose.CART, token)
+        public_id = services(request).signer.unsign(Purpose.CART, token)
     except InvalidToken:
         raise BadRequest("That cart token isn't valid.", code="invalid_cart") from None
-    cart = await queries.load_cart(request.app.state.db, str(public_id))
-    store = cart and await request.app.state.stores.by_id(cart.store_id)
+    cart = await queries.load_cart(services(request).db, str(public_id))
+    store = cart and await services(request).stores.by_id(cart.store_id)
     if cart is None or store is None:
         raise NotFound("That cart no longer exists.", code="cart_not_found")
-    enforce_rate_limit(request, request.app.state.api_limiter, store.id)
+    enforce_rate_limit(request, services(request).api_limiter, store.id)
     if cart.status != "open":
         raise Conflict("That cart has already been ordered.", code="cart_closed")
     if any(line.gift_of is not None for line in cart.lines):
@@ -210,7 +213,7 @@ async def _open_cart(request: Request) -> tuple[Store, str, Cart]:
 async def _settle_gifts(request: Request, store: Store, cart: Cart) -> Cart:
     """Take out free gifts whose coupon no longer applies (expired, used, gone), so the cart
     never shows or charges them; the cart's ``discount_error`` then says so."""
-    now = clock_ms(request)
+    now = services(request).clock.now_ms()
     money = functools.partial(format_amount, currency=store.currency)
 
     async def settle(conn: Any) -> Cart:
@@ -224,7 +227,7 @@ async def _settle_gifts(request: Request, store: Store, cart: Cart) -> Cart:
             assert fresh is not None
         return fresh
 
-    return await request.app.state.db.write(settle)
+    return await services(request).db.write(settle)
 
 
 async def _body(request: Request) -> dict[str, Any]:
@@ -236,14 +239,16 @@ async def _body(request: Request) -> dict[str, Any]:
 
 async def cart_view_json(request: Request, store: Store, token: str, cart: Cart) -> dict[str, Any]:
     """The cart as ``GET /v1/carts/{token}`` shows it (offers' claims answer with it too)."""
-    db = request.app.state.db
+    db = services(request).db
     settings = await load_settings(db, store.id)
     # The shopper's country once known; until then the store's own (its main shipping zone).
     shopper = getattr(request.state, "shopper_country", None)
     country = shopper.code if shopper else settings.country
     methods = await shipping_methods_for(db, store.id, country)
     money = functools.partial(format_amount, currency=store.currency)
-    discount, refused = await load_discount(db, store, cart, None, clock_ms(request), money)
+    discount, refused = await load_discount(
+        db, store, cart, None, services(request).clock.now_ms(), money
+    )
     refused = refused or gift_refusal(len(cart.stale_gifts(discount)))
     destination = shopper.name if shopper else None
     view = cart_view(token, cart, store.currency, discount, methods, destination)
@@ -260,7 +265,7 @@ async def cart_view_json(request: Request, store: Store, token: str, cart: Cart)
 async def _cart_response(
     request: Request, store: Store, token: str, public_id: str, status: int = 200
 ) -> Response:
-    cart = await queries.load_cart(request.app.state.db, public_id)
+    cart = await queries.load_cart(services(request).db, public_id)
     assert cart is not None
     view = await cart_view_json(request, store, token, cart)
     return json_response({"token": token, "cart": view} if status == 201 else view, status,

@@ -18,17 +18,18 @@ from server.errors import BadRequest, NotFound, ValidationFailed
 from server.orders.receipt_link import status_url
 from server.payments.registry import PROVIDERS
 from server.security import InvalidToken, Purpose
+from server.services import services
 from server.stores.service import Store
-from server.web import clock_ms, enforce_rate_limit, json_response, read_json_body, store_cors
+from server.web import enforce_rate_limit, json_response, read_json_body, store_cors
 
 MAX_BODY = 16 * 1024
 
 
 async def checkout_setup(request: Request) -> Response:
-    store = await request.app.state.stores.by_key(request.path_params["key"])
+    store = await services(request).stores.by_key(request.path_params["key"])
     if store is None:
         raise NotFound("No store has that public key.", code="unknown_store")
-    db = request.app.state.db
+    db = services(request).db
     settings = await load_settings(db, store.id)
     ships_to = await shipping_countries(db, store.id)
     countries = [c for code, c in sorted(COUNTRIES.items(), key=lambda kv: kv[1].name)
@@ -59,13 +60,15 @@ async def place_order(request: Request) -> Response:
     body = await read_json_body(request, max_bytes=MAX_BODY)
     if not isinstance(body, dict):
         raise ValidationFailed("The body must be a JSON object.")
-    db = request.app.state.db
+    db = services(request).db
     cart, store = await _cart_and_store(request, body.get("cart"))
-    enforce_rate_limit(request, request.app.state.api_limiter, store.id)
+    enforce_rate_limit(request, services(request).api_limiter, store.id)
     receipt = functools.partial(
-        status_url, request.app.state.signer, request.app.state.settings.base_url
+        status_url, services(request).signer, services(request).settings.base_url
     )
-    response = await placing.place_order(db, store, cart, body, key, clock_ms(request), receipt)
+    response = await placing.place_order(
+        db, store, cart, body, key, services(request).clock.now_ms(), receipt
+    )
     return json_response(response, 201, store_cors(request, store))
 
 
@@ -73,13 +76,13 @@ async def _cart_and_store(request: Request, token: object) -> tuple[Cart, Store]
     if not isinstance(token, str) or not token:
         raise ValidationFailed("Say which cart to check out.", field="cart")
     try:
-        public_id = request.app.state.signer.unsign(Purpose.CART, token)
+        public_id = services(request).signer.unsign(Purpose.CART, token)
     except InvalidToken:
         raise BadRequest(
             "That cart token isn't valid.", field="cart", code="invalid_cart"
         ) from None
-    cart = await load_cart(request.app.state.db, str(public_id))
-    store = cart and await request.app.state.stores.by_id(cart.store_id)
+    cart = await load_cart(services(request).db, str(public_id))
+    store = cart and await services(request).stores.by_id(cart.store_id)
     if cart is None or store is None:
         raise NotFound("That cart no longer exists.", field="cart", code="cart_not_found")
     return cart, store

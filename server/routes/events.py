@@ -11,22 +11,22 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from server.clock import now_ms
 from server.errors import Forbidden, NotFound, UnsupportedMedia
 from server.events.queries import event_rows
 from server.events.service import MAX_BATCH_BYTES, parse_batch
+from server.services import services
 from server.web import cors_headers, enforce_rate_limit, json_response, read_json_body
 
 ACCEPTED_TYPES = ("text/plain", "application/json")
 
 
 async def ingest_events(request: Request) -> Response:
-    state = request.app.state
+    state = services(request)
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type not in ACCEPTED_TYPES:
         raise UnsupportedMedia("Send events as text/plain or application/json.")
     body = await read_json_body(request, max_bytes=MAX_BATCH_BYTES)
-    now = now_ms()
+    now = state.clock.now_ms()
     batch = parse_batch(body, now)
 
     store = await state.stores.by_key(batch.store_key)

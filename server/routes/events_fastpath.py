@@ -22,7 +22,6 @@ no side effects until the last one, the rate limiter, which takes no token when 
 from __future__ import annotations
 
 import functools
-import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterable
 
@@ -31,11 +30,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from server.clock import now_ms
 from server.errors import KeepcartError
 from server.events.queries import EventRow, event_rows
 from server.events.service import MAX_BATCH_BYTES, Event, parse_batch
 from server.routes.events import ACCEPTED_TYPES, accepted_json
+from server.services import services
 from server.web import json_bytes
 
 PATH = "/v1/events"
@@ -66,7 +65,7 @@ class EventsFastPath:
         try:
             rows = None if body is None else await _accept(scope, body, origin)
             if rows is not None:
-                await scope["app"].state.event_sink.add(rows)
+                await services(scope["app"]).event_sink.add(rows)
         except KeepcartError as exc:
             response = await self.on_refused(Request(scope), exc)
             return await response(scope, receive, send)
@@ -122,8 +121,8 @@ async def _read_body(first: Message, receive: Receive) -> tuple[bytes | None, li
 
 async def _accept(scope: Scope, body: bytes, origin: bytes | None) -> list[EventRow] | None:
     """The rows to store, or None when the route would answer anything but 202."""
-    state = scope["app"].state
-    now = now_ms()
+    state = services(scope["app"])
+    now = state.clock.now_ms()
     try:
         batch = parse_batch(_decode_json(body), now)
     except Exception:  # bad JSON, an invalid batch: the route raises the same error again
@@ -138,7 +137,7 @@ async def _accept(scope: Scope, body: bytes, origin: bytes | None) -> list[Event
         return None
     client = scope.get("client")
     host = client[0] if client else "unknown"
-    if state.events_limiter.hit((store.id, host), time.monotonic()):
+    if state.events_limiter.hit((store.id, host)):
         return None
     return event_rows(store.id, batch.events, now)
 

@@ -21,8 +21,9 @@ from server.events.visitors import parse_visitor
 from server.offers import claiming, queries, service
 from server.offers.model import Campaign, Offer
 from server.routes.carts import cart_view_json
+from server.services import services
 from server.stores.service import Store
-from server.web import clock_ms, enforce_rate_limit, json_response, read_json_body, store_cors
+from server.web import enforce_rate_limit, json_response, read_json_body, store_cors
 
 MAX_BODY = 4 * 1024
 
@@ -34,7 +35,7 @@ async def get_arm(request: Request) -> Response:
     visitor = parse_visitor(request.query_params.get("visitor"))
     chosen = request.query_params.get("arm")
     if chosen is None:
-        arm = await claiming.visitor_arm(request.app.state.db, campaign, visitor)
+        arm = await claiming.visitor_arm(services(request).db, campaign, visitor)
     else:
         arm = service.parse_arm(campaign, chosen)
     variant = service.variant_of(campaign, arm)
@@ -52,7 +53,7 @@ async def get_arm(request: Request) -> Response:
 async def record_exposure(request: Request) -> Response:
     body = await _body(request)
     store, campaign = await _running_campaign(
-        request, body.get("store"), request.app.state.api_limiter
+        request, body.get("store"), services(request).api_limiter
     )
     visitor = parse_visitor(body.get("visitor"))
     session = service.parse_session(body.get("session"))
@@ -61,8 +62,8 @@ async def record_exposure(request: Request) -> Response:
     assert campaign.id is not None
     if signal == service.DEBUG_SIGNAL:  # a merchant testing, never a shopper: nothing counts
         return json_response({"arm": arm, "counted": False}, headers=store_cors(request, store))
-    now = clock_ms(request)
-    recorded = await request.app.state.db.write(
+    now = services(request).clock.now_ms()
+    recorded = await services(request).db.write(
         lambda conn: queries.record_exposure(
             conn, campaign_id=campaign.id, visitor_id=visitor, arm=arm, signal=signal,
             session_id=session, now_ms=now,
@@ -74,12 +75,12 @@ async def record_exposure(request: Request) -> Response:
 async def claim(request: Request) -> Response:
     body = await _body(request)
     store, campaign = await _running_campaign(
-        request, body.get("store"), request.app.state.claim_limiter
+        request, body.get("store"), services(request).claim_limiter
     )
-    state = request.app.state
+    state = services(request)
     answer = await claiming.claim_offer(
         state.db, state.signer, store=store, campaign=campaign, body=body,
-        now_ms=clock_ms(request),
+        now_ms=services(request).clock.now_ms(),
     )  # fmt: skip
     claimed = answer.claimed
     cart = await load_cart(state.db, claimed.cart_public_id)
@@ -103,10 +104,10 @@ async def _coupon_json(
 ) -> dict[str, Any]:
     """The coupon as issued: its label comes from its own row, not the offer as edited since."""
     proof = service.CouponClaim(store.id, coupon.id, visitor)
-    discount = await find_discount(request.app.state.db, store.id, coupon.code)
+    discount = await find_discount(services(request).db, store.id, coupon.code)
     return {
         "code": coupon.code,
-        "token": service.coupon_token(request.app.state.signer, proof),
+        "token": service.coupon_token(services(request).signer, proof),
         "kind": coupon.kind,
         "value": coupon.value,
         "label": service.offer_label(
@@ -126,8 +127,8 @@ async def _running_campaign(
     enforced before the campaign is read: from the cached store key when the body sends it,
     else after the one indexed look-up that names the campaign's store."""
     public_id = request.path_params["campaign"]
-    db = request.app.state.db
-    stores = request.app.state.stores
+    db = services(request).db
+    stores = services(request).stores
     if isinstance(store_key, str):
         store = await stores.by_key(store_key)
     else:
@@ -140,7 +141,7 @@ async def _running_campaign(
     if (
         store is None
         or campaign is None
-        or not campaign.is_running(clock_ms(request))
+        or not campaign.is_running(services(request).clock.now_ms())
         or (store_key is not None and store_key != store.public_key)
         or (origin is not None and not store.allows_origin(origin))
     ):
@@ -151,7 +152,7 @@ async def _running_campaign(
 async def _gift_name(request: Request, store: Store, offer: Offer) -> str:
     if offer.kind != "free_gift":
         return ""
-    product = await find_by_sku(request.app.state.db, store.id, offer.gift_sku)
+    product = await find_by_sku(services(request).db, store.id, offer.gift_sku)
     return product.name if product else ""
 
 

@@ -28,8 +28,8 @@ from server.orders import queries
 from server.orders.receipt import HISTORY_LABELS, LocalFormats, delivery_promise, shopper_status
 from server.orders.receipt_link import public_id_from
 from server.orders.service import Order, local_time, payment_label
+from server.services import services
 from server.stores.service import Store
-from server.web import clock_ms
 
 # The page's templates and files stay with the orders package they describe.
 HERE = Path(__file__).parent.parent / "orders"
@@ -47,7 +47,7 @@ PAGE_HEADERS = {
 
 
 async def receipt_page(request: Request) -> Response:
-    state = request.app.state
+    state = services(request)
     public_id = public_id_from(state.signer, request.path_params["token"])
     found = (
         None if public_id is None else await queries.find_order_by_public_id(state.db, public_id)
@@ -59,12 +59,12 @@ async def receipt_page(request: Request) -> Response:
 
 
 async def _receipt(request: Request, store: Store, order: Order) -> dict[str, Any]:
-    db = request.app.state.db
+    db = services(request).db
     settings = await load_settings(db, store.id)
     formats = LocalFormats(store.locale, store.timezone)
     country = COUNTRIES.get(order.shipping_address.get("country", ""))
     awaiting = order.status == "awaiting_payment"
-    today = local_time(clock_ms(request), store.timezone).date()
+    today = local_time(services(request).clock.now_ms(), store.timezone).date()
     return {
         "store": store,
         "order": order,

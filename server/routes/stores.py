@@ -12,13 +12,14 @@ from server.checkout.queries import load_settings
 from server.errors import NotFound
 from server.offers.queries import running_campaigns
 from server.offers.service import campaign_config
+from server.services import services
 from server.stores.queries import interruptions_per_week
 from server.stores.service import Store
-from server.web import clock_ms, etag_for, json_bytes, not_modified, store_cors
+from server.web import etag_for, json_bytes, not_modified, store_cors
 
 
 async def store_config(request: Request) -> Response:
-    state = request.app.state
+    state = services(request)
     store = await state.stores.by_key(request.path_params["key"])
     if store is None:
         raise NotFound("No store has that public key.", code="unknown_store")
@@ -26,7 +27,7 @@ async def store_config(request: Request) -> Response:
     db = state.db
     settings = await load_settings(db, store.id)
     checkout_on = await has_active_products(db, store.id)
-    campaigns = await running_campaigns(db, store.id, clock_ms(request))
+    campaigns = await running_campaigns(db, store.id, services(request).clock.now_ms())
     offers = {
         "interruptions_per_week": await interruptions_per_week(db, store.id),
         "campaigns": [campaign_config(c) for c in campaigns],

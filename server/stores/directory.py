@@ -7,16 +7,17 @@ after ``ttl`` seconds or as soon as the admin changes a store.
 from __future__ import annotations
 
 import asyncio
-import time
 
+from server.clock import Clock
 from server.db import Database
 from server.stores.queries import list_stores
 from server.stores.service import Store
 
 
 class StoreDirectory:
-    def __init__(self, db: Database, ttl: float = 5.0):
+    def __init__(self, db: Database, clock: Clock, ttl: float = 5.0):
         self._db = db
+        self._clock = clock
         self._ttl = ttl
         self._by_key: dict[str, Store] = {}
         self._by_id: dict[int, Store] = {}
@@ -44,13 +45,13 @@ class StoreDirectory:
         self._loaded_at = -float("inf")
 
     async def _refresh(self) -> None:
-        if time.monotonic() - self._loaded_at < self._ttl:
+        if self._clock.monotonic() - self._loaded_at < self._ttl:
             return
         async with self._lock:
-            if time.monotonic() - self._loaded_at < self._ttl:
+            if self._clock.monotonic() - self._loaded_at < self._ttl:
                 return
             stores = await list_stores(self._db)
             self._by_key = {s.public_key: s for s in stores}
             self._by_id = {s.id: s for s in stores}
             self._origins = frozenset(o for s in stores for o in s.origins)
-            self._loaded_at = time.monotonic()
+            self._loaded_at = self._clock.monotonic()

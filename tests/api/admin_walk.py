@@ -7,6 +7,7 @@ import re
 
 from starlette.routing import Mount, Route
 
+from server.services import services
 from tests.api.ordering import insert_order
 
 
@@ -39,7 +40,7 @@ def fill(template: str, values: dict[str, object]) -> str:
 
 async def path_values(app, store) -> dict[str, object]:
     """A real id, in ``store``, for every path parameter an admin route has."""
-    db = app.state.db
+    db = services(app).db
 
     async def first(sql: str) -> object:
         value = await db.fetch_value(sql, (store.id,))

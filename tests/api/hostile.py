@@ -22,6 +22,7 @@ from server.app import create_app
 from server.clock import now_ms
 from server.demo_seed import seed_demo_store
 from server.offers.model import Offer
+from server.services import services
 from server.settings import Settings
 from server.stores.service import Store, validate_new_store
 from tests.api.admin_client import sign_in
@@ -56,7 +57,7 @@ class World:
         """A digest of every row of every table, by table."""
 
         async def digest() -> dict[str, str]:
-            db = self.app.state.db
+            db = services(self.app).db
             names = [r[0] for r in await db.fetch_all(
                 "SELECT name FROM sqlite_master WHERE type = 'table'"
                 " AND name NOT LIKE 'sqlite_%'")]  # fmt: skip
@@ -107,17 +108,19 @@ def make_world(db: Path) -> Iterator[World]:
 
 
 async def _seed(app: Starlette, admin: httpx.AsyncClient) -> tuple[Store, str]:
-    await create_user(app.state.db, MERCHANT_EMAIL, MERCHANT_PASSWORD)
+    await create_user(services(app).db, MERCHANT_EMAIL, MERCHANT_PASSWORD)
     new = validate_new_store("Hostile Shop", [SHOP_ORIGIN], "EUR", "en-IE", "Europe/Dublin")
-    store = await create_store(app.state.db, new, MERCHANT_EMAIL)
-    await app.state.db.write(lambda conn: seed_demo_store(conn, store.id, SHOP_ORIGIN, now_ms()))
+    store = await create_store(services(app).db, new, MERCHANT_EMAIL)
+    await services(app).db.write(
+        lambda conn: seed_demo_store(conn, store.id, SHOP_ORIGIN, now_ms())
+    )
     campaign = await live_campaign(app, store.id, Offer("percent", 10))
     shopper = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://kc.test")
     async with shopper:
         for _ in range(2):  # real orders, numbered as checkout numbers them
             token = await new_cart(shopper, store.public_key, FH_MUG_01=1)
             assert (await place(shopper, order_body(token))).status_code == 201
-    await app.state.db.write(
+    await services(app).db.write(
         lambda conn: conn.execute(
             "INSERT INTO email_consents (store_id, campaign_id, email, wording, created_at)"
             " VALUES (?, ?, 'shopper@example.test', 'Email me my cart', 0)",

@@ -13,6 +13,7 @@ from server.clock import now_ms
 from server.offers.model import Campaign, Frequency, Offer, Targeting, Trigger, Variant
 from server.offers.queries import save_campaign
 from server.offers.service import arm_for
+from server.services import services
 from tests.api.shopping import HEADERS
 
 _visitors = itertools.count(1)
@@ -37,7 +38,7 @@ async def live_campaign(
         status="live",
     )
     campaign = dataclasses.replace(campaign, **changes)
-    return await app.state.db.write(lambda conn: save_campaign(conn, campaign, now_ms()))
+    return await services(app).db.write(lambda conn: save_campaign(conn, campaign, now_ms()))
 
 
 def visitor_in(campaign: Campaign, arm: str) -> str:

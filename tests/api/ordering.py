@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 from server.catalog.queries import upsert_product
 from server.catalog.service import ProductInput
+from server.services import services
 
 # 1 July 2025, 12:00 UTC: 13:00 in Dublin (Irish summer time).
 JULY_1_NOON_UTC = int(datetime(2025, 7, 1, 12, tzinfo=UTC).timestamp() * 1000)
@@ -51,4 +52,4 @@ async def insert_order(app, store, number, *, status="paid", email="aoife@exampl
         )
         return order_id
 
-    return await app.state.db.write(write)
+    return await services(app).db.write(write)

@@ -3,6 +3,7 @@ import re
 import pytest
 
 from server.admin.auth import COOKIE
+from server.services import services
 from tests.api.admin_client import csrf_from, sign_in
 from tests.conftest import MERCHANT_EMAIL, MERCHANT_PASSWORD, SHOP_ORIGIN
 
@@ -60,7 +61,7 @@ async def test_csrf_token_from_another_session_is_refused(app, merchant):
 
 
 async def test_login_attempts_are_rate_limited(app, client, merchant):
-    for _ in range(app.state.settings.login_rate_limit):
+    for _ in range(services(app).settings.login_rate_limit):
         assert (await sign_in(client, password="nope nope")).status_code == 422
     response = await sign_in(client)  # even the right password waits now
     assert response.status_code == 429

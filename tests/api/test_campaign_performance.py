@@ -10,6 +10,7 @@ import pytest
 
 from server.accounts import create_store
 from server.offers import stats
+from server.services import services
 from server.stores.service import validate_new_store
 from tests.api.admin_client import sign_in
 from tests.api.attribution import DAY, T0, insert_exposure, insert_order
@@ -22,7 +23,7 @@ _numbers = iter(range(2000, 9000))
 
 @pytest.fixture
 async def pages(app, client, merchant, store):
-    app.state.clock = lambda: T0 + 3 * DAY
+    services(app).clock.set(T0 + 3 * DAY)
     await sign_in(client)
     base = f"/admin/stores/{store.id}/campaigns"
 
@@ -52,7 +53,7 @@ def row_text(page: str, public_id: str) -> str:
 
 async def test_the_list_shows_conversion_revenue_and_lift_against_the_holdout(app, store, pages):
     campaign = await live_campaign(app, store.id, holdout_percent=10)
-    db = app.state.db
+    db = services(app).db
     await arm(db, store.id, campaign, "A", 40, 8)
     await arm(db, store.id, campaign, "holdout", 40, 5)
     row = row_text(await pages(), campaign.public_id)
@@ -68,7 +69,7 @@ async def test_the_list_shows_conversion_revenue_and_lift_against_the_holdout(ap
 async def test_the_list_says_why_there_is_no_lift_yet(app, store, pages):
     few = await live_campaign(app, store.id, holdout_percent=10, name="Few visitors")
     none = await live_campaign(app, store.id, holdout_percent=0, name="No holdout")
-    db = app.state.db
+    db = services(app).db
     await arm(db, store.id, few, "A", 3, 1)
     await arm(db, store.id, few, "holdout", 2, 0)
     await arm(db, store.id, none, "A", 5, 1)
@@ -81,7 +82,7 @@ async def test_the_list_says_why_there_is_no_lift_yet(app, store, pages):
 
 async def test_another_stores_orders_and_exposures_never_count(app, store, pages):
     campaign = await live_campaign(app, store.id, holdout_percent=10)
-    db = app.state.db
+    db = services(app).db
     await arm(db, store.id, campaign, "A", 2, 1)
     other = await create_store(
         db, validate_new_store("Other", ["http://other.test"], "EUR", "en-IE", "Europe/Dublin")
@@ -99,7 +100,7 @@ async def test_another_stores_orders_and_exposures_never_count(app, store, pages
 
 async def test_the_list_and_the_results_page_agree(app, store, pages):
     campaign = await live_campaign(app, store.id, holdout_percent=10)
-    db = app.state.db
+    db = services(app).db
     await arm(db, store.id, campaign, "A", 6, 2, total=4550)
     await arm(db, store.id, campaign, "holdout", 3, 1, total=1000)
     results = await pages(f"/{campaign.public_id}/results")
@@ -117,7 +118,7 @@ async def test_the_list_and_the_results_page_agree(app, store, pages):
 
 async def test_results_show_conversion_over_time_per_arm(app, store, pages):
     campaign = await live_campaign(app, store.id, holdout_percent=10)
-    db = app.state.db
+    db = services(app).db
     await arm(db, store.id, campaign, "A", 4, 1, at=T0)
     await arm(db, store.id, campaign, "A", 4, 3, at=T0 + DAY)
     await arm(db, store.id, campaign, "holdout", 2, 1, at=T0 + DAY)

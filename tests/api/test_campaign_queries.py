@@ -4,6 +4,7 @@ import pytest
 
 from server.offers.model import Campaign, Frequency, Offer, Targeting, Trigger, Variant
 from server.offers.queries import list_campaigns, load_campaign, running_campaigns, save_campaign
+from server.services import services
 
 pytestmark = pytest.mark.anyio
 
@@ -28,7 +29,7 @@ def campaign(store_id, **changes):
 
 
 async def test_a_saved_campaign_loads_back_equal(app, store):
-    db = app.state.db
+    db = services(app).db
     saved = await db.write(lambda conn: save_campaign(conn, campaign(store.id), NOW))
     assert saved.public_id.startswith("cmp_")
     loaded = await load_campaign(db, store.id, saved.public_id)
@@ -39,7 +40,7 @@ async def test_a_saved_campaign_loads_back_equal(app, store):
 
 
 async def test_updating_keeps_variant_rows_by_key_and_drops_the_rest(app, store):
-    db = app.state.db
+    db = services(app).db
     saved = await db.write(lambda conn: save_campaign(conn, campaign(store.id), NOW))
     a = saved.variants[0]
     edited = campaign(store.id, id=saved.id, variants=(Variant("A", 100, "New", "", "Go"),))
@@ -48,7 +49,7 @@ async def test_updating_keeps_variant_rows_by_key_and_drops_the_rest(app, store)
 
 
 async def test_only_live_campaigns_inside_their_schedule_are_running(app, store):
-    db = app.state.db
+    db = services(app).db
     for changes in (
         {"name": "live"},
         {"name": "draft", "status": "draft"},

@@ -12,6 +12,7 @@ from server.admin.campaigns.queries import arm_totals
 from server.money import format_amount
 from server.offers.model import Offer
 from server.offers.queries import list_campaigns, load_campaign
+from server.services import services
 from tests.api.admin_client import field_error
 from tests.api.attribution import DAY, T0, insert_exposure, insert_order
 from tests.api.offering import exposed_claim, live_campaign
@@ -85,7 +86,7 @@ def admin_section() -> str:
 async def create(app, store, post, **changes):
     response = await post("", valid_form(**changes))
     assert response.status_code == 303, response.text
-    return (await list_campaigns(app.state.db, store.id))[0]
+    return (await list_campaigns(services(app).db, store.id))[0]
 
 
 # ---- access -------------------------------------------------------------------------------
@@ -109,8 +110,8 @@ async def test_forms_without_a_valid_csrf_token_are_refused(app, client, merchan
     campaign = await create(app, store, post)
     response = await client.post(f"{base}/{campaign.public_id}/status/paused", data={})
     assert response.status_code == 403
-    assert (await load_campaign(app.state.db, store.id, campaign.public_id)).status == "live"
-    assert len(await list_campaigns(app.state.db, store.id)) == 1
+    assert (await load_campaign(services(app).db, store.id, campaign.public_id)).status == "live"
+    assert len(await list_campaigns(services(app).db, store.id)) == 1
 
 
 async def test_the_store_navigation_links_to_offers(client, admin, store):
@@ -147,7 +148,7 @@ async def test_editing_keeps_the_campaign_and_drops_an_unticked_variant(app, cli
                          variant_A_offer_value="5.50")  # fmt: skip
     response = await post(f"/{campaign.public_id}", changed)
     assert response.status_code == 303
-    edited = await load_campaign(app.state.db, store.id, campaign.public_id)
+    edited = await load_campaign(services(app).db, store.id, campaign.public_id)
     assert edited.id == campaign.id and edited.name == "Renamed"
     assert [(v.key, v.offer.kind, v.offer.value) for v in edited.variants] == [("A", "fixed", 550)]
 
@@ -157,7 +158,7 @@ async def test_status_buttons_pause_resume_and_end(app, client, store, admin):
     campaign = await create(app, store, post)
 
     async def status():
-        return (await load_campaign(app.state.db, store.id, campaign.public_id)).status
+        return (await load_campaign(services(app).db, store.id, campaign.public_id)).status
 
     listing = await client.get(base)
     assert f"{campaign.public_id}/status/paused" in listing.text
@@ -180,14 +181,14 @@ async def test_the_edit_form_follows_the_status_rules(app, client, store, admin)
     path = f"/{campaign.public_id}"
 
     async def status():
-        return (await load_campaign(app.state.db, store.id, campaign.public_id)).status
+        return (await load_campaign(services(app).db, store.id, campaign.public_id)).status
 
     assert (await post(f"{path}/status/ended", {})).status_code == 303
     refused = await post(path, valid_form(status="live", name="Back again"))
     assert refused.status_code == 422
     assert "cannot be set to live" in field_error(refused.text, "status")
     assert 'value="Back again"' in refused.text  # what was typed is kept
-    edited = await load_campaign(app.state.db, store.id, campaign.public_id)
+    edited = await load_campaign(services(app).db, store.id, campaign.public_id)
     assert (edited.status, edited.name) == ("ended", "Leaving already?")
     form = await client.get(f"{_base}{path}")
     assert '<option value="live"' not in form.text and '<option value="ended"' in form.text
@@ -204,11 +205,11 @@ async def test_an_edit_keeps_a_status_changed_meanwhile(app, client, store, admi
     assert (await post(f"{path}/status/paused", {})).status_code == 303  # another tab
     form = valid_form(status="live", status_shown="live", name="Renamed")
     assert (await post(path, form)).status_code == 303
-    edited = await load_campaign(app.state.db, store.id, campaign.public_id)
+    edited = await load_campaign(services(app).db, store.id, campaign.public_id)
     assert (edited.status, edited.name) == ("paused", "Renamed")
     # Changing the status on the form is a transition like the buttons'.
     assert (await post(path, form | {"status_shown": "paused"})).status_code == 303
-    assert (await load_campaign(app.state.db, store.id, campaign.public_id)).status == "live"
+    assert (await load_campaign(services(app).db, store.id, campaign.public_id)).status == "live"
 
 
 async def test_a_new_campaign_starts_as_a_draft_or_live(app, client, store, admin):
@@ -217,7 +218,7 @@ async def test_a_new_campaign_starts_as_a_draft_or_live(app, client, store, admi
         response = await post("", valid_form(status=status))
         assert response.status_code == 422
         assert "as a draft, or live" in field_error(response.text, "status")
-    assert await list_campaigns(app.state.db, store.id) == []
+    assert await list_campaigns(services(app).db, store.id) == []
     assert (await create(app, store, post, status="draft")).status == "draft"
 
 
@@ -230,9 +231,9 @@ async def test_another_stores_campaign_is_not_found(app, client, store, admin):
     # The merchant owns the other store too: the 404 comes from the campaign's scoping, not
     # from the membership check.
     other = await create_store(
-        app.state.db, validate_new_store("Other", ["http://other.test"], "EUR"), MERCHANT_EMAIL
+        services(app).db, validate_new_store("Other", ["http://other.test"], "EUR"), MERCHANT_EMAIL
     )
-    app.state.stores.invalidate()
+    services(app).stores.invalidate()
     assert (await client.get(f"/admin/stores/{other.id}/campaigns")).status_code == 200
     for path in ("", "/results", "/preview"):
         response = await client.get(
@@ -268,7 +269,7 @@ async def test_bad_input_comes_back_with_the_field_error(
     assert f'id="f-{field}"' in response.text
     assert 'aria-invalid="true"' in response.text
     assert 'value="Wait! 10% off"' in response.text  # what was typed is kept
-    assert await list_campaigns(app.state.db, store.id) == []
+    assert await list_campaigns(services(app).db, store.id) == []
 
 
 async def test_free_gift_needs_an_active_sku_of_this_store(app, client, shop, admin):
@@ -279,7 +280,9 @@ async def test_free_gift_needs_an_active_sku_of_this_store(app, client, shop, ad
     assert "active product" in field_error(response.text, "variant_A_gift_sku")
     mug = valid_form(variant_A_offer_kind="free_gift", variant_A_gift_sku="FH-MUG-01")
     assert (await post("", mug)).status_code == 303
-    saved = [c for c in await list_campaigns(app.state.db, shop.id) if c.name != "Before you go"]
+    saved = [
+        c for c in await list_campaigns(services(app).db, shop.id) if c.name != "Before you go"
+    ]
     assert saved[0].variants[0].offer.gift_sku == "FH-MUG-01"
 
 
@@ -290,7 +293,9 @@ async def test_edit_with_errors_comes_back_unsaved(app, client, store, admin):
     assert response.status_code == 422
     assert "Enter a name" in field_error(response.text, "name")
     assert "from 0 to 90" in field_error(response.text, "holdout_percent")
-    assert (await load_campaign(app.state.db, store.id, campaign.public_id)).name == campaign.name
+    assert (
+        await load_campaign(services(app).db, store.id, campaign.public_id)
+    ).name == campaign.name
 
 
 async def test_a_garbled_form_is_a_422_never_a_500(client, admin):
@@ -320,7 +325,7 @@ async def test_offer_settings_are_saved_on_the_store(app, client, store, admin):
     _base, post = admin
     response = await post("/settings", {"attribution_days": "14", "interruptions_per_week": "3"})
     assert response.status_code == 303
-    row = await app.state.db.fetch_one(
+    row = await services(app).db.fetch_one(
         "SELECT attribution_days, interruptions_per_week FROM stores WHERE id = ?", (store.id,)
     )
     assert tuple(row) == (14, 3)
@@ -343,7 +348,7 @@ async def test_offer_settings_out_of_range_come_back_with_errors(
     response = await post("/settings", values)
     assert response.status_code == 422
     assert "whole number from" in field_error(response.text, field)
-    row = await app.state.db.fetch_one(
+    row = await services(app).db.fetch_one(
         "SELECT attribution_days FROM stores WHERE id = ?", (store.id,)
     )
     assert row[0] == 7
@@ -365,7 +370,7 @@ async def insert_coupon(db, store_id, campaign_id, code, arm, visitor):
 async def test_results_count_exposures_and_attributed_orders_per_arm(app, client, store, admin):
     base, post = admin
     campaign = await create(app, store, post)
-    db = app.state.db
+    db = services(app).db
     for n in range(4):
         await insert_exposure(db, campaign.id, f"a{n}", "A", T0, "back_button" if n else "exit_top")
     for n in range(2):
@@ -431,13 +436,13 @@ async def test_the_debug_commands_offers_never_reach_the_results(app, client, sh
     assert re.search(r'<td class="num" data-col="exposed">1(<|</td>)', listed)
     page = (await client.get(f"{base}/{campaign.public_id}/results")).text
     assert "Debug" not in page
-    assert [t.exposed for t in await arm_totals(app.state.db, campaign.id)] == [1]
+    assert [t.exposed for t in await arm_totals(services(app).db, campaign.id)] == [1]
 
 
 async def test_the_attribution_window_follows_the_store_setting(app, client, store, admin):
     base, post = admin
     campaign = await create(app, store, post)
-    db = app.state.db
+    db = services(app).db
     await insert_exposure(db, campaign.id, "a0", "A", T0)
     await insert_order(db, store.id, 1001, "a0", T0 + 8 * DAY, 4500)
     url = f"{base}/{campaign.public_id}/results"
@@ -511,8 +516,8 @@ async def test_the_demo_store_runs_one_exit_offer_with_two_variants_and_a_holdou
 
     base, _ = admin
     # Seeding again (a restart) neither duplicates nor overwrites the campaign.
-    await app.state.db.write(lambda conn: seed_demo_store(conn, shop.id, "http://s", now_ms()))
-    (campaign,) = await running_campaigns(app.state.db, shop.id, now_ms())
+    await services(app).db.write(lambda conn: seed_demo_store(conn, shop.id, "http://s", now_ms()))
+    (campaign,) = await running_campaigns(services(app).db, shop.id, now_ms())
     assert campaign.name == "Before you go" and campaign.holdout_percent == 20
     assert (campaign.trigger.kind, campaign.trigger.min_seconds) == ("exit_intent", 3)
     assert campaign.frequency.mode == "once_per_session"
@@ -535,7 +540,7 @@ async def test_a_new_campaign_is_for_carts_with_items_and_old_ones_keep_theirs(
     old = await live_campaign(app, store.id)  # saved as "any" before this default
     edit = (await client.get(f"{base}/{old.public_id}")).text
     assert re.search(r'id="f-cart-any"[^>]*checked', edit)
-    assert (await load_campaign(app.state.db, store.id, old.public_id)).targeting.cart == "any"
+    assert (await load_campaign(services(app).db, store.id, old.public_id)).targeting.cart == "any"
 
 
 async def test_the_preview_variant_is_exactly_what_the_arm_endpoint_serves(
@@ -558,7 +563,7 @@ async def test_editing_a_campaign_people_have_seen_warns_about_mixing_experiment
     base, post = admin
     campaign = await create(app, store, post)
     assert "mixes two experiments" not in (await client.get(f"{base}/{campaign.public_id}")).text
-    await insert_exposure(app.state.db, campaign.id, "v1", "A", T0)
+    await insert_exposure(services(app).db, campaign.id, "v1", "A", T0)
     page = await client.get(f"{base}/{campaign.public_id}")
     assert "1 visitor has seen this campaign" in page.text and "mixes two experiments" in page.text
     assert (await client.get(f"{base}/cmp_unknown/preview?variant_A_headline=x")).status_code == 404
@@ -591,13 +596,13 @@ async def test_cart_email_requests_are_listed_exported_and_deleted(app, client, 
     [header, row] = export.text.lstrip("\ufeff").splitlines()
     assert header.startswith("requested_at,email,consent_wording,campaign")
     assert "o'brien&co@example.com" in row and CONSENT in row and "80.00,EUR" in row
-    [consent_id] = [r[0] for r in await app.state.db.fetch_all("SELECT id FROM email_consents")]
+    [consent_id] = [r[0] for r in await services(app).db.fetch_all("SELECT id FROM email_consents")]
     delete = f"{base}/cart-emails/{consent_id}/delete"
     assert (await client.post(delete, data={"csrf_token": "forged"})).status_code == 403
     response = await post(f"/cart-emails/{consent_id}/delete", {})
     assert response.status_code == 303
     assert "Request deleted." in (await client.get(response.headers["location"])).text
-    assert await app.state.db.fetch_all("SELECT * FROM email_consents") == []
+    assert await services(app).db.fetch_all("SELECT * FROM email_consents") == []
     assert (await post(f"/cart-emails/{consent_id}/delete", {})).status_code == 404
 
 
@@ -613,11 +618,11 @@ async def test_a_free_shipping_coupons_cost_is_the_shipping_it_waived(app, clien
     assert claimed.status_code == 201, claimed.text
     order = (await place(client, order_body(cart, visitor=visitor))).json()["order"]
     assert order["totals"]["shipping"] == 0 and order["totals"]["discount"] == 0
-    waived = await app.state.db.fetch_value(
+    waived = await services(app).db.fetch_value(
         "SELECT shipping_discount FROM orders WHERE public_id = ?", (order["id"],)
     )
     assert waived == paid
-    [arm] = await arm_totals(app.state.db, campaign.id)
+    [arm] = await arm_totals(services(app).db, campaign.id)
     assert (arm.converted, arm.discount_cost) == (1, paid)
     page = await client.get(f"{base}/{campaign.public_id}/results")
     assert format_amount(paid, "EUR") in page.text

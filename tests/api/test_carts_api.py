@@ -1,5 +1,8 @@
+from dataclasses import replace
+
 import pytest
 
+from server.services import attach, services
 from tests.api.shopping import HEADERS, new_cart
 from tests.conftest import SHOP_ORIGIN
 
@@ -57,8 +60,10 @@ async def test_unknown_and_foreign_skus_are_404(app, client, shop):
     from server.catalog.service import ProductInput
     from server.stores.service import validate_new_store
 
-    other = await create_store(app.state.db, validate_new_store("Other", ["https://o.test"], "EUR"))
-    await app.state.db.write(
+    other = await create_store(
+        services(app).db, validate_new_store("Other", ["https://o.test"], "EUR")
+    )
+    await services(app).db.write(
         lambda conn: upsert_product(conn, other.id, ProductInput("OTHER-1", "Other", 100), 0)
     )
     token = await new_cart(client, shop.public_key)
@@ -94,8 +99,8 @@ async def test_a_token_signed_for_another_purpose_is_refused(app, client, shop):
     from server.security import Purpose
 
     token = await new_cart(client, shop.public_key)
-    public_id = app.state.signer.unsign(Purpose.CART, token)
-    coupon_token = app.state.signer.sign(Purpose.COUPON, public_id)
+    public_id = services(app).signer.unsign(Purpose.CART, token)
+    coupon_token = services(app).signer.sign(Purpose.COUPON, public_id)
     response = await client.get(f"/v1/carts/{coupon_token}", headers=HEADERS)
     assert response.json()["error"]["code"] == "invalid_cart"
 
@@ -256,7 +261,7 @@ async def test_checkout_setup_lists_countries_fields_and_payment_methods(client,
 async def test_cart_requests_are_rate_limited_per_client(app, client, shop):
     from server.ratelimit import RateLimiter
 
-    app.state.api_limiter = RateLimiter(3, 60)
+    attach(app, replace(services(app), api_limiter=RateLimiter(3, 60, services(app).clock)))
     token = await new_cart(client, shop.public_key)  # one request
     for _ in range(2):
         assert (await client.get(f"/v1/carts/{token}", headers=HEADERS)).status_code == 200

@@ -10,6 +10,7 @@ from server.catalog import csv_io
 from server.catalog.csv_io import product_cells
 from server.catalog.queries import list_products, upsert_product
 from server.catalog.service import ProductInput
+from server.services import services
 from tests.api.admin_client import csrf_from, sign_in
 from tests.api.catalog_forms import a_product_form, products_url, signed_in_csrf, upload
 
@@ -23,7 +24,7 @@ async def create(client, store, csrf, **changes):
 
 
 async def products_in(app, store):
-    return {p.sku: p for p in await list_products(app.state.db, store.id)}
+    return {p.sku: p for p in await list_products(services(app).db, store.id)}
 
 
 async def test_catalog_pages_need_a_login(client, merchant, store):
@@ -306,7 +307,7 @@ async def test_the_list_pages_fifty_product_groups_at_a_time(app, client, mercha
                 tee = ProductInput(f"{group}-{size}", "Tee", 900, product_group=group)
                 await upsert_product(conn, store.id, tee, 0)
 
-    await app.state.db.write(add)
+    await services(app).db.write(add)
     await sign_in(client)
     first = await client.get(products_url(store))
     skus = listed_skus(first.text)
@@ -335,7 +336,7 @@ async def test_thumbnails_show_safe_images_only_and_the_csp_allows_just_those(
             await upsert_product(conn, store.id, ProductInput(sku, f"{sku} item", 100), 0)
             await conn.execute("UPDATE products SET image_url = ? WHERE sku = ?", (url, sku))
 
-    await app.state.db.write(add)
+    await services(app).db.write(add)
     await sign_in(client)
     page = await client.get(products_url(store))
     thumb = r'<img class="thumb" src="([^"]+)" alt="" width="40" height="40"'
@@ -363,7 +364,7 @@ async def test_images_from_many_hosts_keep_the_csp_header_small(app, client, mer
             url = f"https://{host.format(n)}/p.png"
             await conn.execute("UPDATE products SET image_url = ? WHERE sku = ?", (url, sku))
 
-    await app.state.db.write(add)
+    await services(app).db.write(add)
     await sign_in(client)
     page = await client.get(products_url(store))
     assert page.status_code == 200
@@ -479,7 +480,7 @@ async def test_a_row_of_another_group_is_refused(app, client, merchant, shop):
 
 async def sell_one(app, sku: str) -> None:
     """What checkout does to stock when a shopper buys one."""
-    await app.state.db.write(
+    await services(app).db.write(
         lambda conn: conn.execute("UPDATE products SET stock = stock - 1 WHERE sku = ?", (sku,))
     )
 

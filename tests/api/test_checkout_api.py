@@ -9,6 +9,7 @@ from server.checkout.service import parse_checkout
 from server.clock import now_ms
 from server.payments import test_card
 from server.payments.registry import PROVIDERS
+from server.services import services
 from tests.api.shopping import (
     ADDRESS,
     GATEWAY_LOG,
@@ -24,7 +25,7 @@ pytestmark = pytest.mark.anyio
 
 
 async def rows(app, sql, *params):
-    return await app.state.db.fetch_all(sql, params)
+    return await services(app).db.fetch_all(sql, params)
 
 
 async def stock_of(app, sku):
@@ -181,7 +182,7 @@ async def test_a_retry_while_the_first_is_running_is_409(app, client, shop, monk
 
 
 async def test_fifty_concurrent_orders_for_the_last_five(app, client, shop):
-    await app.state.db.write(
+    await services(app).db.write(
         lambda conn: conn.execute(
             "UPDATE products SET track_stock = 1, stock = 5 WHERE sku = 'FH-MUG-01'"
         )
@@ -229,7 +230,7 @@ async def test_discount_is_charged_and_counted_once_per_email(app, client, shop)
 
 
 async def test_a_used_up_code_is_refused_even_under_concurrency(app, client, shop):
-    await app.state.db.write(
+    await services(app).db.write(
         lambda conn: conn.execute("UPDATE discounts SET usage_limit = 1 WHERE code = 'TAKE5'")
     )
     tokens = []
@@ -270,9 +271,9 @@ MINUTE = 60_000
 async def reserve_as_another_process(app, store, key, token, reserved_at):
     """The in_flight row another server process writes when it starts placing ``token``'s
     order with ``key`` (same payload), before it authorizes the payment."""
-    settings = await load_settings(app.state.db, store.id)
+    settings = await load_settings(services(app).db, store.id)
     fingerprint = parse_checkout(order_body(token), settings, reserved_at).fingerprint
-    await app.state.db.write(
+    await services(app).db.write(
         lambda conn: conn.execute(
             "INSERT INTO idempotency_keys (store_id, key, request_hash, state, attempt,"
             " reserved_at, created_at) VALUES (?, ?, ?, 'in_flight', 'elsewhere', ?, ?)",
@@ -329,7 +330,7 @@ async def test_a_change_while_paying_voids_the_payment_and_frees_the_key(
 ):
     caplog.set_level(logging.INFO, logger=GATEWAY_LOG)
     token = await new_cart(client, shop.public_key, **{sku.replace("-", "_"): 1})
-    while_authorizing(monkeypatch, lambda: app.state.db.write(
+    while_authorizing(monkeypatch, lambda: services(app).db.write(
         lambda conn: conn.execute(meanwhile, (sku,))
     ))  # fmt: skip
     response = await place(client, order_body(token), key="changed-while-paying")
@@ -365,10 +366,10 @@ async def test_a_request_that_lost_its_reservation_voids_and_answers_with_the_or
 
     while_authorizing(monkeypatch, stall_until_taken_over)
     start = now_ms()
-    app.state.clock = lambda: start
+    services(app).clock.set(start)
     first = asyncio.create_task(place(client, order_body(token), key="lost-reservation"))
     await authorizing.wait()
-    app.state.clock = lambda: start + 3 * MINUTE
+    services(app).clock.set(start + 3 * MINUTE)
     retry = await place(client, order_body(token), key="lost-reservation")
     assert retry.status_code == 201, retry.text
     taken_over.set()
@@ -387,7 +388,7 @@ async def test_an_order_written_before_its_transaction_failed_keeps_its_payment(
     """A disk error in the checkpoint that follows a COMMIT fails the write after the order
     exists: the shopper gets the order, and its payment is not voided."""
     caplog.set_level(logging.INFO, logger=GATEWAY_LOG)
-    db = app.state.db
+    db = services(app).db
     count_commit = db._count_commit
     commits = []
 

@@ -15,6 +15,7 @@ from server.admin.checkout_settings.parsing import parse_tiers
 from server.forms import format_basis_points, parse_basis_points, parse_local_datetime
 from server.money import format_major_units, parse_major_units
 from server.offers.model import Offer
+from server.services import services
 from server.stores.service import validate_new_store
 from tests.api.admin_client import csrf_from, field_error, sign_in
 from tests.api.offering import exposed_claim, live_campaign
@@ -29,7 +30,7 @@ def utc_ms(*parts: int) -> int:
 
 
 async def rows(app, sql, params=()):
-    return [dict(row) for row in await app.state.db.fetch_all(sql, params)]
+    return [dict(row) for row in await services(app).db.fetch_all(sql, params)]
 
 
 # ---- exact parsing ------------------------------------------------------------------------
@@ -243,7 +244,7 @@ async def test_general_settings_reach_the_checkout_rules(app, admin, store):
 
     _, post = admin
     await post("", GENERAL | {"prices_include_tax": "true", "phone": "optional"})
-    settings = await load_settings(app.state.db, store.id)
+    settings = await load_settings(services(app).db, store.id)
     assert settings.prices_include_tax is True
     assert settings.phone == "optional"
     assert settings.payment_methods == ("test_card", "bank_transfer", "cash_on_delivery")
@@ -448,9 +449,9 @@ async def test_a_duplicate_code_is_a_field_error(app, admin):
 async def test_the_same_code_in_another_store_is_fine(app, admin):
     _, post = admin
     other = await create_store(
-        app.state.db, validate_new_store("Other", [SHOP_ORIGIN + ":81"], "EUR")
+        services(app).db, validate_new_store("Other", [SHOP_ORIGIN + ":81"], "EUR")
     )
-    await app.state.db.write(
+    await services(app).db.write(
         lambda conn: conn.execute(
             "INSERT INTO discounts (store_id, code, kind, created_at) VALUES (?, ?, ?, 0)",
             (other.id, "SUMMER-10", "free_shipping"),
@@ -460,7 +461,7 @@ async def test_the_same_code_in_another_store_is_fine(app, admin):
 
 
 async def discount_id(app, code="SUMMER-10") -> int:
-    return await app.state.db.fetch_value("SELECT id FROM discounts WHERE code = ?", (code,))
+    return await services(app).db.fetch_value("SELECT id FROM discounts WHERE code = ?", (code,))
 
 
 async def test_a_discount_is_edited(app, client, admin, store):
@@ -502,7 +503,7 @@ async def test_editing_to_another_codes_name_is_refused(app, admin):
 async def test_a_usage_limit_below_the_uses_so_far_is_refused(app, admin):
     _, post = admin
     await post("/discounts", DISCOUNT)
-    await app.state.db.write(lambda conn: conn.execute("UPDATE discounts SET times_used = 7"))
+    await services(app).db.write(lambda conn: conn.execute("UPDATE discounts SET times_used = 7"))
     response = await post(f"/discounts/{await discount_id(app)}", DISCOUNT | {"usage_limit": "5"})
     assert response.status_code == 422
     assert "used 7 times already" in field_error(response.text, "usage_limit")
@@ -535,9 +536,9 @@ async def test_the_list_says_when_a_code_has_expired(app, client, admin):
 async def test_another_stores_discount_is_not_found(app, client, admin):
     base, post = admin
     other = await create_store(
-        app.state.db, validate_new_store("Other", [SHOP_ORIGIN + ":81"], "EUR")
+        services(app).db, validate_new_store("Other", [SHOP_ORIGIN + ":81"], "EUR")
     )
-    foreign = await app.state.db.write(
+    foreign = await services(app).db.write(
         lambda conn: conn.execute(
             "INSERT INTO discounts (store_id, code, kind, created_at) VALUES (?, 'THEIRS', "
             "'free_shipping', 0)",
@@ -707,7 +708,7 @@ async def test_tiered_methods_are_added(app, client, admin, kind, tiers, stored)
     [method] = await rows(app, "SELECT kind, rate, tiers FROM shipping_methods")
     # The base rate is what the first tier charges, so no cart is priced below every tier.
     assert method == {"kind": kind, "rate": 495, "tiers": json.dumps(stored)}
-    ident = await app.state.db.fetch_value("SELECT id FROM shipping_methods")
+    ident = await services(app).db.fetch_value("SELECT id FROM shipping_methods")
     form = await client.get(f"{url}/methods/{ident}")
     assert tiers.replace("\r\n", "\n") in form.text  # back as the merchant typed it
 
@@ -743,7 +744,7 @@ async def test_a_method_is_edited_and_deleted(app, client, admin):
     url = await make_zone(post)
     zone_path = url.split("/checkout")[1]
     await post(f"{zone_path}/methods", FLAT)
-    ident = await app.state.db.fetch_value("SELECT id FROM shipping_methods")
+    ident = await services(app).db.fetch_value("SELECT id FROM shipping_methods")
     assert 'value="4.95"' in (await client.get(f"{url}/methods/{ident}")).text
     response = await post(f"{zone_path}/methods/{ident}", FLAT | {"rate": "5", "max_days": "6"})
     assert response.status_code == 303
@@ -774,7 +775,7 @@ async def test_a_method_of_another_zone_or_store_is_not_found(app, client, admin
     first = (await make_zone(post)).split("/checkout")[1]
     second = (await make_zone(post, "UK", "GB")).split("/checkout")[1]
     await post(f"{first}/methods", FLAT)
-    ident = await app.state.db.fetch_value("SELECT id FROM shipping_methods")
+    ident = await services(app).db.fetch_value("SELECT id FROM shipping_methods")
     assert (await post(f"{second}/methods/{ident}", FLAT)).status_code == 404
     assert (await post(f"{second}/methods/{ident}/delete", {})).status_code == 404
     assert (await post("/shipping/zones/999/methods", FLAT)).status_code == 404
@@ -783,7 +784,7 @@ async def test_a_method_of_another_zone_or_store_is_not_found(app, client, admin
 
 async def test_shipping_uses_the_store_currency(app, client, merchant):
     jpy = await create_store(
-        app.state.db, validate_new_store("Tokyo", [SHOP_ORIGIN], "JPY"), owner_email=merchant
+        services(app).db, validate_new_store("Tokyo", [SHOP_ORIGIN], "JPY"), owner_email=merchant
     )
     await sign_in(client)
     base = f"/admin/stores/{jpy.id}/checkout"
@@ -806,9 +807,9 @@ async def test_the_checkout_finds_the_zone_methods(app, admin, store):
     _, post = admin
     zone_path = (await make_zone(post)).split("/checkout")[1]
     await post(f"{zone_path}/methods", FLAT | {"kind": "weight_tiers", "tiers": "0 4\n2000 9"})
-    [method] = await shipping_methods_for(app.state.db, store.id, "FR")
+    [method] = await shipping_methods_for(services(app).db, store.id, "FR")
     assert (method.rate, method.tiers) == (400, ((0, 400), (2000, 900)))
-    assert await shipping_countries(app.state.db, store.id) == {"DE", "FR", "AT"}
+    assert await shipping_countries(services(app).db, store.id) == {"DE", "FR", "AT"}
 
 
 # ---- tax rates ----------------------------------------------------------------------------
@@ -881,7 +882,7 @@ async def test_a_tax_rate_is_edited_and_deleted(app, client, admin):
     base, post = admin
     await post("/taxes", TAX | {"country": "US", "region": "NY", "rate": "8.88"})
     await post("/taxes", TAX | {"country": "US", "region": "", "rate": "5"})
-    ident = await app.state.db.fetch_value("SELECT id FROM tax_rates WHERE region = 'NY'")
+    ident = await services(app).db.fetch_value("SELECT id FROM tax_rates WHERE region = 'NY'")
     form = await client.get(f"{base}/taxes/{ident}")
     assert 'value="8.88"' in form.text and 'value="NY"' in form.text
     new_york = TAX | {"country": "US", "region": "NY"}

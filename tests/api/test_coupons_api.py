@@ -8,6 +8,7 @@ from server.accounts import create_store
 from server.clock import now_ms
 from server.offers.model import Offer
 from server.offers.service import CouponClaim, coupon_token
+from server.services import services
 from server.stores.service import validate_new_store
 from tests.api.offering import exposed_claim, live_campaign
 from tests.api.shopping import HEADERS, new_cart, order_body, place
@@ -19,7 +20,7 @@ CONSENT = "Email me a link to my cart. I can unsubscribe at any time."
 
 
 async def rows(app, sql, *params):
-    return await app.state.db.fetch_all(sql, params)
+    return await services(app).db.fetch_all(sql, params)
 
 
 async def claimed(app, client, shop, offer=None, **items):
@@ -99,9 +100,9 @@ async def test_another_stores_coupon_is_foreign(app, client, shop):
     visitor, body = await claimed(app, client, shop, FH_MUG_01=1)
     [row] = await rows(app, "SELECT id FROM discounts WHERE visitor_id = ?", visitor)
     other = await create_store(
-        app.state.db, validate_new_store("Other", ["http://other.test"], "EUR")
+        services(app).db, validate_new_store("Other", ["http://other.test"], "EUR")
     )
-    token = coupon_token(app.state.signer, CouponClaim(other.id, row["id"], visitor))
+    token = coupon_token(services(app).signer, CouponClaim(other.id, row["id"], visitor))
     response = await put_discount(client, body["cart_token"], {"coupon": token})
     assert response.status_code == 422 and response.json()["error"]["code"] == "discount_foreign"
 
@@ -111,9 +112,9 @@ async def test_an_expired_coupon_is_refused_at_checkout(app, client, shop):
     visitor, body = await claimed(app, client, shop, offer, FH_MUG_01=1)
     cart = body["cart_token"]
     start = now_ms()
-    app.state.clock = lambda: start + 29 * MINUTE
+    services(app).clock.set(start + 29 * MINUTE)
     assert (await client.get(f"/v1/carts/{cart}", headers=HEADERS)).json()["discount_error"] is None
-    app.state.clock = lambda: start + 30 * MINUTE + 1
+    services(app).clock.set(start + 30 * MINUTE + 1)
     view = (await client.get(f"/v1/carts/{cart}", headers=HEADERS)).json()
     assert view["discount"] is None and view["discount_error"]["code"] == "discount_expired"
     response = await place(client, order_body(cart, visitor=visitor))
@@ -128,7 +129,7 @@ async def test_a_used_coupon_is_refused(app, client, shop):
     visitor, body = await claimed(app, client, shop, FH_MUG_01=1)
     assert (await place(client, order_body(body["cart_token"]))).status_code == 201
     # Freed from its cart and campaign (a plain code now), it still counts its single use.
-    await app.state.db.write(
+    await services(app).db.write(
         lambda conn: conn.execute("UPDATE discounts SET cart_id = NULL, campaign_id = NULL"
                                   " WHERE visitor_id = ?",
                                   (visitor,))
@@ -154,7 +155,7 @@ async def test_a_coupon_redeems_once_under_fifty_simultaneous_checkouts(app, cli
     """Even as a plain code (cart binding lifted), the order transaction lets one order use it."""
     visitor, body = await claimed(app, client, shop, FH_MUG_01=1)
     code = body["coupon"]["code"]
-    await app.state.db.write(
+    await services(app).db.write(
         lambda conn: conn.execute("UPDATE discounts SET cart_id = NULL, campaign_id = NULL"
                                   " WHERE visitor_id = ?",
                                   (visitor,))
@@ -264,7 +265,7 @@ async def test_a_gift_the_shopper_added_more_of_keeps_their_units(app, client, s
 async def test_an_expired_gift_coupons_gift_leaves_the_cart_and_is_never_charged(app, client, shop):
     visitor, token = await gift_cart(app, client, shop)
     start = now_ms()
-    app.state.clock = lambda: start + 31 * MINUTE
+    services(app).clock.set(start + 31 * MINUTE)
     cart = (await client.get(f"/v1/carts/{token}", headers=HEADERS)).json()
     assert skus(cart) == [("FH-POUR-01", 1)] and cart["subtotal"] == 3200
     assert cart["discount_error"]["code"] == "gift_removed"
@@ -279,7 +280,7 @@ async def test_an_expired_gift_coupons_gift_leaves_the_cart_and_is_never_charged
 
 async def test_checkout_refuses_a_gift_whose_coupon_is_gone(app, client, shop):
     visitor, token = await gift_cart(app, client, shop)
-    await app.state.db.write(
+    await services(app).db.write(
         lambda conn: conn.execute("UPDATE carts SET discount_code = NULL")
     )  # as if the code had left the cart some other way
     refused = await place(client, order_body(token, visitor=visitor))
@@ -289,7 +290,7 @@ async def test_checkout_refuses_a_gift_whose_coupon_is_gone(app, client, shop):
 
 async def test_an_offer_coupon_whose_cart_was_deleted_is_refused_everywhere(app, client, shop):
     _, body = await claimed(app, client, shop, FH_MUG_01=1)
-    await app.state.db.write(
+    await services(app).db.write(
         lambda conn: conn.execute("DELETE FROM carts WHERE public_id = ?", (body["cart"]["id"],))
     )
     other = await new_cart(client, shop.public_key, FH_MUG_01=1)
@@ -306,7 +307,7 @@ async def test_a_gift_already_in_the_cart_is_not_added_twice(app, client, shop):
 
 
 async def test_a_sold_out_gift_fails_the_claim_and_writes_nothing(app, client, shop):
-    await app.state.db.write(
+    await services(app).db.write(
         lambda conn: conn.execute(
             "UPDATE products SET track_stock = 1, stock = 0 WHERE sku = 'FH-MUG-01'"
         )

@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from server.db import Database, DatabaseUnusable
+from server.services import services
 from server.settings import Settings
 from tests.api.admin_client import csrf_from, sign_in
 from tests.api.shopping import (
@@ -104,11 +105,11 @@ async def test_checkout_while_locked_is_a_503_and_the_same_request_succeeds_afte
     assert_busy(refused)
     assert refused.headers["access-control-allow-origin"] == HEADERS["Origin"]
     assert_one_line_logged(caplog, logging.WARNING, "locked by another process")
-    assert await app.state.db.fetch_value("SELECT count(*) FROM orders") == 0
+    assert await services(app).db.fetch_value("SELECT count(*) FROM orders") == 0
 
     placed = await place(client, body, key="retry-me")
     assert placed.status_code == 201, placed.text
-    assert await app.state.db.fetch_value("SELECT count(*) FROM orders") == 1
+    assert await services(app).db.fetch_value("SELECT count(*) FROM orders") == 1
 
 
 async def test_cart_creation_while_locked_is_a_503(client, store, settings, caplog):

@@ -13,6 +13,7 @@ import pytest
 from demo_store import create_demo_app
 from server.demo_seed import DEMO_DELIVERY
 from server.pricing.delivery import dispatch_wording
+from server.services import services
 from tests.api.shopping import ADDRESS, HEADERS, new_cart, order_body, place
 
 pytestmark = pytest.mark.anyio
@@ -42,7 +43,7 @@ async def test_a_sunday_evening_order_is_promised_what_the_shops_rule_says(
 ):
     """Not "Arrives Mon 7 Dec": nothing leaves on a Sunday, so it leaves Monday (before the
     14:00 cut-off of a working day) and Standard takes 1 to 3 working days after that."""
-    app.state.clock = lambda: SUNDAY_EVENING
+    services(app).clock.set(SUNDAY_EVENING)
     token = await new_cart(client, shop.public_key, FH_MUG_01=1)
     words = await quote_words(client, token)
     assert words == {"Standard": "Arrives Tue 8 – Thu 10 Dec", "Express": "Arrives Tue 8 Dec"}
@@ -70,7 +71,7 @@ async def test_a_sunday_evening_order_is_promised_what_the_shops_rule_says(
     ],
 )
 async def test_the_cut_off_moves_dispatch_to_the_next_working_day(app, client, shop, now, standard):
-    app.state.clock = lambda: now
+    services(app).clock.set(now)
     token = await new_cart(client, shop.public_key, FH_MUG_01=1)
     assert (await quote_words(client, token))["Standard"] == standard
 
@@ -78,7 +79,7 @@ async def test_the_cut_off_moves_dispatch_to_the_next_working_day(app, client, s
 async def test_christmas_holidays_are_skipped(app, client, shop):
     # Thursday 24 December after the cut-off: Friday 25, Monday 28 and Friday 1 January are
     # Irish holidays; it leaves on Tuesday 29.
-    app.state.clock = lambda: int(datetime(2026, 12, 24, 15, 0, tzinfo=UTC).timestamp() * 1000)
+    services(app).clock.set(int(datetime(2026, 12, 24, 15, 0, tzinfo=UTC).timestamp() * 1000))
     token = await new_cart(client, shop.public_key, FH_MUG_01=1)
     words = await quote_words(client, token)
     assert words["Standard"] == "Arrives Wed 30 Dec 2026 – Mon 4 Jan 2027"
@@ -112,7 +113,7 @@ async def test_the_demo_shops_pages_state_its_rule(shop):
 
 
 async def test_the_page_shows_the_rule_and_what_an_order_now_is_told(app, client, shop, admin):
-    app.state.clock = lambda: SUNDAY_EVENING
+    services(app).clock.set(SUNDAY_EVENING)
     base, _ = admin
     page = await client.get(base + "/delivery")
     assert page.status_code == 200
@@ -125,7 +126,7 @@ async def test_the_page_shows_the_rule_and_what_an_order_now_is_told(app, client
 
 
 async def test_a_saved_rule_changes_what_checkout_promises(app, client, shop, admin):
-    app.state.clock = lambda: MONDAY_MORNING
+    services(app).clock.set(MONDAY_MORNING)
     base, post = admin
     saved = await post("/delivery", {
         "dispatch_cutoff": "09:00", "handling_days": "1", "holidays": "2026-12-09",
@@ -133,7 +134,7 @@ async def test_a_saved_rule_changes_what_checkout_promises(app, client, shop, ad
     })  # fmt: skip
     assert saved.status_code == 303
     assert saved.headers["location"] == base + "/delivery?saved=delivery"
-    [row] = await app.state.db.fetch_all(
+    [row] = await services(app).db.fetch_all(
         "SELECT dispatch_cutoff_minutes, handling_days, working_days, holidays FROM stores"
         " WHERE id = ?", (shop.id,),
     )  # fmt: skip
@@ -172,14 +173,14 @@ async def test_bad_input_comes_back_with_the_field_error_and_saves_nothing(
     assert response.status_code == 422
     assert message in response.text
     assert f'id="f-{field}-error"' in response.text and 'aria-invalid="true"' in response.text
-    [row] = await app.state.db.fetch_all(
+    [row] = await services(app).db.fetch_all(
         "SELECT dispatch_cutoff_minutes, working_days FROM stores WHERE id = ?", (store.id,)
     )
     assert tuple(row) == (840, "mon tue wed thu fri")  # the defaults, untouched
 
 
 async def test_the_order_confirmation_carries_the_same_words(app, client, shop):
-    app.state.clock = lambda: MONDAY_AFTERNOON
+    services(app).clock.set(MONDAY_AFTERNOON)
     token = await new_cart(client, shop.public_key, FH_MUG_01=1)
     body = order_body(token, shipping_method=2, address=ADDRESS)  # Ireland Express
     placed = await place(client, body)

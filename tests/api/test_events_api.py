@@ -2,11 +2,13 @@ import asyncio
 import json
 import sqlite3
 from contextlib import closing
+from dataclasses import replace
 
 import httpx
 import pytest
 
 from server.ratelimit import RateLimiter
+from server.services import attach, services
 from tests.api.tracking import batch, post, stored_events
 from tests.conftest import SHOP_ORIGIN
 
@@ -141,7 +143,8 @@ async def test_other_content_types_are_415(client, store):
 
 async def test_rate_limit_answers_429_with_retry_after(app, client, store):
     limit = 5
-    app.state.events_limiter = RateLimiter(limit, 60)
+    limiter = RateLimiter(limit, 60, services(app).clock)
+    attach(app, replace(services(app), events_limiter=limiter))
     statuses = [(await post(client, batch(store.public_key))).status_code for _ in range(limit)]
     assert set(statuses) == {202}
     response = await post(client, batch(store.public_key))
@@ -233,7 +236,7 @@ async def test_a_failure_on_the_fast_path_is_the_apps_json_500_and_is_logged(
     async def failing_add(rows):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(app.state.event_sink, "add", failing_add)
+    monkeypatch.setattr(services(app).event_sink, "add", failing_add)
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as plain:
         response = await post(plain, batch(store.public_key))

@@ -16,6 +16,7 @@ from html.parser import HTMLParser
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from server.services import services
 from tests.api.admin_walk import admin_routes, fill
 from tests.api.hostile import HOSTILE, World, problems_in, world
 
@@ -48,7 +49,7 @@ class FormsOnPage(HTMLParser):
 
 async def current_path_values(world: World) -> dict[str, object]:
     """Ids that exist now for every path parameter (earlier examples delete some)."""
-    db, store_id = world.app.state.db, world.store.id
+    db, store_id = services(world.app).db, world.store.id
 
     async def first(sql: str, default: object = 999_999) -> object:
         value = await db.fetch_value(sql, (store_id,))

@@ -4,6 +4,7 @@ nothing that tells a stranger more than the page they asked for."""
 import pytest
 
 from server.accounts import create_store
+from server.services import services
 from server.stores.service import validate_new_store
 from tests.api.admin_client import csrf_from, sign_in
 from tests.api.catalog_forms import a_product_form, signed_in_csrf, upload
@@ -68,7 +69,7 @@ async def test_checkout_refuses_an_email_that_smuggles_recipients(app, client, s
     response = await place(client, order_body(token, email=INJECTED))
     assert response.status_code == 400
     assert response.json()["error"]["field"] == "email"
-    assert await app.state.db.fetch_value("SELECT count(*) FROM orders") == 0
+    assert await services(app).db.fetch_value("SELECT count(*) FROM orders") == 0
 
 
 async def test_an_email_me_my_cart_request_refuses_such_an_email(app, client, shop):
@@ -80,7 +81,7 @@ async def test_an_email_me_my_cart_request_refuses_such_an_email(app, client, sh
     _, claimed = await exposed_claim(client, campaign, cart=cart, email=INJECTED, consent=True)
     assert claimed.status_code == 400
     assert claimed.json()["error"]["field"] == "email"
-    assert await app.state.db.fetch_value("SELECT count(*) FROM email_consents") == 0
+    assert await services(app).db.fetch_value("SELECT count(*) FROM email_consents") == 0
 
 
 # ---- the quote endpoint tells nobody who the customers are --------------------------------
@@ -157,7 +158,7 @@ def test_the_cli_answers_a_bad_origin_without_a_traceback(tmp_path, origin):
 
 async def test_an_ipv6_origin_matches_what_the_browser_sends(app, client):
     new = validate_new_store("V6 Shop", ["http://[::1]:8001"], "EUR")
-    store = await create_store(app.state.db, new)
+    store = await create_store(services(app).db, new)
     response = await client.get(
         f"/v1/stores/{store.public_key}/config", headers={"Origin": "http://[::1]:8001"}
     )
@@ -206,7 +207,7 @@ async def test_the_csv_import_keeps_a_cap_that_fits_real_catalogs(app, client, m
     assert len(catalog) > 2 * 256 * 1024  # the import's row limit, far over the admin's cap
     response = await upload(client, store, csrf, catalog)
     assert response.status_code == 303, response.text[:500]
-    count = await app.state.db.fetch_value("SELECT count(*) FROM products")
+    count = await services(app).db.fetch_value("SELECT count(*) FROM products")
     assert count == 10_000
     too_big = await upload(client, store, csrf, "sku,name,price\n" + "x" * (6 * 1024 * 1024))
     assert too_big.status_code == 422

@@ -8,6 +8,7 @@ import pytest
 from server.clock import now_ms
 from server.offers.model import Offer, Targeting
 from server.offers.queries import save_campaign, set_status
+from server.services import services
 from server.settings import Settings
 from tests.api.offering import claim, expose, exposed_claim, live_campaign, visitor_in
 from tests.api.shopping import HEADERS, new_cart
@@ -19,7 +20,7 @@ MINUTE = 60_000
 
 
 async def rows(app, sql, *params):
-    return await app.state.db.fetch_all(sql, params)
+    return await services(app).db.fetch_all(sql, params)
 
 
 # --- config ---------------------------------------------------------------------------------
@@ -64,7 +65,7 @@ async def test_config_etag_changes_when_a_campaign_goes_live(app, client, store)
     changed = await client.get(url, headers={"If-None-Match": first.headers["etag"]})
     assert changed.status_code == 200
     assert changed.json()["offers"]["campaigns"][0]["id"] == campaign.public_id
-    await app.state.db.write(lambda conn: set_status(conn, campaign.id, "paused", now_ms()))
+    await services(app).db.write(lambda conn: set_status(conn, campaign.id, "paused", now_ms()))
     paused = await client.get(url, headers={"If-None-Match": changed.headers["etag"]})
     assert paused.status_code == 200 and paused.json()["offers"]["campaigns"] == []
 
@@ -92,7 +93,7 @@ async def test_arm_gives_the_variant_with_its_offer_label(app, client, shop):
 
 
 async def test_arm_is_404_unless_the_campaign_runs_for_this_store(app, client, store):
-    other = await app.state.stores.by_id(store.id)
+    other = await services(app).stores.by_id(store.id)
     draft = await live_campaign(app, store.id, status="draft")
     live = await live_campaign(app, store.id)
     cases = [
@@ -246,7 +247,7 @@ async def test_a_code_claimed_on_an_empty_cart_waits_there_and_applies_once_it_h
     assert (discount["code"], discount["amount"]) == (coupon["code"], 240)  # 10% of €24.00
     # Expiry is still the server's: past it, the code takes nothing off.
     start = now_ms()
-    app.state.clock = lambda: start + 31 * MINUTE
+    services(app).clock.set(start + 31 * MINUTE)
     later = (await client.get(f"/v1/carts/{token}", headers=HEADERS)).json()
     assert later["discount"] is None and later["discount_error"]["code"] == "discount_expired"
 
@@ -319,7 +320,7 @@ async def test_a_claim_after_expiry_gets_a_new_coupon(app, client, shop):
     campaign = await live_campaign(app, shop.id, Offer("percent", 10, expires_minutes=30))
     visitor, first = await exposed_claim(client, campaign)
     start = now_ms()
-    app.state.clock = lambda: start + 31 * MINUTE
+    services(app).clock.set(start + 31 * MINUTE)
     again = await claim(client, campaign, visitor)
     assert again.status_code == 201
     assert again.json()["coupon"]["code"] != first.json()["coupon"]["code"]
@@ -340,7 +341,7 @@ async def test_an_exposed_visitors_arm_survives_an_edit_to_the_holdout(app, clie
     visitor = visitor_in(campaign, "holdout")
     assert (await expose(client, campaign, visitor)).json()["arm"] == "holdout"
     edited = dataclasses.replace(campaign, holdout_percent=0)
-    await app.state.db.write(lambda conn: save_campaign(conn, edited, now_ms()))
+    await services(app).db.write(lambda conn: save_campaign(conn, edited, now_ms()))
     arm = await client.get(
         f"/v1/offers/{campaign.public_id}/arm", params={"visitor": visitor}, headers=HEADERS
     )
@@ -353,7 +354,7 @@ async def test_an_exposed_visitors_arm_survives_an_edit_to_the_holdout(app, clie
 
 async def typed_code(app, client, shop, token, percent):
     """A store-wide percent-off code, typed into the cart."""
-    await app.state.db.write(
+    await services(app).db.write(
         lambda conn: conn.execute(
             "INSERT INTO discounts (store_id, code, kind, value, created_at)"
             " VALUES (?, 'BETTERCODE', 'percent', ?, 0)",
@@ -393,7 +394,7 @@ async def test_the_claims_label_is_the_coupons_not_the_edited_offers(app, client
     visitor, first = await exposed_claim(client, campaign, cart=token)
     variant = dataclasses.replace(campaign.variants[0], offer=Offer("percent", 25))
     edited = dataclasses.replace(campaign, variants=(variant,))
-    await app.state.db.write(lambda conn: save_campaign(conn, edited, now_ms()))
+    await services(app).db.write(lambda conn: save_campaign(conn, edited, now_ms()))
     again = (await claim(client, campaign, visitor, cart=token)).json()["coupon"]
     assert again["code"] == first.json()["coupon"]["code"]
     assert (again["value"], again["label"]) == (10, "10% off")
@@ -411,7 +412,7 @@ async def test_claims_for_campaigns_that_do_not_run_are_404(app, client, shop):
     campaign = await live_campaign(app, shop.id)
     visitor = visitor_in(campaign, "A")
     await expose(client, campaign, visitor)
-    await app.state.db.write(lambda conn: set_status(conn, campaign.id, "ended", now_ms()))
+    await services(app).db.write(lambda conn: set_status(conn, campaign.id, "ended", now_ms()))
     response = await claim(client, campaign, visitor)
     assert response.status_code == 404
 

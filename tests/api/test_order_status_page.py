@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from server.app import create_app
 from server.orders.receipt_link import status_url
 from server.security import Purpose, Signer
+from server.services import services
 from tests.api.admin_client import csrf_from, sign_in
 from tests.api.hostile import HOSTILE, problems_in, world
 from tests.api.ordering import JULY_1_NOON_UTC, insert_order
@@ -35,7 +36,9 @@ FOREIGN_KEY = "a-key-this-server-has-never-had-0123456789"
 
 
 def receipt_path(app, public_id: str) -> str:
-    return urlsplit(status_url(app.state.signer, app.state.settings.base_url, public_id)).path
+    return urlsplit(
+        status_url(services(app).signer, services(app).settings.base_url, public_id)
+    ).path
 
 
 def visible_text(html: str) -> str:
@@ -72,7 +75,7 @@ def assert_receipt_headers(response) -> None:
 async def test_checkout_answer_links_to_a_receipt_showing_the_whole_order(app, client, shop):
     order = await place_order(client, shop)
     url = order["status_url"]
-    assert url.startswith(app.state.settings.base_url + "/orders/")
+    assert url.startswith(services(app).settings.base_url + "/orders/")
     token = url.rsplit("/", 1)[1]
     assert token != order["id"] and len(token) > 40  # signed, never the bare public id
 
@@ -94,7 +97,7 @@ async def test_checkout_answer_links_to_a_receipt_showing_the_whole_order(app, c
 
 
 async def test_the_receipt_shows_the_date_and_delivery_in_the_store_timezone(app, client, store):
-    app.state.clock = lambda: JULY_1_NOON_UTC + DAY  # read the next day, the window ahead
+    services(app).clock.set(JULY_1_NOON_UTC + DAY)  # read the next day, the window ahead
     await insert_order(app, store, 1001, created_at=JULY_1_NOON_UTC)
     text = visible_text((await client.get(receipt_path(app, "ord_test1001"))).text)
     assert "Placed 1 July 2025, 13:00" in text  # 12:00 UTC is 13:00 in Dublin
@@ -104,14 +107,14 @@ async def test_the_receipt_shows_the_date_and_delivery_in_the_store_timezone(app
 
 async def test_a_window_gone_by_is_told_as_estimated_with_its_year(app, client, store):
     # The link never expires: months later the window is history, never a fresh promise.
-    app.state.clock = lambda: JULY_1_NOON_UTC + 30 * DAY
+    services(app).clock.set(JULY_1_NOON_UTC + 30 * DAY)
     await insert_order(app, store, 1001, created_at=JULY_1_NOON_UTC)
     text = visible_text((await client.get(receipt_path(app, "ord_test1001"))).text)
     assert "Delivery Estimated when ordered: arrives Thu 3 – Mon 7 Jul 2025" in text
 
 
 async def test_an_unpaid_transfer_promises_dispatch_once_paid_not_dates(app, client, store):
-    app.state.clock = lambda: JULY_1_NOON_UTC + DAY
+    services(app).clock.set(JULY_1_NOON_UTC + DAY)
     await insert_order(app, store, 1001, status="awaiting_payment", payment_method="bank_transfer")
     text = visible_text((await client.get(receipt_path(app, "ord_test1001"))).text)
     assert "Delivery Ships once your payment arrives" in text and "Arrives" not in text
@@ -123,12 +126,12 @@ async def test_an_unpaid_transfer_promises_dispatch_once_paid_not_dates(app, cli
 
 
 async def test_money_and_dates_follow_the_store_locale(app, client, store):
-    await app.state.db.write(
+    await services(app).db.write(
         lambda conn: conn.execute(
             "UPDATE stores SET locale = 'de-DE', currency = 'EUR' WHERE id = ?", (store.id,)
         )
     )
-    app.state.stores.invalidate()
+    services(app).stores.invalidate()
     await insert_order(app, store, 1001, created_at=JULY_1_NOON_UTC)
     text = visible_text((await client.get(receipt_path(app, "ord_test1001"))).text)
     assert "Total 53,55 €" in text and "1. Juli 2025, 13:00" in text
@@ -146,13 +149,13 @@ async def test_a_replayed_checkout_answer_links_to_the_same_order(app, client, s
 
 async def test_bank_transfer_receipt_says_how_to_pay_with_merchant_text_escaped(app, client, shop):
     instructions = "Pay to <b>IBAN</b> IE29 AIBK 9311\n<script>alert(1)</script>"
-    await app.state.db.write(
+    await services(app).db.write(
         lambda conn: conn.execute(
             "UPDATE stores SET name = ?, bank_instructions = ? WHERE id = ?",
             ("Fern & <i>Hill</i>", instructions, shop.id),
         )
     )
-    app.state.stores.invalidate()
+    services(app).stores.invalidate()
     order = await place_order(client, shop, payment={"method": "bank_transfer"})
     page = await client.get(urlsplit(order["status_url"]).path)
     text = visible_text(page.text)
@@ -169,7 +172,7 @@ async def test_merchant_text_on_the_order_is_escaped(app, client, store):
                "country": "IE"}  # fmt: skip
     await insert_order(app, store, 1001, shipping_address=json.dumps(address),
                        shipping_method="<u>Post</u>", discount_code="<s>CODE</s>")  # fmt: skip
-    await app.state.db.write(
+    await services(app).db.write(
         lambda conn: conn.execute("UPDATE order_items SET name = '<em>Mug</em>'")
     )
     page = await client.get(receipt_path(app, "ord_test1001"))
@@ -215,7 +218,7 @@ def _changed(text: str, at: int) -> str:
 
 
 def _not_a_receipt_token(app) -> dict[str, str]:
-    signer = app.state.signer
+    signer = services(app).signer
     real = signer.sign(Purpose.ORDER_STATUS, "ord_test1001")
     payload, timestamp, signature = real.split(".")
     other_payload = signer.sign(Purpose.ORDER_STATUS, "ord_test1002").split(".")[0]
@@ -324,8 +327,8 @@ def hostile_tokens(draw: st.DrawFn, real: list[str]) -> str:
 @settings(HOSTILE, max_examples=300)
 def test_no_hostile_token_is_a_5xx_a_traceback_or_a_write(world, data, caplog):
     if "receipts" not in world.cache:
-        numbers = world.run(world.app.state.db.fetch_all("SELECT public_id FROM orders"))
-        signer = world.app.state.signer
+        numbers = world.run(services(world.app).db.fetch_all("SELECT public_id FROM orders"))
+        signer = services(world.app).signer
         world.cache["receipts"] = [signer.sign(Purpose.ORDER_STATUS, r[0]) for r in numbers]
     token = data.draw(hostile_tokens(world.cache["receipts"]))
     before = world.fingerprint()

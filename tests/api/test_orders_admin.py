@@ -8,6 +8,7 @@ import re
 import pytest
 
 from server.offers.model import Offer
+from server.services import services
 from tests.api.admin_client import csrf_from, sign_in
 from tests.api.offering import expose, exposed_claim, live_campaign, visitor_in
 from tests.api.ordering import ADDRESS, JULY_1_NOON_UTC, insert_order
@@ -21,13 +22,13 @@ def orders_url(store, suffix=""):
 
 
 async def order_status(app, store, number):
-    return await app.state.db.fetch_value(
+    return await services(app).db.fetch_value(
         "SELECT status FROM orders WHERE store_id = ? AND number = ?", (store.id, number)
     )
 
 
 async def event_kinds(app, order_id):
-    rows = await app.state.db.fetch_all(
+    rows = await services(app).db.fetch_all(
         "SELECT kind FROM order_events WHERE order_id = ? ORDER BY id", (order_id,)
     )
     return [row["kind"] for row in rows]

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from server.accounts import create_store
+from server.services import attach, services
 from server.stores.service import validate_new_store
 from tests.api.admin_client import sign_in
 from tests.api.attribution import insert_exposure
@@ -36,7 +37,7 @@ _numbers = iter(range(5000, 9000))
 @pytest.fixture
 async def overview(app, client, merchant, store):
     """A signed-in client whose clock is NOW; ``get(query)`` returns the overview's HTML."""
-    app.state.clock = lambda: NOW
+    services(app).clock.set(NOW)
     await sign_in(client)
 
     async def get(query: str = "", status: int = 200) -> str:
@@ -61,7 +62,7 @@ def completed(public_id: str) -> str:
 
 async def events(app, store, *rows: tuple) -> None:
     """(type, name, session id, received_at[, props JSON]) rows for the store, visitor v1."""
-    await app.state.db.write(
+    await services(app).db.write(
         lambda conn: conn.executemany(
             "INSERT INTO events (store_id, type, name, occurred_at, received_at, url, referrer,"
             " visitor_id, session_id, props) VALUES (?, ?, ?, ?, ?, 'https://shop.test/', '',"
@@ -156,7 +157,7 @@ async def test_sessions_are_distinct_session_ids_with_a_pageview(app, store, ove
         " period", "previous": "0.00%",
     }  # fmt: skip
     # Counted again from the days kept in event_days, the figures are the same.
-    kept = await app.state.db.fetch_all(
+    kept = await services(app).db.fetch_all(
         "SELECT day, sessions FROM event_days WHERE store_id = ? AND sessions > 0 ORDER BY day",
         (store.id,),
     )
@@ -208,7 +209,7 @@ async def test_only_real_orders_convert_a_session_never_a_sent_event(app, store,
 
 async def test_a_finished_day_is_kept_only_once_it_has_settled(app, store, overview):
     await overview("?range=7d")
-    days = await app.state.db.fetch_all(
+    days = await services(app).db.fetch_all(
         "SELECT day FROM event_days WHERE store_id = ? ORDER BY day", (store.id,)
     )
     kept = [row["day"] for row in days]
@@ -227,7 +228,7 @@ async def test_product_views_not_recorded_are_shown_as_not_measured(app, store, 
 
 async def test_another_stores_orders_and_events_never_appear(app, store, overview):
     other = await create_store(
-        app.state.db,
+        services(app).db,
         validate_new_store("Other", ["http://other.test"], "EUR", "en-IE", "Europe/Dublin"),
     )
     await order(app, other, dublin(2025, 7, 8, 9), 99_900)
@@ -282,9 +283,8 @@ async def test_the_snippet_warns_when_shoppers_cannot_reach_it(overview):
 
 
 async def test_no_warning_once_keepcart_public_url_is_a_public_address(app, overview):
-    app.state.settings = dataclasses.replace(
-        app.state.settings, public_url="https://keepcart.shop.example"
-    )
+    public = dataclasses.replace(services(app).settings, public_url="https://keepcart.shop.example")
+    attach(app, dataclasses.replace(services(app), settings=public))
     page = await overview()
     assert "cannot reach this snippet" not in page
     assert "https://keepcart.shop.example/v1/keepcart.js" in page
@@ -292,7 +292,7 @@ async def test_no_warning_once_keepcart_public_url_is_a_public_address(app, over
 
 async def test_offers_show_exposed_visitors_against_the_holdout(app, store, overview):
     campaign = await live_campaign(app, store.id, holdout_percent=10)
-    db = app.state.db
+    db = services(app).db
     seen = dublin(2025, 7, 3, 10)
     for n in range(3):
         await insert_exposure(db, campaign.id, f"a{n}", "A", seen)

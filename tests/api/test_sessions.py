@@ -21,6 +21,7 @@ from server.admin.sessions import (
     describe_device,
 )
 from server.security import hash_password
+from server.services import services
 from tests.api.admin_client import csrf_from, sign_in
 from tests.conftest import MERCHANT_EMAIL, MERCHANT_PASSWORD
 
@@ -35,15 +36,22 @@ FIREFOX_MAC = "Mozilla/5.0 (Macintosh; Intel Mac OS X 14.5; rv:128.0) Gecko/2010
 def clock(app):
     """The app's clock, moved by hand: ``clock.now`` is what the app reads."""
 
+    app_clock = services(app).clock
+    app_clock.set(START)
+
     class Clock:
-        now = START
+        @property
+        def now(self) -> int:
+            return app_clock.now_ms()
+
+        @now.setter
+        def now(self, ms: int) -> None:
+            app_clock.set(ms)
 
         def advance(self, ms: int) -> None:
-            self.now += ms
+            app_clock.advance(ms)
 
-    moved = Clock()
-    app.state.clock = lambda: moved.now
-    return moved
+    return Clock()
 
 
 @contextlib.asynccontextmanager
@@ -132,7 +140,7 @@ async def test_a_password_change_is_checked(app, client, merchant):
 async def test_a_password_reset_from_the_cli_ends_every_session(app, client, store, merchant):
     await sign_in(client)
     assert await signed_in(client, store)
-    await create_user(app.state.db, MERCHANT_EMAIL, NEW_PASSWORD)  # keepcart users create
+    await create_user(services(app).db, MERCHANT_EMAIL, NEW_PASSWORD)  # keepcart users create
     assert not await signed_in(client, store)
 
 
@@ -168,11 +176,11 @@ async def test_one_session_is_signed_out_from_the_account_page(app, client, stor
 
 
 async def test_nobody_signs_out_another_logins_session(app, client, store, merchant):
-    await create_user(app.state.db, "other@shop.test", "other long password")
+    await create_user(services(app).db, "other@shop.test", "other long password")
     async with browser(app) as other:
         await sign_in(other, "other@shop.test", "other long password")
         await sign_in(client)
-        theirs = await app.state.db.fetch_value(
+        theirs = await services(app).db.fetch_value(
             "SELECT s.id FROM admin_sessions s JOIN users u ON u.id = s.user_id"
             " WHERE u.email = 'other@shop.test'"
         )
@@ -186,7 +194,7 @@ async def test_nobody_signs_out_another_logins_session(app, client, store, merch
 async def test_signing_in_again_replaces_this_browsers_session(app, client, merchant):
     await sign_in(client)
     await sign_in(client)
-    assert await app.state.db.fetch_value("SELECT count(*) FROM admin_sessions") == 1
+    assert await services(app).db.fetch_value("SELECT count(*) FROM admin_sessions") == 1
 
 
 # ---- lifetimes ----------------------------------------------------------------------------
@@ -216,7 +224,7 @@ async def test_last_seen_is_written_at_most_every_few_minutes(app, client, store
     await sign_in(client)
 
     async def last_seen() -> int:
-        return await app.state.db.fetch_value("SELECT last_seen_at FROM admin_sessions")
+        return await services(app).db.fetch_value("SELECT last_seen_at FROM admin_sessions")
 
     for _ in range(5):
         clock.advance(MINUTE_MS // 2)
@@ -235,8 +243,8 @@ async def test_pages_do_not_re_sign_the_cookie(client, store, merchant):
 
 async def test_the_database_keeps_only_a_hash_of_the_session_id(app, client, merchant):
     cookie = await sign_in_and_copy(client)
-    sid = app.state.signer.unsign("keepcart.admin-session", cookie)["sid"]
-    stored = await app.state.db.fetch_value("SELECT sid_hash FROM admin_sessions")
+    sid = services(app).signer.unsign("keepcart.admin-session", cookie)["sid"]
+    stored = await services(app).db.fetch_value("SELECT sid_hash FROM admin_sessions")
     assert stored == hashlib.sha256(sid.encode()).hexdigest() and sid not in stored
 
 

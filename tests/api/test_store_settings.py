@@ -8,6 +8,7 @@ import html
 import pytest
 
 from server.accounts import add_member, create_user
+from server.services import services
 from tests.api.admin_client import client_for, csrf_from, sign_in
 from tests.api.ordering import insert_order
 from tests.conftest import SHOP_ORIGIN
@@ -36,12 +37,12 @@ def form(csrf: str, **changes: str) -> dict[str, str]:
 
 
 async def stored(app, store) -> dict:
-    row = await app.state.db.fetch_one(
+    row = await services(app).db.fetch_one(
         "SELECT name, currency, locale, timezone, contact_email, contact_phone FROM stores"
         " WHERE id = ?",
         (store.id,),
     )
-    origins = await app.state.db.fetch_all(
+    origins = await services(app).db.fetch_all(
         "SELECT origin FROM store_origins WHERE store_id = ? ORDER BY origin", (store.id,)
     )
     return dict(row) | {"origins": [o["origin"] for o in origins]}
@@ -160,8 +161,8 @@ async def test_the_currency_is_read_only_once_the_store_has_orders(app, client, 
 
 
 async def test_staff_cannot_open_or_post_the_settings(app, merchant, store):
-    await create_user(app.state.db, "staff@shop.test", "another long password")
-    await add_member(app.state.db, store.id, "staff@shop.test", "staff")
+    await create_user(services(app).db, "staff@shop.test", "another long password")
+    await add_member(services(app).db, store.id, "staff@shop.test", "staff")
     async with client_for(app, "staff@shop.test") as staff:
         orders = await staff.get(f"/admin/stores/{store.id}/orders")
         assert "Store settings" not in orders.text  # not in their navigation either

@@ -14,6 +14,7 @@ import pytest
 from server.accounts import add_member, create_store, create_user
 from server.accounts.queries import upsert_membership
 from server.cli import main
+from server.services import services
 from server.stores.service import validate_new_store
 from tests.api.admin_client import MEMBER_PASSWORD, client_for, csrf_from, sign_in
 from tests.api.admin_walk import admin_routes, fill, path_values, store_routes
@@ -48,7 +49,7 @@ OWNER_ONLY = re.compile(
 
 
 async def new_login(app, email: str) -> None:
-    await create_user(app.state.db, email, PASSWORD)
+    await create_user(services(app).db, email, PASSWORD)
 
 
 async def snapshot(app, store_id: int) -> dict[str, list[tuple]]:
@@ -68,7 +69,7 @@ async def snapshot(app, store_id: int) -> dict[str, list[tuple]]:
         "invitations": "SELECT * FROM invitations WHERE store_id = ?",
     }
     return {
-        name: [tuple(row) for row in await app.state.db.fetch_all(sql, (store_id,))]
+        name: [tuple(row) for row in await services(app).db.fetch_all(sql, (store_id,))]
         for name, sql in tables.items()
     }
 
@@ -86,7 +87,7 @@ async def test_every_admin_route_is_known(app):
 async def test_a_non_member_gets_404_on_every_store_route(app, shop, merchant):
     await new_login(app, INTRUDER)
     await create_store(
-        app.state.db, validate_new_store("Mine", ["https://mine.test"], "EUR"), INTRUDER
+        services(app).db, validate_new_store("Mine", ["https://mine.test"], "EUR"), INTRUDER
     )
     values = await path_values(app, shop)
     before = await snapshot(app, shop.id)
@@ -118,7 +119,7 @@ async def test_a_non_member_sees_exactly_what_a_missing_store_shows(app, client,
 
 async def test_staff_get_403_on_owner_pages_and_open_the_rest(app, shop, merchant):
     await new_login(app, STAFF)
-    await add_member(app.state.db, shop.id, STAFF, "staff")
+    await add_member(services(app).db, shop.id, STAFF, "staff")
     values = await path_values(app, shop)
     before = await snapshot(app, shop.id)
     routes = store_routes(app)
@@ -144,7 +145,7 @@ async def test_staff_get_403_on_owner_pages_and_open_the_rest(app, shop, merchan
 
 async def test_staff_work_orders_discount_codes_and_campaigns(app, shop, merchant):
     await new_login(app, STAFF)
-    await add_member(app.state.db, shop.id, STAFF, "staff")
+    await add_member(services(app).db, shop.id, STAFF, "staff")
     await insert_order(app, shop, 1001)
     base = f"/admin/stores/{shop.id}"
     async with client_for(app, STAFF) as staff:
@@ -156,14 +157,16 @@ async def test_staff_work_orders_discount_codes_and_campaigns(app, shop, merchan
         code = {"csrf_token": token, "code": "STAFF5", "kind": "percent", "value": "5"}
         created = await staff.post(f"{base}/checkout/discounts", data=code)
     assert (fulfilled.status_code, created.status_code) == (303, 303)
-    status = await app.state.db.fetch_value("SELECT status FROM orders WHERE number = 1001")
+    status = await services(app).db.fetch_value("SELECT status FROM orders WHERE number = 1001")
     assert status == "fulfilled"
-    assert await app.state.db.fetch_value("SELECT count(*) FROM discounts WHERE code = 'STAFF5'")
+    assert await services(app).db.fetch_value(
+        "SELECT count(*) FROM discounts WHERE code = 'STAFF5'"
+    )
 
 
 async def test_store_navigation_follows_the_role(app, client, store, merchant):
     await new_login(app, STAFF)
-    await add_member(app.state.db, store.id, STAFF, "staff")
+    await add_member(services(app).db, store.id, STAFF, "staff")
     base = f"/admin/stores/{store.id}"
     await sign_in(client)
     owner_nav = (await client.get(base)).text
@@ -181,7 +184,9 @@ async def test_store_navigation_follows_the_role(app, client, store, merchant):
 async def test_the_store_list_and_home_show_only_the_logins_stores(app, client, store, merchant):
     await new_login(app, INTRUDER)
     mine = await create_store(
-        app.state.db, validate_new_store("Intruder Goods", ["https://mine.test"], "EUR"), INTRUDER
+        services(app).db,
+        validate_new_store("Intruder Goods", ["https://mine.test"], "EUR"),
+        INTRUDER,
     )
     await sign_in(client, INTRUDER, PASSWORD)
     home = await client.get("/admin/")
@@ -233,7 +238,7 @@ async def members(app, client, store, merchant):
 
 
 async def roles(app, store) -> dict[str, str]:
-    rows = await app.state.db.fetch_all(
+    rows = await services(app).db.fetch_all(
         "SELECT u.email, m.role FROM memberships m JOIN users u ON u.id = m.user_id"
         " WHERE m.store_id = ?",
         (store.id,),
@@ -242,11 +247,11 @@ async def roles(app, store) -> dict[str, str]:
 
 
 async def user_id(app, email: str) -> int:
-    return await app.state.db.fetch_value("SELECT id FROM users WHERE email = ?", (email,))
+    return await services(app).db.fetch_value("SELECT id FROM users WHERE email = ?", (email,))
 
 
 async def invitations(app) -> list:
-    return await app.state.db.fetch_all("SELECT * FROM invitations ORDER BY id")
+    return await services(app).db.fetch_all("SELECT * FROM invitations ORDER BY id")
 
 
 def accept_url(stores_page: str) -> str:
@@ -424,9 +429,11 @@ async def test_an_accept_left_open_never_accepts_a_later_invitation(app, client,
     store) must not take the cancelled one's id, or its stale Accept button would accept it."""
     _, post = members
     other = await create_store(
-        app.state.db, validate_new_store("Other Shop", [SHOP_ORIGIN + ":81"], "EUR"), MERCHANT_EMAIL
+        services(app).db,
+        validate_new_store("Other Shop", [SHOP_ORIGIN + ":81"], "EUR"),
+        MERCHANT_EMAIL,
     )
-    app.state.stores.invalidate()
+    services(app).stores.invalidate()
     await new_login(app, STAFF)
     await post("/invitations", {"email": STAFF, "role": "staff"})
     async with client_for(app, STAFF) as staff:
@@ -467,9 +474,9 @@ async def test_home_shows_invitations_to_a_login_that_has_one_store(app, client,
     _, post = members
     await new_login(app, INTRUDER)
     mine = await create_store(
-        app.state.db, validate_new_store("Mine", ["https://mine.test"], "EUR"), INTRUDER
+        services(app).db, validate_new_store("Mine", ["https://mine.test"], "EUR"), INTRUDER
     )
-    app.state.stores.invalidate()
+    services(app).stores.invalidate()
     await post("/invitations", {"email": INTRUDER, "role": "staff"})
     async with client_for(app, INTRUDER) as invitee:
         assert (await invitee.get("/admin/")).headers["location"] == "/admin/stores"
@@ -489,7 +496,9 @@ async def test_accepting_as_a_member_already_keeps_the_role(app, client, store, 
     await new_login(app, STAFF)
     await post("/invitations", {"email": STAFF, "role": "owner"})
     staff_id = await user_id(app, STAFF)
-    await app.state.db.write(lambda conn: upsert_membership(conn, store.id, staff_id, "staff", 0))
+    await services(app).db.write(
+        lambda conn: upsert_membership(conn, store.id, staff_id, "staff", 0)
+    )
     async with client_for(app, STAFF) as staff:
         page = (await staff.get("/admin/stores")).text
         accepted = await staff.post(accept_url(page), data={"csrf_token": csrf_from(page)})
@@ -504,7 +513,7 @@ async def test_adding_a_member_directly_uses_up_their_invitation(app, client, st
     _, post = members
     await new_login(app, STAFF)
     await post("/invitations", {"email": STAFF, "role": "staff"})
-    await add_member(app.state.db, store.id, "Staff@Shop.test", "owner")
+    await add_member(services(app).db, store.id, "Staff@Shop.test", "owner")
     assert await roles(app, store) == {MERCHANT_EMAIL: "owner", STAFF: "owner"}
     assert await invitations(app) == []
 
@@ -512,7 +521,7 @@ async def test_adding_a_member_directly_uses_up_their_invitation(app, client, st
 async def test_an_owner_changes_a_role_and_removes_a_member(app, client, store, members):
     url, post = members
     await new_login(app, STAFF)
-    await add_member(app.state.db, store.id, STAFF, "staff")
+    await add_member(services(app).db, store.id, STAFF, "staff")
     staff_id = await user_id(app, STAFF)
     promoted = await post(f"/{staff_id}/role", {"role": "owner"})
     assert promoted.headers["location"] == f"{url}?saved=role"
@@ -538,7 +547,7 @@ async def test_a_store_never_loses_its_last_owner(app, client, store, members):
 async def test_an_owner_who_steps_down_leaves_the_members_page(app, client, store, members):
     _, post = members
     await new_login(app, STAFF)
-    await add_member(app.state.db, store.id, STAFF, "owner")
+    await add_member(services(app).db, store.id, STAFF, "owner")
     me = await user_id(app, MERCHANT_EMAIL)
     response = await post(f"/{me}/role", {"role": "staff"})
     assert response.headers["location"] == f"/admin/stores/{store.id}"
@@ -550,7 +559,7 @@ async def test_an_owner_who_steps_down_leaves_the_members_page(app, client, stor
 async def test_an_owner_may_leave_a_store_that_keeps_an_owner(app, client, store, members):
     _, post = members
     await new_login(app, STAFF)
-    await add_member(app.state.db, store.id, STAFF, "owner")
+    await add_member(services(app).db, store.id, STAFF, "owner")
     response = await post(f"/{await user_id(app, MERCHANT_EMAIL)}/remove", {})
     assert response.headers["location"] == "/admin/stores"
     assert await roles(app, store) == {STAFF: "owner"}
@@ -589,7 +598,7 @@ async def test_member_emails_are_escaped(app, client, store, members):
     url, _ = members
     odd = "o'brien&co@shop.test"  # as odd as a valid address gets: no < or > in one
     await new_login(app, odd)
-    await add_member(app.state.db, store.id, odd, "staff")
+    await add_member(services(app).db, store.id, odd, "staff")
     page = await client.get(url)
     assert "o&#39;brien&amp;co@shop.test" in page.text and "o'brien&co" not in page.text
 
@@ -598,10 +607,10 @@ async def test_invitation_emails_and_store_names_are_escaped(app, client, store,
     url, post = members
     odd = "o'brien&co@shop.test"
     name = '<script>alert(1)</script> & "Sons"'
-    await app.state.db.write(
+    await services(app).db.write(
         lambda conn: conn.execute("UPDATE stores SET name = ? WHERE id = ?", (name, store.id))
     )
-    app.state.stores.invalidate()
+    services(app).stores.invalidate()
     await post("/invitations", {"email": odd, "role": "staff"})
     page = await client.get(url)
     assert "o&#39;brien&amp;co@shop.test" in page.text and "o'brien&co" not in page.text
@@ -699,11 +708,11 @@ async def test_the_demo_merchant_owns_the_demo_store(tmp_path):
 
 async def test_a_second_store_needs_its_own_membership(app, client, store, merchant):
     other = await create_store(
-        app.state.db, validate_new_store("Other", [SHOP_ORIGIN + ":81"], "EUR")
+        services(app).db, validate_new_store("Other", [SHOP_ORIGIN + ":81"], "EUR")
     )
     await sign_in(client)
     assert (await client.get(f"/admin/stores/{other.id}")).status_code == 404
-    await add_member(app.state.db, other.id, MERCHANT_EMAIL, "staff")
+    await add_member(services(app).db, other.id, MERCHANT_EMAIL, "staff")
     assert (await client.get(f"/admin/stores/{other.id}")).status_code == 200
 
 
@@ -712,7 +721,7 @@ async def test_a_store_id_spelled_another_way_opens_nothing(app, shop, merchant,
     """``/admin/stores/01/…`` must not be a way around the owner-only check, and an id too
     large for the database must not be a 500."""
     await new_login(app, STAFF)
-    await add_member(app.state.db, shop.id, STAFF, "staff")
+    await add_member(services(app).db, shop.id, STAFF, "staff")
     values = await path_values(app, shop) | {"store_id": spelling.format(id=shop.id)}
     before = await snapshot(app, shop.id)
     async with client_for(app, STAFF) as staff:
@@ -752,7 +761,7 @@ SECOND_OWNER = "second.owner@shop.test"
 async def invite_as(app, store, inviter: str, email: str, role: str) -> None:
     from server.accounts import invite_member
 
-    await invite_member(app.state.db, store.id, email, role, await user_id(app, inviter))
+    await invite_member(services(app).db, store.id, email, role, await user_id(app, inviter))
 
 
 @pytest.mark.parametrize("change", ["demote", "remove"])
@@ -764,15 +773,15 @@ async def test_an_owner_who_loses_the_role_loses_the_invitations_they_sent(
     from server.accounts import change_role, remove_member
 
     await new_login(app, SECOND_OWNER)
-    await add_member(app.state.db, store.id, SECOND_OWNER, "owner")
+    await add_member(services(app).db, store.id, SECOND_OWNER, "owner")
     await new_login(app, "their.other@mail.test")
     await invite_as(app, store, SECOND_OWNER, "their.other@mail.test", "owner")
     await invite_as(app, store, MERCHANT_EMAIL, STAFF, "staff")
     second = await user_id(app, SECOND_OWNER)
     if change == "demote":
-        await change_role(app.state.db, store.id, second, "staff")
+        await change_role(services(app).db, store.id, second, "staff")
     else:
-        await remove_member(app.state.db, store.id, second)
+        await remove_member(services(app).db, store.id, second)
     assert [row["email"] for row in await invitations(app)] == [STAFF]
     async with client_for(app, "their.other@mail.test") as other:
         assert "invites you" not in (await other.get("/admin/stores")).text
@@ -783,7 +792,7 @@ async def test_an_invitation_lapses_after_two_weeks(app, client, store, members)
     await invite_as(app, store, MERCHANT_EMAIL, STAFF, "staff")
     [row] = await invitations(app)
     fifteen_days_ago = row["created_at"] - 15 * 24 * 3600 * 1000
-    await app.state.db.write(lambda conn: conn.execute(
+    await services(app).db.write(lambda conn: conn.execute(
         "UPDATE invitations SET created_at = ?", (fifteen_days_ago,)
     ))  # fmt: skip
     async with client_for(app, STAFF) as staff:
@@ -812,7 +821,7 @@ async def test_an_invitation_to_a_store_deleted_behind_keepcarts_back_is_not_fou
     with sqlite3.connect(settings.db) as shell:  # a sqlite3 shell: foreign keys off
         shell.execute("DELETE FROM memberships WHERE store_id = ?", (store.id,))
         shell.execute("DELETE FROM stores WHERE id = ?", (store.id,))
-    app.state.stores.invalidate()
+    services(app).stores.invalidate()
     async with client_for(app, STAFF) as staff:
         page = await staff.get("/admin/stores")
         assert "invites you" not in page.text

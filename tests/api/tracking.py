@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 
+from server.services import services
 from tests.conftest import SHOP_ORIGIN
 
 
@@ -34,4 +35,4 @@ def post(client, body, content_type="text/plain;charset=UTF-8", origin=SHOP_ORIG
 
 
 async def stored_events(app):
-    return await app.state.db.fetch_all("SELECT * FROM events ORDER BY id")
+    return await services(app).db.fetch_all("SELECT * FROM events ORDER BY id")

@@ -16,6 +16,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from starlette.applications import Starlette
 
+from server.services import services
 from tests.browser.axe import serious_violations
 from tests.browser.conftest import PageProblems, Stack, live_stack
 from tests.browser.merchant import sign_in
@@ -45,7 +46,7 @@ def sunday(tmp_path: Path) -> Iterator[Stack]:
     """Keepcart (its clock on Sunday evening) and the demo store, seeded as ``stack`` is."""
 
     def on_sunday_evening(app: Starlette) -> None:
-        app.state.clock = lambda: SUNDAY_EVENING
+        services(app).clock.set(SUNDAY_EVENING)
 
     with live_stack(tmp_path, on_sunday_evening) as stack:
         yield stack

@@ -14,6 +14,7 @@ from server.catalog.csv_io import csv_text
 from server.forms import format_local_display
 from server.money import format_major_units
 from server.offers.queries import CartEmailRequest, delete_request, list_requests
+from server.services import services
 from server.stores.service import Store
 
 CSV_COLUMNS = ("requested_at", "email", "consent_wording", "campaign", "cart_status", "items",
@@ -26,7 +27,7 @@ CSV_COLUMNS = ("requested_at", "email", "consent_wording", "campaign", "cart_sta
 @login_required
 async def requests_page(request: Request, merchant: Merchant) -> Response:
     store = await store_for_request(request)
-    requests = await list_requests(request.app.state.db, store.id)
+    requests = await list_requests(services(request).db, store.id)
     context = {
         "requests": requests,
         "when": lambda ms: format_local_display(ms, store.timezone),
@@ -38,7 +39,7 @@ async def requests_page(request: Request, merchant: Merchant) -> Response:
 @login_required
 async def requests_csv(request: Request, merchant: Merchant) -> Response:
     store = await store_for_request(request)
-    requests = await list_requests(request.app.state.db, store.id)
+    requests = await list_requests(services(request).db, store.id)
     rows = (request_cells(r, store) for r in requests)
     return csv_download(f"store-{store.id}-cart-email-requests.csv", csv_text(CSV_COLUMNS, rows))
 

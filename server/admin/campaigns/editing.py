@@ -32,12 +32,12 @@ from server.admin.pages import (
     render_store_form,
     store_for_request,
 )
-from server.clock import now_ms
 from server.errors import Conflict, NotFound
 from server.forms import FormInvalid, FormReader, whole
 from server.money import example_amount, format_amount
 from server.offers import queries as campaign_queries
 from server.offers.model import Campaign
+from server.services import services
 from server.stores.service import Store
 
 NOTICES = {
@@ -79,14 +79,14 @@ def render_offers(
 async def campaign_for_request(request: Request, store: Store) -> Campaign:
     return found(
         await campaign_queries.load_campaign(
-            request.app.state.db, store.id, request.path_params["campaign"]
+            services(request).db, store.id, request.path_params["campaign"]
         ),
         "There is no such campaign.",
     )
 
 
 async def store_terms(request: Request, store: Store) -> StoreTerms:
-    gifts = await queries.active_gifts(request.app.state.db, store.id)
+    gifts = await queries.active_gifts(services(request).db, store.id)
     return StoreTerms(store.currency, store.timezone, gifts)
 
 
@@ -94,7 +94,7 @@ async def store_terms(request: Request, store: Store) -> StoreTerms:
 
 
 async def offer_settings(request: Request, store: Store) -> queries.OfferSettings:
-    return await queries.offer_settings(request.app.state.db, store.id)
+    return await queries.offer_settings(services(request).db, store.id)
 
 
 def settings_values(settings: queries.OfferSettings, store: Store) -> dict[str, str]:
@@ -119,7 +119,7 @@ async def _render_list(
     settings: dict[str, str],
     errors: dict[str, str] | None = None,
 ) -> Response:
-    db = request.app.state.db
+    db = services(request).db
     campaigns = await campaign_queries.list_campaigns(db, store.id)
     totals = await performance_queries.arm_totals_by_campaign(db, store.id)
     money = partial(_money, store.currency)
@@ -161,9 +161,11 @@ def read_new_campaign(values: dict[str, str], terms: StoreTerms) -> Campaign:
     return campaign
 
 
-async def insert_campaign(conn: aiosqlite.Connection, store: Store, campaign: Campaign) -> None:
+async def insert_campaign(
+    conn: aiosqlite.Connection, store: Store, campaign: Campaign, now: int
+) -> None:
     new = dataclasses.replace(campaign, store_id=store.id)
-    await campaign_queries.save_campaign(conn, new, now_ms())
+    await campaign_queries.save_campaign(conn, new, now)
 
 
 def edited_form(form: FormData) -> dict[str, str]:
@@ -172,7 +174,12 @@ def edited_form(form: FormData) -> dict[str, str]:
 
 
 async def save_edit(
-    conn: aiosqlite.Connection, store: Store, current: Campaign, campaign: Campaign, shown: str
+    conn: aiosqlite.Connection,
+    store: Store,
+    current: Campaign,
+    campaign: Campaign,
+    shown: str,
+    now: int,
 ) -> None:
     # Read inside the write: another tab may have changed the status since the form opened.
     stored = await campaign_queries.load_campaign(conn, store.id, current.public_id)
@@ -182,7 +189,7 @@ async def save_edit(
     edited = dataclasses.replace(
         campaign, id=stored.id, public_id=stored.public_id, store_id=store.id, status=status
     )
-    await campaign_queries.save_campaign(conn, edited, now_ms())
+    await campaign_queries.save_campaign(conn, edited, now)
 
 
 def settled_status(stored: str, submitted: str, shown: str) -> str:
@@ -217,7 +224,7 @@ async def _render_form(
     values: dict[str, str],
     errors: dict[str, str] | None = None,
 ) -> Response:
-    db = request.app.state.db
+    db = services(request).db
     gifts = await queries.active_gifts(db, store.id)
     preview_id = campaign.public_id if campaign else "new"
     exposed = (await queries.exposure_counts(db, store.id)).get(campaign.id, 0) if campaign else 0
@@ -252,6 +259,7 @@ async def change_status(request: Request, merchant: Merchant) -> Response:
     public_id = request.path_params["campaign"]
     if target not in TRANSITIONS:
         raise NotFound("There is no such page.")
+    now = services(request).clock.now_ms()
 
     async def change(conn: Any) -> None:
         # Read inside the write: another tab may have changed the status meanwhile.
@@ -262,9 +270,9 @@ async def change_status(request: Request, merchant: Merchant) -> Response:
             raise Conflict(
                 f"This campaign is {campaign.status}: it cannot be set to {target} from there."
             )
-        await campaign_queries.set_status(conn, campaign.id, target, now_ms())  # type: ignore[arg-type]
+        await campaign_queries.set_status(conn, campaign.id, target, now)  # type: ignore[arg-type]
 
-    await request.app.state.db.write(change)
+    await services(request).db.write(change)
     return RedirectResponse(offers_url(store, f"?saved={target}"), 303)
 
 
@@ -273,7 +281,7 @@ settings_form = FormPage(
     initial=settings_values,
     fields=("attribution_days", "interruptions_per_week"),
     read=lambda values, store, saved: read_offer_settings(values),
-    write=lambda conn, store, saved, settings: queries.save_offer_settings(
+    write=lambda conn, store, saved, settings, now: queries.save_offer_settings(
         conn, store.id, settings
     ),
     render=_render_list,
@@ -285,7 +293,7 @@ new_campaign = FormPage(
     initial=lambda terms, store: campaign_values(NEW_CAMPAIGN, store.currency, store.timezone),
     submitted=lambda form, store: form_values(form),
     read=lambda values, store, terms: read_new_campaign(values, terms),
-    write=lambda conn, store, terms, campaign: insert_campaign(conn, store, campaign),
+    write=lambda conn, store, terms, campaign, now: insert_campaign(conn, store, campaign, now),
     render=lambda request, merchant, store, terms, values, errors: _render_form(
         request, merchant, store, None, values, errors
     ),
@@ -296,7 +304,7 @@ edit_campaign = FormPage(
     initial=lambda found, store: campaign_values(found[0], store.currency, store.timezone),
     submitted=lambda form, store: edited_form(form),
     read=lambda values, store, found: (read_campaign(values, found[1]), values["status_shown"]),
-    write=lambda conn, store, found, edit: save_edit(conn, store, found[0], *edit),
+    write=lambda conn, store, found, edit, now: save_edit(conn, store, found[0], *edit, now),
     render=lambda request, merchant, store, found, values, errors: _render_form(
         request, merchant, store, found[0], values, errors
     ),

@@ -22,7 +22,7 @@ from server.offers.bucketing import HOLDOUT
 from server.offers.results import ArmResult, arm_label, compare_arms
 from server.offers.service import variant_json
 from server.offers.stats import MIN_SAMPLE, Interval
-from server.web import clock_ms
+from server.services import services
 
 SIGNALS = {
     "exit_top": "Pointer left through the top (desktop)",
@@ -47,7 +47,7 @@ PREVIEW_CSP = (
 async def results_page(request: Request, merchant: Merchant) -> Response:
     store = await store_for_request(request)
     campaign = await campaign_for_request(request, store)
-    db = request.app.state.db
+    db = services(request).db
     assert campaign.id is not None
     totals = await queries.arm_totals(db, campaign.id)
     arms = compare_arms(totals, [v.key for v in campaign.variants])
@@ -83,7 +83,9 @@ async def results_page(request: Request, merchant: Merchant) -> Response:
             }
             for row in await queries.signal_counts(db, campaign.id)
         ],
-        "trend": await performance.trend(db, campaign, store.timezone, clock_ms(request)),
+        "trend": await performance.trend(
+            db, campaign, store.timezone, services(request).clock.now_ms()
+        ),
         "attribution_days": settings.attribution_days,
         "min_sample": MIN_SAMPLE,
         "comparisons": len(arms) - 1,  # every arm but the holdout is compared with it

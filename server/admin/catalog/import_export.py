@@ -20,8 +20,8 @@ from server.catalog.csv_io import (
     products_csv,
     read_rows,
 )
-from server.clock import now_ms
 from server.money import example_amount
+from server.services import services
 from server.stores.service import Store
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -33,7 +33,7 @@ MAX_IMPORT_BODY = 8 * 1024 * 1024
 @login_required
 async def export_products(request: Request, merchant: Merchant) -> Response:
     store = await store_for_request(request)
-    products = await queries.list_products(request.app.state.db, store.id)
+    products = await queries.list_products(services(request).db, store.id)
     return csv_download(f"store-{store.id}-products.csv", products_csv(products, store.currency))
 
 
@@ -58,8 +58,9 @@ async def import_upload(request: Request, merchant: Merchant) -> Response:
         return _render_import(request, merchant, store, too_big)
     try:
         rows = read_rows(data)
-        summary = await request.app.state.db.write(
-            lambda conn: import_products(conn, store.id, store.currency, rows, now_ms())
+        now = services(request).clock.now_ms()
+        summary = await services(request).db.write(
+            lambda conn: import_products(conn, store.id, store.currency, rows, now)
         )
     except ImportRejected as exc:
         return _render_import(request, merchant, store, {"file": exc.message}, exc)

@@ -24,10 +24,10 @@ from server.catalog.csv_io import ImportSummary, product_cells, product_from_cel
 from server.catalog.editing import insert_new_product, overwrite_product
 from server.catalog.images import allow_images, thumbnail_src, within_budget
 from server.catalog.service import Product, ProductInput
-from server.clock import now_ms
 from server.errors import NotFound
 from server.forms import shown_value
 from server.money import example_amount, format_amount
+from server.services import services
 from server.stores.service import Store
 
 FILTERS = ("active", "archived", "all")
@@ -54,7 +54,7 @@ MAX_QUERY = 100
 @login_required
 async def product_list(request: Request, merchant: Merchant) -> Response:
     store = await store_for_request(request)
-    db = request.app.state.db
+    db = services(request).db
     search = search_from(request.query_params)
     pages = max(1, -(-(await queries.count_groups(db, store.id, search)) // PAGE_SIZE))
     page = page_number(request.query_params.get("page"), pages)
@@ -132,7 +132,7 @@ def read_product(values: dict[str, str], store: Store, active: bool) -> ProductI
 async def product_for_request(request: Request, store: Store) -> Product:
     product_id = path_id(request, "product_id")
     return found(
-        await queries.find_product(request.app.state.db, store.id, product_id),
+        await queries.find_product(services(request).db, store.id, product_id),
         "There is no such product.",
     )
 
@@ -189,11 +189,13 @@ async def _set_active(request: Request, merchant: Merchant, *, active: bool) -> 
     form = await check_post(request, merchant)
     product_id = path_id(request, "product_id")
 
+    now = services(request).clock.now_ms()
+
     async def change(conn: aiosqlite.Connection) -> None:
-        if not await queries.set_product_active(conn, store.id, product_id, active, now_ms()):
+        if not await queries.set_product_active(conn, store.id, product_id, active, now):
             raise NotFound("There is no such product.")
 
-    await request.app.state.db.write(change)
+    await services(request).db.write(change)
     show = form.get("show")
     back = f"?show={show}" if show in FILTERS else ""
     return RedirectResponse(f"/admin/stores/{store.id}/products{back}", 303)
@@ -209,7 +211,7 @@ new_product = FormPage(
     fields=TEXT_FIELDS,
     flags=FLAG_FIELDS,
     read=lambda values, store, _: read_product(values, store, active=True),
-    write=lambda conn, store, _, product: insert_new_product(conn, store.id, product, now_ms()),
+    write=lambda conn, store, _, product, now: insert_new_product(conn, store.id, product, now),
     render=_render_form,
     done=lambda store, _, product_id: _saved_url(store, product_id),
 )
@@ -222,8 +224,8 @@ edit_product = FormPage(
         read_product(values, store, current.active),
         shown_value(values.get("stock_was")),
     ),
-    write=lambda conn, store, current, read: overwrite_product(
-        conn, store.id, current.id, read[0], now_ms(), stock_was=read[1]
+    write=lambda conn, store, current, read, now: overwrite_product(
+        conn, store.id, current.id, read[0], now, stock_was=read[1]
     ),
     render=_render_form,
     done=lambda store, current, _: _saved_url(store, current.id),

@@ -27,10 +27,10 @@ from server.catalog.csv_io import product_cells, product_from_cells
 from server.catalog.editing import VariantChange, save_variants
 from server.catalog.images import allow_images, thumbnail_src
 from server.catalog.service import Product, ProductInput
-from server.clock import now_ms
 from server.errors import NotFound
 from server.forms import FormInvalid, shown_value
 from server.money import example_amount
+from server.services import services
 from server.stores.service import Store
 
 ROW_FIELDS = ("sku", "name", "variant", "price", "stock")
@@ -65,7 +65,7 @@ class Group(list[Product]):
 
 async def group_of(request: Request, store: Store) -> Group:
     product = await product_for_request(request, store)
-    group = await queries.products_in_group(request.app.state.db, store.id, product.product_group)
+    group = await queries.products_in_group(services(request).db, store.id, product.product_group)
     if not group:  # moved out of its group between the two reads
         raise NotFound("There is no such product.")
     return Group(group, product.id)
@@ -219,7 +219,7 @@ variants_page = FormPage(
     read=lambda values, store, products: read_rows(
         submitted_rows(values, products), products[0], store
     ),
-    write=lambda conn, store, products, changes: save_variants(conn, store.id, changes, now_ms()),
+    write=lambda conn, store, products, changes, now: save_variants(conn, store.id, changes, now),
     render=_render,
     done=lambda store, products, _: saved_url(store, products.requested),
 )

@@ -18,14 +18,14 @@ from server.admin.forms import FormPage
 from server.admin.pages import Merchant
 from server.checkout.delivery import DAY_NAMES, delivery_json, holidays_text
 from server.pricing.delivery import DeliveryRules, dispatch_wording
+from server.services import services
 from server.stores.service import Store
-from server.web import clock_ms
 
 TEXT_FIELDS = ("dispatch_cutoff", "handling_days", "holidays")
 
 
 async def saved_rules(request: Request, store: Store) -> DeliveryRules:
-    return await queries.delivery_rules(request.app.state.db, store.id, store.timezone)
+    return await queries.delivery_rules(services(request).db, store.id, store.timezone)
 
 
 def rule_values(rules: DeliveryRules, store: Store) -> dict[str, str]:
@@ -56,8 +56,8 @@ async def _render(
 
 async def _estimates_now(request: Request, store: Store, rules: DeliveryRules) -> list[Any]:
     """What checkout tells a shopper ordering now, per zone and method (the saved rule)."""
-    db = request.app.state.db
-    now = clock_ms(request)
+    db = services(request).db
+    now = services(request).clock.now_ms()
     methods = await queries.list_methods(db, store.id)
     return [
         {"zone": zone["name"], "method": m["name"],
@@ -82,7 +82,7 @@ delivery_page = FormPage(
     read=lambda values, store, rules: read_delivery(
         values, values["working_days"].split(), store.timezone
     ),
-    write=lambda conn, store, saved, rules: queries.update_delivery(conn, store.id, rules),
+    write=lambda conn, store, saved, rules, now: queries.update_delivery(conn, store.id, rules),
     render=_render,
     done=lambda store, rules, _: saved_url(store, "/delivery", "delivery"),
 )

@@ -19,11 +19,11 @@ from server.admin.checkout_settings.inputs import DISCOUNT_KINDS, DiscountInput,
 from server.admin.checkout_settings.pages import render_settings, saved_url
 from server.admin.forms import FormPage, nothing, post_action
 from server.admin.pages import Merchant, found, login_required, store_for_request
-from server.clock import now_ms
 from server.db import Row
 from server.errors import NotFound
 from server.forms import FormInvalid, format_local_display, format_local_input
 from server.money import example_amount, format_amount, format_major_units
+from server.services import services
 from server.stores.service import Store
 
 TEXT_FIELDS = ("code", "kind", "value", "min_subtotal", "starts_at", "expires_at", "usage_limit")
@@ -39,8 +39,8 @@ DUPLICATE = "Another discount code of this store already uses this code."
 @login_required
 async def discount_list(request: Request, merchant: Merchant) -> Response:
     store = await store_for_request(request)
-    rows = await queries.list_discounts(request.app.state.db, store.id)
-    now = now_ms()
+    rows = await queries.list_discounts(services(request).db, store.id)
+    now = services(request).clock.now_ms()
     context = {"discounts": [describe_discount(row, store, now) for row in rows]}
     return render_settings(request, merchant, store, "discounts.html", context)
 
@@ -140,7 +140,7 @@ def discount_values(row: Row, store: Store) -> dict[str, str]:
 async def discount_for_request(request: Request, store: Store) -> Row:
     return found(
         await queries.find_discount(
-            request.app.state.db, store.id, request.path_params["discount_id"]
+            services(request).db, store.id, request.path_params["discount_id"]
         ),
         "There is no such discount code.",
     )
@@ -169,7 +169,7 @@ new_discount = FormPage(
     fields=TEXT_FIELDS,
     flags=FLAGS,
     read=lambda values, store, _: read_discount(values, store),
-    write=lambda conn, store, _, discount: insert_new_discount(conn, store.id, discount, now_ms()),
+    write=lambda conn, store, _, discount, now: insert_new_discount(conn, store.id, discount, now),
     render=_render_form,
     done=lambda store, _, discount_id: saved_url(store, "/discounts", "discount"),
 )
@@ -179,7 +179,7 @@ edit_discount = FormPage(
     fields=TEXT_FIELDS,
     flags=FLAGS,
     read=lambda values, store, row: read_discount(values, store),
-    write=lambda conn, store, row, discount: overwrite_discount(
+    write=lambda conn, store, row, discount, now: overwrite_discount(
         conn, store.id, row["id"], discount
     ),
     render=_render_form,

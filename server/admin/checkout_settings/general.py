@@ -19,6 +19,7 @@ from server.admin.checkout_settings.pages import render_settings, saved_url
 from server.admin.forms import FormPage
 from server.admin.pages import Merchant, found
 from server.db import Row
+from server.services import services
 from server.stores.service import Store
 
 TEXT_FIELDS = ("country", "phone", "bank_instructions", "cod_instructions")
@@ -26,7 +27,7 @@ TEXT_FIELDS = ("country", "phone", "bank_instructions", "cod_instructions")
 
 async def general_row(request: Request, store: Store) -> Row:
     return found(
-        await queries.general_settings(request.app.state.db, store.id),
+        await queries.general_settings(services(request).db, store.id),
         "There is no such store.",
     )
 
@@ -69,7 +70,7 @@ general_page = FormPage(
     flags=("prices_include_tax", "floating_cart_button"),
     lists=("payment_methods",),
     read=lambda values, store, row: read_general(values, values["payment_methods"].split()),
-    write=lambda conn, store, row, settings: queries.update_general(conn, store.id, settings),
+    write=lambda conn, store, row, settings, now: queries.update_general(conn, store.id, settings),
     render=_render,
     done=lambda store, row, _: saved_url(store, "", "general"),
     changes_store=True,

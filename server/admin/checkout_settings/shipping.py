@@ -33,6 +33,7 @@ from server.db import Row
 from server.errors import NotFound
 from server.forms import FormInvalid
 from server.money import example_amount, format_amount, format_major_units
+from server.services import services
 from server.stores.service import Store
 
 ZONE_FIELDS = ("name", "countries")
@@ -79,7 +80,7 @@ async def check_countries_free(
 
 async def zone_for_request(request: Request, store: Store) -> Row:
     return found(
-        await queries.find_zone(request.app.state.db, store.id, request.path_params["zone_id"]),
+        await queries.find_zone(services(request).db, store.id, request.path_params["zone_id"]),
         "There is no such shipping zone.",
     )
 
@@ -92,7 +93,7 @@ async def _render_overview(
     values: dict[str, str],
     errors: dict[str, str] | None = None,
 ) -> Response:
-    db = request.app.state.db
+    db = services(request).db
     methods = await queries.list_methods(db, store.id)
     zones = [
         describe_zone(zone, [m for m in methods if m["zone_id"] == zone["id"]], store)
@@ -110,7 +111,7 @@ async def _render_zone(
     values: dict[str, str],
     errors: dict[str, str] | None = None,
 ) -> Response:
-    methods = await queries.list_methods(request.app.state.db, store.id)
+    methods = await queries.list_methods(services(request).db, store.id)
     mine = [m for m in methods if m["zone_id"] == zone["id"]]
     context = {
         "zone": describe_zone(zone, mine, store),
@@ -124,7 +125,7 @@ async def country_choices(request: Request, store: Store, zone_id: int | None) -
     """The zone form's country list by name, and which other zone already lists a country."""
     taken = {
         code: zone["name"]
-        for zone in await queries.list_zones(request.app.state.db, store.id)
+        for zone in await queries.list_zones(services(request).db, store.id)
         if zone["id"] != zone_id
         for code in zone["countries"].split()
     }
@@ -182,7 +183,7 @@ async def delete_method(request: Request, merchant: Merchant) -> Response:
         if not await queries.delete_method(conn, zone["id"], method_id):
             raise NotFound("There is no such shipping method.")
 
-    await request.app.state.db.write(remove)
+    await services(request).db.write(remove)
     return saved(store, f"/shipping/zones/{zone['id']}", "method-deleted")
 
 
@@ -206,7 +207,7 @@ async def method_for_request(request: Request, store: Store) -> Row:
     params = request.path_params
     return found(
         await queries.find_method(
-            request.app.state.db, store.id, params["zone_id"], params["method_id"]
+            services(request).db, store.id, params["zone_id"], params["method_id"]
         ),
         "There is no such shipping method.",
     )
@@ -280,7 +281,7 @@ new_zone = FormPage(
     fields=("name",),
     lists=("countries",),
     read=lambda values, store, _: read_zone(values),
-    write=lambda conn, store, _, zone: insert_new_zone(conn, store.id, zone),
+    write=lambda conn, store, _, zone, now: insert_new_zone(conn, store.id, zone),
     render=_render_overview,
     done=lambda store, _, zone_id: _zone_url(store, zone_id),
 )
@@ -290,7 +291,9 @@ edit_zone = FormPage(
     fields=("name",),
     lists=("countries",),
     read=lambda values, store, zone: read_zone(values),
-    write=lambda conn, store, current, zone: overwrite_zone(conn, store.id, current["id"], zone),
+    write=lambda conn, store, current, zone, now: overwrite_zone(
+        conn, store.id, current["id"], zone
+    ),
     render=_render_zone,
     done=lambda store, zone, _: _zone_url(store, zone["id"]),
 )
@@ -299,7 +302,9 @@ new_method = FormPage(
     initial=lambda zone, store: NEW_METHOD,
     fields=METHOD_FIELDS,
     read=lambda values, store, zone: read_method(values, store.currency),
-    write=lambda conn, store, zone, method: insert_new_method(conn, store.id, zone["id"], method),
+    write=lambda conn, store, zone, method, now: insert_new_method(
+        conn, store.id, zone["id"], method
+    ),
     render=lambda request, merchant, store, zone, values, errors: _render_method(
         request, merchant, store, zone, None, values, errors
     ),
@@ -310,7 +315,7 @@ edit_method = FormPage(
     initial=lambda found, store: method_values(found[1], store),
     fields=METHOD_FIELDS,
     read=lambda values, store, found: read_method(values, store.currency),
-    write=lambda conn, store, found, method: overwrite_method(
+    write=lambda conn, store, found, method, now: overwrite_method(
         conn, found[0]["id"], found[1]["id"], method
     ),
     render=lambda request, merchant, store, found, values, errors: _render_method(

@@ -19,13 +19,14 @@ from server.checkout.addresses import COUNTRIES
 from server.db import Row
 from server.errors import NotFound
 from server.forms import FormInvalid, format_basis_points
+from server.services import services
 from server.stores.service import Store
 
 FIELDS = ("country", "region", "rate", "name")
 
 
 async def store_country(request: Request, store: Store) -> str:
-    return await queries.store_country(request.app.state.db, store.id) or ""
+    return await queries.store_country(services(request).db, store.id) or ""
 
 
 def blank_rate(country: str, store: Store) -> dict[str, str]:
@@ -84,7 +85,7 @@ def _by_place(row: Row) -> tuple[str, str]:
 
 async def rate_for_request(request: Request, store: Store) -> Row:
     return found(
-        await queries.find_tax_rate(request.app.state.db, store.id, request.path_params["rate_id"]),
+        await queries.find_tax_rate(services(request).db, store.id, request.path_params["rate_id"]),
         "There is no such tax rate.",
     )
 
@@ -97,7 +98,7 @@ async def _render_list(
     values: dict[str, str],
     errors: dict[str, str] | None = None,
 ) -> Response:
-    rows = await queries.list_tax_rates(request.app.state.db, store.id)
+    rows = await queries.list_tax_rates(services(request).db, store.id)
     context = {
         "rates": [describe_rate(row) for row in sorted(rows, key=_by_place)],
         "values": values,
@@ -123,7 +124,7 @@ rates_page = FormPage(
     initial=blank_rate,
     fields=FIELDS,
     read=lambda values, store, country: read_tax_rate(values),
-    write=lambda conn, store, country, rate: insert_new_rate(conn, store.id, rate),
+    write=lambda conn, store, country, rate, now: insert_new_rate(conn, store.id, rate),
     render=_render_list,
     done=lambda store, country, rate_id: saved_url(store, "/taxes", "tax"),
 )
@@ -132,7 +133,7 @@ rate_page = FormPage(
     initial=rate_values,
     fields=FIELDS,
     read=lambda values, store, row: read_tax_rate(values),
-    write=lambda conn, store, row, rate: overwrite_rate(conn, store.id, row["id"], rate),
+    write=lambda conn, store, row, rate, now: overwrite_rate(conn, store.id, row["id"], rate),
     render=_render_form,
     done=lambda store, row, _: saved_url(store, "/taxes", "tax"),
 )

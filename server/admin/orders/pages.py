@@ -24,7 +24,6 @@ from server.admin.pages import (
     store_for_request,
 )
 from server.catalog.csv_io import csv_text
-from server.clock import now_ms
 from server.emails import mailto
 from server.errors import Conflict, NotFound
 from server.money import format_amount, format_major_units
@@ -46,6 +45,7 @@ from server.orders.service import (
     readable_events,
 )
 from server.orders.status_changes import apply_action
+from server.services import services
 from server.stores.service import Store
 
 PAGE_SIZE = 50
@@ -64,7 +64,7 @@ CSV_COLUMNS = (
 @login_required
 async def order_list(request: Request, merchant: Merchant) -> Response:
     store = await store_for_request(request)
-    db = request.app.state.db
+    db = services(request).db
     wanted = filter_from(request)
     matching = await queries.count_orders(db, store.id, wanted)
     pages = max(1, -(-matching // PAGE_SIZE))
@@ -133,9 +133,10 @@ async def change_status(request: Request, merchant: Merchant) -> Response:
     action = action_for(request.path_params["action"])
     number = order_number(request)
     note = f"By {merchant.email}"
+    now = services(request).clock.now_ms()
     try:
-        await request.app.state.db.write(
-            lambda conn: apply_action(conn, store.id, number, action, note, now_ms())
+        await services(request).db.write(
+            lambda conn: apply_action(conn, store.id, number, action, note, now)
         )
     except Conflict as exc:
         order = await order_for_request(request, store)
@@ -153,7 +154,7 @@ def order_number(request: Request) -> int:
 async def order_for_request(request: Request, store: Store) -> Order:
     number = order_number(request)
     return found(
-        await queries.find_order(request.app.state.db, store.id, number),
+        await queries.find_order(services(request).db, store.id, number),
         "There is no such order.",
     )
 
@@ -166,7 +167,7 @@ async def _render_order(
     error: str | None = None,
     status: int = 200,
 ) -> Response:
-    db = request.app.state.db
+    db = services(request).db
     context = {
         "merchant": merchant,
         "store": store,
@@ -188,12 +189,12 @@ async def _render_order(
 
 
 def _receipt_url(request: Request, order: Order) -> str:
-    state = request.app.state
+    state = services(request)
     return status_url(state.signer, state.settings.base_url, order.public_id)
 
 
 async def order_source(request: Request, store: Store, order: Order) -> OrderSource:
-    db = request.app.state.db
+    db = services(request).db
     origin = None
     if order.discount_code:
         origin = await queries.code_origin(db, store.id, order.discount_code)
@@ -220,7 +221,7 @@ def _offer_of_code(origin: Any) -> OfferShown | None:
 @login_required
 async def export_orders(request: Request, merchant: Merchant) -> Response:
     store = await store_for_request(request)
-    db = request.app.state.db
+    db = services(request).db
     wanted = filter_from(request)
     orders = await queries.all_orders(db, store.id, wanted)
     items = await queries.item_summaries(db, store.id, wanted)

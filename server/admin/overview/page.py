@@ -22,16 +22,16 @@ from server.db import Database
 from server.errors import ValidationFailed
 from server.events.queries import activity_since
 from server.money import format_amount
+from server.services import services
 from server.stores.service import QUEUE_STUB, Store, snippet
-from server.web import clock_ms
 
 Money = Callable[[float], str]
 
 
 async def store_overview(request: Request, store: Store) -> tuple[dict[str, Any], int]:
     """The page's context, and its status: 422 when a custom range could not be read."""
-    db = request.app.state.db
-    now = clock_ms(request)
+    db = services(request).db
+    now = services(request).clock.now_ms()
     chosen, form_errors = _chosen_window(request, store, now)
 
     def money(amount: float) -> str:
@@ -41,7 +41,7 @@ async def store_overview(request: Request, store: Store) -> tuple[dict[str, Any]
     current = await _counts(db, where, chosen.current.days, now)
     previous = await _counts(db, where, chosen.previous.days, now)
     totals, totals_before = figures.total(current), figures.total(previous)
-    settings = request.app.state.settings
+    settings = services(request).settings
     live = await activity(db, store, now)
     context = {
         "window": chosen,
