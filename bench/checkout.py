@@ -155,7 +155,7 @@ async def prepare_database(db_path: Path, shop_url: str) -> str:
     await db.open()
     try:
         new = validate_new_store("Bench Goods", [shop_url], "EUR", "en-IE", "Europe/Dublin")
-        store = await create_store(db, new)
+        store = await create_store(db, new, now=now_ms())
         await db.write(lambda conn: seed_demo_store(conn, store.id, shop_url, now_ms()))
         await db.write(
             lambda conn: conn.execute(

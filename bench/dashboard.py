@@ -86,9 +86,9 @@ async def create_stores(db_path: Path) -> tuple[int, int]:
         ids = []
         for name in ("Measured Shop", "Other Shop"):
             new = validate_new_store(name, ["http://shop.test"], "EUR", "en-IE", "Europe/Dublin")
-            ids.append((await create_store(db, new)).id)
-        await create_user(db, EMAIL, PASSWORD)
-        await add_member(db, ids[0], EMAIL, "owner")
+            ids.append((await create_store(db, new, now=now_ms())).id)
+        await create_user(db, EMAIL, PASSWORD, now=now_ms())
+        await add_member(db, ids[0], EMAIL, "owner", now=now_ms())
         return ids[0], ids[1]
     finally:
         await db.close()

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from server import settings as settings_module
 from server.accounts import ROLES, add_member, create_store, create_user
+from server.clock import now_ms
 from server.db import Database, DatabaseUnusable
 from server.errors import ServiceUnavailable, ValidationFailed
 from server.logs import configure_logging, log_settings
@@ -194,7 +195,7 @@ def run_create_store(args: argparse.Namespace, settings: Settings) -> int:
 
     async def create() -> str:
         async with _database(settings) as db:
-            store = await create_store(db, new, owner_email=args.owner)
+            store = await create_store(db, new, owner_email=args.owner, now=now_ms())
         return store.public_key
 
     key = asyncio.run(create())
@@ -257,7 +258,7 @@ def run_add_member(args: argparse.Namespace, settings: Settings) -> int:
     async def add() -> Store:
         async with _database(settings) as db:
             store = await _store_by_reference(db, args.store)
-            await add_member(db, store.id, args.email, args.role, replace_role=True)
+            await add_member(db, store.id, args.email, args.role, replace_role=True, now=now_ms())
         return store
 
     store = asyncio.run(add())
@@ -283,7 +284,7 @@ def run_create_user(args: argparse.Namespace, settings: Settings) -> int:
 
     async def create() -> None:
         async with _database(settings) as db:
-            await create_user(db, args.email, password)
+            await create_user(db, args.email, password, now=now_ms())
 
     asyncio.run(create())
     print(f"Merchant login ready: {args.email.strip().lower()}")

@@ -44,11 +44,11 @@ async def prepare_demo(settings: Settings) -> Store:
             new = validate_new_store(
                 DEMO_STORE_NAME, list(demo_origins), "EUR", "en-IE", "Europe/Dublin"
             )
-            store = await create_store(db, new)
+            store = await create_store(db, new, now=now_ms())
         shop_url = demo_origins[0]
         await db.write(lambda conn: seed_demo_store(conn, store.id, shop_url, now_ms()))
-        await create_user(db, DEMO_EMAIL, DEMO_PASSWORD)
-        await add_member(db, store.id, DEMO_EMAIL, "owner", replace_role=True)
+        await create_user(db, DEMO_EMAIL, DEMO_PASSWORD, now=now_ms())
+        await add_member(db, store.id, DEMO_EMAIL, "owner", replace_role=True, now=now_ms())
     finally:
         await db.close()
     return store

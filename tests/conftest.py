@@ -69,7 +69,7 @@ async def client(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
 @pytest.fixture
 async def store(app: Starlette) -> Store:
     new = validate_new_store("Test Shop", [SHOP_ORIGIN], "EUR", "en-IE", "Europe/Dublin")
-    return await create_store(services(app).db, new)
+    return await create_store(services(app).db, new, now=now_ms())
 
 
 @pytest.fixture
@@ -84,6 +84,6 @@ async def shop(app: Starlette, store: Store) -> Store:
 @pytest.fixture
 async def merchant(app: Starlette, store: Store) -> str:
     """The merchant login, owner of the `store` fixture's store."""
-    await create_user(services(app).db, MERCHANT_EMAIL, MERCHANT_PASSWORD)
-    await add_member(services(app).db, store.id, MERCHANT_EMAIL, "owner")
+    await create_user(services(app).db, MERCHANT_EMAIL, MERCHANT_PASSWORD, now=now_ms())
+    await add_member(services(app).db, store.id, MERCHANT_EMAIL, "owner", now=now_ms())
     return MERCHANT_EMAIL

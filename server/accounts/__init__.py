@@ -19,7 +19,6 @@ import hashlib
 import aiosqlite
 
 from server.accounts import queries
-from server.clock import now_ms
 from server.db import Database
 from server.emails import normalize_email
 from server.errors import NotFound, ValidationFailed
@@ -50,15 +49,17 @@ def sid_hash(sid: str) -> str:
     return hashlib.sha256(sid.encode()).hexdigest()
 
 
-async def create_store(db: Database, new: NewStore, owner_email: str | None = None) -> Store:
+async def create_store(
+    db: Database, new: NewStore, owner_email: str | None = None, *, now: int
+) -> Store:
     """Create a store; with ``owner_email``, that login becomes its owner in the same
     transaction (a missing login creates nothing)."""
 
     async def write(conn: aiosqlite.Connection) -> Store:
         owner_id = None if owner_email is None else await _existing_login(conn, owner_email)
-        store = await insert_store(conn, new, now_ms())
+        store = await insert_store(conn, new, now)
         if owner_id is not None:
-            await queries.upsert_membership(conn, store.id, owner_id, "owner", now_ms())
+            await queries.upsert_membership(conn, store.id, owner_id, "owner", now)
         return store
 
     return await db.write(write)
@@ -77,14 +78,14 @@ def validate_password(password: str, field: str = "password") -> str:
     return password
 
 
-async def create_user(db: Database, email: str, password: str) -> None:
+async def create_user(db: Database, email: str, password: str, *, now: int) -> None:
     """Create a merchant login, or set a new password if the email already has one. A new
     password ends every session of the login: whoever had the old one is signed out."""
     email, password = validate_login(email, password)
     hashed = hash_password(password)  # hashed before the write: scrypt is slow on purpose
 
     async def write(conn: aiosqlite.Connection) -> None:
-        user_id = await queries.upsert_user(conn, email, hashed, now_ms())
+        user_id = await queries.upsert_user(conn, email, hashed, now)
         await queries.delete_sessions_of_user(conn, user_id)
 
     await db.write(write)
@@ -114,7 +115,7 @@ async def change_password(
 
 
 async def add_member(
-    db: Database, store_id: int, email: str, role: str, *, replace_role: bool = False
+    db: Database, store_id: int, email: str, role: str, *, replace_role: bool = False, now: int
 ) -> None:
     """Make an existing login a member of the store. An existing member is refused, unless
     ``replace_role`` (the CLI, re-runnable) sets their role instead."""
@@ -129,7 +130,7 @@ async def add_member(
                 field="email",
             )
         await _keep_an_owner(conn, store_id, current, role)
-        await queries.upsert_membership(conn, store_id, user_id, role, now_ms())
+        await queries.upsert_membership(conn, store_id, user_id, role, now)
         # Added directly, they have nothing left to accept.
         await queries.delete_invitation_of_email(conn, store_id, email.strip().lower())
 
@@ -137,7 +138,7 @@ async def add_member(
 
 
 async def invite_member(
-    db: Database, store_id: int, email: str, role: str, invited_by: int
+    db: Database, store_id: int, email: str, role: str, invited_by: int, *, now: int
 ) -> None:
     """Invite ``email`` to the store as ``role``, whether or not it has a login (one may be
     created later); inviting it again sets the role. Refused only for what the owner can
@@ -151,7 +152,6 @@ async def invite_member(
             raise ValidationFailed(
                 f"{email} is already a member of this store ({current}).", field="email"
             )
-        now = now_ms()
         waiting = await queries.count_invitations(
             conn, store_id, email, since=invitation_cutoff(now)
         )
@@ -165,25 +165,27 @@ async def invite_member(
     await db.write(write)
 
 
-async def accept_invitation(db: Database, invitation_id: int, user_id: int, email: str) -> int:
+async def accept_invitation(
+    db: Database, invitation_id: int, user_id: int, email: str, *, now: int
+) -> int:
     """The login (``user_id``, ``email``) accepts an invitation addressed to its email and
     becomes a member with the invited role; one already a member keeps their role. Returns
     the store's id. Anyone else's invitation is NotFound, exactly as a missing one."""
 
     async def write(conn: aiosqlite.Connection) -> int:
-        invitation = await _invitation_for(conn, invitation_id, email)
+        invitation = await _invitation_for(conn, invitation_id, email, now)
         store_id = int(invitation["store_id"])
         if await queries.role_in_store(conn, store_id, user_id) is None:
-            await queries.upsert_membership(conn, store_id, user_id, invitation["role"], now_ms())
+            await queries.upsert_membership(conn, store_id, user_id, invitation["role"], now)
         await queries.delete_invitation(conn, invitation_id)
         return store_id
 
     return await db.write(write)
 
 
-async def decline_invitation(db: Database, invitation_id: int, email: str) -> None:
+async def decline_invitation(db: Database, invitation_id: int, email: str, *, now: int) -> None:
     async def write(conn: aiosqlite.Connection) -> None:
-        await _invitation_for(conn, invitation_id, email)
+        await _invitation_for(conn, invitation_id, email, now)
         await queries.delete_invitation(conn, invitation_id)
 
     await db.write(write)
@@ -200,17 +202,17 @@ async def cancel_invitation(db: Database, store_id: int, invitation_id: int) -> 
 
 
 async def _invitation_for(
-    conn: aiosqlite.Connection, invitation_id: int, email: str
+    conn: aiosqlite.Connection, invitation_id: int, email: str, now: int
 ) -> aiosqlite.Row:
     invitation = await queries.invitation_for_email(
-        conn, invitation_id, email, since=invitation_cutoff(now_ms())
+        conn, invitation_id, email, since=invitation_cutoff(now)
     )
     if invitation is None:
         raise NotFound(NO_SUCH_INVITATION)
     return invitation
 
 
-async def change_role(db: Database, store_id: int, user_id: int, role: str) -> None:
+async def change_role(db: Database, store_id: int, user_id: int, role: str, *, now: int) -> None:
     role = _valid_role(role)
 
     async def write(conn: aiosqlite.Connection) -> None:
@@ -218,7 +220,7 @@ async def change_role(db: Database, store_id: int, user_id: int, role: str) -> N
         if current is None:
             raise ValidationFailed("That login is no longer a member of this store.", field="role")
         await _keep_an_owner(conn, store_id, current, role)
-        await queries.upsert_membership(conn, store_id, user_id, role, now_ms())
+        await queries.upsert_membership(conn, store_id, user_id, role, now)
         if current == "owner" and role != "owner":
             await queries.delete_invitations_sent_by(conn, store_id, user_id)
 

@@ -33,7 +33,11 @@ async def accept(request: Request, merchant: Merchant) -> Response:
     await check_post(request, merchant)
     invitation_id = request.path_params["invitation_id"]
     store_id = await accounts.accept_invitation(
-        services(request).db, invitation_id, merchant.user_id, merchant.email
+        services(request).db,
+        invitation_id,
+        merchant.user_id,
+        merchant.email,
+        now=services(request).clock.now_ms(),
     )
     return RedirectResponse(f"/admin/stores/{store_id}", 303)
 
@@ -42,7 +46,9 @@ async def accept(request: Request, merchant: Merchant) -> Response:
 async def decline(request: Request, merchant: Merchant) -> Response:
     await check_post(request, merchant)
     invitation_id = request.path_params["invitation_id"]
-    await accounts.decline_invitation(services(request).db, invitation_id, merchant.email)
+    await accounts.decline_invitation(
+        services(request).db, invitation_id, merchant.email, now=services(request).clock.now_ms()
+    )
     return RedirectResponse("/admin/stores?saved=declined", 303)
 
 

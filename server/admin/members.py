@@ -56,7 +56,12 @@ async def invite_member(request: Request, merchant: Merchant) -> Response:
     db = services(request).db
     try:
         await accounts.invite_member(
-            db, store.id, values["email"], values["role"], invited_by=merchant.user_id
+            db,
+            store.id,
+            values["email"],
+            values["role"],
+            invited_by=merchant.user_id,
+            now=services(request).clock.now_ms(),
         )
     except ValidationFailed as exc:
         errors = {exc.field or "email": exc.message}
@@ -76,7 +81,9 @@ async def cancel_invitation(request: Request, merchant: Merchant) -> Response:
 @login_required
 async def change_role(request: Request, merchant: Merchant) -> Response:
     async def change(db: Database, store_id: int, user_id: int, form: FormData) -> None:
-        await accounts.change_role(db, store_id, user_id, str(form.get("role", "")))
+        await accounts.change_role(
+            db, store_id, user_id, str(form.get("role", "")), now=services(request).clock.now_ms()
+        )
 
     return await _change_member(request, merchant, change, "role")
 

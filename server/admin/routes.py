@@ -150,7 +150,9 @@ async def add_store(request: Request, merchant: Merchant) -> Response:
             request, merchant, values, {exc.field or "form": exc.message}
         )
     # The store and its creator's ownership: one transaction.
-    store = await create_store(services(request).db, new, owner_email=merchant.email)
+    store = await create_store(
+        services(request).db, new, owner_email=merchant.email, now=services(request).clock.now_ms()
+    )
     services(request).stores.invalidate()
     return RedirectResponse(f"/admin/stores/{store.id}", 303)
 

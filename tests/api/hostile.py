@@ -108,9 +108,9 @@ def make_world(db: Path) -> Iterator[World]:
 
 
 async def _seed(app: Starlette, admin: httpx.AsyncClient) -> tuple[Store, str]:
-    await create_user(services(app).db, MERCHANT_EMAIL, MERCHANT_PASSWORD)
+    await create_user(services(app).db, MERCHANT_EMAIL, MERCHANT_PASSWORD, now=now_ms())
     new = validate_new_store("Hostile Shop", [SHOP_ORIGIN], "EUR", "en-IE", "Europe/Dublin")
-    store = await create_store(services(app).db, new, MERCHANT_EMAIL)
+    store = await create_store(services(app).db, new, MERCHANT_EMAIL, now=now_ms())
     await services(app).db.write(
         lambda conn: seed_demo_store(conn, store.id, SHOP_ORIGIN, now_ms())
     )

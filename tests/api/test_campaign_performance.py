@@ -9,6 +9,7 @@ import re
 import pytest
 
 from server.accounts import create_store
+from server.clock import now_ms
 from server.offers import stats
 from server.services import services
 from server.stores.service import validate_new_store
@@ -85,7 +86,9 @@ async def test_another_stores_orders_and_exposures_never_count(app, store, pages
     db = services(app).db
     await arm(db, store.id, campaign, "A", 2, 1)
     other = await create_store(
-        db, validate_new_store("Other", ["http://other.test"], "EUR", "en-IE", "Europe/Dublin")
+        db,
+        validate_new_store("Other", ["http://other.test"], "EUR", "en-IE", "Europe/Dublin"),
+        now=now_ms(),
     )
     theirs = await live_campaign(app, other.id, holdout_percent=10)
     await arm(db, other.id, theirs, "A", 30, 30, total=99_900)

@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from server.admin.campaigns.queries import arm_totals
+from server.clock import now_ms
 from server.money import format_amount
 from server.offers.model import Offer
 from server.offers.queries import list_campaigns, load_campaign
@@ -231,7 +232,10 @@ async def test_another_stores_campaign_is_not_found(app, client, store, admin):
     # The merchant owns the other store too: the 404 comes from the campaign's scoping, not
     # from the membership check.
     other = await create_store(
-        services(app).db, validate_new_store("Other", ["http://other.test"], "EUR"), MERCHANT_EMAIL
+        services(app).db,
+        validate_new_store("Other", ["http://other.test"], "EUR"),
+        MERCHANT_EMAIL,
+        now=now_ms(),
     )
     services(app).stores.invalidate()
     assert (await client.get(f"/admin/stores/{other.id}/campaigns")).status_code == 200

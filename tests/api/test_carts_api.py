@@ -2,6 +2,7 @@ from dataclasses import replace
 
 import pytest
 
+from server.clock import now_ms
 from server.services import attach, services
 from tests.api.shopping import HEADERS, new_cart
 from tests.conftest import SHOP_ORIGIN
@@ -61,7 +62,7 @@ async def test_unknown_and_foreign_skus_are_404(app, client, shop):
     from server.stores.service import validate_new_store
 
     other = await create_store(
-        services(app).db, validate_new_store("Other", ["https://o.test"], "EUR")
+        services(app).db, validate_new_store("Other", ["https://o.test"], "EUR"), now=now_ms()
     )
     await services(app).db.write(
         lambda conn: upsert_product(conn, other.id, ProductInput("OTHER-1", "Other", 100), 0)

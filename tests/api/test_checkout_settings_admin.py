@@ -12,6 +12,7 @@ import pytest
 
 from server.accounts import create_store
 from server.admin.checkout_settings.parsing import parse_tiers
+from server.clock import now_ms
 from server.forms import format_basis_points, parse_basis_points, parse_local_datetime
 from server.money import format_major_units, parse_major_units
 from server.offers.model import Offer
@@ -449,7 +450,7 @@ async def test_a_duplicate_code_is_a_field_error(app, admin):
 async def test_the_same_code_in_another_store_is_fine(app, admin):
     _, post = admin
     other = await create_store(
-        services(app).db, validate_new_store("Other", [SHOP_ORIGIN + ":81"], "EUR")
+        services(app).db, validate_new_store("Other", [SHOP_ORIGIN + ":81"], "EUR"), now=now_ms()
     )
     await services(app).db.write(
         lambda conn: conn.execute(
@@ -536,7 +537,7 @@ async def test_the_list_says_when_a_code_has_expired(app, client, admin):
 async def test_another_stores_discount_is_not_found(app, client, admin):
     base, post = admin
     other = await create_store(
-        services(app).db, validate_new_store("Other", [SHOP_ORIGIN + ":81"], "EUR")
+        services(app).db, validate_new_store("Other", [SHOP_ORIGIN + ":81"], "EUR"), now=now_ms()
     )
     foreign = await services(app).db.write(
         lambda conn: conn.execute(
@@ -784,7 +785,10 @@ async def test_a_method_of_another_zone_or_store_is_not_found(app, client, admin
 
 async def test_shipping_uses_the_store_currency(app, client, merchant):
     jpy = await create_store(
-        services(app).db, validate_new_store("Tokyo", [SHOP_ORIGIN], "JPY"), owner_email=merchant
+        services(app).db,
+        validate_new_store("Tokyo", [SHOP_ORIGIN], "JPY"),
+        owner_email=merchant,
+        now=now_ms(),
     )
     await sign_in(client)
     base = f"/admin/stores/{jpy.id}/checkout"

@@ -100,7 +100,7 @@ async def test_another_stores_coupon_is_foreign(app, client, shop):
     visitor, body = await claimed(app, client, shop, FH_MUG_01=1)
     [row] = await rows(app, "SELECT id FROM discounts WHERE visitor_id = ?", visitor)
     other = await create_store(
-        services(app).db, validate_new_store("Other", ["http://other.test"], "EUR")
+        services(app).db, validate_new_store("Other", ["http://other.test"], "EUR"), now=now_ms()
     )
     token = coupon_token(services(app).signer, CouponClaim(other.id, row["id"], visitor))
     response = await put_discount(client, body["cart_token"], {"coupon": token})

@@ -4,6 +4,7 @@ nothing that tells a stranger more than the page they asked for."""
 import pytest
 
 from server.accounts import create_store
+from server.clock import now_ms
 from server.services import services
 from server.stores.service import validate_new_store
 from tests.api.admin_client import csrf_from, sign_in
@@ -158,7 +159,7 @@ def test_the_cli_answers_a_bad_origin_without_a_traceback(tmp_path, origin):
 
 async def test_an_ipv6_origin_matches_what_the_browser_sends(app, client):
     new = validate_new_store("V6 Shop", ["http://[::1]:8001"], "EUR")
-    store = await create_store(services(app).db, new)
+    store = await create_store(services(app).db, new, now=now_ms())
     response = await client.get(
         f"/v1/stores/{store.public_key}/config", headers={"Origin": "http://[::1]:8001"}
     )

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from server.accounts import create_store
+from server.clock import now_ms
 from server.services import attach, services
 from server.stores.service import validate_new_store
 from tests.api.admin_client import sign_in
@@ -230,6 +231,7 @@ async def test_another_stores_orders_and_events_never_appear(app, store, overvie
     other = await create_store(
         services(app).db,
         validate_new_store("Other", ["http://other.test"], "EUR", "en-IE", "Europe/Dublin"),
+        now=now_ms(),
     )
     await order(app, other, dublin(2025, 7, 8, 9), 99_900)
     await events(app, other, ("pageview", "pageview", "x1", dublin(2025, 7, 8, 9)))

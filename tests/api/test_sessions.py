@@ -20,6 +20,7 @@ from server.admin.sessions import (
     MINUTE_MS,
     describe_device,
 )
+from server.clock import now_ms
 from server.security import hash_password
 from server.services import services
 from tests.api.admin_client import csrf_from, sign_in
@@ -140,7 +141,9 @@ async def test_a_password_change_is_checked(app, client, merchant):
 async def test_a_password_reset_from_the_cli_ends_every_session(app, client, store, merchant):
     await sign_in(client)
     assert await signed_in(client, store)
-    await create_user(services(app).db, MERCHANT_EMAIL, NEW_PASSWORD)  # keepcart users create
+    await create_user(
+        services(app).db, MERCHANT_EMAIL, NEW_PASSWORD, now=now_ms()
+    )  # keepcart users create
     assert not await signed_in(client, store)
 
 
@@ -176,7 +179,7 @@ async def test_one_session_is_signed_out_from_the_account_page(app, client, stor
 
 
 async def test_nobody_signs_out_another_logins_session(app, client, store, merchant):
-    await create_user(services(app).db, "other@shop.test", "other long password")
+    await create_user(services(app).db, "other@shop.test", "other long password", now=now_ms())
     async with browser(app) as other:
         await sign_in(other, "other@shop.test", "other long password")
         await sign_in(client)

@@ -8,6 +8,7 @@ import html
 import pytest
 
 from server.accounts import add_member, create_user
+from server.clock import now_ms
 from server.services import services
 from tests.api.admin_client import client_for, csrf_from, sign_in
 from tests.api.ordering import insert_order
@@ -161,8 +162,8 @@ async def test_the_currency_is_read_only_once_the_store_has_orders(app, client, 
 
 
 async def test_staff_cannot_open_or_post_the_settings(app, merchant, store):
-    await create_user(services(app).db, "staff@shop.test", "another long password")
-    await add_member(services(app).db, store.id, "staff@shop.test", "staff")
+    await create_user(services(app).db, "staff@shop.test", "another long password", now=now_ms())
+    await add_member(services(app).db, store.id, "staff@shop.test", "staff", now=now_ms())
     async with client_for(app, "staff@shop.test") as staff:
         orders = await staff.get(f"/admin/stores/{store.id}/orders")
         assert "Store settings" not in orders.text  # not in their navigation either

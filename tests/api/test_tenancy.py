@@ -14,6 +14,7 @@ import pytest
 from server.accounts import add_member, create_store, create_user
 from server.accounts.queries import upsert_membership
 from server.cli import main
+from server.clock import now_ms
 from server.services import services
 from server.stores.service import validate_new_store
 from tests.api.admin_client import MEMBER_PASSWORD, client_for, csrf_from, sign_in
@@ -49,7 +50,7 @@ OWNER_ONLY = re.compile(
 
 
 async def new_login(app, email: str) -> None:
-    await create_user(services(app).db, email, PASSWORD)
+    await create_user(services(app).db, email, PASSWORD, now=now_ms())
 
 
 async def snapshot(app, store_id: int) -> dict[str, list[tuple]]:
@@ -87,7 +88,10 @@ async def test_every_admin_route_is_known(app):
 async def test_a_non_member_gets_404_on_every_store_route(app, shop, merchant):
     await new_login(app, INTRUDER)
     await create_store(
-        services(app).db, validate_new_store("Mine", ["https://mine.test"], "EUR"), INTRUDER
+        services(app).db,
+        validate_new_store("Mine", ["https://mine.test"], "EUR"),
+        INTRUDER,
+        now=now_ms(),
     )
     values = await path_values(app, shop)
     before = await snapshot(app, shop.id)
@@ -119,7 +123,7 @@ async def test_a_non_member_sees_exactly_what_a_missing_store_shows(app, client,
 
 async def test_staff_get_403_on_owner_pages_and_open_the_rest(app, shop, merchant):
     await new_login(app, STAFF)
-    await add_member(services(app).db, shop.id, STAFF, "staff")
+    await add_member(services(app).db, shop.id, STAFF, "staff", now=now_ms())
     values = await path_values(app, shop)
     before = await snapshot(app, shop.id)
     routes = store_routes(app)
@@ -145,7 +149,7 @@ async def test_staff_get_403_on_owner_pages_and_open_the_rest(app, shop, merchan
 
 async def test_staff_work_orders_discount_codes_and_campaigns(app, shop, merchant):
     await new_login(app, STAFF)
-    await add_member(services(app).db, shop.id, STAFF, "staff")
+    await add_member(services(app).db, shop.id, STAFF, "staff", now=now_ms())
     await insert_order(app, shop, 1001)
     base = f"/admin/stores/{shop.id}"
     async with client_for(app, STAFF) as staff:
@@ -166,7 +170,7 @@ async def test_staff_work_orders_discount_codes_and_campaigns(app, shop, merchan
 
 async def test_store_navigation_follows_the_role(app, client, store, merchant):
     await new_login(app, STAFF)
-    await add_member(services(app).db, store.id, STAFF, "staff")
+    await add_member(services(app).db, store.id, STAFF, "staff", now=now_ms())
     base = f"/admin/stores/{store.id}"
     await sign_in(client)
     owner_nav = (await client.get(base)).text
@@ -187,6 +191,7 @@ async def test_the_store_list_and_home_show_only_the_logins_stores(app, client, 
         services(app).db,
         validate_new_store("Intruder Goods", ["https://mine.test"], "EUR"),
         INTRUDER,
+        now=now_ms(),
     )
     await sign_in(client, INTRUDER, PASSWORD)
     home = await client.get("/admin/")
@@ -432,6 +437,7 @@ async def test_an_accept_left_open_never_accepts_a_later_invitation(app, client,
         services(app).db,
         validate_new_store("Other Shop", [SHOP_ORIGIN + ":81"], "EUR"),
         MERCHANT_EMAIL,
+        now=now_ms(),
     )
     services(app).stores.invalidate()
     await new_login(app, STAFF)
@@ -474,7 +480,10 @@ async def test_home_shows_invitations_to_a_login_that_has_one_store(app, client,
     _, post = members
     await new_login(app, INTRUDER)
     mine = await create_store(
-        services(app).db, validate_new_store("Mine", ["https://mine.test"], "EUR"), INTRUDER
+        services(app).db,
+        validate_new_store("Mine", ["https://mine.test"], "EUR"),
+        INTRUDER,
+        now=now_ms(),
     )
     services(app).stores.invalidate()
     await post("/invitations", {"email": INTRUDER, "role": "staff"})
@@ -513,7 +522,7 @@ async def test_adding_a_member_directly_uses_up_their_invitation(app, client, st
     _, post = members
     await new_login(app, STAFF)
     await post("/invitations", {"email": STAFF, "role": "staff"})
-    await add_member(services(app).db, store.id, "Staff@Shop.test", "owner")
+    await add_member(services(app).db, store.id, "Staff@Shop.test", "owner", now=now_ms())
     assert await roles(app, store) == {MERCHANT_EMAIL: "owner", STAFF: "owner"}
     assert await invitations(app) == []
 
@@ -521,7 +530,7 @@ async def test_adding_a_member_directly_uses_up_their_invitation(app, client, st
 async def test_an_owner_changes_a_role_and_removes_a_member(app, client, store, members):
     url, post = members
     await new_login(app, STAFF)
-    await add_member(services(app).db, store.id, STAFF, "staff")
+    await add_member(services(app).db, store.id, STAFF, "staff", now=now_ms())
     staff_id = await user_id(app, STAFF)
     promoted = await post(f"/{staff_id}/role", {"role": "owner"})
     assert promoted.headers["location"] == f"{url}?saved=role"
@@ -547,7 +556,7 @@ async def test_a_store_never_loses_its_last_owner(app, client, store, members):
 async def test_an_owner_who_steps_down_leaves_the_members_page(app, client, store, members):
     _, post = members
     await new_login(app, STAFF)
-    await add_member(services(app).db, store.id, STAFF, "owner")
+    await add_member(services(app).db, store.id, STAFF, "owner", now=now_ms())
     me = await user_id(app, MERCHANT_EMAIL)
     response = await post(f"/{me}/role", {"role": "staff"})
     assert response.headers["location"] == f"/admin/stores/{store.id}"
@@ -559,7 +568,7 @@ async def test_an_owner_who_steps_down_leaves_the_members_page(app, client, stor
 async def test_an_owner_may_leave_a_store_that_keeps_an_owner(app, client, store, members):
     _, post = members
     await new_login(app, STAFF)
-    await add_member(services(app).db, store.id, STAFF, "owner")
+    await add_member(services(app).db, store.id, STAFF, "owner", now=now_ms())
     response = await post(f"/{await user_id(app, MERCHANT_EMAIL)}/remove", {})
     assert response.headers["location"] == "/admin/stores"
     assert await roles(app, store) == {STAFF: "owner"}
@@ -598,7 +607,7 @@ async def test_member_emails_are_escaped(app, client, store, members):
     url, _ = members
     odd = "o'brien&co@shop.test"  # as odd as a valid address gets: no < or > in one
     await new_login(app, odd)
-    await add_member(services(app).db, store.id, odd, "staff")
+    await add_member(services(app).db, store.id, odd, "staff", now=now_ms())
     page = await client.get(url)
     assert "o&#39;brien&amp;co@shop.test" in page.text and "o'brien&co" not in page.text
 
@@ -708,11 +717,11 @@ async def test_the_demo_merchant_owns_the_demo_store(tmp_path):
 
 async def test_a_second_store_needs_its_own_membership(app, client, store, merchant):
     other = await create_store(
-        services(app).db, validate_new_store("Other", [SHOP_ORIGIN + ":81"], "EUR")
+        services(app).db, validate_new_store("Other", [SHOP_ORIGIN + ":81"], "EUR"), now=now_ms()
     )
     await sign_in(client)
     assert (await client.get(f"/admin/stores/{other.id}")).status_code == 404
-    await add_member(services(app).db, other.id, MERCHANT_EMAIL, "staff")
+    await add_member(services(app).db, other.id, MERCHANT_EMAIL, "staff", now=now_ms())
     assert (await client.get(f"/admin/stores/{other.id}")).status_code == 200
 
 
@@ -721,7 +730,7 @@ async def test_a_store_id_spelled_another_way_opens_nothing(app, shop, merchant,
     """``/admin/stores/01/…`` must not be a way around the owner-only check, and an id too
     large for the database must not be a 500."""
     await new_login(app, STAFF)
-    await add_member(services(app).db, shop.id, STAFF, "staff")
+    await add_member(services(app).db, shop.id, STAFF, "staff", now=now_ms())
     values = await path_values(app, shop) | {"store_id": spelling.format(id=shop.id)}
     before = await snapshot(app, shop.id)
     async with client_for(app, STAFF) as staff:
@@ -761,7 +770,9 @@ SECOND_OWNER = "second.owner@shop.test"
 async def invite_as(app, store, inviter: str, email: str, role: str) -> None:
     from server.accounts import invite_member
 
-    await invite_member(services(app).db, store.id, email, role, await user_id(app, inviter))
+    await invite_member(
+        services(app).db, store.id, email, role, await user_id(app, inviter), now=now_ms()
+    )
 
 
 @pytest.mark.parametrize("change", ["demote", "remove"])
@@ -773,13 +784,13 @@ async def test_an_owner_who_loses_the_role_loses_the_invitations_they_sent(
     from server.accounts import change_role, remove_member
 
     await new_login(app, SECOND_OWNER)
-    await add_member(services(app).db, store.id, SECOND_OWNER, "owner")
+    await add_member(services(app).db, store.id, SECOND_OWNER, "owner", now=now_ms())
     await new_login(app, "their.other@mail.test")
     await invite_as(app, store, SECOND_OWNER, "their.other@mail.test", "owner")
     await invite_as(app, store, MERCHANT_EMAIL, STAFF, "staff")
     second = await user_id(app, SECOND_OWNER)
     if change == "demote":
-        await change_role(services(app).db, store.id, second, "staff")
+        await change_role(services(app).db, store.id, second, "staff", now=now_ms())
     else:
         await remove_member(services(app).db, store.id, second)
     assert [row["email"] for row in await invitations(app)] == [STAFF]

@@ -147,11 +147,11 @@ async def seed(settings: Settings, shop_origins: list[str]) -> Store:
     await db.open()
     try:
         new = validate_new_store("Fernhill Goods", shop_origins, "EUR", "en-IE", "Europe/Dublin")
-        store = await create_store(db, new)
+        store = await create_store(db, new, now=now_ms())
         # The demo catalog, shipping, VAT and codes; product images live on the shop.
         await db.write(lambda conn: seed_demo_store(conn, store.id, shop_origins[0], now_ms()))
-        await create_user(db, MERCHANT_EMAIL, MERCHANT_PASSWORD)
-        await add_member(db, store.id, MERCHANT_EMAIL, "owner")
+        await create_user(db, MERCHANT_EMAIL, MERCHANT_PASSWORD, now=now_ms())
+        await add_member(db, store.id, MERCHANT_EMAIL, "owner", now=now_ms())
     finally:
         await db.close()
     return store

@@ -10,6 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from playwright.sync_api import Browser, Page, expect
 
 from server.accounts import create_user
+from server.clock import now_ms
 from server.db import Database
 from tests.browser.axe import serious_violations
 from tests.browser.conftest import Stack
@@ -24,7 +25,7 @@ def create_login(stack: Stack, email: str, password: str) -> None:
         db = Database(stack.db_path)
         await db.open()
         try:
-            await create_user(db, email, password)
+            await create_user(db, email, password, now=now_ms())
         finally:
             await db.close()
 

@@ -36,7 +36,7 @@ async def prepare(db_path: Path) -> str:
     db = Database(db_path)
     await db.open()
     try:
-        store = await create_store(db, validate_new_store("Shop", [ORIGIN], "EUR"))
+        store = await create_store(db, validate_new_store("Shop", [ORIGIN], "EUR"), now=now_ms())
         await db.write(lambda conn: seed_demo_store(conn, store.id, ORIGIN, now_ms()))
     finally:
         await db.close()

@@ -42,8 +42,8 @@ def seed(db_path) -> str:
         await db.open()
         try:
             new = validate_new_store("Log Shop", [ORIGIN], "EUR", "en-IE", "Europe/Dublin")
-            await create_user(db, EMAIL, PASSWORD)
-            store = await create_store(db, new, owner_email=EMAIL)
+            await create_user(db, EMAIL, PASSWORD, now=now_ms())
+            store = await create_store(db, new, owner_email=EMAIL, now=now_ms())
             await db.write(lambda conn: seed_demo_store(conn, store.id, ORIGIN, now_ms()))
             return store.public_key
         finally:
