@@ -94,6 +94,7 @@ class AccessLog:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or not access_log.isEnabledFor(logging.INFO):
             return await self.app(scope, receive, send)
+        # Real time, not the app's clock: the log reports how long the request really took.
         started = time.perf_counter()
         status = 500  # what the server sends when the app fails before answering
 
