@@ -340,3 +340,22 @@ def test_no_hostile_token_is_a_5xx_a_traceback_or_a_write(world, data, caplog):
     assert problems_in(caplog.records) == []
     assert world.fingerprint() == before
     caplog.clear()
+
+
+async def test_the_receipt_says_how_to_reach_the_shop(app, client, store):
+    await insert_order(app, store, 1001)
+    text = visible_text((await client.get(receipt_path(app, "ord_test1001"))).text)
+    assert "Questions about this order? Contact Test Shop and give your order number" in text
+    await app.state.db.write(
+        lambda conn: conn.execute(
+            "UPDATE stores SET contact_email = ?, contact_phone = ? WHERE id = ?",
+            ("help@shop.example", "+353 1 234 5678", store.id),
+        )
+    )
+    app.state.stores.invalidate()
+    page = (await client.get(receipt_path(app, "ord_test1001"))).text
+    assert (
+        "Contact Test Shop at help@shop.example or on +353 1 234 5678 and give your order"
+        " number, #1001." in visible_text(page)
+    )
+    assert 'href="mailto:help@shop.example"' in page and 'href="tel:+35312345678"' in page
