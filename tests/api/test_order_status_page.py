@@ -346,13 +346,13 @@ async def test_the_receipt_says_how_to_reach_the_shop(app, client, store):
     await insert_order(app, store, 1001)
     text = visible_text((await client.get(receipt_path(app, "ord_test1001"))).text)
     assert "Questions about this order? Contact Test Shop and give your order number" in text
-    await app.state.db.write(
+    await services(app).db.write(
         lambda conn: conn.execute(
             "UPDATE stores SET contact_email = ?, contact_phone = ? WHERE id = ?",
             ("help@shop.example", "+353 1 234 5678", store.id),
         )
     )
-    app.state.stores.invalidate()
+    services(app).stores.invalidate()
     page = (await client.get(receipt_path(app, "ord_test1001"))).text
     assert (
         "Contact Test Shop at help@shop.example or on +353 1 234 5678 and give your order"
