@@ -14,6 +14,7 @@ from playwright.sync_api import Browser, Page, expect
 from tests.browser.axe import serious_violations
 from tests.browser.conftest import PageProblems, Stack, wait_for
 from tests.browser.merchant import sign_in
+from tests.browser.shopping import assert_clean
 
 PHONE = {"width": 390, "height": 844}
 
@@ -21,6 +22,32 @@ PHONE = {"width": 390, "height": 844}
 def preview_variant(page: Page) -> list[str] | None:
     src = page.locator("#offer-preview").get_attribute("src") or ""
     return parse_qs(urlsplit(src).query).get("variant")
+
+
+def test_the_preview_reloading_never_takes_the_focus_from_the_field_being_typed_in(
+    page: Page, stack: Stack, problems: PageProblems
+):
+    # The preview's dialog takes the focus inside its frame when it opens; the merchant, who is
+    # typing in the editor, keeps theirs (it took their keystrokes before).
+    page.set_viewport_size({"width": 1366, "height": 900})
+    sign_in(page, stack)
+    page.goto(f"{stack.keepcart_url}/admin/stores/{stack.store.id}/campaigns/new")
+    headline = page.get_by_role("group", name="Variant A").get_by_role("textbox", name="Headline")
+    preview = page.frame_locator("#offer-preview")
+    expect(preview.get_by_role("dialog")).to_be_visible()  # the first preview is up
+    headline.fill("")
+    headline.press_sequentially("Wait")
+    expect(preview.get_by_role("dialog", name="Wait")).to_be_visible()  # reloaded, opened
+    page.wait_for_timeout(300)  # what stays: the focus a moment after the dialog opened
+    expect(headline).to_be_focused()
+    headline.press_sequentially("!")
+    expect(headline).to_have_value("Wait!")
+
+    # Tabbing into the preview on purpose still works: its dialog can be explored.
+    page.get_by_label("Variant shown").focus()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "offer-preview"
+    assert_clean(problems)
 
 
 def test_the_campaign_editor_shows_what_applies_and_keeps_saving_in_reach(
