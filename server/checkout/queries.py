@@ -221,3 +221,53 @@ async def record_redemption(
         " VALUES (?, ?, ?, ?, ?)",
         (discount_id, order_id, email, amount, now_ms),
     )
+
+
+# ---- Idempotency-Key reservations (the rules are in idempotency.py) ------------------------
+
+
+async def idempotency_row(conn: Reader, store_id: int, key: str) -> aiosqlite.Row | None:
+    return await read_one(
+        conn,
+        "SELECT request_hash, state, attempt, reserved_at, response FROM idempotency_keys"
+        " WHERE store_id = ? AND key = ?",
+        (store_id, key),
+    )
+
+
+async def reserve_idempotency_key(
+    conn: aiosqlite.Connection,
+    store_id: int,
+    key: str,
+    fingerprint: str,
+    attempt: str,
+    now_ms: int,
+) -> None:
+    """Write the key in flight for ``attempt``, taking over an abandoned reservation."""
+    await conn.execute(
+        "INSERT INTO idempotency_keys (store_id, key, request_hash, state, attempt, reserved_at,"
+        " created_at) VALUES (?, ?, ?, 'in_flight', ?, ?, ?)"
+        " ON CONFLICT (store_id, key) DO UPDATE"
+        " SET attempt = excluded.attempt, reserved_at = excluded.reserved_at",
+        (store_id, key, fingerprint, attempt, now_ms, now_ms),
+    )
+
+
+async def complete_idempotency_key(
+    conn: aiosqlite.Connection, store_id: int, key: str, attempt: str, order_id: int, answer: str
+) -> None:
+    await conn.execute(
+        "UPDATE idempotency_keys SET state = 'completed', order_id = ?, response = ?"
+        " WHERE store_id = ? AND key = ? AND attempt = ?",
+        (order_id, answer, store_id, key, attempt),
+    )
+
+
+async def release_idempotency_key(
+    conn: aiosqlite.Connection, store_id: int, key: str, attempt: str
+) -> None:
+    await conn.execute(
+        "DELETE FROM idempotency_keys WHERE store_id = ? AND key = ? AND attempt = ?"
+        " AND state = 'in_flight'",
+        (store_id, key, attempt),
+    )
