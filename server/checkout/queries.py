@@ -32,6 +32,7 @@ async def load_settings(conn: Reader, store_id: int) -> CheckoutSettings:
         " bank_instructions, cod_instructions, floating_cart_button FROM stores WHERE id = ?",
         (store_id,),
     )
+    assert row is not None  # settings are read for a store already loaded
     return CheckoutSettings(
         store_id=store_id,
         country=row["country"],
@@ -144,7 +145,9 @@ async def insert_order(
         " RETURNING next_order_number - 1",
         (store_id,),
     )
-    number = (await cursor.fetchone())[0]
+    row = await cursor.fetchone()
+    assert row is not None  # the store exists: the order is placed in it
+    number = row[0]
     totals = priced.quote.totals
     method = priced.method
     assert method is not None
