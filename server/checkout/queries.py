@@ -13,7 +13,7 @@ import aiosqlite
 from server.carts.service import Cart
 from server.checkout.delivery import delivery_json
 from server.checkout.merchant_settings import PHONE_POLICIES, CheckoutSettings
-from server.checkout.orders import check_stock, reload, shipping_waived
+from server.checkout.orders import check_order_stock, reload, shipping_waived
 from server.checkout.service import CheckoutRequest
 from server.db import Reader, read_all, read_one
 from server.errors import Conflict, Unprocessable
@@ -204,7 +204,7 @@ async def take_stock(conn: aiosqlite.Connection, cart: Cart) -> None:
             (line.quantity, line.product.id, line.quantity),
         )
         if line.product.track_stock and cursor.rowcount != 1:
-            check_stock(await reload(conn, cart))  # raises with the shopper-facing message
+            check_order_stock(await reload(conn, cart))  # raises with the shopper-facing message
             raise Conflict("Stock changed while ordering; try again.", code="out_of_stock")
 
 
