@@ -35,6 +35,7 @@ lint: $(TEST_STAMP) $(WIDGET_DEPS)
 	$(BIN)/ruff check server demo_store tests bench
 	$(BIN)/ruff format --check server demo_store tests bench
 	$(BIN)/lint-imports --no-cache  # the layers in pyproject.toml: no import runs upward
+	$(BIN)/pyright  # server/ and demo_store/, as [tool.pyright] in pyproject.toml sets
 	cd widget && npm run --silent lint
 
 $(WIDGET_DEPS): widget/package-lock.json

@@ -78,7 +78,9 @@ async def seed_demo_store(
     async with conn.execute(
         "SELECT count(*) FROM shipping_zones WHERE store_id = ?", (store_id,)
     ) as cursor:
-        (zones,) = await cursor.fetchone()
+        row = await cursor.fetchone()
+    assert row is not None  # count(*) always returns a row
+    (zones,) = row
     if zones:
         return  # rules exist: the merchant may have edited them
     await conn.execute(
@@ -175,6 +177,8 @@ async def _exit_offer(conn: aiosqlite.Connection, store_id: int, now_ms: int) ->
     async with conn.execute(
         "SELECT count(*) FROM campaigns WHERE store_id = ?", (store_id,)
     ) as cursor:
-        (campaigns,) = await cursor.fetchone()
+        row = await cursor.fetchone()
+    assert row is not None  # count(*) always returns a row
+    (campaigns,) = row
     if not campaigns:
         await save_campaign(conn, dataclasses.replace(DEMO_CAMPAIGN, store_id=store_id), now_ms)

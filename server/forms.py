@@ -215,7 +215,10 @@ def format_local_input(ms: int, timezone: str) -> str:
 
 
 def format_local_display(ms: int, timezone: str) -> str:
-    return f"{_local(ms, timezone):%Y-%m-%d %H:%M %Z}"
+    """``14 Mar 2025, 15:09 CET``: every moment an admin page or export shows, in the store's
+    time zone, named so a merchant elsewhere reads it right."""
+    local = _local(ms, timezone)
+    return f"{local.day} {local:%b %Y, %H:%M %Z}"
 
 
 def _local(ms: int, timezone: str) -> datetime:

@@ -7,7 +7,6 @@ of them, or all but this one, on the server: their cookies stop working at once.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from starlette.requests import Request
@@ -19,6 +18,7 @@ from server.admin import sessions
 from server.admin.forms import check_post
 from server.admin.pages import Merchant, describe_age, login_required, render
 from server.errors import ValidationFailed
+from server.forms import format_local_display
 from server.services import services
 
 NOTICES = {
@@ -99,11 +99,10 @@ async def _render(
 
 
 def _described(session: sessions.ActiveSession, now: int) -> dict[str, Any]:
-    signed_in = datetime.fromtimestamp(session.created_at / 1000, UTC)
     return {
         "id": session.session_id,
         "device": session.device,
-        "signed_in": f"{signed_in.day} {signed_in:%b %Y, %H:%M} UTC",
+        "signed_in": format_local_display(session.created_at, "UTC"),
         "last_seen": describe_age((now - session.last_seen_at) // 1000),
         "is_current": session.is_current,
     }

@@ -6,6 +6,8 @@ A form that fails validation comes back with its values, HTTP 422 and per-field 
 
 from __future__ import annotations
 
+from typing import Any
+
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Mount, Route
@@ -45,7 +47,7 @@ async def login(request: Request) -> Response:
     check_csrf(request, session, form.get("csrf_token"))
     assert session is not None
     email = str(form.get("email", "")).strip().lower()
-    context = {"email": email, "next": _next(request, form.get("next"))}
+    context: dict[str, Any] = {"email": email, "next": _next(request, form.get("next"))}
     limiter = services(request).login_limiter
     client = request.client.host if request.client else "unknown"
     wait = limiter.hit(("login", client))
@@ -124,7 +126,7 @@ async def _render_store_list(
         "invitations": await invitations.invitations_for(
             services(request).db, merchant, services(request).clock.now_ms()
         ),
-        "notice": None if errors else STORE_LIST_NOTICES.get(request.query_params.get("saved")),
+        "notice": None if errors else STORE_LIST_NOTICES.get(request.query_params.get("saved", "")),
         "values": defaults | values,
         "errors": errors or {},
     }

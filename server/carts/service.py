@@ -59,10 +59,18 @@ def parse_quantity(raw: object, *, allow_zero: bool = False) -> int:
     return raw
 
 
-def check_stock(product: Product, quantity: int) -> None:
-    """Refuse a quantity the store cannot sell: stock is the limit unless oversell is on."""
+def units_left_if_short(product: Product, quantity: int) -> int | None:
+    """The units left when the store cannot sell ``quantity`` of the product (stock is the
+    limit unless oversell is on); None when it can. The one stock rule: adding to a cart and
+    placing an order both ask it."""
     available = product.available()
-    if available is not None and quantity > available:
+    return available if available is not None and quantity > available else None
+
+
+def check_stock(product: Product, quantity: int) -> None:
+    """Refuse a quantity the store cannot sell, in the cart's words."""
+    available = units_left_if_short(product, quantity)
+    if available is not None:
         left = "none left" if available == 0 else f"only {available} left"
         raise Conflict(
             f"{product.name} ({left}) — we can't add that many.",

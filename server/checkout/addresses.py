@@ -11,7 +11,6 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from server.emails import normalize_email
 from server.errors import ValidationFailed
 
 US_STATES = (
@@ -211,7 +210,3 @@ def validate_address(raw: object, prefix: str = "address") -> Address:
         postal_code=validate_postal_code(country, optional("postal_code"), f"{prefix}.postal_code"),
         country=country.code,
     )
-
-
-def validate_email(raw: object, field: str = "email") -> str:
-    return normalize_email(raw, field=field)

@@ -1,10 +1,10 @@
-"""Idempotency-Key reservations: the SQL that lets one request per key pay and order.
+"""Idempotency-Key reservations: the rules that let one request per key pay and order.
 
 A key's row is written 'in_flight' in its own short transaction before the payment is
 authorized, so every process sharing the database sees it; the order's transaction turns it
 'completed' with the answer to replay, and a request that places no order deletes it. The
 row names the request holding it (``attempt``), so a request that lost its reservation finds
-out before it orders.
+out before it orders. The SQL is in queries.py.
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from typing import Any
 
 import aiosqlite
 
-from server.db import Reader, read_one
+from server.checkout import queries
+from server.db import Reader
 from server.errors import Conflict, Unprocessable
 
 # An in_flight reservation older than this was abandoned (its process was killed, or lost the
@@ -61,7 +62,7 @@ async def reserve(
     Raises 422 idempotency_mismatch when the key was used for another payload, and 409
     in_progress while another request holds it.
     """
-    row = await _row(conn, store_id, key)
+    row = await queries.idempotency_row(conn, store_id, key)
     if row is not None:
         if row["request_hash"] != fingerprint:
             raise Unprocessable(
@@ -73,56 +74,43 @@ async def reserve(
         if now_ms - row["reserved_at"] < ABANDONED_AFTER_MS:
             raise InProgress()
     attempt = secrets.token_hex(8)
-    await conn.execute(
-        "INSERT INTO idempotency_keys (store_id, key, request_hash, state, attempt, reserved_at,"
-        " created_at) VALUES (?, ?, ?, 'in_flight', ?, ?, ?)"
-        " ON CONFLICT (store_id, key) DO UPDATE"
-        " SET attempt = excluded.attempt, reserved_at = excluded.reserved_at",
-        (store_id, key, fingerprint, attempt, now_ms, now_ms),
-    )
+    await queries.reserve_idempotency_key(conn, store_id, key, fingerprint, attempt, now_ms)
     return Reservation(store_id, key, attempt)
 
 
 async def check_held(conn: aiosqlite.Connection, reservation: Reservation) -> None:
     """Raise ReservationLost unless ``reservation`` is still in flight and this request's."""
-    row = await _row(conn, reservation.store_id, reservation.key)
-    if row is None or row["attempt"] != reservation.attempt or row["state"] != "in_flight":
-        completed = row is not None and row["state"] == "completed"
+    row = await queries.idempotency_row(conn, reservation.store_id, reservation.key)
+    if row is None:
+        raise ReservationLost(None)
+    if row["attempt"] != reservation.attempt or row["state"] != "in_flight":
+        completed = row["state"] == "completed"
         raise ReservationLost(Replay(json.loads(row["response"])) if completed else None)
 
 
 async def complete(
     conn: aiosqlite.Connection, reservation: Reservation, order_id: int, response: dict[str, Any]
 ) -> None:
-    await conn.execute(
-        "UPDATE idempotency_keys SET state = 'completed', order_id = ?, response = ?"
-        " WHERE store_id = ? AND key = ? AND attempt = ?",
-        (order_id, json.dumps(response), reservation.store_id, reservation.key,
-         reservation.attempt),
-    )  # fmt: skip
+    await queries.complete_idempotency_key(
+        conn,
+        reservation.store_id,
+        reservation.key,
+        reservation.attempt,
+        order_id,
+        json.dumps(response),
+    )
 
 
 async def release(conn: aiosqlite.Connection, reservation: Reservation) -> None:
     """Free the key for a retry: this request placed no order."""
-    await conn.execute(
-        "DELETE FROM idempotency_keys WHERE store_id = ? AND key = ? AND attempt = ?"
-        " AND state = 'in_flight'",
-        (reservation.store_id, reservation.key, reservation.attempt),
+    await queries.release_idempotency_key(
+        conn, reservation.store_id, reservation.key, reservation.attempt
     )
 
 
 async def completed_by(conn: Reader, reservation: Reservation) -> Replay | None:
     """The answer stored by this reservation's own order, if that order was written."""
-    row = await _row(conn, reservation.store_id, reservation.key)
+    row = await queries.idempotency_row(conn, reservation.store_id, reservation.key)
     if row is None or row["attempt"] != reservation.attempt or row["state"] != "completed":
         return None
     return Replay(json.loads(row["response"]))
-
-
-async def _row(conn: Reader, store_id: int, key: str) -> aiosqlite.Row | None:
-    return await read_one(
-        conn,
-        "SELECT request_hash, state, attempt, reserved_at, response FROM idempotency_keys"
-        " WHERE store_id = ? AND key = ?",
-        (store_id, key),
-    )

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import aiosqlite
 
 from server.carts.queries import load_cart
-from server.carts.service import Cart
+from server.carts.service import Cart, units_left_if_short
 from server.errors import Conflict
 from server.pricing.shipping import shipping_price
 
@@ -28,19 +28,17 @@ def shipping_waived(priced: CartQuote) -> int:
     return shipping_price(method, merchandise, weight)
 
 
-def check_stock(cart: Cart) -> None:
-    short = [
-        line.product
-        for line in cart.lines
-        if line.product.available() is not None and line.quantity > (line.product.available() or 0)
-    ]
-    if short:
-        first = short[0]
-        left = first.available() or 0
+def check_order_stock(cart: Cart) -> None:
+    """Refuse an order the stock left cannot fill (the cart's own rule), naming the first line
+    that is short, in checkout's words: the shopper has not been charged."""
+    for line in cart.lines:
+        left = units_left_if_short(line.product, line.quantity)
+        if left is None:
+            continue
         raise Conflict(
-            f"Sorry, {first.name} has {'sold out' if left == 0 else f'only {left} left'}."
+            f"Sorry, {line.product.name} has {'sold out' if left == 0 else f'only {left} left'}."
             " Update your cart and try again; you have not been charged.",
-            field=f"items.{first.sku}",
+            field=f"items.{line.product.sku}",
             code="out_of_stock",
         )
 

@@ -72,7 +72,7 @@ async def _place(
     authorization = None
     try:
         check_orderable(cart)
-        orders.check_stock(cart)
+        orders.check_order_stock(cart)
         # Whether this email has used a once-per-customer code is checked only with the order,
         # after a payment went through: checkout must not tell anyone who tries an address.
         priced = await price(db, store, settings, cart, checkout, now, per_customer=False)
@@ -116,7 +116,7 @@ async def _write_order(
         )
     fresh = await orders.reload(conn, cart)
     check_orderable(fresh)
-    orders.check_stock(fresh)
+    orders.check_order_stock(fresh)
     priced = await price(conn, store, settings, fresh, checkout, now)
     if priced.quote.totals.total != total:
         raise Conflict(

@@ -13,7 +13,7 @@ import aiosqlite
 from server.carts.service import Cart
 from server.checkout.delivery import delivery_json
 from server.checkout.merchant_settings import PHONE_POLICIES, CheckoutSettings
-from server.checkout.orders import check_stock, reload, shipping_waived
+from server.checkout.orders import check_order_stock, reload, shipping_waived
 from server.checkout.service import CheckoutRequest
 from server.db import Reader, read_all, read_one
 from server.errors import Conflict, Unprocessable
@@ -32,6 +32,7 @@ async def load_settings(conn: Reader, store_id: int) -> CheckoutSettings:
         " bank_instructions, cod_instructions, floating_cart_button FROM stores WHERE id = ?",
         (store_id,),
     )
+    assert row is not None  # settings are read for a store already loaded
     return CheckoutSettings(
         store_id=store_id,
         country=row["country"],
@@ -144,7 +145,9 @@ async def insert_order(
         " RETURNING next_order_number - 1",
         (store_id,),
     )
-    number = (await cursor.fetchone())[0]
+    row = await cursor.fetchone()
+    assert row is not None  # the store exists: the order is placed in it
+    number = row[0]
     totals = priced.quote.totals
     method = priced.method
     assert method is not None
@@ -201,7 +204,7 @@ async def take_stock(conn: aiosqlite.Connection, cart: Cart) -> None:
             (line.quantity, line.product.id, line.quantity),
         )
         if line.product.track_stock and cursor.rowcount != 1:
-            check_stock(await reload(conn, cart))  # raises with the shopper-facing message
+            check_order_stock(await reload(conn, cart))  # raises with the shopper-facing message
             raise Conflict("Stock changed while ordering; try again.", code="out_of_stock")
 
 
@@ -220,4 +223,54 @@ async def record_redemption(
         "INSERT INTO discount_redemptions (discount_id, order_id, email, amount, created_at)"
         " VALUES (?, ?, ?, ?, ?)",
         (discount_id, order_id, email, amount, now_ms),
+    )
+
+
+# ---- Idempotency-Key reservations (the rules are in idempotency.py) ------------------------
+
+
+async def idempotency_row(conn: Reader, store_id: int, key: str) -> aiosqlite.Row | None:
+    return await read_one(
+        conn,
+        "SELECT request_hash, state, attempt, reserved_at, response FROM idempotency_keys"
+        " WHERE store_id = ? AND key = ?",
+        (store_id, key),
+    )
+
+
+async def reserve_idempotency_key(
+    conn: aiosqlite.Connection,
+    store_id: int,
+    key: str,
+    fingerprint: str,
+    attempt: str,
+    now_ms: int,
+) -> None:
+    """Write the key in flight for ``attempt``, taking over an abandoned reservation."""
+    await conn.execute(
+        "INSERT INTO idempotency_keys (store_id, key, request_hash, state, attempt, reserved_at,"
+        " created_at) VALUES (?, ?, ?, 'in_flight', ?, ?, ?)"
+        " ON CONFLICT (store_id, key) DO UPDATE"
+        " SET attempt = excluded.attempt, reserved_at = excluded.reserved_at",
+        (store_id, key, fingerprint, attempt, now_ms, now_ms),
+    )
+
+
+async def complete_idempotency_key(
+    conn: aiosqlite.Connection, store_id: int, key: str, attempt: str, order_id: int, answer: str
+) -> None:
+    await conn.execute(
+        "UPDATE idempotency_keys SET state = 'completed', order_id = ?, response = ?"
+        " WHERE store_id = ? AND key = ? AND attempt = ?",
+        (order_id, answer, store_id, key, attempt),
+    )
+
+
+async def release_idempotency_key(
+    conn: aiosqlite.Connection, store_id: int, key: str, attempt: str
+) -> None:
+    await conn.execute(
+        "DELETE FROM idempotency_keys WHERE store_id = ? AND key = ? AND attempt = ?"
+        " AND state = 'in_flight'",
+        (store_id, key, attempt),
     )

@@ -8,8 +8,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from server.checkout.addresses import Address, validate_address, validate_email
+from server.checkout.addresses import Address, validate_address
 from server.checkout.merchant_settings import CheckoutSettings
+from server.emails import normalize_email
 from server.errors import BadRequest, ValidationFailed
 from server.events.visitors import parse_visitor
 from server.payments import PaymentProvider
@@ -49,7 +50,7 @@ def parse_checkout(body: Any, settings: CheckoutSettings, now_ms: int) -> Checko
     token = body.get("cart")
     if not isinstance(token, str) or not token:
         raise ValidationFailed("Say which cart to check out.", field="cart")
-    email = validate_email(body.get("email"))
+    email = normalize_email(body.get("email"))
     phone = validate_phone(body.get("phone", ""), settings.phone == "required")
     if settings.phone == "hidden":
         phone = ""

@@ -6,7 +6,7 @@ import functools
 import sqlite3
 from collections.abc import Iterable, Sequence
 from itertools import chain
-from typing import Any
+from typing import Any, cast
 
 from server.db import Database
 from server.events.service import Event
@@ -22,7 +22,8 @@ _MAX_ROWS_PER_INSERT = 256  # 2,560 parameters, well under SQLite's limit (32,76
 def event_rows(store_id: int, events: Iterable[Event], received_at: int) -> list[EventRow]:
     # One tuple concatenation per event, in C: no field is read one by one in Python.
     head = (store_id, received_at)
-    return [head + event for event in events]
+    # The cast is free: pyright types a tuple plus a NamedTuple as a tuple of unknown length.
+    return cast(list[EventRow], [head + event for event in events])
 
 
 def insert_events(conn: sqlite3.Connection, rows: Sequence[EventRow]) -> None:

@@ -36,7 +36,8 @@ def _make_props_encoder() -> Callable[[dict[str, Any]], str]:
     text is identical. (A flat object parsed from JSON cannot be circular: no check.)
     """
     encoder = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, check_circular=False)
-    make_c_encoder = json.encoder.c_make_encoder
+    # typeshed leaves out json.encoder's c_make_encoder (None without the C accelerator).
+    make_c_encoder = json.encoder.c_make_encoder  # pyright: ignore[reportAttributeAccessIssue]
     if make_c_encoder is None:  # a Python without the _json accelerator
         return encoder.encode
     encode_c = make_c_encoder(

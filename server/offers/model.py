@@ -18,6 +18,7 @@ Status = Literal["draft", "live", "paused", "ended"]
 TriggerKind = Literal["exit_intent", "time_on_page", "scroll_depth", "cart_idle"]
 PhoneSignal = Literal["scroll_up", "back_button", "tab_return", "inactivity"]
 OfferKind = Literal["percent", "fixed", "free_shipping", "free_gift", "none"]
+Device = Literal["desktop", "phone"]
 
 STATUSES: tuple[Status, ...] = ("draft", "live", "paused", "ended")
 TRIGGER_KINDS: tuple[TriggerKind, ...] = (
@@ -53,7 +54,7 @@ class Targeting:
     subtotal_max: int | None = None
     include_urls: tuple[str, ...] = ()  # glob patterns on the page URL, * matches anything
     exclude_urls: tuple[str, ...] = ()
-    devices: tuple[Literal["desktop", "phone"], ...] = ("desktop", "phone")
+    devices: tuple[Device, ...] = ("desktop", "phone")
     visitor: Literal["any", "new", "returning"] = "any"
     min_visits: int | None = None
     max_visits: int | None = None
@@ -119,7 +120,7 @@ class Campaign:
         )
 
 
-T = TypeVar("T")
+T = TypeVar("T", bound="Trigger | Targeting | Frequency | Offer")
 
 
 def to_json(value: Trigger | Targeting | Frequency | Offer) -> str:
@@ -129,6 +130,8 @@ def to_json(value: Trigger | Targeting | Frequency | Offer) -> str:
 def from_json(kind: type[T], text: str | dict[str, Any]) -> T:
     """A Trigger, Targeting, Frequency or Offer from its stored JSON; unknown keys ignored."""
     data = json.loads(text) if isinstance(text, str) else text
-    names = {f.name for f in dataclasses.fields(kind)}  # type: ignore[arg-type]
-    values = {k: tuple(v) if isinstance(v, list) else v for k, v in data.items() if k in names}
+    names = {f.name for f in dataclasses.fields(kind)}
+    values: dict[str, Any] = {
+        k: tuple(v) if isinstance(v, list) else v for k, v in data.items() if k in names
+    }
     return kind(**values)

@@ -16,6 +16,7 @@ from server.offers.model import (
     Campaign,
     Frequency,
     Offer,
+    OfferKind,
     Status,
     Targeting,
     Trigger,
@@ -182,7 +183,7 @@ _CODE_ATTEMPTS = 8
 class Coupon:
     id: int
     code: str
-    kind: str
+    kind: OfferKind  # a claimed offer's kind: never "none", which issues no coupon
     value: int
     min_subtotal: int
     expires_at: int

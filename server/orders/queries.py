@@ -42,7 +42,8 @@ def _address(text: str) -> dict[str, str]:
 
 def _where(store_id: int, wanted: OrderFilter, prefix: str = "") -> tuple[str, list[Any]]:
     """A WHERE clause for the filter; ``prefix`` qualifies columns in a join ("o.")."""
-    clauses, params = [f"{prefix}store_id = ?"], [store_id]
+    clauses: list[str] = [f"{prefix}store_id = ?"]
+    params: list[Any] = [store_id]
     if wanted.status:
         clauses.append(f"{prefix}status = ?")
         params.append(wanted.status)

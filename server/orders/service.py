@@ -142,12 +142,6 @@ def local_time(epoch_ms: int, timezone: str) -> datetime:
     return datetime.fromtimestamp(epoch_ms / 1000, ZoneInfo(timezone))
 
 
-def display_time(epoch_ms: int, timezone: str) -> str:
-    """``14 Mar 2025, 15:09`` in the store's timezone."""
-    moment = local_time(epoch_ms, timezone)
-    return f"{moment.day} {moment:%b %Y, %H:%M}"
-
-
 def delivery_wording(start: str, end: str) -> str:
     """``Arrives Tue 9 – Thu 11 Dec`` from the ISO dates stored with the order: the words
     checkout showed the shopper (server.pricing.delivery.arrival_wording)."""

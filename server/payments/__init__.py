@@ -28,16 +28,22 @@ class Declined(PaymentFailed):
 
 
 class PaymentProvider(Protocol):
-    id: str
-    label: str
-    test_mode: bool
+    # Read-only: the providers are frozen dataclasses, and checkout never sets these.
+    @property
+    def id(self) -> str: ...
+    @property
+    def label(self) -> str: ...
+    @property
+    def test_mode(self) -> bool: ...
 
     def parse(self, payment: dict[str, Any], now_ms: int) -> Any:
         """Validate what the shopper entered; raise ValidationFailed naming the field."""
 
-    def summary(self, details: Any) -> dict[str, Any]:
+    # `details` is whatever parse returned: positional, as each provider names it its own way.
+    def summary(self, details: Any, /) -> dict[str, Any]:
         """What may be stored or hashed about the details (never a full card number)."""
+        ...
 
-    async def authorize(self, details: Any, amount: int, currency: str) -> Authorization: ...
+    async def authorize(self, details: Any, /, amount: int, currency: str) -> Authorization: ...
 
     async def void(self, authorization: Authorization) -> None: ...

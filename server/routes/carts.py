@@ -132,7 +132,9 @@ async def quote(request: Request) -> Response:
     body = await _body(request)
     db = services(request).db
     settings = await load_settings(db, store.id)
-    address = body.get("address") if isinstance(body.get("address"), dict) else {}
+    address = body.get("address")
+    if not isinstance(address, dict):
+        address = {}
     country = str(address.get("country") or settings.country).upper()
     method_id = body.get("shipping_method")
     if method_id is not None and type(method_id) is not int:

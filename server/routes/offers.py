@@ -59,13 +59,14 @@ async def record_exposure(request: Request) -> Response:
     session = service.parse_session(body.get("session"))
     signal = service.parse_signal(body.get("signal"))
     arm = service.arm_for(campaign, visitor)  # computed here; any arm the client sends is ignored
-    assert campaign.id is not None
+    campaign_id = campaign.id
+    assert campaign_id is not None
     if signal == service.DEBUG_SIGNAL:  # a merchant testing, never a shopper: nothing counts
         return json_response({"arm": arm, "counted": False}, headers=store_cors(request, store))
     now = services(request).clock.now_ms()
     recorded = await services(request).db.write(
         lambda conn: queries.record_exposure(
-            conn, campaign_id=campaign.id, visitor_id=visitor, arm=arm, signal=signal,
+            conn, campaign_id=campaign_id, visitor_id=visitor, arm=arm, signal=signal,
             session_id=session, now_ms=now,
         )
     )  # fmt: skip
@@ -111,7 +112,7 @@ async def _coupon_json(
         "kind": coupon.kind,
         "value": coupon.value,
         "label": service.offer_label(
-            Offer(kind=coupon.kind, value=coupon.value),  # type: ignore[arg-type]
+            Offer(kind=coupon.kind, value=coupon.value),
             store.currency,
             discount.gift_name if discount else "",
         ),

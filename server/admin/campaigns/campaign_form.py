@@ -14,7 +14,9 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import partial
-from typing import Any, Protocol
+from typing import Any, TypeAlias
+
+from starlette.datastructures import ImmutableMultiDict
 
 from server.forms import (
     FormInvalid,
@@ -32,8 +34,10 @@ from server.offers.model import (
     STATUSES,
     TRIGGER_KINDS,
     Campaign,
+    Device,
     Frequency,
     Offer,
+    PhoneSignal,
     Targeting,
     Trigger,
     Variant,
@@ -57,7 +61,7 @@ VARIANT_FIELDS = (
 )  # fmt: skip
 VARIANT_FLAGS = ("include", "email_cart")
 CART_STATES = ("any", "empty", "not_empty")
-DEVICES = ("desktop", "phone")
+DEVICES: tuple[Device, ...] = ("desktop", "phone")
 VISITORS = ("any", "new", "returning")
 FREQUENCY_MODES = ("once_per_session", "every_n_days", "until_converted")
 MAX_PATTERNS = 20
@@ -66,9 +70,8 @@ _COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 _UTM = re.compile(r"[A-Za-z0-9._-]{1,50}")
 
 
-class FormData(Protocol):
-    def get(self, key: str, default: Any = None) -> Any: ...
-    def getlist(self, key: str) -> list[Any]: ...
+# A posted form or a preview's query string: Starlette gives both as this multi-dict.
+FormData: TypeAlias = ImmutableMultiDict[str, Any]
 
 
 def variant_field(key: str, name: str) -> str:
@@ -131,7 +134,7 @@ def _read(form: FormReader, values: Mapping[str, str], terms: StoreTerms) -> Cam
         form.fail(variant_field("A", "headline"), "Give the campaign at least one variant.")
     return Campaign(
         name=name,
-        status=status,  # type: ignore[arg-type]
+        status=status,
         starts_at=starts_at,
         ends_at=ends_at,
         trigger=_read_trigger(form, values),
@@ -160,15 +163,16 @@ def _read_trigger(form: FormReader, values: Mapping[str, str]) -> Trigger:
         except ValueError:
             return getattr(default, name)
 
-    signals = tuple(s for s in PHONE_SIGNALS if s in values.get("phone_signals", "").split())
-    unknown = set(values.get("phone_signals", "").split()) - set(PHONE_SIGNALS)
+    chosen = values.get("phone_signals", "").split()
+    signals: tuple[PhoneSignal, ...] = tuple(s for s in PHONE_SIGNALS if s in chosen)
+    unknown = set(chosen) - set(PHONE_SIGNALS)
     if unknown:
         form.fail("phone_signals", "Choose phone signals from the list.")
     devices = values.get("devices", "").split()
     if exit_intent and "phone" in devices and not signals:
         form.fail("phone_signals", "Choose at least one phone signal, or target desktop only.")
     return Trigger(
-        kind=kind,  # type: ignore[arg-type]
+        kind=kind,
         min_seconds=number("min_seconds", 0, 600, "seconds on the page", exit_intent),
         sensitivity_px=number("sensitivity_px", 1, 200, "pixels", exit_intent),
         return_delay_ms=number("return_delay_ms", 0, 5000, "milliseconds", exit_intent),
@@ -192,7 +196,9 @@ def _read_targeting(form: FormReader, values: Mapping[str, str], currency: str) 
     subtotal_max = form.optional("subtotal_max", money)
     if subtotal_min is not None and subtotal_max is not None and subtotal_max < subtotal_min:
         form.fail("subtotal_max", "Make the highest subtotal at least the lowest.")
-    devices = tuple(d for d in DEVICES if d in values.get("devices", "").split())
+    devices: tuple[Device, ...] = tuple(
+        d for d in DEVICES if d in values.get("devices", "").split()
+    )
     if not devices or set(values.get("devices", "").split()) - set(DEVICES):
         form.fail("devices", "Choose at least one device type.")
     visitor = values.get("visitor", "")
@@ -205,13 +211,13 @@ def _read_targeting(form: FormReader, values: Mapping[str, str], currency: str) 
     if min_visits is not None and max_visits is not None and max_visits < min_visits:
         form.fail("max_visits", "Make the most visits at least the fewest.")
     return Targeting(
-        cart=cart,  # type: ignore[arg-type]
+        cart=cart,
         subtotal_min=subtotal_min,
         subtotal_max=subtotal_max,
         include_urls=form.read("include_urls", parse_url_patterns, ()),
         exclude_urls=form.read("exclude_urls", parse_url_patterns, ()),
-        devices=devices or DEVICES,  # type: ignore[arg-type]
-        visitor=visitor,  # type: ignore[arg-type]
+        devices=devices or DEVICES,
+        visitor=visitor,
         min_visits=min_visits,
         max_visits=max_visits,
         utm_sources=form.read("utm_sources", parse_utm_sources, ()),
@@ -227,7 +233,7 @@ def _read_frequency(form: FormReader, values: Mapping[str, str]) -> Frequency:
     if mode == "every_n_days":
         days = form.read("frequency_days", _whole(1, 365, "days"), days)
     return Frequency(
-        mode=mode,  # type: ignore[arg-type]
+        mode=mode,
         days=days,
         max_impressions=form.optional("max_impressions", _whole(1, 100, "impressions")),
     )
@@ -287,7 +293,7 @@ def _read_offer(form: FormReader, values: Mapping[str, str], key: str, terms: St
             field("expires_minutes"), _whole(5, 1440, "minutes"), expires_minutes
         )
     return Offer(
-        kind=kind,  # type: ignore[arg-type]
+        kind=kind,
         value=value,
         gift_sku=gift_sku,
         min_subtotal=min_subtotal,

@@ -181,6 +181,7 @@ async def save_edit(
     shown: str,
     now: int,
 ) -> None:
+    assert current.public_id is not None  # it was loaded to be edited, so it has its ids
     # Read inside the write: another tab may have changed the status since the form opened.
     stored = await campaign_queries.load_campaign(conn, store.id, current.public_id)
     if stored is None:
@@ -227,7 +228,9 @@ async def _render_form(
     db = services(request).db
     gifts = await queries.active_gifts(db, store.id)
     preview_id = campaign.public_id if campaign else "new"
-    exposed = (await queries.exposure_counts(db, store.id)).get(campaign.id, 0) if campaign else 0
+    exposed = (
+        (await queries.exposure_counts(db, store.id)).get(campaign.id or 0, 0) if campaign else 0
+    )
     context = {
         "campaign": campaign,
         "exposed": exposed,

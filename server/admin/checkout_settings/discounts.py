@@ -139,7 +139,7 @@ def discount_values(row: Row, store: Store) -> dict[str, str]:
 
 async def discount_for_request(request: Request, store: Store) -> Row:
     return found(
-        await queries.find_discount(
+        await queries.discount_row_by_id(
             services(request).db, store.id, request.path_params["discount_id"]
         ),
         "There is no such discount code.",

@@ -77,7 +77,9 @@ async def list_discounts(db: Database, store_id: int) -> list[Row]:
     )
 
 
-async def find_discount(db: Database, store_id: int, discount_id: int) -> Row | None:
+async def discount_row_by_id(db: Database, store_id: int, discount_id: int) -> Row | None:
+    """A typed code's row, as the edit form shows it (checkout's find_discount reads a
+    code as the rules apply it)."""
     return await db.fetch_one(
         f"SELECT {_DISCOUNT_COLUMNS} FROM discounts"
         f" WHERE store_id = ? AND id = ? AND {_TYPED_CODE}",

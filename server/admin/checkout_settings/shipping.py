@@ -38,7 +38,7 @@ from server.stores.service import Store
 
 ZONE_FIELDS = ("name", "countries")
 METHOD_FIELDS = ("name", "kind", "rate", "tiers", "free_over", "min_days", "max_days")
-NEW_ZONE = dict.fromkeys(ZONE_FIELDS, "")
+NEW_ZONE: dict[str, str] = dict.fromkeys(ZONE_FIELDS, "")
 NEW_METHOD = dict.fromkeys(METHOD_FIELDS, "") | {"kind": "flat", "min_days": "2",
                                                  "max_days": "5"}  # fmt: skip
 

@@ -26,6 +26,7 @@ from server.admin.pages import (
 from server.catalog.csv_io import csv_text
 from server.emails import mailto
 from server.errors import Conflict, NotFound
+from server.forms import format_local_display
 from server.money import format_amount, format_major_units
 from server.orders import queries
 from server.orders.receipt_link import status_url
@@ -39,7 +40,6 @@ from server.orders.service import (
     actions_allowed,
     country_name,
     delivery_wording,
-    display_time,
     local_time,
     payment_label,
     readable_events,
@@ -111,7 +111,7 @@ def formatters(store: Store) -> dict[str, Any]:
     return {
         "money": format_amount,
         "mailto": mailto,
-        "when": lambda epoch_ms: display_time(epoch_ms, store.timezone),
+        "when": lambda epoch_ms: format_local_display(epoch_ms, store.timezone),
         "iso": lambda epoch_ms: local_time(epoch_ms, store.timezone).isoformat(timespec="seconds"),
     }
 

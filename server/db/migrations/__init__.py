@@ -81,7 +81,7 @@ async def _run_in_transaction(conn: aiosqlite.Connection, migration: Migration) 
             await conn.execute(statement)
         if migration.foreign_keys_off:
             async with conn.execute("PRAGMA foreign_key_check") as cursor:
-                broken = await cursor.fetchall()
+                broken = list(await cursor.fetchall())
             if broken:
                 raise RuntimeError(f"{migration.name} breaks foreign keys: {broken[:5]}")
         await conn.execute(
