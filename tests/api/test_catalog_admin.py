@@ -478,6 +478,13 @@ async def test_a_row_of_another_group_is_refused(app, client, merchant, shop):
     assert (await products_in(app, shop))["FH-MUG-01"].name == mug.name
 
 
+async def variants_form(client, shop, product) -> dict[str, str]:
+    """The variants page's form as the merchant opens it (signed in), ready to post."""
+    await sign_in(client)
+    page = await client.get(variants_url(shop, product))
+    return variant_rows(page.text) | {"csrf_token": csrf_from(page.text)}
+
+
 async def sell_one(app, sku: str) -> None:
     """What checkout does to stock when a shopper buys one."""
     await services(app).db.write(
@@ -489,9 +496,7 @@ async def test_a_sale_while_the_page_is_open_is_kept_when_stock_was_not_edited(
     app, client, merchant, shop
 ):
     small = (await products_in(app, shop))["FH-APR-S"]
-    await sign_in(client)
-    page = await client.get(variants_url(shop, small))
-    form = variant_rows(page.text) | {"csrf_token": csrf_from(page.text)}
+    form = await variants_form(client, shop, small)
     await sell_one(app, "FH-APR-S")
     form |= {"row-0-name": "Linen Apron (S)"}  # the merchant only renames
     assert (await client.post(variants_url(shop, small), data=form)).status_code == 303
@@ -503,9 +508,7 @@ async def test_stock_typed_over_a_sale_made_meanwhile_is_refused_with_the_new_co
     app, client, merchant, shop
 ):
     small = (await products_in(app, shop))["FH-APR-S"]
-    await sign_in(client)
-    page = await client.get(variants_url(shop, small))
-    form = variant_rows(page.text) | {"csrf_token": csrf_from(page.text)}
+    form = await variants_form(client, shop, small)
     await sell_one(app, "FH-APR-S")
     before = await products_in(app, shop)
     form |= {"row-0-stock": str(small.stock + 10), "row-1-price": "40.00"}
@@ -524,9 +527,7 @@ async def test_stock_typed_over_a_sale_made_meanwhile_is_refused_with_the_new_co
 
 async def test_rows_beyond_the_limit_are_refused_not_dropped(app, client, merchant, shop):
     small = (await products_in(app, shop))["FH-APR-S"]
-    await sign_in(client)
-    page = await client.get(variants_url(shop, small))
-    form = variant_rows(page.text) | {"csrf_token": csrf_from(page.text)}
+    form = await variants_form(client, shop, small)
     form |= {"row-250-sku": "FH-APR-XXL", "row-250-price": "60.00"}
     before = await products_in(app, shop)
     refused = await client.post(variants_url(shop, small), data=form)
