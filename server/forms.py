@@ -180,7 +180,7 @@ def parse_text(what: str, low: int, high: int, text: str) -> str:
     return cleaned
 
 
-# ---- dates and times (the admin's one format: 2025-12-31 23:59, in the store's zone) ------
+# ---- dates and times: typed as 2025-12-31 23:59, shown as 31 Dec 2025, 23:59 GMT (store's zone)
 
 
 def parse_local_datetime(text: str, timezone: str) -> int:

@@ -24,6 +24,7 @@ from starlette.templating import Jinja2Templates
 
 from server.checkout.addresses import COUNTRIES
 from server.checkout.queries import load_settings
+from server.emails import mailto
 from server.orders import queries
 from server.orders.receipt import HISTORY_LABELS, LocalFormats, delivery_promise, shopper_status
 from server.orders.receipt_link import public_id_from
@@ -67,6 +68,7 @@ async def _receipt(request: Request, store: Store, order: Order) -> dict[str, An
     today = local_time(services(request).clock.now_ms(), store.timezone).date()
     return {
         "store": store,
+        "mailto": mailto,
         "order": order,
         "status": shopper_status(order.status, order.payment_method),
         "items": await queries.order_items(db, order.id),

@@ -4,6 +4,7 @@
 import html
 import json
 import re
+from datetime import datetime
 
 import httpx
 import pytest
@@ -600,6 +601,9 @@ async def test_cart_email_requests_are_listed_exported_and_deleted(app, client, 
     [header, row] = export.text.lstrip("\ufeff").splitlines()
     assert header.startswith("requested_at,email,consent_wording,campaign")
     assert "o'brien&co@example.com" in row and CONSENT in row and "80.00,EUR" in row
+    # A moment a spreadsheet reads as one, with its offset, as the orders export writes it.
+    requested_at = datetime.fromisoformat(row.split(",")[0])
+    assert requested_at.utcoffset() is not None
     [consent_id] = [r[0] for r in await services(app).db.fetch_all("SELECT id FROM email_consents")]
     delete = f"{base}/cart-emails/{consent_id}/delete"
     assert (await client.post(delete, data={"csrf_token": "forged"})).status_code == 403

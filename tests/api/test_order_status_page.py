@@ -359,3 +359,17 @@ async def test_the_receipt_says_how_to_reach_the_shop(app, client, store):
         " number, #1001." in visible_text(page)
     )
     assert 'href="mailto:help@shop.example"' in page and 'href="tel:+35312345678"' in page
+
+
+async def test_the_contact_link_writes_to_exactly_that_address(app, client, store):
+    # "?", "&" and "%" are legal in an address's local part: the link never adds a body.
+    await insert_order(app, store, 1001)
+    await services(app).db.write(
+        lambda conn: conn.execute(
+            "UPDATE stores SET contact_email = ? WHERE id = ?",
+            ("help?body=refund%20me@shop.example", store.id),
+        )
+    )
+    services(app).stores.invalidate()
+    page = (await client.get(receipt_path(app, "ord_test1001"))).text
+    assert 'href="mailto:help%3Fbody%3Drefund%2520me@shop.example"' in page

@@ -14,6 +14,7 @@ from server.catalog.csv_io import csv_text
 from server.forms import format_local_display
 from server.money import format_major_units
 from server.offers.queries import CartEmailRequest, delete_request, list_requests
+from server.orders.service import local_time
 from server.services import services
 from server.stores.service import Store
 
@@ -46,7 +47,10 @@ async def requests_csv(request: Request, merchant: Merchant) -> Response:
 
 def request_cells(r: CartEmailRequest, store: Store) -> list[str]:
     items = "; ".join(f"{line.quantity} × {line.name}" for line in r.lines)
-    return [format_local_display(r.created_at, store.timezone), r.email, r.wording, r.campaign,
+    # An export's moment is ISO 8601 with its offset, as the orders export writes it: a
+    # spreadsheet reads and sorts it (pages show format_local_display's words).
+    requested_at = local_time(r.created_at, store.timezone).isoformat(timespec="seconds")
+    return [requested_at, r.email, r.wording, r.campaign,
             r.cart_status, items, format_major_units(r.subtotal, store.currency),
             store.currency]  # fmt: skip
 
