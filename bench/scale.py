@@ -1,0 +1,915 @@
+"""Scale benchmark: every admin page and public endpoint of a grown store, against a real server.
+
+It grows a store directly in SQLite (migrations applied by ``Database.open``, the demo
+store's catalog, rules and campaign from ``bench/checkout.py``'s ``prepare_database``, then
+bulk inserts in one transaction) to, by default:
+
+  * 1,000,000 events over 90 days (``bench/dashboard.py``'s sessions of 1–6 page views);
+  * 5,000 products in groups of 1–5 variants;
+  * 4 campaigns (the demo's live one, and three ended or paused copies) with 200,000
+    exposures, 51,000 of them with a claimed coupon;
+  * 100,000 orders of 1–4 lines in mixed statuses over 90 days, from 60,000 customers, a
+    third by visitors a few days after their visit, some paying with their coupon; each with
+    its cart, its ``placed`` event and the Idempotency-Key checkout keeps (the stored answer
+    is a real checkout's, placed through the app while preparing);
+  * 3,000 "email me my cart" requests with their carts.
+
+The "demo" scale is the demo store alone (``keepcart demo``'s catalog, rules and campaign).
+A grown database is cached (``$KEEPCART_BENCH_CACHE`` or the temp dir), keyed by the seed
+version and the migrations, and copied for each run, so a rerun skips the seeding.
+
+Then it starts one real ``keepcart serve`` on a copy (``bench/checkout.py``'s ``Server``,
+rate limits off) and, from this process over HTTP:
+
+  * times each public endpoint (``--public-runs`` samples, p50/p95; target p95 ≤ 20 ms);
+  * signs in and times each admin page: the first request, then ``--admin-runs`` more
+    (p50/p95; target p95 ≤ 250 ms), each with a ``--timeout`` client timeout; a page that
+    times out is reported as such, and the server is restarted (the query goes on running
+    after the client gives up, and would hold every later figure hostage);
+  * times the orders CSV and cart-email CSV exports, streaming the body, and samples the
+    server's VmRSS every 5 ms while each runs (target: a rise of ≤ 50 MB);
+  * sends public requests one after another while the slowest admin page and the orders
+    export run together, and reports each one's delay over that endpoint's median on an
+    idle server (target: ≤ 50 ms).
+
+It prints figures and never fails on a missed target.
+
+    .venv/bin/python bench/scale.py [--scale full|demo|both] [--admin-runs 10]
+        [--public-runs 40] [--export-runs 3] [--timeout 30] [--rebuild]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import hashlib
+import json
+import math
+import os
+import random
+import shutil
+import sqlite3
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import httpx
+
+BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH))  # the sibling benches, when this file is imported
+
+import checkout as checkout_bench  # noqa: E402  (the demo store, the server process)
+import dashboard  # noqa: E402  (events, the bench login, the overview's ranges)
+
+from server.clock import now_ms  # noqa: E402  (dashboard put the repository on the path)
+
+REPO = BENCH.parent
+SEED_VERSION = 1  # bump when what the seed writes changes: cached databases are rebuilt
+SHOP = "http://shop.bench.test"  # the store's allowed origin
+DAY_MS = 86_400_000
+SPAN_DAYS = 90
+EVENTS, ORDERS, PRODUCTS = 1_000_000, 100_000, 5_000
+EXPOSURES, COUPONS, CUSTOMERS, CART_EMAILS = 200_000, 51_000, 60_000, 3_000
+EXTRA_CAMPAIGNS = (("Spring offer", "ended"), ("Free gift test", "paused"),
+                   ("Winter sale", "ended"))  # fmt: skip
+ADMIN_TARGET_MS, PUBLIC_TARGET_MS, DELAY_TARGET_MS, RSS_TARGET_MB = 250, 20, 50, 50
+PUBLIC_TIMEOUT_S = 10
+RATE_LIMITS_OFF = {
+    "KEEPCART_EVENTS_RATE_LIMIT": "100000000",
+    "KEEPCART_API_RATE_LIMIT": "100000000",
+    "KEEPCART_CLAIM_RATE_LIMIT": "100000000",
+    "KEEPCART_LOGIN_RATE_LIMIT": "100000",
+}
+ORIGIN = {"Origin": SHOP}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scale", choices=("full", "demo", "both"), default="both")
+    parser.add_argument("--admin-runs", type=int, default=10, help="samples after the first")
+    parser.add_argument("--public-runs", type=int, default=40)
+    parser.add_argument("--export-runs", type=int, default=3)
+    parser.add_argument("--timeout", type=float, default=30, help="admin client timeout, s")
+    parser.add_argument("--rebuild", action="store_true", help="ignore a cached database")
+    args = parser.parse_args(argv)
+    os.environ.update(RATE_LIMITS_OFF)  # the server process inherits them (checkout.Server)
+    scales = ("full", "demo") if args.scale == "both" else (args.scale,)
+    print(f"{os.cpu_count()} CPU cores; load average {os.getloadavg()[0]:.2f}")
+    for scale in scales:
+        db, store = cached_database(scale, args.rebuild)
+        with tempfile.TemporaryDirectory(prefix="keepcart-scale-") as folder:
+            run_db = Path(folder) / "scale.db"
+            shutil.copyfile(db, run_db)
+            asyncio.run(measure(scale, run_db, Path(folder), store, args))
+    return 0
+
+
+# --- the database ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StoreFacts:
+    """What the measurements need to address: ids the seed chose."""
+
+    store_id: int
+    store_key: str
+    campaign: str  # the live campaign's public id
+    order_number: int
+    product_id: int
+    email: str  # a customer with several orders, for the search
+    orders: int
+    events: int
+
+
+def cache_dir() -> Path:
+    folder = os.environ.get("KEEPCART_BENCH_CACHE")
+    return Path(folder) if folder else Path(tempfile.gettempdir()) / "keepcart-bench-cache"
+
+
+def cache_key(scale: str) -> str:
+    """The seed version and the migrations' names and text: either changing rebuilds."""
+    digest = hashlib.sha256(str(SEED_VERSION).encode())
+    for migration in sorted((REPO / "server" / "db" / "migrations").glob("*.sql")):
+        digest.update(migration.name.encode() + migration.read_bytes())
+    return f"scale-{scale}-v{SEED_VERSION}-{digest.hexdigest()[:12]}"
+
+
+def cached_database(scale: str, rebuild: bool) -> tuple[Path, StoreFacts]:
+    folder = cache_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    db, facts_file = folder / f"{cache_key(scale)}.db", folder / f"{cache_key(scale)}.json"
+    if db.exists() and facts_file.exists() and not rebuild:
+        print(f"[{scale}] cached database {db}")
+        return db, StoreFacts(**json.loads(facts_file.read_text()))
+    building = db.with_suffix(".building")
+    building.unlink(missing_ok=True)
+    started = time.perf_counter()
+    facts = asyncio.run(prepare(building))
+    if scale == "full":
+        facts = grow(building, facts, now_ms())
+    building.rename(db)  # only a finished seed is ever cached
+    facts_file.write_text(json.dumps(facts.__dict__))
+    print(f"[{scale}] seeded {db} ({db.stat().st_size / 1e6:.0f} MB) in "
+          f"{time.perf_counter() - started:.1f} s")  # fmt: skip
+    return db, facts
+
+
+async def prepare(db_path: Path) -> StoreFacts:
+    """The demo store, the bench login as its owner, and one real order placed through the
+    app (its Idempotency-Key answer is the template of the grown store's)."""
+    from server.accounts import add_member, create_user
+    from server.app import create_app
+    from server.db import Database
+    from server.settings import Settings
+
+    store_key = await checkout_bench.prepare_database(db_path, SHOP)
+    db = Database(db_path)
+    await db.open()
+    try:
+        await create_user(db, dashboard.EMAIL, dashboard.PASSWORD, now=now_ms())
+        store_id = await db.fetch_value("SELECT id FROM stores")
+        await add_member(db, store_id, dashboard.EMAIL, "owner", now=now_ms())
+    finally:
+        await db.close()
+    secret = checkout_bench.SERVER_ENV["KEEPCART_SECRET_KEYS"]
+    settings = Settings(db=db_path, secret_keys=(secret,))
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url=SHOP, headers=ORIGIN) as client:
+            token = await cart_with_item(client, store_key)
+            placed = await client.post("/v1/checkout", json={**checkout_bench.ORDER, "cart": token},
+                                       headers={"Idempotency-Key": "bench-template"})  # fmt: skip
+            assert placed.status_code == 201, placed.text
+    with sqlite3.connect(db_path) as conn:
+        campaign, product_id, number = conn.execute(
+            "SELECT (SELECT public_id FROM campaigns WHERE status = 'live'),"
+            " (SELECT min(id) FROM products), (SELECT max(number) FROM orders)"
+        ).fetchone()
+    return StoreFacts(store_id, store_key, campaign, number, product_id,
+                      checkout_bench.ORDER["email"], 1, 0)  # fmt: skip
+
+
+def grow(db_path: Path, facts: StoreFacts, now: int) -> StoreFacts:
+    """The bulk rows, in one transaction with the journal off (a failed seed is discarded)."""
+    rng = random.Random(11)
+    conn = sqlite3.connect(db_path, isolation_level=None)
+    try:
+        for pragma in ("journal_mode = OFF", "synchronous = OFF", "cache_size = -262144",
+                       "temp_store = MEMORY", "foreign_keys = OFF"):  # fmt: skip
+            conn.execute(f"PRAGMA {pragma}")
+        conn.execute("BEGIN")
+        dashboard.SPAN_DAYS = SPAN_DAYS  # its sessions, over this bench's 90 days
+        store = (facts.store_id, facts.store_id)  # every row the measured store's
+        visitors = dashboard.seed_events(conn, rng, store, EVENTS, now)
+        products = seed_products(conn, rng, facts.store_id, now)
+        exposed = seed_exposures(conn, rng, facts.store_id, visitors)
+        coupons = seed_coupons(conn, rng, facts.store_id, exposed)
+        email, last_number = seed_orders(conn, rng, facts, products, visitors, exposed, coupons)
+        seed_cart_emails(conn, rng, facts.store_id, products, now)
+        conn.execute("UPDATE stores SET next_order_number = ? WHERE id = ?",
+                     (last_number + 1, facts.store_id))  # fmt: skip
+        conn.execute("COMMIT")
+        conn.execute("PRAGMA journal_mode = WAL")  # as Database leaves it
+    finally:
+        conn.close()
+    return StoreFacts(facts.store_id, facts.store_key, facts.campaign, last_number,
+                      products[len(products) // 2][0], email, ORDERS + 1, EVENTS)  # fmt: skip
+
+
+Product = tuple[int, str, str, str, int]  # id, sku, name, variant, price
+
+
+def seed_products(conn: sqlite3.Connection, rng: random.Random, store_id: int, now: int
+                  ) -> list[Product]:  # fmt: skip
+    """Up to PRODUCTS in all: groups of 1–5 variants, one in twenty archived."""
+    (existing,) = conn.execute("SELECT count(*) FROM products").fetchone()
+    rows, group = [], 0
+    while len(rows) < PRODUCTS - existing:
+        group += 1
+        sizes = ("XS", "S", "M", "L", "XL")[: rng.randint(1, 5)]
+        price, created = rng.randrange(500, 25_000, 5), now - rng.randrange(SPAN_DAYS * DAY_MS)
+        for size in sizes:
+            rows.append((store_id, f"BX-{group:05}-{size}", f"BX-{group:05}",
+                         f"Bench product {group}", f"Size: {size}" if len(sizes) > 1 else "",
+                         "A product for the scale bench.", price, None,
+                         f"{SHOP}/static/p{group}.jpg", rng.randint(50, 3000), 0, 0, 0,
+                         int(rng.random() > 0.05), created, created))  # fmt: skip
+    conn.executemany(
+        "INSERT INTO products (store_id, sku, product_group, name, variant, description, price,"
+        " compare_at_price, image_url, weight_grams, track_stock, stock, allow_oversell, active,"
+        " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        rows[: PRODUCTS - existing],
+    )
+    return conn.execute(
+        "SELECT id, sku, name, variant, price FROM products WHERE active = 1"
+    ).fetchall()
+
+
+Exposure = tuple[int, str, str, int]  # campaign id, visitor, arm, time
+
+
+def seed_exposures(conn: sqlite3.Connection, rng: random.Random, store_id: int,
+                   visitors: list[tuple[str, int]]) -> list[Exposure]:  # fmt: skip
+    """The demo's live campaign and three copies ended or paused, EXPOSURES split evenly,
+    arms by the campaign's holdout and variant weights."""
+    (live,) = conn.execute("SELECT id FROM campaigns WHERE store_id = ?", (store_id,)).fetchone()
+    campaign_ids = [live]
+    for number, (name, status) in enumerate(EXTRA_CAMPAIGNS, 1):
+        copied = conn.execute(
+            "INSERT INTO campaigns (public_id, store_id, name, status, starts_at, ends_at,"
+            " trigger, targeting, frequency, holdout_percent, created_at, updated_at)"
+            " SELECT ?, store_id, ?, ?, starts_at, ends_at, trigger, targeting, frequency,"
+            " holdout_percent, created_at, updated_at FROM campaigns WHERE id = ?",
+            (f"cmp_scale{number}", name, status, live),
+        )
+        conn.execute(
+            "INSERT INTO campaign_variants (campaign_id, key, weight, headline, body,"
+            " button_text, image_url, brand_colour, offer) SELECT ?, key, weight, headline, body,"
+            " button_text, image_url, brand_colour, offer FROM campaign_variants"
+            " WHERE campaign_id = ?",
+            (copied.lastrowid, live),
+        )
+        campaign_ids.append(copied.lastrowid)
+    signals = ("exit_top", "exit_top", "exit_top", "scroll_up", "back_button", "inactivity")
+    exposed: list[Exposure] = []
+    for campaign_id in campaign_ids:
+        holdout, keys = conn.execute(
+            "SELECT c.holdout_percent, group_concat(v.key) FROM campaigns c"
+            " JOIN campaign_variants v ON v.campaign_id = c.id WHERE c.id = ?",
+            (campaign_id,),
+        ).fetchone()
+        arms = keys.split(",")
+        for visitor, at in rng.sample(visitors, EXPOSURES // len(campaign_ids)):
+            arm = "holdout" if rng.random() * 100 < holdout else rng.choice(arms)
+            exposed.append((campaign_id, visitor, arm, at + rng.randrange(60_000)))
+    conn.executemany(
+        "INSERT INTO exposures (campaign_id, visitor_id, arm, signal, session_id, created_at)"
+        " VALUES (?, ?, ?, ?, '', ?)",
+        [(c, v, arm, rng.choice(signals), at) for c, v, arm, at in exposed],
+    )
+    return exposed
+
+
+def seed_coupons(conn: sqlite3.Connection, rng: random.Random, store_id: int,
+                 exposed: list[Exposure]) -> dict[str, tuple[int, str]]:  # fmt: skip
+    """COUPONS claimed by shown (not held-out) visitors: visitor -> (discount id, code)."""
+    shown = [e for e in exposed if e[2] != "holdout"]
+    alphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+    codes: set[str] = set()
+    rows = []
+    for campaign_id, visitor, arm, at in rng.sample(shown, COUPONS):
+        code = "".join(rng.choices(alphabet, k=8))
+        while code in codes:
+            code = "".join(rng.choices(alphabet, k=8))
+        codes.add(code)
+        rows.append((store_id, code, "percent", 10, 0, at + 2 * DAY_MS, at, campaign_id, arm,
+                     visitor))  # fmt: skip
+    conn.executemany(
+        "INSERT INTO discounts (store_id, code, kind, value, min_subtotal, expires_at,"
+        " usage_limit, created_at, campaign_id, arm, visitor_id)"
+        " VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)",
+        rows,
+    )
+    return {
+        visitor: (discount_id, code)
+        for discount_id, code, visitor in conn.execute(
+            "SELECT id, code, visitor_id FROM discounts WHERE campaign_id IS NOT NULL"
+        )
+    }
+
+
+def seed_orders(conn: sqlite3.Connection, rng: random.Random, facts: StoreFacts,
+                products: list[Product], visitors: list[tuple[str, int]],
+                exposed: list[Exposure], coupons: dict[str, tuple[int, str]]
+                ) -> tuple[str, int]:  # fmt: skip
+    """ORDERS with 1–4 lines, each with its ordered cart, ``placed`` event and stored
+    Idempotency-Key answer; a third by visitors (half of those exposed to an offer) days
+    after their visit. Returns a repeat customer's email and the last order number."""
+    store_id, now = facts.store_id, now_ms()
+    template, template_id = conn.execute(
+        "SELECT k.response, o.public_id FROM idempotency_keys k JOIN orders o ON o.id = k.order_id"
+    ).fetchone()
+    (order_id,) = conn.execute("SELECT coalesce(max(id), 0) FROM orders").fetchone()
+    (cart_id,) = conn.execute("SELECT coalesce(max(id), 0) FROM carts").fetchone()
+    names = ("aoife", "liam", "sofia", "noah", "emma", "jan", "lucia", "omar", "mia", "finn")
+    statuses = ("paid", "paid", "paid", "fulfilled", "fulfilled", "fulfilled", "awaiting_payment",
+                "refunded")  # fmt: skip
+    methods = ("test_card", "test_card", "test_card", "bank_transfer", "cash_on_delivery")
+    exposed_at = {visitor: at for _, visitor, _, at in exposed}
+    exposed_visitors = list(exposed_at)
+    orders, items, carts, events, keys, redemptions, used = [], [], [], [], [], [], []
+    number = facts.order_number
+    for _ in range(ORDERS):
+        order_id, cart_id, number = order_id + 1, cart_id + 1, number + 1
+        visitor, at = None, now - rng.randrange(SPAN_DAYS * DAY_MS)
+        if rng.random() < 0.33:
+            if rng.random() < 0.5:
+                visitor = rng.choice(exposed_visitors)
+                seen = exposed_at[visitor]
+            else:
+                visitor, seen = rng.choice(visitors)
+            at = min(now - 1, seen + rng.randrange(3 * DAY_MS))
+        customer = rng.randrange(CUSTOMERS)
+        email = f"{names[customer % 10]}.{customer}@example.com"
+        lines = rng.sample(products, rng.choice((1, 1, 1, 2, 2, 3, 4)))
+        subtotal = 0
+        for product_id, sku, name, variant, price in lines:
+            quantity = rng.choice((1, 1, 1, 2, 3))
+            subtotal += price * quantity
+            items.append((order_id, product_id, sku, name, variant, price, quantity,
+                          price * quantity, 0, price * quantity * 23 // 123))  # fmt: skip
+            carts.append(("item", cart_id, product_id, quantity, at - 60_000))
+        coupon = coupons.get(visitor) if visitor and rng.random() < 0.6 else None
+        discount = subtotal // 10 if coupon else 0
+        if coupon:
+            used.append((coupon[0],))
+            redemptions.append((coupon[0], order_id, email, discount, at))
+        shipping, total = 495, subtotal - discount + 495
+        public_id = f"ord_{rng.getrandbits(80):020x}"
+        orders.append((order_id, public_id, store_id, number, cart_id, rng.choice(statuses), email,
+                       f"Shopper {customer}", visitor, subtotal, discount, shipping,
+                       total * 23 // 123, total, coupon[1] if coupon else None,
+                       rng.choice(methods), at, at))  # fmt: skip
+        carts.append(("cart", cart_id, f"cart_{rng.getrandbits(80):020x}", store_id, at))
+        events.append((order_id, at))
+        keys.append((store_id, f"{rng.getrandbits(128):032x}", f"{rng.getrandbits(256):064x}",
+                     at, order_id, template.replace(template_id, public_id), at))  # fmt: skip
+    conn.executemany(
+        "INSERT INTO carts (id, public_id, store_id, status, created_at, updated_at)"
+        " VALUES (?, ?, ?, 'ordered', ?, ?)",
+        [(c, p, s, at - 600_000, at) for kind, c, p, s, at in carts if kind == "cart"],
+    )
+    conn.executemany(
+        "INSERT INTO cart_items (cart_id, product_id, quantity, added_at) VALUES (?, ?, ?, ?)",
+        [row[1:] for row in carts if row[0] == "item"],
+    )
+    conn.executemany(
+        "INSERT INTO orders (id, public_id, store_id, number, cart_id, status, email, phone,"
+        " shipping_name, shipping_address, shipping_method, delivery_from, delivery_to,"
+        " currency, prices_include_tax, visitor_id, subtotal, discount_total, shipping_total,"
+        " tax_total, total, discount_code, payment_method, created_at, updated_at)"
+        ' VALUES (?, ?, ?, ?, ?, ?, ?, \'+353 1 234 5678\', ?, \'{"line1": "1 Main St",'
+        ' "city": "Dublin", "country": "IE"}\', \'Standard\', \'2026-01-02\', \'2026-01-04\','
+        " 'EUR', 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        orders,
+    )
+    conn.executemany(
+        "INSERT INTO order_items (order_id, product_id, sku, name, variant, unit_price, quantity,"
+        " subtotal, discount, tax) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        items,
+    )
+    conn.executemany(
+        "INSERT INTO order_events (order_id, kind, note, created_at)"
+        " VALUES (?, 'placed', 'Placed with test_card', ?)",
+        events,
+    )
+    conn.executemany(
+        "INSERT INTO idempotency_keys (store_id, key, request_hash, state, attempt, reserved_at,"
+        " order_id, response, created_at) VALUES (?, ?, ?, 'completed', NULL, ?, ?, ?, ?)",
+        keys,
+    )
+    conn.executemany("UPDATE discounts SET times_used = 1 WHERE id = ?", used)
+    conn.executemany(
+        "INSERT INTO discount_redemptions (discount_id, order_id, email, amount, created_at)"
+        " VALUES (?, ?, ?, ?, ?)",
+        redemptions,
+    )
+    (repeat,) = conn.execute(
+        "SELECT email FROM orders GROUP BY email ORDER BY count(*) DESC LIMIT 1"
+    ).fetchone()
+    return repeat, number
+
+
+def seed_cart_emails(conn: sqlite3.Connection, rng: random.Random, store_id: int,
+                     products: list[Product], now: int) -> None:  # fmt: skip
+    """CART_EMAILS open carts of 1–3 items whose shopper asked for the cart by email."""
+    (campaign_id,) = conn.execute(
+        "SELECT id FROM campaigns WHERE store_id = ? AND status = 'live'", (store_id,)
+    ).fetchone()
+    for n in range(CART_EMAILS):
+        at = now - rng.randrange(SPAN_DAYS * DAY_MS)
+        cart = conn.execute(
+            "INSERT INTO carts (public_id, store_id, status, created_at, updated_at)"
+            " VALUES (?, ?, 'open', ?, ?)",
+            (f"cart_mail{n:06}", store_id, at, at),
+        ).lastrowid
+        conn.executemany(
+            "INSERT INTO cart_items (cart_id, product_id, quantity, added_at) VALUES (?, ?, 1, ?)",
+            [(cart, p[0], at) for p in rng.sample(products, rng.randint(1, 3))],
+        )
+        conn.execute(
+            "INSERT INTO email_consents (store_id, campaign_id, cart_id, email, wording,"
+            " created_at) VALUES (?, ?, ?, ?, 'Email me my cart and offers.', ?)",
+            (store_id, campaign_id, cart, f"cart.{n}@example.com", at),
+        )
+
+
+# --- measuring ------------------------------------------------------------------------------
+
+
+@dataclass
+class Timing:
+    """One row: a page's or endpoint's samples in ms; ``None`` for a sample that timed out."""
+
+    label: str
+    first: float | None
+    samples: list[float]
+    timed_out: bool = False
+    error: str = ""
+    url: str = ""
+
+    @property
+    def p50(self) -> float:
+        return statistics.median(self.samples) if self.samples else math.inf
+
+    @property
+    def p95(self) -> float:
+        if self.timed_out or not self.samples:
+            return math.inf
+        if len(self.samples) < 2:
+            return self.samples[0]
+        return statistics.quantiles(self.samples, n=20, method="inclusive")[-1]
+
+
+class ServerUnderTest:
+    """``keepcart serve`` on the run's copy, restartable when a request leaves it busy."""
+
+    def __init__(self, db: Path, folder: Path):
+        self.db, self.folder, self.starts = db, folder, 0
+        self.server: checkout_bench.Server | None = None
+
+    def start(self) -> None:
+        self.starts += 1
+        log = self.folder / f"server-{self.starts}.log"
+        self.server = checkout_bench.Server(self.db, log, SHOP)
+        self.server.wait_ready(timeout=120)  # a migration of a grown copy takes a while
+
+    def restart(self) -> None:
+        """SIGKILL: a server stuck in a query does not stop on SIGINT."""
+        assert self.server is not None
+        self.server.process.kill()
+        self.server.stop()
+        self.start()
+
+    def stop(self) -> None:
+        if self.server is not None:
+            self.server.stop()
+
+    @property
+    def pid(self) -> int:
+        assert self.server is not None
+        return self.server.pid
+
+    @property
+    def url(self) -> str:
+        assert self.server is not None
+        return self.server.url
+
+
+async def measure(scale: str, db: Path, folder: Path, facts: StoreFacts, args: argparse.Namespace
+                  ) -> None:  # fmt: skip
+    server = ServerUnderTest(db, folder)
+    server.start()
+    try:
+        print(f"\n== {scale} scale: {facts.events:,} events, {facts.orders:,} orders; "
+              f"server pid {server.pid} ==")  # fmt: skip
+        public = await measure_public(server.url, facts, args.public_runs)
+        print_table("public endpoint", public, PUBLIC_TARGET_MS)
+        admin = await measure_admin(server, facts, args)
+        print_table("admin page", admin, ADMIN_TARGET_MS)
+        await measure_exports(server, facts, args)
+        slowest = max(admin, key=lambda row: (row.p95, row.p50))
+        await measure_delay(server, facts, slowest, public, args)
+    finally:
+        server.stop()
+
+
+# --- public endpoints -----------------------------------------------------------------------
+
+Send = Callable[[], Awaitable[httpx.Response]]
+ITEM = {"sku": checkout_bench.SKU, "quantity": 1}
+
+
+async def cart_with_item(client: httpx.AsyncClient, store_key: str) -> str:
+    made = await client.post("/v1/carts", json={"store": store_key})
+    assert made.status_code == 201, made.text
+    token = made.json()["token"]
+    added = await client.post(f"/v1/carts/{token}/items", json=ITEM)
+    assert added.status_code == 200, added.text
+    return token
+
+
+class Shopper:
+    """Each public endpoint as (label, status, prepare): ``prepare`` does the untimed set-up
+    (a fresh cart, say) and returns the one request that is timed."""
+
+    def __init__(self, client: httpx.AsyncClient, facts: StoreFacts):
+        self.client, self.facts = client, facts
+        self.receipt = ""  # the last placed order's receipt page
+        self.visitors = iter(range(10**9))
+
+    def endpoints(self) -> list[tuple[str, int, Callable[[], Awaitable[Send]]]]:
+        key, client = self.facts.store_key, self.client
+        return [
+            ("widget config", 200, self.fixed("GET", f"/v1/stores/{key}/config")),
+            ("checkout setup", 200, self.fixed("GET", f"/v1/stores/{key}/checkout")),
+            ("cart create", 201, self.fixed("POST", "/v1/carts", json={"store": key})),
+            ("cart get", 200, self.on_cart(lambda token: client.get(f"/v1/carts/{token}"))),
+            ("cart add", 200, self.on_empty_cart),
+            ("quote", 200, self.on_cart(self.quote)),
+            ("events batch (5)", 202, self.events_batch),
+            ("offer arm", 200, self.arm),
+            ("place order", 201, self.place_order),
+            ("receipt page", 200, self.receipt_page),
+        ]
+
+    def fixed(self, method: str, path: str, **kwargs: Any) -> Callable[[], Awaitable[Send]]:
+        async def prepare() -> Send:
+            return lambda: self.client.request(method, path, **kwargs)
+
+        return prepare
+
+    def on_cart(self, call: Callable[[str], Awaitable[httpx.Response]]
+                ) -> Callable[[], Awaitable[Send]]:  # fmt: skip
+        async def prepare() -> Send:
+            token = await cart_with_item(self.client, self.facts.store_key)
+            return lambda: call(token)
+
+        return prepare
+
+    def quote(self, token: str) -> Awaitable[httpx.Response]:
+        address = {"address": {"country": "IE"}}
+        return self.client.post(f"/v1/carts/{token}/quote", json=address)
+
+    async def on_empty_cart(self) -> Send:
+        made = await self.client.post("/v1/carts", json={"store": self.facts.store_key})
+        token = made.json()["token"]
+        return lambda: self.client.post(f"/v1/carts/{token}/items", json=ITEM)
+
+    async def events_batch(self) -> Send:
+        at = now_ms()
+        events = [{"type": kind, "name": name, "occurred_at": at, "url": f"{SHOP}/p/1",
+                   "session_id": "s_bench", "visitor_id": "v_bench"}
+                  for kind, name in (("pageview", "pageview"), ("custom", "product_view"),
+                                     ("pageview", "pageview"), ("checkout", "cart_add"),
+                                     ("pageview", "pageview"))]  # fmt: skip
+        body = json.dumps({"store": self.facts.store_key, "events": events})
+        headers = {"Content-Type": "text/plain"}
+        return lambda: self.client.post("/v1/events", content=body, headers=headers)
+
+    async def arm(self) -> Send:
+        visitor = f"v_new{next(self.visitors)}"  # a new visitor: no exposure to find
+        path = f"/v1/offers/{self.facts.campaign}/arm"
+        return lambda: self.client.get(path, params={"visitor": visitor})
+
+    async def place_order(self) -> Send:
+        token = await cart_with_item(self.client, self.facts.store_key)
+        order = {**checkout_bench.ORDER, "cart": token}
+        key = {"Idempotency-Key": f"bench-{next(self.visitors)}-{time.time_ns()}"}
+
+        async def send() -> httpx.Response:
+            answer = await self.client.post("/v1/checkout", json=order, headers=key)
+            if answer.status_code == 201:
+                self.receipt = httpx.URL(answer.json()["order"]["status_url"]).path
+            return answer
+
+        return send
+
+    async def receipt_page(self) -> Send:
+        return lambda: self.client.get(self.receipt)
+
+
+async def measure_public(url: str, facts: StoreFacts, runs: int) -> list[Timing]:
+    async with httpx.AsyncClient(base_url=url, headers=ORIGIN, timeout=PUBLIC_TIMEOUT_S) as client:
+        shopper = Shopper(client, facts)
+        rows = []
+        for label, status, prepare in shopper.endpoints():
+            rows.append(await sample(label, "", status, prepare, runs, PUBLIC_TIMEOUT_S))
+        return rows
+
+
+async def sample(label: str, url: str, status: int, prepare: Callable[[], Awaitable[Send]],
+                 runs: int, limit_s: float) -> Timing:  # fmt: skip
+    """The first request, then ``runs`` more; stops at the first timeout or wrong status."""
+    row = Timing(label, None, [], url=url)
+    for run in range(runs + 1):
+        send = await prepare()
+        started = time.perf_counter()
+        try:
+            answer = await asyncio.wait_for(send(), limit_s)
+        except (TimeoutError, httpx.TimeoutException):
+            row.timed_out = True
+            return row
+        elapsed = (time.perf_counter() - started) * 1000
+        if answer.status_code != status:
+            row.error = f"HTTP {answer.status_code}"
+            return row
+        if run == 0:
+            row.first = elapsed
+        else:
+            row.samples.append(elapsed)
+    return row
+
+
+# --- admin pages ----------------------------------------------------------------------------
+
+
+def admin_pages(facts: StoreFacts) -> list[tuple[str, str]]:
+    """Every page a merchant reads, the campaign results last (at scale it may not finish)."""
+    base = f"/admin/stores/{facts.store_id}"
+    campaigns = f"{base}/campaigns"
+    pages = [(f"overview, {name}", f"{base}?range={name}") for name in dashboard.RANGES]
+    return [
+        *pages,
+        ("orders list", f"{base}/orders"),
+        ("orders, paid", f"{base}/orders?status=paid"),
+        ("orders, search by email", f"{base}/orders?{urlencode({'q': facts.email})}"),
+        ("an order", f"{base}/orders/{facts.order_number}"),
+        ("products list", f"{base}/products"),
+        ("product edit", f"{base}/products/{facts.product_id}"),
+        ("campaign list", campaigns),
+        ("campaign form, new", f"{campaigns}/new"),
+        ("campaign form, edit", f"{campaigns}/{facts.campaign}"),
+        ("cart-email requests", f"{campaigns}/cart-emails"),
+        ("checkout: general", f"{base}/checkout"),
+        ("checkout: delivery", f"{base}/checkout/delivery"),
+        ("checkout: shipping", f"{base}/checkout/shipping"),
+        ("checkout: taxes", f"{base}/checkout/taxes"),
+        ("checkout: discounts", f"{base}/checkout/discounts"),
+        ("store settings", f"{base}/settings"),
+        ("members", f"{base}/members"),
+        ("campaign results", f"{campaigns}/{facts.campaign}/results"),
+    ]
+
+
+async def signed_in_client(url: str, limit_s: float) -> httpx.AsyncClient:
+    client = httpx.AsyncClient(base_url=url, timeout=limit_s)
+    await dashboard.sign_in(client)
+    return client
+
+
+async def measure_admin(server: ServerUnderTest, facts: StoreFacts, args: argparse.Namespace
+                        ) -> list[Timing]:  # fmt: skip
+    client = await signed_in_client(server.url, args.timeout)
+    rows = []
+    try:
+        for label, path in admin_pages(facts):
+
+            async def prepare(path: str = path, client: httpx.AsyncClient = client) -> Send:
+                return lambda: client.get(path)
+
+            row = await sample(label, path, 200, prepare, args.admin_runs, args.timeout)
+            rows.append(row)
+            if row.timed_out:  # its query still runs: a fresh server for what follows
+                server.restart()
+                await client.aclose()
+                client = await signed_in_client(server.url, args.timeout)
+    finally:
+        await client.aclose()
+    return rows
+
+
+# --- exports and memory ---------------------------------------------------------------------
+
+
+class RssSampler:
+    """The server's resident set, read from /proc every 5 ms on a thread, the peak kept."""
+
+    def __init__(self, pid: int):
+        self.status = Path(f"/proc/{pid}/status")
+        self.base = self.peak = self.read()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def read(self) -> int:
+        for line in self.status.read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+        return 0
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.005):
+            self.peak = max(self.peak, self.read())
+
+    def __enter__(self) -> RssSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, self.read())
+
+    @property
+    def rise_mb(self) -> float:
+        return (self.peak - self.base) / 1e6
+
+
+@dataclass
+class Export:
+    label: str
+    times: list[float]
+    rises: list[float]
+    size: int = 0
+    timed_out: bool = False
+
+
+async def download(client: httpx.AsyncClient, path: str) -> int:
+    """The export streamed to nowhere: its size, without holding it here."""
+    size = 0
+    async with client.stream("GET", path) as answer:
+        assert answer.status_code == 200, (path, answer.status_code)
+        async for chunk in answer.aiter_bytes():
+            size += len(chunk)
+    return size
+
+
+def export_paths(facts: StoreFacts) -> list[tuple[str, str]]:
+    base = f"/admin/stores/{facts.store_id}"
+    return [("orders CSV", f"{base}/orders.csv"),
+            ("cart-email CSV", f"{base}/campaigns/cart-emails.csv")]  # fmt: skip
+
+
+async def measure_exports(server: ServerUnderTest, facts: StoreFacts, args: argparse.Namespace
+                          ) -> None:  # fmt: skip
+    client = await signed_in_client(server.url, args.timeout)
+    results = []
+    try:
+        for label, path in export_paths(facts):
+            export = Export(label, [], [])
+            for _ in range(args.export_runs):
+                with RssSampler(server.pid) as rss:
+                    started = time.perf_counter()
+                    try:
+                        export.size = await asyncio.wait_for(download(client, path), args.timeout)
+                    except (TimeoutError, httpx.TimeoutException):
+                        export.timed_out = True
+                    export.times.append((time.perf_counter() - started) * 1000)
+                export.rises.append(rss.rise_mb)
+                if export.timed_out:
+                    break
+            results.append(export)
+            if export.timed_out:
+                server.restart()
+                await client.aclose()
+                client = await signed_in_client(server.url, args.timeout)
+    finally:
+        await client.aclose()
+    print(f"\n{'export':<26}{'size':>9}{'p50':>10}{'max':>10}{'RSS rise':>12}   target")
+    for export in results:
+        times = f"{fmt_ms(statistics.median(export.times))}{fmt_ms(max(export.times))}"
+        time_text = f"{'TIMEOUT':>10}{'':>10}" if export.timed_out else times
+        rise = max(export.rises)
+        verdict = "ok" if rise <= RSS_TARGET_MB else "MISSED"
+        print(f"{export.label:<26}{export.size / 1e6:>6.1f} MB{time_text}{rise:>9.0f} MB"
+              f"   rise ≤ {RSS_TARGET_MB} MB  {verdict}")  # fmt: skip
+
+
+# --- public requests while admin work runs --------------------------------------------------
+
+
+async def measure_delay(server: ServerUnderTest, facts: StoreFacts, slowest: Timing,
+                        public: list[Timing], args: argparse.Namespace) -> None:  # fmt: skip
+    """Public requests one after another while the slowest admin page and the orders export
+    run together (again and again for at least 5 s, or until one times out)."""
+    idle = {row.label: row.p50 for row in public}
+    export_label, export_path = export_paths(facts)[0]
+    admin = await signed_in_client(server.url, args.timeout)
+    admin_timed_out = False
+
+    async def admin_work() -> None:
+        nonlocal admin_timed_out
+        started = time.perf_counter()
+        while time.perf_counter() - started < 5 and not admin_timed_out:
+            page = asyncio.wait_for(admin.get(slowest.url), args.timeout)
+            export = asyncio.wait_for(download(admin, export_path), args.timeout)
+            for outcome in await asyncio.gather(page, export, return_exceptions=True):
+                if isinstance(outcome, TimeoutError | httpx.TimeoutException):
+                    admin_timed_out = True
+
+    probes: list[tuple[str, float | None]] = []
+    async with httpx.AsyncClient(base_url=server.url, headers=ORIGIN,
+                                 timeout=PUBLIC_TIMEOUT_S) as client:  # fmt: skip
+        shopper = Shopper(client, facts)
+        wanted = ("widget config", "cart get", "events batch (5)", "offer arm")
+        kinds = [(label, prepare) for label, _, prepare in shopper.endpoints() if label in wanted]
+        sends = [(label, await prepare()) for label, prepare in kinds]
+        load = asyncio.create_task(admin_work())
+        await asyncio.sleep(0.1)  # the admin requests are in the server's hands
+        while not load.done():
+            label, send = sends[len(probes) % len(sends)]
+            started = time.perf_counter()
+            try:
+                await asyncio.wait_for(send(), PUBLIC_TIMEOUT_S)
+                probes.append((label, (time.perf_counter() - started) * 1000))
+            except (TimeoutError, httpx.TimeoutException):
+                probes.append((label, None))
+            await asyncio.sleep(0.02)
+        await load
+    await admin.aclose()
+    if admin_timed_out:
+        server.restart()
+    print_delay(slowest.label, export_label, admin_timed_out, probes, idle)
+
+
+def print_delay(page: str, export: str, admin_timed_out: bool,
+                probes: list[tuple[str, float | None]], idle: dict[str, float]
+                ) -> None:  # fmt: skip
+    answered = [(label, ms) for label, ms in probes if ms is not None]
+    lost = len(probes) - len(answered)
+    delays = sorted(ms - idle[label] for label, ms in answered)
+    print(f"\npublic requests while '{page}' and the {export} run"
+          f"{' (admin work timed out)' if admin_timed_out else ''}:")  # fmt: skip
+    if not probes:
+        print("  no public request was sent (the admin work ended at once)")
+        return
+    latencies = sorted(ms for _, ms in answered)
+    worst = math.inf if lost else max(delays)
+    if answered:
+        p95 = statistics.quantiles(latencies, n=20, method="inclusive")[-1] if len(
+            latencies) > 1 else latencies[0]  # fmt: skip
+        print(f"  {len(probes)} requests: latency p50 {statistics.median(latencies):.1f} ms,"
+              f" p95 {p95:.1f} ms, max {max(latencies):.1f} ms")  # fmt: skip
+    if lost:
+        print(f"  {lost} of {len(probes)} timed out (> {PUBLIC_TIMEOUT_S} s)")
+    verdict = "ok" if worst <= DELAY_TARGET_MS else "MISSED"
+    worst_text = f"> {PUBLIC_TIMEOUT_S * 1000} ms" if lost else f"{worst:.0f} ms"
+    print(f"  delay over the idle median: worst {worst_text}"
+          f" (target ≤ {DELAY_TARGET_MS} ms)  {verdict}")  # fmt: skip
+
+
+# --- printing -------------------------------------------------------------------------------
+
+
+def fmt_ms(ms: float | None) -> str:
+    if ms is None:
+        return f"{'-':>10}"
+    return f"{ms:>7.0f} ms" if ms >= 100 else f"{ms:>7.1f} ms"
+
+
+def print_table(heading: str, rows: list[Timing], target: int) -> None:
+    print(f"\n{heading:<26}{'first':>10}{'p50':>10}{'p95':>10}   target")
+    for row in rows:
+        if row.timed_out or row.error:
+            what = row.error or "TIMEOUT"
+            figures = f"{fmt_ms(row.first)}{what:>20}"
+        else:
+            figures = f"{fmt_ms(row.first)}{fmt_ms(row.p50)}{fmt_ms(row.p95)}"
+        verdict = "ok" if row.p95 <= target else "MISSED"
+        print(f"{row.label:<26}{figures}   p95 ≤ {target} ms  {verdict}")
+    worst = max(rows, key=lambda row: row.p95)
+    worst_text = "timed out" if math.isinf(worst.p95) else f"{worst.p95:.0f} ms"
+    verdict = "ok" if worst.p95 <= target else "MISSED"
+    print(f"{heading}s: worst p95 {worst_text} ({worst.label}; target ≤ {target} ms)  {verdict}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
