@@ -474,7 +474,7 @@ class Timing:
 
     @property
     def p95(self) -> float:
-        if self.timed_out or not self.samples:
+        if self.timed_out or self.error or not self.samples:
             return math.inf
         if len(self.samples) < 2:
             return self.samples[0]
