@@ -894,7 +894,7 @@ def print_delay(page: str, export: str, admin_timed_out: bool,
     if lost:
         print(f"  {lost} of {len(probes)} timed out (> {PUBLIC_TIMEOUT_S} s)")
     verdict = "ok" if worst <= DELAY_TARGET_MS else "MISSED"
-    worst_text = f"> {PUBLIC_TIMEOUT_S * 1000} ms" if lost else f"{worst:.0f} ms"
+    worst_text = f"> {PUBLIC_TIMEOUT_S * 1000} ms" if lost else f"{worst:.1f} ms"
     print(f"  delay over the idle median: worst {worst_text}"
           f" (target ≤ {DELAY_TARGET_MS} ms)  {verdict}")  # fmt: skip
 
