@@ -58,6 +58,7 @@ bench: browser
 	$(BIN)/python bench/checkout.py
 	$(BIN)/python bench/offers.py
 	$(BIN)/python bench/dashboard.py
+	$(BIN)/python bench/hostpage.py
 
 widget:
 	cd widget && npm ci --no-audit --no-fund --silent && npm run --silent build
