@@ -301,6 +301,9 @@ WATCH_CART = """() => {
   window.__benchCart = 0;
   keepcart("on", "cart:change", (detail) => { window.__benchCart = detail.count; });
 }"""
+# A settled page; the timeout because an idle callback can wait indefinitely (it hung once
+# on the page with the drawer just closed).
+IDLE = "new Promise((resolve) => requestIdleCallback(() => resolve(true), { timeout: 2000 }))"
 DRAWER_CLOSED = """() => !document.getElementById("keepcart-root")?.shadowRoot
   ?.querySelector("dialog[open]")"""
 
@@ -379,7 +382,7 @@ def interact(page: Any, sample: Sample, arms: list[Any]) -> None:
     checkout_bench.poll(page, "typeof keepcart === 'function' && !!keepcart.version")
     page.evaluate("keepcart('on', 'ready', () => { window.__benchReady = true })")
     checkout_bench.poll(page, "window.__benchReady === true")
-    page.evaluate("new Promise((resolve) => requestIdleCallback(() => resolve(true)))")
+    page.evaluate(IDLE)
     page.evaluate(checkout_bench.MEASURE_CLICK)
     page.click("#cart")
     checkout_bench.poll(page, "window.__benchDrawer.interactive !== undefined")
@@ -402,7 +405,7 @@ def interact(page: Any, sample: Sample, arms: list[Any]) -> None:
     checkout_bench.poll(page, offers_bench.ARMED)
     # The campaign's min_seconds: the trigger is armed this long after the navigation.
     checkout_bench.poll(page, "performance.now() > 3100")
-    page.evaluate("new Promise((resolve) => requestIdleCallback(() => resolve(true)))")
+    page.evaluate(IDLE)
     page.mouse.move(640, 300)
     page.evaluate(offers_bench.MEASURE_EXIT)
     page.mouse.move(640, 4, steps=3)
