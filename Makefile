@@ -59,6 +59,7 @@ bench: browser
 	$(BIN)/python bench/offers.py
 	$(BIN)/python bench/dashboard.py
 	$(BIN)/python bench/scale.py
+	$(BIN)/python bench/hostpage.py
 
 widget:
 	cd widget && npm ci --no-audit --no-fund --silent && npm run --silent build
