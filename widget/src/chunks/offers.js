@@ -224,7 +224,6 @@ async function fireDebug(arm) {
     entry.popup = null;
     await fetchArm(entry, "d", arm);
   }
-  debugging = true;
   fire(entry, "debug");
 }
 
@@ -268,13 +267,6 @@ function followCart() {
 }
 
 function startCampaigns() {
-  // ?keepcart_debug=exit[:arm] in the URL, or keepcart('debug', 'exit') before this chunk
-  // loaded (that flag named itself: "all" alone is not debug mode, api.debug(other) is false).
-  // Debug mode from the start: no trigger watched, so nothing real is shown or counted.
-  const asked =
-    debugArm(new URLSearchParams(location.search).get(DEBUG_PARAM)) ??
-    (api.debug(DEBUG_EXIT) && !api.debug("\0") ? "" : null);
-  debugging = asked != null;
   visit = rememberVisit();
   const memory = readMemory(api);
   followCart();
@@ -288,15 +280,27 @@ function startCampaigns() {
     const mayShow =
       frequencyAllows(campaign.frequency, itemMemory(memory, campaign.id), sessionOf(api), Date.now()) &&
       (!Array.isArray(devices) || devices.includes(phone ? "phone" : "desktop"));
-    if (mayShow && campaign.trigger && !debugging)
+    if (mayShow && campaign.trigger)
       entry.stop = watch(campaign.trigger, phone, (signal) => fire(entry, signal), onCartChange);
   }
   // Nothing else may interrupt this session: give back what the triggers took (history).
   if (!budget()) stopAll();
   const armed = Promise.all(campaigns.map((entry, index) => fetchArm(entry, index)));
-  const debug = (arm) => arm != null && armed.then(() => fireDebug(arm));
+  const debug = (arm) => {
+    if (arm == null) return;
+    // Debug mode from now on: no trigger watched, so nothing real shows or counts while the
+    // chosen arm loads.
+    debugging = true;
+    stopAll();
+    armed.then(() => fireDebug(arm));
+  };
   api.on(EV_DEBUG, (what) => debug(debugArm(what)));
-  debug(asked);
+  // ?keepcart_debug=exit[:arm] in the URL, or keepcart('debug', 'exit') before this chunk
+  // loaded (that flag named itself: "all" alone is not debug mode, api.debug(other) is false).
+  debug(
+    debugArm(new URLSearchParams(location.search).get(DEBUG_PARAM)) ??
+      (api.debug(DEBUG_EXIT) && !api.debug("\0") ? "" : null),
+  );
 }
 
 /** The admin's live preview: render the given variant now; claiming is turned off. */

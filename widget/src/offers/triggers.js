@@ -23,9 +23,14 @@ const onPage = (target, type, fn, stops) => {
   stops.push(() => target.removeEventListener(type, fn, options));
 };
 
-const later = (fn, ms, stops) => {
-  const id = setTimeout(fn, ms);
+/** One timer of a watch: each call cancels it and, given `fn`, starts it again. */
+const timer = (stops) => {
+  let id = 0;
   stops.push(() => clearTimeout(id));
+  return (fn, ms) => {
+    clearTimeout(id);
+    if (fn) id = setTimeout(fn, ms);
+  };
 };
 
 /** The focused element, looking inside open shadow roots. */
@@ -51,22 +56,23 @@ const scrolledPercent = () => {
 };
 
 function watchDesktop(trigger, fire, armed, stops) {
-  let pending = 0;
-  stops.push(() => clearTimeout(pending));
+  const pending = timer(stops);
   onPage(
     document,
     "mouseout",
     (event) => {
       if (event.relatedTarget || event.clientY > trigger.sensitivity_px || !armed() || popupMayBeOpen()) return;
-      clearTimeout(pending);
       const leave = () => popupMayBeOpen() || fire("exit_top");
-      if (trigger.return_delay_ms > 0) pending = setTimeout(leave, trigger.return_delay_ms);
-      else leave();
+      if (trigger.return_delay_ms > 0) pending(leave, trigger.return_delay_ms);
+      else {
+        pending();
+        leave();
+      }
     },
     stops,
   );
   // The pointer came back in time: a false alarm.
-  onPage(document, "mouseover", () => clearTimeout(pending), stops);
+  onPage(document, "mouseover", () => pending(), stops);
 }
 
 function watchScrollUp(fire, armed, stops) {
@@ -134,12 +140,8 @@ function watchPhone(trigger, fire, armed, stops) {
     );
   }
   if (signals.has("inactivity")) {
-    let timer = 0;
-    const restart = () => {
-      clearTimeout(timer);
-      timer = setTimeout(() => fire("inactivity"), trigger.inactivity_seconds * 1000);
-    };
-    stops.push(() => clearTimeout(timer));
+    const idle = timer(stops);
+    const restart = () => idle(() => fire("inactivity"), trigger.inactivity_seconds * 1000);
     for (const type of ACTIVITY) onPage(document, type, restart, stops);
     restart();
   }
@@ -153,17 +155,13 @@ export function watch(trigger, phone, fire, onCartChange) {
   const kind = trigger.kind;
   if (kind === "exit_intent") (phone ? watchPhone : watchDesktop)(trigger, fire, armed, stops);
   else if (kind === "time_on_page")
-    later(() => fire("time_on_page"), trigger.seconds * 1000 - performance.now(), stops);
+    timer(stops)(() => fire("time_on_page"), trigger.seconds * 1000 - performance.now());
   else if (kind === "scroll_depth")
     onPage(window, "scroll", () => scrolledPercent() >= trigger.percent && fire("scroll_depth"), stops);
   else if (kind === "cart_idle") {
     // A cart left untouched for idle_minutes while the shopper is on the page.
-    let timer = 0;
-    const restart = (cart) => {
-      clearTimeout(timer);
-      if (cart?.count) timer = setTimeout(() => fire("cart_idle"), trigger.idle_minutes * 60000);
-    };
-    stops.push(onCartChange(restart), () => clearTimeout(timer));
+    const idle = timer(stops);
+    stops.push(onCartChange((cart) => idle(cart?.count && (() => fire("cart_idle")), trigger.idle_minutes * 60000)));
   }
   return () => {
     for (const stop of stops.splice(0)) stop();
