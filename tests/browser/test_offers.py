@@ -539,6 +539,20 @@ def offer_events_sent(page: Page, stack: Stack) -> list[tuple[str, dict]]:
     return offer_events(stack)
 
 
+def two_arm_visitor(page: Page, stack: Stack, arm: str) -> tuple[str, list[str]]:
+    """The TWO_ARMS campaign live, this tab a visitor bucketed into ``arm``: the campaign's id
+    and the offer posts the page sends."""
+    [cmp] = stack.only_campaigns(TWO_ARMS)
+    as_visitor(page, visitor_in(stack, cmp, arm))
+    return cmp, offer_posts(page)
+
+
+def assert_nothing_counted(page: Page, stack: Stack, posts: list[str]) -> None:
+    """No offer event reached the server, and no exposure or claim was posted or stored."""
+    assert offer_events_sent(page, stack) == []
+    assert posts == [] and exposures(stack) == []
+
+
 def results_show_nobody(page: Page, stack: Stack, cmp: str) -> None:
     sign_in(page, stack)
     page.goto(f"{stack.keepcart_url}/admin/stores/{stack.store.id}/campaigns/{cmp}/results")
@@ -553,9 +567,7 @@ def results_show_nobody(page: Page, stack: Stack, cmp: str) -> None:
 def test_debug_mode_tells_a_holdout_visitor_nothing_would_show_and_counts_nothing(
     page: Page, stack: Stack, problems: PageProblems
 ):
-    [cmp] = stack.only_campaigns(TWO_ARMS)
-    as_visitor(page, visitor_in(stack, cmp, "holdout"))
-    posts = offer_posts(page)
+    cmp, posts = two_arm_visitor(page, stack, "holdout")
     page.goto(stack.shop_url + "/?keepcart_debug=exit")
     notice = page.get_by_role("status").filter(has_text="Keepcart debug")
     expect(notice).to_have_text("Keepcart debug · holdout: nothing would show to this visitorClose")
@@ -571,8 +583,7 @@ def test_debug_mode_tells_a_holdout_visitor_nothing_would_show_and_counts_nothin
     notice.get_by_role("button", name="Close").click()
     expect(notice).to_have_count(0)
 
-    assert offer_events_sent(page, stack) == []
-    assert posts == [] and exposures(stack) == []
+    assert_nothing_counted(page, stack, posts)
     results_show_nobody(page, stack, cmp)
     assert_clean(problems)
 
@@ -581,9 +592,7 @@ def test_debug_mode_tells_a_holdout_visitor_nothing_would_show_and_counts_nothin
 def test_debug_mode_shows_the_chosen_arm_and_claiming_it_is_a_preview(
     page: Page, stack: Stack, problems: PageProblems
 ):
-    [cmp] = stack.only_campaigns(TWO_ARMS)
-    as_visitor(page, visitor_in(stack, cmp, "A"))
-    posts = offer_posts(page)
+    cmp, posts = two_arm_visitor(page, stack, "A")
     page.goto(stack.shop_url + "/?keepcart_debug=exit:B")
     dialog = offer(page, OTHER_HEADLINE)  # B, though this visitor's own arm is A
     expect(dialog).to_be_visible()
@@ -605,8 +614,7 @@ def test_debug_mode_shows_the_chosen_arm_and_claiming_it_is_a_preview(
     ).to_be_visible()
 
     assert stack.query("SELECT * FROM discounts WHERE campaign_id IS NOT NULL") == []
-    assert offer_events_sent(page, stack) == []
-    assert posts == [] and exposures(stack) == []
+    assert_nothing_counted(page, stack, posts)
     results_show_nobody(page, stack, cmp)
     assert_clean(problems)
 
@@ -617,9 +625,7 @@ def test_a_trigger_while_the_debug_arm_loads_shows_and_counts_nothing(
 ):
     # Debug mode starts with the page: an exit gesture made while the chosen arm is still on
     # its way must not show the visitor's own arm as a real, counted exposure.
-    [cmp] = stack.only_campaigns(TWO_ARMS)
-    as_visitor(page, visitor_in(stack, cmp, "A"))
-    posts = offer_posts(page)
+    cmp, posts = two_arm_visitor(page, stack, "A")
     held = []
     page.route(re.compile(r"/v1/offers/.*/arm\?.*&arm=B"), lambda route: held.append(route))
     page.goto(stack.shop_url + "/?keepcart_debug=exit:B")
@@ -630,6 +636,6 @@ def test_a_trigger_while_the_debug_arm_loads_shows_and_counts_nothing(
     assert no_offer_dialog(page)
     held[0].continue_()
     expect(offer(page, OTHER_HEADLINE)).to_be_visible()
-    assert offer_events_sent(page, stack) == []
-    assert posts == [] and exposures(stack) == []
+    assert_nothing_counted(page, stack, posts)
+    results_show_nobody(page, stack, cmp)
     assert_clean(problems)
