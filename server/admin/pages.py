@@ -19,12 +19,14 @@ from typing import Any, TypeVar
 from urllib.parse import quote
 
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response, StreamingResponse
 from starlette.templating import Jinja2Templates
+from starlette.types import Receive, Scope, Send
 
 from server.accounts import queries
 from server.admin import sessions
 from server.admin.auth import Session, csrf_token, read_session, write_session
+from server.db.export_reader import ExportBroken, SnapshotExport
 from server.errors import Forbidden, NotFound
 from server.services import services
 from server.stores.service import Store
@@ -169,11 +171,32 @@ def describe_age(seconds: int) -> str:
     return "just now"
 
 
-def csv_download(filename: str, text: str) -> Response:
-    """A CSV file the browser saves rather than shows; never cached (it may hold personal data)."""
+def csv_download(filename: str, export: SnapshotExport) -> Response:
+    """A started export streamed as a CSV file the browser saves rather than shows; never
+    cached (it may hold personal data)."""
     headers = {
         "Content-Disposition": f'attachment; filename="{filename}"',
         "Cache-Control": "no-store",
         "X-Content-Type-Options": "nosniff",
     }
-    return Response(text, media_type="text/csv; charset=utf-8", headers=headers)
+    return _ExportResponse(export, media_type="text/csv; charset=utf-8", headers=headers)
+
+
+class _ExportResponse(StreamingResponse):
+    """Stops its export however the response ends: done, the client gone (whether the
+    response was waiting for a chunk or for the client to take one), or failed."""
+
+    def __init__(self, export: SnapshotExport, **kwargs: Any):
+        super().__init__(export.chunks(), **kwargs)
+        self._export = export
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        except ExportBroken:
+            # Logged where it failed. Ending without the last (empty) chunk makes the server
+            # close the connection, so the browser reports the download failed instead of
+            # saving a file that looks whole; the headers are out, so no error page either.
+            pass
+        finally:
+            self._export.stop()

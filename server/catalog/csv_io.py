@@ -17,13 +17,15 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Mapping, Sequence
+import sqlite3
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 
 import aiosqlite
 
-from server.catalog.queries import products_by_skus, upsert_product
+from server.catalog.queries import _COLUMNS as PRODUCT_COLUMNS
+from server.catalog.queries import product_from_row, products_by_skus, upsert_product
 from server.catalog.service import Product, ProductInput, validate_product
 from server.errors import Unprocessable
 from server.forms import FormInvalid, FormReader, parse_flag, parse_whole_number
@@ -36,6 +38,8 @@ COLUMNS = (
 REQUIRED_COLUMNS = ("sku", "name", "price")
 MAX_ROWS = 10_000
 MAX_PROBLEMS_SHOWN = 100
+# An export's text is handed to the client in pieces of about this size (see csv_chunks).
+CHUNK_BYTES = 64 * 1024
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Matched whole (fullmatch); the length caps lie far beyond any real price or stock.
@@ -63,11 +67,26 @@ def unescape_cell(cell: str) -> str:
 
 def csv_text(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
     """A CSV document with a UTF-8 byte-order mark, so spreadsheets read accents right."""
+    return b"".join(csv_chunks(header, rows)).decode()
+
+
+def csv_chunks(
+    header: Sequence[str], rows: Iterable[Sequence[str]], chunk_bytes: int = CHUNK_BYTES
+) -> Iterator[bytes]:
+    """``csv_text``'s document as UTF-8, in pieces of about ``chunk_bytes`` (whole rows), so a
+    large export is written as it is read and never held whole."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
+    buffer.write("\ufeff")
     writer.writerow(header)
-    writer.writerows([spreadsheet_safe(cell) for cell in row] for row in rows)
-    return "\ufeff" + buffer.getvalue()
+    for row in rows:
+        writer.writerow([spreadsheet_safe(cell) for cell in row])
+        if buffer.tell() >= chunk_bytes:  # characters: at least as many bytes
+            yield buffer.getvalue().encode()
+            buffer.seek(0)
+            buffer.truncate()
+    if buffer.tell():
+        yield buffer.getvalue().encode()
 
 
 # ---- export -------------------------------------------------------------------------------
@@ -93,8 +112,24 @@ def product_cells(product: Product | ProductInput, currency: str) -> dict[str, s
 
 
 def products_csv(products: Iterable[Product], currency: str) -> str:
-    rows = (product_cells(product, currency) for product in products)
-    return csv_text(COLUMNS, ([cells[column] for column in COLUMNS] for cells in rows))
+    return csv_text(COLUMNS, _product_rows(products, currency))
+
+
+def products_csv_chunks(conn: sqlite3.Connection, store_id: int, currency: str) -> Iterator[bytes]:
+    """The store's products as ``products_csv`` writes them, read as they are written: for an
+    export's own thread and connection (``server.db.export_reader``)."""
+    rows = conn.execute(
+        f"SELECT {PRODUCT_COLUMNS} FROM products WHERE store_id = ? ORDER BY product_group, id",
+        (store_id,),
+    )
+    products = (product_from_row(row) for row in rows)
+    yield from csv_chunks(COLUMNS, _product_rows(products, currency))
+
+
+def _product_rows(products: Iterable[Product], currency: str) -> Iterator[list[str]]:
+    for product in products:
+        cells = product_cells(product, currency)
+        yield [cells[column] for column in COLUMNS]
 
 
 def _yes_no(flag: bool) -> str:

@@ -9,6 +9,7 @@ from datetime import datetime
 import httpx
 import pytest
 
+from server.admin.campaigns.cart_emails import PAGE_SIZE
 from server.admin.campaigns.queries import arm_totals
 from server.clock import now_ms
 from server.money import format_amount
@@ -612,6 +613,37 @@ async def test_cart_email_requests_are_listed_exported_and_deleted(app, client, 
     assert "Request deleted." in (await client.get(response.headers["location"])).text
     assert await services(app).db.fetch_all("SELECT * FROM email_consents") == []
     assert (await post(f"/cart-emails/{consent_id}/delete", {})).status_code == 404
+
+
+async def test_cart_email_requests_are_shown_a_page_at_a_time_and_exported_whole(
+    app, client, shop, admin
+):
+    base, _post = admin
+    count = 2 * PAGE_SIZE + 7
+
+    async def write(conn):
+        await conn.executemany(
+            "INSERT INTO email_consents (store_id, email, wording, created_at)"
+            " VALUES (?, ?, 'Email me my cart.', ?)",
+            [(shop.id, f"asker{n}@example.com", T0 + n) for n in range(count)],
+        )
+
+    await services(app).db.write(write)
+
+    def shown(page):
+        return re.findall(r"asker(\d+)@example.com</th>", page.text)
+
+    first = await client.get(f"{base}/cart-emails")
+    assert shown(first) == [str(n) for n in range(count - 1, count - 1 - PAGE_SIZE, -1)]
+    assert f"Requests 1–{PAGE_SIZE} of {count}" in first.text and "Page 1 of 3" in first.text
+    assert f'href="{base}/cart-emails?page=2" rel="next"' in first.text
+    last = await client.get(f"{base}/cart-emails?page=3")
+    assert shown(last) == [str(n) for n in range(6, -1, -1)]
+    assert f'href="{base}/cart-emails?page=2" rel="prev"' in last.text
+    assert 'rel="next"' not in last.text
+    assert shown(await client.get(f"{base}/cart-emails?page=99")) == shown(last)
+    export = await client.get(f"{base}/cart-emails.csv")
+    assert len(export.text.lstrip("\ufeff").splitlines()) == count + 1
 
 
 async def test_a_free_shipping_coupons_cost_is_the_shipping_it_waived(app, client, shop, admin):

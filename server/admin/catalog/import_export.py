@@ -11,15 +11,15 @@ from starlette.routing import Route
 
 from server.admin.auth import check_csrf
 from server.admin.pages import Merchant, csv_download, login_required, render, store_for_request
-from server.catalog import queries
 from server.catalog.csv_io import (
     COLUMNS,
     MAX_PROBLEMS_SHOWN,
     ImportRejected,
     import_products,
-    products_csv,
+    products_csv_chunks,
     read_rows,
 )
+from server.db.export_reader import start_export
 from server.money import example_amount
 from server.services import services
 from server.stores.service import Store
@@ -33,8 +33,12 @@ MAX_IMPORT_BODY = 8 * 1024 * 1024
 @login_required
 async def export_products(request: Request, merchant: Merchant) -> Response:
     store = await store_for_request(request)
-    products = await queries.list_products(services(request).db, store.id)
-    return csv_download(f"store-{store.id}-products.csv", products_csv(products, store.currency))
+    export = await start_export(
+        services(request).db.path,
+        lambda conn: products_csv_chunks(conn, store.id, store.currency),
+        "products CSV",
+    )
+    return csv_download(f"store-{store.id}-products.csv", export)
 
 
 @login_required

@@ -15,19 +15,18 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from server.admin.forms import check_post
+from server.admin.orders.export import orders_csv
 from server.admin.pages import (
     Merchant,
-    csv_download,
     found,
     login_required,
     render,
     store_for_request,
 )
-from server.catalog.csv_io import csv_text
 from server.emails import mailto
 from server.errors import Conflict, NotFound
 from server.forms import format_local_display
-from server.money import format_amount, format_major_units
+from server.money import format_amount
 from server.orders import queries
 from server.orders.receipt_link import status_url
 from server.orders.service import (
@@ -50,12 +49,6 @@ from server.stores.service import Store
 
 PAGE_SIZE = 50
 MAX_ORDER_NUMBER = 2**63 - 1
-CSV_COLUMNS = (
-    "number", "placed_at", "status", "email", "phone", "shipping_name", "line1", "line2",
-    "city", "region", "postal_code", "country", "shipping_method", "delivery_from",
-    "delivery_to", "currency", "subtotal", "discount", "discount_code", "shipping", "tax",
-    "total", "payment_method", "card_brand", "card_last4", "items",
-)  # fmt: skip
 
 
 # ---- list ---------------------------------------------------------------------------------
@@ -221,31 +214,7 @@ def _offer_of_code(origin: Any) -> OfferShown | None:
 @login_required
 async def export_orders(request: Request, merchant: Merchant) -> Response:
     store = await store_for_request(request)
-    db = services(request).db
-    wanted = filter_from(request)
-    orders = await queries.all_orders(db, store.id, wanted)
-    items = await queries.item_summaries(db, store.id, wanted)
-    rows = (order_cells(order, store.timezone, items.get(order.id, "")) for order in orders)
-    return csv_download(f"store-{store.id}-orders.csv", csv_text(CSV_COLUMNS, rows))
-
-
-def order_cells(order: Order, timezone: str, items: str) -> list[str]:
-    """One order as a CSV row in CSV_COLUMNS order; money in major units ("24.00")."""
-
-    def amount(minor_units: int) -> str:
-        return format_major_units(minor_units, order.currency)
-
-    address = order.shipping_address
-    placed = local_time(order.created_at, timezone).isoformat(timespec="seconds")
-    return [
-        str(order.number), placed, order.status, order.email, order.phone, order.shipping_name,
-        *(address.get(key, "") for key in ("line1", "line2", "city", "region", "postal_code",
-                                            "country")),
-        order.shipping_method, order.delivery_from, order.delivery_to, order.currency,
-        amount(order.subtotal), amount(order.discount_total), order.discount_code or "",
-        amount(order.shipping_total), amount(order.tax_total), amount(order.total),
-        order.payment_method, order.card_brand or "", order.card_last4 or "", items,
-    ]  # fmt: skip
+    return await orders_csv(services(request).db, store, filter_from(request))
 
 
 BASE = "/stores/{store_id:id}/orders"
