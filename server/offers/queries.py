@@ -11,7 +11,7 @@ from typing import Any
 import aiosqlite
 
 from server.carts.queries import remove_gift_of
-from server.db import Database, Reader, read_all, read_one
+from server.db import Reader, read_all, read_one
 from server.offers.model import (
     Campaign,
     Frequency,
@@ -335,42 +335,6 @@ class CartEmailRequest:
     @property
     def subtotal(self) -> int:
         return sum(line.price * line.quantity for line in self.lines)
-
-
-async def list_requests(db: Database, store_id: int) -> list[CartEmailRequest]:
-    """The store's requests, newest first, each with its cart as it is now."""
-    rows = await db.fetch_all(
-        "SELECT e.id, e.created_at, e.email, e.wording, e.cart_id,"
-        " coalesce(c.name, '') AS campaign, coalesce(k.status, '') AS cart_status"
-        " FROM email_consents e LEFT JOIN campaigns c ON c.id = e.campaign_id"
-        " LEFT JOIN carts k ON k.id = e.cart_id WHERE e.store_id = ?"
-        " ORDER BY e.created_at DESC, e.id DESC",
-        (store_id,),
-    )
-    items = await db.fetch_all(
-        "SELECT i.cart_id, p.name, p.variant, i.quantity, p.price FROM cart_items i"
-        " JOIN products p ON p.id = i.product_id WHERE i.cart_id IN"
-        " (SELECT cart_id FROM email_consents WHERE store_id = ?) ORDER BY i.added_at, p.name",
-        (store_id,),
-    )
-    lines: dict[int, list[CartLine]] = {}
-    for item in items:
-        name = f"{item['name']} ({item['variant']})" if item["variant"] else item["name"]
-        lines.setdefault(item["cart_id"], []).append(
-            CartLine(name, item["quantity"], item["price"])
-        )
-    return [
-        CartEmailRequest(
-            row["id"],
-            row["created_at"],
-            row["email"],
-            row["wording"],
-            row["campaign"],
-            row["cart_status"],
-            tuple(lines.get(row["cart_id"], ())),
-        )
-        for row in rows
-    ]
 
 
 async def delete_request(conn: aiosqlite.Connection, store_id: int, request_id: int) -> bool:

@@ -78,29 +78,6 @@ async def count_orders(db: Database, store_id: int, wanted: OrderFilter) -> int:
     return int(await db.fetch_value(f"SELECT count(*) FROM orders WHERE {where}", params))
 
 
-async def all_orders(db: Database, store_id: int, wanted: OrderFilter) -> list[Order]:
-    """Every order the filter matches, newest first: for exports."""
-    where, params = _where(store_id, wanted)
-    rows = await db.fetch_all(
-        f"SELECT {_COLUMNS} FROM orders WHERE {where} ORDER BY created_at DESC, id DESC", params
-    )
-    return [order_from_row(row) for row in rows]
-
-
-async def item_summaries(db: Database, store_id: int, wanted: OrderFilter) -> dict[int, str]:
-    """``"FH-MUG-01 × 2; FH-BEAN-1KG × 1"`` by order id, for the orders the filter matches."""
-    where, params = _where(store_id, wanted, prefix="o.")
-    rows = await db.fetch_all(
-        "SELECT i.order_id, i.sku, i.quantity FROM order_items i"
-        f" JOIN orders o ON o.id = i.order_id WHERE {where} ORDER BY i.order_id, i.sku",
-        params,
-    )
-    lines: dict[int, list[str]] = {}
-    for row in rows:
-        lines.setdefault(row["order_id"], []).append(f"{row['sku']} × {row['quantity']}")
-    return {order_id: "; ".join(parts) for order_id, parts in lines.items()}
-
-
 async def find_order(db: Database, store_id: int, number: int) -> Order | None:
     row = await db.fetch_one(
         f"SELECT {_COLUMNS} FROM orders WHERE store_id = ? AND number = ?", (store_id, number)
