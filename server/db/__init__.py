@@ -219,7 +219,8 @@ class Database:
         for lane in readers.values():
             await lane.close()
         if self._writer is not None:
-            await _optimize(self._writer)
+            if self._identity is not None:  # it opened: not a file SQLite refused
+                await _optimize(self._writer)
             await self._writer.close()
         self._writer = None
 
