@@ -1,15 +1,21 @@
 """``create_app(settings)``: the Keepcart server as a Starlette application.
 
 Nothing happens at import time. ``create_app`` builds the app's ``Services`` (server/services.py)
-once; the lifespan opens the database, starts the event sink and closes both on shutdown.
+once; the lifespan opens the database, starts the event sink and the background maintenance,
+and stops all three on shutdown. Every /admin request reads in the database's admin lane
+(``AdminReads``): connections of its own, and a time limit.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import gc
 import logging
-from collections.abc import AsyncIterator
+import signal
+import threading
+from collections.abc import AsyncIterator, Iterator
+from types import FrameType
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -21,10 +27,11 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from server import assets
 from server.admin import routes as admin_routes
+from server.checkout import idempotency
 from server.checkout.placing import finish_pending_releases
 from server.clock import Clock
-from server.db import Database
-from server.errors import DatabaseUnavailable, KeepcartError
+from server.db import Database, ReadLane, read_lane
+from server.errors import DatabaseUnavailable, KeepcartError, QueryTimedOut
 from server.events.sink import EventSink
 from server.logs import AccessLog, loggable_path
 from server.ratelimit import RateLimiter
@@ -48,6 +55,13 @@ log = logging.getLogger("keepcart")
 # A route may set a cap of its own (the catalog's CSV import does).
 ADMIN_MAX_BODY = 256 * 1024
 
+# The server's upkeep (idempotency keys past their retention pruned, the query planner's
+# statistics refreshed) runs this often by the app's Clock, first one interval after start
+# (Database.open has just brought the statistics up to date); the Clock is looked at every
+# MAINTENANCE_TICK_S real seconds.
+MAINTENANCE_EVERY_S = 60 * 60
+MAINTENANCE_TICK_S = 30.0
+
 
 def create_app(settings: Settings, *, freeze_startup_objects: bool = False) -> Starlette:
     """The Keepcart app. ``freeze_startup_objects`` is for a server process that runs this one
@@ -65,13 +79,17 @@ def create_app(settings: Settings, *, freeze_startup_objects: bool = False) -> S
         async with _logged_once("start"):
             await db.open()
             sink.start()
+        maintenance = asyncio.create_task(maintain(built), name="keepcart-maintenance")
         if freeze_startup_objects:
             gc.collect()
             gc.freeze()
         try:
-            yield
+            with _stop_admin_reads_on_signals(db):
+                yield
         finally:
             async with _logged_once("stop"):
+                maintenance.cancel()
+                await asyncio.gather(maintenance, return_exceptions=True)
                 await finish_pending_releases()
                 await sink.stop()
                 await db.close()
@@ -86,7 +104,13 @@ def create_app(settings: Settings, *, freeze_startup_objects: bool = False) -> S
             *checkout_routes.routes,
             *offer_routes.routes,
             *receipt_routes.routes,
-            Mount("/admin", routes=admin_routes.routes, name="admin", max_body_size=ADMIN_MAX_BODY),
+            Mount(
+                "/admin",
+                routes=admin_routes.routes,
+                name="admin",
+                max_body_size=ADMIN_MAX_BODY,
+                middleware=[Middleware(AdminReads)],
+            ),
         ],
         exception_handlers={
             KeepcartError: on_keepcart_error,
@@ -104,7 +128,11 @@ def build_services(settings: Settings) -> Services:
     """Everything the handlers share, built once per app; nothing is opened yet."""
     keys = signing_keys(settings.secret_keys, settings.secret_file)  # WeakSecretKey if short
     clock = Clock()
-    db = Database(settings.db, busy_timeout_ms=settings.db_busy_timeout)
+    db = Database(
+        settings.db,
+        busy_timeout_ms=settings.db_busy_timeout,
+        admin_read_limit_ms=settings.admin_query_timeout,
+    )
     return Services(
         settings=settings,
         clock=clock,
@@ -118,6 +146,73 @@ def build_services(settings: Settings) -> Services:
         claim_limiter=RateLimiter(settings.claim_rate_limit, 60, clock),
         login_limiter=RateLimiter(settings.login_rate_limit, 15 * 60, clock),
     )
+
+
+async def maintain(built: Services) -> None:
+    """The server's upkeep, every ``MAINTENANCE_EVERY_S`` of the Clock until cancelled."""
+    due = built.clock.monotonic() + MAINTENANCE_EVERY_S
+    while True:
+        # Real time between looks at the Clock: a test that moves the Clock sees the next run
+        # within a tick, with no sleeping of its own.
+        await asyncio.sleep(MAINTENANCE_TICK_S)
+        if built.clock.monotonic() < due:
+            continue
+        due = built.clock.monotonic() + MAINTENANCE_EVERY_S
+        await run_maintenance(built)
+
+
+async def run_maintenance(built: Services) -> None:
+    """Prune expired idempotency keys, then refresh the planner's statistics. A failure (the
+    database busy or gone) is logged and left for the next run."""
+    try:
+        pruned = await idempotency.prune_expired(built.db, built.clock.now_ms())
+        await built.db.refresh_statistics()
+    except Exception as exc:
+        log.warning("maintenance failed (%s); it runs again later", type(exc).__name__)
+        return
+    if pruned:
+        log.info("maintenance: %d idempotency keys past their retention pruned", pruned)
+
+
+@contextlib.contextmanager
+def _stop_admin_reads_on_signals(db: Database) -> Iterator[None]:
+    """On SIGINT or SIGTERM, stop every admin read at once, then let the signal's own handler
+    (uvicorn's) go on. uvicorn finishes the requests in flight before it stops: without this, a
+    slow admin page would keep the server up for its whole time limit. Only from the main
+    thread (signals are handled there), and only before a handler that is a function."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    chained = {sig: handler for sig, handler in previous.items() if callable(handler)}
+
+    def on_signal(sig: int, frame: FrameType | None) -> None:
+        db.stop_admin_reads()
+        handler = chained[signal.Signals(sig)]
+        assert callable(handler)
+        handler(sig, frame)
+
+    for sig in chained:
+        signal.signal(sig, on_signal)
+    try:
+        yield
+    finally:
+        for sig, handler in chained.items():
+            if signal.getsignal(sig) is on_signal:
+                signal.signal(sig, handler)
+
+
+class AdminReads:
+    """Every /admin request reads in the admin lane: connections of its own, so a slow page
+    never holds a shopper's read, and a time limit past which its query is stopped
+    (``on_keepcart_error`` logs the page)."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        with read_lane(ReadLane.ADMIN):
+            await self.app(scope, receive, send)
 
 
 class LifespanFailed(RuntimeError):
@@ -186,7 +281,13 @@ class CorsPreflight:
 
 async def on_keepcart_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, KeepcartError)
-    if request.url.path.startswith("/admin"):
+    if isinstance(exc, QueryTimedOut):  # which page, by its route: parameters by name, no data
+        log.warning(
+            "%s %s passed the admin query time limit; its query was stopped",
+            request.method,
+            loggable_path(request.scope),
+        )
+    if request.url.path.startswith("/admin") and not _wants_json(request):
         response = await admin_routes.error_page(request, exc)
     else:
         headers = await _api_error_cors(request)
@@ -206,6 +307,11 @@ async def on_http_error(request: Request, exc: Exception) -> Response:
     error = KeepcartError(exc.detail, code=codes.get(exc.status_code, "http_error"))
     error.status = exc.status_code
     return await on_keepcart_error(request, error)
+
+
+def _wants_json(request: Request) -> bool:
+    """An admin request for JSON (the live activity counts) gets its error as JSON too."""
+    return request.headers.get("accept", "").startswith("application/json")
 
 
 async def _api_error_cors(request: Request) -> dict[str, str]:

@@ -15,8 +15,10 @@
      └── ServiceUnavailable .. 503 service_unavailable (the request was fine; try later)
           ├── DatabaseBusy ... 503 database_busy (another process holds the write lock;
           │                        carries Retry-After)
-          └── DatabaseUnavailable 503 database_unavailable (the database file was deleted or
-                                   replaced; writes are refused until a restart)
+          ├── DatabaseUnavailable 503 database_unavailable (the database file was deleted or
+          │                        replaced; writes are refused until a restart)
+          └── QueryTimedOut .. 503 query_timeout (an admin read passed its time limit and
+                                   was stopped; a shorter range or search may fit)
 
 Raise them anywhere; one handler (``server.app``) renders ``{"error": {"code", "message",
 "field"}}`` for the API and an HTML page for the admin, with a ``Retry-After`` header for an
@@ -116,3 +118,7 @@ class DatabaseBusy(ServiceUnavailable):
 
 class DatabaseUnavailable(ServiceUnavailable):
     code = "database_unavailable"
+
+
+class QueryTimedOut(ServiceUnavailable):
+    code = "query_timeout"

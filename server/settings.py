@@ -41,6 +41,12 @@ class Settings:
         "Milliseconds a write waits while another process (a backup, a sqlite3 shell) holds "
         "the database's write lock, before it is answered 503 database_busy.",
     )
+    admin_query_timeout: int = _setting(
+        10_000,
+        "Milliseconds an admin page's database query may run; past it the query is stopped "
+        "and the page answers 503 (try a shorter range). Shoppers' requests have their own "
+        "connections and never wait for admin pages.",
+    )
     public_url: str = _setting(
         "", "URL shoppers' browsers reach Keepcart at (default: http://HOST:PORT)."
     )

@@ -5,6 +5,9 @@ authorized, so every process sharing the database sees it; the order's transacti
 'completed' with the answer to replay, and a request that places no order deletes it. The
 row names the request holding it (``attempt``), so a request that lost its reservation finds
 out before it orders. The SQL is in queries.py.
+
+A key is kept for ``RETENTION_MS`` after it was reserved, then pruned (``prune_expired``, run by
+the server's maintenance): the table would otherwise keep every checkout's answer for ever.
 """
 
 from __future__ import annotations
@@ -17,13 +20,25 @@ from typing import Any
 import aiosqlite
 
 from server.checkout import queries
-from server.db import Reader
+from server.db import Database, Reader
 from server.errors import Conflict, Unprocessable
 
 # An in_flight reservation older than this was abandoned (its process was killed, or lost the
 # database) and is taken over, so a key is never blocked for ever. It is far longer than any
 # authorization takes: a live request that still loses its reservation voids its payment.
 ABANDONED_AFTER_MS = 2 * 60 * 1000
+
+# How long a key's answer is kept, from its reservation. A retry of the same request within it
+# gets the stored answer; after it, the same key is new again (and the cart it ordered is no
+# longer open, so a very late retry is refused rather than ordered twice). Clients retry within
+# seconds (the widget gives up after about 7 s; payment APIs keep keys 24 hours): a week also
+# covers a client's queue stuck over a long weekend, and keeps the table to a week of orders.
+# Far longer than ABANDONED_AFTER_MS: a key older than this was abandoned long ago, never one
+# a live request still holds, so in-flight rows that old go too.
+RETENTION_MS = 7 * 24 * 60 * 60 * 1000
+# Keys deleted per write transaction: each is a few milliseconds of the single writer, so
+# checkouts and events go on between batches.
+PRUNE_BATCH = 500
 
 
 @dataclass(frozen=True)
@@ -114,3 +129,19 @@ async def completed_by(conn: Reader, reservation: Reservation) -> Replay | None:
     if row is None or row["attempt"] != reservation.attempt or row["state"] != "completed":
         return None
     return Replay(json.loads(row["response"]))
+
+
+async def prune_expired(db: Database, now_ms: int) -> int:
+    """Delete the keys reserved more than ``RETENTION_MS`` ago, ``PRUNE_BATCH`` per write
+    transaction; return how many went."""
+    cutoff = now_ms - RETENTION_MS
+
+    async def batch(conn: aiosqlite.Connection) -> int:
+        return await queries.delete_idempotency_keys_before(conn, cutoff, PRUNE_BATCH)
+
+    pruned = 0
+    while True:
+        deleted = await db.write(batch)
+        pruned += deleted
+        if deleted < PRUNE_BATCH:
+            return pruned

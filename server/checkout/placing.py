@@ -20,6 +20,7 @@ from typing import Any
 
 import aiosqlite
 
+from server.carts import queries as carts_queries
 from server.carts.service import Cart
 from server.checkout import idempotency, orders, queries
 from server.checkout.addresses import COUNTRIES
@@ -75,7 +76,13 @@ async def _place(
         orders.check_order_stock(cart)
         # Whether this email has used a once-per-customer code is checked only with the order,
         # after a payment went through: checkout must not tell anyone who tries an address.
-        priced = await price(db, store, settings, cart, checkout, now, per_customer=False)
+        try:
+            priced = await price(db, store, settings, cart, checkout, now, per_customer=False)
+        except Unprocessable:
+            # A simultaneous request may have ordered the cart since it was read (its code is
+            # then used up, say): that is the answer, not what its old snapshot fails on now.
+            check_orderable(await carts_queries.load_cart(db, cart.public_id) or cart)
+            raise
         authorization = await checkout.provider.authorize(
             checkout.payment_details, priced.quote.totals.total, store.currency
         )

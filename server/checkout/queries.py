@@ -274,3 +274,16 @@ async def release_idempotency_key(
         " AND state = 'in_flight'",
         (store_id, key, attempt),
     )
+
+
+async def delete_idempotency_keys_before(
+    conn: aiosqlite.Connection, reserved_before: int, limit: int
+) -> int:
+    """Delete up to ``limit`` keys reserved before ``reserved_before`` (found by the index on
+    reserved_at); return how many."""
+    cursor = await conn.execute(
+        "DELETE FROM idempotency_keys WHERE rowid IN (SELECT rowid FROM idempotency_keys"
+        " WHERE reserved_at < ? LIMIT ?)",
+        (reserved_before, limit),
+    )
+    return cursor.rowcount

@@ -2,7 +2,20 @@
 
 One writer: every write is a function run on the single write connection inside
 ``BEGIN IMMEDIATE … COMMIT``, one at a time, so coroutines never interleave inside a
-transaction. Reads go to a separate read-only connection and see only committed data (WAL).
+transaction. Reads go to read-only connections and see only committed data (WAL).
+
+Reads run in lanes (``ReadLane``), each with its own read-only connections, each connection
+on its own thread: shoppers' requests and everything else read in ``PUBLIC``; every admin
+request reads in ``ADMIN`` (``server/app.py`` chooses it once, for the whole /admin mount,
+with ``read_lane``), so a slow admin page never makes a shopper's read queue behind it. An
+admin read has a time limit: past it, the query itself is stopped (a progress handler on its
+connection) and ``QueryTimedOut`` (503) is raised; a read whose caller goes away (a
+cancelled request) is stopped the same way. ``stop_admin_reads`` stops them all at once,
+for a server told to stop.
+
+Statistics for the query planner: a bounded ``ANALYZE`` (``ANALYSIS_LIMIT``) after
+migrations when any table lacks them, and again on ``refresh_statistics`` (the server's
+maintenance runs it on a schedule); ``PRAGMA optimize`` at close.
 
 The writer checkpoints the WAL itself, on its own thread, after every
 ``CHECKPOINT_EVERY_ROWS`` rows written (SQLite's automatic checkpoint is off for it): a
@@ -20,9 +33,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import enum
 import logging
+import math
 import sqlite3
+import time
 from collections.abc import Awaitable, Callable, Iterator, Sequence
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -36,7 +53,7 @@ from server.db.files import (
     warn_if_readable_by_others,
 )
 from server.db.migrations import apply_migrations
-from server.errors import DatabaseBusy, DatabaseUnavailable
+from server.errors import DatabaseBusy, DatabaseUnavailable, QueryTimedOut, ServiceUnavailable
 
 T = TypeVar("T")
 WriteFn = Callable[[aiosqlite.Connection], Awaitable[T]]
@@ -56,12 +73,50 @@ _PRAGMAS = (
     "PRAGMA synchronous = NORMAL",
     "PRAGMA foreign_keys = ON",
 )
-_WRITER_PRAGMAS = ("PRAGMA wal_autocheckpoint = 0",)  # Database checkpoints by itself
 # Rows inserted, updated or deleted between checkpoints. 5,000 events committed in small
 # groups fill about 800 pages of WAL, near SQLite's own default of 1,000; in larger groups,
 # fewer. A checkpoint holds the write lock for a few milliseconds (~4 ms for 800 pages
 # here): bigger ones show up directly in ingest's tail latency.
 CHECKPOINT_EVERY_ROWS = 5_000
+# Admin reads stop after this long by default (the app passes KEEPCART_ADMIN_QUERY_TIMEOUT).
+ADMIN_READ_LIMIT_MS = 10_000
+# ANALYZE looks at about this many rows per index: statistics good enough for the planner,
+# in ~6 ms for the scale bench's 310 MB store (a full ANALYZE there takes ~400 ms, all of
+# it holding the write lock).
+ANALYSIS_LIMIT = 1000
+_WRITER_PRAGMAS = (
+    "PRAGMA wal_autocheckpoint = 0",  # Database checkpoints by itself
+    f"PRAGMA analysis_limit = {ANALYSIS_LIMIT}",  # for ANALYZE and PRAGMA optimize
+)
+# SQLite calls a read connection's progress handler every this many virtual-machine steps
+# (~6 ms of a heavy query here): how soon a read past its limit, or cancelled, stops. Each
+# call takes the GIL for a moment, so not much more often.
+_PROGRESS_STEPS = 200_000
+
+
+class ReadLane(enum.Enum):
+    """Which read connections a read runs on; chosen per request with ``read_lane``."""
+
+    PUBLIC = "public"  # shoppers' requests, the store directory, background work
+    ADMIN = "admin"  # every /admin request: its own connections, and a time limit
+
+
+# Read connections per lane. Public reads are short; three let one slow one (a big cart, a
+# cold cache) not hold the others. Admin reads may be long; two let a second tab or the live
+# activity counts run beside one slow page, and the time limit bounds how long a third waits.
+READERS = {ReadLane.PUBLIC: 3, ReadLane.ADMIN: 2}
+
+_lane: ContextVar[ReadLane] = ContextVar("keepcart_read_lane", default=ReadLane.PUBLIC)
+
+
+@contextlib.contextmanager
+def read_lane(lane: ReadLane) -> Iterator[None]:
+    """Every read in this block, and in the tasks it starts, runs in ``lane``."""
+    token = _lane.set(lane)
+    try:
+        yield
+    finally:
+        _lane.reset(token)
 
 
 class DatabaseUnusable(Exception):
@@ -74,11 +129,18 @@ class DatabaseUnusable(Exception):
 
 
 class Database:
-    def __init__(self, path: Path, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS):
+    def __init__(
+        self,
+        path: Path,
+        *,
+        busy_timeout_ms: int = BUSY_TIMEOUT_MS,
+        admin_read_limit_ms: int = ADMIN_READ_LIMIT_MS,
+    ):
         self.path = path
         self._busy_timeout_ms = busy_timeout_ms
+        self._admin_read_limit_ms = admin_read_limit_ms
         self._writer: aiosqlite.Connection | None = None
-        self._reader: aiosqlite.Connection | None = None
+        self._readers: dict[ReadLane, _Readers] = {}
         self._write_lock = asyncio.Lock()
         self._changes_at_checkpoint = 0
         self._identity: FileIdentity | None = None  # of the file opened
@@ -111,15 +173,79 @@ class Database:
         )
         for pragma in _WRITER_PRAGMAS:
             await self._writer.execute(pragma)
-        await apply_migrations(self._writer)
-        self._reader = await _connect(f"file:{self.path}?mode=ro", self._busy_timeout_ms, uri=True)
+        applied = await apply_migrations(self._writer)
+        if applied or await _tables_without_statistics(self._writer):
+            # A new schema, or rows that arrived without the server (an import, a restored
+            # backup): without statistics the planner may pick a plan that reads everything.
+            await self._analyze_unless_locked()
+        limits = {ReadLane.PUBLIC: math.inf, ReadLane.ADMIN: self._admin_read_limit_ms / 1000}
+        for lane, count in READERS.items():
+            readers = _Readers(lane, limits[lane])
+            self._readers[lane] = readers
+            for _ in range(count):
+                readers.add(await self._connect_reader())
         self._identity = file_identity(self.path)
 
+    async def _analyze_unless_locked(self) -> None:
+        conn = self._require(self._writer)
+        try:
+            await conn.execute("ANALYZE")
+        except sqlite3.OperationalError as exc:
+            if not _is_busy(exc):
+                raise
+            # Another process (a backup, a sqlite3 shell) holds the write lock: the statistics
+            # can wait for the next maintenance run; opening must not fail for them.
+            log.warning("the database %s is locked; its statistics are refreshed later", self.path)
+
+    async def _connect_reader(self) -> _ReadConnection:
+        conn = await _connect(
+            f"file:{self.path}?mode=ro", self._busy_timeout_ms, uri=True, daemon=True
+        )
+        reader = _ReadConnection(conn)
+        try:
+            await _on_thread(
+                conn, conn._conn.set_progress_handler, reader.should_stop, _PROGRESS_STEPS
+            )
+        except BaseException:
+            await conn.close()
+            raise
+        return reader
+
     async def close(self) -> None:
-        for conn in (self._reader, self._writer):
-            if conn is not None:
-                await conn.close()
-        self._reader = self._writer = None
+        """Close every connection; reads still running are stopped first, not waited for."""
+        readers, self._readers = self._readers, {}
+        for lane in readers.values():
+            lane.stop()
+        for lane in readers.values():
+            await lane.close()
+        if self._writer is not None:
+            if self._identity is not None:  # it opened: not a file SQLite refused
+                await _optimize(self._writer)
+            await self._writer.close()
+        self._writer = None
+
+    def stop_admin_reads(self) -> None:
+        """Stop every admin read now, and refuse the next ones: the server is stopping, and
+        must not wait for a slow page. Shoppers' reads go on (a checkout may still need
+        them)."""
+        if ReadLane.ADMIN in self._readers:
+            self._readers[ReadLane.ADMIN].stop()
+
+    def reads_running(self, lane: ReadLane) -> int:
+        """How many reads of ``lane`` hold a connection now (for tests and the bench)."""
+        readers = self._readers.get(lane)
+        return 0 if readers is None else readers.running
+
+    async def refresh_statistics(self) -> None:
+        """A bounded ANALYZE (``ANALYSIS_LIMIT``) as one short write, so the planner's row
+        estimates follow the store's growth. SQLite 3.40's ``PRAGMA optimize`` would only
+        look at tables the writer itself has planned queries on (its flag to look at every
+        table came in 3.46), and the reads are planned on read-only connections."""
+        conn = self._require(self._writer)
+        async with self._write_lock:
+            self._refuse_once_lost()
+            with self._refuse_when_busy():
+                await conn.execute("ANALYZE")
 
     def check_file(self) -> None:
         """Raise ``DatabaseUnavailable`` when the file at the path is not the one open here.
@@ -233,10 +359,16 @@ class Database:
             await _on_thread(conn, _checkpoint, conn._conn)
 
     async def fetch_all(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
-        # One job on the reader's thread: execute and fetch together, so no statement stays
-        # open between awaits. An open statement would pin the shared read connection to an
-        # old snapshot, and a concurrent reader would miss a write that just committed.
-        return list(await self._require(self._reader).execute_fetchall(sql, params))
+        """Every row of one query, read in the current lane (``read_lane``).
+
+        One job on a read connection's thread: execute and fetch together, so no statement
+        stays open between awaits. An open statement would pin that connection to an old
+        snapshot, and the next read on it would miss a write that had just committed.
+        """
+        readers = self._readers.get(_lane.get())
+        if readers is None:
+            raise RuntimeError("the database is not open")
+        return await readers.fetch_all(sql, params)
 
     async def fetch_one(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
         rows = await self.fetch_all(sql, params)
@@ -307,13 +439,154 @@ def _checkpoint(conn: sqlite3.Connection) -> None:
     conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
 
 
+async def _tables_without_statistics(conn: aiosqlite.Connection) -> bool:
+    """True when a table with an index (and rows) has no row in sqlite_stat1."""
+    async with conn.execute("SELECT 1 FROM sqlite_schema WHERE name = 'sqlite_stat1'") as cursor:
+        if await cursor.fetchone() is None:
+            return True
+    async with conn.execute(
+        "SELECT DISTINCT tbl_name FROM sqlite_schema WHERE type = 'index'"
+        " AND tbl_name NOT LIKE 'sqlite_%'"
+        " AND tbl_name NOT IN (SELECT tbl FROM sqlite_stat1)"
+    ) as cursor:
+        unanalysed = [row[0] for row in await cursor.fetchall()]
+    for table in unanalysed:  # ANALYZE leaves no row for an empty table
+        async with conn.execute(f'SELECT 1 FROM "{table}" LIMIT 1') as cursor:
+            if await cursor.fetchone() is not None:
+                return True
+    return False
+
+
+async def _optimize(conn: aiosqlite.Connection) -> None:
+    """``PRAGMA optimize`` before closing, as SQLite advises; a failure only costs stats."""
+    try:
+        await conn.execute("PRAGMA optimize")
+    except sqlite3.Error as exc:
+        log.warning("PRAGMA optimize failed at close: %s", exc)
+
+
+class _Job:
+    """One read: when it must stop by, and whether it was stopped from outside."""
+
+    __slots__ = ("deadline", "stopped")
+
+    def __init__(self, deadline: float):
+        self.deadline = deadline  # time.monotonic() seconds; inf: no limit
+        self.stopped = False  # set from the event loop's thread
+
+
+class _ReadConnection:
+    """A read-only connection and the read it runs now, which its progress handler watches."""
+
+    def __init__(self, conn: aiosqlite.Connection):
+        self.conn = conn
+        self.job: _Job | None = None
+
+    def should_stop(self) -> bool:
+        # On the connection's thread, every _PROGRESS_STEPS steps of a query. Real time, not
+        # the app's Clock: the limit is on work actually done, and a test moving the Clock
+        # must not stop a query.
+        job = self.job
+        return job is not None and (job.stopped or time.monotonic() > job.deadline)
+
+    def run(self, job: _Job, sql: str, params: Sequence[Any]) -> list[Row]:
+        """On the connection's thread: the whole query, statement closed before returning."""
+        self.job = job
+        try:
+            cursor = self.conn._conn.execute(sql, params)
+            try:
+                return cursor.fetchall()
+            finally:
+                cursor.close()
+        finally:
+            self.job = None
+
+
+class _Readers:
+    """A lane's read connections: a read takes an idle one, runs one job on it, gives it back."""
+
+    def __init__(self, lane: ReadLane, limit_s: float):
+        self.lane = lane
+        self.limit_s = limit_s
+        self.running = 0
+        self._all: list[_ReadConnection] = []
+        self._idle: asyncio.Queue[_ReadConnection] = asyncio.Queue()
+        self._jobs: set[_Job] = set()
+        self._stopped = False
+
+    def add(self, reader: _ReadConnection) -> None:
+        self._all.append(reader)
+        self._idle.put_nowait(reader)
+
+    async def fetch_all(self, sql: str, params: Sequence[Any]) -> list[Row]:
+        job = _Job(time.monotonic() + self.limit_s)
+        self._refuse_once_stopped()
+        self._jobs.add(job)
+        try:
+            # Waiting for a connection counts towards the limit too: a page is answered in
+            # about its limit, however busy the lane.
+            async with asyncio.timeout(None if math.isinf(self.limit_s) else self.limit_s):
+                reader = await self._idle.get()
+            self.running += 1
+            try:
+                return await _on_thread(reader.conn, reader.run, job, sql, params)
+            except asyncio.CancelledError:
+                job.stopped = True  # the caller went away: the query stops, not just the wait
+                raise
+            finally:
+                self.running -= 1
+                self._idle.put_nowait(reader)
+        except TimeoutError:
+            raise self._timed_out() from None
+        except sqlite3.OperationalError as exc:
+            if exc.sqlite_errorcode != sqlite3.SQLITE_INTERRUPT:
+                raise
+            self._refuse_once_stopped()
+            raise self._timed_out() from None
+        finally:
+            self._jobs.discard(job)
+
+    def _timed_out(self) -> QueryTimedOut:
+        return QueryTimedOut(
+            "This page took too long to load, so Keepcart stopped it. Try a shorter date"
+            " range or a narrower search."
+        )
+
+    def _refuse_once_stopped(self) -> None:
+        if self._stopped:
+            raise ServiceUnavailable("Keepcart is stopping; try again in a moment.", retry_after=5)
+
+    def stop(self) -> None:
+        """Stop every read of this lane now, and refuse the next ones."""
+        self._stopped = True
+        for job in self._jobs:
+            job.stopped = True
+        for reader in self._all:
+            reader.conn._conn.interrupt()  # thread-safe; ends a statement between steps
+
+    async def close(self) -> None:
+        for reader in self._all:
+            await reader.conn.close()
+        self._all.clear()
+
+
 async def _connect(
-    target: str, busy_timeout_ms: int, *, uri: bool = False, check_same_thread: bool = True
+    target: str,
+    busy_timeout_ms: int,
+    *,
+    uri: bool = False,
+    check_same_thread: bool = True,
+    daemon: bool = False,
 ) -> aiosqlite.Connection:
     # isolation_level=None: we issue BEGIN/COMMIT ourselves.
-    conn = await aiosqlite.connect(
+    conn = aiosqlite.connect(
         target, uri=uri, isolation_level=None, check_same_thread=check_same_thread
     )
+    # A read connection's thread need not hold the process open at exit: it has nothing to
+    # finish (a server killed twice never closes its database, and must still exit). The
+    # writer's thread is not a daemon: a COMMIT is never cut short by an exit.
+    conn._thread.daemon = daemon
+    await conn
     conn.row_factory = aiosqlite.Row
     try:
         # Setting journal_mode reads the file: here SQLite finds out it is not a database.

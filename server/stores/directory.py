@@ -1,7 +1,9 @@
 """A short-lived in-memory view of all stores, for the hot paths (config and ingest).
 
 Self-hosted Keepcart serves a handful of stores, so the whole table is cached and re-read
-after ``ttl`` seconds or as soon as the admin changes a store.
+after ``ttl`` seconds or as soon as the admin changes a store. The re-read always runs in the
+public read lane, whoever's request sets it off: every shopper's request may wait on it, so it
+must never queue behind an admin page's slow reads.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 import asyncio
 
 from server.clock import Clock
-from server.db import Database
+from server.db import Database, ReadLane, read_lane
 from server.stores.queries import list_stores
 from server.stores.service import Store
 
@@ -50,7 +52,8 @@ class StoreDirectory:
         async with self._lock:
             if self._clock.monotonic() - self._loaded_at < self._ttl:
                 return
-            stores = await list_stores(self._db)
+            with read_lane(ReadLane.PUBLIC):
+                stores = await list_stores(self._db)
             self._by_key = {s.public_key: s for s in stores}
             self._by_id = {s.id: s for s in stores}
             self._origins = frozenset(o for s in stores for o in s.origins)
