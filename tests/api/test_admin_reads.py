@@ -42,6 +42,7 @@ async def test_a_page_past_the_time_limit_is_stopped_and_answered_503(
     page = await asyncio.wait_for(client.get(f"/admin/stores/{store.id}/members"), GUARD_S)
     assert page.status_code == 503
     assert "took too long" in page.text and "shorter date range" in page.text
+    assert "Not available right now" in page.text and "Something went wrong" not in page.text
     assert page.headers["content-type"].startswith("text/html")
     assert services(app).db.reads_running(ReadLane.ADMIN) == 0
     [line] = [r.getMessage() for r in caplog.records if "time limit" in r.getMessage()]
