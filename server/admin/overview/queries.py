@@ -1,7 +1,10 @@
 """SQL behind the overview: counts per bucket of time, and offers against their holdouts.
 
 Every query is a range query on an index: orders by (store, created_at) with status and
-total in the index, events by (store, received_at), exposures by (campaign, created_at).
+total in the index, events by (store, received_at), exposures by (campaign, created_at) with
+the arm in the index; what offers brought starts from the store's attributable orders
+(``orders_attributable``), far fewer than the exposures, and meets their visitors'
+exposures by index.
 Buckets go in as a ``VALUES`` list of [start, end) pairs, one index range per bucket.
 
 Session counts of finished days are counted once and kept in ``event_days``: an event's day
@@ -14,13 +17,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from server.admin.campaigns.performance_queries import ATTRIBUTED_ORDER
 from server.admin.overview.figures import ArmSample, CampaignSplit, DayCounts
 from server.admin.overview.periods import Bucket
 from server.db import Database
 from server.offers import stats
 from server.offers.bucketing import HOLDOUT
 
+DAY_MS = 86_400_000
 # A day is kept once it ended this long ago: events in flight at midnight are committed by
 # then (the event sink answers within milliseconds; this leaves minutes).
 SETTLE_MS = 10 * 60_000
@@ -161,37 +164,70 @@ def with_orders(events: Sequence[DayCounts], orders: Sequence[DayCounts]) -> lis
 # ---- offers against their holdouts ----------------------------------------------------------
 
 
+# The visitors first exposed in a period, per campaign of the store: every variant together,
+# and the holdout. Counted from the exposures_by_time index alone (the arm is in it), one
+# campaign after another.
+_EXPOSED = (
+    "SELECT c.id AS campaign_id, count(*) AS visitors, sum(x.arm = ?) AS held"
+    " FROM campaigns c CROSS JOIN exposures x ON x.campaign_id = c.id"
+    "  AND x.created_at >= ? AND x.created_at < ?"
+    " WHERE c.store_id = ? GROUP BY c.id ORDER BY c.id"
+)
+
+# The same visitors' attributed revenue, read from the orders' side: the store's orders that
+# attribution can credit (a visitor's, paid or fulfilled; few next to the exposures), each
+# meeting its visitor's exposures of the period in the exposures_by_visitor index. The
+# condition is the campaign results' (ATTRIBUTED_ORDER) turned round: the order placed between
+# the exposure and ``attribution_days`` after it. CROSS JOIN and INDEXED BY pin this order and
+# index whatever statistics SQLite has: without them it would start from the orders by status
+# and read each order's row.
+_CONVERTED = f"""
+WITH per_visitor AS (
+    SELECT x.campaign_id, x.arm = ? AS held, sum(o.total) AS revenue
+    FROM stores s
+    CROSS JOIN orders o INDEXED BY orders_attributable ON o.store_id = s.id
+        AND o.visitor_id IS NOT NULL AND o.status IN ('paid', 'fulfilled')
+    CROSS JOIN exposures x ON x.visitor_id = o.visitor_id
+        AND x.created_at >= ? AND x.created_at < ?
+        AND x.created_at <= o.created_at
+        AND x.created_at >= o.created_at - s.attribution_days * {DAY_MS}
+    CROSS JOIN campaigns c ON c.id = x.campaign_id AND c.store_id = s.id
+    WHERE s.id = ?
+    GROUP BY x.campaign_id, x.visitor_id
+)
+SELECT campaign_id, held, count(*) AS converted, sum(revenue) AS revenue,
+    sum(revenue * revenue) AS squares
+FROM per_visitor GROUP BY campaign_id, held
+"""
+
+
 async def campaign_splits(
     db: Database, store_id: int, start_ms: int, end_ms: int
 ) -> list[CampaignSplit]:
     """Per campaign of the store, the visitors first exposed in [start, end): those who saw
     an offer (every variant together) and the holdout, each visitor with the revenue of the
     orders attributed to them (the campaign results' attribution: same visitor, paid or
-    fulfilled, placed within the store's attribution window after the exposure)."""
-    rows = await db.fetch_all(
-        "WITH per_visitor AS ("
-        " SELECT x.campaign_id, x.arm = ? AS held, count(o.total) > 0 AS converted,"
-        "  coalesce(sum(o.total), 0) AS revenue"
-        " FROM campaigns c JOIN stores s ON s.id = c.store_id"
-        " JOIN exposures x ON x.campaign_id = c.id"
-        "  AND x.created_at >= ? AND x.created_at < ?"
-        f" LEFT JOIN orders o ON {ATTRIBUTED_ORDER}"
-        " WHERE c.store_id = ? GROUP BY x.campaign_id, x.visitor_id)"
-        " SELECT campaign_id, held, count(*) AS visitors, sum(converted) AS converted,"
-        "  sum(revenue) AS revenue, sum(revenue * revenue) AS squares"
-        " FROM per_visitor GROUP BY campaign_id, held ORDER BY campaign_id",
-        (HOLDOUT, start_ms, end_ms, store_id),
-    )
-    sides: dict[int, dict[bool, ArmSample]] = {}
-    for row in rows:
-        sample = stats.Sample(row["visitors"], row["revenue"], row["squares"])
-        sides.setdefault(row["campaign_id"], {})[bool(row["held"])] = ArmSample(
-            sample, row["converted"]
-        )
-    empty = ArmSample(stats.Sample(0, 0, 0), 0)
+    fulfilled, placed within the store's attribution window after the exposure). A visitor
+    without an attributed order adds one to its side's count and nothing to its sums."""
+    exposed = await db.fetch_all(_EXPOSED, (HOLDOUT, start_ms, end_ms, store_id))
+    converted = {
+        (row["campaign_id"], bool(row["held"])): row
+        for row in await db.fetch_all(_CONVERTED, (HOLDOUT, start_ms, end_ms, store_id))
+    }
+
+    def side(campaign_id: int, held: bool, visitors: int) -> ArmSample:
+        row = converted.get((campaign_id, held))
+        if row is None:
+            return ArmSample(stats.Sample(visitors, 0, 0), 0)
+        return ArmSample(stats.Sample(visitors, row["revenue"], row["squares"]), row["converted"])
+
     return [
-        CampaignSplit(campaign, arms.get(False, empty), arms.get(True, empty))
-        for campaign, arms in sides.items()
+        CampaignSplit(
+            row["campaign_id"],
+            side(row["campaign_id"], False, row["visitors"] - row["held"]),
+            side(row["campaign_id"], True, row["held"]),
+        )
+        for row in exposed
     ]
 
 
