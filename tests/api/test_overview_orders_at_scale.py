@@ -128,9 +128,8 @@ GROWN_STORE_STATS = [
     ("campaigns", "campaigns_by_store", "4 4 2"),
     ("campaigns", "sqlite_autoindex_campaigns_1", "4 1"),
     ("orders", "orders_by_status", "100001 100001 25001 1 1"),
-    ("orders", "orders_attributable", "24547 24547 1 1 1"),
     ("orders", "orders_by_store_time", "100001 100001 1 1 1"),
-    ("orders", "orders_by_visitor", "100001 100001 4 1"),
+    ("orders", "orders_by_visitor", "100001 100001 4 1 1 1 1 1 1 1"),
     ("orders", "orders_by_email", "100001 100001 3"),
     ("orders", "sqlite_autoindex_orders_2", "100001 100001 1"),
     ("orders", "sqlite_autoindex_orders_1", "100001 1"),
@@ -188,8 +187,10 @@ async def assert_plans_read_by_index(db, store_id, few_rows=False):
     converted = found["converted"]
     orders = next(i for i, d in enumerate(converted) if d.startswith("SEARCH o "))
     exposures = next(i for i, d in enumerate(converted) if d.startswith("SEARCH x "))
-    assert orders < exposures, converted  # the store's attributable orders drive
-    assert converted[orders].startswith("SEARCH o USING INDEX orders_attributable"), converted
+    assert orders < exposures, converted  # the store's orders with a visitor drive
+    assert converted[orders] == (
+        "SEARCH o USING COVERING INDEX orders_by_visitor (store_id=? AND visitor_id>?)"
+    ), converted
     assert converted[exposures].startswith(
         "SEARCH x USING COVERING INDEX exposures_by_visitor (visitor_id=?"
     ), converted

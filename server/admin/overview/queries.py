@@ -2,8 +2,8 @@
 
 Every query is a range query on an index: orders by (store, created_at) with status and
 total in the index, events by (store, received_at), exposures by (campaign, created_at) with
-the arm in the index; what offers brought starts from the store's attributable orders
-(``orders_attributable``), far fewer than the exposures, and meets their visitors'
+the arm in the index; what offers brought starts from the store's orders that have a visitor
+(by ``orders_by_visitor``), far fewer than the exposures, and meets their visitors'
 exposures by index.
 Buckets go in as a ``VALUES`` list of [start, end) pairs, one index range per bucket.
 
@@ -175,8 +175,8 @@ _EXPOSED = (
 )
 
 # The same visitors' attributed revenue, read from the orders' side: the store's orders that
-# attribution can credit (a visitor's, paid or fulfilled; few next to the exposures), each
-# meeting its visitor's exposures of the period in the exposures_by_visitor index. The
+# have a visitor (from the orders_by_visitor index alone; few next to the exposures), the paid
+# and fulfilled ones each meeting its visitor's exposures of the period in exposures_by_visitor. The
 # condition is the campaign results' (ATTRIBUTED_ORDER) turned round: the order placed between
 # the exposure and ``attribution_days`` after it. CROSS JOIN and INDEXED BY pin this order and
 # index whatever statistics SQLite has: without them it would start from the orders by status
@@ -185,7 +185,7 @@ _CONVERTED = f"""
 WITH per_visitor AS (
     SELECT x.campaign_id, x.arm = ? AS held, sum(o.total) AS revenue
     FROM stores s
-    CROSS JOIN orders o INDEXED BY orders_attributable ON o.store_id = s.id
+    CROSS JOIN orders o INDEXED BY orders_by_visitor ON o.store_id = s.id
         AND o.visitor_id IS NOT NULL AND o.status IN ('paid', 'fulfilled')
     CROSS JOIN exposures x ON x.visitor_id = o.visitor_id
         AND x.created_at >= ? AND x.created_at < ?
