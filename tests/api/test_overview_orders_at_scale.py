@@ -4,12 +4,15 @@ of orders or exposures, no walk of a store's orders for a search) with and witho
 statistics."""
 
 import random
+from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from server.accounts import create_store
 from server.admin.overview import queries
 from server.admin.overview.figures import ArmSample, CampaignSplit
+from server.admin.overview.periods import local_day, midnight_ms, period
 from server.offers.bucketing import HOLDOUT
 from server.offers.stats import Sample
 from server.orders.queries import _where
@@ -98,24 +101,40 @@ async def random_store(app, store_id, rng, first_number, campaigns=3, visitors=3
 
 async def test_offers_brought_equals_the_per_exposure_count_on_random_stores(app, store):
     db = services(app).db
-    other = await create_store(
-        db, validate_new_store("Other", ["http://other.test"], "EUR", "en-IE", "UTC"), now=T0
-    )
+    zone = ZoneInfo(store.timezone)
+    later = T0 + 30 * DAY  # after every exposure and order: every day has settled
     for seed in range(3):
         rng = random.Random(seed)
+        here, other = [
+            (await create_store(db, validate_new_store(name, [f"http://{name}.test"], "EUR",
+                                "en-IE", store.timezone), now=T0)).id
+            for name in (f"here{seed}", f"other{seed}")
+        ]  # fmt: skip
         # The same visitor ids in another store: its orders never count here, nor here's there.
-        await random_store(app, store.id, rng, first_number=10_000 * seed + 1)
-        await random_store(app, other.id, rng, first_number=10_000 * seed + 1, campaigns=1)
+        await random_store(app, here, rng, first_number=1)
+        await random_store(app, other, rng, first_number=1, campaigns=1)
         window = rng.choice((1, 7, 30))  # the store's attribution days
-        await db.write(lambda conn, days=window: conn.execute(
-            "UPDATE stores SET attribution_days = ? WHERE id = ?", (days, store.id)
+        await db.write(lambda conn, days=window, s=here: conn.execute(
+            "UPDATE stores SET attribution_days = ? WHERE id = ?", (days, s)
         ))  # fmt: skip
-        periods = [(T0, T0 + 7 * DAY), (T0 - 2 * DAY, T0 + 30 * DAY), (T0 + DAY // 4, T0 + DAY)]
-        periods += [sorted((moment(rng), moment(rng))) for _ in range(6)]
-        for start, end in periods:
-            expected = await reference_splits(db, store.id, start, end)
-            assert await queries.campaign_splits(db, store.id, start, end) == expected
-            assert sum(s.offered.converted for s in expected) > 0 or end - start < DAY
+        where = queries.EventStore(here, store.timezone)
+        for _ in range(6):
+            first = local_day(moment(rng), zone)
+            last = first + timedelta(days=rng.choice((0, 1, 6, 29)))
+            # "Now" after the period, or in its last day (today; or the previous period's last
+            # day, cut at the same time of day).
+            cut = rng.choice((None, midnight_ms(last, zone) + rng.randrange(DAY)))
+            days = period(first, last, cut, zone).days
+            now = later if cut is None else cut
+            expected = await reference_splits(db, here, days[0].start_ms, days[-1].end_ms)
+            # Counted, then again from the days kept the first time: the same figures.
+            assert await queries.campaign_splits(db, where, days, now) == expected
+            assert await queries.campaign_splits(db, where, days, now) == expected
+        kept = await db.fetch_value(
+            "SELECT count(*) FROM exposure_days k JOIN campaigns c ON c.id = k.campaign_id"
+            " WHERE c.store_id = ?", (here,)
+        )  # fmt: skip
+        assert kept > 0
 
 
 # sqlite_stat1 as ANALYZE writes it at the scale bench's store (1M events, 100k orders, 200k
@@ -170,20 +189,28 @@ async def assert_plans_read_by_index(db, store_id, few_rows=False):
     found = await plans(
         db,
         {
-            "exposed": (queries._EXPOSED, [HOLDOUT, T0, T0 + DAY, store_id]),
+            "exposed": (
+                queries._buckets_cte(1) + queries._EXPOSED_LIVE,
+                [0, T0, T0 + DAY, HOLDOUT, store_id],
+            ),
             "converted": (queries._CONVERTED, [HOLDOUT, T0, T0 + DAY, store_id]),
+            "kept": (queries._KEPT_EXPOSURES, ["UTC", "2026-01-01", "2026-03-31", store_id]),
             **order_list_statements(store_id),
         },
     )
     # Told the stores and campaigns tables hold a handful of rows, SQLite may read them whole.
-    scanned = ("orders", "o", "x", "exposures", "events") + (() if few_rows else ("s", "c"))
+    scanned = ("orders", "o", "x", "k", "exposures", "events") + (() if few_rows else ("s", "c"))
     for name, details in found.items():
         assert not [d for d in details if d.split(" ")[:2] in (["SCAN", t] for t in scanned)], (
             name, details,
         )  # fmt: skip
-    assert "SEARCH x USING COVERING INDEX exposures_by_time (campaign_id=?" in "\n".join(
-        found["exposed"]
-    )
+    assert [d for d in found["exposed"] if d.startswith("SEARCH x")] == 2 * [
+        "SEARCH x USING COVERING INDEX exposures_by_time"
+        " (campaign_id=? AND created_at>? AND created_at<?)"
+    ], found["exposed"]
+    assert [d for d in found["kept"] if d.startswith("SEARCH k")] == [
+        "SEARCH k USING PRIMARY KEY (campaign_id=? AND timezone=? AND day>? AND day<?)"
+    ], found["kept"]
     converted = found["converted"]
     orders = next(i for i, d in enumerate(converted) if d.startswith("SEARCH o "))
     exposures = next(i for i, d in enumerate(converted) if d.startswith("SEARCH x "))

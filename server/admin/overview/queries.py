@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from datetime import date
 
 from server.admin.overview.figures import ArmSample, CampaignSplit, DayCounts
 from server.admin.overview.periods import Bucket
@@ -164,14 +165,16 @@ def with_orders(events: Sequence[DayCounts], orders: Sequence[DayCounts]) -> lis
 # ---- offers against their holdouts ----------------------------------------------------------
 
 
-# The visitors first exposed in a period, per campaign of the store: every variant together,
-# and the holdout. Counted from the exposures_by_time index alone (the arm is in it), one
-# campaign after another.
-_EXPOSED = (
-    "SELECT c.id AS campaign_id, count(*) AS visitors, sum(x.arm = ?) AS held"
-    " FROM campaigns c CROSS JOIN exposures x ON x.campaign_id = c.id"
-    "  AND x.created_at >= ? AND x.created_at < ?"
-    " WHERE c.store_id = ? GROUP BY c.id ORDER BY c.id"
+# The visitors first exposed in each bucket, per campaign of the store (zeros included): every
+# variant together, and the holdout. Two counts per campaign and bucket, each a range of the
+# exposures_by_time index (the arm is in it).
+_EXPOSED_LIVE = (
+    "SELECT b.i, c.id AS campaign_id,"
+    " (SELECT count(*) FROM exposures x WHERE x.campaign_id = c.id"
+    "  AND x.created_at >= b.start_ms AND x.created_at < b.end_ms) AS visitors,"
+    " (SELECT count(*) FROM exposures x WHERE x.campaign_id = c.id AND x.arm = ?"
+    "  AND x.created_at >= b.start_ms AND x.created_at < b.end_ms) AS held"
+    " FROM buckets b CROSS JOIN campaigns c WHERE c.store_id = ?"
 )
 
 # The same visitors' attributed revenue, read from the orders' side: the store's orders that
@@ -202,17 +205,28 @@ FROM per_visitor GROUP BY campaign_id, held
 
 
 async def campaign_splits(
-    db: Database, store_id: int, start_ms: int, end_ms: int
+    db: Database, where: EventStore, days: Sequence[Bucket], now_ms: int
 ) -> list[CampaignSplit]:
-    """Per campaign of the store, the visitors first exposed in [start, end): those who saw
-    an offer (every variant together) and the holdout, each visitor with the revenue of the
-    orders attributed to them (the campaign results' attribution: same visitor, paid or
+    """Per campaign of the store, the visitors first exposed in the period's days: those who
+    saw an offer (every variant together) and the holdout, each visitor with the revenue of
+    the orders attributed to them (the campaign results' attribution: same visitor, paid or
     fulfilled, placed within the store's attribution window after the exposure). A visitor
-    without an attributed order adds one to its side's count and nothing to its sums."""
-    exposed = await db.fetch_all(_EXPOSED, (HOLDOUT, start_ms, end_ms, store_id))
+    without an attributed order adds one to its side's count and nothing to its sums; a
+    campaign nobody was exposed to in the period is left out.
+
+    The counts of finished days are kept in ``exposure_days``; the revenue is always
+    counted, since an order placed or refunded later changes it."""
+    if not days:
+        return []
+    exposed: dict[int, tuple[int, int]] = {}
+    for counts in (await _exposed_days(db, where, days, now_ms)).values():
+        for campaign_id, (visitors, held) in counts.items():
+            before = exposed.get(campaign_id, (0, 0))
+            exposed[campaign_id] = (before[0] + visitors, before[1] + held)
+    start, end = days[0].start_ms, days[-1].end_ms
     converted = {
         (row["campaign_id"], bool(row["held"])): row
-        for row in await db.fetch_all(_CONVERTED, (HOLDOUT, start_ms, end_ms, store_id))
+        for row in await db.fetch_all(_CONVERTED, (HOLDOUT, start, end, where.store_id))
     }
 
     def side(campaign_id: int, held: bool, visitors: int) -> ArmSample:
@@ -222,13 +236,71 @@ async def campaign_splits(
         return ArmSample(stats.Sample(visitors, row["revenue"], row["squares"]), row["converted"])
 
     return [
-        CampaignSplit(
-            row["campaign_id"],
-            side(row["campaign_id"], False, row["visitors"] - row["held"]),
-            side(row["campaign_id"], True, row["held"]),
-        )
-        for row in exposed
-    ]
+        CampaignSplit(campaign_id, side(campaign_id, False, visitors - held),
+                      side(campaign_id, True, held))
+        for campaign_id, (visitors, held) in sorted(exposed.items())
+        if visitors
+    ]  # fmt: skip
+
+
+ExposedDay = dict[int, tuple[int, int]]  # campaign id: (visitors, of them held out)
+
+
+async def _exposed_days(
+    db: Database, where: EventStore, days: Sequence[Bucket], now_ms: int
+) -> dict[int, ExposedDay]:
+    """Each day's exposed visitors per campaign, by the day's index in ``days``: kept days
+    read back, the others counted (and kept once they have settled)."""
+    keep = [b.whole_day and b.end_ms <= now_ms - SETTLE_MS for b in days]
+    kept = await _kept_exposures(db, where, [b for b, k in zip(days, keep, strict=True) if k])
+    found = {i: kept[b.day] for i, b in enumerate(days) if keep[i] and b.day in kept}
+    missing = [i for i in range(len(days)) if i not in found]
+    if not missing:
+        return found
+    counted: dict[int, ExposedDay] = {i: {} for i in missing}
+    for row in await db.fetch_all(
+        _buckets_cte(len(missing)) + _EXPOSED_LIVE,
+        [*_bucket_params([days[i] for i in missing]), HOLDOUT, where.store_id],
+    ):
+        counted[missing[row["i"]]][row["campaign_id"]] = (row["visitors"], row["held"])
+    to_keep = [(days[i], counted[i]) for i in missing if keep[i] and counted[i]]
+    if to_keep:
+        await db.write(lambda conn: _keep_exposures(conn, where, to_keep))
+    return found | counted
+
+
+_KEPT_EXPOSURES = (
+    "SELECT k.day, k.campaign_id, k.visitors, k.held FROM campaigns c"
+    " CROSS JOIN exposure_days k ON k.campaign_id = c.id AND k.timezone = ?"
+    " AND k.day BETWEEN ? AND ? WHERE c.store_id = ?"
+)
+
+
+async def _kept_exposures(
+    db: Database, where: EventStore, days: Sequence[Bucket]
+) -> dict[date, ExposedDay]:
+    if not days:
+        return {}
+    rows = await db.fetch_all(
+        _KEPT_EXPOSURES,
+        (where.timezone, days[0].day.isoformat(), days[-1].day.isoformat(), where.store_id),
+    )
+    by_day: dict[str, ExposedDay] = {}
+    for row in rows:
+        by_day.setdefault(row["day"], {})[row["campaign_id"]] = (row["visitors"], row["held"])
+    return {b.day: by_day[b.day.isoformat()] for b in days if b.day.isoformat() in by_day}
+
+
+async def _keep_exposures(conn, where: EventStore, days: list[tuple[Bucket, ExposedDay]]) -> None:
+    await conn.executemany(
+        "INSERT OR REPLACE INTO exposure_days (campaign_id, timezone, day, visitors, held)"
+        " VALUES (?, ?, ?, ?, ?)",
+        [
+            (campaign_id, where.timezone, b.day.isoformat(), visitors, held)
+            for b, counts in days
+            for campaign_id, (visitors, held) in counts.items()
+        ],
+    )
 
 
 async def campaign_count(db: Database, store_id: int) -> int:

@@ -46,4 +46,17 @@ CREATE TRIGGER orders_search_delete AFTER DELETE ON orders BEGIN
     INSERT INTO orders_search (orders_search, rowid, email, shipping_name) VALUES ('delete', old.id, old.email, old.shipping_name); END;
 
 CREATE TRIGGER orders_search_update AFTER UPDATE OF email, shipping_name ON orders BEGIN
-    INSERT INTO orders_search (orders_search, rowid, email, shipping_name) VALUES ('delete', old.id, old.email, old.shipping_name); INSERT INTO orders_search (rowid, email, shipping_name) VALUES (new.id, new.email, new.shipping_name); END
+    INSERT INTO orders_search (orders_search, rowid, email, shipping_name) VALUES ('delete', old.id, old.email, old.shipping_name); INSERT INTO orders_search (rowid, email, shipping_name) VALUES (new.id, new.email, new.shipping_name); END;
+
+-- Visitors first exposed to each campaign on finished local days, counted once and kept,
+-- as event_days keeps sessions: an exposure's time is the server's clock when it was
+-- recorded, so a day that ended never changes. One row per campaign of the store at the time
+-- of counting, zeros included (a campaign made later has no exposure on an earlier day).
+CREATE TABLE exposure_days (
+    campaign_id INTEGER NOT NULL REFERENCES campaigns (id) ON DELETE CASCADE,
+    timezone TEXT NOT NULL,
+    day TEXT NOT NULL,                  -- ISO date in that timezone
+    visitors INTEGER NOT NULL,          -- first exposed that day, every arm
+    held INTEGER NOT NULL,              -- of them, in the holdout
+    PRIMARY KEY (campaign_id, timezone, day)
+) WITHOUT ROWID
