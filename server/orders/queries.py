@@ -40,24 +40,49 @@ def _address(text: str) -> dict[str, str]:
     return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else {}
 
 
+# The search reads the trigram index of emails and names (migration 0015), which matches
+# any 3 or more characters: a shorter text finds nothing there (an order number still works).
+MIN_SEARCH_CHARS = 3
+
+
 def _where(store_id: int, wanted: OrderFilter, prefix: str = "") -> tuple[str, list[Any]]:
-    """A WHERE clause for the filter; ``prefix`` qualifies columns in a join ("o.")."""
-    clauses: list[str] = [f"{prefix}store_id = ?"]
+    """A WHERE clause for the filter; ``prefix`` qualifies columns in a join ("o.").
+
+    The search matches an order number exactly (with or without "#"), or any part of the
+    email address or of the name on the order, in any case. Its matches are a list of order
+    ids (the number's, and the trigram index's for the text), and only those orders are read:
+    the unary ``+`` keeps SQLite, with or without statistics, from walking every order of the
+    store (or of the status) by index and testing each against the list instead."""
+    query = wanted.query.removeprefix("#").strip()
+    ids: list[str] = []
+    id_params: list[Any] = []
+    if query.isdecimal() and len(query) < 10:
+        ids.append("SELECT id FROM orders WHERE store_id = ? AND number = ?")
+        id_params += [store_id, int(query)]
+    if len(query) >= MIN_SEARCH_CHARS:
+        ids.append("SELECT rowid FROM orders_search WHERE orders_search MATCH ?")
+        id_params.append(_phrase(query))
+    searching = "+" if query else ""
+    clauses: list[str] = [f"{searching}{prefix}store_id = ?"]
     params: list[Any] = [store_id]
     if wanted.status:
-        clauses.append(f"{prefix}status = ?")
+        clauses.append(f"{searching}{prefix}status = ?")
         params.append(wanted.status)
-    query = wanted.query.removeprefix("#").strip()
     if query:
-        pattern = "%" + query.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        email_matches = f"lower({prefix}email) LIKE ? ESCAPE '\\'"
-        if query.isdecimal() and len(query) < 10:
-            clauses.append(f"({prefix}number = ? OR {email_matches})")
-            params.append(int(query))
-        else:
-            clauses.append(email_matches)
-        params.append(pattern + "%")
+        clauses.append(f"{prefix}id IN ({' UNION ALL '.join(ids)})" if ids else "0")
+        params += id_params
     return " AND ".join(clauses), params
+
+
+def too_short_to_search(wanted: OrderFilter) -> bool:
+    """The search text is too short to look for in emails and names (a number still works)."""
+    query = wanted.query.removeprefix("#").strip()
+    return 0 < len(query) < MIN_SEARCH_CHARS and not query.isdecimal()
+
+
+def _phrase(text: str) -> str:
+    """The text as one FTS5 phrase: matched as it is, quotes and operators included."""
+    return '"' + text.replace('"', '""') + '"'
 
 
 async def list_orders(

@@ -63,8 +63,10 @@ class World:
                 " AND name NOT LIKE 'sqlite_%'")]  # fmt: skip
             found = {}
             for name in sorted(set(names) - NOT_FINGERPRINTED):
-                rows = await db.fetch_all(f'SELECT * FROM "{name}" ORDER BY rowid')
-                found[name] = hashlib.sha256(repr([tuple(r) for r in rows]).encode()).hexdigest()
+                # Sorted here, not by rowid: a WITHOUT ROWID table (kept counts, the search
+                # index's own tables) has none.
+                rows = sorted(repr(tuple(r)) for r in await db.fetch_all(f'SELECT * FROM "{name}"'))
+                found[name] = hashlib.sha256(repr(rows).encode()).hexdigest()
             return found
 
         return self.run(digest())

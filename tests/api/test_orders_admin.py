@@ -82,6 +82,58 @@ async def test_list_filters_by_status_and_searches(app, client, merchant, store,
     assert listed_numbers(page.text) == expected
 
 
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("?q=doyle", [1003]),  # part of the name on the order, any case
+        ("?q=ARA+D", [1003]),  # across the space
+        ("?q=byrne", [1002, 1001]),
+        ("?q=yrne&status=awaiting_payment", [1002]),
+        ("?q=aoife%40", [1001]),  # the email's @ is part of what is matched
+        ("?q=1003", [1003]),  # a number still finds its order exactly
+        ("?q=%22ben%22+OR+*", []),  # search syntax is matched as text, never run
+        ("?q=%22", []),
+    ],
+)
+async def test_search_finds_any_part_of_an_email_or_a_name(
+    app, client, merchant, store, query, expected
+):
+    await insert_order(app, store, 1001, created_at=JULY_1_NOON_UTC)
+    await insert_order(app, store, 1002, created_at=JULY_1_NOON_UTC + 1, status="awaiting_payment",
+                       email="ben@example.test")  # fmt: skip
+    await insert_order(app, store, 1003, created_at=JULY_1_NOON_UTC + 2, email="cara@shop.test",
+                       shipping_name="Cara Doyle")  # fmt: skip
+    await sign_in(client)
+    page = await client.get(orders_url(store, query))
+    assert page.status_code == 200
+    assert listed_numbers(page.text) == expected
+
+
+async def test_a_search_too_short_for_emails_and_names_says_so(app, client, merchant, store):
+    await insert_order(app, store, 1001, email="ab@example.test")
+    await sign_in(client)
+    page = await client.get(orders_url(store, "?q=ab"))
+    assert listed_numbers(page.text) == []
+    assert "Search emails and names with 3 characters or more." in page.text
+    assert "Order number, email or name" in page.text
+    found = await client.get(orders_url(store, "?q=ab%40"))
+    assert listed_numbers(found.text) == [1001]
+    assert "Search emails and names with 3 characters or more." not in found.text
+
+
+async def test_search_follows_an_orders_email_changed_or_deleted(app, client, merchant, store):
+    order_id = await insert_order(app, store, 1001, email="old@example.test")
+    await insert_order(app, store, 1002, email="gone@example.test")
+    db = services(app).db
+    await db.write(lambda conn: conn.execute(
+        "UPDATE orders SET email = 'new@example.test' WHERE id = ?", (order_id,)))  # fmt: skip
+    await db.write(lambda conn: conn.execute("DELETE FROM orders WHERE number = 1002"))
+    await sign_in(client)
+    assert listed_numbers((await client.get(orders_url(store, "?q=new@"))).text) == [1001]
+    assert listed_numbers((await client.get(orders_url(store, "?q=old@"))).text) == []
+    assert listed_numbers((await client.get(orders_url(store, "?q=gone@"))).text) == []
+
+
 async def test_list_pages_fifty_at_a_time(app, client, merchant, store):
     for number in range(1001, 1056):
         await insert_order(app, store, number, created_at=JULY_1_NOON_UTC + number)

@@ -71,6 +71,7 @@ async def order_list(request: Request, merchant: Merchant) -> Response:
         "wanted": wanted,
         "statuses": STATUS_LABELS,
         "matching": matching,
+        "short_query": queries.too_short_to_search(wanted),
         "first_shown": offset + 1,
         "page": page,
         "pages": pages,

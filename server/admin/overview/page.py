@@ -51,7 +51,7 @@ async def store_overview(request: Request, store: Store) -> tuple[dict[str, Any]
         "figures": figures.headline(totals, totals_before, money),
         "funnel": figures.funnel(totals),
         "charts": await _charts(db, where, chosen, now, money, (current, previous)),
-        "features": await _features(db, store, chosen, money),
+        "features": await _features(db, store, chosen, now, money),
         "has_events": live["last_event_at"] is not None,
         "snippet": snippet(settings.base_url, store.public_key),
         "snippet_warnings": snippet_warnings(settings.public_url, settings.base_url),
@@ -187,9 +187,9 @@ FUTURE_FEATURES = (
 
 
 async def _features(
-    db: Database, store: Store, chosen: Window, money: Money
+    db: Database, store: Store, chosen: Window, now: int, money: Money
 ) -> list[dict[str, Any]]:
-    offers = await _offers_row(db, store, chosen, money)
+    offers = await _offers_row(db, store, chosen, now, money)
     later = [
         {"feature": name, "set_up": False, "note": f"Not set up yet. {about}"}
         for name, about in FUTURE_FEATURES
@@ -197,14 +197,15 @@ async def _features(
     return [offers, *later]
 
 
-async def _offers_row(db: Database, store: Store, chosen: Window, money: Money) -> dict[str, Any]:
+async def _offers_row(
+    db: Database, store: Store, chosen: Window, now: int, money: Money
+) -> dict[str, Any]:
     link = f"/admin/stores/{store.id}/campaigns"
     row: dict[str, Any] = {"feature": "Offers", "link": link, "set_up": True}
     if not await queries.campaign_count(db, store.id):
         return row | {"set_up": False, "note": "Not set up yet: no offer campaign."}
-    splits = await queries.campaign_splits(
-        db, store.id, chosen.current.start_ms, chosen.current.end_ms
-    )
+    where = queries.EventStore(store.id, store.timezone)
+    splits = await queries.campaign_splits(db, where, chosen.current.days, now)
     brought = figures.offers_brought(splits)
     if not brought.offered_visitors and not brought.held_visitors:
         return row | {"note": "No visitor was shown a campaign in this period."}
