@@ -246,6 +246,10 @@ class Database:
             self._refuse_once_lost()
             with self._refuse_when_busy():
                 await conn.execute("ANALYZE")
+        # A connection loads its statistics when it opens, and ANALYZE leaves the schema
+        # cookie alone: the read connections would plan with the old figures for ever.
+        for readers in self._readers.values():
+            await readers.renew(self._connect_reader)
 
     def check_file(self) -> None:
         """Raise ``DatabaseUnavailable`` when the file at the path is not the one open here.
@@ -545,6 +549,22 @@ class _Readers:
             raise self._timed_out() from None
         finally:
             self._jobs.discard(job)
+
+    async def renew(self, connect: Callable[[], Awaitable[_ReadConnection]]) -> None:
+        """Replace each connection by a new one, as it falls idle: one at a time, so the lane
+        keeps serving reads meanwhile."""
+        for _ in range(len(self._all)):
+            if self._stopped:
+                return
+            old = await self._idle.get()
+            try:
+                new = await connect()
+            except BaseException:
+                self._idle.put_nowait(old)  # keep serving on the old one
+                raise
+            self._all[self._all.index(old)] = new
+            self._idle.put_nowait(new)
+            await old.conn.close()
 
     def _timed_out(self) -> QueryTimedOut:
         return QueryTimedOut(

@@ -8,7 +8,7 @@ import pytest
 import server.app
 from server.checkout import idempotency
 from server.checkout.idempotency import RETENTION_MS
-from server.db import Database
+from server.db import READERS, Database, read_lane
 from server.services import services
 from tests.api.shopping import new_cart, order_body, place
 from tests.api.slow_reads import until
@@ -121,3 +121,45 @@ async def test_pruning_goes_in_small_batches_by_the_index(app, store):
         (now, 500),
     )
     assert any("USING COVERING INDEX idempotency_keys_by_age" in row[3] for row in plan), plan
+
+
+async def test_read_connections_plan_with_the_refreshed_statistics(tmp_path):
+    """SQLite loads a connection's statistics when it opens; a later ANALYZE elsewhere doesn't
+    change them (it leaves the schema cookie alone). The shoppers' and the merchants' reads
+    run on connections opened at start: after a refresh they must plan with the new figures,
+    or the hourly ANALYZE would only ever help the writer."""
+    db = Database(tmp_path / "plans.db")
+    await db.open()
+    plan = "EXPLAIN QUERY PLAN SELECT * FROM t WHERE a = 1 AND b BETWEEN 5 AND 10"
+
+    async def fill(pairs):
+        async def write(conn):
+            await conn.execute("DELETE FROM t")
+            await conn.executemany("INSERT INTO t VALUES (?, ?)", pairs)
+
+        await db.write(write)
+        await db.refresh_statistics()
+
+    async def plans_on_every_reader() -> set[str]:
+        # Each lane hands out its idle connections in turn: this many reads use every one.
+        found = set()
+        for lane, count in READERS.items():
+            with read_lane(lane):
+                for _ in range(count):
+                    found |= {row[3] for row in await db.fetch_all(plan)}
+        return found
+
+    try:
+
+        async def create(conn):
+            for statement in ("CREATE TABLE t (a, b)", "CREATE INDEX ta ON t (a)",
+                              "CREATE INDEX tb ON t (b)"):  # fmt: skip
+                await conn.execute(statement)
+
+        await db.write(create)
+        await fill([(i % 2, i) for i in range(10_000)])  # a = 1 is half the table: the range of b
+        assert await plans_on_every_reader() == {"SEARCH t USING INDEX tb (b>? AND b<?)"}
+        await fill([(i, i % 3) for i in range(10_000)])  # a = 1 is one row: a's index
+        assert await plans_on_every_reader() == {"SEARCH t USING INDEX ta (a=?)"}
+    finally:
+        await db.close()
