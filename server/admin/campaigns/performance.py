@@ -10,6 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from server.admin.campaigns import performance_queries as queries
+from server.admin.campaigns.queries import AttributedOrder
 from server.admin.charts import Chart, Series, line_chart
 from server.admin.overview.periods import Bucket, local_day, midnight_ms, period
 from server.db import Database
@@ -73,8 +74,15 @@ class Trend:
     cut: bool  # the campaign ran before the first day shown: only its latest days are
 
 
-async def trend(db: Database, campaign: Campaign, timezone: str, now_ms: int) -> Trend | None:
-    """Each arm's conversion rate so far, by day of exposure; None before any exposure."""
+async def trend(
+    db: Database,
+    campaign: Campaign,
+    timezone: str,
+    now_ms: int,
+    converted: Sequence[AttributedOrder],
+) -> Trend | None:
+    """Each arm's conversion rate so far, by day of exposure; None before any exposure.
+    ``converted``: one order per converted visitor (``queries.campaign_results``)."""
     assert campaign.id is not None
     span = await queries.exposure_span(db, campaign.id)
     if span is None:
@@ -85,7 +93,7 @@ async def trend(db: Database, campaign: Campaign, timezone: str, now_ms: int) ->
     days = period(first, last, None, zone).days
     # Exposures before the first day shown still count in the rates so far.
     earlier = Bucket("before", 0, midnight_ms(first, zone), first)
-    before, *counted = await queries.arm_days(db, campaign.id, (earlier, *days))
+    before, *counted = await queries.arm_days(db, campaign.id, (earlier, *days), converted)
     arms = [*(v.key for v in campaign.variants), HOLDOUT]
     chart = trend_chart(arms, [d.label for d in days], before, counted)
     return Trend(chart, any(day.exposed for day in before.values()))
