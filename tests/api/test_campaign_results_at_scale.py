@@ -100,28 +100,38 @@ async def test_one_pass_gives_the_figures_the_old_queries_gave(app, store, seed)
     rng = random.Random(seed)
     ids = await random_store(db, store.id, rng)
     counts = []
+    buckets = [Bucket("before", 0, T0, date(2026, 1, 1))] + [
+        Bucket(str(n), T0 + n * DAY, T0 + (n + 1) * DAY, date(2026, 1, 1)) for n in range(20)
+    ]
     for campaign_id in ids:
         old = await reference_results(db, campaign_id)
-        new = await queries.campaign_results(db, campaign_id)
+        new = await queries.campaign_results(db, campaign_id, buckets)
         for arm in new.arms:
             exposed, converted, revenue, cost, revenues = old["arms"].pop(arm.arm)
             assert (arm.exposed, arm.converted, arm.revenue, arm.discount_cost) == (
-                exposed, converted, revenue, cost,
-            )  # fmt: skip
+                exposed,
+                converted,
+                revenue,
+                cost,
+            )
             assert revenue_sample(arm) == sample_of(revenues, exposed)
         assert old["arms"] == {}
         assert [(s.signal, s.exposed, s.converted) for s in new.signals] == old["signals"]
         assert [
-            (o.number, o.arm, o.total, o.discount_cost, o.discount_code, o.campaign_coupon,
-             o.created_at)
+            (
+                o.number,
+                o.arm,
+                o.total,
+                o.discount_cost,
+                o.discount_code,
+                o.campaign_coupon,
+                o.created_at,
+            )
             for o in new.newest_orders
-        ] == old["orders"]  # fmt: skip
+        ] == old["orders"]
         assert new.order_count == old["order_count"]
         counts.append(new.order_count)
-        buckets = [Bucket("before", 0, T0, date(2026, 1, 1))] + [
-            Bucket(str(n), T0 + n * DAY, T0 + (n + 1) * DAY, date(2026, 1, 1)) for n in range(20)
-        ]
-        days = await performance_queries.arm_days(db, campaign_id, buckets, new.converted)
+        days = await performance_queries.arm_days(db, campaign_id, buckets, new.converted_by_bucket)
         assert [
             {arm: (d.exposed, d.converted) for arm, d in day.items()} for day in days
         ] == await reference_arm_days(db, campaign_id, buckets)
@@ -211,7 +221,7 @@ async def plans(db, statements):
 def campaign_statements(campaign_id, store_id):
     buckets = [Bucket("d", T0, T0 + DAY, date(2026, 1, 1))]
     return [
-        (queries.ATTRIBUTED, (campaign_id,)),
+        (queries.RESULTS, (campaign_id, 50)),
         (queries.EXPOSED, (campaign_id,)),
         (performance_queries.CONVERTED, (store_id,)),
         performance_queries.arm_days_statement(campaign_id, buckets),

@@ -9,12 +9,11 @@ were exposed.
 
 from __future__ import annotations
 
-import bisect
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from server.admin.campaigns.queries import ATTRIBUTED_ORDER, AttributedOrder
+from server.admin.campaigns.queries import ATTRIBUTED_ORDER
 from server.admin.overview.periods import Bucket
 from server.db import Database
 from server.offers.results import ArmTotals
@@ -96,21 +95,16 @@ async def arm_days(
     db: Database,
     campaign_id: int,
     buckets: Sequence[Bucket],
-    converted: Sequence[AttributedOrder],
+    converted: Sequence[dict[str, int]],
 ) -> list[dict[str, ArmDay]]:
     """Per bucket of exposure time, each arm's visitors first exposed then and how many of
-    them converted (at any time in their attribution window). ``converted`` is one order per
-    converted visitor, from ``queries.campaign_results``; the buckets are in time order."""
+    them converted (at any time in their attribution window). ``converted``: per bucket, arm
+    → converted visitors (``queries.campaign_results`` counts them in its one pass)."""
     if not buckets:
         return []
     rows = await db.fetch_all(*arm_days_statement(campaign_id, buckets))
-    conversions: dict[tuple[int, str], int] = defaultdict(int)
-    starts = [b.start_ms for b in buckets]
-    for order in converted:
-        i = bisect.bisect_right(starts, order.exposed_at) - 1
-        if i >= 0 and order.exposed_at < buckets[i].end_ms:
-            conversions[(i, order.arm)] += 1
     days: list[dict[str, ArmDay]] = [{} for _ in buckets]
     for row in rows:
-        days[row["i"]][row["arm"]] = ArmDay(row["exposed"], conversions[(row["i"], row["arm"])])
+        i, arm = row["i"], row["arm"]
+        days[i][arm] = ArmDay(row["exposed"], converted[i].get(arm, 0))
     return days

@@ -15,13 +15,15 @@ keep in step with ``exposures`` (migration 0014).
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import aiosqlite
 
+from server.admin.overview.periods import Bucket
 from server.db import Database, Row
 from server.offers.results import ArmTotals
 
@@ -34,22 +36,53 @@ ATTRIBUTED_ORDER = f"""o.store_id = c.store_id AND o.visitor_id = x.visitor_id
     AND o.created_at <= x.created_at + s.attribution_days * {DAY_MS}
     AND o.status IN ('paid', 'fulfilled')"""
 
-# Every attributed order of one campaign (parameter: the campaign's id), with the exposure it
-# is attributed to and whether it used one of this campaign's coupons. CROSS JOIN fixes the
-# loops' order whatever statistics SQLite has (or none): the campaign's exposures outside,
-# from exposures_by_campaign_visitor, then each visitor's orders from orders_by_visitor, both
-# covering. A store's other orders and other campaigns' exposures are never read.
-ATTRIBUTED = f"""
-SELECT x.arm, x.signal, x.visitor_id, x.created_at AS exposed_at,
-       o.number, o.total, o.discount_total + o.shipping_discount AS discount_cost,
-       o.discount_code, o.created_at, d.id IS NOT NULL AS campaign_coupon
-FROM campaigns c
-CROSS JOIN stores s ON s.id = c.store_id
-CROSS JOIN exposures x ON x.campaign_id = c.id
-CROSS JOIN orders o ON {ATTRIBUTED_ORDER}
-LEFT JOIN discounts d ON d.store_id = o.store_id AND d.code = o.discount_code
-    AND d.campaign_id = c.id
-WHERE c.id = ?
+# A campaign's results in one pass (parameters: the campaign's id, how many of the newest
+# orders to list). ``attributed`` is every
+# attributed order of the campaign with the exposure it is attributed to and whether it used
+# one of this campaign's coupons, read once: CROSS JOIN fixes the loops' order whatever
+# statistics SQLite has (or none), the campaign's exposures outside (exposures_by_campaign_
+# visitor), each visitor's orders inside (orders_by_visitor), both covering; a store's other
+# orders and other campaigns' exposures are never read. Every figure is then an aggregate of
+# it, returned as rows of three kinds (``part``):
+#   'arm'    per arm and signal: converted visitors, their revenue, its sum of squares, the
+#            campaign's coupons' cost, attributed orders;
+#   'visitor' per converted visitor: their arm and when they were exposed (for the trend,
+#            whose local days Python knows);
+#   'order'  the newest attributed orders.
+# The three share one row shape: a 'visitor' row carries the exposure's time in
+# ``created_at``, an 'order' row the order's total in ``revenue``.
+RESULTS = f"""
+WITH attributed AS MATERIALIZED (
+    SELECT x.arm, x.signal, x.visitor_id, x.created_at AS exposed_at,
+           o.number, o.total, o.discount_total + o.shipping_discount AS discount_cost,
+           o.discount_code, o.created_at, d.id IS NOT NULL AS campaign_coupon
+    FROM campaigns c
+    CROSS JOIN stores s ON s.id = c.store_id
+    CROSS JOIN exposures x ON x.campaign_id = c.id
+    CROSS JOIN orders o ON {ATTRIBUTED_ORDER}
+    LEFT JOIN discounts d ON d.store_id = o.store_id AND d.code = o.discount_code
+        AND d.campaign_id = c.id
+    WHERE c.id = ?1
+),
+visitors AS MATERIALIZED (
+    SELECT arm, signal, exposed_at, sum(total) AS revenue, count(*) AS orders,
+           sum(CASE WHEN campaign_coupon THEN discount_cost ELSE 0 END) AS coupon_cost
+    FROM attributed GROUP BY visitor_id
+)
+SELECT 'arm' AS part, arm, signal, count(*) AS converted, sum(revenue) AS revenue,
+       sum(revenue * revenue) AS squares, sum(coupon_cost) AS discount_cost,
+       sum(orders) AS orders, NULL AS number, NULL AS discount_code, NULL AS campaign_coupon,
+       NULL AS created_at
+FROM visitors GROUP BY arm, signal
+UNION ALL
+SELECT 'visitor', arm, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, exposed_at
+FROM visitors
+UNION ALL
+SELECT * FROM (
+    SELECT 'order', arm, NULL, NULL, total, NULL, discount_cost, NULL, number, discount_code,
+           campaign_coupon, created_at
+    FROM attributed ORDER BY created_at DESC, number DESC LIMIT ?2
+)
 """
 
 # Exposed visitors per arm and signal, from the counters (parameter: the campaign's id).
@@ -65,9 +98,6 @@ class OfferSettings:
 @dataclass(frozen=True)
 class AttributedOrder:
     arm: str
-    signal: str
-    visitor_id: str
-    exposed_at: int  # when the visitor was exposed (ms)
     number: int
     total: int
     discount_cost: int  # the order's discounts and waived shipping
@@ -91,29 +121,32 @@ class CampaignResults:
     newest_orders: list[AttributedOrder]  # newest first
     order_count: int
     signals: list[SignalCount]  # most exposed first
-    # One order per converted visitor (any: a visitor's orders share their exposure's arm,
-    # signal and time), for the trend.
-    converted: list[AttributedOrder]
+    converted_by_bucket: list[dict[str, int]]  # per trend bucket: arm → converted visitors
 
 
-async def campaign_results(db: Database, campaign_id: int, newest: int = 50) -> CampaignResults:
+async def campaign_results(
+    db: Database, campaign_id: int, buckets: Sequence[Bucket] = (), newest: int = 50
+) -> CampaignResults:
     """The campaign's results from its exposure counters and one pass over its attributed
-    orders."""
+    orders; ``buckets``: the trend's (in time order), by the time visitors were exposed."""
     exposed = await db.fetch_all(EXPOSED, (campaign_id,))
-    rows = await db.fetch_all(ATTRIBUTED, (campaign_id,))
-    orders = [AttributedOrder(**{**dict(row), "campaign_coupon": bool(row["campaign_coupon"])})
-              for row in rows]  # fmt: skip
-    by_visitor: dict[str, list[AttributedOrder]] = defaultdict(list)
-    for order in orders:
-        by_visitor[order.visitor_id].append(order)
-    converted = [visitor_orders[0] for visitor_orders in by_visitor.values()]
-    newest_first = sorted(orders, key=lambda o: (o.created_at, o.number), reverse=True)
+    rows = await db.fetch_all(RESULTS, (campaign_id, newest))
+    parts: dict[str, list[Row]] = defaultdict(list)
+    for row in rows:
+        parts[row["part"]].append(row)
+    by_bucket: list[dict[str, int]] = [defaultdict(int) for _ in buckets]
+    starts = [b.start_ms for b in buckets]
+    for row in parts["visitor"]:
+        exposed_at = row["created_at"]  # a 'visitor' row's exposure time
+        i = bisect.bisect_right(starts, exposed_at) - 1
+        if i >= 0 and exposed_at < buckets[i].end_ms:
+            by_bucket[i][row["arm"]] += 1
     return CampaignResults(
-        arms=_arm_totals(exposed, by_visitor.values()),
-        newest_orders=newest_first[:newest],
-        order_count=len(orders),
-        signals=_signal_counts(exposed, converted),
-        converted=converted,
+        arms=_arm_totals(exposed, parts["arm"]),
+        newest_orders=[_order(row) for row in parts["order"]],
+        order_count=sum(row["orders"] for row in parts["arm"]),
+        signals=_signal_counts(exposed, parts["arm"]),
+        converted_by_bucket=by_bucket,
     )
 
 
@@ -122,34 +155,41 @@ async def arm_totals(db: Database, campaign_id: int) -> list[ArmTotals]:
     return (await campaign_results(db, campaign_id, newest=0)).arms
 
 
-def _arm_totals(
-    exposed: Sequence[aiosqlite.Row], converted: Iterable[list[AttributedOrder]]
-) -> list[ArmTotals]:
-    exposed_by_arm: dict[str, int] = defaultdict(int)
+def _order(row: Row) -> AttributedOrder:
+    return AttributedOrder(
+        arm=row["arm"],
+        number=row["number"],
+        total=row["revenue"],  # an 'order' row's total
+        discount_cost=row["discount_cost"],
+        discount_code=row["discount_code"],
+        created_at=row["created_at"],
+        campaign_coupon=bool(row["campaign_coupon"]),
+    )
+
+
+def _arm_totals(exposed: Sequence[Row], converted: Sequence[Row]) -> list[ArmTotals]:
+    """Per arm, summed over the signals that exposed its visitors."""
+    totals: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
     for row in exposed:
-        exposed_by_arm[row["arm"]] += row["exposed"]
-    revenues: dict[str, list[int]] = defaultdict(list)
-    discount_costs: dict[str, int] = defaultdict(int)
-    for visitor_orders in converted:
-        arm = visitor_orders[0].arm
-        revenues[arm].append(sum(o.total for o in visitor_orders))
-        discount_costs[arm] += sum(o.discount_cost for o in visitor_orders if o.campaign_coupon)
+        totals[row["arm"]][0] += row["exposed"]
+    for row in converted:
+        arm = totals[row["arm"]]
+        for place, name in enumerate(("converted", "revenue", "discount_cost", "squares"), 1):
+            arm[place] += row[name]
     return [
-        ArmTotals.of_visitors(arm, count, revenues[arm], discount_costs[arm])
-        for arm, count in sorted(exposed_by_arm.items())
+        ArmTotals(arm, exposed_, converted_, revenue, cost, squares)
+        for arm, (exposed_, converted_, revenue, cost, squares) in sorted(totals.items())
     ]
 
 
-def _signal_counts(
-    exposed: Sequence[aiosqlite.Row], converted: Sequence[AttributedOrder]
-) -> list[SignalCount]:
+def _signal_counts(exposed: Sequence[Row], converted: Sequence[Row]) -> list[SignalCount]:
     """Exposed and converted visitors by the trigger signal that exposed them."""
     exposed_by_signal: dict[str, int] = defaultdict(int)
     for row in exposed:
         exposed_by_signal[row["signal"]] += row["exposed"]
     converted_by_signal: dict[str, int] = defaultdict(int)
-    for order in converted:
-        converted_by_signal[order.signal] += 1
+    for row in converted:
+        converted_by_signal[row["signal"]] += row["converted"]
     counts = [SignalCount(signal, count, converted_by_signal[signal])
               for signal, count in exposed_by_signal.items()]  # fmt: skip
     return sorted(counts, key=lambda c: (-c.exposed, c.signal))

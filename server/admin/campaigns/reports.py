@@ -49,10 +49,11 @@ async def results_page(request: Request, merchant: Merchant) -> Response:
     campaign = await campaign_for_request(request, store)
     db = services(request).db
     assert campaign.id is not None
-    results = await queries.campaign_results(db, campaign.id)
+    now = services(request).clock.now_ms()
+    buckets = await performance.trend_buckets(db, campaign, store.timezone, now)
+    results = await queries.campaign_results(db, campaign.id, buckets)
     arms = compare_arms(results.arms, [v.key for v in campaign.variants])
     settings = await queries.offer_settings(db, store.id)
-    now = services(request).clock.now_ms()
 
     def money(amount: float) -> str:
         return format_amount(round(amount), store.currency)
@@ -83,7 +84,7 @@ async def results_page(request: Request, merchant: Merchant) -> Response:
             }
             for row in results.signals
         ],
-        "trend": await performance.trend(db, campaign, store.timezone, now, results.converted),
+        "trend": await performance.trend(db, campaign, buckets, results.converted_by_bucket),
         "attribution_days": settings.attribution_days,
         "min_sample": MIN_SAMPLE,
         "comparisons": len(arms) - 1,  # every arm but the holdout is compared with it
