@@ -35,7 +35,17 @@ class ArmTotals:
     converted: int = 0
     revenue: int = 0  # sum of attributed order totals, minor units
     discount_cost: int = 0  # discounts given by this campaign's coupons on those orders
-    converted_revenues: tuple[int, ...] = ()  # one total per converted visitor
+    # The sum of each converted visitor's revenue squared: with ``exposed`` and ``revenue``,
+    # the revenue sample of every exposed visitor (zero for those who did not buy).
+    revenue_squares: int = 0
+
+    @classmethod
+    def of_visitors(
+        cls, arm: str, exposed: int, revenues: Sequence[int], discount_cost: int = 0
+    ) -> ArmTotals:
+        """An arm's totals from each converted visitor's revenue."""
+        squares = sum(r * r for r in revenues)
+        return cls(arm, exposed, len(revenues), sum(revenues), discount_cost, squares)
 
 
 @dataclass(frozen=True)
@@ -68,8 +78,7 @@ def revenue_per_visitor(totals: ArmTotals) -> float:
 
 def revenue_sample(totals: ArmTotals) -> stats.Sample:
     """One value per exposed visitor, their attributed revenue (zero for most), as sums."""
-    zeros = totals.exposed - len(totals.converted_revenues)
-    return stats.Sample.of(totals.converted_revenues, zeros)
+    return stats.Sample(totals.exposed, totals.revenue, totals.revenue_squares)
 
 
 def incremental_revenue(arm: ArmTotals, holdout: ArmTotals) -> int | None:

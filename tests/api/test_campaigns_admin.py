@@ -666,3 +666,48 @@ async def test_a_free_shipping_coupons_cost_is_the_shipping_it_waived(app, clien
     assert (arm.converted, arm.discount_cost) == (1, paid)
     page = await client.get(f"{base}/{campaign.public_id}/results")
     assert format_amount(paid, "EUR") in page.text
+
+
+# ---- the gift picker ------------------------------------------------------------------------
+
+
+async def test_the_form_lists_no_products_and_names_the_chosen_gift(app, client, shop, admin):
+    """A store with thousands of products put them all in each gift dropdown; now the field
+    is the SKU, with the chosen product's name under it."""
+    base, post = admin
+    new = (await client.get(f"{base}/new")).text
+    assert "Stoneware Mug" not in new and "Linen Cross-Back Apron" not in new
+    assert 'name="variant_A_gift_sku" type="text"' in new
+    assert f'data-gift-search="{base}/gifts"' in new
+    mug = valid_form(variant_A_offer_kind="free_gift", variant_A_gift_sku="FH-MUG-01")
+    assert (await post("", mug)).status_code == 303
+    [campaign] = [
+        c for c in await list_campaigns(services(app).db, shop.id) if c.name == "Leaving already?"
+    ]
+    edit = (await client.get(f"{base}/{campaign.public_id}")).text
+    assert 'value="FH-MUG-01"' in edit and "Stoneware Mug" in edit
+    assert "Linen Cross-Back Apron" not in edit
+    # Without script the merchant types the SKU; an unknown one comes back as its field's error.
+    wrong = await post(f"/{campaign.public_id}", {**mug, "variant_A_gift_sku": "FH-MUG-0"})
+    assert wrong.status_code == 422
+    assert "active product" in field_error(wrong.text, "variant_A_gift_sku")
+    assert 'value="FH-MUG-0"' in wrong.text
+
+
+async def test_the_gift_search_finds_active_products_by_sku_or_name(app, client, shop, admin):
+    base, _post = admin
+
+    async def found(text):
+        response = await client.get(f"{base}/gifts", params={"q": text})
+        assert response.status_code == 200 and response.headers["cache-control"] == "no-store"
+        return [(p["sku"], p["name"]) for p in response.json()["products"]]
+
+    assert await found("fh-mug") == [("FH-MUG-01", "Stoneware Mug")]
+    assert ("FH-MUG-01", "Stoneware Mug") in await found("stoneware")
+    assert await found("") == [] and await found("   ") == []
+    assert await found("%") == [] and await found("_") == []  # matched as themselves
+    db = services(app).db
+    await db.write(
+        lambda conn: conn.execute("UPDATE products SET active = 0 WHERE sku = 'FH-MUG-01'")
+    )
+    assert await found("fh-mug") == []

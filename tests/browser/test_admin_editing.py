@@ -228,3 +228,28 @@ def test_store_settings_at_a_phone_and_a_desktop(page: Page, stack: Stack):
     assert serious_violations(page) == []
     [store] = stack.query("SELECT name, timezone FROM stores")
     assert (store["name"], store["timezone"]) == ("Fernhill & Daughters", "Europe/Lisbon")
+
+
+def test_the_gift_picker_finds_a_product_by_name_and_saves_its_sku(
+    page: Page, stack: Stack, problems: PageProblems
+):
+    # The gift is a SKU field (a store may have thousands of products): typing part of a name
+    # lists matching products from the store's search; choosing one fills in its SKU.
+    page.set_viewport_size({"width": 1366, "height": 900})
+    sign_in(page, stack)
+    page.goto(f"{stack.keepcart_url}/admin/stores/{stack.store.id}/campaigns/new")
+    page.get_by_role("textbox", name="Name").fill("Gift picker")
+    variant_a = page.get_by_role("group", name="Variant A")
+    variant_a.get_by_role("combobox", name="Offer", exact=True).select_option("free_gift")
+    gift = variant_a.get_by_role("combobox", name="Gift product")
+    expect(page.locator("#f-variant_A_gift_sku-options option")).to_have_count(0)
+    gift.press_sequentially("stonew")
+    options = page.locator("#f-variant_A_gift_sku-options option")
+    expect(options).to_have_count(1)
+    assert options.first.get_attribute("value") == "FH-MUG-01"
+    assert options.first.get_attribute("label") == "Stoneware Mug"
+    gift.fill("FH-MUG-01")  # what choosing the option does: the field takes its SKU
+    expect(page.locator("#f-variant_A_gift_sku-name")).to_have_text("Stoneware Mug")
+    page.get_by_role("button", name="Create campaign").click()
+    expect(page.get_by_role("status")).to_have_text("Campaign saved.")
+    assert_clean(problems)

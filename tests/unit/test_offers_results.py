@@ -15,7 +15,7 @@ from server.offers.stats import Sample, difference_of_means, z_for
 
 
 def test_revenue_per_visitor_counts_every_exposed_visitor():
-    arm = ArmTotals("A", exposed=4, converted=2, revenue=8000, converted_revenues=(6000, 2000))
+    arm = ArmTotals.of_visitors("A", 4, (6000, 2000))
     assert revenue_per_visitor(arm) == 2000
     assert revenue_sample(arm) == Sample(n=4, total=8000, squares=6000**2 + 2000**2)
     assert revenue_per_visitor(ArmTotals("A")) == 0
@@ -59,8 +59,8 @@ def test_a_small_sample_is_not_judged():
 
 def test_a_clear_lift_is_significant_with_the_textbook_interval():
     # 120/1000 against 80/1000: d = 0.04, se = sqrt(.12*.88/1000 + .08*.92/1000).
-    arm = ArmTotals("A", 1000, 120, 120 * 5000, converted_revenues=(5000,) * 120)
-    holdout = ArmTotals("holdout", 1000, 80, 80 * 5000, converted_revenues=(5000,) * 80)
+    arm = ArmTotals.of_visitors("A", 1000, (5000,) * 120)
+    holdout = ArmTotals.of_visitors("holdout", 1000, (5000,) * 80)
     a = compare_arms([arm, holdout], ["A"])[0]
     se = math.sqrt(0.12 * 0.88 / 1000 + 0.08 * 0.92 / 1000)
     assert a.conversion_lift.estimate == pytest.approx(0.04)
@@ -75,8 +75,8 @@ def test_a_clear_lift_is_significant_with_the_textbook_interval():
 
 def test_revenue_intervals_include_the_zeros_of_visitors_who_did_not_buy():
     # Without the zeros every visitor "spent" 5000 and the variance would be nil.
-    arm = ArmTotals("A", 100, 10, 50_000, converted_revenues=(5000,) * 10)
-    holdout = ArmTotals("holdout", 100, 10, 50_000, converted_revenues=(5000,) * 10)
+    arm = ArmTotals.of_visitors("A", 100, (5000,) * 10)
+    holdout = ArmTotals.of_visitors("holdout", 100, (5000,) * 10)
     a = compare_arms([arm, holdout], ["A"])[0]
     assert a.rpv_lift.estimate == 0
     assert a.rpv_lift.high - a.rpv_lift.low > 0
@@ -84,7 +84,7 @@ def test_revenue_intervals_include_the_zeros_of_visitors_who_did_not_buy():
 
 
 def test_discount_cost_and_revenue_are_carried_through():
-    arm = ArmTotals("A", 40, 8, 16_000, discount_cost=1_600, converted_revenues=(2000,) * 8)
+    arm = ArmTotals.of_visitors("A", 40, (2000,) * 8, discount_cost=1_600)
     a = compare_arms([arm], ["A"])[0]
     assert (a.revenue, a.discount_cost, a.revenue_per_visitor) == (16_000, 1_600, 400)
     assert a.incremental_revenue is None  # no holdout exposed yet: nothing to compare
@@ -100,12 +100,10 @@ def welch_over_lists(a: list[int], b: list[int], z: float) -> tuple[float, float
 
 
 def test_welch_from_sums_matches_the_interval_over_one_value_per_visitor():
-    arm = ArmTotals("A", 1200, 7, 0, converted_revenues=(4599, 12_000, 2350, 2350, 99, 70_000, 1))
-    holdout = ArmTotals("holdout", 950, 3, 0, converted_revenues=(3100, 45_900, 8_000))
-    lists = [
-        [*t.converted_revenues, *[0] * (t.exposed - len(t.converted_revenues))]
-        for t in (arm, holdout)
-    ]
+    spent = {"A": (4599, 12_000, 2350, 2350, 99, 70_000, 1), "holdout": (3100, 45_900, 8_000)}
+    arm = ArmTotals.of_visitors("A", 1200, spent["A"])
+    holdout = ArmTotals.of_visitors("holdout", 950, spent["holdout"])
+    lists = [[*spent[t.arm], *[0] * (t.exposed - len(spent[t.arm]))] for t in (arm, holdout)]
     for comparisons in (1, 3):
         got = difference_of_means(revenue_sample(arm), revenue_sample(holdout), comparisons)
         expected = welch_over_lists(*lists, z_for(comparisons))
@@ -117,8 +115,8 @@ def test_welch_from_sums_matches_the_interval_over_one_value_per_visitor():
 
 
 def test_several_variants_get_bonferroni_widened_intervals():
-    arm = ArmTotals("A", 1000, 120, 120 * 5000, converted_revenues=(5000,) * 120)
-    holdout = ArmTotals("holdout", 1000, 80, 80 * 5000, converted_revenues=(5000,) * 80)
+    arm = ArmTotals.of_visitors("A", 1000, (5000,) * 120)
+    holdout = ArmTotals.of_visitors("holdout", 1000, (5000,) * 80)
     alone = compare_arms([arm, holdout], ["A"])[0].conversion_lift
     three = compare_arms([arm, holdout], ["A", "B", "C"])[0].conversion_lift
     se = math.sqrt(0.12 * 0.88 / 1000 + 0.08 * 0.92 / 1000)

@@ -5,6 +5,7 @@ reports.py ... a campaign's results against its holdout, and the live widget pre
 campaign_form.py ... the campaign form read into a Campaign, every error at once
 campaign_prefill.py a campaign as form text, and the variant an unsaved form describes
 cart_emails.py "email me my cart" requests, for the merchant to follow up (and a CSV)
+gifts.py ..... the gift picker's product search (JSON)
 queries.py ... the SQL: exposure counts, attribution, store offer settings
 
 The maths of the results is
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 from starlette.routing import Route
 
-from server.admin.campaigns import cart_emails, editing, reports
+from server.admin.campaigns import cart_emails, editing, gifts, reports
 
 BASE = "/stores/{store_id:id}/campaigns"
 ONE = BASE + "/{campaign:str}"
@@ -23,6 +24,7 @@ routes = [
     Route(BASE, editing.settings_form.show, methods=["GET"]),
     Route(BASE, editing.new_campaign.save, methods=["POST"]),
     Route(BASE + "/new", editing.new_campaign.show, methods=["GET"]),
+    Route(BASE + "/gifts", gifts.search_gifts, methods=["GET"]),
     Route(BASE + "/settings", editing.settings_form.save, methods=["POST"]),
     Route(BASE + "/cart-emails", cart_emails.requests_page, methods=["GET"]),
     Route(BASE + "/cart-emails.csv", cart_emails.requests_csv, methods=["GET"]),

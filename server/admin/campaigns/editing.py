@@ -217,6 +217,10 @@ def status_choices(campaign: Campaign | None) -> list[tuple[str, str]]:
     return [(status, label) for status, label in STATUS_LABELS.items() if status in allowed]
 
 
+def gift_skus(values: dict[str, str]) -> set[str]:
+    return {values.get(variant_field(key, "gift_sku"), "").strip() for key in VARIANT_KEYS}
+
+
 async def _render_form(
     request: Request,
     merchant: Merchant,
@@ -228,9 +232,7 @@ async def _render_form(
     db = services(request).db
     gifts = await queries.active_gifts(db, store.id)
     preview_id = campaign.public_id if campaign else "new"
-    exposed = (
-        (await queries.exposure_counts(db, store.id)).get(campaign.id or 0, 0) if campaign else 0
-    )
+    exposed = await queries.exposed_visitors(db, campaign.id) if campaign and campaign.id else 0
     context = {
         "campaign": campaign,
         "exposed": exposed,
@@ -242,7 +244,9 @@ async def _render_form(
             key: [variant_field(key, name) for name in (*VARIANT_FIELDS, *VARIANT_FLAGS)]
             for key in VARIANT_KEYS
         },
-        "gifts": list(gifts.items()),
+        # Only the names of the gifts chosen: the picker searches the rest as the merchant types.
+        "gift_names": {sku: gifts[sku] for sku in gift_skus(values) if sku in gifts},
+        "gift_search_url": offers_url(store, "/gifts"),
         "money_example": example_amount(store.currency),
         "preview_url": offers_url(store, f"/{preview_id}/preview"),
         "action": offers_url(store, f"/{campaign.public_id}" if campaign else ""),

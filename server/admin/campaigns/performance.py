@@ -73,21 +73,37 @@ class Trend:
     cut: bool  # the campaign ran before the first day shown: only its latest days are
 
 
-async def trend(db: Database, campaign: Campaign, timezone: str, now_ms: int) -> Trend | None:
-    """Each arm's conversion rate so far, by day of exposure; None before any exposure."""
+async def trend_buckets(
+    db: Database, campaign: Campaign, timezone: str, now_ms: int
+) -> list[Bucket]:
+    """The trend's buckets: before the first day shown, then each day shown (at most the
+    latest ``TREND_DAYS``); none before any exposure."""
     assert campaign.id is not None
     span = await queries.exposure_span(db, campaign.id)
     if span is None:
-        return None
+        return []
     zone = ZoneInfo(timezone)
     last = local_day(now_ms if campaign.status == "live" else span[1], zone)
     first = max(local_day(span[0], zone), last - timedelta(days=TREND_DAYS - 1))
     days = period(first, last, None, zone).days
     # Exposures before the first day shown still count in the rates so far.
-    earlier = Bucket("before", 0, midnight_ms(first, zone), first)
-    before, *counted = await queries.arm_days(db, campaign.id, (earlier, *days))
+    return [Bucket("before", 0, midnight_ms(first, zone), first), *days]
+
+
+async def trend(
+    db: Database,
+    campaign: Campaign,
+    buckets: Sequence[Bucket],
+    converted: Sequence[dict[str, int]],
+) -> Trend | None:
+    """Each arm's conversion rate so far, by day of exposure; None before any exposure.
+    ``converted``: per bucket, arm → converted visitors (``queries.campaign_results``)."""
+    assert campaign.id is not None
+    if not buckets:
+        return None
+    before, *counted = await queries.arm_days(db, campaign.id, buckets, converted)
     arms = [*(v.key for v in campaign.variants), HOLDOUT]
-    chart = trend_chart(arms, [d.label for d in days], before, counted)
+    chart = trend_chart(arms, [d.label for d in buckets[1:]], before, counted)
     return Trend(chart, any(day.exposed for day in before.values()))
 
 

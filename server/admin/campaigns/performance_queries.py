@@ -2,8 +2,9 @@
 
 Attribution is the results page's (``queries.py``): an order counts for an exposed visitor
 when it is the same store's, by the same visitor, paid or fulfilled, and placed between the
-exposure and ``stores.attribution_days`` days after it. These queries count it store-wide
-(every campaign at once, for the list) and per day of exposure (for the trend).
+exposure and ``stores.attribution_days`` days after it. The list counts it store-wide (every
+campaign at once); the trend buckets the results page's converted visitors by the day they
+were exposed.
 """
 
 from __future__ import annotations
@@ -12,28 +13,30 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from server.admin.campaigns.queries import DAY_MS
+from server.admin.campaigns.queries import ATTRIBUTED_ORDER
 from server.admin.overview.periods import Bucket
 from server.db import Database
 from server.offers.results import ArmTotals
 
-# The join condition of an exposure ``x`` (of campaign ``c``, of store ``s``) and an order
-# ``o`` attributed to it: the results page's attribution, written once for these queries.
-ATTRIBUTED_ORDER = f"""o.store_id = c.store_id AND o.visitor_id = x.visitor_id
-    AND o.created_at >= x.created_at
-    AND o.created_at <= x.created_at + s.attribution_days * {DAY_MS}
-    AND o.status IN ('paid', 'fulfilled')"""
+__all__ = ["ATTRIBUTED_ORDER", "ArmDay", "arm_days", "arm_totals_by_campaign", "exposure_span"]
 
-# Each converted visitor of the store's campaigns, with their attributed revenue
-# (parameter: the store's id).
-_PER_VISITOR = f"""
-SELECT x.campaign_id, x.arm, x.visitor_id, sum(o.total) AS revenue
-FROM campaigns c
-JOIN stores s ON s.id = c.store_id
-JOIN exposures x ON x.campaign_id = c.id
-JOIN orders o ON {ATTRIBUTED_ORDER}
-WHERE c.store_id = ?
-GROUP BY x.campaign_id, x.visitor_id
+# Per campaign of the store and arm: converted visitors, their revenue and its sum of squares
+# (parameter: the store's id). One pass by visitor, as on the results page: CROSS JOIN keeps
+# each campaign's exposures (in visitor order, so the grouping needs no sort) outside and each
+# visitor's orders, found by index, inside, whatever statistics SQLite has.
+CONVERTED = f"""
+WITH per_visitor AS (
+    SELECT x.campaign_id, x.arm, sum(o.total) AS revenue
+    FROM campaigns c
+    CROSS JOIN stores s ON s.id = c.store_id
+    CROSS JOIN exposures x ON x.campaign_id = c.id
+    CROSS JOIN orders o ON {ATTRIBUTED_ORDER}
+    WHERE c.store_id = ?
+    GROUP BY x.campaign_id, x.visitor_id
+)
+SELECT campaign_id, arm, count(*) AS converted, sum(revenue) AS revenue,
+       sum(revenue * revenue) AS squares
+FROM per_visitor GROUP BY campaign_id, arm
 """
 
 
@@ -41,32 +44,45 @@ async def arm_totals_by_campaign(db: Database, store_id: int) -> dict[int, list[
     """Per campaign of the store, each arm's exposed and converted visitors and revenue
     (the discount cost is left at zero: the list does not show it)."""
     exposed = await db.fetch_all(
-        "SELECT x.campaign_id, x.arm, count(*) AS exposed FROM campaigns c"
-        " JOIN exposures x ON x.campaign_id = c.id WHERE c.store_id = ?"
-        " GROUP BY x.campaign_id, x.arm",
+        "SELECT n.campaign_id, n.arm, sum(n.exposed) AS exposed FROM campaigns c"
+        " JOIN exposure_counts n ON n.campaign_id = c.id WHERE c.store_id = ? AND n.exposed > 0"
+        " GROUP BY n.campaign_id, n.arm",
         (store_id,),
     )
-    converted = await db.fetch_all(_PER_VISITOR, (store_id,))
-    revenues: dict[tuple[int, str], list[int]] = defaultdict(list)
-    for row in converted:
-        revenues[(row["campaign_id"], row["arm"])].append(row["revenue"])
+    converted = {
+        (row["campaign_id"], row["arm"]): row for row in await db.fetch_all(CONVERTED, (store_id,))
+    }
     totals: dict[int, list[ArmTotals]] = defaultdict(list)
     for row in exposed:
-        spent = revenues.get((row["campaign_id"], row["arm"]), [])
-        totals[row["campaign_id"]].append(
-            ArmTotals(row["arm"], row["exposed"], len(spent), sum(spent), 0, tuple(spent))
-        )
+        spent = converted.get((row["campaign_id"], row["arm"]))
+        counted = (spent["converted"], spent["revenue"], 0, spent["squares"]) if spent else ()
+        totals[row["campaign_id"]].append(ArmTotals(row["arm"], row["exposed"], *counted))
     return dict(totals)
 
 
 async def exposure_span(db: Database, campaign_id: int) -> tuple[int, int] | None:
     """When the campaign's first and latest exposures happened; None before any."""
     row = await db.fetch_one(
-        "SELECT min(created_at) AS first, max(created_at) AS last FROM exposures"
-        " WHERE campaign_id = ?",
-        (campaign_id,),
+        # Two subqueries: SQLite reads a min or a max alone from the index's end.
+        "SELECT (SELECT min(created_at) FROM exposures WHERE campaign_id = ?) AS first,"
+        " (SELECT max(created_at) FROM exposures WHERE campaign_id = ?) AS last",
+        (campaign_id, campaign_id),
     )
     return None if row is None or row["first"] is None else (row["first"], row["last"])
+
+
+def arm_days_statement(campaign_id: int, buckets: Sequence[Bucket]) -> tuple[str, list[int]]:
+    """Each bucket's exposed visitors per arm, from exposures_by_time alone."""
+    values = ", ".join(["(?, ?, ?)"] * len(buckets))
+    sql = (
+        f"WITH buckets (i, start_ms, end_ms) AS (VALUES {values})"
+        " SELECT b.i, x.arm, count(*) AS exposed FROM buckets b"
+        " JOIN exposures x ON x.campaign_id = ? AND x.created_at >= b.start_ms"
+        "  AND x.created_at < b.end_ms"
+        " GROUP BY b.i, x.arm"
+    )
+    bounds = [v for i, b in enumerate(buckets) for v in (i, b.start_ms, b.end_ms)]
+    return sql, [*bounds, campaign_id]
 
 
 @dataclass(frozen=True)
@@ -76,27 +92,19 @@ class ArmDay:
 
 
 async def arm_days(
-    db: Database, campaign_id: int, buckets: Sequence[Bucket]
+    db: Database,
+    campaign_id: int,
+    buckets: Sequence[Bucket],
+    converted: Sequence[dict[str, int]],
 ) -> list[dict[str, ArmDay]]:
     """Per bucket of exposure time, each arm's visitors first exposed then and how many of
-    them converted (at any time in their attribution window)."""
+    them converted (at any time in their attribution window). ``converted``: per bucket, arm
+    → converted visitors (``queries.campaign_results`` counts them in its one pass)."""
     if not buckets:
         return []
-    values = ", ".join(["(?, ?, ?)"] * len(buckets))
-    rows = await db.fetch_all(
-        f"WITH buckets (i, start_ms, end_ms) AS (VALUES {values}),"
-        " per_visitor AS ("
-        "  SELECT b.i, x.arm, count(o.total) > 0 AS converted FROM buckets b"
-        "  JOIN exposures x ON x.campaign_id = ? AND x.created_at >= b.start_ms"
-        "   AND x.created_at < b.end_ms"
-        "  JOIN campaigns c ON c.id = x.campaign_id JOIN stores s ON s.id = c.store_id"
-        f"  LEFT JOIN orders o ON {ATTRIBUTED_ORDER}"
-        "  GROUP BY b.i, x.visitor_id)"
-        " SELECT i, arm, count(*) AS exposed, sum(converted) AS converted FROM per_visitor"
-        " GROUP BY i, arm",
-        [*(v for i, b in enumerate(buckets) for v in (i, b.start_ms, b.end_ms)), campaign_id],
-    )
+    rows = await db.fetch_all(*arm_days_statement(campaign_id, buckets))
     days: list[dict[str, ArmDay]] = [{} for _ in buckets]
     for row in rows:
-        days[row["i"]][row["arm"]] = ArmDay(row["exposed"], row["converted"])
+        i, arm = row["i"], row["arm"]
+        days[i][arm] = ArmDay(row["exposed"], converted[i].get(arm, 0))
     return days

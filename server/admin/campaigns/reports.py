@@ -49,9 +49,10 @@ async def results_page(request: Request, merchant: Merchant) -> Response:
     campaign = await campaign_for_request(request, store)
     db = services(request).db
     assert campaign.id is not None
-    totals = await queries.arm_totals(db, campaign.id)
-    arms = compare_arms(totals, [v.key for v in campaign.variants])
-    orders = await queries.attributed_orders(db, campaign.id)
+    now = services(request).clock.now_ms()
+    buckets = await performance.trend_buckets(db, campaign, store.timezone, now)
+    results = await queries.campaign_results(db, campaign.id, buckets)
+    arms = compare_arms(results.arms, [v.key for v in campaign.variants])
     settings = await queries.offer_settings(db, store.id)
 
     def money(amount: float) -> str:
@@ -63,29 +64,27 @@ async def results_page(request: Request, merchant: Merchant) -> Response:
         "verdicts": [arm.verdict for arm in arms if arm.verdict],
         "orders": [
             {
-                "number": row["number"],
-                "arm": arm_label(row["arm"]),
-                "total": money(row["total"]),
-                "discount": money(row["discount_cost"]) if row["discount_cost"] else "—",
-                "coupon": bool(row["campaign_coupon"]),
-                "code": row["discount_code"] or "",
-                "placed": format_local_display(row["created_at"], store.timezone),
+                "number": order.number,
+                "arm": arm_label(order.arm),
+                "total": money(order.total),
+                "discount": money(order.discount_cost) if order.discount_cost else "—",
+                "coupon": order.campaign_coupon,
+                "code": order.discount_code or "",
+                "placed": format_local_display(order.created_at, store.timezone),
             }
-            for row in orders
+            for order in results.newest_orders
         ],
-        "order_count": await queries.attributed_order_count(db, campaign.id),
+        "order_count": results.order_count,
         "signals": [
             {
-                "label": SIGNALS.get(row["signal"], row["signal"]),
-                "exposed": row["exposed"],
-                "converted": row["converted"],
-                "rate": f"{row['converted'] / row['exposed'] * 100:.1f}%",
+                "label": SIGNALS.get(row.signal, row.signal),
+                "exposed": row.exposed,
+                "converted": row.converted,
+                "rate": f"{row.converted / row.exposed * 100:.1f}%",
             }
-            for row in await queries.signal_counts(db, campaign.id)
+            for row in results.signals
         ],
-        "trend": await performance.trend(
-            db, campaign, store.timezone, services(request).clock.now_ms()
-        ),
+        "trend": await performance.trend(db, campaign, buckets, results.converted_by_bucket),
         "attribution_days": settings.attribution_days,
         "min_sample": MIN_SAMPLE,
         "comparisons": len(arms) - 1,  # every arm but the holdout is compared with it

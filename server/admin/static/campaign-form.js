@@ -1,7 +1,8 @@
 // Keepcart admin, campaign form: the live preview follows the form, saved or not, and the
 // variant being edited; only the fields the chosen trigger and offers use show; unused
-// variants stay folded; each brand colour has a picker. Loaded under the admin's strict CSP
-// (no inline script). What the form submits never changes: hidden fields still submit.
+// variants stay folded; each brand colour has a picker; each gift field searches the
+// store's products. Loaded under the admin's strict CSP (no inline script). What the form
+// submits never changes: hidden fields still submit.
 (function () {
   "use strict";
 
@@ -54,6 +55,55 @@
     });
     text.addEventListener("input", function () {
       if (HEX.test(text.value.trim())) picker.value = text.value.trim().toLowerCase();
+    });
+  });
+
+  // ---- gift pickers: typing fills the field's datalist from the store's product search ------
+  // The field is the SKU the form submits; without script the merchant types it and the
+  // server checks it. Each search waits for a pause in the typing; a late answer to an older
+  // search is dropped. The chosen product's name shows under the field.
+
+  var GIFT_DELAY_MS = 200;
+  form.querySelectorAll("[data-gift-search]").forEach(function (field) {
+    var list = document.getElementById(field.getAttribute("list"));
+    var label = document.getElementById(field.getAttribute("data-gift-name"));
+    var names = {};
+    var pending = null;
+    var latest = 0;
+
+    function show(products) {
+      list.replaceChildren();
+      products.forEach(function (product) {
+        names[product.sku] = product.name;
+        var option = document.createElement("option");
+        option.value = product.sku;
+        option.label = product.name;
+        option.textContent = product.name;
+        list.appendChild(option);
+      });
+      if (names[field.value.trim()] && label) label.textContent = names[field.value.trim()];
+    }
+
+    function search() {
+      pending = null;
+      var text = field.value.trim();
+      var ticket = ++latest;
+      if (!text) return show([]);
+      var url = field.getAttribute("data-gift-search") + "?q=" + encodeURIComponent(text);
+      fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (response) {
+          return response.ok ? response.json() : { products: [] };
+        })
+        .then(function (body) {
+          if (ticket === latest) show(body.products || []);
+        })
+        .catch(function () {}); // the field still takes a typed SKU
+    }
+
+    field.addEventListener("input", function () {
+      if (label) label.textContent = names[field.value.trim()] || "";
+      if (pending) clearTimeout(pending);
+      pending = setTimeout(search, GIFT_DELAY_MS);
     });
   });
 
