@@ -21,6 +21,7 @@ from tests.api.attribution import (
     reference_list,
     reference_results,
 )
+from tests.api.statistics import use_statistics
 
 pytestmark = pytest.mark.anyio
 
@@ -268,10 +269,7 @@ async def assert_attribution_goes_by_visitor(db, campaign_id, store_id, tables=T
 async def test_attribution_reads_a_campaigns_exposures_by_visitor_with_or_without_stats(app, store):
     db = services(app).db
     [campaign_id, *_] = await random_store(db, store.id, random.Random(7), orders=400)
-    # No statistics: what a database has until something runs ANALYZE.
-    assert (
-        await db.fetch_value("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'") == 0
-    )
+    await use_statistics(db)  # none: what a database has until something runs ANALYZE
     await assert_attribution_goes_by_visitor(db, campaign_id, store.id)
     # Statistics of this small store, then those of a grown one.
     await db.write(lambda conn: conn.execute("ANALYZE"))
@@ -279,10 +277,5 @@ async def test_attribution_reads_a_campaigns_exposures_by_visitor_with_or_withou
     one_store = tuple(t for t in TABLES if t != "s")
     await assert_attribution_goes_by_visitor(db, campaign_id, store.id, one_store)
 
-    async def grown(conn):
-        await conn.execute("DELETE FROM sqlite_stat1")
-        await conn.executemany("INSERT INTO sqlite_stat1 VALUES (?, ?, ?)", GROWN_STORE_STATS)
-        await conn.execute("ANALYZE sqlite_schema")  # the planner reads them again
-
-    await db.write(grown)
+    await use_statistics(db, GROWN_STORE_STATS)
     await assert_attribution_goes_by_visitor(db, campaign_id, store.id)

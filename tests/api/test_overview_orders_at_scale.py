@@ -21,6 +21,7 @@ from server.services import services
 from server.stores.service import validate_new_store
 from tests.api.attribution import DAY, T0
 from tests.api.offering import live_campaign
+from tests.api.statistics import use_statistics
 
 pytestmark = pytest.mark.anyio
 
@@ -239,24 +240,12 @@ async def test_plans_read_by_index_with_and_without_statistics(app, store):
     db = services(app).db
     await random_store(app, store.id, random.Random(1), first_number=1, orders=300)
 
-    # No statistics: what a database has until something runs ANALYZE (the server analyses
-    # at open, so they are taken away here).
-    async def no_statistics(conn):
-        await conn.execute("DELETE FROM sqlite_stat1")
-        await conn.execute("ANALYZE sqlite_schema")  # the planner reads them again
-
-    await db.write(no_statistics)
-    assert await db.fetch_value("SELECT count(*) FROM sqlite_stat1") == 0
+    await use_statistics(db)  # none: what a database has until something runs ANALYZE
     await assert_plans_read_by_index(db, store.id)
     # Statistics of this small store…
     await db.write(lambda conn: conn.execute("ANALYZE"))
     await assert_plans_read_by_index(db, store.id, few_rows=True)
 
     # … then those of a grown one.
-    async def grown(conn):
-        await conn.execute("DELETE FROM sqlite_stat1")
-        await conn.executemany("INSERT INTO sqlite_stat1 VALUES (?, ?, ?)", GROWN_STORE_STATS)
-        await conn.execute("ANALYZE sqlite_schema")  # the planner reads them again
-
-    await db.write(grown)
+    await use_statistics(db, GROWN_STORE_STATS)
     await assert_plans_read_by_index(db, store.id, few_rows=True)

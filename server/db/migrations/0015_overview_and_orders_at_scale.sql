@@ -3,27 +3,14 @@
 -- visitor's orders up one by one (~2.4 s for 90 days), the status filter had no index, and
 -- the email search read every order. Every plan here holds with and without sqlite_stat1.
 
--- Exposed visitors per campaign and arm in a range of time, from the index alone. Same
--- definition as the campaign pages' migration gives it (whichever runs last rebuilds it).
-DROP INDEX IF EXISTS exposures_by_time;
-CREATE INDEX exposures_by_time ON exposures (campaign_id, created_at, arm);
+-- exposures_by_time (campaign_id, created_at, arm) and the covering orders_by_visitor that
+-- the overview reads come from the campaign pages' migration 0014.
 
 -- A visitor's exposures by time, with their campaign and arm in the index: the overview
 -- meets each attributable order's visitor here without reading the exposure's row. Same
 -- leading columns as before, so the order page's "offers seen" still uses it.
 DROP INDEX exposures_by_visitor;
 CREATE INDEX exposures_by_visitor ON exposures (visitor_id, created_at, campaign_id, arm);
-
--- A store's orders by visitor and time, with what attribution reads of them in the index:
--- what offers brought walks the store's orders that have a visitor (a third of them, next
--- to every exposure of the period) from this index alone. Same definition as the campaign
--- pages' migration gives it (whichever runs last rebuilds it); same leading columns as
--- before, so the queries that used it still do. Led by the visitor, never by time: a
--- time-led index holding the visitor would lure the campaign results' per-visitor lookups
--- into range scans without statistics.
-DROP INDEX IF EXISTS orders_by_visitor;
-CREATE INDEX orders_by_visitor ON orders (store_id, visitor_id, created_at, status, total,
-    discount_total, shipping_discount, discount_code, number);
 
 -- The orders list filtered by status (newest first) and its count; the overview's revenue
 -- per day reads its two counted statuses here too.
