@@ -61,9 +61,11 @@ MEASURE_EXIT = """() => {
     requestAnimationFrame(poll);
   }, true);
 }"""
-ARMED = (
-    """() => !!document.getElementById("keepcart-root")?.shadowRoot?.querySelector("dialog.kco")"""
-)
+# The offers chunk has this visitor's arm (answered, then an idle moment, at most 1 s, so it
+# is read): it builds the dialog only when the trigger fires.
+ARMED = """() => new Promise((resolve) => requestIdleCallback(() => resolve(
+  performance.getEntriesByType("resource")
+    .some((entry) => entry.name.includes("/arm?") && entry.responseEnd > 0)), { timeout: 1000 }))"""
 CHUNK_FROM_CACHE = """() => {
   const entries = performance.getEntriesByType("resource")
     .filter((entry) => entry.name.includes("/v1/chunks/offers."));

@@ -1,8 +1,11 @@
 #!/usr/bin/env node
 // Builds the widget into ../server/static/:
 //   chunks/{name}.{hash}.js  one ES module per src/chunks/*.js (stale chunk files removed)
-//   keepcart.js              the loader (IIFE), with the chunk map compiled in
-//   manifest.json            {"loader": "keepcart.js", "chunks": {name: "chunks/name.hash.js"}}
+//   chunks/shared.{hash}.js  code two or more chunks import (esbuild's code splitting)
+//   keepcart.js              the loader (IIFE); it learns the chunks from the store config
+//   manifest.json            {"loader": "keepcart.js", "chunks": {name: "chunks/name.hash.js"},
+//                             "imports": {name: ["chunks/shared.hash.js", …]}} (the server's
+//                             store config tells the loader, which has no chunk map of its own)
 // then prints every file's raw and gzip size against its gzip budget and exits 1 when one is
 // over. The output depends only on the sources and the pinned esbuild: no timestamps, so a
 // fresh build is byte-identical to the committed one.
@@ -48,6 +51,7 @@ async function build() {
   const files = new Map();
   const sizes = [];
   const chunkMap = {};
+  const imports = {};
 
   const entries = existsSync(CHUNK_SRC)
     ? readdirSync(CHUNK_SRC)
@@ -66,18 +70,24 @@ async function build() {
       ...COMMON,
       entryPoints: entries.map((entry) => path.join(CHUNK_SRC, entry)),
       format: "esm",
-      splitting: false,
+      splitting: true,
       outdir: CHUNK_OUT,
       entryNames: "[name].[hash]",
+      chunkNames: "shared.[hash]",
       metafile: true,
     });
     const byPath = new Map(result.outputFiles.map((file) => [path.resolve(file.path), file]));
+    const relativeOf = (outPath) => toPosix(path.relative(OUT, path.resolve(outPath)));
     for (const [outPath, meta] of Object.entries(result.metafile.outputs)) {
-      if (!meta.entryPoint) continue;
       const file = byPath.get(path.resolve(outPath));
-      const name = path.basename(meta.entryPoint, ".js");
-      const relative = toPosix(path.relative(OUT, file.path));
-      chunkMap[name] = path.basename(file.path);
+      const relative = relativeOf(outPath);
+      const name = meta.entryPoint ? path.basename(meta.entryPoint, ".js") : "shared";
+      if (meta.entryPoint) {
+        chunkMap[name] = path.basename(file.path);
+        imports[name] = meta.imports
+          .filter((each) => each.kind === "import-statement")
+          .map((each) => relativeOf(each.path));
+      }
       files.set(relative, file.contents);
       sizes.push({ file: relative, bytes: file.contents, budget: BUDGETS[name] ?? DEFAULT_CHUNK_BUDGET });
     }
@@ -90,7 +100,6 @@ async function build() {
     format: "iife",
     outfile: path.join(OUT, LOADER),
     define: {
-      __KEEPCART_CHUNKS__: JSON.stringify(sortedChunks),
       __KEEPCART_VERSION__: JSON.stringify(VERSION),
     },
   });
@@ -101,6 +110,7 @@ async function build() {
   const manifest = {
     loader: LOADER,
     chunks: Object.fromEntries(Object.entries(sortedChunks).map(([name, file]) => [name, `chunks/${file}`])),
+    imports: Object.fromEntries(Object.keys(sortedChunks).map((name) => [name, imports[name].sort()])),
   };
   files.set(MANIFEST, new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}\n`));
   return { files, sizes };

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import json
+from functools import cache
+from typing import Any
+
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from server.assets import STATIC_DIR
 from server.catalog.queries import has_active_products
 from server.checkout.merchant_settings import CheckoutSettings
 from server.checkout.queries import load_settings
@@ -32,7 +37,8 @@ async def store_config(request: Request) -> Response:
         "interruptions_per_week": await interruptions_per_week(db, store.id),
         "campaigns": [campaign_config(c) for c in campaigns],
     }
-    body = json_bytes(widget_config(store, checkout=checkout_on, settings=settings, offers=offers))
+    config = widget_config(store, checkout=checkout_on, settings=settings, offers=offers)
+    body = json_bytes(config | {"chunks": widget_chunks(config, built_chunks())})
     etag = etag_for(body)
     headers |= {
         "ETag": etag,
@@ -74,6 +80,39 @@ def widget_config(
         "offers": offers,
         "events": {"max_batch": 50},
     }
+
+
+@cache
+def built_chunks() -> dict[str, dict[str, Any]]:
+    """The built widget's chunks by name: {"src": path, "deps": [paths of what it imports]},
+    from the manifest widget/build.mjs writes."""
+    manifest = json.loads((STATIC_DIR / "manifest.json").read_text())
+    imports = manifest.get("imports", {})
+    return {
+        name: {"src": f"/v1/{path}", "deps": [f"/v1/{dep}" for dep in imports.get(name, [])]}
+        for name, path in manifest["chunks"].items()
+    }
+
+
+def widget_chunks(config: dict[str, Any], built: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """The feature chunks the loader is to fetch, and when, so it carries no per-feature code
+    (widget/src/loader.js reads this): the checkout takes the cart commands (loaded on the
+    shopper's first cart interaction, in the background with a floating cart button); the
+    offers load in the background where a running campaign's pages match, and on the admin's
+    offer preview page. ``deps``: the shared files a chunk imports, preloaded with it."""
+    chunks: list[dict[str, Any]] = []
+    features = config["features"]
+    if features["checkout"] and "checkout" in built:
+        floating = config["checkout"]["floating_button"]
+        chunks.append({"name": "checkout", **built["checkout"], "cart": True, "idle": floating})
+    if "offers" in built:
+        pages = [campaign["pages"] for campaign in config["offers"]["campaigns"]]
+        offers = {"idle": True, "preview": True, "pages": pages}
+        chunks.append({"name": "offers", **built["offers"], **offers})
+    for name in ("badges", "surveys"):
+        if features[name] and name in built:
+            chunks.append({"name": name, **built[name]})
+    return chunks
 
 
 routes = [Route("/v1/stores/{key}/config", store_config, methods=["GET", "HEAD"])]

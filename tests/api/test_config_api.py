@@ -1,5 +1,7 @@
 import pytest
 
+from server.offers.model import Targeting
+from tests.api.offering import live_campaign
 from tests.conftest import SHOP_ORIGIN
 
 pytestmark = pytest.mark.anyio
@@ -58,3 +60,29 @@ async def test_unknown_api_path_is_a_json_404(client):
 
 async def test_healthz(client):
     assert (await client.get("/healthz")).json() == {"ok": True}
+
+
+async def test_config_names_the_chunks_the_loader_fetches_and_the_server_serves_them(
+    app, client, store
+):
+    """The loader has no chunk map of its own: the config lists each chunk's file, the
+    shared files it imports, and when to load it (offers where a campaign's pages match)."""
+    url = f"/v1/stores/{store.public_key}/config"
+    before = {chunk["name"]: chunk for chunk in (await client.get(url)).json()["chunks"]}
+    assert before["offers"]["pages"] == []  # no campaign: only the admin's preview loads it
+    assert before["offers"]["idle"] is True and before["offers"]["preview"] is True
+
+    targeting = Targeting(include_urls=("*/products/*",))
+    await live_campaign(app, store.id, targeting=targeting)
+    config = (await client.get(url)).json()
+    chunks = {chunk["name"]: chunk for chunk in config["chunks"]}
+    [pages] = chunks["offers"]["pages"]
+    assert pages == config["offers"]["campaigns"][0]["pages"] and pages["include"]
+    assert ("checkout" in chunks) is config["features"]["checkout"]
+    if "checkout" in chunks:
+        assert chunks["checkout"]["cart"] is True
+    for chunk in chunks.values():
+        for path in [chunk["src"], *chunk["deps"]]:
+            served = await client.get(path)
+            assert served.status_code == 200, path
+            assert served.headers["content-type"].startswith("text/javascript")

@@ -43,16 +43,25 @@ def campaign(
     )
 
 
-ARMED = """() => {
-  const root = document.getElementById("keepcart-root")?.shadowRoot;
-  return !!root && root.querySelectorAll("dialog.kco").length;
-}"""
+# How many campaigns' arms the offers chunk has fetched (answered, then a task later, so the
+# answers are read). It builds no dialog before a trigger fires, so this is what "ready" is.
+# (setTimeout and a buffered PerformanceObserver: page.clock fakes requestIdleCallback and
+# performance.getEntriesByType.)
+ARMED = """() => new Promise((resolve) => setTimeout(() => {
+  const observer = new PerformanceObserver(() => {});
+  observer.observe({ type: "resource", buffered: true });
+  const entries = observer.takeRecords();
+  observer.disconnect();
+  resolve(entries.filter((entry) => entry.name.includes("/arm?") && entry.responseEnd > 0).length);
+}))"""
 
 
 def open_shop(page: Page, stack: Stack, path: str = "/", campaigns: int = 1) -> None:
-    """Open a shop page and wait until the offers chunk has every campaign's dialog ready."""
+    """Open a shop page and wait until the offers chunk has every campaign's arm."""
     page.goto(stack.shop_url + path)
     wait_for_loader(page)
+    # Setup (after the page's load, when idle) is done: this page's visit is counted.
+    page.evaluate("new Promise((resolve) => keepcart('on', 'ready', () => resolve(true)))")
     wait_for(lambda: page.evaluate(ARMED) >= campaigns, message="the offers never got ready")
 
 

@@ -1,20 +1,21 @@
-// The checkout chunk is loaded only when the shopper first touches the cart: a click on a
-// [data-keepcart-add] or [data-keepcart-open] element (delegated, so buttons added later work;
-// attributes are read at click time, since shops rewrite them as variants change) or the
-// keepcart('add' | 'open') commands. A shopper who already has a cart gets it loaded when the
-// page is idle, so a live count is ready.
+// The cart's chunk (the config's chunk with `cart: true`, the checkout) is loaded only when
+// the shopper first touches the cart: a click on a [data-keepcart-add] or [data-keepcart-open]
+// element (delegated, so buttons added later work; attributes are read at click time, since
+// shops rewrite them as variants change) or the keepcart('add' | 'open') commands. A shopper
+// who already has a cart gets it loaded when the page is idle, so a live count is ready.
 import { register, run } from "./commands.js";
-import { ATTR_ADD, ATTR_OPEN, ATTR_QTY, CART_KEY, CMD_ADD, CMD_OPEN, FEATURE_CHECKOUT } from "./constants.js";
+import { ATTR_ADD, ATTR_OPEN, ATTR_QTY, CART_KEY, CMD_ADD, CMD_OPEN } from "./constants.js";
+import { getStored, LOCAL } from "./storage.js";
 
-let checkout; // undefined while the config loads, then whether the checkout is on
+let cartOn; // undefined while the config loads, then whether a chunk takes the cart
 
 /**
  * Listen for cart clicks from the start, so a click while the config loads is held (as a
- * command) rather than lost; once the checkout is known to be off, clicks are left alone.
+ * command) rather than lost; once no chunk is known to take the cart, clicks are left alone.
  */
 export function listenForCartClicks() {
   document.addEventListener("click", (event) => {
-    const el = checkout !== false && event.target.closest?.(`[${ATTR_ADD}],[${ATTR_OPEN}]`);
+    const el = cartOn !== false && event.target.closest?.(`[${ATTR_ADD}],[${ATTR_OPEN}]`);
     if (!el) return;
     event.preventDefault();
     const sku = el.getAttribute(ATTR_ADD);
@@ -22,19 +23,17 @@ export function listenForCartClicks() {
   });
 }
 
-/** The config is in: with the checkout on, `add`/`open` load the chunk and call its exports. */
-export function bindCart(api, on) {
-  checkout = on;
-  if (!on) return;
-  const load = () => api.loadChunk(FEATURE_CHECKOUT);
+/**
+ * The config is in: `chunk` (none: the cart is off) takes `add`/`open`, which load it at once
+ * and call its exports; with a stored cart (or `chunk.idle`) it is preloaded in the background.
+ */
+export function bindCart(api, chunk, preload) {
+  cartOn = Boolean(chunk);
+  if (!chunk) return;
   for (const name of [CMD_ADD, CMD_OPEN]) {
     register(name, (...args) => {
-      load().then((chunk) => chunk?.[name](...args));
+      api.loadChunk(chunk.name).then((module) => module?.[name](...args));
     });
   }
-  let cart;
-  try {
-    cart = localStorage.getItem(CART_KEY);
-  } catch {}
-  if (cart || api.config.checkout?.floating_button) (self.requestIdleCallback || setTimeout)(load);
+  if (chunk.idle || getStored(LOCAL, CART_KEY)) preload(chunk);
 }

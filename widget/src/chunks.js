@@ -1,28 +1,47 @@
-// Feature chunks: ES modules at {origin}/v1/chunks/{name}.{hash}.js, loaded with import()
-// and mounted once. The name -> file map is written in at build time by build.mjs.
-/* global __KEEPCART_CHUNKS__ */
-import { PATH_CHUNKS } from "./constants.js";
+// Feature chunks: ES modules the store config names (config.chunks, see loader.js), each
+// loaded and mounted once. In the background a chunk is fetched with a low priority hint (a
+// <link rel="modulepreload" fetchpriority="low">) and imported when the page is idle; a
+// shopper waiting for it (a click on the cart) imports it at once.
 import { has, warn } from "./log.js";
 
-const CHUNKS = __KEEPCART_CHUNKS__;
-const loading = Object.create(null);
+const paths = {}; // name -> path on the API origin
+const loading = {}; // name -> the promise of its module
 
-export const hasChunk = (name) => has(CHUNKS, name);
+/** When the page is idle (at the latest after 2 s); setTimeout where unsupported. */
+export const idle = (fn) => (self.requestIdleCallback || setTimeout)(fn, { timeout: 2000 });
+
+/** The chunks this store has: config.chunks, [{name, src}, …]. */
+export function knowChunks(list) {
+  for (const chunk of list) if (/^\/[\w./-]+\.js$/.test(chunk?.src)) paths[chunk.name] = chunk.src;
+}
+
+export const hasChunk = (name) => has(paths, name);
 
 /**
- * Load chunk `name` from `origin` and await its mount(api). Resolves to the module, or to
- * null (with one console warning) when the chunk is unknown or fails; loads each chunk once.
+ * Load chunk `name` from `origin` now and await its mount(api). Resolves to the module, or
+ * to null (with one console warning) when the chunk is unknown or fails.
  */
-export function loadChunk(origin, name, api) {
-  name = String(name);
-  loading[name] ||= (async () => {
+export const loadChunk = (origin, name, api) =>
+  (loading[name] ||= (async () => {
     if (!hasChunk(name)) throw new Error(`no chunk is named "${name}"`);
-    const module = await import(origin + PATH_CHUNKS + CHUNKS[name]);
+    const module = await import(origin + paths[name]);
     await module.mount?.(api);
     return module;
   })().catch((error) => {
     warn(`chunk:${name}`, `the "${name}" feature could not start`, error);
     return null;
+  }));
+
+/**
+ * Load `chunk` ({name, deps: [paths of the shared files it imports]}) in the background:
+ * low-priority fetches, then loadChunk() when the page is idle.
+ */
+export function preloadChunk(origin, chunk, api) {
+  [paths[chunk.name], ...(chunk.deps || [])].forEach((src, index) => {
+    const link = document.createElement("link");
+    Object.assign(link, { rel: "modulepreload", href: origin + src, crossOrigin: "anonymous", fetchPriority: "low" });
+    // The chunk's own file is in: import it when idle (its shared files join in).
+    if (!index) link.onload = link.onerror = () => idle(() => loadChunk(origin, chunk.name, api));
+    document.head.append(link);
   });
-  return loading[name];
 }

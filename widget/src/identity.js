@@ -1,12 +1,15 @@
 // Session and visitor ids. Under consent mode nothing touches storage and no visitor id
-// exists until consent; the session id then lives only in memory.
+// exists until consent; the session id then lives only in memory. Storage is not touched
+// when the page starts: the ids are settled the first time they are needed (an event batch
+// leaving, a feature asking), which is after the page's load unless the shopper acts first.
 import { SESSION_KEY, SESSION_PREFIX, SOURCE_KEY, VISITOR_KEY, VISITOR_PREFIX, VISITS_KEY } from "./constants.js";
+import { getStored, LOCAL, SESSION, setStored } from "./storage.js";
 
 const VALID = /^[\w-]{1,64}$/; // what the server accepts for ids
-const LOCAL = "localStorage";
-const SESSION = "sessionStorage";
 
+let wanted = false; // consent as given so far, applied to storage by settle()
 let consented = false;
+let settled = true; // nothing to apply yet
 let sessionId = randomId(SESSION_PREFIX);
 let visitorId = null;
 
@@ -18,45 +21,56 @@ export function randomId(prefix) {
   return prefix;
 }
 
-// Storage may be missing or throw on access (Safari private mode, sandboxed iframes,
-// blocked cookies): every touch is wrapped, and failure means "not stored".
-function storage(area, method, key, value) {
-  try {
-    return window[area][method](key, value);
-  } catch {}
-}
-
 function read(area, key) {
-  const value = storage(area, "getItem", key);
+  const value = getStored(area, key);
   return value && VALID.test(value) ? value : null;
 }
 
-/** Give (true) or withdraw (false) consent; withdrawing forgets the stored ids. */
-export function setConsent(value) {
-  if (!value) {
+// Apply the consent given so far: withdrawing forgets the stored ids; giving it reads them
+// (or starts a new session, counting a visit, and a new visitor).
+function settle() {
+  if (settled) return;
+  settled = true;
+  if (!wanted) {
     consented = false;
     visitorId = null;
-    storage(LOCAL, "removeItem", VISITOR_KEY);
-    storage(SESSION, "removeItem", SESSION_KEY);
+    setStored(LOCAL, VISITOR_KEY, null);
+    setStored(SESSION, SESSION_KEY, null);
   } else if (!consented) {
     consented = true;
     const stored = read(SESSION, SESSION_KEY);
     if (stored) sessionId = stored;
     else {
       // A new session: one more visit, and the source it came with.
-      storage(SESSION, "setItem", SESSION_KEY, sessionId);
-      storage(LOCAL, "setItem", VISITS_KEY, (+storage(LOCAL, "getItem", VISITS_KEY) || 0) + 1);
-      storage(SESSION, "setItem", SOURCE_KEY, new URLSearchParams(location.search).get("utm_source") || "");
+      setStored(SESSION, SESSION_KEY, sessionId);
+      setStored(LOCAL, VISITS_KEY, (+getStored(LOCAL, VISITS_KEY) || 0) + 1);
+      setStored(SESSION, SOURCE_KEY, new URLSearchParams(location.search).get("utm_source") || "");
     }
     visitorId = read(LOCAL, VISITOR_KEY);
     if (!visitorId) {
       visitorId = randomId(VISITOR_PREFIX);
-      storage(LOCAL, "setItem", VISITOR_KEY, visitorId);
+      setStored(LOCAL, VISITOR_KEY, visitorId);
     }
   }
 }
 
-export const hasConsent = () => consented;
+/**
+ * Give (true) or withdraw (false) consent. `later`: only note it, for settle() when the ids
+ * are first needed (the loader's default consent, so starting touches no storage).
+ */
+export function setConsent(value, later) {
+  wanted = value === true;
+  settled = false;
+  if (!later) settle();
+}
+
+export const hasConsent = () => {
+  settle();
+  return consented;
+};
 
 /** The id fields of an event: visitor_id is absent, not null, without consent. */
-export const ids = () => (visitorId ? { session_id: sessionId, visitor_id: visitorId } : { session_id: sessionId });
+export const ids = () => {
+  settle();
+  return visitorId ? { session_id: sessionId, visitor_id: visitorId } : { session_id: sessionId };
+};

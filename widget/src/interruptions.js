@@ -13,13 +13,8 @@ const MAX_ITEMS = 100;
 const num = (value) => (Number.isFinite(value) && value >= 0 ? value : 0);
 const str = (value) => (typeof value === "string" ? value.slice(0, 200) : "");
 
-function area(api) {
-  try {
-    return api.consented() ? localStorage : sessionStorage;
-  } catch {
-    return null;
-  }
-}
+// Through the loader's storage (read once per page, writes coalesced: ../storage.js).
+const area = (api) => (api.consented() ? "localStorage" : "sessionStorage");
 
 /**
  * The session the budget counts in: the session id, or (without consent, when the session
@@ -43,7 +38,7 @@ const cleanItem = (item) => ({
 export function readMemory(api) {
   let raw;
   try {
-    raw = JSON.parse(area(api)?.getItem(INTERRUPTIONS_KEY));
+    raw = JSON.parse(api.storage.get(area(api), INTERRUPTIONS_KEY));
   } catch {}
   const items = {};
   if (raw?.items && typeof raw.items === "object") {
@@ -61,9 +56,7 @@ export function readMemory(api) {
 export function updateMemory(api, change) {
   const memory = readMemory(api);
   change(memory);
-  try {
-    area(api)?.setItem(INTERRUPTIONS_KEY, JSON.stringify(memory));
-  } catch {}
+  api.storage.set(area(api), INTERRUPTIONS_KEY, JSON.stringify(memory));
   return memory;
 }
 

@@ -1,12 +1,14 @@
 // Entry point of keepcart.js, the script merchants paste into their storefront:
 //   <script async src="{origin}/v1/keepcart.js" data-store="pk_…"></script>
-// It replaces the queue stub with the real window.keepcart, replays queued calls, loads
-// the store's config, records a pageview, and loads the feature chunks the store has on.
-// It never throws into the page: failures warn once on the console and Keepcart stays off.
+// It replaces the queue stub with the real window.keepcart, replays queued calls, records a
+// pageview and starts the one config request; the rest waits for the page's load event and
+// idle time (or for the shopper: a cart click): reading the config, storage, and loading the
+// feature chunks the config names. It never throws into the page: failures warn once on the
+// console and Keepcart stays off.
 /* global __KEEPCART_VERSION__ */
 import { bindCart, listenForCartClicks } from "./cart-triggers.js";
-import { hasChunk, loadChunk } from "./chunks.js";
-import { register, run, settle } from "./commands.js";
+import { hasChunk, idle, knowChunks, loadChunk, preloadChunk } from "./chunks.js";
+import { register, run, settle, whenHeld } from "./commands.js";
 import {
   ATTR_CONSENT,
   ATTR_STORE,
@@ -18,14 +20,11 @@ import {
   CONFIG_TIMEOUT_MS,
   CONSENT_REQUIRED,
   DEBUG_PARAM,
-  DOM_CONTENT_LOADED,
   DOM_PAGEHIDE,
   DOM_VISIBILITYCHANGE,
   EV_CONSENT,
   EV_DEBUG,
   EV_READY,
-  FEATURE_CHECKOUT,
-  FEATURE_OFFERS,
   GLOBAL,
   LOG_PREFIX,
   OFFER_PREVIEW_ID,
@@ -36,10 +35,9 @@ import {
 } from "./constants.js";
 import { emit, off, on } from "./emitter.js";
 import { flush, initEvents, record, startEvents, stopEvents } from "./events.js";
-import { adopt, getRoot } from "./host.js";
 import { hasConsent, ids, setConsent } from "./identity.js";
 import { warn } from "./log.js";
-import { createRequest } from "./request.js";
+import { flushStorage, getStored, setStored } from "./storage.js";
 
 const VERSION = __KEEPCART_VERSION__;
 
@@ -67,13 +65,6 @@ const matches = (source, empty) => {
   } catch {}
 };
 
-// The page is parsed (chunks look for their mounts and markers in it).
-const bodyReady = () =>
-  new Promise((resolve) => {
-    if (document.readyState !== "loading") resolve();
-    else document.addEventListener(DOM_CONTENT_LOADED, resolve, { once: true });
-  });
-
 function findScript() {
   const current = document.currentScript;
   return current?.hasAttribute(ATTR_STORE)
@@ -81,20 +72,43 @@ function findScript() {
     : document.querySelector(`script[${ATTR_STORE}][src*="keepcart.js"]`);
 }
 
-async function setup(store, origin) {
-  let response;
+// The one request at start: the store's config (answer read when setup needs it).
+function fetchConfig(store, origin) {
+  const answer = fetch(`${origin}${PATH_CONFIG}${encodeURIComponent(store)}/config`, {
+    credentials: "omit",
+    mode: "cors",
+    signal: AbortSignal.timeout?.(CONFIG_TIMEOUT_MS),
+  }).then(async (response) => {
+    const config = response.ok && (await response.json());
+    if (!config?.features) throw response.status;
+    return config;
+  });
+  answer.catch(() => {}); // setup reports it
+  return answer;
+}
+
+// After the page's load event, when idle: nothing of Keepcart's that the page's first paint
+// does not need runs before.
+function afterLoad(fn) {
+  const later = () => idle(fn);
+  if (document.readyState === "complete") later();
+  else addEventListener("load", later, { once: true });
+}
+
+/**
+ * config.chunks: [{name, src, cart?, idle?, pages?, preview?}]: the store's feature chunks.
+ * `cart`: takes the cart commands (loaded on the first cart interaction); `idle`: loaded in
+ * the background (where one of `pages` ({include, exclude} regex sources) matches, when
+ * given; on the admin's offer preview page only chunks with `preview`); others load at once
+ * and are mounted before `ready`.
+ */
+async function setup(store, origin, answer) {
   let config;
   try {
-    response = await fetch(`${origin}${PATH_CONFIG}${encodeURIComponent(store)}/config`, {
-      credentials: "omit",
-      mode: "cors",
-      signal: AbortSignal.timeout?.(CONFIG_TIMEOUT_MS),
-    });
-    config = response.ok && (await response.json());
-    if (!config?.features) throw response.status;
+    config = await answer;
   } catch (error) {
     // Unknown store (404), server down, bad answer: Keepcart stays off on this page.
-    bindCart(null, false);
+    bindCart();
     stopEvents();
     settle(false);
     warn("config", `no config for store ${store}; Keepcart stays off`, error);
@@ -104,48 +118,46 @@ async function setup(store, origin) {
   // page: it records nothing.
   const preview = document.getElementById(OFFER_PREVIEW_ID);
   preview ? stopEvents() : startEvents(config.events?.max_batch);
+  ids(); // the ids settled (a new session's visit counted) on every page, now it has loaded
   // What every feature chunk's mount(api) receives (see widget/README.md).
   const api = Object.freeze({
     version: VERSION,
     store,
     origin,
     config,
-    get root() {
-      return getRoot();
-    },
-    adopt: (css) => adopt(getRoot(), css),
     track,
     emit,
     on,
     off,
     command: register,
-    loadChunk: (name) => loadChunk(origin, name, api),
-    request: createRequest(origin),
+    loadChunk: (name) => loadChunk(origin, String(name), api),
     debug,
     warn,
     consented: hasConsent,
     ids,
+    storage: { get: getStored, set: setStored },
   });
-  const { features } = config;
-  const live = (name) => features[name] === true && hasChunk(name);
-  // The checkout chunk waits for the shopper's first cart interaction (cart-triggers.js).
-  bindCart(api, live(FEATURE_CHECKOUT));
-  // Offers: only where a campaign's pages match (or on the admin's preview), when idle.
-  const offers = config.offers?.campaigns?.some(({ pages: p }) => matches(p?.include, 1) && !matches(p?.exclude));
-  bodyReady().then(() => {
-    if (offers || preview) {
-      (self.requestIdleCallback || setTimeout)(() => api.loadChunk(FEATURE_OFFERS), { timeout: 1500 });
-    }
-  });
-  const names = Object.keys(features).filter(
-    (name) => live(name) && ![FEATURE_CHECKOUT, FEATURE_OFFERS].includes(name),
+  const chunks = (Array.isArray(config.chunks) ? config.chunks : []).filter(Boolean);
+  knowChunks(chunks);
+  const preload = (chunk) => preloadChunk(origin, chunk, api);
+  bindCart(
+    api,
+    chunks.find((chunk) => chunk.cart && hasChunk(chunk.name)),
+    preload,
   );
-  if (names.length) {
-    await bodyReady();
-    await Promise.all(names.map(api.loadChunk));
+  const here = (chunk) =>
+    preview
+      ? chunk.preview
+      : !Array.isArray(chunk.pages) || chunk.pages.some((p) => matches(p?.include, 1) && !matches(p?.exclude));
+  const now = [];
+  for (const chunk of chunks) {
+    if (chunk.cart || !here(chunk)) continue;
+    if (chunk.idle) preload(chunk);
+    else now.push(api.loadChunk(chunk.name));
   }
+  await Promise.all(now);
   settle(true);
-  emit(EV_READY, { features });
+  emit(EV_READY, { features: config.features });
 }
 
 function start() {
@@ -159,7 +171,7 @@ function start() {
   initEvents(store, origin + PATH_EVENTS, (event) => {
     if (debug("events")) console.info(`${LOG_PREFIX} event`, event);
   });
-  if (script.getAttribute(ATTR_CONSENT) !== CONSENT_REQUIRED) setConsent(true);
+  if (script.getAttribute(ATTR_CONSENT) !== CONSENT_REQUIRED) setConsent(true, true);
   try {
     const param = new URLSearchParams(location.search).get(DEBUG_PARAM);
     if (param !== null) setDebug(param);
@@ -169,7 +181,8 @@ function start() {
     track(name, props);
   });
   register(CMD_CONSENT, (value) => {
-    setConsent(value === true);
+    // Given: applied when the ids are first needed; withdrawn: forgotten now.
+    setConsent(value === true, value === true);
     emit(EV_CONSENT, value === true);
   });
   register(CMD_DEBUG, (what) => {
@@ -186,15 +199,27 @@ function start() {
   keepcart.q = { push: (args) => run([...args]) };
   window[GLOBAL] = keepcart;
 
+  const answer = fetchConfig(store, origin);
+  let started = false;
+  const setupOnce = () => {
+    if (started) return;
+    started = true;
+    setup(store, origin, answer).catch((error) => warn("setup", "setup failed", error));
+  };
+  // A command waiting for a feature (the shopper clicked the cart) starts setup at once.
+  whenHeld(setupOnce);
+
   record(TYPE_PAGEVIEW, TYPE_PAGEVIEW);
   if (Array.isArray(stub?.q)) for (const args of stub.q) run([...args]);
 
   listenForCartClicks();
-  const flushNow = () => flush(true);
+  const flushNow = () => {
+    flush(true);
+    flushStorage();
+  };
   addEventListener(DOM_PAGEHIDE, flushNow, true);
   document.addEventListener(DOM_VISIBILITYCHANGE, () => document.hidden && flushNow());
-
-  setup(store, origin).catch((error) => warn("setup", "setup failed", error));
+  afterLoad(setupOnce);
 }
 
 try {

@@ -26,6 +26,7 @@ beforeEach(async () => {
     store: "pk_test",
     config: { store: { currency: "EUR" } },
     emit: (_name, detail) => changes.push(detail),
+    storage: { get: () => null, set: () => {} }, // nothing stored
     request: (path, options = {}) =>
       new Promise((resolve, reject) => {
         const request = { path, options, answer: resolve, fail: reject };

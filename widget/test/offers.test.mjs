@@ -111,6 +111,11 @@ describe("interruption budget", () => {
     consented: () => consented,
     ids: () => ({ session_id: session }),
     root: { querySelector: () => (dialogOpen ? {} : null) },
+    // The loader's storage, straight to the fake areas (what is stored is read every time).
+    storage: {
+      get: (area, key) => globalThis[area].getItem(key),
+      set: (area, key, value) => globalThis[area].setItem(key, value),
+    },
   };
   beforeEach(() => {
     globalThis.localStorage = new FakeStorage();

@@ -18,15 +18,11 @@ let country = null; // the shopper's country, once known: free shipping is told 
 let last = null; // the last cart:change detail sent, as JSON
 const listeners = new Set();
 
-function storage(method, value) {
-  try {
-    return localStorage[method](CART_KEY, value);
-  } catch {}
-}
-
+// Through the loader's storage (read once per page, writes coalesced: ../storage.js), which
+// the offers chunk reads the token from too.
 function readToken() {
   if (token === undefined) {
-    const stored = storage("getItem");
+    const stored = api.storage.get("localStorage", CART_KEY);
     token = TOKEN.test(stored) ? stored : null;
   }
   return token;
@@ -34,8 +30,7 @@ function readToken() {
 
 function setToken(value) {
   token = value;
-  if (value) storage("setItem", value);
-  else storage("removeItem");
+  api.storage.set("localStorage", CART_KEY, value || null);
 }
 
 /** A cart as the server sent it, checked just enough that rendering cannot trip on it. */

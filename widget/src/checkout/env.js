@@ -1,8 +1,20 @@
-// The loader's api (see widget/README.md), shared by the checkout modules once mount() ran.
+// The loader's api (see widget/README.md), shared by the feature chunks' modules once a
+// chunk's mount() ran, with what only the chunks need (so the loader does not carry it):
+// `root`, the shared shadow root; `adopt(css)`; `request(path, options)`.
+import { adopt, getRoot } from "../host.js";
+import { createRequest } from "../request.js";
+
 export let api;
 
 export const setApi = (value) => {
-  api = value;
+  api = {
+    get root() {
+      return getRoot();
+    },
+    adopt: (css) => adopt(getRoot(), css),
+    request: createRequest(value.origin),
+    ...value,
+  };
 };
 
 const report = (error) => api?.warn("checkout", "the checkout hit a problem", error);

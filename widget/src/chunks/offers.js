@@ -1,10 +1,11 @@
 // The offers feature chunk: exit-intent (and other) campaigns from config.offers. The loader
 // imports it, when the page is idle, only on pages where a campaign's URL patterns match (or
-// on the admin's preview page). On mount it fetches this visitor's arm of every campaign that
-// may still show here and builds its dialog, so that a trigger shows it at once; then it
-// watches each campaign's trigger (./offers/triggers.js). When one fires and the campaign is
-// still eligible (targeting, frequency, the shared interruption budget: ../interruptions.js)
-// the exposure is recorded, for the holdout too, and a variant's dialog opens.
+// on the admin's preview page). On mount it watches each campaign's trigger
+// (./offers/triggers.js) and fetches this visitor's arm of every campaign that may still show
+// here: data only, no UI is built ahead. When a trigger fires and the campaign is still
+// eligible (targeting, frequency, the shared interruption budget: ../interruptions.js) the
+// variant's dialog is built and opened (its styles adopted then too), and the exposure is
+// recorded, for the holdout as well.
 //
 // Debug mode (?keepcart_debug=exit, or exit:A, exit:B, exit:holdout; or keepcart('debug', …)):
 // the page's first campaign shows at once, as the chosen arm (else the visitor's own), with a
@@ -39,11 +40,13 @@ import { brandCss, STYLES } from "../offers/styles.js";
 import { watch } from "../offers/triggers.js";
 import { offerVisitor } from "../visitor.js";
 
+const LOCAL = "localStorage";
+const SESSION = "sessionStorage";
 const TEXT = { "Content-Type": "text/plain;charset=UTF-8" }; // a simple request: no preflight
 const CART_TOKEN = /^[\w.-]{8,500}$/;
 const PHONE = "(hover: none) and (pointer: coarse)";
 
-let brand; // the adopted sheet holding each variant's colour
+let brand; // the adopted sheet holding each variant's colour, once a dialog is built
 let cart = { count: 0, subtotal: 0, currency: "" };
 const cartListeners = new Set();
 const campaigns = []; // {campaign, arm: answer | undefined, popup, stop()}
@@ -68,12 +71,8 @@ const post = (id, what, body) =>
   });
 
 function cartToken() {
-  try {
-    const token = localStorage.getItem(CART_KEY);
-    return CART_TOKEN.test(token) ? token : null;
-  } catch {
-    return null;
-  }
+  const token = api.storage.get(LOCAL, CART_KEY);
+  return CART_TOKEN.test(token) ? token : null;
 }
 
 function setCart(detail) {
@@ -111,7 +110,8 @@ const fire = safe((entry, signal) => {
   if (showing || !answer || !(debugging || eligible(entry))) return;
   const id = entry.campaign.id;
   // The dialog first (the shopper is leaving), the bookkeeping after.
-  if (entry.popup) {
+  if (answer.variant) {
+    entry.popup ||= build(entry);
     showing = entry;
     entry.popup.open();
   } else if (debugging) {
@@ -123,6 +123,7 @@ const fire = safe((entry, signal) => {
       "Keepcart debug · holdout: nothing would show to this visitor",
       close,
     );
+    styles();
     api.root.append(note);
   }
   stopAll();
@@ -177,10 +178,21 @@ function reminder() {
   return `Your cart has ${itemCount(cart.count)} (${total}).`;
 }
 
-function build(entry, index) {
-  // Each variant's brand colour is a rule of its own, added now: showing changes no styles.
-  brand.insertRule(brandCss(entry.arm.variant.brand_colour, `kco-${index}`), brand.cssRules.length);
-  entry.popup = offerPopup({
+/** The offers' styles, adopted with the first dialog; returns the brand colour sheet. */
+function styles() {
+  if (!brand) {
+    api.adopt(STYLES);
+    brand = api.adopt("");
+  }
+  return brand;
+}
+
+/** The variant's dialog, built when its trigger fires. */
+function build(entry) {
+  const index = entry.index;
+  // Each variant's brand colour is a rule of its own.
+  styles().insertRule(brandCss(entry.arm.variant.brand_colour, `kco-${index}`), brand.cssRules.length);
+  const popup = offerPopup({
     className: `kco-${index}`,
     variant: entry.arm.variant,
     format: format(),
@@ -189,17 +201,17 @@ function build(entry, index) {
     viewCart,
     onClose: (how) => closed(entry, how),
   });
-  api.root.append(entry.popup.el); // a closed <dialog>: not rendered, ready to open
+  return popup; // open() puts it in the shadow root
 }
 
 const armUrl = (entry, arm = "") =>
   `${PATH_OFFERS}${encodeURIComponent(entry.campaign.id)}/arm?visitor=${encodeURIComponent(offerVisitor(api))}&store=${encodeURIComponent(api.store)}${arm && `&arm=${encodeURIComponent(arm)}`}`;
 
-/** This visitor's arm of the campaign (debug mode: the chosen `arm`), its dialog built. */
-async function fetchArm(entry, index, arm) {
+/** This visitor's arm of the campaign (debug mode: the chosen `arm`, shown as entry "d"). */
+async function fetchArm(entry, arm) {
   try {
     entry.arm = await api.request(armUrl(entry, arm));
-    if (entry.arm?.variant) build(entry, index);
+    if (arm) entry.index = "d";
   } catch (error) {
     entry.stop();
     entry.arm = null;
@@ -222,7 +234,7 @@ async function fireDebug(arm) {
   if (arm) {
     entry.popup?.el.remove(); // the chosen arm replaces the visitor's own
     entry.popup = null;
-    await fetchArm(entry, "d", arm);
+    await fetchArm(entry, arm);
   }
   fire(entry, "debug");
 }
@@ -236,8 +248,8 @@ function rememberVisit() {
   try {
     utm = new URLSearchParams(location.search).get("utm_source") || "";
     if (api.consented()) {
-      utm ||= sessionStorage.getItem(SOURCE_KEY) || "";
-      visits = Math.max(1, +localStorage.getItem(VISITS_KEY) || 0);
+      utm ||= api.storage.get(SESSION, SOURCE_KEY) || "";
+      visits = Math.max(1, +api.storage.get(LOCAL, VISITS_KEY) || 0);
     }
   } catch {}
   return { visits, utm: utm.slice(0, 200) };
@@ -274,7 +286,7 @@ function startCampaigns() {
   const all = Array.isArray(api.config.offers?.campaigns) ? api.config.offers.campaigns : [];
   for (const campaign of all) {
     if (typeof campaign?.id !== "string" || !pageAllows(campaign.pages, location.href)) continue;
-    const entry = { campaign, arm: undefined, popup: null, stop: () => {} };
+    const entry = { campaign, index: campaigns.length, arm: undefined, popup: null, stop: () => {} };
     campaigns.push(entry);
     const devices = campaign.targeting?.devices;
     const mayShow =
@@ -285,7 +297,7 @@ function startCampaigns() {
   }
   // Nothing else may interrupt this session: give back what the triggers took (history).
   if (!budget()) stopAll();
-  const armed = Promise.all(campaigns.map((entry, index) => fetchArm(entry, index)));
+  const armed = Promise.all(campaigns.map((entry) => fetchArm(entry)));
   const debug = (arm) => {
     if (arm == null) return;
     // Debug mode from now on: no trigger watched, so nothing real shows or counts while the
@@ -311,7 +323,7 @@ function showPreview(element) {
   } catch {}
   if (!data?.variant || typeof data.variant !== "object")
     return api.warn("preview", "the offer preview has no variant");
-  brand.insertRule(brandCss(data.variant.brand_colour, "kco-0"));
+  styles().insertRule(brandCss(data.variant.brand_colour, "kco-0"));
   const popup = offerPopup({
     className: "kco-0",
     variant: data.variant,
@@ -325,8 +337,6 @@ function showPreview(element) {
 
 export function mount(loaderApi) {
   setApi(loaderApi);
-  api.adopt(STYLES);
-  brand = api.adopt("");
   const preview = document.getElementById(OFFER_PREVIEW_ID);
   if (preview) showPreview(preview);
   else startCampaigns();
