@@ -9,6 +9,7 @@ order's times and dates read in the store's own timezone.
 from __future__ import annotations
 
 import dataclasses
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -109,8 +110,11 @@ class OrderFilter:
 
     @classmethod
     def from_params(cls, status: str | None, query: str | None) -> OrderFilter:
-        """Unknown statuses mean "any status", so a stale link still shows something."""
-        return cls(status if status in STATUS_LABELS else None, (query or "").strip()[:200])
+        """Unknown statuses mean "any status", so a stale link still shows something.
+        Control characters are no part of an order number, an email or a name: they are
+        dropped (the search index's query parser would stop at a NUL)."""
+        text = "".join(ch for ch in query or "" if unicodedata.category(ch) != "Cc")
+        return cls(status if status in STATUS_LABELS else None, text.strip()[:200])
 
 
 def action_for(slug: str) -> StatusAction:

@@ -93,6 +93,9 @@ async def test_list_filters_by_status_and_searches(app, client, merchant, store,
         ("?q=1003", [1003]),  # a number still finds its order exactly
         ("?q=%22ben%22+OR+*", []),  # search syntax is matched as text, never run
         ("?q=%22", []),
+        ("?q=%00doyle", [1003]),  # a control character (the search index's parser stops at
+        ("?q=byr%00ne%07", [1002, 1001]),  # a NUL) is no part of an email or a name
+        ("?q=%00%01", [1003, 1002, 1001]),  # nothing left to search for: every order
     ],
 )
 async def test_search_finds_any_part_of_an_email_or_a_name(
@@ -107,6 +110,16 @@ async def test_search_finds_any_part_of_an_email_or_a_name(
     page = await client.get(orders_url(store, query))
     assert page.status_code == 200
     assert listed_numbers(page.text) == expected
+
+
+async def test_the_orders_export_of_a_search_with_a_control_character(
+    app, client, merchant, store
+):
+    await insert_order(app, store, 1001, created_at=JULY_1_NOON_UTC, shipping_name="Cara Doyle")
+    await sign_in(client)
+    export = await client.get(f"/admin/stores/{store.id}/orders.csv?q=%00doyle")
+    assert export.status_code == 200
+    assert len(list(csv.reader(io.StringIO(export.text)))) == 2  # the header and the order
 
 
 async def test_a_search_too_short_for_emails_and_names_says_so(app, client, merchant, store):
