@@ -17,8 +17,10 @@
           │                        carries Retry-After)
           ├── DatabaseUnavailable 503 database_unavailable (the database file was deleted or
           │                        replaced; writes are refused until a restart)
-          └── QueryTimedOut .. 503 query_timeout (an admin read passed its time limit and
-                                   was stopped; a shorter range or search may fit)
+          ├── QueryTimedOut .. 503 query_timeout (an admin read passed its time limit and
+          │                        was stopped; a shorter range or search may fit)
+          └── ExportsBusy .... 503 exports_busy (as many CSV exports as the server runs at
+                                   once are running; carries Retry-After)
 
 Raise them anywhere; one handler (``server.app``) renders ``{"error": {"code", "message",
 "field"}}`` for the API and an HTML page for the admin, with a ``Retry-After`` header for an
@@ -122,3 +124,7 @@ class DatabaseUnavailable(ServiceUnavailable):
 
 class QueryTimedOut(ServiceUnavailable):
     code = "query_timeout"
+
+
+class ExportsBusy(ServiceUnavailable):
+    code = "exports_busy"

@@ -24,9 +24,12 @@ import logging
 import queue
 import sqlite3
 import threading
+import time
 from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+
+from server.errors import ExportsBusy
 
 log = logging.getLogger("keepcart.db")
 
@@ -41,6 +44,16 @@ STALLED_AFTER_S = 300.0
 _POLL_S = 0.1
 BUSY_TIMEOUT_MS = 5000
 THREAD_NAME = "keepcart-export"
+# Exports running at once in this server, whatever the store: each holds a thread, a
+# connection and a read transaction, and its row work shares the interpreter with the event
+# loop (one export delays a shopper's request by up to ~40 ms at 100,000 orders; eight would
+# by most of a second). One more is asked to come back in RETRY_AFTER_S.
+MAX_RUNNING = 2
+RETRY_AFTER_S = 30
+# However the client reads (a trickle is not "nothing"), an export gives its slot back after
+# this long: a 23 MB orders file needs ~5 s of work, and minutes on a slow line.
+LONGEST_S = 15 * 60
+_slots = threading.BoundedSemaphore(MAX_RUNNING)
 
 
 class ExportBroken(Exception):
@@ -73,12 +86,23 @@ class SnapshotExport:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._ready = asyncio.Event()  # set (from the thread) when a chunk was queued
         self._first: object = None
+        self._started = 0.0  # time.monotonic() when the thread began
         self._thread = threading.Thread(target=self._run, name=THREAD_NAME, daemon=True)
 
     async def start(self) -> None:
         """Start the thread and wait for the first chunk; raise what failed before it."""
         self._loop = asyncio.get_running_loop()
-        self._thread.start()
+        if not _slots.acquire(blocking=False):
+            raise ExportsBusy(
+                f"{MAX_RUNNING} exports are already running on this server; yours will start"
+                " if you try again in a minute.",
+                retry_after=RETRY_AFTER_S,
+            )
+        try:
+            self._thread.start()
+        except BaseException:
+            _slots.release()
+            raise
         try:
             self._first = await self._next()
         except BaseException:
@@ -136,6 +160,8 @@ class SnapshotExport:
     # ---- the export's thread --------------------------------------------------------------
 
     def _run(self) -> None:
+        # Real time, not the app's Clock: the limit is on a slot actually held.
+        self._started = time.monotonic()
         try:
             conn = self._connect()
             if conn is None:
@@ -153,6 +179,7 @@ class SnapshotExport:
                 if self._conn is not None:
                     self._conn.close()  # ends the read transaction
                     self._conn = None
+            _slots.release()
 
     def _connect(self) -> sqlite3.Connection | None:
         conn = sqlite3.connect(
@@ -171,6 +198,10 @@ class SnapshotExport:
         """Queue ``item``, waiting while the queue is full; False when the export was stopped
         (or the client stalled) meanwhile."""
         polls = 0  # counted, not timed: the app's clock is for what is stored and shown
+        if time.monotonic() - self._started > LONGEST_S:
+            log.warning("the %s export stopped: it ran past %d s", self.name, LONGEST_S)
+            self._stopped.set()
+            return False
         while not self._stopped.is_set():
             try:
                 self._chunks.put(item, timeout=_POLL_S)

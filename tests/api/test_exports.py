@@ -18,7 +18,7 @@ from server.admin.orders import export
 from server.catalog.csv_io import spreadsheet_safe
 from server.catalog.queries import upsert_product
 from server.catalog.service import ProductInput
-from server.db.export_reader import QUEUE_CHUNKS, THREAD_NAME
+from server.db.export_reader import MAX_RUNNING, QUEUE_CHUNKS, THREAD_NAME
 from server.orders.service import local_time
 from server.services import services
 from tests.api.admin_client import sign_in
@@ -330,3 +330,39 @@ async def test_an_export_reads_one_snapshot(app, client, merchant, store):
         )
         go_on.set()
     assert raw.body == expected
+
+
+# ---- how many at once ---------------------------------------------------------------------
+
+
+async def test_exports_beyond_the_servers_limit_are_asked_to_come_back(app, client, merchant,
+                                                                        store):  # fmt: skip
+    """Each export holds a thread, a connection and a read transaction, and its row work
+    shares the interpreter with every shopper's request: a login (of any store) starting
+    exports by the dozen must not slow the shops down. Past the limit: 503, Retry-After."""
+    await insert_orders(app, store)
+    await sign_in(client)
+    go_on = anyio.Event()
+    stalled = [RawClient(app, client, orders_csv(store)) for _ in range(MAX_RUNNING)]
+    started = [anyio.Event() for _ in stalled]
+    for raw, first in zip(stalled, started, strict=True):
+
+        async def hold(message, first=first):
+            first.set()
+            await go_on.wait()
+
+        raw.on_body = hold
+    async with anyio.create_task_group() as tasks:
+        for raw, first in zip(stalled, started, strict=True):
+            tasks.start_soon(raw.run)
+            await first.wait()
+        refused = await client.get(orders_csv(store))
+        assert refused.status_code == 503
+        assert refused.headers["retry-after"] == "30"
+        assert "exports are already running" in refused.text
+        assert len(export_threads()) == MAX_RUNNING
+        go_on.set()
+    assert all(raw.finished for raw in stalled)
+    await export_threads_end()
+    # Their slots are free again.
+    assert (await client.get(orders_csv(store))).status_code == 200
