@@ -8,7 +8,11 @@ locally, alone and with one of:
     demo store and the demo's live exit-intent campaign (the seed's own);
   * plausible: ``@plausible-analytics/tracker`` (its ``plausible.js`` ES module, ``init()``
     sending its pageview to the host page's own endpoint);
-  * ouibounce: ``ouibounce`` (``build/ouibounce.min.js``) bound to a hidden modal.
+  * ouibounce: ``ouibounce`` (``build/ouibounce.min.js``) bound to a hidden modal;
+  * floor: a few lines of script, served like the peers, doing only what any such widget
+    must: one fetch of a small JSON at start, then after ``load`` one localStorage read and
+    one beacon. What this measure counts for doing almost nothing, on this machine: the
+    floor under any target.
 
 The two peers come from their npm packages, fetched with ``npm pack`` into
 ``.keepcart/bench-vendor/`` when missing (pinned versions below). Every sample is a new
@@ -84,7 +88,7 @@ SCRIPT_TARGET_MS = 10
 DRAWER_TARGET_MS = checkout_bench.DRAWER_TARGET_MS
 EXIT_TARGET_MS = offers_bench.TRIGGER_TARGET_MS
 SKU = checkout_bench.SKU  # a demo product, added before the exit (the campaign wants a cart)
-VARIANTS = ("bare", "keepcart", "plausible", "ouibounce")
+VARIANTS = ("bare", "keepcart", "plausible", "ouibounce", "floor")
 
 
 @dataclass(frozen=True)
@@ -177,6 +181,20 @@ import {{ init }} from "/vendor/{file}";
 init({{ domain: "harbour.example", endpoint: "/api/event", captureOnLocalhost: true }});
 </script>"""
 OUIBOUNCE_HEAD = """<script src="/vendor/{file}"></script>"""
+FLOOR_FILE = "floor.js"
+# The least a widget does: its config, one stored id, one event; nothing else.
+FLOOR_SCRIPT = b"""(() => {
+  const config = fetch("/floor.json").then((response) => response.json());
+  addEventListener("load", () => {
+    config.then((settings) => {
+      const id = localStorage.getItem("floor:vid");
+      navigator.sendBeacon("/api/event", JSON.stringify({ on: settings.on, id }));
+    });
+  });
+})();
+"""
+FLOOR_CONFIG = b'{"on": true, "events": {"max_batch": 20}}'
+FLOOR_HEAD = f"""<script async src="/vendor/{FLOOR_FILE}"></script>"""
 OUIBOUNCE_BODY = """<div id="ouibounce-modal"><p>Before you go: 10% off with HARBOUR10</p></div>
 <script>ouibounce(document.getElementById("ouibounce-modal"));</script>"""
 
@@ -188,6 +206,7 @@ def pages(keepcart_url: str, store_key: str) -> dict[str, bytes]:
         "keepcart": (KEEPCART_HEAD.format(keepcart_url=keepcart_url, store_key=store_key), ""),
         "plausible": (PLAUSIBLE_HEAD.format(file=PLAUSIBLE.path.name), ""),
         "ouibounce": (OUIBOUNCE_HEAD.format(file=OUIBOUNCE.path.name), OUIBOUNCE_BODY),
+        "floor": (FLOOR_HEAD, ""),
     }
     return {
         name: PAGE.format(head=head, body=body, sku=SKU).encode()
@@ -222,10 +241,13 @@ class HostSite:
 
             def do_POST(self) -> None:
                 self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                self.send_response(202)
-                self.send_header("Content-Length", "2")
-                self.end_headers()
-                self.wfile.write(b"ok")
+                try:
+                    self.send_response(202)
+                    self.send_header("Content-Length", "2")
+                    self.end_headers()
+                    self.wfile.write(b"ok")
+                except ConnectionError:
+                    pass  # a beacon's page (its context) closed before the answer: no one reads it
 
             def log_message(self, *args: object) -> None:
                 pass
@@ -627,6 +649,8 @@ def run(count: int) -> list[Sample] | None:
         # The store's allowed origin is the host site's, known once its server listens.
         files = {f"/vendor/{p.path.name}": ("text/javascript", p.path.read_bytes())
                  for p in (PLAUSIBLE, OUIBOUNCE)}  # fmt: skip
+        files[f"/vendor/{FLOOR_FILE}"] = ("text/javascript", FLOOR_SCRIPT)
+        files["/floor.json"] = ("application/json", FLOOR_CONFIG)
         with HostSite(files) as site:
             store_key = asyncio.run(checkout_bench.prepare_database(db, site.url))
             server = checkout_bench.Server(db, Path(tmp) / "server.log", site.url)
@@ -652,7 +676,8 @@ def sample_all(site_url: str, count: int, server: checkout_bench.Server) -> list
         browser = playwright.chromium.launch(**launch)
         try:
             for round_ in range(count + 1):
-                order = VARIANTS[round_ % 4 :] + VARIANTS[: round_ % 4]
+                turn = round_ % len(VARIANTS)
+                order = VARIANTS[turn:] + VARIANTS[:turn]
                 for variant in order:
                     if server.process.poll() is not None:
                         raise checkout_bench.BenchFailed(f"the server exited:\n{server.log_tail()}")
@@ -686,12 +711,13 @@ def report(samples: list[Sample], count: int) -> None:
               f"{med('tbt_ms'):>7.1f} {med('requests'):>8.0f} "
               f"{med('kb'):>6.1f} {med('cls'):>7.4f}")  # fmt: skip
     keepcart = by_variant["keepcart"]
-    print("\nkeepcart script ms by file (median):")
-    files = sorted({url for s in keepcart for url in s.script_by_url})
-    for url in files:
-        print(
-            f"  {url:<40} {statistics.median(s.script_by_url.get(url, 0.0) for s in keepcart):6.1f}"
-        )
+    for name in ("keepcart", "floor"):
+        rows = by_variant[name]
+        print(f"\n{name} script ms by file (median):")
+        for url in sorted({url for s in rows for url in s.script_by_url}):
+            print(
+                f"  {url:<40} {statistics.median(s.script_by_url.get(url, 0.0) for s in rows):6.1f}"
+            )
     script_runs = ", ".join(f"{s.script_ms:.1f}" for s in keepcart)
     print(f"keepcart script ms per sample: {script_runs}")
     drawer = median(s.drawer_ms for s in keepcart)
@@ -718,6 +744,8 @@ def report(samples: list[Sample], count: int) -> None:
     verdict = "met" if met else "NOT met"
     print(f"target: keepcart ≤ {SCRIPT_TARGET_MS} ms script at {CPU_THROTTLING}×, no long "
           f"task, CLS 0: {verdict} (long tasks, CLS: the worst sample)\n")  # fmt: skip
+    print(f"floor (a fetch, a storage read, a beacon): {script['floor']:.1f} ms script at "
+          f"{CPU_THROTTLING}x; bare page {script['bare']:.1f} ms")  # fmt: skip
     print(f"hostpage: keepcart {script['keepcart']:.1f} ms, "
           f"plausible {script['plausible']:.1f} ms, "
           f"ouibounce {script['ouibounce']:.1f} ms ({CPU_THROTTLING}x); "

@@ -1,6 +1,6 @@
 // Feature chunks: ES modules the store config names (config.chunks, see loader.js), each
-// loaded and mounted once. In the background a chunk is fetched with a low priority hint (a
-// <link rel="modulepreload" fetchpriority="low">) and imported when the page is idle; a
+// loaded and mounted once. In the background a chunk's file is fetched with a low priority
+// hint (a <link rel="modulepreload" fetchpriority="low">) and imported when the page is idle; a
 // shopper waiting for it (a click on the cart) imports it at once.
 import { has, warn } from "./log.js";
 
@@ -33,15 +33,17 @@ export const loadChunk = (origin, name, api) =>
   }));
 
 /**
- * Load `chunk` ({name, deps: [paths of the shared files it imports]}) in the background:
- * low-priority fetches, then loadChunk() when the page is idle.
+ * Load `chunk` in the background: its own file fetched with a low priority hint, then
+ * loadChunk() when the page is idle (the shared files it imports come with that import).
+ * One hint, not one per file: each link started from script costs the page main-thread time
+ * (issue 11's bench), and after the page's load the shared files gain nothing from it.
  */
 export function preloadChunk(origin, chunk, api) {
-  [paths[chunk.name], ...(chunk.deps || [])].forEach((src, index) => {
-    const link = document.createElement("link");
-    Object.assign(link, { rel: "modulepreload", href: origin + src, crossOrigin: "anonymous", fetchPriority: "low" });
-    // The chunk's own file is in: import it when idle (its shared files join in).
-    if (!index) link.onload = link.onerror = () => idle(() => loadChunk(origin, chunk.name, api));
-    document.head.append(link);
-  });
+  const link = document.createElement("link");
+  link.rel = "modulepreload";
+  link.fetchPriority = "low";
+  link.crossOrigin = "anonymous";
+  link.href = origin + paths[chunk.name];
+  link.onload = link.onerror = () => idle(() => loadChunk(origin, chunk.name, api));
+  document.head.append(link);
 }

@@ -173,7 +173,7 @@ function start() {
   });
   if (script.getAttribute(ATTR_CONSENT) !== CONSENT_REQUIRED) setConsent(true, true);
   try {
-    const param = new URLSearchParams(location.search).get(DEBUG_PARAM);
+    const param = location.search ? new URLSearchParams(location.search).get(DEBUG_PARAM) : null;
     if (param !== null) setDebug(param);
   } catch {}
 
