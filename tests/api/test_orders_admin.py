@@ -112,9 +112,7 @@ async def test_search_finds_any_part_of_an_email_or_a_name(
     assert listed_numbers(page.text) == expected
 
 
-async def test_the_orders_export_of_a_search_with_a_control_character(
-    app, client, merchant, store
-):
+async def test_the_orders_export_of_a_search_with_a_control_character(app, client, merchant, store):
     await insert_order(app, store, 1001, created_at=JULY_1_NOON_UTC, shipping_name="Cara Doyle")
     await sign_in(client)
     export = await client.get(f"/admin/stores/{store.id}/orders.csv?q=%00doyle")
