@@ -26,7 +26,7 @@ from tests.api.attribution import (
     reference_list,
     reference_results,
 )
-from tests.api.statistics import use_statistics
+from tests.api.statistics import GROWN_STORE, use_statistics
 
 pytestmark = pytest.mark.anyio
 
@@ -286,28 +286,6 @@ async def test_exposure_counters_follow_every_insert_change_and_delete(app, stor
 
 # ---- plans ----------------------------------------------------------------------------------
 
-# Statistics as ANALYZE wrote them at the scale bench's store (1M events, 100k orders, 200k
-# exposures in 4 campaigns, 51k coupons), on a server with many stores: what a database looks
-# like once another part of the server runs ANALYZE or PRAGMA optimize.
-GROWN_STORE_STATS = [
-    ("exposures", "exposures_by_time", "200000 50000 1 1"),
-    ("exposures", "exposures_by_campaign_visitor", "200000 50000 1 1 1 1"),
-    ("exposures", "exposures_by_visitor", "200000 2 1 1 1"),
-    ("exposures", "sqlite_autoindex_exposures_1", "200000 50000 1"),
-    ("exposure_counts", "sqlite_autoindex_exposure_counts_1", "48 12 4 1"),
-    ("discounts", "discounts_by_campaign", "51004 10201 1"),
-    ("discounts", "sqlite_autoindex_discounts_1", "51004 51004 1"),
-    ("campaigns", "campaigns_by_store", "4 4 2"),
-    ("campaigns", "sqlite_autoindex_campaigns_1", "4 1"),
-    ("orders", "orders_by_visitor", "100001 100001 4 1 1 1 1 1 1 1"),
-    ("orders", "orders_by_status", "100001 100001 25001 1 1"),
-    ("orders", "orders_by_store_time", "100001 100001 1 1 1"),
-    ("orders", "orders_by_email", "100001 100001 3"),
-    ("orders", "sqlite_autoindex_orders_2", "100001 100001 1"),
-    ("orders", "sqlite_autoindex_orders_1", "100001 1"),
-    ("stores", None, "1000"),  # a server hosting many stores
-]
-
 
 async def plans(db, statements):
     async def explain(conn):
@@ -399,5 +377,5 @@ async def test_attribution_reads_a_campaigns_exposures_by_visitor_with_or_withou
     one_store = tuple(t for t in TABLES if t != "s")
     await assert_attribution_goes_by_visitor(db, campaign_id, store.id, one_store)
 
-    await use_statistics(db, GROWN_STORE_STATS)
+    await use_statistics(db, GROWN_STORE)
     await assert_attribution_goes_by_visitor(db, campaign_id, store.id)

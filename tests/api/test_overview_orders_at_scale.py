@@ -21,7 +21,7 @@ from server.services import services
 from server.stores.service import validate_new_store
 from tests.api.attribution import DAY, T0
 from tests.api.offering import live_campaign
-from tests.api.statistics import use_statistics
+from tests.api.statistics import GROWN_STORE, use_statistics
 
 pytestmark = pytest.mark.anyio
 
@@ -138,26 +138,6 @@ async def test_offers_brought_equals_the_per_exposure_count_on_random_stores(app
         assert kept > 0
 
 
-# sqlite_stat1 as ANALYZE writes it at the scale bench's store (1M events, 100k orders, 200k
-# exposures): the plans must hold once another part of the server runs ANALYZE or PRAGMA
-# optimize, as well as before.
-GROWN_STORE_STATS = [
-    ("exposures", "exposures_by_visitor", "200000 2 1 1 1"),
-    ("exposures", "exposures_by_time", "200000 50000 1 1"),
-    ("exposures", "sqlite_autoindex_exposures_1", "200000 50000 1"),
-    ("campaigns", "campaigns_by_store", "4 4 2"),
-    ("campaigns", "sqlite_autoindex_campaigns_1", "4 1"),
-    ("orders", "orders_by_status", "100001 100001 25001 1 1"),
-    ("orders", "orders_by_store_time", "100001 100001 1 1 1"),
-    ("orders", "orders_by_visitor", "100001 100001 4 1 1 1 1 1 1 1"),
-    ("orders", "orders_by_email", "100001 100001 3"),
-    ("orders", "sqlite_autoindex_orders_2", "100001 100001 1"),
-    ("orders", "sqlite_autoindex_orders_1", "100001 1"),
-    ("events", "events_by_store_time", "1000000 1000000 1"),
-    ("stores", None, "1000"),  # a server hosting many stores
-]
-
-
 def order_list_statements(store_id: int) -> dict[str, tuple[str, list]]:
     found = {}
     for name, wanted in (
@@ -247,5 +227,5 @@ async def test_plans_read_by_index_with_and_without_statistics(app, store):
     await assert_plans_read_by_index(db, store.id, few_rows=True)
 
     # … then those of a grown one.
-    await use_statistics(db, GROWN_STORE_STATS)
+    await use_statistics(db, GROWN_STORE)
     await assert_plans_read_by_index(db, store.id, few_rows=True)
