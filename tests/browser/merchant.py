@@ -14,3 +14,6 @@ def sign_in(page: Page, stack: Stack) -> None:
     page.get_by_label("Email").fill(MERCHANT_EMAIL)
     page.get_by_label("Password").fill(MERCHANT_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    # Signed in once the answer's page is there: a test going on at once would race the
+    # sign-in's own navigation (a goto it starts can be overtaken by the sign-in's redirect).
+    expect(page.get_by_role("button", name="Sign out", include_hidden=True)).to_be_attached()
