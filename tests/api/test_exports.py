@@ -151,6 +151,19 @@ class RawClient:
     async def run(self):
         await self.app(self.scope, self.receive, self.send)
 
+    def stall_after_first_chunk(self, go_on):
+        """Play a client that takes the first chunk, then nothing until ``go_on`` is set;
+        returns the event set when the first chunk arrived."""
+        first_taken = anyio.Event()
+
+        async def slow_client(message):
+            if not first_taken.is_set():
+                first_taken.set()
+                await go_on.wait()
+
+        self.on_body = slow_client
+        return first_taken
+
     @property
     def bodies(self):
         return [m for m in self.messages if m["type"] == "http.response.body"]
@@ -206,14 +219,8 @@ async def test_the_export_goes_out_in_chunks_as_the_client_takes_them(app, clien
     await sign_in(client)
     expected = await csv_as_built_before(app, store)
     raw = RawClient(app, client, orders_csv(store))
-    first_taken, go_on = anyio.Event(), anyio.Event()
-
-    async def slow_client(message):
-        if not first_taken.is_set():
-            first_taken.set()
-            await go_on.wait()  # the client takes nothing more for now
-
-    raw.on_body = slow_client
+    go_on = anyio.Event()
+    first_taken = raw.stall_after_first_chunk(go_on)  # the client takes nothing more for now
     async with anyio.create_task_group() as tasks:
         tasks.start_soon(raw.run)
         await first_taken.wait()
@@ -313,14 +320,8 @@ async def test_an_export_reads_one_snapshot(app, client, merchant, store):
     await sign_in(client)
     expected = await csv_as_built_before(app, store)
     raw = RawClient(app, client, orders_csv(store))
-    first_taken, go_on = anyio.Event(), anyio.Event()
-
-    async def slow_client(message):
-        if not first_taken.is_set():
-            first_taken.set()
-            await go_on.wait()
-
-    raw.on_body = slow_client
+    go_on = anyio.Event()
+    first_taken = raw.stall_after_first_chunk(go_on)
     async with anyio.create_task_group() as tasks:
         tasks.start_soon(raw.run)
         await first_taken.wait()
@@ -344,14 +345,7 @@ async def test_exports_beyond_the_servers_limit_are_asked_to_come_back(app, clie
     await sign_in(client)
     go_on = anyio.Event()
     stalled = [RawClient(app, client, orders_csv(store)) for _ in range(MAX_RUNNING)]
-    started = [anyio.Event() for _ in stalled]
-    for raw, first in zip(stalled, started, strict=True):
-
-        async def hold(message, first=first):
-            first.set()
-            await go_on.wait()
-
-        raw.on_body = hold
+    started = [raw.stall_after_first_chunk(go_on) for raw in stalled]
     async with anyio.create_task_group() as tasks:
         for raw, first in zip(stalled, started, strict=True):
             tasks.start_soon(raw.run)
