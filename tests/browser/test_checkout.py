@@ -549,7 +549,8 @@ def test_chunk_loads_on_first_cart_interaction_and_esc_returns_focus(page: Page,
     requested = chunk_requests(page, "checkout")
     page.goto(stack.shop_url + "/")
     wait_for_loader(page)
-    page.evaluate("keepcart('on', 'ready', () => { window.__keepcartReady = true })")
+    # A function, so Playwright does not call what keepcart('on', …) returns (the unsubscribe).
+    page.evaluate("() => { keepcart('on', 'ready', () => { window.__keepcartReady = true }) }")
     wait_for(lambda: page.evaluate("window.__keepcartReady === true"), message="never ready")
     page.evaluate("new Promise((resolve) => requestIdleCallback(resolve))")  # idle loads too
     cart_button = page.get_by_role("button", name="Cart", exact=True)

@@ -38,6 +38,29 @@ def test_a_call_queued_before_the_loader_is_replayed_in_order(page: Page, stack:
     assert json.loads(rows[0]["props"]) == {"n": 1}
 
 
+def test_ready_callbacks_given_before_the_config_answers_run_once(page: Page, stack: Stack):
+    """A merchant's keepcart('on', 'ready', fn), queued before the loader or given while the
+    config is still on its way, runs once when Keepcart is ready; one given later runs at once."""
+    page.add_init_script(
+        "window.keepcart = window.keepcart || function () {"
+        " (window.keepcart.q = window.keepcart.q || []).push(arguments) };"
+        "window.readyCalls = [];"
+        "keepcart('on', 'ready', () => readyCalls.push('queued'));"
+    )
+    held = []
+    page.route("**/config", lambda route: held.append(route))
+    page.goto(stack.shop_url + "/")
+    wait_for_loader(page)
+    # A function, so Playwright does not call what keepcart('on', …) returns (the unsubscribe).
+    page.evaluate("() => { keepcart('on', 'ready', () => readyCalls.push('live')) }")
+    # (evaluate lets Playwright hand over the held route; a bare sleep would not)
+    wait_for(lambda: page.evaluate("readyCalls") == [] and held, message="no config asked for")
+    held[0].continue_()
+    wait_for(lambda: len(page.evaluate("readyCalls")) == 2, message="a ready callback never ran")
+    page.evaluate("() => { keepcart('on', 'ready', () => readyCalls.push('late')) }")
+    assert page.evaluate("readyCalls") == ["queued", "live", "late"]
+
+
 def test_track_after_load_and_flush_on_pagehide(page: Page, stack: Stack):
     page.goto(stack.shop_url + "/")
     wait_for_loader(page)
