@@ -99,20 +99,35 @@ def widget_chunks(config: dict[str, Any], built: dict[str, dict[str, Any]]) -> l
     (widget/src/loader.js reads this): the checkout takes the cart commands (loaded on the
     shopper's first cart interaction, in the background with a floating cart button); the
     offers load in the background where a running campaign's pages match, and on the admin's
-    offer preview page. ``deps``: the shared files a chunk imports, preloaded with it."""
+    offer preview page, and only once the visitor has a cart when no campaign can show to an
+    empty one. ``deps``: the shared files a chunk imports."""
     chunks: list[dict[str, Any]] = []
     features = config["features"]
     if features["checkout"] and "checkout" in built:
         floating = config["checkout"]["floating_button"]
         chunks.append({"name": "checkout", **built["checkout"], "cart": True, "idle": floating})
     if "offers" in built:
-        pages = [campaign["pages"] for campaign in config["offers"]["campaigns"]]
+        campaigns = config["offers"]["campaigns"]
+        pages = [campaign["pages"] for campaign in campaigns]
         offers = {"idle": True, "preview": True, "pages": pages}
+        if campaigns and all(map(needs_cart, campaigns)):
+            offers["with_cart"] = True  # loaded once the visitor has a cart, not before
         chunks.append({"name": "offers", **built["offers"], **offers})
     for name in ("badges", "surveys"):
         if features[name] and name in built:
             chunks.append({"name": name, **built[name]})
     return chunks
+
+
+def needs_cart(campaign: dict[str, Any]) -> bool:
+    """Can the campaign show only to a visitor with something in the cart (targeting a
+    non-empty cart or a minimum subtotal, or triggered by a cart left idle)?"""
+    targeting = campaign["targeting"]
+    return (
+        targeting["cart"] == "not_empty"
+        or (targeting["subtotal_min"] or 0) > 0
+        or campaign["trigger"]["kind"] == "cart_idle"
+    )
 
 
 routes = [Route("/v1/stores/{key}/config", store_config, methods=["GET", "HEAD"])]

@@ -1,6 +1,6 @@
 import pytest
 
-from server.offers.model import Targeting
+from server.offers.model import Targeting, Trigger
 from tests.api.offering import live_campaign
 from tests.conftest import SHOP_ORIGIN
 
@@ -86,3 +86,23 @@ async def test_config_names_the_chunks_the_loader_fetches_and_the_server_serves_
             served = await client.get(path)
             assert served.status_code == 200, path
             assert served.headers["content-type"].startswith("text/javascript")
+
+
+async def test_offers_wait_for_a_cart_only_when_no_campaign_can_show_to_an_empty_one(
+    app, client, store
+):
+    """A visitor without a cart loads no offers code when every running campaign needs a cart
+    (a non-empty cart, a minimum subtotal, a cart-idle trigger); one open campaign loads it."""
+    url = f"/v1/stores/{store.public_key}/config"
+
+    async def offers() -> dict:
+        chunks = {chunk["name"]: chunk for chunk in (await client.get(url)).json()["chunks"]}
+        return chunks["offers"]
+
+    assert "with_cart" not in await offers()  # no campaign: only the admin's preview loads it
+    await live_campaign(app, store.id, targeting=Targeting(cart="not_empty"))
+    await live_campaign(app, store.id, targeting=Targeting(subtotal_min=5000))
+    await live_campaign(app, store.id, trigger=Trigger(kind="cart_idle"))
+    assert (await offers())["with_cart"] is True
+    await live_campaign(app, store.id, targeting=Targeting(cart="any"))
+    assert "with_cart" not in await offers()

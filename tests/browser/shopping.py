@@ -185,3 +185,15 @@ def on_checkout_posts(page: Page, stack: Stack, answer: Callable[[Route], None])
     """Hand every POST /v1/checkout to ``answer`` (anything else, a CORS preflight, goes on)."""
     page.route(checkout_url(stack), lambda route: answer(route) if route.request.method == "POST"
                else route.fallback())  # fmt: skip
+
+
+def chunk_requests(page: Page, name: str) -> list[str]:
+    """URLs of the page's requests for feature chunk ``name``, kept up to date."""
+    seen: list[str] = []
+
+    def record(request: Request) -> None:
+        if re.search(rf"/v1/chunks/{name}\.[^/]*\.js$", request.url):
+            seen.append(request.url)
+
+    page.on("request", record)
+    return seen

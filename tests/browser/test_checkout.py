@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import Locator, Page, Request, Route, expect
+from playwright.sync_api import Locator, Page, Route, expect
 
 from tests.browser.axe import serious_violations
 from tests.browser.conftest import PageProblems, Stack, wait_for
@@ -21,6 +21,7 @@ from tests.browser.shopping import (
     assert_clean,
     back_to_the_cart,
     cart_drawer,
+    chunk_requests,
     confirmation,
     fill_card,
     fill_details,
@@ -42,18 +43,6 @@ DECLINED_CARD = "4000 0000 0000 0002"
 
 
 # --- what a shopper does ------------------------------------------------------------------------
-
-
-def chunk_requests(page: Page, name: str) -> list[str]:
-    """URLs of the page's requests for feature chunk ``name``, kept up to date."""
-    seen: list[str] = []
-
-    def record(request: Request) -> None:
-        if re.search(rf"/v1/chunks/{name}\.[^/]*\.js$", request.url):
-            seen.append(request.url)
-
-    page.on("request", record)
-    return seen
 
 
 def tab_to(page: Page, name: str | re.Pattern[str], limit: int = 40) -> None:

@@ -22,6 +22,7 @@ from playwright.sync_api import Locator, Page, expect
 from server.offers.model import Frequency, Targeting, Trigger
 from tests.browser.conftest import Stack, wait_for
 from tests.browser.offering import (
+    ARMED,
     HEADLINE,
     OTHER_HEADLINE,
     campaign,
@@ -39,6 +40,7 @@ from tests.browser.shopping import (
     PHONE,
     add_to_cart,
     cart_drawer,
+    chunk_requests,
     confirmation,
     fill_card,
     fill_details,
@@ -154,11 +156,12 @@ def test_scroll_depth_shows_the_offer_past_the_configured_share_of_the_page(
 def test_a_cart_left_untouched_for_the_idle_minutes_shows_the_offer(page: Page, stack: Stack):
     stack.only_campaigns(campaign(trigger=Trigger(kind="cart_idle", idle_minutes=3)))
     page.clock.install()
-    open_shop(page, stack, MUG)
+    open_shop(page, stack, MUG, campaigns=0)  # no offer can show yet: no offers code loads
     page.clock.run_for("10:00")  # an empty cart is never idle
     assert nothing_shows(page)
     add_to_cart(page, "Stoneware Mug")
     close_cart(page)
+    wait_for(lambda: page.evaluate(ARMED) == 1, message="no offers once the cart had the mug")
     page.clock.run_for("02:30")
     assert nothing_shows(page)
     change_quantity(page, "Increase", 2)  # touching the cart starts the minutes again
@@ -285,11 +288,16 @@ def test_new_returning_and_visit_count_targeting_count_sessions_not_pages(
 def test_cart_targeting_follows_the_cart_subtotal_as_it_changes(page: Page, stack: Stack):
     targeting = Targeting(cart="not_empty", subtotal_min=3000, subtotal_max=6000)
     stack.only_campaigns(campaign(targeting=targeting))
-    open_shop(page, stack, MUG)
+    requested = chunk_requests(page, "offers")
+    open_shop(page, stack, MUG, campaigns=0)
+    page.evaluate("new Promise((resolve) => requestIdleCallback(resolve))")  # idle loads too
     leave_through_the_top(page)
     assert nothing_shows(page)  # empty
+    assert requested == []  # and no offer can show to an empty cart: no offers code loaded
     add_to_cart(page, "Stoneware Mug")
     close_cart(page)
+    wait_for(lambda: page.evaluate(ARMED) == 1, message="no offers once the cart had the mug")
+    assert len(requested) == 1
     leave_through_the_top(page)
     assert nothing_shows(page)  # €24.00: under the minimum
     change_quantity(page, "Increase", 2)

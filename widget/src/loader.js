@@ -12,6 +12,7 @@ import { register, run, settle, whenHeld } from "./commands.js";
 import {
   ATTR_CONSENT,
   ATTR_STORE,
+  CART_KEY,
   CMD_CONSENT,
   CMD_DEBUG,
   CMD_OFF,
@@ -22,6 +23,7 @@ import {
   DEBUG_PARAM,
   DOM_PAGEHIDE,
   DOM_VISIBILITYCHANGE,
+  EV_CART_CHANGE,
   EV_CONSENT,
   EV_DEBUG,
   EV_READY,
@@ -37,7 +39,7 @@ import { emit, off, on } from "./emitter.js";
 import { flush, initEvents, record, startEvents, stopEvents } from "./events.js";
 import { hasConsent, ids, setConsent } from "./identity.js";
 import { warn } from "./log.js";
-import { flushStorage, getStored, setStored } from "./storage.js";
+import { flushStorage, getStored, LOCAL, setStored } from "./storage.js";
 
 const VERSION = __KEEPCART_VERSION__;
 
@@ -99,8 +101,8 @@ function afterLoad(fn) {
  * config.chunks: [{name, src, cart?, idle?, pages?, preview?}]: the store's feature chunks.
  * `cart`: takes the cart commands (loaded on the first cart interaction); `idle`: loaded in
  * the background (where one of `pages` ({include, exclude} regex sources) matches, when
- * given; on the admin's offer preview page only chunks with `preview`); others load at once
- * and are mounted before `ready`.
+ * given; with `with_cart` only once the visitor has a cart; on the admin's offer preview page
+ * only chunks with `preview`); others load at once and are mounted before `ready`.
  */
 async function setup(store, origin, answer) {
   let config;
@@ -152,8 +154,13 @@ async function setup(store, origin, answer) {
   const now = [];
   for (const chunk of chunks) {
     if (chunk.cart || !here(chunk)) continue;
-    if (chunk.idle) preload(chunk);
-    else now.push(api.loadChunk(chunk.name));
+    if (!chunk.idle) now.push(api.loadChunk(chunk.name));
+    else if (preview || !chunk.with_cart || getStored(LOCAL, CART_KEY)) preload(chunk);
+    else {
+      // Of no use to a visitor without a cart: loaded once the cart has something in it.
+      const wait = (cart) => cart?.count > 0 && (off(EV_CART_CHANGE, wait), preload(chunk));
+      on(EV_CART_CHANGE, wait);
+    }
   }
   await Promise.all(now);
   settle(true);
