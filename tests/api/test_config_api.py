@@ -106,3 +106,17 @@ async def test_offers_wait_for_a_cart_only_when_no_campaign_can_show_to_an_empty
     assert (await offers())["with_cart"] is True
     await live_campaign(app, store.id, targeting=Targeting(cart="any"))
     assert "with_cart" not in await offers()
+
+
+@pytest.mark.parametrize(
+    "targeting",
+    [Targeting(cart="empty"), Targeting(subtotal_min=0), Targeting(devices=("desktop",))],
+    ids=["empty-cart", "no-minimum", "desktop-only"],
+)
+async def test_a_campaign_an_empty_cart_can_see_loads_the_offers_for_everyone(
+    app, client, store, targeting
+):
+    await live_campaign(app, store.id, targeting=targeting)
+    chunks = (await client.get(f"/v1/stores/{store.public_key}/config")).json()["chunks"]
+    [offers] = [chunk for chunk in chunks if chunk["name"] == "offers"]
+    assert offers["pages"] and "with_cart" not in offers

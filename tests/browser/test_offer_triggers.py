@@ -156,11 +156,14 @@ def test_scroll_depth_shows_the_offer_past_the_configured_share_of_the_page(
 def test_a_cart_left_untouched_for_the_idle_minutes_shows_the_offer(page: Page, stack: Stack):
     stack.only_campaigns(campaign(trigger=Trigger(kind="cart_idle", idle_minutes=3)))
     page.clock.install()
-    open_shop(page, stack, MUG, campaigns=0)  # no offer can show yet: no offers code loads
+    requested = chunk_requests(page, "offers")
+    open_shop(page, stack, MUG, campaigns=0)
     page.clock.run_for("10:00")  # an empty cart is never idle
     assert nothing_shows(page)
+    assert requested == []  # so no offers code loads until the cart has something in it
     add_to_cart(page, "Stoneware Mug")
     close_cart(page)
+    # (the offers chunk mounts after this first change: it counts the minutes from then)
     wait_for(lambda: page.evaluate(ARMED) == 1, message="no offers once the cart had the mug")
     page.clock.run_for("02:30")
     assert nothing_shows(page)
@@ -308,6 +311,33 @@ def test_cart_targeting_follows_the_cart_subtotal_as_it_changes(page: Page, stac
     leave_through_the_top(page)
     expect(offer(page)).to_be_visible()  # €48.00
     assert len(shown(stack, 1)) == 1
+
+
+@DESKTOP
+def test_a_cart_campaign_loaded_by_the_first_add_sees_that_cart(page: Page, stack: Stack):
+    """The offers code loads on the cart's first change (nothing could show before); it
+    still counts the item that change added, with no further change to the cart."""
+    stack.only_campaigns(campaign(targeting=Targeting(cart="not_empty")))
+    open_shop(page, stack, MUG, campaigns=0)
+    add_to_cart(page, "Stoneware Mug")
+    close_cart(page)
+    wait_for(lambda: page.evaluate(ARMED) == 1, message="no offers once the cart had the mug")
+    leave_through_the_top(page)
+    expect(offer(page)).to_be_visible()
+
+
+@DESKTOP
+def test_debug_mode_shows_a_cart_campaign_on_an_empty_cart(page: Page, stack: Stack):
+    """?keepcart_debug=exit fires the page's first campaign whatever its targeting, so the
+    offers code loads for it even when every campaign needs a cart; so does the command."""
+    stack.only_campaigns(campaign(targeting=Targeting(cart="not_empty")))
+    page.goto(stack.shop_url + MUG + "?keepcart_debug=exit")
+    expect(offer(page)).to_be_visible()
+    open_shop(page, stack, MUG, campaigns=0)
+    page.evaluate("new Promise((resolve) => requestIdleCallback(resolve))")
+    assert nothing_shows(page)
+    page.evaluate("keepcart('debug', 'exit')")
+    expect(offer(page)).to_be_visible()
 
 
 @DESKTOP

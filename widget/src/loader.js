@@ -155,11 +155,19 @@ async function setup(store, origin, answer) {
   for (const chunk of chunks) {
     if (chunk.cart || !here(chunk)) continue;
     if (!chunk.idle) now.push(api.loadChunk(chunk.name));
-    else if (preview || !chunk.with_cart || getStored(LOCAL, CART_KEY)) preload(chunk);
+    else if (preview || debug() || !chunk.with_cart || getStored(LOCAL, CART_KEY)) preload(chunk);
     else {
-      // Of no use to a visitor without a cart: loaded once the cart has something in it.
-      const wait = (cart) => cart?.count > 0 && (off(EV_CART_CHANGE, wait), preload(chunk));
+      // Of no use to a visitor without a cart: loaded at once when the cart gets something
+      // in it (the shopper may be about to leave), or when debug mode is turned on.
+      const load = (yes) => {
+        if (!yes) return;
+        off(EV_CART_CHANGE, wait);
+        off(EV_DEBUG, load);
+        api.loadChunk(chunk.name);
+      };
+      const wait = (cart) => load(cart?.count > 0);
       on(EV_CART_CHANGE, wait);
+      on(EV_DEBUG, load);
     }
   }
   await Promise.all(now);

@@ -1,6 +1,7 @@
 // The offers feature chunk: exit-intent (and other) campaigns from config.offers. The loader
 // imports it, when the page is idle, only on pages where a campaign's URL patterns match (or
-// on the admin's preview page). On mount it watches each campaign's trigger
+// on the admin's preview page); when every campaign needs a cart, only once the visitor has
+// one (then at once, on the cart's first change with items: followCart() reads its count). On mount it watches each campaign's trigger
 // (./offers/triggers.js) and fetches this visitor's arm of every campaign that may still show
 // here: data only, no UI is built ahead. When a trigger fires and the campaign is still
 // eligible (targeting, frequency, the shared interruption budget: ../interruptions.js) the
@@ -33,7 +34,15 @@ import {
   TYPE_OFFER,
   VISITS_KEY,
 } from "../constants.js";
-import { budgetAllows, itemMemory, readMemory, sessionOf, spendBudget, updateMemory } from "../interruptions.js";
+import {
+  budgetAllows,
+  itemMemory,
+  overlayOpen,
+  readMemory,
+  sessionOf,
+  spendBudget,
+  updateMemory,
+} from "../interruptions.js";
 import { offerPopup } from "../offers/popup.js";
 import { frequencyAllows, pageAllows, targetingAllows } from "../offers/rules.js";
 import { brandCss, STYLES } from "../offers/styles.js";
@@ -296,7 +305,8 @@ function startCampaigns() {
       entry.stop = watch(campaign.trigger, phone, (signal) => fire(entry, signal), onCartChange);
   }
   // Nothing else may interrupt this session: give back what the triggers took (history).
-  if (!budget()) stopAll();
+  // (A dialog open now, such as the cart drawer the first add opened, is no such reason.)
+  if (!overlayOpen(api) && !budget()) stopAll();
   const armed = Promise.all(campaigns.map((entry) => fetchArm(entry)));
   const debug = (arm) => {
     if (arm == null) return;
