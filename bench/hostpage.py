@@ -51,11 +51,13 @@ It prints a table of medians and ends with one line:
 
     hostpage: keepcart NN.N ms, plausible NN.N ms, ouibounce NN.N ms (4x); long tasks N; CLS N.NNNN
 
-(script ms medians; long tasks and CLS are Keepcart's, the median and the worst sample).
-Targets (issue 11): Keepcart ≤ 10 ms of script at 4×, no long task, CLS 0; drawer ≤ 150 ms,
-exit offer ≤ 100 ms. A missed target is reported, not an error: the exit status is 1 only
-when the run is invalid (a server that fails, a page that does not load, a trace without the
-page's main thread, Keepcart not setting up or not fetching its offers within the window).
+(script ms medians; long tasks and CLS: the worst sample of keepcart and keepcart-all).
+Targets (issue 11): both Keepcart variants ≤ 10 ms of script at 4×, no long task, CLS 0;
+drawer ≤ 150 ms, exit offer ≤ 100 ms. A missed target is reported, not an error: the exit
+status is 1 only when the run is invalid (a server that fails, a page that does not load, a
+trace without the page's main thread, Keepcart not setting up, not sending its page view or,
+for keepcart-all, not fetching its offers within the window; a Keepcart sample's window is
+held open, up to 10 s, until its page view has been sent).
 
     .venv/bin/python bench/hostpage.py [--samples 7]
 """
@@ -342,12 +344,15 @@ def take_sample(browser: Any, site_url: str, variant: str) -> Sample:
         cdp = context.new_cdp_session(page)
         cdp.send("Emulation.setCPUThrottlingRate", {"rate": CPU_THROTTLING})
         arms: list[Any] = []
+        sent: list[str] = []  # Keepcart's event batches (the page view): traced, not cut off
         if variant == "keepcart":
             page.on("response", lambda response: record_arm(response, arms))
+        if variant.startswith("keepcart"):
+            page.on("request", lambda request: record_events(request, sent))
         url = f"{site_url}/{variant}.html"
         browser.start_tracing(page=page, categories=TRACE_CATEGORIES)
         try:
-            load_and_settle(page, url)
+            load_and_settle(page, url, until=lambda: sent or not variant.startswith("keepcart"))
         finally:
             trace = json.loads(browser.stop_tracing())
         sample = measure_trace(trace["traceEvents"] if isinstance(trace, dict) else trace, url)
@@ -362,9 +367,9 @@ def take_sample(browser: Any, site_url: str, variant: str) -> Sample:
         context.close()
 
 
-def load_and_settle(page: Any, url: str) -> None:
+def load_and_settle(page: Any, url: str, until: Any) -> None:
     """Navigate; wait (outside the page: nothing of the bench runs in it) until the load
-    event, the network idle and SETTLE_MS after the load."""
+    event, the network idle, SETTLE_MS after the load and ``until()`` (at most 10 s more)."""
     response = page.goto(url, wait_until="load")
     if response is None or not response.ok:
         raise checkout_bench.BenchFailed(f"{url} did not load")
@@ -373,6 +378,14 @@ def load_and_settle(page: Any, url: str) -> None:
     rest = SETTLE_MS / 1000 - (time.monotonic() - loaded)
     if rest > 0:
         page.wait_for_timeout(rest * 1000)
+    deadline = time.monotonic() + 10
+    while not until() and time.monotonic() < deadline:
+        page.wait_for_timeout(50)
+
+
+def record_events(request: Any, sent: list[str]) -> None:
+    if request.url.endswith("/v1/events"):
+        sent.append(request.url)
 
 
 def record_arm(response: Any, arms: list[Any]) -> None:
@@ -762,15 +775,18 @@ def report(samples: list[Sample], count: int) -> None:
               f"(target ≤ {EXIT_TARGET_MS} ms)  {verdict}; arms: {arms}")  # fmt: skip
     else:
         print(f"keepcart exit offer: no sample showed one (arms: {arms})")
-    long_tasks = max(s.long_tasks for s in keepcart)
-    cls = max(s.cls for s in keepcart)
+    judged = keepcart + by_variant["keepcart-all"]  # with offers code loaded and without
+    long_tasks = max(s.long_tasks for s in judged)
+    cls = max(s.cls for s in judged)
     script = {
         name: statistics.median(s.script_ms for s in rows) for name, rows in by_variant.items()
     }
-    met = script["keepcart"] <= SCRIPT_TARGET_MS and long_tasks == 0 and cls == 0
+    worst = max(script["keepcart"], script["keepcart-all"])
+    met = worst <= SCRIPT_TARGET_MS and long_tasks == 0 and cls == 0
     verdict = "met" if met else "NOT met"
-    print(f"target: keepcart ≤ {SCRIPT_TARGET_MS} ms script at {CPU_THROTTLING}×, no long "
-          f"task, CLS 0: {verdict} (long tasks, CLS: the worst sample)\n")  # fmt: skip
+    print(f"target: keepcart and keepcart-all ≤ {SCRIPT_TARGET_MS} ms script at "
+          f"{CPU_THROTTLING}×, no long task, CLS 0: {verdict} (long tasks, CLS: the worst "
+          "sample of either)\n")  # fmt: skip
     print(f"floor (a fetch, a storage read, a beacon): {script['floor']:.1f} ms script at "
           f"{CPU_THROTTLING}x; bare page {script['bare']:.1f} ms; keepcart with a campaign "
           f"for every visitor (offers chunk loaded): {script['keepcart-all']:.1f} ms")  # fmt: skip
