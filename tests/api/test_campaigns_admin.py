@@ -711,3 +711,96 @@ async def test_the_gift_search_finds_active_products_by_sku_or_name(app, client,
         lambda conn: conn.execute("UPDATE products SET active = 0 WHERE sku = 'FH-MUG-01'")
     )
     assert await found("fh-mug") == []
+
+
+async def add_product(db, store_id: int, sku: str, name: str, active: bool = True) -> None:
+    await db.write(
+        lambda conn: conn.execute(
+            "INSERT INTO products (store_id, sku, product_group, name, price, active,"
+            " created_at, updated_at) VALUES (?, ?, ?, ?, 500, ?, 0, 0)",
+            (store_id, sku, sku, name, int(active)),
+        )
+    )
+
+
+async def test_a_gift_of_another_store_or_an_inactive_one_is_refused_and_never_named(
+    app, client, shop, admin
+):
+    """Tenancy: a SKU of another store neither validates nor shows its name; an inactive
+    product of this store is refused the same way, on the gift's own field."""
+    from server.accounts import create_store
+    from server.stores.service import validate_new_store
+
+    base, post = admin
+    db = services(app).db
+    other = await create_store(
+        db, validate_new_store("Other", ["http://other.test"], "EUR"), MERCHANT_EMAIL, now=now_ms()
+    )
+    await add_product(db, other.id, "THEIRS-1", "Their Secret Teapot")
+    await add_product(db, shop.id, "OLD-1", "Retired Tote", active=False)
+    for sku in ("THEIRS-1", "OLD-1"):
+        gift = valid_form(variant_B_offer_kind="free_gift", variant_B_gift_sku=sku)
+        response = await post("", gift)
+        assert response.status_code == 422
+        assert "active product" in field_error(response.text, "variant_B_gift_sku")
+        assert f'value="{sku}"' in response.text  # what was typed comes back
+        assert "Their Secret Teapot" not in response.text and "Retired Tote" not in response.text
+        preview = await client.get(
+            f"{base}/new/preview", params=httpx.QueryParams({**gift, "variant": "B"})
+        )
+        offer = preview_data(preview.text)["variant"]["offer"]
+        assert offer["gift_name"] == "" and offer["label"] == "Free gift"
+    assert [c.name for c in await list_campaigns(db, shop.id)] == ["Before you go"]
+
+
+async def test_the_edit_form_and_the_preview_name_a_saved_gift(app, client, shop, admin):
+    base, post = admin
+    mug = valid_form(variant_B_offer_kind="free_gift", variant_B_gift_sku="FH-MUG-01")
+    assert (await post("", mug)).status_code == 303
+    [campaign] = [
+        c for c in await list_campaigns(services(app).db, shop.id) if c.name == "Leaving already?"
+    ]
+    edit = await client.get(f"{base}/{campaign.public_id}")
+    assert re.search(r'id="f-variant_B_gift_sku-name"[^>]*>Stoneware Mug</p>', edit.text)
+    assert re.search(r'id="f-variant_A_gift_sku-name"[^>]*></p>', edit.text)
+    saved = await client.get(f"{base}/{campaign.public_id}/preview?variant=B")
+    assert preview_data(saved.text)["variant"]["offer"]["label"] == "Free gift: Stoneware Mug"
+    spaced = {**mug, "variant_B_gift_sku": " FH-MUG-01 ", "variant": "B"}  # typed by hand
+    typed = await client.get(f"{base}/new/preview", params=httpx.QueryParams(spaced))
+    assert preview_data(typed.text)["variant"]["offer"]["gift_name"] == "Stoneware Mug"
+    # A form sent back with another field's error keeps the gift's name under its field.
+    refused = await post(f"/{campaign.public_id}", {**mug, "name": ""})
+    assert refused.status_code == 422 and "Enter a name" in field_error(refused.text, "name")
+    assert re.search(r'id="f-variant_B_gift_sku-name"[^>]*>Stoneware Mug</p>', refused.text)
+    spaced = {**mug, "variant_B_gift_sku": " FH-MUG-01 "}
+    assert (await post(f"/{campaign.public_id}", spaced)).status_code == 303
+
+
+async def test_the_campaign_pages_look_up_only_the_gifts_on_the_form(
+    app, client, shop, admin, monkeypatch
+):
+    """A store with thousands of products: the form, its save and the preview name and check
+    the SKUs the form holds, never the whole catalog."""
+    from server.admin.campaigns import queries
+
+    base, post = admin
+    asked: list[set[str]] = []
+    real = queries.gift_names
+
+    async def recorded(db, store_id, skus):
+        asked.append(set(skus))
+        return await real(db, store_id, skus)
+
+    monkeypatch.setattr(queries, "gift_names", recorded)
+    mug = valid_form(variant_B_offer_kind="free_gift", variant_B_gift_sku="FH-MUG-01")
+    assert (await client.get(f"{base}/new")).status_code == 200
+    assert (await post("", mug)).status_code == 303
+    [campaign] = [
+        c for c in await list_campaigns(services(app).db, shop.id) if c.name == "Leaving already?"
+    ]
+    assert (await client.get(f"{base}/{campaign.public_id}")).status_code == 200
+    assert (await post(f"/{campaign.public_id}", {**mug, "name": ""})).status_code == 422
+    preview = await client.get(f"{base}/{campaign.public_id}/preview?variant=B")
+    assert preview.status_code == 200
+    assert asked and all(skus <= {"", "FH-MUG-01"} for skus in asked), asked
+    assert {"FH-MUG-01"} in [skus - {""} for skus in asked]

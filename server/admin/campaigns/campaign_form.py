@@ -1,11 +1,12 @@
 """The campaign form: what a merchant submits, read into a `model.Campaign` (the way back,
 a campaign as form text, is `campaign_prefill`).
 
-Pure functions of the submitted text, the store's currency and time zone, and the store's
-active SKUs (for free gifts). Every field is checked and all errors are reported together as
-``FormInvalid`` (field name → message). The form is flat: campaign fields by name, and each
-variant's fields prefixed with its key (``variant_B_headline``). Checkbox groups arrive as
-space-separated values (``devices = "desktop phone"``), see ``form_values``.
+Pure functions of the submitted text, the store's currency and time zone, and which of the
+form's gift SKUs are active products of the store. Every field is checked and all errors are
+reported together as ``FormInvalid`` (field name → message). The form is flat: campaign
+fields by name, and each variant's fields prefixed with its key (``variant_B_headline``).
+Checkbox groups arrive as space-separated values (``devices = "desktop phone"``), see
+``form_values``.
 """
 
 from __future__ import annotations
@@ -100,7 +101,7 @@ class StoreTerms:
 
     currency: str
     timezone: str
-    gifts: Mapping[str, str]  # active SKU → product name
+    gifts: Mapping[str, str]  # the form's gift SKUs that are active products → their names
 
 
 # ---- reading ------------------------------------------------------------------------------

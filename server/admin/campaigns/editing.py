@@ -4,6 +4,7 @@ offer settings. Every write is one transaction; a form with errors comes back wi
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 from functools import partial
 from typing import Any
 
@@ -85,9 +86,20 @@ async def campaign_for_request(request: Request, store: Store) -> Campaign:
     )
 
 
-async def store_terms(request: Request, store: Store) -> StoreTerms:
-    gifts = await queries.active_gifts(services(request).db, store.id)
+async def store_terms(request: Request, store: Store, gift_skus: Iterable[str]) -> StoreTerms:
+    """What a campaign form is read against; of the catalog, only the gifts among
+    ``gift_skus`` (the form's), which may be thousands of products."""
+    gifts = await queries.gift_names(services(request).db, store.id, gift_skus)
     return StoreTerms(store.currency, store.timezone, gifts)
+
+
+async def posted_gift_skus(request: Request) -> set[str]:
+    """The gift SKUs a posted campaign form names (none for the form's GET): the only ones its
+    reading checks. Starlette parses the form once, and ``save`` checks its CSRF token before
+    anything of it is read into a campaign or written."""
+    if request.method != "POST":
+        return set()
+    return gift_skus(form_values(await request.form()))
 
 
 # ---- list and offer settings --------------------------------------------------------------
@@ -147,11 +159,12 @@ def _money(currency: str, amount: float) -> str:
 
 
 async def new_campaign_terms(request: Request, store: Store) -> StoreTerms:
-    return await store_terms(request, store)
+    return await store_terms(request, store, await posted_gift_skus(request))
 
 
 async def campaign_and_terms(request: Request, store: Store) -> tuple[Campaign, StoreTerms]:
-    return await campaign_for_request(request, store), await store_terms(request, store)
+    campaign = await campaign_for_request(request, store)
+    return campaign, await store_terms(request, store, await posted_gift_skus(request))
 
 
 def read_new_campaign(values: dict[str, str], terms: StoreTerms) -> Campaign:
@@ -230,7 +243,6 @@ async def _render_form(
     errors: dict[str, str] | None = None,
 ) -> Response:
     db = services(request).db
-    gifts = await queries.active_gifts(db, store.id)
     preview_id = campaign.public_id if campaign else "new"
     exposed = await queries.exposed_visitors(db, campaign.id) if campaign and campaign.id else 0
     context = {
@@ -245,7 +257,7 @@ async def _render_form(
             for key in VARIANT_KEYS
         },
         # Only the names of the gifts chosen: the picker searches the rest as the merchant types.
-        "gift_names": {sku: gifts[sku] for sku in gift_skus(values) if sku in gifts},
+        "gift_names": await queries.gift_names(db, store.id, gift_skus(values)),
         "gift_search_url": offers_url(store, "/gifts"),
         "money_example": example_amount(store.currency),
         "preview_url": offers_url(store, f"/{preview_id}/preview"),

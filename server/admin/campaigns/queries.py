@@ -18,7 +18,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import aiosqlite
@@ -203,12 +203,18 @@ async def exposed_visitors(db: Database, campaign_id: int) -> int:
     )
 
 
-async def active_gifts(db: Database, store_id: int) -> dict[str, str]:
-    """Active SKUs of the store → their display names, for free-gift offers."""
+async def gift_names(db: Database, store_id: int, skus: Iterable[str]) -> dict[str, str]:
+    """The store's active products among ``skus`` → their display names: the gifts a campaign
+    form names and accepts. ``skus`` are the form's (one per variant), never the catalog; a
+    SKU of another store, an inactive one or none at all is simply not in the answer."""
+    wanted = sorted({sku for sku in skus if sku})
+    if not wanted:
+        return {}
+    marks = ",".join("?" * len(wanted))
     rows = await db.fetch_all(
-        "SELECT sku, name, variant FROM products WHERE store_id = ? AND active = 1"
-        " ORDER BY name, sku",
-        (store_id,),
+        "SELECT sku, name, variant FROM products"
+        f" WHERE store_id = ? AND active = 1 AND sku IN ({marks})",
+        (store_id, *wanted),
     )
     return {row["sku"]: gift_label(row) for row in rows}
 

@@ -130,7 +130,6 @@ async def preview_page(request: Request, merchant: Merchant) -> Response:
     campaign's variant. ``campaign`` is ``new`` for a campaign not saved yet.
     """
     store = await store_for_request(request)
-    terms = await store_terms(request, store)
     key = request.query_params.get("variant", "A")
     key = key if key in VARIANT_KEYS else "A"
     saved = (
@@ -139,14 +138,17 @@ async def preview_page(request: Request, merchant: Merchant) -> Response:
         else await campaign_for_request(request, store)
     )
     if variant_field("A", "headline") in request.query_params:
-        variant = preview_variant(form_values(request.query_params), key, terms)
+        values = form_values(request.query_params)
+        typed = values[variant_field(key, "gift_sku")].strip()  # as the form reads it
+        terms = await store_terms(request, store, {typed})
+        variant = preview_variant(values, key, terms)  # a gift not in terms.gifts reads as none
+        gifts = terms.gifts
     else:
         by_key = {v.key: v for v in saved.variants}
         variant = by_key.get(key) or saved.variants[0]
+        gifts = await queries.gift_names(services(request).db, store.id, {variant.offer.gift_sku})
     preview = {
-        "variant": variant_json(
-            variant, store.currency, terms.gifts.get(variant.offer.gift_sku, "")
-        ),
+        "variant": variant_json(variant, store.currency, gifts.get(variant.offer.gift_sku, "")),
         "currency": store.currency,
         "locale": store.locale,
     }
