@@ -31,6 +31,8 @@ From the renderer's main thread (CrRendererMain of the process that parsed the p
     v8.compileModule, v8.evaluateModule, v8.run, FunctionCall, TimerFire, FireIdleCallback,
     FireAnimationFrame, RunMicrotasks, XHR callbacks, and EventDispatch when a JS event runs
     inside it), less the intervals of events whose script is the bench's or Playwright's;
+  * at load: the part of script ms until the page's load event is done (the end of the task
+    holding the main frame's load mark): what competes with the page while it loads;
   * task ms: the union of the main thread's RunTask events;
   * long tasks: RunTask events over 50 ms; TBT: the sum of each task's time over 50 ms (over
     the whole window, not only between FCP and TTI as Lighthouse does);
@@ -304,6 +306,7 @@ def fetch_packages() -> None:
 class Sample:
     variant: str
     script_ms: float
+    load_script_ms: float  # the part until the page's load event is done
     task_ms: float
     long_tasks: int  # over 50 ms with script running in them
     page_long_tasks: int  # over 50 ms, any (at 4× the page's own layout can be one)
@@ -524,12 +527,14 @@ def measure_trace(events: list[dict[str, Any]], url: str) -> Sample:
                 by_url.setdefault(source, []).append(span(event))
     instrumentation = union(ours)
     script_time = subtract(union(script), instrumentation)
+    load_end = load_done(events, pid, main)
     long_tasks = [task for task in tasks if task[1] - task[0] > LONG_TASK_MS]
     with_script = [task for task in long_tasks if overlap(task, script_time) > 0]
     requests, kb = network([e for e in events if e.get("pid") == pid], url)
     return Sample(
         variant="",
         script_ms=length(script_time),
+        load_script_ms=length(subtract(script_time, [(load_end, float("inf"))])),
         task_ms=length(union(tasks)),
         long_tasks=len(with_script),
         page_long_tasks=len(long_tasks),
@@ -547,6 +552,25 @@ def measure_trace(events: list[dict[str, Any]], url: str) -> Sample:
             )
         },
     )
+
+
+def load_done(events: list[dict[str, Any]], pid: int, main: list[dict[str, Any]]) -> float:
+    """When the page's load event is done (ms): the end of the main-thread task in which the
+    main frame's load mark falls (its load listeners run there)."""
+    mark = next(
+        (
+            event["ts"] / 1000
+            for event in events
+            if event.get("name") == "MarkLoad"
+            and event.get("pid") == pid
+            and ((event.get("args") or {}).get("data") or {}).get("isMainFrame")
+        ),
+        None,
+    )
+    if mark is None:
+        raise checkout_bench.BenchFailed("no load mark of the page in the trace")
+    tasks = [e for e in main if e["name"] in TASK_EVENTS and e["start"] <= mark <= e["end"]]
+    return max((task["end"] for task in tasks), default=mark)
 
 
 def complete_events(events: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
@@ -739,14 +763,15 @@ def report(samples: list[Sample], count: int) -> None:
     by_variant = {name: [s for s in samples if s.variant == name] for name in VARIANTS}
     print()
     print(f"medians of {count} samples, {CPU_THROTTLING}× CPU throttling, cold cache, new visitor:")
-    print(f"{'variant':<12} {'script ms':>9} {'task ms':>8} {'long tasks':>10} {'(all)':>5} "
-          f"{'TBT ms':>7} {'requests':>8} {'KB':>6} {'CLS':>7}")  # fmt: skip
+    print(f"{'variant':<12} {'script ms':>9} {'at load':>7} {'task ms':>8} {'long tasks':>10} "
+          f"{'(all)':>5} {'TBT ms':>7} {'requests':>8} {'KB':>6} {'CLS':>7}")  # fmt: skip
     for name, rows in by_variant.items():
 
         def med(attr: str, rows: list[Sample] = rows) -> float:
             return statistics.median(getattr(s, attr) for s in rows)
 
-        print(f"{name:<12} {med('script_ms'):>9.1f} {med('task_ms'):>8.1f} "
+        print(f"{name:<12} {med('script_ms'):>9.1f} {med('load_script_ms'):>7.1f} "
+              f"{med('task_ms'):>8.1f} "
               f"{med('long_tasks'):>10.0f} {med('page_long_tasks'):>5.0f} "
               f"{med('tbt_ms'):>7.1f} {med('requests'):>8.0f} "
               f"{med('kb'):>6.1f} {med('cls'):>7.4f}")  # fmt: skip
@@ -790,6 +815,13 @@ def report(samples: list[Sample], count: int) -> None:
     print(f"floor (a fetch, a storage read, a beacon): {script['floor']:.1f} ms script at "
           f"{CPU_THROTTLING}x; bare page {script['bare']:.1f} ms; keepcart with a campaign "
           f"for every visitor (offers chunk loaded): {script['keepcart-all']:.1f} ms")  # fmt: skip
+    at_load = {
+        name: statistics.median(s.load_script_ms for s in rows) for name, rows in by_variant.items()
+    }
+    print(
+        "script until the page's load event is done (what competes with the page loading): "
+        + ", ".join(f"{name} {ms:.1f} ms" for name, ms in at_load.items() if name != "bare")
+    )
     print(f"hostpage: keepcart {script['keepcart']:.1f} ms, "
           f"plausible {script['plausible']:.1f} ms, "
           f"ouibounce {script['ouibounce']:.1f} ms ({CPU_THROTTLING}x); "

@@ -1,9 +1,9 @@
 // Entry point of keepcart.js, the script merchants paste into their storefront:
 //   <script async src="{origin}/v1/keepcart.js" data-store="pk_…"></script>
-// It replaces the queue stub with the real window.keepcart, replays queued calls, records a
-// pageview and starts the one config request; the rest waits for the page's load event and
-// idle time (or for the shopper: a cart click): reading the config, storage, and loading the
-// feature chunks the config names. It never throws into the page: failures warn once on the
+// It replaces the queue stub with the real window.keepcart, replays queued calls and records
+// a pageview (in memory); the rest waits for the page's load event and idle time (or for the
+// shopper: a cart click): the one config request, storage, and loading the feature chunks the
+// config names. (A page's first fetch() costs it several ms of main thread: not while it loads.) It never throws into the page: failures warn once on the
 // console and Keepcart stays off.
 /* global __KEEPCART_VERSION__ */
 import { bindCart, listenForCartClicks } from "./cart-triggers.js";
@@ -74,19 +74,16 @@ function findScript() {
     : document.querySelector(`script[${ATTR_STORE}][src*="keepcart.js"]`);
 }
 
-// The one request at start: the store's config (answer read when setup needs it).
-function fetchConfig(store, origin) {
-  const answer = fetch(`${origin}${PATH_CONFIG}${encodeURIComponent(store)}/config`, {
+// The one request of setup: the store's config.
+async function fetchConfig(store, origin) {
+  const response = await fetch(`${origin}${PATH_CONFIG}${encodeURIComponent(store)}/config`, {
     credentials: "omit",
     mode: "cors",
     signal: AbortSignal.timeout?.(CONFIG_TIMEOUT_MS),
-  }).then(async (response) => {
-    const config = response.ok && (await response.json());
-    if (!config?.features) throw response.status;
-    return config;
   });
-  answer.catch(() => {}); // setup reports it
-  return answer;
+  const config = response.ok && (await response.json());
+  if (!config?.features) throw response.status;
+  return config;
 }
 
 // After the page's load event, when idle: nothing of Keepcart's that the page's first paint
@@ -104,10 +101,10 @@ function afterLoad(fn) {
  * given; with `with_cart` only once the visitor has a cart; on the admin's offer preview page
  * only chunks with `preview`); others load at once and are mounted before `ready`.
  */
-async function setup(store, origin, answer) {
+async function setup(store, origin) {
   let config;
   try {
-    config = await answer;
+    config = await fetchConfig(store, origin);
   } catch (error) {
     // Unknown store (404), server down, bad answer: Keepcart stays off on this page.
     bindCart();
@@ -214,12 +211,11 @@ function start() {
   keepcart.q = { push: (args) => run([...args]) };
   window[GLOBAL] = keepcart;
 
-  const answer = fetchConfig(store, origin);
   let started = false;
   const setupOnce = () => {
     if (started) return;
     started = true;
-    setup(store, origin, answer).catch((error) => warn("setup", "setup failed", error));
+    setup(store, origin).catch((error) => warn("setup", "setup failed", error));
   };
   // A command waiting for a feature (the shopper clicked the cart) starts setup at once.
   whenHeld(setupOnce);
