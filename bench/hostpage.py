@@ -53,7 +53,8 @@ It prints a table of medians and ends with one line:
 
     hostpage: keepcart NN.N ms, plausible NN.N ms, ouibounce NN.N ms (4x); long tasks N; CLS N.NNNN
 
-(script ms medians; long tasks and CLS: the worst sample of keepcart and keepcart-all).
+(keepcart's figures: script ms medians; long tasks and CLS, the worst sample; the verdict
+line above it judges keepcart and keepcart-all together).
 Targets (issue 11): both Keepcart variants ≤ 10 ms of script at 4×, no long task, CLS 0;
 drawer ≤ 150 ms, exit offer ≤ 100 ms. A missed target is reported, not an error: the exit
 status is 1 only when the run is invalid (a server that fails, a page that does not load, a
@@ -527,7 +528,7 @@ def measure_trace(events: list[dict[str, Any]], url: str) -> Sample:
                 by_url.setdefault(source, []).append(span(event))
     instrumentation = union(ours)
     script_time = subtract(union(script), instrumentation)
-    load_end = load_done(events, pid, main)
+    load_end = load_done(events, pid, started, main)
     long_tasks = [task for task in tasks if task[1] - task[0] > LONG_TASK_MS]
     with_script = [task for task in long_tasks if overlap(task, script_time) > 0]
     requests, kb = network([e for e in events if e.get("pid") == pid], url)
@@ -554,23 +555,27 @@ def measure_trace(events: list[dict[str, Any]], url: str) -> Sample:
     )
 
 
-def load_done(events: list[dict[str, Any]], pid: int, main: list[dict[str, Any]]) -> float:
+def load_done(
+    events: list[dict[str, Any]], pid: int, started: float, main: list[dict[str, Any]]
+) -> float:
     """When the page's load event is done (ms): the end of the main-thread task in which the
-    main frame's load mark falls (its load listeners run there)."""
-    mark = next(
-        (
-            event["ts"] / 1000
-            for event in events
-            if event.get("name") == "MarkLoad"
-            and event.get("pid") == pid
-            and ((event.get("args") or {}).get("data") or {}).get("isMainFrame")
-        ),
-        None,
-    )
-    if mark is None:
+    main frame's first load mark after the page's request falls (its load listeners run
+    there)."""
+    marks = [
+        event["ts"] / 1000
+        for event in events
+        if event.get("name") == "MarkLoad"
+        and event.get("pid") == pid
+        and event["ts"] / 1000 >= started
+        and ((event.get("args") or {}).get("data") or {}).get("isMainFrame")
+    ]
+    if not marks:
         raise checkout_bench.BenchFailed("no load mark of the page in the trace")
+    mark = min(marks)
     tasks = [e for e in main if e["name"] in TASK_EVENTS and e["start"] <= mark <= e["end"]]
-    return max((task["end"] for task in tasks), default=mark)
+    if not tasks:
+        raise checkout_bench.BenchFailed("the page's load mark is in no main-thread task")
+    return max(task["end"] for task in tasks)
 
 
 def complete_events(events: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
@@ -803,6 +808,8 @@ def report(samples: list[Sample], count: int) -> None:
     judged = keepcart + by_variant["keepcart-all"]  # with offers code loaded and without
     long_tasks = max(s.long_tasks for s in judged)
     cls = max(s.cls for s in judged)
+    demo_long_tasks = max(s.long_tasks for s in keepcart)  # the headline line's: keepcart's
+    demo_cls = max(s.cls for s in keepcart)
     script = {
         name: statistics.median(s.script_ms for s in rows) for name, rows in by_variant.items()
     }
@@ -825,7 +832,7 @@ def report(samples: list[Sample], count: int) -> None:
     print(f"hostpage: keepcart {script['keepcart']:.1f} ms, "
           f"plausible {script['plausible']:.1f} ms, "
           f"ouibounce {script['ouibounce']:.1f} ms ({CPU_THROTTLING}x); "
-          f"long tasks {long_tasks}; CLS {cls:.4f}")  # fmt: skip
+          f"long tasks {demo_long_tasks}; CLS {demo_cls:.4f}")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -773,6 +773,8 @@ async def test_the_edit_form_and_the_preview_name_a_saved_gift(app, client, shop
     assert refused.status_code == 422 and "Enter a name" in field_error(refused.text, "name")
     assert re.search(r'id="f-variant_B_gift_sku-name"[^>]*>Stoneware Mug</p>', refused.text)
     spaced = {**mug, "variant_B_gift_sku": " FH-MUG-01 "}
+    refused = await post(f"/{campaign.public_id}", {**spaced, "name": ""})  # typed with spaces
+    assert re.search(r'id="f-variant_B_gift_sku-name"[^>]*>Stoneware Mug</p>', refused.text)
     assert (await post(f"/{campaign.public_id}", spaced)).status_code == 303
 
 

@@ -118,6 +118,27 @@ def test_the_preview_renders_the_offer_and_records_nothing(page: Page, stack: St
     assert stack.query("SELECT count(*) FROM exposures")[0][0] == 0
 
 
+def test_a_preview_left_before_its_config_answers_sends_no_page_view(page: Page, stack: Stack):
+    """The preview reloads as the merchant types: one left before the widget set up (its
+    config held here) must not send the page view a shopper's page would at pagehide."""
+    sent: list[str] = []
+    page.on("request", lambda r: sent.append(r.url) if "/v1/events" in r.url else None)
+    sign_in(page, stack)
+    [campaign] = stack.query("SELECT store_id, public_id FROM campaigns")
+    held = []
+    page.route("**/config", lambda route: held.append(route))
+    page.goto(
+        f"{stack.keepcart_url}/admin/stores/{campaign['store_id']}/campaigns/"
+        f"{campaign['public_id']}/preview?variant=A"
+    )
+    wait_for(lambda: page.evaluate("typeof keepcart === 'function' && !!keepcart.version") and held)
+    # pagehide before setup: a shopper's page view would leave now, by beacon (dispatched here
+    # in a live page, so a request would be seen)
+    page.evaluate("dispatchEvent(new PageTransitionEvent('pagehide'))")
+    page.evaluate("new Promise((resolve) => setTimeout(resolve, 300))")
+    assert sent == []
+
+
 def test_cart_email_requests_page_is_reached_from_offers(page: Page, stack: Stack):
     sign_in(page, stack)
     page.get_by_role("navigation", name="Fernhill Goods").get_by_role("link", name="Offers").click()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -59,6 +60,20 @@ def test_ready_callbacks_given_before_the_config_answers_run_once(page: Page, st
     wait_for(lambda: len(page.evaluate("readyCalls")) == 2, message="a ready callback never ran")
     page.evaluate("() => { keepcart('on', 'ready', () => readyCalls.push('late')) }")
     assert page.evaluate("readyCalls") == ["queued", "live", "late"]
+
+
+def test_a_cart_click_before_the_page_has_loaded_sets_up_at_once(page: Page, stack: Stack):
+    """Setup waits for the page's load, unless a shopper is waiting: an add to cart clicked
+    while the page still loads (an image hangs) fetches the config and opens the drawer."""
+    hanging = []
+    page.route("**/static/products/*.svg", lambda route: hanging.append(route))
+    page.goto(stack.shop_url + "/products/stoneware-mug", wait_until="domcontentloaded")
+    wait_for_loader(page)
+    page.get_by_role("button", name="Add to cart").first.click()
+    drawer = page.get_by_role("dialog", name=re.compile(r"^Your cart"))
+    expect(drawer.get_by_text("Stoneware Mug")).to_be_visible()
+    assert page.evaluate("document.readyState") != "complete"  # the page never loaded
+    assert hanging, "no image hung: the page could have loaded"
 
 
 def test_track_after_load_and_flush_on_pagehide(page: Page, stack: Stack):

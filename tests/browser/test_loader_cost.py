@@ -25,9 +25,10 @@ addEventListener("load", () => {
   window.__cost.loaded = true;
 }, { capture: true });
 """
-# The requests the page started before its load event (read once they have finished).
+# The requests the page started before its load event was done, its listeners included (read
+# once they have finished).
 STARTED_BEFORE_LOAD = """() => {
-  const load = performance.getEntriesByType("navigation")[0].loadEventStart;
+  const load = performance.getEntriesByType("navigation")[0].loadEventEnd;
   return performance.getEntriesByType("resource")
     .filter((entry) => entry.startTime < load).map((entry) => entry.name);
 }"""
@@ -41,9 +42,7 @@ def keepcart_requests_before_load(page: Page, stack: Stack) -> list[str]:
 
 
 @DESKTOP
-def test_before_the_load_event_only_the_loader_no_request_and_no_storage(
-    page: Page, stack: Stack
-):
+def test_before_the_load_event_only_the_loader_no_request_and_no_storage(page: Page, stack: Stack):
     stack.only_campaigns(campaign())
     page.add_init_script(WATCH)
     open_shop(page, stack)  # set up, with the campaign's arm: the config did come

@@ -101,7 +101,7 @@ function afterLoad(fn) {
  * given; with `with_cart` only once the visitor has a cart; on the admin's offer preview page
  * only chunks with `preview`); others load at once and are mounted before `ready`.
  */
-async function setup(store, origin) {
+async function setup(store, origin, preview) {
   let config;
   try {
     config = await fetchConfig(store, origin);
@@ -113,10 +113,7 @@ async function setup(store, origin) {
     warn("config", `no config for store ${store}; Keepcart stays off`, error);
     return;
   }
-  // The admin's preview of an offer (its JSON stands before this script) is not a shopper's
-  // page: it records nothing.
-  const preview = document.getElementById(OFFER_PREVIEW_ID);
-  preview ? stopEvents() : startEvents(config.events?.max_batch);
+  if (!preview) startEvents(config.events?.max_batch);
   ids(); // the ids settled (a new session's visit counted) on every page, now it has loaded
   // What every feature chunk's mount(api) receives (see widget/README.md).
   const api = Object.freeze({
@@ -211,11 +208,19 @@ function start() {
   keepcart.q = { push: (args) => run([...args]) };
   window[GLOBAL] = keepcart;
 
+  // The admin's preview of an offer (its JSON stands before this script) is not a shopper's
+  // page: it records nothing, not even a page view sent as the preview reloads.
+  const preview = document.getElementById(OFFER_PREVIEW_ID);
+  if (preview) stopEvents();
   let started = false;
   const setupOnce = () => {
     if (started) return;
     started = true;
-    setup(store, origin).catch((error) => warn("setup", "setup failed", error));
+    setup(store, origin, preview).catch((error) => {
+      stopEvents();
+      settle(false); // no command waits for ever
+      warn("setup", "setup failed", error);
+    });
   };
   // A command waiting for a feature (the shopper clicked the cart) starts setup at once.
   whenHeld(setupOnce);
