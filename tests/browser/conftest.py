@@ -22,16 +22,14 @@ from playwright.sync_api import BrowserContext, Page, Playwright
 from starlette.applications import Starlette
 
 from demo_store import create_demo_app
-from server.accounts import add_member, create_store, create_user
 from server.app import create_app
 from server.clock import now_ms
 from server.db import Database
-from server.demo_seed import seed_demo_store
 from server.offers.model import Campaign
 from server.offers.queries import save_campaign
 from server.settings import Settings
-from server.stores.service import Store, validate_new_store
-from tests.conftest import MERCHANT_EMAIL, MERCHANT_PASSWORD
+from server.stores.service import Store
+from tests.browser.seeding import copy_seeded
 from tests.process import free_port
 
 CHROMIUM_FLAGS = [
@@ -83,8 +81,30 @@ class LiveServer:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self.ask_to_stop()
+        self.wait_stopped()
+
+    def ask_to_stop(self) -> None:
+        # uvicorn notices at its next tick (every 0.1 s), then waits 0.1 s more for connections.
         self._server.should_exit = True
+
+    def wait_stopped(self) -> None:
         self._thread.join(timeout=10)
+
+
+@contextlib.contextmanager
+def serving(*servers: LiveServer) -> Iterator[None]:
+    """Start the servers in order; stop them together, as each takes ~0.2 s to stop."""
+    started: list[LiveServer] = []
+    try:
+        for server in servers:
+            started.append(server.__enter__())
+        yield
+    finally:
+        for server in started:
+            server.ask_to_stop()
+        for server in started:
+            server.wait_stopped()
 
 
 @dataclass
@@ -142,21 +162,6 @@ def wait_for(condition: Callable[[], Any], timeout: float = 10, message: str = "
         time.sleep(0.05)
 
 
-async def seed(settings: Settings, shop_origins: list[str]) -> Store:
-    db = Database(settings.db)
-    await db.open()
-    try:
-        new = validate_new_store("Fernhill Goods", shop_origins, "EUR", "en-IE", "Europe/Dublin")
-        store = await create_store(db, new, now=now_ms())
-        # The demo catalog, shipping, VAT and codes; product images live on the shop.
-        await db.write(lambda conn: seed_demo_store(conn, store.id, shop_origins[0], now_ms()))
-        await create_user(db, MERCHANT_EMAIL, MERCHANT_PASSWORD, now=now_ms())
-        await add_member(db, store.id, MERCHANT_EMAIL, "owner", now=now_ms())
-    finally:
-        await db.close()
-    return store
-
-
 @contextlib.contextmanager
 def live_stack(
     tmp_path: Path, prepare_app: Callable[[Starlette], None] | None = None, **shop_options: Any
@@ -170,17 +175,14 @@ def live_stack(
         secret_keys=("browser-test-key-of-at-least-32-bytes",),
     )
     shop_url = f"http://127.0.0.1:{shop_port}"
-    # Playwright's sync API owns this thread's event loop: seed from another thread.
-    with ThreadPoolExecutor(1) as pool:
-        store = pool.submit(asyncio.run, seed(settings, [shop_url])).result()
+    store = copy_seeded(settings.db, shop_url)
     app = create_app(settings)
     if prepare_app is not None:
         prepare_app(app)
-    with LiveServer(app, keepcart_port) as keepcart:
-        stack = Stack(keepcart.url, shop_url, store, settings.db)
-        shop = create_demo_app(keepcart.url, store.public_key, **shop_options)
-        with LiveServer(shop, shop_port):
-            yield stack
+    keepcart = LiveServer(app, keepcart_port)
+    shop = LiveServer(create_demo_app(keepcart.url, store.public_key, **shop_options), shop_port)
+    with serving(keepcart, shop):
+        yield Stack(keepcart.url, shop_url, store, settings.db)
 
 
 @pytest.fixture
