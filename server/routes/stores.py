@@ -84,14 +84,10 @@ def widget_config(
 
 @cache
 def built_chunks() -> dict[str, dict[str, Any]]:
-    """The built widget's chunks by name: {"src": path, "deps": [paths of what it imports]},
-    from the manifest widget/build.mjs writes."""
+    """The built widget's chunks by name: {"src": path}, from the manifest widget/build.mjs
+    writes (the shared files a chunk imports come with its import: the config needs no list)."""
     manifest = json.loads((STATIC_DIR / "manifest.json").read_text())
-    imports = manifest.get("imports", {})
-    return {
-        name: {"src": f"/v1/{path}", "deps": [f"/v1/{dep}" for dep in imports.get(name, [])]}
-        for name, path in manifest["chunks"].items()
-    }
+    return {name: {"src": f"/v1/{path}"} for name, path in manifest["chunks"].items()}
 
 
 def widget_chunks(config: dict[str, Any], built: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
@@ -100,7 +96,7 @@ def widget_chunks(config: dict[str, Any], built: dict[str, dict[str, Any]]) -> l
     shopper's first cart interaction, in the background with a floating cart button); the
     offers load in the background where a running campaign's pages match, and on the admin's
     offer preview page, and only once the visitor has a cart when no campaign can show to an
-    empty one. ``deps``: the shared files a chunk imports."""
+    empty one."""
     chunks: list[dict[str, Any]] = []
     features = config["features"]
     if features["checkout"] and "checkout" in built:
