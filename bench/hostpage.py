@@ -79,7 +79,7 @@ import tarfile
 import tempfile
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -371,7 +371,7 @@ def take_sample(browser: Any, site_url: str, variant: str) -> Sample:
         context.close()
 
 
-def load_and_settle(page: Any, url: str, until: Any) -> None:
+def load_and_settle(page: Any, url: str, until: Callable[[], object]) -> None:
     """Navigate; wait (outside the page: nothing of the bench runs in it) until the load
     event, the network idle, SETTLE_MS after the load and ``until()`` (at most 10 s more)."""
     response = page.goto(url, wait_until="load")

@@ -2,9 +2,10 @@
 //   <script async src="{origin}/v1/keepcart.js" data-store="pk_…"></script>
 // It replaces the queue stub with the real window.keepcart, replays queued calls and records
 // a pageview (in memory); the rest waits for the page's load event and idle time (or for the
-// shopper: a cart click): the one config request, storage, and loading the feature chunks the
-// config names. (A page's first fetch() costs it several ms of main thread: not while it loads.) It never throws into the page: failures warn once on the
-// console and Keepcart stays off.
+// shopper: a cart click): the one config request (a page's first fetch() costs it several ms
+// of main thread: not while it loads), storage, and loading the feature chunks the config
+// names. It never throws into the page: failures warn once on the console and Keepcart stays
+// off.
 /* global __KEEPCART_VERSION__ */
 import { bindCart, listenForCartClicks } from "./cart-triggers.js";
 import { hasChunk, idle, knowChunks, loadChunk, preloadChunk } from "./chunks.js";
@@ -95,7 +96,8 @@ function afterLoad(fn) {
 }
 
 /**
- * config.chunks: [{name, src, cart?, idle?, pages?, preview?}]: the store's feature chunks.
+ * config.chunks: [{name, src, cart?, idle?, with_cart?, pages?, preview?}]: the store's
+ * feature chunks.
  * `cart`: takes the cart commands (loaded on the first cart interaction); `idle`: loaded in
  * the background (where one of `pages` ({include, exclude} regex sources) matches, when
  * given; with `with_cart` only once the visitor has a cart; on the admin's offer preview page

@@ -1,9 +1,9 @@
 // The offers feature chunk: exit-intent (and other) campaigns from config.offers. The loader
 // imports it, when the page is idle, only on pages where a campaign's URL patterns match (or
 // on the admin's preview page); when every campaign needs a cart, only once the visitor has
-// one (then at once, on the cart's first change with items: followCart() reads its count). On mount it watches each campaign's trigger
-// (./offers/triggers.js) and fetches this visitor's arm of every campaign that may still show
-// here: data only, no UI is built ahead. When a trigger fires and the campaign is still
+// one (then at once, on the cart's first change with items: followCart() reads its count).
+// On mount it watches each campaign's trigger (./offers/triggers.js) and fetches this
+// visitor's arm of every campaign that may still show here: data only, no UI is built ahead. When a trigger fires and the campaign is still
 // eligible (targeting, frequency, the shared interruption budget: ../interruptions.js) the
 // variant's dialog is built and opened (its styles adopted then too), and the exposure is
 // recorded, for the holdout as well.
