@@ -13,7 +13,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.axe import serious_violations
 from tests.browser.conftest import PageProblems, Stack, wait_for
-from tests.browser.merchant import sign_in
+from tests.browser.merchant import open_new_campaign, sign_in
 from tests.browser.shopping import assert_clean
 
 PHONE = {"width": 390, "height": 844}
@@ -31,10 +31,8 @@ def test_the_preview_reloading_never_takes_the_focus_from_the_field_being_typed_
     # typing in the editor, keeps theirs (it took their keystrokes before).
     page.set_viewport_size({"width": 1366, "height": 900})
     sign_in(page, stack)
-    page.goto(f"{stack.keepcart_url}/admin/stores/{stack.store.id}/campaigns/new")
+    preview = open_new_campaign(page, stack)  # the first preview is up
     headline = page.get_by_role("group", name="Variant A").get_by_role("textbox", name="Headline")
-    preview = page.frame_locator("#offer-preview")
-    expect(preview.get_by_role("dialog")).to_be_visible()  # the first preview is up
     headline.fill("")
     headline.press_sequentially("Wait")
     expect(preview.get_by_role("dialog", name="Wait")).to_be_visible()  # reloaded, opened
@@ -55,7 +53,7 @@ def test_the_campaign_editor_shows_what_applies_and_keeps_saving_in_reach(
 ):
     page.set_viewport_size({"width": 1366, "height": 900})
     sign_in(page, stack)
-    page.goto(f"{stack.keepcart_url}/admin/stores/{stack.store.id}/campaigns/new")
+    open_new_campaign(page, stack)
     expect(page.get_by_role("heading", name="New campaign", level=1)).to_be_visible()
     assert page.evaluate("document.documentElement.scrollHeight") < 4500  # was 6,800 px
 
@@ -105,6 +103,13 @@ def test_the_campaign_editor_shows_what_applies_and_keeps_saving_in_reach(
     expect(picker).to_be_visible()
     picker.fill("#aa3355")
     expect(hex_a).to_have_value("#aa3355")
+    # (the preview reloads with it and its dialog takes the focus in its frame: wait for that,
+    # as the merchant sees it, before the next field is filled)
+    # (page.title() lets Playwright bring its list of frames up to date between polls)
+    reloaded = wait_for(
+        lambda: page.title() and next((f for f in page.frames if "aa3355" in f.url), None)
+    )
+    expect(reloaded.get_by_role("dialog")).to_be_visible()
     hex_a.fill("#123456")
     expect(picker).to_have_value("#123456")
 
@@ -237,7 +242,7 @@ def test_the_gift_picker_finds_a_product_by_name_and_saves_its_sku(
     # lists matching products from the store's search; choosing one fills in its SKU.
     page.set_viewport_size({"width": 1366, "height": 900})
     sign_in(page, stack)
-    page.goto(f"{stack.keepcart_url}/admin/stores/{stack.store.id}/campaigns/new")
+    open_new_campaign(page, stack)
     page.get_by_role("textbox", name="Name").fill("Gift picker")
     variant_a = page.get_by_role("group", name="Variant A")
     variant_a.get_by_role("combobox", name="Offer", exact=True).select_option("free_gift")
