@@ -680,21 +680,28 @@ def network(events: list[dict[str, Any]], page_url: str) -> tuple[int, float]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--samples", type=int, default=7, help="samples per variant")
+    parser.add_argument(
+        "--only",
+        help="comma-separated variants to sample (a quick comparison: the table only, no verdict)",
+    )
     args = parser.parse_args(argv)
     if args.samples < 1:
         parser.error("need --samples >= 1")
+    variants = tuple(args.only.split(",")) if args.only else VARIANTS
+    if unknown := set(variants) - set(VARIANTS):
+        parser.error(f"unknown variants {sorted(unknown)}; known: {', '.join(VARIANTS)}")
     try:
-        samples = run(args.samples)
+        samples = run(args.samples, variants)
     except checkout_bench.BenchFailed as exc:
         print(f"\nBENCH FAILED: {exc}", file=sys.stderr)
         return 1
     if samples is None:
         return 0
-    report(samples, args.samples)
+    report(samples, args.samples, variants)
     return 0
 
 
-def run(count: int) -> list[Sample] | None:
+def run(count: int, variants: tuple[str, ...] = VARIANTS) -> list[Sample] | None:
     fetch_packages()
     with tempfile.TemporaryDirectory(prefix="keepcart-bench-hostpage-") as tmp:
         db = Path(tmp) / "bench.db"
@@ -711,7 +718,7 @@ def run(count: int) -> list[Sample] | None:
                 for name, body in pages(server.url, store_key, all_key).items():
                     site.files[f"/{name}.html"] = ("text/html; charset=utf-8", body)
                 print(f"keepcart serve pid {server.pid} on {server.url}; host page on {site.url}")
-                return sample_all(site.url, count, server)
+                return sample_all(site.url, count, server, variants)
 
 
 async def prepare_store_for_all(db_path: Path, shop_url: str) -> str:
@@ -730,7 +737,9 @@ async def prepare_store_for_all(db_path: Path, shop_url: str) -> str:
     return key
 
 
-def sample_all(site_url: str, count: int, server: checkout_bench.Server) -> list[Sample] | None:
+def sample_all(
+    site_url: str, count: int, server: checkout_bench.Server, variants: tuple[str, ...]
+) -> list[Sample] | None:
     from playwright.sync_api import sync_playwright
 
     print(f"{count} samples per variant in Chromium ({CPU_THROTTLING}× CPU throttling), "
@@ -745,8 +754,8 @@ def sample_all(site_url: str, count: int, server: checkout_bench.Server) -> list
         browser = playwright.chromium.launch(**launch)
         try:
             for round_ in range(count + 1):
-                turn = round_ % len(VARIANTS)
-                order = VARIANTS[turn:] + VARIANTS[:turn]
+                turn = round_ % len(variants)
+                order = variants[turn:] + variants[:turn]
                 for variant in order:
                     if server.process.poll() is not None:
                         raise checkout_bench.BenchFailed(f"the server exited:\n{server.log_tail()}")
@@ -764,8 +773,8 @@ def median(values: Iterable[float | None]) -> float | None:
     return statistics.median(present) if present else None
 
 
-def report(samples: list[Sample], count: int) -> None:
-    by_variant = {name: [s for s in samples if s.variant == name] for name in VARIANTS}
+def report(samples: list[Sample], count: int, variants: tuple[str, ...] = VARIANTS) -> None:
+    by_variant = {name: [s for s in samples if s.variant == name] for name in variants}
     print()
     print(f"medians of {count} samples, {CPU_THROTTLING}× CPU throttling, cold cache, new visitor:")
     print(f"{'variant':<12} {'script ms':>9} {'at load':>7} {'task ms':>8} {'long tasks':>10} "
@@ -780,6 +789,8 @@ def report(samples: list[Sample], count: int) -> None:
               f"{med('long_tasks'):>10.0f} {med('page_long_tasks'):>5.0f} "
               f"{med('tbt_ms'):>7.1f} {med('requests'):>8.0f} "
               f"{med('kb'):>6.1f} {med('cls'):>7.4f}")  # fmt: skip
+    if variants != VARIANTS:
+        return  # a quick comparison (--only): no verdict on a partial run
     keepcart = by_variant["keepcart"]
     for name in ("keepcart", "keepcart-all", "floor"):
         rows = by_variant[name]

@@ -2,8 +2,12 @@
 // Builds the widget into ../server/static/:
 //   chunks/{name}.{hash}.js  one ES module per src/chunks/*.js (stale chunk files removed)
 //   chunks/shared.{hash}.js  code two or more chunks import (esbuild's code splitting)
-//   keepcart.js              the loader (IIFE); it learns the chunks from the store config
-//   manifest.json            {"loader": "keepcart.js", "chunks": {name: "chunks/name.hash.js"},
+//   chunks/main.{hash}.js    the loader proper (src/loader.js, an ES module of its own): it
+//                            learns the chunks from the store config
+//   keepcart.js              the first stage (src/boot.js, IIFE): all that runs while the
+//                            page loads; it imports main after the page's load
+//   manifest.json            {"loader": "keepcart.js", "main": "chunks/main.hash.js",
+//                             "chunks": {name: "chunks/name.hash.js"},
 //                             "imports": {name: ["chunks/shared.hash.js", …]}} (the server's
 //                             store config tells the loader, which has no chunk map of its own)
 // then prints every file's raw and gzip size against its gzip budget and exits 1 when one is
@@ -24,10 +28,11 @@ const CHUNK_SRC = path.join(SRC, "chunks");
 const OUT = path.resolve(HERE, "..", "server", "static");
 const CHUNK_OUT = path.join(OUT, "chunks");
 const LOADER = "keepcart.js";
+const MAIN = "main";
 const MANIFEST = "manifest.json";
 
-// Gzip byte budgets, by chunk name ("loader" is keepcart.js).
-const BUDGETS = { loader: 4096, checkout: 20480, offers: 8192, surveys: 8192, badges: 5120 };
+// Gzip byte budgets, by chunk name ("boot" is keepcart.js, "main" the loader it imports).
+const BUDGETS = { boot: 2048, main: 4096, checkout: 20480, offers: 8192, surveys: 8192, badges: 5120 };
 const DEFAULT_CHUNK_BUDGET = 8192;
 const CHUNK_NAME = /^[a-z][a-z0-9-]*$/;
 
@@ -94,21 +99,36 @@ async function build() {
   }
 
   const sortedChunks = Object.fromEntries(Object.entries(chunkMap).sort(([a], [b]) => (a < b ? -1 : 1)));
+  const main = await esbuild.build({
+    ...COMMON,
+    entryPoints: { [MAIN]: path.join(SRC, "loader.js") },
+    format: "esm",
+    outdir: CHUNK_OUT,
+    entryNames: "[name].[hash]",
+    define: { __KEEPCART_VERSION__: JSON.stringify(VERSION) },
+  });
+  const [mainFile] = main.outputFiles;
+  const mainName = path.basename(mainFile.path);
+  files.set(`chunks/${mainName}`, mainFile.contents);
+  sizes.unshift({ file: `chunks/${mainName}`, bytes: mainFile.contents, budget: BUDGETS.main });
+
   const loader = await esbuild.build({
     ...COMMON,
-    entryPoints: [path.join(SRC, "loader.js")],
+    entryPoints: [path.join(SRC, "boot.js")],
     format: "iife",
     outfile: path.join(OUT, LOADER),
     define: {
       __KEEPCART_VERSION__: JSON.stringify(VERSION),
+      __KEEPCART_MAIN__: JSON.stringify(mainName),
     },
   });
   const [loaderFile] = loader.outputFiles;
   files.set(LOADER, loaderFile.contents);
-  sizes.unshift({ file: LOADER, bytes: loaderFile.contents, budget: BUDGETS.loader });
+  sizes.unshift({ file: LOADER, bytes: loaderFile.contents, budget: BUDGETS.boot });
 
   const manifest = {
     loader: LOADER,
+    main: `chunks/${mainName}`,
     chunks: Object.fromEntries(Object.entries(sortedChunks).map(([name, file]) => [name, `chunks/${file}`])),
     imports: Object.fromEntries(Object.keys(sortedChunks).map((name) => [name, imports[name].sort()])),
   };

@@ -44,10 +44,14 @@ FOCUSED_NAME = """() => {
 }"""
 
 
+LOADER_STARTED = "typeof keepcart === 'function' && !!keepcart.version && !keepcart.pending"
+
+
 def wait_for_loader(page: Page) -> None:
-    """Until the real loader has replaced the queue stub (a string predicate would need eval,
-    which the demo store's CSP forbids, so poll from here)."""
-    wait_for(lambda: page.evaluate("typeof keepcart === 'function' && !!keepcart.version"))
+    """Until the loader proper has replaced the queue stub and keepcart.js's first stage (whose
+    keepcart() only queues: `pending`). A string predicate would need eval, which the demo
+    store's CSP forbids, so poll from here."""
+    wait_for(lambda: page.evaluate(LOADER_STARTED))
 
 
 def open_product(page: Page, stack: Stack, slug: str = "stoneware-mug") -> None:

@@ -6,11 +6,13 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.axe import serious_violations
 from tests.browser.conftest import PageProblems, Stack, wait_for
 from tests.browser.merchant import sign_in
+from tests.browser.shopping import LOADER_STARTED
 
 
 def preview_query(page: Page) -> dict[str, list[str]]:
@@ -118,20 +120,30 @@ def test_the_preview_renders_the_offer_and_records_nothing(page: Page, stack: St
     assert stack.query("SELECT count(*) FROM exposures")[0][0] == 0
 
 
-def test_a_preview_left_before_its_config_answers_sends_no_page_view(page: Page, stack: Stack):
+@pytest.mark.parametrize(
+    ("held_url", "waiting"),
+    [
+        ("**/config", LOADER_STARTED),  # the loader started, its config on its way
+        ("**/v1/chunks/main.*", "!!window.keepcart?.pending"),  # keepcart.js's first stage only
+    ],
+)
+def test_a_preview_left_before_its_config_answers_sends_no_page_view(
+    page: Page, stack: Stack, held_url: str, waiting: str
+):
     """The preview reloads as the merchant types: one left before the widget set up (its
-    config held here) must not send the page view a shopper's page would at pagehide."""
+    config, or the loader itself, held here) must not send the page view a shopper's page
+    would at pagehide."""
     sent: list[str] = []
     page.on("request", lambda r: sent.append(r.url) if "/v1/events" in r.url else None)
     sign_in(page, stack)
     [campaign] = stack.query("SELECT store_id, public_id FROM campaigns")
     held = []
-    page.route("**/config", lambda route: held.append(route))
+    page.route(held_url, lambda route: held.append(route))
     page.goto(
         f"{stack.keepcart_url}/admin/stores/{campaign['store_id']}/campaigns/"
         f"{campaign['public_id']}/preview?variant=A"
     )
-    wait_for(lambda: page.evaluate("typeof keepcart === 'function' && !!keepcart.version") and held)
+    wait_for(lambda: page.evaluate(waiting) and held)
     # pagehide before setup: a shopper's page view would leave now, by beacon (dispatched here
     # in a live page, so a request would be seen)
     page.evaluate("dispatchEvent(new PageTransitionEvent('pagehide'))")

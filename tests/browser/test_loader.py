@@ -67,10 +67,38 @@ def test_a_cart_click_before_the_page_has_loaded_sets_up_at_once(page: Page, sta
     hanging = []
     page.route("**/static/products/*.svg", lambda route: hanging.append(route))
     page.goto(stack.shop_url + "/products/stoneware-mug", wait_until="domcontentloaded")
-    wait_for_loader(page)
+    wait_for(lambda: page.evaluate("!!window.keepcart?.pending"))  # keepcart.js's first stage
     add_to_cart(page, "Stoneware Mug")  # the drawer opens with the mug's line in it
     assert page.evaluate("document.readyState") != "complete"  # the page never loaded
     assert hanging, "no image hung: the page could have loaded"
+
+
+def test_a_page_left_before_its_load_counts_its_view_in_the_shoppers_session(
+    page: Page, stack: Stack
+):
+    """keepcart.js's first stage hands over to the loader only after the page's load: a
+    shopper who moves on before (an image hangs) still has that page view counted, by beacon,
+    in the same session and with the same visitor as the page they go on to."""
+    page.route("**/static/products/*.svg", lambda route: None)  # never answered: no load
+    page.goto(stack.shop_url + "/products/stoneware-mug", wait_until="domcontentloaded")
+    wait_for(lambda: page.evaluate("!!window.keepcart?.pending"))
+    assert page.evaluate("document.readyState") != "complete"
+    page.unroute("**/static/products/*.svg")
+    page.goto(stack.shop_url + "/")  # pagehide on the product page, before its load
+    wait_for_loader(page)
+    views = wait_for(
+        lambda: rows if len(rows := stack.events(type="pageview")) == 2 else None,
+        message="the page left before its load was not counted",
+    )
+    first, second = sorted(views, key=lambda row: row["occurred_at"])
+    assert first["url"] == stack.shop_url + "/products/stoneware-mug"
+    assert second["url"] == stack.shop_url + "/"
+    assert first["session_id"].startswith("s_") and first["visitor_id"].startswith("v_")
+    assert (first["session_id"], first["visitor_id"]) == (
+        second["session_id"],
+        second["visitor_id"],
+    )
+    assert page.evaluate("localStorage.getItem('keepcart:visits')") == "1"  # one visit
 
 
 def test_track_after_load_and_flush_on_pagehide(page: Page, stack: Stack):

@@ -10,12 +10,6 @@ const OFF = 2;
 const handlers = {};
 let held = [];
 let state = SETTING_UP;
-let onHeld = () => {};
-
-/** Call `fn` when a command is held (someone waits for setup). */
-export function whenHeld(fn) {
-  onHeld = fn;
-}
 
 /** Run one command, given as [name, ...args]; never throws. */
 export function run(args) {
@@ -24,7 +18,6 @@ export function run(args) {
     if (has(handlers, name)) return handlers[name](...args.slice(1));
     if (state === SETTING_UP) {
       held.push(args);
-      onHeld();
     } else if (state === READY) warn(`command:${name}`, `unknown command "${name}"`);
   } catch (error) {
     warn(`failed:${name}`, `keepcart("${name}") failed`, error);

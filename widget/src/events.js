@@ -127,21 +127,25 @@ export function flush(beacon) {
   if (parts.length) send(`${head}${parts}]}`, beacon);
 }
 
-/** Queue an event; false when it was refused (no name, or events are off). */
-export function record(type, name, props) {
+/**
+ * Queue an event; false when it was refused (no name, or events are off). `at` (ms since the
+ * epoch): when it happened, if not now (the page view, noted by the first stage).
+ */
+export function record(type, name, props, at) {
   name = cut(name ?? "", MAX_NAME);
   if (!name) warn("name", "an event needs a name");
   if (state === OFF || !name) return false;
   if (!EVENT_TYPES.includes(type)) type = TYPE_CUSTOM;
-  queue.push({
+  const event = {
     type,
     name,
-    occurred_at: Date.now(),
+    occurred_at: at ?? Date.now(),
     url: cut(location.href, MAX_URL),
     referrer: cut(document.referrer, MAX_URL),
     props: cleanProps(props),
-  });
-  onRecord(queue[queue.length - 1]);
+  };
+  queue.push(event);
+  onRecord(event);
   if (state === ON) schedule();
   return true;
 }

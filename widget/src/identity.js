@@ -5,12 +5,14 @@
 import { SESSION_KEY, SESSION_PREFIX, SOURCE_KEY, VISITOR_KEY, VISITOR_PREFIX, VISITS_KEY } from "./constants.js";
 import { getStored, LOCAL, SESSION, setStored } from "./storage.js";
 
-const VALID = /^[\w-]{1,64}$/; // what the server accepts for ids
+// What the server accepts for ids. (boot.js applies these rules in short to the view of a page
+// left before this module loaded: keep the two in step.)
+export const VALID_ID = /^[\w-]{1,64}$/;
 
 let wanted = false; // consent as given so far, applied to storage by settle()
 let consented = false;
 let settled = true; // nothing to apply yet
-let sessionId = randomId(SESSION_PREFIX);
+let sessionId; // made when first needed: nothing runs at the page's start that can wait
 let visitorId = null;
 
 /** A prefix and 16 random hex digits. */
@@ -23,7 +25,7 @@ export function randomId(prefix) {
 
 function read(area, key) {
   const value = getStored(area, key);
-  return value && VALID.test(value) ? value : null;
+  return value && VALID_ID.test(value) ? value : null;
 }
 
 // Apply the consent given so far: withdrawing forgets the stored ids; giving it reads them
@@ -41,6 +43,7 @@ function settle() {
     const stored = read(SESSION, SESSION_KEY);
     if (stored) sessionId = stored;
     else {
+      sessionId ||= randomId(SESSION_PREFIX);
       // A new session: one more visit, and the source it came with.
       setStored(SESSION, SESSION_KEY, sessionId);
       setStored(LOCAL, VISITS_KEY, (+getStored(LOCAL, VISITS_KEY) || 0) + 1);
@@ -72,5 +75,6 @@ export const hasConsent = () => {
 /** The id fields of an event: visitor_id is absent, not null, without consent. */
 export const ids = () => {
   settle();
+  sessionId ||= randomId(SESSION_PREFIX);
   return visitorId ? { session_id: sessionId, visitor_id: visitorId } : { session_id: sessionId };
 };

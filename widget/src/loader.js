@@ -1,25 +1,21 @@
-// Entry point of keepcart.js, the script merchants paste into their storefront:
-//   <script async src="{origin}/v1/keepcart.js" data-store="pk_…"></script>
-// It replaces the queue stub with the real window.keepcart, replays queued calls and records
-// a pageview (in memory); the rest waits for the page's load event and idle time (or for the
-// shopper: a cart click): the one config request (a page's first fetch() costs it several ms
-// of main thread: not while it loads), storage, and loading the feature chunks the config
-// names. It never throws into the page: failures warn once on the console and Keepcart stays
-// off.
+// The loader proper (built as chunks/main.{hash}.js): boot.js, the first stage in
+// keepcart.js, imports it after the page's load (or at once for a waiting shopper: a cart
+// click) and calls start(boot). It replaces the queued window.keepcart with the real one,
+// replays the queued calls, records the page view, reads the store's config (requested by
+// the first stage alongside this module), and loads the feature chunks the config names. It
+// never throws into the page: failures warn once on the console and Keepcart stays off.
 /* global __KEEPCART_VERSION__ */
-import { bindCart, listenForCartClicks } from "./cart-triggers.js";
-import { hasChunk, idle, knowChunks, loadChunk, preloadChunk } from "./chunks.js";
-import { register, run, settle, whenHeld } from "./commands.js";
+import { bindCart } from "./cart-triggers.js";
+import { hasChunk, knowChunks, loadChunk, preloadChunk } from "./chunks.js";
+import { register, run, settle } from "./commands.js";
 import {
   ATTR_CONSENT,
-  ATTR_STORE,
   CART_KEY,
   CMD_CONSENT,
   CMD_DEBUG,
   CMD_OFF,
   CMD_ON,
   CMD_TRACK,
-  CONFIG_TIMEOUT_MS,
   CONSENT_REQUIRED,
   DEBUG_PARAM,
   DOM_PAGEHIDE,
@@ -31,7 +27,6 @@ import {
   GLOBAL,
   LOG_PREFIX,
   OFFER_PREVIEW_ID,
-  PATH_CONFIG,
   PATH_EVENTS,
   TYPE_CUSTOM,
   TYPE_PAGEVIEW,
@@ -68,31 +63,21 @@ const matches = (source, empty) => {
   } catch {}
 };
 
-function findScript() {
-  const current = document.currentScript;
-  return current?.hasAttribute(ATTR_STORE)
-    ? current
-    : document.querySelector(`script[${ATTR_STORE}][src*="keepcart.js"]`);
+// Keepcart stays off on this page: cart clicks are the page's own again, nothing is
+// recorded, and no command waits for ever.
+function stayOff(boot, kind, message, ...error) {
+  boot.cart = false;
+  stopEvents();
+  settle(false);
+  warn(kind, message, ...error);
 }
 
-// The one request of setup: the store's config.
-async function fetchConfig(store, origin) {
-  const response = await fetch(`${origin}${PATH_CONFIG}${encodeURIComponent(store)}/config`, {
-    credentials: "omit",
-    mode: "cors",
-    signal: AbortSignal.timeout?.(CONFIG_TIMEOUT_MS),
-  });
+// The store's config, from the response the first stage asked for.
+async function readConfig(boot) {
+  const response = await boot.config;
   const config = response.ok && (await response.json());
   if (!config?.features) throw response.status;
   return config;
-}
-
-// After the page's load event, when idle: nothing of Keepcart's that the page's first paint
-// does not need runs before.
-function afterLoad(fn) {
-  const later = () => idle(fn);
-  if (document.readyState === "complete") later();
-  else addEventListener("load", later, { once: true });
 }
 
 /**
@@ -103,17 +88,14 @@ function afterLoad(fn) {
  * given; with `with_cart` only once the visitor has a cart; on the admin's offer preview page
  * only chunks with `preview`); others load at once and are mounted before `ready`.
  */
-async function setup(store, origin, preview) {
+async function setup(boot, preview) {
+  const { store, origin } = boot;
   let config;
   try {
-    config = await fetchConfig(store, origin);
+    config = await readConfig(boot);
   } catch (error) {
-    // Unknown store (404), server down, bad answer: Keepcart stays off on this page.
-    bindCart();
-    stopEvents();
-    settle(false);
-    warn("config", `no config for store ${store}; Keepcart stays off`, error);
-    return;
+    // Unknown store (404), server down, bad answer.
+    return stayOff(boot, "config", `no config for store ${store}; Keepcart stays off`, error);
   }
   if (!preview) startEvents(config.events?.max_batch);
   ids(); // the ids settled (a new session's visit counted) on every page, now it has loaded
@@ -138,7 +120,7 @@ async function setup(store, origin, preview) {
   const chunks = (Array.isArray(config.chunks) ? config.chunks : []).filter(Boolean);
   knowChunks(chunks);
   const preload = (chunk) => preloadChunk(origin, chunk, api);
-  bindCart(
+  boot.cart = bindCart(
     api,
     chunks.find((chunk) => chunk.cart && hasChunk(chunk.name)),
     preload,
@@ -171,22 +153,17 @@ async function setup(store, origin, preview) {
   emit(EV_READY, { features: config.features });
 }
 
-function start() {
-  const stub = window[GLOBAL];
-  if (stub?.version) return; // the real loader already runs on this page
-  const script = findScript();
-  const store = script?.getAttribute(ATTR_STORE);
-  if (!store) return warn("store", `the script tag needs ${ATTR_STORE}`);
-  const origin = new URL(script.src, location.href).origin;
-
+/** The hand-over from the first stage (boot.js): `boot` as it documents. */
+export function start(boot) {
+  boot.started = true;
+  const { store, origin, script } = boot;
   initEvents(store, origin + PATH_EVENTS, (event) => {
     if (debug("events")) console.info(`${LOG_PREFIX} event`, event);
   });
+  // Consent by default, unless the tag asks for it; a queued consent call comes after.
   if (script.getAttribute(ATTR_CONSENT) !== CONSENT_REQUIRED) setConsent(true, true);
-  try {
-    const param = location.search ? new URLSearchParams(location.search).get(DEBUG_PARAM) : null;
-    if (param !== null) setDebug(param);
-  } catch {}
+  const param = new URLSearchParams(location.search).get(DEBUG_PARAM);
+  if (param !== null) setDebug(param);
 
   register(CMD_TRACK, (name, props) => {
     track(name, props);
@@ -210,38 +187,18 @@ function start() {
   keepcart.q = { push: (args) => run([...args]) };
   window[GLOBAL] = keepcart;
 
-  // The admin's preview of an offer (its JSON stands before this script) is not a shopper's
+  // The admin's preview of an offer (its JSON stands before the script) is not a shopper's
   // page: it records nothing, not even a page view sent as the preview reloads.
   const preview = document.getElementById(OFFER_PREVIEW_ID);
   if (preview) stopEvents();
-  let started = false;
-  const setupOnce = () => {
-    if (started) return;
-    started = true;
-    setup(store, origin, preview).catch((error) => {
-      stopEvents();
-      settle(false); // no command waits for ever
-      warn("setup", "setup failed", error);
-    });
-  };
-  // A command waiting for a feature (the shopper clicked the cart) starts setup at once.
-  whenHeld(setupOnce);
+  record(TYPE_PAGEVIEW, TYPE_PAGEVIEW, undefined, boot.at);
+  for (const args of boot.q) run(args);
 
-  record(TYPE_PAGEVIEW, TYPE_PAGEVIEW);
-  if (Array.isArray(stub?.q)) for (const args of stub.q) run([...args]);
-
-  listenForCartClicks();
   const flushNow = () => {
     flush(true);
     flushStorage();
   };
   addEventListener(DOM_PAGEHIDE, flushNow, true);
   document.addEventListener(DOM_VISIBILITYCHANGE, () => document.hidden && flushNow());
-  afterLoad(setupOnce);
-}
-
-try {
-  start();
-} catch (error) {
-  warn("start", "could not start", error);
+  setup(boot, preview).catch((error) => stayOff(boot, "setup", "setup failed", error));
 }
