@@ -34,8 +34,11 @@ From the renderer's main thread (CrRendererMain of the process that parsed the p
   * at load: the part of script ms until the page's load event is done (the end of the task
     holding the main frame's load mark): what competes with the page while it loads;
   * task ms: the union of the main thread's RunTask events;
-  * long tasks: RunTask events over 50 ms; TBT: the sum of each task's time over 50 ms (over
-    the whole window, not only between FCP and TTI as Lighthouse does);
+  * long tasks: RunTask events over 50 ms that are the script's doing: its script in the task
+    is itself 50 ms or more, or the task would not be long without it (the page's own first
+    layout task at 4× can be long, holding a 1 ms listener: counted in "(all)" only); TBT:
+    the sum of each task's time over 50 ms (over the whole window, not only between FCP and
+    TTI as Lighthouse does);
   * requests and KB: every request but the host page's own document, with the bytes the
     network reported at ResourceFinish (encoded: gzip, headers included).
 
@@ -53,9 +56,12 @@ It prints a table of medians and ends with one line:
 
     hostpage: keepcart NN.N ms, plausible NN.N ms, ouibounce NN.N ms (4x); long tasks N; CLS N.NNNN
 
-(keepcart's figures: script ms medians; long tasks and CLS, the worst sample; the verdict
-line above it judges keepcart and keepcart-all together).
-Targets (issue 11): both Keepcart variants ≤ 10 ms of script at 4×, no long task, CLS 0;
+(script until the page's load event is done, medians, as issue 11's table measures "at
+load"; long tasks and CLS: keepcart's worst sample; the verdict line above it judges keepcart
+and keepcart-all together; the whole window's figures are in the table and on a line of
+their own).
+Targets (issue 11): both Keepcart variants ≤ 10 ms of script at load at 4×, no long task,
+CLS 0;
 drawer ≤ 150 ms, exit offer ≤ 100 ms. A missed target is reported, not an error: the exit
 status is 1 only when the run is invalid (a server that fails, a page that does not load, a
 trace without the page's main thread, Keepcart not setting up, not sending its page view or,
@@ -309,7 +315,7 @@ class Sample:
     script_ms: float
     load_script_ms: float  # the part until the page's load event is done
     task_ms: float
-    long_tasks: int  # over 50 ms with script running in them
+    long_tasks: int  # over 50 ms by the script's doing (see the module's docstring)
     page_long_tasks: int  # over 50 ms, any (at 4× the page's own layout can be one)
     tbt_ms: float
     requests: int
@@ -530,7 +536,12 @@ def measure_trace(events: list[dict[str, Any]], url: str) -> Sample:
     script_time = subtract(union(script), instrumentation)
     load_end = load_done(events, pid, started, main)
     long_tasks = [task for task in tasks if task[1] - task[0] > LONG_TASK_MS]
-    with_script = [task for task in long_tasks if overlap(task, script_time) > 0]
+    with_script = [
+        task
+        for task in long_tasks
+        if (ours := overlap(task, script_time)) > 0
+        and (ours >= LONG_TASK_MS or task[1] - task[0] - ours <= LONG_TASK_MS)
+    ]
     requests, kb = network([e for e in events if e.get("pid") == pid], url)
     return Sample(
         variant="",
@@ -824,25 +835,25 @@ def report(samples: list[Sample], count: int, variants: tuple[str, ...] = VARIAN
     script = {
         name: statistics.median(s.script_ms for s in rows) for name, rows in by_variant.items()
     }
-    worst = max(script["keepcart"], script["keepcart-all"])
-    met = worst <= SCRIPT_TARGET_MS and long_tasks == 0 and cls == 0
-    verdict = "met" if met else "NOT met"
-    print(f"target: keepcart and keepcart-all ≤ {SCRIPT_TARGET_MS} ms script at "
-          f"{CPU_THROTTLING}×, no long task, CLS 0: {verdict} (long tasks, CLS: the worst "
-          "sample of either)\n")  # fmt: skip
-    print(f"floor (a fetch, a storage read, a beacon): {script['floor']:.1f} ms script at "
-          f"{CPU_THROTTLING}x; bare page {script['bare']:.1f} ms; keepcart with a campaign "
-          f"for every visitor (offers chunk loaded): {script['keepcart-all']:.1f} ms")  # fmt: skip
     at_load = {
         name: statistics.median(s.load_script_ms for s in rows) for name, rows in by_variant.items()
     }
+    worst = max(at_load["keepcart"], at_load["keepcart-all"])
+    met = worst <= SCRIPT_TARGET_MS and long_tasks == 0 and cls == 0
+    verdict = "met" if met else "NOT met"
+    print(f"target: keepcart and keepcart-all ≤ {SCRIPT_TARGET_MS} ms script at load at "
+          f"{CPU_THROTTLING}×, no long task, CLS 0: {verdict} (long tasks, CLS: the worst "
+          "sample of either)\n")  # fmt: skip
+    print(f"floor (a fetch, a storage read, a beacon): {at_load['floor']:.1f} ms at load, "
+          f"{script['floor']:.1f} ms in the whole window at {CPU_THROTTLING}x; bare page "
+          f"{script['bare']:.1f} ms")  # fmt: skip
     print(
-        "script until the page's load event is done (what competes with the page loading): "
-        + ", ".join(f"{name} {ms:.1f} ms" for name, ms in at_load.items() if name != "bare")
+        "script over the whole window (load, network idle, 2.5 s, the page view sent): "
+        + ", ".join(f"{name} {ms:.1f} ms" for name, ms in script.items() if name != "bare")
     )
-    print(f"hostpage: keepcart {script['keepcart']:.1f} ms, "
-          f"plausible {script['plausible']:.1f} ms, "
-          f"ouibounce {script['ouibounce']:.1f} ms ({CPU_THROTTLING}x); "
+    print(f"hostpage: keepcart {at_load['keepcart']:.1f} ms, "
+          f"plausible {at_load['plausible']:.1f} ms, "
+          f"ouibounce {at_load['ouibounce']:.1f} ms ({CPU_THROTTLING}x); "
           f"long tasks {demo_long_tasks}; CLS {demo_cls:.4f}")  # fmt: skip
 
 

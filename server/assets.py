@@ -1,7 +1,10 @@
 """The widget's built files, served from memory with ETags and gzip.
 
 ``/v1/keepcart.js`` keeps a stable URL and a short cache so merchants never edit their
-snippet; chunks carry a content hash in their name and are cached for a year.
+snippet; chunks carry a content hash in their name and are cached for a year. keepcart.js
+imports the loader by its hashed name (``chunks/main.{hash}.js``): a keepcart.js a browser
+cached before a release asks for the previous one, which is redirected to the current loader
+(the two keep their hand-over compatible: widget/src/boot.js).
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from server.errors import NotFound
@@ -20,6 +23,7 @@ from server.web import etag_for, not_modified
 STATIC_DIR = Path(__file__).parent / "static"
 LOADER_CACHE = "public, max-age=300, must-revalidate"
 CHUNK_CACHE = "public, max-age=31536000, immutable"
+MAIN_PREFIX = "chunks/main."
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,11 @@ class WidgetAssets:
 
     def get(self, name: str) -> Asset | None:
         return self._files.get(name)
+
+    @property
+    def main(self) -> str | None:
+        """The loader's file (``chunks/main.{hash}.js``), if built."""
+        return next((name for name in self._files if name.startswith(MAIN_PREFIX)), None)
 
 
 def _serve(files: WidgetAssets, request: Request, name: str, cache_control: str) -> Response:
@@ -69,7 +78,15 @@ def routes(files: WidgetAssets) -> list[Route]:
         return _serve(files, request, "keepcart.js", LOADER_CACHE)
 
     async def chunk(request: Request) -> Response:
-        return _serve(files, request, f"chunks/{request.path_params['name']}", CHUNK_CACHE)
+        name = f"chunks/{request.path_params['name']}"
+        if files.get(name) is None and name.startswith(MAIN_PREFIX) and files.main is not None:
+            # A previous release's loader, asked for by a keepcart.js cached before it.
+            return RedirectResponse(
+                f"/v1/{files.main}",
+                status_code=307,
+                headers={"Cache-Control": LOADER_CACHE, "Access-Control-Allow-Origin": "*"},
+            )
+        return _serve(files, request, name, CHUNK_CACHE)
 
     return [
         Route("/v1/keepcart.js", loader, methods=["GET", "HEAD"]),

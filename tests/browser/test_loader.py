@@ -61,6 +61,27 @@ def test_ready_callbacks_given_before_the_config_answers_run_once(page: Page, st
     assert page.evaluate("readyCalls") == ["queued", "live", "late"]
 
 
+def test_on_before_the_loader_returns_a_working_unsubscribe(page: Page, stack: Stack):
+    """keepcart.js's first stage only queues calls, yet keepcart('on', …) returns its
+    unsubscribe as the loader's does: called before the hand-over, the callback never runs."""
+    held = []
+    page.route("**/v1/chunks/main.*", lambda route: held.append(route))
+    page.goto(stack.shop_url + "/")
+    # the page loaded, the loader proper held (evaluate() lets Playwright run the route handler)
+    wait_for(lambda: page.evaluate("document.readyState") == "complete" and held)
+    page.evaluate("""() => {
+      window.readyCalls = [];
+      const off = keepcart('on', 'ready', () => readyCalls.push('dropped'));
+      keepcart('on', 'ready', () => readyCalls.push('kept'));
+      off();
+    }""")
+    assert page.evaluate("keepcart.pending") is True
+    held[0].continue_()
+    wait_for(lambda: page.evaluate("readyCalls.length") > 0, message="never ready")
+    page.wait_for_timeout(300)
+    assert page.evaluate("readyCalls") == ["kept"]
+
+
 def test_a_cart_click_before_the_page_has_loaded_sets_up_at_once(page: Page, stack: Stack):
     """Setup waits for the page's load, unless a shopper is waiting: an add to cart clicked
     while the page still loads (an image hangs) fetches the config and opens the drawer."""

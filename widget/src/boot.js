@@ -7,8 +7,12 @@
 // loader proper (loader.js, built as chunks/main.{hash}.js) side by side, and hands over.
 // Before that it touches no element, storage or network: issue 11's bench counts every
 // browser call made while the page loads (the first element a script reads costs ~3 ms of
-// main thread at 4×). A page left before the hand-over still counts its view (one beacon).
-// It never throws into the page.
+// main thread at 4×). A page hidden or left before the hand-over still sends its view and the
+// calls to `track` made on it (beacons). It never throws into the page.
+//
+// The `boot` object is a contract between releases: keepcart.js is cached for minutes, and a
+// cached one may hand over to a newer loader (the server redirects an old main.{hash}.js to
+// the current one). Change it only by adding.
 /* global __KEEPCART_VERSION__, __KEEPCART_MAIN__ */
 import { idle } from "./chunks.js";
 import {
@@ -19,12 +23,16 @@ import {
   ATTR_STORE,
   CMD_ADD,
   CMD_CONSENT,
+  CMD_OFF,
+  CMD_ON,
   CMD_OPEN,
+  CMD_TRACK,
   CONFIG_TIMEOUT_MS,
   CONSENT_REQUIRED,
   DOM_PAGEHIDE,
+  DOM_VISIBILITYCHANGE,
   GLOBAL,
-  MAX_URL,
+  MAX_BATCH_EVENTS,
   OFFER_PREVIEW_ID,
   PATH_CHUNKS,
   PATH_CONFIG,
@@ -32,11 +40,13 @@ import {
   SESSION_KEY,
   SESSION_PREFIX,
   SOURCE_KEY,
+  TYPE_CUSTOM,
   TYPE_PAGEVIEW,
   VISITOR_KEY,
   VISITOR_PREFIX,
   VISITS_KEY,
 } from "./constants.js";
+import { CONTENT_TYPE, makeEvent } from "./event.js";
 import { randomId, VALID_ID } from "./identity.js";
 import { warn } from "./log.js";
 import { LOCAL, SESSION } from "./storage.js";
@@ -48,17 +58,20 @@ const LIGHT = /^(track|on|off|consent|debug)$/;
 /**
  * What the first stage hands the loader's start(boot): `at` (the page view's time), `q`
  * (queued calls, [name, ...args]), `script`, `store`, `origin`, `config` (the promise of the
- * config response), and two flags the loader sets: `cart` (false: cart clicks are the
- * page's own again) and `started`.
+ * config response), `sent` (the page view already left, by beacon), `off` (Keepcart stays
+ * off: the loader must not start), and two fields the loader sets: `cart` (false: cart
+ * clicks are the page's own again) and `started`.
  */
 const boot = { at: Date.now(), q: [] };
 let main; // the promise of the hand-over
 
-// The snippet's tag, once (a shop serving the file itself keeps "keepcart" in its name).
-// False when Keepcart stays off.
+// The snippet's tag, once: by its file name, else (a shop serving the file itself under
+// another name) by a store key. False when there is none: Keepcart stays off.
 function tag() {
   if (boot.script === undefined) {
-    const script = document.querySelector(`script[${ATTR_STORE}][src*="keepcart"]`);
+    const script =
+      document.querySelector(`script[${ATTR_STORE}][src*="keepcart"]`) ||
+      document.querySelector(`script[${ATTR_STORE}^="pk_"][src]`);
     boot.store = script?.getAttribute(ATTR_STORE);
     // script.src is an absolute URL: its origin without a URL object.
     boot.origin = boot.store && /^https?:\/\/[^/?#]+/i.exec(script.src)?.[0];
@@ -70,6 +83,7 @@ function tag() {
 
 function stop(message, error) {
   boot.cart = false;
+  boot.off = true;
   warn("start", message, error);
 }
 
@@ -82,58 +96,79 @@ function start() {
   });
   boot.config.catch(() => {}); // the loader reports it
   main = import(boot.origin + PATH_CHUNKS + __KEEPCART_MAIN__)
-    .then((module) => module.start(boot))
+    .then((module) => boot.off || module.start(boot))
     .catch((error) => stop("Keepcart could not start", error));
+  // A loader that never comes must not keep the shop's cart buttons.
+  setTimeout(() => boot.started || boot.off || stop("Keepcart did not start in time"), CONFIG_TIMEOUT_MS);
 }
 
 // Storage, directly (the loader's storage.js and identity.js are not loaded yet): a string,
-// or null when missing or unavailable.
+// or null when missing or unavailable; `value` null removes.
 function stored(area, key, value) {
   try {
-    return value === undefined ? globalThis[area].getItem(key) : globalThis[area].setItem(key, value);
-  } catch {
-    return null;
-  }
+    const storage = globalThis[area];
+    if (value === undefined) return storage.getItem(key);
+    if (value === null) storage.removeItem(key);
+    else storage.setItem(key, value);
+  } catch {}
+  return null;
 }
 
-// A page left before the hand-over: its view, by beacon, with the ids identity.js would have
-// given it (the same rules, in short: under consent the stored ids, or new ones stored, a new
-// session counted as a visit with its source; without consent a session id in memory only).
-function leave() {
-  if (boot.started || !tag() || document.getElementById(OFFER_PREVIEW_ID)) return;
+// The ids identity.js would give this page (the same rules, in short: keep the two in step):
+// under consent the stored ones, or new ones stored, a new session counted as a visit with
+// its source; without consent a session id in memory only, and consent withdrawn forgets
+// the stored ids.
+function pageIds() {
   let consent = boot.script.getAttribute(ATTR_CONSENT) !== CONSENT_REQUIRED;
   for (const [name, value] of boot.q) if (name === CMD_CONSENT) consent = value === true;
+  if (!consent) {
+    if (boot.q.some(([name]) => name === CMD_CONSENT)) {
+      stored(LOCAL, VISITOR_KEY, null);
+      stored(SESSION, SESSION_KEY, null);
+    }
+    return { session_id: randomId(SESSION_PREFIX) };
+  }
   const id = (area, key, prefix, isNew) => {
-    let value = consent ? stored(area, key) : null;
+    let value = stored(area, key);
     if (!value || !VALID_ID.test(value)) {
       value = randomId(prefix);
-      if (consent) {
-        stored(area, key, value);
-        isNew?.();
-      }
+      stored(area, key, value);
+      isNew?.();
     }
     return value;
   };
-  const ids = {
+  return {
     session_id: id(SESSION, SESSION_KEY, SESSION_PREFIX, () => {
-      stored(LOCAL, VISITS_KEY, (+stored(LOCAL, VISITS_KEY) || 0) + 1);
+      stored(LOCAL, VISITS_KEY, String((+stored(LOCAL, VISITS_KEY) || 0) + 1));
       stored(SESSION, SOURCE_KEY, new URLSearchParams(location.search).get("utm_source") || "");
     }),
+    visitor_id: id(LOCAL, VISITOR_KEY, VISITOR_PREFIX),
   };
-  if (consent) ids.visitor_id = id(LOCAL, VISITOR_KEY, VISITOR_PREFIX);
-  const url = (text) => text.slice(0, MAX_URL);
-  const event = {
-    type: TYPE_PAGEVIEW,
-    name: TYPE_PAGEVIEW,
-    occurred_at: boot.at,
-    url: url(location.href),
-    referrer: url(document.referrer),
-    props: {},
-    ...ids,
-  };
-  navigator.sendBeacon(
-    boot.origin + PATH_EVENTS,
-    new Blob([JSON.stringify({ store: boot.store, events: [event] })], { type: "text/plain;charset=UTF-8" }),
+}
+
+// The page is hidden or left before the hand-over: its view, then the `track` calls made on
+// it (taken off the queue, so the loader, should it still come, sends neither again), by
+// beacon, each batch on its own so a bad call cannot cost the view.
+function leave() {
+  if (boot.started || boot.sent || !tag() || document.getElementById(OFFER_PREVIEW_ID)) return;
+  boot.sent = true;
+  const ids = pageIds();
+  const send = (events) =>
+    events.length &&
+    navigator.sendBeacon(
+      boot.origin + PATH_EVENTS,
+      new Blob([JSON.stringify({ store: boot.store, events: events.map((event) => ({ ...event, ...ids })) })], {
+        type: CONTENT_TYPE,
+      }),
+    );
+  send([makeEvent(TYPE_PAGEVIEW, TYPE_PAGEVIEW, {}, boot.at)]);
+  const tracks = boot.q.filter(([name]) => name === CMD_TRACK);
+  boot.q = boot.q.filter(([name]) => name !== CMD_TRACK);
+  send(
+    tracks
+      .map(([, name, props]) => makeEvent(TYPE_CUSTOM, name, props))
+      .filter(Boolean)
+      .slice(0, MAX_BATCH_EVENTS),
   );
 }
 
@@ -141,11 +176,19 @@ try {
   const stub = window[GLOBAL];
   if (!stub?.version) {
     if (Array.isArray(stub?.q)) for (const args of stub.q) boot.q.push([...args]);
-    // Until the hand-over: calls are queued. Its `q.push` keeps an old reference to the
-    // stub working (the stub pushes its arguments onto window.keepcart.q).
+    // Until the hand-over calls are queued; after it, a kept reference to this function
+    // passes them on. Its `q.push` keeps an old reference to the stub working (the stub
+    // pushes its arguments onto window.keepcart.q).
     const keepcart = (...args) => {
-      boot.q.push(args);
-      if (!LIGHT.test(args[0])) start();
+      try {
+        if (window[GLOBAL] !== keepcart) return window[GLOBAL](...args);
+        boot.q.push(args);
+        if (!LIGHT.test(String(args[0]))) start();
+        // keepcart('on', name, fn) returns its unsubscribe, as the loader's does.
+        if (args[0] === CMD_ON) return () => window[GLOBAL](CMD_OFF, args[1], args[2]);
+      } catch (error) {
+        warn("queue", "keepcart() failed", error);
+      }
     };
     keepcart.version = __KEEPCART_VERSION__;
     keepcart.pending = true; // calls wait for the loader (its keepcart has no `pending`)
@@ -156,22 +199,20 @@ try {
     // shops rewrite them when variants change), through whichever keepcart() is current.
     document.addEventListener("click", (event) => {
       const el = boot.cart !== false && event.target.closest?.(`[${ATTR_ADD}],[${ATTR_OPEN}]`);
-      if (!el) return;
+      if (!el || !tag()) return;
       event.preventDefault();
       const sku = el.getAttribute(ATTR_ADD);
       window[GLOBAL](
         ...(sku === null ? [CMD_OPEN, el.getAttribute(ATTR_OPEN), el] : [CMD_ADD, sku, el.getAttribute(ATTR_QTY), el]),
       );
     });
-    addEventListener(
-      DOM_PAGEHIDE,
-      () => {
-        try {
-          leave();
-        } catch {}
-      },
-      true,
-    );
+    const leaving = (event) => {
+      try {
+        if (event.type === DOM_PAGEHIDE || document.visibilityState === "hidden") leave();
+      } catch {}
+    };
+    addEventListener(DOM_PAGEHIDE, leaving, true);
+    document.addEventListener(DOM_VISIBILITYCHANGE, leaving);
     const later = () => idle(start);
     if (document.readyState === "complete") later();
     else addEventListener("load", later, { once: true });

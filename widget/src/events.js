@@ -2,22 +2,11 @@
 // fills, or (by sendBeacon) when the page is hidden or left. Every request body stays
 // within the server's limits of MAX_BATCH_EVENTS events and MAX_BATCH_BYTES bytes.
 // Ids are added when a batch is sent, so consent given meanwhile already counts.
-import {
-  EVENT_TYPES,
-  FLUSH_MS,
-  MAX_BATCH_BYTES,
-  MAX_BATCH_EVENTS,
-  MAX_NAME,
-  MAX_PROP_KEY,
-  MAX_PROP_STRING,
-  MAX_PROPS,
-  MAX_URL,
-  TYPE_CUSTOM,
-} from "./constants.js";
+import { FLUSH_MS, MAX_BATCH_BYTES, MAX_BATCH_EVENTS } from "./constants.js";
+import { CONTENT_TYPE, makeEvent } from "./event.js";
 import { ids } from "./identity.js";
-import { cut, warn } from "./log.js";
+import { warn } from "./log.js";
 
-const CONTENT_TYPE = "text/plain;charset=UTF-8"; // a "simple" request: no CORS preflight
 const PENDING = 0; // config on its way: only beacon flushes send
 const ON = 1;
 const OFF = 2; // no config: nothing is recorded or sent
@@ -42,32 +31,6 @@ export function initEvents(store, url, log) {
   head = `{"store":${JSON.stringify(store)},"events":[`;
   endpoint = url;
   onRecord = log;
-}
-
-/** A flat object of strings, finite numbers, booleans and nulls, as the server accepts. */
-function cleanProps(props) {
-  const clean = {};
-  let count = 0;
-  if (props && typeof props === "object" && !Array.isArray(props)) {
-    for (const key of Object.keys(props)) {
-      let value = props[key];
-      const type = typeof value;
-      if (type === "string") value = cut(value, MAX_PROP_STRING);
-      else if (type === "number" && !Number.isFinite(value)) value = null;
-      if (value === undefined) continue;
-      if (
-        key.length > MAX_PROP_KEY ||
-        count === MAX_PROPS ||
-        !(value === null || ["string", "number", "boolean"].includes(typeof value))
-      ) {
-        warn("props", "props dropped: too many, too long or not a string, number or boolean");
-        continue;
-      }
-      clean[key] = value;
-      count++;
-    }
-  }
-  return clean;
 }
 
 function schedule() {
@@ -132,18 +95,8 @@ export function flush(beacon) {
  * epoch): when it happened, if not now (the page view, noted by the first stage).
  */
 export function record(type, name, props, at) {
-  name = cut(name ?? "", MAX_NAME);
-  if (!name) warn("name", "an event needs a name");
-  if (state === OFF || !name) return false;
-  if (!EVENT_TYPES.includes(type)) type = TYPE_CUSTOM;
-  const event = {
-    type,
-    name,
-    occurred_at: at ?? Date.now(),
-    url: cut(location.href, MAX_URL),
-    referrer: cut(document.referrer, MAX_URL),
-    props: cleanProps(props),
-  };
+  const event = makeEvent(type, name, props, at);
+  if (state === OFF || !event) return false;
   queue.push(event);
   onRecord(event);
   if (state === ON) schedule();

@@ -191,7 +191,7 @@ export function start(boot) {
   // page: it records nothing, not even a page view sent as the preview reloads.
   const preview = document.getElementById(OFFER_PREVIEW_ID);
   if (preview) stopEvents();
-  record(TYPE_PAGEVIEW, TYPE_PAGEVIEW, undefined, boot.at);
+  if (!boot.sent) record(TYPE_PAGEVIEW, TYPE_PAGEVIEW, undefined, boot.at); // else by beacon
   for (const args of boot.q) run(args);
 
   const flushNow = () => {

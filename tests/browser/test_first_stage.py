@@ -1,0 +1,152 @@
+"""keepcart.js's first stage (widget/src/boot.js) on the demo store: what a page left, hidden
+or still loading gets from it before the loader proper takes over after the page's load."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from playwright.sync_api import Page, Route
+
+from tests.browser.conftest import Stack, wait_for
+from tests.browser.shopping import LOADER_STARTED, wait_for_loader
+
+PRODUCT = "/products/stoneware-mug"
+FIRST_STAGE = "!!window.keepcart?.pending"
+# Every click's fate, read after Keepcart's listener (on document) has seen it.
+WATCH_CLICKS = """() => {
+  window.clicks = [];
+  addEventListener("click", (event) => clicks.push(event.defaultPrevented));
+}"""
+
+
+def open_still_loading(page: Page, stack: Stack, path: str = PRODUCT) -> None:
+    """Open a shop page whose product images never answer: its load event never comes, so
+    the first stage never hands over on its own."""
+    page.route("**/static/products/*.svg", lambda route: None)
+    page.goto(stack.shop_url + path, wait_until="domcontentloaded")
+    wait_for(lambda: page.evaluate(FIRST_STAGE))
+    assert page.evaluate("document.readyState") != "complete"
+
+
+def move_on(page: Page, stack: Stack) -> None:
+    """Leave for the shop's home page (it loads: its own loader starts)."""
+    page.unroute("**/static/products/*.svg")
+    page.goto(stack.shop_url + "/")
+    wait_for_loader(page)
+
+
+def views_of(stack: Stack, path: str) -> list:
+    return [row for row in stack.events(type="pageview") if row["url"] == stack.shop_url + path]
+
+
+def test_a_track_call_made_before_the_hand_over_leaves_with_the_page_view(page: Page, stack: Stack):
+    open_still_loading(page, stack)  # shop.js tracks product_view at DOMContentLoaded
+    page.evaluate("() => { keepcart('track', 'early-call', {ok: true, bad: {nested: 1}}) }")
+    move_on(page, stack)
+    [view] = wait_for(lambda: views_of(stack, PRODUCT), message="the view was not sent")
+    early = wait_for(lambda: stack.events(name="early-call"), message="the track was lost")
+    product_views = stack.events(name="product_view")
+    assert len(early) == 1 and len(product_views) == 1
+    assert json.loads(early[0]["props"]) == {"ok": True}  # the nested one dropped, as ever
+    for row in (early[0], product_views[0]):
+        assert (row["session_id"], row["visitor_id"]) == (view["session_id"], view["visitor_id"])
+
+
+def test_a_page_hidden_then_left_counts_its_view_once(page: Page, stack: Stack):
+    """Hidden (a phone's tab switched away), shown again, set up on a click, then left: one
+    page view, sent when it was first hidden; the loader does not record it again."""
+    open_still_loading(page, stack)
+    for _ in range(2):  # two pagehides (a back/forward cache visit and back, say)
+        page.evaluate("dispatchEvent(new PageTransitionEvent('pagehide'))")
+    wait_for(lambda: views_of(stack, PRODUCT), message="the view was not sent when hidden")
+    page.get_by_role("button", name="Add to cart").first.click()  # the hand-over, at once
+    wait_for(lambda: page.evaluate(LOADER_STARTED))
+    move_on(page, stack)
+    wait_for(lambda: views_of(stack, "/"))
+    assert len(views_of(stack, PRODUCT)) == 1
+
+
+def test_consent_withdrawn_before_the_hand_over_forgets_the_stored_ids(page: Page, stack: Stack):
+    page.goto(stack.shop_url + "/")
+    wait_for_loader(page)
+    old = wait_for(lambda: page.evaluate("localStorage.getItem('keepcart:vid')"))
+    open_still_loading(page, stack)
+    page.evaluate("() => { keepcart('consent', false) }")
+    move_on(page, stack)
+    [view] = wait_for(lambda: views_of(stack, PRODUCT))
+    assert view["visitor_id"] is None
+    # The next page starts afresh (consent is the default on this shop): a new visitor.
+    new = wait_for(lambda: page.evaluate("localStorage.getItem('keepcart:vid')"))
+    assert new != old
+
+
+@pytest.mark.shop(ask_consent=True)  # its snippet carries data-consent="required"
+def test_in_consent_mode_a_page_left_early_sends_no_visitor_and_stores_nothing(
+    page: Page, stack: Stack
+):
+    open_still_loading(page, stack)
+    move_on(page, stack)
+    [view] = wait_for(lambda: views_of(stack, PRODUCT))
+    assert view["visitor_id"] is None and view["session_id"].startswith("s_")
+    stored = page.evaluate(
+        "[...Object.keys(localStorage), ...Object.keys(sessionStorage)]"
+        ".filter((key) => key.startsWith('keepcart:'))"
+    )
+    assert stored == []
+
+
+@pytest.mark.shop(ask_consent=True)
+def test_in_consent_mode_consent_given_before_the_hand_over_counts_the_visitor(
+    page: Page, stack: Stack
+):
+    open_still_loading(page, stack)
+    page.evaluate("() => { keepcart('consent', true) }")
+    move_on(page, stack)
+    [view] = wait_for(lambda: views_of(stack, PRODUCT))
+    assert view["visitor_id"].startswith("v_")
+    assert page.evaluate("localStorage.getItem('keepcart:visits')") == "1"
+
+
+def test_a_kept_reference_to_the_first_stage_reaches_the_loader(page: Page, stack: Stack):
+    held: list[Route] = []
+    page.route("**/v1/chunks/main.*", lambda route: held.append(route))
+    page.goto(stack.shop_url + "/")
+    wait_for(lambda: page.evaluate("document.readyState") == "complete" and held)
+    page.evaluate("window.kept = keepcart")
+    held[0].continue_()
+    wait_for_loader(page)
+    page.evaluate("() => { kept('track', 'through-kept', {}) }")
+    page.goto("about:blank")  # pagehide flushes the batch
+    wait_for(lambda: stack.events(name="through-kept"), message="the call was lost")
+
+
+def test_cart_buttons_go_back_to_the_page_when_the_loader_never_comes(page: Page, stack: Stack):
+    """The loader's file never answers: after the config's time limit (10 s) Keepcart gives
+    up, and the shop's cart buttons are its own again."""
+    held: list[Route] = []
+    page.route("**/v1/chunks/main.*", lambda route: held.append(route))
+    page.goto(stack.shop_url + PRODUCT)
+    wait_for(lambda: page.evaluate("document.readyState") == "complete" and held)
+    page.evaluate(WATCH_CLICKS)
+    button = page.get_by_role("button", name="Add to cart").first
+    button.click()
+    assert page.evaluate("clicks") == [True]  # held for Keepcart, which is on its way
+    page.wait_for_timeout(10_500)
+    button.click()
+    assert page.evaluate("clicks") == [True, False]
+
+
+def test_a_snippet_without_a_store_leaves_cart_buttons_to_the_page(page: Page, stack: Stack):
+    # The demo's tag, its data-store taken off as the parser inserts it (before it runs).
+    page.add_init_script("""new MutationObserver(() => {
+      for (const tag of document.querySelectorAll("script[data-store]")) {
+        tag.removeAttribute("data-store");
+      }
+    }).observe(document, { childList: true, subtree: true });""")
+    open_still_loading(page, stack)  # clicked while loading: before any hand-over was tried
+    page.evaluate(WATCH_CLICKS)
+    page.get_by_role("button", name="Add to cart").first.click()
+    assert page.evaluate("clicks") == [False]
+    page.wait_for_timeout(300)
+    assert page.evaluate(FIRST_STAGE)  # no loader ever took over
