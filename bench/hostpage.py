@@ -68,7 +68,7 @@ trace without the page's main thread, Keepcart not setting up, not sending its p
 for keepcart-all, not fetching its offers within the window; a Keepcart sample's window is
 held open, up to 10 s, until its page view has been sent).
 
-    .venv/bin/python bench/hostpage.py [--samples 7]
+    .venv/bin/python bench/hostpage.py [--samples 11] [--only keepcart,floor]
 """
 
 from __future__ import annotations
@@ -690,7 +690,7 @@ def network(events: list[dict[str, Any]], page_url: str) -> tuple[int, float]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--samples", type=int, default=7, help="samples per variant")
+    parser.add_argument("--samples", type=int, default=11, help="samples per variant")
     parser.add_argument(
         "--only",
         help="comma-separated variants to sample (a quick comparison: the table only, no verdict)",

@@ -72,6 +72,10 @@ function stayOff(boot, kind, message, ...error) {
   warn(kind, message, ...error);
 }
 
+// Setup yields to the page between its steps, so none makes a long task: the config may be in
+// before this module has run, and then every step would follow in one microtask checkpoint.
+const breathe = () => new Promise((resolve) => setTimeout(resolve));
+
 // The store's config, from the response the first stage asked for.
 async function readConfig(boot) {
   const response = await boot.config;
@@ -92,13 +96,16 @@ async function setup(boot, preview) {
   const { store, origin } = boot;
   let config;
   try {
+    await breathe(); // the hand-over's task ends here
     config = await readConfig(boot);
   } catch (error) {
     // Unknown store (404), server down, bad answer.
     return stayOff(boot, "config", `no config for store ${store}; Keepcart stays off`, error);
   }
+  await breathe(); // the config read in a task of its own; storage (a first touch costs) next
   if (!preview) startEvents(config.events?.max_batch);
   ids(); // the ids settled (a new session's visit counted) on every page, now it has loaded
+  await breathe();
   // What every feature chunk's mount(api) receives (see widget/README.md).
   const api = Object.freeze({
     version: VERSION,
