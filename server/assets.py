@@ -10,6 +10,7 @@ cached before a release asks for the previous one, which is redirected to the cu
 from __future__ import annotations
 
 import gzip
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,14 +41,17 @@ class WidgetAssets:
             body = path.read_bytes()
             name = path.relative_to(directory).as_posix()
             self._files[name] = Asset(body, gzip.compress(body, 9, mtime=0), etag_for(body))
+        manifest = directory / "manifest.json"
+        main = json.loads(manifest.read_text()).get("main") if manifest.exists() else None
+        self._main: str | None = main if main in self._files else None
 
     def get(self, name: str) -> Asset | None:
         return self._files.get(name)
 
     @property
     def main(self) -> str | None:
-        """The loader's file (``chunks/main.{hash}.js``), if built."""
-        return next((name for name in self._files if name.startswith(MAIN_PREFIX)), None)
+        """The loader's file (``chunks/main.{hash}.js``), as the build's manifest names it."""
+        return self._main
 
 
 def _serve(files: WidgetAssets, request: Request, name: str, cache_control: str) -> Response:
@@ -80,11 +84,12 @@ def routes(files: WidgetAssets) -> list[Route]:
     async def chunk(request: Request) -> Response:
         name = f"chunks/{request.path_params['name']}"
         if files.get(name) is None and name.startswith(MAIN_PREFIX) and files.main is not None:
-            # A previous release's loader, asked for by a keepcart.js cached before it.
+            # A previous release's loader, asked for by a keepcart.js cached before it. Never
+            # cached: during a rolling deploy an older server may be asked for a newer one.
             return RedirectResponse(
                 f"/v1/{files.main}",
                 status_code=307,
-                headers={"Cache-Control": LOADER_CACHE, "Access-Control-Allow-Origin": "*"},
+                headers={"Cache-Control": "no-store", "Access-Control-Allow-Origin": "*"},
             )
         return _serve(files, request, name, CHUNK_CACHE)
 

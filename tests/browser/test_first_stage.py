@@ -57,14 +57,18 @@ def test_a_page_hidden_then_left_counts_its_view_once(page: Page, stack: Stack):
     """Hidden (a phone's tab switched away), shown again, set up on a click, then left: one
     page view, sent when it was first hidden; the loader does not record it again."""
     open_still_loading(page, stack)
-    for _ in range(2):  # two pagehides (a back/forward cache visit and back, say)
+    for call in ("first-look", "second-look"):  # hidden twice (back/forward cache and back)
+        page.evaluate(f"() => {{ keepcart('track', '{call}') }}")
         page.evaluate("dispatchEvent(new PageTransitionEvent('pagehide'))")
     wait_for(lambda: views_of(stack, PRODUCT), message="the view was not sent when hidden")
+    for call in ("first-look", "second-look"):  # each sent once, the later one too
+        assert len(wait_for(lambda c=call: stack.events(name=c), message=call)) == 1
     page.get_by_role("button", name="Add to cart").first.click()  # the hand-over, at once
     wait_for(lambda: page.evaluate(LOADER_STARTED))
     move_on(page, stack)
     wait_for(lambda: views_of(stack, "/"))
     assert len(views_of(stack, PRODUCT)) == 1
+    assert [len(stack.events(name=c)) for c in ("first-look", "second-look")] == [1, 1]
 
 
 def test_consent_withdrawn_before_the_hand_over_forgets_the_stored_ids(page: Page, stack: Stack):
@@ -94,6 +98,22 @@ def test_in_consent_mode_a_page_left_early_sends_no_visitor_and_stores_nothing(
         ".filter((key) => key.startsWith('keepcart:'))"
     )
     assert stored == []
+
+
+@pytest.mark.shop(ask_consent=True)
+def test_in_consent_mode_a_page_hidden_early_keeps_one_session(page: Page, stack: Stack):
+    """Nothing is stored without consent, so the loader keeps the session id the first
+    stage's beacon carried: the page's later events are in the view's session."""
+    open_still_loading(page, stack)
+    page.evaluate("dispatchEvent(new PageTransitionEvent('pagehide'))")  # hidden, then back
+    [view] = wait_for(lambda: views_of(stack, PRODUCT))
+    page.get_by_role("button", name="Add to cart").first.click()  # the hand-over, at once
+    wait_for(lambda: page.evaluate(LOADER_STARTED))
+    page.evaluate("() => { keepcart('track', 'after-return') }")
+    page.evaluate("dispatchEvent(new PageTransitionEvent('pagehide'))")  # the loader's flush
+    [later] = wait_for(lambda: stack.events(name="after-return"))
+    assert later["session_id"] == view["session_id"]
+    assert later["visitor_id"] is None
 
 
 @pytest.mark.shop(ask_consent=True)
@@ -135,6 +155,14 @@ def test_cart_buttons_go_back_to_the_page_when_the_loader_never_comes(page: Page
     page.wait_for_timeout(10_500)
     button.click()
     assert page.evaluate("clicks") == [True, False]
+    held[0].continue_()  # the loader, too late: it must not start on a page given up
+    page.wait_for_timeout(500)
+    assert page.evaluate(FIRST_STAGE)
+    page.evaluate("() => { keepcart('track', 'after-giving-up') }")
+    page.goto("about:blank")
+    page.wait_for_timeout(300)
+    assert stack.events(name="after-giving-up") == []
+    assert views_of(stack, PRODUCT) == []  # Keepcart was off on that page: nothing recorded
 
 
 def test_a_snippet_without_a_store_leaves_cart_buttons_to_the_page(page: Page, stack: Stack):
@@ -150,3 +178,8 @@ def test_a_snippet_without_a_store_leaves_cart_buttons_to_the_page(page: Page, s
     assert page.evaluate("clicks") == [False]
     page.wait_for_timeout(300)
     assert page.evaluate(FIRST_STAGE)  # no loader ever took over
+
+
+def test_the_first_stage_never_throws_into_the_page(page: Page, stack: Stack):
+    open_still_loading(page, stack)
+    assert page.evaluate("() => { keepcart(Symbol('odd')); keepcart(); return 'fine' }") == "fine"

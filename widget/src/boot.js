@@ -32,7 +32,7 @@ import {
   DOM_PAGEHIDE,
   DOM_VISIBILITYCHANGE,
   GLOBAL,
-  MAX_BATCH_EVENTS,
+  MAX_BATCH_BYTES,
   OFFER_PREVIEW_ID,
   PATH_CHUNKS,
   PATH_CONFIG,
@@ -57,10 +57,12 @@ const LIGHT = /^(track|on|off|consent|debug)$/;
 
 /**
  * What the first stage hands the loader's start(boot): `at` (the page view's time), `q`
- * (queued calls, [name, ...args]), `script`, `store`, `origin`, `config` (the promise of the
- * config response), `sent` (the page view already left, by beacon), `off` (Keepcart stays
- * off: the loader must not start), and two fields the loader sets: `cart` (false: cart
- * clicks are the page's own again) and `started`.
+ * (queued calls, [name, ...args]; a `track` call carries its time as `.calledAt`, not `.at`:
+ * that is an array method), `script`,
+ * `store`, `origin`, `config` (the promise of the config response), `sent` (the page view
+ * already left, by beacon), `ids` (the ids that beacon carried: the loader keeps them),
+ * `off` (Keepcart stays off: the loader must not start), and two fields the loader sets:
+ * `cart` (false: cart clicks are the page's own again) and `started`.
  */
 const boot = { at: Date.now(), q: [] };
 let main; // the promise of the hand-over
@@ -81,9 +83,12 @@ function tag() {
   return boot.script;
 }
 
+// Keepcart stays off on this page: nothing more is queued, recorded or sent, and cart
+// clicks are the page's own.
 function stop(message, error) {
   boot.cart = false;
   boot.off = true;
+  boot.q = [];
   warn("start", message, error);
 }
 
@@ -146,30 +151,26 @@ function pageIds() {
   };
 }
 
-// The page is hidden or left before the hand-over: its view, then the `track` calls made on
-// it (taken off the queue, so the loader, should it still come, sends neither again), by
-// beacon, each batch on its own so a bad call cannot cost the view.
+// The page is hidden or left before the hand-over: its view (once), then the `track` calls
+// made on it so far (taken off the queue, so the loader, should it still come, sends none
+// again), each by a beacon of its own, so a bad call cannot cost another. A beacon the
+// browser refuses leaves its event for the next time (or the loader); one over the server's
+// size limit is dropped.
 function leave() {
-  if (boot.started || boot.sent || !tag() || document.getElementById(OFFER_PREVIEW_ID)) return;
-  boot.sent = true;
-  const ids = pageIds();
-  const send = (events) =>
-    events.length &&
-    navigator.sendBeacon(
-      boot.origin + PATH_EVENTS,
-      new Blob([JSON.stringify({ store: boot.store, events: events.map((event) => ({ ...event, ...ids })) })], {
-        type: CONTENT_TYPE,
-      }),
-    );
-  send([makeEvent(TYPE_PAGEVIEW, TYPE_PAGEVIEW, {}, boot.at)]);
-  const tracks = boot.q.filter(([name]) => name === CMD_TRACK);
-  boot.q = boot.q.filter(([name]) => name !== CMD_TRACK);
-  send(
-    tracks
-      .map(([, name, props]) => makeEvent(TYPE_CUSTOM, name, props))
-      .filter(Boolean)
-      .slice(0, MAX_BATCH_EVENTS),
-  );
+  if (boot.started || boot.off || !tag() || document.getElementById(OFFER_PREVIEW_ID)) return;
+  boot.ids ||= pageIds(); // the loader's identity.js adopts them: one session for the page
+  const send = (event) => {
+    const body = new Blob([JSON.stringify({ store: boot.store, events: [{ ...event, ...boot.ids }] })], {
+      type: CONTENT_TYPE,
+    });
+    return body.size > MAX_BATCH_BYTES ? null : navigator.sendBeacon(boot.origin + PATH_EVENTS, body);
+  };
+  if (!boot.sent) boot.sent = send(makeEvent(TYPE_PAGEVIEW, TYPE_PAGEVIEW, {}, boot.at));
+  for (const args of boot.q.filter(([name]) => name === CMD_TRACK)) {
+    const event = makeEvent(TYPE_CUSTOM, args[1], args[2], args.calledAt ?? boot.at);
+    if (event && send(event) === false) break;
+    boot.q = boot.q.filter((each) => each !== args);
+  }
 }
 
 try {
@@ -182,6 +183,8 @@ try {
     const keepcart = (...args) => {
       try {
         if (window[GLOBAL] !== keepcart) return window[GLOBAL](...args);
+        if (boot.off) return;
+        if (args[0] === CMD_TRACK) args.calledAt = Date.now();
         boot.q.push(args);
         if (!LIGHT.test(String(args[0]))) start();
         // keepcart('on', name, fn) returns its unsubscribe, as the loader's does.

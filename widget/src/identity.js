@@ -14,6 +14,7 @@ let consented = false;
 let settled = true; // nothing to apply yet
 let sessionId; // made when first needed: nothing runs at the page's start that can wait
 let visitorId = null;
+let adoptedVisitor; // the first stage's, for a visitor it had to make up (storage failing)
 
 /** A prefix and 16 random hex digits. */
 export function randomId(prefix) {
@@ -51,10 +52,17 @@ function settle() {
     }
     visitorId = read(LOCAL, VISITOR_KEY);
     if (!visitorId) {
-      visitorId = randomId(VISITOR_PREFIX);
+      visitorId = adoptedVisitor || randomId(VISITOR_PREFIX);
       setStored(LOCAL, VISITOR_KEY, visitorId);
     }
   }
+}
+
+/** The ids keepcart.js's first stage sent this page's view with (boot.ids), kept for its
+ * later events: one session for the page, even with nothing stored (consent mode). */
+export function adoptIds(given) {
+  sessionId ||= given?.session_id;
+  adoptedVisitor = given?.visitor_id;
 }
 
 /**

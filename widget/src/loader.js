@@ -33,7 +33,7 @@ import {
 } from "./constants.js";
 import { emit, off, on } from "./emitter.js";
 import { flush, initEvents, record, startEvents, stopEvents } from "./events.js";
-import { hasConsent, ids, setConsent } from "./identity.js";
+import { adoptIds, hasConsent, ids, setConsent } from "./identity.js";
 import { warn } from "./log.js";
 import { flushStorage, getStored, LOCAL, setStored } from "./storage.js";
 
@@ -54,7 +54,7 @@ function setDebug(what = true) {
 /** debug() → is any debugging on; debug(flag) → is that flag (or "all") on. */
 const debug = (flag) => debugFlags.has("all") || (flag == null ? debugFlags.size > 0 : debugFlags.has(flag));
 
-const track = (name, props, type = TYPE_CUSTOM) => record(type, name, props);
+const track = (name, props, type = TYPE_CUSTOM, at) => record(type, name, props, at);
 
 // Does a campaign's page pattern (a regex source, or null → `empty`) match this page?
 const matches = (source, empty) => {
@@ -198,8 +198,12 @@ export function start(boot) {
   // page: it records nothing, not even a page view sent as the preview reloads.
   const preview = document.getElementById(OFFER_PREVIEW_ID);
   if (preview) stopEvents();
+  adoptIds(boot.ids);
   if (!boot.sent) record(TYPE_PAGEVIEW, TYPE_PAGEVIEW, undefined, boot.at); // else by beacon
-  for (const args of boot.q) run(args);
+  // Queued calls in order; a `track` with the time it was called.
+  for (const args of boot.q)
+    if (args[0] === CMD_TRACK && args.calledAt) track(args[1], args[2], TYPE_CUSTOM, args.calledAt);
+    else run(args);
 
   const flushNow = () => {
     flush(true);
