@@ -25,6 +25,7 @@ STATIC_DIR = Path(__file__).parent / "static"
 LOADER_CACHE = "public, max-age=300, must-revalidate"
 CHUNK_CACHE = "public, max-age=31536000, immutable"
 MAIN_PREFIX = "chunks/main."
+LOADER = "keepcart.js"
 
 
 @dataclass(frozen=True)
@@ -41,9 +42,12 @@ class WidgetAssets:
             body = path.read_bytes()
             name = path.relative_to(directory).as_posix()
             self._files[name] = Asset(body, gzip.compress(body, 9, mtime=0), etag_for(body))
-        manifest = directory / "manifest.json"
-        main = json.loads(manifest.read_text()).get("main") if manifest.exists() else None
-        self._main: str | None = main if main in self._files else None
+        self._main = _loader_of(directory) if LOADER in self._files else None
+        if LOADER in self._files and self._main not in self._files:
+            raise RuntimeError(
+                f"{directory}: keepcart.js imports the loader its manifest.json names, which is "
+                "missing: rebuild the widget (`npm run build` in widget/)"
+            )
 
     def get(self, name: str) -> Asset | None:
         return self._files.get(name)
@@ -52,6 +56,15 @@ class WidgetAssets:
     def main(self) -> str | None:
         """The loader's file (``chunks/main.{hash}.js``), as the build's manifest names it."""
         return self._main
+
+
+def _loader_of(directory: Path) -> str | None:
+    """The loader's file as manifest.json names it (``chunks/main.{hash}.js``), if it does."""
+    try:
+        main = json.loads((directory / "manifest.json").read_text(encoding="utf-8")).get("main")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return main if isinstance(main, str) else None
 
 
 def _serve(files: WidgetAssets, request: Request, name: str, cache_control: str) -> Response:
@@ -79,7 +92,7 @@ def routes(files: WidgetAssets) -> list[Route]:
     """The loader's and the chunks' routes, serving ``files`` (the app's, in its services)."""
 
     async def loader(request: Request) -> Response:
-        return _serve(files, request, "keepcart.js", LOADER_CACHE)
+        return _serve(files, request, LOADER, LOADER_CACHE)
 
     async def chunk(request: Request) -> Response:
         name = f"chunks/{request.path_params['name']}"

@@ -158,6 +158,7 @@ def test_cart_buttons_go_back_to_the_page_when_the_loader_never_comes(page: Page
     held[0].continue_()  # the loader, too late: it must not start on a page given up
     page.wait_for_timeout(500)
     assert page.evaluate(FIRST_STAGE)
+    assert page.evaluate("typeof keepcart('on', 'ready', () => {})") == "function"
     page.evaluate("() => { keepcart('track', 'after-giving-up') }")
     page.goto("about:blank")
     page.wait_for_timeout(300)
@@ -183,3 +184,54 @@ def test_a_snippet_without_a_store_leaves_cart_buttons_to_the_page(page: Page, s
 def test_the_first_stage_never_throws_into_the_page(page: Page, stack: Stack):
     open_still_loading(page, stack)
     assert page.evaluate("() => { keepcart(Symbol('odd')); keepcart(); return 'fine' }") == "fine"
+
+
+def test_consent_withdrawn_after_a_hide_sends_no_visitor_and_forgets_it(page: Page, stack: Stack):
+    open_still_loading(page, stack)
+    page.evaluate("dispatchEvent(new PageTransitionEvent('pagehide'))")  # hidden, then back
+    [view] = wait_for(lambda: views_of(stack, PRODUCT))
+    assert view["visitor_id"].startswith("v_")
+    page.evaluate("() => { keepcart('consent', false); keepcart('track', 'after-withdrawal') }")
+    page.evaluate("dispatchEvent(new PageTransitionEvent('pagehide'))")  # hidden again
+    [track] = wait_for(lambda: stack.events(name="after-withdrawal"))
+    assert track["visitor_id"] is None and track["session_id"] == view["session_id"]
+    assert page.evaluate("localStorage.getItem('keepcart:vid')") is None
+
+
+def test_consent_withdrawn_and_given_again_before_the_hand_over_keeps_the_new_visitor(
+    page: Page, stack: Stack
+):
+    """Applied once, in order, by whichever stage runs first: the visitor the first stage's
+    beacon carried (a new one: the old was forgotten) is the one the loader goes on with."""
+    page.goto(stack.shop_url + "/")
+    wait_for_loader(page)
+    old = wait_for(lambda: page.evaluate("localStorage.getItem('keepcart:vid')"))
+    open_still_loading(page, stack)
+    page.evaluate("() => { keepcart('consent', false); keepcart('consent', true) }")
+    page.evaluate("dispatchEvent(new PageTransitionEvent('pagehide'))")
+    [view] = wait_for(lambda: views_of(stack, PRODUCT))
+    assert view["visitor_id"].startswith("v_") and view["visitor_id"] != old
+    page.get_by_role("button", name="Add to cart").first.click()  # the hand-over
+    wait_for(lambda: page.evaluate(LOADER_STARTED))
+    page.evaluate("() => { keepcart('track', 'after-hand-over') }")
+    page.evaluate("dispatchEvent(new PageTransitionEvent('pagehide'))")
+    [track] = wait_for(lambda: stack.events(name="after-hand-over"))
+    assert track["visitor_id"] == view["visitor_id"]
+
+
+THROWING_PROPS = "{ get boom() { throw new Error('read me not') } }"
+
+
+def test_a_track_whose_props_throw_costs_no_other_call(page: Page, stack: Stack):
+    open_still_loading(page, stack)
+    page.evaluate(f"() => {{ keepcart('track', 'bad', {THROWING_PROPS}); "
+                  "keepcart('track', 'good-when-hidden') }")  # fmt: skip
+    page.evaluate("dispatchEvent(new PageTransitionEvent('pagehide'))")
+    wait_for(lambda: stack.events(name="good-when-hidden"), message="lost with the bad one")
+    page.evaluate(f"() => {{ keepcart('track', 'bad', {THROWING_PROPS}); "
+                  "keepcart('track', 'good-after-hand-over') }")  # fmt: skip
+    page.get_by_role("button", name="Add to cart").first.click()  # the loader replays both
+    wait_for(lambda: page.evaluate(LOADER_STARTED))
+    page.evaluate("dispatchEvent(new PageTransitionEvent('pagehide'))")
+    wait_for(lambda: stack.events(name="good-after-hand-over"), message="the loader stopped")
+    assert stack.events(name="bad") == []

@@ -93,3 +93,21 @@ def test_the_manifest_names_every_built_chunk():
     named = set(manifest["chunks"].values()) | {manifest["main"]}
     named |= {dep for deps in manifest["imports"].values() for dep in deps}
     assert named == {f"chunks/{path.name}" for path in (STATIC / "chunks").glob("*.js")}
+
+
+def test_the_server_refuses_a_build_whose_loader_is_missing(tmp_path: Path):
+    """keepcart.js imports the loader manifest.json names: a build without it (or without a
+    readable manifest) stops the server at start, instead of a widget that never starts."""
+    from server.assets import WidgetAssets
+
+    (tmp_path / "chunks").mkdir()
+    (tmp_path / "keepcart.js").write_text("void 0;")
+    for manifest in (None, "{not json", '{"main": ["x"]}', '{"main": "chunks/main.GONE.js"}'):
+        if manifest is not None:
+            (tmp_path / "manifest.json").write_text(manifest)
+        with pytest.raises(RuntimeError, match="rebuild the widget"):
+            WidgetAssets(tmp_path)
+    (tmp_path / "chunks" / "main.HERE.js").write_text("export function start() {}")
+    (tmp_path / "manifest.json").write_text('{"main": "chunks/main.HERE.js"}')
+    assert WidgetAssets(tmp_path).main == "chunks/main.HERE.js"
+    assert WidgetAssets(STATIC).main == json.loads((STATIC / "manifest.json").read_text())["main"]

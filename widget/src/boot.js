@@ -120,34 +120,38 @@ function stored(area, key, value) {
 }
 
 // The ids identity.js would give this page (the same rules, in short: keep the two in step):
-// under consent the stored ones, or new ones stored, a new session counted as a visit with
-// its source; without consent a session id in memory only, and consent withdrawn forgets
-// the stored ids.
+// consent as the tag and the consent calls so far say (each call applied once, in order: a
+// withdrawal forgets the stored ids); under consent the stored ids, or new ones stored (a new
+// session counted as a visit with its source); without, a session id in memory only. The
+// session stays the page's across calls (boot.ids).
 function pageIds() {
-  let consent = boot.script.getAttribute(ATTR_CONSENT) !== CONSENT_REQUIRED;
-  for (const [name, value] of boot.q) if (name === CMD_CONSENT) consent = value === true;
-  if (!consent) {
-    if (boot.q.some(([name]) => name === CMD_CONSENT)) {
+  boot.consent ??= boot.script.getAttribute(ATTR_CONSENT) !== CONSENT_REQUIRED;
+  for (const args of boot.q) {
+    if (args[0] !== CMD_CONSENT || args.applied) continue;
+    args.applied = true;
+    boot.consent = args[1] === true;
+    if (!boot.consent) {
       stored(LOCAL, VISITOR_KEY, null);
       stored(SESSION, SESSION_KEY, null);
     }
-    return { session_id: randomId(SESSION_PREFIX) };
   }
-  const id = (area, key, prefix, isNew) => {
+  const session = boot.ids?.session_id || randomId(SESSION_PREFIX);
+  if (!boot.consent) return { session_id: session };
+  const id = (area, key, made, isNew) => {
     let value = stored(area, key);
     if (!value || !VALID_ID.test(value)) {
-      value = randomId(prefix);
+      value = made;
       stored(area, key, value);
       isNew?.();
     }
     return value;
   };
   return {
-    session_id: id(SESSION, SESSION_KEY, SESSION_PREFIX, () => {
+    session_id: id(SESSION, SESSION_KEY, session, () => {
       stored(LOCAL, VISITS_KEY, String((+stored(LOCAL, VISITS_KEY) || 0) + 1));
       stored(SESSION, SOURCE_KEY, new URLSearchParams(location.search).get("utm_source") || "");
     }),
-    visitor_id: id(LOCAL, VISITOR_KEY, VISITOR_PREFIX),
+    visitor_id: id(LOCAL, VISITOR_KEY, randomId(VISITOR_PREFIX)),
   };
 }
 
@@ -158,7 +162,7 @@ function pageIds() {
 // size limit is dropped.
 function leave() {
   if (boot.started || boot.off || !tag() || document.getElementById(OFFER_PREVIEW_ID)) return;
-  boot.ids ||= pageIds(); // the loader's identity.js adopts them: one session for the page
+  boot.ids = pageIds(); // the loader's identity.js adopts them: one session for the page
   const send = (event) => {
     const body = new Blob([JSON.stringify({ store: boot.store, events: [{ ...event, ...boot.ids }] })], {
       type: CONTENT_TYPE,
@@ -167,7 +171,10 @@ function leave() {
   };
   if (!boot.sent) boot.sent = send(makeEvent(TYPE_PAGEVIEW, TYPE_PAGEVIEW, {}, boot.at));
   for (const args of boot.q.filter(([name]) => name === CMD_TRACK)) {
-    const event = makeEvent(TYPE_CUSTOM, args[1], args[2], args.calledAt ?? boot.at);
+    let event;
+    try {
+      event = makeEvent(TYPE_CUSTOM, args[1], args[2], args.calledAt);
+    } catch {} // props that throw when read: that call is dropped, as the loader drops it
     if (event && send(event) === false) break;
     boot.q = boot.q.filter((each) => each !== args);
   }
@@ -176,17 +183,21 @@ function leave() {
 try {
   const stub = window[GLOBAL];
   if (!stub?.version) {
-    if (Array.isArray(stub?.q)) for (const args of stub.q) boot.q.push([...args]);
+    // A call queued: a `track` with its time (the snippet stub's, before this ran: the
+    // page's start); one that waits for a feature starts the hand-over.
+    const queue = (args, at = Date.now()) => {
+      if (args[0] === CMD_TRACK) args.calledAt = at;
+      boot.q.push(args);
+      if (!LIGHT.test(String(args[0]))) start();
+    };
+    if (Array.isArray(stub?.q)) for (const args of stub.q) queue([...args], boot.at);
     // Until the hand-over calls are queued; after it, a kept reference to this function
     // passes them on. Its `q.push` keeps an old reference to the stub working (the stub
     // pushes its arguments onto window.keepcart.q).
     const keepcart = (...args) => {
       try {
         if (window[GLOBAL] !== keepcart) return window[GLOBAL](...args);
-        if (boot.off) return;
-        if (args[0] === CMD_TRACK) args.calledAt = Date.now();
-        boot.q.push(args);
-        if (!LIGHT.test(String(args[0]))) start();
+        if (!boot.off) queue(args);
         // keepcart('on', name, fn) returns its unsubscribe, as the loader's does.
         if (args[0] === CMD_ON) return () => window[GLOBAL](CMD_OFF, args[1], args[2]);
       } catch (error) {

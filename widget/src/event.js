@@ -38,7 +38,10 @@ function cleanProps(props) {
  */
 export function makeEvent(type, name, props, at) {
   name = cut(name ?? "", MAX_NAME);
-  if (!name) return (warn("name", "an event needs a name"), null);
+  if (!name) {
+    warn("name", "an event needs a name");
+    return null;
+  }
   return {
     type: EVENT_TYPES.includes(type) ? type : TYPE_CUSTOM,
     name,

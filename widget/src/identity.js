@@ -36,7 +36,7 @@ function settle() {
   settled = true;
   if (!wanted) {
     consented = false;
-    visitorId = null;
+    visitorId = adoptedVisitor = null;
     setStored(LOCAL, VISITOR_KEY, null);
     setStored(SESSION, SESSION_KEY, null);
   } else if (!consented) {

@@ -201,9 +201,24 @@ export function start(boot) {
   adoptIds(boot.ids);
   if (!boot.sent) record(TYPE_PAGEVIEW, TYPE_PAGEVIEW, undefined, boot.at); // else by beacon
   // Queued calls in order; a `track` with the time it was called.
-  for (const args of boot.q)
-    if (args[0] === CMD_TRACK && args.calledAt) track(args[1], args[2], TYPE_CUSTOM, args.calledAt);
-    else run(args);
+  for (const args of boot.q) {
+    if (args[0] === CMD_CONSENT && args.applied) {
+      // Applied by the first stage already (a page hidden before the hand-over): its storage
+      // side is done; only the state, settled once with the ids it left.
+      setConsent(args[1] === true, true);
+      emit(EV_CONSENT, args[1] === true);
+      continue;
+    }
+    if (args[0] !== CMD_TRACK || !args.calledAt) {
+      run(args);
+      continue;
+    }
+    try {
+      track(args[1], args[2], TYPE_CUSTOM, args.calledAt);
+    } catch (error) {
+      warn("failed:track", 'keepcart("track") failed', error); // as run() would
+    }
+  }
 
   const flushNow = () => {
     flush(true);
