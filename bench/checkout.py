@@ -576,7 +576,7 @@ def chromium_launch_args(playwright: Any) -> dict[str, Any] | None:
 
 def open_drawer_once(page: Any) -> float:
     """Click the shop's Cart button; ms until the drawer is interactive. Closes it again."""
-    poll(page, "typeof keepcart === 'function' && !!keepcart.version")
+    poll(page, "typeof keepcart === 'function' && !!keepcart.version && !keepcart.pending")
     page.evaluate("() => { keepcart('on', 'ready', () => { window.__benchReady = true }) }")
     poll(page, "window.__benchReady === true")
     # A shopper clicks a page that has settled, not one still busy starting up.

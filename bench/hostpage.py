@@ -343,6 +343,8 @@ WATCH_CART = """() => {
 # A settled page; the timeout because an idle callback can wait indefinitely (it hung once
 # on the page with the drawer just closed).
 IDLE = "new Promise((resolve) => requestIdleCallback(() => resolve(true), { timeout: 2000 }))"
+# keepcart.js's first stage has handed over to the loader (its queueing keepcart is `pending`).
+LOADER_STARTED = "typeof keepcart === 'function' && !!keepcart.version && !keepcart.pending"
 DRAWER_CLOSED = """() => !document.getElementById("keepcart-root")?.shadowRoot
   ?.querySelector("dialog[open]")"""
 
@@ -415,7 +417,7 @@ def check_keepcart_loaded(trace: Any, page: Any, offers: bool) -> None:
     """A Keepcart sample is valid only if the widget set up, sent its page view and (for a
     campaign any visitor may see) fetched its offers within the window: otherwise the figures
     would leave out what the issue measures."""
-    if not page.evaluate("typeof keepcart === 'function' && !!keepcart.version"):
+    if not page.evaluate(LOADER_STARTED):
         raise checkout_bench.BenchFailed("keepcart.js did not set up on the host page")
     events = trace["traceEvents"] if isinstance(trace, dict) else trace
     urls = {
@@ -433,7 +435,7 @@ def check_keepcart_loaded(trace: Any, page: Any, offers: bool) -> None:
 
 def interact(page: Any, sample: Sample, arms: list[Any]) -> None:
     """The drawer after a click on the Cart button; the exit offer after the pointer leaves."""
-    checkout_bench.poll(page, "typeof keepcart === 'function' && !!keepcart.version")
+    checkout_bench.poll(page, LOADER_STARTED)
     # A function: Playwright would call what keepcart('on', …) returns (the unsubscribe).
     page.evaluate("() => { keepcart('on', 'ready', () => { window.__benchReady = true }) }")
     checkout_bench.poll(page, "window.__benchReady === true")
