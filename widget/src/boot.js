@@ -49,7 +49,7 @@ import {
 import { CONTENT_TYPE, makeEvent } from "./event.js";
 import { randomId, VALID_ID } from "./identity.js";
 import { warn } from "./log.js";
-import { LOCAL, SESSION } from "./storage.js";
+import { LOCAL, SESSION, touch } from "./storage.js";
 
 // Commands the loader answers without loading a feature: they wait for the hand-over. Any
 // other (add, open, a chunk's) starts it at once.
@@ -107,18 +107,6 @@ function start() {
   setTimeout(() => boot.started || boot.off || stop("Keepcart did not start in time"), CONFIG_TIMEOUT_MS);
 }
 
-// Storage, directly (the loader's storage.js and identity.js are not loaded yet): a string,
-// or null when missing or unavailable; `value` null removes.
-function stored(area, key, value) {
-  try {
-    const storage = globalThis[area];
-    if (value === undefined) return storage.getItem(key);
-    if (value === null) storage.removeItem(key);
-    else storage.setItem(key, value);
-  } catch {}
-  return null;
-}
-
 // The ids identity.js would give this page (the same rules, in short: keep the two in step):
 // consent as the tag and the consent calls so far say (each call applied once, in order: a
 // withdrawal forgets the stored ids); under consent the stored ids, or new ones stored (a new
@@ -131,25 +119,26 @@ function pageIds() {
     args.applied = true;
     boot.consent = args[1] === true;
     if (!boot.consent) {
-      stored(LOCAL, VISITOR_KEY, null);
-      stored(SESSION, SESSION_KEY, null);
+      touch(LOCAL, "removeItem", VISITOR_KEY);
+      touch(SESSION, "removeItem", SESSION_KEY);
     }
   }
   const session = boot.ids?.session_id || randomId(SESSION_PREFIX);
   if (!boot.consent) return { session_id: session };
+  // Storage directly (storage.js's memory belongs to the loader, not loaded yet).
   const id = (area, key, made, isNew) => {
-    let value = stored(area, key);
+    let value = touch(area, "getItem", key);
     if (!value || !VALID_ID.test(value)) {
       value = made;
-      stored(area, key, value);
+      touch(area, "setItem", key, value);
       isNew?.();
     }
     return value;
   };
   return {
     session_id: id(SESSION, SESSION_KEY, session, () => {
-      stored(LOCAL, VISITS_KEY, String((+stored(LOCAL, VISITS_KEY) || 0) + 1));
-      stored(SESSION, SOURCE_KEY, new URLSearchParams(location.search).get("utm_source") || "");
+      touch(LOCAL, "setItem", VISITS_KEY, String((+touch(LOCAL, "getItem", VISITS_KEY) || 0) + 1));
+      touch(SESSION, "setItem", SOURCE_KEY, new URLSearchParams(location.search).get("utm_source") || "");
     }),
     visitor_id: id(LOCAL, VISITOR_KEY, randomId(VISITOR_PREFIX)),
   };

@@ -16,6 +16,9 @@ let sessionId; // made when first needed: nothing runs at the page's start that 
 let visitorId = null;
 let adoptedVisitor; // the first stage's, for a visitor it had to make up (storage failing)
 
+// This page's session id, made when first needed.
+const session = () => (sessionId ||= randomId(SESSION_PREFIX));
+
 /** A prefix and 16 random hex digits. */
 export function randomId(prefix) {
   for (const byte of crypto.getRandomValues(new Uint8Array(8))) {
@@ -44,9 +47,8 @@ function settle() {
     const stored = read(SESSION, SESSION_KEY);
     if (stored) sessionId = stored;
     else {
-      sessionId ||= randomId(SESSION_PREFIX);
       // A new session: one more visit, and the source it came with.
-      setStored(SESSION, SESSION_KEY, sessionId);
+      setStored(SESSION, SESSION_KEY, session());
       setStored(LOCAL, VISITS_KEY, (+getStored(LOCAL, VISITS_KEY) || 0) + 1);
       setStored(SESSION, SOURCE_KEY, new URLSearchParams(location.search).get("utm_source") || "");
     }
@@ -83,6 +85,5 @@ export const hasConsent = () => {
 /** The id fields of an event: visitor_id is absent, not null, without consent. */
 export const ids = () => {
   settle();
-  sessionId ||= randomId(SESSION_PREFIX);
-  return visitorId ? { session_id: sessionId, visitor_id: visitorId } : { session_id: sessionId };
+  return visitorId ? { session_id: session(), visitor_id: visitorId } : { session_id: session() };
 };

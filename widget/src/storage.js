@@ -11,7 +11,8 @@ let memory = null; // area + " " + key -> string | null; null until first needed
 let pending = {}; // the same -> [area, key, value | null], not yet written
 let timer = 0;
 
-function touch(area, method, key, value) {
+/** storage[method](key, value) of `area`: its answer, or null when it is missing or throws. */
+export function touch(area, method, key, value) {
   try {
     return globalThis[area][method](key, value) ?? null;
   } catch {
