@@ -41,6 +41,7 @@ from server.routes import events as event_routes
 from server.routes import offers as offer_routes
 from server.routes import receipt as receipt_routes
 from server.routes import stores as store_routes
+from server.routes import trust as trust_routes
 from server.routes.events_fastpath import EventsFastPath
 from server.security import Signer, signing_keys
 from server.services import Services, attach, services
@@ -104,6 +105,7 @@ def create_app(settings: Settings, *, freeze_startup_objects: bool = False) -> S
             *checkout_routes.routes,
             *offer_routes.routes,
             *receipt_routes.routes,
+            *trust_routes.routes,
             Mount(
                 "/admin",
                 routes=admin_routes.routes,
