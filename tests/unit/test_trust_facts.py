@@ -177,3 +177,15 @@ def test_the_merchant_reads_the_delivery_fact_in_words():
     assert facts()["delivery"] == (
         True, "Ordered now: dispatched Mon 7 Dec, arrives Tue 8 – Thu 10 Dec (Standard).",
     )  # fmt: skip
+
+
+def test_a_kind_no_placement_shows_is_not_published():
+    only_delivery = TrustSettings(
+        placements={"product": ("delivery",)}, returns_days=30, returns_policy="x",
+        support_hours="9–5",
+    )  # fmt: skip
+    config = trust_config(inputs(settings=only_delivery), MONDAY_MORNING)
+    assert "delivery" in config
+    assert not {"support", "returns", "payments", "secure", "free_shipping"} & set(config)
+    # The merchant still reads every fact.
+    assert facts(settings=only_delivery)["support"][0] is True
