@@ -81,12 +81,12 @@ def fact(page: str, kind: str) -> str:
 
 
 async def test_the_page_shows_the_saved_settings_and_its_place_in_the_navigation(
-    client, merchant, shop
+    client, merchant, store
 ):
     await sign_in(client)
-    page = await client.get(trust_url(shop))
+    page = await client.get(trust_url(store))
     assert page.status_code == 200
-    assert f'href="{trust_url(shop)}" aria-current="page">Trust</a>' in page.text
+    assert f'href="{trust_url(store)}" aria-current="page">Trust</a>' in page.text
     # The defaults: the product placement's kinds ticked, social proof off, no holdout.
     assert re.search(r'id="f-placement_product-delivery"[^>]*value="delivery" checked', page.text)
     assert not re.search(r'id="f-placement_product-secure"[^>]*checked', page.text)
@@ -98,7 +98,21 @@ async def test_the_page_shows_the_saved_settings_and_its_place_in_the_navigation
     assert 'aria-describedby="f-badges_holdout-hint"' in page.text
 
 
+async def without_policies_or_contact(app, store) -> None:
+    """The demo's checkout rules, but no written policy and no contact."""
+    await services(app).db.write(
+        lambda conn: queries.save_trust_settings(conn, store.id, DEFAULT_SETTINGS, T0)
+    )
+    await services(app).db.write(
+        lambda conn: conn.execute(
+            "UPDATE stores SET contact_email = '', contact_phone = '' WHERE id = ?", (store.id,)
+        )
+    )
+    services(app).stores.invalidate()
+
+
 async def test_each_badge_says_why_it_is_hidden_now(app, client, merchant, shop):
+    await without_policies_or_contact(app, shop)
     await sign_in(client)
     page = (await client.get(trust_url(shop))).text
     # The test server's own address is plain HTTP.
@@ -136,6 +150,7 @@ async def test_secure_checkout_is_hidden_while_the_shop_is_served_over_http(
 
 async def test_written_policies_and_a_contact_make_their_badges_shown(app, client, admin, shop):
     base, post = admin
+    await without_policies_or_contact(app, shop)
     await services(app).db.write(
         lambda conn: conn.execute(
             "UPDATE stores SET contact_email = 'help@shop.test' WHERE id = ?", (shop.id,)
@@ -210,7 +225,7 @@ async def test_the_preview_of_a_store_without_products_names_no_sku(client, merc
 # ---- saving ---------------------------------------------------------------------------------
 
 
-async def test_saving_writes_every_setting_and_the_widget_follows(app, client, admin, shop):
+async def test_saving_writes_every_setting_and_the_widget_follows(app, client, admin, store):
     base, post = admin
     services(app).clock.set(T0)
     answer = await post(
@@ -223,7 +238,7 @@ async def test_saving_writes_every_setting_and_the_widget_follows(app, client, a
     )  # fmt: skip
     assert answer.status_code == 303
     assert answer.headers["location"] == f"{base}?saved=restarted"
-    assert await saved(app, shop) == TrustSettings(
+    assert await saved(app, store) == TrustSettings(
         placements={
             "product": ("secure", "returns"),  # in the admin's order, an unknown kind dropped
             "footer": (),
@@ -245,7 +260,7 @@ async def test_saving_writes_every_setting_and_the_widget_follows(app, client, a
     )
     page = await client.get(answer.headers["location"])
     assert "The holdout share changed, so its results start again from now." in page.text
-    trust = (await client.get(f"/v1/stores/{shop.public_key}/config")).json()["trust"]
+    trust = (await client.get(f"/v1/stores/{store.public_key}/config")).json()["trust"]
     assert trust["placements"]["product"] == ["secure", "returns"]
     assert trust["holdout"] == 10 and trust["proof"] == {"holdout": 20, "hours": 72}
     assert trust["returns"] == {"days": 30, "money_back": True, "policy": "Free returns.\nAlways."}
