@@ -10,6 +10,7 @@ import aiosqlite
 from server.db import Reader, read_all, read_one
 from server.offers.results import ArmTotals
 from server.trust.facts import EVERYWHERE, ZoneShipping
+from server.trust.holdout import HOLDOUT, SHOWN
 from server.trust.model import DEFAULT_SETTINGS, PLACEMENTS, TrustSettings, check_placements
 
 _COLUMNS = (
@@ -149,11 +150,12 @@ async def tracked_stock(conn: Reader, store_id: int, sku: str) -> int | None:
 # adding up to their revenue. Each visitor has one exposure per element (its first since the
 # element's measurement restarted), so exposures are visitors.
 
-# Exposed visitors per arm since the measurement began (parameters: store, element, since):
-# trust_exposures_by_time covers it, no row is read.
+# Exposed visitors, and those held out, since the measurement began (parameters: store,
+# element, since): trust_exposures_by_time covers it, no row is read, and counting both in
+# one pass needs no sort by arm (a GROUP BY arm would sort every exposure: twice the time).
 EXPOSED = (
-    "SELECT arm, count(*) AS exposed FROM trust_exposures"
-    " WHERE store_id = ?1 AND element = ?2 AND created_at >= ?3 GROUP BY arm"
+    f"SELECT count(*) AS exposed, count(CASE arm WHEN '{HOLDOUT}' THEN 1 END) AS held_out"
+    " FROM trust_exposures WHERE store_id = ?1 AND element = ?2 AND created_at >= ?3"
 )
 # Converted visitors per arm, their revenue and its sum of squares (parameters: store,
 # element, since, window). It starts from the store's bought orders that have a visitor (far
@@ -182,18 +184,22 @@ async def arm_totals(
 ) -> list[ArmTotals]:
     """Per arm (shown, holdout): visitors exposed to ``element`` since ``since_ms``, those
     who bought within ``window_ms`` of their exposure, and their revenue."""
-    exposed = await read_all(db, EXPOSED, (store_id, element, since_ms))
+    counted = await read_one(db, EXPOSED, (store_id, element, since_ms))
+    held_out = counted["held_out"] if counted else 0
+    exposed = {SHOWN: (counted["exposed"] if counted else 0) - held_out, HOLDOUT: held_out}
     converted = {
         row["arm"]: row
         for row in await read_all(db, CONVERTED, (store_id, element, since_ms, window_ms))
     }
     totals = []
-    for row in exposed:
-        bought = converted.get(row["arm"])
+    for arm, visitors in exposed.items():
+        if not visitors:
+            continue
+        bought = converted.get(arm)
         totals.append(
             ArmTotals(
-                arm=row["arm"],
-                exposed=row["exposed"],
+                arm=arm,
+                exposed=visitors,
                 converted=bought["converted"] if bought else 0,
                 revenue=bought["revenue"] if bought else 0,
                 revenue_squares=bought["squares"] if bought else 0,
