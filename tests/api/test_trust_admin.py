@@ -148,6 +148,24 @@ async def test_secure_checkout_is_hidden_while_the_shop_is_served_over_http(
     )
 
 
+async def test_secure_checkout_on_https_pages_names_the_http_ones_it_is_hidden_on(
+    app, client, merchant, store
+):
+    served_over_https(app)
+    await services(app).db.write(
+        lambda conn: conn.execute(
+            "INSERT INTO store_origins (store_id, origin) VALUES (?, 'https://shop.example')",
+            (store.id,),
+        )
+    )
+    services(app).stores.invalidate()
+    await sign_in(client)
+    page = (await client.get(trust_url(store))).text
+    assert fact(page, "secure").startswith(
+        f"Shown Secure checkout is shown: on HTTPS pages only; hidden on {SHOP_ORIGIN} (HTTP)."
+    )
+
+
 async def test_written_policies_and_a_contact_make_their_badges_shown(app, client, admin, shop):
     base, post = admin
     await without_policies_or_contact(app, shop)

@@ -120,7 +120,8 @@ def describe_fact(fact: BadgeFact, settings: TrustSettings) -> dict[str, Any]:
         "kind": fact.kind,
         "label": fact.label,
         "shown": fact.shown,
-        "reason": fact.text.removeprefix("Hidden: "),
+        # The fact's words follow "is shown:" / "is hidden:" here, so their own lead-in goes.
+        "reason": fact.text.removeprefix("Hidden: ").removeprefix("Shown "),
         "placed": placed,
     }
 
