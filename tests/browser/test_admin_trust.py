@@ -85,7 +85,7 @@ def test_a_merchant_sets_up_trust_by_keyboard_alone(
     check("saved")
 
     # The footer's snippet, copied with the keyboard.
-    page.get_by_role("button", name="Copy footer").focus()
+    page.get_by_role("button", name="Copy: Footer").focus()
     page.keyboard.press("Enter")
     expect(page.locator('[data-copy-status="badges-footer"]')).not_to_be_empty()
 

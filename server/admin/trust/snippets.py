@@ -43,7 +43,7 @@ def inline_snippets() -> list[Snippet]:
         ),
         Snippet(
             id="badges-css",
-            label="The room badges keep",
+            label="CSS that keeps their room",
             markup=RESERVE_CSS,
             hint="In your shop's stylesheet: each mount keeps its height while the badges load,"
             " so nothing on the page moves.",
