@@ -214,7 +214,8 @@ DEMO_TRUST = TrustSettings(
     proof_min_buyers=5,
     proof_hours=48,
     proof_low_stock=5,
-    badges_holdout=10,
+    # No holdout: whoever tries the demo sees its badges (a merchant sets a share to measure).
+    badges_holdout=0,
 )
 
 
@@ -227,7 +228,7 @@ async def _trust(conn: aiosqlite.Connection, store_id: int, now_ms: int) -> None
     assert row is not None  # count(*) always returns a row
     if row[0]:
         return
-    settings = dataclasses.replace(DEMO_TRUST, badges_since=now_ms)  # the holdout starts now
+    settings = dataclasses.replace(DEMO_TRUST, badges_since=now_ms)  # measured from now
     await save_trust_settings(conn, store_id, settings, now_ms)
     await conn.execute(
         "UPDATE stores SET contact_email = ? WHERE id = ? AND contact_email = ''",
