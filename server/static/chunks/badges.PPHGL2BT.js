@@ -1,4 +1,4 @@
-import{A as N,B as U,L as w,M,N as W,O as H,P as a,Q as L,T as P,V as c,Z as V,aa as _,c as R,e as y,f as D,h as F,l as v,n as S,o as k,p as O,r as z,s as I}from"./shared.MA475JKF.js";function ft(t){let e=2166136261;for(let r of new TextEncoder().encode(t))e=Math.imul(e^r,16777619)>>>0;return e}var bt=(t,e)=>ft(`${t}:${e}`)%100,Y=(t,e,r)=>bt(t,e)<(r||0);var G=`
+import{A as N,B as U,M as w,N as M,O as W,P as H,Q as a,R as L,U as P,W as c,_ as V,ba as _,c as R,e as y,f as D,h as F,l as v,n as S,o as k,p as O,r as z,s as I}from"./shared.NVCUOH2Z.js";function ft(t){let e=2166136261;for(let r of new TextEncoder().encode(t))e=Math.imul(e^r,16777619)>>>0;return e}var bt=(t,e)=>ft(`${t}:${e}`)%100,Y=(t,e,r)=>bt(t,e)<(r||0);var G=`
 .kb{--a:var(${v},${z});--t:var(${k},#1b2420);--s:var(${S},#fff);
 color:var(--t);font-family:var(${O});font-size:13.5px;line-height:1.3;box-sizing:border-box;text-align:left}
 @media (prefers-color-scheme:dark){.kbm{--a:var(${v},#8fd4b4);--t:var(${k},#e4ebe6);--s:var(${S},#1a211d)}}
