@@ -64,7 +64,7 @@ CARD = {"number": "4242424242424242", "expiry": "12/34", "cvc": "123"}
 
 @pytest.fixture
 def monday(tmp_path: Path) -> Iterator[Stack]:
-    """The demo store as seeded: no trust settings written, no contact details."""
+    """The demo store with no policies written, no contact details, no holdout."""
     with trust_stack(tmp_path, clock_ms=MONDAY_MORNING) as stack:
         yield stack
 
@@ -329,6 +329,26 @@ def test_the_holdout_sees_no_badges_and_its_exposure_counts(page: Page, tmp_path
         for placement in ("product", "footer"):
             assert mount(page, placement).evaluate("(el) => el.shadowRoot") is None
             assert mount(page, placement).bounding_box()["height"] == 40
+
+
+@DESKTOP
+def test_the_admins_preview_shows_every_badge_and_records_nothing(page: Page, tmp_path: Path):
+    visitor = held_out_visitor(50)
+    page.add_init_script(f"localStorage.setItem('keepcart:vid', '{visitor}')")
+    # The admin's preview marker, as its preview pages carry it before the snippet.
+    page.add_init_script(
+        "document.addEventListener('DOMContentLoaded', () => document.head.append(Object.assign("
+        "document.createElement('script'), {type: 'application/json', id: 'keepcart-offer-preview',"
+        " textContent: '{}'})))"
+    )
+    with trust_stack(tmp_path, TrustSettings(badges_holdout=50), clock_ms=MONDAY_MORNING) as stack:
+        sent: list[str] = []
+        page.on("request", lambda asked: "/v1/trust/" in asked.url and sent.append(asked.url))
+        shop_at_the_test_time(page, stack)
+        assert badge_texts(page)[0] == COUNTDOWN  # the holdout does not hide the preview
+        page.wait_for_load_state("networkidle")
+        assert sent == []
+        assert exposures(stack) == []
 
 
 # --- social proof -------------------------------------------------------------------------------

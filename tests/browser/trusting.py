@@ -66,9 +66,11 @@ def trust_stack(
     https: bool = False,
     **shop_options: Any,
 ) -> Iterator[Stack]:
-    """Keepcart and the demo store, its store with these trust ``settings`` (else none saved),
-    ``contact`` email and phone, Keepcart's clock at ``clock_ms``, and with ``https`` Keepcart
-    saying it is served over HTTPS and the store allowing HTTPS_SHOP and HTTP_SHOP."""
+    """Keepcart and the demo store, its store with exactly these trust ``settings`` (else the
+    defaults: no policies written, social proof off, no holdout) and ``contact`` email and
+    phone (else none), whatever the demo seed gives it; Keepcart's clock at ``clock_ms``; with
+    ``https``, Keepcart saying it is served over HTTPS and the store allowing HTTPS_SHOP and
+    HTTP_SHOP."""
 
     def prepare(app: Starlette) -> None:
         state = services(app)
@@ -79,15 +81,15 @@ def trust_stack(
             attach(app, dataclasses.replace(state, settings=served))
         with closing(sqlite3.connect(state.settings.db)) as conn, conn:
             (store_id,) = conn.execute("SELECT id FROM stores").fetchone()
-            if contact:
-                conn.execute("UPDATE stores SET contact_email = ?, contact_phone = ?", contact)
+            conn.execute(
+                "UPDATE stores SET contact_email = ?, contact_phone = ?", contact or ("", "")
+            )
             if https:
                 conn.executemany(
                     "INSERT INTO store_origins (store_id, origin) VALUES (?, ?)",
                     [(store_id, HTTPS_SHOP), (store_id, HTTP_SHOP)],
                 )
-        if settings is not None:
-            save_trust(state.settings.db, store_id, settings)
+        save_trust(state.settings.db, store_id, settings or TrustSettings())
 
     with live_stack(tmp_path, prepare, **shop_options) as stack:
         yield stack

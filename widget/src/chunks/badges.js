@@ -257,14 +257,7 @@ function followCart() {
 export function mount(loaderApi) {
   setApi(loaderApi);
   trust = api.config.trust || {};
-  const previewing = document.getElementById(OFFER_PREVIEW_ID);
-  if (previewing) {
-    preview = true;
-    // The admin's preview may carry unsaved settings' trust config in its JSON.
-    try {
-      trust = JSON.parse(previewing.textContent).trust || trust;
-    } catch {}
-  }
+  preview = Boolean(document.getElementById(OFFER_PREVIEW_ID));
   zone = shopperZone(trust, navigator.language);
   followCart();
   for (const el of document.querySelectorAll(`[${ATTR_BADGES}]`)) fill(el);
