@@ -2,16 +2,15 @@
 // and its words; one with details is a button that opens them in a modal <dialog> (Esc and
 // the backdrop close it, focus goes back to the button). Words that change (the cart, the
 // clock) are updated in place by the caller through each badge's `text` element.
-import { h, uid } from "../checkout/dom.js";
+import { h, ICONS, pathIcon, uid } from "../checkout/dom.js";
 
-const SVG = "http://www.w3.org/2000/svg";
 // 24×24 stroked marks: our own, no outside files (payment methods by id; badge kinds).
 export const MARKS = {
   card: "M3 6h18v12H3zM3 10h18M6.5 14.5h4",
   bank_transfer: "M3 10 12 5l9 5M5.5 10v7M10 10v7M14 10v7M18.5 10v7M3 19.5h18",
   cash_on_delivery: "M2.5 7h19v10h-19zM12 9.5a2.5 2.5 0 1 0 0 5 2.5 2.5 0 0 0 0-5M5.5 10v4M18.5 10v4",
-  secure: "M7 11V8a5 5 0 0 1 10 0v3M5.5 11h13v9.5h-13z",
-  free_shipping: "M2.5 6.5h11v10h-11zM13.5 10h4l3 3.5v3h-7M6.5 19a1.8 1.8 0 1 0 0-.1M17 19a1.8 1.8 0 1 0 0-.1",
+  secure: ICONS.lock,
+  free_shipping: ICONS.truck,
   delivery: "M12 3a9 9 0 1 0 0 18 9 9 0 0 0 0-18M12 7.5V12l3 2",
   returns: "M9 14 4 9l5-5M4 9h11a5 5 0 0 1 0 10h-3",
   support: "M4 5h16v11H9.5L4 20.5z",
@@ -20,15 +19,7 @@ export const MARKS = {
 };
 
 /** The mark `name` (else a card), hidden from assistive technology. */
-export function mark(name) {
-  const svg = document.createElementNS(SVG, "svg");
-  svg.setAttribute("viewBox", "0 0 24 24");
-  svg.setAttribute("aria-hidden", "true");
-  const path = document.createElementNS(SVG, "path");
-  path.setAttribute("d", MARKS[name] || MARKS.card);
-  svg.append(path);
-  return svg;
-}
+export const mark = (name) => pathIcon(MARKS[name] || MARKS.card, "kb-i");
 
 /** The payment methods' badge's contents: each method's mark and label. */
 export const paymentMarks = (methods) => [
