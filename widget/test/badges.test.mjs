@@ -73,7 +73,11 @@ describe("free shipping", () => {
 describe("the delivery promise", () => {
   test("within 24 h of the cut-off, a countdown to dispatch today", () => {
     const words = deliveryWords(DELIVERY, IRELAND, MONDAY_MORNING, DUBLIN);
-    assert.deepEqual(words, ["Order within ", 2 * HOUR + 14 * MINUTE, " for dispatch today — arrives Tue 8 – Thu 10 Dec"]);
+    assert.deepEqual(words, [
+      "Order within ",
+      2 * HOUR + 14 * MINUTE,
+      " for dispatch today — arrives Tue 8 – Thu 10 Dec",
+    ]);
     assert.equal(timeLeft(words[1]), "2 h 14 min");
   });
   test("tomorrow, or the day's words, by the store's calendar", () => {
