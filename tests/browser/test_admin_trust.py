@@ -97,6 +97,8 @@ def test_the_preview_shows_on_the_page_records_nothing_and_leaves_the_focus(
     page: Page, stack: Stack, problems: PageProblems
 ):
     sent: list[str] = []
+    warnings: list[str] = []
+    page.on("console", lambda m: warnings.append(m.text) if m.type == "warning" else None)
     page.on("request", lambda r: sent.append(r.url) if "/v1/events" in r.url else None)
     page.on("request", lambda r: sent.append(r.url) if "/v1/trust" in r.url else None)
     sign_in(page, stack)
@@ -114,6 +116,8 @@ def test_the_preview_shows_on_the_page_records_nothing_and_leaves_the_focus(
     inner = page.frame(url=lambda url: url.endswith("/trust/widget-preview"))
     assert inner is not None
     wait_for(lambda: inner.evaluate(LOADER_STARTED), message="the widget did not start")
+    # The demo's saved settings, drawn by the real badges chunk.
+    expect(frame.get_by_text("30-day returns · money-back guarantee").first).to_be_visible()
     # The merchant's focus stays in the form; nothing in the frame took it.
     expect(field).to_be_focused()
     assert inner.evaluate("document.activeElement === document.body")
@@ -121,3 +125,4 @@ def test_the_preview_shows_on_the_page_records_nothing_and_leaves_the_focus(
     assert sent == []
     assert stack.query("SELECT count(*) FROM trust_exposures")[0][0] == 0
     assert problems.errors == [] and problems.csp_violations == []
+    assert warnings == []  # the offers chunk, loaded on any preview, stays quiet on this one

@@ -325,12 +325,16 @@ function startCampaigns() {
   );
 }
 
-/** The admin's live preview: render the given variant now; claiming is turned off. */
+/**
+ * The admin's live preview: render the given variant now; claiming is turned off. A preview
+ * without a variant is another feature's (the Trust page's badges): no offer shows there.
+ */
 function showPreview(element) {
   let data;
   try {
     data = JSON.parse(element.textContent);
   } catch {}
+  if (data && typeof data === "object" && !("variant" in data)) return;
   if (!data?.variant || typeof data.variant !== "object")
     return api.warn("preview", "the offer preview has no variant");
   styles().insertRule(brandCss(data.variant.brand_colour, "kco-0"));
