@@ -5,7 +5,7 @@ merchant would import theirs. Re-running the demo refreshes products and leaves 
 merchant changed in the admin alone. It also starts one live exit-intent campaign with two
 variants and a holdout, so the demo shows an offer and its results from the first visit, and
 gives the store its trust settings (the returns and contact its about page states, badges in
-every placement, social proof on, a badges holdout) so the demo shows true badges at once.
+every placement, social proof on, no one held out) so the demo shows true badges at once.
 """
 
 from __future__ import annotations
@@ -191,8 +191,8 @@ async def _exit_offer(conn: aiosqlite.Connection, store_id: int, now_ms: int) ->
 
 # What the demo shop's about page says (demo_store/templates/about.html), as its badges say
 # it: the same returns, the same contact. Social proof is on with the default thresholds
-# (nothing under 5 orders in 48 hours; "only n left" at 5 or fewer), and 10 % of visitors see
-# no badges, so the Trust page measures them from the first visit.
+# (nothing under 5 buyers in 48 hours; "only n left" at 5 or fewer). No visitor is held out,
+# so whoever tries the demo sees the badges; a share set on the Trust page starts measuring.
 DEMO_CONTACT_EMAIL = "hello@fernhillgoods.example"
 DEMO_TRUST = TrustSettings(
     placements={  # each in the admin's order of kinds, as they are stored

@@ -71,7 +71,8 @@ def widget_config(
     ``server.trust.facts.trust_config``'s answer; badges are on when a placement has any.
     """
     offers = offers or {"interruptions_per_week": 0, "campaigns": []}
-    badges = bool(trust) and any(trust["placements"].values())  # type: ignore[index]
+    # On while any placement has a badge that can show, or social proof is on.
+    badges = bool(trust) and (any(trust["placements"].values()) or "proof" in trust)  # type: ignore[index,operator]
     config: dict[str, object] = {
         "store": {
             "key": store.public_key,

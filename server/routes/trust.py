@@ -19,7 +19,7 @@ from server.events.visitors import parse_visitor
 from server.services import services
 from server.stores.service import Store
 from server.trust import queries
-from server.trust.holdout import arm_for
+from server.trust.holdout import SHOWN, arm_for
 from server.trust.model import ELEMENTS
 from server.trust.service import product_proof
 from server.web import enforce_rate_limit, json_response, read_json_body, store_cors
@@ -30,19 +30,25 @@ PROOF_MAX_AGE = 60  # seconds a browser may reuse a product's social proof
 
 async def record_exposure(request: Request) -> Response:
     """A visitor reached a page with ``element``; the server computes the arm (shown or
-    holdout) from the store's share and keeps the first exposure. Answers the arm."""
+    holdout) from the store's share and keeps the first exposure. Answers the arm, and
+    ``counted: false`` without writing anything while no share of visitors is held out."""
     body = await read_json_body(request, max_bytes=MAX_BODY)
     if not isinstance(body, dict):
         raise ValidationFailed("The body must be a JSON object.")
     store = await _store(request, body.get("store"))
-    enforce_rate_limit(request, services(request).api_limiter, store.id)
+    # Counted with the events (one per page view), not against the cart and checkout's limit.
+    enforce_rate_limit(request, services(request).events_limiter, store.id)
     element = body.get("element")
     if element not in ELEMENTS:
         raise ValidationFailed("Say which element: badges or proof.", field="element")
     visitor = parse_visitor(body.get("visitor"))
     db, now = services(request).db, services(request).clock.now_ms()
     settings = await queries.load_trust_settings(db, store.id)
-    arm = arm_for(element, visitor, settings.holdout_of(element))
+    share = settings.holdout_of(element)
+    if share == 0 or (element == "proof" and not settings.social_proof):
+        # Nothing is being measured: a row now could never count (a new share restarts).
+        return json_response({"arm": SHOWN, "counted": False}, headers=store_cors(request, store))
+    arm = arm_for(element, visitor, share)
     recorded = await db.write(
         lambda conn: queries.record_exposure(conn, store.id, element, visitor, arm, now)
     )

@@ -80,6 +80,12 @@ def trust_config(inputs: TrustInputs, now_ms: int, *, every_kind: bool = False) 
     placed = {kind for kinds in inputs.settings.placements.values() for kind in kinds}
     for kind in set(KINDS) - placed:
         config.pop(kind, None)
+    # Each placement lists only kinds that can show, so the drawer and checkout reserve no
+    # room for badges that would never come.
+    config["placements"] = {
+        name: [kind for kind in kinds if kind in config]
+        for name, kinds in config["placements"].items()
+    }
     return config
 
 

@@ -4,6 +4,7 @@ and the holdout shares. A store that never saved them has ``DEFAULT_SETTINGS``."
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -136,7 +137,8 @@ def _ticked(value: Any) -> bool:
 def _whole(name: str, low: int, high: int, what: str) -> Callable[[Any], int]:
     def rule(value: Any) -> int:
         text = str(value).strip() or "0"
-        if not text.isdigit() or not low <= int(text) <= high:
+        # ASCII digits only, and few: "²" is a digit to isdigit() and not to int().
+        if not re.fullmatch(r"[0-9]{1,4}", text) or not low <= int(text) <= high:
             raise ValidationFailed(
                 f"{what} must be a whole number from {low} to {high}.", field=name
             )

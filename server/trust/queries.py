@@ -4,6 +4,7 @@ exposures, the counts social proof states, and the holdout's results."""
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 
 import aiosqlite
 
@@ -119,14 +120,21 @@ async def record_exposure(
     return str(row["arm"])
 
 
-async def recent_buyers(conn: Reader, store_id: int, sku: str, since_ms: int) -> int:
-    """Orders paid (or fulfilled) since ``since_ms`` with ``sku`` in them."""
+async def recent_buyers(
+    conn: Reader, store_id: int, sku: str, since_ms: int, test_methods: Sequence[str]
+) -> int:
+    """People (distinct emails) whose order with ``sku``, paid (or fulfilled) since
+    ``since_ms``, was a real one: orders paid in a provider's test mode are no sale. Read
+    from the store's orders in the window (orders_by_store_time), not from every sale of the
+    SKU ever made."""
     row = await read_one(
         conn,
-        "SELECT count(DISTINCT o.id) AS n FROM order_items i JOIN orders o ON o.id = i.order_id"
-        " WHERE i.sku = ? AND o.store_id = ? AND o.created_at >= ?"
-        f" AND o.status IN ({', '.join('?' for _ in _BOUGHT)})",
-        (sku, store_id, since_ms, *_BOUGHT),
+        "SELECT count(DISTINCT lower(o.email)) AS n FROM orders o"
+        " WHERE o.store_id = ? AND o.created_at >= ?"
+        f" AND o.status IN ({', '.join('?' for _ in _BOUGHT)})"
+        f" AND o.payment_method NOT IN ({', '.join('?' for _ in test_methods) or 'NULL'})"
+        " AND EXISTS (SELECT 1 FROM order_items i WHERE i.order_id = o.id AND i.sku = ?)",
+        (store_id, since_ms, *_BOUGHT, *test_methods, sku),
     )
     return int(row["n"]) if row else 0
 

@@ -23,7 +23,7 @@ async def trust_inputs(
     settings to use instead of the saved ones, for a preview of unsaved changes)."""
     checkout = await load_settings(conn, store.id)
     methods = [
-        (method, PROVIDERS[method].label) for method in checkout.payment_methods
+        (method, payment_label(method)) for method in checkout.payment_methods
         if method in PROVIDERS
     ]  # fmt: skip
     return TrustInputs(
@@ -36,6 +36,16 @@ async def trust_inputs(
         contact_phone=store.contact_phone,
         api_https=api_https,
     )
+
+
+def payment_label(method: str) -> str:
+    """The method's name, saying so when it is a provider's test mode (no real payment)."""
+    provider = PROVIDERS[method]
+    return f"{provider.label} (test mode)" if provider.test_mode else provider.label
+
+
+# Orders paid through these are rehearsals, never sales social proof may count.
+TEST_METHODS = tuple(sorted(name for name, provider in PROVIDERS.items() if provider.test_mode))
 
 
 @dataclass(frozen=True)
@@ -53,7 +63,7 @@ async def product_proof(conn: Reader, store: Store, sku: str, now_ms: int) -> Pr
     if not settings.social_proof:
         return None
     since = now_ms - settings.proof_hours * HOUR_MS
-    bought = await queries.recent_buyers(conn, store.id, sku, since)
+    bought = await queries.recent_buyers(conn, store.id, sku, since, TEST_METHODS)
     stock = await queries.tracked_stock(conn, store.id, sku)
     low = stock is not None and 0 < stock <= settings.proof_low_stock
     return Proof(

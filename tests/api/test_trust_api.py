@@ -1,11 +1,13 @@
 """The badges' facts in the widget's config, the holdout's exposures, and social proof from
 real orders and stock."""
 
+import dataclasses
 from datetime import UTC, datetime
 
 import pytest
 
-from server.services import services
+from server.ratelimit import RateLimiter
+from server.services import attach, services
 from server.trust import queries
 from server.trust.holdout import arm_for
 from server.trust.model import TrustSettings
@@ -38,10 +40,14 @@ async def test_the_config_carries_only_the_facts_that_hold(app, client, shop):
     body = await config(client, shop)
     assert body["features"]["badges"] is True
     trust = body["trust"]
-    assert trust["placements"]["checkout"] == ["secure", "returns"]
-    # The test server is plain HTTP, no policy or hours are written yet: no such badges.
+    # The test server is plain HTTP, no policy or hours are written yet: no such badges, and
+    # the checkout's placement (secure, returns) lists none, so it reserves no room.
     assert not {"secure", "returns", "support", "proof"} & set(trust)
-    assert [m["label"] for m in trust["payments"]] == ["Card", "Bank transfer", "Cash on delivery"]
+    assert trust["placements"]["checkout"] == []
+    assert trust["placements"]["product"] == ["payments", "free_shipping", "delivery"]
+    assert [m["label"] for m in trust["payments"]] == [
+        "Card (test mode)", "Bank transfer", "Cash on delivery",
+    ]  # fmt: skip
     assert trust["zones"][0] == {"countries": ["IE"], "free_over": 6000}
     assert trust["zones"][2]["free_over"] is None
     assert trust["delivery"]["dispatch"]["date"] == "2026-12-07"
@@ -87,12 +93,32 @@ async def test_an_exposure_records_the_servers_arm(app, client, store):
     assert {r["arm"] for r in rows} == {"shown", "holdout"}
 
 
+async def test_nothing_is_written_while_nothing_is_measured(app, client, store):
+    await save(app, store, badges_holdout=0, social_proof=False, proof_holdout=30)
+    for element in ("badges", "proof"):
+        body = {"store": store.public_key, "element": element, "visitor": "v_1"}
+        answer = await client.post("/v1/trust/exposures", json=body, headers=TEXT)
+        assert answer.json() == {"arm": "shown", "counted": False}
+    assert await services(app).db.fetch_all("SELECT * FROM trust_exposures") == []
+
+
+async def test_exposures_do_not_spend_the_shoppers_cart_and_checkout_limit(app, client, store):
+    await save(app, store, badges_holdout=20)
+    limiter = RateLimiter(2, 60, services(app).clock)
+    attach(app, dataclasses.replace(services(app), api_limiter=limiter))
+    body = {"store": store.public_key, "element": "badges", "visitor": "v_1"}
+    for _ in range(3):
+        answer = await client.post("/v1/trust/exposures", json=body, headers=TEXT)
+        assert answer.status_code == 200
+    created = await client.post("/v1/carts", json={"store": store.public_key}, headers=TEXT)
+    assert created.status_code == 201
+
+
 async def test_the_first_exposure_stays_until_the_share_changes(app, client, store):
-    await save(app, store, badges_holdout=0)
+    await save(app, store, badges_holdout=10)
     body = {"store": store.public_key, "element": "badges", "visitor": "v_first"}
-    assert (await client.post("/v1/trust/exposures", json=body, headers=TEXT)).json() == {
-        "arm": "shown"
-    }
+    first = (await client.post("/v1/trust/exposures", json=body, headers=TEXT)).json()
+    assert first == {"arm": arm_for("badges", "v_first", 10)}
     visitor_in_holdout = next(
         v for v in (f"v_{n}" for n in range(100)) if arm_for("badges", v, 50) == "holdout"
     )
@@ -152,16 +178,42 @@ async def test_social_proof_says_nothing_while_off(app, client, store):
 async def test_social_proof_counts_recent_paid_orders_above_the_threshold(app, client, store):
     await save(app, store, social_proof=True, proof_min_buyers=3, proof_hours=48)
     services(app).clock.set(MONDAY_MORNING)
-    await insert_order(app, store, 1, created_at=MONDAY_MORNING - HOUR)
-    await insert_order(app, store, 2, created_at=MONDAY_MORNING - 2 * HOUR)
-    await insert_order(app, store, 3, created_at=MONDAY_MORNING - 3 * HOUR, status="refunded")
-    await insert_order(
-        app, store, 4, created_at=MONDAY_MORNING - 4 * HOUR, status="awaiting_payment"
-    )
-    await insert_order(app, store, 5, created_at=MONDAY_MORNING - 49 * HOUR)
+
+    async def order(number, hours_ago, status="paid", email=None, method="bank_transfer"):
+        email = email or f"buyer{number}@example.test"
+        created = MONDAY_MORNING - hours_ago * HOUR
+        await insert_order(
+            app, store, number, created_at=created, status=status, email=email,
+            payment_method=method,
+        )  # fmt: skip
+
+    await order(1, 1)
+    await order(2, 2)
+    await order(3, 3, status="refunded")
+    await order(4, 4, status="awaiting_payment")
+    await order(5, 49)
     assert (await proof(client, store))[1]["bought"] is None  # 2 counted: under 3
-    await insert_order(app, store, 6, created_at=MONDAY_MORNING - 47 * HOUR, status="fulfilled")
+    await order(6, 47, status="fulfilled")
     assert (await proof(client, store))[1] == {"bought": 3, "hours": 48, "left": None}
+
+
+async def test_social_proof_counts_people_not_orders_nor_rehearsals(app, client, store):
+    await save(app, store, social_proof=True, proof_min_buyers=2)
+    services(app).clock.set(MONDAY_MORNING)
+    # One shopper's five orders are one person (whatever the case of their email) ...
+    for number in range(1, 6):
+        email = "Same@Example.test" if number % 2 else "same@example.test"
+        await insert_order(
+            app, store, number, created_at=MONDAY_MORNING - HOUR, email=email,
+            payment_method="bank_transfer",
+        )  # fmt: skip
+    # ... and orders paid in the test card's test mode are the merchant rehearsing.
+    for number in range(6, 11):
+        await insert_order(
+            app, store, number, created_at=MONDAY_MORNING - HOUR,
+            email=f"tester{number}@example.test", payment_method="test_card",
+        )  # fmt: skip
+    assert (await proof(client, store))[1]["bought"] is None
 
 
 async def test_only_real_low_stock_is_told(app, client, store):

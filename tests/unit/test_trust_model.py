@@ -67,3 +67,10 @@ def test_the_hash_is_32_bit_fnv_1a():
     assert fnv1a_32("") == 0x811C9DC5
     assert fnv1a_32("a") == 0xE40C292C
     assert fnv1a_32("foobar") == 0xBF9CF968
+
+
+@pytest.mark.parametrize("number", ["²", "٣", "9" * 5000, "-1", "1e3", " 12 3"])
+def test_numbers_that_are_not_plain_digits_are_a_field_error(number):
+    with pytest.raises(TrustSettingsInvalid) as caught:
+        validate_trust_settings(GOOD | {"returns_days": number}, {}, DEFAULT_SETTINGS)
+    assert set(caught.value.errors) == {"returns_days"}

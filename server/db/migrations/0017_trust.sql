@@ -37,5 +37,3 @@ CREATE TABLE trust_exposures (
 
 CREATE INDEX trust_exposures_by_time ON trust_exposures (store_id, element, created_at, arm);
 
--- Social proof counts a product's recent paid orders: order lines by SKU and store.
-CREATE INDEX order_items_by_sku ON order_items (sku, order_id);

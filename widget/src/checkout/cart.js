@@ -45,6 +45,9 @@ function setCart(value) {
     count: cart?.item_count || 0,
     subtotal: cart?.subtotal || 0,
     currency: cart?.currency || api.config.store?.currency || "",
+    // The server's word on free shipping (after discounts; null when a code gives it or the
+    // zone has none): what the badges say, never recomputed from the subtotal.
+    free_shipping: cart?.free_shipping || null,
   };
   const json = JSON.stringify(detail);
   // Every page starts from an empty cart: an empty cart at first is no change.
