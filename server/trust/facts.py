@@ -150,7 +150,13 @@ def delivery_promise(
     return {
         "deadline": deadline,
         "dispatch": {"date": dispatch.isoformat(), "words": day_words(dispatch)},
-        "later": {"date": later.isoformat(), "words": day_words(later)},
+        # ``until``: the cut-off after ``deadline``, past which this promise says nothing true
+        # any more (a tab left open a day; a page restored from the back/forward cache).
+        "later": {
+            "date": later.isoformat(),
+            "words": day_words(later),
+            "until": next_cutoff_ms(deadline, rules),
+        },
         "arrivals": arrivals,
     }
 

@@ -130,7 +130,9 @@ def test_before_the_cutoff_the_order_leaves_today():
     assert promise is not None
     assert promise["deadline"] == ms(2026, 12, 7, 14, 0)
     assert promise["dispatch"] == {"date": "2026-12-07", "words": "Mon 7 Dec"}
-    assert promise["later"] == {"date": "2026-12-08", "words": "Tue 8 Dec"}
+    assert promise["later"] == {
+        "date": "2026-12-08", "words": "Tue 8 Dec", "until": ms(2026, 12, 8, 14, 0),
+    }  # fmt: skip
     assert promise["arrivals"][0] == {
         "method": "Standard",
         "arrives": "Arrives Tue 8 – Thu 10 Dec",
@@ -146,6 +148,7 @@ def test_after_the_cutoff_the_next_working_day_counts():
     assert promise is not None
     assert promise["dispatch"]["words"] == "Mon 14 Dec"
     assert promise["later"]["words"] == "Tue 15 Dec"
+    assert promise["later"]["until"] == ms(2026, 12, 15, 14, 0)
 
 
 def test_holidays_and_handling_days_move_the_promise():
