@@ -120,6 +120,7 @@ class ReviewLine:
     store_id: int
     order_id: int
     order_public_id: str
+    order_number: int
     order_status: str
     product_id: int
     sku: str

@@ -61,8 +61,8 @@ def review_from_row(row: Any) -> Review:
 
 _LINE = (
     "SELECT o.store_id, o.id AS order_id, o.public_id AS order_public_id,"
-    " o.status AS order_status, i.product_id, i.sku, i.name AS product_name, i.variant,"
-    " o.shipping_name, r.id AS review_id"
+    " o.number AS order_number, o.status AS order_status, i.product_id, i.sku,"
+    " i.name AS product_name, i.variant, o.shipping_name, r.id AS review_id"
     " FROM orders o JOIN order_items i ON i.order_id = o.id"
     " LEFT JOIN reviews r ON r.order_id = i.order_id AND r.product_id = i.product_id"
 )
@@ -96,6 +96,7 @@ def _line_from_row(row: Any, review: Review | None) -> ReviewLine:
         store_id=row["store_id"],
         order_id=row["order_id"],
         order_public_id=row["order_public_id"],
+        order_number=row["order_number"],
         order_status=row["order_status"],
         product_id=row["product_id"],
         sku=row["sku"],
