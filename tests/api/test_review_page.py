@@ -228,7 +228,7 @@ async def test_the_admin_order_page_has_each_lines_link_then_its_review(
     review = await publish(app, line, rating=3, title="Fine")
     page = await client.get(page_path)
     assert "review-link-1" not in page.text
-    assert f'/admin/stores/{store.id}/reviews/{review.public_id}' in page.text
+    assert f"/admin/stores/{store.id}/reviews/{review.public_id}" in page.text
     assert "Reviewed: 3 out of 5, “Fine”" in visible_text(page.text)
     assert csrf_from(page.text)
 
