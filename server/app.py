@@ -42,6 +42,7 @@ from server.routes import offers as offer_routes
 from server.routes import receipt as receipt_routes
 from server.routes import review_page as review_page_routes
 from server.routes import stores as store_routes
+from server.routes import trust as trust_routes
 from server.routes.events_fastpath import EventsFastPath
 from server.security import Signer, signing_keys
 from server.services import Services, attach, services
@@ -106,6 +107,7 @@ def create_app(settings: Settings, *, freeze_startup_objects: bool = False) -> S
             *offer_routes.routes,
             *receipt_routes.routes,
             *review_page_routes.routes,
+            *trust_routes.routes,
             Mount(
                 "/admin",
                 routes=admin_routes.routes,

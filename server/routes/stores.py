@@ -20,6 +20,8 @@ from server.offers.service import campaign_config
 from server.services import services
 from server.stores.queries import interruptions_per_week
 from server.stores.service import Store
+from server.trust.facts import trust_config
+from server.trust.service import trust_inputs
 from server.web import etag_for, json_bytes, not_modified, store_cors
 
 
@@ -37,7 +39,12 @@ async def store_config(request: Request) -> Response:
         "interruptions_per_week": await interruptions_per_week(db, store.id),
         "campaigns": [campaign_config(c) for c in campaigns],
     }
-    config = widget_config(store, checkout=checkout_on, settings=settings, offers=offers)
+    api_https = state.settings.base_url.startswith("https://")
+    inputs = await trust_inputs(db, store, api_https=api_https)
+    trust = trust_config(inputs, state.clock.now_ms())
+    config = widget_config(
+        store, checkout=checkout_on, settings=settings, offers=offers, trust=trust
+    )
     body = json_bytes(config | {"chunks": widget_chunks(config, built_chunks())})
     etag = etag_for(body)
     headers |= {
@@ -55,14 +62,17 @@ def widget_config(
     checkout: bool,
     settings: CheckoutSettings,
     offers: dict[str, object] | None = None,
+    trust: dict[str, Any] | None = None,
 ) -> dict[str, object]:
     """What the loader needs to decide what is live on a page, and nothing more.
 
     ``offers`` is ``{"interruptions_per_week", "campaigns": [...]}`` for the running
-    campaigns; the offers feature is on when there is at least one.
+    campaigns; the offers feature is on when there is at least one. ``trust`` is
+    ``server.trust.facts.trust_config``'s answer; badges are on when a placement has any.
     """
     offers = offers or {"interruptions_per_week": 0, "campaigns": []}
-    return {
+    badges = bool(trust) and any(trust["placements"].values())  # type: ignore[index]
+    config: dict[str, object] = {
         "store": {
             "key": store.public_key,
             "name": store.name,
@@ -73,13 +83,16 @@ def widget_config(
         "features": {
             "checkout": checkout,
             "offers": bool(offers["campaigns"]),
-            "badges": False,
+            "badges": badges,
             "surveys": False,
         },
         "checkout": {"floating_button": settings.floating_cart_button},
         "offers": offers,
         "events": {"max_batch": 50},
     }
+    if badges:
+        config["trust"] = trust
+    return config
 
 
 @cache
@@ -88,6 +101,11 @@ def built_chunks() -> dict[str, dict[str, Any]]:
     writes (the shared files a chunk imports come with its import: the config needs no list)."""
     manifest = json.loads((STATIC_DIR / "manifest.json").read_text())
     return {name: {"src": f"/v1/{path}"} for name, path in manifest["chunks"].items()}
+
+
+# The merchant's markup the badges and reviews chunks fill (a contract: widget/README.md).
+BADGE_MOUNTS = "[data-keepcart-badges]"
+REVIEW_MOUNTS = "[data-keepcart-reviews],[data-keepcart-stars]"
 
 
 def widget_chunks(config: dict[str, Any], built: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
@@ -109,9 +127,17 @@ def widget_chunks(config: dict[str, Any], built: dict[str, dict[str, Any]]) -> l
         if campaigns and all(map(needs_cart, campaigns)):
             offers["with_cart"] = True  # loaded once the visitor has a cart, not before
         chunks.append({"name": "offers", **built["offers"], **offers})
-    for name in ("badges", "surveys"):
-        if features[name] and name in built:
-            chunks.append({"name": name, **built[name]})
+    if features["badges"] and "badges" in built:
+        # Where the page has a badges mount (also on the admin's previews); the drawer and
+        # checkout load it themselves for theirs.
+        badges = {"idle": True, "preview": True, "mounts": BADGE_MOUNTS}
+        chunks.append({"name": "badges", **built["badges"], **badges})
+    if "reviews" in built:
+        chunks.append(
+            {"name": "reviews", **built["reviews"], "idle": True, "mounts": REVIEW_MOUNTS}
+        )
+    if features["surveys"] and "surveys" in built:
+        chunks.append({"name": "surveys", **built["surveys"]})
     return chunks
 
 

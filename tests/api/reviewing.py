@@ -3,8 +3,10 @@ the reviews tables hold."""
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
+from server.orders.receipt_link import status_url
 from server.reviews import queries
 from server.reviews.links import LineKey, review_path
 from server.reviews.model import ReviewInput
@@ -55,3 +57,12 @@ async def log_actions(app) -> list[tuple[str, str | None]]:
 
 async def find(app, store, public_id: str):
     return await queries.find_review(services(app).db, store.id, public_id)
+
+
+def receipt_path(app, public_id: str) -> str:
+    return path_of(status_url(services(app).signer, services(app).settings.base_url, public_id))
+
+
+def visible_text(html: str) -> str:
+    """The page's text as a person reads it: tags dropped, whitespace collapsed."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()

@@ -14,8 +14,15 @@ from server.security import Purpose, Signer
 from server.services import services
 from tests.api.admin_client import csrf_from, sign_in
 from tests.api.ordering import JULY_1_NOON_UTC, insert_order
-from tests.api.reviewing import fulfilled_line, link_path, path_of, publish, rows
-from tests.api.test_order_status_page import receipt_path, visible_text
+from tests.api.reviewing import (
+    fulfilled_line,
+    link_path,
+    path_of,
+    publish,
+    receipt_path,
+    rows,
+    visible_text,
+)
 
 pytestmark = pytest.mark.anyio
 

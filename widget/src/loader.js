@@ -85,12 +85,13 @@ async function readConfig(boot) {
 }
 
 /**
- * config.chunks: [{name, src, cart?, idle?, with_cart?, pages?, preview?}]: the store's
+ * config.chunks: [{name, src, cart?, idle?, with_cart?, pages?, mounts?, preview?}]: the store's
  * feature chunks.
  * `cart`: takes the cart commands (loaded on the first cart interaction); `idle`: loaded in
  * the background (where one of `pages` ({include, exclude} regex sources) matches, when
- * given; with `with_cart` only once the visitor has a cart; on the admin's offer preview page
- * only chunks with `preview`); others load at once and are mounted before `ready`.
+ * given; where the page has an element matching the selector `mounts`, when given; with
+ * `with_cart` only once the visitor has a cart; on the admin's offer preview page only chunks
+ * with `preview`); others load at once and are mounted before `ready`.
  */
 async function setup(boot, preview) {
   const { store, origin } = boot;
@@ -133,9 +134,10 @@ async function setup(boot, preview) {
     preload,
   );
   const here = (chunk) =>
-    preview
+    (preview
       ? chunk.preview
-      : !Array.isArray(chunk.pages) || chunk.pages.some((p) => matches(p?.include, 1) && !matches(p?.exclude));
+      : !Array.isArray(chunk.pages) || chunk.pages.some((p) => matches(p?.include, 1) && !matches(p?.exclude))) &&
+    (!chunk.mounts || document.querySelector(chunk.mounts));
   const now = [];
   for (const chunk of chunks) {
     if (chunk.cart || !here(chunk)) continue;

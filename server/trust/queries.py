@@ -1,0 +1,141 @@
+"""SQL for trust: a store's settings, its shipping zones as the badges read them, visitors'
+exposures, and the counts social proof states."""
+
+from __future__ import annotations
+
+import json
+
+import aiosqlite
+
+from server.db import Reader, read_all, read_one
+from server.trust.facts import EVERYWHERE, ZoneShipping
+from server.trust.model import DEFAULT_SETTINGS, PLACEMENTS, TrustSettings, check_placements
+
+_COLUMNS = (
+    "returns_days", "money_back", "returns_policy", "support_hours", "badges_holdout",
+    "social_proof", "proof_min_buyers", "proof_hours", "proof_low_stock", "proof_holdout",
+    "badges_since", "proof_since",
+)  # fmt: skip
+# Orders that count as bought: paid, or further along (a refunded order does not).
+_BOUGHT = ("paid", "fulfilled")
+
+
+async def load_trust_settings(conn: Reader, store_id: int) -> TrustSettings:
+    row = await read_one(
+        conn,
+        f"SELECT placements, {', '.join(_COLUMNS)} FROM trust_settings WHERE store_id = ?",
+        (store_id,),
+    )
+    if row is None:
+        return DEFAULT_SETTINGS
+    stored = json.loads(row["placements"])
+    placements = check_placements({p: list(stored.get(p, [])) for p in PLACEMENTS})
+    values = {name: row[name] for name in _COLUMNS}
+    values["money_back"] = bool(values["money_back"])
+    values["social_proof"] = bool(values["social_proof"])
+    return TrustSettings(placements=placements, **values)
+
+
+async def save_trust_settings(
+    conn: aiosqlite.Connection, store_id: int, settings: TrustSettings, now_ms: int
+) -> None:
+    values = [getattr(settings, name) for name in _COLUMNS]
+    values = [int(v) if isinstance(v, bool) else v for v in values]
+    placements = json.dumps({p: list(k) for p, k in settings.placements.items()})
+    await conn.execute(
+        f"INSERT INTO trust_settings (store_id, placements, {', '.join(_COLUMNS)}, updated_at)"
+        f" VALUES (?, ?, {', '.join('?' for _ in _COLUMNS)}, ?)"
+        f" ON CONFLICT (store_id) DO UPDATE SET placements = excluded.placements,"
+        f" {', '.join(f'{c} = excluded.{c}' for c in _COLUMNS)},"
+        " updated_at = excluded.updated_at",
+        (store_id, placements, *values, now_ms),
+    )
+
+
+async def shipping_zones(conn: Reader, store_id: int) -> list[ZoneShipping]:
+    """Each zone with its lowest free-shipping threshold and its first method."""
+    zones = await read_all(
+        conn,
+        "SELECT id, name, countries FROM shipping_zones WHERE store_id = ? ORDER BY id",
+        (store_id,),
+    )
+    result = []
+    for zone in zones:
+        methods = await read_all(
+            conn,
+            "SELECT name, free_over, min_days, max_days, kind, rate, tiers FROM shipping_methods"
+            " WHERE zone_id = ? ORDER BY position, id",
+            (zone["id"],),
+        )
+        countries = tuple(zone["countries"].replace(",", " ").split()) or (EVERYWHERE,)
+        first = methods[0] if methods else None
+        result.append(
+            ZoneShipping(
+                name=zone["name"],
+                countries=countries,
+                free_over=_free_over(methods),
+                method=first["name"] if first else None,
+                min_days=first["min_days"] if first else 0,
+                max_days=first["max_days"] if first else 0,
+            )
+        )
+    return result
+
+
+def _free_over(methods: list[aiosqlite.Row]) -> int | None:
+    """The lowest amount from which some method ships free: 0 for a flat method that costs
+    nothing (or whose tiers are all free), None when every method always costs."""
+    thresholds = []
+    for method in methods:
+        tiers = [price for _, price in json.loads(method["tiers"] or "[]")]
+        if method["kind"] != "weight_tiers" and method["rate"] == 0 and not any(tiers):
+            thresholds.append(0)
+        elif method["free_over"] is not None:
+            thresholds.append(method["free_over"])
+    return min(thresholds, default=None)
+
+
+async def record_exposure(
+    conn: aiosqlite.Connection, store_id: int, element: str, visitor_id: str, arm: str, now: int
+) -> str:
+    """Keep the visitor's first exposure; a later one counts again only after the element's
+    measurement restarted (its holdout share changed): the row is then replaced."""
+    await conn.execute(
+        "INSERT INTO trust_exposures (store_id, element, visitor_id, arm, created_at)"
+        " VALUES (?, ?, ?, ?, ?) ON CONFLICT (store_id, element, visitor_id) DO UPDATE SET"
+        " arm = excluded.arm, created_at = excluded.created_at"
+        " WHERE trust_exposures.created_at < (SELECT CASE ? WHEN 'badges' THEN badges_since"
+        " ELSE proof_since END FROM trust_settings WHERE store_id = ?)",
+        (store_id, element, visitor_id, arm, now, element, store_id),
+    )
+    row = await read_one(
+        conn,
+        "SELECT arm FROM trust_exposures WHERE store_id = ? AND element = ? AND visitor_id = ?",
+        (store_id, element, visitor_id),
+    )
+    assert row is not None
+    return str(row["arm"])
+
+
+async def recent_buyers(conn: Reader, store_id: int, sku: str, since_ms: int) -> int:
+    """Orders paid (or fulfilled) since ``since_ms`` with ``sku`` in them."""
+    row = await read_one(
+        conn,
+        "SELECT count(DISTINCT o.id) AS n FROM order_items i JOIN orders o ON o.id = i.order_id"
+        " WHERE i.sku = ? AND o.store_id = ? AND o.created_at >= ?"
+        f" AND o.status IN ({', '.join('?' for _ in _BOUGHT)})",
+        (sku, store_id, since_ms, *_BOUGHT),
+    )
+    return int(row["n"]) if row else 0
+
+
+async def tracked_stock(conn: Reader, store_id: int, sku: str) -> int | None:
+    """The stock an active product really has, or None where stock is not a limit (not
+    tracked, or the store sells beyond it)."""
+    row = await read_one(
+        conn,
+        "SELECT stock FROM products WHERE store_id = ? AND sku = ? AND active = 1"
+        " AND track_stock = 1 AND allow_oversell = 0",
+        (store_id, sku),
+    )
+    return None if row is None else int(row["stock"])

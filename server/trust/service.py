@@ -1,0 +1,63 @@
+"""Gathering what the badges are derived from, and the answers social proof gives."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from server.checkout.delivery import load_delivery_rules
+from server.checkout.queries import load_settings
+from server.db import Reader
+from server.payments.registry import PROVIDERS
+from server.stores.service import Store
+from server.trust import queries
+from server.trust.facts import TrustInputs
+from server.trust.model import TrustSettings
+
+HOUR_MS = 3_600_000
+
+
+async def trust_inputs(
+    conn: Reader, store: Store, *, api_https: bool, settings: TrustSettings | None = None
+) -> TrustInputs:
+    """Everything ``facts`` derives the badges from, as stored now (``settings``: the trust
+    settings to use instead of the saved ones, for a preview of unsaved changes)."""
+    checkout = await load_settings(conn, store.id)
+    methods = [
+        (method, PROVIDERS[method].label) for method in checkout.payment_methods
+        if method in PROVIDERS
+    ]  # fmt: skip
+    return TrustInputs(
+        settings=settings or await queries.load_trust_settings(conn, store.id),
+        payment_methods=methods,
+        zones=await queries.shipping_zones(conn, store.id),
+        home_country=checkout.country,
+        rules=await load_delivery_rules(conn, store.id, store.timezone),
+        contact_email=store.contact_email,
+        contact_phone=store.contact_phone,
+        api_https=api_https,
+    )
+
+
+@dataclass(frozen=True)
+class Proof:
+    """What social proof may say about a product; None where it must stay silent."""
+
+    bought: int | None  # orders in the window, at or above the store's threshold
+    hours: int
+    left: int | None  # real stock, when tracked and at or under the low-stock line
+
+
+async def product_proof(conn: Reader, store: Store, sku: str, now_ms: int) -> Proof | None:
+    """None when the store has social proof off."""
+    settings = await queries.load_trust_settings(conn, store.id)
+    if not settings.social_proof:
+        return None
+    since = now_ms - settings.proof_hours * HOUR_MS
+    bought = await queries.recent_buyers(conn, store.id, sku, since)
+    stock = await queries.tracked_stock(conn, store.id, sku)
+    low = stock is not None and 0 < stock <= settings.proof_low_stock
+    return Proof(
+        bought=bought if bought >= settings.proof_min_buyers else None,
+        hours=settings.proof_hours,
+        left=stock if low else None,
+    )

@@ -1,0 +1,190 @@
+"""The badges' facts in the widget's config, the holdout's exposures, and social proof from
+real orders and stock."""
+
+from datetime import UTC, datetime
+
+import pytest
+
+from server.services import services
+from server.trust import queries
+from server.trust.holdout import arm_for
+from server.trust.model import TrustSettings
+from tests.api.ordering import insert_order
+from tests.conftest import SHOP_ORIGIN
+
+pytestmark = pytest.mark.anyio
+TEXT = {"Content-Type": "text/plain;charset=UTF-8", "Origin": SHOP_ORIGIN}
+# Monday 7 December 2026, 11:46 in Dublin.
+MONDAY_MORNING = int(datetime(2026, 12, 7, 11, 46, tzinfo=UTC).timestamp() * 1000)
+HOUR = 3_600_000
+
+
+async def save(app, store, **values):
+    settings = TrustSettings(**values)
+    await services(app).db.write(
+        lambda conn: queries.save_trust_settings(conn, store.id, settings, MONDAY_MORNING)
+    )
+
+
+async def config(client, store):
+    response = await client.get(f"/v1/stores/{store.public_key}/config")
+    assert response.status_code == 200
+    return response.json()
+
+
+async def test_the_config_carries_only_the_facts_that_hold(app, client, shop):
+    services(app).clock.set(MONDAY_MORNING)
+    body = await config(client, shop)
+    assert body["features"]["badges"] is True
+    trust = body["trust"]
+    assert trust["placements"]["checkout"] == ["secure", "returns"]
+    # The test server is plain HTTP, no policy or hours are written yet: no such badges.
+    assert not {"secure", "returns", "support", "proof"} & set(trust)
+    assert [m["label"] for m in trust["payments"]] == ["Card", "Bank transfer", "Cash on delivery"]
+    assert trust["zones"][0] == {"countries": ["IE"], "free_over": 6000}
+    assert trust["zones"][2]["free_over"] is None
+    assert trust["delivery"]["dispatch"]["date"] == "2026-12-07"
+    assert trust["delivery"]["arrivals"][0]["arrives"] == "Arrives Tue 8 – Thu 10 Dec"
+
+
+async def test_written_policies_become_badges(app, client, shop):
+    await save(app, shop, returns_days=30, returns_policy="Send it back.", support_hours="9–5")
+    await services(app).db.write(
+        lambda conn: conn.execute(
+            "UPDATE stores SET contact_email = 'help@shop.test' WHERE id = ?", (shop.id,)
+        )
+    )
+    services(app).stores.invalidate()
+    trust = (await config(client, shop))["trust"]
+    assert trust["returns"] == {"days": 30, "money_back": False, "policy": "Send it back."}
+    assert trust["support"] == {"email": "help@shop.test", "phone": "", "hours": "9–5"}
+
+
+async def test_no_placement_means_no_badges(app, client, shop):
+    await save(app, shop, placements={p: () for p in ("product", "footer", "drawer", "checkout")})
+    body = await config(client, shop)
+    assert body["features"]["badges"] is False
+    assert "trust" not in body
+    assert all(chunk["name"] != "badges" for chunk in body["chunks"])
+
+
+async def test_an_exposure_records_the_servers_arm(app, client, store):
+    await save(app, store, badges_holdout=50)
+    visitors = [f"v_{n}" for n in range(40)]
+    for visitor in visitors:
+        body = {"store": store.public_key, "element": "badges", "visitor": visitor, "arm": "shown"}
+        response = await client.post("/v1/trust/exposures", json=body, headers=TEXT)
+        assert response.status_code == 200
+        assert response.json() == {"arm": arm_for("badges", visitor, 50)}
+        assert response.headers["access-control-allow-origin"] == SHOP_ORIGIN
+    rows = await services(app).db.fetch_all(
+        "SELECT visitor_id, arm FROM trust_exposures WHERE store_id = ?", (store.id,)
+    )
+    assert {r["visitor_id"]: r["arm"] for r in rows} == {
+        v: arm_for("badges", v, 50) for v in visitors
+    }
+    assert {r["arm"] for r in rows} == {"shown", "holdout"}
+
+
+async def test_the_first_exposure_stays_until_the_share_changes(app, client, store):
+    await save(app, store, badges_holdout=0)
+    body = {"store": store.public_key, "element": "badges", "visitor": "v_first"}
+    assert (await client.post("/v1/trust/exposures", json=body, headers=TEXT)).json() == {
+        "arm": "shown"
+    }
+    visitor_in_holdout = next(
+        v for v in (f"v_{n}" for n in range(100)) if arm_for("badges", v, 50) == "holdout"
+    )
+    body["visitor"] = visitor_in_holdout
+    await client.post("/v1/trust/exposures", json=body, headers=TEXT)
+    # The share changes: the measurement restarts, and the visitor's new arm is kept.
+    services(app).clock.set(MONDAY_MORNING + HOUR)
+    await services(app).db.write(
+        lambda conn: queries.save_trust_settings(
+            conn, store.id, TrustSettings(badges_holdout=50, badges_since=MONDAY_MORNING), 0
+        )
+    )
+    answer = await client.post("/v1/trust/exposures", json=body, headers=TEXT)
+    assert answer.json() == {"arm": "holdout"}
+
+
+@pytest.mark.parametrize(
+    ("change", "status", "field"),
+    [
+        ({"element": "reviews"}, 400, "element"),
+        ({"visitor": "bad id!"}, 400, "visitor"),
+        ({"store": "pk_missing"}, 404, "store"),
+    ],
+)
+async def test_bad_exposures_are_refused(app, client, store, change, status, field):
+    body = {"store": store.public_key, "element": "badges", "visitor": "v_1"} | change
+    response = await client.post("/v1/trust/exposures", json=body, headers=TEXT)
+    assert response.status_code == status
+    assert response.json()["error"]["field"] == field
+    assert await services(app).db.fetch_all("SELECT * FROM trust_exposures") == []
+
+
+async def test_another_sites_page_cannot_record_exposures(client, store):
+    body = {"store": store.public_key, "element": "badges", "visitor": "v_1"}
+    headers = TEXT | {"Origin": "https://evil.test"}
+    response = await client.post("/v1/trust/exposures", json=body, headers=headers)
+    assert response.status_code == 404
+
+
+async def test_a_body_that_is_not_an_object_is_a_400(client):
+    response = await client.post("/v1/trust/exposures", content=b"[1]", headers=TEXT)
+    assert response.status_code == 400
+
+
+async def proof(client, store, sku="MUG-1"):
+    response = await client.get(f"/v1/stores/{store.public_key}/products/{sku}/proof")
+    return response.status_code, response.json()
+
+
+async def test_social_proof_says_nothing_while_off(app, client, store):
+    for number in range(1, 8):
+        await insert_order(app, store, number, created_at=MONDAY_MORNING - HOUR)
+    services(app).clock.set(MONDAY_MORNING)
+    assert await proof(client, store) == (200, {"bought": None, "hours": None, "left": None})
+
+
+async def test_social_proof_counts_recent_paid_orders_above_the_threshold(app, client, store):
+    await save(app, store, social_proof=True, proof_min_buyers=3, proof_hours=48)
+    services(app).clock.set(MONDAY_MORNING)
+    await insert_order(app, store, 1, created_at=MONDAY_MORNING - HOUR)
+    await insert_order(app, store, 2, created_at=MONDAY_MORNING - 2 * HOUR)
+    await insert_order(app, store, 3, created_at=MONDAY_MORNING - 3 * HOUR, status="refunded")
+    await insert_order(
+        app, store, 4, created_at=MONDAY_MORNING - 4 * HOUR, status="awaiting_payment"
+    )
+    await insert_order(app, store, 5, created_at=MONDAY_MORNING - 49 * HOUR)
+    assert (await proof(client, store))[1]["bought"] is None  # 2 counted: under 3
+    await insert_order(app, store, 6, created_at=MONDAY_MORNING - 47 * HOUR, status="fulfilled")
+    assert (await proof(client, store))[1] == {"bought": 3, "hours": 48, "left": None}
+
+
+async def test_only_real_low_stock_is_told(app, client, store):
+    await save(app, store, social_proof=True, proof_low_stock=5)
+    await insert_order(app, store, 1)  # creates the MUG-1 product (stock not tracked)
+    assert (await proof(client, store))[1]["left"] is None
+
+    async def stock(track, count, oversell=0):
+        await services(app).db.write(
+            lambda conn: conn.execute(
+                "UPDATE products SET track_stock = ?, stock = ?, allow_oversell = ?"
+                " WHERE store_id = ? AND sku = 'MUG-1'",
+                (track, count, oversell, store.id),
+            )
+        )
+        return (await proof(client, store))[1]["left"]
+
+    assert await stock(1, 3) == 3
+    assert await stock(1, 6) is None
+    assert await stock(1, 0) is None  # sold out says so elsewhere, not "only 0 left"
+    assert await stock(1, 3, oversell=1) is None  # sold beyond stock: no scarcity to claim
+
+
+async def test_proof_for_an_unknown_product_or_store_is_a_404(client, store):
+    assert (await proof(client, store, "NOPE"))[0] == 404
+    response = await client.get("/v1/stores/pk_missing/products/MUG-1/proof")
+    assert response.status_code == 404
