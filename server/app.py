@@ -41,6 +41,7 @@ from server.routes import events as event_routes
 from server.routes import offers as offer_routes
 from server.routes import receipt as receipt_routes
 from server.routes import review_page as review_page_routes
+from server.routes import reviews as review_routes
 from server.routes import stores as store_routes
 from server.routes import trust as trust_routes
 from server.routes.events_fastpath import EventsFastPath
@@ -107,6 +108,7 @@ def create_app(settings: Settings, *, freeze_startup_objects: bool = False) -> S
             *offer_routes.routes,
             *receipt_routes.routes,
             *review_page_routes.routes,
+            *review_routes.routes,
             *trust_routes.routes,
             Mount(
                 "/admin",

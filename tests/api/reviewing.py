@@ -4,12 +4,15 @@ the reviews tables hold."""
 from __future__ import annotations
 
 import re
+from datetime import date
 from urllib.parse import urlsplit
 
 from server.orders.receipt_link import status_url
 from server.reviews import queries
+from server.reviews.importing import ImportedReview, import_reviews
 from server.reviews.links import LineKey, review_path
 from server.reviews.model import ReviewInput
+from server.reviews.moderating import hide_review
 from server.reviews.publishing import publish_review
 from server.services import services
 from tests.api.ordering import insert_order
@@ -66,3 +69,30 @@ def receipt_path(app, public_id: str) -> str:
 def visible_text(html: str) -> str:
     """The page's text as a person reads it: tags dropped, whitespace collapsed."""
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
+
+
+async def member_id(app) -> int:
+    """The first login's id (the ``merchant`` fixture's): who moderates in these tests."""
+    user = await services(app).db.fetch_value("SELECT id FROM users ORDER BY id LIMIT 1")
+    assert user is not None, "use the merchant fixture: moderation is a member's"
+    return user
+
+
+async def import_rows(app, store, *rows: tuple[str, int, str], day: str = "2024-03-15") -> None:
+    """Imported reviews (sku, rating, title), as the merchant's CSV import writes them."""
+    user = await member_id(app)
+    batch = [
+        ImportedReview(n, sku, ReviewInput(rating, title, f"{title}, imported.", "Pat"),
+                       date.fromisoformat(day))
+        for n, (sku, rating, title) in enumerate(rows, start=2)
+    ]  # fmt: skip
+    await services(app).db.write(
+        lambda conn: import_reviews(conn, store.id, store.timezone, batch, user, 0)
+    )
+
+
+async def hide(app, store, public_id: str, reason: str = "abusive") -> None:
+    user = await member_id(app)
+    await services(app).db.write(
+        lambda conn: hide_review(conn, store.id, public_id, reason, user, 0)
+    )
