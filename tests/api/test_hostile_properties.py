@@ -32,6 +32,7 @@ def path_values(world: World) -> dict[str, list[str]]:
         "sku": ["FH-MUG-01", "FH-THR-01"],
         "campaign": [world.campaign],
         "name": ["offers.js", "checkout.js"],
+        "review": ["rev_hostile"],
     }
 
 

@@ -68,6 +68,8 @@ async def snapshot(app, store_id: int) -> dict[str, list[tuple]]:
         "email_consents": "SELECT * FROM email_consents WHERE store_id = ?",
         "memberships": "SELECT * FROM memberships WHERE store_id = ?",
         "invitations": "SELECT * FROM invitations WHERE store_id = ?",
+        "reviews": "SELECT * FROM reviews WHERE store_id = ?",
+        "review_moderation": "SELECT * FROM review_moderation WHERE store_id = ?",
     }
     return {
         name: [tuple(row) for row in await services(app).db.fetch_all(sql, (store_id,))]
