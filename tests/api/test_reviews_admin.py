@@ -44,7 +44,7 @@ async def three_reviews(app, store):
 async def test_the_list_shows_every_review_with_its_source_and_the_rules(
     app, client, merchant, store
 ):
-    await three_reviews(app, store)
+    _, one = await three_reviews(app, store)
     await signed_in(client, store)
     page = await client.get(reviews_url(store))
     assert page.status_code == 200
@@ -55,6 +55,11 @@ async def test_the_list_shows_every_review_with_its_source_and_the_rules(
     assert "No incentive may depend on sentiment" in text
     assert "Every review is published at once, whatever its rating" in text
     assert f'href="/admin/stores/{store.id}/reviews" aria-current="page">Reviews' in page.text
+    # Its forms and links lead to the reviews' pages (the store nav's own `base` is another).
+    base = reviews_url(store)
+    for path in (f"{base}/log", f"{base}/import", f"{base}/{one.public_id}"):
+        assert f'href="{path}"' in page.text, path
+    assert f'action="{base}/{one.public_id}/hide"' in page.text
     # The hide form offers the fixed reasons and nothing else.
     selects = re.findall(r'name="reason">(.*?)</select>', page.text, re.DOTALL)
     assert len(selects) == 3

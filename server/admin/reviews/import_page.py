@@ -71,7 +71,7 @@ def _render(
     context = {
         "merchant": merchant,
         "store": store,
-        "base": base_url(store),
+        "reviews_base": base_url(store),
         "columns": COLUMNS,
         "required": REQUIRED_COLUMNS,
         "max_rows": MAX_ROWS,

@@ -126,7 +126,7 @@ def notice_from(request: Request) -> str | None:
 
 def shared(store: Store) -> dict[str, Any]:
     return {
-        "base": base_url(store),
+        "reviews_base": base_url(store),
         "reasons": HIDE_REASONS,
         "actions": ACTIONS,
         "source_labels": SOURCE_LABELS,
