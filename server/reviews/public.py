@@ -7,8 +7,12 @@ the widget to put in text nodes, and JSON-LD is served as its own document, neve
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
+from babel.numbers import format_decimal
+
+from server.orders.receipt import LocalFormats
 from server.reviews.model import ORDER, Review, Summary
 from server.reviews.service import local_date
 
@@ -16,10 +20,19 @@ LABELS = {ORDER: "verified", "imported": "imported"}
 JSONLD_REVIEWS = 5
 
 
-def summary_json(summary: Summary) -> dict[str, Any]:
+def average_text(tenths: int, locale: str) -> str:
+    """The average as the store's locale writes it with one decimal: 43 → "4.3" (en), "4,3"
+    (de). Formatted here, with the receipt's CLDR data, so the widget needs no Intl number
+    format on the page (making its first one costs ~20 ms of a slow phone's main thread)."""
+    babel = LocalFormats(locale, "UTC").locale
+    return format_decimal(Decimal(tenths).scaleb(-1), format="0.0", locale=babel)
+
+
+def summary_json(summary: Summary, locale: str) -> dict[str, Any]:
     return {
         "count": summary.count,
         "average_tenths": summary.average_tenths,
+        "average": average_text(summary.average_tenths, locale),
         "distribution": {str(rating): summary.distribution[rating] for rating in (5, 4, 3, 2, 1)},
     }
 

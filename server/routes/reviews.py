@@ -2,7 +2,9 @@
 for product cards, a visitor's "helpful" vote, and a product's schema.org JSON-LD.
 
     GET  /v1/stores/{key}/reviews?sku=SKU&sort=newest|helpful&page=N
-    GET  /v1/stores/{key}/ratings?skus=a,b,c
+         {"summary": {count, average_tenths, average, distribution}, "reviews", "page",
+          "pages", "how"}; ``average`` is average_tenths written in the store's locale
+    GET  /v1/stores/{key}/ratings?skus=a,b,c       {sku: {count, average_tenths, average}}
     POST /v1/reviews/{review}/helpful              text/plain JSON {"store", "visitor"}
     GET  /v1/stores/{key}/products/{sku}/reviews.jsonld
 
@@ -20,7 +22,7 @@ from starlette.routing import Route
 from server.errors import NotFound, ValidationFailed
 from server.events.visitors import parse_visitor
 from server.reviews import queries
-from server.reviews.public import product_jsonld, review_json, summary_json
+from server.reviews.public import average_text, product_jsonld, review_json, summary_json
 from server.reviews.service import (
     PAGE_SIZE,
     ReviewFacts,
@@ -64,7 +66,7 @@ async def product_reviews(request: Request) -> Response:
         db, group, sort, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
     )
     body = {
-        "summary": summary_json(summary),
+        "summary": summary_json(summary, store.locale),
         "reviews": [review_json(review, store.timezone) for review in reviews],
         "page": page,
         "pages": pages_for(summary.count),
@@ -78,7 +80,11 @@ async def star_ratings(request: Request) -> Response:
     skus = parse_skus(request.query_params.get("skus"))
     found = await queries.star_summaries(services(request).db, store.id, skus)
     body = {
-        sku: {"count": count, "average_tenths": average_tenths(total, count)}
+        sku: {
+            "count": count,
+            "average_tenths": (tenths := average_tenths(total, count)),
+            "average": average_text(tenths, store.locale),
+        }
         for sku, (count, total) in sorted(found.items(), key=lambda item: skus.index(item[0]))
     }
     return _cacheable(request, store, json_bytes(body), "application/json")

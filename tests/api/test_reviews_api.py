@@ -41,7 +41,8 @@ async def test_a_products_reviews_come_with_their_summary_and_labels(app, client
     assert answer.headers["access-control-allow-origin"] == SHOP_ORIGIN
     body = answer.json()
     assert body["summary"] == {
-        "count": 3, "average_tenths": 40, "distribution": {"5": 1, "4": 1, "3": 1, "2": 0, "1": 0}
+        "count": 3, "average_tenths": 40, "average": "4.0",
+        "distribution": {"5": 1, "4": 1, "3": 1, "2": 0, "1": 0},
     }  # fmt: skip
     assert [r["title"] for r in body["reviews"]] == ["Good", "Lovely", "Imported fine"]
     assert [r["label"] for r in body["reviews"]] == ["verified", "verified", "imported"]
@@ -68,7 +69,7 @@ async def test_a_hidden_review_never_appears_anywhere_public(app, client, store,
         text = (await client.get(path)).text
         assert hidden.public_id not in text and "Rude words" not in text
     stars = (await client.get(f"/v1/stores/{key}/ratings?skus=MUG-1")).json()
-    assert stars == {"MUG-1": {"count": 3, "average_tenths": 40}}
+    assert stars == {"MUG-1": {"count": 3, "average_tenths": 40, "average": "4.0"}}
     vote = await client.post(f"/v1/reviews/{hidden.public_id}/helpful",
                              json={"store": key, "visitor": "v_1"})  # fmt: skip
     assert vote.status_code == 404 and vote.json()["error"]["code"] == "review_not_found"
@@ -128,14 +129,16 @@ async def test_a_variants_reviews_are_its_products(app, client, shop, merchant):
         assert body["summary"]["count"] == 3, sku
     other = (await client.get(reviews_path(shop, "sku=FH-MUG-01"))).json()
     nothing = {"5": 0, "4": 0, "3": 0, "2": 0, "1": 0}
-    assert other["summary"] == {"count": 0, "average_tenths": 0, "distribution": nothing}
+    assert other["summary"] == {
+        "count": 0, "average_tenths": 0, "average": "0.0", "distribution": nothing
+    }  # fmt: skip
     assert "None of the reviews shown here was imported" in " ".join(other["how"])
     stars = (await client.get(f"/v1/stores/{shop.public_key}/ratings?skus=FH-APR-L,FH-MUG-01,"
                               "NOPE,FH-APR-01")).json()  # fmt: skip
     assert stars == {
-        "FH-APR-L": {"count": 3, "average_tenths": 40},
-        "FH-MUG-01": {"count": 0, "average_tenths": 0},
-        "FH-APR-01": {"count": 3, "average_tenths": 40},
+        "FH-APR-L": {"count": 3, "average_tenths": 40, "average": "4.0"},
+        "FH-MUG-01": {"count": 0, "average_tenths": 0, "average": "0.0"},
+        "FH-APR-01": {"count": 3, "average_tenths": 40, "average": "4.0"},
     }
     assert list(stars) == ["FH-APR-L", "FH-MUG-01", "FH-APR-01"]  # in the order asked
 

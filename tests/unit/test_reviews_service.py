@@ -10,7 +10,7 @@ import pytest
 from server.errors import ValidationFailed
 from server.forms import FormInvalid
 from server.reviews.model import HIDE_REASONS, MAX_BODY, MAX_NAME, MAX_TITLE, ReviewInput
-from server.reviews.public import product_jsonld, summary_json
+from server.reviews.public import average_text, product_jsonld, summary_json
 from server.reviews.service import (
     MAX_RATING_SKUS,
     ReviewFacts,
@@ -104,7 +104,16 @@ def test_a_summary_counts_every_rating_the_same_way():
     summary = summarise({5: 3, 1: 2})
     assert (summary.count, summary.average_tenths) == (5, 34)
     assert summary.distribution == {1: 2, 2: 0, 3: 0, 4: 0, 5: 3}
-    assert summary_json(summary)["distribution"] == {"5": 3, "4": 0, "3": 0, "2": 0, "1": 2}
+    as_json = summary_json(summary, "en-IE")
+    assert as_json["distribution"] == {"5": 3, "4": 0, "3": 0, "2": 0, "1": 2}
+    assert (as_json["average_tenths"], as_json["average"]) == (34, "3.4")
+
+
+def test_the_average_is_written_as_the_stores_locale_writes_numbers():
+    assert [average_text(43, locale) for locale in ("en-IE", "de-DE", "fr-FR")] == [
+        "4.3", "4,3", "4,3"
+    ]  # fmt: skip
+    assert average_text(50, "en-US") == "5.0" and average_text(0, "xx-NOPE") == "0.0"
 
 
 def test_how_reviews_work_says_what_is_true_for_the_product():

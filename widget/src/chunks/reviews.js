@@ -73,7 +73,7 @@ const mountStars = safe(async (elements) => {
     for (const element of elements) {
       const rating = found?.[element.getAttribute(ATTR_STARS)?.trim()];
       if (!(rating?.count > 0) || !Number.isInteger(rating.average_tenths)) continue;
-      shadowOf(element)?.append(starsView(rating.average_tenths, rating.count, locale()));
+      shadowOf(element)?.append(starsView(rating));
     }
   }
 });

@@ -6,13 +6,16 @@
 //   [data-keepcart-stars]    display:inline-block; min-width:120px; height:20px  (the stars
 //                            are positioned inside that box, so they take no room of their own)
 // Colours follow the page (text inherits) and the merchant's custom properties on the mount.
+// The :host rules change nothing of the reserved box once the shadow root is attached (no
+// vertical-align, margin or size: a star mount's line would move); position:relative only
+// anchors the stars inside it.
 import { CSS_ACCENT, CSS_ACCENT_TEXT, CSS_FONT, CSS_RADIUS, CSS_TEXT } from "../constants.js";
 
 const steps = (count, rule) => Array.from({ length: count + 1 }, (_, n) => rule(n)).join("");
 
 export const STYLES = `
 :host{display:block}
-:host([data-keepcart-stars]){display:inline-block;position:relative!important;vertical-align:middle}
+:host([data-keepcart-stars]){display:inline-block;position:relative!important}
 *{box-sizing:border-box}
 [hidden]{display:none!important}
 .k{--a:var(${CSS_ACCENT},#9a5800);--at:var(${CSS_ACCENT_TEXT},#fff);--r:var(${CSS_RADIUS},8px);

@@ -5,7 +5,7 @@
 // `io`: {load(sort, page), vote(id), locale, shop}; every text is a text node.
 import { h, uid } from "../checkout/dom.js";
 import {
-  average,
+  averageText,
   barStep,
   checkReviews,
   ratingWords,
@@ -27,7 +27,7 @@ const SORTS = [
 export const stars = (tenths) =>
   h("span", { class: `st s${starStep(tenths)}`, ...HIDDEN }, "★★★★★", h("i", null, "★★★★★"));
 
-function summary(data, locale) {
+function summary(data) {
   const count = data.count;
   return h(
     "div",
@@ -35,9 +35,9 @@ function summary(data, locale) {
     h(
       "p",
       { class: "hd" },
-      h("span", { class: "sr" }, `Customer reviews: ${ratingWords(data.average_tenths, count, locale)}`),
+      h("span", { class: "sr" }, `Customer reviews: ${ratingWords(data.text, count)}`),
       stars(data.average_tenths),
-      count ? h("b", HIDDEN, average(data.average_tenths, locale)) : null,
+      count ? h("b", HIDDEN, data.text) : null,
       h("span", { class: "mu", ...HIDDEN }, count ? `out of 5 · ${reviewCount(count)}` : "No reviews yet"),
     ),
     h(
@@ -170,7 +170,6 @@ export function reviewsView(first, data, io) {
     items,
     more,
   );
-  show(first);
 
   const label = (open) => {
     toggle.textContent = open ? "Hide reviews" : `Show ${reviewCount(data.count)}`;
@@ -181,6 +180,9 @@ export function reviewsView(first, data, io) {
     class: "go",
     "aria-controls": listId,
     onclick: () => {
+      // The first page came with the summary; its reviews are built when first shown.
+      if (first) show(first);
+      first = null;
       list.hidden = !list.hidden;
       label(!list.hidden);
     },
@@ -190,7 +192,7 @@ export function reviewsView(first, data, io) {
   return h(
     "section",
     { class: "k", "aria-label": "Customer reviews" },
-    summary(data, io.locale),
+    summary(data),
     how(first.how),
     row,
     list,
@@ -199,11 +201,13 @@ export function reviewsView(first, data, io) {
 }
 
 /** A star summary for a product card: stars and "4.3 (12)", said in words. */
-export const starsView = (tenths, count, locale) =>
-  h(
+export function starsView(rating) {
+  const text = averageText(rating.average_tenths, rating.average);
+  return h(
     "span",
     { class: "k ks" },
-    stars(tenths),
-    h("span", HIDDEN, `${average(tenths, locale)} (${count})`),
-    h("span", { class: "sr" }, ratingWords(tenths, count, locale)),
+    stars(rating.average_tenths),
+    h("span", HIDDEN, `${text} (${rating.count})`),
+    h("span", { class: "sr" }, ratingWords(text, rating.count)),
   );
+}
