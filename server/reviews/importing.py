@@ -10,16 +10,14 @@ skipped, so importing a file twice imports it once.
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 import aiosqlite
 
-from server.catalog.csv_io import ImportRejected, RowProblem, unescape_cell
+from server.catalog.csv_io import CsvFormat, ImportRejected, RowProblem, read_rows
 from server.db import read_all
 from server.forms import FormInvalid
 from server.reviews import queries
@@ -29,7 +27,6 @@ from server.reviews.service import read_review
 COLUMNS = ("sku", "rating", "title", "body", "name", "date")
 REQUIRED_COLUMNS = ("sku", "rating", "name", "date")
 MAX_ROWS = 5_000
-MAX_PROBLEMS_SHOWN = 100
 FIRST_YEAR = 2000
 _LOOKUP_BATCH = 400  # SKUs per query: well within SQLite's limit on parameters
 
@@ -50,66 +47,22 @@ class ImportSummary:
 
 # ---- reading the file ------------------------------------------------------------------------
 
+REVIEWS_FILE = CsvFormat(COLUMNS, REQUIRED_COLUMNS, MAX_ROWS, "reviews")
+
 
 def read_review_rows(data: bytes, today: date) -> list[ImportedReview]:
     """Every row of the file checked on its own (SKUs are checked against the store by
-    ``import_reviews``); ImportRejected lists every problem."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ImportRejected([RowProblem(1, "", "Save the file as CSV in UTF-8.")]) from None
-    records = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = [cell.strip().lower() for cell in next(records, [])]
-        _check_header(header)
-        return _rows(header, records, today)
-    except csv.Error as exc:
-        raise ImportRejected(
-            [RowProblem(records.line_num, "", f"Unreadable CSV: {exc}.")]
-        ) from None
-
-
-def _check_header(header: list[str]) -> None:
-    problems = [
-        RowProblem(1, column, "This is not a column of a reviews file.")
-        for column in header
-        if column and column not in COLUMNS
-    ]
-    problems += [
-        RowProblem(1, column, f"The column {column} appears more than once.")
-        for column in COLUMNS
-        if header.count(column) > 1
-    ]
-    problems += [
-        RowProblem(1, column, "This column is required.")
-        for column in REQUIRED_COLUMNS
-        if column not in header
-    ]
-    if problems:
-        raise ImportRejected(problems)
-
-
-def _rows(header: list[str], records: Iterable[list[str]], today: date) -> list[ImportedReview]:
+    ``import_reviews``); ImportRejected lists every problem. The file is read as the
+    catalog's import reads its own (``server.catalog.csv_io.read_rows``)."""
     rows: list[ImportedReview] = []
     problems: list[RowProblem] = []
-    for number, cells in enumerate(records, start=2):
-        if not any(cell.strip() for cell in cells):
-            continue  # spreadsheets leave blank lines at the end
-        if len(rows) + len(problems) >= MAX_ROWS:
-            raise ImportRejected([RowProblem(number, "", f"Import at most {MAX_ROWS} rows.")])
-        if len(cells) > len(header):
-            problems.append(RowProblem(number, "", "This row has more cells than the header."))
-            continue
-        padded = [unescape_cell(cell) for cell in cells] + [""] * (len(header) - len(cells))
-        named = dict(zip(header, padded, strict=True))
+    for row in read_rows(data, REVIEWS_FILE):
         try:
-            rows.append(review_from_cells(number, named, today))
+            rows.append(review_from_cells(row.number, row.cells, today))
         except FormInvalid as exc:
             problems += [
-                RowProblem(number, column, message) for column, message in exc.errors.items()
+                RowProblem(row.number, column, text) for column, text in exc.errors.items()
             ]
-    if not rows and not problems:
-        problems.append(RowProblem(2, "", "The file has no reviews under the header."))
     if problems:
         raise ImportRejected(problems)
     return rows

@@ -46,13 +46,16 @@ def test_every_bad_row_and_column_is_reported():
             "MUG-1,4,ok,ok,Ann,2099-01-01\n"  # row 4: a date in the future
             "MUG-1,4,ok,ok,Ann,1999-12-31\n"  # row 5: before 2000
             "MUG-1,4,ok,ok,Ann,2024-1-1\n"  # row 6: not spelled as an ISO date
-            "MUG-1,4,ok,ok,Ann,2024-01-01,extra\n"  # row 7: a cell too many
         ).encode()
     )
     assert problems(data) == [
-        (3, "sku"), (3, "rating"), (3, "name"), (3, "date"),
-        (4, "date"), (5, "date"), (6, "date"), (7, ""),
+        (3, "sku"), (3, "rating"), (3, "name"), (3, "date"), (4, "date"), (5, "date"), (6, "date"),
     ]  # fmt: skip
+
+
+def test_a_row_that_does_not_fit_the_header_is_refused_as_the_catalogs_import_does():
+    extra = HEADER + "MUG-1,5,ok,ok,Ann,2024-01-01\nMUG-1,4,ok,ok,Ann,2024-01-01,extra\n"
+    assert problems(extra.encode()) == [(3, "")]
 
 
 def test_the_header_is_checked_first():
