@@ -28,7 +28,15 @@ from server.forms import FormInvalid
 from server.orders.receipt import LocalFormats
 from server.reviews import queries
 from server.reviews.links import LineKey, line_from
-from server.reviews.model import HIDE_REASONS, MAX_BODY, MAX_NAME, MAX_TITLE, Review, ReviewLine
+from server.reviews.model import (
+    HIDE_REASONS,
+    MAX_BODY,
+    MAX_NAME,
+    MAX_TITLE,
+    Review,
+    ReviewInput,
+    ReviewLine,
+)
 from server.reviews.publishing import AlreadyReviewed, NotReviewable, publish_review
 from server.reviews.service import default_display_name, may_review, read_review
 from server.services import services
@@ -87,11 +95,10 @@ async def submit_review(request: Request) -> Response:
     try:
         published = await state.db.write(lambda conn: publish_review(conn, key, review, now))
     except AlreadyReviewed as exc:
-        same = (exc.review.rating, exc.review.title, exc.review.body, exc.review.name) == (
-            review.rating, review.title, review.body, review.name
-        )  # fmt: skip
-        done = _with_review(line, exc.review)
-        if same:  # the same form sent twice: one review, and the same answer
+        written = exc.review
+        done = _with_review(line, written)
+        if review == ReviewInput(written.rating, written.title, written.body, written.name):
+            # The same form sent twice (a double click): one review, and the same answer.
             return _render_done(request, store, done, "review_thanks.html", 200)
         return _render_done(request, store, done, "review_done.html", 409)
     except NotReviewable:
