@@ -3,7 +3,9 @@
 The catalog comes from the demo shop's own product list (demo_store/products.py), the way a
 merchant would import theirs. Re-running the demo refreshes products and leaves any rules the
 merchant changed in the admin alone. It also starts one live exit-intent campaign with two
-variants and a holdout, so the demo shows an offer and its results from the first visit, and
+variants and a holdout, so the demo shows an offer and its results from the first visit,
+gives the store its trust settings (the returns and contact its about page states, badges in
+every placement, social proof on, a badges holdout) so the demo shows true badges at once, and
 (``seed_demo_reviews``) a few fulfilled orders whose buyers reviewed what they bought.
 """
 
@@ -30,6 +32,8 @@ from server.reviews.moderating import hide_review, save_reply
 from server.reviews.publishing import publish_review
 from server.reviews.service import default_display_name
 from server.security import new_public_id
+from server.trust.model import TrustSettings
+from server.trust.queries import save_trust_settings
 
 DAY_MS = 86_400_000
 EU = "AT BE DE DK ES FI FR IT LU NL PT SE"
@@ -84,6 +88,7 @@ async def seed_demo_store(
     for product in demo_products(shop_url):
         await upsert_product(conn, store_id, product, now_ms)
     await _exit_offer(conn, store_id, now_ms)
+    await _trust(conn, store_id, now_ms)
     async with conn.execute(
         "SELECT count(*) FROM shipping_zones WHERE store_id = ?", (store_id,)
     ) as cursor:
@@ -386,3 +391,50 @@ async def _fulfilled_order(
         ],
     )
     return LineKey(store_id, public_id, product_id)
+
+
+# What the demo shop's about page says (demo_store/templates/about.html), as its badges say
+# it: the same returns, the same contact. Social proof is on with the default thresholds
+# (nothing under 5 orders in 48 hours; "only n left" at 5 or fewer), and 10 % of visitors see
+# no badges, so the Trust page measures them from the first visit.
+DEMO_CONTACT_EMAIL = "hello@fernhillgoods.example"
+DEMO_TRUST = TrustSettings(
+    placements={  # each in the admin's order of kinds, as they are stored
+        "product": ("payments", "free_shipping", "delivery", "returns"),
+        "footer": ("secure", "payments", "returns", "support"),
+        "drawer": ("free_shipping", "delivery", "returns"),
+        "checkout": ("secure", "returns", "support"),
+    },
+    returns_days=30,
+    money_back=True,
+    returns_policy=(
+        "Changed your mind? Send unused items back within 30 days of delivery for a full refund"
+        " of the item price. Coffee is roasted to order, so we can only take it back if"
+        " something is wrong with it. If anything arrives damaged, send us a photo and we will"
+        " replace it straight away."
+    ),
+    support_hours="Mon–Fri, answered within a working day",
+    social_proof=True,
+    proof_min_buyers=5,
+    proof_hours=48,
+    proof_low_stock=5,
+    # No holdout: whoever tries the demo sees its badges (a merchant sets a share to measure).
+    badges_holdout=0,
+)
+
+
+async def _trust(conn: aiosqlite.Connection, store_id: int, now_ms: int) -> None:
+    """The demo's trust settings and contact email, once: what a merchant set stays."""
+    async with conn.execute(
+        "SELECT count(*) FROM trust_settings WHERE store_id = ?", (store_id,)
+    ) as cursor:
+        row = await cursor.fetchone()
+    assert row is not None  # count(*) always returns a row
+    if row[0]:
+        return
+    settings = dataclasses.replace(DEMO_TRUST, badges_since=now_ms)  # measured from now
+    await save_trust_settings(conn, store_id, settings, now_ms)
+    await conn.execute(
+        "UPDATE stores SET contact_email = ? WHERE id = ? AND contact_email = ''",
+        (DEMO_CONTACT_EMAIL, store_id),
+    )

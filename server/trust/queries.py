@@ -1,5 +1,5 @@
 """SQL for trust: a store's settings, its shipping zones as the badges read them, visitors'
-exposures, and the counts social proof states."""
+exposures, the counts social proof states, and the holdout's results."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ import json
 import aiosqlite
 
 from server.db import Reader, read_all, read_one
+from server.offers.results import ArmTotals
 from server.trust.facts import EVERYWHERE, ZoneShipping
+from server.trust.holdout import HOLDOUT, SHOWN
 from server.trust.model import DEFAULT_SETTINGS, PLACEMENTS, TrustSettings, check_placements
 
 _COLUMNS = (
@@ -139,3 +141,79 @@ async def tracked_stock(conn: Reader, store_id: int, sku: str) -> int | None:
         (store_id, sku),
     )
     return None if row is None else int(row["stock"])
+
+
+# ---- the holdout's results --------------------------------------------------------------
+# Attribution, as for campaigns: an order counts for an exposed visitor when it is the same
+# store's, bought (paid or fulfilled), by the same visitor id, placed at or after the
+# exposure and at most ``window`` ms after it; a visitor converts once, their counted orders
+# adding up to their revenue. Each visitor has one exposure per element (its first since the
+# element's measurement restarted), so exposures are visitors.
+
+# Exposed visitors, and those held out, since the measurement began (parameters: store,
+# element, since): trust_exposures_by_time covers it, no row is read, and counting both in
+# one pass needs no sort by arm (a GROUP BY arm would sort every exposure: twice the time).
+EXPOSED = (
+    f"SELECT count(*) AS exposed, count(CASE arm WHEN '{HOLDOUT}' THEN 1 END) AS held_out"
+    " FROM trust_exposures WHERE store_id = ?1 AND element = ?2 AND created_at >= ?3"
+)
+# Converted visitors per arm, their revenue and its sum of squares (parameters: store,
+# element, since, window). It starts from the store's bought orders that have a visitor (far
+# fewer than the visitors exposed: most never buy), in visitor order from the covering
+# orders_by_visitor, and meets each one's exposure by its key; CROSS JOIN keeps that order
+# whatever statistics SQLite has. Another store's orders or exposures are never read.
+CONVERTED = f"""
+WITH visitors AS MATERIALIZED (
+    SELECT x.arm, sum(o.total) AS revenue
+    FROM orders o
+    CROSS JOIN trust_exposures x ON x.store_id = o.store_id AND x.element = ?2
+        AND x.visitor_id = o.visitor_id
+    WHERE o.store_id = ?1 AND o.visitor_id > ''
+        AND o.status IN ({", ".join(f"'{status}'" for status in _BOUGHT)})
+        AND o.created_at >= ?3 AND x.created_at >= ?3
+        AND o.created_at >= x.created_at AND o.created_at <= x.created_at + ?4
+    GROUP BY o.visitor_id
+)
+SELECT arm, count(*) AS converted, sum(revenue) AS revenue, sum(revenue * revenue) AS squares
+FROM visitors GROUP BY arm
+"""
+
+
+async def arm_totals(
+    db: Reader, store_id: int, element: str, since_ms: int, window_ms: int
+) -> list[ArmTotals]:
+    """Per arm (shown, holdout): visitors exposed to ``element`` since ``since_ms``, those
+    who bought within ``window_ms`` of their exposure, and their revenue."""
+    counted = await read_one(db, EXPOSED, (store_id, element, since_ms))
+    held_out = counted["held_out"] if counted else 0
+    exposed = {SHOWN: (counted["exposed"] if counted else 0) - held_out, HOLDOUT: held_out}
+    converted = {
+        row["arm"]: row
+        for row in await read_all(db, CONVERTED, (store_id, element, since_ms, window_ms))
+    }
+    totals = []
+    for arm, visitors in exposed.items():
+        if not visitors:
+            continue
+        bought = converted.get(arm)
+        totals.append(
+            ArmTotals(
+                arm=arm,
+                exposed=visitors,
+                converted=bought["converted"] if bought else 0,
+                revenue=bought["revenue"] if bought else 0,
+                revenue_squares=bought["squares"] if bought else 0,
+            )
+        )
+    return totals
+
+
+async def preview_sku(db: Reader, store_id: int) -> str | None:
+    """A product for the admin's preview to ask social proof about: the store's first
+    active one."""
+    row = await read_one(
+        db,
+        "SELECT sku FROM products WHERE store_id = ? AND active = 1 ORDER BY id LIMIT 1",
+        (store_id,),
+    )
+    return None if row is None else str(row["sku"])

@@ -42,10 +42,10 @@ ROUTES_WITHOUT_A_STORE = {
     "/admin/invitations/{invitation_id:id}/accept",
     "/admin/invitations/{invitation_id:id}/decline",
 }
-# The store pages only owners open: members, the store's settings, and the checkout settings
-# but discount codes.
+# The store pages only owners open: members, the store's settings, the checkout settings
+# but discount codes, and trust (badges, policies, the holdout).
 OWNER_ONLY = re.compile(
-    r"/admin/stores/\{store_id:id\}/(members|settings|checkout(?!/discounts))\b.*"
+    r"/admin/stores/\{store_id:id\}/(members|settings|checkout(?!/discounts)|trust)\b.*"
 )
 
 
@@ -70,6 +70,7 @@ async def snapshot(app, store_id: int) -> dict[str, list[tuple]]:
         "invitations": "SELECT * FROM invitations WHERE store_id = ?",
         "reviews": "SELECT * FROM reviews WHERE store_id = ?",
         "review_moderation": "SELECT * FROM review_moderation WHERE store_id = ?",
+        "trust_settings": "SELECT * FROM trust_settings WHERE store_id = ?",
     }
     return {
         name: [tuple(row) for row in await services(app).db.fetch_all(sql, (store_id,))]

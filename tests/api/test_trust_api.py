@@ -34,6 +34,7 @@ async def config(client, store):
 
 async def test_the_config_carries_only_the_facts_that_hold(app, client, shop):
     services(app).clock.set(MONDAY_MORNING)
+    await save(app, shop)  # the defaults, not the demo's written policies
     body = await config(client, shop)
     assert body["features"]["badges"] is True
     trust = body["trust"]
