@@ -10,10 +10,12 @@ from __future__ import annotations
 import dataclasses
 import html
 import re
+from pathlib import Path
 
 import pytest
 from markupsafe import escape
 
+from server.admin.trust.snippets import RESERVE_CSS
 from server.services import attach, services
 from server.trust import queries
 from server.trust.model import DEFAULT_SETTINGS, TrustSettings
@@ -197,7 +199,7 @@ async def test_the_snippets_to_paste_and_the_preview_frame(client, merchant, sho
     for markup in (
         '<div data-keepcart-badges="product" data-keepcart-sku="YOUR-SKU"></div>',
         '<div data-keepcart-badges="footer"></div>',
-        "[data-keepcart-badges]{display:block;min-height:3rem}",
+        "[data-keepcart-badges]{display:block;min-height:40px}",
     ):
         assert f"<code>{escape(markup)}</code>" in page
     assert "<div data-keepcart-badges" not in page  # shown as text, never as markup
@@ -398,3 +400,11 @@ async def test_the_merchants_text_is_escaped_everywhere_it_shows(app, client, ad
     refused = await post("", form(returns_days="999", returns_policy=policy, support_hours=hours))
     assert refused.status_code == 422
     assert "<script>alert" not in refused.text and escape(policy) in refused.text
+
+
+def test_the_css_to_paste_is_the_one_the_widget_documents():
+    """The badges strip is drawn exactly as tall as widget/README.md tells merchants to
+    reserve; the admin must hand out that same line, or the page would move."""
+    documented = (Path(__file__).parents[2] / "widget" / "README.md").read_text()
+    squeezed = ["".join(text.split()).replace(";}", "}") for text in (RESERVE_CSS, documented)]
+    assert squeezed[0] in squeezed[1]

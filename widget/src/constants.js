@@ -31,7 +31,8 @@ export const CONSENT_REQUIRED = "required";
 export const ATTR_ADD = "data-keepcart-add"; // a product id: click adds it to the cart
 export const ATTR_QTY = "data-keepcart-qty"; // quantity for an add button
 export const ATTR_OPEN = "data-keepcart-open"; // click opens the cart ("checkout": the checkout)
-export const ATTR_BADGES = "data-keepcart-badges"; // where trust badges render
+export const ATTR_BADGES = "data-keepcart-badges"; // where trust badges render: a placement name
+export const ATTR_SKU = "data-keepcart-sku"; // on a "product" badges mount: the product's social proof
 export const ATTR_REVIEWS = "data-keepcart-reviews"; // a SKU: its reviews render here
 export const ATTR_STARS = "data-keepcart-stars"; // a SKU: its star summary renders here
 
@@ -71,6 +72,10 @@ export const CSS_TEXT = "--keepcart-text";
 export const CSS_FONT = "--keepcart-font";
 export const CSS_RADIUS = "--keepcart-radius";
 export const CSS_ACCENT_DEFAULT = "#1f5f4a";
+// The height (px) a trust badges strip takes, on one line at any width: merchants reserve it
+// on their mounts ([data-keepcart-badges]{display:block;min-height:40px}), the checkout in the
+// drawer and beside the pay button, so nothing moves when the badges arrive.
+export const BADGES_HEIGHT = 40;
 // The host's stacking level, just under the 32-bit maximum so modals can still beat it.
 export const HOST_Z_INDEX = 2147483000;
 
@@ -130,3 +135,11 @@ export const EV_OFFER_CLAIMED = "offer:claimed";
 export const INTERRUPTIONS_KEY = "keepcart:interruptions";
 // Without consent the offers API gets this prefix + the session id as the visitor.
 export const SESSION_VISITOR_PREFIX = "s:";
+
+// Trust badges (the badges chunk): config.trust, server/trust/facts.py. What a holdout keeps a
+// visitor from (server/trust/model.py ELEMENTS): the badges, and social proof.
+export const FEATURE_BADGES = "badges";
+export const ELEMENT_BADGES = "badges";
+export const ELEMENT_PROOF = "proof";
+export const PATH_TRUST_EXPOSURES = "/v1/trust/exposures";
+export const PATH_PROOF = "/proof"; // PATH_CONFIG + key + "/products/" + sku + this

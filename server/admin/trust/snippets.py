@@ -14,7 +14,7 @@ from server.trust.model import PLACEMENT_LABELS
 
 # The room a mount keeps for its badges. A placeholder until widget/README.md documents the
 # height the badges chunk renders into (the badges work lands it); keep the two the same.
-RESERVE_CSS = "[data-keepcart-badges]{display:block;min-height:3rem}"
+RESERVE_CSS = "[data-keepcart-badges]{display:block;min-height:40px}"  # widget/README.md
 DRAWN_BY_KEEPCART = ("drawer", "checkout")
 
 

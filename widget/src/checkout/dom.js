@@ -36,18 +36,21 @@ export const ICONS = {
   alert: "M12 8v5M12 16.5v.01M12 3a9 9 0 1 0 0 18 9 9 0 0 0 0-18z",
 };
 
-/** An icon from ICONS, hidden from assistive technology. */
-export function icon(name, className = "kc-i") {
+/** A 24×24 icon drawn by the path `d`, hidden from assistive technology. */
+export function pathIcon(d, className) {
   const svg = document.createElementNS(SVG, "svg");
   svg.setAttribute("viewBox", "0 0 24 24");
   svg.setAttribute("class", className);
   svg.setAttribute("aria-hidden", "true");
   svg.setAttribute("focusable", "false");
   const path = document.createElementNS(SVG, "path");
-  path.setAttribute("d", ICONS[name]);
+  path.setAttribute("d", d);
   svg.append(path);
   return svg;
 }
+
+/** An icon from ICONS, hidden from assistive technology. */
+export const icon = (name, className = "kc-i") => pathIcon(ICONS[name], className);
 
 /** Text for screen readers only. */
 export const srOnly = (text) => h("span", { class: "kc-sr" }, text);

@@ -1,6 +1,7 @@
 // The cart drawer: a side sheet (full width on phones) with the cart's lines, quantity
 // steppers, the free-shipping progress, the applied code, the subtotal and the way to checkout.
 import { EV_CHECKOUT_CLOSE, EV_CHECKOUT_OPEN } from "../constants.js";
+import { badgeSlot } from "./badges.js";
 import { getCart, isStale, removeItem, setQuantity, subscribe } from "./cart.js";
 import { clock, countdown } from "./countdown.js";
 import { announce, sheet } from "./dialog.js";
@@ -180,7 +181,8 @@ function cartFoot(checkout) {
   );
   // A claimed offer's code on an empty cart: shown with its countdown, waiting for an item.
   const waiting = h("p", { class: "kc-note" }, "Your code applies as soon as you add something.");
-  const el = h("div", { class: "kc-foot" }, totals, note, waiting, button);
+  const badges = badgeSlot("drawer");
+  const el = h("div", { class: "kc-foot" }, totals, badges?.el, note, waiting, button);
 
   // A claimed offer's coupon expires: its time left ticks under the discount line.
   let stopClock = () => {};
@@ -210,6 +212,7 @@ function cartFoot(checkout) {
   return {
     el,
     note,
+    badges,
     /** Show `cart` (null: none yet) with its `items` (an empty list for none). */
     render(cart, items, price) {
       el.hidden = items.length === 0 && !cart?.discount;
@@ -306,6 +309,7 @@ export function createDrawer({ onCheckout }) {
       if (drawer.isOpen()) return;
       showError("");
       drawer.open(opener, title);
+      foot.badges?.show();
       api.emit(EV_CHECKOUT_OPEN, VIEW);
       loadSetup()
         .then((setup) => {

@@ -4,6 +4,7 @@
 
 import { offerVisitor } from "../visitor.js";
 import { addressSections } from "./address.js";
+import { badgeSlot } from "./badges.js";
 import { forgetCart, getCart, getToken, isStale, loadCart, quote, removeCode, setCountry } from "./cart.js";
 import { readDetails } from "./details.js";
 import { announce } from "./dialog.js";
@@ -210,6 +211,8 @@ export function checkoutForm(setup, { steps, onPlaced, onEmpty }) {
   const [rememberEl, remember] = rememberBox(Boolean(remembered));
   const formError = h("p", { class: "kc-alert", role: "alert", hidden: true });
   const payButton = h("button", { type: "submit", class: "kc-btn kc-primary kc-pay" }, "Pay");
+  const badges = badgeSlot("checkout");
+  badges?.show();
   const recapTotal = h("span", {});
   const form = formElement(
     { onsubmit: (event) => submit(event), oninput: () => update(), onchange: () => update() },
@@ -219,6 +222,7 @@ export function checkoutForm(setup, { steps, onPlaced, onEmpty }) {
     h("div", { class: "kc-recap" }, h("span", {}, "Total"), recapTotal),
     formError,
     payButton,
+    badges?.el,
     h("p", { class: "kc-secure" }, icon("lock"), `Your details go only to ${api.config.store?.name || "the shop"}.`),
   );
   if (remembered) address.fill(remembered);

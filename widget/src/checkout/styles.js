@@ -1,6 +1,7 @@
 // The checkout's stylesheet, adopted into the shadow root (no style attributes, so strict CSPs
 // hold). Merchants theme it with the --keepcart-* custom properties of constants.js.
 import {
+  BADGES_HEIGHT,
   CSS_ACCENT,
   CSS_ACCENT_DEFAULT,
   CSS_ACCENT_TEXT,
@@ -151,6 +152,8 @@ background:var(--bg);color:inherit;font:inherit;font-size:16px;transition:border
 .kc-check input{flex:none;width:18px;height:18px;margin:2px 0 0;accent-color:var(--a)}
 .kc-recap,.kc-recap-clock{display:none}
 .kc-form>.kc-alert{margin-bottom:14px}
+.kc-badges{height:${BADGES_HEIGHT}px;margin:10px 0 0}
+.kc-foot .kc-badges{margin:-4px 0 8px}
 .kc-secure{display:flex;gap:6px;align-items:center;justify-content:center;margin-top:14px;color:var(--m);font-size:13px}
 .kc-secure .kc-i{width:15px;height:15px}
 .kc-toggle{display:none;width:100%;align-items:center;gap:8px;padding:14px 16px;border:0;background:var(--soft);color:var(--a);cursor:pointer;font-weight:550}

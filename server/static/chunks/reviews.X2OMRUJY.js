@@ -1,4 +1,4 @@
-import{M as l,N as X,O as A,Q as R,S as o,W as P,e as C,f as b,l as k,m as T,o as H,p as q,q as O,s as F,w as L}from"./shared.HQDUZ5E6.js";var Y=(t,e)=>Array.from({length:t+1},(r,s)=>e(s)).join(""),j=`
+import{T as l,U as X,V as A,X as R,Z as o,da as P,g as C,h as b,n as k,o as T,q as H,r as q,s as O,u as F,y as L}from"./shared.GRRFWP7P.js";var Y=(t,e)=>Array.from({length:t+1},(r,s)=>e(s)).join(""),j=`
 :host{display:block}
 :host([data-keepcart-stars]){display:inline-block;position:relative!important}
 *{box-sizing:border-box}

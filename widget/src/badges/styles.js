@@ -1,0 +1,38 @@
+// The badges' stylesheet, one constructable sheet adopted into each shadow root that shows
+// them: a mount's own, or the checkout's for the drawer and the pay button (no style
+// attributes, so strict CSPs hold). A strip is exactly BADGES_HEIGHT tall at any width: what
+// does not fit scrolls sideways, never onto a second line, and the strip asks its page for no
+// width (inline-size containment: a long strip must not widen the column it sits in). Themed with the --keepcart-*
+// custom properties (set on the mount or on :root); a mount's own strip follows the shopper's
+// dark mode, the checkout's stays light like the drawer around it. Nothing moves on its own
+// (no animation), so prefers-reduced-motion has nothing to take away.
+import { BADGES_HEIGHT, CSS_ACCENT, CSS_ACCENT_DEFAULT, CSS_FONT, CSS_SURFACE, CSS_TEXT } from "../constants.js";
+
+export const STYLES = `
+.kb{--a:var(${CSS_ACCENT},${CSS_ACCENT_DEFAULT});--t:var(${CSS_TEXT},#1b2420);--s:var(${CSS_SURFACE},#fff);
+color:var(--t);font-family:var(${CSS_FONT});font-size:13.5px;line-height:1.3;box-sizing:border-box;text-align:left}
+@media (prefers-color-scheme:dark){.kbm{--a:var(${CSS_ACCENT},#8fd4b4);--t:var(${CSS_TEXT},#e4ebe6);--s:var(${CSS_SURFACE},#1a211d)}}
+ul.kb{display:flex;align-items:center;gap:8px;height:${BADGES_HEIGHT}px;margin:0;padding:0 3px;list-style:none;
+overflow:auto hidden;white-space:nowrap;scrollbar-width:thin;contain:inline-size;position:relative}
+.kb li{flex:none;display:flex}
+.kb li,.kb-b{align-items:center;gap:6px;height:30px;padding:0 11px;border-radius:99px;
+background:color-mix(in srgb,var(--a) 11%,var(--s))}
+.kb li:has(>.kb-b){padding:0}
+.kb-b{display:flex;border:0;font:inherit;color:inherit;cursor:pointer;text-decoration:underline dotted;
+text-underline-offset:3px}
+.kb svg{width:16px;height:16px;flex:none;fill:none;stroke:var(--a);stroke-width:1.8;stroke-linecap:round;stroke-linejoin:round}
+.kb li svg~svg{margin-left:6px}
+.kb-c{display:inline-block;min-width:9.8ch;font-variant-numeric:tabular-nums}
+.kb-g{display:inline-grid}.kb-g>*{grid-area:1/1}.kb-g>[aria-hidden]{visibility:hidden}
+.kb :focus-visible,.kb:focus-visible{outline:2px solid var(--a);outline-offset:1px}
+.kb-sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+dialog.kb{width:min(420px,calc(100vw - 32px));padding:0;border:0;border-radius:12px;background:var(--s);
+font-size:15px;box-shadow:0 16px 48px #0005}
+dialog.kb::backdrop{background:#0c141066}
+.kb>div{display:grid;gap:12px;padding:22px}
+.kb h2{margin:0;font-size:18px}
+.kb p{margin:0;white-space:pre-line;line-height:1.5;overflow-wrap:anywhere}
+.kb a{color:inherit}
+.kb-x{justify-self:end;min-height:44px;padding:0 18px;border:1px solid color-mix(in srgb,var(--t) 35%,var(--s));
+border-radius:8px;background:none;font:inherit;color:inherit;cursor:pointer}
+`;

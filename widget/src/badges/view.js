@@ -1,0 +1,96 @@
+// Building the badges: a strip (a list, one line, BADGES_HEIGHT tall) of badges, each an icon
+// and its words; one with details is a button that opens them in a modal <dialog> (Esc and
+// the backdrop close it, focus goes back to the button). Words that change (the cart, the
+// clock) are updated in place by the caller through each badge's `text` element.
+import { h, ICONS, pathIcon, uid } from "../checkout/dom.js";
+
+// 24×24 stroked marks: our own, no outside files (payment methods by id; badge kinds).
+export const MARKS = {
+  card: "M3 6h18v12H3zM3 10h18M6.5 14.5h4",
+  bank_transfer: "M3 10 12 5l9 5M5.5 10v7M10 10v7M14 10v7M18.5 10v7M3 19.5h18",
+  cash_on_delivery: "M2.5 7h19v10h-19zM12 9.5a2.5 2.5 0 1 0 0 5 2.5 2.5 0 0 0 0-5M5.5 10v4M18.5 10v4",
+  secure: ICONS.lock,
+  free_shipping: ICONS.truck,
+  delivery: "M12 3a9 9 0 1 0 0 18 9 9 0 0 0 0-18M12 7.5V12l3 2",
+  returns: "M9 14 4 9l5-5M4 9h11a5 5 0 0 1 0 10h-3",
+  support: "M4 5h16v11H9.5L4 20.5z",
+  bought: "M9 11a3 3 0 1 0 0-6 3 3 0 0 0 0 6M3 19.5a6 6 0 0 1 12 0M16 5.2a3 3 0 0 1 0 5.6M21 19.5a6 6 0 0 0-4-5.7",
+  left: "M4 8l8-4 8 4v8l-8 4-8-4zM4 8l8 4 8-4M12 12v8",
+};
+
+/** The mark `name` (else a card), hidden from assistive technology. */
+export const mark = (name) => pathIcon(MARKS[name] || MARKS.card, "kb-i");
+
+/** The payment methods' badge's contents: each method's mark and label. */
+export const paymentMarks = (methods) => [
+  h("span", { class: "kb-sr" }, "We accept: "),
+  methods.map((method, index) => [
+    mark(method.id),
+    h("span", {}, method.label, index < methods.length - 1 ? h("span", { class: "kb-sr" }, ",") : ""),
+  ]),
+];
+
+/** The details dialog of `badge` ({title, details()}), opened from `button`. */
+function openDetails(badge, button, own) {
+  const id = uid("kbd");
+  const dialog = h(
+    "dialog",
+    {
+      class: own ? "kb kbm" : "kb",
+      "aria-labelledby": id,
+      onclick: (event) => event.target === dialog && dialog.close(), // the backdrop
+      onclose() {
+        button.setAttribute("aria-expanded", "false");
+        dialog.remove();
+        button.focus();
+      },
+    },
+    h(
+      "div",
+      {},
+      h("h2", { id }, badge.title),
+      badge.details(),
+      h("button", { type: "button", class: "kb-x", onclick: () => dialog.close() }, "Close"),
+    ),
+  );
+  // Beside the strip's list, in the same shadow root (the same styles); the top layer keeps
+  // it clear of the strip's clipping.
+  button.getRootNode().append(dialog);
+  dialog.showModal();
+  button.setAttribute("aria-expanded", "true");
+}
+
+/** One badge: {kind, text (an element with its words), marks?, title?, details?}. */
+function badgeItem(badge, own) {
+  const content = [badge.marks || mark(badge.kind), badge.text];
+  if (!badge.details) return h("li", {}, content);
+  const button = h(
+    "button",
+    {
+      type: "button",
+      class: "kb-b",
+      "aria-haspopup": "dialog",
+      "aria-expanded": "false",
+      onclick: () => openDetails(badge, button, own),
+    },
+    content,
+  );
+  return h("li", {}, button);
+}
+
+/**
+ * The strip of `badges`; `own`: in a mount's own shadow root (then it follows dark mode).
+ * When its badges overflow the width, the list itself takes focus so keyboards can scroll it.
+ */
+export function strip(badges, own) {
+  const list = h(
+    "ul",
+    { class: own ? "kb kbm" : "kb", "aria-label": "Good to know" },
+    badges.map((badge) => badgeItem(badge, own)),
+  );
+  new ResizeObserver(() => {
+    if (list.scrollWidth > list.clientWidth) list.tabIndex = 0;
+    else list.removeAttribute("tabindex");
+  }).observe(list);
+  return list;
+}

@@ -1,0 +1,105 @@
+// What each trust badge says: pure functions of config.trust (server/trust/facts.py), the
+// shopper's cart and the clock, so Node tests them (test/badges.test.mjs). The server leaves
+// a kind out of config.trust while its fact does not hold; these only word what is there.
+
+const DAY_MS = 86400000;
+const HOUR_MS = 3600000;
+export const SECURE_DETAILS = "Card details go straight to the payment provider and are never stored by this shop.";
+
+/**
+ * The index in `trust.zones` of the shopper's likely shipping zone: the zone naming the region
+ * of `language` ("en-IE" → IE), else the store's home country (`trust.home`), else the
+ * rest-of-the-world zone ("*"); -1 when none.
+ */
+export function shopperZone(trust, language) {
+  const zones = Array.isArray(trust?.zones) ? trust.zones : [];
+  let region;
+  try {
+    region = new Intl.Locale(language).region;
+  } catch {}
+  for (const country of [region, trust?.home, "*"]) {
+    const index = country ? zones.findIndex((zone) => zone?.countries?.includes?.(country)) : -1;
+    if (index >= 0) return index;
+  }
+  return -1;
+}
+
+/**
+ * The free-shipping words for a zone's threshold `freeOver` (0: always free; null: never,
+ * then "") and the shopper's `cart` ({count, subtotal}); `price(amount)` formats money.
+ */
+export function freeShippingWords(freeOver, cart, price) {
+  if (freeOver == null) return "";
+  if (cart?.count > 0) {
+    const short = freeOver - (cart.subtotal || 0);
+    return short > 0 ? `${price(short)} away from free shipping` : "Your order ships free";
+  }
+  return freeOver > 0 ? `Free shipping over ${price(freeOver)}` : "Free shipping";
+}
+
+const two = (n) => String(n).padStart(2, "0");
+
+/**
+ * The countdown's words for `ms` left, rounded down (never more time than there is): "2 h 14
+ * min" from an hour on, "05 min 09 s" under it. Digits are padded so, in tabular figures, the
+ * width only changes at the hour.
+ */
+export function timeLeft(ms) {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  return s >= 3600
+    ? `${Math.floor(s / 3600)} h ${two(Math.floor(s / 60) % 60)} min`
+    : `${two(Math.floor(s / 60))} min ${two(s % 60)} s`;
+}
+
+/** When the countdown's words next change, in ms from now (`ms` left): at the next minute, or second under an hour. */
+export const nextTick = (ms) => (ms % (ms > HOUR_MS ? 60000 : 1000)) + 1;
+
+/** The date ("2026-12-07") `ms` falls on in `timeZone`. */
+export const localDate = (ms, timeZone) =>
+  new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(ms);
+
+const nextDate = (date) => new Date(Date.parse(date) + DAY_MS).toISOString().slice(0, 10);
+const lower = (text) => text[0].toLowerCase() + text.slice(1); // "Arrives …" → "arrives …"
+
+/**
+ * The delivery promise at `now` for the shopper's zone (`arrival`: its entry of
+ * `delivery.arrivals`), in the store's `timeZone`: [before, msLeft, after] while a countdown
+ * runs (the cut-off within 24 h: "Order within ", ms, " for dispatch today — arrives …"),
+ * else [words] ("Dispatched Mon 14 Dec — arrives …": before the cut-off, the order's own
+ * dispatch; after it, the `later` one); null when there is nothing true to say.
+ */
+export function deliveryWords(delivery, arrival, now, timeZone) {
+  if (!delivery?.dispatch || !arrival?.arrives) return null;
+  const left = delivery.deadline - now;
+  const today = localDate(now, timeZone);
+  if (left > 0 && left <= DAY_MS) {
+    const date = delivery.dispatch.date;
+    const day = date === today ? "today" : date === nextDate(today) ? "tomorrow" : delivery.dispatch.words;
+    return ["Order within ", left, ` for dispatch ${day} — ${lower(arrival.arrives)}`];
+  }
+  const [dispatch, arrives] = left > 0 ? [delivery.dispatch, arrival.arrives] : [delivery.later, arrival.later];
+  // A config kept past its promise (the later dispatch gone by too) says nothing.
+  if (!dispatch?.date || dispatch.date < today || !arrives) return null;
+  return [`Dispatched ${dispatch.words} — ${lower(arrives)}`];
+}
+
+/** When the delivery words next change on their own (ms from now, within setTimeout's range), or 0 for never. */
+export function deliveryChange(delivery, now) {
+  const left = delivery.deadline - now;
+  if (!(left > 0)) return 0;
+  return left > DAY_MS ? Math.min(left - DAY_MS + 1, 2e9) : nextTick(left);
+}
+
+/** "30-day returns · money-back guarantee". */
+export const returnsWords = (returns) =>
+  `${returns.days}-day returns${returns.money_back ? " · money-back guarantee" : ""}`;
+
+export const supportWords = (support) => `Help: ${support.hours}`;
+
+/** Social proof's words for a product's answer ({bought, hours, left}): only the true, non-null ones. */
+export function proofWords(proof) {
+  const words = [];
+  if (proof?.bought > 0) words.push(`${proof.bought} people bought this in the last ${proof.hours} hours`);
+  if (proof?.left > 0) words.push(`Only ${proof.left} left`);
+  return words;
+}

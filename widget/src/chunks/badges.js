@@ -1,0 +1,264 @@
+// The trust badges chunk: each badge states a fact Keepcart knows (config.trust, from
+// server/trust/facts.py, which leaves a kind out while its fact does not hold) and nothing
+// else. The loader imports it when idle where the page has a [data-keepcart-badges] mount
+// (and on the admin's preview page); the checkout chunk loads it for its own two places and
+// calls render("drawer" | "checkout", element).
+//
+// mount(api) fills every [data-keepcart-badges="<placement>"] element on the page with that
+// placement's badges (config.trust.placements; an unknown placement gets nothing) in a shadow
+// root of its own, a one-line strip that fits the height the page reserves for it. A product
+// mount with data-keepcart-sku also says what social proof may (GET …/products/{sku}/proof),
+// before its strip is drawn, so nothing is inserted later.
+//
+// The holdout: a share of visitors (config.trust.holdout; social proof's own share) sees none
+// of it, decided here with the server's hash (../badges/holdout.js), and mounts stay empty at
+// their reserved size. Once per page view where a badge would show, shown or held out, the
+// exposure is recorded (POST /v1/trust/exposures; the server computes the arm itself), but
+// never on the admin's preview page, and not without a visitor id (consent not given).
+
+import { heldOut } from "../badges/holdout.js";
+import { STYLES } from "../badges/styles.js";
+import { paymentMarks, strip } from "../badges/view.js";
+import {
+  deliveryChange,
+  deliveryWords,
+  freeShippingWords,
+  proofWords,
+  returnsWords,
+  SECURE_DETAILS,
+  shopperZone,
+  supportWords,
+  timeLeft,
+} from "../badges/words.js";
+import { h } from "../checkout/dom.js";
+import { api, setApi } from "../checkout/env.js";
+import { money } from "../checkout/format.js";
+import {
+  ATTR_BADGES,
+  ATTR_SKU,
+  CART_KEY,
+  ELEMENT_BADGES,
+  ELEMENT_PROOF,
+  EV_CART_CHANGE,
+  FEATURE_CHECKOUT,
+  OFFER_PREVIEW_ID,
+  PATH_CONFIG,
+  PATH_PROOF,
+  PATH_TRUST_EXPOSURES,
+} from "../constants.js";
+import { offerVisitor } from "../visitor.js";
+
+// A strip shows its badges in this order, whatever order the placement lists them in: what
+// decides a purchase first, the payment marks (recognisable even when scrolled to) last.
+const ORDER = ["delivery", "free_shipping", "returns", "secure", "support", "payments"];
+const TEXT = { "Content-Type": "text/plain;charset=UTF-8" }; // a simple request: no preflight
+let trust = {};
+let preview = false; // the admin's preview: every badge, nothing recorded, no holdout
+let zone = -1; // the shopper's shipping zone, an index into trust.zones
+let cart = null; // {count, subtotal, currency}, once known
+const cartWords = new Set(); // update() of each free-shipping badge shown
+const exposed = new Set();
+let sheet;
+
+const currency = () => cart?.currency || api.config.store?.currency || "EUR";
+const price = (amount) => money(amount, currency(), api.config.store?.locale || undefined);
+const p = (...content) => h("p", {}, ...content);
+
+/** Record that this visitor reached `element` (once per page view), shown or held out. */
+function expose(element) {
+  if (preview || exposed.has(element) || !api.ids().visitor_id) return;
+  exposed.add(element);
+  api
+    .request(PATH_TRUST_EXPOSURES, {
+      method: "POST",
+      headers: TEXT,
+      body: JSON.stringify({ store: api.store, element, visitor: offerVisitor(api) }),
+    })
+    .catch((error) => api.warn("trust-exposure", "a trust exposure was not recorded", error));
+}
+
+/** `fn` (async or not) with nothing it throws reaching the page: one console warning. */
+const guard =
+  (fn) =>
+  async (...args) => {
+    try {
+      return await fn(...args);
+    } catch (error) {
+      api.warn("badges", "the trust badges hit a problem", error);
+    }
+  };
+
+const shown = (element, percent) => preview || !heldOut(element, offerVisitor(api), percent);
+const words = (text) => h("span", {}, text);
+
+// "Free shipping over €60.00", or with a cart "€12.50 away from free shipping" / "Your order
+// ships free", for the shopper's zone; none where nothing ships free there.
+function freeShipping() {
+  const freeOver = trust.free_shipping ? trust.zones?.[zone]?.free_over : null;
+  if (freeOver == null) return null;
+  const text = words();
+  const update = () => {
+    text.textContent = freeShippingWords(freeOver, cart, price);
+  };
+  update();
+  cartWords.add(update);
+  return { kind: "free_shipping", text };
+}
+
+// "Order within 2 h 14 min for dispatch today — arrives …", ticking each minute (each second
+// in the last hour) in fixed-width figures, until the strip leaves the page. Its words change
+// length once, at the cut-off: hidden copies of each phase's longest words share its grid
+// cell, so the badge is as wide as the widest from the start and nothing beside it moves.
+function delivery() {
+  const promise = trust.delivery;
+  const arrival = promise?.arrivals?.[zone];
+  const timeZone = api.config.store?.timezone || undefined;
+  const at = (now) => deliveryWords(promise, arrival, now, timeZone);
+  if (!at(Date.now())) return null;
+  const clocked = (said, left) => (said.length > 1 ? [said[0], h("span", { class: "kb-c" }, left), said[2]] : said);
+  const live = words();
+  const ghosts = [Date.now(), promise.deadline - 1, promise.deadline]
+    .map(at)
+    .filter(Boolean)
+    .map((said) => h("span", { "aria-hidden": "true" }, clocked(said, "23 h 59 min")));
+  let clock;
+  let phase = 0;
+  const tick = () => {
+    const now = Date.now();
+    const said = at(now);
+    if (!said || (phase && !live.isConnected)) return;
+    if (phase !== said.length) {
+      phase = said.length;
+      live.replaceChildren(...clocked(said, ""));
+      clock = live.children[0];
+    }
+    if (clock) clock.textContent = timeLeft(said[1]);
+    const next = deliveryChange(promise, now);
+    if (next) setTimeout(guard(tick), next);
+  };
+  tick();
+  return { kind: "delivery", text: h("span", { class: "kb-g" }, live, ghosts) };
+}
+
+/** The badge of `kind` for this shopper now, or null while its fact does not hold here. */
+function badge(kind) {
+  if (kind === "secure") {
+    // Only while both this page and Keepcart itself are served over HTTPS.
+    const https = trust.secure && location.protocol === "https:" && /^https:/.test(api.origin);
+    const title = "Secure checkout";
+    return https && { kind, text: words(title), title, details: () => p(SECURE_DETAILS) };
+  }
+  if (kind === "payments") {
+    const methods = Array.isArray(trust.payments) ? trust.payments : [];
+    return methods.length > 0 && { kind, marks: paymentMarks(methods), text: "" };
+  }
+  if (kind === "free_shipping") return freeShipping();
+  if (kind === "delivery") return delivery();
+  if (kind === "returns" && trust.returns) {
+    const title = returnsWords(trust.returns);
+    return { kind, text: words(title), title, details: () => p(trust.returns.policy) };
+  }
+  if (kind === "support" && trust.support) {
+    const { email, phone } = trust.support;
+    const link = (scheme, value, label) => value && p(h("a", { href: scheme + value }, label || value));
+    return {
+      kind,
+      text: words(supportWords(trust.support)),
+      title: "Customer support",
+      details: () => [
+        p(trust.support.hours),
+        link("mailto:", email),
+        link("tel:", phone?.replace(/[^\d+]/g, ""), phone),
+      ],
+    };
+  }
+  return null;
+}
+
+/** Social proof for `sku`: its badges, or none (nothing true to say, or not asked). */
+async function proof(sku) {
+  if (!sku || !trust.proof) return [];
+  let answer = null;
+  try {
+    answer = await api.request(
+      `${PATH_CONFIG}${encodeURIComponent(api.store)}/products/${encodeURIComponent(sku)}${PATH_PROOF}`,
+    );
+  } catch (error) {
+    api.warn("trust-proof", "social proof could not be loaded", error);
+  }
+  const said = proofWords(answer);
+  if (said.length) expose(ELEMENT_PROOF);
+  if (!shown(ELEMENT_PROOF, trust.proof.holdout)) return [];
+  return said.map((text, index) => ({ kind: index || !answer.bought ? "left" : "bought", text: words(text) }));
+}
+
+/** The strip for `placement` (with `sku`'s social proof), or null when nothing shows. */
+async function build(placement, sku, own) {
+  const kinds = trust.placements?.[placement];
+  if (!Array.isArray(kinds)) return null; // an unknown placement
+  const first = await proof(sku);
+  // Built now, with the proof in: the strip goes into the page at once (the clock starts).
+  const badges = ORDER.filter((kind) => kinds.includes(kind))
+    .map(badge)
+    .filter(Boolean);
+  if (badges.length) expose(ELEMENT_BADGES);
+  const all = [...first, ...(shown(ELEMENT_BADGES, trust.holdout) ? badges : [])];
+  return all.length ? strip(all, own) : null;
+}
+
+function adoptInto(root) {
+  if (!sheet) {
+    sheet = new CSSStyleSheet();
+    sheet.replaceSync(STYLES);
+  }
+  if (!root.adoptedStyleSheets.includes(sheet)) root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
+}
+
+/** Fill the checkout's `element` (in its shadow root, its height reserved) with `placement`'s badges. */
+export const render = guard(async (placement, element) => {
+  const list = await build(placement, null, false);
+  if (!list || !element.isConnected) return;
+  adoptInto(element.getRootNode());
+  element.replaceChildren(list);
+});
+
+/** A merchant's mount: its own shadow root, only when something shows in it. */
+const fill = guard(async (el) => {
+  if (el.shadowRoot) return;
+  const list = await build(el.getAttribute(ATTR_BADGES), el.getAttribute(ATTR_SKU), true);
+  if (!list || el.shadowRoot) return;
+  const root = el.attachShadow({ mode: "open" });
+  adoptInto(root);
+  root.append(list);
+});
+
+function setCart(detail) {
+  cart = detail ? { count: detail.count || 0, subtotal: detail.subtotal || 0, currency: detail.currency } : null;
+  for (const update of [...cartWords]) update();
+}
+
+// The cart, for "€12.50 away from free shipping": its changes, and a returning shopper's
+// cart as the checkout chunk (loaded in the background for them anyway) has it.
+function followCart() {
+  api.on(EV_CART_CHANGE, setCart);
+  if (!api.config.features?.checkout || !api.storage.get("localStorage", CART_KEY)) return;
+  api
+    .loadChunk(FEATURE_CHECKOUT)
+    .then((checkout) => checkout?.currentCart?.())
+    .then(
+      (current) =>
+        current &&
+        !cart &&
+        setCart({ count: current.item_count, subtotal: current.subtotal, currency: current.currency }),
+    )
+    .catch(() => {});
+}
+
+export function mount(loaderApi) {
+  setApi(loaderApi);
+  trust = api.config.trust || {};
+  preview = Boolean(document.getElementById(OFFER_PREVIEW_ID));
+  zone = shopperZone(trust, navigator.language);
+  followCart();
+  for (const el of document.querySelectorAll(`[${ATTR_BADGES}]`)) fill(el);
+}

@@ -1,0 +1,165 @@
+// The trust badges' words (src/badges/words.js) and the holdout's hash (src/badges/holdout.js;
+// its twin in Python is checked against it by tests/unit/test_trust_holdout_twin.py).
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+
+import { bucket, fnv1a32, heldOut } from "../src/badges/holdout.js";
+import {
+  deliveryChange,
+  deliveryWords,
+  freeShippingWords,
+  localDate,
+  nextTick,
+  proofWords,
+  returnsWords,
+  shopperZone,
+  timeLeft,
+} from "../src/badges/words.js";
+
+const MINUTE = 60000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+const price = (amount) => `€${(amount / 100).toFixed(2)}`;
+const DUBLIN = "Europe/Dublin";
+// Monday 7 December 2026, 11:46 in Dublin (UTC in winter); the cut-off is 14:00.
+const MONDAY_MORNING = Date.UTC(2026, 11, 7, 11, 46);
+const CUTOFF = Date.UTC(2026, 11, 7, 14, 0);
+const DELIVERY = {
+  deadline: CUTOFF,
+  dispatch: { date: "2026-12-07", words: "Mon 7 Dec" },
+  later: { date: "2026-12-08", words: "Tue 8 Dec" },
+  arrivals: [{ method: "Standard", arrives: "Arrives Tue 8 – Thu 10 Dec", later: "Arrives Wed 9 – Fri 11 Dec" }],
+};
+const [IRELAND] = DELIVERY.arrivals;
+
+describe("the shopper's zone", () => {
+  const trust = {
+    home: "IE",
+    zones: [
+      { countries: ["IE"], free_over: 6000 },
+      { countries: ["DE", "FR"], free_over: 8000 },
+      { countries: ["*"], free_over: null },
+    ],
+  };
+  test("the region of the browser's language names it", () => {
+    assert.equal(shopperZone(trust, "de-DE"), 1);
+    assert.equal(shopperZone(trust, "en-IE"), 0);
+    assert.equal(shopperZone(trust, "zh-Hans-FR"), 1); // a script subtag before the region
+  });
+  test("without a region, or one no zone names, the store's home country, then the rest of the world", () => {
+    assert.equal(shopperZone(trust, "en"), 0);
+    assert.equal(shopperZone(trust, "en-US"), 0);
+    assert.equal(shopperZone({ ...trust, home: "NL" }, "en-US"), 2);
+    assert.equal(shopperZone({ zones: [{ countries: ["IE"] }] }, "not a tag"), -1);
+    assert.equal(shopperZone({}, "en-IE"), -1);
+  });
+});
+
+describe("free shipping", () => {
+  test("the threshold, always free, or nothing to say", () => {
+    assert.equal(freeShippingWords(5000, null, price), "Free shipping over €50.00");
+    assert.equal(freeShippingWords(0, null, price), "Free shipping");
+    assert.equal(freeShippingWords(null, null, price), "");
+    assert.equal(freeShippingWords(undefined, { count: 1, subtotal: 9000 }, price), "");
+  });
+  test("with a cart: how far from it, or reached", () => {
+    assert.equal(freeShippingWords(5000, { count: 1, subtotal: 3750 }, price), "€12.50 away from free shipping");
+    assert.equal(freeShippingWords(5000, { count: 2, subtotal: 5000 }, price), "Your order ships free");
+    assert.equal(freeShippingWords(0, { count: 1, subtotal: 100 }, price), "Your order ships free");
+    assert.equal(freeShippingWords(5000, { count: 0, subtotal: 0 }, price), "Free shipping over €50.00");
+  });
+});
+
+describe("the delivery promise", () => {
+  test("within 24 h of the cut-off, a countdown to dispatch today", () => {
+    const words = deliveryWords(DELIVERY, IRELAND, MONDAY_MORNING, DUBLIN);
+    assert.deepEqual(words, [
+      "Order within ",
+      2 * HOUR + 14 * MINUTE,
+      " for dispatch today — arrives Tue 8 – Thu 10 Dec",
+    ]);
+    assert.equal(timeLeft(words[1]), "2 h 14 min");
+  });
+  test("tomorrow, or the day's words, by the store's calendar", () => {
+    const evening = Date.UTC(2026, 11, 6, 20); // Sunday 20:00: the cut-off is Monday 14:00
+    const delivery = { ...DELIVERY, dispatch: { date: "2026-12-07", words: "Mon 7 Dec" } };
+    assert.match(deliveryWords(delivery, IRELAND, evening, DUBLIN)[2], /^ for dispatch tomorrow — /);
+    const handled = { ...DELIVERY, dispatch: { date: "2026-12-09", words: "Wed 9 Dec" } };
+    assert.match(deliveryWords(handled, IRELAND, MONDAY_MORNING, DUBLIN)[2], /^ for dispatch Wed 9 Dec — /);
+    // 23:30 UTC on Sunday is already Monday in Auckland: the store's timezone decides "today".
+    const late = Date.UTC(2026, 11, 6, 23, 30);
+    const auckland = { ...DELIVERY, deadline: late + HOUR };
+    assert.match(deliveryWords(auckland, IRELAND, late, "Pacific/Auckland")[2], /^ for dispatch today — /);
+    assert.match(deliveryWords(auckland, IRELAND, late, DUBLIN)[2], /^ for dispatch tomorrow — /);
+  });
+  test("more than 24 h ahead, the dispatch day without a countdown", () => {
+    const friday = Date.UTC(2026, 11, 4, 18); // the next cut-off is Monday's
+    assert.deepEqual(deliveryWords(DELIVERY, IRELAND, friday, DUBLIN), [
+      "Dispatched Mon 7 Dec — arrives Tue 8 – Thu 10 Dec",
+    ]);
+  });
+  test("after the cut-off, the later dispatch and arrival, no countdown", () => {
+    assert.deepEqual(deliveryWords(DELIVERY, IRELAND, CUTOFF, DUBLIN), [
+      "Dispatched Tue 8 Dec — arrives Wed 9 – Fri 11 Dec",
+    ]);
+    assert.equal(deliveryChange(DELIVERY, CUTOFF + 1), 0);
+  });
+  test("nothing from a promise kept past its later dispatch, or for a zone without a method", () => {
+    assert.equal(deliveryWords(DELIVERY, IRELAND, Date.UTC(2026, 11, 9, 9), DUBLIN), null);
+    assert.equal(deliveryWords(DELIVERY, null, MONDAY_MORNING, DUBLIN), null);
+    assert.equal(deliveryWords(undefined, IRELAND, MONDAY_MORNING, DUBLIN), null);
+  });
+  test("the countdown's words: minutes from an hour on, seconds under it, rounded down", () => {
+    assert.equal(timeLeft(2 * HOUR + 14 * MINUTE + 59999), "2 h 14 min");
+    assert.equal(timeLeft(HOUR), "1 h 00 min");
+    assert.equal(timeLeft(HOUR - 1), "59 min 59 s");
+    assert.equal(timeLeft(5 * MINUTE + 9000), "05 min 09 s");
+    assert.equal(timeLeft(-5), "00 min 00 s");
+  });
+  test("the next tick is when the words change: each minute, each second in the last hour", () => {
+    assert.equal(nextTick(2 * HOUR + 14 * MINUTE + 30000), 30001);
+    assert.equal(timeLeft(2 * HOUR + 14 * MINUTE + 30000 - 30001), "2 h 13 min");
+    assert.equal(nextTick(HOUR + 500), 501);
+    assert.equal(nextTick(10 * MINUTE + 250), 251);
+    // Beyond 24 h the words change when the countdown starts.
+    assert.equal(deliveryChange(DELIVERY, CUTOFF - DAY - 5000), 5001);
+    assert.equal(deliveryChange({ deadline: Date.now() + 60 * DAY }, Date.now()), 2e9); // within setTimeout's range
+  });
+  test("dates in the store's timezone", () => {
+    assert.equal(localDate(Date.UTC(2026, 11, 6, 23, 30), DUBLIN), "2026-12-06");
+    assert.equal(localDate(Date.UTC(2026, 11, 6, 23, 30), "Pacific/Auckland"), "2026-12-07");
+  });
+});
+
+describe("returns and social proof", () => {
+  test("returns, with the guarantee when there is one", () => {
+    assert.equal(returnsWords({ days: 30, money_back: false }), "30-day returns");
+    assert.equal(returnsWords({ days: 14, money_back: true }), "14-day returns · money-back guarantee");
+  });
+  test("social proof says only what the server found true", () => {
+    assert.deepEqual(proofWords({ bought: 12, hours: 48, left: 3 }), [
+      "12 people bought this in the last 48 hours",
+      "Only 3 left",
+    ]);
+    assert.deepEqual(proofWords({ bought: null, hours: 48, left: null }), []);
+    assert.deepEqual(proofWords({ bought: null, hours: 48, left: 2 }), ["Only 2 left"]);
+    assert.deepEqual(proofWords(null), []);
+  });
+});
+
+describe("the holdout's hash", () => {
+  test("32-bit FNV-1a's published vectors", () => {
+    // From the FNV reference test suite (Fowler, Noll, Vo: isthe.com/chongo/tech/comp/fnv).
+    assert.equal(fnv1a32(""), 0x811c9dc5);
+    assert.equal(fnv1a32("a"), 0xe40c292c);
+    assert.equal(fnv1a32("foobar"), 0xbf9cf968);
+  });
+  test("a visitor's bucket, and the share held out", () => {
+    assert.equal(bucket("badges", "v_x"), fnv1a32("badges:v_x") % 100);
+    assert.equal(heldOut("badges", "v_x", 0), false);
+    assert.equal(heldOut("badges", "v_x", 100), true);
+    assert.equal(heldOut("badges", "v_x", undefined), false);
+    const held = Array.from({ length: 2000 }, (_, i) => heldOut("badges", `v_${i}`, 20)).filter(Boolean);
+    assert.ok(held.length > 300 && held.length < 500, `about a fifth: ${held.length}`);
+  });
+});
