@@ -40,6 +40,8 @@ from server.routes import checkout as checkout_routes
 from server.routes import events as event_routes
 from server.routes import offers as offer_routes
 from server.routes import receipt as receipt_routes
+from server.routes import review_page as review_page_routes
+from server.routes import reviews as review_routes
 from server.routes import stores as store_routes
 from server.routes import trust as trust_routes
 from server.routes.events_fastpath import EventsFastPath
@@ -105,6 +107,8 @@ def create_app(settings: Settings, *, freeze_startup_objects: bool = False) -> S
             *checkout_routes.routes,
             *offer_routes.routes,
             *receipt_routes.routes,
+            *review_page_routes.routes,
+            *review_routes.routes,
             *trust_routes.routes,
             Mount(
                 "/admin",

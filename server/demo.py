@@ -17,7 +17,7 @@ from server.accounts import add_member, create_store, create_user
 from server.app import create_app
 from server.clock import now_ms
 from server.db import Database
-from server.demo_seed import seed_demo_store
+from server.demo_seed import seed_demo_reviews, seed_demo_store
 from server.settings import Settings
 from server.stores.queries import list_stores
 from server.stores.service import Store, validate_new_store
@@ -28,8 +28,8 @@ DEMO_STORE_NAME = "Fernhill Goods"
 
 
 async def prepare_demo(settings: Settings) -> Store:
-    """The demo store (created on first run, its catalog refreshed on every run) and the
-    demo login, with its password reset, as the store's owner."""
+    """The demo store (created on first run, its catalog refreshed on every run), the demo
+    login, with its password reset, as the store's owner, and (once) its reviewed orders."""
     demo_origins = (
         f"http://127.0.0.1:{settings.demo_port}",
         f"http://localhost:{settings.demo_port}",
@@ -49,6 +49,8 @@ async def prepare_demo(settings: Settings) -> Store:
         await db.write(lambda conn: seed_demo_store(conn, store.id, shop_url, now_ms()))
         await create_user(db, DEMO_EMAIL, DEMO_PASSWORD, now=now_ms())
         await add_member(db, store.id, DEMO_EMAIL, "owner", replace_role=True, now=now_ms())
+        merchant_id = await db.fetch_value("SELECT id FROM users WHERE email = ?", (DEMO_EMAIL,))
+        await db.write(lambda conn: seed_demo_reviews(conn, store.id, merchant_id, now_ms()))
     finally:
         await db.close()
     return store

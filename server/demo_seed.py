@@ -3,16 +3,18 @@
 The catalog comes from the demo shop's own product list (demo_store/products.py), the way a
 merchant would import theirs. Re-running the demo refreshes products and leaves any rules the
 merchant changed in the admin alone. It also starts one live exit-intent campaign with two
-variants and a holdout, so the demo shows an offer and its results from the first visit, and
+variants and a holdout, so the demo shows an offer and its results from the first visit,
 gives the store its trust settings (the returns and contact its about page states, badges in
-every placement, social proof on, no one held out) so the demo shows true badges at once.
+every placement, social proof on, no one held out) so the demo shows true badges at once, and
+(``seed_demo_reviews``) a few fulfilled orders whose buyers reviewed what they bought.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
-from datetime import date, time
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import aiosqlite
 
@@ -23,6 +25,13 @@ from server.checkout.delivery import save_delivery_rules
 from server.offers.model import Campaign, Frequency, Offer, Targeting, Trigger, Variant
 from server.offers.queries import save_campaign
 from server.pricing.delivery import DeliveryRules
+from server.reviews.importing import ImportedReview, import_reviews
+from server.reviews.links import LineKey
+from server.reviews.model import ReviewInput
+from server.reviews.moderating import hide_review, save_reply
+from server.reviews.publishing import publish_review
+from server.reviews.service import default_display_name
+from server.security import new_public_id
 from server.trust.model import TrustSettings
 from server.trust.queries import save_trust_settings
 
@@ -187,6 +196,201 @@ async def _exit_offer(conn: aiosqlite.Connection, store_id: int, now_ms: int) ->
     (campaigns,) = row
     if not campaigns:
         await save_campaign(conn, dataclasses.replace(DEMO_CAMPAIGN, store_id=store_id), now_ms)
+
+
+# ---- reviews: from the demo's own fulfilled orders, a few imported, one hidden ------------
+
+# (days ago the order was placed, customer, SKU, rating, title, text). Each is a fulfilled
+# order of one item whose buyer reviewed it through their link three days after it shipped:
+# low ratings among them, published like every other.
+DEMO_REVIEWERS = (
+    (
+        64,
+        "Aoife Byrne",
+        "FH-MUG-01",
+        5,
+        "My everyday mug now",
+        "Holds heat well and the thumb rest is a lovely touch. The glaze is even nicer in person.",
+    ),
+    (
+        52,
+        "Ciarán Walsh",
+        "FH-MUG-01",
+        2,
+        "Chipped on arrival",
+        "A small chip on the rim when it came. The mug itself is nice, but the packing could be"
+        " better.",
+    ),
+    (
+        45,
+        "Marta Nowak",
+        "FH-MUG-01",
+        4,
+        "Generous size",
+        "Bigger than I expected, which I like. Docked a star because it is heavy when full.",
+    ),
+    (
+        40,
+        "Sean Murphy",
+        "FH-POUR-01",
+        5,
+        "Makes a clean cup",
+        "Slow, even flow and it sits steadily on every mug I own.",
+    ),
+    (
+        33,
+        "Niamh Kelly",
+        "FH-POUR-01",
+        3,
+        "Fine, a little slow",
+        "Good coffee, but the draw-down takes longer than my old plastic one.",
+    ),
+    (
+        28,
+        "Emma Doyle",
+        "FH-THR-01",
+        5,
+        "Warm and soft",
+        "Lives on the sofa now. No shedding after two washes on wool.",
+    ),
+    (
+        21,
+        "Tomás Ryan",
+        "FH-THR-01",
+        1,
+        "Too small for a bed",
+        "I should have checked the size: it only covers the top of a double bed.",
+    ),
+    (
+        14,
+        "Lena Fischer",
+        "FH-KTL-01",
+        4,
+        "Pretty and quick",
+        "Boils fast on gas. The handle gets warm, so keep a cloth near.",
+    ),
+)
+# The shop's public reply to the chipped mug.
+DEMO_REPLY = (
+    "Sorry about the chip, Ciarán: a replacement is on its way, and we now pack every mug in a"
+    " double box."
+)
+# Reviews the shop brought from its old platform: labelled Imported, dated when written.
+DEMO_IMPORTED = (
+    (
+        "FH-MUG-01",
+        4,
+        "Lovely glaze",
+        "Bought two as a gift; both arrived safely.",
+        "Róisín",
+        "2024-11-02",
+    ),
+    (
+        "FH-APR-01",
+        5,
+        "Best apron I've owned",
+        "The cross-back straps really are comfortable.",
+        "Dara",
+        "2024-09-18",
+    ),
+    (
+        "FH-COF-01",
+        3,
+        "Good, not great",
+        "Nice for filter; a bit light for my espresso.",
+        "Jo",
+        "2024-12-07",
+    ),
+)
+# A review the shop hid, for a reason from the fixed list: it carried a phone number.
+DEMO_HIDDEN = (
+    9, "Paddy Quinn", "FH-POUR-01", 4, "Ring me about it",
+    "Works well. Happy to tell anyone more, call me on 087 555 0123.",
+)  # fmt: skip
+
+
+async def seed_demo_reviews(
+    conn: aiosqlite.Connection, store_id: int, merchant_id: int, now_ms: int
+) -> None:
+    """Reviews from the demo's own fulfilled orders (varied ratings, one replied to, one
+    hidden with its log entry) and a few imported: once, for a store without reviews."""
+    async with conn.execute("SELECT count(*) FROM reviews WHERE store_id = ?", (store_id,)) as c:
+        row = await c.fetchone()
+    assert row is not None  # count(*) always returns a row
+    if row[0]:
+        return
+    published = {}
+    for days_ago, name, sku, rating, title, body in (*DEMO_REVIEWERS, DEMO_HIDDEN):
+        line = await _fulfilled_order(conn, store_id, name, sku, now_ms - days_ago * DAY_MS)
+        reviewed_at = now_ms - (days_ago - 6) * DAY_MS
+        review = ReviewInput(rating, title, body, default_display_name(name))
+        published[name] = await publish_review(conn, line, review, reviewed_at)
+    chipped, hidden = published["Ciarán Walsh"], published[DEMO_HIDDEN[1]]
+    replied_at = chipped.created_at + DAY_MS // 2
+    await save_reply(conn, store_id, chipped.public_id, DEMO_REPLY, merchant_id, replied_at)
+    await hide_review(
+        conn, store_id, hidden.public_id, "personal_data", merchant_id, hidden.created_at + DAY_MS
+    )
+    rows = [
+        ImportedReview(n, sku, ReviewInput(rating, title, body, who), date.fromisoformat(day))
+        for n, (sku, rating, title, body, who, day) in enumerate(DEMO_IMPORTED, start=2)
+    ]
+    await import_reviews(conn, store_id, DEMO_DELIVERY.timezone, rows, merchant_id, now_ms)
+
+
+async def _fulfilled_order(
+    conn: aiosqlite.Connection, store_id: int, name: str, sku: str, placed_at: int
+) -> LineKey:
+    """A shipped order of one ``sku`` by ``name`` in Ireland, paid by card, with its history:
+    placed, paid at once, fulfilled the next day."""
+    async with conn.execute(
+        "SELECT id, name, variant, price FROM products WHERE store_id = ? AND sku = ?",
+        (store_id, sku),
+    ) as cursor:
+        product = await cursor.fetchone()
+    assert product is not None, sku  # the demo catalog has it
+    product_id, product_name, variant, price = product
+    cursor = await conn.execute(
+        "UPDATE stores SET next_order_number = next_order_number + 1 WHERE id = ?"
+        " RETURNING next_order_number - 1",
+        (store_id,),
+    )
+    (number,) = await cursor.fetchone() or (0,)
+    shipping = 495
+    tax = price - price * 10_000 // (10_000 + VAT["IE"])  # VAT included in the price
+    address = {"name": name, "line1": "1 Main Street", "city": "Kilkenny", "country": "IE"}
+    placed_day = datetime.fromtimestamp(placed_at / 1000, ZoneInfo(DEMO_DELIVERY.timezone)).date()
+    arrives = [(placed_day + timedelta(days=days)).isoformat() for days in (1, 3)]
+    public_id = new_public_id("ord", 12)
+    email = name.split()[0].lower().encode("ascii", "ignore").decode() + "@example.com"
+    cursor = await conn.execute(
+        "INSERT INTO orders (public_id, store_id, number, status, email, shipping_name,"
+        " shipping_address, shipping_method, delivery_from, delivery_to, currency,"
+        " prices_include_tax, subtotal, discount_total, shipping_total, tax_total, total,"
+        " payment_method, card_brand, card_last4, created_at, updated_at)"
+        " VALUES (?, ?, ?, 'fulfilled', ?, ?, ?, 'Standard', ?, ?, 'EUR', 1, ?, 0, ?, ?, ?,"
+        " 'test_card', 'Visa', '4242', ?, ?)",
+        (
+            public_id, store_id, number, email, name, json.dumps(address),
+            *arrives,
+            price, shipping, tax, price + shipping, placed_at, placed_at + DAY_MS,
+        ),
+    )  # fmt: skip
+    order_id = cursor.lastrowid
+    await conn.execute(
+        "INSERT INTO order_items (order_id, product_id, sku, name, variant, unit_price, quantity,"
+        " subtotal, discount, tax) VALUES (?, ?, ?, ?, ?, ?, 1, ?, 0, ?)",
+        (order_id, product_id, sku, product_name, variant, price, price, tax),
+    )
+    await conn.executemany(
+        "INSERT INTO order_events (order_id, kind, note, created_at) VALUES (?, ?, ?, ?)",
+        [
+            (order_id, "placed", "Placed with test_card", placed_at),
+            (order_id, "paid", "Paid by card", placed_at),
+            (order_id, "fulfilled", "By the demo's seed", placed_at + DAY_MS),
+        ],
+    )
+    return LineKey(store_id, public_id, product_id)
 
 
 # What the demo shop's about page says (demo_store/templates/about.html), as its badges say

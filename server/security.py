@@ -17,7 +17,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from itsdangerous import BadSignature, URLSafeTimedSerializer
+from itsdangerous import BadSignature, TimestampSigner, URLSafeTimedSerializer
 
 from server.db.files import make_private_folder, warn_if_readable_by_others
 
@@ -29,6 +29,7 @@ class Purpose(StrEnum):
     COUPON = "keepcart.coupon"
     RECOVERY = "keepcart.recovery-link"
     ORDER_STATUS = "keepcart.order-status"  # a shopper's receipt link; never expires
+    REVIEW = "keepcart.review-link"  # one order line's review link; expires (server/reviews)
 
 
 class InvalidToken(Exception):
@@ -43,19 +44,51 @@ class Signer:
         self._keys = list(reversed(keys))
         self._serializers: dict[Purpose, URLSafeTimedSerializer] = {}
 
-    def sign(self, purpose: Purpose, value: Any) -> str:
-        return self._serializer(purpose).dumps(value)
+    def sign(self, purpose: Purpose, value: Any, *, now_ms: int | None = None) -> str:
+        """``value`` signed for ``purpose``, stamped with the system's time, or with ``now_ms``
+        (the app's Clock) for a token whose expiry a test moves with the clock."""
+        return self._serializer(purpose, now_ms).dumps(value)
 
-    def unsign(self, purpose: Purpose, token: str, *, max_age: int | None = None) -> Any:
+    def unsign(
+        self,
+        purpose: Purpose,
+        token: str,
+        *,
+        max_age: int | None = None,
+        now_ms: int | None = None,
+    ) -> Any:
+        """The value ``token`` was signed with for ``purpose``; ``InvalidToken`` when it was
+        not, or when it is older than ``max_age`` seconds at ``now_ms`` (default: the system's
+        time), or stamped later than then."""
         try:
-            return self._serializer(purpose).loads(token, max_age=max_age)
+            return self._serializer(purpose, now_ms).loads(token, max_age=max_age)
         except BadSignature as exc:
             raise InvalidToken(str(exc)) from None
 
-    def _serializer(self, purpose: Purpose) -> URLSafeTimedSerializer:
+    def _serializer(self, purpose: Purpose, now_ms: int | None = None) -> URLSafeTimedSerializer:
+        if now_ms is not None:
+            # One use only: a serializer whose timestamps are the moment given.
+            return URLSafeTimedSerializer(
+                self._keys,
+                salt=purpose.value,
+                signer=_TimestampAt,
+                signer_kwargs={"now_s": now_ms // 1000},
+            )
         if purpose not in self._serializers:
             self._serializers[purpose] = URLSafeTimedSerializer(self._keys, salt=purpose.value)
         return self._serializers[purpose]
+
+
+class _TimestampAt(TimestampSigner):
+    """itsdangerous's timestamp signer at a given moment rather than the system's time: the
+    same tokens, signed and checked against the app's Clock."""
+
+    def __init__(self, *args: Any, now_s: int, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self._now_s = now_s
+
+    def get_timestamp(self) -> int:
+        return self._now_s
 
 
 MIN_KEY_BYTES = 32

@@ -19,6 +19,7 @@ from server.admin import campaigns as campaigns_admin
 from server.admin import catalog as catalog_admin
 from server.admin import checkout_settings as checkout_settings_admin
 from server.admin import orders as orders_admin
+from server.admin import reviews as reviews_admin
 from server.admin import trust as trust_admin
 from server.admin.auth import Session, check_csrf, read_session, write_session
 from server.admin.forms import check_post
@@ -212,6 +213,7 @@ routes = [
     *orders_admin.routes,
     *checkout_settings_admin.routes,
     *campaigns_admin.routes,
+    *reviews_admin.routes,
     *trust_admin.routes,
     Mount("/static", StaticFiles(directory=HERE / "static"), name="admin-static"),
 ]

@@ -171,8 +171,22 @@ class ImportSummary:
         return self.created + self.updated
 
 
-def read_rows(data: bytes) -> list[CsvRow]:
-    """The data rows of an uploaded file; raises ImportRejected for an unreadable file."""
+@dataclass(frozen=True)
+class CsvFormat:
+    """What a kind of imported file holds: its columns, those it must have, how many rows."""
+
+    columns: tuple[str, ...]
+    required: tuple[str, ...]
+    max_rows: int
+    things: str  # what its rows are, for messages: "products"
+
+
+PRODUCTS_FILE = CsvFormat(COLUMNS, REQUIRED_COLUMNS, MAX_ROWS, "products")
+
+
+def read_rows(data: bytes, kind: CsvFormat = PRODUCTS_FILE) -> list[CsvRow]:
+    """The data rows of an uploaded file of ``kind``; raises ImportRejected for an unreadable
+    file, a bad header, too many rows or none."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -180,41 +194,43 @@ def read_rows(data: bytes) -> list[CsvRow]:
     records = csv.reader(io.StringIO(text, newline=""))
     try:
         header = [cell.strip().lower() for cell in next(records, [])]
-        _check_header(header)
-        return _data_rows(header, records)
+        _check_header(header, kind)
+        return _data_rows(header, records, kind)
     except csv.Error as exc:
         raise ImportRejected(
             [RowProblem(records.line_num, "", f"Unreadable CSV: {exc}.")]
         ) from None
 
 
-def _data_rows(header: list[str], records: Iterable[list[str]]) -> list[CsvRow]:
+def _data_rows(header: list[str], records: Iterable[list[str]], kind: CsvFormat) -> list[CsvRow]:
     rows = []
     for number, cells in enumerate(records, start=2):
         if not any(cell.strip() for cell in cells):
             continue  # spreadsheets often leave blank lines at the end
-        if len(rows) == MAX_ROWS:
-            raise ImportRejected([RowProblem(number, "", f"Import at most {MAX_ROWS} rows.")])
+        if len(rows) == kind.max_rows:
+            too_many = f"Import at most {kind.max_rows} rows."
+            raise ImportRejected([RowProblem(number, "", too_many)])
         rows.append(_row(number, header, cells))
     if not rows:
-        raise ImportRejected([RowProblem(2, "", "The file has no products under the header.")])
+        none = f"The file has no {kind.things} under the header."
+        raise ImportRejected([RowProblem(2, "", none)])
     return rows
 
 
-def _check_header(header: list[str]) -> None:
+def _check_header(header: list[str], kind: CsvFormat) -> None:
     problems = [
         RowProblem(1, column, "This is not a column Keepcart knows.")
         for column in header
-        if column and column not in COLUMNS  # unnamed columns are checked to be empty
+        if column and column not in kind.columns  # unnamed columns are checked to be empty
     ]
     problems += [
         RowProblem(1, column, f"The column {column} appears more than once.")
-        for column in COLUMNS
+        for column in kind.columns
         if header.count(column) > 1
     ]
     problems += [
         RowProblem(1, column, "This column is required.")
-        for column in REQUIRED_COLUMNS
+        for column in kind.required
         if column not in header
     ]
     if problems:

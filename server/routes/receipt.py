@@ -29,6 +29,9 @@ from server.orders import queries
 from server.orders.receipt import HISTORY_LABELS, LocalFormats, delivery_promise, shopper_status
 from server.orders.receipt_link import public_id_from
 from server.orders.service import Order, local_time, payment_label
+from server.reviews.links import LineKey, review_path
+from server.reviews.queries import lines_of_order
+from server.reviews.service import may_review
 from server.services import services
 from server.stores.service import Store
 
@@ -83,7 +86,28 @@ async def _receipt(request: Request, store: Store, order: Order) -> dict[str, An
         "payment": payment_label(order.payment_method),
         "instructions": settings.instructions_for(order.payment_method) if awaiting else "",
         "formats": formats,
+        "reviews": await _review_links(request, store, order),
     }
+
+
+async def _review_links(request: Request, store: Store, order: Order) -> list[dict[str, Any]]:
+    """Each line's review link (fresh, so it works for the link's whole life from today), or
+    its review once written; nothing before the order has shipped."""
+    if not may_review(order.status):
+        return []
+    state = services(request)
+    now = state.clock.now_ms()
+    return [
+        {
+            "line": line,
+            "url": None
+            if line.review
+            else review_path(
+                state.signer, LineKey(store.id, order.public_id, line.product_id), now
+            ),
+        }
+        for line in await lines_of_order(state.db, order.id)
+    ]
 
 
 def _render(

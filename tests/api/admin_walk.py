@@ -63,6 +63,14 @@ async def path_values(app, store) -> dict[str, object]:
             (store.id,),
         )
     )
+    await db.write(
+        lambda conn: conn.execute(
+            "INSERT INTO reviews (public_id, store_id, product_id, source, rating, display_name,"
+            " created_at) SELECT 'rev_walk', store_id, id, 'imported', 4, 'Pat', 0 FROM products"
+            " WHERE store_id = ? AND sku = 'MUG-1'",
+            (store.id,),
+        )
+    )
     zone = await first("SELECT id FROM shipping_zones WHERE store_id = ? ORDER BY id")
     return {
         "store_id": store.id,
@@ -80,4 +88,5 @@ async def path_values(app, store) -> dict[str, object]:
         "request_id": await first("SELECT id FROM email_consents WHERE store_id = ?"),
         "user_id": await first("SELECT user_id FROM memberships WHERE store_id = ?"),
         "invitation_id": await first("SELECT id FROM invitations WHERE store_id = ?"),
+        "review": await first("SELECT public_id FROM reviews WHERE store_id = ?"),
     }

@@ -129,6 +129,19 @@ async def _seed(app: Starlette, admin: httpx.AsyncClient) -> tuple[Store, str]:
             (store.id, campaign.id),
         )
     )
+
+    # A review to moderate (and vote for): one of the orders' lines, its order fulfilled.
+    async def review(conn) -> None:
+        first = "(SELECT min(id) FROM orders)"
+        await conn.execute(f"UPDATE orders SET status = 'fulfilled' WHERE id = {first}")
+        await conn.execute(
+            "INSERT INTO reviews (public_id, store_id, product_id, source, order_id, rating,"
+            " display_name, created_at) SELECT 'rev_hostile', o.store_id, i.product_id, 'order',"
+            f" o.id, 4, 'Aoife B.', 0 FROM orders o JOIN order_items i ON i.order_id = o.id"
+            f" WHERE o.id = {first}"
+        )
+
+    await services(app).db.write(review)
     assert (await sign_in(admin)).status_code == 303
     return store, campaign.public_id
 

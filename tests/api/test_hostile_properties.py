@@ -32,6 +32,7 @@ def path_values(world: World) -> dict[str, list[str]]:
         "sku": ["FH-MUG-01", "FH-THR-01"],
         "campaign": [world.campaign],
         "name": ["offers.js", "checkout.js"],
+        "review": ["rev_hostile"],
     }
 
 
@@ -102,6 +103,7 @@ def valid_bodies(values: dict[str, list[str]]) -> dict[str, dict[str, Any]]:
                         "card": {"number": "4242424242424242", "expiry": "12/34", "cvc": "123"}},
         },
         "/v1/events": {"store": key, "events": [event, event]},
+        "/v1/reviews/{review}/helpful": {"store": key, "visitor": "v_1"},
         "/v1/offers/{campaign}/exposures": {"visitor": "v_1", "session": "s_1",
                                              "signal": "exit_top"},
         "/v1/offers/{campaign}/claim": {"visitor": "v_1", "session": "s_1", "cart": token,

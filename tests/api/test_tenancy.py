@@ -68,6 +68,8 @@ async def snapshot(app, store_id: int) -> dict[str, list[tuple]]:
         "email_consents": "SELECT * FROM email_consents WHERE store_id = ?",
         "memberships": "SELECT * FROM memberships WHERE store_id = ?",
         "invitations": "SELECT * FROM invitations WHERE store_id = ?",
+        "reviews": "SELECT * FROM reviews WHERE store_id = ?",
+        "review_moderation": "SELECT * FROM review_moderation WHERE store_id = ?",
         "trust_settings": "SELECT * FROM trust_settings WHERE store_id = ?",
     }
     return {

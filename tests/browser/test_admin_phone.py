@@ -20,6 +20,7 @@ from tests.api.admin_walk import admin_routes, fill
 from tests.browser.axe import serious_violations
 from tests.browser.conftest import Stack
 from tests.browser.merchant import sign_in
+from tests.browser.reviewing import fulfil, seed_reviews
 from tests.browser.shopping import order_over_the_api
 
 PHONE = {"width": 390, "height": 844}
@@ -97,6 +98,11 @@ def path_values(stack: Stack) -> dict[str, object]:
             (store,),
         )
 
+    # Reviews (one replied to, one hidden) and the order shipped, so its page has each line's
+    # review link.
+    seed_reviews(stack)
+    fulfil(stack, order["number"])
+
     def first(sql: str, *params: object) -> object:
         return stack.query(sql, params or (store,))[0][0]
 
@@ -110,6 +116,7 @@ def path_values(stack: Stack) -> dict[str, object]:
         "method_id": first("SELECT id FROM shipping_methods WHERE zone_id = ?", zone),
         "rate_id": first("SELECT id FROM tax_rates WHERE store_id = ? ORDER BY id"),
         "campaign": first("SELECT public_id FROM campaigns WHERE store_id = ? ORDER BY id"),
+        "review": first("SELECT public_id FROM reviews WHERE store_id = ? AND reply IS NOT NULL"),
     }
 
 

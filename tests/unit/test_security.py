@@ -174,3 +174,18 @@ def test_public_ids_are_prefixed_and_random():
     ids = {new_public_id("pk") for _ in range(100)}
     assert len(ids) == 100
     assert all(i.startswith("pk_") and "-" not in i for i in ids)
+
+
+def test_a_token_stamped_by_a_given_clock_expires_by_that_clock():
+    signer = Signer(("k" * 32,))
+    at = 1_750_000_000_000
+    token = signer.sign(Purpose.REVIEW, [1, "ord_x", 2], now_ms=at)
+    assert signer.unsign(Purpose.REVIEW, token, max_age=60, now_ms=at + 60_000) == [1, "ord_x", 2]
+    with pytest.raises(InvalidToken):
+        signer.unsign(Purpose.REVIEW, token, max_age=60, now_ms=at + 61_000)
+    with pytest.raises(InvalidToken):  # stamped later than the clock says it is
+        signer.unsign(Purpose.REVIEW, token, max_age=60, now_ms=at - 1_000)
+    # The same token as the system's clock would make: checked without a given clock too.
+    assert signer.unsign(Purpose.REVIEW, token) == [1, "ord_x", 2]
+    with pytest.raises(InvalidToken):
+        signer.unsign(Purpose.ORDER_STATUS, token, now_ms=at)

@@ -33,6 +33,8 @@ export const ATTR_QTY = "data-keepcart-qty"; // quantity for an add button
 export const ATTR_OPEN = "data-keepcart-open"; // click opens the cart ("checkout": the checkout)
 export const ATTR_BADGES = "data-keepcart-badges"; // where trust badges render: a placement name
 export const ATTR_SKU = "data-keepcart-sku"; // on a "product" badges mount: the product's social proof
+export const ATTR_REVIEWS = "data-keepcart-reviews"; // a SKU: its reviews render here
+export const ATTR_STARS = "data-keepcart-stars"; // a SKU: its star summary renders here
 
 // Page URL parameter that turns debug output on, e.g. ?keepcart_debug=checkout,offers
 export const DEBUG_PARAM = "keepcart_debug";
@@ -84,6 +86,8 @@ export const PATH_CHUNKS = "/v1/chunks/"; // + "name.hash.js"
 export const PATH_CHECKOUT_SETUP = "/checkout"; // PATH_CONFIG + key + this
 export const PATH_CARTS = "/v1/carts"; // + "/" + token + "/items" ...
 export const PATH_CHECKOUT = "/v1/checkout";
+// Reviews: PATH_CONFIG + key + "/reviews?sku=…" | "/ratings?skus=…"; votes PATH_REVIEWS + id.
+export const PATH_REVIEWS = "/v1/reviews/"; // + review id + "/helpful"
 
 // Event rules shared with server/events/service.py.
 export const EVENT_TYPES = ["pageview", "custom", "checkout", "offer", "survey", "badge"];

@@ -4,16 +4,14 @@ problem (row, column, message) when a file is refused. The file format is
 
 from __future__ import annotations
 
-from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from server.admin.auth import check_csrf
 from server.admin.pages import Merchant, csv_download, login_required, render, store_for_request
+from server.admin.uploads import MAX_IMPORT_BODY, UploadRefused, import_outcome, uploaded_file
 from server.catalog.csv_io import (
     COLUMNS,
-    MAX_PROBLEMS_SHOWN,
     ImportRejected,
     import_products,
     products_csv_chunks,
@@ -23,11 +21,6 @@ from server.db.export_reader import start_export
 from server.money import example_amount
 from server.services import services
 from server.stores.service import Store
-
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
-# The import's own body cap, over the admin's: a file a little over MAX_UPLOAD_BYTES still
-# gets the page that says so; a much larger one is refused (413) before it is read.
-MAX_IMPORT_BODY = 8 * 1024 * 1024
 
 
 @login_required
@@ -50,16 +43,10 @@ async def import_page(request: Request, merchant: Merchant) -> Response:
 @login_required
 async def import_upload(request: Request, merchant: Merchant) -> Response:
     store = await store_for_request(request)
-    async with request.form(max_files=1, max_fields=10) as form:
-        check_csrf(request, merchant.session, form.get("csrf_token"))
-        upload = form.get("file")
-        if not isinstance(upload, UploadFile) or not upload.filename:
-            missing = {"file": "Choose a CSV file to import."}
-            return _render_import(request, merchant, store, missing)
-        data = await upload.read(MAX_UPLOAD_BYTES + 1)
-    if len(data) > MAX_UPLOAD_BYTES:
-        too_big = {"file": "The file is larger than 5 MB. Split it and import the parts."}
-        return _render_import(request, merchant, store, too_big)
+    try:
+        data = await uploaded_file(request, merchant)
+    except UploadRefused as exc:
+        return _render_import(request, merchant, store, {"file": exc.message})
     try:
         rows = read_rows(data)
         now = services(request).clock.now_ms()
@@ -79,17 +66,14 @@ def _render_import(
     errors: dict[str, str] | None = None,
     rejected: ImportRejected | None = None,
 ) -> Response:
-    problems = rejected.problems if rejected else []
+    outcome, status = import_outcome(errors, rejected)
     context = {
         "merchant": merchant,
         "store": store,
         "columns": COLUMNS,
         "price_example": example_amount(store.currency),
-        "errors": errors or {},
-        "problems": problems[:MAX_PROBLEMS_SHOWN],
-        "problems_hidden": max(0, len(problems) - MAX_PROBLEMS_SHOWN),
+        **outcome,
     }
-    status = 422 if errors else 200
     return render(request, "catalog/import.html", context, session=merchant.session, status=status)
 
 

@@ -23,6 +23,7 @@ from server.admin.pages import (
     render,
     store_for_request,
 )
+from server.admin.reviews.order_lines import order_review_lines
 from server.emails import mailto
 from server.errors import Conflict, NotFound
 from server.forms import format_local_display
@@ -176,6 +177,7 @@ async def _render_order(
         "payment": payment_label(order.payment_method),
         "delivery": delivery_wording(order.delivery_from, order.delivery_to),
         "receipt_url": _receipt_url(request, order),
+        "review_lines": await order_review_lines(request, store, order),
         "errors": {"status": error} if error else {},
         **formatters(store),
     }

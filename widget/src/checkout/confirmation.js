@@ -6,7 +6,8 @@ import { totalsRows } from "./summary.js";
 
 const text = (value) => (typeof value === "string" ? value : "");
 
-// The order's receipt page on Keepcart (status_url): it outlives this dialog.
+// The order's receipt page on Keepcart (status_url): it outlives this dialog, and links each
+// item to its review once the order has shipped.
 function receiptLink(url) {
   if (!/^https?:\/\//.test(text(url))) return null;
   return h(
@@ -18,6 +19,7 @@ function receiptLink(url) {
       "View or save your receipt",
       srOnly(" (opens in a new tab)"),
     ),
+    ": it follows your order, and once it has shipped you can review what you bought there.",
   );
 }
 

@@ -1,4 +1,4 @@
-import{a as D}from"./shared.PO4V7FHY.js";import{A as H,B as L,M as w,N as M,O as N,P as Y,Q as s,R as P,U as B,W as a,X as _,Y as G,aa as K,c as I,da as C,e as y,f as O,h as z,l as k,n as S,o as v,p as U,r as W,s as F}from"./shared.R3ZMQD4B.js";var V=`
+import{a as D}from"./shared.PO4V7FHY.js";import{a as K}from"./shared.V7IH54DA.js";import{$ as G,D as H,E as L,P as w,Q as M,R as N,S as Y,T as s,U as P,X as B,Z as a,_,c as I,da as C,e as y,f as O,j as z,n as k,p as S,q as v,r as U,t as W,u as F}from"./shared.GRRFWP7P.js";var V=`
 .kb{--a:var(${k},${W});--t:var(${v},#1b2420);--s:var(${S},#fff);
 color:var(--t);font-family:var(${U});font-size:13.5px;line-height:1.3;box-sizing:border-box;text-align:left}
 @media (prefers-color-scheme:dark){.kbm{--a:var(${k},#8fd4b4);--t:var(${v},#e4ebe6);--s:var(${S},#1a211d)}}

@@ -1,0 +1,75 @@
+"""Importing reviews from another platform: a CSV file (``server.reviews.importing``), all
+or nothing, refused with a report of every problem (row, column, message). Imported reviews
+are labelled "Imported", never "Verified buyer"."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from server.admin.pages import Merchant, login_required, render, store_for_request
+from server.admin.reviews.pages import base_url
+from server.admin.uploads import MAX_IMPORT_BODY, UploadRefused, import_outcome, uploaded_file
+from server.catalog.csv_io import ImportRejected
+from server.reviews.importing import (
+    COLUMNS,
+    MAX_ROWS,
+    REQUIRED_COLUMNS,
+    import_reviews,
+    read_review_rows,
+)
+from server.reviews.service import local_date
+from server.services import services
+from server.stores.service import Store
+
+
+@login_required
+async def import_page(request: Request, merchant: Merchant) -> Response:
+    return _render(request, merchant, await store_for_request(request))
+
+
+@login_required
+async def import_upload(request: Request, merchant: Merchant) -> Response:
+    store = await store_for_request(request)
+    try:
+        data = await uploaded_file(request, merchant)
+    except UploadRefused as exc:
+        return _render(request, merchant, store, {"file": exc.message})
+    now = services(request).clock.now_ms()
+    try:
+        rows = read_review_rows(data, local_date(now, store.timezone))
+        summary = await services(request).db.write(
+            lambda conn: import_reviews(conn, store.id, store.timezone, rows, merchant.user_id, now)
+        )
+    except ImportRejected as exc:
+        return _render(request, merchant, store, {"file": exc.message}, exc)
+    query = f"source=imported&saved=imported&imported={summary.imported}&skipped={summary.skipped}"
+    return RedirectResponse(f"{base_url(store)}?{query}", 303)
+
+
+def _render(
+    request: Request,
+    merchant: Merchant,
+    store: Store,
+    errors: dict[str, str] | None = None,
+    rejected: ImportRejected | None = None,
+) -> Response:
+    outcome, status = import_outcome(errors, rejected)
+    context = {
+        "merchant": merchant,
+        "store": store,
+        "reviews_base": base_url(store),
+        "columns": COLUMNS,
+        "required": REQUIRED_COLUMNS,
+        "max_rows": MAX_ROWS,
+        **outcome,
+    }
+    return render(request, "reviews/import.html", context, session=merchant.session, status=status)
+
+
+BASE = "/stores/{store_id:id}/reviews/import"
+routes = [
+    Route(BASE, import_page, methods=["GET"]),
+    Route(BASE, import_upload, methods=["POST"], max_body_size=MAX_IMPORT_BODY),
+]

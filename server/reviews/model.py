@@ -1,0 +1,130 @@
+"""What a review is: its fields and limits, the fixed list of reasons to hide one, and the
+moderation log's entries. The rules that use them are ``server.reviews.service``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MAX_TITLE = 120
+MAX_BODY = 5000
+MAX_NAME = 60
+MAX_REPLY = 2000
+RATINGS = range(1, 6)
+
+ORDER = "order"  # written by the buyer of an order line: "Verified buyer"
+IMPORTED = "imported"  # brought from another platform by the merchant: "Imported"
+SOURCES = (ORDER, IMPORTED)
+PUBLISHED = "published"
+HIDDEN = "hidden"
+STATUSES = (PUBLISHED, HIDDEN)
+
+# The only reasons a shop may hide a review for (FTC 16 CFR 465.7, the EU Omnibus directive):
+# none of them is about the rating or the opinion. There is no other way to hide one.
+HIDE_REASONS = {
+    "personal_data": "It contains personal data",
+    "abusive": "It is abusive, hateful or obscene",
+    "off_topic": "It is off topic (spam, or about something else entirely)",
+    "not_about_product": "It is about the shop or the delivery, not the product",
+}
+# The same reasons in a shopper's words, for the public "How reviews work here".
+REASON_WORDS = {
+    "personal_data": "personal data",
+    "abusive": "abuse",
+    "off_topic": "being off topic",
+    "not_about_product": "not being about the product",
+}
+
+# Moderation log actions, as the admin reads them.
+ACTIONS = {
+    "publish": "Published (from an order, automatically)",
+    "import": "Imported",
+    "hide": "Hidden",
+    "unhide": "Shown again",
+    "reply": "Replied",
+    "remove_reply": "Reply removed",
+}
+
+
+@dataclass(frozen=True)
+class ReviewInput:
+    """A review as its writer (or an imported file) gives it, checked."""
+
+    rating: int
+    title: str
+    body: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    body: str
+    at: int  # ms
+
+
+@dataclass(frozen=True)
+class Review:
+    id: int
+    public_id: str
+    store_id: int
+    product_id: int
+    sku: str  # the product's SKU
+    product_name: str
+    source: str  # ORDER or IMPORTED
+    order_id: int | None
+    rating: int
+    title: str
+    body: str
+    name: str  # the display name the writer chose
+    status: str  # PUBLISHED or HIDDEN
+    hidden_reason: str | None
+    helpful: int
+    reply: Reply | None
+    created_at: int  # ms; an imported review's original date
+
+    @property
+    def verified(self) -> bool:
+        return self.source == ORDER
+
+
+@dataclass(frozen=True)
+class ModerationEntry:
+    review_public_id: str
+    action: str
+    reason: str | None
+    detail: str
+    by: str | None  # the member's email; None for a publication, which nobody decides
+    at: int
+
+    @property
+    def action_label(self) -> str:
+        return ACTIONS.get(self.action, self.action)
+
+    @property
+    def reason_label(self) -> str:
+        return HIDE_REASONS.get(self.reason or "", "")
+
+
+@dataclass(frozen=True)
+class Summary:
+    """A product's published reviews in figures."""
+
+    count: int
+    average_tenths: int  # 43 = 4.3; 0 with no reviews
+    distribution: dict[int, int]  # rating → count, every rating 1–5 present
+
+
+@dataclass(frozen=True)
+class ReviewLine:
+    """An order line a review link is for, as read now."""
+
+    store_id: int
+    order_id: int
+    order_public_id: str
+    order_number: int
+    order_status: str
+    product_id: int
+    sku: str
+    product_name: str
+    variant: str
+    shipping_name: str
+    review: Review | None  # the line's review, once written

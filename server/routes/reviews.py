@@ -1,0 +1,159 @@
+"""The public reviews API: a product's published reviews and their summary, star summaries
+for product cards, a visitor's "helpful" vote, and a product's schema.org JSON-LD.
+
+    GET  /v1/stores/{key}/reviews?sku=SKU&sort=newest|helpful&page=N
+         {"summary": {count, average_tenths, average, distribution}, "reviews", "page",
+          "pages", "how"}; ``average`` is average_tenths written in the store's locale
+    GET  /v1/stores/{key}/ratings?skus=a,b,c       {sku: {count, average_tenths, average}}
+    POST /v1/reviews/{review}/helpful              text/plain JSON {"store", "visitor"}
+    GET  /v1/stores/{key}/products/{sku}/reviews.jsonld
+
+Hidden reviews never appear: every read here selects published ones. A SKU is a product's
+or its product group's (a variant's reviews are its product's). The reads carry CORS for the
+store's own origins only, and an ETag with a short max-age, like the store's config.
+"""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from server.errors import NotFound, ValidationFailed
+from server.events.visitors import parse_visitor
+from server.reviews import queries
+from server.reviews.public import average_text, product_jsonld, review_json, summary_json
+from server.reviews.service import (
+    PAGE_SIZE,
+    ReviewFacts,
+    average_tenths,
+    how_reviews_work,
+    pages_for,
+    parse_page,
+    parse_skus,
+    parse_sort,
+    summarise,
+)
+from server.reviews.voting import vote_helpful
+from server.services import services
+from server.stores.service import Store
+from server.web import (
+    enforce_rate_limit,
+    etag_for,
+    json_bytes,
+    json_response,
+    not_modified,
+    read_json_body,
+    store_cors,
+)
+
+# Seconds a browser may keep an answer before it asks again (by ETag): a new review or a
+# hidden one shows within a minute.
+MAX_AGE = 60
+MAX_VOTE_BODY = 1024
+MAX_SKU = 64
+
+
+async def product_reviews(request: Request) -> Response:
+    store = await _store(request)
+    params = request.query_params
+    sort, page = parse_sort(params.get("sort")), parse_page(params.get("page"))
+    group = await _group(request, store, params.get("sku"))
+    db = services(request).db
+    summary = summarise(await queries.rating_counts(db, group))
+    imported, hidden = await queries.group_facts(db, group)
+    reviews = await queries.published_reviews(
+        db, group, sort, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
+    )
+    body = {
+        "summary": summary_json(summary, store.locale),
+        "reviews": [review_json(review, store.timezone) for review in reviews],
+        "page": page,
+        "pages": pages_for(summary.count),
+        "how": how_reviews_work(ReviewFacts(summary.count, imported, hidden)),
+    }
+    return _cacheable(request, store, json_bytes(body), "application/json")
+
+
+async def star_ratings(request: Request) -> Response:
+    store = await _store(request)
+    skus = parse_skus(request.query_params.get("skus"))
+    found = await queries.star_summaries(services(request).db, store.id, skus)
+    body = {
+        sku: {
+            "count": count,
+            "average_tenths": (tenths := average_tenths(total, count)),
+            "average": average_text(tenths, store.locale),
+        }
+        for sku, (count, total) in sorted(found.items(), key=lambda item: skus.index(item[0]))
+    }
+    return _cacheable(request, store, json_bytes(body), "application/json")
+
+
+async def product_json_ld(request: Request) -> Response:
+    store = await _store(request)
+    group = await _group(request, store, request.path_params["sku"])
+    db = services(request).db
+    summary = summarise(await queries.rating_counts(db, group))
+    newest = await queries.published_reviews(db, group, "newest", limit=5, offset=0)
+    body = product_jsonld(group.name, group.sku, summary, newest, store.timezone)
+    return _cacheable(request, store, json_bytes(body), "application/ld+json")
+
+
+async def helpful(request: Request) -> Response:
+    state = services(request)
+    body = await read_json_body(request, max_bytes=MAX_VOTE_BODY)
+    if not isinstance(body, dict):
+        raise ValidationFailed("The body must be a JSON object.")
+    key = body.get("store")
+    store = await state.stores.by_key(key) if isinstance(key, str) and len(key) <= 64 else None
+    origin = request.headers.get("origin")
+    if store is None or (origin is not None and not store.allows_origin(origin)):
+        raise NotFound("No store has that public key.", code="unknown_store", field="store")
+    enforce_rate_limit(request, state.api_limiter, ("helpful", store.id))
+    visitor = parse_visitor(body.get("visitor"))
+    public_id = request.path_params["review"]
+    now = state.clock.now_ms()
+    count, counted = await state.db.write(
+        lambda conn: vote_helpful(conn, store.id, public_id, visitor, now)
+    )
+    return json_response({"helpful": count, "counted": counted}, headers=store_cors(request, store))
+
+
+async def _store(request: Request) -> Store:
+    store = await services(request).stores.by_key(request.path_params["key"])
+    if store is None:
+        raise NotFound("No store has that public key.", code="unknown_store")
+    return store
+
+
+async def _group(request: Request, store: Store, sku: str | None) -> queries.ProductGroup:
+    if not sku or len(sku) > MAX_SKU:
+        raise ValidationFailed(f"Send the product's SKU (1 to {MAX_SKU} characters).", field="sku")
+    group = await queries.product_group(services(request).db, store.id, sku)
+    if group is None:
+        raise NotFound("This store has no product with that SKU.", code="unknown_product")
+    return group
+
+
+def _cacheable(request: Request, store: Store, body: bytes, media_type: str) -> Response:
+    etag = etag_for(body)
+    headers = store_cors(request, store) | {
+        "ETag": etag,
+        "Cache-Control": f"public, max-age={MAX_AGE}, must-revalidate",
+    }
+    if not_modified(request, etag):
+        return Response(status_code=304, headers=headers)
+    return Response(body, headers=headers, media_type=media_type)
+
+
+routes = [
+    Route("/v1/stores/{key}/reviews", product_reviews, methods=["GET", "HEAD"]),
+    Route("/v1/stores/{key}/ratings", star_ratings, methods=["GET", "HEAD"]),
+    Route(
+        "/v1/stores/{key}/products/{sku}/reviews.jsonld",
+        product_json_ld,
+        methods=["GET", "HEAD"],
+    ),
+    Route("/v1/reviews/{review}/helpful", helpful, methods=["POST"]),
+]
