@@ -5,7 +5,9 @@ import { describe, test } from "node:test";
 
 import { bucket, fnv1a32, heldOut } from "../src/badges/holdout.js";
 import {
+  badgeMoney,
   deliveryChange,
+  deliveryDetails,
   deliveryWords,
   freeShippingWords,
   localDate,
@@ -13,6 +15,7 @@ import {
   proofWords,
   returnsWords,
   shopperZone,
+  supportWords,
   timeLeft,
 } from "../src/badges/words.js";
 
@@ -62,6 +65,14 @@ describe("free shipping", () => {
     assert.equal(freeShippingWords(null, null, price), "");
     assert.equal(freeShippingWords(undefined, { count: 1, subtotal: 9000 }, price), "");
   });
+  test("whole amounts without their zeros, others to the cent, in the store's locale", () => {
+    assert.equal(badgeMoney(6000, "EUR", "en-IE"), "€60");
+    assert.equal(badgeMoney(1250, "EUR", "en-IE"), "€12.50");
+    assert.equal(badgeMoney(6000, "EUR", "de-DE"), "60\u00a0€");
+    assert.equal(badgeMoney(600000, "EUR", "en-IE"), "€6,000");
+    assert.equal(badgeMoney(6000, "JPY", "en-IE"), "JP¥6,000"); // no minor unit
+    assert.equal(badgeMoney(6000, "EUR", "not a tag"), badgeMoney(6000, "EUR", undefined));
+  });
   test("with a cart: how far from it, or reached", () => {
     assert.equal(freeShippingWords(5000, { count: 1, subtotal: 3750 }, price), "€12.50 away from free shipping");
     assert.equal(freeShippingWords(5000, { count: 2, subtotal: 5000 }, price), "Your order ships free");
@@ -71,43 +82,42 @@ describe("free shipping", () => {
 });
 
 describe("the delivery promise", () => {
-  test("within 24 h of the cut-off, a countdown to dispatch today", () => {
+  test("within 24 h of the cut-off, a countdown to the arrival; the dispatch in the details", () => {
     const words = deliveryWords(DELIVERY, IRELAND, MONDAY_MORNING, DUBLIN);
-    assert.deepEqual(words, [
-      "Order within ",
-      2 * HOUR + 14 * MINUTE,
-      " for dispatch today — arrives Tue 8 – Thu 10 Dec",
-    ]);
+    assert.deepEqual(words, ["Order within ", 2 * HOUR + 14 * MINUTE, " to get it Tue 8 – Thu 10 Dec"]);
     assert.equal(timeLeft(words[1]), "2 h 14 min");
+    assert.equal(
+      deliveryDetails(DELIVERY, IRELAND, MONDAY_MORNING, DUBLIN),
+      "Dispatched today (Mon 7 Dec) by Standard; orders after 14:00 leave Tue 8 Dec and arrive Wed 9 – Fri 11 Dec.",
+    );
   });
   test("tomorrow, or the day's words, by the store's calendar", () => {
     const evening = Date.UTC(2026, 11, 6, 20); // Sunday 20:00: the cut-off is Monday 14:00
-    const delivery = { ...DELIVERY, dispatch: { date: "2026-12-07", words: "Mon 7 Dec" } };
-    assert.match(deliveryWords(delivery, IRELAND, evening, DUBLIN)[2], /^ for dispatch tomorrow — /);
+    assert.match(deliveryDetails(DELIVERY, IRELAND, evening, DUBLIN), /^Dispatched tomorrow \(Mon 7 Dec\) by /);
     const handled = { ...DELIVERY, dispatch: { date: "2026-12-09", words: "Wed 9 Dec" } };
-    assert.match(deliveryWords(handled, IRELAND, MONDAY_MORNING, DUBLIN)[2], /^ for dispatch Wed 9 Dec — /);
-    // 23:30 UTC on Sunday is already Monday in Auckland: the store's timezone decides "today".
+    assert.match(deliveryDetails(handled, IRELAND, MONDAY_MORNING, DUBLIN), /^Dispatched Wed 9 Dec by Standard; /);
+    // 23:30 UTC on Sunday is already Monday in Auckland: the store's timezone decides "today",
+    // and the cut-off's time is the store's.
     const late = Date.UTC(2026, 11, 6, 23, 30);
     const auckland = { ...DELIVERY, deadline: late + HOUR };
-    assert.match(deliveryWords(auckland, IRELAND, late, "Pacific/Auckland")[2], /^ for dispatch today — /);
-    assert.match(deliveryWords(auckland, IRELAND, late, DUBLIN)[2], /^ for dispatch tomorrow — /);
+    assert.match(deliveryDetails(auckland, IRELAND, late, "Pacific/Auckland"), /^Dispatched today .* after 13:30 /);
+    assert.match(deliveryDetails(auckland, IRELAND, late, DUBLIN), /^Dispatched tomorrow .* after 00:30 /);
   });
-  test("more than 24 h ahead, the dispatch day without a countdown", () => {
+  test("more than 24 h ahead, the arrival without a countdown", () => {
     const friday = Date.UTC(2026, 11, 4, 18); // the next cut-off is Monday's
-    assert.deepEqual(deliveryWords(DELIVERY, IRELAND, friday, DUBLIN), [
-      "Dispatched Mon 7 Dec — arrives Tue 8 – Thu 10 Dec",
-    ]);
+    assert.deepEqual(deliveryWords(DELIVERY, IRELAND, friday, DUBLIN), ["Get it Tue 8 – Thu 10 Dec"]);
+    assert.match(deliveryDetails(DELIVERY, IRELAND, friday, DUBLIN), /^Dispatched Mon 7 Dec by Standard; /);
   });
   test("after the cut-off, the later dispatch and arrival, no countdown", () => {
-    assert.deepEqual(deliveryWords(DELIVERY, IRELAND, CUTOFF, DUBLIN), [
-      "Dispatched Tue 8 Dec — arrives Wed 9 – Fri 11 Dec",
-    ]);
+    assert.deepEqual(deliveryWords(DELIVERY, IRELAND, CUTOFF, DUBLIN), ["Get it Wed 9 – Fri 11 Dec"]);
+    assert.equal(deliveryDetails(DELIVERY, IRELAND, CUTOFF, DUBLIN), "Dispatched tomorrow (Tue 8 Dec) by Standard.");
     assert.equal(deliveryChange(DELIVERY, CUTOFF + 1), 0);
   });
   test("nothing from a promise kept past its later dispatch, or for a zone without a method", () => {
     assert.equal(deliveryWords(DELIVERY, IRELAND, Date.UTC(2026, 11, 9, 9), DUBLIN), null);
     assert.equal(deliveryWords(DELIVERY, null, MONDAY_MORNING, DUBLIN), null);
     assert.equal(deliveryWords(undefined, IRELAND, MONDAY_MORNING, DUBLIN), null);
+    assert.equal(deliveryDetails(DELIVERY, IRELAND, Date.UTC(2026, 11, 9, 9), DUBLIN), "");
   });
   test("the countdown's words: minutes from an hour on, seconds under it, rounded down", () => {
     assert.equal(timeLeft(2 * HOUR + 14 * MINUTE + 59999), "2 h 14 min");
@@ -131,10 +141,16 @@ describe("the delivery promise", () => {
   });
 });
 
-describe("returns and social proof", () => {
-  test("returns, with the guarantee when there is one", () => {
+describe("returns, support and social proof", () => {
+  test("returns in three words (the guarantee is in the details)", () => {
     assert.equal(returnsWords({ days: 30, money_back: false }), "30-day returns");
-    assert.equal(returnsWords({ days: 14, money_back: true }), "14-day returns · money-back guarantee");
+    assert.equal(returnsWords({ days: 14, money_back: true }), "14-day returns");
+  });
+  test("support: the days of its hours, or all of them when they start with a time", () => {
+    assert.equal(supportWords({ hours: "Mon–Fri 9–17" }), "Help Mon–Fri");
+    assert.equal(supportWords({ hours: " Mon–Sat 9:00–17:00, Sun 10–14" }), "Help Mon–Sat");
+    assert.equal(supportWords({ hours: "24/7" }), "Help 24/7");
+    assert.equal(supportWords({ hours: "9am–5pm weekdays" }), "Help 9am–5pm weekdays");
   });
   test("social proof says only what the server found true", () => {
     assert.deepEqual(proofWords({ bought: 12, hours: 48, left: 3 }), [

@@ -1,7 +1,8 @@
 // The badges' stylesheet, one constructable sheet adopted into each shadow root that shows
 // them: a mount's own, or the checkout's for the drawer and the pay button (no style
 // attributes, so strict CSPs hold). A strip is exactly BADGES_HEIGHT tall at any width: what
-// does not fit scrolls sideways, never onto a second line, and the strip asks its page for no
+// does not fit gives up its words (every badge but the first shows its icon alone, .kb-s), then
+// scrolls sideways with a fade at the edge that has more (.kb-l, .kb-r), never onto a second line, and the strip asks its page for no
 // width (inline-size containment: a long strip must not widen the column it sits in). Themed with the --keepcart-*
 // custom properties (set on the mount or on :root); a mount's own strip follows the shopper's
 // dark mode, the checkout's stays light like the drawer around it. Nothing moves on its own
@@ -21,11 +22,13 @@ background:color-mix(in srgb,var(--a) 11%,var(--s))}
 .kb-b{display:flex;border:0;font:inherit;color:inherit;cursor:pointer;text-decoration:underline dotted;
 text-underline-offset:3px}
 .kb svg{width:16px;height:16px;flex:none;fill:none;stroke:var(--a);stroke-width:1.8;stroke-linecap:round;stroke-linejoin:round}
-.kb li svg~svg{margin-left:6px}
-.kb-c{display:inline-block;min-width:9.8ch;font-variant-numeric:tabular-nums}
+.kb-c{font-variant-numeric:tabular-nums}
+.kb-s li~li span,.kb-sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+.kb-l{--l:#0000}.kb-r{--r:#0000}
+.kb-l,.kb-r{mask:linear-gradient(90deg,var(--l,#000),#000 40px calc(100% - 40px),var(--r,#000))}
 .kb-g{display:inline-grid}.kb-g>*{grid-area:1/1}.kb-g>[aria-hidden]{visibility:hidden}
 .kb :focus-visible,.kb:focus-visible{outline:2px solid var(--a);outline-offset:1px}
-.kb-sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+ul.kb:focus-visible{outline-offset:-2px}
 dialog.kb{width:min(420px,calc(100vw - 32px));padding:0;border:0;border-radius:12px;background:var(--s);
 font-size:15px;box-shadow:0 16px 48px #0005}
 dialog.kb::backdrop{background:#0c141066}

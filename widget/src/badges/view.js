@@ -21,14 +21,17 @@ export const MARKS = {
 /** The mark `name` (else a card), hidden from assistive technology. */
 export const mark = (name) => pathIcon(MARKS[name] || MARKS.card, "kb-i");
 
-/** The payment methods' badge's contents: each method's mark and label. */
-export const paymentMarks = (methods) => [
-  h("span", { class: "kb-sr" }, "We accept: "),
-  methods.map((method, index) => [
-    mark(method.id),
-    h("span", {}, method.label, index < methods.length - 1 ? h("span", { class: "kb-sr" }, ",") : ""),
-  ]),
-];
+/** The payment methods' badge: their marks, named for screen readers ("We accept: Card, …") and in its details. */
+export function payments(methods) {
+  const names = methods.map((method) => method.label).join(", ");
+  return {
+    kind: "payments",
+    marks: methods.map((method) => mark(method.id)),
+    text: h("span", { class: "kb-sr" }, `We accept: ${names}`),
+    title: "We accept",
+    details: () => h("p", {}, names),
+  };
+}
 
 /** The details dialog of `badge` ({title, details()}), opened from `button`. */
 function openDetails(badge, button, own) {
@@ -80,17 +83,35 @@ function badgeItem(badge, own) {
 
 /**
  * The strip of `badges`; `own`: in a mount's own shadow root (then it follows dark mode).
- * When its badges overflow the width, the list itself takes focus so keyboards can scroll it.
+ * It keeps to one line by giving up words: when the badges overflow its width, every badge
+ * but the first shows only its icon (its words left to screen readers, its details still a
+ * button away); when even that overflows, the list scrolls, takes focus so keyboards can
+ * scroll it, and fades at the edge where there is more.
  */
 export function strip(badges, own) {
   const list = h(
     "ul",
-    { class: own ? "kb kbm" : "kb", "aria-label": "Good to know" },
+    { class: own ? "kb kbm" : "kb", "aria-label": "Good to know", onscroll: () => fade(list) },
     badges.map((badge) => badgeItem(badge, own)),
   );
-  new ResizeObserver(() => {
-    if (list.scrollWidth > list.clientWidth) list.tabIndex = 0;
+  // Measured after layout and before paint, so the first frame shown already fits.
+  const fit = new ResizeObserver(() => {
+    list.classList.remove("kb-s");
+    list.classList.toggle("kb-s", overflows(list));
+    if (overflows(list)) list.tabIndex = 0;
     else list.removeAttribute("tabindex");
-  }).observe(list);
+    fade(list);
+  });
+  // The list's own width, and its badges' (the cart changes the free-shipping words).
+  for (const el of [list, ...list.children]) fit.observe(el);
   return list;
+}
+
+const overflows = (list) => list.scrollWidth > list.clientWidth;
+
+/** Fade the edge(s) of `list` beyond which there is more to scroll to. */
+function fade(list) {
+  const hidden = list.scrollWidth - list.clientWidth;
+  list.classList.toggle("kb-l", list.scrollLeft > 1);
+  list.classList.toggle("kb-r", hidden - list.scrollLeft > 1);
 }

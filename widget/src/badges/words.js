@@ -2,7 +2,9 @@
 // shopper's cart and the clock, so Node tests them (test/badges.test.mjs). The server leaves
 // a kind out of config.trust while its fact does not hold; these only word what is there.
 
-const DAY_MS = 86400000;
+import { money } from "../checkout/format.js";
+
+export const DAY_MS = 86400000;
 const HOUR_MS = 3600000;
 export const SECURE_DETAILS = "Card details go straight to the payment provider and are never stored by this shop.";
 
@@ -37,6 +39,23 @@ export function freeShippingWords(freeOver, cart, price) {
   return freeOver > 0 ? `Free shipping over ${price(freeOver)}` : "Free shipping";
 }
 
+/**
+ * `amount` (integer minor units) as money for a badge, in `currency` and `locale`: whole
+ * amounts without their zeros ("€60", not "€60.00"), a strip's room being short.
+ */
+export function badgeMoney(amount, currency, locale) {
+  const text = money(amount, currency, locale); // throws on an unknown currency, before the retry below
+  try {
+    const options = { style: "currency", currency };
+    const value = amount / 10 ** new Intl.NumberFormat(locale, options).resolvedOptions().maximumFractionDigits;
+    return Number.isInteger(value)
+      ? new Intl.NumberFormat(locale, { ...options, minimumFractionDigits: 0 }).format(value)
+      : text;
+  } catch {
+    return badgeMoney(amount, currency); // an unknown locale: the browser's, as money() does
+  }
+}
+
 const two = (n) => String(n).padStart(2, "0");
 
 /**
@@ -59,28 +78,51 @@ export const localDate = (ms, timeZone) =>
   new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(ms);
 
 const nextDate = (date) => new Date(Date.parse(date) + DAY_MS).toISOString().slice(0, 10);
-const lower = (text) => text[0].toLowerCase() + text.slice(1); // "Arrives …" → "arrives …"
+const reword = (arrives, words) => arrives.replace(/^Arrives/, words); // "Arrives Tue 8 …" → "Get it Tue 8 …"
 
 /**
  * The delivery promise at `now` for the shopper's zone (`arrival`: its entry of
  * `delivery.arrivals`), in the store's `timeZone`: [before, msLeft, after] while a countdown
- * runs (the cut-off within 24 h: "Order within ", ms, " for dispatch today — arrives …"),
- * else [words] ("Dispatched Mon 14 Dec — arrives …": before the cut-off, the order's own
- * dispatch; after it, the `later` one); null when there is nothing true to say.
+ * runs (the cut-off within 24 h: "Order within ", ms, " to get it Tue 8 – Thu 10 Dec"),
+ * else [words] ("Get it …": before the cut-off, the order's own arrival; after it, the
+ * `later` one); null when there is nothing true to say. The dispatch day and the method are
+ * in deliveryDetails.
  */
 export function deliveryWords(delivery, arrival, now, timeZone) {
-  if (!delivery?.dispatch || !arrival?.arrives) return null;
+  const promise = deliveryPromise(delivery, arrival, now, timeZone);
+  if (!promise) return null;
   const left = delivery.deadline - now;
+  return left > 0 && left <= DAY_MS
+    ? ["Order within ", left, ` to ${reword(promise.arrives, "get it")}`]
+    : [reword(promise.arrives, "Get it")];
+}
+
+/** The dispatch this order would have at `now` ({day: its words, arrives}), or null. */
+function deliveryPromise(delivery, arrival, now, timeZone) {
+  if (!delivery?.dispatch || !arrival?.arrives) return null;
+  const before = delivery.deadline > now;
+  const [dispatch, arrives] = before ? [delivery.dispatch, arrival.arrives] : [delivery.later, arrival.later];
   const today = localDate(now, timeZone);
-  if (left > 0 && left <= DAY_MS) {
-    const date = delivery.dispatch.date;
-    const day = date === today ? "today" : date === nextDate(today) ? "tomorrow" : delivery.dispatch.words;
-    return ["Order within ", left, ` for dispatch ${day} — ${lower(arrival.arrives)}`];
-  }
-  const [dispatch, arrives] = left > 0 ? [delivery.dispatch, arrival.arrives] : [delivery.later, arrival.later];
   // A config kept past its promise (the later dispatch gone by too) says nothing.
   if (!dispatch?.date || dispatch.date < today || !arrives) return null;
-  return [`Dispatched ${dispatch.words} — ${lower(arrives)}`];
+  const near = dispatch.date === today ? "today" : dispatch.date === nextDate(today) ? "tomorrow" : "";
+  return { day: near ? `${near} (${dispatch.words})` : dispatch.words, arrives };
+}
+
+/**
+ * The delivery badge's details at `now`: "Dispatched today (Mon 7 Dec) by Standard; orders
+ * after 14:00 leave Tue 8 Dec and arrive Wed 9 – Fri 11 Dec." (the cut-off's time in the
+ * store's `timeZone`); after the cut-off only the later dispatch. "" when nothing is true.
+ */
+export function deliveryDetails(delivery, arrival, now, timeZone) {
+  const promise = deliveryPromise(delivery, arrival, now, timeZone);
+  if (!promise) return "";
+  const dispatched = `Dispatched ${promise.day} by ${arrival.method}`;
+  if (delivery.deadline <= now) return `${dispatched}.`;
+  const cutoff = new Intl.DateTimeFormat("en-GB", { timeZone, hour: "2-digit", minute: "2-digit" }).format(
+    delivery.deadline,
+  );
+  return `${dispatched}; orders after ${cutoff} leave ${delivery.later.words} and ${reword(arrival.later, "arrive")}.`;
 }
 
 /** When the delivery words next change on their own (ms from now, within setTimeout's range), or 0 for never. */
@@ -90,11 +132,18 @@ export function deliveryChange(delivery, now) {
   return left > DAY_MS ? Math.min(left - DAY_MS + 1, 2e9) : nextTick(left);
 }
 
-/** "30-day returns · money-back guarantee". */
-export const returnsWords = (returns) =>
-  `${returns.days}-day returns${returns.money_back ? " · money-back guarantee" : ""}`;
+/** "30-day returns" (the guarantee, if any, is in the details). */
+export const returnsWords = (returns) => `${returns.days}-day returns`;
 
-export const supportWords = (support) => `Help: ${support.hours}`;
+/**
+ * "Help Mon–Fri" for hours "Mon–Fri 9–17": the words before the first that starts with a
+ * digit (the full hours are in the details); all of them when that leaves none ("24/7").
+ */
+export function supportWords(support) {
+  const hours = support.hours.trim();
+  const days = hours.split(/\s+(?=\d)/)[0];
+  return `Help ${/^\d/.test(days) ? hours : days}`;
+}
 
 /** Social proof's words for a product's answer ({bought, hours, left}): only the true, non-null ones. */
 export function proofWords(proof) {

@@ -18,9 +18,12 @@
 
 import { heldOut } from "../badges/holdout.js";
 import { STYLES } from "../badges/styles.js";
-import { paymentMarks, strip } from "../badges/view.js";
+import { payments, strip } from "../badges/view.js";
 import {
+  badgeMoney,
+  DAY_MS,
   deliveryChange,
+  deliveryDetails,
   deliveryWords,
   freeShippingWords,
   proofWords,
@@ -32,7 +35,6 @@ import {
 } from "../badges/words.js";
 import { h } from "../checkout/dom.js";
 import { api, setApi } from "../checkout/env.js";
-import { money } from "../checkout/format.js";
 import {
   ATTR_BADGES,
   ATTR_SKU,
@@ -61,7 +63,7 @@ const exposed = new Set();
 let sheet;
 
 const currency = () => cart?.currency || api.config.store?.currency || "EUR";
-const price = (amount) => money(amount, currency(), api.config.store?.locale || undefined);
+const price = (amount) => badgeMoney(amount, currency(), api.config.store?.locale || undefined);
 const p = (...content) => h("p", {}, ...content);
 
 /** Record that this visitor reached `element` (once per page view), shown or held out. */
@@ -91,7 +93,7 @@ const guard =
 const shown = (element, percent) => preview || !heldOut(element, offerVisitor(api), percent);
 const words = (text) => h("span", {}, text);
 
-// "Free shipping over €60.00", or with a cart "€12.50 away from free shipping" / "Your order
+// "Free shipping over €60", or with a cart "€12.50 away from free shipping" / "Your order
 // ships free", for the shopper's zone; none where nothing ships free there.
 function freeShipping() {
   const freeOver = trust.free_shipping ? trust.zones?.[zone]?.free_over : null;
@@ -102,26 +104,40 @@ function freeShipping() {
   };
   update();
   cartWords.add(update);
-  return { kind: "free_shipping", text };
+  const title = "Free shipping";
+  return { kind: "free_shipping", text, title, details: () => p(text.textContent) };
 }
 
-// "Order within 2 h 14 min for dispatch today — arrives …", ticking each minute (each second
-// in the last hour) in fixed-width figures, until the strip leaves the page. Its words change
-// length once, at the cut-off: hidden copies of each phase's longest words share its grid
-// cell, so the badge is as wide as the widest from the start and nothing beside it moves.
+// "Order within 2 h 14 min to get it Tue 8 – Thu 10 Dec", ticking each minute (each second
+// in the last hour), until the strip leaves the page; the dispatch day and the method in its
+// details. Nothing moves as it ticks: the clock keeps one width from the start (its format
+// changes at 1 h, and a text shift there counts as a layout shift), and so does the badge.
 function delivery() {
   const promise = trust.delivery;
   const arrival = promise?.arrivals?.[zone];
   const timeZone = api.config.store?.timezone || undefined;
   const at = (now) => deliveryWords(promise, arrival, now, timeZone);
-  if (!at(Date.now())) return null;
-  const clocked = (said, left) => (said.length > 1 ? [said[0], h("span", { class: "kb-c" }, left), said[2]] : said);
+  const start = Date.now();
+  if (!at(start)) return null;
+  const countdown = Math.max(start, promise.deadline - DAY_MS + 1); // its first minute, or now
+  const clocked = (said, clock) => (said.length > 1 ? [said[0], clock, said[2]] : said);
+  // The clock's room is its widest value still to come, in either format (tabular figures:
+  // as wide as its zeros): hidden copies in its grid cell, the value at its start (where it
+  // stays: a value that moves, centred, is a layout shift).
+  const widest = [countdown, promise.deadline - 1]
+    .map((now) => at(now)?.[1])
+    .filter(Boolean)
+    .map((left) => timeLeft(left).replace(/\d/g, "0"));
+  const hidden = (content) => h("span", { "aria-hidden": "true" }, content);
+  const clock = (value) => h("span", { class: "kb-c kb-g" }, value, widest.map(hidden));
   const live = words();
-  const ghosts = [Date.now(), promise.deadline - 1, promise.deadline]
+  // Hidden copies of each phase's words (now's, the countdown's, after the cut-off) make the
+  // badge as wide as the widest from the start.
+  const ghosts = [start, countdown, promise.deadline]
     .map(at)
     .filter(Boolean)
-    .map((said) => h("span", { "aria-hidden": "true" }, clocked(said, "23 h 59 min")));
-  let clock;
+    .map((said) => hidden(clocked(said, clock())));
+  let ticking;
   let phase = 0;
   const tick = () => {
     const now = Date.now();
@@ -129,15 +145,16 @@ function delivery() {
     if (!said || (phase && !live.isConnected)) return;
     if (phase !== said.length) {
       phase = said.length;
-      live.replaceChildren(...clocked(said, ""));
-      clock = live.children[0];
+      ticking = h("span");
+      live.replaceChildren(...clocked(said, clock(ticking)));
     }
-    if (clock) clock.textContent = timeLeft(said[1]);
+    if (said.length > 1) ticking.textContent = timeLeft(said[1]);
     const next = deliveryChange(promise, now);
     if (next) setTimeout(guard(tick), next);
   };
   tick();
-  return { kind: "delivery", text: h("span", { class: "kb-g" }, live, ghosts) };
+  const details = () => p(deliveryDetails(promise, arrival, Date.now(), timeZone));
+  return { kind: "delivery", text: h("span", { class: "kb-g" }, live, ghosts), title: "Delivery", details };
 }
 
 /** The badge of `kind` for this shopper now, or null while its fact does not hold here. */
@@ -150,13 +167,14 @@ function badge(kind) {
   }
   if (kind === "payments") {
     const methods = Array.isArray(trust.payments) ? trust.payments : [];
-    return methods.length > 0 && { kind, marks: paymentMarks(methods), text: "" };
+    return methods.length > 0 && payments(methods);
   }
   if (kind === "free_shipping") return freeShipping();
   if (kind === "delivery") return delivery();
   if (kind === "returns" && trust.returns) {
     const title = returnsWords(trust.returns);
-    return { kind, text: words(title), title, details: () => p(trust.returns.policy) };
+    const guarantee = trust.returns.money_back && p("Money-back guarantee.");
+    return { kind, text: words(title), title, details: () => [guarantee, p(trust.returns.policy)] };
   }
   if (kind === "support" && trust.support) {
     const { email, phone } = trust.support;
