@@ -242,7 +242,7 @@ def _secure_fact(api_https: bool, origins: Sequence[str]) -> tuple[bool, str]:
         return False, "Hidden: this page is served over HTTP (" + ", ".join(plain) + ")."
     if plain:
         return True, "Shown on HTTPS pages only; hidden on " + ", ".join(plain) + " (HTTP)."
-    return True, "Card details go straight to the payment provider and are never stored."
+    return True, "Checkout is encrypted (HTTPS) all the way; card numbers are never stored."
 
 
 def _free_shipping_fact(inputs: TrustInputs) -> tuple[bool, str]:

@@ -192,7 +192,7 @@ def test_secure_checkout_shows_only_when_the_page_and_keepcart_are_both_https(
         secure.click()
         details = page.get_by_role("dialog", name="Secure checkout")
         expect(details).to_contain_text(
-            "Card details go straight to the payment provider and are never stored by this shop."
+            "Checkout is encrypted (HTTPS) all the way, and card numbers are never stored by this shop."
         )
         details.get_by_role("button", name="Close").click()
         # Beside the pay button too.
@@ -228,8 +228,9 @@ def test_free_shipping_counts_down_to_the_threshold_and_says_when_it_is_reached(
     says(free, "Free shipping over €60")
     drawer = add_to_cart(page, "Stoneware Mug")  # €24.00
     says(free, "€36 away from free shipping")  # whole: no ".00"
+    # The drawer's strip is narrow: the arrival alone (the countdown is in the details).
     expect(drawer.get_by_role("list", name="Good to know")).to_contain_text(
-        COUNTDOWN, use_inner_text=True
+        "Get it Tue 8 – Thu 10 Dec", use_inner_text=True
     )
     drawer.get_by_role("button", name="Increase quantity of Stoneware Mug").click()
     drawer.get_by_role("button", name="Increase quantity of Stoneware Mug").click()

@@ -30,7 +30,7 @@ const CUTOFF = Date.UTC(2026, 11, 7, 14, 0);
 const DELIVERY = {
   deadline: CUTOFF,
   dispatch: { date: "2026-12-07", words: "Mon 7 Dec" },
-  later: { date: "2026-12-08", words: "Tue 8 Dec" },
+  later: { date: "2026-12-08", words: "Tue 8 Dec", until: CUTOFF + 24 * 3600000 },
   arrivals: [{ method: "Standard", arrives: "Arrives Tue 8 – Thu 10 Dec", later: "Arrives Wed 9 – Fri 11 Dec" }],
 };
 const [IRELAND] = DELIVERY.arrivals;
@@ -49,12 +49,15 @@ describe("the shopper's zone", () => {
     assert.equal(shopperZone(trust, "en-IE"), 0);
     assert.equal(shopperZone(trust, "zh-Hans-FR"), 1); // a script subtag before the region
   });
-  test("without a region, or one no zone names, the store's home country, then the rest of the world", () => {
-    assert.equal(shopperZone(trust, "en"), 0);
-    assert.equal(shopperZone(trust, "en-US"), 0);
-    assert.equal(shopperZone({ ...trust, home: "NL" }, "en-US"), 2);
-    assert.equal(shopperZone({ zones: [{ countries: ["IE"] }] }, "not a tag"), -1);
+  test("a region no zone names: the rest of the world, else nothing (the store does not ship there)", () => {
+    assert.equal(shopperZone(trust, "en-US"), 2);
+    assert.equal(shopperZone({ ...trust, zones: trust.zones.slice(0, 2) }, "en-US"), -1);
     assert.equal(shopperZone({}, "en-IE"), -1);
+  });
+  test("without a region, the store's home country, then the rest of the world", () => {
+    assert.equal(shopperZone(trust, "en"), 0);
+    assert.equal(shopperZone({ ...trust, home: "NL" }, "en"), 2);
+    assert.equal(shopperZone({ zones: [{ countries: ["IE"] }] }, "not a tag"), -1);
   });
 });
 
@@ -73,10 +76,17 @@ describe("free shipping", () => {
     assert.equal(badgeMoney(6000, "JPY", "en-IE"), "JP¥6,000"); // no minor unit
     assert.equal(badgeMoney(6000, "EUR", "not a tag"), badgeMoney(6000, "EUR", undefined));
   });
-  test("with a cart: how far from it, or reached", () => {
-    assert.equal(freeShippingWords(5000, { count: 1, subtotal: 3750 }, price), "€12.50 away from free shipping");
-    assert.equal(freeShippingWords(5000, { count: 2, subtotal: 5000 }, price), "Your order ships free");
-    assert.equal(freeShippingWords(0, { count: 1, subtotal: 100 }, price), "Your order ships free");
+  test("with a cart: the server's word on how far from it, or reached (after discounts)", () => {
+    const away = (remaining, subtotal) => ({ count: 1, subtotal, free_shipping: { threshold: 5000, remaining } });
+    assert.equal(freeShippingWords(5000, away(1250, 3750), price), "€12.50 away from free shipping");
+    assert.equal(freeShippingWords(5000, away(0, 5000), price), "Your order ships free");
+    // €64 before a 10 % code is €57.60 after it: still €2.40 away, whatever the subtotal says.
+    assert.equal(freeShippingWords(6000, away(240, 6400), price), "€2.40 away from free shipping");
+    // No word from the server (a code gives free shipping already): the zone's offer.
+    assert.equal(
+      freeShippingWords(5000, { count: 1, subtotal: 100, free_shipping: null }, price),
+      "Free shipping over €50.00",
+    );
     assert.equal(freeShippingWords(5000, { count: 0, subtotal: 0 }, price), "Free shipping over €50.00");
   });
 });
@@ -84,7 +94,7 @@ describe("free shipping", () => {
 describe("the delivery promise", () => {
   test("within 24 h of the cut-off, a countdown to the arrival; the dispatch in the details", () => {
     const words = deliveryWords(DELIVERY, IRELAND, MONDAY_MORNING, DUBLIN);
-    assert.deepEqual(words, ["Order within ", 2 * HOUR + 14 * MINUTE, " to get it Tue 8 – Thu 10 Dec"]);
+    assert.deepEqual(words, ["Order within ", 2 * HOUR + 14 * MINUTE, " to ", "get it Tue 8 – Thu 10 Dec"]);
     assert.equal(timeLeft(words[1]), "2 h 14 min");
     assert.equal(
       deliveryDetails(DELIVERY, IRELAND, MONDAY_MORNING, DUBLIN),
@@ -96,11 +106,15 @@ describe("the delivery promise", () => {
     assert.match(deliveryDetails(DELIVERY, IRELAND, evening, DUBLIN), /^Dispatched tomorrow \(Mon 7 Dec\) by /);
     const handled = { ...DELIVERY, dispatch: { date: "2026-12-09", words: "Wed 9 Dec" } };
     assert.match(deliveryDetails(handled, IRELAND, MONDAY_MORNING, DUBLIN), /^Dispatched Wed 9 Dec by Standard; /);
-    // 23:30 UTC on Sunday is already Monday in Auckland: the store's timezone decides "today",
-    // and the cut-off's time is the store's.
+    // 23:30 UTC on Sunday is already Monday in Auckland: the store's timezone decides the
+    // dates and the cut-off's time, and "today" is said only to a shopper whose own date is the
+    // store's (these tests run at TZ=UTC: still Sunday here), else the day's words.
     const late = Date.UTC(2026, 11, 6, 23, 30);
     const auckland = { ...DELIVERY, deadline: late + HOUR };
-    assert.match(deliveryDetails(auckland, IRELAND, late, "Pacific/Auckland"), /^Dispatched today .* after 13:30 /);
+    assert.match(
+      deliveryDetails(auckland, IRELAND, late, "Pacific/Auckland"),
+      /^Dispatched Mon 7 Dec by .* after 13:30 /,
+    );
     assert.match(deliveryDetails(auckland, IRELAND, late, DUBLIN), /^Dispatched tomorrow .* after 00:30 /);
   });
   test("more than 24 h ahead, the arrival without a countdown", () => {
@@ -111,7 +125,14 @@ describe("the delivery promise", () => {
   test("after the cut-off, the later dispatch and arrival, no countdown", () => {
     assert.deepEqual(deliveryWords(DELIVERY, IRELAND, CUTOFF, DUBLIN), ["Get it Wed 9 – Fri 11 Dec"]);
     assert.equal(deliveryDetails(DELIVERY, IRELAND, CUTOFF, DUBLIN), "Dispatched tomorrow (Tue 8 Dec) by Standard.");
-    assert.equal(deliveryChange(DELIVERY, CUTOFF + 1), 0);
+    // It holds until Tuesday's cut-off, and then the words change (to nothing).
+    assert.equal(deliveryChange(DELIVERY, CUTOFF + 1), DELIVERY.later.until - CUTOFF);
+  });
+  test("past the later dispatch's own cut-off (a tab left open), nothing at all", () => {
+    const tuesdayAfternoon = DELIVERY.later.until + MINUTE;
+    assert.equal(deliveryWords(DELIVERY, IRELAND, tuesdayAfternoon, DUBLIN), null);
+    assert.equal(deliveryDetails(DELIVERY, IRELAND, tuesdayAfternoon, DUBLIN), "");
+    assert.equal(deliveryChange(DELIVERY, tuesdayAfternoon), 0);
   });
   test("nothing from a promise kept past its later dispatch, or for a zone without a method", () => {
     assert.equal(deliveryWords(DELIVERY, IRELAND, Date.UTC(2026, 11, 9, 9), DUBLIN), null);
@@ -159,6 +180,7 @@ describe("returns, support and social proof", () => {
     ]);
     assert.deepEqual(proofWords({ bought: null, hours: 48, left: null }), []);
     assert.deepEqual(proofWords({ bought: null, hours: 48, left: 2 }), ["Only 2 left"]);
+    assert.deepEqual(proofWords({ bought: 2, hours: 1, left: null }), ["2 people bought this in the last hour"]);
     assert.deepEqual(proofWords(null), []);
   });
 });

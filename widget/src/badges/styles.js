@@ -4,17 +4,17 @@
 // does not fit gives up its words (every badge but the first shows its icon alone, .kb-s), then
 // scrolls sideways with a fade at the edge that has more (.kb-l, .kb-r), never onto a second line, and the strip asks its page for no
 // width (inline-size containment: a long strip must not widen the column it sits in). Themed with the --keepcart-*
-// custom properties (set on the mount or on :root); a mount's own strip follows the shopper's
-// dark mode, the checkout's stays light like the drawer around it. Nothing moves on its own
+// custom properties (set on the mount or on :root): light unless the page says otherwise (a
+// shopper's dark mode is not the page's, and a dark strip on a light page looks broken). Nothing moves on its own
 // (no animation), so prefers-reduced-motion has nothing to take away.
 import { BADGES_HEIGHT, CSS_ACCENT, CSS_ACCENT_DEFAULT, CSS_FONT, CSS_SURFACE, CSS_TEXT } from "../constants.js";
 
 export const STYLES = `
 .kb{--a:var(${CSS_ACCENT},${CSS_ACCENT_DEFAULT});--t:var(${CSS_TEXT},#1b2420);--s:var(${CSS_SURFACE},#fff);
 color:var(--t);font-family:var(${CSS_FONT});font-size:13.5px;line-height:1.3;box-sizing:border-box;text-align:left}
-@media (prefers-color-scheme:dark){.kbm{--a:var(${CSS_ACCENT},#8fd4b4);--t:var(${CSS_TEXT},#e4ebe6);--s:var(${CSS_SURFACE},#1a211d)}}
 ul.kb{display:flex;align-items:center;gap:8px;height:${BADGES_HEIGHT}px;margin:0;padding:0 3px;list-style:none;
-overflow:auto hidden;white-space:nowrap;scrollbar-width:thin;contain:inline-size;position:relative}
+overflow:auto hidden;white-space:nowrap;scrollbar-width:thin;container-type:inline-size;position:relative}
+@container (width<440px){.kb-o{display:none}.kb-w{display:inline-block}.kb-w::first-letter{text-transform:uppercase}}
 .kb li{flex:none;display:flex}
 .kb li,.kb-b{align-items:center;gap:6px;height:30px;padding:0 11px;border-radius:99px;
 background:color-mix(in srgb,var(--a) 11%,var(--s))}

@@ -34,12 +34,12 @@ export function payments(methods) {
 }
 
 /** The details dialog of `badge` ({title, details()}), opened from `button`. */
-function openDetails(badge, button, own) {
+function openDetails(badge, button) {
   const id = uid("kbd");
   const dialog = h(
     "dialog",
     {
-      class: own ? "kb kbm" : "kb",
+      class: "kb",
       "aria-labelledby": id,
       onclick: (event) => event.target === dialog && dialog.close(), // the backdrop
       onclose() {
@@ -64,7 +64,7 @@ function openDetails(badge, button, own) {
 }
 
 /** One badge: {kind, text (an element with its words), marks?, title?, details?}. */
-function badgeItem(badge, own) {
+function badgeItem(badge) {
   const content = [badge.marks || mark(badge.kind), badge.text];
   if (!badge.details) return h("li", {}, content);
   const button = h(
@@ -74,7 +74,7 @@ function badgeItem(badge, own) {
       class: "kb-b",
       "aria-haspopup": "dialog",
       "aria-expanded": "false",
-      onclick: () => openDetails(badge, button, own),
+      onclick: () => openDetails(badge, button),
     },
     content,
   );
@@ -82,17 +82,17 @@ function badgeItem(badge, own) {
 }
 
 /**
- * The strip of `badges`; `own`: in a mount's own shadow root (then it follows dark mode).
+ * The strip of `badges`.
  * It keeps to one line by giving up words: when the badges overflow its width, every badge
  * but the first shows only its icon (its words left to screen readers, its details still a
  * button away); when even that overflows, the list scrolls, takes focus so keyboards can
  * scroll it, and fades at the edge where there is more.
  */
-export function strip(badges, own) {
+export function strip(badges) {
   const list = h(
     "ul",
-    { class: own ? "kb kbm" : "kb", "aria-label": "Good to know", onscroll: () => fade(list) },
-    badges.map((badge) => badgeItem(badge, own)),
+    { class: "kb", "aria-label": "Good to know", onscroll: () => fade(list) },
+    badges.map(badgeItem),
   );
   // Measured after layout and before paint, so the first frame shown already fits.
   const fit = new ResizeObserver(() => {

@@ -6,12 +6,14 @@ import { money } from "../checkout/format.js";
 
 export const DAY_MS = 86400000;
 const HOUR_MS = 3600000;
-export const SECURE_DETAILS = "Card details go straight to the payment provider and are never stored by this shop.";
+export const SECURE_DETAILS =
+  "Checkout is encrypted (HTTPS) all the way, and card numbers are never stored by this shop.";
 
 /**
  * The index in `trust.zones` of the shopper's likely shipping zone: the zone naming the region
- * of `language` ("en-IE" → IE), else the store's home country (`trust.home`), else the
- * rest-of-the-world zone ("*"); -1 when none.
+ * of `language` ("en-IE" → IE), else the rest-of-the-world zone ("*"); without a region, the
+ * store's home country's (`trust.home`) zone, else "*"; -1 when none (a country the store does
+ * not ship to hears no promise).
  */
 export function shopperZone(trust, language) {
   const zones = Array.isArray(trust?.zones) ? trust.zones : [];
@@ -19,7 +21,7 @@ export function shopperZone(trust, language) {
   try {
     region = new Intl.Locale(language).region;
   } catch {}
-  for (const country of [region, trust?.home, "*"]) {
+  for (const country of [region || trust?.home, "*"]) {
     const index = country ? zones.findIndex((zone) => zone?.countries?.includes?.(country)) : -1;
     if (index >= 0) return index;
   }
@@ -28,14 +30,13 @@ export function shopperZone(trust, language) {
 
 /**
  * The free-shipping words for a zone's threshold `freeOver` (0: always free; null: never,
- * then "") and the shopper's `cart` ({count, subtotal}); `price(amount)` formats money.
+ * then "") and the shopper's `cart` ({count, free_shipping}: the server's word, after
+ * discounts, never recomputed here); `price(amount)` formats money.
  */
 export function freeShippingWords(freeOver, cart, price) {
   if (freeOver == null) return "";
-  if (cart?.count > 0) {
-    const short = freeOver - (cart.subtotal || 0);
-    return short > 0 ? `${price(short)} away from free shipping` : "Your order ships free";
-  }
+  const info = cart?.count > 0 && cart.free_shipping;
+  if (info) return info.remaining > 0 ? `${price(info.remaining)} away from free shipping` : "Your order ships free";
   return freeOver > 0 ? `Free shipping over ${price(freeOver)}` : "Free shipping";
 }
 
@@ -83,7 +84,7 @@ const reword = (arrives, words) => arrives.replace(/^Arrives/, words); // "Arriv
 /**
  * The delivery promise at `now` for the shopper's zone (`arrival`: its entry of
  * `delivery.arrivals`), in the store's `timeZone`: [before, msLeft, after] while a countdown
- * runs (the cut-off within 24 h: "Order within ", ms, " to get it Tue 8 – Thu 10 Dec"),
+ * runs (the cut-off within 24 h: "Order within ", ms, " to ", "get it Tue 8 – Thu 10 Dec"),
  * else [words] ("Get it …": before the cut-off, the order's own arrival; after it, the
  * `later` one); null when there is nothing true to say. The dispatch day and the method are
  * in deliveryDetails.
@@ -93,7 +94,7 @@ export function deliveryWords(delivery, arrival, now, timeZone) {
   if (!promise) return null;
   const left = delivery.deadline - now;
   return left > 0 && left <= DAY_MS
-    ? ["Order within ", left, ` to ${reword(promise.arrives, "get it")}`]
+    ? ["Order within ", left, " to ", reword(promise.arrives, "get it")]
     : [reword(promise.arrives, "Get it")];
 }
 
@@ -103,9 +104,17 @@ function deliveryPromise(delivery, arrival, now, timeZone) {
   const before = delivery.deadline > now;
   const [dispatch, arrives] = before ? [delivery.dispatch, arrival.arrives] : [delivery.later, arrival.later];
   const today = localDate(now, timeZone);
-  // A config kept past its promise (the later dispatch gone by too) says nothing.
-  if (!dispatch?.date || dispatch.date < today || !arrives) return null;
-  const near = dispatch.date === today ? "today" : dispatch.date === nextDate(today) ? "tomorrow" : "";
+  // A config kept past its promise (the later dispatch's cut-off gone by too) says nothing.
+  if (!dispatch?.date || dispatch.date < today || !arrives || (!before && !(delivery.later.until > now))) return null;
+  // "today" is the store's; said only to a shopper whose own date is the same.
+  const near =
+    today !== localDate(now)
+      ? ""
+      : dispatch.date === today
+        ? "today"
+        : dispatch.date === nextDate(today)
+          ? "tomorrow"
+          : "";
   return { day: near ? `${near} (${dispatch.words})` : dispatch.words, arrives };
 }
 
@@ -128,7 +137,7 @@ export function deliveryDetails(delivery, arrival, now, timeZone) {
 /** When the delivery words next change on their own (ms from now, within setTimeout's range), or 0 for never. */
 export function deliveryChange(delivery, now) {
   const left = delivery.deadline - now;
-  if (!(left > 0)) return 0;
+  if (!(left > 0)) return Math.max(0, Math.min(delivery.later?.until - now + 1, 2e9)) || 0; // then nothing
   return left > DAY_MS ? Math.min(left - DAY_MS + 1, 2e9) : nextTick(left);
 }
 
@@ -148,7 +157,8 @@ export function supportWords(support) {
 /** Social proof's words for a product's answer ({bought, hours, left}): only the true, non-null ones. */
 export function proofWords(proof) {
   const words = [];
-  if (proof?.bought > 0) words.push(`${proof.bought} people bought this in the last ${proof.hours} hours`);
+  const hours = proof?.hours > 1 ? `${proof.hours} hours` : "hour";
+  if (proof?.bought > 0) words.push(`${proof.bought} people bought this in the last ${hours}`);
   if (proof?.left > 0) words.push(`Only ${proof.left} left`);
   return words;
 }

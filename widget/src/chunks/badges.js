@@ -120,7 +120,11 @@ function delivery() {
   const start = Date.now();
   if (!at(start)) return null;
   const countdown = Math.max(start, promise.deadline - DAY_MS + 1); // its first minute, or now
-  const clocked = (said, clock) => (said.length > 1 ? [said[0], clock, said[2]] : said);
+  // In a narrow strip only "Get it Tue 8 – Thu 10 Dec" (.kb-w) shows: the countdown is in the details.
+  const clocked = (said, clock) =>
+    said.length > 1
+      ? [h("span", { class: "kb-o" }, said[0], clock, said[2]), h("span", { class: "kb-w" }, said[3])]
+      : said;
   // The clock's room is its widest value still to come, in either format (tabular figures:
   // as wide as its zeros): hidden copies in its grid cell, the value at its start (where it
   // stays: a value that moves, centred, is a layout shift).
@@ -211,7 +215,7 @@ async function proof(sku) {
 }
 
 /** The strip for `placement` (with `sku`'s social proof), or null when nothing shows. */
-async function build(placement, sku, own) {
+async function build(placement, sku) {
   const kinds = trust.placements?.[placement];
   if (!Array.isArray(kinds)) return null; // an unknown placement
   const first = await proof(sku);
@@ -221,7 +225,7 @@ async function build(placement, sku, own) {
     .filter(Boolean);
   if (badges.length) expose(ELEMENT_BADGES);
   const all = [...first, ...(shown(ELEMENT_BADGES, trust.holdout) ? badges : [])];
-  return all.length ? strip(all, own) : null;
+  return all.length ? strip(all) : null;
 }
 
 function adoptInto(root) {
@@ -234,7 +238,7 @@ function adoptInto(root) {
 
 /** Fill the checkout's `element` (in its shadow root, its height reserved) with `placement`'s badges. */
 export const render = guard(async (placement, element) => {
-  const list = await build(placement, null, false);
+  const list = await build(placement, null);
   if (!list || !element.isConnected) return;
   adoptInto(element.getRootNode());
   element.replaceChildren(list);
@@ -243,7 +247,7 @@ export const render = guard(async (placement, element) => {
 /** A merchant's mount: its own shadow root, only when something shows in it. */
 const fill = guard(async (el) => {
   if (el.shadowRoot) return;
-  const list = await build(el.getAttribute(ATTR_BADGES), el.getAttribute(ATTR_SKU), true);
+  const list = await build(el.getAttribute(ATTR_BADGES), el.getAttribute(ATTR_SKU));
   if (!list || el.shadowRoot) return;
   const root = el.attachShadow({ mode: "open" });
   adoptInto(root);
@@ -251,7 +255,14 @@ const fill = guard(async (el) => {
 });
 
 function setCart(detail) {
-  cart = detail ? { count: detail.count || 0, subtotal: detail.subtotal || 0, currency: detail.currency } : null;
+  cart = detail
+    ? {
+        count: detail.count || 0,
+        subtotal: detail.subtotal || 0,
+        currency: detail.currency,
+        free_shipping: detail.free_shipping,
+      }
+    : null;
   for (const update of [...cartWords]) update();
 }
 
@@ -263,12 +274,7 @@ function followCart() {
   api
     .loadChunk(FEATURE_CHECKOUT)
     .then((checkout) => checkout?.currentCart?.())
-    .then(
-      (current) =>
-        current &&
-        !cart &&
-        setCart({ count: current.item_count, subtotal: current.subtotal, currency: current.currency }),
-    )
+    .then((current) => current && !cart && setCart({ ...current, count: current.item_count }))
     .catch(() => {});
 }
 
