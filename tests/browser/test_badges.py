@@ -192,7 +192,8 @@ def test_secure_checkout_shows_only_when_the_page_and_keepcart_are_both_https(
         secure.click()
         details = page.get_by_role("dialog", name="Secure checkout")
         expect(details).to_contain_text(
-            "Checkout is encrypted (HTTPS) all the way, and card numbers are never stored by this shop."
+            "Checkout is encrypted (HTTPS) all the way,"
+            " and card numbers are never stored by this shop."
         )
         details.get_by_role("button", name="Close").click()
         # Beside the pay button too.
