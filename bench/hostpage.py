@@ -9,7 +9,9 @@ locally, alone and with one of:
     carts with something in them, so a new visitor's page loads no offers code;
   * keepcart-all: the same snippet for a second store whose copy of that campaign shows to
     every visitor, so the offers chunk loads in the background, fetches the visitor's arm and
-    watches the trigger (what any page of a store with such a campaign costs);
+    watches the trigger (what any page of a store with such a campaign costs), on a page that
+    also has a trust badges mount, a reviews mount and a star summary (their room reserved
+    as widget/README.md says): everything Keepcart can show on a product page;
   * plausible: ``@plausible-analytics/tracker`` (its ``plausible.js`` ES module, ``init()``
     sending its pageview to the host page's own endpoint);
   * ouibounce: ``ouibounce`` (``build/ouibounce.min.js``) bound to a hidden modal;
@@ -165,6 +167,10 @@ PAGE = """<!doctype html>
   main {{ max-width: 720px; margin: 24px auto; padding: 0 24px; }}
   .card {{ border: 1px solid #ddd; border-radius: 8px; padding: 16px; }}
   #ouibounce-modal {{ display: none; }}
+  /* The room widget/README.md tells a merchant to reserve for Keepcart's mounts. */
+  [data-keepcart-badges] {{ display: block; min-height: 40px; }}
+  [data-keepcart-reviews] {{ display: block; min-height: 280px; }}
+  [data-keepcart-stars] {{ display: inline-block; min-width: 120px; height: 20px; }}
 </style>
 {head}
 </head>
@@ -210,6 +216,11 @@ FLOOR_SCRIPT = b"""(() => {
 """
 FLOOR_CONFIG = b'{"on": true, "events": {"max_batch": 20}}'
 FLOOR_HEAD = f"""<script async src="/vendor/{FLOOR_FILE}"></script>"""
+# Everything Keepcart can show on a product page: trust badges (with social proof), the
+# product's reviews and its stars.
+KEEPCART_ALL_BODY = """<section class="card"><span data-keepcart-stars="{sku}"></span>
+  <div data-keepcart-badges="product" data-keepcart-sku="{sku}"></div>
+  <div data-keepcart-reviews="{sku}"></div></section>"""
 OUIBOUNCE_BODY = """<div id="ouibounce-modal"><p>Before you go: 10% off with HARBOUR10</p></div>
 <script>ouibounce(document.getElementById("ouibounce-modal"));</script>"""
 
@@ -219,7 +230,10 @@ def pages(keepcart_url: str, store_key: str, all_key: str) -> dict[str, bytes]:
     heads = {
         "bare": ("", ""),
         "keepcart": (KEEPCART_HEAD.format(keepcart_url=keepcart_url, store_key=store_key), ""),
-        "keepcart-all": (KEEPCART_HEAD.format(keepcart_url=keepcart_url, store_key=all_key), ""),
+        "keepcart-all": (
+            KEEPCART_HEAD.format(keepcart_url=keepcart_url, store_key=all_key),
+            KEEPCART_ALL_BODY.format(sku=SKU),
+        ),
         "plausible": (PLAUSIBLE_HEAD.format(file=PLAUSIBLE.path.name), ""),
         "ouibounce": (OUIBOUNCE_HEAD.format(file=OUIBOUNCE.path.name), OUIBOUNCE_BODY),
         "floor": (FLOOR_HEAD, ""),
@@ -427,10 +441,11 @@ def check_keepcart_loaded(trace: Any, page: Any, offers: bool) -> None:
     }
     if not any(url.endswith("/v1/events") for url in urls):
         raise checkout_bench.BenchFailed("no page view was sent within the traced window")
-    if offers and not any("/v1/chunks/offers." in url for url in urls):
-        raise checkout_bench.BenchFailed(
-            "the offers chunk was not fetched within the traced window: raise SETTLE_MS"
-        )
+    for chunk in ("offers", "badges", "reviews") if offers else ():
+        if not any(f"/v1/chunks/{chunk}." in url for url in urls):
+            raise checkout_bench.BenchFailed(
+                f"the {chunk} chunk was not fetched within the traced window: raise SETTLE_MS"
+            )
 
 
 def interact(page: Any, sample: Sample, arms: list[Any]) -> None:
@@ -802,16 +817,18 @@ def report(samples: list[Sample], count: int, variants: tuple[str, ...] = VARIAN
               f"{med('long_tasks'):>10.0f} {med('page_long_tasks'):>5.0f} "
               f"{med('tbt_ms'):>7.1f} {med('requests'):>8.0f} "
               f"{med('kb'):>6.1f} {med('cls'):>7.4f}")  # fmt: skip
-    if variants != VARIANTS:
-        return  # a quick comparison (--only): no verdict on a partial run
-    keepcart = by_variant["keepcart"]
     for name in ("keepcart", "keepcart-all", "floor"):
-        rows = by_variant[name]
+        rows = by_variant.get(name, [])
+        if not rows:
+            continue
         print(f"\n{name} script ms by file (median):")
         for url in sorted({url for s in rows for url in s.script_by_url}):
             print(
                 f"  {url:<40} {statistics.median(s.script_by_url.get(url, 0.0) for s in rows):6.1f}"
             )
+    if variants != VARIANTS:
+        return  # a quick comparison (--only): no verdict on a partial run
+    keepcart = by_variant["keepcart"]
     script_runs = ", ".join(f"{s.script_ms:.1f}" for s in keepcart)
     print(f"keepcart script ms per sample: {script_runs}")
     drawer = median(s.drawer_ms for s in keepcart)

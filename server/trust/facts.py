@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -147,18 +147,31 @@ def delivery_promise(
             }
         )
     dispatch, later = dispatch_date(now_ms, rules), dispatch_date(deadline, rules)
+    zone = ZoneInfo(rules.timezone)
     return {
         "deadline": deadline,
-        "dispatch": {"date": dispatch.isoformat(), "words": day_words(dispatch)},
+        "cutoff": f"{rules.cutoff:%H:%M}",  # the store's local time, as the details say it
+        "dispatch": {"date": dispatch.isoformat(), "words": day_words(dispatch)}
+        | day_span(dispatch, zone),
         # ``until``: the cut-off after ``deadline``, past which this promise says nothing true
         # any more (a tab left open a day; a page restored from the back/forward cache).
         "later": {
             "date": later.isoformat(),
             "words": day_words(later),
             "until": next_cutoff_ms(deadline, rules),
-        },
+        }
+        | day_span(later, zone),
         "arrivals": arrivals,
     }
+
+
+def day_span(day: date, zone: ZoneInfo) -> dict[str, int]:
+    """When ``day`` begins and ends in the store's timezone (ms): the widget tells "today" and
+    "tomorrow" from these, with no time-zone formatter of its own (the first one a page makes
+    costs a long task on a slow phone)."""
+    start = datetime.combine(day, time(0), zone)
+    end = datetime.combine(day + timedelta(days=1), time(0), zone)
+    return {"from": int(start.timestamp() * 1000), "to": int(end.timestamp() * 1000)}
 
 
 def next_cutoff_ms(now_ms: int, rules: DeliveryRules) -> int:

@@ -129,9 +129,14 @@ def test_before_the_cutoff_the_order_leaves_today():
     promise = delivery_promise(DUBLIN, [IRELAND, WORLD], MONDAY_MORNING)
     assert promise is not None
     assert promise["deadline"] == ms(2026, 12, 7, 14, 0)
-    assert promise["dispatch"] == {"date": "2026-12-07", "words": "Mon 7 Dec"}
+    assert promise["cutoff"] == "14:00"
+    assert promise["dispatch"] == {
+        "date": "2026-12-07", "words": "Mon 7 Dec",
+        "from": ms(2026, 12, 7, 0, 0), "to": ms(2026, 12, 8, 0, 0),
+    }  # fmt: skip
     assert promise["later"] == {
         "date": "2026-12-08", "words": "Tue 8 Dec", "until": ms(2026, 12, 8, 14, 0),
+        "from": ms(2026, 12, 8, 0, 0), "to": ms(2026, 12, 9, 0, 0),
     }  # fmt: skip
     assert promise["arrivals"][0] == {
         "method": "Standard",
@@ -162,6 +167,11 @@ def test_holidays_and_handling_days_move_the_promise():
 def test_the_cutoff_follows_the_local_clock_across_daylight_saving():
     summer = ms(2026, 7, 1, 8, 0)  # 09:00 in Dublin
     assert next_cutoff_ms(summer, DUBLIN) == ms(2026, 7, 1, 13, 0)  # 14:00 IST
+    promise = delivery_promise(DUBLIN, [IRELAND], summer)
+    assert promise is not None  # the local day runs from 23:00 UTC the evening before
+    assert (promise["dispatch"]["from"], promise["dispatch"]["to"]) == (
+        ms(2026, 6, 30, 23, 0), ms(2026, 7, 1, 23, 0),
+    )  # fmt: skip
 
 
 def test_no_promise_without_a_shipping_method():

@@ -42,20 +42,10 @@ export function freeShippingWords(freeOver, cart, price) {
 
 /**
  * `amount` (integer minor units) as money for a badge, in `currency` and `locale`: whole
- * amounts without their zeros ("€60", not "€60.00"), a strip's room being short.
+ * amounts without their zeros ("€60", "60 €"; not "€60.00"), a strip's room being short. No
+ * formatter of its own: the first Intl formatters a page makes are costly.
  */
-export function badgeMoney(amount, currency, locale) {
-  const text = money(amount, currency, locale); // throws on an unknown currency, before the retry below
-  try {
-    const options = { style: "currency", currency };
-    const value = amount / 10 ** new Intl.NumberFormat(locale, options).resolvedOptions().maximumFractionDigits;
-    return Number.isInteger(value)
-      ? new Intl.NumberFormat(locale, { ...options, minimumFractionDigits: 0 }).format(value)
-      : text;
-  } catch {
-    return badgeMoney(amount, currency); // an unknown locale: the browser's, as money() does
-  }
-}
+export const badgeMoney = (amount, currency, locale) => money(amount, currency, locale).replace(/[.,]00(?=\D*$)/, "");
 
 const two = (n) => String(n).padStart(2, "0");
 
@@ -74,23 +64,24 @@ export function timeLeft(ms) {
 /** When the countdown's words next change, in ms from now (`ms` left): at the next minute, or second under an hour. */
 export const nextTick = (ms) => (ms % (ms > HOUR_MS ? 60000 : 1000)) + 1;
 
-/** The date ("2026-12-07") `ms` falls on in `timeZone`. */
-export const localDate = (ms, timeZone) =>
-  new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(ms);
+/** The shopper's own date ("2026-12-07") at `ms`: plain Date, no time-zone formatter (the first costs a long task). */
+export const ownDate = (ms) => {
+  const day = new Date(ms);
+  return `${day.getFullYear()}-${two(day.getMonth() + 1)}-${two(day.getDate())}`;
+};
 
-const nextDate = (date) => new Date(Date.parse(date) + DAY_MS).toISOString().slice(0, 10);
 const reword = (arrives, words) => arrives.replace(/^Arrives/, words); // "Arrives Tue 8 …" → "Get it Tue 8 …"
 
 /**
  * The delivery promise at `now` for the shopper's zone (`arrival`: its entry of
- * `delivery.arrivals`), in the store's `timeZone`: [before, msLeft, after] while a countdown
+ * `delivery.arrivals`; its days' spans in the store's timezone come from the server): [before, msLeft, to, after] while a countdown
  * runs (the cut-off within 24 h: "Order within ", ms, " to ", "get it Tue 8 – Thu 10 Dec"),
  * else [words] ("Get it …": before the cut-off, the order's own arrival; after it, the
  * `later` one); null when there is nothing true to say. The dispatch day and the method are
  * in deliveryDetails.
  */
-export function deliveryWords(delivery, arrival, now, timeZone) {
-  const promise = deliveryPromise(delivery, arrival, now, timeZone);
+export function deliveryWords(delivery, arrival, now) {
+  const promise = deliveryPromise(delivery, arrival, now);
   if (!promise) return null;
   const left = delivery.deadline - now;
   return left > 0 && left <= DAY_MS
@@ -99,39 +90,31 @@ export function deliveryWords(delivery, arrival, now, timeZone) {
 }
 
 /** The dispatch this order would have at `now` ({day: its words, arrives}), or null. */
-function deliveryPromise(delivery, arrival, now, timeZone) {
+function deliveryPromise(delivery, arrival, now) {
   if (!delivery?.dispatch || !arrival?.arrives) return null;
   const before = delivery.deadline > now;
   const [dispatch, arrives] = before ? [delivery.dispatch, arrival.arrives] : [delivery.later, arrival.later];
-  const today = localDate(now, timeZone);
-  // A config kept past its promise (the later dispatch's cut-off gone by too) says nothing.
-  if (!dispatch?.date || dispatch.date < today || !arrives || (!before && !(delivery.later.until > now))) return null;
-  // "today" is the store's; said only to a shopper whose own date is the same.
+  // A config kept past its promise (the dispatch day over; the later one's cut-off gone by) says nothing.
+  if (!dispatch?.date || !(now < dispatch.to) || !arrives || (!before && !(delivery.later.until > now))) return null;
+  // The store's today or tomorrow (from the day's span), said only to a shopper whose own date agrees.
   const near =
-    today !== localDate(now)
-      ? ""
-      : dispatch.date === today
-        ? "today"
-        : dispatch.date === nextDate(today)
-          ? "tomorrow"
-          : "";
+    now >= dispatch.from
+      ? ownDate(now) === dispatch.date && "today"
+      : now >= dispatch.from - DAY_MS && ownDate(now + DAY_MS) === dispatch.date && "tomorrow";
   return { day: near ? `${near} (${dispatch.words})` : dispatch.words, arrives };
 }
 
 /**
  * The delivery badge's details at `now`: "Dispatched today (Mon 7 Dec) by Standard; orders
- * after 14:00 leave Tue 8 Dec and arrive Wed 9 – Fri 11 Dec." (the cut-off's time in the
- * store's `timeZone`); after the cut-off only the later dispatch. "" when nothing is true.
+ * after 14:00 leave Tue 8 Dec and arrive Wed 9 – Fri 11 Dec." (the cut-off's local time as
+ * the server words it); after the cut-off only the later dispatch. "" when nothing is true.
  */
-export function deliveryDetails(delivery, arrival, now, timeZone) {
-  const promise = deliveryPromise(delivery, arrival, now, timeZone);
+export function deliveryDetails(delivery, arrival, now) {
+  const promise = deliveryPromise(delivery, arrival, now);
   if (!promise) return "";
   const dispatched = `Dispatched ${promise.day} by ${arrival.method}`;
   if (delivery.deadline <= now) return `${dispatched}.`;
-  const cutoff = new Intl.DateTimeFormat("en-GB", { timeZone, hour: "2-digit", minute: "2-digit" }).format(
-    delivery.deadline,
-  );
-  return `${dispatched}; orders after ${cutoff} leave ${delivery.later.words} and ${reword(arrival.later, "arrive")}.`;
+  return `${dispatched}; orders after ${delivery.cutoff} leave ${delivery.later.words} and ${reword(arrival.later, "arrive")}.`;
 }
 
 /** When the delivery words next change on their own (ms from now, within setTimeout's range), or 0 for never. */

@@ -115,8 +115,7 @@ function freeShipping() {
 function delivery() {
   const promise = trust.delivery;
   const arrival = promise?.arrivals?.[zone];
-  const timeZone = api.config.store?.timezone || undefined;
-  const at = (now) => deliveryWords(promise, arrival, now, timeZone);
+  const at = (now) => deliveryWords(promise, arrival, now);
   const start = Date.now();
   if (!at(start)) return null;
   const countdown = Math.max(start, promise.deadline - DAY_MS + 1); // its first minute, or now
@@ -157,7 +156,7 @@ function delivery() {
     if (next) setTimeout(guard(tick), next);
   };
   tick();
-  const details = () => p(deliveryDetails(promise, arrival, Date.now(), timeZone));
+  const details = () => p(deliveryDetails(promise, arrival, Date.now()));
   return { kind: "delivery", text: h("span", { class: "kb-g" }, live, ghosts), title: "Delivery", details };
 }
 
