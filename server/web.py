@@ -42,6 +42,20 @@ def json_bytes(value: Any) -> bytes:
     return _encode_json(value).encode()
 
 
+# What could end an inline <script> element (or confuse an HTML or JS parser) around JSON,
+# each written as the JSON escape that means the same character.
+_INLINE_SAFE = str.maketrans(
+    {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+)
+
+
+def inline_json_bytes(value: Any) -> bytes:
+    """JSON safe to paste inside ``<script type="application/ld+json">`` on any page: the
+    same value, with no raw ``<``, ``>`` or ``&`` (shopper-written text cannot close the
+    script element)."""
+    return _encode_json(value).translate(_INLINE_SAFE).encode()
+
+
 def json_response(value: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
     return Response(json_bytes(value), status, headers, media_type="application/json")
 

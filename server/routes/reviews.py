@@ -40,6 +40,7 @@ from server.stores.service import Store
 from server.web import (
     enforce_rate_limit,
     etag_for,
+    inline_json_bytes,
     json_bytes,
     json_response,
     not_modified,
@@ -97,7 +98,8 @@ async def product_json_ld(request: Request) -> Response:
     summary = summarise(await queries.rating_counts(db, group))
     newest = await queries.published_reviews(db, group, "newest", limit=5, offset=0)
     body = product_jsonld(group.name, group.sku, summary, newest, store.timezone)
-    return _cacheable(request, store, json_bytes(body), "application/ld+json")
+    # Merchants paste it into their page templates: nothing a reviewer wrote may close the tag.
+    return _cacheable(request, store, inline_json_bytes(body), "application/ld+json")
 
 
 async def helpful(request: Request) -> Response:

@@ -243,3 +243,17 @@ async def test_another_stores_review_cannot_be_voted_from_this_store(app, client
     assert answer.status_code == 404
     listed = await client.get(reviews_path(other))
     assert listed.status_code == 404  # the other store sells no MUG-1
+
+
+async def test_json_ld_is_safe_to_paste_inside_a_script_element(app, client, store):
+    """A merchant pastes it into <script type="application/ld+json">: a buyer's words must not
+    be able to close that element and run script on the merchant's page."""
+    line = await fulfilled_line(app, store)
+    hostile = "</script><script>alert(document.cookie)</script> & \u2028"
+    await publish(app, line, body=hostile, name="x</SCRIPT>", title="<b>")
+    answer = await client.get(f"/v1/stores/{store.public_key}/products/MUG-1/reviews.jsonld")
+    assert answer.status_code == 200
+    for raw in (b"<", b">", b"&", "\u2028".encode()):
+        assert raw not in answer.content
+    review = answer.json()["review"][0]  # the same words, once parsed as JSON
+    assert (review["reviewBody"], review["author"]["name"]) == (hostile, "x</SCRIPT>")
