@@ -369,7 +369,7 @@ async def _fulfilled_order(
         " prices_include_tax, subtotal, discount_total, shipping_total, tax_total, total,"
         " payment_method, card_brand, card_last4, created_at, updated_at)"
         " VALUES (?, ?, ?, 'fulfilled', ?, ?, ?, 'Standard', ?, ?, 'EUR', 1, ?, 0, ?, ?, ?,"
-        " 'test_card', 'Visa', '4242', ?, ?)",
+        " 'bank_transfer', NULL, NULL, ?, ?)",
         (
             public_id, store_id, number, email, name, json.dumps(address),
             *arrives,
@@ -385,8 +385,8 @@ async def _fulfilled_order(
     await conn.executemany(
         "INSERT INTO order_events (order_id, kind, note, created_at) VALUES (?, ?, ?, ?)",
         [
-            (order_id, "placed", "Placed with test_card", placed_at),
-            (order_id, "paid", "Paid by card", placed_at),
+            (order_id, "placed", "Placed with bank_transfer", placed_at),
+            (order_id, "paid", "Bank transfer received", placed_at),
             (order_id, "fulfilled", "By the demo's seed", placed_at + DAY_MS),
         ],
     )

@@ -122,6 +122,7 @@ class ReviewLine:
     order_public_id: str
     order_number: int
     order_status: str
+    payment_method: str
     product_id: int
     sku: str
     product_name: str

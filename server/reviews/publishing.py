@@ -42,7 +42,7 @@ async def publish_review(
         raise NotFound("There is no such order line.")
     if line.review is not None:
         raise AlreadyReviewed(line.review)
-    if not may_review(line.order_status):
+    if not may_review(line.order_status, line.payment_method):
         raise NotReviewable()
     review_id = await queries.insert_review(
         conn,

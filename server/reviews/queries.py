@@ -61,7 +61,7 @@ def review_from_row(row: Any) -> Review:
 
 _LINE = (
     "SELECT o.store_id, o.id AS order_id, o.public_id AS order_public_id,"
-    " o.number AS order_number, o.status AS order_status, i.product_id, i.sku,"
+    " o.number AS order_number, o.status AS order_status, o.payment_method, i.product_id, i.sku,"
     " i.name AS product_name, i.variant, o.shipping_name, r.id AS review_id"
     " FROM orders o JOIN order_items i ON i.order_id = o.id"
     " LEFT JOIN reviews r ON r.order_id = i.order_id AND r.product_id = i.product_id"
@@ -98,6 +98,7 @@ def _line_from_row(row: Any, review: Review | None) -> ReviewLine:
         order_public_id=row["order_public_id"],
         order_number=row["order_number"],
         order_status=row["order_status"],
+        payment_method=row["payment_method"],
         product_id=row["product_id"],
         sku=row["sku"],
         product_name=row["product_name"],

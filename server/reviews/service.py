@@ -16,6 +16,7 @@ from datetime import date
 from server.errors import ValidationFailed
 from server.forms import FormReader, parse_line, parse_text
 from server.orders.service import local_time
+from server.payments.registry import is_test_mode
 from server.reviews.model import (
     HIDE_REASONS,
     MAX_BODY,
@@ -42,8 +43,10 @@ SORTS = ("newest", "helpful")
 MAX_RATING_SKUS = 50  # SKUs in one star-summaries request
 
 
-def may_review(order_status: str) -> bool:
-    return order_status in REVIEWABLE_STATUSES
+def may_review(order_status: str, payment_method: str) -> bool:
+    """A shipped order's line, from a real sale: an order paid in a provider's test mode is
+    the merchant rehearsing, and no "Verified buyer" review may come from it."""
+    return order_status in REVIEWABLE_STATUSES and not is_test_mode(payment_method)
 
 
 def default_display_name(shipping_name: str) -> str:

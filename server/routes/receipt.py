@@ -93,7 +93,7 @@ async def _receipt(request: Request, store: Store, order: Order) -> dict[str, An
 async def _review_links(request: Request, store: Store, order: Order) -> list[dict[str, Any]]:
     """Each line's review link (fresh, so it works for the link's whole life from today), or
     its review once written; nothing before the order has shipped."""
-    if not may_review(order.status):
+    if not may_review(order.status, order.payment_method):
         return []
     state = services(request)
     now = state.clock.now_ms()

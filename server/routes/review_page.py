@@ -65,7 +65,7 @@ async def review_form(request: Request) -> Response:
     store, line = found
     if line.review is not None:
         return _render_done(request, store, line, "review_done.html", 409)
-    if not may_review(line.order_status):
+    if not may_review(line.order_status, line.payment_method):
         return _render(request, "review_not_yet.html", _context(store, line), 409)
     values = {
         "rating": "",

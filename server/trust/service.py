@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from server.checkout.delivery import load_delivery_rules
 from server.checkout.queries import load_settings
 from server.db import Reader
-from server.payments.registry import PROVIDERS
+from server.payments.registry import PROVIDERS, is_test_mode
 from server.stores.service import Store
 from server.trust import queries
 from server.trust.facts import TrustInputs
@@ -45,7 +45,7 @@ def payment_label(method: str) -> str:
 
 
 # Orders paid through these are rehearsals, never sales social proof may count.
-TEST_METHODS = tuple(sorted(name for name, provider in PROVIDERS.items() if provider.test_mode))
+TEST_METHODS = tuple(sorted(name for name in PROVIDERS if is_test_mode(name)))
 
 
 @dataclass(frozen=True)

@@ -199,7 +199,7 @@ async def test_a_link_made_before_a_refund_no_longer_takes_a_review(app, client,
 
 
 async def test_the_receipt_links_each_line_once_the_order_has_shipped(app, client, store):
-    await insert_order(app, store, 1001, status="paid")
+    await insert_order(app, store, 1001, status="paid", payment_method="bank_transfer")
     before = visible_text((await client.get(receipt_path(app, "ord_test1001"))).text)
     assert "You can review what you bought here once your order has shipped." in before
     assert "Review Mug" not in before
@@ -245,3 +245,23 @@ async def test_the_admin_order_page_says_links_come_once_fulfilled(app, client, 
     await sign_in(client)
     text = visible_text((await client.get(f"/admin/stores/{store.id}/orders/1001")).text)
     assert "Review links appear here once the order is fulfilled" in text
+
+
+async def test_a_test_mode_order_is_no_verified_purchase(app, client, store):
+    """An order paid with the test card is the merchant rehearsing: its lines get no review
+    link, and a link made for one anyway publishes nothing."""
+    order_id = await insert_order(app, store, 2001, status="fulfilled", payment_method="test_card")
+    db = services(app).db
+    public_id = await db.fetch_value("SELECT public_id FROM orders WHERE id = ?", (order_id,))
+    product_id = await db.fetch_value(
+        "SELECT product_id FROM order_items WHERE order_id = ?", (order_id,)
+    )
+    line = LineKey(store.id, public_id, product_id)
+    page = await client.get(link_path(app, line))
+    assert page.status_code == 409
+    assert "This was a test order" in page.text
+    posted = await client.post(link_path(app, line), data=FORM)
+    assert posted.status_code == 409
+    receipt = await client.get(receipt_path(app, public_id))
+    assert "/reviews/" not in receipt.text
+    assert await rows(app, "reviews") == []

@@ -76,10 +76,11 @@ def test_the_default_display_name_is_the_first_name_and_an_initial(shipping_name
     assert default_display_name(shipping_name) == shown
 
 
-def test_only_a_shipped_order_can_be_reviewed():
-    assert may_review("fulfilled")
+def test_only_a_shipped_order_from_a_real_sale_can_be_reviewed():
+    assert may_review("fulfilled", "bank_transfer")
     for status in ("awaiting_payment", "paid", "refunded"):
-        assert not may_review(status)
+        assert not may_review(status, "bank_transfer")
+    assert not may_review("fulfilled", "test_card")  # the merchant rehearsing
 
 
 def test_hiding_takes_only_a_reason_from_the_fixed_list():

@@ -26,7 +26,7 @@ class LineReview:
 async def order_review_lines(request: Request, store: Store, order: Order) -> list[LineReview]:
     state = services(request)
     now = state.clock.now_ms()
-    reviewable = may_review(order.status)
+    reviewable = may_review(order.status, order.payment_method)
     found = []
     for line in await lines_of_order(state.db, order.id):
         key = LineKey(store.id, order.public_id, line.product_id)
