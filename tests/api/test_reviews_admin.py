@@ -271,6 +271,14 @@ async def test_a_good_file_is_imported_labelled_imported(app, client, merchant, 
     assert len(await rows(app, "reviews")) == 2
 
 
+async def test_a_crafted_link_puts_no_words_into_the_import_notice(client, merchant, store):
+    await signed_in(client, store)
+    crafted = "?saved=imported&imported=ALL+YOUR+REVIEWS+WERE+DELETED.+Call+%2B1+555&skipped=x"
+    listed = visible_text((await client.get(reviews_url(store, crafted))).text)
+    assert "Reviews imported." in listed
+    assert "DELETED" not in listed and "555" not in listed
+
+
 async def test_a_bad_file_imports_nothing_and_says_where(app, client, merchant, store):
     await fulfilled_line(app, store)
     csrf = await signed_in(client, store)

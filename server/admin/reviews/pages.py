@@ -9,6 +9,7 @@ written with who made it, in one transaction with its log entry
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import urlencode
@@ -82,11 +83,18 @@ async def review_list(request: Request, merchant: Merchant) -> Response:
         "next_url": list_query(wanted, page + 1) if page < pages else None,
         "return_to": here,
         "notice": notice_from(request),
-        "imported": request.query_params.get("imported"),
-        "skipped": request.query_params.get("skipped"),
+        "imported": count_param(request, "imported"),
+        "skipped": count_param(request, "skipped"),
         **shared(store),
     }
     return render(request, "reviews/list.html", context, session=merchant.session)
+
+
+def count_param(request: Request, name: str) -> int | None:
+    """A count the import's redirect carries; anything else (a crafted link's text) is
+    dropped, so nobody can put their words into the merchant's notice."""
+    value = request.query_params.get(name, "")
+    return int(value) if re.fullmatch(r"[0-9]{1,6}", value) else None
 
 
 def filter_from(request: Request) -> ReviewFilter:
