@@ -40,7 +40,7 @@ async def store_config(request: Request) -> Response:
         "campaigns": [campaign_config(c) for c in campaigns],
     }
     api_https = state.settings.base_url.startswith("https://")
-    inputs = await trust_inputs(db, store, api_https=api_https)
+    inputs = await trust_inputs(db, store, api_https=api_https, checkout=settings)
     trust = trust_config(inputs, state.clock.now_ms())
     config = widget_config(
         store, checkout=checkout_on, settings=settings, offers=offers, trust=trust

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from server.checkout.delivery import load_delivery_rules
+from server.checkout.merchant_settings import CheckoutSettings
 from server.checkout.queries import load_settings
 from server.db import Reader
 from server.payments.registry import PROVIDERS, is_test_mode
@@ -17,11 +18,17 @@ HOUR_MS = 3_600_000
 
 
 async def trust_inputs(
-    conn: Reader, store: Store, *, api_https: bool, settings: TrustSettings | None = None
+    conn: Reader,
+    store: Store,
+    *,
+    api_https: bool,
+    settings: TrustSettings | None = None,
+    checkout: CheckoutSettings | None = None,
 ) -> TrustInputs:
     """Everything ``facts`` derives the badges from, as stored now (``settings``: the trust
-    settings to use instead of the saved ones, for a preview of unsaved changes)."""
-    checkout = await load_settings(conn, store.id)
+    settings to use instead of the saved ones, for a preview of unsaved changes; ``checkout``:
+    the store's checkout settings when the caller has read them already)."""
+    checkout = checkout or await load_settings(conn, store.id)
     methods = [
         (method, payment_label(method)) for method in checkout.payment_methods
         if method in PROVIDERS
