@@ -76,15 +76,9 @@ def reviews_mount(page: Page) -> Locator:
     return mount
 
 
-# Every layout shift of the page, and the size of each mount as the page first lays it out,
-# before Keepcart has loaded (what the merchant's CSS reserves).
-LAYOUT_SHIFTS = """
-window.__layoutShifts = [];
-new PerformanceObserver((list) => {
-  for (const entry of list.getEntries()) {
-    window.__layoutShifts.push({value: entry.value, input: entry.hadRecentInput});
-  }
-}).observe({type: "layout-shift", buffered: true});
+# The size of each mount as the page first lays it out, before Keepcart has loaded (what the
+# merchant's CSS reserves).
+WATCH_MOUNT_SIZES = """
 window.__mountSizes = () =>
   [...document.querySelectorAll("[data-keepcart-reviews], [data-keepcart-stars]")].map(
     (el) => [el.getBoundingClientRect().width, el.getBoundingClientRect().height]);

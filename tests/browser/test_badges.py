@@ -26,6 +26,7 @@ from server.trust.holdout import HOLDOUT, arm_for
 from server.trust.model import DEFAULT_PLACEMENTS, TrustSettings
 from tests.browser.axe import serious_violations
 from tests.browser.conftest import PageProblems, Stack, wait_for
+from tests.browser.layout import layout_shifts, watch_layout_shifts
 from tests.browser.shopping import (
     add_to_cart,
     assert_clean,
@@ -41,13 +42,11 @@ from tests.browser.trusting import (
     HTTPS_SHOP,
     RETURNS,
     exposures,
-    layout_shifts,
     mount,
     ready,
     serve_as,
     strip,
     trust_stack,
-    watch_layout_shifts,
 )
 
 MONDAY_MORNING = int(datetime(2026, 12, 7, 11, 46, tzinfo=UTC).timestamp() * 1000)

@@ -10,6 +10,7 @@ from playwright.sync_api import Locator, Page, Route, expect
 
 from tests.browser.axe import serious_violations
 from tests.browser.conftest import PageProblems, Stack, wait_for
+from tests.browser.layout import layout_shifts, watch_layout_shifts
 from tests.browser.merchant import sign_in
 from tests.browser.shopping import (
     CARD,
@@ -489,14 +490,6 @@ def test_drawer_checkout_and_confirmation_have_no_serious_axe_violations(page: P
     assert serious_violations(page) == [], "confirmation"
 
 
-LAYOUT_SHIFTS = """
-window.__layoutShifts = [];
-new PerformanceObserver((list) => {
-  for (const entry of list.getEntries()) {
-    window.__layoutShifts.push({value: entry.value, input: entry.hadRecentInput});
-  }
-}).observe({type: "layout-shift", buffered: true});
-"""
 HOST_GEOMETRY = """() => {
   const box = document.body.getBoundingClientRect();
   return {scroll: [scrollX, scrollY], body: [box.x, box.y, box.width, box.height],
@@ -505,8 +498,18 @@ HOST_GEOMETRY = """() => {
 
 
 @DESKTOP
+def test_at_320_px_the_demo_header_keeps_logo_and_cart_on_one_row(page: Page, stack: Stack):
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.goto(stack.shop_url + "/")
+    brand = page.locator(".brand").bounding_box()
+    cart = page.get_by_role("button", name=re.compile(r"^Cart\b")).bounding_box()
+    assert brand and cart and cart["y"] < brand["y"] + brand["height"]  # not on a row below
+    assert cart["x"] + cart["width"] <= 320
+
+
+@DESKTOP
 def test_drawer_causes_no_layout_shift_on_the_host_page(page: Page, stack: Stack):
-    page.add_init_script(LAYOUT_SHIFTS)
+    watch_layout_shifts(page)
     open_product(page, stack)
     page.evaluate("document.fonts.ready.then(() => true)")
     page.mouse.wheel(0, 300)
@@ -528,8 +531,7 @@ def test_drawer_causes_no_layout_shift_on_the_host_page(page: Page, stack: Stack
     page.keyboard.press("Escape")
     expect(drawer).to_be_hidden()
 
-    shifts = page.evaluate("window.__layoutShifts")
-    assert sum(shift["value"] for shift in shifts if not shift["input"]) == 0, shifts
+    assert layout_shifts(page, excused=False) == []
     assert page.evaluate(HOST_GEOMETRY) == before
 
 

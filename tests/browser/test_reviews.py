@@ -12,12 +12,13 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.axe import serious_violations
 from tests.browser.conftest import PageProblems, Stack, wait_for
+from tests.browser.layout import layout_shifts, watch_layout_shifts
 from tests.browser.merchant import sign_in
 from tests.browser.reviewing import (
-    LAYOUT_SHIFTS,
     MOUNT_SIZES,
     REVIEWS_HEIGHT,
     STARS_HEIGHT,
+    WATCH_MOUNT_SIZES,
     fulfil,
     import_mug_reviews,
     reviews_mount,
@@ -242,7 +243,8 @@ def test_a_hidden_review_is_absent_from_the_shop_and_in_the_admins_log(page: Pag
 def assert_reviews_fit_what_the_page_reserved(page: Page, stack: Stack) -> None:
     """The product page opened at its reviews (in view as they fill in): every mount keeps the
     size the page gave it before Keepcart loaded, and nothing shifts."""
-    page.add_init_script(LAYOUT_SHIFTS)
+    watch_layout_shifts(page)
+    page.add_init_script(WATCH_MOUNT_SIZES)
     page.goto(f"{stack.shop_url}/products/stoneware-mug#reviews-title")
     mount = reviews_mount(page)
     wait_for(lambda: page.evaluate(
@@ -258,8 +260,7 @@ def assert_reviews_fit_what_the_page_reserved(page: Page, stack: Stack) -> None:
         assert star_box and round(star_box["height"]) == STARS_HEIGHT
     page.mouse.wheel(0, 2000)  # scrolling is not input that excuses a shift
     wait_for(lambda: page.evaluate("scrollY") > 0)
-    shifts = page.evaluate("window.__layoutShifts")
-    assert [shift for shift in shifts if not shift["input"]] == []
+    assert layout_shifts(page, excused=False) == []
     assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
 
 

@@ -139,25 +139,3 @@ def ready(page: Page) -> None:
     """Until the loader's setup is done (every chunk it loads in the background is asked for)."""
     wait_for_loader(page)
     page.evaluate("new Promise((resolve) => keepcart('on', 'ready', () => resolve(true)))")
-
-
-# Every layout shift on the page, from its start, whatever caused it (shifts right after an
-# input are left out of CLS, but the badges arriving in the drawer after a click must not
-# shift anything either).
-LAYOUT_SHIFTS = """
-window.__shifts = [];
-new PerformanceObserver((list) => {
-  for (const entry of list.getEntries()) {
-    const sources = entry.sources.map((source) => source.node?.nodeName || "?");
-    window.__shifts.push({ value: entry.value, sources });
-  }
-}).observe({ type: "layout-shift", buffered: true });
-"""
-
-
-def watch_layout_shifts(page: Page) -> None:
-    page.add_init_script(LAYOUT_SHIFTS)
-
-
-def layout_shifts(page: Page) -> list[dict]:
-    return page.evaluate("window.__shifts")
