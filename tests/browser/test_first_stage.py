@@ -141,6 +141,20 @@ def test_a_kept_reference_to_the_first_stage_reaches_the_loader(page: Page, stac
     wait_for(lambda: stack.events(name="through-kept"), message="the call was lost")
 
 
+def test_a_page_left_while_its_config_is_on_the_way_still_sends_its_view_and_calls(
+    page: Page, stack: Stack
+):
+    """Leaving cancels the config's request; its rejection used to come between two pagehide
+    listeners and turn Keepcart off (dropping the queue) before the loader's beacon left."""
+    page.route("**/v1/stores/*/config", lambda route: None)  # never answers
+    page.goto(stack.shop_url + PRODUCT)
+    wait_for_loader(page)
+    page.evaluate("() => { keepcart('track', 'before-the-config', {}) }")
+    page.goto("about:blank")
+    wait_for(lambda: stack.events(name="before-the-config"), message="the call was lost")
+    assert len(views_of(stack, PRODUCT)) == 1
+
+
 def test_cart_buttons_go_back_to_the_page_when_the_loader_never_comes(page: Page, stack: Stack):
     """The loader's file never answers: after the config's time limit (10 s) Keepcart gives
     up, and the shop's cart buttons are its own again."""

@@ -100,7 +100,10 @@ async function setup(boot, preview) {
     await breathe(); // the hand-over's task ends here
     config = await readConfig(boot);
   } catch (error) {
-    // Unknown store (404), server down, bad answer.
+    // Unknown store (404), server down, bad answer; or the page being left, which cancels the
+    // request: its rejection can come before the pagehide listener below has sent what is
+    // queued (between two listeners of that event). One task later they have all run.
+    await breathe();
     return stayOff(boot, "config", `no config for store ${store}; Keepcart stays off`, error);
   }
   await breathe(); // the config read in a task of its own; storage (a first touch costs) next
