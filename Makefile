@@ -50,8 +50,12 @@ else
 widget-deps:
 endif
 
+# Two runs, browser tests last and apart (Playwright's sync API keeps an event loop running in
+# its process, and the other tiers call asyncio.run()); two workers each: browser tests spend
+# most of their time waiting on a page, so two at a time nearly halve that tier.
 test: lint browser widget-deps
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 tests/unit tests/api tests/durability
+	$(BIN)/python -m pytest -n 2 tests/browser
 
 bench: browser
 	$(BIN)/python bench/ingest.py

@@ -160,13 +160,14 @@ def test_cart_buttons_go_back_to_the_page_when_the_loader_never_comes(page: Page
     up, and the shop's cart buttons are its own again."""
     held: list[Route] = []
     page.route("**/v1/chunks/main.*", lambda route: held.append(route))
+    page.clock.install()  # the page's time runs as usual until the test moves it on
     page.goto(stack.shop_url + PRODUCT)
     wait_for(lambda: page.evaluate("document.readyState") == "complete" and held)
     page.evaluate(WATCH_CLICKS)
     button = page.get_by_role("button", name="Add to cart").first
     button.click()
     assert page.evaluate("clicks") == [True]  # held for Keepcart, which is on its way
-    page.wait_for_timeout(10_500)
+    page.clock.run_for(10_500)
     button.click()
     assert page.evaluate("clicks") == [True, False]
     held[0].continue_()  # the loader, too late: it must not start on a page given up
