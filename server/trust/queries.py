@@ -120,6 +120,26 @@ async def record_exposure(
     return str(row["arm"])
 
 
+# Exposures from before their element's measurement began (parameter: how many at most), by
+# trust_exposures_by_time: a range of each store's rows per element, nothing else read.
+_STALE_EXPOSURES = """
+SELECT x.rowid FROM trust_settings s CROSS JOIN trust_exposures x
+WHERE x.store_id = s.store_id AND x.element = 'badges' AND x.created_at < s.badges_since
+UNION ALL
+SELECT x.rowid FROM trust_settings s CROSS JOIN trust_exposures x
+WHERE x.store_id = s.store_id AND x.element = 'proof' AND x.created_at < s.proof_since
+LIMIT ?
+"""
+
+
+async def delete_stale_exposures(conn: aiosqlite.Connection, limit: int) -> int:
+    """Delete up to ``limit`` exposures the results can no longer count; how many went."""
+    cursor = await conn.execute(
+        f"DELETE FROM trust_exposures WHERE rowid IN ({_STALE_EXPOSURES})", (limit,)
+    )
+    return cursor.rowcount
+
+
 async def recent_buyers(
     conn: Reader, store_id: int, sku: str, since_ms: int, test_methods: Sequence[str]
 ) -> int:
