@@ -17,7 +17,7 @@ from server.trust.model import DEFAULT_SETTINGS, PLACEMENTS, TrustSettings, chec
 _COLUMNS = (
     "returns_days", "money_back", "returns_policy", "support_hours", "badges_holdout",
     "social_proof", "proof_min_buyers", "proof_hours", "proof_low_stock", "proof_holdout",
-    "badges_since", "proof_since",
+    "badges_since", "proof_since", "placements_since",
 )  # fmt: skip
 # Orders that count as bought: paid, or further along (a refunded order does not).
 _BOUGHT = ("paid", "fulfilled")
