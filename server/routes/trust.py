@@ -56,8 +56,10 @@ async def record_exposure(request: Request) -> Response:
 
 
 async def get_proof(request: Request) -> Response:
-    """``{"bought", "hours", "left"}`` for a product: ``bought`` only at or above the store's
-    threshold, ``left`` only for real low stock; both null with social proof off."""
+    """``{"bought", "hours", "left", "said"}`` for a product: ``bought`` (people who bought
+    any of its variants) only at or above the store's threshold, ``left`` only for the SKU's
+    real low stock; both null with social proof off. ``said`` words what holds, for the badges
+    (``[{"kind", "words"}]``)."""
     store = await services(request).stores.by_key(request.path_params["key"])
     if store is None:
         raise NotFound("No store has that public key.", code="unknown_store")
@@ -66,9 +68,14 @@ async def get_proof(request: Request) -> Response:
     if await find_by_sku(db, store.id, sku) is None:
         raise NotFound("No product has that SKU.", field="sku", code="unknown_product")
     proof = await product_proof(db, store, sku, services(request).clock.now_ms())
-    body: dict[str, Any] = {"bought": None, "hours": None, "left": None}
+    body: dict[str, Any] = {"bought": None, "hours": None, "left": None, "said": []}
     if proof is not None:
-        body = {"bought": proof.bought, "hours": proof.hours, "left": proof.left}
+        body = {
+            "bought": proof.bought,
+            "hours": proof.hours,
+            "left": proof.left,
+            "said": proof.said(),
+        }
     headers = store_cors(request, store) | {"Cache-Control": f"public, max-age={PROOF_MAX_AGE}"}
     return json_response(body, headers=headers)
 

@@ -143,18 +143,25 @@ async def delete_stale_exposures(conn: aiosqlite.Connection, limit: int) -> int:
 async def recent_buyers(
     conn: Reader, store_id: int, sku: str, since_ms: int, test_methods: Sequence[str]
 ) -> int:
-    """People (distinct emails) whose order with ``sku``, paid (or fulfilled) since
-    ``since_ms``, was a real one: orders paid in a provider's test mode are no sale. Read
-    from the store's orders in the window (orders_by_store_time), not from every sale of the
-    SKU ever made."""
+    """People (distinct emails) whose order with ``sku`` or another variant of its product
+    (the SKUs of its product group), paid (or fulfilled) since ``since_ms``, was a real one:
+    orders paid in a provider's test mode are no sale. Read from the store's orders in the
+    window (orders_by_store_time), each order's lines by their key, not from every sale of
+    the product ever made."""
     row = await read_one(
         conn,
         "SELECT count(DISTINCT lower(o.email)) AS n FROM orders o"
         " WHERE o.store_id = ? AND o.created_at >= ?"
         f" AND o.status IN ({', '.join('?' for _ in _BOUGHT)})"
         f" AND o.payment_method NOT IN ({', '.join('?' for _ in test_methods) or 'NULL'})"
-        " AND EXISTS (SELECT 1 FROM order_items i WHERE i.order_id = o.id AND i.sku = ?)",
-        (store_id, since_ms, *_BOUGHT, *test_methods, sku),
+        " AND EXISTS (SELECT 1 FROM order_items i WHERE i.order_id = o.id AND i.product_id IN"
+        " (SELECT v.id FROM products p JOIN products v"
+        " ON v.store_id = p.store_id AND v.product_group = p.product_group"
+        # A product without a group (none is saved so, but never claim another's sales) is
+        # its own.
+        " AND (p.product_group != '' OR v.id = p.id)"
+        " WHERE p.store_id = ? AND p.sku = ?))",
+        (store_id, since_ms, *_BOUGHT, *test_methods, store_id, sku),
     )
     return int(row["n"]) if row else 0
 

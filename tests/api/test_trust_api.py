@@ -6,6 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
+from server.catalog.queries import upsert_product
+from server.catalog.service import ProductInput
 from server.ratelimit import RateLimiter
 from server.services import attach, services
 from server.trust import queries
@@ -172,7 +174,8 @@ async def test_social_proof_says_nothing_while_off(app, client, store):
     for number in range(1, 8):
         await insert_order(app, store, number, created_at=MONDAY_MORNING - HOUR)
     services(app).clock.set(MONDAY_MORNING)
-    assert await proof(client, store) == (200, {"bought": None, "hours": None, "left": None})
+    nothing = {"bought": None, "hours": None, "left": None, "said": []}
+    assert await proof(client, store) == (200, nothing)
 
 
 async def test_social_proof_counts_recent_paid_orders_above_the_threshold(app, client, store):
@@ -194,7 +197,10 @@ async def test_social_proof_counts_recent_paid_orders_above_the_threshold(app, c
     await order(5, 49)
     assert (await proof(client, store))[1]["bought"] is None  # 2 counted: under 3
     await order(6, 47, status="fulfilled")
-    assert (await proof(client, store))[1] == {"bought": 3, "hours": 48, "left": None}
+    assert (await proof(client, store))[1] == {
+        "bought": 3, "hours": 48, "left": None,
+        "said": [{"kind": "bought", "words": "3 people bought this in the last 48 hours"}],
+    }  # fmt: skip
 
 
 async def test_social_proof_counts_people_not_orders_nor_rehearsals(app, client, store):
@@ -241,3 +247,72 @@ async def test_proof_for_an_unknown_product_or_store_is_a_404(client, store):
     assert (await proof(client, store, "NOPE"))[0] == 404
     response = await client.get("/v1/stores/pk_missing/products/MUG-1/proof")
     assert response.status_code == 404
+
+
+async def test_social_proof_counts_the_buyers_of_every_variant_of_the_product(app, client, store):
+    await save(app, store, social_proof=True, proof_min_buyers=3)
+    services(app).clock.set(MONDAY_MORNING)
+    for number in (1, 2):  # two people bought the blue mug (MUG-1)
+        await insert_order(
+            app, store, number, created_at=MONDAY_MORNING - HOUR, payment_method="bank_transfer",
+            email=f"blue{number}@example.test",
+        )  # fmt: skip
+    # A third bought the green one: another SKU of the same product (its product group) ...
+    green = await insert_order(
+        app, store, 3, created_at=MONDAY_MORNING - HOUR, payment_method="bank_transfer",
+        email="green@example.test",
+    )  # fmt: skip
+    # ... and a fourth a plate, another product altogether.
+    plate = await insert_order(
+        app, store, 4, created_at=MONDAY_MORNING - HOUR, payment_method="bank_transfer",
+        email="plate@example.test",
+    )  # fmt: skip
+
+    async def sold(order_id, sku, group):
+        async def write(conn):
+            product = await upsert_product(
+                conn, store.id, ProductInput(sku, "Thing", 1800, product_group=group), 0
+            )
+            await conn.execute(
+                "UPDATE order_items SET product_id = ?, sku = ? WHERE order_id = ?",
+                (product, sku, order_id),
+            )
+
+        await services(app).db.write(write)
+
+    await sold(green, "MUG-1-GREEN", "MUG-1")
+    await sold(plate, "PLATE-1", "PLATE-1")
+    await services(app).db.write(  # the blue mug is the product's first variant
+        lambda conn: conn.execute("UPDATE products SET product_group = 'MUG-1' WHERE sku = 'MUG-1'")
+    )
+    for sku in ("MUG-1", "MUG-1-GREEN"):  # whichever variant the page mounts
+        answer = (await proof(client, store, sku))[1]
+        assert answer["bought"] == 3, sku
+        assert answer["said"] == [
+            {"kind": "bought", "words": "3 people bought this in the last 48 hours"}
+        ]
+    assert (await proof(client, store, "PLATE-1"))[1]["bought"] is None
+    # Products without a group (none is saved so) are not one product.
+    ungrouped = "UPDATE products SET product_group = ''"
+    await services(app).db.write(lambda conn: conn.execute(ungrouped))
+    assert (await proof(client, store, "MUG-1"))[1]["bought"] is None  # 2 of its own: under 3
+
+
+async def test_low_stock_is_said_after_what_was_bought(app, client, store):
+    await save(app, store, social_proof=True, proof_min_buyers=2, proof_hours=1)
+    services(app).clock.set(MONDAY_MORNING)
+    for number in (1, 2):
+        await insert_order(
+            app, store, number, created_at=MONDAY_MORNING - HOUR // 2,
+            payment_method="bank_transfer", email=f"buyer{number}@example.test",
+        )  # fmt: skip
+    await services(app).db.write(
+        lambda conn: conn.execute(
+            "UPDATE products SET track_stock = 1, stock = 2 WHERE store_id = ? AND sku = 'MUG-1'",
+            (store.id,),
+        )
+    )
+    assert (await proof(client, store))[1]["said"] == [
+        {"kind": "bought", "words": "2 people bought this in the last hour"},
+        {"kind": "left", "words": "Only 2 left"},
+    ]
