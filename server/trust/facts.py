@@ -93,6 +93,9 @@ def _every_kind(inputs: TrustInputs, now_ms: int) -> dict[str, Any]:
     settings = inputs.settings
     config: dict[str, Any] = {
         "holdout": settings.badges_holdout,
+        # When the holdout's share last changed: the widget sends it back with an exposure, and
+        # one decided under an older share is not counted.
+        "since": settings.badges_since,
         "placements": {name: list(kinds) for name, kinds in settings.placements.items()},
         "home": inputs.home_country,
     }
@@ -113,6 +116,7 @@ def _every_kind(inputs: TrustInputs, now_ms: int) -> dict[str, Any]:
     if settings.social_proof:
         config["proof"] = {
             "holdout": settings.proof_holdout,
+            "since": settings.proof_since,
             "hours": settings.proof_hours,
         }
     return config

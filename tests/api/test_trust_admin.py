@@ -286,7 +286,7 @@ async def test_saving_writes_every_setting_and_the_widget_follows(app, client, a
     trust = (await client.get(f"/v1/stores/{store.public_key}/config")).json()["trust"]
     # Secure checkout is placed but cannot show: Keepcart runs on plain HTTP here.
     assert trust["placements"]["product"] == ["returns"]
-    assert trust["holdout"] == 10 and trust["proof"] == {"holdout": 20, "hours": 72}
+    assert trust["holdout"] == 10 and trust["proof"] == {"holdout": 20, "since": T0, "hours": 72}
     assert trust["returns"] == {"days": 30, "money_back": True, "policy": "Free returns.\nAlways."}
 
 

@@ -81,7 +81,8 @@ async def test_an_exposure_records_the_servers_arm(app, client, store):
     await save(app, store, badges_holdout=50)
     visitors = [f"v_{n}" for n in range(40)]
     for visitor in visitors:
-        body = {"store": store.public_key, "element": "badges", "visitor": visitor, "arm": "shown"}
+        body = {"store": store.public_key, "element": "badges", "visitor": visitor, "since": 0}
+        body["arm"] = "shown"  # the browser's word: never taken
         response = await client.post("/v1/trust/exposures", json=body, headers=TEXT)
         assert response.status_code == 200
         assert response.json() == {"arm": arm_for("badges", visitor, 50)}
@@ -98,7 +99,7 @@ async def test_an_exposure_records_the_servers_arm(app, client, store):
 async def test_nothing_is_written_while_nothing_is_measured(app, client, store):
     await save(app, store, badges_holdout=0, social_proof=False, proof_holdout=30)
     for element in ("badges", "proof"):
-        body = {"store": store.public_key, "element": element, "visitor": "v_1"}
+        body = {"store": store.public_key, "element": element, "visitor": "v_1", "since": 0}
         answer = await client.post("/v1/trust/exposures", json=body, headers=TEXT)
         assert answer.json() == {"arm": "shown", "counted": False}
     assert await services(app).db.fetch_all("SELECT * FROM trust_exposures") == []
@@ -108,7 +109,7 @@ async def test_exposures_do_not_spend_the_shoppers_cart_and_checkout_limit(app, 
     await save(app, store, badges_holdout=20)
     limiter = RateLimiter(2, 60, services(app).clock)
     attach(app, dataclasses.replace(services(app), api_limiter=limiter))
-    body = {"store": store.public_key, "element": "badges", "visitor": "v_1"}
+    body = {"store": store.public_key, "element": "badges", "visitor": "v_1", "since": 0}
     for _ in range(3):
         answer = await client.post("/v1/trust/exposures", json=body, headers=TEXT)
         assert answer.status_code == 200
@@ -118,7 +119,7 @@ async def test_exposures_do_not_spend_the_shoppers_cart_and_checkout_limit(app, 
 
 async def test_the_first_exposure_stays_until_the_share_changes(app, client, store):
     await save(app, store, badges_holdout=10)
-    body = {"store": store.public_key, "element": "badges", "visitor": "v_first"}
+    body = {"store": store.public_key, "element": "badges", "visitor": "v_first", "since": 0}
     first = (await client.post("/v1/trust/exposures", json=body, headers=TEXT)).json()
     assert first == {"arm": arm_for("badges", "v_first", 10)}
     visitor_in_holdout = next(
@@ -133,8 +134,33 @@ async def test_the_first_exposure_stays_until_the_share_changes(app, client, sto
             conn, store.id, TrustSettings(badges_holdout=50, badges_since=MONDAY_MORNING), 0
         )
     )
+    body["since"] = MONDAY_MORNING  # the config's, now
     answer = await client.post("/v1/trust/exposures", json=body, headers=TEXT)
     assert answer.json() == {"arm": "holdout"}
+
+
+async def test_an_exposure_decided_under_an_older_share_is_not_counted(app, client, store):
+    # A page whose config a browser kept (up to its max-age) from before the merchant changed
+    # the share showed or hid the badges by the old share: it must not count in the new split.
+    await save(app, store, badges_holdout=20, badges_since=MONDAY_MORNING)
+    body = {"store": store.public_key, "element": "badges", "visitor": "v_1"}
+    old = await client.post(
+        "/v1/trust/exposures", json=body | {"since": MONDAY_MORNING - HOUR}, headers=TEXT
+    )
+    assert (old.status_code, old.json()) == (200, {"arm": "shown", "counted": False})
+    assert await services(app).db.fetch_all("SELECT * FROM trust_exposures") == []
+    current = await client.post(
+        "/v1/trust/exposures", json=body | {"since": MONDAY_MORNING}, headers=TEXT
+    )
+    assert current.json() == {"arm": arm_for("badges", "v_1", 20)}
+    assert len(await services(app).db.fetch_all("SELECT * FROM trust_exposures")) == 1
+
+
+async def test_the_widget_hands_back_the_configs_since(app, client, store):
+    await save(app, store, badges_holdout=20, badges_since=MONDAY_MORNING, social_proof=True,
+               proof_holdout=10, proof_since=MONDAY_MORNING + HOUR)  # fmt: skip
+    trust = (await config(client, store))["trust"]
+    assert (trust["since"], trust["proof"]["since"]) == (MONDAY_MORNING, MONDAY_MORNING + HOUR)
 
 
 @pytest.mark.parametrize(
@@ -143,10 +169,16 @@ async def test_the_first_exposure_stays_until_the_share_changes(app, client, sto
         ({"element": "reviews"}, 400, "element"),
         ({"visitor": "bad id!"}, 400, "visitor"),
         ({"store": "pk_missing"}, 404, "store"),
+        ({"since": None}, 400, "since"),
+        ({"since": "0"}, 400, "since"),
+        ({"since": -1}, 400, "since"),
+        ({"since": True}, 400, "since"),
+        ({"since": 2**53}, 400, "since"),
     ],
 )
 async def test_bad_exposures_are_refused(app, client, store, change, status, field):
-    body = {"store": store.public_key, "element": "badges", "visitor": "v_1"} | change
+    await save(app, store, badges_holdout=20)
+    body = {"store": store.public_key, "element": "badges", "visitor": "v_1", "since": 0} | change
     response = await client.post("/v1/trust/exposures", json=body, headers=TEXT)
     assert response.status_code == status
     assert response.json()["error"]["field"] == field

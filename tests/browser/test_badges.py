@@ -373,7 +373,9 @@ def held_out_visitor(percent: int) -> str:
 
 @DESKTOP
 def test_the_holdout_sees_no_badges_and_its_exposure_counts(page: Page, tmp_path: Path):
-    half = TrustSettings(badges_holdout=50)  # the most the admin allows
+    # The most the admin allows, set an hour ago: the page hands back the config's since, and
+    # an exposure under that share counts.
+    half = TrustSettings(badges_holdout=50, badges_since=MONDAY_MORNING - 3_600_000)
     visitor = held_out_visitor(50)
     page.add_init_script(f"localStorage.setItem('keepcart:vid', '{visitor}')")
     with trust_stack(tmp_path, half, clock_ms=MONDAY_MORNING) as stack:

@@ -119,9 +119,9 @@ def test_support_needs_a_contact_and_hours():
 
 def test_social_proof_is_off_by_default():
     assert "proof" not in trust_config(inputs(), MONDAY_MORNING)
-    on = TrustSettings(social_proof=True, proof_holdout=10)
+    on = TrustSettings(social_proof=True, proof_holdout=10, proof_since=MONDAY_MORNING)
     assert trust_config(inputs(settings=on), MONDAY_MORNING)["proof"] == {
-        "holdout": 10, "hours": 48,
+        "holdout": 10, "since": MONDAY_MORNING, "hours": 48,
     }  # fmt: skip
 
 
@@ -202,3 +202,11 @@ def test_a_kind_no_placement_shows_is_not_published():
     assert not {"support", "returns", "payments", "secure", "free_shipping"} & set(config)
     # The merchant still reads every fact.
     assert facts(settings=only_delivery)["support"][0] is True
+
+
+def test_the_config_says_since_when_each_share_is_measured():
+    settings = TrustSettings(
+        badges_holdout=10, badges_since=111, social_proof=True, proof_holdout=5, proof_since=222
+    )
+    config = trust_config(inputs(settings=settings), MONDAY_MORNING)
+    assert (config["since"], config["proof"]["since"]) == (111, 222)

@@ -13,8 +13,10 @@
 // The holdout: a share of visitors (config.trust.holdout; social proof's own share) sees none
 // of it, decided here with the server's hash (../badges/holdout.js), and mounts stay empty at
 // their reserved size. Once per page view where a badge would show, shown or held out, the
-// exposure is recorded (POST /v1/trust/exposures; the server computes the arm itself), but
-// never on the admin's preview page, and not without a visitor id (consent not given).
+// exposure is recorded (POST /v1/trust/exposures; the server computes the arm itself), with
+// the config's `since` for the element (the server ignores an exposure decided by a share it
+// has since changed), but never on the admin's preview page, and not without a visitor id
+// (consent not given).
 
 import { heldOut } from "../badges/holdout.js";
 import { STYLES } from "../badges/styles.js";
@@ -66,15 +68,15 @@ const currency = () => cart?.currency || api.config.store?.currency || "EUR";
 const price = (amount) => badgeMoney(amount, currency(), api.config.store?.locale || undefined);
 const p = (...content) => h("p", {}, ...content);
 
-/** Record that this visitor reached `element` (once per page view), shown or held out. */
-function expose(element) {
+/** Record that this visitor reached `element` (once per page view), shown or held out, under the share of `since`. */
+function expose(element, since) {
   if (preview || exposed.has(element) || !api.ids().visitor_id) return;
   exposed.add(element);
   api
     .request(PATH_TRUST_EXPOSURES, {
       method: "POST",
       headers: TEXT,
-      body: JSON.stringify({ store: api.store, element, visitor: offerVisitor(api) }),
+      body: JSON.stringify({ store: api.store, element, visitor: offerVisitor(api), since }),
     })
     .catch((error) => api.warn("trust-exposure", "a trust exposure was not recorded", error));
 }
@@ -208,7 +210,7 @@ async function proof(sku) {
     api.warn("trust-proof", "social proof could not be loaded", error);
   }
   const said = proofWords(answer);
-  if (said.length) expose(ELEMENT_PROOF);
+  if (said.length) expose(ELEMENT_PROOF, trust.proof.since);
   if (!shown(ELEMENT_PROOF, trust.proof.holdout)) return [];
   return said.map((text, index) => ({ kind: index || !answer.bought ? "left" : "bought", text: words(text) }));
 }
@@ -222,7 +224,7 @@ async function build(placement, sku) {
   const badges = ORDER.filter((kind) => kinds.includes(kind))
     .map(badge)
     .filter(Boolean);
-  if (badges.length) expose(ELEMENT_BADGES);
+  if (badges.length) expose(ELEMENT_BADGES, trust.since);
   const all = [...first, ...(shown(ELEMENT_BADGES, trust.holdout) ? badges : [])];
   return all.length ? strip(all) : null;
 }
