@@ -42,6 +42,8 @@ async def trust_inputs(
         contact_email=store.contact_email,
         contact_phone=store.contact_phone,
         api_https=api_https,
+        currency=store.currency,
+        locale=store.locale,
     )
 
 

@@ -287,7 +287,10 @@ async def test_saving_writes_every_setting_and_the_widget_follows(app, client, a
     # Secure checkout is placed but cannot show: Keepcart runs on plain HTTP here.
     assert trust["placements"]["product"] == ["returns"]
     assert trust["holdout"] == 10 and trust["proof"] == {"holdout": 20, "since": T0, "hours": 72}
-    assert trust["returns"] == {"days": 30, "money_back": True, "policy": "Free returns.\nAlways."}
+    assert trust["returns"] == {
+        "days": 30, "words": "30-day returns", "money_back": True,
+        "policy": "Free returns.\nAlways.",
+    }  # fmt: skip
 
 
 async def test_a_changed_share_restarts_only_its_own_results(app, client, admin, store):

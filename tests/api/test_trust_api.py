@@ -46,11 +46,11 @@ async def test_the_config_carries_only_the_facts_that_hold(app, client, shop):
     # the checkout's placement (secure, returns) lists none, so it reserves no room.
     assert not {"secure", "returns", "support", "proof"} & set(trust)
     assert trust["placements"]["checkout"] == []
-    assert trust["placements"]["product"] == ["payments", "free_shipping", "delivery"]
+    assert trust["placements"]["product"] == ["delivery", "free_shipping", "payments"]
     assert [m["label"] for m in trust["payments"]] == [
         "Card (test mode)", "Bank transfer", "Cash on delivery",
     ]  # fmt: skip
-    assert trust["zones"][0] == {"countries": ["IE"], "free_over": 6000}
+    assert trust["zones"][0] == {"countries": ["IE"], "free_over": 6000, "free_over_words": "€60"}
     assert trust["zones"][2]["free_over"] is None
     assert trust["delivery"]["dispatch"]["date"] == "2026-12-07"
     assert trust["delivery"]["arrivals"][0]["arrives"] == "Arrives Tue 8 – Thu 10 Dec"
@@ -65,8 +65,12 @@ async def test_written_policies_become_badges(app, client, shop):
     )
     services(app).stores.invalidate()
     trust = (await config(client, shop))["trust"]
-    assert trust["returns"] == {"days": 30, "money_back": False, "policy": "Send it back."}
-    assert trust["support"] == {"email": "help@shop.test", "phone": "", "hours": "9–5"}
+    assert trust["returns"] == {
+        "days": 30, "words": "30-day returns", "money_back": False, "policy": "Send it back.",
+    }  # fmt: skip
+    assert trust["support"] == {
+        "email": "help@shop.test", "phone": "", "hours": "9–5", "words": "Help 9–5",
+    }  # fmt: skip
 
 
 async def test_no_placement_means_no_badges(app, client, shop):
