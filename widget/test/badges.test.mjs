@@ -56,6 +56,7 @@ describe("the shopper's zone", () => {
   });
   test("a region no zone names: the rest of the world, else nothing (the store does not ship there)", () => {
     assert.equal(shopperZone(trust, "en-US"), 2);
+    assert.equal(shopperZone(trust, "es-419"), 2); // Latin America: a region, not the store's home
     assert.equal(shopperZone({ ...trust, zones: trust.zones.slice(0, 2) }, "en-US"), -1);
     assert.equal(shopperZone({}, "en-IE"), -1);
   });

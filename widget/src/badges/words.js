@@ -24,9 +24,9 @@ export function zoneOf(trust, country) {
  * of `language` ("en-IE" → IE); without a region, of the store's home country (`trust.home`).
  */
 export function shopperZone(trust, language) {
-  // A (canonical) tag's region is its two capital letters: "en-IE", "zh-Hans-FR". No
-  // Intl.Locale: the badges make no Intl object before the shopper has a cart.
-  const region = /-([A-Z]{2})(-|$)/.exec(language)?.[1];
+  // A (canonical) tag's region: two capital letters or three digits ("en-IE", "zh-Hans-FR",
+  // "es-419"). No Intl.Locale: the badges make no Intl object before the shopper has a cart.
+  const region = /-([A-Z]{2}|\d{3})(-|$)/.exec(language)?.[1];
   return zoneOf(trust, region || trust?.home);
 }
 
