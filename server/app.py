@@ -49,6 +49,7 @@ from server.security import Signer, signing_keys
 from server.services import Services, attach, services
 from server.settings import Settings
 from server.stores.directory import StoreDirectory
+from server.trust import retention as trust_retention
 from server.web import cors_headers, json_response
 
 log = logging.getLogger("keepcart")
@@ -58,10 +59,10 @@ log = logging.getLogger("keepcart")
 # A route may set a cap of its own (the catalog's CSV import does).
 ADMIN_MAX_BODY = 256 * 1024
 
-# The server's upkeep (idempotency keys past their retention pruned, the query planner's
-# statistics refreshed) runs this often by the app's Clock, first one interval after start
-# (Database.open has just brought the statistics up to date); the Clock is looked at every
-# MAINTENANCE_TICK_S real seconds.
+# The server's upkeep (idempotency keys past their retention pruned, trust exposures no result
+# counts any more pruned, the query planner's statistics refreshed) runs this often by the
+# app's Clock, first one interval after start (Database.open has just brought the statistics
+# up to date); the Clock is looked at every MAINTENANCE_TICK_S real seconds.
 MAINTENANCE_EVERY_S = 60 * 60
 MAINTENANCE_TICK_S = 30.0
 
@@ -168,16 +169,19 @@ async def maintain(built: Services) -> None:
 
 
 async def run_maintenance(built: Services) -> None:
-    """Prune expired idempotency keys, then refresh the planner's statistics. A failure (the
-    database busy or gone) is logged and left for the next run."""
+    """Prune expired idempotency keys and stale trust exposures, then refresh the planner's
+    statistics. A failure (the database busy or gone) is logged and left for the next run."""
     try:
         pruned = await idempotency.prune_expired(built.db, built.clock.now_ms())
+        stale = await trust_retention.prune_stale_exposures(built.db)
         await built.db.refresh_statistics()
     except Exception as exc:
         log.warning("maintenance failed (%s); it runs again later", type(exc).__name__)
         return
     if pruned:
         log.info("maintenance: %d idempotency keys past their retention pruned", pruned)
+    if stale:
+        log.info("maintenance: %d trust exposures from before their measurement pruned", stale)
 
 
 @contextlib.contextmanager

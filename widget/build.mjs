@@ -9,10 +9,14 @@
 //   manifest.json            {"loader": "keepcart.js", "main": "chunks/main.hash.js",
 //                             "chunks": {name: "chunks/name.hash.js"},
 //                             "imports": {name: ["chunks/shared.hash.js", …]}} (the server's
-//                             store config tells the loader, which has no chunk map of its own)
-// then prints every file's raw and gzip size against its gzip budget and exits 1 when one is
-// over. The output depends only on the sources and the pinned esbuild: no timestamps, so a
-// fresh build is byte-identical to the committed one.
+//                             store config tells the loader, which has no chunk map of its own;
+//                             "imports": every shared file a chunk's import fetches, directly
+//                             or through another shared file)
+// A STANDALONE chunk is built on its own and shares nothing: whatever it imports is in its one
+// file. Then it prints every file's raw and gzip size and, for each chunk, its size counted
+// with the shared files it imports (what a page fetches to run it) against its gzip budget,
+// and exits 1 when one is over. The output depends only on the sources and the pinned esbuild:
+// no timestamps, so a fresh build is byte-identical to the committed one.
 //
 //   node build.mjs          build and write server/static/
 //   node build.mjs --check  build in memory, write nothing; exit 1 if server/static/ differs
@@ -42,6 +46,16 @@ const BUDGETS = {
   reviews: 6144,
 };
 const DEFAULT_CHUNK_BUDGET = 8192;
+// Built alone, sharing no code with the other chunks: a page that shows only badges (a product
+// page, a footer) fetches one file, and the badges chunk is small enough that what it would
+// share (request, visitor, holdout, constants) costs less inlined than as shared files.
+const STANDALONE = new Set(["badges"]);
+// Chunks over their budget once the shared files they import are counted (closing20 §4.2),
+// left as they are for now: each may not grow past its ceiling here (its counted size when
+// the counting began, checkout 22,584 and offers 10,471 bytes, and 128 bytes of room for small
+// fixes), and the size table still says it is over. Remove an entry once its chunk is back
+// within its budget.
+const OVER_BUDGET_CEILINGS = { checkout: 22712, offers: 10599 };
 const CHUNK_NAME = /^[a-z][a-z0-9-]*$/;
 
 const COMMON = {
@@ -59,13 +73,8 @@ const VERSION = JSON.parse(readFileSync(path.join(HERE, "package.json"), "utf8")
 
 const toPosix = (file) => file.split(path.sep).join("/");
 
-/** Builds everything in memory: {files: Map(relative path -> bytes), sizes: [...]} */
-async function build() {
-  const files = new Map();
-  const sizes = [];
-  const chunkMap = {};
-  const imports = {};
-
+/** The feature chunks' entry files, src/chunks/*.js, sorted. */
+function chunkEntries() {
   const entries = existsSync(CHUNK_SRC)
     ? readdirSync(CHUNK_SRC)
         .filter((file) => file.endsWith(".js"))
@@ -77,32 +86,67 @@ async function build() {
       throw new Error(`chunk file src/chunks/${entry}: names are lowercase letters, digits and "-"`);
     }
   }
+  return entries;
+}
 
-  if (entries.length) {
-    const result = await esbuild.build({
-      ...COMMON,
-      entryPoints: entries.map((entry) => path.join(CHUNK_SRC, entry)),
-      format: "esm",
-      splitting: true,
-      outdir: CHUNK_OUT,
-      entryNames: "[name].[hash]",
-      chunkNames: "shared.[hash]",
-      metafile: true,
-    });
+/** One esbuild run over chunk `entries` (code shared between them split out when `splitting`). */
+const buildChunks = (entries, splitting) =>
+  esbuild.build({
+    ...COMMON,
+    entryPoints: entries.map((entry) => path.join(CHUNK_SRC, entry)),
+    format: "esm",
+    splitting,
+    outdir: CHUNK_OUT,
+    entryNames: "[name].[hash]",
+    chunkNames: "shared.[hash]",
+    metafile: true,
+  });
+
+/**
+ * Every file a chunk's import fetches: `file` and, transitively, the shared files it imports
+ * statically (`importsOf`: file -> the files it imports).
+ */
+export function fetchedWith(file, importsOf) {
+  const seen = new Set([file]);
+  const walk = (each) => {
+    for (const imported of importsOf[each] || []) {
+      if (!seen.has(imported)) {
+        seen.add(imported);
+        walk(imported);
+      }
+    }
+  };
+  walk(file);
+  return [...seen].slice(1).sort();
+}
+
+/** Builds everything in memory: {files: Map(relative path -> bytes), sizes: [...]} */
+async function build() {
+  const files = new Map();
+  const sizes = [];
+  const chunkMap = {};
+  const importsOf = {}; // built file -> the shared files it imports statically
+  const relativeOf = (outPath) => toPosix(path.relative(OUT, path.resolve(outPath)));
+
+  const entries = chunkEntries();
+  const standalone = entries.filter((entry) => STANDALONE.has(entry.slice(0, -3)));
+  const split = entries.filter((entry) => !standalone.includes(entry));
+  const runs = [
+    ...(split.length ? [buildChunks(split, true)] : []),
+    ...standalone.map((entry) => buildChunks([entry], false)),
+  ];
+  for (const result of await Promise.all(runs)) {
     const byPath = new Map(result.outputFiles.map((file) => [path.resolve(file.path), file]));
-    const relativeOf = (outPath) => toPosix(path.relative(OUT, path.resolve(outPath)));
     for (const [outPath, meta] of Object.entries(result.metafile.outputs)) {
       const file = byPath.get(path.resolve(outPath));
       const relative = relativeOf(outPath);
-      const name = meta.entryPoint ? path.basename(meta.entryPoint, ".js") : "shared";
-      if (meta.entryPoint) {
-        chunkMap[name] = path.basename(file.path);
-        imports[name] = meta.imports
-          .filter((each) => each.kind === "import-statement")
-          .map((each) => relativeOf(each.path));
-      }
+      const name = meta.entryPoint ? path.basename(meta.entryPoint, ".js") : null;
+      if (name) chunkMap[name] = relative;
+      importsOf[relative] = meta.imports
+        .filter((each) => each.kind === "import-statement")
+        .map((each) => relativeOf(each.path));
       files.set(relative, file.contents);
-      sizes.push({ file: relative, bytes: file.contents, budget: BUDGETS[name] ?? DEFAULT_CHUNK_BUDGET });
+      sizes.push({ file: relative, bytes: file.contents, name });
     }
   }
 
@@ -118,7 +162,7 @@ async function build() {
   const [mainFile] = main.outputFiles;
   const mainName = path.basename(mainFile.path);
   files.set(`chunks/${mainName}`, mainFile.contents);
-  sizes.unshift({ file: `chunks/${mainName}`, bytes: mainFile.contents, budget: BUDGETS.main });
+  sizes.unshift({ file: `chunks/${mainName}`, bytes: mainFile.contents, name: MAIN });
 
   const loader = await esbuild.build({
     ...COMMON,
@@ -132,32 +176,58 @@ async function build() {
   });
   const [loaderFile] = loader.outputFiles;
   files.set(LOADER, loaderFile.contents);
-  sizes.unshift({ file: LOADER, bytes: loaderFile.contents, budget: BUDGETS.boot });
+  sizes.unshift({ file: LOADER, bytes: loaderFile.contents, name: "boot" });
 
   const manifest = {
     loader: LOADER,
     main: `chunks/${mainName}`,
-    chunks: Object.fromEntries(Object.entries(sortedChunks).map(([name, file]) => [name, `chunks/${file}`])),
-    imports: Object.fromEntries(Object.keys(sortedChunks).map((name) => [name, imports[name].sort()])),
+    chunks: sortedChunks,
+    imports: Object.fromEntries(
+      Object.entries(sortedChunks).map(([name, file]) => [name, fetchedWith(file, importsOf)]),
+    ),
   };
   files.set(MANIFEST, new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}\n`));
-  return { files, sizes };
+  return { files, sizes: measure(sizes, importsOf) };
 }
 
-/** Prints the size table; returns true when every file is within its budget. */
-function report(sizes) {
-  const rows = sizes.map(({ file, bytes, budget }) => {
-    const gzip = gzipSync(bytes, { level: 9 }).length;
-    return { file, raw: bytes.length, gzip, budget, ok: gzip <= budget };
+/**
+ * Each built file's row for the size table: {file, raw, gzip} and, for the loader and each
+ * chunk (`name`), `counted` (its gzip size plus that of every shared file its import fetches),
+ * `budget` and `ceiling` (the most it may count: its budget, or its OVER_BUDGET_CEILINGS entry);
+ * a shared file has `in`, the chunks that fetch it, instead.
+ */
+export function measure(sizes, importsOf) {
+  const gzip = new Map(sizes.map(({ file, bytes }) => [file, gzipSync(bytes, { level: 9 }).length]));
+  const fetched = Object.fromEntries(
+    sizes.filter((row) => row.name).map((row) => [row.file, fetchedWith(row.file, importsOf)]),
+  );
+  return sizes.map(({ file, bytes, name }) => {
+    const row = { file, raw: bytes.length, gzip: gzip.get(file) };
+    if (!name) {
+      const users = sizes.filter((each) => each.name && fetched[each.file].includes(file));
+      return { ...row, in: users.map((each) => each.name) };
+    }
+    const counted = fetched[file].reduce((sum, each) => sum + gzip.get(each), row.gzip);
+    const budget = BUDGETS[name] ?? DEFAULT_CHUNK_BUDGET;
+    return { ...row, counted, budget, ceiling: OVER_BUDGET_CEILINGS[name] || budget };
   });
+}
+
+/** Prints the size table; returns true when every chunk, counted with its imports, is within its ceiling. */
+function report(rows) {
   const width = Math.max(...rows.map((row) => row.file.length), 4);
-  const num = (value) => String(value).padStart(8);
-  console.log(`${"file".padEnd(width)} ${num("raw")} ${num("gzip")} ${num("budget")}`);
+  const num = (value) => String(value ?? "").padStart(8);
+  console.log(`${"file".padEnd(width)} ${num("raw")} ${num("gzip")} ${num("counted")} ${num("budget")}`);
   for (const row of rows) {
-    const verdict = row.ok ? "ok" : `OVER BUDGET by ${row.gzip - row.budget} bytes`;
-    console.log(`${row.file.padEnd(width)} ${num(row.raw)} ${num(row.gzip)} ${num(row.budget)}  ${verdict}`);
+    let verdict = row.in ? `counted in ${row.in.join(", ")}` : "ok";
+    if (row.counted > row.budget) verdict = `OVER BUDGET by ${row.counted - row.budget} bytes`;
+    if (row.counted > row.budget && row.counted <= row.ceiling) verdict += ` (known; its ceiling is ${row.ceiling})`;
+    console.log(
+      `${row.file.padEnd(width)} ${num(row.raw)} ${num(row.gzip)} ${num(row.counted)} ${num(row.budget)}  ${verdict}`,
+    );
   }
-  return rows.every((row) => row.ok);
+  console.log("counted: the file's gzip size plus that of every shared file its import fetches.");
+  return rows.every((row) => !(row.counted > row.ceiling));
 }
 
 const existingChunks = () => (existsSync(CHUNK_OUT) ? readdirSync(CHUNK_OUT).sort() : []);
@@ -193,21 +263,26 @@ function differences(files) {
   return problems;
 }
 
-const check = process.argv.includes("--check");
-const { files, sizes } = await build();
-const withinBudget = report(sizes);
-if (check) {
-  const problems = differences(files);
-  for (const problem of problems) console.error(problem);
-  if (problems.length) {
-    console.error("server/static/ is stale: run `npm run build` in widget/ and commit the result.");
+async function main() {
+  const check = process.argv.includes("--check");
+  const { files, sizes } = await build();
+  const withinBudget = report(sizes);
+  if (check) {
+    const problems = differences(files);
+    for (const problem of problems) console.error(problem);
+    if (problems.length) {
+      console.error("server/static/ is stale: run `npm run build` in widget/ and commit the result.");
+      process.exit(1);
+    }
+    console.log("server/static/ matches a fresh build.");
+  } else {
+    write(files);
+  }
+  if (!withinBudget) {
+    console.error("A chunk, counted with the shared files it imports, is over its gzip budget.");
     process.exit(1);
   }
-  console.log("server/static/ matches a fresh build.");
-} else {
-  write(files);
 }
-if (!withinBudget) {
-  console.error("A built file is over its gzip budget.");
-  process.exit(1);
-}
+
+// Run as a script (node build.mjs); imported by its tests for measure() and fetchedWith().
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main();

@@ -2,18 +2,25 @@
 settings, its shipping and delivery rules, and the clock.
 
 ``trust_config`` is what the widget receives (a kind is left out while its fact does not
-hold, so the widget can never show it); ``badge_facts`` is the same reasoning in words for
-the merchant: each badge's fact, or why it is hidden right now.
+hold, so the widget can never show it), worded here wherever the words do not depend on the
+shopper's clock or cart: money in the store's locale (the first Intl formatter a page makes
+costs a slow phone a long task), days, and each badge's short words. ``badge_facts`` is the
+same reasoning in words for the merchant: each badge's fact, or why it is hidden right now.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from babel.numbers import format_currency
+
+from server.money import CURRENCY_EXPONENTS
+from server.orders.receipt import LocalFormats
 from server.pricing.delivery import (
     DeliveryRules,
     arrival_wording,
@@ -26,6 +33,12 @@ from server.trust.model import KIND_LABELS, KINDS, TrustSettings
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 EVERYWHERE = "*"
+# The order a strip shows its badges in, whatever order the merchant chose them in: what decides
+# a purchase first, the payment marks (recognisable even when scrolled to) last.
+STRIP_ORDER = ("delivery", "free_shipping", "returns", "secure", "support", "payments")
+SECURE_DETAILS = (
+    "Checkout is encrypted (HTTPS) all the way, and card numbers are never stored by this shop."
+)
 
 
 @dataclass(frozen=True)
@@ -52,6 +65,8 @@ class TrustInputs:
     contact_email: str
     contact_phone: str
     api_https: bool  # is Keepcart itself served over HTTPS
+    currency: str  # the store's, for the money the badges state
+    locale: str  # the store's, for the same
 
 
 @dataclass(frozen=True)
@@ -70,10 +85,11 @@ def main_zone(zones: Sequence[ZoneShipping], country: str) -> ZoneShipping | Non
 
 
 def trust_config(inputs: TrustInputs, now_ms: int, *, every_kind: bool = False) -> dict[str, Any]:
-    """The widget's ``config.trust``: the placements, and each kind's data only where its
-    fact holds (``secure`` still needs the page itself on HTTPS, which the browser checks)
-    and some placement shows it (``every_kind``: placed or not, for the merchant's view):
-    the store's contact is published only once the merchant places the support badge."""
+    """The widget's ``config.trust``: the placements (each in STRIP_ORDER), and each kind's
+    data only where its fact holds (``secure`` still needs the page itself on HTTPS, which
+    the browser checks) and some placement shows it (``every_kind``: placed or not, for the
+    merchant's view): the store's contact is published only once the merchant places the
+    support badge."""
     config = _every_kind(inputs, now_ms)
     if every_kind:
         return config
@@ -93,14 +109,20 @@ def _every_kind(inputs: TrustInputs, now_ms: int) -> dict[str, Any]:
     settings = inputs.settings
     config: dict[str, Any] = {
         "holdout": settings.badges_holdout,
-        "placements": {name: list(kinds) for name, kinds in settings.placements.items()},
+        # When the holdout's share last changed: the widget sends it back with an exposure, and
+        # one decided under an older share is not counted.
+        "since": settings.badges_since,
+        "placements": {
+            name: [kind for kind in STRIP_ORDER if kind in kinds]
+            for name, kinds in settings.placements.items()
+        },
         "home": inputs.home_country,
     }
     if inputs.api_https:
-        config["secure"] = True
+        config["secure"] = SECURE_DETAILS  # what its details say
     if inputs.payment_methods:
         config["payments"] = [{"id": id_, "label": label} for id_, label in inputs.payment_methods]
-    zones = [zone_json(zone) for zone in inputs.zones]
+    zones = [zone_json(zone, inputs.currency, inputs.locale) for zone in inputs.zones]
     if any(zone["free_over"] is not None for zone in zones):
         config["free_shipping"] = True
     if delivery := delivery_promise(inputs.rules, inputs.zones, now_ms):
@@ -113,13 +135,35 @@ def _every_kind(inputs: TrustInputs, now_ms: int) -> dict[str, Any]:
     if settings.social_proof:
         config["proof"] = {
             "holdout": settings.proof_holdout,
+            "since": settings.proof_since,
             "hours": settings.proof_hours,
         }
     return config
 
 
-def zone_json(zone: ZoneShipping) -> dict[str, Any]:
-    return {"countries": list(zone.countries), "free_over": zone.free_over}
+def zone_json(zone: ZoneShipping, currency: str, locale: str) -> dict[str, Any]:
+    """A zone's countries and free-shipping threshold, the threshold also worded ("€60")."""
+    words = None if zone.free_over is None else badge_money(zone.free_over, currency, locale)
+    return {
+        "countries": list(zone.countries),
+        "free_over": zone.free_over,
+        "free_over_words": words,
+    }
+
+
+def badge_money(minor_units: int, currency: str, locale: str) -> str:
+    """Money as a badge says it, in the store's locale: whole amounts without their zeros
+    ("€60", "60 €"; not "€60.00"), a strip's room being short; others to the cent ("€12.50")."""
+    formats = LocalFormats(locale, "UTC")
+    exponent = CURRENCY_EXPONENTS.get(currency, 2)
+    if minor_units % 10**exponent:
+        return formats.money(minor_units, currency)
+    # The locale's own pattern without its fraction: "¤#,##0.00" → "¤#,##0".
+    pattern = formats.locale.currency_formats["standard"].pattern
+    whole = re.sub(r"\.0+", "", pattern)
+    return format_currency(
+        minor_units // 10**exponent, currency, whole, locale=formats.locale, currency_digits=False
+    )
 
 
 def delivery_promise(
@@ -197,6 +241,7 @@ def returns_json(settings: TrustSettings) -> dict[str, Any] | None:
         return None
     return {
         "days": settings.returns_days,
+        "words": f"{settings.returns_days}-day returns",  # the guarantee is in the details
         "money_back": settings.money_back,
         "policy": settings.returns_policy,
     }
@@ -206,7 +251,21 @@ def support_json(inputs: TrustInputs) -> dict[str, str] | None:
     hours = inputs.settings.support_hours
     if not hours or not (inputs.contact_email or inputs.contact_phone):
         return None
-    return {"email": inputs.contact_email, "phone": inputs.contact_phone, "hours": hours}
+    return {
+        "email": inputs.contact_email,
+        "phone": inputs.contact_phone,
+        "hours": hours,
+        "words": support_words(hours),
+    }
+
+
+def support_words(hours: str) -> str:
+    """The support badge's words: "Help Mon–Fri" for hours "Mon–Fri 9–17", the words before
+    the first that starts with a digit (the full hours are in the details); all of them when
+    that leaves none ("24/7")."""
+    hours = hours.strip()
+    days = re.split(r"\s+(?=[0-9])", hours)[0]
+    return f"Help {hours if re.match('[0-9]', days) else days}"
 
 
 def badge_facts(inputs: TrustInputs, origins: Sequence[str], now_ms: int) -> list[BadgeFact]:

@@ -57,6 +57,7 @@ class TrustSettings:
     proof_holdout: int = 0
     badges_since: int = 0  # when the badges' holdout share last changed (ms)
     proof_since: int = 0
+    placements_since: int = 0  # when the placements last changed (ms): results may mix both
 
     def holdout_of(self, element: str) -> int:
         return self.badges_holdout if element == "badges" else self.proof_holdout
@@ -82,7 +83,8 @@ def validate_trust_settings(
 ) -> TrustSettings:
     """The settings from a form's text values (``placements``: placement → chosen kinds),
     or TrustSettingsInvalid naming every bad field. A changed holdout share restarts that
-    element's measurement (``*_since`` is then the caller's to set to now)."""
+    element's measurement, and changed placements are noted (``*_since`` are then the
+    caller's to set to now)."""
     errors: dict[str, str] = {}
 
     def check(name: str, rule: Callable[[Any], Any], default: Any) -> Any:
@@ -112,6 +114,7 @@ def validate_trust_settings(
         ),
         badges_since=previous.badges_since,
         proof_since=previous.proof_since,
+        placements_since=previous.placements_since,
     )
     if settings.returns_days and not settings.returns_policy:
         errors.setdefault(

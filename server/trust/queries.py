@@ -17,7 +17,7 @@ from server.trust.model import DEFAULT_SETTINGS, PLACEMENTS, TrustSettings, chec
 _COLUMNS = (
     "returns_days", "money_back", "returns_policy", "support_hours", "badges_holdout",
     "social_proof", "proof_min_buyers", "proof_hours", "proof_low_stock", "proof_holdout",
-    "badges_since", "proof_since",
+    "badges_since", "proof_since", "placements_since",
 )  # fmt: skip
 # Orders that count as bought: paid, or further along (a refunded order does not).
 _BOUGHT = ("paid", "fulfilled")
@@ -120,21 +120,48 @@ async def record_exposure(
     return str(row["arm"])
 
 
+# Exposures from before their element's measurement began (parameter: how many at most), by
+# trust_exposures_by_time: a range of each store's rows per element, nothing else read.
+_STALE_EXPOSURES = """
+SELECT x.rowid FROM trust_settings s CROSS JOIN trust_exposures x
+WHERE x.store_id = s.store_id AND x.element = 'badges' AND x.created_at < s.badges_since
+UNION ALL
+SELECT x.rowid FROM trust_settings s CROSS JOIN trust_exposures x
+WHERE x.store_id = s.store_id AND x.element = 'proof' AND x.created_at < s.proof_since
+LIMIT ?
+"""
+
+
+async def delete_stale_exposures(conn: aiosqlite.Connection, limit: int) -> int:
+    """Delete up to ``limit`` exposures the results can no longer count; how many went."""
+    cursor = await conn.execute(
+        f"DELETE FROM trust_exposures WHERE rowid IN ({_STALE_EXPOSURES})", (limit,)
+    )
+    return cursor.rowcount
+
+
 async def recent_buyers(
     conn: Reader, store_id: int, sku: str, since_ms: int, test_methods: Sequence[str]
 ) -> int:
-    """People (distinct emails) whose order with ``sku``, paid (or fulfilled) since
-    ``since_ms``, was a real one: orders paid in a provider's test mode are no sale. Read
-    from the store's orders in the window (orders_by_store_time), not from every sale of the
-    SKU ever made."""
+    """People (distinct emails) whose order with ``sku`` or another variant of its product
+    (the SKUs of its product group), paid (or fulfilled) since ``since_ms``, was a real one:
+    orders paid in a provider's test mode are no sale. Read from the store's orders in the
+    window (orders_by_store_time), each order's lines by their key, not from every sale of
+    the product ever made."""
     row = await read_one(
         conn,
         "SELECT count(DISTINCT lower(o.email)) AS n FROM orders o"
         " WHERE o.store_id = ? AND o.created_at >= ?"
         f" AND o.status IN ({', '.join('?' for _ in _BOUGHT)})"
         f" AND o.payment_method NOT IN ({', '.join('?' for _ in test_methods) or 'NULL'})"
-        " AND EXISTS (SELECT 1 FROM order_items i WHERE i.order_id = o.id AND i.sku = ?)",
-        (store_id, since_ms, *_BOUGHT, *test_methods, sku),
+        " AND EXISTS (SELECT 1 FROM order_items i WHERE i.order_id = o.id AND i.product_id IN"
+        " (SELECT v.id FROM products p JOIN products v"
+        " ON v.store_id = p.store_id AND v.product_group = p.product_group"
+        # A product without a group (none is saved so, but never claim another's sales) is
+        # its own.
+        " AND (p.product_group != '' OR v.id = p.id)"
+        " WHERE p.store_id = ? AND p.sku = ?))",
+        (store_id, since_ms, *_BOUGHT, *test_methods, store_id, sku),
     )
     return int(row["n"]) if row else 0
 

@@ -37,6 +37,9 @@ class ElementResults:
     shown: ArmResult
     holdout: ArmResult
     verdict: str  # in plain words; "not enough data yet" until both arms are judgeable
+    # When the badges' placements changed during the measurement (ms; 0: they did not): the
+    # results then mix visitors who saw the badges placed one way and the other.
+    placements_changed: int = 0
 
     @property
     def measuring(self) -> bool:
@@ -48,7 +51,11 @@ class ElementResults:
 
 
 def compare_with_holdout(
-    element: str, totals: Sequence[ArmTotals], holdout_percent: int, since: int
+    element: str,
+    totals: Sequence[ArmTotals],
+    holdout_percent: int,
+    since: int,
+    placements_changed: int = 0,
 ) -> ElementResults:
     """The shown arm against the held-out one (an arm nobody reached counts as empty)."""
     shown, holdout = compare_arms(totals, [SHOWN])
@@ -60,6 +67,7 @@ def compare_with_holdout(
         shown=shown,
         holdout=holdout,
         verdict=stats.verdict(SHOWING[element], shown.conversion_lift),
+        placements_changed=placements_changed,
     )
 
 
@@ -68,7 +76,15 @@ async def element_results(
 ) -> ElementResults:
     since = settings.since(element)
     totals = await queries.arm_totals(db, store_id, element, since, WINDOW_DAYS * DAY_MS)
-    return compare_with_holdout(element, totals, settings.holdout_of(element), since)
+    share, changed = settings.holdout_of(element), placements_changed(settings, element)
+    return compare_with_holdout(element, totals, share, since, changed)
+
+
+def placements_changed(settings: TrustSettings, element: str) -> int:
+    """When the placements changed after ``element``'s measurement began (ms), else 0. Only
+    the badges are placed: social proof shows on any product mount, wherever badges are."""
+    changed = settings.placements_since
+    return changed if element == "badges" and changed > settings.since(element) else 0
 
 
 def changed_shares(new: TrustSettings, old: TrustSettings) -> list[str]:
@@ -79,10 +95,22 @@ def changed_shares(new: TrustSettings, old: TrustSettings) -> list[str]:
 def restart_changed_shares(new: TrustSettings, old: TrustSettings, now_ms: int) -> TrustSettings:
     """``new`` with the measurement of each element whose holdout share changed starting
     again at ``now_ms``: visitors exposed before measured another split, so they no longer
-    count (and a returning one is recorded afresh, in the arm the new share gives them)."""
+    count (and a returning one is recorded afresh, in the arm the new share gives them).
+    Changed placements restart nothing (the split is the same) but are noted at ``now_ms``,
+    for the results to say they mix both."""
     changed = changed_shares(new, old)
     return dataclasses.replace(
         new,
         badges_since=now_ms if "badges" in changed else old.badges_since,
         proof_since=now_ms if "proof" in changed else old.proof_since,
+        placements_since=now_ms if placements_differ(new, old) else old.placements_since,
     )
+
+
+def placements_differ(new: TrustSettings, old: TrustSettings) -> bool:
+    """Does any placement show other kinds (the order they were chosen in aside)?"""
+
+    def kinds(settings: TrustSettings) -> dict[str, frozenset[str]]:
+        return {name: frozenset(chosen) for name, chosen in settings.placements.items()}
+
+    return kinds(new) != kinds(old)

@@ -42,6 +42,8 @@ async def trust_inputs(
         contact_email=store.contact_email,
         contact_phone=store.contact_phone,
         api_https=api_https,
+        currency=store.currency,
+        locale=store.locale,
     )
 
 
@@ -59,13 +61,27 @@ TEST_METHODS = tuple(sorted(name for name in PROVIDERS if is_test_mode(name)))
 class Proof:
     """What social proof may say about a product; None where it must stay silent."""
 
-    bought: int | None  # orders in the window, at or above the store's threshold
+    bought: int | None  # people who bought it (any variant) in the window, at or over the threshold
     hours: int
-    left: int | None  # real stock, when tracked and at or under the low-stock line
+    left: int | None  # real stock of the SKU asked about, when tracked and at or under the line
+
+    def said(self) -> list[dict[str, str]]:
+        """The badges' words for what holds, in the order a strip shows them:
+        ``[{"kind": "bought" | "left", "words"}]``."""
+        said = []
+        if self.bought:
+            window = f"{self.hours} hours" if self.hours > 1 else "hour"
+            words = f"{self.bought} people bought this in the last {window}"
+            said.append({"kind": "bought", "words": words})
+        if self.left:
+            said.append({"kind": "left", "words": f"Only {self.left} left"})
+        return said
 
 
 async def product_proof(conn: Reader, store: Store, sku: str, now_ms: int) -> Proof | None:
-    """None when the store has social proof off."""
+    """None when the store has social proof off. Buyers are counted across the product's
+    variants (the SKUs of its product group: the demo's product pages mount their default
+    SKU, and "bought this" means the product); low stock is the SKU's own."""
     settings = await queries.load_trust_settings(conn, store.id)
     if not settings.social_proof:
         return None

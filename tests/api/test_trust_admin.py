@@ -16,6 +16,7 @@ import pytest
 from markupsafe import escape
 
 from server.admin.trust.snippets import RESERVE_CSS
+from server.forms import format_local_display
 from server.services import attach, services
 from server.trust import queries
 from server.trust.model import DEFAULT_SETTINGS, TrustSettings
@@ -278,14 +279,18 @@ async def test_saving_writes_every_setting_and_the_widget_follows(app, client, a
         proof_holdout=20,
         badges_since=T0,
         proof_since=T0,
+        placements_since=T0,
     )
     page = await client.get(answer.headers["location"])
     assert "The holdout share changed, so its results start again from now." in page.text
     trust = (await client.get(f"/v1/stores/{store.public_key}/config")).json()["trust"]
     # Secure checkout is placed but cannot show: Keepcart runs on plain HTTP here.
     assert trust["placements"]["product"] == ["returns"]
-    assert trust["holdout"] == 10 and trust["proof"] == {"holdout": 20, "hours": 72}
-    assert trust["returns"] == {"days": 30, "money_back": True, "policy": "Free returns.\nAlways."}
+    assert trust["holdout"] == 10 and trust["proof"] == {"holdout": 20, "since": T0, "hours": 72}
+    assert trust["returns"] == {
+        "days": 30, "words": "30-day returns", "money_back": True,
+        "policy": "Free returns.\nAlways.",
+    }  # fmt: skip
 
 
 async def test_a_changed_share_restarts_only_its_own_results(app, client, admin, store):
@@ -322,7 +327,34 @@ async def test_the_first_save_of_the_defaults_restarts_nothing(app, client, admi
     answer = await post("", form(support_hours="9–5"))
     assert answer.headers["location"] == f"{base}?saved=trust"
     now = await saved(app, store)
-    assert (now.badges_since, now.proof_since) == (0, 0)
+    assert (now.badges_since, now.proof_since, now.placements_since) == (0, 0, 0)
+
+
+async def test_changed_placements_go_on_measuring_and_the_results_say_they_mix_both(
+    app, client, admin, store
+):
+    base, post = admin
+    clock = services(app).clock
+    clock.set(T0)
+    await post("", form(badges_holdout="10"))
+    page = (await client.get(base)).text
+    assert "Placements changed" not in page
+    # Where badges show changes a day later: the split is the same, the measurement goes on.
+    clock.set(T0 + 24 * HOUR)
+    answer = await post("", form(badges_holdout="10", placement_footer=["payments"]))
+    assert answer.headers["location"] == f"{base}?saved=trust"
+    now = await saved(app, store)
+    assert (now.badges_since, now.placements_since) == (T0, T0 + 24 * HOUR)
+    page = html.unescape((await client.get(base)).text)
+    changed = format_local_display(T0 + 24 * HOUR, store.timezone)
+    assert (
+        f"Placements changed on {changed}: these results mix visitors who saw the badges"
+        " placed before and after." in page
+    )
+    # The same kinds ticked again change nothing.
+    clock.set(T0 + 48 * HOUR)
+    await post("", form(badges_holdout="10", placement_footer=["payments"]))
+    assert (await saved(app, store)).placements_since == T0 + 24 * HOUR
 
 
 @pytest.mark.parametrize(

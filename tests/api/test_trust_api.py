@@ -6,6 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
+from server.catalog.queries import upsert_product
+from server.catalog.service import ProductInput
 from server.ratelimit import RateLimiter
 from server.services import attach, services
 from server.trust import queries
@@ -44,11 +46,11 @@ async def test_the_config_carries_only_the_facts_that_hold(app, client, shop):
     # the checkout's placement (secure, returns) lists none, so it reserves no room.
     assert not {"secure", "returns", "support", "proof"} & set(trust)
     assert trust["placements"]["checkout"] == []
-    assert trust["placements"]["product"] == ["payments", "free_shipping", "delivery"]
+    assert trust["placements"]["product"] == ["delivery", "free_shipping", "payments"]
     assert [m["label"] for m in trust["payments"]] == [
         "Card (test mode)", "Bank transfer", "Cash on delivery",
     ]  # fmt: skip
-    assert trust["zones"][0] == {"countries": ["IE"], "free_over": 6000}
+    assert trust["zones"][0] == {"countries": ["IE"], "free_over": 6000, "free_over_words": "€60"}
     assert trust["zones"][2]["free_over"] is None
     assert trust["delivery"]["dispatch"]["date"] == "2026-12-07"
     assert trust["delivery"]["arrivals"][0]["arrives"] == "Arrives Tue 8 – Thu 10 Dec"
@@ -63,8 +65,12 @@ async def test_written_policies_become_badges(app, client, shop):
     )
     services(app).stores.invalidate()
     trust = (await config(client, shop))["trust"]
-    assert trust["returns"] == {"days": 30, "money_back": False, "policy": "Send it back."}
-    assert trust["support"] == {"email": "help@shop.test", "phone": "", "hours": "9–5"}
+    assert trust["returns"] == {
+        "days": 30, "words": "30-day returns", "money_back": False, "policy": "Send it back.",
+    }  # fmt: skip
+    assert trust["support"] == {
+        "email": "help@shop.test", "phone": "", "hours": "9–5", "words": "Help 9–5",
+    }  # fmt: skip
 
 
 async def test_no_placement_means_no_badges(app, client, shop):
@@ -79,7 +85,8 @@ async def test_an_exposure_records_the_servers_arm(app, client, store):
     await save(app, store, badges_holdout=50)
     visitors = [f"v_{n}" for n in range(40)]
     for visitor in visitors:
-        body = {"store": store.public_key, "element": "badges", "visitor": visitor, "arm": "shown"}
+        body = {"store": store.public_key, "element": "badges", "visitor": visitor, "since": 0}
+        body["arm"] = "shown"  # the browser's word: never taken
         response = await client.post("/v1/trust/exposures", json=body, headers=TEXT)
         assert response.status_code == 200
         assert response.json() == {"arm": arm_for("badges", visitor, 50)}
@@ -96,7 +103,7 @@ async def test_an_exposure_records_the_servers_arm(app, client, store):
 async def test_nothing_is_written_while_nothing_is_measured(app, client, store):
     await save(app, store, badges_holdout=0, social_proof=False, proof_holdout=30)
     for element in ("badges", "proof"):
-        body = {"store": store.public_key, "element": element, "visitor": "v_1"}
+        body = {"store": store.public_key, "element": element, "visitor": "v_1", "since": 0}
         answer = await client.post("/v1/trust/exposures", json=body, headers=TEXT)
         assert answer.json() == {"arm": "shown", "counted": False}
     assert await services(app).db.fetch_all("SELECT * FROM trust_exposures") == []
@@ -106,7 +113,7 @@ async def test_exposures_do_not_spend_the_shoppers_cart_and_checkout_limit(app, 
     await save(app, store, badges_holdout=20)
     limiter = RateLimiter(2, 60, services(app).clock)
     attach(app, dataclasses.replace(services(app), api_limiter=limiter))
-    body = {"store": store.public_key, "element": "badges", "visitor": "v_1"}
+    body = {"store": store.public_key, "element": "badges", "visitor": "v_1", "since": 0}
     for _ in range(3):
         answer = await client.post("/v1/trust/exposures", json=body, headers=TEXT)
         assert answer.status_code == 200
@@ -116,7 +123,7 @@ async def test_exposures_do_not_spend_the_shoppers_cart_and_checkout_limit(app, 
 
 async def test_the_first_exposure_stays_until_the_share_changes(app, client, store):
     await save(app, store, badges_holdout=10)
-    body = {"store": store.public_key, "element": "badges", "visitor": "v_first"}
+    body = {"store": store.public_key, "element": "badges", "visitor": "v_first", "since": 0}
     first = (await client.post("/v1/trust/exposures", json=body, headers=TEXT)).json()
     assert first == {"arm": arm_for("badges", "v_first", 10)}
     visitor_in_holdout = next(
@@ -131,8 +138,33 @@ async def test_the_first_exposure_stays_until_the_share_changes(app, client, sto
             conn, store.id, TrustSettings(badges_holdout=50, badges_since=MONDAY_MORNING), 0
         )
     )
+    body["since"] = MONDAY_MORNING  # the config's, now
     answer = await client.post("/v1/trust/exposures", json=body, headers=TEXT)
     assert answer.json() == {"arm": "holdout"}
+
+
+async def test_an_exposure_decided_under_an_older_share_is_not_counted(app, client, store):
+    # A page whose config a browser kept (up to its max-age) from before the merchant changed
+    # the share showed or hid the badges by the old share: it must not count in the new split.
+    await save(app, store, badges_holdout=20, badges_since=MONDAY_MORNING)
+    body = {"store": store.public_key, "element": "badges", "visitor": "v_1"}
+    old = await client.post(
+        "/v1/trust/exposures", json=body | {"since": MONDAY_MORNING - HOUR}, headers=TEXT
+    )
+    assert (old.status_code, old.json()) == (200, {"arm": "shown", "counted": False})
+    assert await services(app).db.fetch_all("SELECT * FROM trust_exposures") == []
+    current = await client.post(
+        "/v1/trust/exposures", json=body | {"since": MONDAY_MORNING}, headers=TEXT
+    )
+    assert current.json() == {"arm": arm_for("badges", "v_1", 20)}
+    assert len(await services(app).db.fetch_all("SELECT * FROM trust_exposures")) == 1
+
+
+async def test_the_widget_hands_back_the_configs_since(app, client, store):
+    await save(app, store, badges_holdout=20, badges_since=MONDAY_MORNING, social_proof=True,
+               proof_holdout=10, proof_since=MONDAY_MORNING + HOUR)  # fmt: skip
+    trust = (await config(client, store))["trust"]
+    assert (trust["since"], trust["proof"]["since"]) == (MONDAY_MORNING, MONDAY_MORNING + HOUR)
 
 
 @pytest.mark.parametrize(
@@ -141,10 +173,16 @@ async def test_the_first_exposure_stays_until_the_share_changes(app, client, sto
         ({"element": "reviews"}, 400, "element"),
         ({"visitor": "bad id!"}, 400, "visitor"),
         ({"store": "pk_missing"}, 404, "store"),
+        ({"since": None}, 400, "since"),
+        ({"since": "0"}, 400, "since"),
+        ({"since": -1}, 400, "since"),
+        ({"since": True}, 400, "since"),
+        ({"since": 2**53}, 400, "since"),
     ],
 )
 async def test_bad_exposures_are_refused(app, client, store, change, status, field):
-    body = {"store": store.public_key, "element": "badges", "visitor": "v_1"} | change
+    await save(app, store, badges_holdout=20)
+    body = {"store": store.public_key, "element": "badges", "visitor": "v_1", "since": 0} | change
     response = await client.post("/v1/trust/exposures", json=body, headers=TEXT)
     assert response.status_code == status
     assert response.json()["error"]["field"] == field
@@ -172,7 +210,8 @@ async def test_social_proof_says_nothing_while_off(app, client, store):
     for number in range(1, 8):
         await insert_order(app, store, number, created_at=MONDAY_MORNING - HOUR)
     services(app).clock.set(MONDAY_MORNING)
-    assert await proof(client, store) == (200, {"bought": None, "hours": None, "left": None})
+    nothing = {"bought": None, "hours": None, "left": None, "said": []}
+    assert await proof(client, store) == (200, nothing)
 
 
 async def test_social_proof_counts_recent_paid_orders_above_the_threshold(app, client, store):
@@ -194,7 +233,10 @@ async def test_social_proof_counts_recent_paid_orders_above_the_threshold(app, c
     await order(5, 49)
     assert (await proof(client, store))[1]["bought"] is None  # 2 counted: under 3
     await order(6, 47, status="fulfilled")
-    assert (await proof(client, store))[1] == {"bought": 3, "hours": 48, "left": None}
+    assert (await proof(client, store))[1] == {
+        "bought": 3, "hours": 48, "left": None,
+        "said": [{"kind": "bought", "words": "3 people bought this in the last 48 hours"}],
+    }  # fmt: skip
 
 
 async def test_social_proof_counts_people_not_orders_nor_rehearsals(app, client, store):
@@ -241,3 +283,72 @@ async def test_proof_for_an_unknown_product_or_store_is_a_404(client, store):
     assert (await proof(client, store, "NOPE"))[0] == 404
     response = await client.get("/v1/stores/pk_missing/products/MUG-1/proof")
     assert response.status_code == 404
+
+
+async def test_social_proof_counts_the_buyers_of_every_variant_of_the_product(app, client, store):
+    await save(app, store, social_proof=True, proof_min_buyers=3)
+    services(app).clock.set(MONDAY_MORNING)
+    for number in (1, 2):  # two people bought the blue mug (MUG-1)
+        await insert_order(
+            app, store, number, created_at=MONDAY_MORNING - HOUR, payment_method="bank_transfer",
+            email=f"blue{number}@example.test",
+        )  # fmt: skip
+    # A third bought the green one: another SKU of the same product (its product group) ...
+    green = await insert_order(
+        app, store, 3, created_at=MONDAY_MORNING - HOUR, payment_method="bank_transfer",
+        email="green@example.test",
+    )  # fmt: skip
+    # ... and a fourth a plate, another product altogether.
+    plate = await insert_order(
+        app, store, 4, created_at=MONDAY_MORNING - HOUR, payment_method="bank_transfer",
+        email="plate@example.test",
+    )  # fmt: skip
+
+    async def sold(order_id, sku, group):
+        async def write(conn):
+            product = await upsert_product(
+                conn, store.id, ProductInput(sku, "Thing", 1800, product_group=group), 0
+            )
+            await conn.execute(
+                "UPDATE order_items SET product_id = ?, sku = ? WHERE order_id = ?",
+                (product, sku, order_id),
+            )
+
+        await services(app).db.write(write)
+
+    await sold(green, "MUG-1-GREEN", "MUG-1")
+    await sold(plate, "PLATE-1", "PLATE-1")
+    await services(app).db.write(  # the blue mug is the product's first variant
+        lambda conn: conn.execute("UPDATE products SET product_group = 'MUG-1' WHERE sku = 'MUG-1'")
+    )
+    for sku in ("MUG-1", "MUG-1-GREEN"):  # whichever variant the page mounts
+        answer = (await proof(client, store, sku))[1]
+        assert answer["bought"] == 3, sku
+        assert answer["said"] == [
+            {"kind": "bought", "words": "3 people bought this in the last 48 hours"}
+        ]
+    assert (await proof(client, store, "PLATE-1"))[1]["bought"] is None
+    # Products without a group (none is saved so) are not one product.
+    ungrouped = "UPDATE products SET product_group = ''"
+    await services(app).db.write(lambda conn: conn.execute(ungrouped))
+    assert (await proof(client, store, "MUG-1"))[1]["bought"] is None  # 2 of its own: under 3
+
+
+async def test_low_stock_is_said_after_what_was_bought(app, client, store):
+    await save(app, store, social_proof=True, proof_min_buyers=2, proof_hours=1)
+    services(app).clock.set(MONDAY_MORNING)
+    for number in (1, 2):
+        await insert_order(
+            app, store, number, created_at=MONDAY_MORNING - HOUR // 2,
+            payment_method="bank_transfer", email=f"buyer{number}@example.test",
+        )  # fmt: skip
+    await services(app).db.write(
+        lambda conn: conn.execute(
+            "UPDATE products SET track_stock = 1, stock = 2 WHERE store_id = ? AND sku = 'MUG-1'",
+            (store.id,),
+        )
+    )
+    assert (await proof(client, store))[1]["said"] == [
+        {"kind": "bought", "words": "2 people bought this in the last hour"},
+        {"kind": "left", "words": "Only 2 left"},
+    ]

@@ -33,7 +33,7 @@ async def test_the_demo_shows_true_badges_to_everyone(app, client, store):
     trust = (await client.get(f"/v1/stores/{store.public_key}/config")).json()["trust"]
     assert trust["returns"]["days"] == 30 and trust["returns"]["money_back"] is True
     assert trust["support"]["email"] == DEMO_CONTACT_EMAIL
-    assert trust["proof"] == {"holdout": 0, "hours": 48}
+    assert trust["proof"] == {"holdout": 0, "since": 0, "hours": 48}
     assert trust["holdout"] == 0
     assert all(trust["placements"][p] for p in ("product", "footer", "drawer", "checkout"))
     # Every badge's fact holds but secure checkout's (the demo is served over plain HTTP).

@@ -278,6 +278,83 @@ def test_after_the_cutoff_the_page_says_the_later_dispatch_without_a_countdown(
     assert badge_texts(page)[0] == AFTER_CUTOFF
 
 
+@DESKTOP
+def test_beside_the_pay_button_the_badges_follow_the_country_chosen_in_checkout(
+    page: Page, tmp_path: Path
+):
+    placements = dict(DEFAULT_PLACEMENTS, checkout=("delivery",))
+    with trust_stack(
+        tmp_path, TrustSettings(placements=placements), clock_ms=MONDAY_MORNING
+    ) as stack:
+        shop_at_the_test_time(page, stack)
+        checkout = start_checkout(page, add_to_cart(page, "Stoneware Mug"))
+        beside_pay = checkout.get_by_role("list", name="Good to know")
+        # Ireland, the checkout's first country: Standard, 1 to 3 days.
+        expect(beside_pay).to_contain_text("Tue 8 – Thu 10 Dec", use_inner_text=True)
+        checkout.get_by_label("Country").select_option("US")
+        # The United States are the rest of the world's: International, 5 to 10 days.
+        expect(beside_pay).to_contain_text("Mon 14 – Mon 21 Dec", use_inner_text=True)
+        expect(beside_pay).not_to_contain_text("Thu 10 Dec", use_inner_text=True)
+        checkout.get_by_label("Country").select_option("IE")
+        expect(beside_pay).to_contain_text("Tue 8 – Thu 10 Dec", use_inner_text=True)
+
+
+# --- the host page's main thread ------------------------------------------------------------------
+
+# Every Intl.NumberFormat the page makes, with the stack that made it.
+COUNT_MONEY_FORMATTERS = """
+window.moneyFormatters = [];
+Intl.NumberFormat = new Proxy(Intl.NumberFormat, {
+  construct(target, args) {
+    window.moneyFormatters.push(new Error().stack || "");
+    return Reflect.construct(target, args);
+  },
+});
+"""
+
+
+@DESKTOP
+def test_without_a_cart_the_badges_make_no_money_formatter(page: Page, monday: Stack):
+    # The first one a page makes costs a slow phone 10-16 ms: the server words the threshold.
+    page.add_init_script(COUNT_MONEY_FORMATTERS)
+    shop_at_the_test_time(page, monday)
+    free = strip(page).get_by_role("listitem").filter(has_text="free shipping")
+    says(free, "Free shipping over €60")
+    mount(page, "footer").scroll_into_view_if_needed()
+    expect(strip(page, "footer")).to_be_visible()
+    made = page.evaluate("window.moneyFormatters")
+    assert [stack for stack in made if "/chunks/badges." in stack] == []
+
+
+# The order strips are put in their mounts, and each timer task that ran in between.
+LOG_STRIPS_AND_TASKS = """
+window.stripsAndTasks = [];
+const nativeSetTimeout = window.setTimeout;
+window.setTimeout = function (fn, ...rest) {
+  const task = typeof fn === "function"
+    ? function (...args) { window.stripsAndTasks.push("task"); return fn.apply(this, args); }
+    : fn;
+  return nativeSetTimeout.call(this, task, ...rest);
+};
+const attachShadow = Element.prototype.attachShadow;
+Element.prototype.attachShadow = function (init) {
+  const placement = this.getAttribute("data-keepcart-badges");
+  if (placement) window.stripsAndTasks.push(placement);
+  return attachShadow.call(this, init);
+};
+"""
+
+
+@DESKTOP
+def test_the_page_gets_the_main_thread_back_between_two_strips(page: Page, monday: Stack):
+    page.add_init_script(LOG_STRIPS_AND_TASKS)
+    open_product(page, monday)
+    expect(strip(page, "footer")).to_be_visible()
+    log = page.evaluate("window.stripsAndTasks")
+    between = log[log.index("product") + 1 : log.index("footer")]
+    assert "task" in between, log
+
+
 # --- no layout shift -----------------------------------------------------------------------------
 
 
@@ -373,7 +450,9 @@ def held_out_visitor(percent: int) -> str:
 
 @DESKTOP
 def test_the_holdout_sees_no_badges_and_its_exposure_counts(page: Page, tmp_path: Path):
-    half = TrustSettings(badges_holdout=50)  # the most the admin allows
+    # The most the admin allows, set an hour ago: the page hands back the config's since, and
+    # an exposure under that share counts.
+    half = TrustSettings(badges_holdout=50, badges_since=MONDAY_MORNING - 3_600_000)
     visitor = held_out_visitor(50)
     page.add_init_script(f"localStorage.setItem('keepcart:vid', '{visitor}')")
     with trust_stack(tmp_path, half, clock_ms=MONDAY_MORNING) as stack:

@@ -8,15 +8,19 @@ import pytest
 
 from server.pricing.delivery import DeliveryRules
 from server.trust.facts import (
+    SECURE_DETAILS,
+    STRIP_ORDER,
     TrustInputs,
     ZoneShipping,
     badge_facts,
+    badge_money,
     delivery_promise,
     main_zone,
     next_cutoff_ms,
+    support_words,
     trust_config,
 )
-from server.trust.model import TrustSettings
+from server.trust.model import DEFAULT_PLACEMENTS, KINDS, TrustSettings
 
 DUBLIN = DeliveryRules(timezone="Europe/Dublin", cutoff=time(14, 0))
 IRELAND = ZoneShipping("Ireland", ("IE",), 5000, "Standard", 1, 3)
@@ -45,6 +49,8 @@ def inputs(**changes) -> TrustInputs:
         contact_email="help@shop.example",
         contact_phone="",
         api_https=True,
+        currency="EUR",
+        locale="en-IE",
     )  # fmt: skip
     return replace(base, **changes)
 
@@ -65,13 +71,16 @@ def test_every_kind_shows_while_its_fact_holds():
         {"id": "bank_transfer", "label": "Bank transfer"},
     ]
     assert config["zones"] == [
-        {"countries": ["IE"], "free_over": 5000},
-        {"countries": ["*"], "free_over": None},
+        {"countries": ["IE"], "free_over": 5000, "free_over_words": "€50"},
+        {"countries": ["*"], "free_over": None, "free_over_words": None},
     ]
     assert config["returns"] == {
-        "days": 30, "money_back": True, "policy": "Send it back within 30 days.",
+        "days": 30, "words": "30-day returns", "money_back": True,
+        "policy": "Send it back within 30 days.",
     }  # fmt: skip
     assert config["support"]["hours"] == "Mon–Fri 9:00–17:00"
+    assert config["support"]["words"] == "Help Mon–Fri"
+    assert config["secure"] == SECURE_DETAILS
 
 
 def test_secure_checkout_needs_https_for_keepcart_and_the_page():
@@ -119,9 +128,9 @@ def test_support_needs_a_contact_and_hours():
 
 def test_social_proof_is_off_by_default():
     assert "proof" not in trust_config(inputs(), MONDAY_MORNING)
-    on = TrustSettings(social_proof=True, proof_holdout=10)
+    on = TrustSettings(social_proof=True, proof_holdout=10, proof_since=MONDAY_MORNING)
     assert trust_config(inputs(settings=on), MONDAY_MORNING)["proof"] == {
-        "holdout": 10, "hours": 48,
+        "holdout": 10, "since": MONDAY_MORNING, "hours": 48,
     }  # fmt: skip
 
 
@@ -202,3 +211,60 @@ def test_a_kind_no_placement_shows_is_not_published():
     assert not {"support", "returns", "payments", "secure", "free_shipping"} & set(config)
     # The merchant still reads every fact.
     assert facts(settings=only_delivery)["support"][0] is True
+
+
+# --- worded here, so the widget makes no formatter of its own -------------------------------
+
+
+@pytest.mark.parametrize(
+    ("amount", "currency", "locale", "words"),
+    [
+        (6000, "EUR", "en-IE", "€60"),  # whole: without its zeros, the strip's room being short
+        (1250, "EUR", "en-IE", "€12.50"),
+        (6000, "EUR", "de-DE", "60\u00a0€"),
+        (600000, "EUR", "en-IE", "€6,000"),
+        (6000, "JPY", "en-IE", "JP¥6,000"),  # no minor unit
+        (6000, "EUR", "xx-XX", "€60"),  # a locale CLDR does not know: English
+    ],
+)
+def test_money_is_worded_in_the_stores_locale(amount, currency, locale, words):
+    assert badge_money(amount, currency, locale) == words
+
+
+def test_each_zones_free_shipping_threshold_comes_worded_in_the_stores_locale():
+    zones = trust_config(inputs(currency="EUR", locale="de-DE"), MONDAY_MORNING)["zones"]
+    assert [zone["free_over_words"] for zone in zones] == ["50\u00a0€", None]
+
+
+@pytest.mark.parametrize(
+    ("hours", "words"),
+    [
+        ("Mon–Fri 9–17", "Help Mon–Fri"),
+        (" Mon–Sat 9:00–17:00, Sun 10–14", "Help Mon–Sat"),
+        ("24/7", "Help 24/7"),
+        ("9am–5pm weekdays", "Help 9am–5pm weekdays"),
+    ],
+)
+def test_support_says_the_days_of_its_hours_or_all_of_them_when_they_start_with_a_time(
+    hours, words
+):
+    assert support_words(hours) == words
+
+
+def test_the_config_says_since_when_each_share_is_measured():
+    settings = TrustSettings(
+        badges_holdout=10, badges_since=111, social_proof=True, proof_holdout=5, proof_since=222
+    )
+    config = trust_config(inputs(settings=settings), MONDAY_MORNING)
+    assert (config["since"], config["proof"]["since"]) == (111, 222)
+
+
+def test_each_placement_lists_its_kinds_in_the_order_a_strip_shows_them():
+    assert sorted(STRIP_ORDER) == sorted(KINDS)
+    everything = TrustSettings(
+        placements={**DEFAULT_PLACEMENTS, "footer": KINDS}, returns_days=30, returns_policy="x",
+        support_hours="9–5",
+    )  # fmt: skip
+    config = trust_config(inputs(settings=everything), MONDAY_MORNING)
+    assert config["placements"]["footer"] == list(STRIP_ORDER)
+    assert config["placements"]["product"] == ["delivery", "free_shipping", "returns", "payments"]

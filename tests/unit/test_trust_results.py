@@ -6,8 +6,13 @@ import pytest
 
 from server.offers import stats
 from server.offers.results import ArmTotals
-from server.trust.model import TrustSettings
-from server.trust.results import changed_shares, compare_with_holdout, restart_changed_shares
+from server.trust.model import DEFAULT_PLACEMENTS, TrustSettings
+from server.trust.results import (
+    changed_shares,
+    compare_with_holdout,
+    placements_changed,
+    restart_changed_shares,
+)
 
 NOW = 1_780_000_000_000
 
@@ -49,3 +54,24 @@ def test_only_a_changed_share_restarts_its_own_measurement(new, restarted):
     assert settings.badges_since == (NOW if "badges" in restarted else 111)
     assert settings.proof_since == (NOW if "proof" in restarted else 222)
     assert settings.badges_holdout == new.get("badges_holdout", 0)
+
+
+def test_changed_placements_restart_nothing_and_are_noted():
+    old = TrustSettings(badges_holdout=10, badges_since=111, placements_since=50)
+    fewer = {**DEFAULT_PLACEMENTS, "footer": ("payments",)}
+    moved = restart_changed_shares(TrustSettings(badges_holdout=10, placements=fewer), old, NOW)
+    assert (moved.badges_since, moved.placements_since) == (111, NOW)
+    # The same kinds chosen in another order are the same placements.
+    shuffled = {name: tuple(reversed(kinds)) for name, kinds in DEFAULT_PLACEMENTS.items()}
+    same = restart_changed_shares(TrustSettings(badges_holdout=10, placements=shuffled), old, NOW)
+    assert same.placements_since == 50
+
+
+def test_the_badges_results_say_placements_changed_only_during_their_measurement():
+    during = TrustSettings(badges_since=100, proof_since=100, placements_since=200)
+    assert placements_changed(during, "badges") == 200
+    assert placements_changed(during, "proof") == 0  # social proof is not placed
+    before = TrustSettings(badges_since=300, placements_since=200)
+    assert placements_changed(before, "badges") == 0
+    # Saved with the share: the measurement starts with these placements.
+    assert placements_changed(TrustSettings(badges_since=200, placements_since=200), "badges") == 0

@@ -5,18 +5,16 @@ import { describe, test } from "node:test";
 
 import { bucket, fnv1a32, heldOut } from "../src/badges/holdout.js";
 import {
-  badgeMoney,
+  cartMoney,
   deliveryChange,
   deliveryDetails,
   deliveryWords,
   freeShippingWords,
   nextTick,
   ownDate,
-  proofWords,
-  returnsWords,
   shopperZone,
-  supportWords,
   timeLeft,
+  zoneOf,
 } from "../src/badges/words.js";
 
 const MINUTE = 60000;
@@ -58,8 +56,14 @@ describe("the shopper's zone", () => {
   });
   test("a region no zone names: the rest of the world, else nothing (the store does not ship there)", () => {
     assert.equal(shopperZone(trust, "en-US"), 2);
+    assert.equal(shopperZone(trust, "es-419"), 2); // Latin America: a region, not the store's home
     assert.equal(shopperZone({ ...trust, zones: trust.zones.slice(0, 2) }, "en-US"), -1);
     assert.equal(shopperZone({}, "en-IE"), -1);
+  });
+  test("a country the shopper chose (in checkout): its zone, else the rest of the world, else none", () => {
+    assert.equal(zoneOf(trust, "FR"), 1);
+    assert.equal(zoneOf(trust, "US"), 2);
+    assert.equal(zoneOf({ zones: trust.zones.slice(0, 2) }, "US"), -1);
   });
   test("without a region, the store's home country, then the rest of the world", () => {
     assert.equal(shopperZone(trust, "en"), 0);
@@ -69,32 +73,33 @@ describe("the shopper's zone", () => {
 });
 
 describe("free shipping", () => {
-  test("the threshold, always free, or nothing to say", () => {
-    assert.equal(freeShippingWords(5000, null, price), "Free shipping over €50.00");
-    assert.equal(freeShippingWords(0, null, price), "Free shipping");
-    assert.equal(freeShippingWords(null, null, price), "");
+  const ireland = { countries: ["IE"], free_over: 5000, free_over_words: "€50" };
+  test("the threshold in the server's words, always free, or nothing to say", () => {
+    assert.equal(freeShippingWords(ireland, null, price), "Free shipping over €50");
+    assert.equal(freeShippingWords({ ...ireland, free_over: 0 }, null, price), "Free shipping");
+    assert.equal(freeShippingWords({ ...ireland, free_over: null }, null, price), "");
     assert.equal(freeShippingWords(undefined, { count: 1, subtotal: 9000 }, price), "");
   });
-  test("whole amounts without their zeros, others to the cent, in the store's locale", () => {
-    assert.equal(badgeMoney(6000, "EUR", "en-IE"), "€60");
-    assert.equal(badgeMoney(1250, "EUR", "en-IE"), "€12.50");
-    assert.equal(badgeMoney(6000, "EUR", "de-DE"), "60\u00a0€");
-    assert.equal(badgeMoney(600000, "EUR", "en-IE"), "€6,000");
-    assert.equal(badgeMoney(6000, "JPY", "en-IE"), "JP¥6,000"); // no minor unit
-    assert.equal(badgeMoney(6000, "EUR", "not a tag"), badgeMoney(6000, "EUR", undefined));
+  test("a cart's money: whole amounts without their zeros, others to the cent, in the store's locale", () => {
+    assert.equal(cartMoney(6000, "EUR", "en-IE"), "€60");
+    assert.equal(cartMoney(1250, "EUR", "en-IE"), "€12.50");
+    assert.equal(cartMoney(6000, "EUR", "de-DE"), "60\u00a0€");
+    assert.equal(cartMoney(600000, "EUR", "en-IE"), "€6,000");
+    assert.equal(cartMoney(6000, "JPY", "en-IE"), "JP¥6,000"); // no minor unit
   });
   test("with a cart: the server's word on how far from it, or reached (after discounts)", () => {
     const away = (remaining, subtotal) => ({ count: 1, subtotal, free_shipping: { threshold: 5000, remaining } });
-    assert.equal(freeShippingWords(5000, away(1250, 3750), price), "€12.50 away from free shipping");
-    assert.equal(freeShippingWords(5000, away(0, 5000), price), "Your order ships free");
+    assert.equal(freeShippingWords(ireland, away(1250, 3750), price), "€12.50 away from free shipping");
+    assert.equal(freeShippingWords(ireland, away(0, 5000), price), "Your order ships free");
     // €64 before a 10 % code is €57.60 after it: still €2.40 away, whatever the subtotal says.
-    assert.equal(freeShippingWords(6000, away(240, 6400), price), "€2.40 away from free shipping");
+    const sixty = { ...ireland, free_over: 6000, free_over_words: "€60" };
+    assert.equal(freeShippingWords(sixty, away(240, 6400), price), "€2.40 away from free shipping");
     // No word from the server (a code gives free shipping already): the zone's offer.
     assert.equal(
-      freeShippingWords(5000, { count: 1, subtotal: 100, free_shipping: null }, price),
-      "Free shipping over €50.00",
+      freeShippingWords(ireland, { count: 1, subtotal: 100, free_shipping: null }, price),
+      "Free shipping over €50",
     );
-    assert.equal(freeShippingWords(5000, { count: 0, subtotal: 0 }, price), "Free shipping over €50.00");
+    assert.equal(freeShippingWords(ireland, { count: 0, subtotal: 0 }, price), "Free shipping over €50");
   });
 });
 
@@ -168,29 +173,6 @@ describe("the delivery promise", () => {
   });
   test("the shopper's own date, without a time-zone formatter", () => {
     assert.equal(ownDate(Date.UTC(2026, 11, 6, 23, 30)), "2026-12-06"); // at TZ=UTC
-  });
-});
-
-describe("returns, support and social proof", () => {
-  test("returns in three words (the guarantee is in the details)", () => {
-    assert.equal(returnsWords({ days: 30, money_back: false }), "30-day returns");
-    assert.equal(returnsWords({ days: 14, money_back: true }), "14-day returns");
-  });
-  test("support: the days of its hours, or all of them when they start with a time", () => {
-    assert.equal(supportWords({ hours: "Mon–Fri 9–17" }), "Help Mon–Fri");
-    assert.equal(supportWords({ hours: " Mon–Sat 9:00–17:00, Sun 10–14" }), "Help Mon–Sat");
-    assert.equal(supportWords({ hours: "24/7" }), "Help 24/7");
-    assert.equal(supportWords({ hours: "9am–5pm weekdays" }), "Help 9am–5pm weekdays");
-  });
-  test("social proof says only what the server found true", () => {
-    assert.deepEqual(proofWords({ bought: 12, hours: 48, left: 3 }), [
-      "12 people bought this in the last 48 hours",
-      "Only 3 left",
-    ]);
-    assert.deepEqual(proofWords({ bought: null, hours: 48, left: null }), []);
-    assert.deepEqual(proofWords({ bought: null, hours: 48, left: 2 }), ["Only 2 left"]);
-    assert.deepEqual(proofWords({ bought: 2, hours: 1, left: null }), ["2 people bought this in the last hour"]);
-    assert.deepEqual(proofWords(null), []);
   });
 });
 

@@ -39,6 +39,7 @@ class ResultsView:
     lift: str  # the difference in conversion, with its interval, or "" without data
     rpv_lift: str  # the same for revenue per visitor
     verdict: str
+    mixed: str  # "Placements changed on …: these results mix both.", or ""
 
 
 def describe_results(results: ElementResults, currency: str, timezone: str) -> ResultsView:
@@ -64,6 +65,12 @@ def describe_results(results: ElementResults, currency: str, timezone: str) -> R
         lift=_points(lift) if lift else "",
         rpv_lift=_money_range(rpv_lift, money) if rpv_lift else "",
         verdict=results.verdict,
+        mixed=(
+            f"Placements changed on {format_local_display(results.placements_changed, timezone)}:"
+            " these results mix visitors who saw the badges placed before and after."
+            if results.placements_changed
+            else ""
+        ),
     )
 
 

@@ -2,15 +2,16 @@
 // and its words; one with details is a button that opens them in a modal <dialog> (Esc and
 // the backdrop close it, focus goes back to the button). Words that change (the cart, the
 // clock) are updated in place by the caller through each badge's `text` element.
-import { h, ICONS, pathIcon, uid } from "../checkout/dom.js";
+import { h, pathIcon } from "./dom.js";
 
-// 24×24 stroked marks: our own, no outside files (payment methods by id; badge kinds).
+// 24×24 stroked marks: our own, no outside files (payment methods by id; badge kinds). The lock
+// and the truck are the checkout's (checkout/dom.js ICONS), drawn here too.
 export const MARKS = {
   card: "M3 6h18v12H3zM3 10h18M6.5 14.5h4",
   bank_transfer: "M3 10 12 5l9 5M5.5 10v7M10 10v7M14 10v7M18.5 10v7M3 19.5h18",
   cash_on_delivery: "M2.5 7h19v10h-19zM12 9.5a2.5 2.5 0 1 0 0 5 2.5 2.5 0 0 0 0-5M5.5 10v4M18.5 10v4",
-  secure: ICONS.lock,
-  free_shipping: ICONS.truck,
+  secure: "M7 11V8a5 5 0 0 1 10 0v3M5.5 11h13v9.5h-13z",
+  free_shipping: "M2.5 6.5h11v10h-11zM13.5 10h4l3 3.5v3h-7M6.5 19a1.8 1.8 0 1 0 0-.1M17 19a1.8 1.8 0 1 0 0-.1",
   delivery: "M12 3a9 9 0 1 0 0 18 9 9 0 0 0 0-18M12 7.5V12l3 2",
   returns: "M9 14 4 9l5-5M4 9h11a5 5 0 0 1 0 10h-3",
   support: "M4 5h16v11H9.5L4 20.5z",
@@ -19,7 +20,7 @@ export const MARKS = {
 };
 
 /** The mark `name` (else a card), hidden from assistive technology. */
-export const mark = (name) => pathIcon(MARKS[name] || MARKS.card, "kb-i");
+export const mark = (name) => pathIcon(MARKS[name] || MARKS.card);
 
 /** The payment methods' badge: their marks, named for screen readers ("We accept: Card, …") and in its details. */
 export function payments(methods) {
@@ -33,14 +34,13 @@ export function payments(methods) {
   };
 }
 
-/** The details dialog of `badge` ({title, details()}), opened from `button`. */
+/** The details dialog of `badge` ({title, details()}), opened from `button`; named by its heading's words. */
 function openDetails(badge, button) {
-  const id = uid("kbd");
   const dialog = h(
     "dialog",
     {
       class: "kb",
-      "aria-labelledby": id,
+      "aria-label": badge.title,
       onclick: (event) => event.target === dialog && dialog.close(), // the backdrop
       onclose() {
         button.setAttribute("aria-expanded", "false");
@@ -51,7 +51,7 @@ function openDetails(badge, button) {
     h(
       "div",
       {},
-      h("h2", { id }, badge.title),
+      h("h2", {}, badge.title),
       badge.details(),
       h("button", { type: "button", class: "kb-x", onclick: () => dialog.close() }, "Close"),
     ),

@@ -2,50 +2,57 @@
 // shopper's cart and the clock, so Node tests them (test/badges.test.mjs). The server leaves
 // a kind out of config.trust while its fact does not hold; these only word what is there.
 
-import { money } from "../checkout/format.js";
-
 export const DAY_MS = 86400000;
 const HOUR_MS = 3600000;
-export const SECURE_DETAILS =
-  "Checkout is encrypted (HTTPS) all the way, and card numbers are never stored by this shop.";
 
 /**
- * The index in `trust.zones` of the shopper's likely shipping zone: the zone naming the region
- * of `language` ("en-IE" → IE), else the rest-of-the-world zone ("*"); without a region, the
- * store's home country's (`trust.home`) zone, else "*"; -1 when none (a country the store does
- * not ship to hears no promise).
+ * The index in `trust.zones` of the zone that ships to `country` (an ISO code), else the
+ * rest-of-the-world zone ("*"); -1 when none (a country the store does not ship to hears no
+ * promise).
  */
-export function shopperZone(trust, language) {
-  const zones = Array.isArray(trust?.zones) ? trust.zones : [];
-  let region;
-  try {
-    region = new Intl.Locale(language).region;
-  } catch {}
-  for (const country of [region || trust?.home, "*"]) {
-    const index = country ? zones.findIndex((zone) => zone?.countries?.includes?.(country)) : -1;
+export function zoneOf(trust, country) {
+  const zones = trust?.zones || [];
+  for (const each of [country, "*"]) {
+    const index = each ? zones.findIndex((zone) => zone?.countries?.includes?.(each)) : -1;
     if (index >= 0) return index;
   }
   return -1;
 }
 
 /**
- * The free-shipping words for a zone's threshold `freeOver` (0: always free; null: never,
- * then "") and the shopper's `cart` ({count, free_shipping}: the server's word, after
- * discounts, never recomputed here); `price(amount)` formats money.
+ * The shopper's likely shipping zone (an index in `trust.zones`, or -1): the zone of the region
+ * of `language` ("en-IE" → IE); without a region, of the store's home country (`trust.home`).
  */
-export function freeShippingWords(freeOver, cart, price) {
-  if (freeOver == null) return "";
-  const info = cart?.count > 0 && cart.free_shipping;
-  if (info) return info.remaining > 0 ? `${price(info.remaining)} away from free shipping` : "Your order ships free";
-  return freeOver > 0 ? `Free shipping over ${price(freeOver)}` : "Free shipping";
+export function shopperZone(trust, language) {
+  // A (canonical) tag's region: two capital letters or three digits ("en-IE", "zh-Hans-FR",
+  // "es-419"). No Intl.Locale: the badges make no Intl object before the shopper has a cart.
+  const region = /-([A-Z]{2}|\d{3})(-|$)/.exec(language)?.[1];
+  return zoneOf(trust, region || trust?.home);
 }
 
 /**
- * `amount` (integer minor units) as money for a badge, in `currency` and `locale`: whole
- * amounts without their zeros ("€60", "60 €"; not "€60.00"), a strip's room being short. No
- * formatter of its own: the first Intl formatters a page makes are costly.
+ * The free-shipping words for the shopper's `zone` (its `free_over`: 0 always free, null never,
+ * then ""; and `free_over_words`, the server's "€60") and `cart` ({count, free_shipping}: the
+ * server's word, after discounts, never recomputed here); `price(amount)` formats a cart's money.
  */
-export const badgeMoney = (amount, currency, locale) => money(amount, currency, locale).replace(/[.,]00(?=\D*$)/, "");
+export function freeShippingWords(zone, cart, price) {
+  if (zone?.free_over == null) return "";
+  const info = cart?.count > 0 && cart.free_shipping;
+  if (info) return info.remaining > 0 ? `${price(info.remaining)} away from free shipping` : "Your order ships free";
+  return zone.free_over > 0 ? `Free shipping over ${zone.free_over_words}` : "Free shipping";
+}
+
+/**
+ * A cart's `amount` (integer minor units) as money for a badge, in `currency` and `locale`:
+ * whole amounts without their zeros ("€36", "36 €"; not "€36.00"), a strip's room being short.
+ * Only ever with a cart, whose checkout has made the page's first money formatter already (the
+ * first costs a slow phone 10–16 ms of a task): the config's amounts come worded by the server.
+ */
+export function cartMoney(amount, currency, locale) {
+  // The store's locale and currency: a well-formed tag and a known code (the server checks both).
+  const format = new Intl.NumberFormat(locale, { style: "currency", currency });
+  return format.format(amount / 10 ** format.resolvedOptions().maximumFractionDigits).replace(/[.,]00(?=\D*$)/, "");
+}
 
 const two = (n) => String(n).padStart(2, "0");
 
@@ -122,26 +129,4 @@ export function deliveryChange(delivery, now) {
   const left = delivery.deadline - now;
   if (!(left > 0)) return Math.max(0, Math.min(delivery.later?.until - now + 1, 2e9)) || 0; // then nothing
   return left > DAY_MS ? Math.min(left - DAY_MS + 1, 2e9) : nextTick(left);
-}
-
-/** "30-day returns" (the guarantee, if any, is in the details). */
-export const returnsWords = (returns) => `${returns.days}-day returns`;
-
-/**
- * "Help Mon–Fri" for hours "Mon–Fri 9–17": the words before the first that starts with a
- * digit (the full hours are in the details); all of them when that leaves none ("24/7").
- */
-export function supportWords(support) {
-  const hours = support.hours.trim();
-  const days = hours.split(/\s+(?=\d)/)[0];
-  return `Help ${/^\d/.test(days) ? hours : days}`;
-}
-
-/** Social proof's words for a product's answer ({bought, hours, left}): only the true, non-null ones. */
-export function proofWords(proof) {
-  const words = [];
-  const hours = proof?.hours > 1 ? `${proof.hours} hours` : "hour";
-  if (proof?.bought > 0) words.push(`${proof.bought} people bought this in the last ${hours}`);
-  if (proof?.left > 0) words.push(`Only ${proof.left} left`);
-  return words;
 }

@@ -1,4 +1,4 @@
-import{T as l,U as X,V as A,X as R,Z as o,da as P,g as C,h as b,n as k,o as T,q as H,r as q,s as O,u as F,y as L}from"./shared.GRRFWP7P.js";var Y=(t,e)=>Array.from({length:t+1},(r,s)=>e(s)).join(""),j=`
+import{O as l,P as X,Q as A,S as R,U as o,Y as P,e as C,f as b,l as k,m as T,o as H,p as q,q as O,s as F,w as L}from"./shared.35MV66S2.js";var Y=(t,e)=>Array.from({length:t+1},(r,s)=>e(s)).join(""),j=`
 :host{display:block}
 :host([data-keepcart-stars]){display:inline-block;position:relative!important}
 *{box-sizing:border-box}

@@ -1,0 +1,50 @@
+// The build's size accounting (build.mjs): a chunk counts with every shared file its import
+// fetches, directly or through another shared file, against its budget (closing20 §4.2: the
+// badges chunk alone was within 5 KB while a page with badges fetched 7.3 KB).
+import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import { test } from "node:test";
+import { gzipSync } from "node:zlib";
+
+import { fetchedWith, measure } from "../build.mjs";
+
+const gzip = (bytes) => gzipSync(bytes, { level: 9 }).length;
+
+test("a chunk's import fetches its shared files and theirs, each once", () => {
+  const importsOf = {
+    "chunks/offers.A.js": ["chunks/shared.D.js", "chunks/shared.F.js"],
+    "chunks/shared.D.js": ["chunks/shared.F.js"],
+    "chunks/shared.F.js": [],
+    "chunks/badges.B.js": [],
+  };
+  assert.deepEqual(fetchedWith("chunks/offers.A.js", importsOf), ["chunks/shared.D.js", "chunks/shared.F.js"]);
+  assert.deepEqual(fetchedWith("chunks/badges.B.js", importsOf), []);
+});
+
+test("each chunk is counted with what its import fetches, against its budget", () => {
+  // Random bytes do not compress: a file's gzip size is a little over its length.
+  const sizes = [
+    { file: "chunks/reviews.R.js", bytes: randomBytes(4000), name: "reviews" },
+    { file: "chunks/badges.B.js", bytes: randomBytes(5200), name: "badges" },
+    { file: "chunks/shared.S.js", bytes: randomBytes(2000), name: null },
+    { file: "chunks/shared.T.js", bytes: randomBytes(500), name: null },
+  ];
+  const importsOf = { "chunks/reviews.R.js": ["chunks/shared.S.js"], "chunks/shared.S.js": ["chunks/shared.T.js"] };
+  const [reviews, badges, shared, deeper] = measure(sizes, importsOf);
+  const [r, b, s, t] = sizes.map(({ bytes }) => gzip(bytes));
+  assert.deepEqual(
+    { counted: reviews.counted, budget: reviews.budget, ceiling: reviews.ceiling },
+    { counted: r + s + t, budget: 6144, ceiling: 6144 },
+  );
+  assert.ok(reviews.counted > reviews.budget, "over once its shared files count, not alone");
+  assert.ok(r < reviews.budget);
+  assert.equal(badges.counted, b);
+  assert.deepEqual([shared.in, deeper.in], [["reviews"], ["reviews"]]);
+  assert.equal(shared.counted, undefined); // counted in the chunks that fetch it
+});
+
+test("a chunk known to be over its budget may not grow past its ceiling", () => {
+  const [checkout] = measure([{ file: "chunks/checkout.C.js", bytes: randomBytes(100), name: "checkout" }], {});
+  assert.equal(checkout.budget, 20480);
+  assert.ok(checkout.ceiling > checkout.budget);
+});
