@@ -139,9 +139,4 @@ async def prune_expired(db: Database, now_ms: int) -> int:
     async def batch(conn: aiosqlite.Connection) -> int:
         return await queries.delete_idempotency_keys_before(conn, cutoff, PRUNE_BATCH)
 
-    pruned = 0
-    while True:
-        deleted = await db.write(batch)
-        pruned += deleted
-        if deleted < PRUNE_BATCH:
-            return pruned
+    return await db.write_in_batches(batch, PRUNE_BATCH)

@@ -281,6 +281,17 @@ class Database:
         """
         return await asyncio.shield(asyncio.ensure_future(self._transaction(fn)))
 
+    async def write_in_batches(self, batch: WriteFn[int], size: int) -> int:
+        """Run ``batch(connection)`` (which deletes or changes at most ``size`` rows and
+        returns how many) one write transaction at a time until a batch does fewer than
+        ``size``: other writes go on between batches. Returns the rows done in all."""
+        done = 0
+        while True:
+            count = await self.write(batch)
+            done += count
+            if count < size:
+                return done
+
     async def _transaction(self, fn: WriteFn[T]) -> T:
         conn = self._require(self._writer)
         async with self._write_lock:

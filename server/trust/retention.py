@@ -24,9 +24,4 @@ async def prune_stale_exposures(db: Database) -> int:
     async def batch(conn: aiosqlite.Connection) -> int:
         return await queries.delete_stale_exposures(conn, PRUNE_BATCH)
 
-    pruned = 0
-    while True:
-        deleted = await db.write(batch)
-        pruned += deleted
-        if deleted < PRUNE_BATCH:
-            return pruned
+    return await db.write_in_batches(batch, PRUNE_BATCH)
