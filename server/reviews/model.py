@@ -19,19 +19,35 @@ HIDDEN = "hidden"
 STATUSES = (PUBLISHED, HIDDEN)
 
 # The only reasons a shop may hide a review for (FTC 16 CFR 465.7, the EU Omnibus directive):
-# none of them is about the rating or the opinion. There is no other way to hide one.
+# none of them is about the rating or the opinion. There is no other way to hide one. A
+# review about the shop, its delivery or its service is about what the shop offers: it is
+# answered with a reply, never hidden (465.7 exempts only reviews wholly unrelated to the
+# products or services the business offers).
 HIDE_REASONS = {
     "personal_data": "It contains personal data",
     "abusive": "It is abusive, hateful or obscene",
     "off_topic": "It is off topic (spam, or about something else entirely)",
-    "not_about_product": "It is about the shop or the delivery, not the product",
+    "different_product": "It is about a different product or service",
 }
+HIDE_HINT = (
+    "Only a review wholly about something this shop doesn't sell is about a different product"
+    " or service. A complaint about the shop, its delivery or its service is not a reason to"
+    " hide a review: reply to it instead."
+)
+# Reasons no longer offered, which reviews hidden before still carry: read as what they were.
+RETIRED_REASONS = {
+    "not_about_product": "It was about the shop or the delivery (a reason no longer offered)",
+}
+REASON_LABELS = HIDE_REASONS | RETIRED_REASONS
 # The same reasons in a shopper's words, for the public "How reviews work here".
 REASON_WORDS = {
     "personal_data": "personal data",
     "abusive": "abuse",
     "off_topic": "being off topic",
-    "not_about_product": "not being about the product",
+    "different_product": "being about a different product or service",
+}
+RETIRED_REASON_WORDS = {
+    "not_about_product": "being about the shop or the delivery (a reason no longer used)",
 }
 
 # Moderation log actions, as the admin reads them.
@@ -101,7 +117,7 @@ class ModerationEntry:
 
     @property
     def reason_label(self) -> str:
-        return HIDE_REASONS.get(self.reason or "", "")
+        return REASON_LABELS.get(self.reason or "", "")
 
 
 @dataclass(frozen=True)

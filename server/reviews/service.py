@@ -25,6 +25,7 @@ from server.reviews.model import (
     MAX_TITLE,
     RATINGS,
     REASON_WORDS,
+    RETIRED_REASON_WORDS,
     ReviewInput,
     Summary,
 )
@@ -191,10 +192,11 @@ def _hidden_sentence(hidden: Mapping[str, int]) -> str:
     total = sum(hidden.values())
     if total == 0:
         return "No review of this product has been hidden."
+    words = REASON_WORDS | RETIRED_REASON_WORDS
     parts = ", ".join(
-        f"{count} for {REASON_WORDS[reason]}"
+        f"{count} for {words[reason]}"
         for reason, count in sorted(hidden.items())
-        if count and reason in REASON_WORDS
+        if count and reason in words
     )
     noun = "review" if total == 1 else "reviews"
     return f"The shop has hidden {total} {noun} of this product: {parts}."

@@ -33,6 +33,7 @@ from server.reviews.model import (
     MAX_BODY,
     MAX_NAME,
     MAX_TITLE,
+    REASON_LABELS,
     Review,
     ReviewInput,
     ReviewLine,
@@ -149,7 +150,7 @@ def _render_form(
 def _render_done(
     request: Request, store: Store, line: ReviewLine, template: str, status: int
 ) -> Response:
-    context = _context(store, line) | {"review": line.review, "reasons": HIDE_REASONS}
+    context = _context(store, line) | {"review": line.review, "reasons": REASON_LABELS}
     return _render(request, template, context, status)
 
 

@@ -84,10 +84,11 @@ def test_only_a_shipped_order_from_a_real_sale_can_be_reviewed():
 
 
 def test_hiding_takes_only_a_reason_from_the_fixed_list():
-    assert set(HIDE_REASONS) == {"personal_data", "abusive", "off_topic", "not_about_product"}
+    assert set(HIDE_REASONS) == {"personal_data", "abusive", "off_topic", "different_product"}
     for reason in HIDE_REASONS:
         assert parse_hide_reason(reason) == reason
-    for other in ("", "negative", "low_rating", "spam", "Abusive"):
+    # "About the shop or the delivery" was too broad (16 CFR 465.7): no longer a reason.
+    for other in ("", "negative", "low_rating", "spam", "Abusive", "not_about_product"):
         with pytest.raises(ValueError):
             parse_hide_reason(other)
 
@@ -124,7 +125,8 @@ def test_how_reviews_work_says_what_is_true_for_the_product():
     assert "once their order has shipped" in text and "a year" in text
     assert "None of the reviews shown here was imported" in text
     assert "published whatever its rating" in text
-    for words in ("personal data", "abuse", "being off topic", "not being about the product"):
+    for words in ("personal data", "abuse", "being off topic",
+                  "being about a different product or service"):  # fmt: skip
         assert words in text
     assert "keeps a log of every decision" in text
     assert "No review of this product has been hidden." in text

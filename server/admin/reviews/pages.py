@@ -25,11 +25,14 @@ from server.forms import FormInvalid, FormReader, format_local_display
 from server.reviews import moderating, queries
 from server.reviews.model import (
     ACTIONS,
+    HIDE_HINT,
     HIDE_REASONS,
     IMPORTED,
     MAX_REPLY,
     ORDER,
     PUBLISHED,
+    REASON_LABELS,
+    RETIRED_REASONS,
     SOURCES,
     STATUSES,
     Review,
@@ -135,7 +138,10 @@ def notice_from(request: Request) -> str | None:
 def shared(store: Store) -> dict[str, Any]:
     return {
         "reviews_base": base_url(store),
-        "reasons": HIDE_REASONS,
+        "reasons": HIDE_REASONS,  # the reasons offered
+        "reason_labels": REASON_LABELS,  # any reason a review may carry, retired ones too
+        "retired_reasons": RETIRED_REASONS,
+        "hide_hint": HIDE_HINT,
         "actions": ACTIONS,
         "source_labels": SOURCE_LABELS,
         "status_labels": STATUS_LABELS,
