@@ -6,6 +6,9 @@ All or nothing, like the catalog's import: every row is checked, and if any row 
 whole file is refused with each problem (row, column, message) and nothing is written. A row
 the store already has as an imported review (same product, rating, words, name and date) is
 skipped, so importing a file twice imports it once.
+
+Each import is kept (``review_imports``: when, which file, from which platform, how many), and
+can be undone: ``remove_import`` deletes its reviews, imported ones only, and logs it.
 """
 
 from __future__ import annotations
@@ -19,8 +22,9 @@ import aiosqlite
 
 from server.catalog.csv_io import CsvFormat, ImportRejected, RowProblem, read_rows
 from server.db import read_all
+from server.errors import NotFound
 from server.forms import FormInvalid
-from server.reviews import queries
+from server.reviews import import_queries, queries
 from server.reviews.model import IMPORTED, ReviewInput
 from server.reviews.service import read_review
 
@@ -29,6 +33,7 @@ REQUIRED_COLUMNS = ("sku", "rating", "name", "date")
 MAX_ROWS = 5_000
 FIRST_YEAR = 2000
 _LOOKUP_BATCH = 400  # SKUs per query: well within SQLite's limit on parameters
+UNNAMED_PLATFORM = "another platform"
 
 
 @dataclass(frozen=True)
@@ -112,9 +117,13 @@ async def import_reviews(
     rows: Sequence[ImportedReview],
     user_id: int,
     now: int,
+    *,
+    file_name: str = "",
+    platform: str = UNNAMED_PLATFORM,
 ) -> ImportSummary:
     """Check every row's SKU against the store and write them all in the caller's
-    transaction (each review with its "import" entry in the log), or raise ImportRejected."""
+    transaction, as one import (each review with its "import" entry in the log), or raise
+    ImportRejected. A file with nothing new makes no import."""
     products = await _products_for(conn, store_id, {row.sku for row in rows})
     problems = [
         RowProblem(row.row, "sku", f"This store has no product with the SKU {row.sku}.")
@@ -124,23 +133,47 @@ async def import_reviews(
     if problems:
         raise ImportRejected(problems)
     seen = await _imported_already(conn, store_id)
-    imported = 0
+    new: list[tuple[int, ReviewInput, int]] = []
     for row in rows:
-        product_id = products[row.sku]
-        created_at = _noon_ms(row.day, timezone)
-        key = (product_id, row.review, created_at)
-        if key in seen:
-            continue
-        seen.add(key)
+        key = (products[row.sku], row.review, _noon_ms(row.day, timezone))
+        if key not in seen:
+            seen.add(key)
+            new.append(key)
+    if not new:
+        return ImportSummary(imported=0, skipped=len(rows))
+    import_id = await import_queries.insert_import(
+        conn, store_id, file_name, platform, user_id, now
+    )
+    for product_id, review, created_at in new:
         review_id = await queries.insert_review(
             conn, store_id=store_id, product_id=product_id, source=IMPORTED, order_id=None,
-            review=row.review, created_at=created_at,
+            review=review, created_at=created_at, import_id=import_id,
         )  # fmt: skip
         await queries.log_decision(
-            conn, review_id=review_id, store_id=store_id, action="import", user_id=user_id, now=now
-        )
-        imported += 1
-    return ImportSummary(imported=imported, skipped=len(rows) - imported)
+            conn, review_id=review_id, store_id=store_id, action="import", user_id=user_id,
+            now=now, import_id=import_id,
+        )  # fmt: skip
+    await import_queries.set_imported(conn, import_id, len(new))
+    return ImportSummary(imported=len(new), skipped=len(rows) - len(new))
+
+
+async def remove_import(
+    conn: aiosqlite.Connection, store_id: int, import_id: int, user_id: int, now: int
+) -> int | None:
+    """Undo an import: its reviews (imported ones only) are deleted, and the removal is logged
+    with the file and the count. How many reviews went; None when it was removed already."""
+    batch = await import_queries.find_import(conn, store_id, import_id)
+    if batch is None:
+        raise NotFound("There is no such import.")
+    if batch["removed_at"] is not None:
+        return None
+    removed = await import_queries.delete_imported(conn, store_id, import_id, user_id, now)
+    noun = "review" if removed == 1 else "reviews"
+    await queries.log_decision(
+        conn, review_id=None, store_id=store_id, action="remove_import", user_id=user_id,
+        now=now, import_id=import_id, detail=f"{removed} {noun}",
+    )  # fmt: skip
+    return removed
 
 
 async def _products_for(

@@ -15,8 +15,10 @@ ORDER = "order"  # written by the buyer of an order line: "Verified buyer"
 IMPORTED = "imported"  # brought from another platform by the merchant: "Imported"
 SOURCES = (ORDER, IMPORTED)
 PUBLISHED = "published"
-HIDDEN = "hidden"
-STATUSES = (PUBLISHED, HIDDEN)
+HIDDEN = "hidden"  # by the shop, for a reason from HIDE_REASONS
+REMOVED = "removed"  # at its writer's request: its words and name erased
+STATUSES = (PUBLISHED, HIDDEN, REMOVED)
+MAX_REMOVAL_NOTE = 500
 
 # The only reasons a shop may hide a review for (FTC 16 CFR 465.7, the EU Omnibus directive):
 # none of them is about the rating or the opinion. There is no other way to hide one. A
@@ -58,6 +60,8 @@ ACTIONS = {
     "unhide": "Shown again",
     "reply": "Replied",
     "remove_reply": "Reply removed",
+    "remove_on_request": "Removed at the writer's request",
+    "remove_import": "Import removed",
 }
 
 
@@ -87,11 +91,12 @@ class Review:
     product_name: str
     source: str  # ORDER or IMPORTED
     order_id: int | None
+    import_id: int | None  # an imported review's import
     rating: int
     title: str
     body: str
     name: str  # the display name the writer chose
-    status: str  # PUBLISHED or HIDDEN
+    status: str  # PUBLISHED, HIDDEN or REMOVED
     hidden_reason: str | None
     helpful: int
     reply: Reply | None
@@ -104,12 +109,13 @@ class Review:
 
 @dataclass(frozen=True)
 class ModerationEntry:
-    review_public_id: str
+    review_public_id: str | None  # None once the review was removed with its import
     action: str
     reason: str | None
     detail: str
     by: str | None  # the member's email; None for a publication, which nobody decides
     at: int
+    import_file: str | None = None  # an import's, or a removed import's, file
 
     @property
     def action_label(self) -> str:
@@ -118,6 +124,20 @@ class ModerationEntry:
     @property
     def reason_label(self) -> str:
         return REASON_LABELS.get(self.reason or "", "")
+
+
+@dataclass(frozen=True)
+class ImportBatch:
+    """One CSV import, as the merchant sees it and may undo it."""
+
+    id: int
+    file_name: str
+    platform: str
+    imported: int
+    by: str | None  # the member's email
+    at: int
+    removed_by: str | None
+    removed_at: int | None
 
 
 @dataclass(frozen=True)

@@ -159,6 +159,7 @@ class ReviewFacts:
     published: int
     imported: int  # of the published, how many were imported
     hidden: dict[str, int] = field(default_factory=dict)  # hide reason → count
+    removed: int = 0  # removed at their writers' request (not the shop's doing: apart)
 
 
 def how_reviews_work(facts: ReviewFacts, link_days: int = REVIEW_LINK_MAX_AGE_DAYS) -> list[str]:
@@ -174,6 +175,7 @@ def how_reviews_work(facts: ReviewFacts, link_days: int = REVIEW_LINK_MAX_AGE_DA
         "Every review is published whatever its rating; the shop can hide one only for "
         f"{reasons}, and keeps a log of every decision.",
         _hidden_sentence(facts.hidden),
+        *_removed_sentence(facts.removed),
     ]
     return sentences
 
@@ -200,6 +202,14 @@ def _hidden_sentence(hidden: Mapping[str, int]) -> str:
     )
     noun = "review" if total == 1 else "reviews"
     return f"The shop has hidden {total} {noun} of this product: {parts}."
+
+
+def _removed_sentence(removed: int) -> list[str]:
+    if removed == 0:
+        return []
+    if removed == 1:
+        return ["1 review of this product was removed at its writer's request."]
+    return [f"{removed} reviews of this product were removed at their writers' request."]
 
 
 def _are(count: int) -> str:

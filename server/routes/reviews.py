@@ -64,7 +64,7 @@ async def product_reviews(request: Request) -> Response:
     group = await _group(request, store, params.get("sku"))
     db = services(request).db
     summary = summarise(await queries.rating_counts(db, group))
-    imported, hidden = await queries.group_facts(db, group)
+    facts = await queries.group_facts(db, group)
     reviews = await queries.published_reviews(
         db, group, sort, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
     )
@@ -73,7 +73,9 @@ async def product_reviews(request: Request) -> Response:
         "reviews": [review_json(review, store.timezone) for review in reviews],
         "page": page,
         "pages": pages_for(summary.count),
-        "how": how_reviews_work(ReviewFacts(summary.count, imported, hidden)),
+        "how": how_reviews_work(
+            ReviewFacts(summary.count, facts.imported, facts.hidden, facts.removed)
+        ),
     }
     return _cacheable(request, store, json_bytes(body), "application/json")
 

@@ -1,5 +1,6 @@
-"""0019 (reviews, after their read-only review) keeps every review, vote and log entry, and
-keeps a review hidden for the retired reason readable."""
+"""0019 (reviews, after their read-only review) keeps every review, vote and log entry, keeps a
+review hidden for the retired reason readable, and puts the reviews imported before into one
+import per store, which the merchant can then see and undo."""
 
 from __future__ import annotations
 
@@ -55,6 +56,16 @@ def migrated(tmp_path, monkeypatch, *after: str) -> dict[str, list[tuple]]:
                 "log": await conn.execute_fetchall(
                     "SELECT review_id, action, reason, user_id FROM review_moderation ORDER BY id"
                 ),
+                "imports": await conn.execute_fetchall(
+                    "SELECT id, store_id, file_name, platform, imported, created_at"
+                    " FROM review_imports"
+                ),
+                "imported": await conn.execute_fetchall(
+                    "SELECT public_id, import_id FROM reviews ORDER BY id"
+                ),
+                "import_entries": await conn.execute_fetchall(
+                    "SELECT review_id, import_id FROM review_moderation WHERE action = 'import'"
+                ),
                 "fk": await conn.execute_fetchall("PRAGMA foreign_key_check"),
             }
         finally:
@@ -75,6 +86,9 @@ def test_0019_keeps_reviews_votes_and_the_log_with_the_retired_reason(tmp_path, 
         (2, "import", None, 7),
         (1, "hide", "not_about_product", 7),
     ]
+    assert found["imports"] == [(1, 1, "", "another platform", 2, 400)]
+    assert found["imported"] == [("rev_a", 1), ("rev_b", 1)]
+    assert found["import_entries"] == [(1, 1), (2, 1)]
     assert found["fk"] == []
 
 
