@@ -20,9 +20,10 @@ from server.reviews.importing import (
     COLUMNS,
     MAX_ROWS,
     REQUIRED_COLUMNS,
-    import_reviews,
+    plan_import,
     read_review_rows,
     remove_import,
+    write_import,
 )
 from server.reviews.service import local_date
 from server.services import services
@@ -47,11 +48,9 @@ async def import_upload(request: Request, merchant: Merchant) -> Response:
     now = services(request).clock.now_ms()
     try:
         rows = read_review_rows(data, local_date(now, store.timezone))
-        summary = await services(request).db.write(
-            lambda conn: import_reviews(
-                conn, store.id, store.timezone, rows, merchant.user_id, now, file_name=file_name
-            )
-        )
+        db = services(request).db
+        plan = await plan_import(db, store.id, store.timezone, rows, file_name=file_name)
+        summary = await db.write(lambda conn: write_import(conn, plan, merchant.user_id, now))
     except ImportRejected as exc:
         return _render(request, merchant, store, {"file": exc.message}, exc)
     query = f"source=imported&saved=imported&imported={summary.imported}&skipped={summary.skipped}"
