@@ -29,6 +29,11 @@ from server.reviews.model import (
     ReviewInput,
     Summary,
 )
+from server.reviews.text_checks import (
+    check_characters,
+    check_not_a_name_label,
+    check_not_a_title_label,
+)
 
 # Only a shipped order's lines can be reviewed: the buyer has had the product (or is about
 # to). A refunded order's lines cannot, even by a link sent before the refund.
@@ -66,11 +71,20 @@ def read_review(values: Mapping[str, str]) -> ReviewInput:
     """A review form (or an imported row): every field error at once (``FormInvalid``)."""
     form = FormReader(values)
     rating = form.read("rating", parse_rating, 0)
-    title = form.read("title", lambda text: parse_line("a title", 0, MAX_TITLE, text), "")
-    body = form.read("body", lambda text: parse_text("your review", 0, MAX_BODY, text), "")
+    title = form.read("title", parse_title, "")
+    body = form.read("body", parse_body, "")
     name = form.read("name", parse_display_name, "")
     form.done()
     return ReviewInput(rating=rating, title=title, body=body, name=name)
+
+
+def parse_title(text: str) -> str:
+    title = parse_line("a title", 0, MAX_TITLE, check_characters("the title", text))
+    return check_not_a_title_label(title)
+
+
+def parse_body(text: str) -> str:
+    return parse_text("your review", 0, MAX_BODY, check_characters("your review", text))
 
 
 def parse_rating(text: str) -> int:
@@ -81,10 +95,10 @@ def parse_rating(text: str) -> int:
 
 
 def parse_display_name(text: str) -> str:
-    cleaned = " ".join(text.split())
+    cleaned = " ".join(check_characters("the name", text).split())
     if not cleaned:
         raise ValueError("Enter the name to show with your review, like “Aoife B.”.")
-    return parse_line("a name", 1, MAX_NAME, cleaned)
+    return check_not_a_name_label(parse_line("a name", 1, MAX_NAME, cleaned))
 
 
 def parse_hide_reason(text: str) -> str:
