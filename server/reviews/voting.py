@@ -9,7 +9,7 @@ from __future__ import annotations
 import aiosqlite
 
 from server.errors import NotFound, RateLimited
-from server.reviews import queries
+from server.reviews import queries, vote_queries
 from server.reviews.model import PUBLISHED
 
 VOTES_PER_ADDRESS_PER_DAY = 50  # one shopper reads and marks far fewer reviews in a day
@@ -17,16 +17,16 @@ DAY_MS = 86_400_000
 
 
 async def vote_helpful(
-    conn: aiosqlite.Connection, store_id: int, public_id: str, voter: queries.Voter, now: int
+    conn: aiosqlite.Connection, store_id: int, public_id: str, voter: vote_queries.Voter, now: int
 ) -> tuple[int, bool]:
     """(the review's helpful count, whether this vote counted); a review that is hidden, or
     not the store's, is not there (404); an address past its daily cap is refused (429)."""
     review = await queries.find_review(conn, store_id, public_id)
     if review is None or review.status != PUBLISHED:
         raise NotFound("There is no such review.", code="review_not_found")
-    if await queries.has_voted(conn, review.id, voter):
+    if await vote_queries.has_voted(conn, review.id, voter):
         return review.helpful, False
-    recent = await queries.recent_votes(
+    recent = await vote_queries.recent_votes(
         conn, voter.address, since=now - DAY_MS, limit=VOTES_PER_ADDRESS_PER_DAY
     )
     if len(recent) >= VOTES_PER_ADDRESS_PER_DAY:
@@ -35,5 +35,5 @@ async def vote_helpful(
             "This connection has marked as many reviews helpful as it may in a day.",
             retry_after=-(-(frees_at - now) // 1000),
         )
-    counted = await queries.add_vote(conn, review.id, voter, now)
-    return await queries.helpful_count(conn, review.id), counted
+    counted = await vote_queries.add_vote(conn, review.id, voter, now)
+    return await vote_queries.helpful_count(conn, review.id), counted

@@ -22,7 +22,7 @@ from starlette.routing import Route
 
 from server.errors import Forbidden, NotFound, ValidationFailed
 from server.events.visitors import parse_visitor
-from server.reviews import queries
+from server.reviews import queries, vote_queries
 from server.reviews.public import average_text, product_jsonld, review_json, summary_json
 from server.reviews.service import (
     PAGE_SIZE,
@@ -117,7 +117,7 @@ async def helpful(request: Request) -> Response:
         raise NotFound("No store has that public key.", code="unknown_store", field="store")
     _require_store_origin(request, store)
     enforce_rate_limit(request, state.api_limiter, ("helpful", store.id))
-    voter = queries.Voter(parse_visitor(body.get("visitor")), _address_hash(request, store))
+    voter = vote_queries.Voter(parse_visitor(body.get("visitor")), _address_hash(request, store))
     public_id = request.path_params["review"]
     now = state.clock.now_ms()
     count, counted = await state.db.write(

@@ -128,4 +128,19 @@ ALTER TABLE review_moderation_rebuilt RENAME TO review_moderation;
 
 CREATE INDEX review_moderation_by_review ON review_moderation (review_id, id);
 
-CREATE INDEX review_moderation_by_store ON review_moderation (store_id, id)
+CREATE INDEX review_moderation_by_store ON review_moderation (store_id, id);
+
+-- Each time a member had a line's review link shown in the admin (to send it to the buyer):
+-- a review later written through that line's link is marked so in its publish entry, since
+-- whoever saw the link could have written it.
+CREATE TABLE review_link_reveals (
+    id INTEGER PRIMARY KEY,
+    store_id INTEGER NOT NULL REFERENCES stores (id) ON DELETE CASCADE,
+    order_id INTEGER NOT NULL,
+    product_id INTEGER NOT NULL,
+    user_id INTEGER REFERENCES users (id),
+    created_at INTEGER NOT NULL,
+    FOREIGN KEY (order_id, product_id) REFERENCES order_items (order_id, product_id) ON DELETE CASCADE
+);
+
+CREATE INDEX review_link_reveals_by_line ON review_link_reveals (order_id, product_id, id)
