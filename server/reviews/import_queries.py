@@ -32,6 +32,18 @@ async def list_imports(db: Database, store_id: int) -> list[ImportBatch]:
     ]  # fmt: skip
 
 
+async def store_platforms(db: Database, store_id: int) -> tuple[str, ...]:
+    """Where the store's published imported reviews come from (the platforms its imports
+    named); () when it shows none."""
+    rows = await db.fetch_all(
+        "SELECT DISTINCT i.platform FROM review_imports i WHERE i.store_id = ?"
+        " AND i.removed_at IS NULL AND EXISTS (SELECT 1 FROM reviews r"
+        "  WHERE r.import_id = i.id AND r.status = 'published') ORDER BY i.platform",
+        (store_id,),
+    )
+    return tuple(row["platform"] for row in rows)
+
+
 async def find_import(conn: Reader, store_id: int, import_id: int) -> Any:
     return await read_one(
         conn,

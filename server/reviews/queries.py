@@ -252,24 +252,30 @@ class GroupFacts:
     imported: int  # published reviews imported
     hidden: dict[str, int]  # hidden reviews by reason
     removed: int  # removed at their writers' request
+    platforms: tuple[str, ...]  # where its published imported reviews come from
 
 
 async def group_facts(db: Database, group: ProductGroup) -> GroupFacts:
     """What the group's "How reviews work here" is written from."""
     rows = await db.fetch_all(
-        "SELECT r.status, r.source, r.hidden_reason, count(*) AS n FROM reviews r"
-        f" WHERE {_IN_GROUP} GROUP BY r.status, r.source, r.hidden_reason",
+        "SELECT r.status, r.source, r.hidden_reason, i.platform, count(*) AS n FROM reviews r"
+        " LEFT JOIN review_imports i ON i.id = r.import_id"
+        f" WHERE {_IN_GROUP} GROUP BY r.status, r.source, r.hidden_reason, i.platform",
         (group.store_id, group.group),
     )
-    imported = sum(
-        row["n"] for row in rows if row["status"] == PUBLISHED and row["source"] == "imported"
-    )
+    shown_imported = [
+        row for row in rows if row["status"] == PUBLISHED and row["source"] == "imported"
+    ]
     hidden: dict[str, int] = {}
     for row in rows:
         if row["status"] == HIDDEN:
             hidden[row["hidden_reason"]] = hidden.get(row["hidden_reason"], 0) + row["n"]
-    removed = sum(row["n"] for row in rows if row["status"] == REMOVED)
-    return GroupFacts(imported, hidden, removed)
+    return GroupFacts(
+        imported=sum(row["n"] for row in shown_imported),
+        hidden=hidden,
+        removed=sum(row["n"] for row in rows if row["status"] == REMOVED),
+        platforms=tuple(sorted({row["platform"] for row in shown_imported if row["platform"]})),
+    )
 
 
 _ORDER_BY = {

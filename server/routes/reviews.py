@@ -22,7 +22,7 @@ from starlette.routing import Route
 
 from server.errors import Forbidden, NotFound, ValidationFailed
 from server.events.visitors import parse_visitor
-from server.reviews import queries, vote_queries
+from server.reviews import import_queries, queries, vote_queries
 from server.reviews.public import average_text, product_jsonld, review_json, summary_json
 from server.reviews.service import (
     PAGE_SIZE,
@@ -64,7 +64,15 @@ async def product_reviews(request: Request) -> Response:
     group = await _group(request, store, params.get("sku"))
     db = services(request).db
     summary = summarise(await queries.rating_counts(db, group))
-    facts = await queries.group_facts(db, group)
+    group_facts = await queries.group_facts(db, group)
+    facts = ReviewFacts(
+        published=summary.count,
+        imported=group_facts.imported,
+        hidden=group_facts.hidden,
+        removed=group_facts.removed,
+        platforms=group_facts.platforms,
+        store_platforms=await import_queries.store_platforms(db, store.id),
+    )
     reviews = await queries.published_reviews(
         db, group, sort, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
     )
@@ -73,9 +81,7 @@ async def product_reviews(request: Request) -> Response:
         "reviews": [review_json(review, store.timezone) for review in reviews],
         "page": page,
         "pages": pages_for(summary.count),
-        "how": how_reviews_work(
-            ReviewFacts(summary.count, facts.imported, facts.hidden, facts.removed)
-        ),
+        "how": how_reviews_work(facts),
     }
     return _cacheable(request, store, json_bytes(body), "application/json")
 

@@ -65,7 +65,7 @@ async def test_an_import_makes_the_same_few_calls_in_the_write_whatever_its_size
     async def import_file(content: bytes) -> list[str]:
         answer = await client.post(
             f"/admin/stores/{store.id}/reviews/import",
-            data={"csrf_token": csrf},
+            data={"csrf_token": csrf, "platform": "Etsy"},
             files={"file": ("reviews.csv", content, "text/csv")},
         )
         assert answer.status_code == 303, answer.text

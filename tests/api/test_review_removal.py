@@ -36,7 +36,7 @@ async def upload(client, store, csrf, name: str, *titles: str):
     rows = "".join(f"MUG-1,4,{title},Imported words.,Pat,2024-03-15\n" for title in titles)
     return await client.post(
         reviews_url(store, "/import"),
-        data={"csrf_token": csrf},
+        data={"csrf_token": csrf, "platform": "Etsy"},
         files={"file": (name, b"sku,rating,title,body,name,date\n" + rows.encode(), "text/csv")},
     )
 

@@ -74,7 +74,7 @@ async def test_an_import_refuses_each_such_row_and_imports_nothing(app, client, 
     content = ("sku,rating,title,body,name,date\n" + "\n".join(lines) + "\n").encode()
     answer = await client.post(
         f"/admin/stores/{store.id}/reviews/import",
-        data={"csrf_token": csrf},
+        data={"csrf_token": csrf, "platform": "Etsy"},
         files={"file": ("reviews.csv", content, "text/csv")},
     )
     assert answer.status_code == 422

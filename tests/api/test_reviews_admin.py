@@ -308,7 +308,7 @@ async def test_staff_moderate_too(app, merchant, store):
 async def upload(client, store, csrf, content: bytes, name: str = "reviews.csv"):
     return await client.post(
         reviews_url(store, "/import"),
-        data={"csrf_token": csrf},
+        data={"csrf_token": csrf, "platform": "Etsy"},
         files={"file": (name, content, "text/csv")},
     )
 

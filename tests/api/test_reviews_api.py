@@ -54,7 +54,7 @@ async def test_a_products_reviews_come_with_their_summary_and_labels(app, client
     assert body["reviews"][2]["date"] == "2024-03-15"
     assert (body["page"], body["pages"]) == (1, 1)
     how = " ".join(body["how"])
-    assert "1 review was imported from another platform" in how
+    assert "1 review of this product was imported from another platform" in how
     assert "The shop has hidden 1 review of this product: 1 for abuse." in how
 
 
@@ -134,7 +134,7 @@ async def test_a_variants_reviews_are_its_products(app, client, shop, merchant):
     assert other["summary"] == {
         "count": 0, "average_tenths": 0, "average": "0.0", "distribution": nothing
     }  # fmt: skip
-    assert "None of the reviews shown here was imported" in " ".join(other["how"])
+    assert "None of this product's reviews was imported." in " ".join(other["how"])
     stars = (await client.get(f"/v1/stores/{shop.public_key}/ratings?skus=FH-APR-L,FH-MUG-01,"
                               "NOPE,FH-APR-01")).json()  # fmt: skip
     assert stars == {

@@ -16,6 +16,7 @@ from server.admin.reviews.pages import base_url
 from server.admin.uploads import MAX_IMPORT_BODY, UploadRefused, import_outcome, uploaded_file
 from server.catalog.csv_io import ImportRejected
 from server.errors import Forbidden, NotFound
+from server.forms import parse_line
 from server.reviews.importing import (
     COLUMNS,
     MAX_ROWS,
@@ -26,10 +27,12 @@ from server.reviews.importing import (
     write_import,
 )
 from server.reviews.service import local_date
+from server.reviews.text_checks import check_characters
 from server.services import services
 from server.stores.service import Store
 
 MAX_FILE_NAME = 255
+MAX_PLATFORM = 60
 
 
 @login_required
@@ -44,25 +47,41 @@ async def import_upload(request: Request, merchant: Merchant) -> Response:
         data = await uploaded_file(request, merchant)
     except UploadRefused as exc:
         return _render(request, merchant, store, {"file": exc.message})
-    file_name = await _file_name(request)
+    file_name, platform = await _named(request)
+    try:
+        platform = parse_platform(platform)
+    except ValueError as exc:
+        return _render(request, merchant, store, {"platform": str(exc)}, platform=platform)
     now = services(request).clock.now_ms()
     try:
         rows = read_review_rows(data, local_date(now, store.timezone))
         db = services(request).db
-        plan = await plan_import(db, store.id, store.timezone, rows, file_name=file_name)
+        plan = await plan_import(
+            db, store.id, store.timezone, rows, file_name=file_name, platform=platform
+        )
         summary = await db.write(lambda conn: write_import(conn, plan, merchant.user_id, now))
     except ImportRejected as exc:
-        return _render(request, merchant, store, {"file": exc.message}, exc)
+        return _render(request, merchant, store, {"file": exc.message}, exc, platform)
     query = f"source=imported&saved=imported&imported={summary.imported}&skipped={summary.skipped}"
     return RedirectResponse(f"{base_url(store)}?{query}", 303)
 
 
-async def _file_name(request: Request) -> str:
-    """The uploaded file's name as the merchant's computer gave it (shown in the list of
-    imports), from the form ``uploaded_file`` read: Starlette keeps a request's parsed form."""
-    upload = (await request.form()).get("file")
+async def _named(request: Request) -> tuple[str, str]:
+    """(the uploaded file's name as the merchant's computer gave it, the platform typed), from
+    the form ``uploaded_file`` read: Starlette keeps a request's parsed form."""
+    form = await request.form()
+    upload = form.get("file")
     name = upload.filename if isinstance(upload, UploadFile) else ""
-    return " ".join((name or "").split())[:MAX_FILE_NAME]
+    return " ".join((name or "").split())[:MAX_FILE_NAME], str(form.get("platform", ""))
+
+
+def parse_platform(text: str) -> str:
+    """Where the file's reviews were written ("Etsy"): shoppers read it in "How reviews work
+    here"."""
+    cleaned = " ".join(check_characters("where they come from", text).split())
+    if not cleaned:
+        raise ValueError("Enter where these reviews come from, like “Etsy” or “our old shop”.")
+    return parse_line("where they come from", 1, MAX_PLATFORM, cleaned)
 
 
 @login_required
@@ -88,9 +107,12 @@ def _render(
     store: Store,
     errors: dict[str, str] | None = None,
     rejected: ImportRejected | None = None,
+    platform: str = "",
 ) -> Response:
     outcome, status = import_outcome(errors, rejected)
     context = {
+        "platform": platform,
+        "max_platform": MAX_PLATFORM,
         "merchant": merchant,
         "store": store,
         "reviews_base": base_url(store),
