@@ -84,7 +84,7 @@ async def test_the_reviews_page_lists_imports_and_one_can_be_removed(app, client
     assert answer.status_code == 303
     assert await titles(app, store) == ["From an order", "Etsy 1"]  # that import's, nothing else
     after = visible_text((await client.get(answer.headers["location"])).text)
-    assert "The import is removed: 2 reviews" in after
+    assert "The import is removed, and the moderation log says so. 2 reviews deleted." in after
     assert re.search(r"old-shop\.csv .*Removed .*owner@shop\.test", after)
     assert import_ids((await client.get(reviews_url(store))).text) == [etsy]
     log = visible_text((await client.get(reviews_url(store, "/log"))).text)

@@ -62,7 +62,7 @@ NOTICES = {
     "reply_removed": "The reply is removed.",
     "removed": "The review is removed at its writer's request: its words and name are erased.",
     "imported": "Reviews imported.",
-    "import_removed": "The import is removed:",
+    "import_removed": "The import is removed, and the moderation log says so.",
 }
 
 
