@@ -30,6 +30,7 @@ class Purpose(StrEnum):
     RECOVERY = "keepcart.recovery-link"
     ORDER_STATUS = "keepcart.order-status"  # a shopper's receipt link; never expires
     REVIEW = "keepcart.review-link"  # one order line's review link; expires (server/reviews)
+    HELPFUL_VOTER = "keepcart.helpful-voter"  # a client address, hashed for its helpful votes
 
 
 class InvalidToken(Exception):
@@ -64,6 +65,13 @@ class Signer:
             return self._serializer(purpose, now_ms).loads(token, max_age=max_age)
         except BadSignature as exc:
             raise InvalidToken(str(exc)) from None
+
+    def keyed_hash(self, purpose: Purpose, value: str) -> str:
+        """HMAC-SHA256 of ``value`` under the newest key and ``purpose`` (hex): the same value
+        always gives the same hash, which no one without the key can compute or reverse from
+        a guessed value (a client address is kept only as this). Rotating keys changes it."""
+        key = hashlib.sha256(f"{purpose.value}\0{self._keys[-1]}".encode()).digest()
+        return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()
 
     def _serializer(self, purpose: Purpose, now_ms: int | None = None) -> URLSafeTimedSerializer:
         if now_ms is not None:

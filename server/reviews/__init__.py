@@ -3,7 +3,8 @@ imported by the merchant and labelled so; published by one rule whatever the rat
 only for a reason from a fixed list, every decision kept in a moderation log.
 
 ``model`` (what a review is), ``service`` (the rules, pure), ``links`` (the signed review
-link), ``queries`` (SQL), and the use cases, each one write transaction: ``publishing`` (a
-buyer's review), ``moderating`` (hide, unhide, reply), ``importing`` (a CSV file), ``voting``
-(a visitor's "helpful"). ``public`` shapes what the public API and the JSON-LD say.
+link), ``queries`` and ``import_queries`` (SQL), and the use cases, each one write
+transaction: ``publishing`` (a buyer's review), ``moderating`` (hide, unhide, reply, remove at
+the writer's request), ``importing`` (a CSV file, and undoing one), ``voting`` (a visitor's
+"helpful"). ``public`` shapes what the public API and the JSON-LD say.
 """

@@ -6,6 +6,9 @@ All or nothing, like the catalog's import: every row is checked, and if any row 
 whole file is refused with each problem (row, column, message) and nothing is written. A row
 the store already has as an imported review (same product, rating, words, name and date) is
 skipped, so importing a file twice imports it once.
+
+Each import is kept (``review_imports``: when, which file, from which platform, how many), and
+can be undone: ``remove_import`` deletes its reviews, imported ones only, and logs it.
 """
 
 from __future__ import annotations
@@ -18,17 +21,18 @@ from zoneinfo import ZoneInfo
 import aiosqlite
 
 from server.catalog.csv_io import CsvFormat, ImportRejected, RowProblem, read_rows
-from server.db import read_all
+from server.db import Reader
+from server.errors import NotFound
 from server.forms import FormInvalid
-from server.reviews import queries
-from server.reviews.model import IMPORTED, ReviewInput
+from server.reviews import import_queries, queries
+from server.reviews.model import ReviewInput
 from server.reviews.service import read_review
 
 COLUMNS = ("sku", "rating", "title", "body", "name", "date")
 REQUIRED_COLUMNS = ("sku", "rating", "name", "date")
 MAX_ROWS = 5_000
 FIRST_YEAR = 2000
-_LOOKUP_BATCH = 400  # SKUs per query: well within SQLite's limit on parameters
+UNNAMED_PLATFORM = "another platform"
 
 
 @dataclass(frozen=True)
@@ -103,6 +107,78 @@ def parse_review_date(text: str, today: date) -> date:
 
 
 # ---- writing ------------------------------------------------------------------------------
+# An import is checked before its write (SKUs, and which rows the store has already), so the
+# single writer is held only for a few statements, whatever the file's size; the write is
+# still one transaction: all of the file or nothing.
+
+NewReview = tuple[int, ReviewInput, int]  # (product id, the review, when written: UTC ms)
+
+
+@dataclass(frozen=True)
+class ImportPlan:
+    """An import checked against the store: the reviews it will add, in file order."""
+
+    store_id: int
+    timezone: str
+    rows: Sequence[ImportedReview]
+    new: list[NewReview]
+    imports_seen: tuple[int, ...]  # the store's imports when it was checked
+    file_name: str
+    platform: str
+
+
+async def plan_import(
+    db: Reader,
+    store_id: int,
+    timezone: str,
+    rows: Sequence[ImportedReview],
+    *,
+    file_name: str = "",
+    platform: str = UNNAMED_PLATFORM,
+) -> ImportPlan:
+    """Every row's SKU checked against the store (ImportRejected lists the unknown ones), and
+    the rows the store has already (or the file has twice) left out: a file imported twice
+    imports once. Read before the write, from the read connection."""
+    products = await import_queries.products_for(db, store_id, {row.sku for row in rows})
+    problems = [
+        RowProblem(row.row, "sku", f"This store has no product with the SKU {row.sku}.")
+        for row in rows
+        if row.sku not in products
+    ]
+    if problems:
+        raise ImportRejected(problems)
+    # Read first: an import landing after this read changes it, and the write checks again.
+    imports_seen = await import_queries.imports_state(db, store_id)
+    seen = await import_queries.imported_keys(db, store_id)
+    new: list[NewReview] = []
+    for row in rows:
+        key = (products[row.sku], row.review, _noon_ms(row.day, timezone))
+        if key not in seen:
+            seen.add(key)
+            new.append(key)
+    return ImportPlan(store_id, timezone, rows, new, imports_seen, file_name, platform)
+
+
+async def write_import(
+    conn: aiosqlite.Connection, plan: ImportPlan, user_id: int, now: int
+) -> ImportSummary:
+    """The planned reviews written in the caller's transaction, as one import, each with its
+    "import" entry in the log. A file with nothing new makes no import."""
+    if await import_queries.imports_state(conn, plan.store_id) != plan.imports_seen:
+        # Another import, or a removal, since the plan was checked: check again, inside the
+        # write this time, so that no row is imported twice.
+        plan = await plan_import(
+            conn, plan.store_id, plan.timezone, plan.rows,
+            file_name=plan.file_name, platform=plan.platform,
+        )  # fmt: skip
+    if not plan.new:
+        return ImportSummary(imported=0, skipped=len(plan.rows))
+    import_id = await import_queries.insert_import(
+        conn, plan.store_id, plan.file_name, plan.platform, len(plan.new), user_id, now
+    )
+    await import_queries.insert_imported_reviews(conn, plan.store_id, import_id, plan.new)
+    await import_queries.log_imported(conn, plan.store_id, import_id, user_id, now)
+    return ImportSummary(imported=len(plan.new), skipped=len(plan.rows) - len(plan.new))
 
 
 async def import_reviews(
@@ -112,74 +188,33 @@ async def import_reviews(
     rows: Sequence[ImportedReview],
     user_id: int,
     now: int,
+    *,
+    file_name: str = "",
+    platform: str = UNNAMED_PLATFORM,
 ) -> ImportSummary:
-    """Check every row's SKU against the store and write them all in the caller's
-    transaction (each review with its "import" entry in the log), or raise ImportRejected."""
-    products = await _products_for(conn, store_id, {row.sku for row in rows})
-    problems = [
-        RowProblem(row.row, "sku", f"This store has no product with the SKU {row.sku}.")
-        for row in rows
-        if row.sku not in products
-    ]
-    if problems:
-        raise ImportRejected(problems)
-    seen = await _imported_already(conn, store_id)
-    imported = 0
-    for row in rows:
-        product_id = products[row.sku]
-        created_at = _noon_ms(row.day, timezone)
-        key = (product_id, row.review, created_at)
-        if key in seen:
-            continue
-        seen.add(key)
-        review_id = await queries.insert_review(
-            conn, store_id=store_id, product_id=product_id, source=IMPORTED, order_id=None,
-            review=row.review, created_at=created_at,
-        )  # fmt: skip
-        await queries.log_decision(
-            conn, review_id=review_id, store_id=store_id, action="import", user_id=user_id, now=now
-        )
-        imported += 1
-    return ImportSummary(imported=imported, skipped=len(rows) - imported)
+    """Check and write in the caller's transaction (the demo's seed, a test's rows); the
+    admin's upload checks first and writes after (``plan_import``, ``write_import``)."""
+    plan = await plan_import(conn, store_id, timezone, rows, file_name=file_name, platform=platform)
+    return await write_import(conn, plan, user_id, now)
 
 
-async def _products_for(
-    conn: aiosqlite.Connection, store_id: int, skus: set[str]
-) -> dict[str, int]:
-    """{sku: product id}: the product with that SKU, else the first of the group so named."""
-    found: dict[str, int] = {}
-    wanted = sorted(skus)
-    for start in range(0, len(wanted), _LOOKUP_BATCH):
-        batch = wanted[start : start + _LOOKUP_BATCH]
-        marks = ", ".join("?" * len(batch))
-        rows = await read_all(
-            conn,
-            f"SELECT id, sku, product_group FROM products WHERE store_id = ?"
-            f" AND (sku IN ({marks}) OR product_group IN ({marks})) ORDER BY id",
-            [store_id, *batch, *batch],
-        )
-        found |= {row["sku"]: row["id"] for row in rows if row["sku"] in skus}
-        for row in rows:  # a group's code: its first product (rows are in id order)
-            if row["product_group"] in skus and row["product_group"] not in found:
-                found[row["product_group"]] = row["id"]
-    return found
-
-
-async def _imported_already(
-    conn: aiosqlite.Connection, store_id: int
-) -> set[tuple[int, ReviewInput, int]]:
-    rows = await read_all(
-        conn,
-        "SELECT product_id, rating, title, body, display_name, created_at FROM reviews"
-        " WHERE store_id = ? AND source = 'imported'",
-        (store_id,),
-    )
-    return {
-        (row["product_id"],
-         ReviewInput(row["rating"], row["title"], row["body"], row["display_name"]),
-         row["created_at"])
-        for row in rows
-    }  # fmt: skip
+async def remove_import(
+    conn: aiosqlite.Connection, store_id: int, import_id: int, user_id: int, now: int
+) -> int | None:
+    """Undo an import: its reviews (imported ones only) are deleted, and the removal is logged
+    with the file and the count. How many reviews went; None when it was removed already."""
+    batch = await import_queries.find_import(conn, store_id, import_id)
+    if batch is None:
+        raise NotFound("There is no such import.")
+    if batch["removed_at"] is not None:
+        return None
+    removed = await import_queries.delete_imported(conn, store_id, import_id, user_id, now)
+    noun = "review" if removed == 1 else "reviews"
+    await queries.log_decision(
+        conn, review_id=None, store_id=store_id, action="remove_import", user_id=user_id,
+        now=now, import_id=import_id, detail=f"{removed} {noun}",
+    )  # fmt: skip
+    return removed
 
 
 def _noon_ms(day: date, timezone: str) -> int:

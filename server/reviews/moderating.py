@@ -1,20 +1,37 @@
-"""The merchant's moderation: hide (for a reason from the fixed list only), show again, and
-reply in public (write, edit, remove). Each change and its entry in the moderation log are
-one transaction; a change that changes nothing (a second click) logs nothing."""
+"""The merchant's moderation: hide (for a reason from the fixed list only), show again, reply
+in public (write, edit, remove), and remove a review at its writer's request (its words and
+name erased, for good). Each change and its entry in the moderation log are one transaction;
+a change that changes nothing (a second click) logs nothing. A removed review takes no other
+change: nothing brings back what its writer asked to have removed."""
 
 from __future__ import annotations
 
 import aiosqlite
 
-from server.errors import NotFound
+from server.errors import Conflict, NotFound
 from server.reviews import queries
-from server.reviews.model import HIDDEN, PUBLISHED, Review
+from server.reviews.model import HIDDEN, PUBLISHED, REMOVED, Review
 
 
-async def _review(conn: aiosqlite.Connection, store_id: int, public_id: str) -> Review:
+class RemovedReview(Conflict):
+    code = "review_removed"
+
+    def __init__(self) -> None:
+        super().__init__("This review was removed at its writer's request: it can't be changed.")
+
+
+async def _any_review(conn: aiosqlite.Connection, store_id: int, public_id: str) -> Review:
     review = await queries.find_review(conn, store_id, public_id)
     if review is None:
         raise NotFound("There is no such review.")
+    return review
+
+
+async def _review(conn: aiosqlite.Connection, store_id: int, public_id: str) -> Review:
+    """The review to change; a removed one is refused (409)."""
+    review = await _any_review(conn, store_id, public_id)
+    if review.status == REMOVED:
+        raise RemovedReview()
     return review
 
 
@@ -68,4 +85,20 @@ async def remove_reply(
     await queries.log_decision(
         conn, review_id=review.id, store_id=store_id, action="remove_reply", user_id=user_id,
         now=now,
+    )  # fmt: skip
+
+
+async def remove_on_request(
+    conn: aiosqlite.Connection, store_id: int, public_id: str, note: str, user_id: int, now: int
+) -> None:
+    """Personal data, deletable per shopper: the review's words, name and reply are erased (not
+    hidden), logged with the owner's ``note`` (what was asked, and how), counted apart from
+    the shop's hides."""
+    review = await _any_review(conn, store_id, public_id)
+    if review.status == REMOVED:
+        return
+    await queries.erase_review(conn, review.id)
+    await queries.log_decision(
+        conn, review_id=review.id, store_id=store_id, action="remove_on_request", detail=note,
+        user_id=user_id, now=now,
     )  # fmt: skip

@@ -7,9 +7,10 @@ from __future__ import annotations
 import aiosqlite
 
 from server.errors import Conflict, NotFound
-from server.reviews import queries
+from server.reviews import queries, reveal_queries
 from server.reviews.links import LineKey
 from server.reviews.model import ORDER, Review, ReviewInput
+from server.reviews.revealing import publish_note
 from server.reviews.service import may_review
 
 
@@ -53,9 +54,12 @@ async def publish_review(
         review=review,
         created_at=now,
     )
+    # Whoever had the link shown in the admin could have written this: the log says so.
+    revealed_to = await reveal_queries.last_revealed_to(conn, line.order_id, line.product_id)
     await queries.log_decision(
-        conn, review_id=review_id, store_id=line.store_id, action="publish", user_id=None, now=now
-    )
+        conn, review_id=review_id, store_id=line.store_id, action="publish", user_id=None,
+        now=now, detail=publish_note(revealed_to),
+    )  # fmt: skip
     published = await queries.find_review_by_id(conn, review_id)
     assert published is not None
     return published

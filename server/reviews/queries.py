@@ -18,6 +18,7 @@ from server.reviews.links import LineKey
 from server.reviews.model import (
     HIDDEN,
     PUBLISHED,
+    REMOVED,
     ModerationEntry,
     Reply,
     Review,
@@ -28,8 +29,8 @@ from server.security import new_public_id
 
 _REVIEW = (
     "r.id, r.public_id, r.store_id, r.product_id, p.sku, p.name AS product_name, r.source,"
-    " r.order_id, r.rating, r.title, r.body, r.display_name, r.status, r.hidden_reason,"
-    " r.helpful, r.reply, r.reply_at, r.created_at"
+    " r.order_id, r.import_id, r.rating, r.title, r.body, r.display_name, r.status,"
+    " r.hidden_reason, r.helpful, r.reply, r.reply_at, r.created_at"
 )
 _FROM = " FROM reviews r JOIN products p ON p.id = r.product_id"
 
@@ -45,6 +46,7 @@ def review_from_row(row: Any) -> Review:
         product_name=row["product_name"],
         source=row["source"],
         order_id=row["order_id"],
+        import_id=row["import_id"],
         rating=row["rating"],
         title=row["title"],
         body=row["body"],
@@ -139,13 +141,14 @@ async def insert_review(
     order_id: int | None,
     review: ReviewInput,
     created_at: int,
+    import_id: int | None = None,
 ) -> int:
     cursor = await conn.execute(
-        "INSERT INTO reviews (public_id, store_id, product_id, source, order_id, rating, title,"
-        " body, display_name, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO reviews (public_id, store_id, product_id, source, order_id, import_id,"
+        " rating, title, body, display_name, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
-            new_public_id("rev"), store_id, product_id, source, order_id, review.rating,
-            review.title, review.body, review.name, created_at,
+            new_public_id("rev"), store_id, product_id, source, order_id, import_id,
+            review.rating, review.title, review.body, review.name, created_at,
         ),
     )  # fmt: skip
     assert cursor.lastrowid is not None
@@ -155,18 +158,35 @@ async def insert_review(
 async def log_decision(
     conn: aiosqlite.Connection,
     *,
-    review_id: int,
+    review_id: int | None,
     store_id: int,
     action: str,
     user_id: int | None,
     now: int,
     reason: str | None = None,
     detail: str = "",
+    import_id: int | None = None,
 ) -> None:
     await conn.execute(
-        "INSERT INTO review_moderation (review_id, store_id, action, reason, detail, user_id,"
-        " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (review_id, store_id, action, reason, detail, user_id, now),
+        "INSERT INTO review_moderation (review_id, store_id, import_id, action, reason, detail,"
+        " user_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (review_id, store_id, import_id, action, reason, detail, user_id, now),
+    )
+
+
+async def erase_review(conn: aiosqlite.Connection, review_id: int) -> None:
+    """Removed at its writer's request: everything it said, its name, the shop's reply (which
+    may quote it, in the log too) and its votes are gone; its rating, product and date stay,
+    so the counts can say a review was removed."""
+    await conn.execute(
+        "UPDATE reviews SET status = ?, hidden_reason = NULL, title = '', body = '',"
+        " display_name = '', reply = NULL, reply_at = NULL, helpful = 0 WHERE id = ?",
+        (REMOVED, review_id),
+    )
+    await conn.execute("DELETE FROM review_votes WHERE review_id = ?", (review_id,))
+    await conn.execute(
+        "UPDATE review_moderation SET detail = '' WHERE review_id = ? AND action = 'reply'",
+        (review_id,),
     )
 
 
@@ -185,23 +205,6 @@ async def set_reply(
     await conn.execute(
         "UPDATE reviews SET reply = ?, reply_at = ? WHERE id = ?", (reply, now, review_id)
     )
-
-
-async def add_vote(conn: aiosqlite.Connection, review_id: int, visitor: str, now: int) -> bool:
-    """One vote per visitor: True when this one counted (and the review's count went up)."""
-    cursor = await conn.execute(
-        "INSERT OR IGNORE INTO review_votes (review_id, visitor_id, created_at) VALUES (?, ?, ?)",
-        (review_id, visitor, now),
-    )
-    if cursor.rowcount != 1:
-        return False
-    await conn.execute("UPDATE reviews SET helpful = helpful + 1 WHERE id = ?", (review_id,))
-    return True
-
-
-async def helpful_count(conn: aiosqlite.Connection, review_id: int) -> int:
-    row = await read_one(conn, "SELECT helpful FROM reviews WHERE id = ?", (review_id,))
-    return 0 if row is None else int(row["helpful"])
 
 
 # ---- a product's published reviews ---------------------------------------------------------
@@ -244,21 +247,35 @@ async def rating_counts(db: Database, group: ProductGroup) -> dict[int, int]:
     return {row["rating"]: row["n"] for row in rows}
 
 
-async def group_facts(db: Database, group: ProductGroup) -> tuple[int, dict[str, int]]:
-    """(published reviews imported, hidden reviews by reason) of the group."""
+@dataclass(frozen=True)
+class GroupFacts:
+    imported: int  # published reviews imported
+    hidden: dict[str, int]  # hidden reviews by reason
+    removed: int  # removed at their writers' request
+    platforms: tuple[str, ...]  # where its published imported reviews come from
+
+
+async def group_facts(db: Database, group: ProductGroup) -> GroupFacts:
+    """What the group's "How reviews work here" is written from."""
     rows = await db.fetch_all(
-        "SELECT r.status, r.source, r.hidden_reason, count(*) AS n FROM reviews r"
-        f" WHERE {_IN_GROUP} GROUP BY r.status, r.source, r.hidden_reason",
+        "SELECT r.status, r.source, r.hidden_reason, i.platform, count(*) AS n FROM reviews r"
+        " LEFT JOIN review_imports i ON i.id = r.import_id"
+        f" WHERE {_IN_GROUP} GROUP BY r.status, r.source, r.hidden_reason, i.platform",
         (group.store_id, group.group),
     )
-    imported = sum(
-        row["n"] for row in rows if row["status"] == PUBLISHED and row["source"] == "imported"
-    )
+    shown_imported = [
+        row for row in rows if row["status"] == PUBLISHED and row["source"] == "imported"
+    ]
     hidden: dict[str, int] = {}
     for row in rows:
         if row["status"] == HIDDEN:
             hidden[row["hidden_reason"]] = hidden.get(row["hidden_reason"], 0) + row["n"]
-    return imported, hidden
+    return GroupFacts(
+        imported=sum(row["n"] for row in shown_imported),
+        hidden=hidden,
+        removed=sum(row["n"] for row in rows if row["status"] == REMOVED),
+        platforms=tuple(sorted({row["platform"] for row in shown_imported if row["platform"]})),
+    )
 
 
 _ORDER_BY = {
@@ -352,15 +369,16 @@ async def moderation_log(
     if review_id is not None:
         where, params = "m.review_id = ? AND m.store_id = ?", [review_id, store_id]
     rows = await db.fetch_all(
-        "SELECT r.public_id, m.action, m.reason, m.detail, u.email, m.created_at"
-        " FROM review_moderation m JOIN reviews r ON r.id = m.review_id"
+        "SELECT r.public_id, m.action, m.reason, m.detail, u.email, m.created_at, i.file_name"
+        " FROM review_moderation m LEFT JOIN reviews r ON r.id = m.review_id"
         " LEFT JOIN users u ON u.id = m.user_id"
+        " LEFT JOIN review_imports i ON i.id = m.import_id"
         f" WHERE {where} ORDER BY m.id DESC LIMIT ? OFFSET ?",
         [*params, limit, offset],
     )
     return [
         ModerationEntry(row["public_id"], row["action"], row["reason"], row["detail"],
-                        row["email"], row["created_at"])
+                        row["email"], row["created_at"], row["file_name"])
         for row in rows
     ]  # fmt: skip
 

@@ -25,15 +25,22 @@ from server.reviews.model import (
     MAX_TITLE,
     RATINGS,
     REASON_WORDS,
+    RETIRED_REASON_WORDS,
     ReviewInput,
     Summary,
+)
+from server.reviews.text_checks import (
+    check_characters,
+    check_not_a_name_label,
+    check_not_a_title_label,
 )
 
 # Only a shipped order's lines can be reviewed: the buyer has had the product (or is about
 # to). A refunded order's lines cannot, even by a link sent before the refund.
 REVIEWABLE_STATUSES = frozenset({"fulfilled"})
 # A review link works for this long after it was made (the receipt page makes a new one each
-# time it is opened, so a buyer who comes back later still finds a working one there).
+# time it is opened, so a buyer who comes back later still finds a working one there: the
+# public explanation says the link comes with the order, not how long one link lasts).
 REVIEW_LINK_MAX_AGE_DAYS = 365
 
 PAGE_SIZE = 10
@@ -65,11 +72,20 @@ def read_review(values: Mapping[str, str]) -> ReviewInput:
     """A review form (or an imported row): every field error at once (``FormInvalid``)."""
     form = FormReader(values)
     rating = form.read("rating", parse_rating, 0)
-    title = form.read("title", lambda text: parse_line("a title", 0, MAX_TITLE, text), "")
-    body = form.read("body", lambda text: parse_text("your review", 0, MAX_BODY, text), "")
+    title = form.read("title", parse_title, "")
+    body = form.read("body", parse_body, "")
     name = form.read("name", parse_display_name, "")
     form.done()
     return ReviewInput(rating=rating, title=title, body=body, name=name)
+
+
+def parse_title(text: str) -> str:
+    title = parse_line("a title", 0, MAX_TITLE, check_characters("the title", text))
+    return check_not_a_title_label(title)
+
+
+def parse_body(text: str) -> str:
+    return parse_text("your review", 0, MAX_BODY, check_characters("your review", text))
 
 
 def parse_rating(text: str) -> int:
@@ -80,10 +96,10 @@ def parse_rating(text: str) -> int:
 
 
 def parse_display_name(text: str) -> str:
-    cleaned = " ".join(text.split())
+    cleaned = " ".join(check_characters("the name", text).split())
     if not cleaned:
         raise ValueError("Enter the name to show with your review, like “Aoife B.”.")
-    return parse_line("a name", 1, MAX_NAME, cleaned)
+    return check_not_a_name_label(parse_line("a name", 1, MAX_NAME, cleaned))
 
 
 def parse_hide_reason(text: str) -> str:
@@ -153,62 +169,89 @@ def parse_skus(raw: str | None) -> list[str]:
 
 @dataclass(frozen=True)
 class ReviewFacts:
-    """What the explanation is written from: one product's reviews as they are now."""
+    """What the explanation is written from: one product's reviews as they are now, and where
+    the store's imported reviews come from."""
 
     published: int
     imported: int  # of the published, how many were imported
     hidden: dict[str, int] = field(default_factory=dict)  # hide reason → count
+    removed: int = 0  # removed at their writers' request (not the shop's doing: apart)
+    platforms: tuple[str, ...] = ()  # where this product's imported reviews come from
+    store_platforms: tuple[str, ...] = ()  # where any of the store's come from; () for none
 
 
-def how_reviews_work(facts: ReviewFacts, link_days: int = REVIEW_LINK_MAX_AGE_DAYS) -> list[str]:
-    """The "How reviews work here" sentences, true for this store and product as they are."""
+def how_reviews_work(facts: ReviewFacts) -> list[str]:
+    """The "How reviews work here" sentences, true for this store and product as they are:
+    nothing Keepcart cannot know (whether anyone offered a reward) is said."""
     words = list(REASON_WORDS.values())
     reasons = ", ".join(words[:-1]) + " or " + words[-1]
-    sentences = [
-        "Reviews come only from orders: each buyer gets a link once their order has shipped, "
-        f"for one review of each item they bought, which works for {_days(link_days)}.",
+    return [
+        _collected_sentence(facts.store_platforms),
         "A review labelled “Verified buyer” was written through such a link, so it comes "
-        "from someone who ordered the product. The link offers no reward of any kind.",
-        _imported_sentence(facts.imported),
-        "Every review is published whatever its rating; the shop can hide one only for "
-        f"{reasons}, and keeps a log of every decision.",
+        "from someone who ordered the product.",
+        *_imported_sentence(facts),
+        "Keepcart publishes every review by the same rules whatever its rating; the shop can "
+        f"hide one only for {reasons}, and keeps a log of every decision.",
         _hidden_sentence(facts.hidden),
+        *_removed_sentence(facts.removed),
     ]
-    return sentences
 
 
-def _imported_sentence(imported: int) -> str:
-    if imported == 0:
-        return "None of the reviews shown here was imported from another platform."
-    were = "review was" if imported == 1 else "reviews were"
-    return (
-        f"{imported} {were} imported from another platform and {_are(imported)} labelled "
-        "Imported: the shop cannot check who wrote them."
+def _collected_sentence(store_platforms: tuple[str, ...]) -> str:
+    link = (
+        "each buyer gets a link with their order once it has shipped, to review each item "
+        "they bought once"
     )
+    if not store_platforms:
+        return f"Reviews come from orders: {link}."
+    return (
+        f"Reviews come from orders ({link}), and some were imported from "
+        f"{_listed(store_platforms)} and are labelled “Imported”."
+    )
+
+
+def _imported_sentence(facts: ReviewFacts) -> list[str]:
+    if facts.imported == 0:
+        return ["None of this product's reviews was imported."] if facts.store_platforms else []
+    were = "review of this product was" if facts.imported == 1 else "reviews of this product were"
+    where = _listed(facts.platforms or ("another platform",))
+    return [
+        f"{facts.imported} {were} imported from {where} and {_are(facts.imported)} labelled "
+        "Imported: the shop cannot check who wrote them."
+    ]
+
+
+def _listed(names: tuple[str, ...]) -> str:
+    """ "Etsy", "Etsy and Amazon", "Etsy, Amazon and eBay"."""
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def _hidden_sentence(hidden: Mapping[str, int]) -> str:
     total = sum(hidden.values())
     if total == 0:
         return "No review of this product has been hidden."
+    words = REASON_WORDS | RETIRED_REASON_WORDS
     parts = ", ".join(
-        f"{count} for {REASON_WORDS[reason]}"
+        f"{count} for {words[reason]}"
         for reason, count in sorted(hidden.items())
-        if count and reason in REASON_WORDS
+        if count and reason in words
     )
     noun = "review" if total == 1 else "reviews"
     return f"The shop has hidden {total} {noun} of this product: {parts}."
 
 
+def _removed_sentence(removed: int) -> list[str]:
+    if removed == 0:
+        return []
+    if removed == 1:
+        return ["1 review of this product was removed at its writer's request."]
+    return [f"{removed} reviews of this product were removed at their writers' request."]
+
+
 def _are(count: int) -> str:
     return "is" if count == 1 else "are"
-
-
-def _days(days: int) -> str:
-    if days % 365 == 0:
-        years = days // 365
-        return "a year" if years == 1 else f"{years} years"
-    return f"{days} days"
 
 
 def local_date(epoch_ms: int, timezone: str) -> date:

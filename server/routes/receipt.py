@@ -20,7 +20,6 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
-from starlette.templating import Jinja2Templates
 
 from server.checkout.addresses import COUNTRIES
 from server.checkout.queries import load_settings
@@ -32,22 +31,18 @@ from server.orders.service import Order, local_time, payment_label
 from server.reviews.links import LineKey, review_path
 from server.reviews.queries import lines_of_order
 from server.reviews.service import may_review
+from server.routes.private_page import PrivatePages
 from server.services import services
 from server.stores.service import Store
 
 # The page's templates and files stay with the orders package they describe.
 HERE = Path(__file__).parent.parent / "orders"
-templates = Jinja2Templates(directory=HERE / "templates")
-
 # No images: ``img-src data:`` is for the empty favicon, which spares a request for one.
-PAGE_HEADERS = {
-    "Content-Security-Policy": "default-src 'none'; style-src 'self'; script-src 'self';"
-    " img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
-    "Cache-Control": "no-store",
-    "Referrer-Policy": "no-referrer",
-    "X-Robots-Tag": "noindex, nofollow",
-    "X-Content-Type-Options": "nosniff",
-}
+pages = PrivatePages.at(
+    HERE / "templates",
+    "default-src 'none'; style-src 'self'; script-src 'self'; img-src data:; base-uri 'none';"
+    " form-action 'none'; frame-ancestors 'none'",
+)
 
 
 async def receipt_page(request: Request) -> Response:
@@ -58,8 +53,8 @@ async def receipt_page(request: Request) -> Response:
     )
     store = None if found is None else await state.stores.by_id(found[0])
     if found is None or store is None:
-        return _render(request, "missing.html", {}, 404)
-    return _render(request, "receipt.html", await _receipt(request, store, found[1]))
+        return pages.render(request, "missing.html", {}, 404)
+    return pages.render(request, "receipt.html", await _receipt(request, store, found[1]))
 
 
 async def _receipt(request: Request, store: Store, order: Order) -> dict[str, Any]:
@@ -108,14 +103,6 @@ async def _review_links(request: Request, store: Store, order: Order) -> list[di
         }
         for line in await lines_of_order(state.db, order.id)
     ]
-
-
-def _render(
-    request: Request, template: str, context: dict[str, Any], status: int = 200
-) -> Response:
-    return templates.TemplateResponse(
-        request, template, context, status_code=status, headers=PAGE_HEADERS
-    )
 
 
 routes = [

@@ -22,7 +22,6 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
-from starlette.templating import Jinja2Templates
 
 from server.forms import FormInvalid
 from server.orders.receipt import LocalFormats
@@ -33,27 +32,25 @@ from server.reviews.model import (
     MAX_BODY,
     MAX_NAME,
     MAX_TITLE,
+    REASON_LABELS,
     Review,
     ReviewInput,
     ReviewLine,
 )
 from server.reviews.publishing import AlreadyReviewed, NotReviewable, publish_review
 from server.reviews.service import default_display_name, may_review, read_review
+from server.routes.private_page import PrivatePages
 from server.services import services
 from server.stores.service import Store
 from server.web import enforce_rate_limit
 
 HERE = Path(__file__).parent.parent / "reviews"
-templates = Jinja2Templates(directory=HERE / "templates")
-
-PAGE_HEADERS = {
-    "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src data:;"
-    " base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
-    "Cache-Control": "no-store",
-    "Referrer-Policy": "no-referrer",
-    "X-Robots-Tag": "noindex, nofollow",
-    "X-Content-Type-Options": "nosniff",
-}
+# Its form posts only to itself.
+pages = PrivatePages.at(
+    HERE / "templates",
+    "default-src 'none'; style-src 'self'; img-src data:; base-uri 'none'; form-action 'self';"
+    " frame-ancestors 'none'",
+)
 MAX_FORM_BYTES = 64 * 1024  # a 5,000-character review in any script, with room to spare
 FIELDS = ("rating", "title", "body", "name")
 
@@ -61,12 +58,12 @@ FIELDS = ("rating", "title", "body", "name")
 async def review_form(request: Request) -> Response:
     found = await _line_for_request(request)
     if found is None:
-        return _render(request, "review_missing.html", {}, 404)
+        return pages.render(request, "review_missing.html", {}, 404)
     store, line = found
     if line.review is not None:
         return _render_done(request, store, line, "review_done.html", 409)
     if not may_review(line.order_status, line.payment_method):
-        return _render(request, "review_not_yet.html", _context(store, line), 409)
+        return pages.render(request, "review_not_yet.html", _context(store, line), 409)
     values = {
         "rating": "",
         "title": "",
@@ -79,7 +76,7 @@ async def review_form(request: Request) -> Response:
 async def submit_review(request: Request) -> Response:
     found = await _line_for_request(request)
     if found is None:
-        return _render(request, "review_missing.html", {}, 404)
+        return pages.render(request, "review_missing.html", {}, 404)
     store, line = found
     state = services(request)
     enforce_rate_limit(request, state.api_limiter, ("review", store.id))
@@ -102,7 +99,7 @@ async def submit_review(request: Request) -> Response:
             return _render_done(request, store, done, "review_thanks.html", 200)
         return _render_done(request, store, done, "review_done.html", 409)
     except NotReviewable:
-        return _render(request, "review_not_yet.html", _context(store, line), 409)
+        return pages.render(request, "review_not_yet.html", _context(store, line), 409)
     return _render_done(request, store, _with_review(line, published), "review_thanks.html", 200)
 
 
@@ -143,22 +140,14 @@ def _render_form(
         "limits": {"title": MAX_TITLE, "body": MAX_BODY, "name": MAX_NAME},
         "reasons": HIDE_REASONS,
     }
-    return _render(request, "review_form.html", context, 422 if errors else 200)
+    return pages.render(request, "review_form.html", context, 422 if errors else 200)
 
 
 def _render_done(
     request: Request, store: Store, line: ReviewLine, template: str, status: int
 ) -> Response:
-    context = _context(store, line) | {"review": line.review, "reasons": HIDE_REASONS}
-    return _render(request, template, context, status)
-
-
-def _render(
-    request: Request, template: str, context: dict[str, Any], status: int = 200
-) -> Response:
-    return templates.TemplateResponse(
-        request, template, context, status_code=status, headers=PAGE_HEADERS
-    )
+    context = _context(store, line) | {"review": line.review, "reasons": REASON_LABELS}
+    return pages.render(request, template, context, status)
 
 
 routes = [

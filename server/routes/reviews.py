@@ -5,7 +5,8 @@ for product cards, a visitor's "helpful" vote, and a product's schema.org JSON-L
          {"summary": {count, average_tenths, average, distribution}, "reviews", "page",
           "pages", "how"}; ``average`` is average_tenths written in the store's locale
     GET  /v1/stores/{key}/ratings?skus=a,b,c       {sku: {count, average_tenths, average}}
-    POST /v1/reviews/{review}/helpful              text/plain JSON {"store", "visitor"}
+    POST /v1/reviews/{review}/helpful              text/plain JSON {"store", "visitor"}, from
+         one of the store's origins only; one vote per review per visitor and per address
     GET  /v1/stores/{key}/products/{sku}/reviews.jsonld
 
 Hidden reviews never appear: every read here selects published ones. A SKU is a product's
@@ -19,9 +20,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from server.errors import NotFound, ValidationFailed
+from server.errors import Forbidden, NotFound, ValidationFailed
 from server.events.visitors import parse_visitor
-from server.reviews import queries
+from server.reviews import import_queries, queries, vote_queries
 from server.reviews.public import average_text, product_jsonld, review_json, summary_json
 from server.reviews.service import (
     PAGE_SIZE,
@@ -35,6 +36,7 @@ from server.reviews.service import (
     summarise,
 )
 from server.reviews.voting import vote_helpful
+from server.security import Purpose
 from server.services import services
 from server.stores.service import Store
 from server.web import (
@@ -62,7 +64,15 @@ async def product_reviews(request: Request) -> Response:
     group = await _group(request, store, params.get("sku"))
     db = services(request).db
     summary = summarise(await queries.rating_counts(db, group))
-    imported, hidden = await queries.group_facts(db, group)
+    group_facts = await queries.group_facts(db, group)
+    facts = ReviewFacts(
+        published=summary.count,
+        imported=group_facts.imported,
+        hidden=group_facts.hidden,
+        removed=group_facts.removed,
+        platforms=group_facts.platforms,
+        store_platforms=await import_queries.store_platforms(db, store.id),
+    )
     reviews = await queries.published_reviews(
         db, group, sort, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
     )
@@ -71,7 +81,7 @@ async def product_reviews(request: Request) -> Response:
         "reviews": [review_json(review, store.timezone) for review in reviews],
         "page": page,
         "pages": pages_for(summary.count),
-        "how": how_reviews_work(ReviewFacts(summary.count, imported, hidden)),
+        "how": how_reviews_work(facts),
     }
     return _cacheable(request, store, json_bytes(body), "application/json")
 
@@ -109,17 +119,38 @@ async def helpful(request: Request) -> Response:
         raise ValidationFailed("The body must be a JSON object.")
     key = body.get("store")
     store = await state.stores.by_key(key) if isinstance(key, str) and len(key) <= 64 else None
-    origin = request.headers.get("origin")
-    if store is None or (origin is not None and not store.allows_origin(origin)):
+    if store is None:
         raise NotFound("No store has that public key.", code="unknown_store", field="store")
+    _require_store_origin(request, store)
     enforce_rate_limit(request, state.api_limiter, ("helpful", store.id))
-    visitor = parse_visitor(body.get("visitor"))
+    voter = vote_queries.Voter(parse_visitor(body.get("visitor")), _address_hash(request, store))
     public_id = request.path_params["review"]
     now = state.clock.now_ms()
     count, counted = await state.db.write(
-        lambda conn: vote_helpful(conn, store.id, public_id, visitor, now)
+        lambda conn: vote_helpful(conn, store.id, public_id, voter, now)
     )
     return json_response({"helpful": count, "counted": counted}, headers=store_cors(request, store))
+
+
+def _require_store_origin(request: Request, store: Store) -> None:
+    """A vote comes from a page of the store: its Origin must be one of the store's (as the
+    events endpoint checks, except that a vote without one is refused too: browsers always
+    send it, and "Most helpful" must not be moved by a script posting from anywhere)."""
+    origin = request.headers.get("origin")
+    if not store.allows_origin(origin):
+        raise Forbidden(
+            "Send votes from one of the store's own pages.",
+            code="origin_not_allowed",
+            field="origin",
+        )
+
+
+def _address_hash(request: Request, store: Store) -> str:
+    """The client's whole address (a /24 or /64 would lump a shared network's shoppers into
+    one), hashed with the store under the app's secret: one vote per review per address,
+    without the address ever being stored or logged."""
+    address = request.client.host if request.client else ""
+    return services(request).signer.keyed_hash(Purpose.HELPFUL_VOTER, f"{store.id} {address}")
 
 
 async def _store(request: Request) -> Store:

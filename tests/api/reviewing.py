@@ -4,8 +4,11 @@ the reviews tables hold."""
 from __future__ import annotations
 
 import re
+from contextlib import asynccontextmanager
 from datetime import date
 from urllib.parse import urlsplit
+
+import httpx
 
 from server.orders.receipt_link import status_url
 from server.reviews import queries
@@ -97,3 +100,12 @@ async def hide(app, store, public_id: str, reason: str = "abusive") -> None:
     await services(app).db.write(
         lambda conn: hide_review(conn, store.id, public_id, reason, user, 0)
     )
+
+
+@asynccontextmanager
+async def client_at(app, address: str):
+    """A client whose requests come from ``address``, as the server sees it (a helpful vote
+    counts once per address)."""
+    transport = httpx.ASGITransport(app=app, client=(address, 40000))
+    async with httpx.AsyncClient(transport=transport, base_url="http://keepcart.test") as client:
+        yield client

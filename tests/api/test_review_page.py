@@ -227,14 +227,17 @@ async def test_the_admin_order_page_has_each_lines_link_then_its_review(
     await sign_in(client)
     page_path = f"/admin/stores/{store.id}/orders/1001"
     page = await client.get(page_path)
-    links = re.findall(r'<pre id="review-link-1"><code>([^<]+)</code>', page.text)
-    assert len(links) == 1 and 'data-copy="review-link-1"' in page.text
+    form = {"csrf_token": csrf_from(page.text), "order": "1001", "product": str(line.product_id)}
+    assert "Show the review link" in page.text  # shown on a page of its own (test_review_link_…)
+    shown = await client.post(f"/admin/stores/{store.id}/reviews/links", data=form)
+    links = re.findall(r'<pre id="review-link"><code>([^<]+)</code>', shown.text)
+    assert len(links) == 1 and 'data-copy="review-link"' in shown.text
     assert links[0].startswith(services(app).settings.base_url + "/reviews/")
     assert (await client.get(path_of(links[0]))).status_code == 200
 
     review = await publish(app, line, rating=3, title="Fine")
     page = await client.get(page_path)
-    assert "review-link-1" not in page.text
+    assert "Show the review link" not in page.text
     assert f"/admin/stores/{store.id}/reviews/{review.public_id}" in page.text
     assert "Reviewed: 3 out of 5, “Fine”" in visible_text(page.text)
     assert csrf_from(page.text)

@@ -65,7 +65,7 @@ async def test_the_list_shows_every_review_with_its_source_and_the_rules(
     assert len(selects) == 3
     for select in selects:
         options = re.findall(r'<option value="([a-z_]*)">', select)
-        assert options == ["", "personal_data", "abusive", "off_topic", "not_about_product"]
+        assert options == ["", "personal_data", "abusive", "off_topic", "different_product"]
 
 
 @pytest.mark.parametrize(
@@ -121,6 +121,73 @@ async def test_no_other_reason_hides_a_review(app, client, merchant, store, reas
     assert 'id="f-reason" name="reason" aria-invalid="true"' in answer.text
     assert (await find(app, store, one.public_id)).status == "published"
     assert [a for a, _ in await log_actions(app)].count("hide") == 0
+
+
+async def test_a_complaint_about_the_shop_is_no_reason_to_hide(app, client, merchant, store):
+    """16 CFR 465.7 lets a shop leave out only reviews wholly unrelated to what it sells: the
+    reason is "about a different product or service", and the form says a complaint about the
+    shop, its delivery or its service is answered with a reply, never hidden."""
+    _, one = await three_reviews(app, store)
+    csrf = await signed_in(client, store)
+    page = visible_text((await client.get(reviews_url(store, f"/{one.public_id}"))).text)
+    assert "It is about a different product or service" in page
+    assert "about the shop or the delivery" not in page
+    assert (
+        "A complaint about the shop, its delivery or its service is not a reason to hide a"
+        " review: reply to it instead." in page
+    )
+    old = await client.post(
+        reviews_url(store, f"/{one.public_id}/hide"),
+        data={"csrf_token": csrf, "reason": "not_about_product"},
+    )
+    assert old.status_code == 422 and "Choose one of the reasons listed." in old.text
+    assert (await find(app, store, one.public_id)).status == "published"
+    answer = await client.post(
+        reviews_url(store, f"/{one.public_id}/hide"),
+        data={"csrf_token": csrf, "reason": "different_product"},
+    )
+    assert answer.status_code == 303
+    assert (await find(app, store, one.public_id)).hidden_reason == "different_product"
+    log = visible_text((await client.get(reviews_url(store, "/log"))).text)
+    assert "It is about a different product or service" in log
+
+
+async def test_a_review_hidden_for_the_retired_reason_still_reads_and_can_be_reconsidered(
+    app, client, merchant, store
+):
+    """Reviews hidden before the reason was narrowed keep their stored key; it reads as what
+    it was, says it is no longer offered, and the review can be shown again or hidden for a
+    reason now listed."""
+    _, one = await three_reviews(app, store)
+    review_id = (await find(app, store, one.public_id)).id
+
+    async def hide_the_old_way(conn):
+        await conn.execute(
+            "UPDATE reviews SET status = 'hidden', hidden_reason = 'not_about_product'"
+            " WHERE id = ?",
+            (review_id,),
+        )
+        await conn.execute(
+            "INSERT INTO review_moderation (review_id, store_id, action, reason, created_at)"
+            " VALUES (?, ?, 'hide', 'not_about_product', 0)",
+            (review_id, store.id),
+        )
+
+    await services(app).db.write(hide_the_old_way)
+    csrf = await signed_in(client, store)
+    page = await client.get(reviews_url(store, f"/{one.public_id}"))
+    text = visible_text(page.text)
+    assert "It was about the shop or the delivery (a reason no longer offered)" in text
+    assert f'action="{reviews_url(store)}/{one.public_id}/unhide"' in page.text
+    assert f'action="{reviews_url(store)}/{one.public_id}/hide"' in page.text
+    log = visible_text((await client.get(reviews_url(store, "/log"))).text)
+    assert "It was about the shop or the delivery (a reason no longer offered)" in log
+    answer = await client.post(
+        reviews_url(store, f"/{one.public_id}/hide"),
+        data={"csrf_token": csrf, "reason": "abusive"},
+    )
+    assert answer.status_code == 303
+    assert (await find(app, store, one.public_id)).hidden_reason == "abusive"
 
 
 async def test_a_moderation_post_needs_its_csrf_token(app, client, merchant, store):
@@ -241,7 +308,7 @@ async def test_staff_moderate_too(app, merchant, store):
 async def upload(client, store, csrf, content: bytes, name: str = "reviews.csv"):
     return await client.post(
         reviews_url(store, "/import"),
-        data={"csrf_token": csrf},
+        data={"csrf_token": csrf, "platform": "Etsy"},
         files={"file": (name, content, "text/csv")},
     )
 

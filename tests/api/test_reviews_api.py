@@ -8,7 +8,7 @@ import pytest
 
 from server.services import services
 from tests.api.ordering import JULY_1_NOON_UTC
-from tests.api.reviewing import fulfilled_line, hide, import_rows, publish
+from tests.api.reviewing import client_at, fulfilled_line, hide, import_rows, publish
 from tests.conftest import SHOP_ORIGIN
 
 pytestmark = pytest.mark.anyio
@@ -54,7 +54,7 @@ async def test_a_products_reviews_come_with_their_summary_and_labels(app, client
     assert body["reviews"][2]["date"] == "2024-03-15"
     assert (body["page"], body["pages"]) == (1, 1)
     how = " ".join(body["how"])
-    assert "1 review was imported from another platform" in how
+    assert "1 review of this product was imported from another platform" in how
     assert "The shop has hidden 1 review of this product: 1 for abuse." in how
 
 
@@ -71,7 +71,7 @@ async def test_a_hidden_review_never_appears_anywhere_public(app, client, store,
     stars = (await client.get(f"/v1/stores/{key}/ratings?skus=MUG-1")).json()
     assert stars == {"MUG-1": {"count": 3, "average_tenths": 40, "average": "4.0"}}
     vote = await client.post(f"/v1/reviews/{hidden.public_id}/helpful",
-                             json={"store": key, "visitor": "v_1"})  # fmt: skip
+                             json={"store": key, "visitor": "v_1"}, headers=ORIGIN)  # fmt: skip
     assert vote.status_code == 404 and vote.json()["error"]["code"] == "review_not_found"
 
 
@@ -91,13 +91,15 @@ async def test_a_reply_is_shown_with_its_date(app, client, store, merchant):
 
 async def test_most_helpful_first_and_one_vote_per_visitor(app, client, store, merchant):
     five, _, four = await seeded(app, store)
+    addresses = {"v_a": "198.51.100.1", "v_b": "198.51.100.2"}  # two shoppers, two homes
 
-    async def vote(review, visitor, **headers):
-        return await client.post(
-            f"/v1/reviews/{review.public_id}/helpful",
-            content=f'{{"store": "{store.public_key}", "visitor": "{visitor}"}}',
-            headers={"Content-Type": "text/plain;charset=UTF-8", **ORIGIN, **headers},
-        )
+    async def vote(review, visitor):
+        async with client_at(app, addresses[visitor]) as shopper:
+            return await shopper.post(
+                f"/v1/reviews/{review.public_id}/helpful",
+                content=f'{{"store": "{store.public_key}", "visitor": "{visitor}"}}',
+                headers={"Content-Type": "text/plain;charset=UTF-8", **ORIGIN},
+            )
 
     first = await vote(five, "v_a")
     assert first.status_code == 200 and first.json() == {"helpful": 1, "counted": True}
@@ -132,7 +134,7 @@ async def test_a_variants_reviews_are_its_products(app, client, shop, merchant):
     assert other["summary"] == {
         "count": 0, "average_tenths": 0, "average": "0.0", "distribution": nothing
     }  # fmt: skip
-    assert "None of the reviews shown here was imported" in " ".join(other["how"])
+    assert "None of this product's reviews was imported." in " ".join(other["how"])
     stars = (await client.get(f"/v1/stores/{shop.public_key}/ratings?skus=FH-APR-L,FH-MUG-01,"
                               "NOPE,FH-APR-01")).json()  # fmt: skip
     assert stars == {
@@ -216,16 +218,19 @@ async def test_bad_votes_are_4xx_and_write_nothing(app, client, store, merchant)
         (b"[1]", {}, 400),
         (b'{"store": "pk_nope", "visitor": "v_1"}', {}, 404),
         (b'{"store": 5, "visitor": "v_1"}', {}, 404),
-        (f'{{"store": "{key}"}}'.encode(), {}, 400),
-        (f'{{"store": "{key}", "visitor": "bad visitor!"}}'.encode(), {}, 400),
-        (f'{{"store": "{key}", "visitor": "v_1"}}'.encode(), {"Origin": "https://evil.test"}, 404),
+        (f'{{"store": "{key}"}}'.encode(), ORIGIN, 400),
+        (f'{{"store": "{key}", "visitor": "bad visitor!"}}'.encode(), ORIGIN, 400),
+        (f'{{"store": "{key}", "visitor": "v_1"}}'.encode(), {"Origin": "https://evil.test"}, 403),
+        (f'{{"store": "{key}", "visitor": "v_1"}}'.encode(), {}, 403),
         (b"{" + b'"a": 1,' * 400 + b"}", {}, 413),
     ]
     for content, headers, status in cases:
         answer = await client.post(path, content=content, headers=headers)
         assert answer.status_code == status, (content[:40], answer.text)
         assert "error" in answer.json()
-    other = await client.post("/v1/reviews/rev_nope/helpful", json={"store": key, "visitor": "v"})
+    other = await client.post(
+        "/v1/reviews/rev_nope/helpful", json={"store": key, "visitor": "v"}, headers=ORIGIN
+    )
     assert other.status_code == 404
     assert await services(app).db.fetch_value("SELECT count(*) FROM review_votes") == 0
 
@@ -239,7 +244,8 @@ async def test_another_stores_review_cannot_be_voted_from_this_store(app, client
     new = validate_new_store("Other", ["http://other.test"], "EUR", "en-IE", "Europe/Dublin")
     other = await create_store(services(app).db, new, now=now_ms())
     answer = await client.post(f"/v1/reviews/{five.public_id}/helpful",
-                               json={"store": other.public_key, "visitor": "v_1"})  # fmt: skip
+                               json={"store": other.public_key, "visitor": "v_1"},
+                               headers={"Origin": "http://other.test"})  # fmt: skip
     assert answer.status_code == 404
     listed = await client.get(reviews_path(other))
     assert listed.status_code == 404  # the other store sells no MUG-1

@@ -47,13 +47,14 @@ def seed_reviews(stack: Stack) -> None:
                                                            now_ms()))  # fmt: skip
 
 
-def import_mug_reviews(stack: Stack, count: int) -> None:
-    """``count`` more reviews of the mug, imported (titled "Imported 1" …)."""
-    from datetime import date
+def import_mug_reviews(stack: Stack, count: int, name: str = "Pat") -> None:
+    """``count`` more reviews of the mug, imported (titled "Imported 1" …), one a day from
+    1 January 2024, under ``name``."""
+    from datetime import date, timedelta
 
     rows = [
-        ImportedReview(n + 2, "FH-MUG-01", ReviewInput(1 + n % 5, f"Imported {n + 1}", "", "Pat"),
-                       date(2024, 1, 1 + n))
+        ImportedReview(n + 2, "FH-MUG-01", ReviewInput(1 + n % 5, f"Imported {n + 1}", "", name),
+                       date(2024, 1, 1) + timedelta(days=n % 366))
         for n in range(count)
     ]  # fmt: skip
     _write(stack, lambda conn, merchant: import_reviews(conn, stack.store.id, "Europe/Dublin",

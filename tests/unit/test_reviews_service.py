@@ -84,10 +84,11 @@ def test_only_a_shipped_order_from_a_real_sale_can_be_reviewed():
 
 
 def test_hiding_takes_only_a_reason_from_the_fixed_list():
-    assert set(HIDE_REASONS) == {"personal_data", "abusive", "off_topic", "not_about_product"}
+    assert set(HIDE_REASONS) == {"personal_data", "abusive", "off_topic", "different_product"}
     for reason in HIDE_REASONS:
         assert parse_hide_reason(reason) == reason
-    for other in ("", "negative", "low_rating", "spam", "Abusive"):
+    # "About the shop or the delivery" was too broad (16 CFR 465.7): no longer a reason.
+    for other in ("", "negative", "low_rating", "spam", "Abusive", "not_about_product"):
         with pytest.raises(ValueError):
             parse_hide_reason(other)
 
@@ -120,23 +121,31 @@ def test_the_average_is_written_as_the_stores_locale_writes_numbers():
 def test_how_reviews_work_says_what_is_true_for_the_product():
     none_imported = how_reviews_work(ReviewFacts(published=4, imported=0))
     text = " ".join(none_imported)
-    assert "Reviews come only from orders" in text
-    assert "once their order has shipped" in text and "a year" in text
-    assert "None of the reviews shown here was imported" in text
-    assert "published whatever its rating" in text
-    for words in ("personal data", "abuse", "being off topic", "not being about the product"):
+    assert text.startswith("Reviews come from orders: each buyer gets a link with their order")
+    assert "once it has shipped" in text
+    assert "a year" not in text and "reward" not in text and "imported" not in text
+    assert "Keepcart publishes every review by the same rules whatever its rating" in text
+    for words in ("personal data", "abuse", "being off topic",
+                  "being about a different product or service"):  # fmt: skip
         assert words in text
     assert "keeps a log of every decision" in text
     assert "No review of this product has been hidden." in text
 
-    some = " ".join(how_reviews_work(ReviewFacts(4, 3, {"abusive": 1, "personal_data": 1})))
-    assert "3 reviews were imported from another platform and are labelled Imported" in some
+    hidden_two = {"abusive": 1, "personal_data": 1}
+    some = " ".join(how_reviews_work(ReviewFacts(4, 3, hidden_two, 0, ("Etsy",), ("Etsy",))))
+    assert "some were imported from Etsy and are labelled “Imported”" in some
+    assert "3 reviews of this product were imported from Etsy and are labelled Imported" in some
     hidden = "The shop has hidden 2 reviews of this product: 1 for abuse, 1 for personal data."
     assert hidden in some
-    one = " ".join(how_reviews_work(ReviewFacts(1, 1, {"off_topic": 1}), link_days=30))
-    assert "1 review was imported from another platform and is labelled Imported" in one
+    facts = ReviewFacts(1, 1, {"off_topic": 1}, 2, ("Etsy",), ("Amazon", "Etsy", "eBay"))
+    one = " ".join(how_reviews_work(facts))
+    assert "some were imported from Amazon, Etsy and eBay" in one
+    assert "1 review of this product was imported from Etsy and is labelled Imported" in one
     assert "hidden 1 review of this product: 1 for being off topic." in one
-    assert "works for 30 days" in one
+    assert "2 reviews of this product were removed at their writers' request." in one
+    elsewhere = " ".join(how_reviews_work(ReviewFacts(2, 0, store_platforms=("Etsy",))))
+    assert "some were imported from Etsy" in elsewhere
+    assert "None of this product's reviews was imported." in elsewhere
 
 
 def test_sorts_pages_and_sku_lists_refuse_what_they_do_not_know():

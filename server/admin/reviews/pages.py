@@ -2,9 +2,11 @@
 paginated), one review's page (hide for a reason from the fixed list, show again, reply in
 public, its moderation log), and the store-wide moderation log.
 
-Moderation is day-to-day work, so staff may do it too (``STAFF_PAGES``). Every change is
-written with who made it, in one transaction with its log entry
-(``server.reviews.moderating``); a refused form comes back with its errors, 422.
+Moderation is day-to-day work, so staff may do it too (``STAFF_PAGES``); removing a review
+at its writer's request (erasing it for good) is for the store's owners only, as undoing an
+import is (``import_page``). Every change is written with who made it, in one transaction
+with its log entry (``server.reviews.moderating``); a refused form comes back with its
+errors, 422.
 """
 
 from __future__ import annotations
@@ -21,15 +23,21 @@ from starlette.routing import Route
 
 from server.admin.forms import check_post, field_errors, form_text
 from server.admin.pages import Merchant, found, login_required, render, store_for_request
-from server.forms import FormInvalid, FormReader, format_local_display
-from server.reviews import moderating, queries
+from server.errors import Forbidden
+from server.forms import FormInvalid, FormReader, format_local_display, parse_text
+from server.reviews import import_queries, moderating, queries
 from server.reviews.model import (
     ACTIONS,
+    HIDE_HINT,
     HIDE_REASONS,
     IMPORTED,
+    MAX_REMOVAL_NOTE,
     MAX_REPLY,
     ORDER,
     PUBLISHED,
+    REASON_LABELS,
+    REMOVED,
+    RETIRED_REASONS,
     SOURCES,
     STATUSES,
     Review,
@@ -42,13 +50,19 @@ from server.stores.service import Store
 PAGE_SIZE = 25
 LOG_PAGE_SIZE = 50
 SOURCE_LABELS = {ORDER: "Verified buyer", IMPORTED: "Imported"}
-STATUS_LABELS = {PUBLISHED: "Published", "hidden": "Hidden"}
+STATUS_LABELS = {
+    PUBLISHED: "Published",
+    "hidden": "Hidden",
+    REMOVED: "Removed at the writer's request",
+}
 NOTICES = {
     "hidden": "The review is hidden, and the decision is in its log.",
     "shown": "The review is shown again.",
     "replied": "Your reply is published under the review.",
     "reply_removed": "The reply is removed.",
+    "removed": "The review is removed at its writer's request: its words and name are erased.",
     "imported": "Reviews imported.",
+    "import_removed": "The import is removed, and the moderation log says so.",
 }
 
 
@@ -85,6 +99,8 @@ async def review_list(request: Request, merchant: Merchant) -> Response:
         "notice": notice_from(request),
         "imported": count_param(request, "imported"),
         "skipped": count_param(request, "skipped"),
+        "removed": count_param(request, "removed"),
+        "imports": await import_queries.list_imports(db, store.id),
         **shared(store),
     }
     return render(request, "reviews/list.html", context, session=merchant.session)
@@ -135,11 +151,15 @@ def notice_from(request: Request) -> str | None:
 def shared(store: Store) -> dict[str, Any]:
     return {
         "reviews_base": base_url(store),
-        "reasons": HIDE_REASONS,
+        "reasons": HIDE_REASONS,  # the reasons offered
+        "reason_labels": REASON_LABELS,  # any reason a review may carry, retired ones too
+        "retired_reasons": RETIRED_REASONS,
+        "hide_hint": HIDE_HINT,
         "actions": ACTIONS,
         "source_labels": SOURCE_LABELS,
         "status_labels": STATUS_LABELS,
         "max_reply": MAX_REPLY,
+        "max_note": MAX_REMOVAL_NOTE,
         "when": lambda epoch_ms: format_local_display(epoch_ms, store.timezone),
     }
 
@@ -159,7 +179,7 @@ async def review_for_request(request: Request, store: Store) -> Review:
 async def review_page(request: Request, merchant: Merchant) -> Response:
     store = await store_for_request(request)
     review = await review_for_request(request, store)
-    values = {"reply": review.reply.body if review.reply else "", "reason": ""}
+    values = {"reply": review.reply.body if review.reply else "", "reason": "", "note": ""}
     return await render_review(request, merchant, store, review, values)
 
 
@@ -198,15 +218,23 @@ Change = Callable[[aiosqlite.Connection, int, str, Any, int, int], Awaitable[Non
 
 
 def moderation(
-    change: Change, saved: str, read: Callable[[FormReader], Any] = lambda form: None
+    change: Change,
+    saved: str,
+    read: Callable[[FormReader], Any] = lambda form: None,
+    *,
+    owners_only: bool = False,
 ) -> Callable[[Request], Awaitable[Response]]:
     """A moderation button or form: CSRF, the form read (``read``, or back with its errors,
-    422), ``change`` in one write with who made it, then back to the page it was made on."""
+    422), ``change`` in one write with who made it, then back to the page it was made on.
+    ``owners_only``: staff get 403 (the membership check gave the login's role)."""
 
     async def action(request: Request, merchant: Merchant) -> Response:
         store = await store_for_request(request)
+        if owners_only and merchant.role != "owner":
+            raise Forbidden("Only the store's owners can do this.")
         review = await review_for_request(request, store)
-        values = form_text(await check_post(request, merchant), ("reason", "reply", "return_to"))
+        fields = ("reason", "reply", "note", "return_to")
+        values = form_text(await check_post(request, merchant), fields)
         form = FormReader(values)
         data = read(form)
         try:
@@ -253,6 +281,18 @@ remove_reply = moderation(
 )
 
 
+def parse_removal_note(text: str) -> str:
+    return parse_text("how and when the writer asked", 1, MAX_REMOVAL_NOTE, text)
+
+
+remove_on_request = moderation(
+    moderating.remove_on_request,
+    "removed",
+    lambda form: form.read("note", parse_removal_note, ""),
+    owners_only=True,
+)
+
+
 # ---- the store-wide moderation log --------------------------------------------------------
 
 
@@ -288,4 +328,5 @@ routes = [
     Route(ONE + "/unhide", unhide, methods=["POST"]),
     Route(ONE + "/reply", reply, methods=["POST"]),
     Route(ONE + "/reply/remove", remove_reply, methods=["POST"]),
+    Route(ONE + "/remove-on-request", remove_on_request, methods=["POST"]),
 ]

@@ -31,8 +31,11 @@ function shadowOf(element) {
   return root;
 }
 
+// The button stays focusable while its vote is on the way and once it counted (a disabled
+// button would drop a keyboard user's focus to the page): aria-disabled, and clicks ignored.
 async function vote(id, button, status) {
-  button.disabled = true;
+  if (button.getAttribute("aria-disabled")) return;
+  button.setAttribute("aria-disabled", "true");
   try {
     const answer = await api.request(`${PATH_REVIEWS}${encodeURIComponent(id)}/helpful`, {
       method: "POST",
@@ -41,9 +44,11 @@ async function vote(id, button, status) {
     });
     button.textContent = `Helpful (${Number(answer?.helpful) || 0})`;
     button.setAttribute("aria-pressed", "true");
-    status.textContent = answer?.counted ? "Thank you: marked as helpful." : "You marked this review already.";
+    status.textContent = answer?.counted
+      ? "Thank you: marked as helpful."
+      : "Already marked from this device or network.";
   } catch {
-    button.disabled = false;
+    button.removeAttribute("aria-disabled");
     status.textContent = "Your vote could not be sent. Try again.";
   }
 }

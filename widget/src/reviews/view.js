@@ -38,7 +38,12 @@ function summary(data) {
       h("span", { class: "sr" }, `Customer reviews: ${ratingWords(data.text, count)}`),
       stars(data.average_tenths),
       count ? h("b", HIDDEN, data.text) : null,
-      h("span", { class: "mu", ...HIDDEN }, count ? `out of 5 · ${reviewCount(count)}` : "No reviews yet"),
+      // "out of 5" gives way first on a narrow mount: the count stays whole.
+      h(
+        "span",
+        { class: "mu", ...HIDDEN },
+        count ? [h("span", { class: "o5" }, "out of 5\u00a0"), `· ${reviewCount(count)}`] : "No reviews yet",
+      ),
     ),
     h(
       "ul",
@@ -188,7 +193,7 @@ export function reviewsView(first, data, io) {
     },
   });
   label(false);
-  const row = h("div", { class: "row" }, data.count ? toggle : "Reviews come only from customers' orders.");
+  const row = h("div", { class: "row" }, data.count ? toggle : "Buyers can review it from their order.");
   return h(
     "section",
     { class: "k", "aria-label": "Customer reviews" },

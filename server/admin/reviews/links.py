@@ -1,0 +1,49 @@
+"""A line's review link shown in the admin, on a page of its own, for the merchant to send to
+the buyer: the order page offers to show it rather than showing it, since showing it is
+recorded (``server.reviews.revealing``) and comes with a warning that the link is the
+buyer's. Any member who can open the order may show it; the record says who did."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from server.admin.forms import check_post, form_text
+from server.admin.pages import Merchant, login_required, render, store_for_request
+from server.errors import NotFound
+from server.forms import format_local_display
+from server.reviews.links import LineKey, review_url
+from server.reviews.revealing import reveal_link
+from server.services import services
+
+
+@login_required
+async def show_review_link(request: Request, merchant: Merchant) -> Response:
+    store = await store_for_request(request)
+    values = form_text(await check_post(request, merchant), ("order", "product"))
+    number, product_id = _whole(values["order"]), _whole(values["product"])
+    state = services(request)
+    now = state.clock.now_ms()
+    line = await state.db.write(
+        lambda conn: reveal_link(conn, store.id, number, product_id, merchant.user_id, now)
+    )
+    key = LineKey(store.id, line.order_public_id, line.product_id)
+    context = {
+        "merchant": merchant,
+        "store": store,
+        "line": line,
+        "link": review_url(state.signer, state.settings.base_url, key, now),
+        "shown_at": format_local_display(now, store.timezone),
+        "order_url": f"/admin/stores/{store.id}/orders/{line.order_number}",
+    }
+    return render(request, "reviews/link.html", context, session=merchant.session)
+
+
+def _whole(raw: str) -> int:
+    if not (raw.isascii() and raw.isdecimal() and len(raw) < 19):
+        raise NotFound("This order has no item that can be reviewed there.")
+    return int(raw)
+
+
+routes = [Route("/stores/{store_id:id}/reviews/links", show_review_link, methods=["POST"])]

@@ -1,0 +1,72 @@
+"""What a review's words may hold, whoever writes them (a buyer's form or an imported file).
+
+- No name or title may pass itself off as Keepcart's "Verified buyer" label: that label is
+  given by how a review was collected, and an imported "Verified buyer" is exactly what it
+  must never look like. Letters are compared as a reader sees them (fullwidth forms, accents
+  and zero-width characters do not hide the word).
+- No control characters but line breaks and tabs (C0 and C1: they can ring, erase or restyle
+  what a terminal or a log shows), and no bidi overrides or isolates (U+202A–U+202E,
+  U+2066–U+2069): they reorder the text a reader sees, so a review could show words other
+  than those stored.
+- No text made only of invisible characters: a name must be readable.
+
+Each check raises ValueError with the field's message (``FormReader`` ties it to the field).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # all but \t and \n (\r\n is read first)
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_LABEL_NAME = re.compile(r"\bverified\b")
+_LABEL_TITLE = re.compile(
+    r"\bverified\W*(buyer|purchase|purchaser|customer|owner|review|reviewer|user)s?\b"
+    r"|^\W*verified\W*$|[\[(]\W*verified\W*[\])]"
+)
+
+
+def check_characters(what: str, text: str) -> str:
+    """``text`` as given, once it holds no control character (but line breaks and tabs) and
+    no bidi override or isolate, and is not made only of invisible characters."""
+    if _CONTROLS.search(text.replace("\r\n", "\n")):
+        raise ValueError(f"Remove the control characters (invisible codes) from {what}.")
+    if _BIDI_CONTROLS.search(text):
+        raise ValueError(
+            f"Remove the text-direction codes (U+202A–U+202E, U+2066–U+2069) from {what}."
+        )
+    if text.strip() and not _visible(text):
+        raise ValueError(f"Write {what} in visible characters, not invisible ones alone.")
+    return text
+
+
+def check_not_a_name_label(text: str) -> str:
+    if _LABEL_NAME.search(_as_read(text)):
+        raise ValueError(
+            "A name can't say “verified”: the “Verified buyer” label is Keepcart's to give."
+        )
+    return text
+
+
+def check_not_a_title_label(text: str) -> str:
+    if _LABEL_TITLE.search(_as_read(text)):
+        raise ValueError(
+            "A title can't read like the “Verified buyer” label: Keepcart gives it to reviews"
+            " written through an order's link."
+        )
+    return text
+
+
+def _visible(text: str) -> str:
+    """``text`` without whitespace and format characters (zero-width spaces and joiners,
+    marks of direction, the byte-order mark)."""
+    return "".join(c for c in text if not c.isspace() and unicodedata.category(c) != "Cf")
+
+
+def _as_read(text: str) -> str:
+    """Letters as a reader takes them: compatibility forms folded (fullwidth, ligatures),
+    accents and invisible characters dropped, case folded."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    kept = (c for c in decomposed if unicodedata.category(c) not in ("Mn", "Cf"))
+    return "".join(kept).casefold()

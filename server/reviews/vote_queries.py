@@ -1,0 +1,60 @@
+"""SQL for helpful votes (``server.reviews.voting``), run inside the single writer's
+transaction: one vote per review per visitor id and per client address (a keyed hash)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import aiosqlite
+
+from server.db import read_all, read_one
+
+
+@dataclass(frozen=True)
+class Voter:
+    """Who sends a helpful vote: the widget's visitor id, and the client's address as a keyed
+    hash (never the address itself)."""
+
+    visitor: str
+    address: str
+
+
+async def has_voted(conn: aiosqlite.Connection, review_id: int, voter: Voter) -> bool:
+    row = await read_one(
+        conn,
+        "SELECT 1 FROM review_votes WHERE review_id = ? AND (visitor_id = ? OR address = ?)",
+        (review_id, voter.visitor, voter.address),
+    )
+    return row is not None
+
+
+async def recent_votes(
+    conn: aiosqlite.Connection, address: str, *, since: int, limit: int
+) -> list[int]:
+    """When the address's votes after ``since`` were cast, newest first, ``limit`` at most."""
+    rows = await read_all(
+        conn,
+        "SELECT created_at FROM review_votes WHERE address = ? AND created_at > ?"
+        " ORDER BY created_at DESC LIMIT ?",
+        (address, since, limit),
+    )
+    return [row["created_at"] for row in rows]
+
+
+async def add_vote(conn: aiosqlite.Connection, review_id: int, voter: Voter, now: int) -> bool:
+    """One vote per visitor and per address: True when this one counted (and the review's
+    count went up)."""
+    cursor = await conn.execute(
+        "INSERT OR IGNORE INTO review_votes (review_id, visitor_id, address, created_at)"
+        " VALUES (?, ?, ?, ?)",
+        (review_id, voter.visitor, voter.address, now),
+    )
+    if cursor.rowcount != 1:
+        return False
+    await conn.execute("UPDATE reviews SET helpful = helpful + 1 WHERE id = ?", (review_id,))
+    return True
+
+
+async def helpful_count(conn: aiosqlite.Connection, review_id: int) -> int:
+    row = await read_one(conn, "SELECT helpful FROM reviews WHERE id = ?", (review_id,))
+    return 0 if row is None else int(row["helpful"])

@@ -1,0 +1,85 @@
+"""What a review's words may hold, on the buyer's form and in an imported file alike
+(server/reviews/text_checks.py): no name or title that passes itself off as the "Verified
+buyer" label, no control characters but line breaks and tabs, no bidi overrides or isolates
+(they reorder what a reader sees), and no text made only of invisible characters."""
+
+from __future__ import annotations
+
+import html
+
+import pytest
+
+from tests.api.admin_client import csrf_from, sign_in
+from tests.api.reviewing import fulfilled_line, link_path, rows, visible_text
+
+pytestmark = pytest.mark.anyio
+
+FORM = {"rating": "4", "title": "Keeps coffee hot", "body": "Good weight.", "name": "Aoife B."}
+REFUSED = [
+    ("name", "Verified buyer", "“verified”"),
+    ("name", "Aoife (VERIFIED)", "“verified”"),
+    ("name", "Ｖｅｒｉｆｉｅｄ Buyer", "“verified”"),  # fullwidth letters read the same
+    ("name", "Veri\u200bfied owner", "“verified”"),  # a zero-width space inside
+    ("title", "Verified purchase", "“Verified buyer”"),
+    ("title", "[Verified] Great mug", "“Verified buyer”"),
+    ("body", "Great\u0007 mug", "control characters"),
+    ("title", "Great\x1b[31m mug", "control characters"),
+    ("body", "Great \u0085mug", "control characters"),  # C1
+    ("name", "Aoife \u202eB.", "text-direction"),
+    ("body", "I paid \u2066€5\u2069 less", "text-direction"),
+    ("name", "\u200b\u200d\u2060", "invisible"),
+    ("title", "\u200b \ufeff", "invisible"),
+]
+
+
+@pytest.mark.parametrize(("field", "text", "said"), REFUSED)
+async def test_the_review_form_refuses_it_and_writes_nothing(app, client, store, field, text, said):
+    path = link_path(app, await fulfilled_line(app, store))
+    answer = await client.post(path, data=FORM | {field: text})
+    assert answer.status_code == 422
+    assert f'id="f-{field}-error"' in answer.text
+    assert said in html.unescape(answer.text)
+    assert await rows(app, "reviews") == []
+
+
+@pytest.mark.parametrize(
+    ("field", "text"),
+    [
+        ("body", "Line one.\r\nLine two,\twith a tab."),
+        ("name", "Siân 👩\u200d🍳"),  # a zero-width joiner inside an emoji is text
+        ("body", "שלום \u200fעולם"),  # a right-to-left mark is not an override
+        ("title", "Verified that it fits"),  # the word, not the label
+        ("name", "Verity B."),
+    ],
+)
+async def test_the_review_form_takes_ordinary_text(app, client, store, field, text):
+    path = link_path(app, await fulfilled_line(app, store))
+    answer = await client.post(path, data=FORM | {field: text})
+    assert answer.status_code == 200, visible_text(answer.text)[:300]
+    assert len(await rows(app, "reviews")) == 1
+
+
+async def test_an_import_refuses_each_such_row_and_imports_nothing(app, client, merchant, store):
+    await fulfilled_line(app, store)
+    await sign_in(client)
+    csrf = csrf_from((await client.get(f"/admin/stores/{store.id}/reviews/import")).text)
+    lines = [
+        "MUG-1,5,Fine,Good.,Pat,2024-03-15",
+        "MUG-1,5,Fine,Good.,Verified Buyer,2024-03-15",
+        "MUG-1,5,Verified purchase,Good.,Sam,2024-03-15",
+        "MUG-1,5,Fine,Good \u202enot,Sam,2024-03-15",
+        "MUG-1,5,Fine,Good\u0000.,Sam,2024-03-15",
+        "MUG-1,5,Fine,Good.,\u200b\u200b,2024-03-15",
+    ]
+    content = ("sku,rating,title,body,name,date\n" + "\n".join(lines) + "\n").encode()
+    answer = await client.post(
+        f"/admin/stores/{store.id}/reviews/import",
+        data={"csrf_token": csrf, "platform": "Etsy"},
+        files={"file": ("reviews.csv", content, "text/csv")},
+    )
+    assert answer.status_code == 422
+    text = html.unescape(visible_text(answer.text))
+    for row, column in ((3, "name"), (4, "title"), (5, "body"), (6, "body"), (7, "name")):
+        assert f"{row} {column}" in text, (row, column)
+    assert "2 name" not in text
+    assert await rows(app, "reviews") == []

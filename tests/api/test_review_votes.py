@@ -1,0 +1,120 @@
+"""Helpful votes can't be stuffed (server/routes/reviews.py, server/reviews/voting.py): one vote
+per review per visitor id AND per client address (kept only as a keyed hash, never as the
+address), from the store's own origins only, and a daily cap per address."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+
+import httpx
+import pytest
+
+from server.services import services
+from tests.api.ordering import JULY_1_NOON_UTC
+from tests.api.reviewing import client_at, fulfilled_line, import_rows, publish
+from tests.conftest import SHOP_ORIGIN
+
+pytestmark = pytest.mark.anyio
+
+ORIGIN = {"Origin": SHOP_ORIGIN}
+HOME = "203.0.113.7"  # one household's address
+OFFICE = "2001:db8:5::42"
+
+
+async def vote(client, store, review_id: str, visitor: str, headers=ORIGIN) -> httpx.Response:
+    return await client.post(
+        f"/v1/reviews/{review_id}/helpful",
+        content=f'{{"store": "{store.public_key}", "visitor": "{visitor}"}}',
+        headers={"Content-Type": "text/plain;charset=UTF-8", **headers},
+    )
+
+
+async def a_review(app, store):
+    services(app).clock.set(JULY_1_NOON_UTC)
+    return await publish(app, await fulfilled_line(app, store, 1001), 5, title="Lovely")
+
+
+async def helpful(app, review) -> int:
+    return await services(app).db.fetch_value(
+        "SELECT helpful FROM reviews WHERE public_id = ?", (review.public_id,)
+    )
+
+
+async def test_one_address_counts_once_whatever_visitor_ids_it_sends(app, store, merchant):
+    review = await a_review(app, store)
+    async with client_at(app, HOME) as home:
+        first = await vote(home, store, review.public_id, "v_1")
+        assert first.json() == {"helpful": 1, "counted": True}
+        for n in range(2, 30):  # a script inventing a visitor id for every vote
+            answer = await vote(home, store, review.public_id, f"v_{n}")
+            assert answer.status_code == 200
+            assert answer.json() == {"helpful": 1, "counted": False}
+    async with client_at(app, OFFICE) as office:
+        assert (await vote(office, store, review.public_id, "v_office")).json()["counted"]
+    assert await helpful(app, review) == 2
+
+
+async def test_one_visitor_counts_once_from_any_address(app, store, merchant):
+    review = await a_review(app, store)
+    async with client_at(app, HOME) as home:
+        assert (await vote(home, store, review.public_id, "v_1")).json()["counted"]
+    async with client_at(app, OFFICE) as office:
+        assert (await vote(office, store, review.public_id, "v_1")).json() == {
+            "helpful": 1,
+            "counted": False,
+        }
+
+
+async def test_the_address_is_kept_only_as_a_keyed_hash_and_never_logged(
+    app, store, merchant, caplog
+):
+    review = await a_review(app, store)
+    caplog.set_level(logging.DEBUG)
+    async with client_at(app, HOME) as home:
+        await vote(home, store, review.public_id, "v_1")
+    async with client_at(app, OFFICE) as office:
+        await vote(office, store, review.public_id, "v_2")
+    rows = await services(app).db.fetch_all("SELECT * FROM review_votes")
+    stored = " ".join(str(value) for row in rows for value in tuple(row))
+    hashes = {row["address"] for row in rows}
+    assert len(hashes) == 2 and all(len(value) == 64 for value in hashes)
+    for address in (HOME, OFFICE, "203.0.113", "2001:db8:5"):
+        assert address not in stored
+        assert address not in caplog.text
+    # Keyed: the plain SHA-256 of the address (which anyone could compute) is not what is kept.
+    assert hashlib.sha256(HOME.encode()).hexdigest() not in hashes
+
+
+async def test_a_vote_needs_one_of_the_stores_origins(app, store, merchant):
+    review = await a_review(app, store)
+    async with client_at(app, HOME) as home:
+        for headers in ({}, {"Origin": "https://evil.test"}, {"Origin": "null"}):
+            answer = await vote(home, store, review.public_id, "v_1", headers)
+            assert answer.status_code == 403, headers
+            assert answer.json()["error"]["code"] == "origin_not_allowed"
+    assert await services(app).db.fetch_value("SELECT count(*) FROM review_votes") == 0
+
+
+async def test_an_address_has_a_daily_cap(app, store, merchant):
+    from server.reviews.voting import VOTES_PER_ADDRESS_PER_DAY
+
+    clock = services(app).clock
+    await a_review(app, store)
+    titles = [f"Imported {n}" for n in range(VOTES_PER_ADDRESS_PER_DAY)]
+    await import_rows(app, store, *[("MUG-1", 4, title) for title in titles])
+    rows = await services(app).db.fetch_all("SELECT public_id FROM reviews ORDER BY id")
+    ids = [row["public_id"] for row in rows]
+    assert len(ids) == VOTES_PER_ADDRESS_PER_DAY + 1
+    async with client_at(app, HOME) as home:
+        for n, review_id in enumerate(ids[:-1]):
+            assert (await vote(home, store, review_id, f"v_{n}")).json()["counted"]
+        over = await vote(home, store, ids[-1], "v_last")
+        assert over.status_code == 429 and over.json()["error"]["code"] == "rate_limited"
+        assert int(over.headers["retry-after"]) > 0
+        async with client_at(app, OFFICE) as office:  # another address is not held back
+            assert (await vote(office, store, ids[-1], "v_office")).json()["counted"]
+        clock.advance(24 * 3_600_000)
+        later = await vote(home, store, ids[-1], "v_last")
+        assert later.status_code == 200, later.text
+        assert later.json()["counted"]
