@@ -266,6 +266,17 @@ def test_escape_closes_the_offer_and_focus_returns(page: Page, stack: Stack):
 
 
 @DESKTOP
+def test_a_campaign_waiting_for_its_trigger_adds_no_element_to_the_page(page: Page, stack: Stack):
+    """Checking that no dialog is open used to make Keepcart's root (a host element, its
+    shadow root and stylesheet: a layout of the whole page) on every page with a campaign."""
+    stack.only_campaigns(campaign())
+    open_shop(page, stack)
+    assert page.evaluate("document.getElementById('keepcart-root')") is None
+    page.evaluate("keepcart('debug', 'exit')")
+    expect(offer(page)).to_be_visible()  # made when something shows
+
+
+@DESKTOP
 def test_the_offer_is_readable_at_320_px_without_moving_the_page_or_motion(
     page: Page, stack: Stack
 ):

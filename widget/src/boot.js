@@ -100,7 +100,10 @@ function start() {
     signal: AbortSignal.timeout?.(CONFIG_TIMEOUT_MS),
   });
   boot.config.catch(() => {}); // the loader reports it
-  main = import(boot.origin + PATH_CHUNKS + __KEEPCART_MAIN__)
+  // The loader's import in a task of its own: a first fetch() and a first cross-origin
+  // import() each cost the page several ms at 4× CPU, together nearly a long task.
+  main = new Promise((resolve) => setTimeout(resolve))
+    .then(() => import(boot.origin + PATH_CHUNKS + __KEEPCART_MAIN__))
     .then((module) => boot.off || module.start(boot))
     .catch((error) => stop("Keepcart could not start", error));
   // A loader that never comes must not keep the shop's cart buttons.

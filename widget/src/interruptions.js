@@ -4,7 +4,7 @@
 // dismissals and conversions. It lives in localStorage, or in sessionStorage under consent
 // mode without consent (per-session memory only). What is read back is checked field by
 // field: storage is page-writable and may hold anything.
-import { INTERRUPTIONS_KEY } from "./constants.js";
+import { HOST_ID, INTERRUPTIONS_KEY } from "./constants.js";
 
 const WEEK_MS = 7 * 24 * 60 * 60 * 1000;
 const MAX_TIMES = 50;
@@ -63,9 +63,16 @@ export function updateMemory(api, change) {
 /** An item's memory (all zero when it has none). */
 export const itemMemory = (memory, id) => memory.items[id] || cleanItem(null);
 
-/** A Keepcart dialog or the page's own native <dialog> is open. */
-export const overlayOpen = (api) =>
-  Boolean(api.root.querySelector("dialog[open]") || document.querySelector("dialog[open]"));
+/**
+ * A Keepcart dialog or the page's own native <dialog> is open. Keepcart's root is looked up,
+ * never made: without it no Keepcart dialog can be open, and making it (a host element, its
+ * shadow root and stylesheet) cost every page with a campaign a layout of the whole page.
+ */
+export const overlayOpen = () =>
+  Boolean(
+    document.getElementById(HOST_ID)?.shadowRoot?.querySelector("dialog[open]") ||
+      document.querySelector("dialog[open]"),
+  );
 
 /**
  * May a new interruption start now? Not when one already happened this session, `perWeek`
@@ -76,7 +83,7 @@ export function budgetAllows(api, perWeek, now = Date.now()) {
   const memory = readMemory(api);
   const session = sessionOf(api);
   const week = memory.times.filter((time) => now - time < WEEK_MS).length;
-  return memory.spent !== session && memory.bought !== session && week < perWeek && !overlayOpen(api);
+  return memory.spent !== session && memory.bought !== session && week < perWeek && !overlayOpen();
 }
 
 /** Count an interruption (and the impression of item `id`) against the budget. */

@@ -6,7 +6,7 @@
 // never throws into the page: failures warn once on the console and Keepcart stays off.
 /* global __KEEPCART_VERSION__ */
 import { bindCart } from "./cart-triggers.js";
-import { hasChunk, knowChunks, loadChunk, preloadChunk } from "./chunks.js";
+import { breathe, hasChunk, knowChunks, loadChunk, preloadChunk } from "./chunks.js";
 import { register, run, settle } from "./commands.js";
 import {
   ATTR_CONSENT,
@@ -72,9 +72,6 @@ function stayOff(boot, kind, message, ...error) {
   warn(kind, message, ...error);
 }
 
-// Setup yields to the page between its steps, so none makes a long task: the config may be in
-// before this module has run, and then every step would follow in one microtask checkpoint.
-const breathe = () => new Promise((resolve) => setTimeout(resolve));
 
 // The store's config, from the response the first stage asked for.
 async function readConfig(boot) {
@@ -93,6 +90,9 @@ async function readConfig(boot) {
  * `with_cart` only once the visitor has a cart; on the admin's offer preview page only chunks
  * with `preview`); others load at once and are mounted before `ready`.
  */
+// Setup yields to the page between its steps (breathe), so none makes a long task: the config
+// may be in before this module has run, and then every step would follow in one microtask
+// checkpoint.
 async function setup(boot, preview) {
   const { store, origin } = boot;
   let config;

@@ -110,7 +110,6 @@ describe("interruption budget", () => {
   const api = {
     consented: () => consented,
     ids: () => ({ session_id: session }),
-    root: { querySelector: () => (dialogOpen ? {} : null) },
     // The loader's storage, straight to the fake areas (what is stored is read every time).
     storage: {
       get: (area, key) => globalThis[area].getItem(key),
@@ -120,7 +119,9 @@ describe("interruption budget", () => {
   beforeEach(() => {
     globalThis.localStorage = new FakeStorage();
     globalThis.sessionStorage = new FakeStorage();
-    globalThis.document = { querySelector: () => null };
+    // Keepcart's root, when made, holds the open dialog (a Keepcart dialog: the page has none).
+    const root = { querySelector: () => (dialogOpen ? {} : null) };
+    globalThis.document = { querySelector: () => null, getElementById: () => ({ shadowRoot: root }) };
     session = "s_1";
     consented = true;
     dialogOpen = false;

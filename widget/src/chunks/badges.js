@@ -84,7 +84,8 @@ function expose(element, since) {
   if (preview || exposed.has(element) || !api.ids().visitor_id) return;
   exposed.add(element);
   const body = { store: api.store, element, visitor: offerVisitor(api), since };
-  ask(PATH_TRUST_EXPOSURES, body).catch(report);
+  // Sent in a task of its own: a fetch() costs the page a few ms, the strip's build enough.
+  setTimeout(() => ask(PATH_TRUST_EXPOSURES, body).catch(report));
 }
 
 const shown = (element, percent) => preview || !heldOut(element, offerVisitor(api), percent);

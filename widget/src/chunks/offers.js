@@ -306,7 +306,7 @@ function startCampaigns() {
   }
   // Nothing else may interrupt this session: give back what the triggers took (history).
   // (A dialog open now, such as the cart drawer the first add opened, is no such reason.)
-  if (!overlayOpen(api) && !budget()) stopAll();
+  if (!overlayOpen() && !budget()) stopAll();
   const armed = Promise.all(campaigns.map((entry) => fetchArm(entry)));
   const debug = (arm) => {
     if (arm == null) return;

@@ -1,4 +1,4 @@
-import{O as l,P as X,Q as A,S as R,U as o,Y as B,e as k,f as w,l as C,m as T,o as D,p as H,q as O,s as F,w as L}from"./shared.35MV66S2.js";var P=(t,e)=>Array.from({length:t+1},(r,n)=>e(n)).join(""),j=`
+import{P as l,Q as X,R as A,T as R,V as o,Z as B,f as k,g as w,m as C,n as T,p as D,q as H,r as O,t as F,x as L}from"./shared.M2BMUHOX.js";var P=(t,e)=>Array.from({length:t+1},(r,n)=>e(n)).join(""),j=`
 :host{display:block}
 :host([data-keepcart-stars]){display:inline-block;position:relative!important}
 *{box-sizing:border-box}
