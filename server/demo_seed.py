@@ -335,7 +335,10 @@ async def seed_demo_reviews(
         ImportedReview(n, sku, ReviewInput(rating, title, body, who), date.fromisoformat(day))
         for n, (sku, rating, title, body, who, day) in enumerate(DEMO_IMPORTED, start=2)
     ]
-    await import_reviews(conn, store_id, DEMO_DELIVERY.timezone, rows, merchant_id, now_ms)
+    await import_reviews(
+        conn, store_id, DEMO_DELIVERY.timezone, rows, merchant_id, now_ms,
+        file_name="fernhill-reviews-2024.csv", platform="the shop's old website",
+    )  # fmt: skip
 
 
 async def _fulfilled_order(

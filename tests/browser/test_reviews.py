@@ -160,7 +160,9 @@ def test_the_product_page_shows_its_reviews_labels_replies_and_helpful_votes(
 
     mount.get_by_text("How reviews work here").click()
     expect(mount.get_by_text(re.compile("^Reviews come from orders"))).to_be_visible()
-    expect(mount).to_contain_text("1 review of this product was imported from another platform")
+    expect(mount).to_contain_text(
+        "1 review of this product was imported from the shop's old website"
+    )
 
     mount.get_by_role("button", name="Show 4 reviews").click()
     hide = mount.get_by_role("button", name="Hide reviews")
