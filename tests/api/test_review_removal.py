@@ -14,7 +14,14 @@ from server.clock import now_ms
 from server.reviews.moderating import save_reply
 from server.services import services
 from tests.api.admin_client import MEMBER_PASSWORD, client_for, csrf_from, sign_in
-from tests.api.reviewing import client_at, find, fulfilled_line, member_id, publish
+from tests.api.reviewing import (
+    client_at,
+    find,
+    fulfilled_line,
+    member_id,
+    publish,
+    receipt_path,
+)
 from tests.api.reviewing import visible_text as markup_text
 from tests.conftest import SHOP_ORIGIN
 
@@ -164,7 +171,7 @@ async def test_a_review_removed_at_its_writers_request_is_erased_and_logged(
         " FROM reviews WHERE public_id = ?",
         (review.public_id,),
     )
-    assert tuple(row) == ("removed", None, "", "", "", None, 0, 2)  # erased, not hidden
+    assert tuple(row) == ("removed", None, "", "", "", None, 0, None)  # erased, not hidden
     db = services(app).db
     assert await db.fetch_value("SELECT count(*) FROM review_votes") == 0
     everything = " ".join(
@@ -228,3 +235,30 @@ async def test_the_list_filters_removed_reviews_apart_from_hidden_ones(
     assert f'id="review-{review.public_id}"' in removed.text
     assert f'id="review-{kept.public_id}"' not in removed.text
     assert "1 review matching the filter" in visible_text(removed.text)
+
+
+async def test_a_removed_review_keeps_no_rating_and_no_page_shows_one(app, client, merchant, store):
+    """A rating is part of what the writer said: once removed at their request it is not kept,
+    and neither the admin (order page, list, review page) nor the buyer's receipt shows one;
+    the receipt says it was removed at their request, not "reviewed, thank you"."""
+    review = await a_replied_review_with_a_vote(app, store)
+    csrf = await signed_in(client, store)
+    removal = await client.post(
+        reviews_url(store, f"/{review.public_id}/remove-on-request"),
+        data={"csrf_token": csrf, "note": "Asked by phone"},
+    )
+    assert removal.status_code == 303
+    db = services(app).db
+    assert await db.fetch_value("SELECT rating FROM reviews") is None
+    order = (await client.get(f"/admin/stores/{store.id}/orders/1001")).text
+    assert "Reviewed, then removed at the writer's request" in visible_text(order)
+    for page in (
+        order,
+        (await client.get(reviews_url(store, "?status=removed"))).text,
+        (await client.get(reviews_url(store, f"/{review.public_id}"))).text,
+    ):
+        assert "out of 5" not in visible_text(page) and "★" not in page
+    public_id = await db.fetch_value("SELECT public_id FROM orders")
+    receipt = visible_text((await client.get(receipt_path(app, public_id))).text)
+    assert "Mug · Blue : your review was removed at your request" in receipt
+    assert "reviewed, thank you" not in receipt and "out of 5" not in receipt
