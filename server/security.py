@@ -31,6 +31,7 @@ class Purpose(StrEnum):
     ORDER_STATUS = "keepcart.order-status"  # a shopper's receipt link; never expires
     REVIEW = "keepcart.review-link"  # one order line's review link; expires (server/reviews)
     HELPFUL_VOTER = "keepcart.helpful-voter"  # a client address, hashed for its helpful votes
+    REMOVED_REVIEW = "keepcart.removed-review"  # an imported row removed at its writer's request
 
 
 class InvalidToken(Exception):
@@ -69,9 +70,15 @@ class Signer:
     def keyed_hash(self, purpose: Purpose, value: str) -> str:
         """HMAC-SHA256 of ``value`` under the newest key and ``purpose`` (hex): the same value
         always gives the same hash, which no one without the key can compute or reverse from
-        a guessed value (a client address is kept only as this). Rotating keys changes it."""
-        key = hashlib.sha256(f"{purpose.value}\0{self._keys[-1]}".encode()).digest()
-        return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()
+        a guessed value (a client address is kept only as this). Rotating keys changes it:
+        look a stored hash up with ``keyed_hashes``."""
+        return self.keyed_hashes(purpose, value)[0]
+
+    def keyed_hashes(self, purpose: Purpose, value: str) -> tuple[str, ...]:
+        """``value``'s keyed hash under every key, the newest first: a hash stored before a
+        rotation is still found while its key is listed (as a token it signed still
+        verifies), and no longer once that key is dropped."""
+        return tuple(_hmac_hex(purpose, key, value) for key in reversed(self._keys))
 
     def _serializer(self, purpose: Purpose, now_ms: int | None = None) -> URLSafeTimedSerializer:
         if now_ms is not None:
@@ -85,6 +92,11 @@ class Signer:
         if purpose not in self._serializers:
             self._serializers[purpose] = URLSafeTimedSerializer(self._keys, salt=purpose.value)
         return self._serializers[purpose]
+
+
+def _hmac_hex(purpose: Purpose, key: str, value: str) -> str:
+    derived = hashlib.sha256(f"{purpose.value}\0{key}".encode()).digest()
+    return hmac.new(derived, value.encode(), hashlib.sha256).hexdigest()
 
 
 class _TimestampAt(TimestampSigner):

@@ -70,6 +70,12 @@ class Settings:
     login_rate_limit: int = _setting(
         10, "Admin login attempts allowed per 15 minutes per client address."
     )
+    forwarded_allow_ips: str = _setting(
+        "127.0.0.1",
+        "Comma-separated addresses of the reverse proxies whose X-Forwarded-For (and -Proto) "
+        "Keepcart believes, or * for any: the client address that rate limits and helpful "
+        "votes count by.",
+    )
     config_max_age: int = _setting(
         60, "Seconds browsers may cache a store's widget config (revalidated by ETag)."
     )

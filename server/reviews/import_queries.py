@@ -105,7 +105,13 @@ async def delete_imported(
     conn: aiosqlite.Connection, store_id: int, import_id: int, user_id: int, now: int
 ) -> int:
     """The import's reviews deleted (imported ones only; their votes with them, their log
-    entries kept), the import marked removed: how many reviews went."""
+    entries kept), the import marked removed: how many reviews went. The shop's replies in
+    their log entries go first: a reply may quote its review's writer, who is gone."""
+    await conn.execute(
+        "UPDATE review_moderation SET detail = '' WHERE action = 'reply' AND review_id IN"
+        " (SELECT id FROM reviews WHERE store_id = ? AND import_id = ? AND source = 'imported')",
+        (store_id, import_id),
+    )
     cursor = await conn.execute(
         "DELETE FROM reviews WHERE store_id = ? AND import_id = ? AND source = 'imported'",
         (store_id, import_id),
@@ -147,6 +153,24 @@ async def imported_keys(db: Reader, store_id: int) -> set[tuple[int, ReviewInput
          row["created_at"])
         for row in rows
     }  # fmt: skip
+
+
+async def removed_rows(db: Reader, store_id: int) -> set[str]:
+    """The keyed hashes of the store's imported rows removed at their writers' request."""
+    rows = await read_all(
+        db, "SELECT row_hash FROM review_removed_imports WHERE store_id = ?", (store_id,)
+    )
+    return {row["row_hash"] for row in rows}
+
+
+async def keep_removed_row(
+    conn: aiosqlite.Connection, store_id: int, row_hash: str, now: int
+) -> None:
+    await conn.execute(
+        "INSERT OR IGNORE INTO review_removed_imports (store_id, row_hash, created_at)"
+        " VALUES (?, ?, ?)",
+        (store_id, row_hash, now),
+    )
 
 
 async def products_for(db: Reader, store_id: int, skus: set[str]) -> dict[str, int]:

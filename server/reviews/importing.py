@@ -5,7 +5,9 @@ cannot know who wrote them.
 All or nothing, like the catalog's import: every row is checked, and if any row is bad the
 whole file is refused with each problem (row, column, message) and nothing is written. A row
 the store already has as an imported review (same product, rating, words, name and date) is
-skipped, so importing a file twice imports it once.
+skipped, so importing a file twice imports it once. A row whose review was removed at its
+writer's request is left out too, and reported so: the store keeps a keyed hash of each
+(``removed_row_hashes``), never its words, so that no re-import brings it back.
 
 Each import is kept (``review_imports``: when, which file, from which platform, how many), and
 can be undone: ``remove_import`` deletes its reviews, imported ones only, and logs it.
@@ -13,6 +15,7 @@ can be undone: ``remove_import`` deletes its reviews, imported ones only, and lo
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -27,6 +30,7 @@ from server.forms import FormInvalid
 from server.reviews import import_queries, queries
 from server.reviews.model import ReviewInput
 from server.reviews.service import read_review
+from server.security import Purpose, Signer
 
 COLUMNS = ("sku", "rating", "title", "body", "name", "date")
 REQUIRED_COLUMNS = ("sku", "rating", "name", "date")
@@ -47,6 +51,7 @@ class ImportedReview:
 class ImportSummary:
     imported: int
     skipped: int  # already in the store (or earlier in the file)
+    withheld: int = 0  # removed at their writers' request before: never imported again
 
 
 # ---- reading the file ------------------------------------------------------------------------
@@ -125,6 +130,17 @@ class ImportPlan:
     imports_seen: tuple[int, ...]  # the store's imports when it was checked
     file_name: str
     platform: str
+    signer: Signer | None
+    withheld: int  # rows removed at their writers' request before, left out
+
+
+def removed_row_hashes(signer: Signer, store_id: int, key: NewReview) -> tuple[str, ...]:
+    """An imported review's row as keyed hashes (one per signing key, the newest first): what
+    the store keeps of a review removed at its writer's request, to know the row again."""
+    product_id, review, created_at = key
+    value = [store_id, product_id, review.rating, review.title, review.body, review.name,
+             created_at]  # fmt: skip
+    return signer.keyed_hashes(Purpose.REMOVED_REVIEW, json.dumps(value, ensure_ascii=False))
 
 
 async def plan_import(
@@ -135,10 +151,13 @@ async def plan_import(
     *,
     file_name: str = "",
     platform: str = UNNAMED_PLATFORM,
+    signer: Signer | None = None,
 ) -> ImportPlan:
     """Every row's SKU checked against the store (ImportRejected lists the unknown ones), and
     the rows the store has already (or the file has twice) left out: a file imported twice
-    imports once. Read before the write, from the read connection."""
+    imports once; so are rows removed at their writers' request (``signer`` knows them: None
+    only for a store that can have none, a new store's seed). Read before the write, from the
+    read connection."""
     products = await import_queries.products_for(db, store_id, {row.sku for row in rows})
     problems = [
         RowProblem(row.row, "sku", f"This store has no product with the SKU {row.sku}.")
@@ -150,13 +169,19 @@ async def plan_import(
     # Read first: an import landing after this read changes it, and the write checks again.
     imports_seen = await import_queries.imports_state(db, store_id)
     seen = await import_queries.imported_keys(db, store_id)
+    removed = await import_queries.removed_rows(db, store_id) if signer else set()
     new: list[NewReview] = []
+    withheld = 0
     for row in rows:
         key = (products[row.sku], row.review, _noon_ms(row.day, timezone))
-        if key not in seen:
+        if signer and removed.intersection(removed_row_hashes(signer, store_id, key)):
+            withheld += 1
+        elif key not in seen:
             seen.add(key)
             new.append(key)
-    return ImportPlan(store_id, timezone, rows, new, imports_seen, file_name, platform)
+    return ImportPlan(
+        store_id, timezone, rows, new, imports_seen, file_name, platform, signer, withheld
+    )
 
 
 async def write_import(
@@ -169,16 +194,17 @@ async def write_import(
         # write this time, so that no row is imported twice.
         plan = await plan_import(
             conn, plan.store_id, plan.timezone, plan.rows,
-            file_name=plan.file_name, platform=plan.platform,
+            file_name=plan.file_name, platform=plan.platform, signer=plan.signer,
         )  # fmt: skip
+    skipped = len(plan.rows) - len(plan.new) - plan.withheld
     if not plan.new:
-        return ImportSummary(imported=0, skipped=len(plan.rows))
+        return ImportSummary(imported=0, skipped=skipped, withheld=plan.withheld)
     import_id = await import_queries.insert_import(
         conn, plan.store_id, plan.file_name, plan.platform, len(plan.new), user_id, now
     )
     await import_queries.insert_imported_reviews(conn, plan.store_id, import_id, plan.new)
     await import_queries.log_imported(conn, plan.store_id, import_id, user_id, now)
-    return ImportSummary(imported=len(plan.new), skipped=len(plan.rows) - len(plan.new))
+    return ImportSummary(imported=len(plan.new), skipped=skipped, withheld=plan.withheld)
 
 
 async def import_reviews(
@@ -191,10 +217,13 @@ async def import_reviews(
     *,
     file_name: str = "",
     platform: str = UNNAMED_PLATFORM,
+    signer: Signer | None = None,
 ) -> ImportSummary:
     """Check and write in the caller's transaction (the demo's seed, a test's rows); the
     admin's upload checks first and writes after (``plan_import``, ``write_import``)."""
-    plan = await plan_import(conn, store_id, timezone, rows, file_name=file_name, platform=platform)
+    plan = await plan_import(
+        conn, store_id, timezone, rows, file_name=file_name, platform=platform, signer=signer
+    )
     return await write_import(conn, plan, user_id, now)
 
 

@@ -92,7 +92,7 @@ class Review:
     source: str  # ORDER or IMPORTED
     order_id: int | None
     import_id: int | None  # an imported review's import
-    rating: int
+    rating: int | None  # None once removed at its writer's request
     title: str
     body: str
     name: str  # the display name the writer chose

@@ -6,11 +6,15 @@ change: nothing brings back what its writer asked to have removed."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import aiosqlite
 
 from server.errors import Conflict, NotFound
-from server.reviews import queries
-from server.reviews.model import HIDDEN, PUBLISHED, REMOVED, Review
+from server.reviews import import_queries, queries
+from server.reviews.importing import removed_row_hashes
+from server.reviews.model import HIDDEN, IMPORTED, PUBLISHED, REMOVED, Review, ReviewInput
+from server.security import Signer
 
 
 class RemovedReview(Conflict):
@@ -88,17 +92,35 @@ async def remove_reply(
     )  # fmt: skip
 
 
+@dataclass(frozen=True)
+class RemovalRequest:
+    note: str  # what the writer asked, and how
+    signer: Signer  # keys the hash an imported review leaves behind
+
+
 async def remove_on_request(
-    conn: aiosqlite.Connection, store_id: int, public_id: str, note: str, user_id: int, now: int
+    conn: aiosqlite.Connection,
+    store_id: int,
+    public_id: str,
+    request: RemovalRequest,
+    user_id: int,
+    now: int,
 ) -> None:
-    """Personal data, deletable per shopper: the review's words, name and reply are erased (not
-    hidden), logged with the owner's ``note`` (what was asked, and how), counted apart from
-    the shop's hides."""
+    """Personal data, deletable per shopper: the review's words, rating, name and reply are
+    erased (not hidden), logged with the owner's note, counted apart from the shop's hides.
+    An imported review leaves a keyed hash of its file's row, so that importing that file
+    again does not bring it back (``importing.plan_import``)."""
     review = await _any_review(conn, store_id, public_id)
     if review.status == REMOVED:
         return
+    if review.source == IMPORTED and review.rating is not None:
+        key = (review.product_id, ReviewInput(review.rating, review.title, review.body,
+               review.name), review.created_at)  # fmt: skip
+        row_hash = removed_row_hashes(request.signer, store_id, key)[0]
+        await import_queries.keep_removed_row(conn, store_id, row_hash, now)
     await queries.erase_review(conn, review.id)
     await queries.log_decision(
-        conn, review_id=review.id, store_id=store_id, action="remove_on_request", detail=note,
+        conn, review_id=review.id, store_id=store_id, action="remove_on_request",
+        detail=request.note,
         user_id=user_id, now=now,
     )  # fmt: skip

@@ -54,11 +54,12 @@ async def publish_review(
         review=review,
         created_at=now,
     )
-    # Whoever had the link shown in the admin could have written this: the log says so.
-    revealed_to = await reveal_queries.last_revealed_to(conn, line.order_id, line.product_id)
+    # Whoever had the link shown in the admin (itself, or the receipt link that carries it)
+    # could have written this: the log says so.
+    reveals = await reveal_queries.reveals_of_line(conn, line.order_id, line.product_id)
     await queries.log_decision(
         conn, review_id=review_id, store_id=line.store_id, action="publish", user_id=None,
-        now=now, detail=publish_note(revealed_to),
+        now=now, detail=publish_note(reveals),
     )  # fmt: skip
     published = await queries.find_review_by_id(conn, review_id)
     assert published is not None

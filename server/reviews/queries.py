@@ -175,12 +175,12 @@ async def log_decision(
 
 
 async def erase_review(conn: aiosqlite.Connection, review_id: int) -> None:
-    """Removed at its writer's request: everything it said, its name, the shop's reply (which
-    may quote it, in the log too) and its votes are gone; its rating, product and date stay,
-    so the counts can say a review was removed."""
+    """Removed at its writer's request: everything it said (its rating too), its name, the
+    shop's reply (which may quote it, in the log too) and its votes are gone; its product and
+    date stay, so the counts can say a review was removed."""
     await conn.execute(
-        "UPDATE reviews SET status = ?, hidden_reason = NULL, title = '', body = '',"
-        " display_name = '', reply = NULL, reply_at = NULL, helpful = 0 WHERE id = ?",
+        "UPDATE reviews SET status = ?, hidden_reason = NULL, rating = NULL, title = '',"
+        " body = '', display_name = '', reply = NULL, reply_at = NULL, helpful = 0 WHERE id = ?",
         (REMOVED, review_id),
     )
     await conn.execute("DELETE FROM review_votes WHERE review_id = ?", (review_id,))

@@ -1,7 +1,11 @@
 """A line's review link shown in the admin, for the merchant to send to its buyer. Whoever
 sees the link could write the line's "Verified buyer" review themself, so each showing is
 recorded (who, when), and a review later written through that line's link says so in its
-publish entry of the moderation log (``server.reviews.publishing``)."""
+publish entry of the moderation log (``server.reviews.publishing``).
+
+The customer's receipt link carries a fresh review link for every line once the order has
+shipped, and never expires: showing it in the admin is recorded too, for the whole order
+(``reveal_receipt``), whatever the order's state."""
 
 from __future__ import annotations
 
@@ -32,8 +36,27 @@ async def reveal_link(
     return line
 
 
-def publish_note(revealed_to: str | None) -> str:
-    """The publish entry's words for a review written through a link the admin showed."""
-    if revealed_to is None:
+async def reveal_receipt(
+    conn: aiosqlite.Connection, store_id: int, number: int, user_id: int, now: int
+) -> str:
+    """The public id of order ``number``, whose receipt link a member asks to see, once the
+    showing is recorded for every line of it; 404 for no such order."""
+    order = await reveal_queries.find_order(conn, store_id, number)
+    if order is None:
+        raise NotFound("There is no such order.")
+    order_id, public_id = order
+    await reveal_queries.record_reveal(conn, store_id, order_id, None, user_id, now)
+    return public_id
+
+
+def publish_note(reveals: reveal_queries.Reveals) -> str:
+    """The publish entry's words for a review written through a link the admin showed: every
+    member it was shown to, each once."""
+    if not reveals.members:
         return ""
-    return f"Written after its review link was shown in the admin to {revealed_to or 'a member'}."
+    names = [member or "a member" for member in reveals.members]
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    shown = "its review link"
+    if reveals.through_receipt:
+        shown = "its review link, or the order's receipt link that carries it,"
+    return f"Written after {shown} was shown in the admin to {listed}."

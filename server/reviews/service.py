@@ -187,8 +187,9 @@ def how_reviews_work(facts: ReviewFacts) -> list[str]:
     reasons = ", ".join(words[:-1]) + " or " + words[-1]
     return [
         _collected_sentence(facts.store_platforms),
-        "A review labelled “Verified buyer” was written through such a link, so it comes "
-        "from someone who ordered the product.",
+        # Said as it is: the link proves an order of the product, not who used the link.
+        "A review labelled “Verified buyer” was written through the review link of an order "
+        "of this product.",
         *_imported_sentence(facts),
         "Keepcart publishes every review by the same rules whatever its rating; the shop can "
         f"hide one only for {reasons}, and keeps a log of every decision.",

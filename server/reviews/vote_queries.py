@@ -1,5 +1,6 @@
 """SQL for helpful votes (``server.reviews.voting``), run inside the single writer's
-transaction: one vote per review per visitor id and per client address (a keyed hash)."""
+transaction: one vote per review per visitor id and per client address (a keyed hash, looked
+up under every signing key, so a key rotation neither resets nor doubles an address's votes)."""
 
 from __future__ import annotations
 
@@ -12,31 +13,42 @@ from server.db import read_all, read_one
 
 @dataclass(frozen=True)
 class Voter:
-    """Who sends a helpful vote: the widget's visitor id, and the client's address as a keyed
-    hash (never the address itself)."""
+    """Who sends a helpful vote: the widget's visitor id, and the client's address as keyed
+    hashes (never the address itself), one under each signing key, the newest first."""
 
     visitor: str
-    address: str
+    addresses: tuple[str, ...]
+
+    @property
+    def address(self) -> str:
+        """The hash a new vote is kept under: the newest key's."""
+        return self.addresses[0]
+
+    def address_in(self) -> str:
+        """``address IN (?, …)`` for ``addresses``."""
+        return f"address IN ({', '.join('?' * len(self.addresses))})"
 
 
 async def has_voted(conn: aiosqlite.Connection, review_id: int, voter: Voter) -> bool:
     row = await read_one(
         conn,
-        "SELECT 1 FROM review_votes WHERE review_id = ? AND (visitor_id = ? OR address = ?)",
-        (review_id, voter.visitor, voter.address),
+        "SELECT 1 FROM review_votes WHERE review_id = ?"
+        f" AND (visitor_id = ? OR {voter.address_in()})",
+        (review_id, voter.visitor, *voter.addresses),
     )
     return row is not None
 
 
 async def recent_votes(
-    conn: aiosqlite.Connection, address: str, *, since: int, limit: int
+    conn: aiosqlite.Connection, voter: Voter, *, since: int, limit: int
 ) -> list[int]:
-    """When the address's votes after ``since`` were cast, newest first, ``limit`` at most."""
+    """When the voter's address's votes after ``since`` were cast, newest first, ``limit`` at
+    most."""
     rows = await read_all(
         conn,
-        "SELECT created_at FROM review_votes WHERE address = ? AND created_at > ?"
+        f"SELECT created_at FROM review_votes WHERE {voter.address_in()} AND created_at > ?"
         " ORDER BY created_at DESC LIMIT ?",
-        (address, since, limit),
+        (*voter.addresses, since, limit),
     )
     return [row["created_at"] for row in rows]
 

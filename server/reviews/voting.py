@@ -1,7 +1,8 @@
 """A visitor finding a review helpful. "Most helpful" sorts by these votes, so they must not
 be stuffed: a vote counts once per review for a visitor id AND once per review for a client
-address (kept only as a keyed hash, ``server.security.Signer.keyed_hash``), and an address
-has a daily cap across the store's reviews. The vote and the review's count are one
+address (kept only as a keyed hash, ``server.security.Signer.keyed_hash``; an IPv6 client
+counts as its /64, which one host rotates its addresses within), and an address has a daily
+cap across the store's reviews. The vote and the review's count are one
 transaction."""
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ async def vote_helpful(
     if await vote_queries.has_voted(conn, review.id, voter):
         return review.helpful, False
     recent = await vote_queries.recent_votes(
-        conn, voter.address, since=now - DAY_MS, limit=VOTES_PER_ADDRESS_PER_DAY
+        conn, voter, since=now - DAY_MS, limit=VOTES_PER_ADDRESS_PER_DAY
     )
     if len(recent) >= VOTES_PER_ADDRESS_PER_DAY:
         frees_at = recent[-1] + DAY_MS  # the oldest of the day's votes leaves the window

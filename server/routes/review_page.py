@@ -94,7 +94,7 @@ async def submit_review(request: Request) -> Response:
     except AlreadyReviewed as exc:
         written = exc.review
         done = _with_review(line, written)
-        if review == ReviewInput(written.rating, written.title, written.body, written.name):
+        if review == ReviewInput(written.rating or 0, written.title, written.body, written.name):
             # The same form sent twice (a double click): one review, and the same answer.
             return _render_done(request, store, done, "review_thanks.html", 200)
         return _render_done(request, store, done, "review_done.html", 409)

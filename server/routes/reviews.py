@@ -16,6 +16,8 @@ store's own origins only, and an ETag with a short max-age, like the store's con
 
 from __future__ import annotations
 
+import ipaddress
+
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -123,7 +125,7 @@ async def helpful(request: Request) -> Response:
         raise NotFound("No store has that public key.", code="unknown_store", field="store")
     _require_store_origin(request, store)
     enforce_rate_limit(request, state.api_limiter, ("helpful", store.id))
-    voter = vote_queries.Voter(parse_visitor(body.get("visitor")), _address_hash(request, store))
+    voter = vote_queries.Voter(parse_visitor(body.get("visitor")), _address_hashes(request, store))
     public_id = request.path_params["review"]
     now = state.clock.now_ms()
     count, counted = await state.db.write(
@@ -145,12 +147,31 @@ def _require_store_origin(request: Request, store: Store) -> None:
         )
 
 
-def _address_hash(request: Request, store: Store) -> str:
-    """The client's whole address (a /24 or /64 would lump a shared network's shoppers into
-    one), hashed with the store under the app's secret: one vote per review per address,
-    without the address ever being stored or logged."""
-    address = request.client.host if request.client else ""
-    return services(request).signer.keyed_hash(Purpose.HELPFUL_VOTER, f"{store.id} {address}")
+def _address_hashes(request: Request, store: Store) -> tuple[str, ...]:
+    """The client's voting address (``voting_address``) hashed with the store under each of
+    the app's keys, the newest first: one vote per review per address, without the address
+    ever being stored or logged. Under every key rather than one that never rotates: such a
+    key would have to be kept beside the hashes (the database) or be a second secret to
+    manage, and with the database alone anyone could hash all 2³² IPv4 addresses."""
+    address = voting_address(request.client.host if request.client else "")
+    return services(request).signer.keyed_hashes(Purpose.HELPFUL_VOTER, f"{store.id} {address}")
+
+
+def voting_address(host: str) -> str:
+    """Who votes, as far as an address tells: an IPv4 address whole (a /24 would lump a
+    shared network's shoppers into one), an IPv6 one as its /64 (one host takes any address
+    of its /64 it likes, privacy extensions rotate them, so a whole address would let it
+    vote again and again), an IPv4-mapped IPv6 address as the IPv4 one; anything else (a
+    Unix socket's name) as it is."""
+    try:
+        ip = ipaddress.ip_address(host)
+    except ValueError:
+        return host
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network((ip, 64), strict=False))
+    return str(ip)
 
 
 async def _store(request: Request) -> Store:

@@ -91,7 +91,9 @@ async def import_rows(app, store, *rows: tuple[str, int, str], day: str = "2024-
         for n, (sku, rating, title) in enumerate(rows, start=2)
     ]  # fmt: skip
     await services(app).db.write(
-        lambda conn: import_reviews(conn, store.id, store.timezone, batch, user, 0)
+        lambda conn: import_reviews(
+            conn, store.id, store.timezone, batch, user, 0, signer=services(app).signer
+        )
     )
 
 

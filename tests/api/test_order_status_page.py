@@ -199,13 +199,18 @@ async def test_status_changes_by_the_merchant_show_on_the_receipt(app, client, m
     assert "owner@shop.test" not in seen["refund"]  # who made a change is the merchant's note
 
 
-async def test_admin_order_page_links_to_the_customers_receipt(app, client, merchant, store):
+async def test_admin_order_page_shows_the_customers_receipt_link_on_request(
+    app, client, merchant, store
+):
     await insert_order(app, store, 1001)
     await sign_in(client)
     page = await client.get(f"/admin/stores/{store.id}/orders/1001")
-    link = r'<a href="([^"]+)" target="_blank" rel="noopener">Customer’s receipt page'
-    match = re.search(link, page.text)
-    assert match, "no receipt link on the order page"
+    shown = await client.post(
+        f"/admin/stores/{store.id}/reviews/links/receipt",
+        data={"csrf_token": csrf_from(page.text), "order": "1001"},
+    )
+    match = re.search(r'<pre id="review-link"><code>([^<]+)</code>', shown.text)
+    assert match, "no receipt link shown from the order page"
     receipt = await client.get(urlsplit(match.group(1)).path)
     assert receipt.status_code == 200 and "Order #1001" in receipt.text
 

@@ -61,3 +61,15 @@ async def test_an_import_names_its_platform(app, client, merchant, store):
         assert answer.status_code == 422, platform
         assert 'id="f-platform-error"' in answer.text
     assert await rows(app, "reviews") == []
+
+
+async def test_verified_buyer_is_explained_by_the_link_not_by_who_wrote(app, client, store):
+    """The link proves an order of the product, not that its buyer wrote the review (a
+    member shown the link could have): the explanation claims only the first."""
+    await publish(app, await fulfilled_line(app, store))
+    text = await how(client, store)
+    assert (
+        "A review labelled “Verified buyer” was written through the review link of an order of"
+        " this product." in text
+    )
+    assert "someone who ordered" not in text

@@ -15,7 +15,14 @@ from server.clock import now_ms
 from server.services import services
 from tests.api.admin_client import MEMBER_PASSWORD, client_for, csrf_from, sign_in
 from tests.api.ordering import insert_order
-from tests.api.reviewing import fulfilled_line, path_of, publish, rows, visible_text
+from tests.api.reviewing import (
+    fulfilled_line,
+    path_of,
+    publish,
+    receipt_path,
+    rows,
+    visible_text,
+)
 
 pytestmark = pytest.mark.anyio
 
@@ -114,3 +121,96 @@ async def test_no_link_is_shown_for_a_line_that_cannot_take_a_review(app, client
     )
     assert no_token.status_code == 403
     assert await rows(app, "review_link_reveals") == []
+
+
+# ---- the customer's receipt link, which carries every line's review link -------------------
+
+
+async def reveal_receipt(client, store, csrf: str, number: int = 1001):
+    return await client.post(
+        f"/admin/stores/{store.id}/reviews/links/receipt",
+        data={"csrf_token": csrf, "order": str(number)},
+    )
+
+
+def shown_link(page: str) -> str:
+    (link,) = re.findall(r'<pre id="review-link"><code>([^<]+)</code>', page)
+    return html.unescape(link)
+
+
+async def test_the_order_page_holds_no_receipt_link_but_offers_to_show_it(
+    app, client, merchant, store
+):
+    line = await fulfilled_line(app, store)
+    await sign_in(client)
+    page = await order_page(client, store)
+    assert receipt_path(app, line.order_public_id) not in page.text
+    assert "/orders/" not in re.sub(r"/admin/stores/\d+/orders/", "", page.text)
+    assert "Show the customer’s receipt link" in page.text
+    assert "the customer's receipt page has the same links" not in html.unescape(page.text)
+
+
+async def test_the_receipt_link_shown_before_shipping_marks_the_review_with_every_member(
+    app, client, merchant, store
+):
+    """The receipt link never expires and carries each line's review link once shipped: a
+    showing of it, even before the order shipped, is recorded for the whole order, and the
+    publish entry names every member shown a link that led to the review, each once."""
+    line = await fulfilled_line(app, store, status="paid")
+    await create_user(services(app).db, "staff@shop.test", MEMBER_PASSWORD, now=now_ms())
+    await add_member(services(app).db, store.id, "staff@shop.test", "staff", now=now_ms())
+    async with client_for(app, "staff@shop.test") as staff:
+        csrf = csrf_from((await order_page(staff, store)).text)
+        shown = await reveal_receipt(staff, store, csrf)
+        assert shown.status_code == 200
+        assert WARNING in text_of(shown.text)
+        receipt = path_of(shown_link(shown.text))
+        assert (await reveal_receipt(staff, store, csrf)).status_code == 200  # twice: named once
+    await sign_in(client)
+    csrf = csrf_from((await order_page(client, store)).text)
+    fulfilled = await client.post(
+        f"/admin/stores/{store.id}/orders/1001/mark-fulfilled", data={"csrf_token": csrf}
+    )
+    assert fulfilled.status_code == 303
+    assert (await reveal(client, store, csrf, 1001, line.product_id)).status_code == 200
+    recorded = [(r["product_id"], r["order_id"]) for r in await rows(app, "review_link_reveals")]
+    order_id = await services(app).db.fetch_value("SELECT id FROM orders")
+    assert recorded == [(None, order_id), (None, order_id), (line.product_id, order_id)]
+
+    links = re.findall(r'href="(/reviews/[^"]+)"', (await client.get(receipt)).text)
+    assert len(links) == 1
+    assert (await client.post(links[0], data=FORM)).status_code == 200
+    entry = await services(app).db.fetch_one(
+        "SELECT action, detail FROM review_moderation ORDER BY id DESC LIMIT 1"
+    )
+    assert tuple(entry) == (
+        "publish",
+        "Written after its review link, or the order's receipt link that carries it, was shown"
+        " in the admin to staff@shop.test and owner@shop.test.",
+    )
+
+
+async def test_a_receipt_link_for_no_such_order_is_refused_and_nothing_recorded(
+    app, client, merchant, store
+):
+    await fulfilled_line(app, store)
+    await sign_in(client)
+    csrf = csrf_from((await order_page(client, store)).text)
+    assert (await reveal_receipt(client, store, csrf, 9999)).status_code == 404
+    no_token = await client.post(
+        f"/admin/stores/{store.id}/reviews/links/receipt", data={"order": "1001"}
+    )
+    assert no_token.status_code == 403
+    assert await rows(app, "review_link_reveals") == []
+
+
+async def test_a_shown_link_is_never_kept_by_the_browser(app, client, merchant, store):
+    line = await fulfilled_line(app, store)
+    await sign_in(client)
+    csrf = csrf_from((await order_page(client, store)).text)
+    for shown in (
+        await reveal(client, store, csrf, 1001, line.product_id),
+        await reveal_receipt(client, store, csrf),
+    ):
+        assert shown.status_code == 200
+        assert shown.headers["cache-control"] == "no-store"

@@ -14,7 +14,14 @@ from server.clock import now_ms
 from server.reviews.moderating import save_reply
 from server.services import services
 from tests.api.admin_client import MEMBER_PASSWORD, client_for, csrf_from, sign_in
-from tests.api.reviewing import client_at, find, fulfilled_line, member_id, publish
+from tests.api.reviewing import (
+    client_at,
+    find,
+    fulfilled_line,
+    member_id,
+    publish,
+    receipt_path,
+)
 from tests.api.reviewing import visible_text as markup_text
 from tests.conftest import SHOP_ORIGIN
 
@@ -164,7 +171,7 @@ async def test_a_review_removed_at_its_writers_request_is_erased_and_logged(
         " FROM reviews WHERE public_id = ?",
         (review.public_id,),
     )
-    assert tuple(row) == ("removed", None, "", "", "", None, 0, 2)  # erased, not hidden
+    assert tuple(row) == ("removed", None, "", "", "", None, 0, None)  # erased, not hidden
     db = services(app).db
     assert await db.fetch_value("SELECT count(*) FROM review_votes") == 0
     everything = " ".join(
@@ -228,3 +235,103 @@ async def test_the_list_filters_removed_reviews_apart_from_hidden_ones(
     assert f'id="review-{review.public_id}"' in removed.text
     assert f'id="review-{kept.public_id}"' not in removed.text
     assert "1 review matching the filter" in visible_text(removed.text)
+
+
+async def test_a_removed_review_keeps_no_rating_and_no_page_shows_one(app, client, merchant, store):
+    """A rating is part of what the writer said: once removed at their request it is not kept,
+    and neither the admin (order page, list, review page) nor the buyer's receipt shows one;
+    the receipt says it was removed at their request, not "reviewed, thank you"."""
+    review = await a_replied_review_with_a_vote(app, store)
+    csrf = await signed_in(client, store)
+    removal = await client.post(
+        reviews_url(store, f"/{review.public_id}/remove-on-request"),
+        data={"csrf_token": csrf, "note": "Asked by phone"},
+    )
+    assert removal.status_code == 303
+    db = services(app).db
+    assert await db.fetch_value("SELECT rating FROM reviews") is None
+    order = (await client.get(f"/admin/stores/{store.id}/orders/1001")).text
+    assert "Reviewed, then removed at the writer's request" in visible_text(order)
+    for page in (
+        order,
+        (await client.get(reviews_url(store, "?status=removed"))).text,
+        (await client.get(reviews_url(store, f"/{review.public_id}"))).text,
+    ):
+        assert "out of 5" not in visible_text(page) and "★" not in page
+    public_id = await db.fetch_value("SELECT public_id FROM orders")
+    receipt = visible_text((await client.get(receipt_path(app, public_id))).text)
+    assert "Mug · Blue : your review was removed at your request" in receipt
+    assert "reviewed, thank you" not in receipt and "out of 5" not in receipt
+
+
+# ---- what an imported review's removal leaves behind ------------------------------------------
+
+JANE = b"MUG-1,1,Awful,My words,Jane Doe,2024-03-15\n"
+OTHER = b"MUG-1,5,Lovely,Other words,Sam Roe,2024-03-16\n"
+
+
+async def upload_rows(client, store, csrf, *rows: bytes):
+    return await client.post(
+        reviews_url(store, "/import"),
+        data={"csrf_token": csrf, "platform": "Etsy"},
+        files={"file": ("etsy.csv", b"sku,rating,title,body,name,date\n" + b"".join(rows))},
+    )
+
+
+async def test_a_reimport_leaves_out_a_review_removed_at_its_writers_request(
+    app, client, merchant, store
+):
+    await fulfilled_line(app, store)
+    csrf = await signed_in(client, store)
+    assert (await upload_rows(client, store, csrf, JANE, OTHER)).status_code == 303
+    db = services(app).db
+    jane = await db.fetch_value("SELECT public_id FROM reviews WHERE display_name = 'Jane Doe'")
+    removal = await client.post(
+        reviews_url(store, f"/{jane}/remove-on-request"),
+        data={"csrf_token": csrf, "note": "Jane asked by email"},
+    )
+    assert removal.status_code == 303
+
+    again = await upload_rows(client, store, csrf, JANE, OTHER)
+    assert again.status_code == 303
+    found = await db.fetch_all("SELECT status, display_name FROM reviews ORDER BY id")
+    assert [tuple(row) for row in found] == [("removed", ""), ("published", "Sam Roe")]
+    notice = visible_text((await client.get(again.headers["location"])).text)
+    assert (
+        "Reviews imported. 0 imported, 1 already here and skipped, 1 left out: removed at its"
+        " writer's request before." in notice
+    )
+    (kept,) = await db.fetch_all("SELECT * FROM review_removed_imports")
+    assert re.fullmatch("[0-9a-f]{64}", kept["row_hash"])  # a keyed hash, never the words
+    everything = " ".join(str(v) for v in tuple(kept))
+    assert "Jane" not in everything and "My words" not in everything
+
+
+async def test_removing_an_import_erases_the_shops_replies_from_the_log(
+    app, client, merchant, store
+):
+    """A reply may quote the writer of the review it answers: once the import's reviews are
+    gone, the log keeps that a reply was made, not its words."""
+    await fulfilled_line(app, store)
+    csrf = await signed_in(client, store)
+    assert (await upload_rows(client, store, csrf, JANE)).status_code == 303
+    db = services(app).db
+    jane = await db.fetch_value("SELECT public_id FROM reviews")
+    reply = await client.post(
+        reviews_url(store, f"/{jane}/reply"),
+        data={"csrf_token": csrf, "reply": "Sorry Jane Doe, we rang you on 087 123."},
+    )
+    assert reply.status_code == 303
+    (batch,) = import_ids((await client.get(reviews_url(store))).text)
+    removed = await client.post(
+        reviews_url(store, "/import/remove"), data={"csrf_token": csrf, "import": batch}
+    )
+    assert removed.status_code == 303
+    log = await db.fetch_all("SELECT action, detail FROM review_moderation ORDER BY id")
+    assert [tuple(row) for row in log] == [
+        ("import", ""),
+        ("reply", ""),
+        ("remove_import", "1 review"),
+    ]
+    page = visible_text((await client.get(reviews_url(store, "/log"))).text)
+    assert "Jane Doe" not in page and "087" not in page

@@ -27,7 +27,21 @@ REFUSED = [
     ("body", "Great \u0085mug", "control characters"),  # C1
     ("name", "Aoife \u202eB.", "text-direction"),
     ("body", "I paid \u2066€5\u2069 less", "text-direction"),
+    # Run together, split by a soft hyphen or punctuation, or spelled with look-alike letters
+    # (a Cyrillic е, dotless ı, a Cyrillic і): the label all the same.
+    ("name", "VerifiedBuyer", "“verified”"),
+    ("name", "Verified_Buyer", "“verified”"),
+    ("name", "Veri\u00adfied Pat", "“verified”"),
+    ("name", "V.e.r.i.f.i.e.d", "“verified”"),
+    ("name", "V\u0435rified Pat", "“verified”"),
+    ("name", "Ver\u0131f\u0131ed", "“verified”"),
+    ("title", "VerifiedPurchase!", "“Verified buyer”"),
+    ("title", "V\u0435r\u0456fied buyer", "“Verified buyer”"),
+    ("title", "Verified-Buyer review", "“Verified buyer”"),
     ("name", "\u200b\u200d\u2060", "invisible"),
+    ("name", "\u3164\u3164", "invisible"),  # Hangul fillers: letters to Unicode, shown as nothing
+    ("name", "\u115f", "invisible"),
+    ("name", "\u2800\u2800 \u2800", "invisible"),  # blank Braille patterns
     ("title", "\u200b \ufeff", "invisible"),
 ]
 

@@ -4,12 +4,14 @@ address), from the store's own origins only, and a daily cap per address."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 
 import httpx
 import pytest
 
+from server.app import create_app
 from server.services import services
 from tests.api.ordering import JULY_1_NOON_UTC
 from tests.api.reviewing import client_at, fulfilled_line, import_rows, publish
@@ -20,6 +22,7 @@ pytestmark = pytest.mark.anyio
 ORIGIN = {"Origin": SHOP_ORIGIN}
 HOME = "203.0.113.7"  # one household's address
 OFFICE = "2001:db8:5::42"
+NEW_KEY = "a-newer-test-secret-key-of-32-bytes-or-more"
 
 
 async def vote(client, store, review_id: str, visitor: str, headers=ORIGIN) -> httpx.Response:
@@ -118,3 +121,61 @@ async def test_an_address_has_a_daily_cap(app, store, merchant):
         later = await vote(home, store, ids[-1], "v_last")
         assert later.status_code == 200, later.text
         assert later.json()["counted"]
+
+
+# ---- an address, as far as it tells who votes ------------------------------------------------
+
+
+async def test_one_ipv6_host_counts_once_whichever_address_of_its_64_it_takes(app, store, merchant):
+    """A host picks any address of its /64 (privacy extensions rotate them): the /64 votes
+    once, and another /64 is someone else."""
+    review = await a_review(app, store)
+    counted = []
+    for n in range(1, 40):
+        async with client_at(app, f"2001:db8:5::{n:x}:{n:x}") as host:
+            counted.append((await vote(host, store, review.public_id, f"v_{n}")).json()["counted"])
+    assert counted == [True] + [False] * 38
+    async with client_at(app, "2001:db8:6::1") as neighbour:
+        assert (await vote(neighbour, store, review.public_id, "v_other")).json()["counted"]
+    async with client_at(app, "::ffff:203.0.113.7") as mapped:  # HOME, written as IPv6
+        assert (await vote(mapped, store, review.public_id, "v_mapped")).json()["counted"]
+    async with client_at(app, HOME) as home:
+        assert not (await vote(home, store, review.public_id, "v_home")).json()["counted"]
+    assert await helpful(app, review) == 3
+
+
+async def test_the_daily_cap_holds_across_an_ipv6_64(app, store, merchant):
+    from server.reviews.voting import VOTES_PER_ADDRESS_PER_DAY
+
+    await a_review(app, store)
+    titles = [f"Imported {n}" for n in range(VOTES_PER_ADDRESS_PER_DAY)]
+    await import_rows(app, store, *[("MUG-1", 4, title) for title in titles])
+    rows = await services(app).db.fetch_all("SELECT public_id FROM reviews ORDER BY id")
+    for n, row in enumerate(rows):
+        async with client_at(app, f"2001:db8:5::{n + 1:x}") as host:
+            answer = await vote(host, store, row["public_id"], f"v_{n}")
+            if n < VOTES_PER_ADDRESS_PER_DAY:
+                assert answer.json()["counted"], n
+    assert answer.status_code == 429
+
+
+async def test_a_key_rotation_neither_forgets_nor_doubles_an_addresses_votes(
+    app, store, merchant, settings
+):
+    """Votes are kept under the newest key's hash; after a rotation (a new key first, the old
+    one still listed) the address's earlier votes are still found under the old key."""
+    review = await a_review(app, store)
+    async with client_at(app, HOME) as home:
+        assert (await vote(home, store, review.public_id, "v_1")).json()["counted"]
+    rotated = create_app(
+        dataclasses.replace(settings, secret_keys=(NEW_KEY, *settings.secret_keys))
+    )
+    async with rotated.router.lifespan_context(rotated), client_at(rotated, HOME) as home:
+        again = await vote(home, store, review.public_id, "v_2")
+        assert again.json() == {"helpful": 1, "counted": False}
+        async with client_at(rotated, OFFICE) as office:
+            assert (await vote(office, store, review.public_id, "v_3")).json()["counted"]
+    hashes = [row["address"] for row in await services(app).db.fetch_all(
+        "SELECT address FROM review_votes"
+    )]  # fmt: skip
+    assert len(set(hashes)) == 2

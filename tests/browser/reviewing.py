@@ -18,6 +18,8 @@ from server.reviews.importing import ImportedReview, import_reviews
 from server.reviews.model import ReviewInput
 from tests.browser.conftest import Stack
 
+BROWSER_KEYS = ("browser-test-key-of-at-least-32-bytes",)  # the stack's (tests/browser/conftest.py)
+
 # What the demo store reserves for the mounts (demo_store/static/shop.css).
 REVIEWS_HEIGHT = 280
 STARS_HEIGHT = 20
@@ -59,6 +61,23 @@ def import_mug_reviews(stack: Stack, count: int, name: str = "Pat") -> None:
     ]  # fmt: skip
     _write(stack, lambda conn, merchant: import_reviews(conn, stack.store.id, "Europe/Dublin",
                                                         rows, merchant, now_ms()))  # fmt: skip
+
+
+def use_up_todays_votes(stack: Stack, address: str = "127.0.0.1") -> None:
+    """The address has marked as many reviews helpful today as it may: that many imported
+    reviews of the mug, each with a vote from it (kept as the server keeps it)."""
+    from server.reviews.voting import VOTES_PER_ADDRESS_PER_DAY
+    from server.security import Purpose, Signer
+
+    import_mug_reviews(stack, VOTES_PER_ADDRESS_PER_DAY, name="Voted")
+    signer = Signer(BROWSER_KEYS)
+    hashed = signer.keyed_hash(Purpose.HELPFUL_VOTER, f"{stack.store.id} {address}")
+    with closing(sqlite3.connect(stack.db_path, timeout=10)) as conn, conn:
+        conn.execute(
+            "INSERT INTO review_votes (review_id, visitor_id, address, created_at)"
+            " SELECT id, 'v_' || id, ?, ? FROM reviews WHERE display_name = 'Voted'",
+            (hashed, now_ms()),
+        )
 
 
 def fulfil(stack: Stack, number: int) -> None:

@@ -23,6 +23,7 @@ from tests.browser.reviewing import (
     import_mug_reviews,
     reviews_mount,
     seed_reviews,
+    use_up_todays_votes,
 )
 from tests.browser.shopping import (
     DESKTOP,
@@ -187,6 +188,20 @@ def test_the_product_page_shows_its_reviews_labels_replies_and_helpful_votes(
     expect(reviews.first).to_contain_text("Chipped on arrival")
     assert len(stack.query("SELECT * FROM review_votes")) == 1
     assert_clean(problems)
+
+
+def test_helpful_past_the_daily_cap_says_so(page: Page, stack: Stack):
+    """A 429 on Helpful is the connection's daily cap: "try again" would be untrue today."""
+    seed_reviews(stack)
+    use_up_todays_votes(stack)
+    open_product(page, stack)
+    mount = reviews_mount(page)
+    mount.get_by_role("button", name=re.compile(r"^Show \d+ reviews$")).click()
+    mount.get_by_role("button", name="Helpful (0)").first.click()
+    expect(mount.get_by_role("status")).to_have_text(
+        "This connection has reached today's limit of helpful votes."
+    )
+    assert mount.get_by_role("button", name="Helpful (0)").first.get_attribute("aria-disabled")
 
 
 @DESKTOP

@@ -106,3 +106,32 @@ def test_0019_takes_the_new_reason_and_still_no_other(tmp_path, monkeypatch):
             monkeypatch,
             "UPDATE reviews SET status = 'hidden', hidden_reason = 'negative' WHERE id = 2",
         )
+
+
+def test_0021_keeps_no_rating_of_a_removed_review(tmp_path, monkeypatch):
+    """0021: a review removed at its writer's request before loses its rating (and may not
+    get one back); every other review keeps its own."""
+
+    async def run():
+        conn = await aiosqlite.connect(tmp_path / "k.db", isolation_level=None)
+        try:
+            await migrate_before(conn, monkeypatch, 21)
+            for statement in BEFORE[:3]:
+                await conn.execute(statement)
+            await conn.execute(
+                "INSERT INTO reviews (id, public_id, store_id, product_id, source, rating,"
+                " display_name, status, created_at) VALUES (1, 'rev_a', 1, 3, 'imported', 2, '',"
+                " 'removed', 500), (2, 'rev_b', 1, 3, 'imported', 5, 'Sam', 'published', 600)"
+            )
+            assert 21 in await apply_migrations(conn)
+            ratings = await conn.execute_fetchall("SELECT public_id, rating FROM reviews")
+            with pytest.raises(sqlite3.IntegrityError):
+                await conn.execute("UPDATE reviews SET rating = 3 WHERE id = 1")
+            fk = await conn.execute_fetchall("PRAGMA foreign_key_check")
+            return [tuple(row) for row in ratings], list(fk)
+        finally:
+            await conn.close()
+
+    ratings, fk = asyncio.run(run())
+    assert ratings == [("rev_a", None), ("rev_b", 5)]
+    assert fk == []

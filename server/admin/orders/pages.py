@@ -29,7 +29,6 @@ from server.errors import Conflict, NotFound
 from server.forms import format_local_display
 from server.money import format_amount
 from server.orders import queries
-from server.orders.receipt_link import status_url
 from server.orders.service import (
     STATUS_LABELS,
     OfferShown,
@@ -176,17 +175,11 @@ async def _render_order(
         "status_label": STATUS_LABELS.get(order.status, order.status),
         "payment": payment_label(order.payment_method),
         "delivery": delivery_wording(order.delivery_from, order.delivery_to),
-        "receipt_url": _receipt_url(request, order),
         "review_lines": await order_review_lines(request, store, order),
         "errors": {"status": error} if error else {},
         **formatters(store),
     }
     return render(request, "orders/detail.html", context, session=merchant.session, status=status)
-
-
-def _receipt_url(request: Request, order: Order) -> str:
-    state = services(request)
-    return status_url(state.signer, state.settings.base_url, order.public_id)
 
 
 async def order_source(request: Request, store: Store, order: Order) -> OrderSource:

@@ -57,12 +57,15 @@ async def import_upload(request: Request, merchant: Merchant) -> Response:
         rows = read_review_rows(data, local_date(now, store.timezone))
         db = services(request).db
         plan = await plan_import(
-            db, store.id, store.timezone, rows, file_name=file_name, platform=platform
-        )
+            db, store.id, store.timezone, rows, file_name=file_name, platform=platform,
+            signer=services(request).signer,
+        )  # fmt: skip
         summary = await db.write(lambda conn: write_import(conn, plan, merchant.user_id, now))
     except ImportRejected as exc:
         return _render(request, merchant, store, {"file": exc.message}, exc, platform)
     query = f"source=imported&saved=imported&imported={summary.imported}&skipped={summary.skipped}"
+    if summary.withheld:
+        query += f"&withheld={summary.withheld}"
     return RedirectResponse(f"{base_url(store)}?{query}", 303)
 
 

@@ -99,6 +99,7 @@ async def review_list(request: Request, merchant: Merchant) -> Response:
         "notice": notice_from(request),
         "imported": count_param(request, "imported"),
         "skipped": count_param(request, "skipped"),
+        "withheld": count_param(request, "withheld"),
         "removed": count_param(request, "removed"),
         "imports": await import_queries.list_imports(db, store.id),
         **shared(store),
@@ -220,13 +221,13 @@ Change = Callable[[aiosqlite.Connection, int, str, Any, int, int], Awaitable[Non
 def moderation(
     change: Change,
     saved: str,
-    read: Callable[[FormReader], Any] = lambda form: None,
+    read: Callable[[FormReader, Request], Any] = lambda form, request: None,
     *,
     owners_only: bool = False,
 ) -> Callable[[Request], Awaitable[Response]]:
-    """A moderation button or form: CSRF, the form read (``read``, or back with its errors,
-    422), ``change`` in one write with who made it, then back to the page it was made on.
-    ``owners_only``: staff get 403 (the membership check gave the login's role)."""
+    """A moderation button or form: CSRF, the form read (``read``, with the request, or back
+    with its errors, 422), ``change`` in one write with who made it, then back to the page it
+    was made on. ``owners_only``: staff get 403 (the membership check gave the login's role)."""
 
     async def action(request: Request, merchant: Merchant) -> Response:
         store = await store_for_request(request)
@@ -236,7 +237,7 @@ def moderation(
         fields = ("reason", "reply", "note", "return_to")
         values = form_text(await check_post(request, merchant), fields)
         form = FormReader(values)
-        data = read(form)
+        data = read(form, request)
         try:
             form.done()
         except FormInvalid as exc:
@@ -262,7 +263,9 @@ def back_to(store: Store, review: Review, return_to: str, saved: str) -> str:
 
 
 hide = moderation(
-    moderating.hide_review, "hidden", lambda form: form.read("reason", parse_hide_reason, "")
+    moderating.hide_review,
+    "hidden",
+    lambda form, _: form.read("reason", parse_hide_reason, ""),
 )
 unhide = moderation(
     lambda conn, store_id, public_id, _, user_id, now: moderating.unhide_review(
@@ -271,7 +274,7 @@ unhide = moderation(
     "shown",
 )
 reply = moderation(
-    moderating.save_reply, "replied", lambda form: form.read("reply", parse_reply, "")
+    moderating.save_reply, "replied", lambda form, _: form.read("reply", parse_reply, "")
 )
 remove_reply = moderation(
     lambda conn, store_id, public_id, _, user_id, now: moderating.remove_reply(
@@ -288,7 +291,9 @@ def parse_removal_note(text: str) -> str:
 remove_on_request = moderation(
     moderating.remove_on_request,
     "removed",
-    lambda form: form.read("note", parse_removal_note, ""),
+    lambda form, request: moderating.RemovalRequest(
+        form.read("note", parse_removal_note, ""), services(request).signer
+    ),
     owners_only=True,
 )
 

@@ -47,7 +47,12 @@ async function vote(id, button, status) {
     status.textContent = answer?.counted
       ? "Thank you: marked as helpful."
       : "Already marked from this device or network.";
-  } catch {
+  } catch (error) {
+    // Past the daily cap a retry cannot count before tomorrow: say so, and keep it disabled.
+    if (error?.status === 429) {
+      status.textContent = "This connection has reached today's limit of helpful votes.";
+      return;
+    }
     button.removeAttribute("aria-disabled");
     status.textContent = "Your vote could not be sent. Try again.";
   }
