@@ -72,7 +72,6 @@ function stayOff(boot, kind, message, ...error) {
   warn(kind, message, ...error);
 }
 
-
 // The store's config, from the response the first stage asked for.
 async function readConfig(boot) {
   const response = await boot.config;
