@@ -277,6 +277,25 @@ def test_a_campaign_waiting_for_its_trigger_adds_no_element_to_the_page(page: Pa
 
 
 @DESKTOP
+def test_no_exit_offer_over_a_trust_badges_details(page: Page, stack: Stack):
+    """A badge's details are a <dialog> in its mount's own shadow root: reaching for the
+    browser's bar from it is not leaving, as over the page's own dialogs."""
+    stack.only_campaigns(campaign())
+    open_shop(page, stack, "/products/stoneware-mug")
+    badges = page.locator('[data-keepcart-badges="product"]').get_by_role(
+        "list", name="Good to know"
+    )
+    badges.get_by_role("button").first.click()
+    expect(page.get_by_role("dialog").first).to_be_visible()
+    leave_through_the_top(page)
+    settle_timers(page)
+    assert no_offer_dialog(page)
+    page.keyboard.press("Escape")
+    leave_through_the_top(page)
+    expect(offer(page)).to_be_visible()
+
+
+@DESKTOP
 def test_the_offer_is_readable_at_320_px_without_moving_the_page_or_motion(
     page: Page, stack: Stack
 ):

@@ -4,7 +4,7 @@
 // dismissals and conversions. It lives in localStorage, or in sessionStorage under consent
 // mode without consent (per-session memory only). What is read back is checked field by
 // field: storage is page-writable and may hold anything.
-import { HOST_ID, INTERRUPTIONS_KEY } from "./constants.js";
+import { ATTR_BADGES, HOST_ID, INTERRUPTIONS_KEY } from "./constants.js";
 
 const WEEK_MS = 7 * 24 * 60 * 60 * 1000;
 const MAX_TIMES = 50;
@@ -63,15 +63,20 @@ export function updateMemory(api, change) {
 /** An item's memory (all zero when it has none). */
 export const itemMemory = (memory, id) => memory.items[id] || cleanItem(null);
 
+const OPEN = "dialog[open]";
+
 /**
- * A Keepcart dialog or the page's own native <dialog> is open. Keepcart's root is looked up,
- * never made: without it no Keepcart dialog can be open, and making it (a host element, its
- * shadow root and stylesheet) cost every page with a campaign a layout of the whole page.
+ * A Keepcart dialog or the page's own native <dialog> is open: on the page, in Keepcart's root,
+ * or in a badges mount's own shadow root (their details). Keepcart's root is looked up, never
+ * made: without it none of its dialogs can be open, and making it (a host element, its shadow
+ * root and stylesheet) cost every page with a campaign a layout of the whole page.
  */
 export const overlayOpen = () =>
   Boolean(
-    document.getElementById(HOST_ID)?.shadowRoot?.querySelector("dialog[open]") ||
-      document.querySelector("dialog[open]"),
+    document.querySelector(OPEN) ||
+      [document.getElementById(HOST_ID), ...document.querySelectorAll(`[${ATTR_BADGES}]`)].some((el) =>
+        el?.shadowRoot?.querySelector(OPEN),
+      ),
   );
 
 /**

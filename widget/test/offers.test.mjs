@@ -121,7 +121,11 @@ describe("interruption budget", () => {
     globalThis.sessionStorage = new FakeStorage();
     // Keepcart's root, when made, holds the open dialog (a Keepcart dialog: the page has none).
     const root = { querySelector: () => (dialogOpen ? {} : null) };
-    globalThis.document = { querySelector: () => null, getElementById: () => ({ shadowRoot: root }) };
+    globalThis.document = {
+      querySelector: () => null,
+      querySelectorAll: () => [],
+      getElementById: () => ({ shadowRoot: root }),
+    };
     session = "s_1";
     consented = true;
     dialogOpen = false;

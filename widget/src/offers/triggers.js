@@ -5,10 +5,12 @@
 // Desktop exit intent: the pointer leaves the document through the top sensitivity band,
 // after min_seconds on the page, and does not come back within return_delay_ms. Never while
 // a <select> (its dropdown) or a text field that can show an autofill or suggestion list has
-// focus, or while a native <dialog> is open: moving into those popups looks like leaving.
+// focus, or while a dialog is open (the page's, or Keepcart's own such as a badge's details):
+// moving into those popups looks like leaving.
 // Phone exit intent is a composite (trigger.phone_signals): a fast upward scroll after
 // reading at least most of a screen down the page, the back button, leaving the tab or app
 // and coming back, and inactivity.
+import { overlayOpen } from "../interruptions.js";
 
 const HISTORY_KEY = "keepcart_offer"; // marks the history entry the back-button signal adds
 const FAST_WINDOW_MS = 300; // an upward scroll this quick …
@@ -40,14 +42,14 @@ function focused() {
   return el;
 }
 
-/** A dropdown, an autofill/suggestion list or a native dialog may be open on the page. */
+/** A dropdown, an autofill/suggestion list or a dialog (the page's or Keepcart's) may be open. */
 export function popupMayBeOpen() {
   const el = focused();
   const tag = el?.tagName;
   const listInput =
     (tag === "INPUT" && !NO_LIST_INPUTS.test(el.type) && (el.hasAttribute("list") || el.autocomplete !== "off")) ||
     tag === "TEXTAREA";
-  return tag === "SELECT" || listInput || Boolean(document.querySelector("dialog[open]"));
+  return tag === "SELECT" || listInput || overlayOpen();
 }
 
 const scrolledPercent = () => {

@@ -1,4 +1,4 @@
-import{P as l,Q as X,R as A,T as R,V as o,Z as B,f as C,g as w,m as k,n as T,p as D,q as H,r as O,t as F,x as L}from"./shared.M2BMUHOX.js";var P=(t,e)=>Array.from({length:t+1},(r,n)=>e(n)).join(""),j=`
+import{Q as l,R as X,S as A,U as R,W as o,_ as B,g as C,h as w,n as k,o as T,q as D,r as H,s as O,u as F,y as L}from"./shared.ERTSZC4W.js";var P=(t,e)=>Array.from({length:t+1},(r,n)=>e(n)).join(""),j=`
 :host{display:block}
 :host([data-keepcart-stars]){display:inline-block;position:relative!important}
 *{box-sizing:border-box}
