@@ -30,13 +30,22 @@ class Voter:
 
 
 async def has_voted(conn: aiosqlite.Connection, review_id: int, voter: Voter) -> bool:
-    row = await read_one(
+    """Two lookups, each by its own index: one statement with ``visitor_id = ? OR address IN
+    …`` let SQLite's planner walk every vote of a popular review (by ``review_id`` alone),
+    inside the single writer."""
+    by_visitor = await read_one(
         conn,
-        "SELECT 1 FROM review_votes WHERE review_id = ?"
-        f" AND (visitor_id = ? OR {voter.address_in()})",
-        (review_id, voter.visitor, *voter.addresses),
+        "SELECT 1 FROM review_votes WHERE review_id = ? AND visitor_id = ?",
+        (review_id, voter.visitor),
     )
-    return row is not None
+    if by_visitor is not None:
+        return True
+    by_address = await read_one(
+        conn,
+        f"SELECT 1 FROM review_votes WHERE review_id = ? AND {voter.address_in()} LIMIT 1",
+        (review_id, *voter.addresses),
+    )
+    return by_address is not None
 
 
 async def recent_votes(
