@@ -212,7 +212,9 @@ async def plan_import(
         digest = row_hash(store_id, product_id, row.review, row.day)
         key = (product_id, row.review, _noon_ms(row.day, timezone), digest)
         if digest in removed or (
-            signer and removed.intersection(legacy_removed_hashes(signer, store_id, key))
+            signer
+            and removed
+            and removed.intersection(legacy_removed_hashes(signer, store_id, key))
         ):
             withheld += 1
         elif digest not in seen:
