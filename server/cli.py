@@ -180,7 +180,7 @@ def run_serve(args: argparse.Namespace, settings: Settings) -> int:
         log_config=None,  # uvicorn's lines go through Keepcart's handler (server.logs)
         proxy_headers=True,
         # Only these proxies may say who the client is: votes and rate limits count by it.
-        forwarded_allow_ips=settings.forwarded_allow_ips,
+        forwarded_allow_ips=settings_module.trusted_proxies(settings.forwarded_allow_ips),
     )
     return 0
 

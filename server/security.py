@@ -31,7 +31,9 @@ class Purpose(StrEnum):
     ORDER_STATUS = "keepcart.order-status"  # a shopper's receipt link; never expires
     REVIEW = "keepcart.review-link"  # one order line's review link; expires (server/reviews)
     HELPFUL_VOTER = "keepcart.helpful-voter"  # a client address, hashed for its helpful votes
-    REMOVED_REVIEW = "keepcart.removed-review"  # an imported row removed at its writer's request
+    # An imported row removed at its writer's request, as migration 0021 kept it (since 0022,
+    # an unkeyed hash that outlasts key rotations: server.reviews.importing.row_hash).
+    REMOVED_REVIEW = "keepcart.removed-review"
 
 
 class InvalidToken(Exception):

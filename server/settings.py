@@ -8,6 +8,7 @@ its default and a line of help; the README's settings table is checked against t
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -71,10 +72,10 @@ class Settings:
         10, "Admin login attempts allowed per 15 minutes per client address."
     )
     forwarded_allow_ips: str = _setting(
-        "127.0.0.1",
-        "Comma-separated addresses of the reverse proxies whose X-Forwarded-For (and -Proto) "
-        "Keepcart believes, or * for any: the client address that rate limits and helpful "
-        "votes count by.",
+        "127.0.0.1,::1",
+        "Comma-separated addresses or CIDR ranges (10.0.0.0/8) of the reverse proxies whose "
+        "X-Forwarded-For (and -Proto) Keepcart believes, every hop's, or * for any: the "
+        "client address that rate limits and helpful votes count by.",
     )
     config_max_age: int = _setting(
         60, "Seconds browsers may cache a store's widget config (revalidated by ETag)."
@@ -93,6 +94,11 @@ class Settings:
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
 
+    def __post_init__(self) -> None:
+        trusted_proxies(
+            self.forwarded_allow_ips
+        )  # a typo must not start a server: it trusts no one
+
     @property
     def base_url(self) -> str:
         return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
@@ -100,6 +106,31 @@ class Settings:
     @property
     def secret_file(self) -> Path:
         return self.db.with_name(self.db.name + ".secret")
+
+
+def trusted_proxies(raw: str) -> list[str]:
+    """KEEPCART_FORWARDED_ALLOW_IPS as uvicorn takes it: ``["*"]``, or each entry an address
+    or a network written as ``ipaddress`` writes it (uvicorn reads "10.0.0.1/8" as no network
+    at all, and any entry it cannot read as a name that no client has, silently); ValueError
+    names the entry it cannot read."""
+    entries = list(_parse_list(raw))
+    if entries == ["*"]:
+        return entries
+    trusted = []
+    for entry in entries:
+        try:
+            if entry == "*":
+                raise ValueError("* trusts every address: give it alone, or list the proxies")
+            if "/" in entry:
+                trusted.append(str(ipaddress.ip_network(entry, strict=False)))
+            else:
+                trusted.append(str(ipaddress.ip_address(entry)))
+        except ValueError as exc:
+            raise ValueError(
+                f"KEEPCART_FORWARDED_ALLOW_IPS: {entry!r} is not an IP address, a CIDR range"
+                f" (10.0.0.0/8) or * ({exc})"
+            ) from None
+    return trusted
 
 
 def env_name(spec: dataclasses.Field[Any]) -> str:

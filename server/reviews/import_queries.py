@@ -75,16 +75,18 @@ async def insert_imported_reviews(
     conn: aiosqlite.Connection,
     store_id: int,
     import_id: int,
-    reviews: Sequence[tuple[int, ReviewInput, int]],
+    reviews: Sequence[tuple[int, ReviewInput, int, str]],
 ) -> None:
-    """Every review of an import in one call: (product id, review, written at ms) each."""
+    """Every review of an import in one call: (product id, review, written at ms, its row's
+    hash) each."""
     await conn.executemany(
         "INSERT INTO reviews (public_id, store_id, product_id, source, import_id, rating, title,"
-        " body, display_name, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " body, display_name, created_at, import_row_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+        " ?)",
         [
             (new_public_id("rev"), store_id, product_id, IMPORTED, import_id, review.rating,
-             review.title, review.body, review.name, created_at)
-            for product_id, review, created_at in reviews
+             review.title, review.body, review.name, created_at, digest)
+            for product_id, review, created_at, digest in reviews
         ],
     )  # fmt: skip
 
@@ -139,24 +141,32 @@ async def imports_state(db: Reader, store_id: int) -> tuple[int, ...]:
     return (row["n"], row["last"], row["removed"])
 
 
-async def imported_keys(db: Reader, store_id: int) -> set[tuple[int, ReviewInput, int]]:
-    """(product id, review, written at) of every review the store has imported."""
-    rows = await read_all(
+async def imported_rows(db: Reader, store_id: int) -> list[Any]:
+    """The store's imported reviews (but those removed at their writers' request: their
+    tombstones stand for them), with their row hashes (NULL when imported before 0022)."""
+    return await read_all(
         db,
-        "SELECT product_id, rating, title, body, display_name, created_at FROM reviews"
-        " WHERE store_id = ? AND source = 'imported'",
+        "SELECT import_row_hash, product_id, rating, title, body, display_name, created_at"
+        " FROM reviews WHERE store_id = ? AND source = 'imported' AND status <> 'removed'",
         (store_id,),
     )
-    return {
-        (row["product_id"],
-         ReviewInput(row["rating"], row["title"], row["body"], row["display_name"]),
-         row["created_at"])
-        for row in rows
-    }  # fmt: skip
+
+
+async def row_hash_of(conn: Reader, review_id: int) -> tuple[str | None, str]:
+    """(the imported review's row hash, NULL when imported before 0022; its store's timezone)."""
+    row = await read_one(
+        conn,
+        "SELECT r.import_row_hash, s.timezone FROM reviews r JOIN stores s ON s.id = r.store_id"
+        " WHERE r.id = ?",
+        (review_id,),
+    )
+    assert row is not None
+    return row["import_row_hash"], row["timezone"]
 
 
 async def removed_rows(db: Reader, store_id: int) -> set[str]:
-    """The keyed hashes of the store's imported rows removed at their writers' request."""
+    """The hashes of the store's imported rows removed at their writers' request (``row_hash``;
+    keyed ones, from migration 0021's removals, too)."""
     rows = await read_all(
         db, "SELECT row_hash FROM review_removed_imports WHERE store_id = ?", (store_id,)
     )

@@ -6,8 +6,13 @@ All or nothing, like the catalog's import: every row is checked, and if any row 
 whole file is refused with each problem (row, column, message) and nothing is written. A row
 the store already has as an imported review (same product, rating, words, name and date) is
 skipped, so importing a file twice imports it once. A row whose review was removed at its
-writer's request is left out too, and reported so: the store keeps a keyed hash of each
-(``removed_row_hashes``), never its words, so that no re-import brings it back.
+writer's request is left out too, and reported so: the store keeps a hash of each
+(``row_hash``), never its words, so that no re-import brings it back.
+
+A row is known again by ``row_hash``: the store, the product, the rating, the words, the name
+and the date as the file writes it, computed once at import and kept on the review. Neither a
+change of the store's timezone (which moves the moment a date is stored as) nor a rotation of
+the signing keys changes it.
 
 Each import is kept (``review_imports``: when, which file, from which platform, how many), and
 can be undone: ``remove_import`` deletes its reviews, imported ones only, and logs it.
@@ -15,10 +20,12 @@ can be undone: ``remove_import`` deletes its reviews, imported ones only, and lo
 
 from __future__ import annotations
 
+import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import aiosqlite
@@ -29,7 +36,7 @@ from server.errors import NotFound
 from server.forms import FormInvalid
 from server.reviews import import_queries, queries
 from server.reviews.model import ReviewInput
-from server.reviews.service import read_review
+from server.reviews.service import local_date, read_review
 from server.security import Purpose, Signer
 
 COLUMNS = ("sku", "rating", "title", "body", "name", "date")
@@ -116,7 +123,8 @@ def parse_review_date(text: str, today: date) -> date:
 # single writer is held only for a few statements, whatever the file's size; the write is
 # still one transaction: all of the file or nothing.
 
-NewReview = tuple[int, ReviewInput, int]  # (product id, the review, when written: UTC ms)
+# (product id, the review, when written: UTC ms, its row's hash)
+NewReview = tuple[int, ReviewInput, int, str]
 
 
 @dataclass(frozen=True)
@@ -134,13 +142,40 @@ class ImportPlan:
     withheld: int  # rows removed at their writers' request before, left out
 
 
-def removed_row_hashes(signer: Signer, store_id: int, key: NewReview) -> tuple[str, ...]:
-    """An imported review's row as keyed hashes (one per signing key, the newest first): what
-    the store keeps of a review removed at its writer's request, to know the row again."""
-    product_id, review, created_at = key
+def row_hash(store_id: int, product_id: int, review: ReviewInput, day: date) -> str:
+    """An imported row as SHA-256 (hex) of the store, the product, the rating, the words, the
+    name and the date as the file writes it: what a re-import compares, and what a review
+    removed at its writer's request leaves behind. Unkeyed on purpose: a key that rotates
+    would make old hashes unmatchable once it is dropped (and the review would come back),
+    and Keepcart has no secret that never rotates. Without the words, no one can find them
+    from it; with them (the merchant's own file), it tells only that the row was there."""
+    value = ["keepcart.imported-review-row.v1", store_id, product_id, review.rating,
+             review.title, review.body, review.name, day.isoformat()]  # fmt: skip
+    return hashlib.sha256(json.dumps(value, ensure_ascii=False).encode()).hexdigest()
+
+
+def legacy_removed_hashes(signer: Signer, store_id: int, key: NewReview) -> tuple[str, ...]:
+    """What migration 0021's removals kept (a keyed hash under the newest key then, of the row
+    dated in the store's timezone then), still matched while that key and timezone last:
+    those rows cannot be hashed again, their words being gone."""
+    product_id, review, created_at, _ = key
     value = [store_id, product_id, review.rating, review.title, review.body, review.name,
              created_at]  # fmt: skip
     return signer.keyed_hashes(Purpose.REMOVED_REVIEW, json.dumps(value, ensure_ascii=False))
+
+
+def known_row_hashes(store_id: int, timezone: str, reviews: Iterable[Any]) -> set[str]:
+    """The row hashes of the store's imported reviews: kept since migration 0022, or for one
+    imported before, computed from its date in the store's timezone (noon of the file's day,
+    so it reads as that day in the timezone it was imported in and any within 12 hours)."""
+    return {
+        row["import_row_hash"] or row_hash(
+            store_id, row["product_id"],
+            ReviewInput(row["rating"], row["title"], row["body"], row["display_name"]),
+            local_date(row["created_at"], timezone),
+        )
+        for row in reviews
+    }  # fmt: skip
 
 
 async def plan_import(
@@ -155,9 +190,9 @@ async def plan_import(
 ) -> ImportPlan:
     """Every row's SKU checked against the store (ImportRejected lists the unknown ones), and
     the rows the store has already (or the file has twice) left out: a file imported twice
-    imports once; so are rows removed at their writers' request (``signer`` knows them: None
-    only for a store that can have none, a new store's seed). Read before the write, from the
-    read connection."""
+    imports once; so are rows removed at their writers' request (``signer`` also knows those
+    removed before migration 0022: None only for a store that can have none, a new store's
+    seed). Read before the write, from the read connection."""
     products = await import_queries.products_for(db, store_id, {row.sku for row in rows})
     problems = [
         RowProblem(row.row, "sku", f"This store has no product with the SKU {row.sku}.")
@@ -168,16 +203,22 @@ async def plan_import(
         raise ImportRejected(problems)
     # Read first: an import landing after this read changes it, and the write checks again.
     imports_seen = await import_queries.imports_state(db, store_id)
-    seen = await import_queries.imported_keys(db, store_id)
-    removed = await import_queries.removed_rows(db, store_id) if signer else set()
+    seen = known_row_hashes(store_id, timezone, await import_queries.imported_rows(db, store_id))
+    removed = await import_queries.removed_rows(db, store_id)
     new: list[NewReview] = []
     withheld = 0
     for row in rows:
-        key = (products[row.sku], row.review, _noon_ms(row.day, timezone))
-        if signer and removed.intersection(removed_row_hashes(signer, store_id, key)):
+        product_id = products[row.sku]
+        digest = row_hash(store_id, product_id, row.review, row.day)
+        key = (product_id, row.review, _noon_ms(row.day, timezone), digest)
+        if digest in removed or (
+            signer
+            and removed
+            and removed.intersection(legacy_removed_hashes(signer, store_id, key))
+        ):
             withheld += 1
-        elif key not in seen:
-            seen.add(key)
+        elif digest not in seen:
+            seen.add(digest)
             new.append(key)
     return ImportPlan(
         store_id, timezone, rows, new, imports_seen, file_name, platform, signer, withheld

@@ -12,9 +12,9 @@ import aiosqlite
 
 from server.errors import Conflict, NotFound
 from server.reviews import import_queries, queries
-from server.reviews.importing import removed_row_hashes
+from server.reviews.importing import row_hash
 from server.reviews.model import HIDDEN, IMPORTED, PUBLISHED, REMOVED, Review, ReviewInput
-from server.security import Signer
+from server.reviews.service import local_date
 
 
 class RemovedReview(Conflict):
@@ -95,7 +95,6 @@ async def remove_reply(
 @dataclass(frozen=True)
 class RemovalRequest:
     note: str  # what the writer asked, and how
-    signer: Signer  # keys the hash an imported review leaves behind
 
 
 async def remove_on_request(
@@ -108,19 +107,27 @@ async def remove_on_request(
 ) -> None:
     """Personal data, deletable per shopper: the review's words, rating, name and reply are
     erased (not hidden), logged with the owner's note, counted apart from the shop's hides.
-    An imported review leaves a keyed hash of its file's row, so that importing that file
-    again does not bring it back (``importing.plan_import``)."""
+    An imported review leaves the hash of its file's row (``importing.row_hash``), so that
+    importing that file again does not bring it back (``importing.plan_import``)."""
     review = await _any_review(conn, store_id, public_id)
     if review.status == REMOVED:
         return
     if review.source == IMPORTED and review.rating is not None:
-        key = (review.product_id, ReviewInput(review.rating, review.title, review.body,
-               review.name), review.created_at)  # fmt: skip
-        row_hash = removed_row_hashes(request.signer, store_id, key)[0]
-        await import_queries.keep_removed_row(conn, store_id, row_hash, now)
+        await import_queries.keep_removed_row(conn, store_id, await _row_hash(conn, review), now)
     await queries.erase_review(conn, review.id)
     await queries.log_decision(
         conn, review_id=review.id, store_id=store_id, action="remove_on_request",
         detail=request.note,
         user_id=user_id, now=now,
     )  # fmt: skip
+
+
+async def _row_hash(conn: aiosqlite.Connection, review: Review) -> str:
+    """The imported review's row hash: kept since it was imported, or (imported before
+    migration 0022) computed from its date in the store's timezone, as a re-import does."""
+    kept, timezone = await import_queries.row_hash_of(conn, review.id)
+    if kept is not None:
+        return kept
+    words = ReviewInput(review.rating or 0, review.title, review.body, review.name)
+    day = local_date(review.created_at, timezone)
+    return row_hash(review.store_id, review.product_id, words, day)

@@ -180,7 +180,8 @@ async def erase_review(conn: aiosqlite.Connection, review_id: int) -> None:
     date stay, so the counts can say a review was removed."""
     await conn.execute(
         "UPDATE reviews SET status = ?, hidden_reason = NULL, rating = NULL, title = '',"
-        " body = '', display_name = '', reply = NULL, reply_at = NULL, helpful = 0 WHERE id = ?",
+        " body = '', display_name = '', reply = NULL, reply_at = NULL, helpful = 0,"
+        " import_row_hash = NULL WHERE id = ?",
         (REMOVED, review_id),
     )
     await conn.execute("DELETE FROM review_votes WHERE review_id = ?", (review_id,))

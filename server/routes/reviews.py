@@ -125,7 +125,12 @@ async def helpful(request: Request) -> Response:
         raise NotFound("No store has that public key.", code="unknown_store", field="store")
     _require_store_origin(request, store)
     enforce_rate_limit(request, state.api_limiter, ("helpful", store.id))
-    voter = vote_queries.Voter(parse_visitor(body.get("visitor")), _address_hashes(request, store))
+    host = request.client.host if request.client else ""
+    voter = vote_queries.Voter(
+        parse_visitor(body.get("visitor")),
+        _hashes(request, store, voting_address(host)),
+        _hashes(request, store, network) if (network := voting_network(host)) else (),
+    )
     public_id = request.path_params["review"]
     now = state.clock.now_ms()
     count, counted = await state.db.write(
@@ -147,13 +152,13 @@ def _require_store_origin(request: Request, store: Store) -> None:
         )
 
 
-def _address_hashes(request: Request, store: Store) -> tuple[str, ...]:
-    """The client's voting address (``voting_address``) hashed with the store under each of
-    the app's keys, the newest first: one vote per review per address, without the address
-    ever being stored or logged. Under every key rather than one that never rotates: such a
-    key would have to be kept beside the hashes (the database) or be a second secret to
-    manage, and with the database alone anyone could hash all 2³² IPv4 addresses."""
-    address = voting_address(request.client.host if request.client else "")
+def _hashes(request: Request, store: Store, address: str) -> tuple[str, ...]:
+    """The client's voting address (``voting_address``) or network (``voting_network``)
+    hashed with the store under each of the app's keys, the newest first: one vote per review
+    per address, without the address ever being stored or logged. Under every key rather
+    than one that never rotates: such a key would have to be kept beside the hashes (the
+    database) or be a second secret to manage, and with the database alone anyone could hash
+    all 2³² IPv4 addresses."""
     return services(request).signer.keyed_hashes(Purpose.HELPFUL_VOTER, f"{store.id} {address}")
 
 
@@ -161,17 +166,36 @@ def voting_address(host: str) -> str:
     """Who votes, as far as an address tells: an IPv4 address whole (a /24 would lump a
     shared network's shoppers into one), an IPv6 one as its /64 (one host takes any address
     of its /64 it likes, privacy extensions rotate them, so a whole address would let it
-    vote again and again), an IPv4-mapped IPv6 address as the IPv4 one; anything else (a
-    Unix socket's name) as it is."""
+    vote again and again), an IPv4-mapped or 6to4 (2002::/16) IPv6 address as the IPv4 one
+    it carries (each IPv4 address has 2⁸⁰ 6to4 addresses); anything else (a Unix socket's
+    name) as it is."""
+    ip = _ip(host)
+    if ip is None:
+        return host
+    if isinstance(ip, ipaddress.IPv6Address):
+        return str(ipaddress.ip_network((ip, 64), strict=False))
+    return str(ip)
+
+
+def voting_network(host: str) -> str | None:
+    """An IPv6 client's /48, for the network's daily cap; None for an IPv4 client (or one
+    whose IPv6 address carries an IPv4 one)."""
+    ip = _ip(host)
+    if isinstance(ip, ipaddress.IPv6Address):
+        return str(ipaddress.ip_network((ip, 48), strict=False))
+    return None
+
+
+def _ip(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The client's address, an IPv6 address that carries an IPv4 one as that; None when
+    ``host`` is no address."""
     try:
         ip = ipaddress.ip_address(host)
     except ValueError:
-        return host
+        return None
     if isinstance(ip, ipaddress.IPv6Address):
-        if ip.ipv4_mapped is not None:
-            return str(ip.ipv4_mapped)
-        return str(ipaddress.ip_network((ip, 64), strict=False))
-    return str(ip)
+        return ip.ipv4_mapped or ip.sixtofour or ip
+    return ip
 
 
 async def _store(request: Request) -> Store:

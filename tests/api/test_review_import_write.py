@@ -89,7 +89,7 @@ async def test_an_import_that_fails_in_its_write_leaves_nothing(app, store, merc
     # A row the database refuses, past the checks (its title is over 120 characters): the
     # 49 rows before it, the import and their log entries must all go with it.
     too_long = ReviewInput(4, "x" * 121, "", "Pat")
-    broken = dataclasses.replace(plan, new=[*plan.new, (plan.new[0][0], too_long, 0)])
+    broken = dataclasses.replace(plan, new=[*plan.new, (plan.new[0][0], too_long, 0, "0" * 64)])
     with pytest.raises(sqlite3.IntegrityError):
         await db.write(lambda conn: write_import(conn, broken, user, 0))
     for table in ("reviews", "review_moderation", "review_imports"):

@@ -4,6 +4,7 @@ erased, logged with a note, counted apart from the shop's hides). Owners only.""
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import re
 
@@ -12,7 +13,8 @@ import pytest
 from server.accounts import add_member, create_user
 from server.clock import now_ms
 from server.reviews.moderating import save_reply
-from server.services import services
+from server.security import Signer
+from server.services import attach, services
 from tests.api.admin_client import MEMBER_PASSWORD, client_for, csrf_from, sign_in
 from tests.api.reviewing import (
     client_at,
@@ -305,6 +307,77 @@ async def test_a_reimport_leaves_out_a_review_removed_at_its_writers_request(
     assert re.fullmatch("[0-9a-f]{64}", kept["row_hash"])  # a keyed hash, never the words
     everything = " ".join(str(v) for v in tuple(kept))
     assert "Jane" not in everything and "My words" not in everything
+
+
+async def import_then_remove_jane(app, client, store) -> str:
+    """JANE and OTHER imported, JANE removed at her request: the admin's CSRF token."""
+    await fulfilled_line(app, store)
+    csrf = await signed_in(client, store)
+    assert (await upload_rows(client, store, csrf, JANE, OTHER)).status_code == 303
+    db = services(app).db
+    jane = await db.fetch_value("SELECT public_id FROM reviews WHERE display_name = 'Jane Doe'")
+    removal = await client.post(
+        reviews_url(store, f"/{jane}/remove-on-request"),
+        data={"csrf_token": csrf, "note": "Jane asked by email"},
+    )
+    assert removal.status_code == 303
+    return csrf
+
+
+async def assert_reimport_withholds_jane(app, client, store, csrf) -> None:
+    again = await upload_rows(client, store, csrf, JANE, OTHER)
+    assert again.status_code == 303
+    found = await services(app).db.fetch_all("SELECT status, display_name FROM reviews ORDER BY id")
+    assert [tuple(row) for row in found] == [("removed", ""), ("published", "Sam Roe")]
+    notice = visible_text((await client.get(again.headers["location"])).text)
+    assert "0 imported, 1 already here and skipped, 1 left out" in notice
+
+
+async def test_a_review_removed_at_request_stays_out_after_the_stores_timezone_changes(
+    app, client, merchant, store
+):
+    """The file's date is what a row is known by, not the moment it was stored as (noon in
+    the store's timezone then): a new timezone neither brings the removed review back nor
+    imports the others twice."""
+    csrf = await import_then_remove_jane(app, client, store)
+    await services(app).db.write(
+        lambda conn: conn.execute(
+            "UPDATE stores SET timezone = 'Pacific/Auckland' WHERE id = ?", (store.id,)
+        )
+    )
+    services(app).stores.invalidate()
+    await assert_reimport_withholds_jane(app, client, store, csrf)
+
+
+async def test_a_review_removed_at_request_stays_out_once_its_signing_key_is_dropped(
+    app, client, merchant, store
+):
+    """Keys rotate, and the oldest are dropped: what a removal leaves must outlast them."""
+    await import_then_remove_jane(app, client, store)
+    rotated = Signer(("a-new-key-after-the-old-one-was-dropped-0123456789",))
+    attach(app, dataclasses.replace(services(app), signer=rotated))
+    csrf = await signed_in(client, store)  # the old key's session is void
+    await assert_reimport_withholds_jane(app, client, store, csrf)
+
+
+async def test_reviews_imported_before_row_hashes_are_known_by_their_date(
+    app, client, merchant, store
+):
+    """Reviews imported before their rows' hashes were kept (migration 0022) are known by
+    their date in the store's timezone: a re-import neither duplicates them nor brings back
+    one removed at its writer's request."""
+    await fulfilled_line(app, store)
+    csrf = await signed_in(client, store)
+    assert (await upload_rows(client, store, csrf, JANE, OTHER)).status_code == 303
+    db = services(app).db
+    await db.write(lambda conn: conn.execute("UPDATE reviews SET import_row_hash = NULL"))
+    jane = await db.fetch_value("SELECT public_id FROM reviews WHERE display_name = 'Jane Doe'")
+    removal = await client.post(
+        reviews_url(store, f"/{jane}/remove-on-request"),
+        data={"csrf_token": csrf, "note": "Jane asked by email"},
+    )
+    assert removal.status_code == 303
+    await assert_reimport_withholds_jane(app, client, store, csrf)
 
 
 async def test_removing_an_import_erases_the_shops_replies_from_the_log(

@@ -43,6 +43,19 @@ REFUSED = [
     ("name", "\u115f", "invisible"),
     ("name", "\u2800\u2800 \u2800", "invisible"),  # blank Braille patterns
     ("title", "\u200b \ufeff", "invisible"),
+    # Small capitals, enclosed letters, l for I: the label all the same.
+    ("name", "ᴠᴇʀɪꜰɪᴇᴅ ʙᴜʏᴇʀ", "“verified”"),
+    ("name", "Ve\u0280ified", "“verified”"),
+    ("name", "V\u1d07rified", "“verified”"),
+    ("name", "🅥🅔🅡🅘🅕🅘🅔🅓", "“verified”"),
+    ("title", "VERlFlED BUYER", "“Verified buyer”"),
+    ("title", "Ver1f|ed purchase", "“Verified buyer”"),
+    # Unicode's default ignorables show nothing: a variation selector, the combining grapheme
+    # joiner, Khmer's inherent vowels, a Mongolian variation selector, a tag character.
+    ("name", "\u034f", "invisible"),
+    ("name", "\ufe0f\ufe0f", "invisible"),
+    ("name", "\u17b4\u17b5", "invisible"),
+    ("title", "\u180b \U000e0041", "invisible"),
 ]
 
 
@@ -64,6 +77,12 @@ async def test_the_review_form_refuses_it_and_writes_nothing(app, client, store,
         ("body", "שלום \u200fעולם"),  # a right-to-left mark is not an override
         ("title", "Verified that it fits"),  # the word, not the label
         ("name", "Verity B."),
+        # "Verified" as a word of a sentence is no label: words are not run together across
+        # a clause's end, nor is a name's surname read into its first name.
+        ("title", "Verified! Purchased twice"),
+        ("title", "Quality verified, customer happy"),
+        ("title", "Size verified; review below"),
+        ("name", "Dave Rified"),
     ],
 )
 async def test_the_review_form_takes_ordinary_text(app, client, store, field, text):
@@ -96,4 +115,24 @@ async def test_an_import_refuses_each_such_row_and_imports_nothing(app, client, 
     for row, column in ((3, "name"), (4, "title"), (5, "body"), (6, "body"), (7, "name")):
         assert f"{row} {column}" in text, (row, column)
     assert "2 name" not in text
+    assert await rows(app, "reviews") == []
+
+
+@pytest.mark.parametrize("platform", ["Verified Buyers", "ᴠᴇʀɪꜰɪᴇᴅ reviews", "[Verified]"])
+async def test_an_imports_platform_may_not_read_like_the_label(
+    app, client, merchant, store, platform
+):
+    """Shoppers read where imported reviews come from in "How reviews work here"."""
+    await fulfilled_line(app, store)
+    await sign_in(client)
+    csrf = csrf_from((await client.get(f"/admin/stores/{store.id}/reviews/import")).text)
+    content = b"sku,rating,title,body,name,date\nMUG-1,5,Fine,Good.,Pat,2024-03-15\n"
+    answer = await client.post(
+        f"/admin/stores/{store.id}/reviews/import",
+        data={"csrf_token": csrf, "platform": platform},
+        files={"file": ("reviews.csv", content, "text/csv")},
+    )
+    assert answer.status_code == 422
+    assert 'id="f-platform-error"' in answer.text
+    assert "“Verified buyer” label" in html.unescape(answer.text)
     assert await rows(app, "reviews") == []

@@ -113,7 +113,7 @@ async def test_an_address_has_a_daily_cap(app, store, merchant):
         for n, review_id in enumerate(ids[:-1]):
             assert (await vote(home, store, review_id, f"v_{n}")).json()["counted"]
         over = await vote(home, store, ids[-1], "v_last")
-        assert over.status_code == 429 and over.json()["error"]["code"] == "rate_limited"
+        assert over.status_code == 429 and over.json()["error"]["code"] == "daily_vote_limit"
         assert int(over.headers["retry-after"]) > 0
         async with client_at(app, OFFICE) as office:  # another address is not held back
             assert (await vote(office, store, ids[-1], "v_office")).json()["counted"]
@@ -157,6 +157,39 @@ async def test_the_daily_cap_holds_across_an_ipv6_64(app, store, merchant):
             if n < VOTES_PER_ADDRESS_PER_DAY:
                 assert answer.json()["counted"], n
     assert answer.status_code == 429
+
+
+async def test_an_ipv6_48_has_a_daily_cap_of_its_own(app, store, merchant):
+    """One site holds a whole /48, and with it 65,536 /64s: each votes once, but the /48 has
+    a higher daily cap of its own; another /48 is not held back."""
+    from server.reviews.voting import VOTES_PER_NETWORK_PER_DAY
+
+    await a_review(app, store)
+    titles = [f"Imported {n}" for n in range(VOTES_PER_NETWORK_PER_DAY)]
+    await import_rows(app, store, *[("MUG-1", 4, title) for title in titles])
+    rows = await services(app).db.fetch_all("SELECT public_id FROM reviews ORDER BY id")
+    ids = [row["public_id"] for row in rows]
+    for n, review_id in enumerate(ids[:-1]):
+        async with client_at(app, f"2001:db8:5:{n:x}::1") as host:  # a /64 of its own each
+            assert (await vote(host, store, review_id, f"v_{n}")).json()["counted"], n
+    async with client_at(app, "2001:db8:5:ffff::1") as host:
+        over = await vote(host, store, ids[-1], "v_last")
+    assert over.status_code == 429 and over.json()["error"]["code"] == "daily_vote_limit"
+    async with client_at(app, "2001:db8:6::1") as neighbour:
+        assert (await vote(neighbour, store, ids[-1], "v_other")).json()["counted"]
+
+
+async def test_a_6to4_address_counts_as_the_ipv4_address_it_carries(app, store, merchant):
+    """2002:cb00:7107::/48 is HOME (203.0.113.7) over 6to4: any of its addresses is HOME."""
+    review = await a_review(app, store)
+    async with client_at(app, HOME) as home:
+        assert (await vote(home, store, review.public_id, "v_home")).json()["counted"]
+    for n, address in enumerate(("2002:cb00:7107::1", "2002:cb00:7107:1::2", "2002:cb00:7107:2::")):
+        async with client_at(app, address) as tunnel:
+            answer = await vote(tunnel, store, review.public_id, f"v_{n}")
+            assert answer.json() == {"helpful": 1, "counted": False}, address
+    async with client_at(app, "2002:cb00:7108::1") as other:  # 203.0.113.8
+        assert (await vote(other, store, review.public_id, "v_other")).json()["counted"]
 
 
 async def test_a_key_rotation_neither_forgets_nor_doubles_an_addresses_votes(

@@ -5,13 +5,18 @@ reviews absent from the shop with their log entry in the admin; axe on every new
 
 from __future__ import annotations
 
+import dataclasses
 import re
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from playwright.sync_api import Locator, Page, expect
+from starlette.applications import Starlette
 
+from server.ratelimit import RateLimiter
+from server.services import attach, services
 from tests.browser.axe import serious_violations
-from tests.browser.conftest import PageProblems, Stack, wait_for
+from tests.browser.conftest import PageProblems, Stack, live_stack, wait_for
 from tests.browser.layout import layout_shifts, watch_layout_shifts
 from tests.browser.merchant import sign_in
 from tests.browser.reviewing import (
@@ -202,6 +207,31 @@ def test_helpful_past_the_daily_cap_says_so(page: Page, stack: Stack):
         "This connection has reached today's limit of helpful votes."
     )
     assert mount.get_by_role("button", name="Helpful (0)").first.get_attribute("aria-disabled")
+
+
+def test_helpful_past_the_per_minute_limit_may_be_tried_again(page: Page, tmp_path: Path):
+    """The per-minute limiter's 429 is not the daily cap: the vote may be sent again, and the
+    shopper is not told about a limit for the day."""
+    apps: list[Starlette] = []
+
+    def no_refill(app: Starlette) -> None:  # a drained limit stays drained while the test runs
+        state = services(app)
+        limiter = RateLimiter(state.settings.api_rate_limit, 10**9, state.clock)
+        attach(app, dataclasses.replace(state, api_limiter=limiter))
+        apps.append(app)
+
+    with live_stack(tmp_path, no_refill) as stack:
+        seed_reviews(stack)
+        open_product(page, stack)
+        mount = reviews_mount(page)
+        mount.get_by_role("button", name=re.compile(r"^Show \d+ reviews$")).click()
+        limiter = services(apps[0]).api_limiter
+        while not limiter.hit((("helpful", stack.store.id), "127.0.0.1")):
+            pass  # the browser's connection has sent as many votes as it may this minute
+        helpful = mount.get_by_role("button", name="Helpful (0)").first
+        helpful.click()
+        expect(mount.get_by_role("status")).to_have_text("Your vote could not be sent. Try again.")
+        expect(helpful).not_to_have_attribute("aria-disabled", "true")
 
 
 @DESKTOP

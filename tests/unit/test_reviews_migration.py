@@ -135,3 +135,37 @@ def test_0021_keeps_no_rating_of_a_removed_review(tmp_path, monkeypatch):
     ratings, fk = asyncio.run(run())
     assert ratings == [("rev_a", None), ("rev_b", 5)]
     assert fk == []
+
+
+def test_0022_keeps_reviews_and_votes_with_no_row_hash_or_network_yet(tmp_path, monkeypatch):
+    """0022: reviews imported before have no row hash (theirs is computed when read) and votes
+    cast before no network; nothing else changes."""
+
+    async def run():
+        conn = await aiosqlite.connect(tmp_path / "k.db", isolation_level=None)
+        try:
+            await migrate_before(conn, monkeypatch, 22)
+            for statement in BEFORE[:3]:
+                await conn.execute(statement)
+            await conn.execute(
+                "INSERT INTO reviews (id, public_id, store_id, product_id, source, rating,"
+                " display_name, created_at) VALUES (1, 'rev_a', 1, 3, 'imported', 2, 'Pat', 500)"
+            )
+            await conn.execute(
+                "INSERT INTO review_votes (review_id, visitor_id, address, created_at)"
+                " VALUES (1, 'v_1', 'h', 700)"
+            )
+            assert 22 in await apply_migrations(conn)
+            reviews = await conn.execute_fetchall(
+                "SELECT public_id, rating, display_name, import_row_hash FROM reviews"
+            )
+            votes = await conn.execute_fetchall(
+                "SELECT review_id, visitor_id, address, network FROM review_votes"
+            )
+            return [tuple(row) for row in reviews], [tuple(row) for row in votes]
+        finally:
+            await conn.close()
+
+    reviews, votes = asyncio.run(run())
+    assert reviews == [("rev_a", 2, "Pat", None)]
+    assert votes == [(1, "v_1", "h", None)]

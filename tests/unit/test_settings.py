@@ -2,7 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from server.settings import Settings, describe
+from server.cli import main
+from server.settings import Settings, describe, trusted_proxies
 
 README = Path(__file__).parents[2] / "README.md"
 
@@ -33,6 +34,40 @@ def test_bad_values_name_the_variable():
         Settings.from_env({"KEEPCART_PORT": "eighty"})
     with pytest.raises(ValueError, match="KEEPCART_COOKIE_SECURE"):
         Settings.from_env({"KEEPCART_COOKIE_SECURE": "maybe"})
+
+
+@pytest.mark.parametrize(
+    ("raw", "trusted"),
+    [
+        ("127.0.0.1,::1", ["127.0.0.1", "::1"]),
+        ("*", ["*"]),
+        (" 10.0.0.0/8, 192.168.1.7/24 ,fd00::/8", ["10.0.0.0/8", "192.168.1.0/24", "fd00::/8"]),
+        ("", []),
+    ],
+)
+def test_forwarded_proxies_are_addresses_or_ranges(raw, trusted):
+    assert (
+        trusted_proxies(
+            Settings.from_env({"KEEPCART_FORWARDED_ALLOW_IPS": raw}).forwarded_allow_ips
+        )
+        == trusted
+    )
+
+
+@pytest.mark.parametrize(
+    "raw", ["proxy.internal", "10.0.0.0/33", "10.0.0.256", "127.0.0.1 10.0.0.2", "*,10.0.0.1"]
+)
+def test_an_unreadable_forwarded_proxy_refuses_to_start(raw, capsys, monkeypatch):
+    """uvicorn would take the entry as a name no client has, and trust no proxy: every
+    shopper would have the proxy's address, silently."""
+    with pytest.raises(ValueError, match="KEEPCART_FORWARDED_ALLOW_IPS"):
+        Settings.from_env({"KEEPCART_FORWARDED_ALLOW_IPS": raw})
+    monkeypatch.setenv("KEEPCART_FORWARDED_ALLOW_IPS", raw)
+    with pytest.raises(SystemExit) as exited:
+        main(["serve"])
+    assert exited.value.code == 2
+    said = capsys.readouterr().err
+    assert "KEEPCART_FORWARDED_ALLOW_IPS" in said and "not an IP address, a CIDR range" in said
 
 
 def test_public_url_overrides_host_and_port():

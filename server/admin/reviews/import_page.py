@@ -27,7 +27,7 @@ from server.reviews.importing import (
     write_import,
 )
 from server.reviews.service import local_date
-from server.reviews.text_checks import check_characters
+from server.reviews.text_checks import check_characters, check_not_a_title_label
 from server.services import services
 from server.stores.service import Store
 
@@ -80,11 +80,12 @@ async def _named(request: Request) -> tuple[str, str]:
 
 def parse_platform(text: str) -> str:
     """Where the file's reviews were written ("Etsy"): shoppers read it in "How reviews work
-    here"."""
+    here", so it may no more read like the "Verified buyer" label than a review's title."""
     cleaned = " ".join(check_characters("where they come from", text).split())
     if not cleaned:
         raise ValueError("Enter where these reviews come from, like “Etsy” or “our old shop”.")
-    return parse_line("where they come from", 1, MAX_PLATFORM, cleaned)
+    platform = parse_line("where they come from", 1, MAX_PLATFORM, cleaned)
+    return check_not_a_title_label(platform, "Where they come from")
 
 
 @login_required

@@ -291,9 +291,7 @@ def parse_removal_note(text: str) -> str:
 remove_on_request = moderation(
     moderating.remove_on_request,
     "removed",
-    lambda form, request: moderating.RemovalRequest(
-        form.read("note", parse_removal_note, ""), services(request).signer
-    ),
+    lambda form, request: moderating.RemovalRequest(form.read("note", parse_removal_note, "")),
     owners_only=True,
 )
 

@@ -49,7 +49,8 @@ async function vote(id, button, status) {
       : "Already marked from this device or network.";
   } catch (error) {
     // Past the daily cap a retry cannot count before tomorrow: say so, and keep it disabled.
-    if (error?.status === 429) {
+    // The per-minute limiter's 429 (rate_limited) frees in a minute: "try again" below.
+    if (error?.code === "daily_vote_limit") {
       status.textContent = "This connection has reached today's limit of helpful votes.";
       return;
     }
