@@ -498,6 +498,25 @@ HOST_GEOMETRY = """() => {
 
 
 @DESKTOP
+def test_two_quick_taps_on_plus_add_two(page: Page, stack: Stack):
+    """The second tap lands while the first change is on its way: it adds one more to what
+    the shopper asked for, not to what the server last said (it used to ask for 2 twice)."""
+    open_product(page, stack)
+    drawer = add_to_cart(page, "Stoneware Mug")
+    held: list[Route] = []
+    page.route("**/items/**", lambda route: route.continue_() if held else held.append(route))
+    plus = drawer.get_by_role("button", name="Increase quantity of Stoneware Mug")
+    plus.click()
+    wait_for(lambda: held)
+    plus.click()
+    quantity = drawer.get_by_role("textbox", name="Quantity of Stoneware Mug")
+    expect(quantity).to_have_value("3")  # at once, as asked
+    held[0].continue_()
+    expect(drawer).to_contain_text("€72.00")
+    expect(quantity).to_have_value("3")
+
+
+@DESKTOP
 def test_at_320_px_the_demo_header_keeps_logo_and_cart_on_one_row(page: Page, stack: Stack):
     page.set_viewport_size({"width": 320, "height": 640})
     page.goto(stack.shop_url + "/")

@@ -25,8 +25,9 @@ export function thumbnail(item, className = "kc-thumb") {
 /** A line's elements; `changeQuantity(row, quantity)` runs when the shopper changes it. */
 function lineRow(changeQuantity) {
   const row = {};
+  // From the quantity last asked for: a second tap while the first is on its way adds one more.
   const step = (delta, button) =>
-    button.getAttribute("aria-disabled") !== "true" && changeQuantity(row, row.item.quantity + delta);
+    button.getAttribute("aria-disabled") !== "true" && changeQuantity(row, (row.wanted ?? row.item.quantity) + delta);
   row.media = h("span", { class: "kc-media" });
   row.name = h("p", { class: "kc-name" });
   row.variant = h("p", { class: "kc-variant" });
@@ -89,7 +90,7 @@ function updateRow(row, item, price) {
   row.plus.setAttribute("aria-label", `Increase quantity of ${name}`);
   row.qty.setAttribute("aria-label", `Quantity of ${name}`);
   row.remove.setAttribute("aria-label", `Remove ${name}`);
-  if (row.qty !== api.root.activeElement) row.qty.value = item.quantity;
+  if (row.qty !== api.root.activeElement) row.qty.value = row.wanted ?? item.quantity;
   // aria-disabled, not disabled: a disabled button would drop keyboard focus.
   row.plus.setAttribute("aria-disabled", String(atMost(item)));
   row.total.textContent = price(item.subtotal);
@@ -109,8 +110,15 @@ function cartLines(busy, showError, rerender) {
     const name = item.name;
     row.error.hidden = true;
     showError("");
+    row.wanted = quantity;
     try {
-      const cart = await busy(() => (quantity > 0 ? setQuantity(item.sku, quantity) : removeItem(item.sku)));
+      const cart = await busy(async () => {
+        try {
+          return await (quantity > 0 ? setQuantity(item.sku, quantity) : removeItem(item.sku));
+        } finally {
+          if (row.wanted === quantity) row.wanted = undefined; // the last one asked: the server's now
+        }
+      });
       const summary = `Cart: ${itemCount(cart?.item_count || 0)}`;
       announce(quantity > 0 ? `${name}: quantity ${quantity}. ${summary}` : `${name} removed. ${summary}`);
     } catch (error) {
