@@ -84,15 +84,12 @@ def main_zone(zones: Sequence[ZoneShipping], country: str) -> ZoneShipping | Non
     return (named or fallback or list(zones) or [None])[0]
 
 
-def trust_config(inputs: TrustInputs, now_ms: int, *, every_kind: bool = False) -> dict[str, Any]:
+def trust_config(inputs: TrustInputs, now_ms: int) -> dict[str, Any]:
     """The widget's ``config.trust``: the placements (each in STRIP_ORDER), and each kind's
     data only where its fact holds (``secure`` still needs the page itself on HTTPS, which
-    the browser checks) and some placement shows it (``every_kind``: placed or not, for the
-    merchant's view): the store's contact is published only once the merchant places the
-    support badge."""
+    the browser checks) and some placement shows it: the store's contact is published only
+    once the merchant places the support badge."""
     config = _every_kind(inputs, now_ms)
-    if every_kind:
-        return config
     placed = {kind for kinds in inputs.settings.placements.values() for kind in kinds}
     for kind in set(KINDS) - placed:
         config.pop(kind, None)

@@ -283,19 +283,10 @@ async def upload_rows(client, store, csrf, *rows: bytes):
 async def test_a_reimport_leaves_out_a_review_removed_at_its_writers_request(
     app, client, merchant, store
 ):
-    await fulfilled_line(app, store)
-    csrf = await signed_in(client, store)
-    assert (await upload_rows(client, store, csrf, JANE, OTHER)).status_code == 303
-    db = services(app).db
-    jane = await db.fetch_value("SELECT public_id FROM reviews WHERE display_name = 'Jane Doe'")
-    removal = await client.post(
-        reviews_url(store, f"/{jane}/remove-on-request"),
-        data={"csrf_token": csrf, "note": "Jane asked by email"},
-    )
-    assert removal.status_code == 303
-
+    csrf = await import_then_remove_jane(app, client, store)
     again = await upload_rows(client, store, csrf, JANE, OTHER)
     assert again.status_code == 303
+    db = services(app).db
     found = await db.fetch_all("SELECT status, display_name FROM reviews ORDER BY id")
     assert [tuple(row) for row in found] == [("removed", ""), ("published", "Sam Roe")]
     notice = visible_text((await client.get(again.headers["location"])).text)
@@ -304,16 +295,20 @@ async def test_a_reimport_leaves_out_a_review_removed_at_its_writers_request(
         " writer's request before." in notice
     )
     (kept,) = await db.fetch_all("SELECT * FROM review_removed_imports")
-    assert re.fullmatch("[0-9a-f]{64}", kept["row_hash"])  # a keyed hash, never the words
+    assert re.fullmatch("[0-9a-f]{64}", kept["row_hash"])  # a fingerprint, never the words
     everything = " ".join(str(v) for v in tuple(kept))
     assert "Jane" not in everything and "My words" not in everything
 
 
-async def import_then_remove_jane(app, client, store) -> str:
-    """JANE and OTHER imported, JANE removed at her request: the admin's CSRF token."""
+async def import_jane_and_other(app, client, store) -> str:
+    """JANE and OTHER imported: the admin's CSRF token."""
     await fulfilled_line(app, store)
     csrf = await signed_in(client, store)
     assert (await upload_rows(client, store, csrf, JANE, OTHER)).status_code == 303
+    return csrf
+
+
+async def remove_jane_at_her_request(app, client, store, csrf: str) -> None:
     db = services(app).db
     jane = await db.fetch_value("SELECT public_id FROM reviews WHERE display_name = 'Jane Doe'")
     removal = await client.post(
@@ -321,6 +316,12 @@ async def import_then_remove_jane(app, client, store) -> str:
         data={"csrf_token": csrf, "note": "Jane asked by email"},
     )
     assert removal.status_code == 303
+
+
+async def import_then_remove_jane(app, client, store) -> str:
+    """JANE and OTHER imported, JANE removed at her request: the admin's CSRF token."""
+    csrf = await import_jane_and_other(app, client, store)
+    await remove_jane_at_her_request(app, client, store, csrf)
     return csrf
 
 
@@ -366,17 +367,10 @@ async def test_reviews_imported_before_row_hashes_are_known_by_their_date(
     """Reviews imported before their rows' hashes were kept (migration 0022) are known by
     their date in the store's timezone: a re-import neither duplicates them nor brings back
     one removed at its writer's request."""
-    await fulfilled_line(app, store)
-    csrf = await signed_in(client, store)
-    assert (await upload_rows(client, store, csrf, JANE, OTHER)).status_code == 303
+    csrf = await import_jane_and_other(app, client, store)
     db = services(app).db
     await db.write(lambda conn: conn.execute("UPDATE reviews SET import_row_hash = NULL"))
-    jane = await db.fetch_value("SELECT public_id FROM reviews WHERE display_name = 'Jane Doe'")
-    removal = await client.post(
-        reviews_url(store, f"/{jane}/remove-on-request"),
-        data={"csrf_token": csrf, "note": "Jane asked by email"},
-    )
-    assert removal.status_code == 303
+    await remove_jane_at_her_request(app, client, store, csrf)
     await assert_reimport_withholds_jane(app, client, store, csrf)
 
 
