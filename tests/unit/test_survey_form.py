@@ -71,9 +71,10 @@ def test_every_error_is_reported_at_once():
 
 def test_a_survey_needs_a_question_and_a_choice_two_options():
     blank = {f"q1_o{n}_label": "" for n in range(1, 10)}
-    assert "at least one question" in errors_of(values_of(exit_survey(), q1_prompt="", **blank))[
-        "q1_prompt"
-    ]
+    assert (
+        "at least one question"
+        in errors_of(values_of(exit_survey(), q1_prompt="", **blank))["q1_prompt"]
+    )
     one = {f"q1_o{n}_label": "" for n in range(2, 10)}
     assert "at least 2 options" in errors_of(values_of(exit_survey(), **one))["q1_type"]
 
@@ -95,9 +96,9 @@ def test_an_option_may_jump_and_lead_to_an_offer_of_the_store():
     delivery = read.questions[0].option("delivery")
     assert delivery is not None and delivery.remedy == Remedy("cmp_free", "A")
     assert read.questions[0].option("payment_missing").next == "q2"
-    assert "offer of this store" in errors_of(values | {"q1_o6_remedy": "cmp_other:A"})[
-        "q1_o6_remedy"
-    ]
+    assert (
+        "offer of this store" in errors_of(values | {"q1_o6_remedy": "cmp_other:A"})["q1_o6_remedy"]
+    )
 
 
 def test_a_survey_after_an_order_has_no_offers():
@@ -124,8 +125,10 @@ def test_option_keys_stay_with_their_options_when_the_list_changes():
                "q1_o9_label": "Free returns", "q1_o9_other": "false", "q1_o9_key": "",
                "q1_o10_label": "Other", "q1_o10_other": "true", "q1_o10_key": "other"}  # fmt: skip
     keys = [o.key for o in read_survey(values, terms(stored)).questions[0].options]
-    assert keys == ["just_browsing", "checkout_too_long", "card_trust", "payment_missing",
-                    "delivery", "site_errors", "cheaper_elsewhere", "free_returns", "other"]  # fmt: skip
+    assert keys == [
+        "just_browsing", "checkout_too_long", "card_trust", "payment_missing", "delivery",
+        "site_errors", "cheaper_elsewhere", "free_returns", "other",
+    ]  # fmt: skip
 
 
 def test_a_forged_or_repeated_option_key_is_not_kept():
