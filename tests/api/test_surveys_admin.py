@@ -367,7 +367,7 @@ async def test_the_results_count_the_funnel_and_each_answer(client, store, admin
     # Shares of the 4 who answered q1, each option's bar with its value written beside it.
     assert "Delivery was too slow or too costly 50% · 2" in text
     assert "I was just browsing 25% · 1" in text and "Other 25% · 1" in text
-    assert "Not enough data yet: 4 of the 30 answers an interval needs." in text
+    assert "Not enough data yet for intervals of these shares: 4 of the 30 answers" in text
     assert "1. What stopped you today? One choice · 4 answered" in text
     assert "2. Anything else? Long text · 3 answered · 1 skipped" in text
     assert "Read the 3 written answers" in text and "Read the 1 written answer" in text

@@ -65,3 +65,25 @@ def test_a_share_of_answers():
     assert 0.17 < figure.interval.low < 0.25 < figure.interval.high < 0.35
     assert not share(3, 10).enough and share(3, 10).estimate == 0.3
     assert share(0, 0).estimate is None
+
+
+# ---- the results page's reading of the counts (server.admin.surveys.results_view) -----------
+
+
+def test_a_choice_question_shows_shares_with_intervals_once_there_are_answers_enough():
+    from server.admin.surveys.results_queries import AnswerGroup
+    from server.admin.surveys.results_view import question_results
+    from server.surveys.templates import exit_survey
+
+    survey = exit_survey()
+    groups = [AnswerGroup("q1", "delivery", None, 30, 0), AnswerGroup("q1", "gone", None, 10, 0),
+              AnswerGroup("q1", "other", None, 2, 2)]  # fmt: skip
+    [result] = question_results(survey, groups, {"q1": 42})
+    table = dict(result.chart.table)
+    assert table["Delivery was too slow or too costly"][0] == "71% · 30"
+    assert table["Delivery was too slow or too costly"][1] == "95% interval 56% to 83%"  # Wilson
+    assert table["gone (no longer asked)"][0] == "24% · 10"  # a removed option still counts
+    assert (result.answered, result.texts, result.note) == (42, 2, "")
+    few = question_results(survey, groups[:1], {"q1": 3})[0]
+    assert len(dict(few.chart.table)["Delivery was too slow or too costly"]) == 1
+    assert "3 of the 30 answers" in few.note

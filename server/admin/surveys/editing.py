@@ -79,16 +79,22 @@ async def survey_for_request(request: Request, store: Store) -> Survey:
     )
 
 
-async def remedy_choices(db: Database, store_id: int) -> dict[str, RemedyChoice]:
-    """Every variant of the store's campaigns, as an offer an answer may lead to (an ended
-    campaign's too, so a survey that links one still reads back; it shows nothing)."""
+async def remedy_choices(db: Database, store_id: int, survey: Survey) -> dict[str, RemedyChoice]:
+    """The variants of the store's campaigns, each an offer an answer may lead to: every
+    campaign that has not ended, and an ended one the survey links still (so the survey reads
+    back; it shows nothing)."""
+    linked = {(o.remedy.campaign, o.remedy.variant) for q in survey.questions
+              for o in q.options if o.remedy}  # fmt: skip
     choices: dict[str, RemedyChoice] = {}
     for campaign in await campaign_queries.list_campaigns(db, store_id):
+        assert campaign.public_id is not None
         own = None if campaign.trigger.kind == "survey_answer" else campaign.trigger.kind
-        ended = " (ended)" if campaign.status == "ended" else ""
+        ended = campaign.status == "ended"
         for variant in campaign.variants:
-            label = f"{campaign.name}{ended}: variant {variant.key}, “{variant.headline}”"
-            assert campaign.public_id is not None
+            if ended and (campaign.public_id, variant.key) not in linked:
+                continue
+            label = (f"{campaign.name}{' (ended)' if ended else ''}: variant {variant.key},"
+                     f" “{variant.headline}”")  # fmt: skip
             choice = RemedyChoice(campaign.public_id, variant.key, label, own)
             choices[choice.value] = choice
     return choices
@@ -196,7 +202,7 @@ class Editing:
 
 async def survey_and_terms(request: Request, store: Store) -> Editing:
     survey = await survey_for_request(request, store)
-    remedies = await remedy_choices(services(request).db, store.id)
+    remedies = await remedy_choices(services(request).db, store.id, survey)
     return Editing(survey, SurveyTerms(store.currency, store.timezone, survey, remedies))
 
 

@@ -39,6 +39,7 @@ class QuestionResult:
     texts: int  # written answers: texts, "Other" texts, emails
     chart: BarChart | None
     headline: Headline | None
+    note: str = ""  # said once under the chart: why its shares have no intervals yet
 
 
 def question_results(
@@ -52,14 +53,17 @@ def _result(question: Question, groups: list[AnswerGroup], answered: int) -> Que
     plain = [g for g in groups if not g.option and g.number is None]
     skipped = sum(g.n - g.texts for g in plain)
     texts = sum(g.texts for g in groups)
-    chart, headline = None, None
+    chart, headline, note = None, None, ""
     if question.type in CHOICE_TYPES:
         chart = _choice_chart(question, groups, answered)
+        if 0 < answered < MIN_SAMPLE:
+            note = (f"Not enough data yet for intervals of these shares: {answered:,} of the"
+                    f" {MIN_SAMPLE} answers they need.")  # fmt: skip
     elif question.type in SCALE_TYPES:
         counts = {g.number: g.n for g in groups if g.number is not None}
         chart = _scale_chart(question, counts)
         headline = scale_headline(question, counts)
-    return QuestionResult(question, answered, skipped, texts, chart, headline)
+    return QuestionResult(question, answered, skipped, texts, chart, headline, note)
 
 
 def _choice_chart(question: Question, groups: list[AnswerGroup], answered: int) -> BarChart:
@@ -70,9 +74,11 @@ def _choice_chart(question: Question, groups: list[AnswerGroup], answered: int) 
     labels = {o.key: o.label for o in question.options}
     # An option removed since it was chosen still counts, named by its key.
     keys = [*labels, *(k for k in counts if k not in labels)]
+    # Each share's interval, once there are answers enough for one (one note until then).
+    judged = answered >= MIN_SAMPLE
     bars = [
         Bar(labels.get(key, f"{key} (no longer asked)"), counts.get(key, 0),
-            (interval_text(share(counts.get(key, 0), answered), percent),))
+            (interval_text(share(counts.get(key, 0), answered), percent),) if judged else ())
         for key in keys
     ]  # fmt: skip
     several = " (each shopper may choose several)" if question.type == "multiple" else ""
@@ -83,8 +89,9 @@ def _choice_chart(question: Question, groups: list[AnswerGroup], answered: int) 
         bars,
         lambda count: f"{percent(count / answered) if answered else '0%'} · {round(count):,}",
         top=answered or None,
-        columns=("Share · answers", "95% interval of the share"),
-    )
+        columns=("Share · answers", "95% interval of the share") if judged
+        else ("Share · answers",),
+    )  # fmt: skip
 
 
 def _scale_chart(question: Question, counts: Mapping[int, int]) -> BarChart:
@@ -165,12 +172,11 @@ def funnel_steps(counted: Funnel) -> list[Step]:
 
 def weeks_of(days: Sequence[Bucket]) -> list[Bucket]:
     """The days in runs of seven from the first (the last run may be shorter), each labelled
-    by its first day."""
+    by its first day ("8 Nov": the week starting then)."""
     weeks = []
     for first in range(0, len(days), WEEK_DAYS):
         run = days[first : first + WEEK_DAYS]
-        weeks.append(Bucket(f"Week of {run[0].label}", run[0].start_ms, run[-1].end_ms,
-                            run[0].day))  # fmt: skip
+        weeks.append(Bucket(run[0].label, run[0].start_ms, run[-1].end_ms, run[0].day))
     return weeks
 
 
