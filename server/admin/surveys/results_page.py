@@ -33,7 +33,7 @@ from server.money import example_amount, parse_major_units
 from server.services import services
 from server.stores.service import Store
 from server.surveys.model import DEVICES, SCALE_TYPES, TEXT_TYPES, Survey
-from server.surveys.service import SIGNALS
+from server.surveys.inputs import SIGNALS
 
 ANSWERS_PAGE_SIZE = 50
 MAX_SEARCH = 100
