@@ -32,8 +32,8 @@ from server.forms import format_local_display
 from server.money import example_amount, parse_major_units
 from server.services import services
 from server.stores.service import Store
-from server.surveys.model import DEVICES, SCALE_TYPES, TEXT_TYPES, Survey
 from server.surveys.inputs import SIGNALS
+from server.surveys.model import DEVICES, SCALE_TYPES, TEXT_TYPES, Survey
 
 ANSWERS_PAGE_SIZE = 50
 MAX_SEARCH = 100
