@@ -120,6 +120,30 @@
     showApplicable(form);
   });
 
+  // A live preview (iframe[data-preview-form="the form's id"]): its widget takes the focus
+  // inside the frame each time it opens. The merchant keeps theirs: when the frame takes the
+  // focus without the pointer over it or a Tab into it, it goes back to the field they were in
+  // (their next keystrokes land there).
+  document.querySelectorAll("iframe[data-preview-form]").forEach(function (frame) {
+    var form = document.getElementById(frame.getAttribute("data-preview-form"));
+    if (!form) return;
+    var lastField = null;
+    var tabbing = false;
+    form.addEventListener("focusin", function (event) {
+      lastField = event.target;
+      tabbing = false; // a Tab that ended in the form is over
+    });
+    document.addEventListener("keydown", function (event) {
+      tabbing = event.key === "Tab";
+    });
+    window.addEventListener("blur", function () {
+      setTimeout(function () {
+        var taken = document.activeElement === frame && !frame.matches(":hover");
+        if (taken && !tabbing && lastField && lastField.isConnected) lastField.focus();
+      }, 0);
+    });
+  });
+
   // Tables become stacked cards on a phone, each cell labelled by its column (CSS shows
   // data-label). Templates label their cells; a table that has no labels at all gets them
   // from its column headers here.

@@ -124,25 +124,6 @@
     }
   }
 
-  // The preview's dialog takes the focus inside its frame each time it opens. The merchant
-  // keeps theirs: when the frame takes the focus without the pointer over it or a Tab into
-  // it, it goes back to the field they were in (their next keystrokes land there).
-  var lastField = null;
-  var tabbing = false;
-  form.addEventListener("focusin", function (event) {
-    lastField = event.target;
-    tabbing = false; // a Tab that ended in the form is over
-  });
-  document.addEventListener("keydown", function (event) {
-    tabbing = event.key === "Tab";
-  });
-  window.addEventListener("blur", function () {
-    setTimeout(function () {
-      var taken = frame && document.activeElement === frame && !frame.matches(":hover");
-      if (taken && !tabbing && lastField && lastField.isConnected) lastField.focus();
-    }, 0);
-  });
-
   form.addEventListener("input", schedule);
   form.addEventListener("change", function (event) {
     foldWithInclude(event);

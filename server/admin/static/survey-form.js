@@ -1,6 +1,7 @@
 // Keepcart admin, survey form: the live preview follows the form, saved or not. Loaded under
-// the admin's strict CSP (no inline script); admin.js shows only the fields the chosen moments
-// and question types use. What the form submits never changes.
+// the admin's strict CSP (no inline script); admin.js keeps the merchant's focus out of the
+// preview's frame and shows only the fields the chosen moments and question types use. What
+// the form submits never changes.
 (function () {
   "use strict";
 
@@ -36,25 +37,6 @@
     if (timer) clearTimeout(timer);
     timer = setTimeout(refresh, 400);
   }
-
-  // The preview's survey may take the focus inside its frame as it opens. The merchant keeps
-  // theirs: when the frame takes it without the pointer over it or a Tab into it, it goes
-  // back to the field they were in.
-  var lastField = null;
-  var tabbing = false;
-  form.addEventListener("focusin", function (event) {
-    lastField = event.target;
-    tabbing = false;
-  });
-  document.addEventListener("keydown", function (event) {
-    tabbing = event.key === "Tab";
-  });
-  window.addEventListener("blur", function () {
-    setTimeout(function () {
-      var taken = document.activeElement === frame && !frame.matches(":hover");
-      if (taken && !tabbing && lastField && lastField.isConnected) lastField.focus();
-    }, 0);
-  });
 
   form.addEventListener("input", schedule);
   form.addEventListener("change", schedule);
