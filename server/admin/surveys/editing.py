@@ -17,7 +17,7 @@ from server.admin.campaigns.editing import ACTION_LABELS, STATUS_LABELS, TRANSIT
 from server.admin.forms import FormPage, check_post
 from server.admin.pages import Merchant, found, login_required, render_store_form, store_for_request
 from server.admin.surveys import labels
-from server.admin.surveys.survey_form import (
+from server.admin.surveys.survey_fields import (
     MAX_OPTIONS,
     POSITIONS,
     RemedyChoice,
@@ -26,8 +26,8 @@ from server.admin.surveys.survey_form import (
     option_field,
     pick,
     question_field,
-    read_survey,
 )
+from server.admin.surveys.survey_form import read_survey
 from server.admin.surveys.survey_prefill import form_values, survey_values
 from server.db import Database
 from server.errors import Conflict, NotFound

@@ -19,7 +19,8 @@ from starlette.responses import Response
 from server.admin.campaigns.reports import PREVIEW_CSP
 from server.admin.pages import Merchant, login_required, render, store_for_request
 from server.admin.surveys.editing import survey_and_terms
-from server.admin.surveys.survey_form import preview_survey, question_field
+from server.admin.surveys.survey_fields import question_field
+from server.admin.surveys.survey_form import preview_survey
 from server.admin.surveys.survey_prefill import form_values
 from server.surveys.service import survey_json
 

@@ -8,7 +8,7 @@ from typing import Any
 from starlette.datastructures import ImmutableMultiDict
 
 from server.admin.campaigns.campaign_prefill import targeting_values, trigger_values
-from server.admin.surveys.survey_form import (
+from server.admin.surveys.survey_fields import (
     LIST_FIELDS,
     OPTION_FIELDS,
     OPTION_FLAGS,
