@@ -34,6 +34,8 @@ class Purpose(StrEnum):
     # An imported row removed at its writer's request, as migration 0021 kept it (since 0022,
     # an unkeyed hash that outlasts key rotations: server.reviews.importing.row_hash).
     REMOVED_REVIEW = "keepcart.removed-review"
+    # A survey response's proof of whose it is: answers to it are taken only with it.
+    SURVEY_RESPONSE = "keepcart.survey-response"
 
 
 class InvalidToken(Exception):

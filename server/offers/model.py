@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar
 
 Status = Literal["draft", "live", "paused", "ended"]
-TriggerKind = Literal["exit_intent", "time_on_page", "scroll_depth", "cart_idle"]
+# "survey_answer": shown only as a survey answer's remedy (server.surveys.remedies), never on
+# a trigger of its own; the store config leaves such campaigns out.
+TriggerKind = Literal["exit_intent", "time_on_page", "scroll_depth", "cart_idle", "survey_answer"]
 PhoneSignal = Literal["scroll_up", "back_button", "tab_return", "inactivity"]
 OfferKind = Literal["percent", "fixed", "free_shipping", "free_gift", "none"]
 Device = Literal["desktop", "phone"]
