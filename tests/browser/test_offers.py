@@ -482,6 +482,10 @@ def test_the_offer_and_the_checkout_share_the_shadow_root_but_no_id(page: Page, 
     )
     assert {offer_email, checkout_email} <= set(ids)  # both dialogs are in the root
     assert sorted(ids) == sorted(set(ids))
+    # Unique by construction, not by the order things happened to be built in: each id names
+    # its chunk (two counters that each start at 0 would otherwise meet sooner or later).
+    assert offer_email.startswith("kc-offers-")
+    assert checkout_email.startswith("kc-checkout-")
 
 
 # --- a code claimed on an empty cart --------------------------------------------------------------
