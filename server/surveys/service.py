@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
+from datetime import date
 from typing import Any
 
 from server.emails import normalize_email
@@ -32,7 +33,6 @@ from server.surveys.model import (
     CHOICE_TYPES,
     END,
     MAX_OTHER_TEXT,
-    ORDER_MOMENTS,
     SCALE_TYPES,
     TEXT_TYPES,
     Answer,
@@ -292,15 +292,18 @@ def not_due(
     settings: SurveySettings,
     visitor: str,
     now_ms: int,
+    *,
+    for_order: bool = False,
 ) -> str | None:
     """Why the visitor is not due this survey now, or None when they are.
 
-    ``latest`` is their latest response to it (for an order-linked survey, the order's);
+    ``latest`` is their latest response to it (``for_order``: the order's);
     ``last_other_shown`` when another survey was last shown to them. The survey's recontact
     rule comes first, then the store's gap between two surveys, then the survey's sample.
-    An order-linked survey has one response per order and none of the page rules.
+    Shown for an order (the confirmation, the order-status page), a survey has one response
+    per order and none of the page rules.
     """
-    if survey.order_linked:
+    if for_order:
         if latest is not None and latest.status == "completed":
             return ANSWERED
     else:
@@ -343,8 +346,15 @@ def resumable(response: SurveyResponse | None, now_ms: int) -> bool:
     )
 
 
-def is_page_signal(signal: str) -> bool:
-    return signal not in ORDER_MOMENTS
+def delivered(order_status: str, delivery_to: str, today: date) -> bool:
+    """Whether an order-status survey may ask about an order on the store's ``today``:
+    shipped, and past the last day of the delivery window it was promised."""
+    if order_status != "fulfilled":
+        return False
+    try:
+        return today > date.fromisoformat(delivery_to)
+    except ValueError:
+        return True  # no window to wait for
 
 
 # ---- the response token ----------------------------------------------------------------------
