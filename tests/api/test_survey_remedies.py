@@ -12,6 +12,7 @@ import pytest
 
 from server.admin.orders.pages import answer_words
 from server.admin.pages import templates
+from server.admin.surveys import remedy_queries
 from server.admin.surveys.remedy_queries import remedy_results, remedy_table
 from server.offers.model import Campaign, Offer, Trigger
 from server.offers.service import variant_json
@@ -414,3 +415,27 @@ OTHER = Option("o", "Other", other=True)
 )  # fmt: skip
 def test_each_kind_of_answer_in_words(question, answer_, words):
     assert answer_words(question, answer_) == words
+
+
+# ---- plans -----------------------------------------------------------------------------------
+
+
+async def test_the_remedy_queries_read_every_table_by_an_index(app, store):
+    """A survey's remedies read its responses, each one's exposure and its visitor's orders;
+    an order's, its visitor's exposures and responses: none of them a whole table."""
+    statements = [
+        (remedy_queries.REMEDIED, (1,)),
+        (remedy_queries.REMEDIED_CHOICES, (1,)),
+        (remedy_queries.ORDER_REMEDIES, (1,)),
+    ]
+
+    async def explain(conn):
+        found = []
+        for sql, params in statements:
+            async with conn.execute("EXPLAIN QUERY PLAN " + sql, params) as cursor:
+                found.append([row[3] for row in await cursor.fetchall()])
+        return found
+
+    for details in await services(app).db.write(explain):
+        scans = [d for d in details if d.startswith("SCAN")]
+        assert scans == [], "\n".join(details)
