@@ -382,15 +382,19 @@ async def test_the_order_page_shows_what_its_shopper_answered_beside_its_code_an
     assert section(page) == (
         "What the shopper told us"
         " <i>Heard of us</i> How did you hear about us? Other: <b>A billboard</b>"
-        " Source in their links newsletter (utm_source) Discount code WELCOME10"
         " How checkout felt · not finished How easy was checkout? 6 of 7"
-        " Source in their links none known Discount code WELCOME10"
+        " Source in their links newsletter (utm_source) Discount code WELCOME10"
         " A source is known when the shopper's visit began on a link tagged with utm_source"
         " and the widget may remember it (the shop's consent setting). Answers hold no"
         " personal data unless a question asked for an email, with consent."
     )
     unasked = (await client.get(f"/admin/stores/{store.id}/orders/1002")).text
     assert "What the shopper told us" not in unasked
+    await insert_order(app, store, 1003, visitor_id="v-3", discount_code=None)
+    await start(client, felt, "v-3", signal="confirmation", order=order_token(app, 1003))
+    left = section((await client.get(f"/admin/stores/{store.id}/orders/1003")).text)
+    assert left.startswith("What the shopper told us How checkout felt Shown, not answered."
+                           " Source in their links none known Discount code none")  # fmt: skip
 
 
 OTHER = Option("o", "Other", other=True)

@@ -230,7 +230,7 @@ async def survey_answers(request: Request, store: Store, order: Order) -> list[d
         asked += [Question(key, "short_text", key) for key in each.answers if key not in known]
         described.append({
             "survey": each.survey_name,
-            "completed": each.response.status == "completed",
+            "status": each.response.status,
             "utm_source": each.utm_source,
             "answers": [(q.prompt, answer_words(q, each.answers[q.key])) for q in asked],
         })  # fmt: skip
