@@ -21,6 +21,7 @@ from server.services import services
 from server.stores.queries import interruptions_per_week
 from server.stores.service import Store
 from server.surveys import queries as survey_queries
+from server.surveys.model import DEFAULT_SETTINGS
 from server.surveys.service import needs_cart as survey_needs_cart
 from server.surveys.service import survey_config_block
 from server.trust.facts import trust_config
@@ -84,7 +85,7 @@ def widget_config(
     feature is on when it lists a survey (a running survey the widget shows).
     """
     offers = offers or {"interruptions_per_week": 0, "campaigns": []}
-    surveys = surveys or {"priority": "offers", "min_gap_days": 0, "list": []}
+    surveys = surveys or survey_config_block([], DEFAULT_SETTINGS)
     # On while any placement has a badge that can show, or social proof is on.
     badges = bool(trust) and (any(trust["placements"].values()) or "proof" in trust)  # type: ignore[index,operator]
     config: dict[str, object] = {

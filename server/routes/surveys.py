@@ -31,7 +31,7 @@ from server.orders.queries import find_order_by_public_id
 from server.orders.receipt_link import public_id_from
 from server.services import services
 from server.stores.service import Store
-from server.surveys import queries, service
+from server.surveys import inputs, queries, service
 from server.surveys.model import ORDER_MOMENTS, Answer, Survey, SurveyResponse
 from server.surveys.queries import NewResponse
 from server.surveys.responding import record_answer, start_response
@@ -77,18 +77,18 @@ async def start(request: Request) -> Response:
     store, survey = await _open_survey(request, body.get("store"))
     assert survey.id is not None
     visitor = parse_visitor(body.get("visitor"))
-    signal = service.parse_signal(survey, body.get("signal"))
+    signal = inputs.parse_signal(survey, body.get("signal"))
     new = NewResponse(
         survey_id=survey.id,
         store_id=store.id,
         visitor_id=visitor,
-        session_id=service.parse_session(body.get("session")),
+        session_id=inputs.parse_session(body.get("session")),
         order_id=await _order_id(request, store, signal, body.get("order")),
         signal=signal,
-        page=service.parse_page(body.get("page")),
-        device=service.parse_device(body.get("device")),
-        cart_value=service.parse_cart_value(body.get("cart_value")),
-        utm_source=service.parse_utm(body.get("utm")),
+        page=inputs.parse_page(body.get("page")),
+        device=inputs.parse_device(body.get("device")),
+        cart_value=inputs.parse_cart_value(body.get("cart_value")),
+        utm_source=inputs.parse_utm(body.get("utm")),
     )
     state = services(request)
     settings = await queries.load_settings(state.db, store.id)

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 import pytest
 
 from server.services import services
+from server.surveys.model import Option, Question
 from tests.api.ordering import insert_order
 from tests.api.reviewing import receipt_path, visible_text
 from tests.api.surveying import live_survey, rows, stored
@@ -136,3 +137,42 @@ async def test_the_receipt_links_to_the_survey_until_it_is_answered(
     assert f'href="{delivered_order}"' in (await client.get(receipt)).text  # half answered
     await client.post(delivered_order, data={"question": "q2", "value": "Great"})
     assert f'href="{delivered_order}"' not in (await client.get(receipt)).text
+
+
+async def test_every_kind_of_question_by_form(app, client, store, delivered_order):
+    """A merchant's own order-status survey: choices with Other, several choices, an email
+    (kept only with consent) and stars, each sent as the form sends it."""
+    questions = (
+        Question("q1", "single", "Where?", options=(Option("shop", "Shop"),
+                 Option("other", "Other", other=True))),
+        Question("q2", "multiple", "What?", options=(Option("a", "A"), Option("b", "B"))),
+        Question("q3", "email", "Email?", required=False, consent_text="Write to me."),
+        Question("q4", "rating", "Stars?", style="stars"),
+    )  # fmt: skip
+    await live_survey(app, store.id, "nps", questions=questions)
+    page = (await client.get(delivered_order)).text
+    assert 'type="radio" name="value" value="other"' in page and 'name="other_text"' in page
+    assert (await client.post(delivered_order, data={"question": "q1", "value": "other",
+            "other_text": "A market stall"})).status_code == 303  # fmt: skip
+    assert 'type="checkbox" name="value" value="b"' in (await client.get(delivered_order)).text
+    form = {"question": "q2", "value": ["a", "b"]}
+    assert (await client.post(delivered_order, data=form)).status_code == 303
+    no_consent = await client.post(delivered_order, data={"question": "q3", "value": "a@b.test"})
+    assert no_consent.status_code == 422 and "Write to me." in no_consent.text
+    assert 'aria-describedby="f-consent-error"' in no_consent.text
+    form = {"question": "q3", "value": "a@b.test", "consent": "yes"}
+    assert (await client.post(delivered_order, data=form)).status_code == 303
+    stars = (await client.get(delivered_order)).text
+    assert "4 stars" in visible_text(stars) and "Question 4 of 4" in visible_text(stars)
+    assert (
+        await client.post(delivered_order, data={"question": "q4", "value": "4"})
+    ).status_code == 303
+    found = await rows(app, "SELECT question, option, number, text, consent FROM survey_answers"
+                            " ORDER BY question, option")  # fmt: skip
+    assert [tuple(r.values()) for r in found] == [
+        ("q1", "other", None, "A market stall", None),
+        ("q2", "a", None, None, None),
+        ("q2", "b", None, None, None),
+        ("q3", "", None, "a@b.test", "Write to me."),
+        ("q4", "", 4, None, None),
+    ]

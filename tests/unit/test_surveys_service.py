@@ -102,7 +102,7 @@ def test_an_email_is_kept_only_with_consent_and_its_wording():
     assert given == Answer(text="pat@example.test", consent="Yes, write.")
 
 
-@pytest.mark.parametrize("empty", [None, "", []])
+@pytest.mark.parametrize("empty", [None, "", [], " \n "])
 def test_a_required_question_cannot_be_skipped_and_an_optional_one_can(empty):
     with pytest.raises(KeepcartError) as caught:
         parse_answer(QUESTIONS["nps"], empty)
