@@ -27,7 +27,7 @@ import random
 
 import aiosqlite
 
-from server.demo_seed import _fulfilled_order as fulfilled_order
+from server.demo_seed import fulfilled_order
 from server.offers.model import Campaign, Frequency, Offer, Targeting, Trigger, Variant
 from server.offers.queries import save_campaign
 from server.surveys.model import Answer, Remedy, Survey
