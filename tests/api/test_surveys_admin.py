@@ -6,6 +6,7 @@ database), the written answers' search, the CSV, and one shopper's answers (owne
 from __future__ import annotations
 
 import csv
+import dataclasses
 import html
 import io
 import json
@@ -29,7 +30,7 @@ from server.surveys.queries import (
     set_response_status,
 )
 from tests.api.admin_client import client_for, csrf_from, field_error
-from tests.api.attribution import DAY, T0
+from tests.api.attribution import DAY, T0, insert_exposure
 from tests.api.ordering import insert_order
 from tests.api.surveying import live_survey, row_counts
 
@@ -418,6 +419,35 @@ async def test_an_nps_survey_shows_its_score_with_an_interval(app, client, store
     assert "Net Promoter Score +50 95% interval" in text
     assert "10 (Extremely likely) 20" in text and "0 (Not at all likely) 0" in text
     assert "Why shoppers leave" not in text  # not an exit survey
+
+
+async def test_the_results_show_what_an_answers_offer_earned(app, client, store, admin, at_t0):
+    """A response whose answer earned its linked offer (as remedies.py records it), and the
+    order that followed: the results page's remedy table counts it."""
+    from server.offers.model import Offer, Trigger
+    from server.surveys.model import Remedy
+    from tests.api.attribution import insert_order as insert_paid_order
+    from tests.api.offering import live_campaign
+
+    base, _ = admin
+    campaign = await live_campaign(app, store.id, Offer("free_shipping", 0), name="Free delivery",
+                                   trigger=Trigger(kind="survey_answer"))  # fmt: skip
+    [reasons] = (await live_survey(app, store.id, "exit")).questions
+    linked = tuple(dataclasses.replace(o, remedy=Remedy(campaign.public_id, "A"))
+                   if o.key == "delivery" else o for o in reasons.options)  # fmt: skip
+    question = dataclasses.replace(reasons, options=linked)
+    survey = await live_survey(app, store.id, "exit", questions=(question,))
+    response = await respond(app, survey, "v-buyer", {"q1": Answer(options=("delivery",))})
+    db = services(app).db
+    await db.write(lambda conn: conn.execute(
+        "UPDATE survey_responses SET remedy_campaign_id = ?, remedy_arm = 'A', remedy_at = ?"
+        " WHERE id = ?", (campaign.id, T0 - DAY, response.id)))  # fmt: skip
+    await insert_exposure(db, campaign.id, "v-buyer", "A", T0 - DAY, signal="survey")
+    await insert_paid_order(db, store.id, 1001, "v-buyer", T0 - DAY + 60_000, 2400)
+    page = await client.get(f"{base}/{survey.public_id}/results")
+    assert "Offers after an answer" in page.text
+    assert 'data-col="orders">1<' in page.text
+    assert "“Delivery was too slow or too costly”" in html.unescape(page.text)
 
 
 # ---- written answers ------------------------------------------------------------------------

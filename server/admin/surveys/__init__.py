@@ -8,6 +8,7 @@ preview.py ....... the live preview in the real widget
 results_page.py .. the results (filtered), the written answers and the CSV
 results_view.py .. the results as charts, figures and words
 results_queries.py the SQL behind them
+remedy_queries.py  what the offers linked to answers earned (on the results page)
 export.py ........ the responses' CSV
 shopper.py ....... one shopper's answers, found, downloaded or deleted (owners only)
 labels.py ........ what the pages call moments, question types, signals and devices

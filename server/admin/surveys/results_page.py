@@ -4,12 +4,11 @@ the device, the cart value and the signal that showed the survey.
 
 Top to bottom: the funnel shown → started → completed; per question its chart and figure;
 the weeks; for an exit survey its reasons beside the store's cart abandonment in the range;
-the remedies' results (WP-D's ``remedy_results``, once merged).
+the remedies' results (``remedy_queries``).
 """
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -22,7 +21,7 @@ from server.admin.overview import figures
 from server.admin.overview import queries as overview_queries
 from server.admin.overview.periods import CUSTOM, PRESETS, Window, choose_window, window
 from server.admin.pages import Merchant, login_required, store_for_request
-from server.admin.surveys import export, results_queries, results_view
+from server.admin.surveys import export, remedy_queries, results_queries, results_view
 from server.admin.surveys.editing import render_surveys, survey_for_request
 from server.admin.surveys.labels import DEVICE_LABELS, SIGNAL_LABELS
 from server.admin.surveys.results_queries import ResponseFilter
@@ -125,7 +124,7 @@ async def results_page(request: Request, merchant: Merchant) -> Response:
         "questions": results_view.question_results(survey, groups, answered),
         "weeks": await _weekly(db, survey, filtered),
         "abandonment": await _abandonment(db, store, survey, filtered, funnel, now),
-        "remedies": await remedy_table(db, survey),
+        "remedies": await remedy_queries.remedy_table(db, survey, store.currency),
         "csv_url": f"results.csv?{filtered.query()}",
         "answers_query": filtered.query(),
         "min_sample": results_view.MIN_SAMPLE,
@@ -165,16 +164,6 @@ async def _abandonment(
     carts = totals.cart_sessions
     left = None if not carts else max(0.0, 1 - totals.order_sessions / carts)
     return {"cart_sessions": carts, "left": left, "answered": funnel.completed}
-
-
-async def remedy_table(db: Database, survey: Survey) -> list[Any]:
-    """The remedies' results (``server.admin.surveys.remedy_queries``, WP-D's): none until that
-    module is merged. The lead drops this guard once it is."""
-    try:
-        remedy_queries = importlib.import_module("server.admin.surveys.remedy_queries")
-    except ModuleNotFoundError:
-        return []
-    return await remedy_queries.remedy_results(db, survey)
 
 
 # ---- text answers ---------------------------------------------------------------------------
