@@ -94,15 +94,20 @@ function stop(message, error) {
 
 function start() {
   if (main || !tag()) return;
-  boot.config = fetch(`${boot.origin}${PATH_CONFIG}${encodeURIComponent(boot.store)}/config`, {
-    credentials: "omit",
-    mode: "cors",
-    signal: AbortSignal.timeout?.(CONFIG_TIMEOUT_MS),
-  });
-  boot.config.catch(() => {}); // the loader reports it
-  // The loader's import in a task of its own: a first fetch() and a first cross-origin
-  // import() each cost the page several ms at 4× CPU, together nearly a long task.
-  main = new Promise((resolve) => setTimeout(resolve))
+  // The tag found (a first element read), the config's fetch() and the loader's import() each
+  // in a task of its own: each first call costs the page several ms at 4× CPU, any two
+  // together nearly a long task.
+  const task = () => new Promise((resolve) => setTimeout(resolve));
+  main = task()
+    .then(() => {
+      boot.config = fetch(`${boot.origin}${PATH_CONFIG}${encodeURIComponent(boot.store)}/config`, {
+        credentials: "omit",
+        mode: "cors",
+        signal: AbortSignal.timeout?.(CONFIG_TIMEOUT_MS),
+      });
+      boot.config.catch(() => {}); // the loader reports it
+    })
+    .then(task)
     .then(() => import(boot.origin + PATH_CHUNKS + __KEEPCART_MAIN__))
     .then((module) => boot.off || module.start(boot))
     .catch((error) => stop("Keepcart could not start", error));
