@@ -1,4 +1,4 @@
-import{Q as p,R as P,S as _,U as R,W as o,_ as X,g as k,h as b,n as T,o as A,q as D,r as H,s as O,u as F,y as L}from"./shared.ERTSZC4W.js";var B=(t,e)=>Array.from({length:t+1},(r,n)=>e(n)).join(""),j=`
+import{Q as p,R as P,S as _,U as R,W as o,_ as X,g as k,h as b,n as T,o as A,q as D,r as H,s as O,u as F,y as L}from"./shared.XIL4DAXS.js";var B=(t,e)=>Array.from({length:t+1},(r,n)=>e(n)).join(""),j=`
 :host{display:block}
 :host([data-keepcart-stars]){display:inline-block;position:relative!important}
 *{box-sizing:border-box}
