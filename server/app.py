@@ -43,6 +43,8 @@ from server.routes import receipt as receipt_routes
 from server.routes import review_page as review_page_routes
 from server.routes import reviews as review_routes
 from server.routes import stores as store_routes
+from server.routes import survey_page as survey_page_routes
+from server.routes import surveys as survey_routes
 from server.routes import trust as trust_routes
 from server.routes.events_fastpath import EventsFastPath
 from server.security import Signer, signing_keys
@@ -109,8 +111,10 @@ def create_app(settings: Settings, *, freeze_startup_objects: bool = False) -> S
             *offer_routes.routes,
             *receipt_routes.routes,
             *review_page_routes.routes,
+            *survey_page_routes.routes,
             *review_routes.routes,
             *trust_routes.routes,
+            *survey_routes.routes,
             Mount(
                 "/admin",
                 routes=admin_routes.routes,

@@ -8,7 +8,9 @@
   or of Latin ("vеrified" with a Cyrillic е, a dotless ı) mapped to the Latin letters they
   pass for by Unicode's confusables data (the ``confusable_homoglyphs`` package, which has
   no skeleton of its own), and small capitals and enclosed letters (ᴠᴇʀɪꜰɪᴇᴅ, 🅥🅔🅡) by
-  their Unicode names; for the label only, l, 1, | and ı are read as i ("VERlFlED").
+  their Unicode names; for the label only, l, 1, | and ı are read as i and 3 as e
+  ("VERlFlED", "V3rified"), and a word one letter off ("Veritied", "Verfied", "Vertified")
+  is read as the label (within a word: "Vera Fied" is a name).
   The label is matched as words, not as letters run together across the whole text: a word
   starting "verified" followed, in the same word or in the words after it up to a clause's
   end (a comma, a full stop…), by buyer, purchase, customer, owner, review or user ("Verified
@@ -41,7 +43,7 @@ _LABEL = "verified"
 _LABEL_WORDS = re.compile("verified(buyer|purchase|customer|owner|review|user)")
 _WORDS = re.compile(r"[^\W\d_]+")
 _CLAUSE_END = re.compile(r"[,;:!?.]+\s")  # "Verified! Purchased twice": two clauses
-_READ_AS_I = str.maketrans("l1|", "iii")  # the dotless ı is mapped to i by the confusables
+_READ_AS_I = str.maketrans("l1|3", "iiie")  # the dotless ı is mapped to i by the confusables
 # Unicode's Default_Ignorable_Code_Point (DerivedCoreProperties.txt; Python's unicodedata has
 # no such property), and the blank Braille pattern: shown as nothing.
 _INVISIBLE = re.compile(
@@ -73,7 +75,7 @@ def check_characters(what: str, text: str) -> str:
 
 def check_not_a_name_label(text: str) -> str:
     """A name holding the word "verified" (however spelled, split or disguised) is refused."""
-    words = _WORDS.findall(_label_read(text))
+    words = _label_words(_label_read(text))
     if any(_joined(words, start).startswith(_LABEL) for start in range(len(words))):
         raise ValueError(
             "A name can't say “verified”: the “Verified buyer” label is Keepcart's to give."
@@ -85,7 +87,7 @@ def check_not_a_title_label(text: str, what: str = "A title") -> str:
     """A title (or an import's platform) that reads like the label is refused: "verified"
     followed by buyer, purchase… in the same clause, or the word alone, or in brackets."""
     read = _label_read(text)
-    if "".join(_WORDS.findall(read)) == _LABEL or _LABEL_TITLE.search(read) or _says_label(read):
+    if "".join(_label_words(read)) == _LABEL or _LABEL_TITLE.search(read) or _says_label(read):
         raise ValueError(
             f"{what} can't read like the “Verified buyer” label: Keepcart gives it to reviews"
             " written through an order's link."
@@ -95,10 +97,38 @@ def check_not_a_title_label(text: str, what: str = "A title") -> str:
 
 def _says_label(read: str) -> bool:
     for clause in _CLAUSE_END.split(read):
-        words = _WORDS.findall(clause)
+        words = _label_words(clause)
         if any(_LABEL_WORDS.match(_joined(words, start)) for start in range(len(words))):
             return True
     return False
+
+
+def _label_words(read: str) -> list[str]:
+    """The words of ``read`` (as ``_label_read`` gives it), each starting one letter off the
+    label (a letter wrong, missing or doubled: "veritied", "verfied", "vertified") spelled as
+    the label: a reader takes it for the label all the same."""
+    return [_as_label(word) for word in _WORDS.findall(read)]
+
+
+def _as_label(word: str) -> str:
+    for length in (len(_LABEL), len(_LABEL) - 1, len(_LABEL) + 1):
+        if len(word) >= length and _one_edit_at_most(word[:length], _LABEL):
+            return _LABEL + word[length:]
+    return word
+
+
+def _one_edit_at_most(a: str, b: str) -> bool:
+    """Whether ``a`` becomes ``b`` by changing, dropping or adding one letter at most."""
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) <= 1
+    short, long = sorted((a, b), key=len)
+    if len(long) - len(short) != 1:
+        return False
+    first = next(
+        (i for i, (x, y) in enumerate(zip(short, long[: len(short)], strict=True)) if x != y),
+        len(short),
+    )
+    return short[first:] == long[first + 1 :]
 
 
 def _joined(words: list[str], start: int) -> str:

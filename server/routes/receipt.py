@@ -32,6 +32,7 @@ from server.reviews.links import LineKey, review_path
 from server.reviews.queries import lines_of_order
 from server.reviews.service import may_review
 from server.routes.private_page import PrivatePages
+from server.routes.survey_page import survey_link
 from server.services import services
 from server.stores.service import Store
 
@@ -82,6 +83,7 @@ async def _receipt(request: Request, store: Store, order: Order) -> dict[str, An
         "instructions": settings.instructions_for(order.payment_method) if awaiting else "",
         "formats": formats,
         "reviews": await _review_links(request, store, order),
+        "survey_url": await survey_link(request, store, order),
     }
 
 

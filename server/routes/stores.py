@@ -20,6 +20,10 @@ from server.offers.service import campaign_config
 from server.services import services
 from server.stores.queries import interruptions_per_week
 from server.stores.service import Store
+from server.surveys import queries as survey_queries
+from server.surveys.model import DEFAULT_SETTINGS
+from server.surveys.service import needs_cart as survey_needs_cart
+from server.surveys.service import survey_config_block
 from server.trust.facts import trust_config
 from server.trust.service import trust_inputs
 from server.web import etag_for, json_bytes, not_modified, store_cors
@@ -34,17 +38,24 @@ async def store_config(request: Request) -> Response:
     db = state.db
     settings = await load_settings(db, store.id)
     checkout_on = await has_active_products(db, store.id)
-    campaigns = await running_campaigns(db, store.id, services(request).clock.now_ms())
+    now = state.clock.now_ms()
+    campaigns = await running_campaigns(db, store.id, now)
     offers = {
         "interruptions_per_week": await interruptions_per_week(db, store.id),
-        "campaigns": [campaign_config(c) for c in campaigns],
+        # A remedy-only campaign shows after a survey answer, never on a trigger of its own.
+        "campaigns": [campaign_config(c) for c in campaigns if c.trigger.kind != "survey_answer"],
     }
+    surveys = survey_config_block(
+        await survey_queries.running_surveys(db, store.id, now),
+        await survey_queries.load_settings(db, store.id),
+    )
     api_https = state.settings.base_url.startswith("https://")
     inputs = await trust_inputs(db, store, api_https=api_https, checkout=settings)
-    trust = trust_config(inputs, state.clock.now_ms())
+    trust = trust_config(inputs, now)
     config = widget_config(
-        store, checkout=checkout_on, settings=settings, offers=offers, trust=trust
-    )
+        store, checkout=checkout_on, settings=settings, offers=offers, trust=trust,
+        surveys=surveys,
+    )  # fmt: skip
     body = json_bytes(config | {"chunks": widget_chunks(config, built_chunks())})
     etag = etag_for(body)
     headers |= {
@@ -63,14 +74,18 @@ def widget_config(
     settings: CheckoutSettings,
     offers: dict[str, object] | None = None,
     trust: dict[str, Any] | None = None,
+    surveys: dict[str, Any] | None = None,
 ) -> dict[str, object]:
     """What the loader needs to decide what is live on a page, and nothing more.
 
     ``offers`` is ``{"interruptions_per_week", "campaigns": [...]}`` for the running
     campaigns; the offers feature is on when there is at least one. ``trust`` is
     ``server.trust.facts.trust_config``'s answer; badges are on when a placement has any.
+    ``surveys`` is ``server.surveys.service.survey_config_block``'s answer; the surveys
+    feature is on when it lists a survey (a running survey the widget shows).
     """
     offers = offers or {"interruptions_per_week": 0, "campaigns": []}
+    surveys = surveys or survey_config_block([], DEFAULT_SETTINGS)
     # On while any placement has a badge that can show, or social proof is on.
     badges = bool(trust) and (any(trust["placements"].values()) or "proof" in trust)  # type: ignore[index,operator]
     config: dict[str, object] = {
@@ -85,10 +100,11 @@ def widget_config(
             "checkout": checkout,
             "offers": bool(offers["campaigns"]),
             "badges": badges,
-            "surveys": False,
+            "surveys": bool(surveys["list"]),
         },
         "checkout": {"floating_button": settings.floating_cart_button},
         "offers": offers,
+        "surveys": surveys,
         "events": {"max_batch": 50},
     }
     if badges:
@@ -115,7 +131,7 @@ def widget_chunks(config: dict[str, Any], built: dict[str, dict[str, Any]]) -> l
     shopper's first cart interaction, in the background with a floating cart button); the
     offers load in the background where a running campaign's pages match, and on the admin's
     offer preview page, and only once the visitor has a cart when no campaign can show to an
-    empty one."""
+    empty one; the surveys likewise, by the listed surveys (when the build has them)."""
     chunks: list[dict[str, Any]] = []
     features = config["features"]
     if features["checkout"] and "checkout" in built:
@@ -137,9 +153,21 @@ def widget_chunks(config: dict[str, Any], built: dict[str, dict[str, Any]]) -> l
         chunks.append(
             {"name": "reviews", **built["reviews"], "idle": True, "mounts": REVIEW_MOUNTS}
         )
-    if features["surveys"] and "surveys" in built:
-        chunks.append({"name": "surveys", **built["surveys"]})
+    if "surveys" in built:
+        chunks.append({"name": "surveys", **built["surveys"], **_surveys_chunk(config)})
     return chunks
+
+
+def _surveys_chunk(config: dict[str, Any]) -> dict[str, Any]:
+    """When the surveys chunk loads: in the background where a listed survey's pages match
+    (every page a survey may show on, the confirmation's included: the checkout runs on the
+    shop's own pages), and on the admin's previews (a draft survey, too); only once the
+    visitor has a cart when no survey can show to an empty one."""
+    listed = config["surveys"]["list"]
+    entry: dict[str, Any] = {"idle": True, "preview": True, "pages": [s["pages"] for s in listed]}
+    if listed and all(map(survey_needs_cart, listed)):
+        entry["with_cart"] = True
+    return entry
 
 
 def needs_cart(campaign: dict[str, Any]) -> bool:

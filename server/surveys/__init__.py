@@ -5,6 +5,7 @@ well as the browser; an exit answer may lead straight to an offer (its remedy).
 
 ``model`` (what a survey, a response and an answer are), ``templates`` (the surveys a merchant
 starts from), ``service`` (the rules, pure: config, answers, branching, frequency, the response
-token), ``queries`` (SQL), and the use cases, each one write transaction: ``responding``
-(showing a survey, recording an answer) and ``remedies`` (an answer's offer).
+token), ``inputs`` (a request's fields), ``queries`` (SQL), and the use cases, each one write
+transaction: ``responding`` (showing a survey, recording an answer) and ``remedies`` (an
+answer's offer).
 """

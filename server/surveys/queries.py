@@ -305,6 +305,12 @@ async def set_response_status(
     )
 
 
+async def order_visitor(conn: Reader, order_id: int) -> str:
+    """The visitor id the order was placed with ('' when the widget sent none)."""
+    row = await read_one(conn, "SELECT visitor_id FROM orders WHERE id = ?", (order_id,))
+    return "" if row is None or row["visitor_id"] is None else str(row["visitor_id"])
+
+
 @dataclass(frozen=True)
 class OrderAnswers:
     """A completed or partial response linked to an order, for the admin's order page."""

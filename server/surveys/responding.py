@@ -14,7 +14,14 @@ from server.db import Database
 from server.errors import Conflict
 from server.stores.service import Store
 from server.surveys import queries, remedies
-from server.surveys.model import Answer, Question, Survey, SurveyResponse, SurveySettings
+from server.surveys.model import (
+    DEFAULT_SETTINGS,
+    Answer,
+    Question,
+    Survey,
+    SurveyResponse,
+    SurveySettings,
+)
 from server.surveys.queries import NewResponse
 from server.surveys.service import (
     ResponseClaim,
@@ -51,40 +58,18 @@ class SurveyNotDue(Conflict):
         self.reason = reason
 
 
+class ResponseCompleted(Conflict):
+    """409 response_completed: an answer to a response already completed."""
+
+    code = "response_completed"
+
+
 async def start_response(
     db: Database, *, survey: Survey, settings: SurveySettings, new: NewResponse, now: int
 ) -> Opened:
     """Resume the visitor's (or the order's) open response, or show the survey anew when the
     visitor is due it; SurveyNotDue otherwise. Decided inside the write."""
-
-    async def write(conn: aiosqlite.Connection) -> Opened:
-        latest, last_other = await _history(conn, survey, new)
-        if latest is not None and _may_resume(survey, latest, now):
-            return Opened(latest, await queries.load_answers(conn, latest.id), resumed=True)
-        reason = not_due(survey, latest, last_other, settings, new.visitor_id, now)
-        if reason is not None:
-            raise SurveyNotDue(reason)
-        return Opened(await queries.insert_response(conn, new, now), {}, resumed=False)
-
-    return await db.write(write)
-
-
-async def _history(
-    conn: aiosqlite.Connection, survey: Survey, new: NewResponse
-) -> tuple[SurveyResponse | None, int | None]:
-    """The latest response this showing continues or follows (the order's, for an order), and
-    when the visitor was last shown another survey."""
-    assert survey.id is not None
-    if new.order_id is not None:
-        return await queries.response_for_order(conn, survey.id, new.order_id), None
-    history = await queries.visitor_history(conn, new.store_id, new.visitor_id)
-    return history.latest.get(survey.id), history.last_shown_other_than(survey.id)
-
-
-def _may_resume(survey: Survey, latest: SurveyResponse, now: int) -> bool:
-    if survey.order_linked:  # one response per order, however long ago it was begun
-        return latest.status != "completed"
-    return resumable(latest, now)
+    return await db.write(lambda conn: _open(conn, survey, settings, new, now))
 
 
 async def record_answer(
@@ -106,21 +91,90 @@ async def record_answer(
     async def write(conn: aiosqlite.Connection) -> AnswerResult:
         stored = await queries.load_response(conn, survey_id, claim.response)
         response = check_visitor(claim, stored)
-        if response.status == "completed":
-            raise Conflict("This survey is already answered.", code="response_completed")
-        await queries.replace_answers(conn, response.id, question, answer, now)
-        answers = await queries.load_answers(conn, response.id)
-        path, following = answered_path(survey, answers)
-        if following is not None:
-            await queries.set_response_status(conn, response.id, "started", now)
-            return AnswerResult(following, done=False, remedy=None)
-        # Answers left on a branch no longer taken (an earlier answer changed) are not kept.
-        await queries.keep_answers_of(conn, response.id, path)
-        await queries.set_response_status(conn, response.id, "completed", now)
-        kept = {key: answers[key] for key in path}
-        remedy = await remedies.offer_remedy(
-            conn, store=store, survey=survey, response=response, answers=kept, now=now
-        )
-        return AnswerResult(None, done=True, remedy=remedy)
+        return await _record(conn, store, survey, response, question, answer, now)
 
     return await db.write(write)
+
+
+async def answer_for_order(
+    db: Database,
+    *,
+    store: Store,
+    survey: Survey,
+    new: NewResponse,
+    question: Question,
+    answer: Answer,
+    now: int,
+) -> AnswerResult:
+    """The order-status page's step: the order's response (begun by this answer when it is
+    the first) takes ``answer``, in one write. SurveyNotDue once the order's is completed
+    (or the order is outside the survey's sample)."""
+    settings = DEFAULT_SETTINGS  # for an order, the store's gap between surveys never applies
+
+    async def write(conn: aiosqlite.Connection) -> AnswerResult:
+        opened = await _open(conn, survey, settings, new, now)
+        return await _record(conn, store, survey, opened.response, question, answer, now)
+
+    return await db.write(write)
+
+
+async def _open(
+    conn: aiosqlite.Connection,
+    survey: Survey,
+    settings: SurveySettings,
+    new: NewResponse,
+    now: int,
+) -> Opened:
+    for_order = new.order_id is not None
+    latest, last_other = await _history(conn, survey, new)
+    if latest is not None and _may_resume(latest, now, for_order=for_order):
+        return Opened(latest, await queries.load_answers(conn, latest.id), resumed=True)
+    reason = not_due(survey, latest, last_other, settings, new.visitor_id, now, for_order=for_order)
+    if reason is not None:
+        raise SurveyNotDue(reason)
+    return Opened(await queries.insert_response(conn, new, now), {}, resumed=False)
+
+
+async def _history(
+    conn: aiosqlite.Connection, survey: Survey, new: NewResponse
+) -> tuple[SurveyResponse | None, int | None]:
+    """The latest response this showing continues or follows (the order's, for an order), and
+    when the visitor was last shown another survey."""
+    assert survey.id is not None
+    if new.order_id is not None:
+        return await queries.response_for_order(conn, survey.id, new.order_id), None
+    history = await queries.visitor_history(conn, new.store_id, new.visitor_id)
+    return history.latest.get(survey.id), history.last_shown_other_than(survey.id)
+
+
+def _may_resume(latest: SurveyResponse, now: int, *, for_order: bool) -> bool:
+    if for_order:  # one response per order, however long ago it was begun
+        return latest.status != "completed"
+    return resumable(latest, now)
+
+
+async def _record(
+    conn: aiosqlite.Connection,
+    store: Store,
+    survey: Survey,
+    response: SurveyResponse,
+    question: Question,
+    answer: Answer,
+    now: int,
+) -> AnswerResult:
+    if response.status == "completed":
+        raise ResponseCompleted("This survey is already answered.")
+    await queries.replace_answers(conn, response.id, question, answer, now)
+    answers = await queries.load_answers(conn, response.id)
+    path, following = answered_path(survey, answers)
+    if following is not None:
+        await queries.set_response_status(conn, response.id, "started", now)
+        return AnswerResult(following, done=False, remedy=None)
+    # Answers left on a branch no longer taken (an earlier answer changed) are not kept.
+    await queries.keep_answers_of(conn, response.id, path)
+    await queries.set_response_status(conn, response.id, "completed", now)
+    kept = {key: answers[key] for key in path}
+    remedy = await remedies.offer_remedy(
+        conn, store=store, survey=survey, response=response, answers=kept, now=now
+    )
+    return AnswerResult(None, done=True, remedy=remedy)

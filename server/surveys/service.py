@@ -20,11 +20,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
+from datetime import date
 from typing import Any
 
 from server.emails import normalize_email
 from server.errors import BadRequest, Unprocessable, ValidationFailed
-from server.events.visitors import parse_visitor
 from server.offers.bucketing import bucket
 from server.offers.service import glob_to_regex
 from server.security import InvalidToken, Purpose, Signer
@@ -32,7 +32,6 @@ from server.surveys.model import (
     CHOICE_TYPES,
     END,
     MAX_OTHER_TEXT,
-    ORDER_MOMENTS,
     SCALE_TYPES,
     TEXT_TYPES,
     Answer,
@@ -143,7 +142,7 @@ def _question_json(question: Question) -> dict[str, Any]:
 def parse_answer(question: Question, raw: object, consent: object = None) -> Answer:
     """The answer ``raw`` gives ``question``, or the 422 that says why it can't be one.
     ``None`` skips an optional question (an empty ``Answer``)."""
-    if raw is None or raw == "" or raw == []:
+    if raw is None or raw == [] or (isinstance(raw, str) and not raw.strip()):
         if question.required:
             raise _unfit("This question needs an answer.", "answer_required")
         return Answer()
@@ -292,15 +291,18 @@ def not_due(
     settings: SurveySettings,
     visitor: str,
     now_ms: int,
+    *,
+    for_order: bool = False,
 ) -> str | None:
     """Why the visitor is not due this survey now, or None when they are.
 
-    ``latest`` is their latest response to it (for an order-linked survey, the order's);
+    ``latest`` is their latest response to it (``for_order``: the order's);
     ``last_other_shown`` when another survey was last shown to them. The survey's recontact
     rule comes first, then the store's gap between two surveys, then the survey's sample.
-    An order-linked survey has one response per order and none of the page rules.
+    Shown for an order (the confirmation, the order-status page), a survey has one response
+    per order and none of the page rules.
     """
-    if survey.order_linked:
+    if for_order:
         if latest is not None and latest.status == "completed":
             return ANSWERED
     else:
@@ -343,8 +345,15 @@ def resumable(response: SurveyResponse | None, now_ms: int) -> bool:
     )
 
 
-def is_page_signal(signal: str) -> bool:
-    return signal not in ORDER_MOMENTS
+def delivered(order_status: str, delivery_to: str, today: date) -> bool:
+    """Whether an order-status survey may ask about an order on the store's ``today``:
+    shipped, and past the last day of the delivery window it was promised."""
+    if order_status != "fulfilled":
+        return False
+    try:
+        return today > date.fromisoformat(delivery_to)
+    except ValueError:
+        return True  # no window to wait for
 
 
 # ---- the response token ----------------------------------------------------------------------
@@ -392,74 +401,3 @@ def check_visitor(claim: ResponseClaim, response: SurveyResponse | None) -> Surv
     if response is None or response.visitor_id != claim.visitor:
         raise _token_invalid()
     return response
-
-
-# Signals that show a survey: the offers' exit and page signals, and the survey's own moments.
-SIGNALS = (
-    "exit_top", "scroll_up", "back_button", "tab_return", "inactivity", "time_on_page",
-    "scroll_depth", "cart_idle", "drawer_close", "checkout_exit", "confirmation", "order_status",
-)  # fmt: skip
-_EXIT_SIGNALS = ("exit_top", "scroll_up", "back_button", "tab_return", "inactivity")
-
-
-def moment_of(signal: str) -> str:
-    """The moment a signal belongs to: every way of leaving is exit intent."""
-    return "exit_intent" if signal in _EXIT_SIGNALS else signal
-
-
-def parse_signal(survey: Survey, raw: object) -> str:
-    """A signal of one of the survey's moments."""
-    if raw not in SIGNALS or moment_of(str(raw)) not in survey.moments:
-        moments = ", ".join(survey.moments)
-        raise ValidationFailed(
-            f"signal must be one of this survey's moments ({moments}).", field="signal"
-        )
-    return str(raw)
-
-
-def parse_session(raw: object) -> str:
-    return "" if raw is None or raw == "" else parse_visitor(raw, field="session")
-
-
-MAX_PAGE = 300
-MAX_UTM = 100
-MAX_CART_VALUE = 10**12
-
-
-def parse_page(raw: object) -> str:
-    """A page's path: its query and fragment dropped (they may hold personal data)."""
-    if raw is None:
-        return ""
-    if not isinstance(raw, str):
-        raise ValidationFailed("page must be the page's path.", field="page")
-    path = raw.split("?", 1)[0].split("#", 1)[0]
-    if len(path) > MAX_PAGE or not path.isprintable():
-        raise ValidationFailed(f"page must be a path of {MAX_PAGE} characters at most.",
-                               field="page")  # fmt: skip
-    return path
-
-
-def parse_device(raw: object) -> str:
-    if raw is None:
-        return "unknown"
-    if raw not in ("desktop", "phone", "unknown"):
-        raise ValidationFailed("device must be desktop, phone or unknown.", field="device")
-    return str(raw)
-
-
-def parse_cart_value(raw: object) -> int | None:
-    if raw is None:
-        return None
-    if type(raw) is not int or not 0 <= raw <= MAX_CART_VALUE:
-        raise ValidationFailed("cart_value must be a whole number of minor units.",
-                               field="cart_value")  # fmt: skip
-    return raw
-
-
-def parse_utm(raw: object) -> str:
-    if raw is None:
-        return ""
-    if not isinstance(raw, str) or len(raw) > MAX_UTM or not raw.isprintable():
-        raise ValidationFailed(f"utm must be text of {MAX_UTM} characters at most.",
-                               field="utm")  # fmt: skip
-    return raw

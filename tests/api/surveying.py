@@ -23,7 +23,8 @@ async def live_survey(
     app: Starlette, store_id: int, template: str = "exit", **changes: Any
 ) -> Survey:
     """A running survey from ``template``, with ``changes``, saved as the admin saves one."""
-    survey = dataclasses.replace(from_template(template, store_id), status="live", **changes)
+    changes = {"status": "live"} | changes
+    survey = dataclasses.replace(from_template(template, store_id), **changes)
     state = services(app)
     return await state.db.write(lambda conn: save_survey(conn, survey, state.clock.now_ms()))
 
@@ -32,6 +33,19 @@ async def set_survey_settings(app: Starlette, store_id: int, **values: Any) -> N
     state = services(app)
     settings = SurveySettings(**values)
     await state.db.write(lambda conn: save_settings(conn, store_id, settings, state.clock.now_ms()))
+
+
+async def stored(app: Starlette) -> dict[str, list[tuple[Any, ...]]]:
+    """Every survey row as it stands (and the offers' exposures): the same before and after a
+    refused request."""
+    db = services(app).db
+    queries = {
+        "surveys": "SELECT id, status, updated_at FROM surveys ORDER BY id",
+        "responses": "SELECT * FROM survey_responses ORDER BY id",
+        "answers": "SELECT * FROM survey_answers ORDER BY response_id, question, option",
+        "exposures": "SELECT * FROM exposures ORDER BY campaign_id, visitor_id",
+    }
+    return {name: [tuple(r) for r in await db.fetch_all(sql)] for name, sql in queries.items()}
 
 
 async def row_counts(app: Starlette) -> dict[str, int]:
@@ -74,3 +88,7 @@ async def answer(
         json=fields,
         headers=HEADERS,
     )
+
+
+async def rows(app: Starlette, sql: str, params: tuple = ()) -> list[dict[str, Any]]:
+    return [dict(row) for row in await services(app).db.fetch_all(sql, params)]

@@ -50,6 +50,13 @@ REFUSED = [
     ("name", "🅥🅔🅡🅘🅕🅘🅔🅓", "“verified”"),
     ("title", "VERlFlED BUYER", "“Verified buyer”"),
     ("title", "Ver1f|ed purchase", "“Verified buyer”"),
+    # A 3 for an e, or one letter wrong, missing or doubled: a reader still sees the label.
+    ("name", "V3rified Pat", "“verified”"),
+    ("title", "V3r1fi3d buyer", "“Verified buyer”"),
+    ("title", "Veritied buyer", "“Verified buyer”"),
+    ("title", "Verfied purchase", "“Verified buyer”"),
+    ("name", "Vertified", "“verified”"),
+    ("name", "Aoife (Verifed)", "“verified”"),
     # Unicode's default ignorables show nothing: a variation selector, the combining grapheme
     # joiner, Khmer's inherent vowels, a Mongolian variation selector, a tag character.
     ("name", "\u034f", "invisible"),
@@ -83,6 +90,8 @@ async def test_the_review_form_refuses_it_and_writes_nothing(app, client, store,
         ("title", "Quality verified, customer happy"),
         ("title", "Size verified; review below"),
         ("name", "Dave Rified"),
+        ("name", "Vera Fied"),  # a surname is not read into the first name, misspelt or not
+        ("title", "Verifies the size chart"),
     ],
 )
 async def test_the_review_form_takes_ordinary_text(app, client, store, field, text):
