@@ -18,6 +18,7 @@ from server.app import create_app
 from server.clock import now_ms
 from server.db import Database
 from server.demo_seed import seed_demo_reviews, seed_demo_store
+from server.demo_surveys import seed_demo_surveys
 from server.settings import Settings
 from server.stores.queries import list_stores
 from server.stores.service import Store, validate_new_store
@@ -29,7 +30,8 @@ DEMO_STORE_NAME = "Fernhill Goods"
 
 async def prepare_demo(settings: Settings) -> Store:
     """The demo store (created on first run, its catalog refreshed on every run), the demo
-    login, with its password reset, as the store's owner, and (once) its reviewed orders."""
+    login, with its password reset, as the store's owner, and (once) its reviewed orders and
+    its surveys with their answers."""
     demo_origins = (
         f"http://127.0.0.1:{settings.demo_port}",
         f"http://localhost:{settings.demo_port}",
@@ -51,6 +53,8 @@ async def prepare_demo(settings: Settings) -> Store:
         await add_member(db, store.id, DEMO_EMAIL, "owner", replace_role=True, now=now_ms())
         merchant_id = await db.fetch_value("SELECT id FROM users WHERE email = ?", (DEMO_EMAIL,))
         await db.write(lambda conn: seed_demo_reviews(conn, store.id, merchant_id, now_ms()))
+        # After the reviews: the confirmation surveys' answers are on their orders.
+        await db.write(lambda conn: seed_demo_surveys(conn, store.id, now_ms()))
     finally:
         await db.close()
     return store

@@ -321,7 +321,7 @@ async def seed_demo_reviews(
         return
     published = {}
     for days_ago, name, sku, rating, title, body in (*DEMO_REVIEWERS, DEMO_HIDDEN):
-        line = await _fulfilled_order(conn, store_id, name, sku, now_ms - days_ago * DAY_MS)
+        line = await fulfilled_order(conn, store_id, name, sku, now_ms - days_ago * DAY_MS)
         reviewed_at = now_ms - (days_ago - 6) * DAY_MS
         review = ReviewInput(rating, title, body, default_display_name(name))
         published[name] = await publish_review(conn, line, review, reviewed_at)
@@ -341,7 +341,7 @@ async def seed_demo_reviews(
     )  # fmt: skip
 
 
-async def _fulfilled_order(
+async def fulfilled_order(
     conn: aiosqlite.Connection, store_id: int, name: str, sku: str, placed_at: int
 ) -> LineKey:
     """A shipped order of one ``sku`` by ``name`` in Ireland, paid by card, with its history:

@@ -457,6 +457,37 @@ def test_email_me_my_cart_needs_the_consent_box_and_stores_its_exact_words(
     assert row["cart_id"] is not None
 
 
+@DESKTOP
+def test_the_offer_and_the_checkout_share_the_shadow_root_but_no_id(page: Page, stack: Stack):
+    """Each chunk is built on its own, with its own copy of the id counter (widget/build.mjs):
+    the offer's email field and the checkout's both stay labelled by their own label (an id
+    the two shared would name the first such element in the root)."""
+    reminder = Offer(kind="none", value=0, email_cart=True, consent_text="Email me my cart.")
+    stack.only_campaigns(campaign(headline="Save your cart for later", offer=reminder))
+    open_product(page, stack)
+    wait_for(lambda: page.evaluate(ARMED) >= 1)
+    add_to_cart(page, "Stoneware Mug")
+    page.keyboard.press("Escape")
+    leave_through_the_top(page)
+    dialog = offer(page, "Save your cart for later")
+    offer_email = dialog.get_by_role("textbox", name="Email").get_attribute("id")
+    dialog.get_by_role("button", name="Close").click()
+
+    page.get_by_role("button", name=re.compile(r"^Cart\b")).click()
+    checkout = start_checkout(page, cart_drawer(page))
+    checkout_email = checkout.get_by_role("textbox", name="Email").get_attribute("id")
+    ids = page.evaluate(
+        "() => [...document.getElementById('keepcart-root').shadowRoot.querySelectorAll('[id]')]"
+        ".map((element) => element.id)"
+    )
+    assert {offer_email, checkout_email} <= set(ids)  # both dialogs are in the root
+    assert sorted(ids) == sorted(set(ids))
+    # Unique by construction, not by the order things happened to be built in: each id names
+    # its chunk (two counters that each start at 0 would otherwise meet sooner or later).
+    assert offer_email.startswith("kc-offers-")
+    assert checkout_email.startswith("kc-checkout-")
+
+
 # --- a code claimed on an empty cart --------------------------------------------------------------
 
 

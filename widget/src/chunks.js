@@ -38,9 +38,8 @@ export const loadChunk = (origin, name, api) =>
 
 /**
  * Load `chunk` in the background: its own file fetched with a low priority hint, then
- * loadChunk() when the page is idle (the shared files it imports come with that import).
- * One hint, not one per file: each link started from script costs the page main-thread time
- * (issue 11's bench), and after the page's load the shared files gain nothing from it.
+ * loadChunk() when the page is idle. A chunk is one file (build.mjs): the hint fetches all
+ * of it.
  */
 export function preloadChunk(origin, chunk, api) {
   // Each link costs the page a few ms at 4× CPU: one per idle moment, not all in setup's task.

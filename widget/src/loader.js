@@ -36,6 +36,7 @@ import { emit, off, on } from "./emitter.js";
 import { flush, initEvents, record, startEvents, stopEvents } from "./events.js";
 import { adoptIds, hasConsent, ids, setConsent } from "./identity.js";
 import { warn } from "./log.js";
+import { createRequest } from "./request.js";
 import { flushStorage, getStored, LOCAL, SESSION, setStored } from "./storage.js";
 
 const VERSION = __KEEPCART_VERSION__;
@@ -132,6 +133,9 @@ async function setup(boot, preview) {
     consented: hasConsent,
     ids,
     storage: { get: getStored, set: setStored },
+    // Every chunk but badges asks the API: in the loader, one copy (each chunk is one file
+    // and would carry its own).
+    request: createRequest(origin),
   });
   const chunks = (Array.isArray(config.chunks) ? config.chunks : []).filter(Boolean);
   knowChunks(chunks);

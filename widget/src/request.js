@@ -1,5 +1,5 @@
-// fetch() to the Keepcart API for feature chunks: same origin as the loader, no cookies,
-// JSON both ways.
+// fetch() to the Keepcart API for feature chunks (the loader's api.request): same origin as
+// the loader, no cookies, JSON both ways.
 
 /**
  * `request(path, options)` resolves to the parsed JSON answer (null when it has none).
@@ -21,8 +21,7 @@ export const createRequest =
       ...options,
       body,
       headers,
-      credentials: "omit",
-      mode: "cors",
+      credentials: "omit", // (and mode "cors", fetch's default)
     });
     const data = await response.json().catch(() => null);
     if (response.ok) return data;

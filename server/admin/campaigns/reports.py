@@ -33,6 +33,7 @@ SIGNALS = {
     "time_on_page": "Time on the page",
     "scroll_depth": "Scrolled down the page",
     "cart_idle": "Cart left idle",
+    "survey": "After a survey answer",  # a survey answer's remedy (server/surveys/remedies.py)
 }  # never "debug": the debug command's offers are not recorded
 
 # The preview is framed by the campaign form (same origin) and shows the merchant's image,

@@ -24,6 +24,7 @@ from server.admin.pages import (
     store_for_request,
 )
 from server.admin.reviews.order_lines import order_review_lines
+from server.admin.surveys.remedy_queries import order_remedies
 from server.emails import mailto
 from server.errors import Conflict, NotFound
 from server.forms import format_local_display
@@ -46,6 +47,8 @@ from server.orders.service import (
 from server.orders.status_changes import apply_action
 from server.services import services
 from server.stores.service import Store
+from server.surveys.model import SCALE_TYPES, Answer, Question
+from server.surveys.queries import answers_for_order, list_surveys
 
 PAGE_SIZE = 50
 MAX_ORDER_NUMBER = 2**63 - 1
@@ -176,6 +179,8 @@ async def _render_order(
         "payment": payment_label(order.payment_method),
         "delivery": delivery_wording(order.delivery_from, order.delivery_to),
         "review_lines": await order_review_lines(request, store, order),
+        "survey_answers": await survey_answers(request, store, order),
+        "survey_remedies": await order_remedies(db, order.id),
         "errors": {"status": error} if error else {},
         **formatters(store),
     }
@@ -202,6 +207,64 @@ def _offer_of_code(origin: Any) -> OfferShown | None:
         return None
     name = origin["campaign_name"] or "an offer campaign since deleted"
     return OfferShown(name, origin["campaign_public_id"], origin["arm"])
+
+
+# ---- what the shopper said in surveys -----------------------------------------------------
+
+
+async def survey_answers(request: Request, store: Store, order: Order) -> list[dict[str, Any]]:
+    """The order's survey responses (the confirmation's, the order-status page's), each
+    question's answer in words, with the source the shopper's links named (``utm_source``)."""
+    db = services(request).db
+    given = await answers_for_order(db, order.id)
+    if not given:
+        return []
+    surveys = {survey.id: survey for survey in await list_surveys(db, store.id)}
+    described = []
+    for each in given:
+        survey = surveys.get(each.response.survey_id)
+        questions = survey.questions if survey else ()
+        known = {q.key for q in questions}
+        asked = [q for q in questions if q.key in each.answers]
+        # A question removed since the answer: its key stands in for its prompt.
+        asked += [Question(key, "short_text", key) for key in each.answers if key not in known]
+        described.append({
+            "survey": each.survey_name,
+            "status": each.response.status,
+            "utm_source": each.utm_source,
+            "answers": [(q.prompt, answer_words(q, each.answers[q.key])) for q in asked],
+        })  # fmt: skip
+    return described
+
+
+def answer_words(question: Question, answer: Answer) -> str:
+    """An answer as the merchant reads it: the options' labels, a score out of its scale's
+    top, the text, or an email with the wording its shopper agreed to."""
+    if answer.skipped:
+        return "Skipped"
+    if answer.options:
+        return "; ".join(_choice_words(question, answer))
+    if answer.number is not None:
+        top = question.scale[1] if question.type in SCALE_TYPES else None
+        return f"{answer.number} of {top}" if top is not None else str(answer.number)
+    if answer.consent:
+        return f"{answer.text} (agreed: “{answer.consent}”)"
+    return answer.text or ""
+
+
+def _choice_words(question: Question, answer: Answer) -> list[str]:
+    """The chosen options' labels, "Other" with its text; an option removed since, by key."""
+    words, text_shown = [], False
+    for key in answer.options:
+        option = question.option(key)
+        if option is not None and option.other and answer.text is not None:
+            words.append(f"{option.label}: {answer.text}")
+            text_shown = True
+        else:
+            words.append(option.label if option else key)
+    if answer.text is not None and not text_shown:  # its Other option was removed since
+        words.append(answer.text)
+    return words
 
 
 # ---- CSV ----------------------------------------------------------------------------------

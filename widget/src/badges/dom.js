@@ -1,6 +1,6 @@
-// The badges' own DOM helpers, not the checkout's: the badges chunk is built alone (build.mjs,
-// STANDALONE), so whatever it imports is in its one file, and the checkout's helpers (all its
-// icons, its shared root and error report) would weigh more there than these few lines.
+// The badges' own DOM helpers, not the checkout's: the badges chunk is built alone (as every
+// chunk is: build.mjs), so whatever it imports is in its one file, and the checkout's helpers
+// (all its icons, its shared root and error report) would weigh more there than these few lines.
 
 let warn = () => {};
 

@@ -3,9 +3,13 @@
 // false/null/undefined leave it out; children may be strings, nodes, arrays or nothing.
 import { safe } from "./env.js";
 
+/* global __KEEPCART_CHUNK__ */
+// Each chunk is built on its own (../../build.mjs), with its own copy of this counter: the
+// chunk's name (which the build defines) keeps its ids apart from another chunk's in the
+// shadow root they share, as "kc-offers-email-2" and "kc-checkout-email-2".
 let count = 0;
 /** A DOM id unique within the shadow root. */
-export const uid = (name) => `kc-${name}-${++count}`;
+export const uid = (name) => `kc-${__KEEPCART_CHUNK__}-${name}-${++count}`;
 
 /** addEventListener, with `fn` wrapped by safe(). */
 export const listen = (el, type, fn) => el.addEventListener(type, safe(fn));

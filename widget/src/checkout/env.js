@@ -1,8 +1,7 @@
 // The loader's api (see widget/README.md), shared by the feature chunks' modules once a
 // chunk's mount() ran, with what only the chunks need (so the loader does not carry it):
-// `root`, the shared shadow root; `adopt(css)`; `request(path, options)`.
+// `root`, the shared shadow root; `adopt(css)`.
 import { adopt, getRoot } from "../host.js";
-import { createRequest } from "../request.js";
 
 export let api;
 
@@ -12,7 +11,6 @@ export const setApi = (value) => {
       return getRoot();
     },
     adopt: (css) => adopt(getRoot(), css),
-    request: createRequest(value.origin),
     ...value,
   };
 };

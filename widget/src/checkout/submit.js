@@ -35,7 +35,7 @@ function pause(error, attempt) {
 }
 
 // api.request, plus the Retry-After header (the shop must expose it to read it cross-origin).
-// The loader has no bytes to spare for it, and only checkout needs it.
+// Only checkout needs it: the loader's api.request, on every page, does without.
 async function post(payload, key) {
   const response = await fetch(api.origin + PATH_CHECKOUT, {
     method: "POST",

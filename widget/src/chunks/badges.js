@@ -2,8 +2,8 @@
 // server/trust/facts.py, which leaves a kind out while its fact does not hold) and nothing
 // else. The loader imports it when idle where the page has a [data-keepcart-badges] mount
 // (and on the admin's preview page); the checkout chunk loads it for its own two places and
-// calls render("drawer" | "checkout", element, country). It is built alone (build.mjs,
-// STANDALONE): a page with badges fetches this one file.
+// calls render("drawer" | "checkout", element, country). It is built alone (as every chunk
+// is: build.mjs): a page with badges fetches this one file.
 //
 // mount(api) fills every [data-keepcart-badges="<placement>"] element on the page with that
 // placement's badges (config.trust.placements; an unknown placement gets nothing) in a shadow

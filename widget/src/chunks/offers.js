@@ -52,7 +52,6 @@ import { offerVisitor } from "../visitor.js";
 
 const LOCAL = "localStorage";
 const SESSION = "sessionStorage";
-const TEXT = { "Content-Type": "text/plain;charset=UTF-8" }; // a simple request: no preflight
 const CART_TOKEN = /^[\w.-]{8,500}$/;
 const PHONE = "(hover: none) and (pointer: coarse)";
 
@@ -73,11 +72,12 @@ function report(name, detail) {
   api.emit(name, detail);
 }
 
+// A string body goes as text/plain;charset=UTF-8 (fetch's own type for it): a simple
+// request, so no preflight.
 const post = (id, what, body) =>
   api.request(`${PATH_OFFERS}${encodeURIComponent(id)}/${what}`, {
     method: "POST",
     body: JSON.stringify({ store: api.store, ...body }),
-    headers: TEXT,
   });
 
 function cartToken() {
@@ -208,25 +208,27 @@ function styles() {
   return brand;
 }
 
+/** The dialog for `variant` as `className` (its brand colour a rule of its own): offerPopup()'s. */
+function popupFor(variant, className, options) {
+  styles().insertRule(brandCss(variant.brand_colour, className), brand.cssRules.length);
+  return offerPopup({ variant, className, ...options }); // open() puts it in the shadow root
+}
+
 /** The variant's dialog, built when its trigger fires. */
-function build(entry) {
-  const index = entry.index;
-  // Each variant's brand colour is a rule of its own.
-  styles().insertRule(brandCss(entry.arm.variant.brand_colour, `kco-${index}`), brand.cssRules.length);
-  const popup = offerPopup({
-    className: `kco-${index}`,
-    variant: entry.arm.variant,
+const build = (entry) =>
+  popupFor(entry.arm.variant, `kco-${entry.index}`, {
     format: format(),
     claim: (fields) => claim(entry, fields),
     reminder,
     viewCart,
     onClose: (how) => closed(entry, how),
   });
-  return popup; // open() puts it in the shadow root
-}
 
-const armUrl = (entry, arm = "") =>
-  `${PATH_OFFERS}${encodeURIComponent(entry.campaign.id)}/arm?visitor=${encodeURIComponent(offerVisitor(api))}&store=${encodeURIComponent(api.store)}${arm && `&arm=${encodeURIComponent(arm)}`}`;
+function armUrl(entry, arm) {
+  const query = new URLSearchParams({ visitor: offerVisitor(api), store: api.store });
+  if (arm) query.set("arm", arm);
+  return `${PATH_OFFERS}${encodeURIComponent(entry.campaign.id)}/arm?${query}`;
+}
 
 /** This visitor's arm of the campaign (debug mode: the chosen `arm`, shown as entry "d"). */
 async function fetchArm(entry, arm) {
@@ -349,10 +351,7 @@ function showPreview(element) {
   if (data && typeof data === "object" && !("variant" in data)) return;
   if (!data?.variant || typeof data.variant !== "object")
     return api.warn("preview", "the offer preview has no variant");
-  styles().insertRule(brandCss(data.variant.brand_colour, "kco-0"));
-  const popup = offerPopup({
-    className: "kco-0",
-    variant: data.variant,
+  const popup = popupFor(data.variant, "kco-0", {
     format: { currency: data.currency || format().currency, locale: data.locale || format().locale },
     preview: true, // claiming (and so viewing the cart) is off
     reminder: () => "",
