@@ -88,10 +88,12 @@ def clean(problems: PageProblems) -> None:
 def arrow_to(
     page: Page, name: str | re.Pattern[str], key: str = "ArrowDown", most: int = 12
 ) -> None:
-    """Move through a radio group with the arrow key until the focused option is ``name``."""
+    """Choose ``name`` in a radio group by keyboard: the arrow key until it has focus (moving
+    the focus chooses), then Space (the first option may have focus unchosen)."""
     for _ in range(most):
         here = focused_name(page)
         if name.search(here) if isinstance(name, re.Pattern) else here == name:
+            page.keyboard.press("Space")
             return
         page.keyboard.press(key)
     raise AssertionError(f"no option {name!r} in the group")

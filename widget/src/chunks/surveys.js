@@ -1,9 +1,9 @@
 // The surveys feature chunk: quick feedback surveys from config.surveys (server/surveys). The
 // loader imports it when idle where a survey's pages match (once the visitor has a cart, when
-// every survey needs one), and on the admin's preview page. It is built alone (build.mjs,
-// STANDALONE): what it reuses (the offers' triggers and targeting, the interruption budget,
-// the checkout's dialog) is in its one file, and it talks to the other chunks only through
-// the interruption memory, the emitter and api.loadChunk().
+// every survey needs one), and on the admin's preview page. Like every chunk it is one file
+// (build.mjs): what it reuses (the offers' triggers and targeting, the interruption budget,
+// the checkout's dialog) is in it, and it talks to the other chunks only through the
+// interruption memory, the emitter and api.loadChunk().
 //
 // On mount, for each survey that may show here it watches the survey's page moments
 // (../surveys/moments.js) and asks the server whether this visitor is due it (GET …/state,
@@ -65,7 +65,6 @@ import { STYLES } from "../surveys/styles.js";
 import { offerVisitor } from "../visitor.js";
 
 const LOCAL = "localStorage";
-const TEXT = { "Content-Type": "text/plain;charset=UTF-8" }; // a simple request: no preflight
 const PHONE = "(hover: none) and (pointer: coarse)";
 const CONFIRMATION = "confirmation";
 const NOT_SAVED = "Preview: answers are not saved.";
@@ -85,8 +84,10 @@ const adoptStyles = () => {
 };
 const device = () => (matchMedia(PHONE).matches ? "phone" : "desktop");
 const at = (id, rest) => `${PATH_SURVEYS}${encodeURIComponent(id)}/${rest}`;
+// A string body goes as text/plain;charset=UTF-8 (fetch's own type for it): a simple request,
+// so no preflight.
 const post = (id, rest, body) =>
-  api.request(at(id, rest), { method: "POST", headers: TEXT, body: JSON.stringify({ store: api.store, ...body }) });
+  api.request(at(id, rest), { method: "POST", body: JSON.stringify({ store: api.store, ...body }) });
 
 function report(name, detail) {
   if (debugging) return api.emit(name, { ...detail, debug: true });

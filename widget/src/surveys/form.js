@@ -1,15 +1,12 @@
-// A survey's questions one at a time: in a modal sheet over the page, or inline in the
-// checkout's confirmation. The sheet is a <dialog> opened with showModal(): the browser puts
-// it in the top layer and makes the page behind inert, so keyboard focus stays in it (and the
-// browser's own controls); Esc, the backdrop and × close it, and focus goes back where it was.
-// (The checkout's sheets, ../checkout/dialog.js, also wrap Tab and stack sheets: 435 bytes of
-// gzip in this chunk that showModal() makes unneeded for one sheet.) Each question is a fieldset whose legend ("Question 2 of 3",
-// then the prompt) labels the group and the sheet, read out as focus moves to the question's
-// first control; the server's error shows in a role=alert line; Skip is offered for optional
-// questions only. An answer goes to the server before the next question shows, so each one
-// is saved as it is given.
+// A survey's questions one at a time: in a modal sheet over the page (../checkout/dialog.js:
+// top layer, the page behind inert, Tab kept in, Esc, the backdrop and × close it, focus goes
+// back), or inline in the checkout's confirmation. Each question is a fieldset whose legend
+// ("Question 2 of 3", then the prompt) labels the group and the sheet, read out as focus
+// moves to the question's first control; the server's error shows in a role=alert line; Skip
+// is offered for optional questions only. An answer goes to the server before the next
+// question shows, so each one is saved as it is given.
+import { sheet } from "../checkout/dialog.js";
 import { h, uid } from "../checkout/dom.js";
-import { api } from "../checkout/env.js";
 import { problem } from "../checkout/messages.js";
 import { questionControls } from "./questions.js";
 import { answerValue } from "./rules.js";
@@ -44,24 +41,8 @@ export function surveyForm(survey, { slot, start, send, onClose, note }) {
     error,
     h("div", { class: "kcs-b" }, go, skip),
   );
-  let opener;
-  const close = (how) => {
-    if (!box.open) return;
-    box.close();
-    opener?.focus();
-    onClose(how);
-  };
-  const box = slot
-    ? h("section", { class: "kcs" })
-    : h("dialog", {
-        class: "kcs",
-        "aria-modal": "true",
-        oncancel: (event) => {
-          event.preventDefault();
-          close("esc");
-        },
-        onclick: (event) => event.target === box && close("backdrop"),
-      });
+  const dialog = !slot && sheet({ className: "kcs", lightDismiss: true, onClose });
+  const box = dialog ? dialog.el : h("section", { class: "kcs" });
   let question;
   let controls;
 
@@ -113,21 +94,17 @@ export function surveyForm(survey, { slot, start, send, onClose, note }) {
     go.disabled = false;
   }
 
-  if (slot) {
+  if (dialog) {
+    const close = () => dialog.close("close");
+    box.append(
+      h("button", { type: "button", class: "kcs-x", "aria-label": "Close survey", onclick: close }, "×"),
+      form,
+    );
+    dialog.open(null, ask(start));
+  } else {
     box.append(form);
     slot.append(box);
     ask(start);
-  } else {
-    const x = h(
-      "button",
-      { type: "button", class: "kcs-x", "aria-label": "Close survey", onclick: () => close("close") },
-      "×",
-    );
-    box.append(x, form);
-    opener = api.root.activeElement || document.activeElement;
-    api.root.append(box);
-    box.showModal();
-    ask(start)?.focus();
   }
-  return { close };
+  return { close: () => dialog?.close() };
 }
