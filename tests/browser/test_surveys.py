@@ -512,6 +512,7 @@ def test_the_confirmation_asks_its_surveys_inline_and_stores_them_with_the_order
     page: Page, stack: Stack, problems: PageProblems
 ):
     ces, attribution = only_surveys(stack, survey("checkout_experience"), survey("attribution"))
+    watch_layout_shifts(page)
     page.goto(f"{stack.shop_url}/products/stoneware-mug?utm_source=newsletter")
     wait_for_loader(page)
     checkout = start_checkout(page, add_to_cart(page, "Stoneware Mug"))
@@ -538,6 +539,8 @@ def test_the_confirmation_asks_its_surveys_inline_and_stores_them_with_the_order
     page.keyboard.press("Enter")
     expect(done.get_by_text("Thank you!", exact=True)).to_be_focused()
     assert serious_violations(page) == []
+    # The surveys fill the slot under everything: nothing moved but right after an answer.
+    assert layout_shifts(page, excused=False) == []
 
     [order] = orders(stack)
     completed = lambda: [r for r in responses(stack) if r["status"] == "completed"]  # noqa: E731

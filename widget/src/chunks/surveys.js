@@ -167,7 +167,7 @@ const responseBody = (signal) => ({
   page: location.pathname.slice(0, 300),
   device: device(),
   cart_value: cart.count ? cart.subtotal : null,
-  utm: visitor().utm,
+  utm: api.consented() ? visitor().utm : "", // the session's, as the loader kept it
 });
 
 /**
@@ -273,6 +273,7 @@ async function askAfterOrder(asks, total) {
     try {
       const response = await post(entry.survey.id, "responses", { ...responseBody(CONFIRMATION), order });
       adoptStyles();
+      report(EV_SURVEY_TRIGGER, { survey: entry.survey.id, signal: CONFIRMATION });
       report(EV_SURVEY_SHOWN, { survey: entry.survey.id });
       await new Promise((resolve) =>
         surveyForm(state.survey, { slot, start: response.next, send: sender(entry, response, resolve) }),
@@ -335,12 +336,12 @@ function startSurveys() {
         watchMoment(api, moment, survey.trigger || {}, here === "phone", fireNow, onCartChange, () => cart.count),
       );
     }
-    states.push(
-      fetchState(entry).then(
-        (state) =>
-          state?.show && settings().priority === "surveys" && moments.some((moment) => offerDelay(moment) >= 0),
-      ),
-    );
+    const holds = (state) =>
+      state?.show &&
+      settings().priority === "surveys" &&
+      moments.some((moment) => offerDelay(moment) >= 0) &&
+      targetingAllows(survey.targeting, visitor());
+    states.push(fetchState(entry).then(holds));
   }
   // Surveys first: a survey due here holds the budget from the offers sharing its moments.
   if (states.length) Promise.all(states).then((holds) => hold(holds.some(Boolean) && !debugging));

@@ -27,16 +27,18 @@ export function questionControls(question, legendId) {
   let consent = null;
   if (options.length) {
     let other;
+    let otherLabel;
     const choices = (question.shuffle ? shuffled(options) : options).map((option) => {
       const el = input(option.key, type === "single" ? "radio" : "checkbox");
-      if (option.other) other = el;
+      if (option.other) [other, otherLabel] = [el, option.label];
       return h("label", { class: "kcs-o" }, el, h("span", {}, option.label));
     });
     if (other) {
       const pick = () => {
         other.checked = true;
       };
-      text = h("input", { type: "text", maxlength: 200, "aria-label": "Other: say more", oninput: pick });
+      const label = `${otherLabel}: say more`;
+      text = h("input", { type: "text", maxlength: 200, "aria-label": label, oninput: pick });
     }
     nodes = [choices, text];
   } else if (question.high) {
