@@ -95,37 +95,40 @@ def survey_sheet(page: Page, prompt: str = EXIT_PROMPT) -> Locator:
     return page.get_by_role("dialog", name=prompt)
 
 
+# Is there an element matching the selector in Keepcart's shadow root?
+IN_ROOT = """(selector) => {
+  const root = document.getElementById("keepcart-root")?.shadowRoot;
+  return !!root?.querySelector(selector);
+}"""
+
+
 def no_survey_sheet(page: Page) -> bool:
-    return not page.evaluate("""() => {
-      const root = document.getElementById("keepcart-root")?.shadowRoot;
-      return !!root?.querySelector("dialog.kcs[open]");
-    }""")
+    return not page.evaluate(IN_ROOT, "dialog.kcs[open]")
 
 
 def no_survey_built(page: Page) -> bool:
     """No survey sheet was ever made on this page (a sheet stays in the root once closed)."""
-    return not page.evaluate("""() => {
-      const root = document.getElementById("keepcart-root")?.shadowRoot;
-      return !!root?.querySelector("dialog.kcs");
-    }""")
+    return not page.evaluate(IN_ROOT, "dialog.kcs")
+
+
+RESPONSES = (
+    "SELECT s.public_id AS survey, r.public_id AS id, r.visitor_id, r.signal, r.status,"
+    " r.order_id, r.utm_source, r.page, r.device, r.remedy_arm FROM survey_responses r"
+    " JOIN surveys s ON s.id = r.survey_id ORDER BY r.id"
+)
+ANSWERS = (
+    "SELECT r.public_id AS response, a.question, a.option, a.number, a.text"
+    " FROM survey_answers a JOIN survey_responses r ON r.id = a.response_id"
+    " ORDER BY a.response_id, a.question, a.option"
+)
 
 
 def responses(stack: Stack) -> list[dict]:
-    rows = stack.query(
-        "SELECT s.public_id AS survey, r.public_id AS id, r.visitor_id, r.signal, r.status,"
-        " r.order_id, r.utm_source, r.page, r.device, r.remedy_arm FROM survey_responses r"
-        " JOIN surveys s ON s.id = r.survey_id ORDER BY r.id"
-    )
-    return [dict(row) for row in rows]
+    return [dict(row) for row in stack.query(RESPONSES)]
 
 
 def answers(stack: Stack) -> list[dict]:
-    rows = stack.query(
-        "SELECT r.public_id AS response, a.question, a.option, a.number, a.text"
-        " FROM survey_answers a JOIN survey_responses r ON r.id = a.response_id"
-        " ORDER BY a.response_id, a.question, a.option"
-    )
-    return [dict(row) for row in rows]
+    return [dict(row) for row in stack.query(ANSWERS)]
 
 
 def survey_events(stack: Stack) -> list[tuple[str, dict]]:
