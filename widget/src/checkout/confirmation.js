@@ -1,6 +1,7 @@
 // The confirmation screen, shown in the checkout dialog once the order is placed: its number,
 // the email, items and totals, and what happens next (payment instructions, delivery estimate),
 // and last an empty slot where the store's confirmation surveys appear (../chunks/surveys.js).
+import { ATTR_SURVEY_SLOT } from "../constants.js";
 import { h, icon, srOnly } from "./dom.js";
 import { arrives, money } from "./format.js";
 import { totalsRows } from "./summary.js";
@@ -115,10 +116,8 @@ export function confirmationView(order, { locale, currency, headingId, notice, o
     ),
     h("button", { type: "button", class: "kc-btn kc-primary", onclick: onDone }, "Continue shopping"),
     // Last, so nothing moves when the surveys chunk fills it; its value is the order's status
-    // token (status_url's tail), which a confirmation survey's response is tied to. The name is
-    // constants.js ATTR_SURVEY_SLOT, written out: imported, it went into the shared file that
-    // offers and reviews count too.
-    h("div", { "data-kc-survey": text(order.status_url).split("/").pop() }),
+    // token (status_url's tail), which a confirmation survey's response is tied to.
+    h("div", { [ATTR_SURVEY_SLOT]: text(order.status_url).split("/").pop() }),
   );
   return { view, heading };
 }
