@@ -9,7 +9,8 @@ locally, alone and with one of:
     carts with something in them, so a new visitor's page loads no offers code;
   * keepcart-all: the same snippet for a second store whose copy of that campaign shows to
     every visitor, so the offers chunk loads in the background, fetches the visitor's arm and
-    watches the trigger (what any page of a store with such a campaign costs), on a page that
+    watches the trigger (what any page of a store with such a campaign costs), and with a live
+    exit survey (the surveys chunk loads too and asks whether the visitor is due it), on a page that
     also has a trust badges mount, a reviews mount and a star summary (their room reserved
     as widget/README.md says): everything Keepcart can show on a product page;
   * plausible: ``@plausible-analytics/tracker`` (its ``plausible.js`` ES module, ``init()``
@@ -441,7 +442,7 @@ def check_keepcart_loaded(trace: Any, page: Any, offers: bool) -> None:
     }
     if not any(url.endswith("/v1/events") for url in urls):
         raise checkout_bench.BenchFailed("no page view was sent within the traced window")
-    for chunk in ("offers", "badges", "reviews") if offers else ():
+    for chunk in ("offers", "badges", "reviews", "surveys") if offers else ():
         if not any(f"/v1/chunks/{chunk}." in url for url in urls):
             raise checkout_bench.BenchFailed(
                 f"the {chunk} chunk was not fetched within the traced window: raise SETTLE_MS"
@@ -750,16 +751,34 @@ def run(count: int, variants: tuple[str, ...] = VARIANTS) -> list[Sample] | None
 
 
 async def prepare_store_for_all(db_path: Path, shop_url: str) -> str:
-    """A second demo store whose campaign shows to every visitor, not only to carts."""
+    """A second demo store whose campaign shows to every visitor, not only to carts, and
+    with a live exit survey (the template's: exit intent with or without a cart), so the
+    surveys chunk loads in the background and asks whether the visitor is due it."""
+    import dataclasses
+    import time
+
     from server.db import Database
+    from server.surveys.queries import save_survey
+    from server.surveys.templates import from_template
 
     key = await checkout_bench.prepare_database(db_path, shop_url)
     db = Database(db_path)
     await db.open()
+
+    async def show_to_all(conn: Any) -> None:
+        store_id = "(SELECT id FROM stores WHERE public_key = ?)"
+        await conn.execute(
+            "UPDATE campaigns SET targeting = json_set(targeting, '$.cart', 'any')"
+            f" WHERE store_id = {store_id}",
+            (key,),
+        )
+        async with conn.execute(f"SELECT {store_id}", (key,)) as cursor:
+            (found,) = await cursor.fetchone()
+        survey = dataclasses.replace(from_template("exit", found), status="live")
+        await save_survey(conn, survey, int(time.time() * 1000))
+
     try:
-        sql = """UPDATE campaigns SET targeting = json_set(targeting, '$.cart', 'any')
-                 WHERE store_id = (SELECT id FROM stores WHERE public_key = ?)"""
-        await db.write(lambda conn: conn.execute(sql, (key,)))
+        await db.write(show_to_all)
     finally:
         await db.close()
     return key

@@ -143,3 +143,25 @@ export const ELEMENT_BADGES = "badges";
 export const ELEMENT_PROOF = "proof";
 export const PATH_TRUST_EXPOSURES = "/v1/trust/exposures";
 export const PATH_PROOF = "/proof"; // PATH_CONFIG + key + "/products/" + sku + this
+
+// Quick feedback surveys (the surveys chunk): config.surveys, server/surveys/service.py.
+export const FEATURE_SURVEYS = "surveys";
+// + survey id + "/state?store=&visitor=" | "/responses" | "/responses/" + response id + "/answers"
+export const PATH_SURVEYS = "/v1/surveys/";
+// The checkout's confirmation holds <div data-kc-survey="(order status token)">, last: the
+// surveys chunk fills it with the store's confirmation surveys, inline.
+export const ATTR_SURVEY_SLOT = "data-kc-survey";
+// ?keepcart_debug=survey (or survey:srv_…): the page's first survey (or that one) shows at
+// once, and nothing is recorded.
+export const DEBUG_SURVEY = "survey";
+// Survey events (type "survey" in the events pipe, and on the emitter), never with answers:
+// survey:trigger {survey, signal}, survey:shown {survey}, survey:answered {survey, question},
+// survey:completed {survey}, survey:dismissed {survey, how: "esc" | "close" | "backdrop"},
+// survey:remedy {survey, campaign, arm}.
+export const TYPE_SURVEY = "survey";
+export const EV_SURVEY_TRIGGER = "survey:trigger";
+export const EV_SURVEY_SHOWN = "survey:shown";
+export const EV_SURVEY_ANSWERED = "survey:answered";
+export const EV_SURVEY_COMPLETED = "survey:completed";
+export const EV_SURVEY_DISMISSED = "survey:dismissed";
+export const EV_SURVEY_REMEDY = "survey:remedy";

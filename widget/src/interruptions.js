@@ -1,7 +1,7 @@
-// The interruption budget every Keepcart interruption shares (offers now, surveys later):
+// The interruption budget every Keepcart interruption shares (offers and surveys):
 // per visitor at most one interruption per session and `perWeek` in any 7 days, and never two
 // overlays at once. The same memory keeps per-campaign (or per-survey) impressions,
-// dismissals and conversions. It lives in localStorage, or in sessionStorage under consent
+// dismissals and conversions (a survey's: answered, and the response left open). It lives in localStorage, or in sessionStorage under consent
 // mode without consent (per-session memory only). What is read back is checked field by
 // field: storage is page-writable and may hold anything.
 import { ATTR_BADGES, HOST_ID, INTERRUPTIONS_KEY } from "./constants.js";
@@ -29,11 +29,14 @@ const cleanItem = (item) => ({
   session: str(item?.session), // session of the last impression
   dismissed: num(item?.dismissed), // ms of the last dismissal, 0 for none
   converted: item?.converted === true,
+  answered: item?.answered === true, // a survey: completed
+  open: str(item?.open), // a survey: the response left open this session (not dismissed), or ""
 });
 
 /**
  * The visitor's memory: {times: [ms of interruptions], spent: session
- * of the last interruption, bought: session of the last purchase, items: {id: item}}.
+ * of the last interruption, bought: session of the last purchase, held: session in which a
+ * survey holds the budget (surveys before offers: ../chunks/surveys.js), items: {id: item}}.
  */
 export function readMemory(api) {
   let raw;
@@ -48,6 +51,7 @@ export function readMemory(api) {
     times: (Array.isArray(raw?.times) ? raw.times : []).map(num).filter(Boolean).slice(-MAX_TIMES),
     spent: str(raw?.spent),
     bought: str(raw?.bought),
+    held: str(raw?.held),
     items,
   };
 }
@@ -81,14 +85,20 @@ export const overlayOpen = () =>
 
 /**
  * May a new interruption start now? Not when one already happened this session, `perWeek`
- * happened in the last 7 days, the shopper bought something this session, or an overlay is
- * open.
+ * happened in the last 7 days, the shopper bought something this session, a survey holds the
+ * budget this session (unless `holder`: the surveys asking), or an overlay is open.
  */
-export function budgetAllows(api, perWeek, now = Date.now()) {
+export function budgetAllows(api, perWeek, now = Date.now(), holder) {
   const memory = readMemory(api);
   const session = sessionOf(api);
   const week = memory.times.filter((time) => now - time < WEEK_MS).length;
-  return memory.spent !== session && memory.bought !== session && week < perWeek && !overlayOpen();
+  return (
+    memory.spent !== session &&
+    memory.bought !== session &&
+    (holder || memory.held !== session) &&
+    week < perWeek &&
+    !overlayOpen()
+  );
 }
 
 /** Count an interruption (and the impression of item `id`) against the budget. */

@@ -153,6 +153,8 @@ describe("interruption budget", () => {
       session: "s_2",
       dismissed: 0,
       converted: false,
+      answered: false,
+      open: "",
     });
   });
   test("never over an open dialog, never after a purchase this session", () => {
@@ -183,6 +185,42 @@ describe("interruption budget", () => {
       assert.equal(budgetAllows(api, 2, NOW), true, junk);
     }
     localStorage.setItem("keepcart:interruptions", '{"items": {"a": {"n": -4, "at": "x"}}}');
-    assert.deepEqual(itemMemory(readMemory(api), "a"), { n: 0, at: 0, session: "", dismissed: 0, converted: false });
+    const empty = { n: 0, at: 0, session: "", dismissed: 0, converted: false, answered: false, open: "" };
+    assert.deepEqual(itemMemory(readMemory(api), "a"), empty);
+  });
+  test("a survey's memory (answered, the response left open) and the hold are checked too", () => {
+    const stored = {
+      held: "s_1",
+      items: { srv_a: { n: 1, answered: true, open: "rsp_1" }, srv_b: { answered: "yes", open: 7 } },
+    };
+    localStorage.setItem("keepcart:interruptions", JSON.stringify(stored));
+    const memory = readMemory(api);
+    assert.equal(memory.held, "s_1");
+    assert.deepEqual([memory.items.srv_a.answered, memory.items.srv_a.open], [true, "rsp_1"]);
+    assert.deepEqual([memory.items.srv_b.answered, memory.items.srv_b.open], [false, ""]);
+    localStorage.setItem("keepcart:interruptions", '{"held": {"x": 1}}');
+    assert.equal(readMemory(api).held, "");
+  });
+  test("what one chunk writes, another's write keeps (the offers rewrite the surveys' memory)", () => {
+    updateMemory(api, (memory) => {
+      memory.held = "s_1";
+      memory.items.srv_a = { ...itemMemory(memory, "srv_a"), answered: true, open: "rsp_1" };
+    });
+    spendBudget(api, "cmp_a", NOW); // the offers' write
+    const memory = readMemory(api);
+    assert.equal(memory.held, "s_1");
+    assert.deepEqual([memory.items.srv_a.answered, memory.items.srv_a.open], [true, "rsp_1"]);
+  });
+  test("a survey holding the budget this session stops the offers, not the surveys", () => {
+    updateMemory(api, (memory) => {
+      memory.held = "s_1";
+    });
+    assert.equal(budgetAllows(api, 2, NOW), false); // the offers ask
+    assert.equal(budgetAllows(api, 2, NOW, true), true); // the surveys ask
+    dialogOpen = true;
+    assert.equal(budgetAllows(api, 2, NOW, true), false); // still never over an open dialog
+    dialogOpen = false;
+    session = "s_2"; // a hold lasts for its session only
+    assert.equal(budgetAllows(api, 2, NOW), true);
   });
 });

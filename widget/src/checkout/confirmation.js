@@ -1,5 +1,7 @@
 // The confirmation screen, shown in the checkout dialog once the order is placed: its number,
-// the email, items and totals, and what happens next (payment instructions, delivery estimate).
+// the email, items and totals, and what happens next (payment instructions, delivery estimate),
+// and last an empty slot where the store's confirmation surveys appear (../chunks/surveys.js).
+import { ATTR_SURVEY_SLOT } from "../constants.js";
 import { h, icon, srOnly } from "./dom.js";
 import { arrives, money } from "./format.js";
 import { totalsRows } from "./summary.js";
@@ -113,6 +115,9 @@ export function confirmationView(order, { locale, currency, headingId, notice, o
       order.totals && h("dl", { class: "kc-totals" }, totalsRows(order.totals, price, order.discount_code)),
     ),
     h("button", { type: "button", class: "kc-btn kc-primary", onclick: onDone }, "Continue shopping"),
+    // Last, so nothing moves when the surveys chunk fills it; its value is the order's status
+    // token (status_url's tail), which a confirmation survey's response is tied to.
+    h("div", { [ATTR_SURVEY_SLOT]: text(order.status_url).split("/").pop() }),
   );
   return { view, heading };
 }

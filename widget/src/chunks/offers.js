@@ -6,7 +6,8 @@
 // visitor's arm of every campaign that may still show here: data only, no UI is built ahead. When a trigger fires and the campaign is still
 // eligible (targeting, frequency, the shared interruption budget: ../interruptions.js) the
 // variant's dialog is built and opened (its styles adopted then too), and the exposure is
-// recorded, for the holdout as well.
+// recorded, for the holdout as well. The surveys chunk has it show a survey answer's remedy
+// (showRemedy): an arm the server chose and recorded with the answer.
 //
 // Debug mode (?keepcart_debug=exit, or exit:A, exit:B, exit:holdout; or keepcart('debug', …)):
 // the page's first campaign shows at once, as the chosen arm (else the visitor's own), with a
@@ -119,11 +120,8 @@ const fire = safe((entry, signal) => {
   if (showing || !answer || !(debugging || eligible(entry))) return;
   const id = entry.campaign.id;
   // The dialog first (the shopper is leaving), the bookkeeping after.
-  if (answer.variant) {
-    entry.popup ||= build(entry);
-    showing = entry;
-    entry.popup.open();
-  } else if (debugging) {
+  if (answer.variant) present(entry);
+  else if (debugging) {
     // The holdout otherwise sees nothing: in debug mode, a status line says so (no dialog).
     const close = h("button", { type: "button", onclick: () => note.remove() }, "Close");
     const note = h(
@@ -148,6 +146,20 @@ const fire = safe((entry, signal) => {
   // The holdout sees nothing; its exposure counts all the same.
   if (entry.popup) report(EV_OFFER_SHOWN, { campaign: id, arm: answer.arm });
 });
+
+/** Build (once) and open `entry`'s variant dialog. */
+function present(entry) {
+  entry.popup ||= build(entry);
+  showing = entry;
+  entry.popup.open();
+}
+
+/**
+ * A survey answer's remedy (the surveys chunk: {campaign, arm, variant}), shown now in the
+ * survey's place: the server picked the arm and recorded the exposure with the answer (so
+ * there is none to wait for), and the surveys chunk counted it; claiming is as ever.
+ */
+export const showRemedy = safe((remedy) => present({ campaign: { id: remedy.campaign }, index: "r", arm: remedy }));
 
 function closed(entry, how) {
   showing = null;
