@@ -1,14 +1,12 @@
 """The browser tier's survey admin: a survey answered by shoppers, written into a running
-stack as the public API writes responses, and whether the widget's surveys chunk is built."""
+stack as the public API writes responses."""
 
 from __future__ import annotations
 
 import asyncio
 import dataclasses
-import json
 from concurrent.futures import ThreadPoolExecutor
 
-from server.assets import STATIC_DIR
 from server.clock import now_ms
 from server.db import Database
 from server.surveys.model import Answer, Question, Survey
@@ -31,12 +29,6 @@ EXIT_ANSWERS = [
     ("unexpected_costs", "Tax added at the end"),
     ("just_browsing", ""),
 ]
-
-
-def surveys_chunk_built() -> bool:
-    """Whether the built widget has its surveys chunk (WP-B): the live preview needs it."""
-    manifest = json.loads((STATIC_DIR / "manifest.json").read_text())
-    return "surveys" in manifest["chunks"]
 
 
 def answer_survey(stack: Stack, survey_id: str, answers: list[tuple[str, str]]) -> None:

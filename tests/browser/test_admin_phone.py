@@ -130,10 +130,8 @@ def visit(page: Page, stack: Stack, path: str) -> bool:
     if "text/html" not in (response.headers.get("content-type") or ""):
         return False
     expect(page.locator("main, body.offer-preview").first).to_be_visible()
-    if path.endswith("/preview") and "/campaigns/" in path:  # checked once it has opened
-        page.wait_for_function(OFFER_OPEN)
-    # A survey's preview needs the widget's surveys chunk (WP-B): until it is built the page
-    # is checked as it is, the widget showing nothing.
+    if path.endswith("/preview"):  # the real widget's offer or survey: checked once open
+        page.wait_for_function(SURVEY_OPEN if "/surveys/" in path else OFFER_OPEN)
     # Colours are checked as they end up, not halfway through a fade-in.
     page.wait_for_function(NO_RUNNING_ANIMATIONS)
     return True
@@ -141,6 +139,8 @@ def visit(page: Page, stack: Stack, path: str) -> bool:
 
 OFFER_OPEN = """() => !!document.getElementById("keepcart-root")?.shadowRoot
   ?.querySelector("dialog.kco[open]")"""
+SURVEY_OPEN = """() => !!document.getElementById("keepcart-root")?.shadowRoot
+  ?.querySelector("dialog.kcs[open]")"""
 NO_RUNNING_ANIMATIONS = """() => {
   const root = document.getElementById("keepcart-root")?.shadowRoot;
   const all = [...document.getAnimations(), ...(root ? root.getAnimations() : [])];

@@ -15,7 +15,7 @@ from playwright.sync_api import Page, expect
 from tests.browser.axe import serious_violations
 from tests.browser.conftest import PageProblems, Stack, wait_for
 from tests.browser.merchant import sign_in
-from tests.browser.survey_admin import EXIT_ANSWERS, answer_survey, surveys_chunk_built
+from tests.browser.survey_admin import EXIT_ANSWERS, answer_survey
 
 DESKTOP = {"width": 1366, "height": 900}
 PHONE = {"width": 390, "height": 844}
@@ -83,11 +83,8 @@ def test_merchant_builds_an_exit_survey_links_an_offer_and_reads_its_results(
     )
     preview = page.frame_locator("#survey-preview")
     expect(preview.get_by_role("heading", name="Your shop")).to_be_visible()
-    # The real widget renders the typed question, the merchant's text as text. Skipped while
-    # the widget's surveys chunk is not built (WP-B, merged later): the preview page then has
-    # no renderer to look into. The lead drops the condition once it is built.
-    if surveys_chunk_built():
-        expect(preview.get_by_text("What stopped you <today>?")).to_be_visible()
+    # The real widget renders the typed question, the merchant's text as text.
+    expect(preview.get_by_text("What stopped you <today>?")).to_be_visible()
     check("form")
 
     page.get_by_role("button", name="Save changes").click()
