@@ -1,8 +1,10 @@
-"""Line charts drawn on the server as SVG: a pure function from series to geometry.
+"""Charts drawn on the server as SVG: pure functions from values to geometry.
 
-The templates render the geometry (``_chart.html``) as an SVG with a title and description,
-a visible legend and a "Show as table" alternative: no script, no chart library, no outside
-CDN. The SVG scales with its ``viewBox``; every text in it is escaped by Jinja.
+``line_chart`` (series over time, drawn by ``_chart.html``) and ``bar_chart`` (one horizontal
+bar per label, each with its value written beside it, drawn by ``_bar_chart.html``). The
+templates render the geometry as an SVG with a title and description, the values as visible
+text, and a "Show as table" alternative: no script, no chart library, no outside CDN. The SVG
+scales with its ``viewBox``; every text in it is escaped by Jinja.
 """
 
 from __future__ import annotations
@@ -180,3 +182,113 @@ def _line(plot: Plot, series: Series, number: int, count: int, top_value: float)
 
 def _cell(series: Series, index: int, format_value: Callable[[float], str]) -> str:
     return format_value(series.values[index]) if index < len(series.values) else "—"
+
+
+# ---- horizontal bars ------------------------------------------------------------------------
+
+BAR_ROW = 44  # each bar's band: its label above, the bar below
+BAR_HEIGHT = 16
+BAR_LABEL_Y = 15  # the label's baseline within its band
+BAR_TOP = 21  # the bar's top within its band
+BAR_VALUE_ROOM = 110  # right of the longest bar, for its value's text
+BAR_LABEL_CHARS = 64  # a longer label is cut in the SVG (whole in its tooltip and the table)
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: float
+    cells: tuple[str, ...] = ()  # more of the table's cells for this bar, after its value
+
+
+@dataclass(frozen=True)
+class DrawnBar:
+    label: str  # as the SVG shows it: cut with "…" when long
+    full_label: str
+    text: str  # the value, formatted: written beside the bar
+    y: float  # the top of the bar's band
+    width: float  # the bar's length; 0 draws no bar
+
+    @property
+    def label_y(self) -> float:
+        return self.y + BAR_LABEL_Y
+
+    @property
+    def bar_y(self) -> float:
+        return self.y + BAR_TOP
+
+    @property
+    def text_y(self) -> float:
+        return self.bar_y + BAR_HEIGHT / 2
+
+
+@dataclass(frozen=True)
+class BarChart:
+    id: str
+    title: str
+    description: str
+    bars: tuple[DrawnBar, ...]
+    columns: tuple[str, ...]  # the "Show as table" headings after the label column
+    table: tuple[tuple[str, tuple[str, ...]], ...]
+    empty: bool  # every value zero (or no bars): the template says so
+    width: int
+    height: int
+    bar_height: int = BAR_HEIGHT
+
+    @property
+    def track_width(self) -> float:
+        """The length of a bar at ``top``: the values are written in a column right of it."""
+        return self.width - BAR_VALUE_ROOM
+
+    @property
+    def value_x(self) -> float:
+        return self.track_width + 8
+
+
+def bar_chart(
+    chart_id: str,
+    title: str,
+    description: str,
+    bars: Sequence[Bar],
+    format_value: Callable[[float], str],
+    *,
+    top: float | None = None,
+    columns: Sequence[str] = ("Value",),
+    width: int = WIDTH,
+) -> BarChart:
+    """One horizontal bar per item of ``bars``, in their order, each as long as its value
+    against ``top`` (by default the largest value; give 1.0 for shares, so every chart of
+    shares is drawn to the same scale). ``columns`` heads the table's value column and each
+    bar's ``cells`` after it."""
+    track = width - BAR_VALUE_ROOM
+    highest = max((b.value for b in bars), default=0)
+    scale = top if top and top > 0 else highest
+    drawn = tuple(
+        _bar(bar, index, track * min(bar.value, scale) / scale if scale > 0 else 0.0,
+             format_value)
+        for index, bar in enumerate(bars)
+    )  # fmt: skip
+    return BarChart(
+        id=chart_id,
+        title=title,
+        description=description,
+        bars=drawn,
+        columns=tuple(columns),
+        table=tuple((b.label, (format_value(b.value), *b.cells)) for b in bars),
+        empty=not any(b.value for b in bars),
+        width=width,
+        height=max(1, len(bars)) * BAR_ROW,
+    )
+
+
+def _bar(bar: Bar, index: int, length: float, format_value: Callable[[float], str]) -> DrawnBar:
+    label = bar.label
+    if len(label) > BAR_LABEL_CHARS:
+        label = label[: BAR_LABEL_CHARS - 1].rstrip() + "…"
+    return DrawnBar(
+        label=label,
+        full_label=bar.label,
+        text=format_value(bar.value),
+        y=index * BAR_ROW,
+        width=round(length, 1),
+    )

@@ -20,6 +20,7 @@ from server.admin import catalog as catalog_admin
 from server.admin import checkout_settings as checkout_settings_admin
 from server.admin import orders as orders_admin
 from server.admin import reviews as reviews_admin
+from server.admin import surveys as surveys_admin
 from server.admin import trust as trust_admin
 from server.admin.auth import Session, check_csrf, read_session, write_session
 from server.admin.forms import check_post
@@ -214,6 +215,7 @@ routes = [
     *checkout_settings_admin.routes,
     *campaigns_admin.routes,
     *reviews_admin.routes,
+    *surveys_admin.routes,
     *trust_admin.routes,
     Mount("/static", StaticFiles(directory=HERE / "static"), name="admin-static"),
 ]

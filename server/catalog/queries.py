@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -10,7 +9,7 @@ from typing import Any
 import aiosqlite
 
 from server.catalog.service import Product, ProductInput
-from server.db import Database
+from server.db import Database, like_pattern
 
 _COLUMNS = (
     "id, sku, product_group, name, variant, description, price, compare_at_price, image_url,"
@@ -171,7 +170,7 @@ def _search_where(
         params.append(int(search.show == "active"))
     if search.query:
         # LIKE ignores case (ASCII letters); the pattern's own % and _ are literal.
-        pattern = "%" + re.sub(r"([\\%_])", r"\\\1", search.query) + "%"
+        pattern = "%" + like_pattern(search.query) + "%"
         columns = ("name", "sku", "variant", "product_group")
         clauses.append("(" + " OR ".join(f"{c} LIKE ? ESCAPE '\\'" for c in columns) + ")")
         params += [pattern] * len(columns)

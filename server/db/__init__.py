@@ -36,6 +36,7 @@ import contextlib
 import enum
 import logging
 import math
+import re
 import sqlite3
 import time
 from collections.abc import Awaitable, Callable, Iterator, Sequence
@@ -638,6 +639,15 @@ async def read_all(conn: Reader, sql: str, params: Sequence[Any] = ()) -> list[R
         return await conn.fetch_all(sql, params)
     async with conn.execute(sql, params) as cursor:
         return list(await cursor.fetchall())
+
+
+def like_pattern(text: str) -> str:
+    """``text`` inside a ``LIKE ? ESCAPE '\\'`` pattern, its own ``\\``, ``%`` and ``_``
+    matched as themselves (LIKE ignores the case of ASCII letters)."""
+    return _LIKE_SPECIAL.sub(r"\\\g<0>", text)
+
+
+_LIKE_SPECIAL = re.compile(r"[\\%_]")
 
 
 async def read_one(conn: Reader, sql: str, params: Sequence[Any] = ()) -> Row | None:

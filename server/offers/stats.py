@@ -25,6 +25,16 @@ Caveats, said plainly (the results page says them too):
 - The revenue interval is gated only by ``MIN_SAMPLE`` (30) visitors per arm. Revenue per
   visitor is mostly zeros and a few large orders, so the normal approximation behind it is
   rough until there are many more visitors and purchases than that; read it as a guide.
+
+One sample on its own (survey results: a mean score, an NPS, a share of answers):
+
+- ``mean_interval``: the mean ± z · s / sqrt(n), s the sample standard deviation (the normal
+  approximation to the mean of a bounded score; fine from ``MIN_SAMPLE`` answers on).
+- ``proportion_interval``: Wilson's score interval for k successes in n trials. Unlike the
+  Wald interval p ± z sqrt(p (1 − p) / n) it stays inside 0…1 and is not zero-width when
+  k is 0 or n, which shares of answers often are.
+
+Both are None below ``MIN_SAMPLE`` trials: "not enough data yet".
 """
 
 from __future__ import annotations
@@ -108,6 +118,28 @@ def difference_of_means(a: Sample, b: Sample, comparisons: int = 1) -> Interval 
     diff = a.mean() - b.mean()
     z = z_for(comparisons)
     return Interval(diff, diff - z * se, diff + z * se)
+
+
+def mean_interval(sample: Sample, comparisons: int = 1) -> Interval | None:
+    """CI for the mean of ``sample``, 95 % across ``comparisons`` such intervals; None below
+    ``MIN_SAMPLE`` values."""
+    if sample.n < MIN_SAMPLE:
+        return None
+    mean = sample.mean()
+    half = z_for(comparisons) * math.sqrt(max(sample.variance(), 0.0) / sample.n)
+    return Interval(mean, mean - half, mean + half)
+
+
+def proportion_interval(successes: int, trials: int) -> Interval | None:
+    """Wilson's 95 % score interval for the proportion successes / trials; None below
+    ``MIN_SAMPLE`` trials."""
+    if trials < MIN_SAMPLE:
+        return None
+    p = successes / trials
+    z2 = Z_95 * Z_95
+    centre = (p + z2 / (2 * trials)) / (1 + z2 / trials)
+    half = Z_95 * math.sqrt(p * (1 - p) / trials + z2 / (4 * trials * trials)) / (1 + z2 / trials)
+    return Interval(p, max(0.0, centre - half), min(1.0, centre + half))
 
 
 def verdict(arm: str, lift: Interval | None) -> str:

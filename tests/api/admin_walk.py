@@ -8,6 +8,8 @@ import re
 from starlette.routing import Mount, Route
 
 from server.services import services
+from server.surveys.queries import save_survey
+from server.surveys.templates import from_template
 from tests.api.ordering import insert_order
 
 
@@ -71,6 +73,15 @@ async def path_values(app, store) -> dict[str, object]:
             (store.id,),
         )
     )
+    survey = await db.write(lambda conn: save_survey(conn, from_template("exit", store.id), 0))
+    await db.write(
+        lambda conn: conn.execute(
+            "INSERT INTO survey_responses (public_id, survey_id, store_id, visitor_id, signal,"
+            " status, shown_at, updated_at) VALUES ('rsp_walk', ?, ?, 'v_walk', 'exit_top',"
+            " 'shown', 0, 0)",
+            (survey.id, store.id),
+        )
+    )
     zone = await first("SELECT id FROM shipping_zones WHERE store_id = ? ORDER BY id")
     return {
         "store_id": store.id,
@@ -89,4 +100,5 @@ async def path_values(app, store) -> dict[str, object]:
         "user_id": await first("SELECT user_id FROM memberships WHERE store_id = ?"),
         "invitation_id": await first("SELECT id FROM invitations WHERE store_id = ?"),
         "review": await first("SELECT public_id FROM reviews WHERE store_id = ?"),
+        "survey": await first("SELECT public_id FROM surveys WHERE store_id = ?"),
     }

@@ -5,6 +5,7 @@ plain functions), and a fingerprint of every row to prove a refused request wrot
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import hashlib
 import logging
 from collections.abc import Iterator
@@ -25,6 +26,9 @@ from server.offers.model import Offer
 from server.services import services
 from server.settings import Settings
 from server.stores.service import Store, validate_new_store
+from server.surveys.model import Answer, Question
+from server.surveys.queries import NewResponse, insert_response, replace_answers, save_survey
+from server.surveys.templates import from_template
 from tests.api.admin_client import sign_in
 from tests.api.offering import live_campaign
 from tests.api.shopping import new_cart, order_body, place
@@ -142,8 +146,26 @@ async def _seed(app: Starlette, admin: httpx.AsyncClient) -> tuple[Store, str]:
         )
 
     await services(app).db.write(review)
+    await _answered_survey(app, store)
     assert (await sign_in(admin)).status_code == 303
     return store, campaign.public_id
+
+
+async def _answered_survey(app: Starlette, store: Store) -> None:
+    """A live exit survey with a follow-up email question, answered once with consent."""
+    survey = from_template("exit", store.id)
+    email = Question("q2", "email", "Email me?", required=False)
+    survey = dataclasses.replace(survey, status="live", questions=(*survey.questions, email))
+    new = NewResponse(0, store.id, "v_hostile", "", None, "exit_top", "/", "desktop", 2500, "")
+
+    async def write(conn) -> None:
+        saved = await save_survey(conn, survey, 0)
+        response = await insert_response(conn, dataclasses.replace(new, survey_id=saved.id), 0)
+        await replace_answers(conn, response.id, saved.questions[0], Answer(("delivery",)), 0)
+        answer = Answer(text="shopper@example.test", consent=email.consent_text)
+        await replace_answers(conn, response.id, saved.questions[1], answer, 0)
+
+    await services(app).db.write(write)
 
 
 @pytest.fixture(scope="module")

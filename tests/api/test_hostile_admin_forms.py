@@ -73,11 +73,12 @@ async def current_path_values(world: World) -> dict[str, object]:
         "invitation_id": await first("SELECT id FROM invitations WHERE store_id = ?"),
         "session_id": await db.fetch_value("SELECT max(id) FROM admin_sessions") or 999_999,
         "review": await first("SELECT public_id FROM reviews WHERE store_id = ?", "rev_x"),
+        "survey": await first("SELECT public_id FROM surveys WHERE store_id = ?", "srv_x"),
     }
 
 
 def _shape(url: str) -> str:
-    return re.sub(r"/(\d+|cmp_\w+|rev_\w+)(?=/|$)", "/N", url)
+    return re.sub(r"/(\d+|cmp_\w+|rev_\w+|srv_\w+)(?=/|$)", "/N", url)
 
 
 async def forms_for(world: World, url: str) -> list[dict[str, str]]:

@@ -43,9 +43,10 @@ ROUTES_WITHOUT_A_STORE = {
     "/admin/invitations/{invitation_id:id}/decline",
 }
 # The store pages only owners open: members, the store's settings, the checkout settings
-# but discount codes, and trust (badges, policies, the holdout).
+# but discount codes, trust (badges, policies, the holdout), and one shopper's survey answers.
 OWNER_ONLY = re.compile(
-    r"/admin/stores/\{store_id:id\}/(members|settings|checkout(?!/discounts)|trust)\b.*"
+    r"/admin/stores/\{store_id:id\}/"
+    r"(members|settings|checkout(?!/discounts)|trust|surveys/shopper)\b.*"
 )
 
 
@@ -71,6 +72,11 @@ async def snapshot(app, store_id: int) -> dict[str, list[tuple]]:
         "reviews": "SELECT * FROM reviews WHERE store_id = ?",
         "review_moderation": "SELECT * FROM review_moderation WHERE store_id = ?",
         "trust_settings": "SELECT * FROM trust_settings WHERE store_id = ?",
+        "surveys": "SELECT * FROM surveys WHERE store_id = ?",
+        "survey_settings": "SELECT * FROM survey_settings WHERE store_id = ?",
+        "survey_responses": "SELECT * FROM survey_responses WHERE store_id = ?",
+        "survey_answers": "SELECT a.* FROM survey_answers a"
+        " JOIN survey_responses r ON r.id = a.response_id WHERE r.store_id = ?",
     }
     return {
         name: [tuple(row) for row in await services(app).db.fetch_all(sql, (store_id,))]

@@ -22,6 +22,7 @@ from tests.browser.conftest import Stack
 from tests.browser.merchant import sign_in
 from tests.browser.reviewing import fulfil, seed_reviews
 from tests.browser.shopping import order_over_the_api
+from tests.browser.survey_admin import live_exit_survey
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1366, "height": 900}
@@ -102,6 +103,7 @@ def path_values(stack: Stack) -> dict[str, object]:
     # review link.
     seed_reviews(stack)
     fulfil(stack, order["number"])
+    survey = live_exit_survey(stack)  # answered, so its results have charts and answers
 
     def first(sql: str, *params: object) -> object:
         return stack.query(sql, params or (store,))[0][0]
@@ -117,6 +119,7 @@ def path_values(stack: Stack) -> dict[str, object]:
         "rate_id": first("SELECT id FROM tax_rates WHERE store_id = ? ORDER BY id"),
         "campaign": first("SELECT public_id FROM campaigns WHERE store_id = ? ORDER BY id"),
         "review": first("SELECT public_id FROM reviews WHERE store_id = ? AND reply IS NOT NULL"),
+        "survey": survey.public_id,
     }
 
 
@@ -127,8 +130,8 @@ def visit(page: Page, stack: Stack, path: str) -> bool:
     if "text/html" not in (response.headers.get("content-type") or ""):
         return False
     expect(page.locator("main, body.offer-preview").first).to_be_visible()
-    if path.endswith("/preview"):  # the real widget's offer: checked once it has opened
-        page.wait_for_function(OFFER_OPEN)
+    if path.endswith("/preview"):  # the real widget's offer or survey: checked once open
+        page.wait_for_function(SURVEY_OPEN if "/surveys/" in path else OFFER_OPEN)
     # Colours are checked as they end up, not halfway through a fade-in.
     page.wait_for_function(NO_RUNNING_ANIMATIONS)
     return True
@@ -136,6 +139,8 @@ def visit(page: Page, stack: Stack, path: str) -> bool:
 
 OFFER_OPEN = """() => !!document.getElementById("keepcart-root")?.shadowRoot
   ?.querySelector("dialog.kco[open]")"""
+SURVEY_OPEN = """() => !!document.getElementById("keepcart-root")?.shadowRoot
+  ?.querySelector("dialog.kcs[open]")"""
 NO_RUNNING_ANIMATIONS = """() => {
   const root = document.getElementById("keepcart-root")?.shadowRoot;
   const all = [...document.getAnimations(), ...(root ? root.getAnimations() : [])];

@@ -5,12 +5,16 @@ from __future__ import annotations
 import pytest
 
 from server.admin.charts import (
+    BAR_LABEL_CHARS,
+    BAR_ROW,
     BOTTOM,
     LEFT,
     RIGHT,
     TOP,
+    Bar,
     Series,
     axis_scale,
+    bar_chart,
     line_chart,
     time_ticks,
 )
@@ -91,3 +95,48 @@ def test_a_custom_table_and_tick_format_replace_the_defaults():
     assert chart.table == (("a", ("50% (1 of 2)",)),)
     assert chart.columns == ("Variant A",)
     assert chart.y_ticks[-1].label == "0.8"  # 0.5 on a 0…0.8 axis
+
+
+# ---- bar charts -----------------------------------------------------------------------------
+
+
+def percent(value: float) -> str:
+    return f"{value * 100:.0f}%"
+
+
+def test_bars_are_as_long_as_their_value_against_the_largest():
+    chart = bar_chart("b", "Reasons", "desc",
+                      [Bar("Delivery", 6, ("6",)), Bar("Browsing", 3, ("3",)), Bar("Other", 0)],
+                      count, columns=("Answers", "Count"))  # fmt: skip
+    delivery, browsing, other = chart.bars
+    assert delivery.width == chart.track_width
+    assert browsing.width == chart.track_width / 2
+    assert other.width == 0
+    assert [b.y for b in chart.bars] == [0, BAR_ROW, 2 * BAR_ROW]
+    assert chart.height == 3 * BAR_ROW
+    assert [b.text for b in chart.bars] == ["6", "3", "0"]
+    assert chart.value_x > chart.track_width  # values in a column right of the longest bar
+    assert chart.table == (("Delivery", ("6", "6")), ("Browsing", ("3", "3")), ("Other", ("0",)))
+    assert chart.columns == ("Answers", "Count")
+    assert not chart.empty
+
+
+def test_shares_are_drawn_against_a_fixed_top():
+    chart = bar_chart("b", "Shares", "desc", [Bar("A", 0.25), Bar("B", 0.5)], percent, top=1.0)
+    assert [b.width for b in chart.bars] == [chart.track_width / 4, chart.track_width / 2]
+    assert [b.text for b in chart.bars] == ["25%", "50%"]
+
+
+def test_a_long_label_is_cut_in_the_svg_and_whole_in_the_table():
+    long = "Delivery was too slow, too costly, or not offered to where I live at all, sadly"
+    chart = bar_chart("b", "Reasons", "desc", [Bar(long, 1)], count)
+    [bar] = chart.bars
+    assert len(bar.label) == BAR_LABEL_CHARS and bar.label.endswith("…")
+    assert bar.full_label == long and chart.table[0][0] == long
+
+
+def test_an_empty_bar_chart_says_so():
+    zeros = bar_chart("b", "Reasons", "desc", [Bar("A", 0), Bar("B", 0)], count)
+    assert zeros.empty and all(b.width == 0 for b in zeros.bars)
+    nothing = bar_chart("b", "Reasons", "desc", [], count)
+    assert nothing.empty and nothing.bars == () and nothing.height == BAR_ROW

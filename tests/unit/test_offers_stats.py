@@ -13,6 +13,8 @@ from server.offers.stats import (
     Sample,
     difference_of_means,
     difference_of_proportions,
+    mean_interval,
+    proportion_interval,
     verdict,
     z_for,
 )
@@ -122,3 +124,43 @@ def test_a_a_simulation_with_three_variants_keeps_the_family_wise_rate_near_five
         ]  # fmt: skip
         any_significant += any(i and i.significant for i in intervals)
     assert 0.02 <= any_significant / experiments <= 0.065
+
+
+# ---- one sample: survey scores and shares -------------------------------------------------
+
+
+def test_known_mean_interval():
+    # 20 threes and 20 fives: mean 4, s² = (40·680 − 160²) / (40·39) = 1.025641,
+    # se = sqrt(1.025641 / 40) = 0.1601282
+    interval = mean_interval(Sample.of([3] * 20 + [5] * 20))
+    assert interval is not None
+    assert interval.estimate == 4
+    assert interval.low == pytest.approx(4 - Z_95 * 0.1601282, abs=1e-6)
+    assert interval.high == pytest.approx(4 + Z_95 * 0.1601282, abs=1e-6)
+    wider = mean_interval(Sample.of([3] * 20 + [5] * 20), comparisons=3)
+    assert wider is not None and wider.low < interval.low
+
+
+def test_a_constant_sample_has_a_zero_width_mean_interval():
+    interval = mean_interval(Sample.of([7] * MIN_SAMPLE))
+    assert interval is not None and (interval.low, interval.high) == (7, 7)
+
+
+def test_known_wilson_intervals():
+    # p̂ = 0.5, n = 100: 0.4038 to 0.5962 (Wilson 1927; Newcombe 1998, table I)
+    half = proportion_interval(50, 100)
+    assert half is not None and half.estimate == 0.5
+    assert (half.low, half.high) == (pytest.approx(0.40383, abs=1e-5),
+                                     pytest.approx(0.59617, abs=1e-5))  # fmt: skip
+    # None of 30: from 0 to z² / (n + z²), never the Wald interval's zero width.
+    none = proportion_interval(0, 30)
+    assert none is not None and none.low == 0
+    assert none.high == pytest.approx(Z_95**2 / (30 + Z_95**2))
+    every = proportion_interval(30, 30)
+    assert every is not None and every.high == pytest.approx(1)
+    assert every.low == pytest.approx(1 - none.high)
+
+
+def test_one_sample_intervals_wait_for_the_minimum_sample():
+    assert mean_interval(Sample.of([4] * (MIN_SAMPLE - 1))) is None
+    assert proportion_interval(10, MIN_SAMPLE - 1) is None

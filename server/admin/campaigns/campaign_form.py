@@ -12,7 +12,7 @@ Checkbox groups arrive as space-separated values (``devices = "desktop phone"``)
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from functools import partial
 from typing import Any, TypeAlias
@@ -41,12 +41,19 @@ from server.offers.model import (
     PhoneSignal,
     Targeting,
     Trigger,
+    TriggerKind,
     Variant,
 )
 from server.urls import normalize_image_url
 
-__all__ = ["FormInvalid", "StoreTerms", "form_values", "read_campaign", "read_variant"]
+__all__ = [
+    "FormInvalid", "StoreTerms", "form_values", "read_campaign", "read_targeting", "read_trigger",
+    "read_variant",
+]  # fmt: skip
 
+# What may trigger a campaign: the page triggers, or only a survey answer (the campaign is
+# then a remedy, server/surveys/remedies.py, and never shows on a trigger of its own).
+CAMPAIGN_TRIGGER_KINDS: tuple[TriggerKind, ...] = (*TRIGGER_KINDS, "survey_answer")
 VARIANT_KEYS = ("A", "B", "C")  # the form shows a fixed set of fieldsets; A is always on
 CAMPAIGN_FIELDS = (
     "name", "status", "starts_at", "ends_at", "trigger_kind", "min_seconds", "sensitivity_px",
@@ -138,27 +145,38 @@ def _read(form: FormReader, values: Mapping[str, str], terms: StoreTerms) -> Cam
         status=status,
         starts_at=starts_at,
         ends_at=ends_at,
-        trigger=_read_trigger(form, values),
-        targeting=_read_targeting(form, values, terms.currency),
+        trigger=read_trigger(form, values),
+        targeting=read_targeting(form, values, terms.currency),
         frequency=_read_frequency(form, values),
         variants=variants,
         holdout_percent=form.read("holdout_percent", _whole(0, 90, "the holdout, in percent"), 10),
     )
 
 
-def _read_trigger(form: FormReader, values: Mapping[str, str]) -> Trigger:
+def read_trigger(
+    form: FormReader, values: Mapping[str, str], moments: Collection[str] | None = None
+) -> Trigger:
+    """The trigger's settings. A campaign has one kind (``trigger_kind``, which must be
+    chosen); a survey passes its ``moments``, any of which may use them. A setting no chosen
+    kind or moment uses is kept when valid, never an error."""
     default = Trigger()
-    kind = values.get("trigger_kind", "")
-    if kind not in TRIGGER_KINDS:
-        form.fail("trigger_kind", "Choose what triggers the offer.")
-        kind = default.kind
-    exit_intent = kind == "exit_intent"
+    kinds: dict[str, TriggerKind] = {k: k for k in CAMPAIGN_TRIGGER_KINDS}
+    kind: TriggerKind | None
+    if moments is None:
+        kind = kinds.get(values.get("trigger_kind", ""))
+        if kind is None:
+            form.fail("trigger_kind", "Choose what triggers the offer.")
+            kind = default.kind
+        used: set[str] = {kind}
+    else:
+        used = set(moments)
+        kind = next((kinds[k] for k in TRIGGER_KINDS if k in used), None) or default.kind
+    exit_intent = "exit_intent" in used
 
-    def number(name: str, low: int, high: int, what: str, used: bool) -> int:
+    def number(name: str, low: int, high: int, what: str, applies: bool) -> int:
         parse = _whole(low, high, what)
-        if used:
+        if applies:
             return form.read(name, parse, getattr(default, name))
-        # A setting the chosen trigger does not use is kept when valid, never an error.
         try:
             return parse(values.get(name, ""))
         except ValueError:
@@ -181,13 +199,14 @@ def _read_trigger(form: FormReader, values: Mapping[str, str]) -> Trigger:
         inactivity_seconds=number(
             "inactivity_seconds", 5, 600, "seconds", exit_intent and "inactivity" in signals
         ),
-        seconds=number("seconds", 1, 3600, "seconds", kind == "time_on_page"),
-        percent=number("percent", 1, 100, "percent of the page", kind == "scroll_depth"),
-        idle_minutes=number("idle_minutes", 1, 240, "minutes", kind == "cart_idle"),
+        seconds=number("seconds", 1, 3600, "seconds", "time_on_page" in used),
+        percent=number("percent", 1, 100, "percent of the page", "scroll_depth" in used),
+        idle_minutes=number("idle_minutes", 1, 240, "minutes", "cart_idle" in used),
     )
 
 
-def _read_targeting(form: FormReader, values: Mapping[str, str], currency: str) -> Targeting:
+def read_targeting(form: FormReader, values: Mapping[str, str], currency: str) -> Targeting:
+    """Who may see it: the cart, devices, visitors, pages, visits and UTM sources."""
     cart = values.get("cart", "")
     if cart not in CART_STATES:
         form.fail("cart", "Choose which carts the campaign is for.")

@@ -40,37 +40,21 @@ TRIGGER_NUMBERS = (
 def campaign_values(campaign: Campaign, currency: str, timezone: str) -> dict[str, str]:
     """Every field of the form, as text, for this campaign."""
 
-    def money(amount: int | None) -> str:
-        return "" if amount is None else format_major_units(amount, currency)
-
     def when(ms: int | None) -> str:
         return "" if ms is None else format_local_input(ms, timezone)
 
-    def number(value: int | None) -> str:
-        return "" if value is None else str(value)
-
-    trigger, targeting, frequency = campaign.trigger, campaign.targeting, campaign.frequency
+    frequency = campaign.frequency
     values = {
         "name": campaign.name,
         "status": campaign.status,
         "starts_at": when(campaign.starts_at),
         "ends_at": when(campaign.ends_at),
-        "trigger_kind": trigger.kind,
-        "phone_signals": " ".join(trigger.phone_signals),
-        **{name: str(getattr(trigger, name)) for name in TRIGGER_NUMBERS},
-        "cart": targeting.cart,
-        "subtotal_min": money(targeting.subtotal_min),
-        "subtotal_max": money(targeting.subtotal_max),
-        "include_urls": "\n".join(targeting.include_urls),
-        "exclude_urls": "\n".join(targeting.exclude_urls),
-        "devices": " ".join(targeting.devices),
-        "visitor": targeting.visitor,
-        "min_visits": number(targeting.min_visits),
-        "max_visits": number(targeting.max_visits),
-        "utm_sources": ", ".join(targeting.utm_sources),
+        "trigger_kind": campaign.trigger.kind,
+        **trigger_values(campaign.trigger),
+        **targeting_values(campaign.targeting, currency),
         "frequency_mode": frequency.mode,
         "frequency_days": str(frequency.days),
-        "max_impressions": number(frequency.max_impressions),
+        "max_impressions": _number(frequency.max_impressions),
         "holdout_percent": str(campaign.holdout_percent),
     }
     variants = {v.key: v for v in campaign.variants}
@@ -79,6 +63,39 @@ def campaign_values(campaign: Campaign, currency: str, timezone: str) -> dict[st
         values |= _variant_values(variant or _second_variant(key), currency)
         values[variant_field(key, "include")] = "true" if variant or key == "A" else "false"
     return values
+
+
+def trigger_values(trigger: Trigger) -> dict[str, str]:
+    """The trigger's settings as the shared fieldset (``_targeting.html``) shows them; its
+    kind is the form's own (a campaign's trigger, a survey's moments)."""
+    return {
+        "phone_signals": " ".join(trigger.phone_signals),
+        **{name: str(getattr(trigger, name)) for name in TRIGGER_NUMBERS},
+    }
+
+
+def targeting_values(targeting: Targeting, currency: str) -> dict[str, str]:
+    """Who may see it, as the shared fieldset (``_targeting.html``) shows it."""
+
+    def money(amount: int | None) -> str:
+        return "" if amount is None else format_major_units(amount, currency)
+
+    return {
+        "cart": targeting.cart,
+        "subtotal_min": money(targeting.subtotal_min),
+        "subtotal_max": money(targeting.subtotal_max),
+        "include_urls": "\n".join(targeting.include_urls),
+        "exclude_urls": "\n".join(targeting.exclude_urls),
+        "devices": " ".join(targeting.devices),
+        "visitor": targeting.visitor,
+        "min_visits": _number(targeting.min_visits),
+        "max_visits": _number(targeting.max_visits),
+        "utm_sources": ", ".join(targeting.utm_sources),
+    }
+
+
+def _number(value: int | None) -> str:
+    return "" if value is None else str(value)
 
 
 def _second_variant(key: str) -> Variant:

@@ -16,7 +16,6 @@ keep in step with ``exposures`` (migration 0014).
 from __future__ import annotations
 
 import bisect
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -24,7 +23,7 @@ from dataclasses import dataclass
 import aiosqlite
 
 from server.admin.overview.periods import Bucket
-from server.db import Database, Row
+from server.db import Database, Row, like_pattern
 from server.offers.results import ArmTotals
 
 DAY_MS = 86_400_000
@@ -223,7 +222,7 @@ async def search_gifts(db: Database, store_id: int, text: str, limit: int = 20) 
     """Active products whose SKU starts with ``text`` or whose name contains it, for the
     gift picker: a SKU that starts so first, then by name."""
     # LIKE ignores ASCII case; the text's own % and _ are matched as themselves.
-    pattern = re.sub(r"([\\%_])", r"\\\1", text.strip())
+    pattern = like_pattern(text.strip())
     starts, contains = "? || '%' ESCAPE '\\'", "'%' || ? || '%' ESCAPE '\\'"
     return await db.fetch_all(
         "SELECT sku, name, variant FROM products WHERE store_id = ? AND active = 1"

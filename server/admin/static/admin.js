@@ -85,6 +85,65 @@
     });
   }
 
+  // Fields that apply: [data-when="control name"][data-when-is="value value…"] shows only
+  // while one of those values is chosen in its form (a campaign's trigger and offer, a
+  // survey's moments and question types). Hidden fields still submit: what a form sends
+  // never changes.
+  function chosenValues(form, name) {
+    var values = [];
+    form.querySelectorAll('[name="' + name + '"]').forEach(function (control) {
+      if (control.type === "checkbox" || control.type === "radio") {
+        if (control.checked) values.push(control.value);
+      } else {
+        values.push(control.value);
+      }
+    });
+    return values;
+  }
+
+  function showApplicable(form) {
+    form.querySelectorAll("[data-when]").forEach(function (part) {
+      var wanted = part.getAttribute("data-when-is").split(" ");
+      var applies = chosenValues(form, part.getAttribute("data-when")).some(function (value) {
+        return wanted.indexOf(value) !== -1;
+      });
+      // A field with an error always shows, so the merchant can see what to fix.
+      part.hidden = !applies && !part.querySelector("[aria-invalid='true']");
+    });
+  }
+
+  document.querySelectorAll("form").forEach(function (form) {
+    if (!form.querySelector("[data-when]")) return;
+    form.addEventListener("change", function () { showApplicable(form); });
+    // Parts added later (a survey's new option rows) are shown or hidden at once.
+    form.addEventListener("keepcart:parts-added", function () { showApplicable(form); });
+    showApplicable(form);
+  });
+
+  // A live preview (iframe[data-preview-form="the form's id"]): its widget takes the focus
+  // inside the frame each time it opens. The merchant keeps theirs: when the frame takes the
+  // focus without the pointer over it or a Tab into it, it goes back to the field they were in
+  // (their next keystrokes land there).
+  document.querySelectorAll("iframe[data-preview-form]").forEach(function (frame) {
+    var form = document.getElementById(frame.getAttribute("data-preview-form"));
+    if (!form) return;
+    var lastField = null;
+    var tabbing = false;
+    form.addEventListener("focusin", function (event) {
+      lastField = event.target;
+      tabbing = false; // a Tab that ended in the form is over
+    });
+    document.addEventListener("keydown", function (event) {
+      tabbing = event.key === "Tab";
+    });
+    window.addEventListener("blur", function () {
+      setTimeout(function () {
+        var taken = document.activeElement === frame && !frame.matches(":hover");
+        if (taken && !tabbing && lastField && lastField.isConnected) lastField.focus();
+      }, 0);
+    });
+  });
+
   // Tables become stacked cards on a phone, each cell labelled by its column (CSS shows
   // data-label). Templates label their cells; a table that has no labels at all gets them
   // from its column headers here.

@@ -1,6 +1,6 @@
 // Keepcart admin, campaign form: the live preview follows the form, saved or not, and the
-// variant being edited; only the fields the chosen trigger and offers use show; unused
-// variants stay folded; each brand colour has a picker; each gift field searches the
+// variant being edited; unused variants stay folded (admin.js shows only the fields the
+// chosen trigger and offers use); each brand colour has a picker; each gift field searches the
 // store's products. Loaded under the admin's strict CSP (no inline script). What the form
 // submits never changes: hidden fields still submit.
 (function () {
@@ -8,31 +8,6 @@
 
   var form = document.getElementById("campaign-form");
   if (!form) return;
-
-  // ---- fields that apply: [data-when="control name"][data-when-is="value value…"] ----------
-
-  function chosen(name) {
-    var values = [];
-    form.querySelectorAll('[name="' + name + '"]').forEach(function (control) {
-      if (control.type === "checkbox" || control.type === "radio") {
-        if (control.checked) values.push(control.value);
-      } else {
-        values.push(control.value);
-      }
-    });
-    return values;
-  }
-
-  function showApplicable() {
-    form.querySelectorAll("[data-when]").forEach(function (part) {
-      var wanted = part.getAttribute("data-when-is").split(" ");
-      var applies = chosen(part.getAttribute("data-when")).some(function (value) {
-        return wanted.indexOf(value) !== -1;
-      });
-      // A field with an error always shows, so the merchant can see what to fix.
-      part.hidden = !applies && !part.querySelector("[aria-invalid='true']");
-    });
-  }
 
   // ---- unused variants: including one unfolds it, leaving it out folds it ------------------
 
@@ -149,33 +124,12 @@
     }
   }
 
-  // The preview's dialog takes the focus inside its frame each time it opens. The merchant
-  // keeps theirs: when the frame takes the focus without the pointer over it or a Tab into
-  // it, it goes back to the field they were in (their next keystrokes land there).
-  var lastField = null;
-  var tabbing = false;
-  form.addEventListener("focusin", function (event) {
-    lastField = event.target;
-    tabbing = false; // a Tab that ended in the form is over
-  });
-  document.addEventListener("keydown", function (event) {
-    tabbing = event.key === "Tab";
-  });
-  window.addEventListener("blur", function () {
-    setTimeout(function () {
-      var taken = frame && document.activeElement === frame && !frame.matches(":hover");
-      if (taken && !tabbing && lastField && lastField.isConnected) lastField.focus();
-    }, 0);
-  });
-
   form.addEventListener("input", schedule);
   form.addEventListener("change", function (event) {
     foldWithInclude(event);
-    showApplicable();
     schedule();
   });
   form.addEventListener("focusin", followVariant);
   if (chooser) chooser.addEventListener("change", refresh);
-  showApplicable();
   refresh();
 })();
