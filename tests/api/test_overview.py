@@ -17,6 +17,9 @@ from server.accounts import create_store
 from server.clock import now_ms
 from server.services import attach, services
 from server.stores.service import validate_new_store
+from server.surveys.queries import save_survey
+from server.surveys.templates import from_template
+from server.trust.queries import load_trust_settings, save_trust_settings
 from tests.api.admin_client import sign_in
 from tests.api.attribution import insert_exposure
 from tests.api.offering import live_campaign
@@ -314,7 +317,47 @@ async def test_offers_show_exposed_visitors_against_the_holdout(app, store, over
     assert f'href="/admin/stores/{store.id}/campaigns"' in page
     for later in ("Surveys", "Trust badges", "Cart recovery"):
         assert f'data-feature="{later}"' in page
-    assert page.count("Not set up yet.") == 3
+    assert page.count("Not set up yet") == 2  # surveys and cart recovery
+
+
+def feature_row(page: str, feature: str) -> str:
+    row = page[page.index(f'data-feature="{feature}"') :]
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row[: row.index("</tr>")]))
+
+
+async def test_the_surveys_row_says_what_was_asked_and_answered_in_the_period(app, store, overview):
+    assert "Not set up yet: no survey." in feature_row(html.unescape(await overview()), "Surveys")
+    survey = dataclasses.replace(from_template("exit", store.id), status="live")
+
+    async def seed(conn):
+        saved = await save_survey(conn, survey, NOW)
+        await save_survey(conn, from_template("nps", store.id), NOW)  # a draft
+        for status, at in [
+            ("completed", dublin(2025, 7, 7, 9)),
+            ("shown", dublin(2025, 7, 8, 9)),
+            ("completed", dublin(2025, 6, 1, 9)),  # before the 7 days
+        ]:
+            await conn.execute(
+                "INSERT INTO survey_responses (public_id, survey_id, store_id, visitor_id,"
+                " signal, status, shown_at, updated_at) VALUES (?, ?, ?, 'v', 'exit_top', ?,"
+                " ?, ?)",
+                (f"rsp_{status}{at}", saved.id, store.id, status, at, at),
+            )
+
+    await services(app).db.write(seed)
+    row = feature_row(html.unescape(await overview("?range=7d")), "Surveys")
+    assert "1 live. 1 answered of 2 shown in this period" in row
+    assert f'href="/admin/stores/{store.id}/surveys"' in await overview()
+
+
+async def test_the_trust_row_says_whether_badges_are_measured(app, store, overview):
+    row = feature_row(html.unescape(await overview()), "Trust badges")
+    assert "no holdout, so no effect measured" in row
+    settings = dataclasses.replace(await load_trust_settings(services(app).db, store.id),
+                                   badges_holdout=10)  # fmt: skip
+    await services(app).db.write(lambda conn: save_trust_settings(conn, store.id, settings, NOW))
+    row = feature_row(html.unescape(await overview()), "Trust badges")
+    assert "10% of visitors held out" in row
 
 
 async def test_offers_not_set_up_yet_say_so(overview):

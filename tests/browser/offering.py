@@ -5,6 +5,8 @@ what the shopper's browser does to see one, and the exposures and offer events s
 from __future__ import annotations
 
 import json
+import sqlite3
+from contextlib import closing
 
 from playwright.sync_api import Locator, Page
 
@@ -114,3 +116,28 @@ def switch_app(page: Page, hidden: bool) -> None:
         }""",
         hidden,
     )
+
+
+def allow_interruptions_per_week(stack: Stack, count: int) -> None:
+    """The merchant's budget setting, so that a test of one campaign's frequency over several
+    sessions is not stopped by the shared weekly budget (2 by default)."""
+    with closing(sqlite3.connect(stack.db_path, timeout=10)) as conn, conn:
+        conn.execute(
+            "UPDATE stores SET interruptions_per_week = ? WHERE id = ?", (count, stack.store.id)
+        )
+
+
+def next_frame(page: Page) -> None:
+    """Until the page has rendered twice: scroll events are dispatched before a frame."""
+    page.evaluate("new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))")
+
+
+def scroll_to_percent(page: Page, percent: int) -> None:
+    """Scroll with the mouse wheel until ``percent`` of the scrollable height is above."""
+    target = page.evaluate(
+        f"Math.round((document.documentElement.scrollHeight - innerHeight) * {percent} / 100)"
+    )
+    page.mouse.move(640, 400)
+    page.mouse.wheel(0, target - page.evaluate("scrollY"))
+    wait_for(lambda: abs(page.evaluate("scrollY") - target) <= 1, message="did not scroll")
+    next_frame(page)

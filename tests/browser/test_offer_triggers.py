@@ -12,10 +12,8 @@ never in real time. A new tab is a new session of the same visitor.
 from __future__ import annotations
 
 import re
-import sqlite3
 import time
 from collections.abc import Callable
-from contextlib import closing
 
 from playwright.sync_api import Locator, Page, expect
 
@@ -25,6 +23,7 @@ from tests.browser.offering import (
     ARMED,
     HEADLINE,
     OTHER_HEADLINE,
+    allow_interruptions_per_week,
     campaign,
     exposures,
     leave_through_the_top,
@@ -32,6 +31,7 @@ from tests.browser.offering import (
     offer,
     offer_events,
     open_shop,
+    scroll_to_percent,
     settle_timers,
     switch_app,
 )
@@ -72,31 +72,6 @@ def nothing_shows(page: Page) -> bool:
     """No offer is open once the timers already queued in the page have run."""
     settle_timers(page)
     return no_offer_dialog(page)
-
-
-def allow_interruptions_per_week(stack: Stack, count: int) -> None:
-    """The merchant's budget setting, so that a test of one campaign's frequency over several
-    sessions is not stopped by the shared weekly budget (2 by default)."""
-    with closing(sqlite3.connect(stack.db_path, timeout=10)) as conn, conn:
-        conn.execute(
-            "UPDATE stores SET interruptions_per_week = ? WHERE id = ?", (count, stack.store.id)
-        )
-
-
-def next_frame(page: Page) -> None:
-    """Until the page has rendered twice: scroll events are dispatched before a frame."""
-    page.evaluate("new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))")
-
-
-def scroll_to_percent(page: Page, percent: int) -> None:
-    """Scroll with the mouse wheel until ``percent`` of the scrollable height is above."""
-    target = page.evaluate(
-        f"Math.round((document.documentElement.scrollHeight - innerHeight) * {percent} / 100)"
-    )
-    page.mouse.move(640, 400)
-    page.mouse.wheel(0, target - page.evaluate("scrollY"))
-    wait_for(lambda: abs(page.evaluate("scrollY") - target) <= 1, message="did not scroll")
-    next_frame(page)
 
 
 def cart_count(page: Page) -> Locator:

@@ -29,11 +29,14 @@ from tests.browser.layout import layout_shifts, watch_layout_shifts
 from tests.browser.merchant import sign_in
 from tests.browser.offering import (
     ARMED,
+    allow_interruptions_per_week,
     campaign,
     exposures,
     leave_through_the_top,
+    next_frame,
     no_offer_dialog,
     offer,
+    scroll_to_percent,
     settle_timers,
 )
 from tests.browser.shopping import (
@@ -64,11 +67,6 @@ from tests.browser.surveying import (
     survey,
     survey_events,
     survey_sheet,
-)
-from tests.browser.test_offer_triggers import (
-    allow_interruptions_per_week,
-    next_frame,
-    scroll_to_percent,
 )
 
 DELIVERY = "Delivery was too slow or too costly"

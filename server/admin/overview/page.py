@@ -24,6 +24,7 @@ from server.events.queries import activity_since
 from server.money import format_amount
 from server.services import services
 from server.stores.service import QUEUE_STUB, Store, snippet
+from server.trust.queries import load_trust_settings
 
 Money = Callable[[float], str]
 
@@ -180,8 +181,6 @@ def _describe(
 
 
 FUTURE_FEATURES = (
-    ("Surveys", "Ask shoppers why they leave, in one question."),
-    ("Trust badges", "Show shoppers how they pay and what protects them."),
     ("Cart recovery", "Email shoppers who asked for their cart, with a link back to it."),
 )
 
@@ -194,7 +193,40 @@ async def _features(
         {"feature": name, "set_up": False, "note": f"Not set up yet. {about}"}
         for name, about in FUTURE_FEATURES
     ]
-    return [offers, *later]
+    return [offers, await _surveys_row(db, store, chosen), await _trust_row(db, store), *later]
+
+
+async def _surveys_row(db: Database, store: Store, chosen: Window) -> dict[str, Any]:
+    """Surveys have no holdout of their own (an answer's offer is counted under Offers): the
+    row says what they were asked and answered in the period."""
+    link = f"/admin/stores/{store.id}/surveys"
+    row: dict[str, Any] = {"feature": "Surveys", "link": link, "set_up": True}
+    period = chosen.current
+    counts = await queries.survey_counts(db, store.id, period.start_ms, period.end_ms)
+    if not counts.surveys:
+        return row | {"set_up": False, "note": "Not set up yet: no survey."}
+    live = f"{counts.live:,} live" if counts.live else "None live"
+    return row | {
+        "note": f"{live}. {counts.completed:,} answered of {counts.shown:,} shown in this"
+        " period; an offer given after an answer is counted under Offers."
+    }
+
+
+async def _trust_row(db: Database, store: Store) -> dict[str, Any]:
+    """Trust badges are measured on the Trust page, against their own holdout when one is
+    set: the row says where, or that nothing is measured."""
+    settings = await load_trust_settings(db, store.id)
+    link = f"/admin/stores/{store.id}/trust"
+    row: dict[str, Any] = {"feature": "Trust badges", "link": link, "set_up": True}
+    if not settings.badges_holdout:
+        return row | {
+            "note": "Shown to every visitor: no holdout, so no effect measured. Set a holdout"
+            " share on the Trust page to measure one."
+        }
+    return row | {
+        "note": f"{settings.badges_holdout}% of visitors held out: the Trust page shows"
+        " conversion with and without the badges."
+    }
 
 
 async def _offers_row(

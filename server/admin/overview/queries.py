@@ -305,3 +305,27 @@ async def _keep_exposures(conn, where: EventStore, days: list[tuple[Bucket, Expo
 
 async def campaign_count(db: Database, store_id: int) -> int:
     return await db.fetch_value("SELECT count(*) FROM campaigns WHERE store_id = ?", (store_id,))
+
+
+@dataclass(frozen=True)
+class SurveyCounts:
+    surveys: int
+    live: int
+    shown: int  # responses shown in the period, whatever became of them
+    completed: int
+
+
+async def survey_counts(db: Database, store_id: int, start_ms: int, end_ms: int) -> SurveyCounts:
+    """The store's surveys (and how many are live), and its responses shown in the period and
+    how many of those were completed."""
+    surveys = await db.fetch_one(
+        "SELECT count(*), coalesce(sum(status = 'live'), 0) FROM surveys WHERE store_id = ?",
+        (store_id,),
+    )
+    responses = await db.fetch_one(
+        "SELECT count(*), coalesce(sum(status = 'completed'), 0) FROM survey_responses"
+        " WHERE store_id = ? AND shown_at >= ? AND shown_at < ?",
+        (store_id, start_ms, end_ms),
+    )
+    assert surveys is not None and responses is not None  # aggregates: always one row
+    return SurveyCounts(surveys[0], surveys[1], responses[0], responses[1])
