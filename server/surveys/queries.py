@@ -263,6 +263,17 @@ async def load_answers(conn: Reader, response_id: int) -> dict[str, Answer]:
     return {q: Answer(options=tuple(options[q]), **values[q]) for q in options}
 
 
+async def answered_questions(conn: Reader, survey_id: int) -> frozenset[str]:
+    """The question keys the survey's stored answers use (its removed questions' too)."""
+    rows = await read_all(
+        conn,
+        "SELECT DISTINCT a.question FROM survey_responses r"
+        " JOIN survey_answers a ON a.response_id = r.id WHERE r.survey_id = ?",
+        (survey_id,),
+    )
+    return frozenset(row[0] for row in rows)
+
+
 async def replace_answers(
     conn: aiosqlite.Connection, response_id: int, question: Question, answer: Answer, now_ms: int
 ) -> None:

@@ -162,6 +162,25 @@ async def test_an_edit_is_saved_with_its_keys_kept(app, client, store, admin):
     assert edited.status == "draft" and edited.template == "nps"
 
 
+async def test_a_question_added_after_one_was_removed_gets_a_key_of_its_own(
+    app, client, store, admin
+):
+    """q2 answered, then removed; a question added in a later edit is q3, not q2 again (its
+    results would count the old question's answers)."""
+    _, post = admin
+    survey = await create(app, store, post, "nps")  # q1 score, q2 why
+    await respond(app, survey, "v1", {"q1": Answer(number=9), "q2": Answer(text="Fast")})
+    removed = form_of(survey, store, q2_prompt="", q2_key="")
+    assert (await post(f"/{survey.public_id}", removed)).status_code == 303
+    edited = await load_survey(services(app).db, store.id, survey.public_id)
+    assert [q.key for q in edited.questions] == ["q1"]
+    added = form_of(edited, store, q2_prompt="Your email?", q2_type="email",
+                    q2_consent_text="Email me back.")  # fmt: skip
+    assert (await post(f"/{survey.public_id}", added)).status_code == 303
+    again = await load_survey(services(app).db, store.id, survey.public_id)
+    assert [(q.key, q.type) for q in again.questions] == [("q1", "nps"), ("q3", "email")]
+
+
 async def test_a_refused_edit_comes_back_with_every_error_and_the_values(app, client, store, admin):
     _, post = admin
     survey = await create(app, store, post)

@@ -149,6 +149,13 @@ def test_question_keys_stay_and_a_new_question_never_takes_a_kept_key():
     assert [q.key for q in read_survey(forged, terms(stored)).questions] == ["q1", "q3"]
 
 
+def test_a_new_question_never_takes_the_key_of_a_removed_one_that_has_answers():
+    stored = nps_survey()  # q1, q2; a q3 was removed in an earlier edit, its answers kept
+    values = values_of(stored, q3_prompt="Email me?", q3_type="email")
+    answered = dataclasses.replace(terms(stored), answered=frozenset({"q1", "q3"}))
+    assert [q.key for q in read_survey(values, answered).questions] == ["q1", "q2", "q4"]
+
+
 def test_the_preview_reads_what_it_can():
     survey = preview_survey(values_of(exit_survey(), name="", q1_prompt="Why leave?"), terms())
     assert survey.questions[0].prompt == "Why leave?"

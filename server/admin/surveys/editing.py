@@ -202,8 +202,12 @@ class Editing:
 
 async def survey_and_terms(request: Request, store: Store) -> Editing:
     survey = await survey_for_request(request, store)
-    remedies = await remedy_choices(services(request).db, store.id, survey)
-    return Editing(survey, SurveyTerms(store.currency, store.timezone, survey, remedies))
+    db = services(request).db
+    remedies = await remedy_choices(db, store.id, survey)
+    assert survey.id is not None
+    answered = await queries.answered_questions(db, survey.id)
+    terms = SurveyTerms(store.currency, store.timezone, survey, remedies, answered)
+    return Editing(survey, terms)
 
 
 def edited_form(form: FormData, store: Store) -> dict[str, str]:

@@ -74,6 +74,9 @@ class SurveyTerms:
     timezone: str
     stored: Survey | None = None  # the survey being edited: its keys stay
     remedies: Mapping[str, RemedyChoice] = field(default_factory=dict)  # by value
+    # The question keys the survey's stored answers use, its removed questions' included: a
+    # new question never takes one (its results would count the old question's answers).
+    answered: frozenset[str] = frozenset()
 
 
 def pick(choices: tuple[T, ...], value: str | None) -> T | None:

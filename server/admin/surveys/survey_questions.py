@@ -79,7 +79,8 @@ class QuestionsReader:
             key = self.text(position, "key").strip()
             if key in self.stored and key not in kept.values():
                 kept[position] = key
-        taken = [int(k[1:]) for k in [*self.stored, *kept.values()] if _KEY.fullmatch(k)]
+        ever = [*self.stored, *kept.values(), *self.terms.answered]
+        taken = [int(k[1:]) for k in ever if _KEY.fullmatch(k)]
         number = max(taken, default=0)
         used = []
         for position in filled:
