@@ -39,12 +39,16 @@ class Clock:
 
     def set(self, at_ms: int) -> None:
         """For tests: hold the wall clock at ``at_ms`` (moving forward counts as skipped)."""
-        self._skipped += max(0, at_ms - self.now_ms()) / 1000
-        self._set_ms = at_ms
+        self._hold(at_ms, self.now_ms())
 
     def advance(self, ms: int) -> None:
         """For tests: move time ``ms`` forward, for the wall clock and every rate limit."""
-        self.set(self.now_ms() + ms)
+        now = self.now_ms()  # read once: a second read (real time running) would skip less
+        self._hold(now + ms, now)
+
+    def _hold(self, at_ms: int, now: int) -> None:
+        self._skipped += max(0, at_ms - now) / 1000
+        self._set_ms = at_ms
 
 
 def start_of_day_ms(now: int, timezone: str) -> int:

@@ -32,3 +32,15 @@ def test_a_rate_limiter_refills_when_its_clock_moves_on():
     assert limiter.hit("a") > 0
     clock.advance(60_000)
     assert limiter.hit("a") == 0
+
+
+def test_advancing_a_real_clock_skips_exactly_that_long(monkeypatch):
+    """Real time runs between reading the wall clock and holding it: the skip must still be
+    the whole step (a rate limit refilled by a minute's step needs all of that minute)."""
+    readings = iter([1_000_000, 1_000_007])  # the wall clock moves 7 ms between two reads
+    monkeypatch.setattr("server.clock.now_ms", lambda: next(readings))
+    clock = Clock()
+    start = clock.monotonic()
+    clock.advance(60_000)
+    assert clock.monotonic() - start >= 60
+    assert clock.now_ms() == 1_060_000
