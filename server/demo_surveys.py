@@ -7,8 +7,9 @@ something to show from the first visit.
   whoever tries the demo gets it; the admin says no lift is measured without one.
 - The exit survey from its template, its "Delivery was too slow or too costly" answer linked
   to that campaign. The demo's "Before you go" offer wins exit intent on a non-empty cart (the
-  store's priority stays ``offers``), so the survey shows when the cart drawer closes with
-  items, when checkout is left, and on exit intent with an empty cart.
+  store's priority stays ``offers``), so the survey shows when a drawer the shopper opened
+  closes with items (not one opened by an add), when checkout is left, and on exit intent
+  with an empty cart.
 - "How checkout felt" and "How shoppers heard of us" on the order confirmation, answered on
   the demo's fulfilled orders (the reviewers', and more, so the checkout score has enough
   answers for its interval): some with the source their links named beside what they said.

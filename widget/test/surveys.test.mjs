@@ -134,8 +134,12 @@ describe("an answer's value for the API", () => {
 
 describe("the checkout's moments", () => {
   test("the drawer closed with items is drawer_close; leaving checkout is checkout_exit", () => {
-    assert.equal(closedMoment({ view: "cart" }, 2), "drawer_close");
-    assert.equal(closedMoment({ view: "cart" }, 0), null);
+    assert.equal(closedMoment({ view: "cart" }, 2, 2), "drawer_close");
+    assert.equal(closedMoment({ view: "cart" }, 1, 3), "drawer_close"); // an item removed
+    assert.equal(closedMoment({ view: "cart" }, 0, 0), null);
+    // Opened on an add (the count grew while open), or opened before the chunk listened.
+    assert.equal(closedMoment({ view: "cart" }, 2, 1), null);
+    assert.equal(closedMoment({ view: "cart" }, 2, null), null);
     assert.equal(closedMoment({ view: "checkout" }, 0), "checkout_exit");
     assert.equal(closedMoment({ view: "checkout" }, 3), "checkout_exit");
     assert.equal(closedMoment(undefined, 3), null);

@@ -73,6 +73,14 @@ export function answerValue(question, picked, text) {
   return text || null;
 }
 
-/** The survey moment a `checkout:close` ({view}) is: the drawer closed with items in the cart, or checkout left. */
-export const closedMoment = (detail, count) =>
-  detail?.view === "checkout" ? "checkout_exit" : detail?.view === "cart" && count > 0 ? "drawer_close" : null;
+/**
+ * The survey moment a `checkout:close` ({view}) is: checkout left, or the drawer closed with
+ * items in the cart, `count`, none added since it opened with `atOpen` (null: its opening was
+ * not seen). A drawer that opened on an add and closes is the shopper going on shopping.
+ */
+export const closedMoment = (detail, count, atOpen) =>
+  detail?.view === "checkout"
+    ? "checkout_exit"
+    : detail?.view === "cart" && count > 0 && atOpen != null && count <= atOpen
+      ? "drawer_close"
+      : null;
