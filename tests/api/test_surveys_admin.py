@@ -438,6 +438,8 @@ async def test_an_nps_survey_shows_its_score_with_an_interval(app, client, store
     assert "Net Promoter Score +50 95% interval" in text
     assert "10 (Extremely likely) 20" in text and "0 (Not at all likely) 0" in text
     assert "Why shoppers leave" not in text  # not an exit survey
+    # Its page records a showing only with the first answer: the funnel says so.
+    assert "shoppers who opened the page and left without answering are not counted" in text
 
 
 async def test_the_results_show_what_an_answers_offer_earned(app, client, store, admin, at_t0):
