@@ -200,6 +200,11 @@ class SurveyResponse:
     completed_at: int | None = None
     remedy_campaign_id: int | None = None
     remedy_arm: str | None = None
+    # The shopper as the widget saw them when the survey showed (filters and a remedy's
+    # audience; the cart value is never money).
+    device: str = "unknown"
+    cart_value: int | None = None
+    utm_source: str = ""
 
 
 # ---- JSON -------------------------------------------------------------------------------

@@ -37,7 +37,8 @@ _COLUMNS = (
 )
 _RESPONSE_COLUMNS = (
     "id, public_id, survey_id, store_id, visitor_id, session_id, order_id, signal, status,"
-    " shown_at, updated_at, completed_at, remedy_campaign_id, remedy_arm"
+    " shown_at, updated_at, completed_at, remedy_campaign_id, remedy_arm, device, cart_value,"
+    " utm_source"
 )
 
 
@@ -335,7 +336,7 @@ class OrderAnswers:
 async def answers_for_order(conn: Reader, order_id: int) -> list[OrderAnswers]:
     rows = await read_all(
         conn,
-        f"SELECT s.name AS survey_name, r.utm_source,"
+        f"SELECT s.name AS survey_name,"
         f" {', '.join('r.' + c.strip() for c in _RESPONSE_COLUMNS.split(','))}"
         " FROM survey_responses r JOIN surveys s ON s.id = r.survey_id"
         " WHERE r.order_id = ? ORDER BY r.shown_at, r.id",
@@ -364,4 +365,7 @@ def _response(row: Any) -> SurveyResponse:
         completed_at=row["completed_at"],
         remedy_campaign_id=row["remedy_campaign_id"],
         remedy_arm=row["remedy_arm"],
+        device=row["device"],
+        cart_value=row["cart_value"],
+        utm_source=row["utm_source"],
     )

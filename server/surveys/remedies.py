@@ -32,7 +32,7 @@ import aiosqlite
 
 from server.catalog.queries import find_by_sku
 from server.offers.bucketing import HOLDOUT, bucket
-from server.offers.model import Campaign, Variant
+from server.offers.model import Campaign, Targeting, Variant
 from server.offers.queries import exposed_arm, load_campaign, record_exposure
 from server.offers.service import variant_json, variant_of
 from server.stores.service import Store
@@ -90,11 +90,29 @@ async def offer_remedy(
         return None
     for linked in linked_remedies(survey, answers):
         found = await _givable(conn, store.id, linked.remedy, response.visitor_id, now)
-        if found is None:
+        if found is None or not audience_allows(found[0].targeting, response):
             continue
         campaign, variant = found
         return await _give(conn, store, campaign, variant, response, now)
     return None
+
+
+def audience_allows(targeting: Targeting, response: SurveyResponse) -> bool:
+    """Whether the campaign's audience ("Who sees it") takes the shopper as the response saw
+    them: device, cart (empty or not, its subtotal) and link source. What the server cannot
+    know (new or returning, visit counts: the browser's) is left to the survey's own
+    targeting, and the pages are the survey's pages."""
+    value = response.cart_value or 0
+    if response.device != "unknown" and response.device not in targeting.devices:
+        return False
+    if (targeting.cart == "empty" and value > 0) or (targeting.cart == "not_empty" and value <= 0):
+        return False
+    if targeting.subtotal_min is not None and value < targeting.subtotal_min:
+        return False
+    if targeting.subtotal_max is not None and value > targeting.subtotal_max:
+        return False
+    sources = {source.casefold() for source in targeting.utm_sources}
+    return not sources or response.utm_source.casefold() in sources
 
 
 async def _givable(

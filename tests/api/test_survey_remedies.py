@@ -14,7 +14,7 @@ from server.admin.orders.pages import answer_words
 from server.admin.pages import templates
 from server.admin.surveys import remedy_queries
 from server.admin.surveys.remedy_queries import remedy_results, remedy_table
-from server.offers.model import Campaign, Offer, Trigger
+from server.offers.model import Campaign, Offer, Targeting, Trigger
 from server.offers.service import variant_json
 from server.orders.receipt_link import status_url
 from server.services import services
@@ -443,3 +443,38 @@ async def test_the_remedy_queries_read_every_table_by_an_index(app, store):
     for details in await services(app).db.write(explain):
         scans = [d for d in details if d.startswith("SCAN")]
         assert scans == [], "\n".join(details)
+
+
+# ---- only to the campaign's audience --------------------------------------------------------
+# A remedy reaches only the shoppers its campaign's "Who sees it" takes, as far as the server
+# knows them from the response (device, cart, its subtotal, the link source): a "free
+# delivery on carts of €50 or more" offer is no answer to a €5 cart.
+
+FROM_50_ON_DESKTOP = Targeting(cart="not_empty", subtotal_min=5000, devices=("desktop",),
+                               utm_sources=("Newsletter",))  # fmt: skip
+
+
+async def test_a_shopper_outside_the_campaigns_audience_gets_no_remedy(app, client, shop):
+    campaign = await remedy_campaign(app, shop, targeting=FROM_50_ON_DESKTOP)
+    survey = await exit_survey_with(app, shop, delivery=Remedy(campaign.public_id, "A"))
+    for visitor, shopper in [
+        ("v-phone", {"device": "phone", "cart_value": 9000, "utm": "newsletter"}),
+        ("v-small", {"device": "desktop", "cart_value": 500, "utm": "newsletter"}),
+        ("v-empty", {"device": "desktop", "utm": "newsletter"}),
+        ("v-other-link", {"device": "desktop", "cart_value": 9000, "utm": "ads"}),
+    ]:
+        shown = await start(client, survey, visitor, **shopper)
+        assert shown.status_code == 201, shown.text
+        reply = await answer(client, survey, shown.json(), "q1", "delivery")
+        assert reply.status_code == 200 and reply.json()["remedy"] is None, (visitor, reply.text)
+    assert await exposures(app, campaign) == []  # none of them counts in its results
+
+
+async def test_a_shopper_in_the_audience_gets_it(app, client, shop):
+    campaign = await remedy_campaign(app, shop, targeting=FROM_50_ON_DESKTOP)
+    survey = await exit_survey_with(app, shop, delivery=Remedy(campaign.public_id, "A"))
+    shown = await start(client, survey, "v-fits", device="desktop", cart_value=9000,
+                        utm="newsletter")  # fmt: skip
+    reply = await answer(client, survey, shown.json(), "q1", "delivery")
+    assert reply.json()["remedy"]["arm"] == "A"
+    assert [e["visitor_id"] for e in await exposures(app, campaign)] == ["v-fits"]
