@@ -352,6 +352,18 @@ async def test_the_preview_carries_the_saved_or_the_typed_survey(app, client, st
     assert await load_survey(services(app).db, store.id, survey.public_id) == survey
 
 
+async def test_the_preview_says_where_an_order_survey_really_shows(app, client, store, admin):
+    base, post = admin
+    for template, said in [
+        ("checkout_experience", "its questions sit inline under the order confirmation"),
+        ("nps", "it is a page of its own, linked from the order's status page"),
+        ("exit", None),
+    ]:
+        survey = await create(app, store, post, template)
+        page = text_of((await client.get(f"{base}/{survey.public_id}")).text)
+        assert "On the shop," not in page if said is None else said in page
+
+
 # ---- results --------------------------------------------------------------------------------
 
 
