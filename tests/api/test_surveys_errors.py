@@ -204,6 +204,13 @@ async def confirmation_with(case: Case, order: Any) -> dict[str, Any]:
     return await confirmation_survey(case) | {"order": order}
 
 
+async def order_status_before_delivery(case: Case) -> dict[str, Any]:
+    """The order-status survey (NPS after delivery) and a valid order link, not delivered:
+    only the order's page (which checks delivery, visitor and sample) may show it."""
+    await case.update(moments=("order_status",))
+    return {"signal": "order_status", "order": await an_order(case)}
+
+
 START_ERRORS = {
     "not-an-object": (["a list"], 400, "invalid", None, None),
     "no-visitor": ({"visitor": None}, 400, "invalid", "visitor", None),
@@ -223,6 +230,8 @@ START_ERRORS = {
     "order-not-text": ({}, 400, "order_invalid", "order", lambda c: confirmation_with(c, 5)),
     "another-stores-order": ({}, 400, "order_invalid", "order",
                              lambda c: _merged(confirmation_survey(c), another_stores_order(c))),
+    "order-status-signal": ({}, 422, "signal_not_allowed", "signal",
+                            order_status_before_delivery),
     "paused": ({}, 409, "survey_closed", None, changed(status="paused")),
     "draft": ({}, 404, "survey_not_found", None, changed(status="draft")),
     "too-large": ({"utm": "x" * 13_000}, 413, "payload_too_large", None, None),
