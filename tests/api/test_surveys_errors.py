@@ -94,6 +94,11 @@ async def completed(case: Case) -> dict[str, Any]:
     return {}
 
 
+async def first_answered(case: Case) -> dict[str, Any]:
+    assert (await case.answer("q1", "a")).json()["next"] == "q2"
+    return {}
+
+
 def changed(**changes: Any) -> Callable[[Case], Awaitable[dict[str, Any]]]:
     async def prepare(case: Case) -> dict[str, Any]:
         await case.update(**changes)
@@ -129,6 +134,7 @@ CLOSED = (409, "survey_closed")
 TOKEN = (400, "response_invalid", "token")
 INVALID = (422, "answer_invalid", "value")
 NOT_FOUND = (404, "survey_not_found")
+NOT_NEXT = (409, "question_not_next", "question")
 ANSWER_ERRORS = {
     "paused": Refusal("q1", "a", *CLOSED, prepare=changed(status="paused")),
     "ended": Refusal("q1", "a", *CLOSED, prepare=changed(status="ended")),
@@ -160,6 +166,10 @@ ANSWER_ERRORS = {
     "bidi-in-other-text": Refusal("q1", {"option": "other", "text": "a\u2067b"}, *INVALID),
     "bidi-in-email": Refusal("q5", "pat\u202e@example.test", *INVALID,
                              body={"consent": True}),
+    # Only the response's next question, or one already on its path (going back), is asked.
+    "ahead-of-its-turn": Refusal("q3", 7, *NOT_NEXT),
+    "skipping-the-next": Refusal("q3", 7, *NOT_NEXT, prepare=first_answered),
+    "skipping-to-the-last": Refusal("q5", None, *NOT_NEXT, prepare=first_answered),
     "completed": Refusal("q1", "b", 409, "response_completed", prepare=completed),
     "too-large": Refusal("q4", "x" * 13_000, 413, "payload_too_large"),
     "unknown-survey": Refusal("q1", "a", *NOT_FOUND, send=unknown_survey),
