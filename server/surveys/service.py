@@ -205,7 +205,7 @@ def _text(raw: object, limit: int) -> str:
     text = raw.strip().replace("\r\n", "\n")
     if len(text) > limit:
         raise _unfit(f"Keep your answer to {limit} characters.", "answer_too_long")
-    try:  # no control codes (they reach the admin, CSV files and logs) or bidi overrides
+    try:  # no control codes (the admin pages and the CSV export show it) or bidi overrides
         return check_characters("your answer", text)
     except ValueError as exc:
         raise _unfit(str(exc)) from None
