@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import sys
 from typing import Any, Protocol
 
 from starlette.convertors import Convertor, register_url_convertor
@@ -110,6 +111,11 @@ async def read_json_body(request: Request, *, max_bytes: int) -> Any:
         value = json.loads(body)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise BadRequest(f"The body is not valid JSON: {exc}.", code="malformed_json") from None
+    except ValueError:  # Python's own limit on turning digits into an int (sys.int_info)
+        raise BadRequest(
+            f"The body has a whole number of more than {_MAX_INT_DIGITS:,} digits.",
+            code="malformed_json",
+        ) from None
     except RecursionError:
         value = _TOO_DEEP
     if value is _TOO_DEEP or (_openers(body) > MAX_JSON_DEPTH and _too_deep(value)):
@@ -124,6 +130,8 @@ async def read_json_body(request: Request, *, max_bytes: int) -> Any:
         )
     return value
 
+
+_MAX_INT_DIGITS = sys.get_int_max_str_digits()
 
 # The deepest body the API reads nests 4 levels (a batch, its events, an event, its props).
 # Anything much deeper is hostile: json.loads itself gives up past ~1,000 levels, and every

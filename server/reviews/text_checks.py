@@ -17,13 +17,9 @@
   buyer", "VerifiedBuyer", "V.e.r.i.f.i.e.d buyer"), or a title that is the word alone. A
   name may not hold the word at all; "Dave Rified" is a name, "Size verified; review below"
   a title.
-- No control characters but line breaks and tabs (C0 and C1: they can ring, erase or restyle
-  what a terminal or a log shows), and no bidi overrides or isolates (U+202A–U+202E,
-  U+2066–U+2069): they reorder the text a reader sees, so a review could show words other
-  than those stored.
-- No text made only of invisible characters: a name must be readable. Unicode's default
-  ignorable code points (variation selectors, the combining grapheme joiner, Khmer's
-  inherent vowels…), the Hangul fillers and the blank Braille pattern count as invisible.
+- No control characters but line breaks and tabs, no bidi overrides or isolates, and no text
+  made only of invisible characters: ``check_characters``, which lives in ``server.characters``
+  (survey answers are checked by it too) and is kept importable from here.
 
 Each check raises ValueError with the field's message (``FormReader`` ties it to the field).
 """
@@ -36,41 +32,21 @@ from functools import cache
 
 from confusable_homoglyphs.confusables import confusables_data
 
-_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # all but \t and \n (\r\n is read first)
-_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+from server.characters import check_characters as check_characters  # its callers' import
+from server.characters import is_invisible
+
 _LABEL_TITLE = re.compile(r"[\[(]\W*verified\W*[\])]")  # "[Verified] Great mug"
 _LABEL = "verified"
 _LABEL_WORDS = re.compile("verified(buyer|purchase|customer|owner|review|user)")
 _WORDS = re.compile(r"[^\W\d_]+")
 _CLAUSE_END = re.compile(r"[,;:!?.]+\s")  # "Verified! Purchased twice": two clauses
 _READ_AS_I = str.maketrans("l1|3", "iiie")  # the dotless ı is mapped to i by the confusables
-# Unicode's Default_Ignorable_Code_Point (DerivedCoreProperties.txt; Python's unicodedata has
-# no such property), and the blank Braille pattern: shown as nothing.
-_INVISIBLE = re.compile(
-    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
-    "\u2060-\u206f\u2800\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8\U0001bca0-\U0001bca3"
-    "\U0001d173-\U0001d17a\U000e0000-\U000e0fff]"
-)
 # A Latin letter by its Unicode name, whatever encloses or shrinks it: "LATIN LETTER SMALL
 # CAPITAL R" (ʀ), "NEGATIVE CIRCLED LATIN CAPITAL LETTER V" (🅥), "LATIN SMALL LETTER DOTLESS
 # I" (ı); not "LATIN SMALL LETTER TURNED E" (ǝ), which is another letter.
 _LATIN_NAMED = re.compile(
     r"\bLATIN (?:CAPITAL |SMALL )?LETTER (?:SMALL CAPITAL |DOTLESS )?([A-Z])(?: WITH [A-Z ]+)?$"
 )
-
-
-def check_characters(what: str, text: str) -> str:
-    """``text`` as given, once it holds no control character (but line breaks and tabs) and
-    no bidi override or isolate, and is not made only of invisible characters."""
-    if _CONTROLS.search(text.replace("\r\n", "\n")):
-        raise ValueError(f"Remove the control characters (invisible codes) from {what}.")
-    if _BIDI_CONTROLS.search(text):
-        raise ValueError(
-            f"Remove the text-direction codes (U+202A–U+202E, U+2066–U+2069) from {what}."
-        )
-    if text.strip() and not _visible(text):
-        raise ValueError(f"Write {what} in visible characters, not invisible ones alone.")
-    return text
 
 
 def check_not_a_name_label(text: str) -> str:
@@ -137,23 +113,12 @@ def _joined(words: list[str], start: int) -> str:
     return "".join(words[start:])
 
 
-def _visible(text: str) -> bool:
-    """Whether ``text`` shows anything: a character other than whitespace, format characters
-    (zero-width spaces and joiners, marks of direction, the byte-order mark) and the other
-    invisible ones (``_INVISIBLE``, dropped first in one pass: a long text of them is quick)."""
-    return any(not (c.isspace() or _invisible(c)) for c in _INVISIBLE.sub("", text))
-
-
-def _invisible(c: str) -> bool:
-    return unicodedata.category(c) == "Cf" or _INVISIBLE.match(c) is not None
-
-
 def _as_read(text: str) -> str:
     """Letters as a reader takes them: compatibility forms folded (fullwidth, ligatures),
     accents and invisible characters dropped, case folded, look-alikes taken as the Latin
     letters they pass for."""
     decomposed = unicodedata.normalize("NFKD", text)
-    kept = (c for c in decomposed if unicodedata.category(c) != "Mn" and not _invisible(c))
+    kept = (c for c in decomposed if unicodedata.category(c) != "Mn" and not is_invisible(c))
     return "".join(_latin_look(c) for c in "".join(kept).casefold())
 
 

@@ -2,7 +2,10 @@
 
 Bodies may be ``text/plain`` JSON, so the widget needs no CORS preflight. A campaign that is
 unknown, not running, or another store's (by the optional ``store`` key, or by an Origin the
-store doesn't allow) is a 404 ``campaign_not_found``.
+store doesn't allow) is a 404 ``campaign_not_found``; so is a remedy-only campaign (trigger
+``survey_answer``) to the arm and exposures: only a survey answer shows it
+(server.surveys.remedies records that exposure), and a claim needs an exposure, so knowing its
+id (every remedy reply names it) gets a new visitor id no code.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ async def get_arm(request: Request) -> Response:
     """The visitor's arm and its variant; with ``arm`` (debug mode: a merchant previewing an
     arm on their shop), that arm instead. Reading an arm records nothing."""
     store, campaign = await _running_campaign(request, request.query_params.get("store"))
+    _refuse_remedy_only(campaign)
     visitor = parse_visitor(request.query_params.get("visitor"))
     chosen = request.query_params.get("arm")
     if chosen is None:
@@ -55,6 +59,7 @@ async def record_exposure(request: Request) -> Response:
     store, campaign = await _running_campaign(
         request, body.get("store"), services(request).api_limiter
     )
+    _refuse_remedy_only(campaign)
     visitor = parse_visitor(body.get("visitor"))
     session = service.parse_session(body.get("session"))
     signal = service.parse_signal(body.get("signal"))
@@ -148,6 +153,12 @@ async def _running_campaign(
     ):
         raise NotFound("That offer isn't running.", code="campaign_not_found")
     return store, campaign
+
+
+def _refuse_remedy_only(campaign: Campaign) -> None:
+    """A campaign shown only as a survey answer's remedy is never shown on its own."""
+    if campaign.trigger.kind == "survey_answer":
+        raise NotFound("That offer isn't running.", code="campaign_not_found")
 
 
 async def _gift_name(request: Request, store: Store, offer: Offer) -> str:

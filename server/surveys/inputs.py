@@ -1,10 +1,11 @@
 """What a shopper's request to show a survey may carry (``POST /v1/surveys/{srv}/responses``):
-each field checked, or a 400 naming it. Nothing personal is kept: a page is its path without
+each field checked, or a 400 naming it (a 422 for the order-status signal, which only the
+order's page may show). Nothing personal is kept: a page is its path without
 the query, and the UTM source is the campaign's name as the link gave it."""
 
 from __future__ import annotations
 
-from server.errors import ValidationFailed
+from server.errors import Unprocessable, ValidationFailed
 from server.events.visitors import parse_visitor
 from server.surveys.model import Survey
 
@@ -21,8 +22,19 @@ def moment_of(signal: str) -> str:
     return "exit_intent" if signal in _EXIT_SIGNALS else signal
 
 
+# Shown only by the order's own page (server/routes/survey_page.py), which checks that the order
+# was delivered and is the visitor's and in the sample; the widget never sends this signal.
+PAGE_ONLY_SIGNAL = "order_status"
+
+
 def parse_signal(survey: Survey, raw: object) -> str:
-    """A signal of one of the survey's moments."""
+    """A signal of one of the survey's moments that the public API may show it at."""
+    if raw == PAGE_ONLY_SIGNAL:
+        raise Unprocessable(
+            "The order-status survey is answered on the order's own page.",
+            field="signal",
+            code="signal_not_allowed",
+        )
     if raw not in SIGNALS or moment_of(str(raw)) not in survey.moments:
         moments = ", ".join(survey.moments)
         raise ValidationFailed(

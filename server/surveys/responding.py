@@ -64,6 +64,12 @@ class ResponseCompleted(Conflict):
     code = "response_completed"
 
 
+class QuestionNotNext(Conflict):
+    """409 question_not_next: an answer to a question the response hasn't reached."""
+
+    code = "question_not_next"
+
+
 async def start_response(
     db: Database, *, survey: Survey, settings: SurveySettings, new: NewResponse, now: int
 ) -> Opened:
@@ -164,6 +170,7 @@ async def _record(
 ) -> AnswerResult:
     if response.status == "completed":
         raise ResponseCompleted("This survey is already answered.")
+    _check_on_path(survey, await queries.load_answers(conn, response.id), question)
     await queries.replace_answers(conn, response.id, question, answer, now)
     answers = await queries.load_answers(conn, response.id)
     path, following = answered_path(survey, answers)
@@ -178,3 +185,14 @@ async def _record(
         conn, store=store, survey=survey, response=response, answers=kept, now=now
     )
     return AnswerResult(None, done=True, remedy=remedy)
+
+
+def _check_on_path(survey: Survey, answers: dict[str, Answer], question: Question) -> None:
+    """The question asked next, or one already answered on the response's path (the shopper
+    went back to change it); any other (ahead, or on a branch the answers don't take) would
+    store answers the shopper was never asked, which results would count."""
+    path, following = answered_path(survey, answers)
+    if question.key != following and question.key not in path:
+        raise QuestionNotNext(
+            "That question isn't the survey's next one for this response.", field="question"
+        )

@@ -23,6 +23,7 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
+from server.characters import check_characters
 from server.emails import normalize_email
 from server.errors import BadRequest, Unprocessable, ValidationFailed
 from server.offers.bucketing import bucket
@@ -204,7 +205,10 @@ def _text(raw: object, limit: int) -> str:
     text = raw.strip().replace("\r\n", "\n")
     if len(text) > limit:
         raise _unfit(f"Keep your answer to {limit} characters.", "answer_too_long")
-    return text
+    try:  # no control codes (the admin pages and the CSV export show it) or bidi overrides
+        return check_characters("your answer", text)
+    except ValueError as exc:
+        raise _unfit(str(exc)) from None
 
 
 def _email(question: Question, raw: object, consent: object) -> Answer:

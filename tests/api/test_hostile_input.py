@@ -1,6 +1,8 @@
 """What hostile or mistyped input gets: a clear 4xx naming the problem, never a 500, and
 nothing that tells a stranger more than the page they asked for."""
 
+import json
+
 import pytest
 
 from server.accounts import create_store
@@ -11,6 +13,8 @@ from tests.api.admin_client import csrf_from, sign_in
 from tests.api.catalog_forms import a_product_form, signed_in_csrf, upload
 from tests.api.offering import exposed_claim, live_campaign
 from tests.api.shopping import HEADERS, new_cart, order_body, place
+from tests.api.surveying import live_survey, row_counts
+from tests.api.tracking import batch
 from tests.process import keepcart
 
 pytestmark = pytest.mark.anyio
@@ -60,6 +64,46 @@ async def test_json_as_deep_as_the_limit_is_read_as_before(client, shop):
     deeper = body.replace(nested, "[" + nested + "]")
     response = await client.post("/v1/carts", content=deeper, headers=HEADERS)
     assert response.status_code == 400 and response.json()["error"]["code"] == "invalid_json"
+
+
+# ---- integers past Python's digit limit (4,300 digits: int() refuses longer) ----------------
+
+HUGE = "9" * 4301
+
+
+async def test_an_integer_of_more_than_4300_digits_is_a_400_and_stores_nothing(app, client, shop):
+    """json.loads raises a ValueError of its own (not a JSONDecodeError) for such a number."""
+    survey = await live_survey(app, shop.id, "exit")
+    token = await new_cart(client, shop.public_key, FH_MUG_01=1)
+    start = {"visitor": "v-huge", "session": "s1", "signal": "exit_top", "page": "/",
+             "device": "desktop", "cart_value": 0}  # fmt: skip
+    events = batch(shop.public_key) | {"store": shop.public_key}
+    events["events"][0]["occurred_at"] = 0
+    bodies = [
+        (f"/v1/surveys/{survey.public_id}/responses", start, "cart_value"),
+        ("/v1/checkout", order_body(token, shipping_method=0), "shipping_method"),
+        ("/v1/events", events, "occurred_at"),
+    ]
+    before = await row_counts(app), await stored_rows(app)
+    for path, body, field in bodies:
+        content = json.dumps(body).replace(f'"{field}": 0', f'"{field}": {HUGE}')
+        assert HUGE in content
+        headers = HEADERS | {"Content-Type": "text/plain", "Idempotency-Key": "huge-int-1"}
+        response = await client.post(path, content=content, headers=headers)
+        assert response.status_code == 400, (path, response.text)
+        error = response.json()["error"]
+        assert (error["code"], error["field"]) == ("malformed_json", None), path
+        assert "4,300 digits" in error["message"]
+    assert (await row_counts(app), await stored_rows(app)) == before
+
+
+async def stored_rows(app) -> dict[str, int]:
+    """How many orders and events there are (the surveys' own tables: ``row_counts``)."""
+    db = services(app).db
+    return {
+        table: await db.fetch_value(f"SELECT count(*) FROM {table}")
+        for table in ("orders", "events", "idempotency_keys")
+    }
 
 
 # ---- emails -------------------------------------------------------------------------------

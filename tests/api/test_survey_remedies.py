@@ -23,7 +23,7 @@ from server.surveys.templates import attribution_survey, exit_survey
 from tests.api.admin_client import sign_in
 from tests.api.offering import claim, expose, live_campaign, visitor_in
 from tests.api.ordering import insert_order
-from tests.api.shopping import new_cart, order_body, place
+from tests.api.shopping import HEADERS, new_cart, order_body, place
 from tests.api.surveying import answer, live_survey, rows, set_survey_settings, start, stored
 
 pytestmark = pytest.mark.anyio
@@ -32,11 +32,17 @@ DELIVERY = "Delivery was too slow or too costly"
 T0 = 1_790_000_000_000
 
 
-async def remedy_campaign(app, store, *, holdout_percent=0, **changes) -> Campaign:
-    """A remedy-only campaign: free shipping, shown only after a survey answer."""
+REMEDY_ONLY = Trigger(kind="survey_answer")
+
+
+async def remedy_campaign(
+    app, store, *, holdout_percent=0, trigger=REMEDY_ONLY, **changes
+) -> Campaign:
+    """A remedy-only campaign (unless given a ``trigger`` of its own): free shipping, shown
+    only after a survey answer."""
     return await live_campaign(
         app, store.id, Offer("free_shipping", 0), holdout_percent=holdout_percent,
-        trigger=Trigger(kind="survey_answer"), name="Free delivery", **changes,
+        trigger=trigger, name="Free delivery", **changes,
     )  # fmt: skip
 
 
@@ -155,13 +161,50 @@ async def test_the_answer_and_its_remedy_are_one_write(app, client, shop, monkey
     assert retried.json()["remedy"]["arm"] == "A"
 
 
+# ---- only ever as a remedy -----------------------------------------------------------------
+
+
+async def test_a_remedy_only_campaign_is_never_shown_or_claimed_on_its_own(app, client, shop):
+    """Its id is in every remedy reply: knowing it, a new visitor id is neither shown the
+    offer (arm, exposure, debug exposure: 404 as for a campaign that doesn't run) nor can
+    claim it, while the survey that gives it is paused or not."""
+    campaign = await remedy_campaign(app, shop)
+    survey = await exit_survey_with(app, shop, delivery=Remedy(campaign.public_id, "A"))
+    await answered(client, survey, "v-answered", "delivery")
+    await set_status_of_survey(app, survey, "paused")
+    before = await stored(app)
+
+    arm = await client.get(f"/v1/offers/{campaign.public_id}/arm?visitor=v-farmer", headers=HEADERS)
+    refused = [arm]
+    for signal in ("exit_top", "debug"):
+        refused.append(await expose(client, campaign, "v-farmer", signal=signal))
+    for reply in refused:
+        assert reply.status_code == 404, reply.text
+        assert reply.json() == {"error": {"code": "campaign_not_found",
+                                          "message": "That offer isn't running.",
+                                          "field": None}}  # fmt: skip
+    claimed = await claim(client, campaign, "v-farmer")
+    assert claimed.status_code == 409 and claimed.json()["error"]["code"] == "not_exposed"
+    assert await stored(app) == before
+    assert await rows(app, "SELECT code FROM discounts WHERE campaign_id = ?", (campaign.id,)) == []
+
+    # The shopper the answer gave it to still claims it.
+    assert (await claim(client, campaign, "v-answered")).status_code == 201
+
+
+async def set_status_of_survey(app, survey: Survey, status: str) -> None:
+    await services(app).db.write(
+        lambda conn: conn.execute("UPDATE surveys SET status = ? WHERE id = ?", (status, survey.id))
+    )
+
+
 # ---- none when it can no longer be given ---------------------------------------------------
 
 
 async def test_a_visitor_shown_the_offer_before_gets_none(app, client, shop):
     """On its own trigger, or by an earlier answer: one exposure per visitor, so no second
     code for answering again."""
-    campaign = await remedy_campaign(app, shop)
+    campaign = await remedy_campaign(app, shop, trigger=Trigger(kind="exit_intent"))
     remedy = Remedy(campaign.public_id, "A")
     first = await exit_survey_with(app, shop, delivery=remedy)
     second = await exit_survey_with(app, shop, unexpected_costs=remedy)

@@ -181,6 +181,32 @@ async def test_a_question_added_after_one_was_removed_gets_a_key_of_its_own(
     assert [(q.key, q.type) for q in again.questions] == [("q1", "nps"), ("q3", "email")]
 
 
+async def test_an_answered_question_whose_scale_changes_gets_a_new_key(
+    app, client, store, admin, at_t0
+):
+    """q1 (0 to 10) answered 8, then made a rating of 1 to 5: it becomes q3, and the 8 leaves
+    the results instead of reading "8.00 of 5". A question edited otherwise keeps its key."""
+    base, post = admin
+    survey = await create(app, store, post, "nps")  # q1 score, q2 why
+    await respond(app, survey, "v1", {"q1": Answer(number=8), "q2": Answer(text="Fast")})
+    rescaled = form_of(survey, store, q1_type="rating", q1_points="5", q2_prompt="Why so?")
+    assert (await post(f"/{survey.public_id}", rescaled)).status_code == 303
+    edited = await load_survey(services(app).db, store.id, survey.public_id)
+    assert [(q.key, q.type) for q in edited.questions] == [("q3", "rating"), ("q2", "long_text")]
+    assert edited.questions[0].scale == (1, 5)
+    results = text_of((await client.get(f"{base}/{survey.public_id}/results")).text)
+    assert "8.00 of 5" not in results
+    assert "Rating (numbers or stars) · 0 answered" in results
+    assert "Why so? Long text · 1 answered" in results
+    # The 8 is kept in the database, under the old key q1.
+    stored = await rows_of(app, "SELECT question, number FROM survey_answers ORDER BY question")
+    assert stored == [("q1", 8), ("q2", None)]
+
+
+async def rows_of(app, sql: str) -> list[tuple]:
+    return [tuple(row) for row in await services(app).db.fetch_all(sql)]
+
+
 async def test_a_refused_edit_comes_back_with_every_error_and_the_values(app, client, store, admin):
     _, post = admin
     survey = await create(app, store, post)

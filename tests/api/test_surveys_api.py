@@ -139,6 +139,13 @@ async def test_a_branch_not_taken_keeps_no_answers(app, client, store):
     assert (await answer(client, survey, response, "q1", "b")).json()["next"] == "q2"
     await answer(client, survey, response, "q2", "on the b branch")
     assert (await answer(client, survey, response, "q1", "a")).json()["next"] == "q3"
+    # q2 is off the path now: it can't be answered (again) until q1 leads back to it.
+    off_path = await answer(client, survey, response, "q2", "still on the b branch")
+    assert off_path.status_code == 409
+    assert off_path.json()["error"] == {
+        "code": "question_not_next", "field": "question",
+        "message": "That question isn't the survey's next one for this response.",
+    }  # fmt: skip
     assert (await answer(client, survey, response, "q3", "done")).json()["done"] is True
     kept = await rows(app, "SELECT question FROM survey_answers ORDER BY question")
     assert kept == [{"question": "q1"}, {"question": "q3"}]

@@ -94,6 +94,11 @@ async def completed(case: Case) -> dict[str, Any]:
     return {}
 
 
+async def first_answered(case: Case) -> dict[str, Any]:
+    assert (await case.answer("q1", "a")).json()["next"] == "q2"
+    return {}
+
+
 def changed(**changes: Any) -> Callable[[Case], Awaitable[dict[str, Any]]]:
     async def prepare(case: Case) -> dict[str, Any]:
         await case.update(**changes)
@@ -129,6 +134,7 @@ CLOSED = (409, "survey_closed")
 TOKEN = (400, "response_invalid", "token")
 INVALID = (422, "answer_invalid", "value")
 NOT_FOUND = (404, "survey_not_found")
+NOT_NEXT = (409, "question_not_next", "question")
 ANSWER_ERRORS = {
     "paused": Refusal("q1", "a", *CLOSED, prepare=changed(status="paused")),
     "ended": Refusal("q1", "a", *CLOSED, prepare=changed(status="ended")),
@@ -149,6 +155,21 @@ ANSWER_ERRORS = {
     "email-without-consent": Refusal("q5", "pat@example.test", 422, "consent_required",
                                      "consent"),
     "required-skipped": Refusal("q1", None, 422, "answer_required", "value"),
+    # Codes that ring, erase or restyle a terminal or log, or reorder what a reader sees.
+    "nul-in-text": Refusal("q4", "fine\x00then", *INVALID),
+    "escape-in-text": Refusal("q4", "fine \x1b[2Jgone", *INVALID),
+    "c1-control-in-text": Refusal("q4", "fine\x85then", *INVALID),
+    "delete-in-text": Refusal("q4", "fine\x7fthen", *INVALID),
+    "bidi-override-in-text": Refusal("q4", "price \u202e001 si", *INVALID),
+    "bidi-isolate-in-text": Refusal("q4", "a \u2066b\u2069 c", *INVALID),
+    "control-in-other-text": Refusal("q1", {"option": "other", "text": "a\x07b"}, *INVALID),
+    "bidi-in-other-text": Refusal("q1", {"option": "other", "text": "a\u2067b"}, *INVALID),
+    "bidi-in-email": Refusal("q5", "pat\u202e@example.test", *INVALID,
+                             body={"consent": True}),
+    # Only the response's next question, or one already on its path (going back), is asked.
+    "ahead-of-its-turn": Refusal("q3", 7, *NOT_NEXT),
+    "skipping-the-next": Refusal("q3", 7, *NOT_NEXT, prepare=first_answered),
+    "skipping-to-the-last": Refusal("q5", None, *NOT_NEXT, prepare=first_answered),
     "completed": Refusal("q1", "b", 409, "response_completed", prepare=completed),
     "too-large": Refusal("q4", "x" * 13_000, 413, "payload_too_large"),
     "unknown-survey": Refusal("q1", "a", *NOT_FOUND, send=unknown_survey),
@@ -204,6 +225,13 @@ async def confirmation_with(case: Case, order: Any) -> dict[str, Any]:
     return await confirmation_survey(case) | {"order": order}
 
 
+async def order_status_before_delivery(case: Case) -> dict[str, Any]:
+    """The order-status survey (NPS after delivery) and a valid order link, not delivered:
+    only the order's page (which checks delivery, visitor and sample) may show it."""
+    await case.update(moments=("order_status",))
+    return {"signal": "order_status", "order": await an_order(case)}
+
+
 START_ERRORS = {
     "not-an-object": (["a list"], 400, "invalid", None, None),
     "no-visitor": ({"visitor": None}, 400, "invalid", "visitor", None),
@@ -223,6 +251,8 @@ START_ERRORS = {
     "order-not-text": ({}, 400, "order_invalid", "order", lambda c: confirmation_with(c, 5)),
     "another-stores-order": ({}, 400, "order_invalid", "order",
                              lambda c: _merged(confirmation_survey(c), another_stores_order(c))),
+    "order-status-signal": ({}, 422, "signal_not_allowed", "signal",
+                            order_status_before_delivery),
     "paused": ({}, 409, "survey_closed", None, changed(status="paused")),
     "draft": ({}, 404, "survey_not_found", None, changed(status="draft")),
     "too-large": ({"utm": "x" * 13_000}, 413, "payload_too_large", None, None),

@@ -156,6 +156,44 @@ def test_a_new_question_never_takes_the_key_of_a_removed_one_that_has_answers():
     assert [q.key for q in read_survey(values, answered).questions] == ["q1", "q2", "q4"]
 
 
+def answered_terms(stored, *keys: str) -> SurveyTerms:
+    return dataclasses.replace(terms(stored), answered=frozenset(keys))
+
+
+def rated_survey(points: int):
+    """The NPS template with its first question a rating of 1 to ``points``."""
+    stored = nps_survey()
+    rating = dataclasses.replace(stored.questions[0], type="rating", points=points)
+    return dataclasses.replace(stored, questions=(rating, stored.questions[1]))
+
+
+@pytest.mark.parametrize(
+    ("stored", "changes", "keys"),
+    [
+        (nps_survey(), {"q1_type": "rating", "q1_points": "5"}, ["q3", "q2"]),  # 0–10 as 1–5
+        (nps_survey(), {"q2_type": "short_text"}, ["q1", "q3"]),
+        (rated_survey(5), {"q1_points": "10"}, ["q3", "q2"]),
+        (rated_survey(10), {"q1_type": "csat"}, ["q3", "q2"]),
+    ],
+)
+def test_an_answered_question_whose_type_or_scale_changes_gets_a_new_key(stored, changes, keys):
+    """Its answers were given on another scale ("8 of 5" in the results): they leave its
+    results, as a removed question's do, rather than be read on the new one."""
+    values = values_of(stored, **changes)
+    read = read_survey(values, answered_terms(stored, "q1", "q2"))
+    assert [q.key for q in read.questions] == keys
+    # Unanswered, it keeps its key: there is nothing to misread.
+    assert [q.key for q in read_survey(values, terms(stored)).questions] == ["q1", "q2"]
+
+
+def test_an_answered_question_edited_otherwise_keeps_its_key():
+    stored = rated_survey(5)
+    values = values_of(stored, q1_prompt="How was it?", q1_style="stars", q1_low_label="Meh",
+                       q1_required="false", q2_prompt="Why?")  # fmt: skip
+    read = read_survey(values, answered_terms(stored, "q1", "q2"))
+    assert [(q.key, q.prompt) for q in read.questions] == [("q1", "How was it?"), ("q2", "Why?")]
+
+
 def test_the_preview_reads_what_it_can():
     survey = preview_survey(values_of(exit_survey(), name="", q1_prompt="Why leave?"), terms())
     assert survey.questions[0].prompt == "Why leave?"

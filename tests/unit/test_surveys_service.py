@@ -49,6 +49,9 @@ VALID = [
     ("csat", 3, Answer(number=3)),
     ("short_text", "  fine  ", Answer(text="fine")),
     ("long_text", "x" * 10, Answer(text="x" * 10)),
+    # Line breaks and tabs are writing, not control codes; Windows line ends are kept as \n.
+    ("short_text", "a\tb\r\nc\nd", Answer(text="a\tb\nc\nd")),
+    ("short_text", "العربية and English", Answer(text="العربية and English")),
 ]
 INVALID = [
     ("single", "zzz", "answer_invalid"),
@@ -76,6 +79,14 @@ INVALID = [
     ("long_text", "x" * 11, "answer_too_long"),
     ("email", "not an email", "answer_invalid"),
     ("email", 7, "answer_invalid"),
+    ("short_text", "a\x00b", "answer_invalid"),
+    ("short_text", "a\rb", "answer_invalid"),  # a lone carriage return rewrites a line
+    ("short_text", "a\x9bb", "answer_invalid"),
+    ("short_text", "a\u202db", "answer_invalid"),
+    ("short_text", "a\u2068b", "answer_invalid"),
+    ("short_text", "\u200b\u200b", "answer_invalid"),  # nothing a reader can see
+    ("multiple", {"options": ["other"], "text": "x\x1b[0m"}, "answer_invalid"),
+    ("email", "pat\u2069@example.test", "answer_invalid"),
 ]
 
 

@@ -41,6 +41,8 @@ from server.surveys.model import (
 _KEY = re.compile(r"q[1-9][0-9]{0,2}")
 _OPTION_KEY = re.compile(r"[a-z0-9_]{1,40}")
 MAX_KEY_WORDS = 30  # characters of a label's words an option's new key is made from
+_POINTED: tuple[QuestionType, ...] = ("rating", "csat")  # scored from 1 to their points
+_read_points = whole_number(2, 10, "the highest score")
 
 
 @dataclass
@@ -72,12 +74,17 @@ class QuestionsReader:
         return self.values.get(question_field(position, name), "")
 
     def _fieldsets(self) -> list[_Fieldset]:
-        """The fieldsets with a prompt (or options): each with its stored key, or a new one."""
+        """The fieldsets with a prompt (or options): each with its stored key, or a new one
+        (also for an answered question whose type or scale changes)."""
         filled = [p for p in POSITIONS if self._filled(p)]
         kept: dict[int, str] = {}
         for position in filled:
             key = self.text(position, "key").strip()
-            if key in self.stored and key not in kept.values():
+            if (
+                key in self.stored
+                and key not in kept.values()
+                and not self._reshaped(key, position)
+            ):
                 kept[position] = key
         ever = [*self.stored, *kept.values(), *self.terms.answered]
         taken = [int(k[1:]) for k in ever if _KEY.fullmatch(k)]
@@ -89,6 +96,24 @@ class QuestionsReader:
                 kept[position] = f"q{number}"
             used.append(_Fieldset(position, kept[position]))
         return used
+
+    def _reshaped(self, key: str, position: int) -> bool:
+        """Whether the fieldset changes the type or scale of the answered question ``key``:
+        its answers were given to another question ("8 of 10" would read "8.00 of 5"), so it
+        gets a new key and they leave its results, as a removed question's do."""
+        stored = self.stored[key]
+        if key not in self.terms.answered:
+            return False
+        kind = self.text(position, "type")
+        if kind != stored.type:
+            return True
+        if kind not in _POINTED:
+            return False
+        try:  # points that don't parse are the form's error: nothing is saved
+            points = _read_points(self.text(position, "points"))
+        except ValueError:
+            return False
+        return points != stored.points
 
     def _filled(self, position: int) -> bool:
         if self.text(position, "prompt").strip():
@@ -123,10 +148,10 @@ class QuestionsReader:
         if kind in CHOICE_TYPES:
             options = OptionsReader(self, fieldset).read()
             return dataclasses.replace(question, options=options, shuffle=flags["shuffle"])
-        if kind in ("rating", "csat"):
+        if kind in _POINTED:
             question = dataclasses.replace(
                 question,
-                points=form.read(name("points"), whole_number(2, 10, "the highest score"), 5),
+                points=form.read(name("points"), _read_points, 5),
                 style="stars" if kind == "rating" and self.text(position, "style") == "stars"
                 else "numbers",
             )  # fmt: skip
