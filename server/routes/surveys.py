@@ -14,7 +14,10 @@ doesn't allow) is a 404 ``survey_not_found``; one paused, ended or outside its s
 ``survey_closed``. A visitor not due the survey gets 409 ``survey_not_due`` whose ``field`` is
 the reason (``answered``, ``shown``, ``recent``, ``gap``, ``sampled_out``): decided inside the
 write that would show it. An order-linked survey (the confirmation) sends the order's status
-token as ``order`` (never in a URL, which access logs keep) and skips ``state``.
+token as ``order`` (never in a URL, which access logs keep) and skips ``state``; the
+order-status survey is answered only on its own page (the signal is a 422
+``signal_not_allowed`` here). An answer must be to the response's next question or one already
+on its path (else 409 ``question_not_next``).
 """
 
 from __future__ import annotations
