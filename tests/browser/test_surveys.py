@@ -683,6 +683,25 @@ def test_one_tap_adds_one_history_entry_and_one_back_shows_one_interruption(
 
 
 @PHONE
+def test_an_offer_shown_at_its_time_gives_back_the_entry_the_survey_watched(
+    page: Page, stack: Stack, problems: PageProblems
+):
+    """The session's one interruption came: the survey stops watching the back button at once,
+    and its history entry is given back (it used to stay: the shopper's next Back did nothing)."""
+    stack.only_campaigns(campaign(trigger=Trigger(kind="time_on_page", seconds=60)))
+    only_surveys(stack, survey(trigger=BACK_ONLY))
+    page.clock.install()
+    open_shop(page, stack)
+    wait_for(lambda: page.evaluate(ARMED) >= 1, message="the offers never got ready")
+    wait_for(lambda: page.evaluate(MARKED), message="no history entry added")
+    page.clock.run_for("01:01")
+    expect(offer(page)).to_be_visible()
+    wait_for(lambda: not page.evaluate(MARKED), message="the history entry was kept")
+    assert no_survey_sheet(page) and responses(stack) == []
+    clean(problems)
+
+
+@PHONE
 def test_paying_on_a_phone_keeps_the_confirmation_on_the_page(
     page: Page, stack: Stack, problems: PageProblems
 ):
