@@ -28,6 +28,7 @@ import {
   EV_OFFER_SHOWN,
   EV_OFFER_TRIGGER,
   EV_ORDER_COMPLETE,
+  EV_SURVEY_TRIGGER,
   FEATURE_CHECKOUT,
   OFFER_PREVIEW_ID,
   PATH_OFFERS,
@@ -288,6 +289,10 @@ function followCart() {
     });
     stopAll();
   });
+  // One interruption per session: once a survey has shown, no campaign watches. At once: the
+  // survey's watches may have given back the back button's history entry, and a watch here
+  // would take that step back for the shopper's Back.
+  api.on(EV_SURVEY_TRIGGER, stopAll);
   // A returning shopper's cart: its count and subtotal, for targeting.
   if (cartToken()) {
     api
@@ -306,21 +311,23 @@ function startCampaigns() {
   const memory = readMemory(api);
   followCart();
   const phone = isPhone();
+  // Nothing else may interrupt this session: nothing to watch. (A dialog open now, such as the
+  // cart drawer the first add opened, is no such reason.) Not watching at all, rather than
+  // stopping at once: a stop gives back the back button's history entry, which a survey still
+  // watching it would take for the shopper's Back.
+  const allowed = overlayOpen() || budget();
   const all = Array.isArray(api.config.offers?.campaigns) ? api.config.offers.campaigns : [];
   for (const campaign of all) {
     if (typeof campaign?.id !== "string" || !pageAllows(campaign.pages, location.href)) continue;
-    const entry = { campaign, index: campaigns.length, arm: undefined, popup: null, stop: () => {} };
+    const entry = { campaign, index: campaigns.length, stop: () => {} }; // arm, popup: to come
     campaigns.push(entry);
     const devices = campaign.targeting?.devices;
     const mayShow =
       frequencyAllows(campaign.frequency, itemMemory(memory, campaign.id), sessionOf(api), Date.now()) &&
       (!Array.isArray(devices) || devices.includes(phone ? "phone" : "desktop"));
-    if (mayShow && campaign.trigger)
+    if (allowed && mayShow && campaign.trigger)
       entry.stop = watch(campaign.trigger, phone, (signal) => fire(entry, signal), onCartChange);
   }
-  // Nothing else may interrupt this session: give back what the triggers took (history).
-  // (A dialog open now, such as the cart drawer the first add opened, is no such reason.)
-  if (!overlayOpen() && !budget()) stopAll();
   const armed = Promise.all(campaigns.map((entry) => fetchArm(entry)));
   const debug = (arm) => {
     if (arm == null) return;

@@ -33,6 +33,7 @@ import {
   DEBUG_SURVEY,
   EV_CART_CHANGE,
   EV_DEBUG,
+  EV_OFFER_TRIGGER,
   EV_ORDER_COMPLETE,
   EV_SURVEY_ANSWERED,
   EV_SURVEY_COMPLETED,
@@ -305,6 +306,10 @@ const onCartChange = (fn) => {
 function followCart() {
   api.on(EV_CART_CHANGE, setCart);
   api.on(EV_ORDER_COMPLETE, ordered);
+  // One interruption per session: once an offer has fired, no survey watches. At once: the
+  // offers' watches may have given back the back button's history entry, and a watch here
+  // would take that step back for the shopper's Back.
+  api.on(EV_OFFER_TRIGGER, stopAll);
   // A returning shopper's cart: its count and subtotal, for targeting and the drawer moment.
   if (api.storage.get(LOCAL, CART_KEY)) {
     api

@@ -101,13 +101,18 @@ function watchScrollUp(fire, armed, stops) {
 
 // Browsers skip history entries added without a user gesture when going back, so the entry
 // is added on the shopper's first interaction, and only while a campaign watches for it.
+// Every watch shares that one entry through the history itself (the offers and the surveys
+// chunks each have their own copy of this code, and a page may run several watches): a
+// watch adds it only when it isn't there yet, any watch's entry counts as its own, and the
+// first to stop gives it back once. The chunks stop together (the order, or the session's
+// one interruption: each stops when the other's fires), so no watch is left to take that
+// step back for the shopper's Back.
 function watchBackButton(fire, armed, stops) {
   const ours = () => history.state?.[HISTORY_KEY] === true;
   let added = ours(); // a reload keeps the entry
   const add = () => {
-    if (added) return;
     added = true;
-    history.pushState({ ...history.state, [HISTORY_KEY]: true }, "");
+    ours() || history.pushState({ ...history.state, [HISTORY_KEY]: true }, "");
   };
   if (navigator.userActivation?.hasBeenActive) add();
   else for (const type of ["pointerdown", "keydown"]) onPage(document, type, add, stops);
@@ -121,8 +126,14 @@ function watchBackButton(fire, armed, stops) {
     },
     stops,
   );
-  // No longer needed: step back off the entry (it is then dropped by the next navigation).
-  stops.push(() => added && ours() && history.back());
+  stops.push(() => {
+    // No longer needed: take the mark off first (synchronously: a watch stopping with this one
+    // then finds none and stays), then step back off the entry (the next navigation drops it).
+    if (ours()) {
+      history.replaceState({ ...history.state, [HISTORY_KEY]: false }, "");
+      history.back();
+    }
+  });
 }
 
 function watchPhone(trigger, fire, armed, stops) {
@@ -149,21 +160,21 @@ function watchPhone(trigger, fire, armed, stops) {
   }
 }
 
-/** Listen for `trigger` (a phone or a desktop); see the top of this file. */
+/** Listen for `trigger` (a phone or a desktop); see the top of this file. The signal of a
+ * time on page, a scroll depth or an idle cart is its kind. */
 export function watch(trigger, phone, fire, onCartChange) {
   const stops = [];
   // Time on the page: since navigation started, not since this chunk loaded.
   const armed = () => performance.now() >= (trigger.min_seconds || 0) * 1000;
   const kind = trigger.kind;
   if (kind === "exit_intent") (phone ? watchPhone : watchDesktop)(trigger, fire, armed, stops);
-  else if (kind === "time_on_page")
-    timer(stops)(() => fire("time_on_page"), trigger.seconds * 1000 - performance.now());
+  else if (kind === "time_on_page") timer(stops)(() => fire(kind), trigger.seconds * 1000 - performance.now());
   else if (kind === "scroll_depth")
-    onPage(window, "scroll", () => scrolledPercent() >= trigger.percent && fire("scroll_depth"), stops);
+    onPage(window, "scroll", () => scrolledPercent() >= trigger.percent && fire(kind), stops);
   else if (kind === "cart_idle") {
     // A cart left untouched for idle_minutes while the shopper is on the page.
     const idle = timer(stops);
-    stops.push(onCartChange((cart) => idle(cart?.count && (() => fire("cart_idle")), trigger.idle_minutes * 60000)));
+    stops.push(onCartChange((cart) => idle(cart?.count && (() => fire(kind)), trigger.idle_minutes * 60000)));
   }
   return () => {
     for (const stop of stops.splice(0)) stop();

@@ -1,11 +1,13 @@
 // One question's controls, for the form's fieldset (whose legend is the prompt): native inputs
 // only, so the browser gives keyboard and screen-reader behaviour for free. Choices are radios
-// or checkboxes in labels, "Other" with a text field (typing there picks it); every scale
+// or checkboxes in labels, "Other" with a labelled text field (typing there picks it); every scale
 // (rating, NPS, CES, CSAT) is one radio group of numbers (or ★ with "n of N" for screen
 // readers), its end labels describing the group; text is an input or a textarea with the
 // server's maxlength; an email comes with its consent checkbox.
 import { h, uid } from "../checkout/dom.js";
 import { shuffled } from "./rules.js";
+
+const OTHER_LABEL = "If other, tell us";
 
 /**
  * The controls of `question`, labelled by the legend `legendId`: {nodes, ends, read()}; `ends`
@@ -27,20 +29,19 @@ export function questionControls(question, legendId) {
   let consent = null;
   if (options.length) {
     let other;
-    let otherLabel;
     const choices = (question.shuffle ? shuffled(options) : options).map((option) => {
       const el = input(option.key, type === "single" ? "radio" : "checkbox");
-      if (option.other) [other, otherLabel] = [el, option.label];
+      if (option.other) other = el;
       return h("label", { class: "kcs-o" }, el, h("span", {}, option.label));
     });
     if (other) {
       const pick = () => {
         other.checked = true;
       };
-      const label = `${otherLabel}: say more`;
-      text = h("input", { type: "text", maxlength: 200, "aria-label": label, oninput: pick });
+      text = h("input", { type: "text", maxlength: 200, oninput: pick });
     }
-    nodes = [choices, text];
+    // The box's visible label names it too (the order-status page words it the same way).
+    nodes = [choices, text && h("label", { class: "kcs-t" }, h("span", {}, OTHER_LABEL), text)];
   } else if (question.high) {
     const stars = question.style === "stars";
     const scale = [];

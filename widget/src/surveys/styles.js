@@ -31,6 +31,7 @@ section.kcs{margin-top:24px}
 .kcs-m{display:block;color:var(--m);font-size:14px}
 .kcs-x{position:absolute;top:8px;right:8px;width:44px;height:44px;border:0;background:none;color:var(--t);font-size:28px}
 .kcs-o,.kcs-c{display:flex;gap:10px;align-items:center}
+.kcs-t{display:grid;gap:4px}
 .kcs-o,.kcs-n,.kcs-b button,.kcs textarea,.kcs [type=text],.kcs [type=email]{box-sizing:border-box;min-height:44px;padding:8px 12px;
 border:1px solid var(--m);border-radius:var(--r);background:var(--bg);color:var(--t);font:inherit}
 .kcs-o:has(:checked){border-color:var(--a);box-shadow:inset 0 0 0 1px var(--a)}
