@@ -115,11 +115,7 @@ class Campaign:
 
     def is_running(self, now_ms: int) -> bool:
         """Live, and inside its schedule."""
-        return (
-            self.status == "live"
-            and (self.starts_at is None or self.starts_at <= now_ms)
-            and (self.ends_at is None or now_ms < self.ends_at)
-        )
+        return live_in_schedule(self.status, self.starts_at, self.ends_at, now_ms)
 
 
 T = TypeVar("T", bound="Trigger | Targeting | Frequency | Offer")
@@ -137,3 +133,12 @@ def from_json(kind: type[T], text: str | dict[str, Any]) -> T:
         k: tuple(v) if isinstance(v, list) else v for k, v in data.items() if k in names
     }
     return kind(**values)
+
+
+def live_in_schedule(status: str, starts_at: int | None, ends_at: int | None, now_ms: int) -> bool:
+    """A campaign's or a survey's status and schedule: live, started, not yet ended."""
+    return (
+        status == "live"
+        and (starts_at is None or starts_at <= now_ms)
+        and (ends_at is None or now_ms < ends_at)
+    )

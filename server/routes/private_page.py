@@ -25,6 +25,10 @@ def private_headers(content_security_policy: str) -> dict[str, str]:
     }
 
 
+# The layout every area's private pages extend (_private_page.html).
+SHARED_TEMPLATES = Path(__file__).parent / "templates"
+
+
 @dataclass(frozen=True)
 class PrivatePages:
     """One area's private pages: its templates, answered with its headers."""
@@ -35,7 +39,8 @@ class PrivatePages:
     @classmethod
     def at(cls, folder: Path, content_security_policy: str) -> PrivatePages:
         """The templates in ``folder``, sent under ``content_security_policy``."""
-        return cls(Jinja2Templates(directory=folder), private_headers(content_security_policy))
+        templates = Jinja2Templates(directory=[folder, SHARED_TEMPLATES])
+        return cls(templates, private_headers(content_security_policy))
 
     def render(
         self, request: Request, template: str, context: dict[str, Any], status: int = 200

@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar
 
-from server.offers.model import Targeting, Trigger
+from server.offers.model import Targeting, Trigger, live_in_schedule
 from server.offers.model import from_json as offers_from_json
 from server.offers.model import to_json as offers_to_json
 
@@ -153,11 +153,7 @@ class Survey:
 
     def is_running(self, now_ms: int) -> bool:
         """Live, and inside its schedule."""
-        return (
-            self.status == "live"
-            and (self.starts_at is None or self.starts_at <= now_ms)
-            and (self.ends_at is None or now_ms < self.ends_at)
-        )
+        return live_in_schedule(self.status, self.starts_at, self.ends_at, now_ms)
 
     def question(self, key: str) -> Question | None:
         return next((q for q in self.questions if q.key == key), None)
