@@ -37,7 +37,12 @@ from server.stores.service import Store
 from server.surveys import queries
 from server.surveys.model import CHOICE_TYPES, SCALE_TYPES, Answer, Question, Survey
 from server.surveys.queries import NewResponse
-from server.surveys.responding import ResponseCompleted, SurveyNotDue, answer_for_order
+from server.surveys.responding import (
+    QuestionNotNext,
+    ResponseCompleted,
+    SurveyNotDue,
+    answer_for_order,
+)
 from server.surveys.service import delivered, in_sample, parse_answer, resume_point
 from server.web import enforce_rate_limit
 
@@ -101,6 +106,8 @@ async def submit_answer(request: Request) -> Response:
         return _render_question(request, found, question, posted, errors)
     except (SurveyNotDue, ResponseCompleted):  # answered meanwhile, in another tab
         return pages.render(request, "survey_thanks.html", _context(found), 409)
+    except QuestionNotNext:  # the survey changed, or another tab took another branch
+        return RedirectResponse(request.url.path, status_code=303)
     return RedirectResponse(request.url.path, status_code=303)
 
 

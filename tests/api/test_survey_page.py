@@ -4,12 +4,14 @@ a 404 page for any token that is not this server's receipt link."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime
 
 import pytest
 
 from server.services import services
 from server.surveys.model import Option, Question
+from server.surveys.queries import save_survey
 from tests.api.ordering import insert_order
 from tests.api.reviewing import receipt_path, visible_text
 from tests.api.surveying import live_survey, rows, stored
@@ -95,6 +97,25 @@ async def test_a_reload_mid_survey_asks_the_next_question(app, client, store, de
     # The first answer, sent again from a stale page, replaces the first: still one response.
     await client.post(delivered_order, data={"question": "q1", "value": "4"})
     assert len(await rows(app, "SELECT id FROM survey_responses")) == 1
+
+
+async def test_a_page_left_stale_by_an_edit_asks_again_from_where_the_survey_is(
+    app, client, store, delivered_order
+):
+    """The merchant puts a question between the two after the shopper answered the first:
+    the second, sent from the page the shopper still has, is no longer next. The page asks
+    the new next question again (an HTML page, never the API's JSON error)."""
+    survey = await live_survey(app, store.id, "nps")
+    await client.post(delivered_order, data={"question": "q1", "value": "9"})
+    first, second = survey.questions
+    inserted = Question("q3", "short_text", "What should we stock next?", required=False)
+    edited = dataclasses.replace(survey, questions=(first, inserted, second))
+    await services(app).db.write(lambda conn: save_survey(conn, edited, DELIVERED))
+    stale = await client.post(delivered_order, data={"question": "q2", "value": "Fast"})
+    assert stale.status_code == 303 and stale.headers["location"] == delivered_order
+    page = await client.get(delivered_order)
+    assert "What should we stock next?" in visible_text(page.text)
+    assert await rows(app, "SELECT question FROM survey_answers") == [{"question": "q1"}]
 
 
 async def test_nothing_before_the_order_is_fulfilled_and_delivered(app, client, store):
