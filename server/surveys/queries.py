@@ -264,6 +264,17 @@ async def load_answers(conn: Reader, response_id: int) -> dict[str, Answer]:
     return {q: Answer(options=tuple(options[q]), **values[q]) for q in options}
 
 
+async def completed_elsewhere(conn: Reader, response: SurveyResponse) -> bool:
+    """Whether the response's visitor has completed another response to its survey."""
+    row = await read_one(
+        conn,
+        "SELECT 1 FROM survey_responses WHERE store_id = ? AND visitor_id = ? AND survey_id = ?"
+        " AND status = 'completed' AND id != ? LIMIT 1",
+        (response.store_id, response.visitor_id, response.survey_id, response.id),
+    )
+    return row is not None
+
+
 async def answered_questions(conn: Reader, survey_id: int) -> frozenset[str]:
     """The question keys the survey's stored answers use (its removed questions' too)."""
     rows = await read_all(

@@ -168,7 +168,7 @@ async def _record(
     answer: Answer,
     now: int,
 ) -> AnswerResult:
-    if response.status == "completed":
+    if response.status == "completed" or await _answered_before(conn, survey, response):
         raise ResponseCompleted("This survey is already answered.")
     _check_on_path(survey, await queries.load_answers(conn, response.id), question)
     await queries.replace_answers(conn, response.id, question, answer, now)
@@ -185,6 +185,17 @@ async def _record(
         conn, store=store, survey=survey, response=response, answers=kept, now=now
     )
     return AnswerResult(None, done=True, remedy=remedy)
+
+
+async def _answered_before(
+    conn: aiosqlite.Connection, survey: Survey, response: SurveyResponse
+) -> bool:
+    """A survey asked until answered (or once) is answered once per visitor: a response left
+    open past a week gave way to a new one, and once that is completed the old one's token
+    completes nothing (results would count the visitor twice)."""
+    if response.order_id is not None or survey.recontact.mode == "every_n_days":
+        return False
+    return await queries.completed_elsewhere(conn, response)
 
 
 def _check_on_path(survey: Survey, answers: dict[str, Answer], question: Question) -> None:

@@ -207,6 +207,22 @@ async def test_until_answered_an_unanswered_survey_shows_again_after_a_week(
     assert again.status_code == 201 and again.json()["id"] != first["id"]
 
 
+async def test_until_answered_a_visitor_completes_a_survey_once_even_with_an_old_token(
+    app, client, store, clock
+):
+    """A response left open past a week gives way to a new one; once the visitor completes
+    that, the old response's token completes nothing (results would count them twice)."""
+    survey = await live_survey(app, store.id, questions=THREE)
+    first = (await start(client, survey, "v-1")).json()
+    assert (await answer(client, survey, first, "q1", "costs")).status_code == 200
+    clock.advance(8 * DAY)  # the open response is too old to resume
+    await complete(client, survey, "v-1")
+    before = await row_counts(app)
+    late = await answer(client, survey, first, "q2", 8)
+    assert late.status_code == 409 and late.json()["error"]["code"] == "response_completed"
+    assert await row_counts(app) == before
+
+
 async def test_once_a_survey_shown_is_not_shown_again(app, client, store, clock):
     survey = await live_survey(app, store.id, questions=THREE, recontact=Recontact("once"))
     await start(client, survey, "v-1")
