@@ -8,7 +8,8 @@ import { gzipSync } from "node:zlib";
 
 import { fetchedWith, measure, overBudget } from "../build.mjs";
 
-const gzip = (bytes) => gzipSync(bytes, { level: 9 }).length;
+// As `gzip -9 file` counts it: the stream and the header's zero-terminated file name.
+const gzip = (bytes, file) => gzipSync(bytes, { level: 9 }).length + file.split("/").pop().length + 1;
 
 test("a chunk's import fetches its shared files and theirs, each once", () => {
   const importsOf = {
@@ -31,7 +32,7 @@ test("each chunk is counted with what its import fetches, against its budget", (
   ];
   const importsOf = { "chunks/reviews.R.js": ["chunks/shared.S.js"], "chunks/shared.S.js": ["chunks/shared.T.js"] };
   const [reviews, badges, shared, deeper] = measure(sizes, importsOf);
-  const [r, b, s, t] = sizes.map(({ bytes }) => gzip(bytes));
+  const [r, b, s, t] = sizes.map(({ bytes, file }) => gzip(bytes, file));
   assert.deepEqual({ counted: reviews.counted, budget: reviews.budget }, { counted: r + s + t, budget: 6144 });
   assert.ok(reviews.counted > reviews.budget, "over once its shared files count, not alone");
   assert.ok(r < reviews.budget);
@@ -53,4 +54,11 @@ test("the build fails a chunk over its budget once what its import fetches count
     ["chunks/offers.O.js"],
   );
   assert.deepEqual(overBudget(measure(sizes, {})), []);
+});
+
+test("a stylesheet loses its line breaks in the build, never a space between two tokens", async () => {
+  const { compactCss } = await import("../build.mjs");
+  const css = "\n.a{color:red;\nmargin:0}\n.b,\n.c{box-shadow:0 20px\n60px #0005\n}\n";
+  assert.equal(compactCss(css), ".a{color:red;margin:0}.b,.c{box-shadow:0 20px 60px #0005}");
+  assert.equal(compactCss(".a{margin:0}\\\n.b{}"), ".a{margin:0}\\\n.b{}"); // a line continuation stays
 });

@@ -298,10 +298,7 @@ function followCart() {
     api
       .loadChunk(FEATURE_CHECKOUT)
       .then((checkout) => checkout?.currentCart?.())
-      .then(
-        (current) =>
-          current && setCart({ count: current.item_count, subtotal: current.subtotal, currency: current.currency }),
-      )
+      .then((current) => current && setCart({ ...current, count: current.item_count }))
       .catch(() => {});
   }
 }
