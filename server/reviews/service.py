@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
+from server.characters import check_characters
 from server.errors import ValidationFailed
 from server.forms import FormReader, parse_line, parse_text
 from server.orders.service import local_time
@@ -29,11 +30,7 @@ from server.reviews.model import (
     ReviewInput,
     Summary,
 )
-from server.reviews.text_checks import (
-    check_characters,
-    check_not_a_name_label,
-    check_not_a_title_label,
-)
+from server.reviews.text_checks import check_not_a_name_label, check_not_a_title_label
 
 # Only a shipped order's lines can be reviewed: the buyer has had the product (or is about
 # to). A refunded order's lines cannot, even by a link sent before the refund.

@@ -32,7 +32,6 @@ from functools import cache
 
 from confusable_homoglyphs.confusables import confusables_data
 
-from server.characters import check_characters as check_characters  # its callers' import
 from server.characters import is_invisible
 
 _LABEL_TITLE = re.compile(r"[\[(]\W*verified\W*[\])]")  # "[Verified] Great mug"

@@ -15,6 +15,7 @@ from server.admin.pages import Merchant, login_required, render, store_for_reque
 from server.admin.reviews.pages import base_url
 from server.admin.uploads import MAX_IMPORT_BODY, UploadRefused, import_outcome, uploaded_file
 from server.catalog.csv_io import ImportRejected
+from server.characters import check_characters
 from server.errors import Forbidden, NotFound
 from server.forms import parse_line
 from server.reviews.importing import (
@@ -27,7 +28,7 @@ from server.reviews.importing import (
     write_import,
 )
 from server.reviews.service import local_date
-from server.reviews.text_checks import check_characters, check_not_a_title_label
+from server.reviews.text_checks import check_not_a_title_label
 from server.services import services
 from server.stores.service import Store
 
