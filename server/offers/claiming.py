@@ -35,12 +35,14 @@ from server.offers.queries import (
     find_live_coupon,
     insert_coupon,
     move_coupon,
+    remedy_given,
     save_email_consent,
 )
 from server.offers.service import (
     ClaimRequest,
     arm_for,
     check_claimable,
+    check_remedy_earned,
     coupon_expiry,
     parse_claim,
     variant_of,
@@ -127,12 +129,17 @@ async def write_claim(
     Claiming again while the visitor's coupon is live returns that coupon: re-applied to its
     cart when that is the request's cart, else moved to the request's cart (a new one when
     none was sent) — the old cart loses the code, so knowing a visitor id opens no one's cart.
-    The visitor's arm is their first exposure's, whatever the campaign's weights are now.
+    The visitor's arm is their first exposure's, whatever the campaign's weights are now; on
+    a remedy-only campaign, that exposure must be the one a survey answer's remedy wrote.
     """
     assert campaign.id is not None
     exposure = await exposed_arm(conn, campaign.id, claim.visitor)
     arm = exposure or arm
     offer = check_claimable(arm, variant_of(campaign, arm), exposure is not None).offer
+    if campaign.remedy_only:
+        check_remedy_earned(await remedy_given(
+            conn, store_id=store.id, campaign_id=campaign.id, visitor_id=claim.visitor, arm=arm,
+        ))  # fmt: skip
     cart = await _open_cart(conn, store.id, cart_public_id, now_ms)
     if offer.has_coupon:
         live = await find_live_coupon(conn, campaign.id, claim.visitor, now_ms)

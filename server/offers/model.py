@@ -117,6 +117,11 @@ class Campaign:
         """Live, and inside its schedule."""
         return live_in_schedule(self.status, self.starts_at, self.ends_at, now_ms)
 
+    @property
+    def remedy_only(self) -> bool:
+        """Shown only as a survey answer's remedy, never on a trigger of its own."""
+        return self.trigger.kind == "survey_answer"
+
 
 T = TypeVar("T", bound="Trigger | Targeting | Frequency | Offer")
 

@@ -24,7 +24,7 @@ from server.offers.model import (
     from_json,
     to_json,
 )
-from server.offers.service import new_coupon_code
+from server.offers.service import SURVEY_SIGNAL, new_coupon_code
 from server.security import new_public_id
 
 _COLUMNS = (
@@ -283,6 +283,24 @@ async def exposed_arm(conn: Reader, campaign_id: int, visitor_id: str) -> str | 
         (campaign_id, visitor_id),
     )
     return None if row is None else str(row["arm"])
+
+
+async def remedy_given(
+    conn: Reader, *, store_id: int, campaign_id: int, visitor_id: str, arm: str
+) -> bool:
+    """Whether a survey answer's remedy gave the visitor this arm of the campaign: their
+    exposure to it has the survey's signal, and one of their responses names the campaign
+    and the arm (server/surveys/remedies.py writes both in the answer's write)."""
+    params = (store_id, campaign_id, visitor_id, arm, SURVEY_SIGNAL)
+    return await read_one(conn, REMEDY_GIVEN, params) is not None
+
+
+REMEDY_GIVEN = (
+    "SELECT 1 FROM exposures x JOIN survey_responses r ON r.store_id = ?"
+    " AND r.visitor_id = x.visitor_id AND r.remedy_campaign_id = x.campaign_id"
+    " AND r.remedy_arm = x.arm"
+    " WHERE x.campaign_id = ? AND x.visitor_id = ? AND x.arm = ? AND x.signal = ? LIMIT 1"
+)
 
 
 async def move_coupon(

@@ -18,6 +18,10 @@ from server.security import InvalidToken, Purpose, Signer
 # "debug": the debug command fired the offer (?keepcart_debug=exit). The widget sends no
 # exposure in debug mode; one that comes anyway is answered and not recorded.
 DEBUG_SIGNAL = "debug"
+# "survey": a survey answer's remedy recorded the exposure (server.surveys.remedies), inside
+# the answer's write; campaign results label it "After a survey answer". Never sent by the
+# widget, so not in SIGNALS.
+SURVEY_SIGNAL = "survey"
 SIGNALS = (
     "exit_top", "scroll_up", "back_button", "tab_return", "inactivity", "time_on_page",
     "scroll_depth", "cart_idle", DEBUG_SIGNAL,
@@ -122,6 +126,17 @@ def check_claimable(arm: str, variant: Variant | None, exposed: bool) -> Variant
     if not exposed:
         raise Conflict("This offer hasn't been shown to you.", code="not_exposed")
     return variant
+
+
+def check_remedy_earned(given: bool) -> None:
+    """A remedy-only campaign is claimed only on the exposure a survey answer's remedy wrote
+    (``given``): not on one recorded any other way, as the exposures endpoint recorded them
+    before it refused such campaigns for anyone who read the campaign's id in a remedy reply."""
+    if not given:
+        raise Conflict(
+            "This offer comes only as the answer to a survey, and no answer of yours earned it.",
+            code="remedy_not_earned",
+        )
 
 
 def offer_label(offer: Offer, currency: str, gift_name: str = "") -> str:

@@ -10,7 +10,8 @@ remedy can still be given, and
 - records the campaign's exposure with ``signal='survey'`` (the holdout's too, so the
   campaign's results compare the two arms from the same moment, and count the orders that
   follow as any exposure's: server/admin/campaigns/queries.py);
-- writes ``remedy_campaign_id``, ``remedy_arm`` and ``remedy_at`` on the response;
+- writes ``remedy_campaign_id``, ``remedy_arm`` and ``remedy_at`` on the response (a
+  remedy-only campaign's claim needs both: server/offers/claiming.py);
 - returns what the widget shows, ``{"campaign", "arm", "variant"}``, or None for the holdout.
 
 A remedy can no longer be given when its campaign is not running (paused, ended, outside its
@@ -34,12 +35,9 @@ from server.catalog.queries import find_by_sku
 from server.offers.bucketing import HOLDOUT, bucket
 from server.offers.model import Campaign, Targeting, Variant
 from server.offers.queries import exposed_arm, load_campaign, record_exposure
-from server.offers.service import variant_json, variant_of
+from server.offers.service import SURVEY_SIGNAL, variant_json, variant_of
 from server.stores.service import Store
 from server.surveys.model import Answer, Remedy, Survey, SurveyResponse
-
-# The exposure's signal: campaign results label it "After a survey answer".
-SURVEY_SIGNAL = "survey"
 
 
 @dataclass(frozen=True)

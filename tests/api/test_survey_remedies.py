@@ -15,6 +15,7 @@ from server.admin.pages import templates
 from server.admin.surveys import remedy_queries
 from server.admin.surveys.remedy_queries import remedy_results, remedy_table
 from server.offers.model import Campaign, Offer, Targeting, Trigger
+from server.offers.queries import REMEDY_GIVEN
 from server.offers.service import variant_json
 from server.orders.receipt_link import status_url
 from server.services import services
@@ -190,6 +191,84 @@ async def test_a_remedy_only_campaign_is_never_shown_or_claimed_on_its_own(app, 
 
     # The shopper the answer gave it to still claims it.
     assert (await claim(client, campaign, "v-answered")).status_code == 201
+
+
+async def farmed(app, campaign: Campaign, visitor: str, *, signal="exit_top", arm="A"):
+    """An exposure on the remedy-only campaign that no answer's remedy wrote: as the
+    exposures endpoint recorded one before it refused such campaigns (the arm it computed)."""
+    await services(app).db.write(
+        lambda conn: conn.execute(
+            "INSERT INTO exposures (campaign_id, visitor_id, arm, signal, session_id, created_at)"
+            " VALUES (?, ?, ?, ?, 's1', ?)",
+            (campaign.id, visitor, arm, signal, T0),
+        )
+    )
+
+
+async def farmed_by_the_old_endpoint(app, client, shop, campaign, visitor):
+    await farmed(app, campaign, visitor)
+
+
+async def survey_signal_without_an_answer(app, client, shop, campaign, visitor):
+    await farmed(app, campaign, visitor, signal="survey")
+
+
+async def an_answer_remedied_by_another_campaign(app, client, shop, campaign, visitor):
+    """The visitor's answer earned another campaign's remedy; this one's exposure came
+    another way."""
+    other = await remedy_campaign(app, shop)
+    survey = await exit_survey_with(app, shop, delivery=Remedy(other.public_id, "A"))
+    await answered(client, survey, visitor, "delivery")
+    await farmed(app, campaign, visitor, signal="survey")
+
+
+async def an_answer_remedied_in_another_arm(app, client, shop, campaign, visitor):
+    """The answer's remedy put the visitor in the holdout; the exposure says variant A."""
+    survey = await exit_survey_with(app, shop, delivery=Remedy(campaign.public_id, "A"))
+    await answered(client, survey, visitor, "delivery")
+
+    async def rewrite(conn):
+        await conn.execute("UPDATE survey_responses SET remedy_arm = 'holdout'")
+
+    await services(app).db.write(rewrite)
+
+
+@pytest.mark.parametrize(
+    "exposed",
+    [
+        farmed_by_the_old_endpoint,
+        survey_signal_without_an_answer,
+        an_answer_remedied_by_another_campaign,
+        an_answer_remedied_in_another_arm,
+    ],
+)
+async def test_an_exposure_no_answers_remedy_wrote_claims_nothing(app, client, shop, exposed):
+    """Before the exposures endpoint refused remedy-only campaigns, anyone who knew one's id
+    could record an exposure and claim its code: a remedy-only campaign's claim needs the
+    exposure a survey answer's remedy wrote, and the response that names it."""
+    campaign = await remedy_campaign(app, shop)
+    await exposed(app, client, shop, campaign, "v-farmer")
+    before = await stored(app)
+
+    refused = await claim(client, campaign, "v-farmer")
+    assert refused.status_code == 409, refused.text
+    assert refused.json() == {"error": {
+        "code": "remedy_not_earned",
+        "message": "This offer comes only as the answer to a survey, and no answer of yours"
+                   " earned it.",
+        "field": None,
+    }}  # fmt: skip
+    assert await stored(app) == before
+    assert await rows(app, "SELECT code FROM discounts WHERE campaign_id = ?", (campaign.id,)) == []
+
+
+async def test_the_remedy_an_answer_wrote_is_claimed(app, client, shop):
+    campaign = await remedy_campaign(app, shop)
+    survey = await exit_survey_with(app, shop, delivery=Remedy(campaign.public_id, "A"))
+    await answered(client, survey, "v-earned", "delivery")
+    claimed = await claim(client, campaign, "v-earned")
+    assert claimed.status_code == 201, claimed.text
+    assert claimed.json()["coupon"]["kind"] == "free_shipping"
 
 
 async def set_status_of_survey(app, survey: Survey, status: str) -> None:
@@ -469,11 +548,13 @@ def test_each_kind_of_answer_in_words(question, answer_, words):
 
 async def test_the_remedy_queries_read_every_table_by_an_index(app, store):
     """A survey's remedies read its responses, each one's exposure and its visitor's orders;
-    an order's, its visitor's exposures and responses: none of them a whole table."""
+    an order's, its visitor's exposures and responses; a remedy's claim, the visitor's
+    exposure and responses: none of them a whole table."""
     statements = [
         (remedy_queries.REMEDIED, (1,)),
         (remedy_queries.REMEDIED_CHOICES, (1,)),
         (remedy_queries.ORDER_REMEDIES, (1,)),
+        (REMEDY_GIVEN, (1, 1, "v-1", "A", "survey")),
     ]
 
     async def explain(conn):

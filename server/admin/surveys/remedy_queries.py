@@ -31,8 +31,9 @@ from server.db import Database, Row
 from server.money import format_amount
 from server.offers.bucketing import HOLDOUT
 from server.offers.results import ArmResult, ArmTotals, compare_arms
+from server.offers.service import SURVEY_SIGNAL
 from server.surveys.model import Answer, Survey, questions_from_json
-from server.surveys.remedies import SURVEY_SIGNAL, linked_remedies
+from server.surveys.remedies import linked_remedies
 
 # Each response of the survey that earned a remedy, with its attributed orders (parameter:
 # the survey's id): the survey's responses by survey_responses_by_survey, each one's exposure
