@@ -4,7 +4,8 @@ first, one column per question, streamed from the export's own thread and connec
 
 An answer in its column: the chosen options' labels joined by "; " (an "Other" as
 "Other: what they wrote"), a score as its number, a text as written, an email only when it
-was given with consent (every stored email was; the check stays so one never leaks).
+was given with consent (every stored email was; the check stays so one never leaks) and the
+download is an owner's: staff get ``WITHHELD`` in its place.
 """
 
 from __future__ import annotations
@@ -34,19 +35,23 @@ RESPONSE_COLUMNS = (
 )  # fmt: skip
 # One stored answer row: question, option, number, text, consent.
 AnswerRow = tuple[str, str, "int | None", "str | None", "str | None"]
+# An email answer as staff see it: a shopper gave their email to the store, whose owners
+# answer for it (they alone find, hand over and delete a shopper's answers: shopper.py).
+WITHHELD = "(owners only)"
 
 
 async def responses_csv(
-    db: Database, store: Store, survey: Survey, wanted: ResponseFilter
+    db: Database, store: Store, survey: Survey, wanted: ResponseFilter, *, emails: bool
 ) -> Response:
-    """The download, started: a database failure before its first rows is raised here."""
+    """The download, started: a database failure before its first rows is raised here.
+    Without ``emails``, each email answer is ``WITHHELD``."""
     assert survey.id is not None
     survey_id = survey.id
     header = (*RESPONSE_COLUMNS, *(f"{q.key}: {q.prompt}" for q in survey.questions))
 
     def chunks(conn: sqlite3.Connection) -> Iterator[bytes]:
         rows = (
-            response_cells(found, survey, store)
+            response_cells(found, survey, store, emails=emails)
             for found in exported_responses(conn, survey_id, wanted)
         )
         return csv_chunks(header, rows)
@@ -55,7 +60,9 @@ async def responses_csv(
     return csv_download(f"store-{store.id}-survey-{survey.public_id}.csv", export)
 
 
-def response_cells(found: ExportedResponse, survey: Survey, store: Store) -> list[str]:
+def response_cells(
+    found: ExportedResponse, survey: Survey, store: Store, *, emails: bool
+) -> list[str]:
     row = found.row
     cart = row["cart_value"]
     shown = local_time(row["shown_at"], store.timezone).isoformat(timespec="seconds")
@@ -68,11 +75,17 @@ def response_cells(found: ExportedResponse, survey: Survey, store: Store) -> lis
     by_question: dict[str, list[AnswerRow]] = {}
     for answer in found.answers:
         by_question.setdefault(answer[0], []).append(answer)
-    return cells + [answer_text(q, by_question.get(q.key, [])) for q in survey.questions]
+    answers = [answer_text(q, by_question.get(q.key, []), emails=emails) for q in survey.questions]
+    return cells + answers
 
 
-def answer_text(question: Question | None, rows: Sequence[AnswerRow]) -> str:
-    """One question's stored answer rows as one cell (empty: not answered, or skipped)."""
+def answer_text(
+    question: Question | None, rows: Sequence[AnswerRow], *, emails: bool = True
+) -> str:
+    """One question's stored answer rows as one cell (empty: not answered, or skipped);
+    without ``emails``, an email answer is ``WITHHELD``."""
+    if question is not None and question.type == "email" and not emails:
+        return WITHHELD if any(text for *_, text, _consent in rows) else ""
     parts: list[str] = []
     for _question, option, number, text, consent in rows:
         if option:

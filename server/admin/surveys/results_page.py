@@ -5,6 +5,10 @@ the device, the cart value and the signal that showed the survey.
 Top to bottom: the funnel shown → started → completed; per question its chart and figure;
 the weeks; for an exit survey its reasons beside the store's cart abandonment in the range;
 the remedies' results (``remedy_queries``).
+
+Emails shoppers gave with consent are the owners' to read (``sees_emails``): staff get the
+same pages and CSV with each email answer withheld, and no search of an email question,
+whose matches would spell an email out a letter at a time.
 """
 
 from __future__ import annotations
@@ -100,6 +104,12 @@ def filter_choices(store: Store) -> dict[str, Any]:
     }
 
 
+def sees_emails(merchant: Merchant) -> bool:
+    """Whether the login reads the emails shoppers gave: the store's owners, who answer for
+    them (they alone find, hand over and delete one shopper's answers)."""
+    return merchant.role == "owner"
+
+
 # ---- the results page -----------------------------------------------------------------------
 
 
@@ -128,6 +138,7 @@ async def results_page(request: Request, merchant: Merchant) -> Response:
         "csv_url": f"results.csv?{filtered.query()}",
         "answers_query": filtered.query(),
         "min_sample": results_view.MIN_SAMPLE,
+        "emails_withheld": not sees_emails(merchant),
     }
     return render_surveys(request, merchant, store, "results.html", context, filtered.errors)
 
@@ -180,11 +191,12 @@ async def answers_page(request: Request, merchant: Merchant) -> Response:
                or any(o.other for o in q.options)]  # fmt: skip
     key = request.query_params.get("question", "")
     question = next((q for q in written if q.key == key), written[0] if written else None)
-    search = request.query_params.get("search", "").strip()[:MAX_SEARCH]
+    withheld = question is not None and question.type == "email" and not sees_emails(merchant)
+    search = "" if withheld else request.query_params.get("search", "").strip()[:MAX_SEARCH]
     context: dict[str, Any] = {
         "survey": survey, "filtered": filtered, "values": filtered.values,
         **filter_choices(store), "written": written, "question": question, "search": search,
-        "answers": [], "matching": 0, "page": 1, "pages": 1,
+        "withheld": withheld, "answers": [], "matching": 0, "page": 1, "pages": 1,
     }  # fmt: skip
     if question is not None:
         matching = await results_queries.count_text_answers(
@@ -201,7 +213,7 @@ async def answers_page(request: Request, merchant: Merchant) -> Response:
             return "?" + filtered.query(question=question.key, search=search, page=str(number))
 
         context |= {
-            "answers": [_answer_row(a, question, store) for a in found],
+            "answers": [_answer_row(a, question, store, withheld) for a in found],
             "matching": matching, "page": page, "pages": pages,
             "previous_url": link(page - 1) if page > 1 else None,
             "next_url": link(page + 1) if page < pages else None,
@@ -209,10 +221,12 @@ async def answers_page(request: Request, merchant: Merchant) -> Response:
     return render_surveys(request, merchant, store, "answers.html", context, filtered.errors)
 
 
-def _answer_row(answer: results_queries.TextAnswer, question: Any, store: Store) -> dict[str, str]:
+def _answer_row(
+    answer: results_queries.TextAnswer, question: Any, store: Store, withheld: bool
+) -> dict[str, str]:
     option = question.option(answer.option) if answer.option else None
     return {
-        "text": answer.text,
+        "text": export.WITHHELD if withheld else answer.text,
         "option": option.label if option else "",
         "shown_at": format_local_display(answer.shown_at, store.timezone),
         "page": answer.page,
@@ -235,4 +249,6 @@ async def results_csv(request: Request, merchant: Merchant) -> Response:
     filtered = filter_from(request, store, services(request).clock.now_ms())
     # A filter that does not read is left out, as the page shows it; the dates fall back
     # to the page's default range.
-    return await export.responses_csv(services(request).db, store, survey, filtered.wanted)
+    return await export.responses_csv(
+        services(request).db, store, survey, filtered.wanted, emails=sees_emails(merchant)
+    )
