@@ -35,8 +35,9 @@ async def emailed(app, client, store):
         Question("q2", "long_text", "Anything else?", required=False),
     )
     survey = await live_survey(app, store.id, "blank", questions=questions)
-    for visitor, email, comment in (("v1", EMAILS[0], "Lovely mugs"),
-                                    ("v2", EMAILS[1], "Too dear"), ("v3", None, "Just looking")):  # fmt: skip
+    given_by = [("v1", EMAILS[0], "Lovely mugs"), ("v2", EMAILS[1], "Too dear"),
+                ("v3", None, "Just looking")]  # fmt: skip
+    for visitor, email, comment in given_by:
         shown = (await start(client, survey, visitor)).json()
         given = await answer(client, survey, shown, "q1", email, consent=email is not None)
         assert given.status_code == 200, given.text
@@ -114,8 +115,9 @@ async def test_staff_read_the_results_and_the_comments_but_not_the_emails(staff,
     assert "Read the 2 written answers to Your email?" not in results
     assert "Read the 3 written answers to Anything else?" in results
 
-    comments = text_of((await staff.get(url(store, emailed, "answers"),
-                                        params={"question": "q2", "search": "dear"})).text)  # fmt: skip
+    searched = await staff.get(url(store, emailed, "answers"),
+                               params={"question": "q2", "search": "dear"})  # fmt: skip
+    comments = text_of(searched.text)
     assert "1 answer containing “dear”" in comments and "Too dear" in comments
 
     emails = await staff.get(url(store, emailed, "answers"), params={"question": "q1"})
