@@ -99,7 +99,12 @@ def audience_allows(targeting: Targeting, response: SurveyResponse) -> bool:
     """Whether the campaign's audience ("Who sees it") takes the shopper as the response saw
     them: device, cart (empty or not, its subtotal) and link source. What the server cannot
     know (new or returning, visit counts: the browser's) is left to the survey's own
-    targeting, and the pages are the survey's pages."""
+    targeting, and the pages are the survey's pages.
+
+    The link source is the session's, which the widget sends (and the response stores) only
+    when it may remember the shopper: one who has not consented where the shop asks first
+    has none, so an audience of some sources never takes them. The admin says so where the
+    sources are chosen and where an answer is linked to such a campaign."""
     value = response.cart_value or 0
     if response.device != "unknown" and response.device not in targeting.devices:
         return False

@@ -586,6 +586,9 @@ async def test_a_shopper_outside_the_campaigns_audience_gets_no_remedy(app, clie
         ("v-small", {"device": "desktop", "cart_value": 500, "utm": "newsletter"}),
         ("v-empty", {"device": "desktop", "utm": "newsletter"}),
         ("v-other-link", {"device": "desktop", "cart_value": 9000, "utm": "ads"}),
+        # Not consented (a session's visitor id): the widget sends no source, whatever the
+        # link, so the shopper has none (the campaign and survey forms say so).
+        ("s:sess-unremembered", {"device": "desktop", "cart_value": 9000, "utm": ""}),
     ]:
         shown = await start(client, survey, visitor, **shopper)
         assert shown.status_code == 201, shown.text

@@ -95,7 +95,8 @@ async def remedy_choices(db: Database, store_id: int, survey: Survey) -> dict[st
                 continue
             label = (f"{campaign.name}{' (ended)' if ended else ''}: variant {variant.key},"
                      f" “{variant.headline}”")  # fmt: skip
-            choice = RemedyChoice(campaign.public_id, variant.key, label, own)
+            choice = RemedyChoice(campaign.public_id, variant.key, label, own,
+                                  campaign.targeting.utm_sources)  # fmt: skip
             choices[choice.value] = choice
     return choices
 
@@ -245,6 +246,7 @@ async def _render_form(
     errors: dict[str, str] | None = None,
 ) -> Response:
     survey, remedies = editing.survey, editing.terms.remedies
+    linked = linked_remedies(values, remedies)
     base = surveys_url(store, f"/{survey.public_id}")
     context = {
         "survey": survey,
@@ -259,7 +261,8 @@ async def _render_form(
         "branch_value": branch_value,
         "remedy_options": [("", "No offer"), *((c.value, c.label) for c in remedies.values())],
         "branches": branch_choices(values),
-        "own_trigger_remedies": own_trigger_remedies(values, remedies),
+        "own_trigger_remedies": [r for r in linked if r.own_trigger],
+        "sourced_remedies": [r for r in linked if r.utm_sources],
         "money_example": example_amount(store.currency),
         "preview_url": base + "/preview",
         "action": base,
@@ -268,14 +271,15 @@ async def _render_form(
     return render_surveys(request, merchant, store, "form.html", context, errors)
 
 
-def own_trigger_remedies(
+def linked_remedies(
     values: dict[str, str], remedies: Mapping[str, RemedyChoice]
 ) -> list[RemedyChoice]:
-    """The linked offers whose campaigns also show on a trigger of their own: the form warns
-    (a shopper may see them without answering), but saves."""
+    """The offers the form links answers to. The form warns of those whose campaigns also
+    show on a trigger of their own (a shopper may see them without answering) and of those
+    only for some link sources (a shopper the widget may not remember has none), but saves."""
     linked = {values.get(option_field(p, r, "remedy"), "") for p in POSITIONS
               for r in range(1, MAX_OPTIONS + 1)}  # fmt: skip
-    return [remedies[v] for v in sorted(linked) if v in remedies and remedies[v].own_trigger]
+    return [remedies[v] for v in sorted(linked) if v in remedies]
 
 
 @dataclasses.dataclass(frozen=True)

@@ -60,6 +60,9 @@ class RemedyChoice:
     variant: str
     label: str  # "Free delivery — variant A: Free shipping on this order"
     own_trigger: str | None  # the campaign's own trigger when it has one (not survey_answer)
+    # The link sources its campaign's audience takes (empty: any): a shopper the widget may
+    # not remember has none (server/surveys/remedies.py audience_allows).
+    utm_sources: tuple[str, ...] = ()
 
     @property
     def value(self) -> str:
