@@ -26,6 +26,7 @@ from tests.api.attribution import (
     reference_list,
     reference_results,
 )
+from tests.api.plans import query_plans
 from tests.api.statistics import GROWN_STORE, use_statistics
 
 pytestmark = pytest.mark.anyio
@@ -287,17 +288,6 @@ async def test_exposure_counters_follow_every_insert_change_and_delete(app, stor
 # ---- plans ----------------------------------------------------------------------------------
 
 
-async def plans(db, statements):
-    async def explain(conn):
-        found = []
-        for sql, params in statements:
-            async with conn.execute("EXPLAIN QUERY PLAN " + sql, params) as cursor:
-                found.append([row[3] for row in await cursor.fetchall()])
-        return found
-
-    return await db.write(explain)
-
-
 def campaign_statements(campaign_id, store_id):
     buckets = [Bucket("d", T0, T0 + DAY, date(2026, 1, 1))]
     return [
@@ -319,7 +309,7 @@ def assert_reads_by_index(details, tables=TABLES):
 
 
 async def assert_attribution_goes_by_visitor(db, campaign_id, store_id, tables=TABLES):
-    attributed, exposed, converted, days = await plans(
+    attributed, exposed, converted, days = await query_plans(
         db, campaign_statements(campaign_id, store_id)
     )
     for details in (attributed, exposed, converted, days):

@@ -24,6 +24,7 @@ from server.surveys.templates import attribution_survey, exit_survey
 from tests.api.admin_client import sign_in
 from tests.api.offering import claim, expose, live_campaign, visitor_in
 from tests.api.ordering import insert_order
+from tests.api.plans import query_plans
 from tests.api.shopping import HEADERS, new_cart, order_body, place
 from tests.api.surveying import answer, live_survey, rows, set_survey_settings, start, stored
 
@@ -556,15 +557,7 @@ async def test_the_remedy_queries_read_every_table_by_an_index(app, store):
         (remedy_queries.ORDER_REMEDIES, (1,)),
         (REMEDY_GIVEN, (1, 1, "v-1", "A", "survey")),
     ]
-
-    async def explain(conn):
-        found = []
-        for sql, params in statements:
-            async with conn.execute("EXPLAIN QUERY PLAN " + sql, params) as cursor:
-                found.append([row[3] for row in await cursor.fetchall()])
-        return found
-
-    for details in await services(app).db.write(explain):
+    for details in await query_plans(services(app).db, statements):
         scans = [d for d in details if d.startswith("SCAN")]
         assert scans == [], "\n".join(details)
 

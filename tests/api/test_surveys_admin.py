@@ -32,6 +32,7 @@ from server.surveys.queries import (
 from tests.api.admin_client import client_for, csrf_from, field_error
 from tests.api.attribution import DAY, T0, insert_exposure
 from tests.api.ordering import insert_order
+from tests.api.plans import query_plans
 from tests.api.surveying import live_survey, row_counts
 
 pytestmark = pytest.mark.anyio
@@ -311,6 +312,20 @@ async def test_an_edit_keeps_a_status_changed_in_another_tab(app, client, store,
     assert saved.status_code == 303
     edited = await load_survey(services(app).db, store.id, survey.public_id)
     assert (edited.name, edited.status) == ("Renamed", "paused")
+
+
+async def test_an_edit_to_a_status_the_survey_can_no_longer_take_says_why(
+    app, client, store, admin
+):
+    _, post = admin
+    survey = await create(app, store, post)
+    await post(f"/{survey.public_id}/status/ended", {})  # while the form showed "draft"
+    refused = await post(f"/{survey.public_id}", form_of(survey, store, status="live"))
+    assert refused.status_code == 422
+    assert field_error(refused.text, "status") == (
+        "This survey is ended: it cannot be set to live from there."
+    )
+    assert (await load_survey(services(app).db, store.id, survey.public_id)).status == "ended"
 
 
 async def test_the_store_survey_settings(app, client, store, admin):
@@ -663,16 +678,12 @@ async def test_the_results_read_the_survey_by_its_index(app, store, answered_exi
 
     wanted = q.ResponseFilter(since=0, until=T0, device="phone")
     where, params = q.response_where(answered_exit.id, wanted)
-
-    async def explain(conn):
-        found = []
+    statements = [
+        (sql, params)
         for sql in (q.ANSWER_GROUPS.format(where=where), q.ANSWERED.format(where=where),
-                    f"SELECT r.status FROM survey_responses r WHERE {where}"):  # fmt: skip
-            async with conn.execute("EXPLAIN QUERY PLAN " + sql, params) as cursor:
-                found.append([row[3] for row in await cursor.fetchall()])
-        return found
-
-    for plan in await services(app).db.write(explain):
+                    f"SELECT r.status FROM survey_responses r WHERE {where}")
+    ]  # fmt: skip
+    for plan in await query_plans(services(app).db, statements):
         searches = [line for line in plan if line.startswith(("SEARCH", "SCAN"))]
         assert searches[0] == (
             "SEARCH r USING INDEX survey_responses_by_survey (survey_id=? AND shown_at>? AND"

@@ -11,7 +11,7 @@ from typing import Any
 import aiosqlite
 from starlette.datastructures import FormData
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 
 from server.admin.campaigns import performance_queries, queries
 from server.admin.campaigns.campaign_form import (
@@ -25,15 +25,20 @@ from server.admin.campaigns.campaign_form import (
 )
 from server.admin.campaigns.campaign_prefill import NEW_CAMPAIGN, campaign_values
 from server.admin.campaigns.performance import list_standing
-from server.admin.forms import FormPage, check_post
+from server.admin.forms import FormPage
+from server.admin.lifecycle import (
+    STATUS_LABELS,
+    settled_status,
+    status_actions,
+    status_change,
+    status_choices,
+)
 from server.admin.pages import (
     Merchant,
     found,
-    login_required,
     render_store_form,
-    store_for_request,
 )
-from server.errors import Conflict, NotFound
+from server.errors import NotFound
 from server.forms import FormInvalid, FormReader, whole
 from server.money import example_amount, format_amount
 from server.offers import queries as campaign_queries
@@ -49,14 +54,6 @@ NOTICES = {
     "settings": "Offer settings saved.",
     "request_deleted": "Request deleted.",
 }
-# Which status a button may move a campaign to, from which statuses.
-TRANSITIONS = {
-    "live": ("draft", "paused"),
-    "paused": ("live",),
-    "ended": ("draft", "live", "paused"),
-}
-STATUS_LABELS = {"draft": "Draft", "live": "Live", "paused": "Paused", "ended": "Ended"}
-ACTION_LABELS = {"live": "Go live", "paused": "Pause", "ended": "End"}
 
 
 def offers_url(store: Store, path: str = "") -> str:
@@ -139,11 +136,7 @@ async def _render_list(
         {
             "campaign": campaign,
             "standing": list_standing(campaign, totals.get(campaign.id or 0, []), money),
-            "actions": [
-                (status, ACTION_LABELS[status])
-                for status, sources in TRANSITIONS.items()
-                if campaign.status in sources
-            ],
+            "actions": status_actions(campaign.status),
         }
         for campaign in campaigns
     ]
@@ -169,7 +162,7 @@ async def campaign_and_terms(request: Request, store: Store) -> tuple[Campaign, 
 
 def read_new_campaign(values: dict[str, str], terms: StoreTerms) -> Campaign:
     campaign = read_campaign(values, terms)
-    if campaign.status not in dict(status_choices(None)):
+    if campaign.status not in dict(status_choices("draft", new=True)):
         raise FormInvalid({"status": "Start a new campaign as a draft, or live."})
     return campaign
 
@@ -199,35 +192,11 @@ async def save_edit(
     stored = await campaign_queries.load_campaign(conn, store.id, current.public_id)
     if stored is None:
         raise NotFound("There is no such campaign.")
-    status = settled_status(stored.status, campaign.status, shown)
+    status = settled_status(stored.status, campaign.status, shown, "campaign")
     edited = dataclasses.replace(
         campaign, id=stored.id, public_id=stored.public_id, store_id=store.id, status=status
     )
     await campaign_queries.save_campaign(conn, edited, now)
-
-
-def settled_status(stored: str, submitted: str, shown: str) -> str:
-    """The status an edit leaves: the same rules as the status buttons.
-
-    A form that left the status as it showed it keeps whatever is stored now, so an edit
-    does not undo a pause or an end made meanwhile in another tab.
-    """
-    if submitted in (stored, shown):
-        return stored
-    if stored not in TRANSITIONS.get(submitted, ()):
-        raise FormInvalid(
-            {"status": f"This campaign is {stored}: it cannot be set to {submitted} from there."}
-        )
-    return submitted
-
-
-def status_choices(campaign: Campaign | None) -> list[tuple[str, str]]:
-    """The statuses the form offers: a new campaign starts as a draft or live."""
-    now = campaign.status if campaign else "draft"
-    allowed = {now} | {to for to, sources in TRANSITIONS.items() if now in sources}
-    if campaign is None:
-        allowed.discard("ended")
-    return [(status, label) for status, label in STATUS_LABELS.items() if status in allowed]
 
 
 def gift_skus(values: dict[str, str]) -> set[str]:
@@ -262,37 +231,17 @@ async def _render_form(
         "money_example": example_amount(store.currency),
         "preview_url": offers_url(store, f"/{preview_id}/preview"),
         "action": offers_url(store, f"/{campaign.public_id}" if campaign else ""),
-        "status_choices": status_choices(campaign),
+        "status_choices": status_choices(
+            campaign.status if campaign else "draft", new=campaign is None
+        ),
     }
     return render_offers(request, merchant, store, "form.html", context, errors)
 
 
-# ---- status -------------------------------------------------------------------------------
-
-
-@login_required
-async def change_status(request: Request, merchant: Merchant) -> Response:
-    store = await store_for_request(request)
-    await check_post(request, merchant)
-    target = request.path_params["status"]
-    public_id = request.path_params["campaign"]
-    if target not in TRANSITIONS:
-        raise NotFound("There is no such page.")
-    now = services(request).clock.now_ms()
-
-    async def change(conn: Any) -> None:
-        # Read inside the write: another tab may have changed the status meanwhile.
-        campaign = await campaign_queries.load_campaign(conn, store.id, public_id)
-        if campaign is None or campaign.id is None:
-            raise NotFound("There is no such campaign.")
-        if campaign.status not in TRANSITIONS[target]:
-            raise Conflict(
-                f"This campaign is {campaign.status}: it cannot be set to {target} from there."
-            )
-        await campaign_queries.set_status(conn, campaign.id, target, now)  # type: ignore[arg-type]
-
-    await services(request).db.write(change)
-    return RedirectResponse(offers_url(store, f"?saved={target}"), 303)
+# The list's status buttons.
+change_status = status_change(
+    "campaign", campaign_queries.load_campaign, campaign_queries.set_status, offers_url
+)
 
 
 settings_form = FormPage(

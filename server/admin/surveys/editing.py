@@ -13,8 +13,14 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from server.admin.campaigns.editing import ACTION_LABELS, STATUS_LABELS, TRANSITIONS, settled_status
 from server.admin.forms import FormPage, check_post
+from server.admin.lifecycle import (
+    STATUS_LABELS,
+    settled_status,
+    status_actions,
+    status_change,
+    status_choices,
+)
 from server.admin.pages import Merchant, found, login_required, render_store_form, store_for_request
 from server.admin.surveys import labels
 from server.admin.surveys.survey_fields import (
@@ -30,7 +36,7 @@ from server.admin.surveys.survey_fields import (
 from server.admin.surveys.survey_form import read_survey
 from server.admin.surveys.survey_prefill import form_values, survey_values
 from server.db import Database
-from server.errors import Conflict, NotFound
+from server.errors import NotFound
 from server.forms import FormInvalid, FormReader, whole
 from server.money import example_amount
 from server.offers import queries as campaign_queries
@@ -139,11 +145,6 @@ async def _render_list(
     return render_surveys(request, merchant, store, "list.html", context, errors)
 
 
-def status_actions(status: str) -> list[tuple[str, str]]:
-    """The status buttons a survey in ``status`` has: the campaigns' rules."""
-    return [(to, ACTION_LABELS[to]) for to, sources in TRANSITIONS.items() if status in sources]
-
-
 settings_form = FormPage(
     load=survey_settings,
     initial=settings_values,
@@ -224,17 +225,12 @@ async def save_edit(
     stored = await queries.load_survey(conn, store.id, current.public_id)
     if stored is None:
         raise NotFound("There is no such survey.")
-    status = settled_status(stored.status, edited.status, shown)
+    status = settled_status(stored.status, edited.status, shown, "survey")
     kept = dataclasses.replace(
         edited, id=stored.id, public_id=stored.public_id, store_id=store.id, status=status,
         template=stored.template,
     )  # fmt: skip
     await queries.save_survey(conn, kept, now)
-
-
-def status_choices(status: str) -> list[tuple[str, str]]:
-    allowed = {status} | {to for to, sources in TRANSITIONS.items() if status in sources}
-    return [(s, label) for s, label in STATUS_LABELS.items() if s in allowed]
 
 
 async def _render_form(
@@ -363,32 +359,8 @@ edit_survey = FormPage(
 )
 
 
-# ---- status -------------------------------------------------------------------------------
-
-
-@login_required
-async def change_status(request: Request, merchant: Merchant) -> Response:
-    store = await store_for_request(request)
-    await check_post(request, merchant)
-    target = request.path_params["status"]
-    public_id = request.path_params["survey"]
-    if target not in TRANSITIONS:
-        raise NotFound("There is no such page.")
-    now = services(request).clock.now_ms()
-
-    async def change(conn: aiosqlite.Connection) -> None:
-        # Read inside the write: another tab may have changed the status meanwhile.
-        survey = await queries.load_survey(conn, store.id, public_id)
-        if survey is None or survey.id is None:
-            raise NotFound("There is no such survey.")
-        if survey.status not in TRANSITIONS[target]:
-            raise Conflict(
-                f"This survey is {survey.status}: it cannot be set to {target} from there."
-            )
-        await queries.set_status(conn, survey.id, target, now)
-
-    await services(request).db.write(change)
-    return RedirectResponse(surveys_url(store, f"?saved={target}"), 303)
+# The list's status buttons.
+change_status = status_change("survey", queries.load_survey, queries.set_status, surveys_url)
 
 
 __all__ = ["FormInvalid", "change_status", "create_survey", "edit_survey", "new_survey_page",
