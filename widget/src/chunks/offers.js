@@ -267,16 +267,11 @@ async function fireDebug(arm) {
 // (../identity.js). Without consent nothing is stored for them: every visit is a first visit,
 // with the source in this page's URL.
 function rememberVisit() {
-  let utm = "";
-  let visits = 1;
-  try {
-    utm = new URLSearchParams(location.search).get("utm_source") || "";
-    if (api.consented()) {
-      utm ||= api.storage.get(SESSION, SOURCE_KEY) || "";
-      visits = Math.max(1, +api.storage.get(LOCAL, VISITS_KEY) || 0);
-    }
-  } catch {}
-  return { visits, utm: utm.slice(0, 200) };
+  const consented = api.consented();
+  const utm =
+    new URLSearchParams(location.search).get("utm_source") || (consented && api.storage.get(SESSION, SOURCE_KEY));
+  const visits = consented && +api.storage.get(LOCAL, VISITS_KEY);
+  return { visits: Math.max(1, visits || 0), utm: (utm || "").slice(0, 200) };
 }
 
 function followCart() {
@@ -355,13 +350,12 @@ function showPreview(element) {
   if (data && typeof data === "object" && !("variant" in data)) return;
   if (!data?.variant || typeof data.variant !== "object")
     return api.warn("preview", "the offer preview has no variant");
-  const popup = popupFor(data.variant, "kco-0", {
+  // Nothing to do as it closes: with claiming off, no coupon's countdown ever started.
+  popupFor(data.variant, "kco-0", {
     format: { currency: data.currency || format().currency, locale: data.locale || format().locale },
     preview: true, // claiming (and so viewing the cart) is off
     reminder: () => "",
-    onClose: () => popup.stop(),
-  });
-  popup.open();
+  }).open();
 }
 
 export function mount(loaderApi) {

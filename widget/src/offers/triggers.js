@@ -19,10 +19,12 @@ const READ_SCREENS = 0.75; // "read down the page": scrolled at least this far o
 const ACTIVITY = ["scroll", "pointerdown", "keydown", "touchstart"];
 const NO_LIST_INPUTS = /^(checkbox|radio|button|submit|reset|range|color|file|image|hidden)$/;
 
+// Capturing, so that the page's own listeners can't keep a signal from us. Passive as well, with
+// nothing to say so: none of these listeners cancels its event, and the touch ones, on the
+// window or the document, are passive by default in every browser.
 const onPage = (target, type, fn, stops) => {
-  const options = { passive: true, capture: true };
-  target.addEventListener(type, fn, options);
-  stops.push(() => target.removeEventListener(type, fn, options));
+  target.addEventListener(type, fn, true);
+  stops.push(() => target.removeEventListener(type, fn, true));
 };
 
 /** One timer of a watch: each call cancels it and, given `fn`, starts it again. */
