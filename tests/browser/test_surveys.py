@@ -653,7 +653,7 @@ def test_the_store_decides_whether_a_survey_or_an_offer_sharing_its_moment_shows
 BACK_ONLY = Trigger(
     kind="exit_intent", min_seconds=0, return_delay_ms=0, phone_signals=("back_button",)
 )
-MARKED = "history.state?.keepcart_offer === true"
+MARKED = "!!history.state?.keepcart_offer"
 
 
 def offer_and_survey_on_the_back_button(stack: Stack) -> None:

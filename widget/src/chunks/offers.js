@@ -48,7 +48,7 @@ import {
 import { offerPopup } from "../offers/popup.js";
 import { frequencyAllows, pageAllows, targetingAllows } from "../offers/rules.js";
 import { brandCss, STYLES } from "../offers/styles.js";
-import { watch } from "../offers/triggers.js";
+import { dropStaleEntry, watch } from "../offers/triggers.js";
 import { offerVisitor } from "../visitor.js";
 
 const LOCAL = "localStorage";
@@ -306,7 +306,9 @@ function startCampaigns() {
   // Nothing else may interrupt this session: nothing to watch. (A dialog open now, such as the
   // cart drawer the first add opened, is no such reason.) Not watching at all, rather than
   // stopping at once: a stop gives back the back button's history entry, which a survey still
-  // watching it would take for the shopper's Back.
+  // watching it would take for the shopper's Back. An entry an earlier load of this page added
+  // that no watch took over is given back all the same (dropStaleEntry: a survey's watch that
+  // took it over has marked it this load's).
   const allowed = overlayOpen() || budget();
   const all = Array.isArray(api.config.offers?.campaigns) ? api.config.offers.campaigns : [];
   for (const campaign of all) {
@@ -320,6 +322,7 @@ function startCampaigns() {
     if (allowed && mayShow && campaign.trigger)
       entry.stop = watch(campaign.trigger, phone, (signal) => fire(entry, signal), onCartChange);
   }
+  dropStaleEntry();
   const armed = Promise.all(campaigns.map((entry) => fetchArm(entry)));
   const debug = (arm) => {
     if (arm == null) return;

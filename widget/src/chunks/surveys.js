@@ -59,6 +59,7 @@ import {
   updateMemory,
 } from "../interruptions.js";
 import { pageAllows, targetingAllows } from "../offers/rules.js";
+import { dropStaleEntry } from "../offers/triggers.js";
 import { surveyForm } from "../surveys/form.js";
 import { watchMoment } from "../surveys/moments.js";
 import { gapAllows, nextQuestion, recontactAllows } from "../surveys/rules.js";
@@ -348,6 +349,9 @@ function startSurveys() {
       targetingAllows(survey.targeting, visitor());
     states.push(fetchState(entry).then(holds));
   }
+  // The back button's entry an earlier load of this page added, if no watch took it over here
+  // or in the offers chunk (../offers/triggers.js).
+  dropStaleEntry();
   // Surveys first: a survey due here holds the budget from the offers sharing its moments.
   if (states.length) Promise.all(states).then((holds) => hold(holds.some(Boolean) && !debugging));
   const debug = (id) => {
