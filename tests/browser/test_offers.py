@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import sqlite3
 from collections.abc import Callable
+from contextlib import closing
 
 import pytest
 from playwright.sync_api import CDPSession, Page, expect
@@ -142,6 +144,17 @@ def test_exit_intent_is_armed_only_after_the_minimum_time(
 
 # --- phone exit intent ---------------------------------------------------------------------------
 
+# The phone's back button: a history entry, added on the shopper's first interaction, that the
+# watches share. A watch that stops alone gives it back (and no other may take that step back
+# for the shopper's Back); so does the chunk when an earlier load of the page added it and
+# nothing watches now.
+BACK_ONLY = Trigger(
+    kind="exit_intent", min_seconds=0, return_delay_ms=0, phone_signals=("back_button",)
+)
+MARKED = "!!history.state?.keepcart_offer"
+GIVEN_BACK = "history.state?.keepcart_offer === undefined"  # (the page's own entry again)
+HOME_HEADING = "Goods for slow mornings"
+
 
 @PHONE
 def test_phone_back_button_shows_the_offer_and_keeps_the_shopper_on_the_page(
@@ -150,9 +163,8 @@ def test_phone_back_button_shows_the_offer_and_keeps_the_shopper_on_the_page(
     stack.only_campaigns(campaign())
     open_shop(page, stack)
     url = page.url
-    page.get_by_role("heading", name="Goods for slow mornings").tap()  # a first interaction
-    added = "history.state?.keepcart_offer === true"
-    wait_for(lambda: page.evaluate(added), message="no history entry added")
+    page.get_by_role("heading", name=HOME_HEADING).tap()  # a first interaction
+    wait_for(lambda: page.evaluate(MARKED), message="no history entry added")
     page.go_back()
     dialog = offer(page)
     expect(dialog).to_be_visible()
@@ -160,6 +172,61 @@ def test_phone_back_button_shows_the_offer_and_keeps_the_shopper_on_the_page(
     assert [row["signal"] for row in wait_for(lambda: exposures(stack))] == ["back_button"]
     dialog.get_by_role("button", name="Close").tap()
     expect(dialog).to_be_hidden()
+
+
+def end_campaign(stack: Stack, cmp: str) -> None:
+    """The merchant ends the campaign (in the admin, while a shopper's page has it)."""
+    with closing(sqlite3.connect(stack.db_path, timeout=10)) as conn, conn:
+        conn.execute("UPDATE campaigns SET status = 'ended' WHERE public_id = ?", (cmp,))
+
+
+@PHONE
+def test_a_campaign_that_fails_to_load_gives_the_entry_back_and_no_other_takes_that_for_a_back(
+    page: Page, stack: Stack, problems: PageProblems
+):
+    ended, _ = stack.only_campaigns(
+        campaign(trigger=BACK_ONLY), campaign("Other", OTHER_HEADLINE, trigger=BACK_ONLY)
+    )
+    held = []
+    page.route(re.compile(rf"/v1/offers/{ended}/arm\?"), lambda route: held.append(route))
+    page.goto(stack.shop_url + "/about")
+    page.goto(stack.shop_url + "/")
+    wait_for_loader(page)
+    # (each evaluate lets Playwright run the route handler)
+    wait_for(lambda: page.evaluate(ARMED) >= 1 and held, message="the offers never got ready")
+    page.get_by_role("heading", name=HOME_HEADING).tap()  # the shopper's first interaction
+    wait_for(lambda: page.evaluate(MARKED), message="no history entry added")
+    end_campaign(stack, ended)
+    held[0].continue_()  # 404: that campaign's watch stops, alone
+    wait_for(lambda: page.evaluate(GIVEN_BACK), message="the history entry was kept")
+    settle_timers(page)
+    assert no_offer_dialog(page) and exposures(stack) == []
+    page.go_back()  # one Back leaves the page
+    assert page.url == stack.shop_url + "/about"
+    assert_clean(problems)
+
+
+@PHONE
+def test_after_a_reload_with_the_budget_spent_the_entry_the_earlier_load_added_is_given_back(
+    page: Page, stack: Stack, problems: PageProblems
+):
+    stack.only_campaigns(campaign(trigger=BACK_ONLY))
+    page.goto(stack.shop_url + "/about")
+    open_shop(page, stack)
+    page.get_by_role("heading", name=HOME_HEADING).tap()
+    wait_for(lambda: page.evaluate(MARKED), message="no history entry added")
+    # This week's interruptions were spent meanwhile (in the visitor's other sessions).
+    page.evaluate(
+        "localStorage.setItem('keepcart:interruptions', JSON.stringify({times: [Date.now(),"
+        " Date.now()]}))"
+    )
+    page.reload()  # (never from the back/forward cache)
+    wait_for_loader(page)
+    wait_for(lambda: page.evaluate(ARMED) >= 1, message="the offers never got ready")
+    wait_for(lambda: page.evaluate(GIVEN_BACK), message="the earlier load's entry was kept")
+    page.go_back()  # one Back leaves the page
+    assert page.url == stack.shop_url + "/about"
+    assert_clean(problems)
 
 
 @PHONE
@@ -505,7 +572,7 @@ def test_a_code_claimed_on_an_empty_cart_waits_in_the_drawer_then_applies(
         leave_through_the_top(page)
     else:  # the back button, after a first tap on the page
         page.get_by_role("heading", name="Stoneware Mug", level=1).tap()
-        wait_for(lambda: page.evaluate("history.state?.keepcart_offer === true"))
+        wait_for(lambda: page.evaluate(MARKED))
         page.go_back()
     dialog = offer(page)
     dialog.get_by_role("button", name="Claim 10% off").click()

@@ -23,7 +23,14 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from server.offers.model import Offer, Trigger
-from server.surveys.model import Option, Question, Recontact, Remedy, SurveySettings
+from server.surveys.model import (
+    Option,
+    Question,
+    Recontact,
+    Remedy,
+    SurveySettings,
+    questions_to_json,
+)
 from tests.browser.axe import serious_violations
 from tests.browser.conftest import PageProblems, Stack, wait_for
 from tests.browser.layout import layout_shifts, watch_layout_shifts
@@ -374,6 +381,85 @@ def test_a_partial_answer_survives_a_reload_and_the_survey_goes_on_where_it_stop
     clean(problems)
 
 
+# --- the survey edited while a shopper is in the middle of it -----------------------------------
+
+MISSING = Question(
+    "qx", "single", "Was anything missing?", options=(Option("yes", "Yes"), Option("no", "No"))
+)
+LAST = Question("q3", "short_text", "Anything else?", required=False)
+
+
+def edit_questions(stack: Stack, srv: str, questions: tuple[Question, ...]) -> None:
+    """The merchant's edit of a running survey: its questions, as the admin saves them."""
+    with closing(sqlite3.connect(stack.db_path, timeout=10)) as conn, conn:
+        conn.execute(
+            "UPDATE surveys SET questions = ? WHERE public_id = ?",
+            (questions_to_json(questions), srv),
+        )
+
+
+@DESKTOP
+@pytest.mark.parametrize(
+    ("edit", "refused", "then_asked", "stored"),
+    [
+        # A question put before the one showing: the server refuses that one (409
+        # question_not_next) and asks the new one next, then the one showing again.
+        pytest.param(
+            (TWO_STEPS[0], MISSING, TWO_STEPS[1]),
+            "409 (Conflict)",
+            ["Question 2 of 3 Was anything missing?", "Question 3 of 3 Did you find it?"],
+            [("q1", "", 5), ("q2", "yes", None), ("qx", "yes", None)],
+            id="question-put-before",
+        ),
+        # The question showing taken out (404 question_not_found): the one after it is next.
+        pytest.param(
+            (TWO_STEPS[0], LAST),
+            "404 (Not Found)",
+            ["Question 2 of 2 Anything else?"],
+            [("q1", "", 5), ("q3", "", None)],
+            id="question-taken-out",
+        ),
+    ],
+)
+def test_a_survey_edited_mid_way_goes_on_from_the_question_the_server_says_is_next(
+    page: Page,
+    stack: Stack,
+    problems: PageProblems,
+    edit: tuple[Question, ...],
+    refused: str,
+    then_asked: list[str],
+    stored: list[tuple[str, str, int | None]],
+):
+    [srv] = only_surveys(stack, survey("blank", questions=(*TWO_STEPS, LAST)))
+    open_shop(page, stack)
+    leave_through_the_top(page)
+    expect(survey_sheet(page, "Question 1 of 3 How easy was it to find things?")).to_be_visible()
+    arrow_to(page, "5", "ArrowRight")
+    page.keyboard.press("Enter")
+    expect(survey_sheet(page, "Question 2 of 3 Did you find it?")).to_be_visible()
+    wait_for(lambda: answers(stack), message="the first answer was not saved")
+
+    edit_questions(stack, srv, edit)
+    page.keyboard.press("Space")  # "Yes": no longer the survey's next question
+    page.keyboard.press("Enter")
+    for prompt in then_asked:
+        sheet = survey_sheet(page, prompt)
+        expect(sheet).to_be_visible()
+        expect(sheet.get_by_role("alert")).to_be_hidden()
+        page.keyboard.press("Space")  # its first option, or a space typed in the text box
+        page.keyboard.press("Enter")
+    expect(survey_sheet(page, "Thank you for your answer.")).to_be_visible()
+
+    [response] = responses(stack)
+    assert (response["survey"], response["status"]) == (srv, "completed")
+    assert [(a["question"], a["option"], a["number"]) for a in answers(stack)] == stored
+    # The refused answer is the browser's only complaint (it logs every failed request).
+    assert problems.console_errors == [
+        f"Failed to load resource: the server responded with a status of {refused}"
+    ]
+    assert problems.errors == [] and problems.csp_violations == []
+
+
 @DESKTOP
 def test_a_dismissed_survey_returns_next_session_and_an_answered_one_never_even_without_memory(
     page: Page, stack: Stack, problems: PageProblems, new_tab: Callable[[], Page]
@@ -653,7 +739,7 @@ def test_the_store_decides_whether_a_survey_or_an_offer_sharing_its_moment_shows
 BACK_ONLY = Trigger(
     kind="exit_intent", min_seconds=0, return_delay_ms=0, phone_signals=("back_button",)
 )
-MARKED = "history.state?.keepcart_offer === true"
+MARKED = "!!history.state?.keepcart_offer"
 
 
 def offer_and_survey_on_the_back_button(stack: Stack) -> None:

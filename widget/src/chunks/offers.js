@@ -48,7 +48,7 @@ import {
 import { offerPopup } from "../offers/popup.js";
 import { frequencyAllows, pageAllows, targetingAllows } from "../offers/rules.js";
 import { brandCss, STYLES } from "../offers/styles.js";
-import { watch } from "../offers/triggers.js";
+import { dropStaleEntry, watch } from "../offers/triggers.js";
 import { offerVisitor } from "../visitor.js";
 
 const LOCAL = "localStorage";
@@ -267,16 +267,11 @@ async function fireDebug(arm) {
 // (../identity.js). Without consent nothing is stored for them: every visit is a first visit,
 // with the source in this page's URL.
 function rememberVisit() {
-  let utm = "";
-  let visits = 1;
-  try {
-    utm = new URLSearchParams(location.search).get("utm_source") || "";
-    if (api.consented()) {
-      utm ||= api.storage.get(SESSION, SOURCE_KEY) || "";
-      visits = Math.max(1, +api.storage.get(LOCAL, VISITS_KEY) || 0);
-    }
-  } catch {}
-  return { visits, utm: utm.slice(0, 200) };
+  const consented = api.consented();
+  const utm =
+    new URLSearchParams(location.search).get("utm_source") || (consented && api.storage.get(SESSION, SOURCE_KEY));
+  const visits = consented && +api.storage.get(LOCAL, VISITS_KEY);
+  return { visits: Math.max(1, visits || 0), utm: (utm || "").slice(0, 200) };
 }
 
 function followCart() {
@@ -311,7 +306,9 @@ function startCampaigns() {
   // Nothing else may interrupt this session: nothing to watch. (A dialog open now, such as the
   // cart drawer the first add opened, is no such reason.) Not watching at all, rather than
   // stopping at once: a stop gives back the back button's history entry, which a survey still
-  // watching it would take for the shopper's Back.
+  // watching it would take for the shopper's Back. An entry an earlier load of this page added
+  // that no watch took over is given back all the same (dropStaleEntry: a survey's watch that
+  // took it over has marked it this load's).
   const allowed = overlayOpen() || budget();
   const all = Array.isArray(api.config.offers?.campaigns) ? api.config.offers.campaigns : [];
   for (const campaign of all) {
@@ -325,6 +322,7 @@ function startCampaigns() {
     if (allowed && mayShow && campaign.trigger)
       entry.stop = watch(campaign.trigger, phone, (signal) => fire(entry, signal), onCartChange);
   }
+  dropStaleEntry();
   const armed = Promise.all(campaigns.map((entry) => fetchArm(entry)));
   const debug = (arm) => {
     if (arm == null) return;
@@ -355,13 +353,12 @@ function showPreview(element) {
   if (data && typeof data === "object" && !("variant" in data)) return;
   if (!data?.variant || typeof data.variant !== "object")
     return api.warn("preview", "the offer preview has no variant");
-  const popup = popupFor(data.variant, "kco-0", {
+  // Nothing to do as it closes: with claiming off, no coupon's countdown ever started.
+  popupFor(data.variant, "kco-0", {
     format: { currency: data.currency || format().currency, locale: data.locale || format().locale },
     preview: true, // claiming (and so viewing the cart) is off
     reminder: () => "",
-    onClose: () => popup.stop(),
-  });
-  popup.open();
+  }).open();
 }
 
 export function mount(loaderApi) {

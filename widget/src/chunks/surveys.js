@@ -59,6 +59,7 @@ import {
   updateMemory,
 } from "../interruptions.js";
 import { pageAllows, targetingAllows } from "../offers/rules.js";
+import { dropStaleEntry } from "../offers/triggers.js";
 import { surveyForm } from "../surveys/form.js";
 import { watchMoment } from "../surveys/moments.js";
 import { gapAllows, nextQuestion, recontactAllows } from "../surveys/rules.js";
@@ -149,11 +150,19 @@ function offerDelay(moment) {
   return delay;
 }
 
+/** The state endpoint's answer for `entry`'s survey, kept as entry.state (rejects as the request does). */
+const askState = async (entry) =>
+  (entry.state = await api.request(
+    at(
+      entry.survey.id,
+      `state?store=${encodeURIComponent(api.store)}&visitor=${encodeURIComponent(offerVisitor(api))}`,
+    ),
+  ));
+
 /** Whether the visitor is due the survey (with its questions); undefined when it can't be read. */
 async function fetchState(entry) {
-  const query = `state?store=${encodeURIComponent(api.store)}&visitor=${encodeURIComponent(offerVisitor(api))}`;
   try {
-    entry.state = await api.request(at(entry.survey.id, query));
+    await askState(entry);
   } catch (error) {
     if (error.status !== 404) api.warn("survey", "a survey could not be loaded", error);
   }
@@ -175,6 +184,15 @@ const responseBody = (signal) => ({
  * The form's send() for `entry`'s response (a promise of {id, token}): saves the answer, and
  * on the last one remembers the survey answered; `done(result)` then. In debug mode the next
  * question is worked out here and nothing is sent.
+ *
+ * An answer the server refuses because the survey moved on without this form (edited since the
+ * question showed: 409 question_not_next, or 404 question_not_found when the question was
+ * taken out; another tab completed the response: 409 response_completed) is not sent again:
+ * the survey's state is asked once, and the form goes on from the question the server says
+ * is next, with the survey's questions as they are now. With nothing next (the response is
+ * complete, or not this visitor's open one: a confirmation's response is the order's, which
+ * the state doesn't tell) it quietly ends with the thanks. Another 409 (the survey closed
+ * meanwhile) shows as the state request's error.
  */
 const sender = (entry, response, done) => async (question, value, consent, picked) => {
   const id = entry.survey.id;
@@ -184,7 +202,18 @@ const sender = (entry, response, done) => async (question, value, consent, picke
     result = { next, done: !next };
   } else {
     const { id: rsp, token } = await response;
-    result = await post(id, `responses/${encodeURIComponent(rsp)}/answers`, { token, question, value, consent });
+    try {
+      result = await post(id, `responses/${encodeURIComponent(rsp)}/answers`, { token, question, value, consent });
+    } catch (error) {
+      if (error.status !== 409 && error.code !== "question_not_found") throw error;
+      const { survey, response: open } = await askState(entry);
+      const next = open?.id === rsp && open.next;
+      if (!next) {
+        remember(id, () => ({ open: "" }));
+        done({});
+      }
+      return { next, survey };
+    }
   }
   report(EV_SURVEY_ANSWERED, { survey: id, question });
   if (result.done) {
@@ -348,6 +377,9 @@ function startSurveys() {
       targetingAllows(survey.targeting, visitor());
     states.push(fetchState(entry).then(holds));
   }
+  // The back button's entry an earlier load of this page added, if no watch took it over here
+  // or in the offers chunk (../offers/triggers.js).
+  dropStaleEntry();
   // Surveys first: a survey due here holds the budget from the offers sharing its moments.
   if (states.length) Promise.all(states).then((holds) => hold(holds.some(Boolean) && !debugging));
   const debug = (id) => {

@@ -9,7 +9,7 @@ export const STYLES = `
 dialog.kco{--bg:var(${CSS_SURFACE},#fff);--t:var(${CSS_TEXT},#1b2420);--r:var(${CSS_RADIUS},10px);
 --m:color-mix(in srgb,var(--t) 72%,var(--bg));box-sizing:border-box;width:min(440px,calc(100vw - 32px));max-width:none;
 max-height:calc(100dvh - 32px);margin:auto;padding:0;border:0;border-radius:14px;background:var(--bg);color:var(--t);
-overflow:auto;overflow-wrap:anywhere;font:15px/1.5 var(${CSS_FONT},ui-sans-serif,system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif);box-shadow:0 20px 60px #0005}
+overflow:auto;overflow-wrap:anywhere;font:15px/1.5 var(${CSS_FONT},system-ui,sans-serif);box-shadow:0 20px 60px #0005}
 dialog.kco[open]{display:block}
 dialog.kco::backdrop{background:#0c14108c}
 .kco *{box-sizing:border-box}

@@ -19,10 +19,12 @@ const READ_SCREENS = 0.75; // "read down the page": scrolled at least this far o
 const ACTIVITY = ["scroll", "pointerdown", "keydown", "touchstart"];
 const NO_LIST_INPUTS = /^(checkbox|radio|button|submit|reset|range|color|file|image|hidden)$/;
 
+// Capturing, so that the page's own listeners can't keep a signal from us. Passive as well, with
+// nothing to say so: none of these listeners cancels its event, and the touch ones, on the
+// window or the document, are passive by default in every browser.
 const onPage = (target, type, fn, stops) => {
-  const options = { passive: true, capture: true };
-  target.addEventListener(type, fn, options);
-  stops.push(() => target.removeEventListener(type, fn, options));
+  target.addEventListener(type, fn, true);
+  stops.push(() => target.removeEventListener(type, fn, true));
 };
 
 /** One timer of a watch: each call cancels it and, given `fn`, starts it again. */
@@ -106,13 +108,38 @@ function watchScrollUp(fire, armed, stops) {
 // watch adds it only when it isn't there yet, any watch's entry counts as its own, and the
 // first to stop gives it back once. The chunks stop together (the order, or the session's
 // one interruption: each stops when the other's fires), so no watch is left to take that
-// step back for the shopper's Back.
+// step back for the shopper's Back. A watch may stop alone, though (its campaign's arm failed
+// to load; debug mode): the other watches of its chunk know that step back for its own by
+// `givingBack`. (The other chunk's don't: the flag is this module's, one per copy.)
+//
+// The mark is the page load's time origin, the same in both chunks' copies. A reload without
+// the back/forward cache finds the entry an earlier load added: a watch takes it over (marks
+// it this load's), and when no watch of either chunk did, the chunk gives it back
+// (dropStaleEntry), or the shopper's first Back would only step off it.
+const LOAD = performance.timeOrigin;
+let givingBack = false; // our own step back is on its way: its popstate is no shopper's Back
+const mark = () => history.state?.[HISTORY_KEY];
+const setMark = (value, how = "replaceState") => history[how]({ ...history.state, [HISTORY_KEY]: value }, "");
+
+// Take the mark off first (synchronously: a watch stopping with this one then finds none and
+// stays), then step back off the entry (the next navigation drops it). The flag is cleared
+// once every watch's popstate listener (registered before this one) has seen that step.
+function giveBack() {
+  setMark(false);
+  givingBack = true;
+  addEventListener("popstate", () => (givingBack = false), { once: true });
+  history.back();
+}
+
+/** Once a chunk's watches have started: give back an entry an earlier load added that none took. */
+export const dropStaleEntry = () => mark() && mark() !== LOAD && giveBack();
+
 function watchBackButton(fire, armed, stops) {
-  const ours = () => history.state?.[HISTORY_KEY] === true;
-  let added = ours(); // a reload keeps the entry
+  let added = !!mark();
+  if (added) setMark(LOAD); // a reload keeps the entry: this load's now
   const add = () => {
     added = true;
-    ours() || history.pushState({ ...history.state, [HISTORY_KEY]: true }, "");
+    mark() || setMark(LOAD, "pushState");
   };
   if (navigator.userActivation?.hasBeenActive) add();
   else for (const type of ["pointerdown", "keydown"]) onPage(document, type, add, stops);
@@ -120,20 +147,13 @@ function watchBackButton(fire, armed, stops) {
     window,
     "popstate",
     () => {
-      if (!added || ours()) return;
+      if (!added || mark()) return;
       added = false;
-      if (armed()) fire("back_button");
+      if (armed() && !givingBack) fire("back_button");
     },
     stops,
   );
-  stops.push(() => {
-    // No longer needed: take the mark off first (synchronously: a watch stopping with this one
-    // then finds none and stays), then step back off the entry (the next navigation drops it).
-    if (ours()) {
-      history.replaceState({ ...history.state, [HISTORY_KEY]: false }, "");
-      history.back();
-    }
-  });
+  stops.push(() => mark() && giveBack()); // no longer needed
 }
 
 function watchPhone(trigger, fire, armed, stops) {

@@ -17,12 +17,13 @@ const NEEDED = "Please answer this question.";
 /**
  * The form for `survey` (the state endpoint's survey), from question `start`; a modal sheet,
  * or inline appended to `slot`. `send(key, value, consent, picked)` saves an answer and
- * resolves to {next, done} (or rejects with the server's error); `onClose(how)` runs when the
- * sheet closes ("close", "esc", "backdrop"; none when close() closed it). `note`: a line above
- * the questions (preview and debug modes). Returns {close()}, which closes the sheet.
+ * resolves to {next, done} (or rejects with the server's error), and to {next, survey} when
+ * the survey changed since the form showed: it goes on as that survey from then on.
+ * `onClose(how)` runs when the sheet closes ("close", "esc", "backdrop"; none when close()
+ * closed it). `note`: a line above the questions (preview and debug modes). Returns
+ * {close()}, which closes the sheet.
  */
 export function surveyForm(survey, { slot, start, send, onClose, note }) {
-  const { questions } = survey;
   const error = h("p", { class: "kcs-err", role: "alert", hidden: true });
   const go = h("button", { class: "kcs-go" });
   const skip = h("button", { type: "button", onclick: () => submit(true) }, "Skip");
@@ -53,6 +54,7 @@ export function surveyForm(survey, { slot, start, send, onClose, note }) {
 
   /** Show question `key`; returns its first control. */
   function ask(key) {
+    const { questions } = survey;
     question = questions.find((each) => each.key === key);
     const legendId = uid("sq");
     const index = questions.indexOf(question) + 1;
@@ -81,7 +83,8 @@ export function surveyForm(survey, { slot, start, send, onClose, note }) {
     if (value == null && question.required) return fail(NEEDED);
     go.disabled = true;
     try {
-      const { next, done } = await send(question.key, value, consent, picked);
+      const { next, done, survey: changed } = await send(question.key, value, consent, picked);
+      survey = changed || survey;
       if (done || !next) {
         const thanks = h("p", { id: uid("st"), tabindex: "-1" }, survey.thanks || THANKS);
         form.replaceWith(thanks);
