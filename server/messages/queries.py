@@ -192,7 +192,6 @@ async def find_message(db: Reader, store_id: int, public_id: str) -> Message | N
     return None if row is None else message_from_row(row)
 
 
-
 async def messages_of_order(db: Database, order_id: int) -> list[Message]:
     rows = await db.fetch_all(
         f"SELECT {_COLUMNS} FROM messages WHERE order_id = ? ORDER BY created_at, id",
@@ -254,4 +253,3 @@ async def kind_enabled(conn: Reader, store_id: int, kind: str) -> bool:
     if row is None:
         return EmailSettings().sends(kind)
     return bool(row["enabled"]) or not KINDS[kind].switchable
-

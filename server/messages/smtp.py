@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from email.message import EmailMessage
 from datetime import UTC, datetime
+from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
 
 import aiosmtplib
