@@ -131,19 +131,22 @@ async def record_failure(
 
 async def resend(
     conn: aiosqlite.Connection, store_id: int, public_id: str, now: int
-) -> Message | None:
+) -> tuple[Message, bool] | None:
     """A failed (or unsent) message queued again, due now, with a fresh count of attempts
-    and the same id (a receiver that got it after all still sees one). None when the store
-    has no such message; the message unchanged when its state is not one to resend."""
+    and the same id (a receiver that got it after all still sees one): (the message, True).
+    (The message as it is, False) when its state is not one to resend; None when the store
+    has no such message."""
     found = await find_message(conn, store_id, public_id)
     if found is None or found.state not in RESENDABLE:
-        return found
+        return None if found is None else (found, False)
     await conn.execute(
         "UPDATE messages SET state = ?, attempts = 0, next_attempt_at = ?, updated_at = ?"
         " WHERE id = ?",
         (QUEUED, now, now, found.id),
     )
-    return await find_message(conn, store_id, public_id)
+    again = await find_message(conn, store_id, public_id)
+    assert again is not None
+    return again, True
 
 
 async def prune_final(conn: aiosqlite.Connection, before: int, limit: int) -> int:
