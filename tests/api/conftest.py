@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.api.admin_client import csrf_from, sign_in
+from tests.mail import MailServer
 
 
 @pytest.fixture
@@ -25,3 +26,12 @@ async def admin(client, merchant, store, admin_section):
         return await client.post(base + path, data={"csrf_token": token, **data}, **kwargs)
 
     return base, post
+
+
+@pytest.fixture
+def mail_server():
+    """A real SMTP server on a free port (tests/mail.py); the ``settings`` of a test module
+    that sends mail point KEEPCART_SMTP_URL at it."""
+    server = MailServer().start()
+    yield server
+    server.stop()
