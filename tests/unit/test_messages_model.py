@@ -67,7 +67,7 @@ def test_text_on_the_accent_reads(accent, text, link):
 
 @pytest.mark.parametrize("text", ["gold", "#fff", "#12345g", "1f6f5c", ""])
 def test_a_colour_is_six_hex_digits(text):
-    with pytest.raises(ValueError, match="Enter a colour like #1f6f5c."):
+    with pytest.raises(ValueError, match=r"Enter a colour like #1f6f5c\."):
         parse_colour(text)
 
 

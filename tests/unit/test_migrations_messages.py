@@ -25,8 +25,8 @@ BEFORE = [
 ]
 MESSAGE = (
     "INSERT INTO messages (public_id, store_id, channel, kind, recipient, state, order_id,"
-    " next_attempt_at, created_at, updated_at) VALUES ('{id}', 1, '{channel}', 'order_confirmation',"
-    " 'a@b.test', '{state}', 7, 0, 0, 0)"
+    " next_attempt_at, created_at, updated_at)"
+    " VALUES ('{id}', 1, '{channel}', 'order_confirmation', 'a@b.test', '{state}', 7, 0, 0, 0)"
 )
 
 
