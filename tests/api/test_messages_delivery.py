@@ -28,6 +28,7 @@ from tests.api.mailing import (
     link_in,
     mail_settings,
     messages,
+    same_link,
     set_email_settings,
 )
 from tests.api.shopping import new_cart, order_body, place
@@ -81,7 +82,7 @@ async def test_an_order_sends_one_confirmation_in_text_and_html(
     text, html = email.part("plain"), email.part("html")
     assert "Thank you for your order" in text and "Stoneware Mug" in text
     assert '<html lang="en">' in html and 'role="presentation"' in html
-    assert link_in(text) == placed["status_url"] and placed["status_url"] in html
+    assert same_link(link_in(text), placed["status_url"]) and link_in(text) in html
     receipt = await client.get(urlsplit(link_in(text)).path)
     assert receipt.status_code == 200 and f"Order #{placed['number']}" in receipt.text
 
