@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from server.services import services
 from tests.api.admin_client import csrf_from, sign_in
+from tests.api.mailing import T0, set_email_settings
 from tests.mail import MailServer
 
 
@@ -35,3 +37,11 @@ def mail_server():
     server = MailServer().start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+async def sending_shop(app, shop):
+    """The demo store with a sender address for its emails, and the clock held at ``T0``."""
+    await set_email_settings(app, shop)
+    services(app).clock.set(T0)
+    return shop

@@ -13,6 +13,7 @@ from server.settings import Settings
 
 SENDER = "orders@shop.test"
 SECRET = "test-secret-key-of-at-least-32-bytes"
+T0 = 1_780_000_000_000  # a fixed moment: the retry schedule is read off the clock
 
 
 def mail_settings(tmp_path, smtp_url: str) -> Settings:

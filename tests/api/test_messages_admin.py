@@ -36,12 +36,6 @@ def settings(tmp_path, mail_server):
     return mail_settings(tmp_path, mail_server.url)
 
 
-@pytest.fixture
-async def sending_shop(app, shop):
-    await set_email_settings(app, shop)
-    return shop
-
-
 async def placed_order(client, shop) -> dict:
     token = await new_cart(client, shop.public_key, FH_MUG_01=1)
     response = await place(client, order_body(token))

@@ -24,6 +24,7 @@ from server.stores.service import validate_new_store
 from tests.api.admin_client import client_for
 from tests.api.mailing import (
     SENDER,
+    T0,
     deliver,
     link_in,
     mail_settings,
@@ -37,19 +38,10 @@ from tests.mail import MailServer
 
 pytestmark = pytest.mark.anyio
 
-T0 = 1_780_000_000_000  # a fixed moment: the retry schedule is read off the clock
-
 
 @pytest.fixture
 def settings(tmp_path, mail_server):
     return mail_settings(tmp_path, mail_server.url)
-
-
-@pytest.fixture
-async def sending_shop(app, shop):
-    await set_email_settings(app, shop)
-    services(app).clock.set(T0)
-    return shop
 
 
 async def order(client, shop, **overrides):
