@@ -13,6 +13,7 @@ title, and one ``role="article"`` wrapper named by the subject.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +29,7 @@ from server.security import Signer
 from server.stores.service import Store
 
 HERE = Path(__file__).parent
+_BLANK_LINES = re.compile(r"\n\s*\n(\s*\n)+")
 FONT = "font-family:Arial,Helvetica,sans-serif;"  # inline, as many mail clients drop <style>
 
 
@@ -100,7 +102,8 @@ class EmailTemplates:
         values = {"subject": subject, "look": look, **context}
         html = self.env.get_template(f"{name}.html").render(values)
         text = self.env.get_template(f"{name}.txt").render(values)
-        return EmailContent(subject, text, html)
+        # One blank line between paragraphs, however the template's blocks fall out.
+        return EmailContent(subject, _BLANK_LINES.sub("\n\n", text.strip()) + "\n", html)
 
 
 TEMPLATES = EmailTemplates()
