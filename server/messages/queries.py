@@ -195,14 +195,6 @@ async def find_message(db: Reader, store_id: int, public_id: str) -> Message | N
     return None if row is None else message_from_row(row)
 
 
-async def messages_of_order(db: Database, order_id: int) -> list[Message]:
-    rows = await db.fetch_all(
-        f"SELECT {_COLUMNS} FROM messages WHERE order_id = ? ORDER BY created_at, id",
-        (order_id,),
-    )
-    return [message_from_row(row) for row in rows]
-
-
 # ---- a store's email settings -------------------------------------------------------------
 
 

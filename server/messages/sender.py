@@ -75,10 +75,6 @@ class Sender:
         self._stopping = asyncio.Event()
 
     @property
-    def email_configured(self) -> bool:
-        return self.mailer is not None
-
-    @property
     def channels(self) -> tuple[str, ...]:
         """The channels a transport is configured for (email: KEEPCART_SMTP_URL)."""
         return ("email",) if self.mailer is not None else ()
