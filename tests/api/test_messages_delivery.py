@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from server.accounts import create_store
-from server.app import create_app
+from server.app import create_app, run_maintenance
 from server.checkout import placing
 from server.errors import Conflict, DatabaseBusy
 from server.messages import queries
@@ -289,3 +289,23 @@ async def queue_test_email(app) -> None:
     await services(app).db.write(
         lambda conn: enqueue(conn, store.id, "test", "owner@mail.test", T0)
     )
+
+
+async def test_finished_messages_are_deleted_after_their_retention(app, sending_shop):
+    day = 86_400_000
+    states = {"msg_old_sent": ("sent", 91), "msg_old_failed": ("failed", 91),
+              "msg_old_queued": ("queued", 91), "msg_recent_sent": ("sent", 89)}  # fmt: skip
+
+    async def write(conn):
+        for public_id, (state, days_ago) in states.items():
+            await conn.execute(
+                "INSERT INTO messages (public_id, store_id, channel, kind, recipient, state,"
+                " next_attempt_at, created_at, updated_at) VALUES (?, ?, 'email', 'test',"
+                " 'me@owner.test', ?, ?, ?, ?)",
+                (public_id, sending_shop.id, state, T0 + day, T0 - days_ago * day, T0),
+            )
+
+    await services(app).db.write(write)
+    await run_maintenance(services(app))
+    kept = [row["public_id"] for row in await messages(app)]
+    assert kept == ["msg_old_queued", "msg_recent_sent"]  # still to send, or not old enough
