@@ -1,9 +1,9 @@
 """``create_app(settings)``: the Keepcart server as a Starlette application.
 
 Nothing happens at import time. ``create_app`` builds the app's ``Services`` (server/services.py)
-once; the lifespan opens the database, starts the event sink and the background maintenance,
-and stops all three on shutdown. Every /admin request reads in the database's admin lane
-(``AdminReads``): connections of its own, and a time limit.
+once; the lifespan opens the database, starts the event sink, the outbox's sender and the
+background maintenance, and stops them all on shutdown. Every /admin request reads in the
+database's admin lane (``AdminReads``): connections of its own, and a time limit.
 """
 
 from __future__ import annotations
@@ -34,6 +34,11 @@ from server.db import Database, ReadLane, read_lane
 from server.errors import DatabaseUnavailable, KeepcartError, QueryTimedOut
 from server.events.sink import EventSink
 from server.logs import AccessLog, loggable_path
+from server.messages import rendering as message_rendering
+from server.messages import retention as message_retention
+from server.messages.sender import Sender
+from server.messages.smtp import SmtpMailer
+from server.orders import emails as order_emails
 from server.ratelimit import RateLimiter
 from server.routes import carts as cart_routes
 from server.routes import checkout as checkout_routes
@@ -68,14 +73,22 @@ ADMIN_MAX_BODY = 256 * 1024
 MAINTENANCE_EVERY_S = 60 * 60
 MAINTENANCE_TICK_S = 30.0
 
+# How the outbox's sender renders each kind of message: the renderers live with the domain
+# each message is about.
+MESSAGE_RENDERERS = {**message_rendering.RENDERERS, **order_emails.RENDERERS}
 
-def create_app(settings: Settings, *, freeze_startup_objects: bool = False) -> Starlette:
+
+def create_app(
+    settings: Settings, *, freeze_startup_objects: bool = False, deliver_messages: bool = True
+) -> Starlette:
     """The Keepcart app. ``freeze_startup_objects`` is for a server process that runs this one
     app for its whole life (``keepcart serve``, ``keepcart demo``): once started, everything
     that exists (modules, routes, templates) is moved out of the garbage collector's reach
     with ``gc.freeze()``, so its passes stop re-scanning objects that live for ever. Measured
     on event ingest: about 2 µs less per request and no ~15 ms full-collection pauses. Tests,
-    which build many apps in one process, leave it off.
+    which build many apps in one process, leave it off. ``deliver_messages`` off leaves the
+    outbox's sender stopped, for tests that deliver step by step with
+    ``services(app).sender.run_once()``.
     """
     built = build_services(settings)
 
@@ -85,6 +98,8 @@ def create_app(settings: Settings, *, freeze_startup_objects: bool = False) -> S
         async with _logged_once("start"):
             await db.open()
             sink.start()
+            if deliver_messages:
+                built.sender.start()
         maintenance = asyncio.create_task(maintain(built), name="keepcart-maintenance")
         if freeze_startup_objects:
             gc.collect()
@@ -96,6 +111,7 @@ def create_app(settings: Settings, *, freeze_startup_objects: bool = False) -> S
             async with _logged_once("stop"):
                 maintenance.cancel()
                 await asyncio.gather(maintenance, return_exceptions=True)
+                await built.sender.stop()
                 await finish_pending_releases()
                 await sink.stop()
                 await db.close()
@@ -144,13 +160,20 @@ def build_services(settings: Settings) -> Services:
         busy_timeout_ms=settings.db_busy_timeout,
         admin_read_limit_ms=settings.admin_query_timeout,
     )
+    stores, signer = StoreDirectory(db, clock), Signer(keys)
+    smtp = settings.smtp
+    sender = Sender(
+        db, clock, stores, signer, settings.base_url, renderers=MESSAGE_RENDERERS,
+        mailer=SmtpMailer(smtp) if smtp else None,
+    )  # fmt: skip
     return Services(
         settings=settings,
         clock=clock,
         db=db,
-        stores=StoreDirectory(db, clock),
-        signer=Signer(keys),
+        stores=stores,
+        signer=signer,
         event_sink=EventSink(db),
+        sender=sender,
         assets=assets.WidgetAssets(),
         events_limiter=RateLimiter(settings.events_rate_limit, 60, clock),
         api_limiter=RateLimiter(settings.api_rate_limit, 60, clock),
@@ -173,11 +196,13 @@ async def maintain(built: Services) -> None:
 
 
 async def run_maintenance(built: Services) -> None:
-    """Prune expired idempotency keys and stale trust exposures, then refresh the planner's
-    statistics. A failure (the database busy or gone) is logged and left for the next run."""
+    """Prune expired idempotency keys, stale trust exposures and messages past their
+    retention, then refresh the planner's statistics. A failure (the database busy or gone)
+    is logged and left for the next run."""
     try:
         pruned = await idempotency.prune_expired(built.db, built.clock.now_ms())
         stale = await trust_retention.prune_stale_exposures(built.db)
+        old_messages = await message_retention.prune_old_messages(built.db, built.clock.now_ms())
         await built.db.refresh_statistics()
     except Exception as exc:
         log.warning("maintenance failed (%s); it runs again later", type(exc).__name__)
@@ -186,6 +211,8 @@ async def run_maintenance(built: Services) -> None:
         log.info("maintenance: %d idempotency keys past their retention pruned", pruned)
     if stale:
         log.info("maintenance: %d trust exposures from before their measurement pruned", stale)
+    if old_messages:
+        log.info("maintenance: %d messages past their retention deleted", old_messages)
 
 
 @contextlib.contextmanager

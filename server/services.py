@@ -17,6 +17,7 @@ from server.assets import WidgetAssets
 from server.clock import Clock
 from server.db import Database
 from server.events.sink import EventSink
+from server.messages.sender import Sender
 from server.ratelimit import RateLimiter
 from server.security import Signer
 from server.settings import Settings
@@ -31,6 +32,7 @@ class Services:
     stores: StoreDirectory
     signer: Signer
     event_sink: EventSink  # started and stopped by the app's lifespan
+    sender: Sender  # the outbox's sender: the lifespan runs it; pages render with it
     assets: WidgetAssets
     events_limiter: RateLimiter
     api_limiter: RateLimiter

@@ -13,10 +13,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
 
 
-def _setting(default: Any, help: str, env: str | None = None) -> Any:
-    return field(default=default, metadata={"help": help, "env": env})
+def _setting(default: Any, help: str, env: str | None = None, *, secret: bool = False) -> Any:
+    """A setting; a ``secret`` one stays out of the settings' repr (the log shows what it
+    may of it itself, server.logs.log_settings)."""
+    return field(default=default, repr=not secret, metadata={"help": help, "env": env})
 
 
 def _parse_bool(raw: str) -> bool:
@@ -82,6 +85,14 @@ class Settings:
     )
     demo_port: int = _setting(8001, "Port of the demo store started by `keepcart demo`.")
     log_level: str = _setting("info", "Log level: debug, info, warning or error.")
+    smtp_url: str = _setting(
+        "",
+        "Mail server for emails: smtp://USER:PASSWORD@HOST:PORT (STARTTLS when the server "
+        "offers it; ?starttls=1 requires it, ?starttls=0 never uses it) or "
+        "smtps://USER:PASSWORD@HOST:PORT (TLS from the start). Unset: emails stay in the "
+        "outbox as not sent.",
+        secret=True,
+    )
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str], **overrides: Any) -> Settings:
@@ -98,6 +109,12 @@ class Settings:
         trusted_proxies(
             self.forwarded_allow_ips
         )  # a typo must not start a server: it trusts no one
+        smtp_server(self.smtp_url)  # nor a mail server it cannot reach: no email would go
+
+    @property
+    def smtp(self) -> SmtpServer | None:
+        """The mail server of KEEPCART_SMTP_URL; None when it is unset."""
+        return smtp_server(self.smtp_url)
 
     @property
     def base_url(self) -> str:
@@ -131,6 +148,64 @@ def trusted_proxies(raw: str) -> list[str]:
                 f" (10.0.0.0/8) or * ({exc})"
             ) from None
     return trusted
+
+
+@dataclass(frozen=True)
+class SmtpServer:
+    host: str
+    port: int
+    tls: str  # "implicit" (smtps://), "required", "when_offered" or "never" (STARTTLS)
+    username: str = ""
+    password: str = field(default="", repr=False)
+
+    def describe(self) -> str:
+        """Where mail goes, for the log and the admin: never the password."""
+        who = f"{self.username}@" if self.username else ""
+        scheme = "smtps" if self.tls == "implicit" else "smtp"
+        return f"{scheme}://{who}{self.host}:{self.port} ({_TLS_WORDS[self.tls]})"
+
+
+_TLS_WORDS = {
+    "implicit": "TLS",
+    "required": "STARTTLS required",
+    "when_offered": "STARTTLS when offered",
+    "never": "no TLS",
+}
+_STARTTLS = {"1": "required", "true": "required", "0": "never", "false": "never"}
+
+
+def smtp_server(url: str) -> SmtpServer | None:
+    """KEEPCART_SMTP_URL read: None when unset; a ValueError saying what is wrong, which
+    never quotes the URL (it may hold a password)."""
+    if not url.strip():
+        return None
+    problem = "KEEPCART_SMTP_URL: {}; write it like smtp://user:password@mail.example.com:587"
+    parts = urlsplit(url.strip())
+    try:
+        port = parts.port
+    except ValueError:
+        raise ValueError(problem.format("its port is not a number from 1 to 65535")) from None
+    if parts.scheme not in ("smtp", "smtps"):
+        raise ValueError(problem.format("it must start with smtp:// or smtps://"))
+    if not parts.hostname:
+        raise ValueError(problem.format("it names no host"))
+    query = parse_qs(parts.query, keep_blank_values=True)
+    if set(query) - {"starttls"} or parts.path not in ("", "/") or parts.fragment:
+        raise ValueError(problem.format("the only option it takes is ?starttls=1 or ?starttls=0"))
+    choice = query.get("starttls", [""])[-1].lower()
+    if parts.scheme == "smtps":
+        if choice:
+            raise ValueError(problem.format("smtps:// is TLS from the start: drop ?starttls"))
+        tls = "implicit"
+    elif choice and choice not in _STARTTLS:
+        raise ValueError(problem.format("?starttls takes 1 or 0"))
+    else:
+        tls = _STARTTLS.get(choice, "when_offered")
+    default_port = {"implicit": 465, "required": 587}.get(tls, 25)
+    return SmtpServer(
+        parts.hostname, port or default_port, tls, unquote(parts.username or ""),
+        unquote(parts.password or ""),
+    )  # fmt: skip
 
 
 def env_name(spec: dataclasses.Field[Any]) -> str:

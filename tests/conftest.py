@@ -54,7 +54,8 @@ def settings(tmp_path: Path) -> Settings:
 
 @pytest.fixture
 async def app(settings: Settings) -> AsyncIterator[Starlette]:
-    app = create_app(settings)
+    # The outbox's sender stays stopped: a test delivers with services(app).sender.run_once().
+    app = create_app(settings, deliver_messages=False)
     async with app.router.lifespan_context(app):
         yield app
 

@@ -18,6 +18,7 @@ from server.admin import account, invitations, members, store_settings
 from server.admin import campaigns as campaigns_admin
 from server.admin import catalog as catalog_admin
 from server.admin import checkout_settings as checkout_settings_admin
+from server.admin import messages as messages_admin
 from server.admin import orders as orders_admin
 from server.admin import reviews as reviews_admin
 from server.admin import surveys as surveys_admin
@@ -212,6 +213,7 @@ routes = [
     *account.routes,
     *catalog_admin.routes,
     *orders_admin.routes,
+    *messages_admin.routes,
     *checkout_settings_admin.routes,
     *campaigns_admin.routes,
     *reviews_admin.routes,

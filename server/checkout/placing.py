@@ -36,6 +36,7 @@ from server.errors import (
     Unprocessable,
     ValidationFailed,
 )
+from server.messages.outbox import enqueue
 from server.money import format_amount
 from server.payments import Authorization
 from server.stores import queries as stores_queries
@@ -134,8 +135,19 @@ async def _write_order(
         priced=priced, authorization=authorization, now_ms=now,
     )  # fmt: skip
     response = order_json(public_id, number, fresh, checkout, priced, authorization, settings, now)
+    await queue_order_emails(conn, store.id, order_id, checkout.email, authorization.method, now)
     await idempotency.complete(conn, held, order_id, response)
     return response
+
+
+async def queue_order_emails(
+    conn: aiosqlite.Connection, store_id: int, order_id: int, email: str, method: str, now: int
+) -> None:
+    """The order's emails, in its own transaction: its confirmation, and for a bank transfer
+    the instructions to pay (each unless the store switched it off)."""
+    await enqueue(conn, store_id, "order_confirmation", email, now, order_id=order_id)
+    if method == "bank_transfer":
+        await enqueue(conn, store_id, "payment_instructions", email, now, order_id=order_id)
 
 
 async def _undo(

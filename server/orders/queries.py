@@ -118,6 +118,12 @@ async def find_order_by_public_id(db: Database, public_id: str) -> tuple[int, Or
     return None if row is None else (row["store_id"], order_from_row(row))
 
 
+async def order_by_id(db: Database, order_id: int) -> Order | None:
+    """The order an outbox message links to (its emails are rendered from it)."""
+    row = await db.fetch_one(f"SELECT {_COLUMNS} FROM orders WHERE id = ?", (order_id,))
+    return None if row is None else order_from_row(row)
+
+
 async def order_items(db: Database, order_id: int) -> list[OrderItem]:
     rows = await db.fetch_all(
         "SELECT sku, name, variant, unit_price, quantity, subtotal, discount, tax"
@@ -144,6 +150,13 @@ async def current_status(
         conn, "SELECT id, status FROM orders WHERE store_id = ? AND number = ?", (store_id, number)
     )
     return None if row is None else (row["id"], row["status"])
+
+
+async def email_of(conn: aiosqlite.Connection, order_id: int) -> str:
+    """The order's email address, read inside the caller's write transaction."""
+    row = await read_one(conn, "SELECT email FROM orders WHERE id = ?", (order_id,))
+    assert row is not None  # read for an order the transaction has just found
+    return str(row["email"])
 
 
 async def record_status(

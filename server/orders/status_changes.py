@@ -1,11 +1,12 @@
-"""The merchant moving an order along (paid, fulfilled, refunded): the change and its entry
-in the order's history are one transaction."""
+"""The merchant moving an order along (paid, fulfilled, refunded): the change, its entry in
+the order's history and the email it sends (the shipping email) are one transaction."""
 
 from __future__ import annotations
 
 import aiosqlite
 
 from server.errors import NotFound
+from server.messages.outbox import enqueue
 from server.orders import queries
 from server.orders.service import StatusAction, check_transition
 
@@ -25,4 +26,8 @@ async def apply_action(
     order_id, status = found
     new_status = check_transition(action, status)
     await queries.record_status(conn, order_id, new_status, note, now)
+    if new_status == "fulfilled":  # the shopper hears of it, unless the store said not to
+        email = await queries.email_of(conn, order_id)
+        if email:  # an order whose personal details were erased has none
+            await enqueue(conn, store_id, "order_shipped", email, now, order_id=order_id)
     return new_status

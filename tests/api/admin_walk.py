@@ -82,6 +82,14 @@ async def path_values(app, store) -> dict[str, object]:
             (survey.id, store.id),
         )
     )
+    await db.write(
+        lambda conn: conn.execute(
+            "INSERT INTO messages (public_id, store_id, channel, kind, recipient, state,"
+            " next_attempt_at, last_error, created_at, updated_at) VALUES ('msg_walk', ?,"
+            " 'email', 'test', 'owner@shop.test', 'failed', 0, 'refused', 0, 0)",
+            (store.id,),
+        )
+    )
     zone = await first("SELECT id FROM shipping_zones WHERE store_id = ? ORDER BY id")
     return {
         "store_id": store.id,
@@ -101,4 +109,5 @@ async def path_values(app, store) -> dict[str, object]:
         "invitation_id": await first("SELECT id FROM invitations WHERE store_id = ?"),
         "review": await first("SELECT public_id FROM reviews WHERE store_id = ?"),
         "survey": await first("SELECT public_id FROM surveys WHERE store_id = ?"),
+        "message": await first("SELECT public_id FROM messages WHERE store_id = ?"),
     }

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from server.services import services
 from tests.api.admin_client import csrf_from, sign_in
+from tests.api.mailing import T0, set_email_settings
+from tests.mail import MailServer
 
 
 @pytest.fixture
@@ -25,3 +28,20 @@ async def admin(client, merchant, store, admin_section):
         return await client.post(base + path, data={"csrf_token": token, **data}, **kwargs)
 
     return base, post
+
+
+@pytest.fixture
+def mail_server():
+    """A real SMTP server on a free port (tests/mail.py); the ``settings`` of a test module
+    that sends mail point KEEPCART_SMTP_URL at it."""
+    server = MailServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+async def sending_shop(app, shop):
+    """The demo store with a sender address for its emails, and the clock held at ``T0``."""
+    await set_email_settings(app, shop)
+    services(app).clock.set(T0)
+    return shop

@@ -74,6 +74,7 @@ async def current_path_values(world: World) -> dict[str, object]:
         "session_id": await db.fetch_value("SELECT max(id) FROM admin_sessions") or 999_999,
         "review": await first("SELECT public_id FROM reviews WHERE store_id = ?", "rev_x"),
         "survey": await first("SELECT public_id FROM surveys WHERE store_id = ?", "srv_x"),
+        "message": await first("SELECT public_id FROM messages WHERE store_id = ?", "msg_x"),
     }
 
 

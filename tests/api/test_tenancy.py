@@ -42,11 +42,12 @@ ROUTES_WITHOUT_A_STORE = {
     "/admin/invitations/{invitation_id:id}/accept",
     "/admin/invitations/{invitation_id:id}/decline",
 }
-# The store pages only owners open: members, the store's settings, the checkout settings
-# but discount codes, trust (badges, policies, the holdout), and one shopper's survey answers.
+# The store pages only owners open: members, the store's settings (its email settings too),
+# the checkout settings but discount codes, trust (badges, policies, the holdout), one
+# shopper's survey answers, and the test email.
 OWNER_ONLY = re.compile(
     r"/admin/stores/\{store_id:id\}/"
-    r"(members|settings|checkout(?!/discounts)|trust|surveys/shopper)\b.*"
+    r"(members|settings|checkout(?!/discounts)|trust|surveys/shopper|messages/test)\b.*"
 )
 
 
@@ -77,6 +78,9 @@ async def snapshot(app, store_id: int) -> dict[str, list[tuple]]:
         "survey_responses": "SELECT * FROM survey_responses WHERE store_id = ?",
         "survey_answers": "SELECT a.* FROM survey_answers a"
         " JOIN survey_responses r ON r.id = a.response_id WHERE r.store_id = ?",
+        "messages": "SELECT * FROM messages WHERE store_id = ?",
+        "email_settings": "SELECT * FROM email_settings WHERE store_id = ?",
+        "message_switches": "SELECT * FROM message_switches WHERE store_id = ?",
     }
     return {
         name: [tuple(row) for row in await services(app).db.fetch_all(sql, (store_id,))]

@@ -1,0 +1,207 @@
+"""What a message is, which kinds there are, and the rules of delivery: when a failed attempt
+is tried again, and when it is given up. Pure: time comes in as an argument."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+# ---- kinds --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Kind:
+    key: str
+    label: str  # the merchant's word for it
+    channel: str  # email, sms or webhook
+    description: str = ""  # when it is sent, for the settings page
+    switchable: bool = True  # a store may turn it off
+    on_by_default: bool = True
+
+
+KINDS = {
+    kind.key: kind
+    for kind in (
+        Kind(
+            "order_confirmation", "Order confirmation", "email",
+            "When an order is placed: what was ordered, the totals, the delivery address and"
+            " a link to the order's status page.",
+        ),
+        Kind(
+            "payment_instructions", "Payment instructions", "email",
+            "When an order is placed to be paid by bank transfer: the amount due, the order"
+            " number to quote and your bank transfer instructions.",
+        ),
+        Kind(
+            "order_shipped", "Order shipped", "email",
+            "When you mark an order as fulfilled: what is on its way and where to.",
+        ),
+        Kind("test", "Test email", "email", switchable=False),
+    )
+}  # fmt: skip
+SWITCHABLE = tuple(kind for kind in KINDS.values() if kind.switchable)
+
+
+def kind_label(key: str) -> str:
+    kind = KINDS.get(key)
+    return kind.label if kind else key.replace("_", " ").capitalize()
+
+
+# ---- states -------------------------------------------------------------------------------
+
+QUEUED, SENDING, SENT, FAILED = "queued", "sending", "sent", "failed"
+SUPPRESSED, UNSENT_NO_SERVER = "suppressed", "unsent_no_server"
+STATE_LABELS = {
+    QUEUED: "Queued",
+    SENDING: "Sending",
+    SENT: "Sent",
+    FAILED: "Failed",
+    SUPPRESSED: "Suppressed",
+    UNSENT_NO_SERVER: "Not sent: no mail server configured",
+}
+PENDING = frozenset({QUEUED, SENDING})  # the sender still has work to do on these
+RESENDABLE = frozenset({FAILED, UNSENT_NO_SERVER})
+NO_SERVER_REASON = "Not sent: no mail server is configured (KEEPCART_SMTP_URL)."
+
+
+@dataclass(frozen=True)
+class Message:
+    id: int
+    public_id: str  # msg_…, the idempotency id of every attempt
+    store_id: int
+    channel: str
+    kind: str
+    recipient: str
+    inputs: dict[str, Any]
+    state: str
+    attempts: int
+    next_attempt_at: int
+    last_error: str | None
+    order_id: int | None
+    cart_id: int | None
+    created_at: int
+    updated_at: int
+    sent_at: int | None
+
+    @property
+    def state_label(self) -> str:
+        return STATE_LABELS.get(self.state, self.state)
+
+    @property
+    def kind_label(self) -> str:
+        return kind_label(self.kind)
+
+    @property
+    def resendable(self) -> bool:
+        return self.state in RESENDABLE
+
+
+# ---- retries ------------------------------------------------------------------------------
+
+# A claimed message belongs to its sender this long: past it, the sender is taken to have
+# died mid-attempt and the message is claimed again. Well above the longest attempt
+# (ATTEMPT_TIMEOUT_S, twice over: a claim's batch runs in up to two rounds).
+LEASE_MS = 5 * 60_000
+ATTEMPT_TIMEOUT_S = 60.0
+# Exponential backoff: 5 s, 20 s, 80 s, … times 4 each time, at most 2 hours apart; the
+# 10th failed attempt fails the message for good, about 8 hours after the first.
+FIRST_RETRY_MS = 5_000
+BACKOFF_FACTOR = 4
+MAX_RETRY_MS = 2 * 3_600_000
+MAX_ATTEMPTS = 10
+
+
+def retry_delay_ms(attempts: int) -> int:
+    """How long after its ``attempts``-th failed attempt a message is tried again."""
+    return min(MAX_RETRY_MS, FIRST_RETRY_MS * BACKOFF_FACTOR ** max(0, attempts - 1))
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What recording an attempt's failure does: try again at ``retry_at``, or give up."""
+
+    state: str
+    next_attempt_at: int
+    last_error: str
+
+
+def after_failure(attempts: int, reason: str, permanent: bool, now: int) -> Outcome:
+    """A refusal for good, or the last allowed attempt failing, fails the message; anything
+    else is tried again after the backoff."""
+    if permanent:
+        return Outcome(FAILED, now, reason)
+    if attempts >= MAX_ATTEMPTS:
+        return Outcome(FAILED, now, f"{reason} (gave up after {attempts} attempts)")
+    return Outcome(QUEUED, now + retry_delay_ms(attempts), reason)
+
+
+class DeliveryFailed(Exception):
+    """An attempt failed. ``reason`` is for the merchant's eyes (it is stored and shown, and
+    never holds a password); ``code`` is for the log (no personal data: an SMTP reply code,
+    an exception's class). ``permanent``: trying again cannot help."""
+
+    def __init__(self, reason: str, *, code: str, permanent: bool = False):
+        super().__init__(reason)
+        self.reason = reason[:500]
+        self.code = code
+        self.permanent = permanent
+
+
+# ---- what an email says, and how a store's emails look ------------------------------------
+
+
+@dataclass(frozen=True)
+class EmailContent:
+    subject: str
+    text: str  # the plain-text part
+    html: str  # the HTML part
+
+
+DEFAULT_ACCENT = "#1f6f5c"
+_COLOUR = re.compile(r"#[0-9a-f]{6}")
+
+
+@dataclass(frozen=True)
+class EmailSettings:
+    """A store's sender and look. Empty sender fields fall back to the store's name and
+    contact email (``sender_of``)."""
+
+    sender_name: str = ""
+    sender_email: str = ""
+    accent_colour: str = DEFAULT_ACCENT
+    enabled: frozenset[str] = frozenset(k.key for k in SWITCHABLE if k.on_by_default)
+
+    def sends(self, kind: str) -> bool:
+        known = KINDS.get(kind)
+        return known is not None and (not known.switchable or kind in self.enabled)
+
+
+def parse_colour(text: str) -> str:
+    cleaned = text.strip().lower()
+    if not _COLOUR.fullmatch(cleaned):
+        raise ValueError("Enter a colour like #1f6f5c.")
+    return cleaned
+
+
+def text_on(colour: str) -> str:
+    """Black or white, whichever reads better on ``colour`` (#rrggbb)."""
+    return "#ffffff" if contrast(colour, "#ffffff") >= contrast(colour, "#000000") else "#000000"
+
+
+def link_colour(accent: str) -> str:
+    """The accent, for links on white, when it reads there (WCAG AA, 4.5:1); a dark ink when
+    it is too light."""
+    return accent if contrast(accent, "#ffffff") >= 4.5 else "#1b2421"
+
+
+def contrast(first: str, second: str) -> float:
+    """WCAG's contrast ratio of two #rrggbb colours, from 1 to 21."""
+    lighter, darker = sorted((_luminance(first), _luminance(second)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def _luminance(colour: str) -> float:
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]

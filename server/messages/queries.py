@@ -1,0 +1,250 @@
+"""SQL for the outbox and a store's email settings. Writes take the connection of the caller's
+write transaction; reads take the Database (or that connection, with ``read_all``)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection
+from typing import Any
+
+import aiosqlite
+
+from server.db import Database, Reader, read_all, read_one
+from server.messages.model import (
+    KINDS,
+    NO_SERVER_REASON,
+    QUEUED,
+    RESENDABLE,
+    SENDING,
+    SENT,
+    UNSENT_NO_SERVER,
+    EmailSettings,
+    Message,
+    Outcome,
+)
+from server.security import new_public_id
+
+_COLUMNS = (
+    "id, public_id, store_id, channel, kind, recipient, inputs, state, attempts,"
+    " next_attempt_at, last_error, order_id, cart_id, created_at, updated_at, sent_at"
+)
+_DUE = "state IN ('queued', 'sending') AND next_attempt_at <= ?"
+
+
+def message_from_row(row: Any) -> Message:
+    fields = dict(zip(row.keys(), row, strict=True))
+    try:
+        inputs = json.loads(fields["inputs"])
+    except ValueError:
+        inputs = {}
+    fields["inputs"] = inputs if isinstance(inputs, dict) else {}
+    return Message(**fields)
+
+
+# ---- writing a message --------------------------------------------------------------------
+
+
+async def insert_message(
+    conn: aiosqlite.Connection, *, store_id: int, channel: str, kind: str, recipient: str,
+    inputs: dict[str, Any], now: int, order_id: int | None = None, cart_id: int | None = None,
+) -> str | None:  # fmt: skip
+    """The new message's public id; None when the order already has this message."""
+    public_id = new_public_id("msg", 12)
+    cursor = await conn.execute(
+        "INSERT INTO messages (public_id, store_id, channel, kind, recipient, inputs,"
+        " next_attempt_at, order_id, cart_id, created_at, updated_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (order_id, kind, recipient) WHERE order_id IS NOT NULL DO NOTHING",
+        (public_id, store_id, channel, kind, recipient, json.dumps(inputs), now, order_id,
+         cart_id, now, now),
+    )  # fmt: skip
+    return public_id if cursor.rowcount == 1 else None
+
+
+# ---- the sender's work --------------------------------------------------------------------
+
+
+async def any_due(db: Database, now: int) -> bool:
+    """Whether a claim would find anything: a read, so an idle sender writes nothing."""
+    return await db.fetch_value(f"SELECT 1 FROM messages WHERE {_DUE} LIMIT 1", (now,)) == 1
+
+
+async def park_without_server(
+    conn: aiosqlite.Connection, channels: Collection[str], now: int
+) -> int:
+    """Due messages of ``channels`` (those no server is configured for) become
+    unsent_no_server: they wait there for the merchant, not for a retry."""
+    if not channels:
+        return 0
+    marks = ", ".join("?" * len(channels))
+    cursor = await conn.execute(
+        f"UPDATE messages SET state = ?, last_error = ?, updated_at = ?"
+        f" WHERE {_DUE} AND channel IN ({marks})",
+        (UNSENT_NO_SERVER, NO_SERVER_REASON, now, now, *channels),
+    )
+    return cursor.rowcount
+
+
+async def claim_due(
+    conn: aiosqlite.Connection, channels: Collection[str], now: int, lease_ms: int, limit: int
+) -> list[Message]:
+    """Up to ``limit`` due messages of ``channels``, oldest due first, now ``sending`` under a
+    lease until ``now + lease_ms``, each with its attempt counted. A message left sending
+    past its lease (its sender died) is due again."""
+    if not channels:
+        return []
+    marks = ", ".join("?" * len(channels))
+    rows = await read_all(
+        conn,
+        f"UPDATE messages SET state = ?, attempts = attempts + 1, next_attempt_at = ?,"
+        f" updated_at = ? WHERE id IN (SELECT id FROM messages WHERE {_DUE}"
+        f" AND channel IN ({marks}) ORDER BY next_attempt_at, id LIMIT ?)"
+        f" RETURNING {_COLUMNS}",
+        (SENDING, now + lease_ms, now, now, *channels, limit),
+    )
+    return sorted((message_from_row(row) for row in rows), key=lambda m: m.id)
+
+
+async def record_sent(conn: aiosqlite.Connection, message: Message, now: int) -> bool:
+    """Mark the claimed attempt delivered; False when the claim was no longer this one (its
+    lease lapsed and another attempt took it over)."""
+    cursor = await conn.execute(
+        "UPDATE messages SET state = ?, sent_at = ?, last_error = NULL, updated_at = ?"
+        " WHERE id = ? AND state = ? AND attempts = ?",
+        (SENT, now, now, message.id, SENDING, message.attempts),
+    )
+    return cursor.rowcount == 1
+
+
+async def record_failure(
+    conn: aiosqlite.Connection, message: Message, outcome: Outcome, now: int
+) -> bool:
+    """Record the claimed attempt's failure as ``outcome`` (again later, or failed)."""
+    cursor = await conn.execute(
+        "UPDATE messages SET state = ?, next_attempt_at = ?, last_error = ?, updated_at = ?"
+        " WHERE id = ? AND state = ? AND attempts = ?",
+        (outcome.state, outcome.next_attempt_at, outcome.last_error, now, message.id, SENDING,
+         message.attempts),
+    )  # fmt: skip
+    return cursor.rowcount == 1
+
+
+async def resend(
+    conn: aiosqlite.Connection, store_id: int, public_id: str, now: int
+) -> tuple[Message, bool] | None:
+    """A failed (or unsent) message queued again, due now, with a fresh count of attempts
+    and the same id (a receiver that got it after all still sees one): (the message, True).
+    (The message as it is, False) when its state is not one to resend; None when the store
+    has no such message."""
+    found = await find_message(conn, store_id, public_id)
+    if found is None or found.state not in RESENDABLE:
+        return None if found is None else (found, False)
+    await conn.execute(
+        "UPDATE messages SET state = ?, attempts = 0, next_attempt_at = ?, updated_at = ?"
+        " WHERE id = ?",
+        (QUEUED, now, now, found.id),
+    )
+    again = await find_message(conn, store_id, public_id)
+    assert again is not None
+    return again, True
+
+
+async def prune_final(conn: aiosqlite.Connection, before: int, limit: int) -> int:
+    """Delete up to ``limit`` messages in a final state created before ``before``."""
+    cursor = await conn.execute(
+        "DELETE FROM messages WHERE id IN (SELECT id FROM messages"
+        " WHERE created_at < ? AND state NOT IN ('queued', 'sending') LIMIT ?)",
+        (before, limit),
+    )
+    return cursor.rowcount
+
+
+# ---- the admin's reads --------------------------------------------------------------------
+
+
+def _where(store_id: int, state: str | None) -> tuple[str, list[Any]]:
+    if state:
+        return "store_id = ? AND state = ?", [store_id, state]
+    return "store_id = ?", [store_id]
+
+
+async def list_messages(
+    db: Database, store_id: int, state: str | None, *, limit: int, offset: int
+) -> list[Message]:
+    """Newest first."""
+    where, params = _where(store_id, state)
+    rows = await db.fetch_all(
+        f"SELECT {_COLUMNS} FROM messages WHERE {where}"
+        " ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
+        [*params, limit, offset],
+    )
+    return [message_from_row(row) for row in rows]
+
+
+async def count_messages(db: Database, store_id: int, state: str | None) -> int:
+    where, params = _where(store_id, state)
+    return int(await db.fetch_value(f"SELECT count(*) FROM messages WHERE {where}", params))
+
+
+async def find_message(db: Reader, store_id: int, public_id: str) -> Message | None:
+    row = await read_one(
+        db,
+        f"SELECT {_COLUMNS} FROM messages WHERE store_id = ? AND public_id = ?",
+        (store_id, public_id),
+    )
+    return None if row is None else message_from_row(row)
+
+
+# ---- a store's email settings -------------------------------------------------------------
+
+
+async def email_settings(db: Reader, store_id: int) -> EmailSettings:
+    row = await read_one(
+        db,
+        "SELECT sender_name, sender_email, accent_colour FROM email_settings WHERE store_id = ?",
+        (store_id,),
+    )
+    switches = await read_all(
+        db, "SELECT kind, enabled FROM message_switches WHERE store_id = ?", (store_id,)
+    )
+    enabled = set(EmailSettings().enabled)
+    for switch in switches:
+        (enabled.add if switch["enabled"] else enabled.discard)(switch["kind"])
+    if row is None:
+        return EmailSettings(enabled=frozenset(enabled))
+    return EmailSettings(
+        row["sender_name"], row["sender_email"], row["accent_colour"], frozenset(enabled)
+    )
+
+
+async def save_email_settings(
+    conn: aiosqlite.Connection, store_id: int, settings: EmailSettings, now: int
+) -> None:
+    await conn.execute(
+        "INSERT INTO email_settings (store_id, sender_name, sender_email, accent_colour,"
+        " updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (store_id) DO UPDATE SET"
+        " sender_name = excluded.sender_name, sender_email = excluded.sender_email,"
+        " accent_colour = excluded.accent_colour, updated_at = excluded.updated_at",
+        (store_id, settings.sender_name, settings.sender_email, settings.accent_colour, now),
+    )
+    await conn.executemany(
+        "INSERT INTO message_switches (store_id, kind, enabled) VALUES (?, ?, ?)"
+        " ON CONFLICT (store_id, kind) DO UPDATE SET enabled = excluded.enabled",
+        [
+            (store_id, kind.key, int(kind.key in settings.enabled))
+            for kind in KINDS.values()
+            if kind.switchable
+        ],
+    )
+
+
+async def kind_enabled(conn: Reader, store_id: int, kind: str) -> bool:
+    """Whether the store sends ``kind`` (its switch, or the kind's default)."""
+    row = await read_one(
+        conn,
+        "SELECT enabled FROM message_switches WHERE store_id = ? AND kind = ?",
+        (store_id, kind),
+    )
+    if row is None:
+        return EmailSettings().sends(kind)
+    return bool(row["enabled"]) or not KINDS[kind].switchable

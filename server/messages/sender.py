@@ -1,0 +1,219 @@
+"""The background sender: claims due messages, delivers each outside any transaction, records
+what happened.
+
+Each round, in three steps:
+1. one write claims up to ``BATCH`` due messages (``sending``, under a lease of ``LEASE_MS``,
+   the attempt counted) and parks those of a channel with no server configured
+   (``unsent_no_server``);
+2. each claimed message is rendered and handed to its channel's transport, ``CONCURRENCY``
+   at a time, with no transaction open;
+3. one write per message records the outcome, only if its claim is still the one made in
+   step 1: sent, or queued again after the backoff, or failed.
+
+A sender killed between 2 and 3 leaves the message ``sending``: once the lease lapses, any
+sender claims it again and it is delivered a second time, with the same Message-ID. Several
+server processes may each run a sender: a claim is one write transaction, so no message is
+claimed by two at once.
+
+The sender runs inside ``keepcart serve`` (the app's lifespan starts and stops it). It looks
+for due messages every ``TICK_S`` real seconds; whether a message is due is judged by the
+app's Clock, so a test that moves the Clock moves the schedule. Tests drive it with
+``run_once``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from urllib.parse import urlsplit
+
+import aiosqlite
+
+from server.clock import Clock
+from server.db import Database
+from server.messages import queries
+from server.messages.model import (
+    LEASE_MS,
+    DeliveryFailed,
+    EmailContent,
+    Message,
+    after_failure,
+    retry_delay_ms,
+)
+from server.messages.rendering import RenderContext, Renderers, Unrenderable
+from server.messages.smtp import OutgoingEmail, SmtpMailer
+from server.security import Signer
+from server.stores.directory import StoreDirectory
+from server.stores.service import Store
+
+log = logging.getLogger("keepcart.messages")
+
+CHANNELS = ("email", "sms", "webhook")
+BATCH = 8  # claimed per round: two rounds of CONCURRENCY fit well inside the lease
+CONCURRENCY = 4
+# Real seconds between looks for due messages (one indexed read when nothing is due), and
+# how long a stopping server lets the attempts in flight finish before cutting them off.
+TICK_S = 1.0
+STOP_GRACE_S = 5.0
+
+
+class Sender:
+    def __init__(
+        self, db: Database, clock: Clock, stores: StoreDirectory, signer: Signer,
+        base_url: str, renderers: Renderers, mailer: SmtpMailer | None,
+    ):  # fmt: skip
+        self.db = db
+        self.clock = clock
+        self.stores = stores
+        self.signer = signer
+        self.base_url = base_url
+        self.renderers = renderers
+        self.mailer = mailer
+        self._task: asyncio.Task[None] | None = None
+        self._stopping = asyncio.Event()
+
+    @property
+    def channels(self) -> tuple[str, ...]:
+        """The channels a transport is configured for (email: KEEPCART_SMTP_URL)."""
+        return ("email",) if self.mailer is not None else ()
+
+    # ---- running in the background --------------------------------------------------------
+
+    def start(self) -> None:
+        self._stopping.clear()
+        self._task = asyncio.create_task(self._run(), name="keepcart-sender")
+
+    async def stop(self) -> None:
+        """Let the round in flight finish (for up to ``STOP_GRACE_S``), then stop."""
+        task, self._task = self._task, None
+        if task is None:
+            return
+        self._stopping.set()
+        try:
+            await asyncio.wait_for(task, STOP_GRACE_S)
+        except TimeoutError:
+            log.warning("stopped with messages mid-delivery; they are sent again later")
+
+    async def _run(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                claimed = await self.run_once()
+            except Exception as exc:  # the database busy or gone: the next look tries again
+                log.warning("the sender could not look for messages (%s)", type(exc).__name__)
+                claimed = 0
+            if claimed < BATCH:  # a full batch: more may be due, so look again at once
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._stopping.wait(), TICK_S)
+
+    # ---- one round ------------------------------------------------------------------------
+
+    async def run_once(self) -> int:
+        """Deliver the messages due now (one batch); how many were claimed."""
+        now = self.clock.now_ms()
+        if not await queries.any_due(self.db, now):
+            return 0
+        unserved = [channel for channel in CHANNELS if channel not in self.channels]
+
+        async def claim(conn: aiosqlite.Connection) -> list[Message]:
+            parked = await queries.park_without_server(conn, unserved, now)
+            if parked:
+                log.info("%d message(s) not sent: no server configured for their channel", parked)
+            return await queries.claim_due(conn, self.channels, now, LEASE_MS, BATCH)
+
+        claimed = await self.db.write(claim)
+        turns = asyncio.Semaphore(CONCURRENCY)
+
+        async def attempt(message: Message) -> None:
+            async with turns:
+                await self._attempt(message)
+
+        await asyncio.gather(*(attempt(message) for message in claimed))
+        return len(claimed)
+
+    async def _attempt(self, message: Message) -> None:
+        try:
+            await self._deliver(message)
+        except DeliveryFailed as failure:
+            await self._record_failure(message, failure)
+            return
+        log.debug("message %s (%s) sent", message.public_id, message.kind)
+        await self._record(message, "sent", lambda conn: queries.record_sent(
+            conn, message, self.clock.now_ms()))  # fmt: skip
+
+    async def _deliver(self, message: Message) -> None:
+        store = await self.stores.by_id(message.store_id)
+        if store is None:
+            raise DeliveryFailed("The store no longer exists.", code="no_store", permanent=True)
+        settings = await queries.email_settings(self.db, store.id)
+        content = await self._render_for_delivery(message, store)
+        sender_email = settings.sender_email or store.contact_email
+        if not sender_email:
+            raise DeliveryFailed(
+                "The store has no sender address: set one in the email settings (or a"
+                " contact email in the store settings).",
+                code="no_sender",
+            )
+        assert self.mailer is not None  # claimed only for a channel with a transport
+        await self.mailer.send(OutgoingEmail(
+            message_id=self.message_id(message), sender_name=settings.sender_name or store.name,
+            sender_email=sender_email, recipient=message.recipient, content=content,
+            sent_at_ms=self.clock.now_ms(), reply_to=store.contact_email,
+        ))  # fmt: skip
+
+    async def _record_failure(self, message: Message, failure: DeliveryFailed) -> None:
+        now = self.clock.now_ms()
+        outcome = after_failure(message.attempts, failure.reason, failure.permanent, now)
+        if outcome.state == "failed":
+            log.warning("message %s (%s) failed after %d attempt(s) (%s)", message.public_id,
+                        message.kind, message.attempts, failure.code)  # fmt: skip
+        else:
+            log.warning("message %s (%s): attempt %d failed (%s); next in %d s", message.public_id,
+                        message.kind, message.attempts, failure.code,
+                        retry_delay_ms(message.attempts) // 1000)  # fmt: skip
+        await self._record(message, outcome.state, lambda conn: queries.record_failure(
+            conn, message, outcome, now))  # fmt: skip
+
+    async def _record(
+        self, message: Message, what: str, write: Callable[[aiosqlite.Connection], Awaitable[bool]]
+    ) -> None:
+        try:
+            recorded = await self.db.write(write)
+        except Exception as exc:
+            # Delivered (or not) all the same: the claim lapses and the message is tried again.
+            log.warning("could not record message %s as %s (%s); it is tried again later",
+                        message.public_id, what, type(exc).__name__)  # fmt: skip
+            return
+        if not recorded:
+            log.warning("message %s: its claim lapsed before it was recorded as %s",
+                        message.public_id, what)  # fmt: skip
+
+    # ---- rendering ------------------------------------------------------------------------
+
+    async def render(self, message: Message, store: Store) -> EmailContent:
+        """The message as it is sent now (the admin's preview shows this too). Raises
+        Unrenderable when what it is about is gone, KeyError for a kind with no renderer."""
+        renderer = self.renderers[message.kind]
+        context = RenderContext(
+            self.db, store, await queries.email_settings(self.db, store.id), self.signer,
+            self.base_url, self.clock.now_ms(),
+        )  # fmt: skip
+        return await renderer(message, context)
+
+    async def _render_for_delivery(self, message: Message, store: Store) -> EmailContent:
+        try:
+            return await self.render(message, store)
+        except Unrenderable as exc:
+            raise DeliveryFailed(str(exc), code="unrenderable", permanent=True) from None
+        except Exception as exc:
+            log.exception("message %s (%s) could not be rendered", message.public_id, message.kind)
+            raise DeliveryFailed(
+                "This message could not be rendered (a fault in Keepcart; see its log).",
+                code=type(exc).__name__, permanent=True,
+            ) from None  # fmt: skip
+
+    def message_id(self, message: Message) -> str:
+        """``<msg_…@host>``: the same on every attempt. The host is KEEPCART_PUBLIC_URL's."""
+        host = urlsplit(self.base_url).hostname or "keepcart.localhost"
+        return f"<{message.public_id}@{host}>"

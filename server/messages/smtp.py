@@ -1,0 +1,110 @@
+"""Email over SMTP with aiosmtplib: one connection per message, TLS as KEEPCART_SMTP_URL says,
+and every way it can fail sorted into "try again later" and "refused for good".
+
+SMTP has no idempotency key of its own. Each message keeps one Message-ID on every attempt,
+``<msg_…@host>``: a receiver that de-duplicates by Message-ID (as mail stores and clients
+that thread mail do) shows a message sent twice after a crash once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.message import EmailMessage
+from email.utils import format_datetime, formataddr
+
+import aiosmtplib
+
+from server.messages.model import ATTEMPT_TIMEOUT_S, DeliveryFailed, EmailContent
+from server.settings import SmtpServer
+
+# Seconds for each step of a conversation (connecting, each command); the whole attempt is
+# bounded by ATTEMPT_TIMEOUT_S.
+STEP_TIMEOUT_S = 30.0
+
+
+@dataclass(frozen=True)
+class OutgoingEmail:
+    message_id: str  # <msg_…@host>, the same on every attempt
+    sender_name: str
+    sender_email: str
+    recipient: str
+    content: EmailContent
+    sent_at_ms: int
+    reply_to: str = ""
+
+
+def build_email(email: OutgoingEmail) -> EmailMessage:
+    """A multipart/alternative message: the plain-text part first, the HTML part last (the
+    one a client that shows HTML prefers)."""
+    message = EmailMessage()
+    message["From"] = formataddr((email.sender_name, email.sender_email))
+    message["To"] = email.recipient
+    if email.reply_to and email.reply_to != email.sender_email:
+        message["Reply-To"] = email.reply_to
+    message["Subject"] = email.content.subject
+    message["Date"] = format_datetime(datetime.fromtimestamp(email.sent_at_ms / 1000, UTC))
+    message["Message-ID"] = email.message_id
+    message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies to it
+    message.set_content(email.content.text)
+    message.add_alternative(email.content.html, subtype="html")
+    return message
+
+
+class SmtpMailer:
+    """Delivers emails to the one mail server KEEPCART_SMTP_URL names."""
+
+    channel = "email"
+
+    def __init__(self, server: SmtpServer):
+        self.server = server
+
+    async def send(self, email: OutgoingEmail) -> None:
+        """Hand ``email`` to the mail server; ``DeliveryFailed`` saying why it did not go."""
+        server = self.server
+        try:
+            message = build_email(email)
+        except ValueError as exc:  # a header the email package refuses (a line break in it)
+            raise DeliveryFailed(
+                "This message could not be written as an email.", code=type(exc).__name__,
+                permanent=True,
+            ) from None  # fmt: skip
+        try:
+            async with asyncio.timeout(ATTEMPT_TIMEOUT_S):
+                await aiosmtplib.send(
+                    message, hostname=server.host, port=server.port,
+                    username=server.username or None, password=server.password or None,
+                    use_tls=server.tls == "implicit", start_tls=_START_TLS[server.tls],
+                    timeout=STEP_TIMEOUT_S,
+                )  # fmt: skip
+        except Exception as exc:
+            raise failure_of(exc) from None
+
+
+_START_TLS = {"implicit": False, "required": True, "when_offered": None, "never": False}
+
+
+def failure_of(exc: Exception) -> DeliveryFailed:
+    """What an aiosmtplib (or network) exception means for the message. A reply in the 5xx
+    range refuses it for good (RFC 5321), except a refused sign-in, which the operator can
+    fix; anything else is tried again."""
+    if isinstance(exc, aiosmtplib.SMTPRecipientsRefused) and exc.recipients:
+        exc = exc.recipients[0]
+    if isinstance(exc, aiosmtplib.SMTPAuthenticationError):
+        return DeliveryFailed(
+            f"The mail server refused Keepcart's sign-in ({exc.code} {exc.message}): check the"
+            " user and password in KEEPCART_SMTP_URL.",
+            code=f"SMTP {exc.code}",
+        )
+    if isinstance(exc, aiosmtplib.SMTPResponseException):
+        return DeliveryFailed(
+            f"The mail server answered {exc.code} {exc.message}".strip(),
+            code=f"SMTP {exc.code}",
+            permanent=500 <= exc.code < 600,
+        )
+    if isinstance(exc, TimeoutError):
+        return DeliveryFailed("The mail server did not answer in time.", code="timeout")
+    return DeliveryFailed(
+        f"Could not reach the mail server ({type(exc).__name__}).", code=type(exc).__name__
+    )

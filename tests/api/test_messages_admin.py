@@ -1,0 +1,254 @@
+"""The admin's Messages page and email settings: what owners and staff see, the test email,
+sending a failed message again, the settings form's errors, and a store without a mail
+server saying so."""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+import re
+from email.utils import parseaddr
+
+import pytest
+
+from server.accounts import add_member, create_store, create_user
+from server.clock import now_ms
+from server.messages.outbox import enqueue
+from server.services import attach, services
+from server.stores.service import validate_new_store
+from tests.api.admin_client import MEMBER_PASSWORD, client_for, csrf_from, field_error
+from tests.api.mailing import deliver, mail_settings, messages, set_email_settings
+from tests.api.shopping import new_cart, order_body, place
+from tests.conftest import MERCHANT_EMAIL
+
+pytestmark = pytest.mark.anyio
+
+STAFF = "staff@shop.test"
+
+
+@pytest.fixture
+def admin_section():
+    return "messages"
+
+
+@pytest.fixture
+def settings(tmp_path, mail_server):
+    return mail_settings(tmp_path, mail_server.url)
+
+
+async def placed_order(client, shop) -> dict:
+    token = await new_cart(client, shop.public_key, FH_MUG_01=1)
+    response = await place(client, order_body(token))
+    assert response.status_code == 201, response.text
+    return response.json()["order"]
+
+
+def text_of(page: str) -> str:
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+
+
+async def staff_client(app, store):
+    await create_user(services(app).db, STAFF, MEMBER_PASSWORD, now=now_ms())
+    await add_member(services(app).db, store.id, STAFF, "staff", now=now_ms())
+    return client_for(app, STAFF)
+
+
+# ---- the list and one message ---------------------------------------------------------------
+
+
+async def test_the_list_shows_each_message_with_its_state(app, client, sending_shop, admin,
+                                                          mail_server):  # fmt: skip
+    base, _ = admin
+    mail_server.refuse("451 4.3.0 Greylisted, try again later")
+    await placed_order(client, sending_shop)
+    await deliver(app)
+    page = await client.get(base)
+    assert page.status_code == 200
+    shown = text_of(page.text)
+    assert "Order confirmation aoife@example.com Queued 1" in shown
+    assert "451 4.3.0 Greylisted, try again later" in shown
+    assert 'aria-current="page">Messages</a>' in page.text
+    assert f"Emails go through smtp://127.0.0.1:{mail_server.port}" in shown
+    queued = await client.get(base, params={"state": "failed"})
+    assert "No message is in this state." in text_of(queued.text)
+
+
+async def test_a_message_page_shows_what_it_says(app, client, sending_shop, admin):
+    base, _ = admin
+    placed = await placed_order(client, sending_shop)
+    await deliver(app)
+    [row] = await messages(app)
+    page = await client.get(f"{base}/{row['public_id']}")
+    assert page.status_code == 200
+    shown = text_of(page.text)
+    assert f"Subject Your order #{placed['number']} at Test Shop" in shown
+    assert f"Order #{placed['number']}" in shown and "Thank you for your order" in shown
+    frame = re.search(r"<iframe [^>]*>", page.text).group(0)
+    assert "sandbox" in frame and f'src="{base}/{row["public_id"]}/preview"' in frame
+
+    preview = await client.get(f"{base}/{row['public_id']}/preview")
+    assert preview.status_code == 200
+    assert preview.headers["content-security-policy"].startswith("sandbox;")
+    assert "frame-ancestors 'self'" in preview.headers["content-security-policy"]
+    assert placed["status_url"].rsplit(".", 2)[0] in preview.text  # the order's signed link
+    assert "<script" not in preview.text
+
+
+async def test_another_stores_message_is_not_found(app, client, sending_shop, admin):
+    base, _ = admin
+    other = await create_store(
+        services(app).db, validate_new_store("Other", ["https://other.test"], "EUR"), now=0
+    )
+    theirs = await services(app).db.write(
+        lambda conn: enqueue(conn, other.id, "test", "them@other.test", 0)
+    )
+    assert (await client.get(f"{base}/{theirs}")).status_code == 404
+    assert (await client.get(f"{base}/{theirs}/preview")).status_code == 404
+    assert (await client.get(f"{base}/msg_nosuchmessage")).status_code == 404
+
+
+# ---- sending again --------------------------------------------------------------------------
+
+
+async def test_a_failed_message_is_sent_again(app, client, sending_shop, admin, mail_server):
+    base, post = admin
+    mail_server.refuse("550 5.7.1 Relaying denied")
+    await placed_order(client, sending_shop)
+    await deliver(app)
+    [row] = await messages(app)
+    assert row["state"] == "failed"
+    page = await client.get(f"{base}/{row['public_id']}")
+    assert "Send again" in page.text
+
+    mail_server.refuse(None)
+    again = await post(f"/{row['public_id']}/resend", {})
+    assert again.status_code == 303
+    assert again.headers["location"] == f"{base}/{row['public_id']}?saved=resent"
+    [row] = await messages(app)
+    assert (row["state"], row["attempts"]) == ("queued", 0)
+    await deliver(app)
+    [row] = await messages(app)
+    assert row["state"] == "sent"
+    assert [e.message_id for e in mail_server.received] == [f"<{row['public_id']}@127.0.0.1>"]
+
+    refused = await post(f"/{row['public_id']}/resend", {})
+    assert refused.status_code == 409
+    assert "This message is sent: only a failed or unsent message" in text_of(refused.text)
+    assert len(mail_server.received) == 1
+
+
+# ---- the test email -------------------------------------------------------------------------
+
+
+async def test_an_owner_sends_a_test_email(app, client, sending_shop, admin, mail_server):
+    base, post = admin
+    page = await client.get(base)
+    assert f'value="{MERCHANT_EMAIL}"' in page.text  # their own address, to start with
+    sent = await post("/test", {"recipient": "me@owner.test"})
+    assert sent.status_code == 303
+    [row] = await messages(app)
+    assert sent.headers["location"] == f"{base}/{row['public_id']}?saved=test"
+    await deliver(app)
+    [email] = mail_server.received
+    assert email.message["Subject"] == "Test email from Test Shop"
+    assert email.rcpt_tos == ["me@owner.test"]
+    assert "This is a test email" in email.part("plain")
+
+
+async def test_the_test_email_needs_an_address(app, client, sending_shop, admin):
+    _, post = admin
+    refused = await post("/test", {"recipient": "not an address"})
+    assert refused.status_code == 422
+    assert field_error(refused.text, "recipient") == "Enter an email address like name@example.com."
+    assert 'value="not an address"' in refused.text
+    assert await messages(app) == []
+
+
+async def test_staff_see_messages_but_not_the_test_email(app, client, sending_shop, admin):
+    base, _ = admin
+    await placed_order(client, sending_shop)
+    async with await staff_client(app, sending_shop) as staff:
+        page = await staff.get(base)
+        assert page.status_code == 200
+        assert "aoife@example.com" in page.text
+        assert "Send a test email" not in page.text and "Email settings" not in page.text
+        token = csrf_from(page.text)
+        refused = await staff.post(base + "/test", data={"csrf_token": token, "recipient": STAFF})
+        assert refused.status_code == 403
+        settings_page = await staff.get(f"/admin/stores/{sending_shop.id}/settings/emails")
+        assert settings_page.status_code == 403
+    assert len(await messages(app)) == 1
+
+
+# ---- no mail server -------------------------------------------------------------------------
+
+
+async def test_without_a_mail_server_the_admin_says_so(tmp_path, app, client, sending_shop, admin,
+                                                       monkeypatch):  # fmt: skip
+    base, _ = admin
+    # As when KEEPCART_SMTP_URL is unset: no mailer, and settings that say so.
+    monkeypatch.setattr(services(app).sender, "mailer", None)
+    attach(app, dataclasses.replace(services(app), settings=mail_settings(tmp_path, "")))
+    await placed_order(client, sending_shop)
+    await deliver(app)
+    [row] = await messages(app)
+    assert (row["state"], row["attempts"]) == ("unsent_no_server", 0)
+    shown = text_of((await client.get(base)).text)
+    assert "No mail server is configured, so no email is sent." in shown
+    assert "Order confirmation aoife@example.com Not sent: no mail server configured" in shown
+    detail = text_of((await client.get(f"{base}/{row['public_id']}")).text)
+    assert "Send again" in detail
+
+
+# ---- email settings -------------------------------------------------------------------------
+
+
+async def test_email_settings_are_saved_and_used(app, client, sending_shop, admin, mail_server):
+    url = f"/admin/stores/{sending_shop.id}/settings/emails"
+    page = await client.get(url)
+    assert page.status_code == 200
+    form = {
+        "csrf_token": csrf_from(page.text), "sender_name": "Fern & Hearth",
+        "sender_email": "Hello@Fern.test", "accent_colour": "#FFD700",
+        "send_order_confirmation": "true", "send_order_shipped": "true",
+    }  # fmt: skip
+    saved = await client.post(url, data=form)
+    assert saved.status_code == 303 and saved.headers["location"] == url + "?saved=emails"
+    again = await client.get(saved.headers["location"])
+    assert "Email settings saved." in again.text
+    assert 'value="hello@fern.test"' in again.text and 'value="#ffd700"' in again.text
+
+    bank = order_body(await new_cart(client, sending_shop.public_key, FH_MUG_01=1))
+    bank["payment"] = {"method": "bank_transfer"}
+    assert (await place(client, bank)).status_code == 201
+    assert [m["kind"] for m in await messages(app)] == ["order_confirmation"]  # no instructions
+    await deliver(app)
+    [email] = mail_server.received
+    assert parseaddr(email.message["From"]) == ("Fern & Hearth", "hello@fern.test")
+    # Gold is light: the band's text is black on it, and links keep a dark ink.
+    assert "background:#ffd700;color:#000000" in email.part("html")
+
+
+async def test_email_settings_refuse_bad_values_all_at_once(app, client, sending_shop, admin):
+    url = f"/admin/stores/{sending_shop.id}/settings/emails"
+    token = csrf_from((await client.get(url)).text)
+    refused = await client.post(url, data={
+        "csrf_token": token, "sender_name": "x" * 101, "sender_email": "nobody at all",
+        "accent_colour": "gold",
+    })  # fmt: skip
+    assert refused.status_code == 422
+    assert field_error(refused.text, "sender_name") == "Keep the sender name to 100 characters."
+    assert field_error(refused.text, "sender_email") == (
+        "Enter an email address like name@example.com."
+    )
+    assert field_error(refused.text, "accent_colour") == "Enter a colour like #1f6f5c."
+    rows = await services(app).db.fetch_all("SELECT sender_name FROM email_settings")
+    assert [row["sender_name"] for row in rows] == [""]  # as the fixture left it
+
+
+async def test_a_test_email_is_queued_whatever_the_switches(app, sending_shop):
+    await set_email_settings(app, sending_shop, enabled=frozenset())
+    public_id = await services(app).db.write(
+        lambda conn: enqueue(conn, sending_shop.id, "test", "me@owner.test", 0)
+    )
+    assert public_id is not None and public_id.startswith("msg_")
