@@ -58,6 +58,8 @@ from server.settings import Settings
 from server.stores.directory import StoreDirectory
 from server.trust import retention as trust_retention
 from server.web import cors_headers, json_response
+from server.webhooks import rendering as webhook_rendering
+from server.webhooks.delivery import WebhookTransport
 
 log = logging.getLogger("keepcart")
 
@@ -75,7 +77,11 @@ MAINTENANCE_TICK_S = 30.0
 
 # How the outbox's sender renders each kind of message: the renderers live with the domain
 # each message is about.
-MESSAGE_RENDERERS = {**message_rendering.RENDERERS, **order_emails.RENDERERS}
+MESSAGE_RENDERERS = {
+    **message_rendering.RENDERERS,
+    **order_emails.RENDERERS,
+    **webhook_rendering.RENDERERS,
+}
 
 
 def create_app(
@@ -165,6 +171,7 @@ def build_services(settings: Settings) -> Services:
     sender = Sender(
         db, clock, stores, signer, settings.base_url, renderers=MESSAGE_RENDERERS,
         mailer=SmtpMailer(smtp) if smtp else None,
+        transports={"webhook": WebhookTransport(db, clock)},
     )  # fmt: skip
     return Services(
         settings=settings,

@@ -37,6 +37,7 @@ from server.errors import (
     ValidationFailed,
 )
 from server.messages.outbox import enqueue
+from server.webhooks.payloads import emit_order_event
 from server.money import format_amount
 from server.payments import Authorization
 from server.stores import queries as stores_queries
@@ -136,6 +137,7 @@ async def _write_order(
     )  # fmt: skip
     response = order_json(public_id, number, fresh, checkout, priced, authorization, settings, now)
     await queue_order_emails(conn, store.id, order_id, checkout.email, authorization.method, now)
+    await emit_order_webhooks(conn, store.id, order_id, authorization.status, now)
     await idempotency.complete(conn, held, order_id, response)
     return response
 
@@ -148,6 +150,16 @@ async def queue_order_emails(
     await enqueue(conn, store_id, "order_confirmation", email, now, order_id=order_id)
     if method == "bank_transfer":
         await enqueue(conn, store_id, "payment_instructions", email, now, order_id=order_id)
+
+
+async def emit_order_webhooks(
+    conn: aiosqlite.Connection, store_id: int, order_id: int, status: str, now: int
+) -> None:
+    """The merchant's webhooks of a new order, in its own transaction: order.created, and
+    order.paid when it was paid as it was placed (by card)."""
+    await emit_order_event(conn, store_id, order_id, "order.created", now)
+    if status == "paid":
+        await emit_order_event(conn, store_id, order_id, "order.paid", now)
 
 
 async def _undo(

@@ -38,6 +38,9 @@ KINDS = {
             "When you mark an order as fulfilled: what is on its way and where to.",
         ),
         Kind("test", "Test email", "email", switchable=False),
+        # One delivery of a merchant webhook (server/webhooks/): an endpoint's subscription
+        # is its switch.
+        Kind("webhook", "Webhook", "webhook", switchable=False),
     )
 }  # fmt: skip
 SWITCHABLE = tuple(kind for kind in KINDS.values() if kind.switchable)

@@ -26,7 +26,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Protocol
 from urllib.parse import urlsplit
 
 import aiosqlite
@@ -39,8 +40,8 @@ from server.messages.model import (
     DeliveryFailed,
     EmailContent,
     Message,
+    Outcome,
     after_failure,
-    retry_delay_ms,
 )
 from server.messages.rendering import RenderContext, Renderers, Unrenderable
 from server.messages.smtp import OutgoingEmail, SmtpMailer
@@ -59,10 +60,22 @@ TICK_S = 1.0
 STOP_GRACE_S = 5.0
 
 
+class Transport(Protocol):
+    """A channel's delivery besides email's (a webhook's), handed to the sender by the app:
+    ``deliver`` raises DeliveryFailed; ``after_failure`` is the channel's retry schedule."""
+
+    channel: str
+
+    async def deliver(self, message: Message) -> None: ...
+
+    def after_failure(self, attempts: int, reason: str, permanent: bool, now: int) -> Outcome: ...
+
+
 class Sender:
     def __init__(
         self, db: Database, clock: Clock, stores: StoreDirectory, signer: Signer,
         base_url: str, renderers: Renderers, mailer: SmtpMailer | None,
+        transports: Mapping[str, Transport] | None = None,
     ):  # fmt: skip
         self.db = db
         self.clock = clock
@@ -71,13 +84,14 @@ class Sender:
         self.base_url = base_url
         self.renderers = renderers
         self.mailer = mailer
+        self.transports = dict(transports or {})
         self._task: asyncio.Task[None] | None = None
         self._stopping = asyncio.Event()
 
     @property
     def channels(self) -> tuple[str, ...]:
         """The channels a transport is configured for (email: KEEPCART_SMTP_URL)."""
-        return ("email",) if self.mailer is not None else ()
+        return (*(("email",) if self.mailer is not None else ()), *self.transports)
 
     # ---- running in the background --------------------------------------------------------
 
@@ -146,6 +160,9 @@ class Sender:
         store = await self.stores.by_id(message.store_id)
         if store is None:
             raise DeliveryFailed("The store no longer exists.", code="no_store", permanent=True)
+        if message.channel in self.transports:
+            await self.transports[message.channel].deliver(message)
+            return
         settings = await queries.email_settings(self.db, store.id)
         content = await self._render_for_delivery(message, store)
         sender_email = settings.sender_email or store.contact_email
@@ -164,14 +181,16 @@ class Sender:
 
     async def _record_failure(self, message: Message, failure: DeliveryFailed) -> None:
         now = self.clock.now_ms()
-        outcome = after_failure(message.attempts, failure.reason, failure.permanent, now)
+        transport = self.transports.get(message.channel)
+        rule = transport.after_failure if transport is not None else after_failure
+        outcome = rule(message.attempts, failure.reason, failure.permanent, now)
         if outcome.state == "failed":
             log.warning("message %s (%s) failed after %d attempt(s) (%s)", message.public_id,
                         message.kind, message.attempts, failure.code)  # fmt: skip
         else:
             log.warning("message %s (%s): attempt %d failed (%s); next in %d s", message.public_id,
                         message.kind, message.attempts, failure.code,
-                        retry_delay_ms(message.attempts) // 1000)  # fmt: skip
+                        (outcome.next_attempt_at - now) // 1000)  # fmt: skip
         await self._record(message, outcome.state, lambda conn: queries.record_failure(
             conn, message, outcome, now))  # fmt: skip
 

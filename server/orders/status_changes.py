@@ -1,5 +1,6 @@
 """The merchant moving an order along (paid, fulfilled, refunded): the change, its entry in
-the order's history and the email it sends (the shipping email) are one transaction."""
+the order's history, the email it sends (the shipping email) and the merchant's webhooks
+(order.paid, order.fulfilled) are one transaction."""
 
 from __future__ import annotations
 
@@ -9,6 +10,9 @@ from server.errors import NotFound
 from server.messages.outbox import enqueue
 from server.orders import queries
 from server.orders.service import StatusAction, check_transition
+from server.webhooks.payloads import emit_order_event
+
+WEBHOOKS = {"paid": "order.paid", "fulfilled": "order.fulfilled"}
 
 
 async def apply_action(
@@ -30,4 +34,6 @@ async def apply_action(
         email = await queries.email_of(conn, order_id)
         if email:  # an order whose personal details were erased has none
             await enqueue(conn, store_id, "order_shipped", email, now, order_id=order_id)
+    if new_status in WEBHOOKS:
+        await emit_order_event(conn, store_id, order_id, WEBHOOKS[new_status], now)
     return new_status

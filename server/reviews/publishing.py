@@ -7,7 +7,7 @@ from __future__ import annotations
 import aiosqlite
 
 from server.errors import Conflict, NotFound
-from server.reviews import queries, reveal_queries
+from server.reviews import queries, reveal_queries, webhook_data
 from server.reviews.links import LineKey
 from server.reviews.model import ORDER, Review, ReviewInput
 from server.reviews.revealing import publish_note
@@ -63,4 +63,5 @@ async def publish_review(
     )  # fmt: skip
     published = await queries.find_review_by_id(conn, review_id)
     assert published is not None
+    await webhook_data.emit_created(conn, published, now)
     return published

@@ -13,7 +13,7 @@ import aiosqlite
 from server.db import Database
 from server.errors import Conflict
 from server.stores.service import Store
-from server.surveys import queries, remedies
+from server.surveys import queries, remedies, webhook_data
 from server.surveys.model import (
     DEFAULT_SETTINGS,
     Answer,
@@ -181,6 +181,7 @@ async def _record(
     await queries.keep_answers_of(conn, response.id, path)
     await queries.set_response_status(conn, response.id, "completed", now)
     kept = {key: answers[key] for key in path}
+    await webhook_data.emit_completed(conn, survey, response, kept, now)
     remedy = await remedies.offer_remedy(
         conn, store=store, survey=survey, response=response, answers=kept, now=now
     )
