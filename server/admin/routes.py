@@ -19,6 +19,7 @@ from server.admin import campaigns as campaigns_admin
 from server.admin import catalog as catalog_admin
 from server.admin import checkout_settings as checkout_settings_admin
 from server.admin import messages as messages_admin
+from server.admin import webhooks as webhooks_admin
 from server.admin import orders as orders_admin
 from server.admin import reviews as reviews_admin
 from server.admin import surveys as surveys_admin
@@ -214,6 +215,7 @@ routes = [
     *catalog_admin.routes,
     *orders_admin.routes,
     *messages_admin.routes,
+    *webhooks_admin.routes,
     *checkout_settings_admin.routes,
     *campaigns_admin.routes,
     *reviews_admin.routes,

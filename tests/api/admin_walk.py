@@ -90,6 +90,14 @@ async def path_values(app, store) -> dict[str, object]:
             (store.id,),
         )
     )
+    await db.write(
+        lambda conn: conn.execute(
+            "INSERT INTO webhook_endpoints (public_id, store_id, url, event_types, created_at,"
+            " updated_at) VALUES ('ep_walk', ?, 'https://hooks.example.com/in', 'order.created',"
+            " 0, 0)",
+            (store.id,),
+        )
+    )
     zone = await first("SELECT id FROM shipping_zones WHERE store_id = ? ORDER BY id")
     return {
         "store_id": store.id,
@@ -110,4 +118,5 @@ async def path_values(app, store) -> dict[str, object]:
         "review": await first("SELECT public_id FROM reviews WHERE store_id = ?"),
         "survey": await first("SELECT public_id FROM surveys WHERE store_id = ?"),
         "message": await first("SELECT public_id FROM messages WHERE store_id = ?"),
+        "endpoint": await first("SELECT public_id FROM webhook_endpoints WHERE store_id = ?"),
     }

@@ -47,7 +47,7 @@ ROUTES_WITHOUT_A_STORE = {
 # shopper's survey answers, and the test email.
 OWNER_ONLY = re.compile(
     r"/admin/stores/\{store_id:id\}/"
-    r"(members|settings|checkout(?!/discounts)|trust|surveys/shopper|messages/test)\b.*"
+    r"(members|settings|checkout(?!/discounts)|trust|surveys/shopper|messages/test|webhooks)\b.*"
 )
 
 
@@ -81,6 +81,10 @@ async def snapshot(app, store_id: int) -> dict[str, list[tuple]]:
         "messages": "SELECT * FROM messages WHERE store_id = ?",
         "email_settings": "SELECT * FROM email_settings WHERE store_id = ?",
         "message_switches": "SELECT * FROM message_switches WHERE store_id = ?",
+        "webhook_endpoints": "SELECT * FROM webhook_endpoints WHERE store_id = ?",
+        "webhook_secrets": "SELECT s.* FROM webhook_secrets s"
+        " JOIN webhook_endpoints e ON e.id = s.endpoint_id WHERE e.store_id = ?",
+        "webhook_settings": "SELECT * FROM webhook_settings WHERE store_id = ?",
     }
     return {
         name: [tuple(row) for row in await services(app).db.fetch_all(sql, (store_id,))]
