@@ -75,11 +75,14 @@ async def current_path_values(world: World) -> dict[str, object]:
         "review": await first("SELECT public_id FROM reviews WHERE store_id = ?", "rev_x"),
         "survey": await first("SELECT public_id FROM surveys WHERE store_id = ?", "srv_x"),
         "message": await first("SELECT public_id FROM messages WHERE store_id = ?", "msg_x"),
+        "endpoint": await first(
+            "SELECT public_id FROM webhook_endpoints WHERE store_id = ?", "ep_x"
+        ),
     }
 
 
 def _shape(url: str) -> str:
-    return re.sub(r"/(\d+|cmp_\w+|rev_\w+|srv_\w+)(?=/|$)", "/N", url)
+    return re.sub(r"/(\d+|cmp_\w+|rev_\w+|srv_\w+|ep_\w+)(?=/|$)", "/N", url)
 
 
 async def forms_for(world: World, url: str) -> list[dict[str, str]]:
