@@ -19,11 +19,11 @@ from server.admin import campaigns as campaigns_admin
 from server.admin import catalog as catalog_admin
 from server.admin import checkout_settings as checkout_settings_admin
 from server.admin import messages as messages_admin
-from server.admin import webhooks as webhooks_admin
 from server.admin import orders as orders_admin
 from server.admin import reviews as reviews_admin
 from server.admin import surveys as surveys_admin
 from server.admin import trust as trust_admin
+from server.admin import webhooks as webhooks_admin
 from server.admin.auth import Session, check_csrf, read_session, write_session
 from server.admin.forms import check_post
 from server.admin.overview import page as overview

@@ -37,11 +37,11 @@ from server.errors import (
     ValidationFailed,
 )
 from server.messages.outbox import enqueue
-from server.webhooks.payloads import emit_order_event
 from server.money import format_amount
 from server.payments import Authorization
 from server.stores import queries as stores_queries
 from server.stores.service import Store
+from server.webhooks.payloads import emit_order_event
 
 log = logging.getLogger("keepcart.checkout")
 

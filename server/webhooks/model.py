@@ -104,7 +104,9 @@ def sign(secret: str, message_id: str, timestamp_s: int, body: bytes) -> str:
     return "v1," + base64.b64encode(digest).decode()
 
 
-def signature_header(secrets_live: list[str], message_id: str, timestamp_s: int, body: bytes) -> str:
+def signature_header(
+    secrets_live: list[str], message_id: str, timestamp_s: int, body: bytes
+) -> str:
     """One signature per live secret, space-separated: a receiver holding either the old or
     the new secret verifies a delivery during a rotation's overlap."""
     return " ".join(sign(secret, message_id, timestamp_s, body) for secret in secrets_live)

@@ -7,7 +7,7 @@ import json
 from html import escape
 
 from server.messages.model import EmailContent, Message
-from server.messages.rendering import Renderer, RenderContext
+from server.messages.rendering import RenderContext, Renderer
 
 
 async def render_webhook(message: Message, context: RenderContext) -> EmailContent:

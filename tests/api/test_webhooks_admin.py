@@ -10,8 +10,10 @@ import re
 
 import pytest
 
+from server.accounts import create_store
 from server.clock import now_ms
 from server.services import services
+from server.stores.service import validate_new_store
 from server.webhooks import queries
 from tests.api.admin_client import client_for, csrf_from, field_error
 from tests.api.mailing import deliver
@@ -103,6 +105,7 @@ async def test_a_refused_form_shows_every_error_and_writes_nothing(app, shop, ow
     ids=["loopback", "ipv6-loopback", "private", "localhost", "ipv4-mapped", "lan"],
 )  # fmt: skip
 async def test_a_private_destination_is_refused_at_save_unless_allowed(app, shop, owner, url):
+    await allow_private(app, shop, False)  # the demo store allows them; a new store does not
     refused = await add(owner, shop, url)
     assert refused.status_code == 422
     assert "private network address" in field_error(refused.text, "url")
@@ -112,6 +115,15 @@ async def test_a_private_destination_is_refused_at_save_unless_allowed(app, shop
     allowed = await post(owner, page + "/settings", page, {"allow": "true"})
     assert allowed.status_code == 303
     assert (await add(owner, shop, url)).status_code == 200
+
+
+async def test_a_new_store_refuses_private_destinations_and_the_demo_allows_them(app, store, shop):
+    other = await create_store(
+        services(app).db, validate_new_store("Other", ["https://other.test"], "EUR", "en-IE",
+                                             "Europe/Dublin"), now=now_ms(),
+    )  # fmt: skip
+    assert not await queries.allows_private_network(services(app).db, other.id)
+    assert await queries.allows_private_network(services(app).db, shop.id)
 
 
 async def test_rotating_shows_the_new_secret_once_and_keeps_the_old_signing_for_a_day(

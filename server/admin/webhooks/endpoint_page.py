@@ -42,7 +42,9 @@ ONE = BASE + "/{endpoint}"
 
 async def endpoint_for_request(request: Request, store: Store) -> Endpoint:
     return found(
-        await queries.find_endpoint(services(request).db, store.id, request.path_params["endpoint"]),
+        await queries.find_endpoint(
+            services(request).db, store.id, request.path_params["endpoint"]
+        ),
         "There is no such endpoint.",
     )
 

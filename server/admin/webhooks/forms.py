@@ -20,7 +20,13 @@ from server.forms import FormInvalid, FormReader, parse_line
 from server.services import services
 from server.stores.service import Store
 from server.webhooks import guard, queries
-from server.webhooks.model import EVENT_TYPES, Endpoint, EndpointInput, new_secret, parse_event_types
+from server.webhooks.model import (
+    EVENT_TYPES,
+    Endpoint,
+    EndpointInput,
+    new_secret,
+    parse_event_types,
+)
 
 FIELDS = ("url", "description")
 NOTICES = {
