@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import time
 from dataclasses import dataclass
 
 import aiosqlite
@@ -68,9 +67,9 @@ class WebhookTransport:
                 "The endpoint is disabled: enable it, then resend.", code="disabled",
                 permanent=True,
             )  # fmt: skip
-        started, clock_start = self.clock.now_ms(), time.monotonic()
+        started, clock_start = self.clock.now_ms(), self.clock.monotonic()
         answer = await self._attempt(message, endpoint)
-        duration_ms = round((time.monotonic() - clock_start) * 1000)
+        duration_ms = round((self.clock.monotonic() - clock_start) * 1000)
         await self.db.write(lambda conn: self._record(conn, message, endpoint, started,
                                                       duration_ms, answer))  # fmt: skip
         if answer.failure is not None:
