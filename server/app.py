@@ -37,6 +37,7 @@ from server.logs import AccessLog, loggable_path
 from server.messages import rendering as message_rendering
 from server.messages import retention as message_retention
 from server.messages.sender import Sender
+from server.messages.sms import TwilioSms
 from server.messages.smtp import SmtpMailer
 from server.orders import emails as order_emails
 from server.ratelimit import RateLimiter
@@ -165,6 +166,7 @@ def build_services(settings: Settings) -> Services:
     sender = Sender(
         db, clock, stores, signer, settings.base_url, renderers=MESSAGE_RENDERERS,
         mailer=SmtpMailer(smtp) if smtp else None,
+        sms=TwilioSms(settings.sms) if settings.sms else None,
     )  # fmt: skip
     return Services(
         settings=settings,

@@ -78,6 +78,11 @@ class Unrenderable(Exception):
     with this as its reason."""
 
 
+class Suppress(Exception):
+    """The message is not to be sent after all (a review reminder when every line has been
+    reviewed since it was queued): it ends suppressed, with this as its reason."""
+
+
 Renderer = Callable[[Message, RenderContext], Awaitable[EmailContent]]
 Renderers = Mapping[str, Renderer]
 
