@@ -41,6 +41,7 @@ from server.messages.sms import TwilioSms
 from server.messages.smtp import SmtpMailer
 from server.orders import emails as order_emails
 from server.ratelimit import RateLimiter
+from server.reviews import requests as review_requests
 from server.routes import carts as cart_routes
 from server.routes import checkout as checkout_routes
 from server.routes import events as event_routes
@@ -76,7 +77,11 @@ MAINTENANCE_TICK_S = 30.0
 
 # How the outbox's sender renders each kind of message: the renderers live with the domain
 # each message is about.
-MESSAGE_RENDERERS = {**message_rendering.RENDERERS, **order_emails.RENDERERS}
+MESSAGE_RENDERERS = {
+    **message_rendering.RENDERERS,
+    **order_emails.RENDERERS,
+    **review_requests.RENDERERS,
+}
 
 
 def create_app(

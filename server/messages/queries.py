@@ -158,6 +158,14 @@ async def times_for_cart(conn: Reader, cart_id: int, kind: str) -> list[int]:
     return [row["at"] for row in rows]
 
 
+async def state_of(conn: Reader, order_id: int, kind: str) -> str | None:
+    """The state of the order's ``kind`` message; None when it has none."""
+    row = await read_one(
+        conn, "SELECT state FROM messages WHERE order_id = ? AND kind = ?", (order_id, kind)
+    )
+    return None if row is None else str(row["state"])
+
+
 async def resend(
     conn: aiosqlite.Connection, store_id: int, public_id: str, now: int
 ) -> tuple[Message, bool] | None:
