@@ -36,6 +36,7 @@ from server.events.sink import EventSink
 from server.logs import AccessLog, loggable_path
 from server.messages import rendering as message_rendering
 from server.messages import retention as message_retention
+from server.messages import sms_outbox
 from server.messages.sender import Sender
 from server.messages.sms import TwilioSms
 from server.messages.smtp import SmtpMailer
@@ -79,6 +80,7 @@ MAINTENANCE_TICK_S = 30.0
 # each message is about.
 MESSAGE_RENDERERS = {
     **message_rendering.RENDERERS,
+    **sms_outbox.RENDERERS,  # cart recovery's own renderer replaces it (listed after it)
     **order_emails.RENDERERS,
     **review_requests.RENDERERS,
 }
