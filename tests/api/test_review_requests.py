@@ -185,9 +185,11 @@ async def test_the_owner_sets_the_delays_and_quiet_hours(app, client, sending_sh
     url = f"/admin/stores/{sending_shop.id}/settings/emails"
     page = await client.get(url)
     assert 'name="review_request_days"' in page.text and 'value="21:00"' in page.text
-    form = {"csrf_token": csrf_from(page.text), "accent_colour": "#1f6f5c",
-            "send_review_request": "true", "review_request_days": "3",
-            "review_reminder_days": "0", "sms_quiet_start": "22:30", "sms_quiet_end": "07:15"}  # fmt: skip
+    form = {
+        "csrf_token": csrf_from(page.text), "accent_colour": "#1f6f5c",
+        "send_review_request": "true", "review_request_days": "3", "review_reminder_days": "0",
+        "sms_quiet_start": "22:30", "sms_quiet_end": "07:15",
+    }  # fmt: skip
     saved = await client.post(url, data=form)
     assert saved.status_code == 303, saved.text
     from server.messages.queries import email_settings
