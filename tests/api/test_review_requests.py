@@ -206,3 +206,19 @@ async def test_the_owner_sets_the_delays_and_quiet_hours(app, client, sending_sh
         "Enter a number of days from 0 to 90."
     )
     assert field_error(refused.text, "sms_quiet_end") == "Enter a time of day like 14:00."
+
+
+async def test_the_messages_page_shows_a_queued_request_and_then_why_it_will_not_go(
+    app, client, reviewing_shop, merchant, mail_server
+):
+    order = await fulfilled_order(app, client, reviewing_shop, merchant)
+    [request] = [m for m in await messages(app) if m["kind"] == "review_request"]
+    page_path = f"/admin/stores/{reviewing_shop.id}/messages/{request['public_id']}"
+    async with client_for(app, merchant, MERCHANT_PASSWORD) as admin:
+        queued = await admin.get(page_path)
+        assert queued.status_code == 200 and "Review Stoneware Mug" in queued.text
+        for key in (await line_keys(app, order["number"])).values():
+            await publish(app, key)
+        reviewed = await admin.get(page_path)
+    assert reviewed.status_code == 200
+    assert "Every item of the order has been reviewed." in reviewed.text
