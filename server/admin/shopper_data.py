@@ -158,11 +158,12 @@ async def erase_shopper_data(request: Request, merchant: Merchant) -> Response:
     form = await check_post(request, merchant)
     key, values, errors = read_key(form)
     state = services(request)
-    if not errors and form.get("confirm") != "true":
-        found = await find_shopper(state.db, store, key)
-        return await _render(request, merchant, store, values, {"confirm": CONFIRM}, found)
     if errors:
         return await _render(request, merchant, store, values, errors)
+    if form.get("confirm") != "true":
+        found = await find_shopper(state.db, store, key)
+        refused = None if found.is_empty else {"confirm": CONFIRM}  # no box to tick: nothing
+        return await _render(request, merchant, store, values, refused, found)
     # The events' ids are read first, outside the write: see server.privacy.queries.EventIds.
     events = await events_before_erasing(state.db, store.id, key)
     now = state.clock.now_ms()

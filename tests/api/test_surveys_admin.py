@@ -36,7 +36,6 @@ from tests.api.surveying import live_survey, row_counts
 pytestmark = pytest.mark.anyio
 
 
-
 @pytest.fixture
 def admin_section() -> str:
     """The `admin` fixture (tests/api/conftest.py) posts to the surveys pages here."""
