@@ -49,7 +49,7 @@ class NothingStored(Exception):
 
 async def events_before_erasing(db: Reader, store_id: int, key: ShopperKey) -> EventIds:
     """Read before the erasure's write, outside it: the shopper's events (``EventIds``)."""
-    orders = await queries.orders_by_email(db, store_id, key.email) if key.email else []
+    orders = await queries.shopper_orders(db, store_id, key.email, key.visitor_id)
     return await queries.event_ids(db, store_id, visitor_ids_of(key, orders))
 
 
@@ -63,12 +63,13 @@ async def erase_shopper(
 ) -> Erasure:
     """Inside a write: erase what the store holds about the shopper, record it, and return the
     record. Raises NothingStored (the write then rolls back) when there was nothing."""
-    orders = await queries.orders_by_email(conn, store_id, key.email) if key.email else []
+    orders = await queries.shopper_orders(conn, store_id, key.email, key.visitor_id)
     visitors = visitor_ids_of(key, orders)
     order_ids = [row["id"] for row in orders]
     counts = dict.fromkeys(KIND_KEYS, 0)
-    # Surveys find responses by their orders' email too: before the orders lose it.
-    counts["survey_responses"] = await erase_shopper_responses(conn, store_id, key.email, visitors)
+    counts["survey_responses"] = await erase_shopper_responses(
+        conn, store_id, key.email, visitors, order_ids
+    )
     counts["reviews"] = await _remove_reviews(conn, store_id, order_ids, user_id, now)
     if key.email:
         counts["cart_email_requests"] = await queries.delete_cart_requests(

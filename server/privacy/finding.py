@@ -3,8 +3,9 @@ human-meaningful names, money as minor units with its currency, times in ISO 860
 store's timezone.
 
 The shopper is named by the email they gave and/or a visitor id (the widget's, from their
-browser). Their visitor ids are that one and those their orders were placed from: what the
-browser recorded (events, offers and badges seen, coupons, helpful votes) is found by them.
+browser). Their orders are those placed with that email or from that browser; their visitor
+ids are the one named and those their orders came from: what the browser recorded (events,
+offers and badges seen, coupons, helpful votes) is found by them.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ def visitor_ids_of(key: ShopperKey, orders: Sequence[Row]) -> tuple[str, ...]:
 
 
 async def find_shopper(db: Reader, store: Store, key: ShopperKey) -> Found:
-    orders = await queries.orders_by_email(db, store.id, key.email) if key.email else []
+    orders = await queries.shopper_orders(db, store.id, key.email, key.visitor_id)
     visitors = visitor_ids_of(key, orders)
     order_ids = [row["id"] for row in orders]
     numbers = {row["id"]: row["number"] for row in orders}
@@ -45,7 +46,7 @@ async def find_shopper(db: Reader, store: Store, key: ShopperKey) -> Found:
         "cart_email_requests": await _cart_requests(db, store.id, key.email, when),
         "reviews": await _reviews(db, store.id, numbers, when),
     }
-    responses = await surveys.shopper_responses(db, store.id, key.email, visitors)
+    responses = await surveys.shopper_responses(db, store.id, key.email, visitors, order_ids)
     sections["survey_responses"] = [_response(r, when) for r in responses]
     sections["checkout_answers"] = await _checkout_answers(db, order_ids, when)
     events = await queries.event_ids(db, store.id, visitors)
@@ -54,7 +55,7 @@ async def find_shopper(db: Reader, store: Store, key: ShopperKey) -> Found:
     counts["events"] = len(events.ids)
     if len(responses) == surveys.MAX_RESPONSES:
         counts["survey_responses"] = await surveys.count_shopper_responses(
-            db, store.id, key.email, visitors
+            db, store.id, key.email, visitors, order_ids
         )
     return Found(key, visitors, tuple(numbers.values()), counts, sections)
 

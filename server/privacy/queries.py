@@ -37,18 +37,29 @@ def batches(ids: Sequence[int]) -> Iterator[Sequence[int]]:
 # ---- found by email ------------------------------------------------------------------------
 
 
-async def orders_by_email(db: Reader, store_id: int, email: str) -> list[Row]:
-    """The store's orders placed with ``email``, oldest first: by orders_by_email, which
-    SQLite passes over for the time index (no sort to do) when it has no statistics."""
-    return await read_all(
-        db,
-        "SELECT id, public_id, number, status, email, phone, shipping_name, shipping_address,"
-        " shipping_method, delivery_from, delivery_to, currency, prices_include_tax, subtotal,"
-        " discount_total, shipping_total, shipping_discount, tax_total, total, discount_code,"
-        " payment_method, card_brand, card_last4, visitor_id, created_at FROM orders"
-        " INDEXED BY orders_by_email WHERE store_id = ? AND email = ? ORDER BY created_at, id",
-        (store_id, email),
-    )
+_ORDER = (
+    "SELECT id, public_id, number, status, email, phone, shipping_name, shipping_address,"
+    " shipping_method, delivery_from, delivery_to, currency, prices_include_tax, subtotal,"
+    " discount_total, shipping_total, shipping_discount, tax_total, total, discount_code,"
+    " payment_method, card_brand, card_last4, visitor_id, created_at FROM orders"
+)
+
+
+async def shopper_orders(db: Reader, store_id: int, email: str, visitor_id: str) -> list[Row]:
+    """The store's orders placed with ``email`` or from the browser ``visitor_id`` (either
+    may be empty: it then finds nothing), oldest first. By their indexes, which SQLite would
+    pass over for the time index (no sort to do) when it has no statistics."""
+    parts: list[str] = []
+    params: list[Any] = []
+    if email:
+        parts.append(f"{_ORDER} INDEXED BY orders_by_email WHERE store_id = ? AND email = ?")
+        params += [store_id, email]
+    if visitor_id:
+        parts.append(f"{_ORDER} INDEXED BY orders_by_visitor WHERE store_id = ? AND visitor_id = ?")
+        params += [store_id, visitor_id]
+    if not parts:
+        return []
+    return await read_all(db, " UNION ".join(parts) + " ORDER BY created_at, id", params)
 
 
 async def order_lines(db: Reader, order_ids: Sequence[int]) -> list[Row]:

@@ -2,14 +2,13 @@
 responses, found for the store's owner to hand over or delete.
 
 A response is the shopper's when it was given by one of their visitor ids, or when they gave
-their email in it (an email question, answered with consent), or when it belongs to an order
-placed with their email (a survey on the confirmation or the order-status page). Nothing
-else in a response says who gave it: its page is a path without a query, and no answer holds
-personal data unless a question asked for an email.
+their email in it (an email question, answered with consent), or when it belongs to one of
+their orders (a survey on the confirmation or the order-status page). Nothing else in a
+response says who gave it: its page is a path without a query, and no answer holds personal
+data unless a question asked for an email.
 
 Deleting a response deletes its answers with it (``ON DELETE CASCADE``); the offer exposure a
-remedy recorded is the campaign's, and stays. The order-email match reads the orders' email,
-so it runs before the orders are redacted.
+remedy recorded is the campaign's, and stays.
 """
 
 from __future__ import annotations
@@ -43,7 +42,9 @@ class ShopperResponse:
     answers: list[AnswerRow]
 
 
-def _matching_ids(store_id: int, email: str, visitor_ids: Sequence[str]) -> tuple[str, list]:
+def _matching_ids(
+    store_id: int, email: str, visitor_ids: Sequence[str], order_ids: Sequence[int]
+) -> tuple[str, list[Any]]:
     """The ids of the shopper's responses in the store, as a query."""
     parts: list[str] = []
     params: list[Any] = []
@@ -55,36 +56,37 @@ def _matching_ids(store_id: int, email: str, visitor_ids: Sequence[str]) -> tupl
         params += [store_id, *visitor_ids]
     if email:
         # An email answer: the store's responses (by the visitor index's store prefix), each
-        # one's answers by their key; and an order's responses, by the order's email index.
+        # one's answers by their key.
         parts.append(
             "SELECT r.id FROM survey_responses r INDEXED BY survey_responses_by_visitor"
             " CROSS JOIN survey_answers a ON a.response_id = r.id"
             " WHERE r.store_id = ? AND a.consent IS NOT NULL AND a.text = ?"
         )
+        params += [store_id, email]
+    if order_ids:
+        # Each of the store's surveys' response to each order (survey_responses_by_order).
         parts.append(
-            "SELECT r.id FROM orders o INDEXED BY orders_by_email"
-            " CROSS JOIN surveys s ON s.store_id = o.store_id"
-            " CROSS JOIN survey_responses r ON r.survey_id = s.id AND r.order_id = o.id"
-            " WHERE o.store_id = ? AND o.email = ?"
+            "SELECT r.id FROM surveys s CROSS JOIN survey_responses r ON r.survey_id = s.id"
+            f" WHERE s.store_id = ? AND r.order_id IN ({','.join('?' * len(order_ids))})"
         )
-        params += [store_id, email, store_id, email]
+        params += [store_id, *order_ids]
     return " UNION ".join(parts) or "SELECT NULL WHERE 0", params
 
 
 async def count_shopper_responses(
-    db: Reader, store_id: int, email: str, visitor_ids: Sequence[str]
+    db: Reader, store_id: int, email: str, visitor_ids: Sequence[str], order_ids: Sequence[int]
 ) -> int:
-    ids, params = _matching_ids(store_id, email, visitor_ids)
+    ids, params = _matching_ids(store_id, email, visitor_ids, order_ids)
     row = await read_one(db, f"SELECT count(*) FROM ({ids})", params)
     return int(row[0]) if row else 0
 
 
 async def shopper_responses(
-    db: Reader, store_id: int, email: str, visitor_ids: Sequence[str]
+    db: Reader, store_id: int, email: str, visitor_ids: Sequence[str], order_ids: Sequence[int]
 ) -> list[ShopperResponse]:
     """The shopper's responses in the store, newest first (MAX_RESPONSES at most), with
     their answers."""
-    ids, params = _matching_ids(store_id, email, visitor_ids)
+    ids, params = _matching_ids(store_id, email, visitor_ids, order_ids)
     rows = await read_all(
         db,
         "SELECT r.id, r.public_id, s.name AS survey_name, s.questions, r.status, r.shown_at,"
@@ -123,10 +125,14 @@ async def _answers_of(db: Reader, response_ids: list[int]) -> dict[int, list[Ans
 
 
 async def erase_shopper_responses(
-    conn: aiosqlite.Connection, store_id: int, email: str, visitor_ids: Sequence[str]
+    conn: aiosqlite.Connection,
+    store_id: int,
+    email: str,
+    visitor_ids: Sequence[str],
+    order_ids: Sequence[int],
 ) -> int:
     """Delete the shopper's responses in the store (their answers go with them), inside a
     write; how many were deleted."""
-    ids, params = _matching_ids(store_id, email, visitor_ids)
+    ids, params = _matching_ids(store_id, email, visitor_ids, order_ids)
     cursor = await conn.execute(f"DELETE FROM survey_responses WHERE id IN ({ids})", params)
     return cursor.rowcount

@@ -237,6 +237,18 @@ async def test_an_owner_finds_a_shopper_and_downloads_every_kind_of_their_data(
     assert "Just browsing" not in download.text
 
 
+async def test_a_visitor_id_alone_finds_that_browsers_rows_and_the_orders_placed_from_it(
+    app, shop, admin, pat
+):
+    _, post_form = admin
+    text = text_of((await post_form("", {"visitor": "v_pat_phone"})).text)
+    assert "What Test Shop holds about v_pat_phone" in text
+    assert "1 order: #5001" in text and "1 review" in text and "1 survey response" in text
+    assert "event" not in text and "“email me my cart”" not in text  # v_pat's, and the email's
+    document = (await post_form(".json", {"visitor": "v_pat_phone"})).json()
+    assert document["shopper"] == {"email": None, "visitor_ids": ["v_pat_phone"]}
+
+
 async def test_nothing_stored_is_said_plainly(client, shop, admin):
     _, post_form = admin
     for form, said in (({"email": "nobody@example.test"}, "this email"),
