@@ -28,6 +28,7 @@ from tests.api.offering import claim, expose, live_campaign
 from tests.api.ordering import insert_order
 from tests.api.reviewing import publish
 from tests.api.shopping import HEADERS, new_cart, order_body, place
+from tests.api.statistics import GROWN_STORE, use_statistics
 from tests.api.surveying import live_survey
 from tests.api.tracking import batch, post
 
@@ -517,11 +518,17 @@ def walks(plan: list[str]) -> bool:
     )
 
 
-async def test_finding_reads_by_index_but_for_the_events_one_pass(app, shop):
+# Plans must hold with a grown store's planner statistics as well as with none.
+STATISTICS = pytest.mark.parametrize("statistics", [[], GROWN_STORE], ids=["none", "grown"])
+
+
+@STATISTICS
+async def test_finding_reads_by_index_but_for_the_events_one_pass(app, shop, statistics):
     from server.privacy.finding import find_shopper
     from server.privacy.model import ShopperKey
 
     await insert_order(app, shop, 1001, email=PAT, visitor_id="v_pat")
+    await use_statistics(services(app).db, statistics)
     key = ShopperKey(PAT, "v_pat")
     plans = await plans_of(app, lambda conn: find_shopper(conn, shop, key))
     walking = [sql for sql, plan in plans if walks(plan)]
@@ -530,7 +537,9 @@ async def test_finding_reads_by_index_but_for_the_events_one_pass(app, shop):
     ], [(sql, plan) for sql, plan in plans if walks(plan)]
 
 
-async def test_the_erasures_write_changes_rows_by_index_and_events_by_rowid(app, shop):
+@STATISTICS
+async def test_the_erasures_write_changes_rows_by_index_and_events_by_rowid(app, shop, statistics):
+    await use_statistics(services(app).db, statistics)
     ids = privacy_queries.EventIds(frozenset({"v_1"}), 10, (3, 4))
     plans = await plans_of(  # no row has the visitor id: nothing changes
         app, lambda conn: privacy_queries.replace_visitor_ids(conn, shop.id, {"v_1": "a"}, ids)
