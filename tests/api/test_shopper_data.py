@@ -26,6 +26,7 @@ from server.surveys.queries import NewResponse, insert_response, replace_answers
 from tests.api.admin_client import client_for, csrf_from, field_error, sign_in
 from tests.api.offering import claim, expose, live_campaign
 from tests.api.ordering import insert_order
+from tests.api.plans import query_plans
 from tests.api.reviewing import publish
 from tests.api.shopping import HEADERS, new_cart, order_body, place
 from tests.api.statistics import GROWN_STORE, use_statistics
@@ -486,13 +487,13 @@ async def test_nothing_personal_reaches_the_log(shop, admin, pat, caplog):
 
 async def plans_of(app, work) -> list[tuple[str, list[str]]]:
     """Each statement ``work(conn)`` runs inside a write, with its query plan."""
-    statements: list[str] = []
+    statements: list[tuple[str, list[int]]] = []
 
     async def run(conn):
         original = conn.execute
 
         def recording(sql, params=()):
-            statements.append(sql)
+            statements.append((sql, [1] * sql.count("?")))
             return original(sql, params)
 
         conn.execute = recording
@@ -500,13 +501,10 @@ async def plans_of(app, work) -> list[tuple[str, list[str]]]:
             await work(conn)
         finally:
             conn.execute = original
-        plans = []
-        for sql in statements:
-            async with conn.execute("EXPLAIN QUERY PLAN " + sql, [1] * sql.count("?")) as cursor:
-                plans.append([row[3] for row in await cursor.fetchall()])
-        return plans
 
-    return list(zip(statements, await services(app).db.write(run), strict=True))
+    await services(app).db.write(run)
+    plans = await query_plans(services(app).db, statements)
+    return [(sql, plan) for (sql, _), plan in zip(statements, plans, strict=True)]
 
 
 def walks(plan: list[str]) -> bool:
