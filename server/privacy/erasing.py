@@ -1,8 +1,9 @@
 """Erasing one shopper's data from a store: one write, so a failure anywhere leaves all of it
 as it was.
 
-What exists only for the shopper goes: their "email me my cart" requests, survey responses
-(with their answers), and the checkout answers kept for retries. Their reviews are removed as
+What exists only for the shopper goes: the emails about their orders (sent, and any still
+to go), their "email me my cart" requests, survey responses (with their answers), and the
+checkout answers kept for retries. Their reviews are removed as
 at their writer's request (words, rating and name erased; the product still counts a review
 removed). Orders are redacted, not deleted: lines, amounts, number, status, dates and the
 country (and region) their tax was charged for stay for the store's accounts and revenue
@@ -78,6 +79,7 @@ async def erase_shopper(
     if order_ids:
         counts["checkout_answers"] = await queries.delete_checkout_answers(conn, order_ids)
         counts["discount_codes_used"] = await queries.anonymise_redemptions(conn, order_ids)
+        counts["messages"] = await queries.delete_messages(conn, order_ids)
         kept = {row["id"]: kept_address(row["shipping_address"]) for row in orders}
         await queries.redact_orders(conn, kept, now)
         counts["orders"] = len(order_ids)

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from server.db import Reader, Row
+from server.messages.model import STATE_LABELS, kind_label
 from server.offers.results import arm_label
 from server.orders.service import STATUS_LABELS, OrderEvent, local_time, payment_label
 from server.privacy import queries
@@ -43,6 +44,7 @@ async def find_shopper(db: Reader, store: Store, key: ShopperKey) -> Found:
     sections: dict[str, list[dict[str, Any]]] = {
         "orders": await _orders(db, orders, when),
         "discount_codes_used": await _codes_used(db, order_ids, when),
+        "messages": await _messages(db, order_ids, when),
         "cart_email_requests": await _cart_requests(db, store.id, key.email, when),
         "reviews": await _reviews(db, store.id, numbers, when),
     }
@@ -152,6 +154,16 @@ async def _codes_used(db: Reader, order_ids: list[int], when: _Times) -> list[di
     return [
         {"code": row["code"], "order_number": row["number"], "email": row["email"],
          "discount": _money(row["amount"], row["currency"]), "used_at": when(row["created_at"])}
+        for row in rows
+    ]  # fmt: skip
+
+
+async def _messages(db: Reader, order_ids: list[int], when: _Times) -> list[dict[str, Any]]:
+    rows = await queries.order_messages(db, order_ids) if order_ids else []
+    return [
+        {"what": kind_label(row["kind"]), "order_number": row["number"], "to": row["recipient"],
+         "state": STATE_LABELS.get(row["state"], row["state"]),
+         "queued_at": when(row["created_at"]), "sent_at": when(row["sent_at"])}
         for row in rows
     ]  # fmt: skip
 

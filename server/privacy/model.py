@@ -35,6 +35,8 @@ KINDS = (
          " lines, amounts, number, status, dates and country stay for the store's accounts."),
     Kind("discount_codes_used", "discount code use", "discount code uses", ANONYMISED,
          "The email on each use of a code goes; the amount stays with its order."),
+    Kind("messages", "email about their orders", "emails about their orders", DELETED,
+         "What the store sent them, or was about to: none waiting goes out afterwards."),
     Kind("cart_email_requests", "“email me my cart” request", "“email me my cart” requests",
          DELETED, "Each request, its email and the wording they agreed to."),
     Kind("reviews", "review", "reviews", REMOVED,

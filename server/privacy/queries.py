@@ -94,6 +94,17 @@ async def redemptions(db: Reader, order_ids: Sequence[int]) -> list[Row]:
     )
 
 
+async def order_messages(db: Reader, order_ids: Sequence[int]) -> list[Row]:
+    """The emails about these orders, sent or still to go (messages_once_per_order)."""
+    return await read_all(
+        db,
+        "SELECT m.kind, m.recipient, m.state, m.created_at, m.sent_at, o.number FROM messages m"
+        f" JOIN orders o ON o.id = m.order_id WHERE m.order_id IN ({marks(order_ids)})"
+        " ORDER BY m.created_at, m.id",
+        order_ids,
+    )
+
+
 async def cart_requests(db: Reader, store_id: int, email: str) -> list[Row]:
     """Their "email me my cart" requests (email_consents_by_email), oldest first."""
     return await read_all(
@@ -247,6 +258,15 @@ async def anonymise_redemptions(conn: aiosqlite.Connection, order_ids: Sequence[
     cursor = await conn.execute(
         f"UPDATE discount_redemptions SET email = '' WHERE order_id IN ({marks(order_ids)})",
         order_ids,
+    )
+    return cursor.rowcount
+
+
+async def delete_messages(conn: aiosqlite.Connection, order_ids: Sequence[int]) -> int:
+    """The orders' emails, those waiting to go included: the outbox's sender finds nothing
+    more to send them (one it is sending now finds its row gone when it records it)."""
+    cursor = await conn.execute(
+        f"DELETE FROM messages WHERE order_id IN ({marks(order_ids)})", order_ids
     )
     return cursor.rowcount
 

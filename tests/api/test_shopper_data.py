@@ -51,6 +51,7 @@ STORE_TABLES = {
     "discount_redemptions": "SELECT r.* FROM discount_redemptions r"
     " JOIN orders o ON o.id = r.order_id WHERE o.store_id = ? ORDER BY r.order_id",
     "idempotency_keys": "SELECT * FROM idempotency_keys WHERE store_id = ? ORDER BY key",
+    "messages": "SELECT * FROM messages WHERE store_id = ? ORDER BY id",
     "email_consents": "SELECT * FROM email_consents WHERE store_id = ? ORDER BY id",
     "reviews": "SELECT * FROM reviews WHERE store_id = ? ORDER BY id",
     "review_votes": "SELECT v.* FROM review_votes v JOIN reviews r ON r.id = v.review_id"
@@ -197,7 +198,8 @@ async def test_an_owner_finds_a_shopper_and_downloads_every_kind_of_their_data(
     assert found.status_code == 200
     text = text_of(found.text)
     assert "What Test Shop holds about pat@example.test" in text
-    for counted in ("2 orders: #5001, #1001", "1 discount code use", "1 “email me my cart” request",
+    for counted in ("2 orders: #5001, #1001", "1 discount code use", "1 email about their orders",
+                    "1 “email me my cart” request",
                     "1 review", "3 survey responses", "1 stored checkout answer", "2 events",
                     "2 offers shown", "1 trust badge measurement", "1 coupon claimed",
                     "1 helpful vote"):  # fmt: skip
@@ -227,6 +229,10 @@ async def test_an_owner_finds_a_shopper_and_downloads_every_kind_of_their_data(
         "name_shown": "Pat M.", "written_at": None,
     }  # fmt: skip
     assert document["cart_email_requests"][0]["email"] == PAT
+    assert document["messages"] == [{
+        "what": "Order confirmation", "order_number": 1001, "to": PAT, "state": "Queued",
+        "queued_at": "2025-07-03T11:00:00+01:00", "sent_at": None,
+    }]  # fmt: skip
     answers = {a["question"]: a for r in document["survey_responses"] for a in r["answers"]}
     assert answers["Email me?"] == {"question": "Email me?", "text": PAT,
                                     "consent_wording": "Email me", "skipped": False}  # fmt: skip
@@ -306,12 +312,12 @@ async def test_erasing_redacts_orders_deletes_the_rest_and_keeps_the_figures(
     page = text_of((await client.get(erased.headers["location"])).text)
     assert (
         "Erased 3 Jul 2025, 11:00 IST: 2 orders redacted, 1 discount code use anonymised,"
-        " 1 “email me my cart” request deleted, 1 review removed, 3 survey responses deleted,"
-        " 1 stored checkout answer deleted, 2 events anonymised, 2 offers shown anonymised,"
-        " 1 trust badge measurement anonymised, 1 coupon claimed anonymised and 1 helpful vote"
-        " anonymised."
+        " 1 email about their orders deleted, 1 “email me my cart” request deleted,"
+        " 1 review removed, 3 survey responses deleted, 1 stored checkout answer deleted,"
+        " 2 events anonymised, 2 offers shown anonymised, 1 trust badge measurement anonymised,"
+        " 1 coupon claimed anonymised and 1 helpful vote anonymised."
     ) in page
-    assert f"3 Jul 2025, 11:00 IST {'owner@shop.test'} 2 orders redacted" in page  # the record
+    assert "3 Jul 2025, 11:00 IST owner@shop.test 2 orders redacted" in page  # the record
 
     after = await snapshot(app, shop.id)
     assert await db.fetch_all(amounts, (shop.id,)) == amounts_before
@@ -337,6 +343,7 @@ async def test_erasing_redacts_orders_deletes_the_rest_and_keeps_the_figures(
     # What existed only for Pat is gone; what their browser recorded stays, anonymised.
     assert len(after["email_consents"]) == len(before["email_consents"]) - 1
     assert len(after["idempotency_keys"]) == len(before["idempotency_keys"]) - 1
+    assert len(before["messages"]) == 1 and after["messages"] == []  # none left to send them
     assert [row[2] for row in after["discount_redemptions"]] == [""]
     assert len(after["survey_responses"]) == 1 and after["survey_responses"][0][4] == "v_sam"
     assert len(after["survey_answers"]) == len(before["survey_answers"]) - 4  # with them
