@@ -5,6 +5,7 @@ BIN    := $(VENV)/bin
 # Re-install only when the dependencies change.
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 TEST_STAMP    := $(VENV)/.test-installed
+DEMO_STAMP    := $(VENV)/.demo-installed
 # The widget's node modules, re-installed when package-lock.json changes (npm ci writes this).
 WIDGET_DEPS   := widget/node_modules/.package-lock.json
 
@@ -22,7 +23,12 @@ $(TEST_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@ $(RUNTIME_STAMP)
 
-demo: $(RUNTIME_STAMP)
+# The demo extra: aiosmtpd, the local mail server that catches the demo's emails.
+$(DEMO_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[demo]'
+	touch $@ $(RUNTIME_STAMP)
+
+demo: $(DEMO_STAMP)
 	$(BIN)/keepcart demo
 
 serve: $(RUNTIME_STAMP)

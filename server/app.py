@@ -36,10 +36,13 @@ from server.events.sink import EventSink
 from server.logs import AccessLog, loggable_path
 from server.messages import rendering as message_rendering
 from server.messages import retention as message_retention
+from server.messages import sms_outbox
 from server.messages.sender import Sender
+from server.messages.sms import TwilioSms
 from server.messages.smtp import SmtpMailer
 from server.orders import emails as order_emails
 from server.ratelimit import RateLimiter
+from server.reviews import requests as review_requests
 from server.routes import carts as cart_routes
 from server.routes import checkout as checkout_routes
 from server.routes import events as event_routes
@@ -79,7 +82,9 @@ MAINTENANCE_TICK_S = 30.0
 # each message is about.
 MESSAGE_RENDERERS = {
     **message_rendering.RENDERERS,
+    **sms_outbox.RENDERERS,  # cart recovery's own renderer replaces it (listed after it)
     **order_emails.RENDERERS,
+    **review_requests.RENDERERS,
     **webhook_rendering.RENDERERS,
 }
 
@@ -171,6 +176,7 @@ def build_services(settings: Settings) -> Services:
     sender = Sender(
         db, clock, stores, signer, settings.base_url, renderers=MESSAGE_RENDERERS,
         mailer=SmtpMailer(smtp) if smtp else None,
+        sms=TwilioSms(settings.sms) if settings.sms else None,
         transports={"webhook": WebhookTransport(db, clock)},
     )  # fmt: skip
     return Services(

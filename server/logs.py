@@ -47,13 +47,16 @@ def without_exception_messages(record: logging.LogRecord) -> bool:
 
 def log_settings(settings: Settings) -> None:
     """At debug level, the settings in effect: what an operator checks first. The signing keys
-    are counted, never shown; the mail server is shown without its password."""
-    hidden = {"secret_keys", "smtp_url"}
+    are counted, never shown; the mail server is shown without its password, the SMS provider
+    without its auth token."""
+    hidden = {"secret_keys", "smtp_url", "sms_url"}
     shown = {name: value for name, value in vars(settings).items() if name not in hidden}
     shown["secret_keys"] = f"{len(settings.secret_keys)} from KEEPCART_SECRET_KEYS" if (
         settings.secret_keys) else "generated into DB.secret"  # fmt: skip
     smtp = settings.smtp
     shown["smtp_url"] = smtp.describe() if smtp else "unset"
+    sms = settings.sms
+    shown["sms_url"] = sms.describe() if sms else "unset"
     logging.getLogger("keepcart").debug(
         "settings: %s", ", ".join(f"{name}={value}" for name, value in shown.items())
     )

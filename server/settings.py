@@ -93,6 +93,17 @@ class Settings:
         "outbox as not sent.",
         secret=True,
     )
+    sms_url: str = _setting(
+        "",
+        "SMS provider, a Twilio-compatible REST API: https://ACCOUNT_SID:AUTH_TOKEN@HOST "
+        "(e.g. https://AC…:…@api.twilio.com). Unset: SMS stay in the outbox as not sent.",
+        secret=True,
+    )
+    sms_from: str = _setting(
+        "",
+        "The number (E.164, +15551234567) or messaging service id (MG…) SMS are sent from; "
+        "needed with KEEPCART_SMS_URL.",
+    )
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str], **overrides: Any) -> Settings:
@@ -110,11 +121,17 @@ class Settings:
             self.forwarded_allow_ips
         )  # a typo must not start a server: it trusts no one
         smtp_server(self.smtp_url)  # nor a mail server it cannot reach: no email would go
+        sms_account(self.sms_url, self.sms_from)  # nor an SMS provider it cannot use
 
     @property
     def smtp(self) -> SmtpServer | None:
         """The mail server of KEEPCART_SMTP_URL; None when it is unset."""
         return smtp_server(self.smtp_url)
+
+    @property
+    def sms(self) -> SmsAccount | None:
+        """The SMS provider of KEEPCART_SMS_URL; None when it is unset."""
+        return sms_account(self.sms_url, self.sms_from)
 
     @property
     def base_url(self) -> str:
@@ -206,6 +223,42 @@ def smtp_server(url: str) -> SmtpServer | None:
         parts.hostname, port or default_port, tls, unquote(parts.username or ""),
         unquote(parts.password or ""),
     )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class SmsAccount:
+    base_url: str  # scheme://host[:port][/path], without the credentials
+    account_sid: str
+    auth_token: str = field(repr=False)
+    sender: str  # KEEPCART_SMS_FROM
+
+    def describe(self) -> str:
+        """Where SMS go, for the log and the admin: never the token."""
+        return f"{self.base_url} (account {self.account_sid}, from {self.sender})"
+
+
+def sms_account(url: str, sender: str) -> SmsAccount | None:
+    """KEEPCART_SMS_URL (and KEEPCART_SMS_FROM) read: None when unset; a ValueError saying
+    what is wrong, which never quotes the URL (it holds the auth token)."""
+    if not url.strip():
+        return None
+    problem = "KEEPCART_SMS_URL: {}; write it like https://ACCOUNT_SID:AUTH_TOKEN@api.twilio.com"
+    parts = urlsplit(url.strip())
+    try:
+        port = parts.port
+    except ValueError:
+        raise ValueError(problem.format("its port is not a number from 1 to 65535")) from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(problem.format("it must be an http:// or https:// address with a host"))
+    if not parts.username or not parts.password:
+        raise ValueError(problem.format("it needs the account sid and auth token before the @"))
+    if parts.query or parts.fragment:
+        raise ValueError(problem.format("it takes no ?query or #fragment"))
+    if not sender.strip():
+        raise ValueError("KEEPCART_SMS_FROM: set the number or messaging service SMS come from")
+    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+    base = f"{parts.scheme}://{host}{f':{port}' if port else ''}{parts.path.rstrip('/')}"
+    return SmsAccount(base, unquote(parts.username), unquote(parts.password), sender.strip())
 
 
 def env_name(spec: dataclasses.Field[Any]) -> str:

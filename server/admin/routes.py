@@ -14,7 +14,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from server.accounts import create_store, queries, verify_login
-from server.admin import account, invitations, members, store_settings
+from server.admin import account, invitations, members, shopper_data, store_settings
 from server.admin import campaigns as campaigns_admin
 from server.admin import catalog as catalog_admin
 from server.admin import checkout_settings as checkout_settings_admin
@@ -210,6 +210,7 @@ routes = [
     Route("/stores/{store_id:id}/activity", store_activity, methods=["GET"]),
     *store_settings.routes,
     *members.routes,
+    *shopper_data.routes,
     *invitations.routes,
     *account.routes,
     *catalog_admin.routes,

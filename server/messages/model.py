@@ -37,6 +37,23 @@ KINDS = {
             "order_shipped", "Order shipped", "email",
             "When you mark an order as fulfilled: what is on its way and where to.",
         ),
+        Kind(
+            "review_request", "Review request", "email",
+            "Some days after you mark an order fulfilled (the delay below): a link to review"
+            " each thing it held. Off until you turn it on.", on_by_default=False,
+        ),
+        Kind(
+            "review_reminder", "Review reminder", "email",
+            "Once, some days after the review request (the delay below), for the things not"
+            " reviewed yet; never when every one is. Off until you turn it on.",
+            on_by_default=False,
+        ),
+        Kind(
+            "recovery_sms", "Cart reminder by SMS", "sms",
+            "To a shopper who left checkout and agreed to SMS: at most one per cart in 48"
+            " hours, never in the quiet hours below. Needs KEEPCART_SMS_URL.",
+            on_by_default=False,
+        ),
         Kind("test", "Test email", "email", switchable=False),
         # One delivery of a merchant webhook (server/webhooks/): an endpoint's subscription
         # is its switch.
@@ -66,6 +83,10 @@ STATE_LABELS = {
 PENDING = frozenset({QUEUED, SENDING})  # the sender still has work to do on these
 RESENDABLE = frozenset({FAILED, UNSENT_NO_SERVER})
 NO_SERVER_REASON = "Not sent: no mail server is configured (KEEPCART_SMTP_URL)."
+NO_SERVER_REASONS = {
+    "email": NO_SERVER_REASON,
+    "sms": "Not sent: no SMS provider is configured (KEEPCART_SMS_URL).",
+}
 
 
 @dataclass(frozen=True)
@@ -174,6 +195,13 @@ class EmailSettings:
     sender_email: str = ""
     accent_colour: str = DEFAULT_ACCENT
     enabled: frozenset[str] = frozenset(k.key for k in SWITCHABLE if k.on_by_default)
+    # Days after an order is marked fulfilled that its review request is due, and days after
+    # that its one reminder (0: no reminder).
+    review_request_days: int = 7
+    review_reminder_days: int = 7
+    # SMS are sent only between these minutes of the shopper's day (08:00 to 21:00).
+    sms_quiet_end: int = 8 * 60
+    sms_quiet_start: int = 21 * 60
 
     def sends(self, kind: str) -> bool:
         known = KINDS.get(kind)

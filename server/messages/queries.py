@@ -13,6 +13,7 @@ from server.db import Database, Reader, read_all, read_one
 from server.messages.model import (
     KINDS,
     NO_SERVER_REASON,
+    NO_SERVER_REASONS,
     QUEUED,
     RESENDABLE,
     SENDING,
@@ -47,16 +48,18 @@ def message_from_row(row: Any) -> Message:
 async def insert_message(
     conn: aiosqlite.Connection, *, store_id: int, channel: str, kind: str, recipient: str,
     inputs: dict[str, Any], now: int, order_id: int | None = None, cart_id: int | None = None,
+    due: int | None = None,
 ) -> str | None:  # fmt: skip
-    """The new message's public id; None when the order already has this message."""
+    """The new message's public id; None when the order already has this message. It is due
+    at ``due`` (default: now)."""
     public_id = new_public_id("msg", 12)
     cursor = await conn.execute(
         "INSERT INTO messages (public_id, store_id, channel, kind, recipient, inputs,"
         " next_attempt_at, order_id, cart_id, created_at, updated_at)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
         " ON CONFLICT (order_id, kind, recipient) WHERE order_id IS NOT NULL DO NOTHING",
-        (public_id, store_id, channel, kind, recipient, json.dumps(inputs), now, order_id,
-         cart_id, now, now),
+        (public_id, store_id, channel, kind, recipient, json.dumps(inputs),
+         now if due is None else due, order_id, cart_id, now, now),
     )  # fmt: skip
     return public_id if cursor.rowcount == 1 else None
 
@@ -74,15 +77,16 @@ async def park_without_server(
 ) -> int:
     """Due messages of ``channels`` (those no server is configured for) become
     unsent_no_server: they wait there for the merchant, not for a retry."""
-    if not channels:
-        return 0
-    marks = ", ".join("?" * len(channels))
-    cursor = await conn.execute(
-        f"UPDATE messages SET state = ?, last_error = ?, updated_at = ?"
-        f" WHERE {_DUE} AND channel IN ({marks})",
-        (UNSENT_NO_SERVER, NO_SERVER_REASON, now, now, *channels),
-    )
-    return cursor.rowcount
+    parked = 0
+    for channel in channels:
+        cursor = await conn.execute(
+            f"UPDATE messages SET state = ?, last_error = ?, updated_at = ?"
+            f" WHERE {_DUE} AND channel = ?",
+            (UNSENT_NO_SERVER, NO_SERVER_REASONS.get(channel, NO_SERVER_REASON), now, now,
+             channel),
+        )  # fmt: skip
+        parked += cursor.rowcount
+    return parked
 
 
 async def claim_due(
@@ -127,6 +131,39 @@ async def record_failure(
          message.attempts),
     )  # fmt: skip
     return cursor.rowcount == 1
+
+
+async def record_deferral(
+    conn: aiosqlite.Connection, message: Message, until: int, reason: str, now: int
+) -> bool:
+    """Put the claimed message back in the queue, due at ``until``, its attempt not counted:
+    it was not tried (an SMS due in the shopper's quiet hours)."""
+    cursor = await conn.execute(
+        "UPDATE messages SET state = ?, attempts = attempts - 1, next_attempt_at = ?,"
+        " last_error = ?, updated_at = ? WHERE id = ? AND state = ? AND attempts = ?",
+        (QUEUED, until, reason, now, message.id, SENDING, message.attempts),
+    )
+    return cursor.rowcount == 1
+
+
+async def times_for_cart(conn: Reader, cart_id: int, kind: str) -> list[int]:
+    """When each ``kind`` message of the cart that may reach the shopper was sent, or is due
+    (those failed, suppressed or unsent never reached anyone)."""
+    rows = await read_all(
+        conn,
+        "SELECT coalesce(sent_at, next_attempt_at) AS at FROM messages"
+        " WHERE cart_id = ? AND kind = ? AND state IN ('queued', 'sending', 'sent')",
+        (cart_id, kind),
+    )
+    return [row["at"] for row in rows]
+
+
+async def state_of(conn: Reader, order_id: int, kind: str) -> str | None:
+    """The state of the order's ``kind`` message; None when it has none."""
+    row = await read_one(
+        conn, "SELECT state FROM messages WHERE order_id = ? AND kind = ?", (order_id, kind)
+    )
+    return None if row is None else str(row["state"])
 
 
 async def resend(
@@ -201,7 +238,9 @@ async def find_message(db: Reader, store_id: int, public_id: str) -> Message | N
 async def email_settings(db: Reader, store_id: int) -> EmailSettings:
     row = await read_one(
         db,
-        "SELECT sender_name, sender_email, accent_colour FROM email_settings WHERE store_id = ?",
+        "SELECT sender_name, sender_email, accent_colour, review_request_days,"
+        " review_reminder_days, sms_quiet_end, sms_quiet_start FROM email_settings"
+        " WHERE store_id = ?",
         (store_id,),
     )
     switches = await read_all(
@@ -213,8 +252,10 @@ async def email_settings(db: Reader, store_id: int) -> EmailSettings:
     if row is None:
         return EmailSettings(enabled=frozenset(enabled))
     return EmailSettings(
-        row["sender_name"], row["sender_email"], row["accent_colour"], frozenset(enabled)
-    )
+        row["sender_name"], row["sender_email"], row["accent_colour"], frozenset(enabled),
+        row["review_request_days"], row["review_reminder_days"], row["sms_quiet_end"],
+        row["sms_quiet_start"],
+    )  # fmt: skip
 
 
 async def save_email_settings(
@@ -222,11 +263,18 @@ async def save_email_settings(
 ) -> None:
     await conn.execute(
         "INSERT INTO email_settings (store_id, sender_name, sender_email, accent_colour,"
-        " updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (store_id) DO UPDATE SET"
+        " review_request_days, review_reminder_days, sms_quiet_end, sms_quiet_start,"
+        " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (store_id) DO UPDATE SET"
         " sender_name = excluded.sender_name, sender_email = excluded.sender_email,"
-        " accent_colour = excluded.accent_colour, updated_at = excluded.updated_at",
-        (store_id, settings.sender_name, settings.sender_email, settings.accent_colour, now),
-    )
+        " accent_colour = excluded.accent_colour,"
+        " review_request_days = excluded.review_request_days,"
+        " review_reminder_days = excluded.review_reminder_days,"
+        " sms_quiet_end = excluded.sms_quiet_end, sms_quiet_start = excluded.sms_quiet_start,"
+        " updated_at = excluded.updated_at",
+        (store_id, settings.sender_name, settings.sender_email, settings.accent_colour,
+         settings.review_request_days, settings.review_reminder_days, settings.sms_quiet_end,
+         settings.sms_quiet_start, now),
+    )  # fmt: skip
     await conn.executemany(
         "INSERT INTO message_switches (store_id, kind, enabled) VALUES (?, ?, ?)"
         " ON CONFLICT (store_id, kind) DO UPDATE SET enabled = excluded.enabled",

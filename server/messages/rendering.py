@@ -78,6 +78,12 @@ class Unrenderable(Exception):
     with this as its reason."""
 
 
+class Suppress(Unrenderable):
+    """The message is not to be sent after all (a review reminder when every line has been
+    reviewed since it was queued): it ends suppressed, with this as its reason. (An
+    Unrenderable, so what shows a message, the admin's page, shows the reason instead.)"""
+
+
 Renderer = Callable[[Message, RenderContext], Awaitable[EmailContent]]
 Renderers = Mapping[str, Renderer]
 

@@ -37,13 +37,17 @@ from server.db import Database
 from server.messages import queries
 from server.messages.model import (
     LEASE_MS,
+    SUPPRESSED,
     DeliveryFailed,
     EmailContent,
+    EmailSettings,
     Message,
     Outcome,
     after_failure,
 )
-from server.messages.rendering import RenderContext, Renderers, Unrenderable
+from server.messages.rendering import RenderContext, Renderers, Suppress, Unrenderable
+from server.messages.sms import SmsProvider
+from server.messages.sms_rules import QuietHours, next_allowed, parse_phone, shopper_zones
 from server.messages.smtp import OutgoingEmail, SmtpMailer
 from server.security import Signer
 from server.stores.directory import StoreDirectory
@@ -75,6 +79,7 @@ class Sender:
     def __init__(
         self, db: Database, clock: Clock, stores: StoreDirectory, signer: Signer,
         base_url: str, renderers: Renderers, mailer: SmtpMailer | None,
+        sms: SmsProvider | None = None,
         transports: Mapping[str, Transport] | None = None,
     ):  # fmt: skip
         self.db = db
@@ -84,14 +89,17 @@ class Sender:
         self.base_url = base_url
         self.renderers = renderers
         self.mailer = mailer
+        self.sms = sms
         self.transports = dict(transports or {})
         self._task: asyncio.Task[None] | None = None
         self._stopping = asyncio.Event()
 
     @property
     def channels(self) -> tuple[str, ...]:
-        """The channels a transport is configured for (email: KEEPCART_SMTP_URL)."""
-        return (*(("email",) if self.mailer is not None else ()), *self.transports)
+        """The channels a transport is configured for (email: KEEPCART_SMTP_URL, sms:
+        KEEPCART_SMS_URL; webhook: always)."""
+        configured = {"email": self.mailer, "sms": self.sms}
+        return (*(c for c, transport in configured.items() if transport), *self.transports)
 
     # ---- running in the background --------------------------------------------------------
 
@@ -152,6 +160,12 @@ class Sender:
         except DeliveryFailed as failure:
             await self._record_failure(message, failure)
             return
+        except Suppress as suppressed:
+            await self._record_suppressed(message, str(suppressed))
+            return
+        except Deferred as deferred:
+            await self._record_deferral(message, deferred.until, deferred.reason)
+            return
         log.debug("message %s (%s) sent", message.public_id, message.kind)
         await self._record(message, "sent", lambda conn: queries.record_sent(
             conn, message, self.clock.now_ms()))  # fmt: skip
@@ -164,6 +178,8 @@ class Sender:
             await self.transports[message.channel].deliver(message)
             return
         settings = await queries.email_settings(self.db, store.id)
+        if message.channel == "sms":
+            return await self._deliver_sms(message, store, settings)
         content = await self._render_for_delivery(message, store)
         sender_email = settings.sender_email or store.contact_email
         if not sender_email:
@@ -178,6 +194,32 @@ class Sender:
             sender_email=sender_email, recipient=message.recipient, content=content,
             sent_at_ms=self.clock.now_ms(), reply_to=store.contact_email,
         ))  # fmt: skip
+
+    async def _deliver_sms(self, message: Message, store: Store, settings: EmailSettings) -> None:
+        """Send the SMS, unless the shopper's quiet hours began since it was queued (a retry
+        after a failure may fall in them): then it waits for their end, not counted as an
+        attempt."""
+        now = self.clock.now_ms()
+        number = parse_phone(message.recipient, None)
+        zones = shopper_zones(number, store.timezone) if number else (store.timezone,)
+        allowed = next_allowed(now, zones, QuietHours(settings.sms_quiet_start,
+                                                      settings.sms_quiet_end))  # fmt: skip
+        if allowed > now:
+            raise Deferred(allowed, "Waiting for the end of the shopper's quiet hours.")
+        content = await self._render_for_delivery(message, store)
+        assert self.sms is not None  # claimed only for a channel with a transport
+        await self.sms.send(message.recipient, content.text, message.public_id)
+
+    async def _record_deferral(self, message: Message, until: int, reason: str) -> None:
+        await self._record(message, "deferred", lambda conn: queries.record_deferral(
+            conn, message, until, reason, self.clock.now_ms()))  # fmt: skip
+
+    async def _record_suppressed(self, message: Message, reason: str) -> None:
+        log.info("message %s (%s) not sent: nothing left to say", message.public_id, message.kind)
+        now = self.clock.now_ms()
+        outcome = Outcome(SUPPRESSED, now, reason)
+        await self._record(message, SUPPRESSED, lambda conn: queries.record_failure(
+            conn, message, outcome, now))  # fmt: skip
 
     async def _record_failure(self, message: Message, failure: DeliveryFailed) -> None:
         now = self.clock.now_ms()
@@ -223,6 +265,8 @@ class Sender:
     async def _render_for_delivery(self, message: Message, store: Store) -> EmailContent:
         try:
             return await self.render(message, store)
+        except Suppress:
+            raise
         except Unrenderable as exc:
             raise DeliveryFailed(str(exc), code="unrenderable", permanent=True) from None
         except Exception as exc:
@@ -236,3 +280,13 @@ class Sender:
         """``<msg_…@host>``: the same on every attempt. The host is KEEPCART_PUBLIC_URL's."""
         host = urlsplit(self.base_url).hostname or "keepcart.localhost"
         return f"<{message.public_id}@{host}>"
+
+
+class Deferred(Exception):
+    """The message may not go yet (an SMS in the shopper's quiet hours): due again at
+    ``until``, with ``reason`` shown meanwhile."""
+
+    def __init__(self, until: int, reason: str):
+        super().__init__(reason)
+        self.until = until
+        self.reason = reason

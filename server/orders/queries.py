@@ -16,7 +16,7 @@ _COLUMNS = (
     " shipping_method, delivery_from, delivery_to, currency, prices_include_tax, subtotal,"
     " discount_total, shipping_total, shipping_discount, tax_total, total, discount_code,"
     " payment_method,"
-    " card_brand, card_last4, created_at"
+    " card_brand, card_last4, created_at, erased_at"
 )
 
 

@@ -31,6 +31,7 @@ EVENT_LABELS = {
     "paid": "Marked as paid",
     "fulfilled": "Marked as fulfilled",
     "refunded": "Refunded",
+    "erased": "Personal details erased",
 }
 
 
@@ -78,6 +79,8 @@ class Order:
     card_brand: str | None
     card_last4: str | None
     created_at: int
+    # When its personal details were erased at its shopper's request (server.privacy).
+    erased_at: int | None = None
 
 
 @dataclass(frozen=True)

@@ -123,6 +123,14 @@ async def find_review(db: Reader, store_id: int, public_id: str) -> Review | Non
     return found[0] if found else None
 
 
+async def reviews_of_orders(db: Reader, store_id: int, order_ids: Sequence[int]) -> list[Review]:
+    """The reviews written through these orders' lines (removed ones too), newest first."""
+    marks = ",".join("?" * len(order_ids))
+    # By the order line's key; ``+`` keeps SQLite from walking the store's reviews instead.
+    where = f"+r.store_id = ? AND r.order_id IN ({marks})"
+    return await _reviews_where(db, where, [store_id, *order_ids]) if order_ids else []
+
+
 async def _reviews_where(db: Reader, where: str, params: Sequence[Any]) -> list[Review]:
     sql = f"SELECT {_REVIEW}{_FROM} WHERE {where} ORDER BY r.created_at DESC, r.id DESC"
     rows = await read_all(db, sql, params)

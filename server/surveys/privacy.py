@@ -1,10 +1,11 @@
-"""One shopper's survey answers: found, for the store's owner to hand over or delete.
+"""Surveys' part of one shopper's data (``server.privacy`` asks every area for its own): their
+responses, found for the store's owner to hand over or delete.
 
-A response is the shopper's when it was given by their visitor id, or when they gave their
-email in it (an email question, answered with consent), or when it belongs to an order
-placed with their email (a survey on the confirmation or the order-status page). Nothing
-else in a response says who gave it: its page is a path without a query, and no answer holds
-personal data unless a question asked for an email.
+A response is the shopper's when it was given by one of their visitor ids, or when they gave
+their email in it (an email question, answered with consent), or when it belongs to one of
+their orders (a survey on the confirmation or the order-status page). Nothing else in a
+response says who gave it: its page is a path without a query, and no answer holds personal
+data unless a question asked for an email.
 
 Deleting a response deletes its answers with it (``ON DELETE CASCADE``); the offer exposure a
 remedy recorded is the campaign's, and stays.
@@ -12,23 +13,20 @@ remedy recorded is the campaign's, and stays.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import aiosqlite
 
-from server.db import Reader, read_all
+from server.db import Reader, read_all, read_one
 from server.surveys.model import Question, questions_from_json
 
-# The most responses the owner's page lists (and deletes) at once for one shopper.
+# The most responses read for one shopper (listed and exported; all of them are deleted).
 MAX_RESPONSES = 500
 
-
-@dataclass(frozen=True)
-class ShopperKey:
-    """How the owner names the shopper: the email they used, or their visitor id."""
-
-    email: str = ""  # normalised (server.emails.normalize_email)
-    visitor_id: str = ""
+# Each stored answer row: question, option, number, text, consent.
+AnswerRow = tuple[str, str, int | None, str | None, str | None]
 
 
 @dataclass(frozen=True)
@@ -41,40 +39,54 @@ class ShopperResponse:
     page: str
     order_number: int | None
     questions: tuple[Question, ...]  # the survey's, as asked now
-    # Each stored answer row: question, option, number, text, consent.
-    answers: list[tuple[str, str, int | None, str | None, str | None]]
+    answers: list[AnswerRow]
 
 
-def _matching_ids(store_id: int, key: ShopperKey) -> tuple[str, list[object]]:
+def _matching_ids(
+    store_id: int, email: str, visitor_ids: Sequence[str], order_ids: Sequence[int]
+) -> tuple[str, list[Any]]:
     """The ids of the shopper's responses in the store, as a query."""
     parts: list[str] = []
-    params: list[object] = []
-    if key.visitor_id:
+    params: list[Any] = []
+    if visitor_ids:
+        marks = ",".join("?" * len(visitor_ids))
         parts.append(
-            "SELECT id FROM survey_responses WHERE store_id = ? AND visitor_id = ?"
+            f"SELECT id FROM survey_responses WHERE store_id = ? AND visitor_id IN ({marks})"
         )  # survey_responses_by_visitor
-        params += [store_id, key.visitor_id]
-    if key.email:
+        params += [store_id, *visitor_ids]
+    if email:
         # An email answer: the store's responses (by the visitor index's store prefix), each
-        # one's answers by their key; and an order's responses, by the order's email index.
+        # one's answers by their key.
         parts.append(
             "SELECT r.id FROM survey_responses r INDEXED BY survey_responses_by_visitor"
             " CROSS JOIN survey_answers a ON a.response_id = r.id"
             " WHERE r.store_id = ? AND a.consent IS NOT NULL AND a.text = ?"
         )
+        params += [store_id, email]
+    if order_ids:
+        # Each of the store's surveys' response to each order (survey_responses_by_order).
         parts.append(
-            "SELECT r.id FROM orders o INDEXED BY orders_by_email"
-            " CROSS JOIN surveys s ON s.store_id = o.store_id"
-            " CROSS JOIN survey_responses r ON r.survey_id = s.id AND r.order_id = o.id"
-            " WHERE o.store_id = ? AND o.email = ?"
+            "SELECT r.id FROM surveys s CROSS JOIN survey_responses r ON r.survey_id = s.id"
+            f" WHERE s.store_id = ? AND r.order_id IN ({','.join('?' * len(order_ids))})"
         )
-        params += [store_id, key.email, store_id, key.email]
+        params += [store_id, *order_ids]
     return " UNION ".join(parts) or "SELECT NULL WHERE 0", params
 
 
-async def shopper_responses(db: Reader, store_id: int, key: ShopperKey) -> list[ShopperResponse]:
-    """The shopper's responses in the store, newest first, with their answers."""
-    ids, params = _matching_ids(store_id, key)
+async def count_shopper_responses(
+    db: Reader, store_id: int, email: str, visitor_ids: Sequence[str], order_ids: Sequence[int]
+) -> int:
+    ids, params = _matching_ids(store_id, email, visitor_ids, order_ids)
+    row = await read_one(db, f"SELECT count(*) FROM ({ids})", params)
+    return int(row[0]) if row else 0
+
+
+async def shopper_responses(
+    db: Reader, store_id: int, email: str, visitor_ids: Sequence[str], order_ids: Sequence[int]
+) -> list[ShopperResponse]:
+    """The shopper's responses in the store, newest first (MAX_RESPONSES at most), with
+    their answers."""
+    ids, params = _matching_ids(store_id, email, visitor_ids, order_ids)
     rows = await read_all(
         db,
         "SELECT r.id, r.public_id, s.name AS survey_name, s.questions, r.status, r.shown_at,"
@@ -94,7 +106,7 @@ async def shopper_responses(db: Reader, store_id: int, key: ShopperKey) -> list[
     ]  # fmt: skip
 
 
-async def _answers_of(db: Reader, response_ids: list[int]) -> dict[int, list]:
+async def _answers_of(db: Reader, response_ids: list[int]) -> dict[int, list[AnswerRow]]:
     if not response_ids:
         return {}
     marks = ",".join("?" * len(response_ids))
@@ -104,7 +116,7 @@ async def _answers_of(db: Reader, response_ids: list[int]) -> dict[int, list]:
         f" WHERE response_id IN ({marks}) ORDER BY response_id, question, option",
         response_ids,
     )
-    found: dict[int, list] = {}
+    found: dict[int, list[AnswerRow]] = {}
     for row in rows:
         found.setdefault(row["response_id"], []).append(
             (row["question"], row["option"], row["number"], row["text"], row["consent"])
@@ -113,10 +125,14 @@ async def _answers_of(db: Reader, response_ids: list[int]) -> dict[int, list]:
 
 
 async def erase_shopper_responses(
-    conn: aiosqlite.Connection, store_id: int, key: ShopperKey
+    conn: aiosqlite.Connection,
+    store_id: int,
+    email: str,
+    visitor_ids: Sequence[str],
+    order_ids: Sequence[int],
 ) -> int:
     """Delete the shopper's responses in the store (their answers go with them), inside a
     write; how many were deleted."""
-    ids, params = _matching_ids(store_id, key)
+    ids, params = _matching_ids(store_id, email, visitor_ids, order_ids)
     cursor = await conn.execute(f"DELETE FROM survey_responses WHERE id IN ({ids})", params)
     return cursor.rowcount

@@ -211,6 +211,8 @@ async def test_email_settings_are_saved_and_used(app, client, sending_shop, admi
         "csrf_token": csrf_from(page.text), "sender_name": "Fern & Hearth",
         "sender_email": "Hello@Fern.test", "accent_colour": "#FFD700",
         "send_order_confirmation": "true", "send_order_shipped": "true",
+        "review_request_days": "7", "review_reminder_days": "7",
+        "sms_quiet_start": "21:00", "sms_quiet_end": "08:00",
     }  # fmt: skip
     saved = await client.post(url, data=form)
     assert saved.status_code == 303 and saved.headers["location"] == url + "?saved=emails"

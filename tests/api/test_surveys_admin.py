@@ -1,7 +1,8 @@
 """Surveys in the admin: the list and the store's survey settings, a new survey from each
 template, the survey form (422 with every error and the values kept), status changes, the live
 preview, the results under each filter (against responses written straight into the
-database), the written answers' search, the CSV, and one shopper's answers (owners only)."""
+database), the written answers' search and the CSV. One shopper's answers are found, exported
+and erased with the rest of their data: tests/api/test_shopper_data.py."""
 
 from __future__ import annotations
 
@@ -14,10 +15,8 @@ import re
 
 import pytest
 
-from server.accounts import add_member
 from server.admin.campaigns.campaign_prefill import campaign_values
 from server.admin.surveys.survey_prefill import survey_values
-from server.clock import now_ms
 from server.offers.queries import list_campaigns
 from server.services import services
 from server.surveys.model import Answer
@@ -29,15 +28,12 @@ from server.surveys.queries import (
     replace_answers,
     set_response_status,
 )
-from tests.api.admin_client import client_for, csrf_from, field_error
+from tests.api.admin_client import csrf_from, field_error
 from tests.api.attribution import DAY, T0, insert_exposure
-from tests.api.ordering import insert_order
 from tests.api.plans import query_plans
 from tests.api.surveying import live_survey, row_counts
 
 pytestmark = pytest.mark.anyio
-
-STAFF = "staff@shop.test"
 
 
 @pytest.fixture
@@ -95,7 +91,7 @@ def text_of(page: str) -> str:
 
 async def test_every_page_needs_a_login(client, merchant, store):
     base = f"/admin/stores/{store.id}/surveys"
-    for path in ("", "/new", "/shopper", "/srv_x", "/srv_x/results", "/srv_x/results.csv",
+    for path in ("", "/new", "/srv_x", "/srv_x/results", "/srv_x/results.csv",
                  "/srv_x/answers", "/srv_x/preview"):  # fmt: skip
         response = await client.get(base + path)
         assert response.status_code == 303
@@ -583,91 +579,6 @@ async def test_the_csv_holds_an_email_only_as_given_with_consent(app, client, st
     await respond(app, survey, "v2", {"q1": Answer(text="sneaky@example.test")})  # no consent
     text = (await client.get(f"{base}/{survey.public_id}/results.csv")).text
     assert "pat@example.test" in text and "sneaky@example.test" not in text
-
-
-# ---- one shopper's answers ------------------------------------------------------------------
-
-
-async def test_an_owner_finds_downloads_and_deletes_a_shoppers_answers(
-    app, client, store, admin, at_t0
-):
-    from server.surveys.model import Question
-
-    _, post = admin
-    email_question = Question("q2", "email", "Email me?", required=False)
-    exit_ = await live_survey(app, store.id, "exit", questions=(
-        *(await live_survey(app, store.id, "exit")).questions, email_question))  # fmt: skip
-    ces = await live_survey(app, store.id, "checkout_experience")
-    order_id = await insert_order(app, store, 1001, email="pat@example.test")
-    await respond(app, exit_, "v_pat", {"q1": Answer(options=("delivery",))})  # by visitor
-    await respond(app, exit_, "v_other", {"q1": Answer(options=("card_trust",)),
-                  "q2": Answer(text="pat@example.test", consent="Email me")})  # fmt: skip
-    await respond(app, ces, "v_x", {"q1": Answer(number=6)}, order_id=order_id,
-                  signal="confirmation")  # by the order's email  # fmt: skip
-    await respond(app, exit_, "v_someone", {"q1": Answer(options=("just_browsing",))})
-
-    found = await post("/shopper", {"email": " Pat@Example.test "})
-    assert found.status_code == 200
-    text = text_of(found.text)
-    assert "2 responses found" in text  # the email answer, and the order's
-    assert "Email me? pat@example.test" in text and "How easy was checkout? 6" in text
-    both = await post("/shopper", {"email": "pat@example.test", "visitor": "v_pat"})
-    assert "3 responses found" in text_of(both.text)
-
-    download = await post("/shopper.csv", {"email": "pat@example.test", "visitor": "v_pat"})
-    assert download.headers["content-disposition"].startswith("attachment")
-    rows = list(csv.reader(io.StringIO(download.text.lstrip("\ufeff"))))
-    assert rows[0] == ["survey", "response", "shown_at", "status", "page", "order_number",
-                       "question", "answer"]  # fmt: skip
-    assert {row[7] for row in rows[1:]} == {"Delivery was too slow or too costly",
-                                            "I didn't trust the site with my card",
-                                            "pat@example.test", "6"}  # fmt: skip
-
-    before = await row_counts(app)
-    unconfirmed = await post("/shopper/delete", {"email": "pat@example.test", "visitor": "v_pat"})
-    assert unconfirmed.status_code == 422
-    assert "Tick the box" in field_error(unconfirmed.text, "confirm")
-    assert await row_counts(app) == before
-    deleted = await post("/shopper/delete", {"email": "pat@example.test", "visitor": "v_pat",
-                                             "confirm": "true"})  # fmt: skip
-    assert deleted.status_code == 303
-    assert "3 responses deleted" in text_of((await client.get(deleted.headers["location"])).text)
-    after = await row_counts(app)
-    assert after["survey_responses"] == before["survey_responses"] - 3
-    assert after["survey_answers"] == before["survey_answers"] - 4  # their answers went too
-    left = await services(app).db.fetch_all("SELECT visitor_id FROM survey_responses")
-    assert [row["visitor_id"] for row in left] == ["v_someone"]
-
-
-async def test_a_shopper_search_needs_a_valid_key(client, admin):
-    _, post = admin
-    for form, field in (({}, "email"), ({"email": "not an email"}, "email"),
-                        ({"visitor": "has spaces"}, "visitor")):  # fmt: skip
-        refused = await post("/shopper", form)
-        assert refused.status_code == 422, form
-        assert field_error(refused.text, field)
-
-
-async def test_staff_work_surveys_but_not_a_shoppers_answers(app, client, store, admin):
-    from server.accounts import create_user
-
-    base, post = admin
-    survey = await create(app, store, post)
-    await create_user(services(app).db, STAFF, "another long password", now=now_ms())
-    await add_member(services(app).db, store.id, STAFF, "staff", now=now_ms())
-    async with client_for(app, STAFF) as staff:
-        listing = await staff.get(base)
-        assert listing.status_code == 200 and "A shopper's answers" not in listing.text
-        token = csrf_from(listing.text)
-        assert (await staff.post(f"{base}/{survey.public_id}/status/live",
-                                 data={"csrf_token": token})).status_code == 303  # fmt: skip
-        assert (await staff.get(f"{base}/{survey.public_id}/results.csv")).status_code == 200
-        for method, path in (("GET", "/shopper"), ("POST", "/shopper"), ("POST", "/shopper.csv"),
-                             ("POST", "/shopper/delete")):  # fmt: skip
-            data = {"csrf_token": token, "email": "pat@example.test", "confirm": "true"}
-            response = await staff.request(method, base + path,
-                                           data=data if method == "POST" else None)  # fmt: skip
-            assert response.status_code == 403, path
 
 
 # ---- plans ----------------------------------------------------------------------------------

@@ -44,10 +44,10 @@ ROUTES_WITHOUT_A_STORE = {
 }
 # The store pages only owners open: members, the store's settings (its email settings too),
 # the checkout settings but discount codes, trust (badges, policies, the holdout), one
-# shopper's survey answers, and the test email.
+# shopper's data, and the test email.
 OWNER_ONLY = re.compile(
     r"/admin/stores/\{store_id:id\}/"
-    r"(members|settings|checkout(?!/discounts)|trust|surveys/shopper|messages/test|webhooks)\b.*"
+    r"(members|settings|checkout(?!/discounts)|trust|shopper-data|messages/test|webhooks)\b.*"
 )
 
 
@@ -81,6 +81,14 @@ async def snapshot(app, store_id: int) -> dict[str, list[tuple]]:
         "messages": "SELECT * FROM messages WHERE store_id = ?",
         "email_settings": "SELECT * FROM email_settings WHERE store_id = ?",
         "message_switches": "SELECT * FROM message_switches WHERE store_id = ?",
+        "idempotency_keys": "SELECT * FROM idempotency_keys WHERE store_id = ?",
+        "discount_redemptions": "SELECT r.* FROM discount_redemptions r"
+        " JOIN discounts d ON d.id = r.discount_id WHERE d.store_id = ?",
+        "events": "SELECT * FROM events WHERE store_id = ?",
+        "exposures": "SELECT x.* FROM exposures x"
+        " JOIN campaigns c ON c.id = x.campaign_id WHERE c.store_id = ?",
+        "trust_exposures": "SELECT * FROM trust_exposures WHERE store_id = ?",
+        "shopper_erasures": "SELECT * FROM shopper_erasures WHERE store_id = ?",
         "webhook_endpoints": "SELECT * FROM webhook_endpoints WHERE store_id = ?",
         "webhook_secrets": "SELECT s.* FROM webhook_secrets s"
         " JOIN webhook_endpoints e ON e.id = s.endpoint_id WHERE e.store_id = ?",

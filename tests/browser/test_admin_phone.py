@@ -74,7 +74,9 @@ def html_pages(stack: Stack) -> list[str]:
     values = path_values(stack)
     pages = []
     for template, methods in admin_routes(app):
-        if "GET" in methods and not template.endswith((".csv", "/activity")):
+        # An email's own page (what the message page frames) is an email, not an admin page:
+        # tests/browser/test_admin_messages.py checks it.
+        if "GET" in methods and not template.endswith((".csv", "/activity", "{message}/preview")):
             pages.append(fill(template, values))
     assert len(pages) >= 30, pages
     return pages
@@ -98,6 +100,29 @@ def path_values(stack: Stack) -> dict[str, object]:
             " VALUES (?, 'shopper@example.test', 'Email me my cart', 0)",
             (store,),
         )
+        # A webhook endpoint with a long URL, disabled by Keepcart, and a failed attempt in its
+        # delivery log with a long answer: the widest its pages get.
+        endpoint = conn.execute(
+            "INSERT INTO webhook_endpoints (public_id, store_id, url, event_types, enabled,"
+            " disabled_reason, created_at, updated_at) VALUES ('ep_walk', ?,"
+            " 'https://hooks.fernhill-goods.example/keepcart/incoming/webhooks/orders-and-reviews',"
+            " 'order.created order.paid review.created', 0, 'The endpoint answered 410 Gone.',"
+            " 0, 0)",
+            (store,),
+        ).lastrowid
+        message = conn.execute(
+            "INSERT INTO messages (public_id, store_id, channel, kind, recipient, inputs, state,"
+            " attempts, next_attempt_at, created_at, updated_at) VALUES ('msg_hook', ?,"
+            " 'webhook', 'webhook', 'ep_walk', '{\"type\": \"order.created\"}', 'failed', 1,"
+            " 0, 0, 0)",
+            (store,),
+        ).lastrowid
+        conn.execute(
+            "INSERT INTO webhook_attempts (message_id, endpoint_id, attempt, started_at,"
+            " duration_ms, status_code, error, response_snippet) VALUES (?, ?, 1, 0, 15000,"
+            " 410, 'The endpoint answered 410 Gone.', ?)",
+            (message, endpoint, "<html>" + "gone-and-never-coming-back " * 18),
+        )
 
     # Reviews (one replied to, one hidden) and the order shipped, so its page has each line's
     # review link.
@@ -120,6 +145,9 @@ def path_values(stack: Stack) -> dict[str, object]:
         "campaign": first("SELECT public_id FROM campaigns WHERE store_id = ? ORDER BY id"),
         "review": first("SELECT public_id FROM reviews WHERE store_id = ? AND reply IS NOT NULL"),
         "survey": survey.public_id,
+        # the order's confirmation email (sent or not: the page shows it either way)
+        "message": first("SELECT public_id FROM messages WHERE store_id = ? ORDER BY id"),
+        "endpoint": "ep_walk",
     }
 
 
@@ -148,9 +176,18 @@ NO_RUNNING_ANIMATIONS = """() => {
 }"""
 
 
-def test_every_admin_page_fits_a_phone_reaches_every_link_and_passes_axe(page: Page, stack: Stack):
+# The pages are dealt into shards, each its own test: walking every page in one test took 36 s
+# of a quiet machine, growing with each page, near the per-test timeout on a busy one.
+SHARDS = 3
+SHARD_IDS = [f"shard-{n}" for n in range(SHARDS)]
+
+
+@pytest.mark.parametrize("shard", range(SHARDS), ids=SHARD_IDS)
+def test_every_admin_page_fits_a_phone_reaches_every_link_and_passes_axe(
+    page: Page, stack: Stack, shard: int
+):
     page.set_viewport_size(PHONE)
-    pages = html_pages(stack)
+    pages = html_pages(stack)[shard::SHARDS]
     sign_in(page, stack)
     expect(page.get_by_role("heading", level=1)).to_be_visible()
 
@@ -199,10 +236,11 @@ def test_tables_become_labelled_cards_on_a_phone(page: Page, stack: Stack):
     expect(exposed).to_be_in_viewport()
 
 
+@pytest.mark.parametrize("shard", range(SHARDS), ids=SHARD_IDS)
 @pytest.mark.parametrize("viewport", [DESKTOP], ids=["1366px"])
-def test_every_admin_page_passes_axe_on_a_desktop(page: Page, stack: Stack, viewport):
+def test_every_admin_page_passes_axe_on_a_desktop(page: Page, stack: Stack, viewport, shard):
     page.set_viewport_size(viewport)
-    pages = html_pages(stack)
+    pages = html_pages(stack)[shard::SHARDS]
     sign_in(page, stack)
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     violations, overflowing = {}, {}

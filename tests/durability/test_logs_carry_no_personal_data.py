@@ -1,8 +1,8 @@
 """Keepcart's log, at every level, carries no personal data, tokens or secrets.
 
 A real ``keepcart serve`` at ``KEEPCART_LOG_LEVEL=debug`` serves a shopper's whole checkout
-and a merchant's sign-in, order search and order page; then its log is searched for every
-value that must never be in it.
+and a merchant's sign-in, order search and order page, and the shopper's data found,
+downloaded and erased; then its log is searched for every value that must never be in it.
 """
 
 from __future__ import annotations
@@ -99,8 +99,15 @@ def browse_the_admin(http: httpx.Client, number: str) -> list[str]:
     base = str(store_page.url.path)
     search = http.get(f"{base}/orders", params={"q": SHOPPER["email"]})
     assert f"/orders/{number}" in search.text
-    assert SHOPPER["line1"] in http.get(f"{base}/orders/{number}").text
-    return [csrf, *http.cookies.values()]
+    order_page = http.get(f"{base}/orders/{number}").text
+    assert SHOPPER["line1"] in order_page
+    signed_in_csrf = re.search(r'name="csrf_token" value="([^"]+)"', order_page).group(1)
+    shopper = {"csrf_token": signed_in_csrf, "email": SHOPPER["email"]}
+    assert f"#{number}" in http.post(f"{base}/shopper-data", data=shopper).text
+    assert SHOPPER["line1"] in http.post(f"{base}/shopper-data.json", data=shopper).text
+    erased = http.post(f"{base}/shopper-data/erase", data=shopper | {"confirm": "true"})
+    assert erased.status_code == 303
+    return [csrf, signed_in_csrf, *http.cookies.values()]
 
 
 def test_a_debug_log_carries_no_personal_data_tokens_or_secrets(tmp_path):
@@ -138,4 +145,5 @@ def test_a_debug_log_carries_no_personal_data_tokens_or_secrets(tmp_path):
     assert "INFO uvicorn.error: Started server process" in log  # through Keepcart's handler
     assert "POST /v1/carts/{token}/items 200" in log
     assert "GET /admin/stores/{store_id}/orders 200" in log
+    assert "POST /admin/stores/{store_id}/shopper-data/erase 303" in log
     assert "?" not in "".join(line for line in log.splitlines() if "keepcart.access" in line)

@@ -22,3 +22,14 @@ async def migrate_before(
         before = [m for m in available_migrations() if m.version < version]
         patch.setattr(migrations, "available_migrations", lambda: before)
         await apply_migrations(conn)
+
+
+async def migrate_through(
+    conn: aiosqlite.Connection, monkeypatch: pytest.MonkeyPatch, version: int
+) -> list[int]:
+    """Apply every migration up to ``version`` and none after (what a test of that migration
+    looks at, whatever later ones change); the versions applied."""
+    with monkeypatch.context() as patch:
+        upto = [m for m in available_migrations() if m.version <= version]
+        patch.setattr(migrations, "available_migrations", lambda: upto)
+        return await apply_migrations(conn)

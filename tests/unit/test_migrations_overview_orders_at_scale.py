@@ -7,8 +7,7 @@ import asyncio
 
 import aiosqlite
 
-from server.db.migrations import apply_migrations
-from tests.unit.migrating import SCHEMA, migrate_before
+from tests.unit.migrating import SCHEMA, migrate_before, migrate_through
 
 
 async def _migrate(path, monkeypatch) -> tuple[set[tuple], set[tuple], list, int]:
@@ -27,7 +26,7 @@ async def _migrate(path, monkeypatch) -> tuple[set[tuple], set[tuple], list, int
                 'test_card', 100, 100);
         """)
         before = {tuple(row) for row in await conn.execute_fetchall(SCHEMA)}
-        assert 15 in await apply_migrations(conn)
+        assert await migrate_through(conn, monkeypatch, 15) == [15]
         after = {tuple(row) for row in await conn.execute_fetchall(SCHEMA)}
         found = await conn.execute_fetchall(
             "SELECT rowid FROM orders_search WHERE orders_search MATCH '\"byrn\"'"

@@ -12,7 +12,7 @@ from server.admin.forms import FormPage
 from server.admin.messages.pages import server_facts
 from server.admin.pages import Merchant, render_store_form
 from server.emails import normalize_email
-from server.forms import FormReader, parse_line
+from server.forms import FormReader, parse_clock_time, parse_line, whole
 from server.messages import queries
 from server.messages.model import SWITCHABLE, EmailSettings, parse_colour
 from server.services import services
@@ -35,6 +35,10 @@ def initial(settings: EmailSettings, store: Store) -> dict[str, str]:
         "sender_name": settings.sender_name,
         "sender_email": settings.sender_email,
         "accent_colour": settings.accent_colour,
+        "review_request_days": str(settings.review_request_days),
+        "review_reminder_days": str(settings.review_reminder_days),
+        "sms_quiet_start": _clock(settings.sms_quiet_start),
+        "sms_quiet_end": _clock(settings.sms_quiet_end),
     }
     return values | {f"send_{k.key}": str(k.key in settings.enabled).lower() for k in SWITCHABLE}
 
@@ -48,9 +52,25 @@ def read_email_settings(values: dict[str, str]) -> EmailSettings:
             lambda: normalize_email(values["sender_email"], field="sender_email"), ""
         )
     colour = form.read("accent_colour", parse_colour, "")
+    days = whole(0, 90, "Enter a number of days from 0 to 90.")
+    request_days = form.read("review_request_days", days, 0)
+    reminder_days = form.read("review_reminder_days", days, 0)
+    quiet_start = form.read("sms_quiet_start", _minute_of_day, 0)
+    quiet_end = form.read("sms_quiet_end", _minute_of_day, 0)
     form.done()
     enabled = frozenset(kind.key for kind in SWITCHABLE if form.flag(f"send_{kind.key}"))
-    return EmailSettings(name, email, colour, enabled)
+    return EmailSettings(
+        name, email, colour, enabled, request_days, reminder_days, quiet_end, quiet_start
+    )
+
+
+def _minute_of_day(text: str) -> int:
+    at = parse_clock_time(text)
+    return at.hour * 60 + at.minute
+
+
+def _clock(minute_of_day: int) -> str:
+    return f"{minute_of_day // 60:02d}:{minute_of_day % 60:02d}"
 
 
 async def _render(
@@ -72,7 +92,15 @@ async def _render(
 email_settings_page = FormPage(
     load=load,
     initial=initial,
-    fields=("sender_name", "sender_email", "accent_colour"),
+    fields=(
+        "sender_name",
+        "sender_email",
+        "accent_colour",
+        "review_request_days",
+        "review_reminder_days",
+        "sms_quiet_start",
+        "sms_quiet_end",
+    ),
     flags=FLAGS,
     read=lambda values, store, loaded: read_email_settings(values),
     write=lambda conn, store, loaded, new, now: queries.save_email_settings(

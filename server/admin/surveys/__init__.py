@@ -10,7 +10,6 @@ results_view.py .. the results as charts, figures and words
 results_queries.py the SQL behind them
 remedy_queries.py  what the offers linked to answers earned (on the results page)
 export.py ........ the responses' CSV
-shopper.py ....... one shopper's answers, found, downloaded or deleted (owners only)
 labels.py ........ what the pages call moments, question types, signals and devices
 
 The maths of the results is ``server.surveys.results`` and ``server.offers.stats``.
@@ -20,20 +19,16 @@ from __future__ import annotations
 
 from starlette.routing import Route
 
-from server.admin.surveys import editing, preview, results_page, shopper
+from server.admin.surveys import editing, preview, results_page
 
 BASE = "/stores/{store_id:id}/surveys"
 ONE = BASE + "/{survey:str}"
-# The store's own pages (new, settings, shopper) before a survey's: none is a survey's id.
+# The store's own pages (new, settings) before a survey's: neither is a survey's id.
 routes = [
     Route(BASE, editing.settings_form.show, methods=["GET"]),
     Route(BASE, editing.create_survey, methods=["POST"]),
     Route(BASE + "/new", editing.new_survey_page, methods=["GET"]),
     Route(BASE + "/settings", editing.settings_form.save, methods=["POST"]),
-    Route(BASE + "/shopper", shopper.shopper_page, methods=["GET"]),
-    Route(BASE + "/shopper", shopper.find_shopper, methods=["POST"]),
-    Route(BASE + "/shopper.csv", shopper.shopper_csv, methods=["POST"]),
-    Route(BASE + "/shopper/delete", shopper.erase_shopper, methods=["POST"]),
     Route(ONE, editing.edit_survey.show, methods=["GET"]),
     Route(ONE, editing.edit_survey.save, methods=["POST"]),
     Route(ONE + "/status/{status:str}", editing.change_status, methods=["POST"]),

@@ -1,0 +1,74 @@
+"""Queueing a recovery SMS, with every rule an SMS keeps (``server.messages.sms_rules``)
+checked inside the caller's write transaction.
+
+The cart recovery job calls ``enqueue_recovery_sms`` when a step of a cart's sequence is due
+and the shopper gave a phone number with SMS consent; the renderer of the kind
+``recovery_sms`` (which writes the text with the signed recovery link) is that job's.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import aiosqlite
+from babel import Locale, UnknownLocaleError
+
+from server.messages import queries
+from server.messages.model import EmailContent, Message
+from server.messages.outbox import enqueue
+from server.messages.rendering import RenderContext, Renderer, Unrenderable
+from server.messages.sms_rules import (
+    QuietHours,
+    e164,
+    has_sms_consent,
+    next_allowed,
+    parse_phone,
+    shopper_zones,
+    within_cap,
+)
+from server.stores.service import Store
+
+RECOVERY_SMS = "recovery_sms"
+
+
+async def enqueue_recovery_sms(
+    conn: aiosqlite.Connection, store: Store, *, cart_id: int, phone: str,
+    sms_consent_wording: str | None, now: int, due: int | None = None,
+    inputs: dict[str, Any] | None = None,
+) -> str | None:  # fmt: skip
+    """Queue the cart's recovery SMS to ``phone``, due at ``due`` (default: now) or, when that
+    falls in the quiet hours of the shopper's day, at the next minute outside them. Returns
+    the message's public id, or None when it must not go: no SMS consent recorded, a number
+    that is not a valid phone number (read in the store's country when written without +),
+    the kind switched off, or another recovery SMS of the cart within 48 hours of it."""
+    if not has_sms_consent(sms_consent_wording):
+        return None
+    number = parse_phone(phone, store_region(store))
+    if number is None:
+        return None
+    settings = await queries.email_settings(conn, store.id)
+    quiet = QuietHours(settings.sms_quiet_start, settings.sms_quiet_end)
+    at = next_allowed(now if due is None else due, shopper_zones(number, store.timezone), quiet)
+    if not within_cap(await queries.times_for_cart(conn, cart_id, RECOVERY_SMS), at):
+        return None
+    return await enqueue(
+        conn, store.id, RECOVERY_SMS, e164(number), now, cart_id=cart_id, inputs=inputs, due=at
+    )
+
+
+def store_region(store: Store) -> str | None:
+    """The store's country, from its locale (en-IE: IE), for numbers written without +."""
+    try:
+        return Locale.parse(store.locale.replace("-", "_")).territory
+    except (ValueError, UnknownLocaleError):
+        return None
+
+
+async def render_without_recovery(message: Message, context: RenderContext) -> EmailContent:
+    """What a recovery SMS renders as until cart recovery hands the app its own renderer
+    (which writes the signed recovery link): it cannot be written, so it fails saying so.
+    Only that job queues the kind, so in practice this is never reached."""
+    raise Unrenderable("A cart reminder SMS is written by cart recovery, which is not set up.")
+
+
+RENDERERS: dict[str, Renderer] = {RECOVERY_SMS: render_without_recovery}

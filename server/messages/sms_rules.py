@@ -1,0 +1,106 @@
+"""The rules every SMS Keepcart sends keeps, as pure functions (time comes in as an argument):
+
+- only with the shopper's explicit SMS consent, its wording recorded (``has_sms_consent``);
+- at most one recovery SMS per cart in 48 hours (``within_cap``);
+- never in the quiet hours of the shopper's day (default 21:00 to 08:00, per store): a
+  message due then is moved to the next minute allowed (``next_allowed``), not dropped.
+
+The shopper's day is read in the time zones of their phone number (``shopper_zones``):
+libphonenumber's zones for its country and area code (one for +1 212, New York; several for
+some numbers). A minute is allowed only when it is allowed in every one of them; when no
+minute in two days is (a number whose zones are half a day apart), in the first of them.
+A number with no known zone is read in the store's zone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo, available_timezones
+
+import phonenumbers
+from phonenumbers import timezone as phone_zones
+
+MINUTE_MS = 60_000
+RECOVERY_SMS_GAP_MS = 48 * 3_600_000
+# How far ahead next_allowed looks for a minute every zone allows before it settles for the
+# first zone alone (a window of one zone always comes round within a day).
+_SEARCH_MS = 48 * 3_600_000
+_KNOWN_ZONES = available_timezones()
+
+
+def has_sms_consent(wording: str | None) -> bool:
+    """Consent counts only when the shopper ticked a box whose exact words were recorded."""
+    return bool(wording and wording.strip())
+
+
+def within_cap(others: Iterable[int], due: int, gap_ms: int = RECOVERY_SMS_GAP_MS) -> bool:
+    """Whether an SMS due at ``due`` keeps ``gap_ms`` from the cart's other recovery SMS
+    (``others``: when each is due, or was sent), before and after it."""
+    return all(abs(due - other) >= gap_ms for other in others)
+
+
+@dataclass(frozen=True)
+class QuietHours:
+    """SMS may go from ``end`` up to ``start`` (minutes of the local day); the rest of the day
+    is quiet. ``start`` may be before ``end`` (a quiet spell in the afternoon) and equal to it
+    (no quiet hours)."""
+
+    start: int = 21 * 60
+    end: int = 8 * 60
+
+    def allows(self, minute_of_day: int) -> bool:
+        if self.start == self.end:
+            return True
+        return (minute_of_day - self.end) % 1440 < (self.start - self.end) % 1440
+
+
+def minute_of_day(at_ms: int, zone: str) -> int:
+    local = datetime.fromtimestamp(at_ms / 1000, UTC).astimezone(ZoneInfo(zone))
+    return local.hour * 60 + local.minute
+
+
+def next_allowed(due: int, zones: Sequence[str], quiet: QuietHours) -> int:
+    """``due`` when it is outside the quiet hours in every zone; otherwise the first whole
+    minute after it that is (or, failing that within two days, the first in ``zones[0]``)."""
+    for candidates in (zones, zones[:1]):
+        found = _first_allowed(due, candidates, quiet)
+        if found is not None:
+            return found
+    raise ValueError("quiet hours that never end")  # QuietHours always allows some minute
+
+
+def _first_allowed(due: int, zones: Sequence[str], quiet: QuietHours) -> int | None:
+    def allowed(at: int) -> bool:
+        return all(quiet.allows(minute_of_day(at, zone)) for zone in zones)
+
+    if allowed(due):
+        return due
+    at = due - due % MINUTE_MS + MINUTE_MS
+    while at <= due + _SEARCH_MS:
+        if allowed(at):
+            return at
+        at += MINUTE_MS
+    return None
+
+
+def parse_phone(raw: str, region: str | None) -> phonenumbers.PhoneNumber | None:
+    """A valid number, read in ``region`` (the store's country) when written without +."""
+    try:
+        number = phonenumbers.parse(raw, region)
+    except phonenumbers.NumberParseException:
+        return None
+    return number if phonenumbers.is_valid_number(number) else None
+
+
+def e164(number: phonenumbers.PhoneNumber) -> str:
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def shopper_zones(number: phonenumbers.PhoneNumber, store_zone: str) -> tuple[str, ...]:
+    """The time zones the number's owner is likely in; the store's when none is known."""
+    zones = tuple(
+        zone for zone in phone_zones.time_zones_for_number(number) if zone in _KNOWN_ZONES
+    )
+    return zones or (store_zone,)

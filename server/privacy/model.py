@@ -1,0 +1,110 @@
+"""What one shopper's data is made of, kind by kind, and what erasing it does to each kind,
+in words a merchant reads (pure: no database)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+# The words an erasure uses for what it did to a kind.
+REDACTED, DELETED, REMOVED, ANONYMISED = "redacted", "deleted", "removed", "anonymised"
+
+
+@dataclass(frozen=True)
+class ShopperKey:
+    """How the owner names the shopper: the email they used, their visitor id, or both."""
+
+    email: str = ""  # normalised (server.emails.normalize_email)
+    visitor_id: str = ""
+
+
+@dataclass(frozen=True)
+class Kind:
+    key: str  # the export's section, and the audit row's count
+    one: str
+    many: str
+    erased: str  # what erasing does to it
+    about: str  # what it is, and what erasing it keeps, for the page
+
+
+# In the order the page, the export and an erasure's words list them.
+KINDS = (
+    Kind("orders", "order", "orders", REDACTED,
+         "Their email, phone, name, street address, card digits and visitor id are erased; the"
+         " lines, amounts, number, status, dates and country stay for the store's accounts."),
+    Kind("discount_codes_used", "discount code use", "discount code uses", ANONYMISED,
+         "The email on each use of a code goes; the amount stays with its order."),
+    Kind("messages", "email about their orders", "emails about their orders", DELETED,
+         "What the store sent them, or was about to: none waiting goes out afterwards."),
+    Kind("cart_email_requests", "“email me my cart” request", "“email me my cart” requests",
+         DELETED, "Each request, its email and the wording they agreed to."),
+    Kind("reviews", "review", "reviews", REMOVED,
+         "As at their writer's request: the words, rating, name and the shop's reply are"
+         " erased; the product's page still counts a review removed."),
+    Kind("survey_responses", "survey response", "survey responses", DELETED,
+         "Each response with all its answers."),
+    Kind("checkout_answers", "stored checkout answer", "stored checkout answers", DELETED,
+         "The copy of an order's confirmation kept for a week, so a retried checkout gets"
+         " the same answer."),
+    Kind("events", "event", "events", ANONYMISED,
+         "What their browser recorded (pages, cart, checkout). Anonymised rows stay under a new"
+         " random visitor id that nothing links to them, so the store's figures stay right."),
+    Kind("offer_exposures", "offer shown", "offers shown", ANONYMISED,
+         "Which offer campaigns and variants they were in: anonymised, so results stay right."),
+    Kind("trust_exposures", "trust badge measurement", "trust badge measurements", ANONYMISED,
+         "Whether they saw badges or social proof, or were held out: anonymised."),
+    Kind("coupons_claimed", "coupon claimed", "coupons claimed", ANONYMISED,
+         "Single-use codes from offers: anonymised, so a campaign's claims still count."),
+    Kind("helpful_votes", "helpful vote", "helpful votes", ANONYMISED,
+         "Their votes on others' reviews: anonymised, so each review's count stays."),
+)  # fmt: skip
+KIND_KEYS = tuple(kind.key for kind in KINDS)
+
+
+@dataclass(frozen=True)
+class Found:
+    """Everything a store holds about one shopper, as the export writes it."""
+
+    key: ShopperKey
+    visitor_ids: tuple[str, ...]  # theirs: the one named, and those their orders came from
+    order_numbers: tuple[int, ...]
+    counts: dict[str, int]  # kind → rows the store holds
+    # kind → those rows as the export writes them (fewer than counted where a kind is capped)
+    sections: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(self.counts.values())
+
+
+@dataclass(frozen=True)
+class Erasure:
+    """One erasure as the store's record keeps it: never whose data it was."""
+
+    id: int
+    counts: dict[str, int]
+    created_at: int
+    by: str | None = None  # the member's email; None once that login is gone
+
+
+def describe(counts: Mapping[str, int]) -> str:
+    """``3 orders redacted, 2 survey responses deleted and 40 events anonymised``: the kinds
+    with rows, in KINDS order; ``nothing`` when none has any."""
+    parts = [
+        f"{counts[kind.key]} {kind.one if counts[kind.key] == 1 else kind.many} {kind.erased}"
+        for kind in KINDS
+        if counts.get(kind.key)
+    ]
+    if not parts:
+        return "nothing"
+    return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
+
+
+def counted(counts: Mapping[str, Any]) -> dict[str, int]:
+    """An audit row's counts as read back: known kinds only, whole numbers only."""
+    return {
+        key: value
+        for key, value in counts.items()
+        if key in KIND_KEYS and type(value) is int and value >= 0
+    }

@@ -1,0 +1,179 @@
+"""The rules an SMS keeps, without a server: consent, the 48-hour cap per cart, quiet hours in
+the shopper's time zones (across midnight and daylight saving), numbers and their zones, and
+KEEPCART_SMS_URL read without ever quoting its token."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from server.messages.sms_rules import (
+    QuietHours,
+    e164,
+    has_sms_consent,
+    next_allowed,
+    parse_phone,
+    shopper_zones,
+    within_cap,
+)
+from server.settings import Settings, sms_account
+
+HOUR = 3_600_000
+DEFAULT = QuietHours()  # 21:00 to 08:00 quiet
+
+
+def at(text: str, zone: str) -> int:
+    """Epoch ms of a local wall-clock time (``2026-03-10 22:15``) in ``zone``."""
+    local = datetime.fromisoformat(text).replace(tzinfo=ZoneInfo(zone))
+    return int(local.timestamp() * 1000)
+
+
+def local(ms: int, zone: str) -> str:
+    return datetime.fromtimestamp(ms / 1000, ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M")
+
+
+@pytest.mark.parametrize(
+    ("wording", "consented"),
+    [("Text me a reminder", True), ("", False), ("   ", False), (None, False)],
+    ids=["wording", "empty", "blank", "none"],
+)
+def test_consent_counts_only_with_the_wording_the_shopper_saw(wording, consented):
+    assert has_sms_consent(wording) is consented
+
+
+def test_one_recovery_sms_per_cart_in_48_hours_either_side():
+    due = 100 * HOUR
+    assert within_cap([], due)
+    assert within_cap([due - 48 * HOUR], due) and within_cap([due + 48 * HOUR], due)
+    assert not within_cap([due - 47 * HOUR], due)
+    assert not within_cap([due + HOUR], due)  # one already queued for later
+    assert not within_cap([due - 72 * HOUR, due - HOUR], due)
+
+
+def test_a_message_due_in_daytime_goes_at_once():
+    due = at("2026-06-10 12:34:56", "Europe/Dublin")
+    assert next_allowed(due, ["Europe/Dublin"], DEFAULT) == due
+
+
+@pytest.mark.parametrize(
+    ("due", "expected"),
+    [
+        ("2026-06-10 21:00", "2026-06-11 08:00"),  # the first quiet minute
+        ("2026-06-10 23:59", "2026-06-11 08:00"),  # before midnight
+        ("2026-06-11 00:30", "2026-06-11 08:00"),  # after midnight
+        ("2026-06-11 07:59", "2026-06-11 08:00"),
+        ("2026-06-10 20:59", "2026-06-10 20:59"),  # the last allowed minute
+    ],
+    ids=["at-start", "before-midnight", "after-midnight", "last-quiet-minute", "last-allowed"],
+)
+def test_quiet_hours_across_midnight_move_the_message_to_eight(due, expected):
+    zone = "Europe/Dublin"
+    assert local(next_allowed(at(due, zone), [zone], DEFAULT), zone) == expected
+
+
+def test_a_deferred_message_lands_on_a_whole_minute():
+    due = at("2026-06-10 22:15:42.500", "Europe/Dublin")
+    moved = next_allowed(due, ["Europe/Dublin"], DEFAULT)
+    assert moved % 60_000 == 0 and local(moved, "Europe/Dublin") == "2026-06-11 08:00"
+
+
+@pytest.mark.parametrize(
+    ("due", "expected"),
+    [
+        # Spring forward (2026-03-08, 02:00 → 03:00 in New York): the night is an hour shorter.
+        ("2026-03-08 01:30", "2026-03-08 08:00"),
+        # Fall back (2026-11-01, 02:00 → 01:00): the night is an hour longer, 08:00 still local.
+        ("2026-11-01 01:30", "2026-11-01 08:00"),
+    ],
+    ids=["spring-forward", "fall-back"],
+)
+def test_quiet_hours_follow_the_local_clock_across_daylight_saving(due, expected):
+    zone = "America/New_York"
+    moved = next_allowed(at(due, zone), [zone], DEFAULT)
+    assert local(moved, zone) == expected
+
+
+def test_the_night_is_an_hour_shorter_in_utc_when_the_clocks_go_forward():
+    zone = "America/New_York"
+    start = at("2026-03-07 21:00", zone)
+    assert next_allowed(start, [zone], DEFAULT) - start == 10 * HOUR  # 11 hours less one
+    autumn = at("2026-10-31 21:00", zone)
+    assert next_allowed(autumn, [zone], DEFAULT) - autumn == 12 * HOUR
+
+
+def test_a_store_may_set_other_quiet_hours_even_within_the_day():
+    afternoon = QuietHours(start=13 * 60, end=14 * 60)  # quiet 13:00 to 14:00 only
+    zone = "Europe/Dublin"
+    assert local(next_allowed(at("2026-06-10 13:20", zone), [zone], afternoon), zone) == (
+        "2026-06-10 14:00"
+    )
+    assert next_allowed(at("2026-06-10 23:00", zone), [zone], afternoon) == at(
+        "2026-06-10 23:00", zone
+    )
+    never_quiet = QuietHours(start=0, end=0)
+    assert next_allowed(at("2026-06-10 03:00", zone), [zone], never_quiet) == at(
+        "2026-06-10 03:00", zone
+    )
+
+
+def test_a_minute_must_be_allowed_in_every_zone_of_the_number():
+    # 08:00 in Los Angeles is 11:00 in New York: the later morning wins.
+    zones = ["America/New_York", "America/Los_Angeles"]
+    moved = next_allowed(at("2026-06-10 07:00", "America/New_York"), zones, DEFAULT)
+    assert local(moved, "America/Los_Angeles") == "2026-06-10 08:00"
+    # 21:00 in New York ends the day, though it is only 18:00 in Los Angeles.
+    evening = at("2026-06-10 21:30", "America/New_York")
+    assert local(next_allowed(evening, zones, DEFAULT), "America/Los_Angeles") == (
+        "2026-06-11 08:00"
+    )
+
+
+def test_zones_whose_days_never_overlap_fall_back_to_the_first():
+    office = QuietHours(start=17 * 60, end=9 * 60)  # 09:00 to 17:00 only
+    zones = ["Europe/London", "Pacific/Auckland"]  # 11 hours apart in June: no common minute
+    due = at("2026-06-10 22:00", zones[0])
+    assert local(next_allowed(due, zones, office), zones[0]) == "2026-06-11 09:00"
+
+
+@pytest.mark.parametrize(
+    ("raw", "region", "number", "zones"),
+    [
+        ("+1 212 555 0100", None, "+12125550100", ("America/New_York",)),
+        ("+1 808 555 0100", "IE", "+18085550100", ("Pacific/Honolulu",)),
+        ("087 123 4567", "IE", "+353871234567", None),  # national, read in the store's country
+        ("+61 2 9999 9999", None, "+61299999999", ("Australia/Sydney",)),
+    ],
+    ids=["new-york", "honolulu", "irish-national", "sydney"],
+)
+def test_a_number_is_read_as_e164_with_its_zones(raw, region, number, zones):
+    parsed = parse_phone(raw, region)
+    assert parsed is not None and e164(parsed) == number
+    found = shopper_zones(parsed, "Europe/Dublin")
+    if zones:
+        assert found == zones
+    else:  # Ireland and Britain keep the same clock
+        assert all(local(0, zone) == local(0, "Europe/Dublin") for zone in found)
+
+
+def test_a_number_that_is_not_one_is_refused():
+    assert parse_phone("12345", None) is None
+    assert parse_phone("087 123 4567", None) is None  # national, with no country to read it in
+    assert parse_phone("call me", "IE") is None
+
+
+def test_sms_url_gives_the_account_and_never_quotes_the_token():
+    account = sms_account("https://AC123:s3cr%40t@api.example.test:8443/", "+15550001111")
+    assert account is not None
+    assert (account.base_url, account.account_sid, account.auth_token) == (
+        "https://api.example.test:8443", "AC123", "s3cr@t"
+    )  # fmt: skip
+    assert "s3cr" not in repr(account) and "s3cr" not in account.describe()
+    assert sms_account("", "") is None
+    for bad in ("ftp://a:b@host", "https://host", "https://a:b@host?x=1", "https://a:b@:99999"):
+        with pytest.raises(ValueError, match="KEEPCART_SMS_URL") as caught:
+            sms_account(bad, "+15550001111")
+        assert "b@" not in str(caught.value)
+    with pytest.raises(ValueError, match="KEEPCART_SMS_FROM"):
+        Settings(sms_url="https://AC1:token@api.example.test")
