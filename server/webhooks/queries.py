@@ -182,16 +182,6 @@ async def resend(conn: aiosqlite.Connection, store_id: int, recipient: str, publ
     return cursor.rowcount == 1
 
 
-async def failed_since_disable(db: Database, store_id: int) -> int:
-    """How many of the store's endpoints Keepcart disabled (the admin's warning)."""
-    value = await db.fetch_value(
-        "SELECT count(*) FROM webhook_endpoints WHERE store_id = ? AND enabled = 0"
-        " AND disabled_reason IS NOT NULL",
-        (store_id,),
-    )
-    return int(value or 0)
-
-
 # ---- a store's settings -------------------------------------------------------------------
 
 
