@@ -72,7 +72,10 @@ class Receiver:
 @contextlib.contextmanager
 def running_receiver() -> Iterator[Receiver]:
     receiver = Receiver()
-    thread = threading.Thread(target=receiver.server.serve_forever, daemon=True)
+    # A short poll: stopping the receiver waits for at most one poll.
+    thread = threading.Thread(
+        target=receiver.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    )
     thread.start()
     try:
         yield receiver
