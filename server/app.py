@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import gc
 import logging
 import signal
@@ -40,11 +41,14 @@ from server.messages.sender import Sender
 from server.messages.smtp import SmtpMailer
 from server.orders import emails as order_emails
 from server.ratelimit import RateLimiter
+from server.recovery import emails as recovery_emails
+from server.recovery import sequence as recovery_sequence
 from server.routes import carts as cart_routes
 from server.routes import checkout as checkout_routes
 from server.routes import events as event_routes
 from server.routes import offers as offer_routes
 from server.routes import receipt as receipt_routes
+from server.routes import recovery as recovery_routes
 from server.routes import review_page as review_page_routes
 from server.routes import reviews as review_routes
 from server.routes import stores as store_routes
@@ -75,7 +79,11 @@ MAINTENANCE_TICK_S = 30.0
 
 # How the outbox's sender renders each kind of message: the renderers live with the domain
 # each message is about.
-MESSAGE_RENDERERS = {**message_rendering.RENDERERS, **order_emails.RENDERERS}
+MESSAGE_RENDERERS = {
+    **message_rendering.RENDERERS,
+    **order_emails.RENDERERS,
+    **recovery_emails.RENDERERS,
+}
 
 
 def create_app(
@@ -123,6 +131,7 @@ def create_app(
             *store_routes.routes,
             *event_routes.routes,
             *cart_routes.routes,
+            *recovery_routes.routes,
             *checkout_routes.routes,
             *offer_routes.routes,
             *receipt_routes.routes,
@@ -165,6 +174,8 @@ def build_services(settings: Settings) -> Services:
     sender = Sender(
         db, clock, stores, signer, settings.base_url, renderers=MESSAGE_RENDERERS,
         mailer=SmtpMailer(smtp) if smtp else None,
+        # Abandoned checkouts' reminders are written as they fall due, each round.
+        schedulers=(functools.partial(recovery_sequence.run_due, db),),
     )  # fmt: skip
     return Services(
         settings=settings,

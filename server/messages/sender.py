@@ -35,15 +35,19 @@ from server.clock import Clock
 from server.db import Database
 from server.messages import queries
 from server.messages.model import (
+    KINDS,
     LEASE_MS,
+    SUPPRESSED,
     DeliveryFailed,
     EmailContent,
     Message,
+    Outcome,
     after_failure,
     retry_delay_ms,
 )
 from server.messages.rendering import RenderContext, Renderers, Unrenderable
 from server.messages.smtp import OutgoingEmail, SmtpMailer
+from server.messages.suppression import SUPPRESSED_REASON, is_suppressed
 from server.security import Signer
 from server.stores.directory import StoreDirectory
 from server.stores.service import Store
@@ -58,11 +62,20 @@ CONCURRENCY = 4
 TICK_S = 1.0
 STOP_GRACE_S = 5.0
 
+# Work that writes messages when they fall due (abandoned-checkout reminders), run at the
+# start of every round with the round's time; each returns how many it wrote.
+Scheduler = Callable[[int], Awaitable[int]]
+
+
+class Suppressed(Exception):
+    """A marketing message to an address on the store's suppression list: never sent."""
+
 
 class Sender:
     def __init__(
         self, db: Database, clock: Clock, stores: StoreDirectory, signer: Signer,
         base_url: str, renderers: Renderers, mailer: SmtpMailer | None,
+        schedulers: tuple[Scheduler, ...] = (),
     ):  # fmt: skip
         self.db = db
         self.clock = clock
@@ -71,6 +84,7 @@ class Sender:
         self.base_url = base_url
         self.renderers = renderers
         self.mailer = mailer
+        self.schedulers = schedulers
         self._task: asyncio.Task[None] | None = None
         self._stopping = asyncio.Event()
 
@@ -110,8 +124,10 @@ class Sender:
     # ---- one round ------------------------------------------------------------------------
 
     async def run_once(self) -> int:
-        """Deliver the messages due now (one batch); how many were claimed."""
+        """Write the messages that fell due (the schedulers), then deliver those due now (one
+        batch); how many were claimed."""
         now = self.clock.now_ms()
+        await self._schedule(now)
         if not await queries.any_due(self.db, now):
             return 0
         unserved = [channel for channel in CHANNELS if channel not in self.channels]
@@ -132,9 +148,23 @@ class Sender:
         await asyncio.gather(*(attempt(message) for message in claimed))
         return len(claimed)
 
+    async def _schedule(self, now: int) -> None:
+        for scheduler in self.schedulers:
+            try:
+                await scheduler(now)
+            except Exception as exc:  # one scheduler's fault never stops delivery
+                log.warning("a message scheduler failed (%s); it runs again next round",
+                            type(exc).__name__)  # fmt: skip
+
     async def _attempt(self, message: Message) -> None:
         try:
             await self._deliver(message)
+        except Suppressed:
+            now = self.clock.now_ms()
+            outcome = Outcome(SUPPRESSED, now, SUPPRESSED_REASON)
+            await self._record(message, SUPPRESSED, lambda conn: queries.record_failure(
+                conn, message, outcome, now))  # fmt: skip
+            return
         except DeliveryFailed as failure:
             await self._record_failure(message, failure)
             return
@@ -146,6 +176,9 @@ class Sender:
         store = await self.stores.by_id(message.store_id)
         if store is None:
             raise DeliveryFailed("The store no longer exists.", code="no_store", permanent=True)
+        kind = KINDS.get(message.kind)
+        if kind and kind.marketing and await is_suppressed(self.db, store.id, message.recipient):
+            raise Suppressed
         settings = await queries.email_settings(self.db, store.id)
         content = await self._render_for_delivery(message, store)
         sender_email = settings.sender_email or store.contact_email
