@@ -328,3 +328,47 @@ async def incentive(conn: Reader, discount_id: int) -> Any:
 async def cart_public_id(conn: Reader, cart_id: int) -> str | None:
     row = await read_one(conn, "SELECT public_id FROM carts WHERE id = ?", (cart_id,))
     return None if row is None else row["public_id"]
+
+
+# ---- results ------------------------------------------------------------------------------
+
+
+async def abandoned_checkouts(db: Reader, store_id: int, attribution_ms: int) -> list[Any]:
+    """Every abandoned checkout of the store: (id, holdout, the first order that followed it
+    within ``attribution_ms`` for its cart, a cart its link built, or its email: total and
+    time, else NULL)."""
+    following = (
+        "FROM orders o WHERE o.store_id = k.store_id AND o.created_at >= k.abandoned_at"
+        " AND o.created_at < k.abandoned_at + ? AND (o.cart_id = k.cart_id"
+        " OR o.cart_id IN (SELECT r.cart_id FROM recovered_carts r WHERE r.contact_id = k.id)"
+        " OR (k.email IS NOT NULL AND o.email = k.email)) ORDER BY o.created_at, o.id LIMIT 1"
+    )
+    return await read_all(
+        db,
+        f"SELECT k.id, k.holdout, (SELECT o.total {following}) AS recovered_total,"
+        f" (SELECT o.created_at {following}) AS recovered_at FROM checkout_contacts k"
+        " WHERE k.store_id = ? AND k.abandoned_at IS NOT NULL",
+        (attribution_ms, attribution_ms, store_id),
+    )
+
+
+async def steps_written(db: Reader, store_id: int) -> list[Any]:
+    """Every reminder written in the store: its contact, step, when, clicks, and whether
+    the outbox delivered it (NULL once the outbox pruned it)."""
+    return await read_all(
+        db,
+        "SELECT s.contact_id, s.step, s.written_at, s.clicks, m.state FROM recovery_steps s"
+        " JOIN checkout_contacts k ON k.id = s.contact_id"
+        " LEFT JOIN messages m ON m.public_id = s.message_public_id WHERE k.store_id = ?",
+        (store_id,),
+    )
+
+
+async def unsubscribes_by_step(db: Reader, store_id: int) -> dict[int, int]:
+    rows = await read_all(
+        db,
+        "SELECT step, count(*) AS n FROM email_suppressions WHERE store_id = ?"
+        " AND step IS NOT NULL GROUP BY step",
+        (store_id,),
+    )
+    return {row["step"]: row["n"] for row in rows}
