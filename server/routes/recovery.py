@@ -1,7 +1,7 @@
 """Abandoned-checkout recovery's public routes.
 
-- ``PUT /v1/carts/{token}/contact``: the checkout's email, kept as the store's mode allows
-  (text/plain JSON like the other cart routes, so no preflight).
+- ``PUT /v1/carts/{token}/contact`` (or POST): the checkout's email, kept as the store's
+  mode allows.
 - ``GET /r/{token}``: a reminder's link. Counts the click, builds a new cart from the
   abandoned one at today's prices and stock, and sends the browser to the shop's page with
   the new cart's token in the fragment (never sent to the shop's server).
@@ -132,7 +132,9 @@ async def _unsubscribe_target(request: Request) -> tuple[Store, LinkTarget] | No
 
 
 routes = [
-    Route("/v1/carts/{token}/contact", save_contact, methods=["PUT"]),
+    # PUT is the contract; the widget POSTs a text body, a CORS-simple request that needs no
+    # preflight (any PUT from another origin does).
+    Route("/v1/carts/{token}/contact", save_contact, methods=["PUT", "POST"]),
     Route("/r/{token}", open_recovery_link, methods=["GET"]),
     Route("/u/{token}", unsubscribe_page, methods=["GET"]),
     Route("/u/{token}", unsubscribe, methods=["POST"]),
