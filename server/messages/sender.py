@@ -1,7 +1,8 @@
 """The background sender: claims due messages, delivers each outside any transaction, records
 what happened.
 
-Each round, in three steps:
+Each round, in three steps, after the schedulers (``schedulers``: the abandoned-checkout
+reminders, ``server.recovery.sequence``) have written what fell due:
 1. one write claims up to ``BATCH`` due messages (``sending``, under a lease of ``LEASE_MS``,
    the attempt counted) and parks those of a channel with no server configured
    (``unsent_no_server``);

@@ -9,9 +9,11 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from server.offers.model import Offer
 from server.recovery.model import is_held_out
 from server.services import services
 from tests.api.mailing import deliver, mail_settings, messages
+from tests.api.offering import exposed_claim, live_campaign
 from tests.api.recovering import (
     SHOPPER,
     at_hours,
@@ -212,3 +214,49 @@ async def test_a_reminder_queued_before_an_unsubscribe_is_suppressed_not_sent(
     await deliver(app)
     [email_row] = await messages(app)
     assert email_row["state"] == "suppressed" and mail_server.received == []
+
+
+async def test_an_emptied_cart_gets_no_reminder(app, client, sending_shop, mail_server):
+    await set_recovery(app, sending_shop)
+    token = await abandoned_cart(client, sending_shop)
+    emptied = await client.delete(f"/v1/carts/{token}/items/FH-MUG-01", headers=HEADERS)
+    assert emptied.status_code == 200
+    at_hours(app, 1)
+    await deliver(app)
+    assert mail_server.received == []
+    [contact] = await contacts(app)
+    assert (contact["abandoned_at"], contact["stop_reason"]) == (None, "emptied")
+
+
+async def test_a_forged_or_expired_link_opens_nothing(app, client, sending_shop, mail_server):
+    await set_recovery(app, sending_shop)
+    await abandoned_cart(client, sending_shop)
+    at_hours(app, 1)
+    await deliver(app)
+    link = recovery_link(mail_server.received[0].part("plain"))
+    forged = await client.get(link[:-2] + ("AA" if not link.endswith("AA") else "BB"))
+    assert forged.status_code == 404 and "no longer works" in forged.text
+    at_hours(app, 1 + 31 * 24)  # past the link's 30 days
+    expired = await client.get(link)
+    assert expired.status_code == 404
+    carts = await services(app).db.fetch_value("SELECT count(*) FROM carts")
+    assert carts == 1  # no cart was built
+
+
+async def test_email_me_my_cart_sends_one_email_whose_link_opens_the_cart(
+    app, client, sending_shop, mail_server
+):
+    offer = Offer("none", 0, email_cart=True)
+    campaign = await live_campaign(app, sending_shop.id, offer)
+    token = await new_cart(client, sending_shop.public_key, FH_MUG_01=3)
+    _, response = await exposed_claim(client, campaign, cart=token, email=SHOPPER, consent=True)
+    assert response.status_code == 201 and response.json()["email_saved"] is True
+    await deliver(app)
+    [email] = mail_server.received
+    assert email.message["Subject"] == "Your cart at Test Shop"
+    assert email.message["List-Unsubscribe"] is None  # asked for, once: not marketing
+    opened = await client.get(recovery_link(email.part("plain")))
+    new_token = urlsplit(opened.headers["location"]).fragment.split("=", 1)[1]
+    cart = (await client.get(f"/v1/carts/{new_token}", headers=HEADERS)).json()
+    assert [(item["sku"], item["quantity"]) for item in cart["items"]] == [("FH-MUG-01", 3)]
+    assert "notices" not in cart
