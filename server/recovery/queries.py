@@ -97,14 +97,16 @@ async def save_contact(
 ) -> None:  # fmt: skip
     """Keep the cart's email and the words shown with it. Until the checkout is abandoned,
     giving it again starts step 1's delay again (it counts from the last time the shopper
-    was in checkout); a contact stopped by being forgotten is picked up again."""
+    was in checkout), whatever stopped it before (an emptied cart filled again)."""
     await conn.execute(
         "INSERT INTO checkout_contacts (store_id, cart_id, email, wording, mode, created_at,"
         " updated_at, next_due_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
         " ON CONFLICT (cart_id) DO UPDATE SET email = excluded.email,"
         " wording = excluded.wording, mode = excluded.mode, updated_at = excluded.updated_at,"
         " next_due_at = CASE WHEN abandoned_at IS NULL THEN excluded.next_due_at"
-        "   ELSE next_due_at END",
+        "   ELSE next_due_at END,"
+        " stopped_at = CASE WHEN abandoned_at IS NULL THEN NULL ELSE stopped_at END,"
+        " stop_reason = CASE WHEN abandoned_at IS NULL THEN NULL ELSE stop_reason END",
         (store_id, cart_id, email, wording, mode, now, now, due_at),
     )
 

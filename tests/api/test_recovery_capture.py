@@ -13,8 +13,8 @@ from tests.api.shopping import new_cart
 pytestmark = pytest.mark.anyio
 
 
-async def test_a_new_store_asks_for_consent(client, shop):
-    assert await wording(client, shop) == {"mode": "consent", "text": DEFAULT_CONSENT}
+async def test_a_new_store_asks_for_consent(client, store):
+    assert await wording(client, store) == {"mode": "consent", "text": DEFAULT_CONSENT}
 
 
 async def test_a_store_with_recovery_off_shows_nothing_and_keeps_nothing(app, client, shop):

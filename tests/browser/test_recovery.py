@@ -16,9 +16,12 @@ from starlette.applications import Starlette
 
 from server.messages.smtp import SmtpMailer
 from server.recovery.model import DEFAULT_CONSENT, HOUR_MS
+from server.security import Purpose, Signer
 from server.services import attach, services
 from server.settings import smtp_server
+from tests.browser.axe import serious_violations
 from tests.browser.conftest import PageProblems, Stack, live_stack, wait_for
+from tests.browser.merchant import sign_in
 from tests.browser.shopping import (
     DESKTOP,
     assert_clean,
@@ -59,9 +62,10 @@ def mail_stack(tmp_path, mail: MailServer, held: dict[str, Starlette]) -> Iterat
         held["app"] = app
 
     with live_stack(tmp_path, prepare_app=send_through) as stack:
-        write(stack, "INSERT INTO recovery_settings (store_id, mode, notice_text, consent_text,"
-              " holdout_percent, steps, updated_at) SELECT ?, 'consent', 'n', ?, 0,"
-              " '[{\"delay_minutes\": 60}, {\"delay_minutes\": 1440}]', 0",
+        # The hour and the day of the defaults (the demo's are minutes), and no holdout.
+        write(stack, "INSERT OR REPLACE INTO recovery_settings (store_id, mode, notice_text,"
+              " consent_text, holdout_percent, steps, updated_at) SELECT ?, 'consent', 'n', ?,"
+              " 0, '[{\"delay_minutes\": 60}, {\"delay_minutes\": 1440}]', 0",
               (stack.store.id, DEFAULT_CONSENT))  # fmt: skip
         yield stack
 
@@ -123,3 +127,34 @@ def test_a_shopper_who_left_gets_the_reminder_and_pays_from_another_browser(
     wait_for(lambda: stack.query("SELECT 1 FROM checkout_contacts WHERE stop_reason = 'ordered'"),
              timeout=15, message="the sequence stopped by the order")  # fmt: skip
     assert [e.message["Subject"].split()[0] for e in mail.received] == ["You", "Your"]
+
+
+@pytest.mark.parametrize("width", [1366, 390], ids=["desktop", "phone"])
+def test_the_recovery_pages_and_the_reminder_box_are_accessible(
+    page: Page, stack: Stack, width: int
+):
+    page.set_viewport_size({"width": width, "height": 900})
+    found: dict[str, list[str]] = {}
+    checkout = mug_in_checkout(page, stack)
+    expect(checkout.get_by_role("checkbox", name=DEFAULT_CONSENT)).to_be_visible()
+    found["checkout"] = serious_violations(page)
+
+    sign_in(page, stack)
+    base = f"{stack.keepcart_url}/admin/stores/{stack.store.id}/recovery"
+    for path, heading in ((base, "Cart recovery"), (base + "/results", "Cart recovery results")):
+        page.goto(path)
+        expect(page.get_by_role("heading", name=heading, level=1)).to_be_visible()
+        found[path] = serious_violations(page)
+    page.goto(base)
+    page.get_by_label("Holdout (%)").fill("90")
+    page.get_by_role("button", name="Save cart recovery").click()
+    expect(page.get_by_role("alert")).to_contain_text("Enter a whole number from 0 to 50.")
+    expect(page.get_by_label("Holdout (%)")).to_have_attribute("aria-invalid", "true")
+    found["errors"] = serious_violations(page)
+
+    signer = Signer(("browser-test-key-of-at-least-32-bytes",))
+    token = signer.sign(Purpose.UNSUBSCRIBE, {"s": stack.store.id, "c": 1, "n": 1})
+    page.goto(f"{stack.keepcart_url}/u/{token}")
+    expect(page.get_by_role("button", name="Unsubscribe")).to_be_visible()
+    found["unsubscribe"] = serious_violations(page)
+    assert {where: problems for where, problems in found.items() if problems} == {}
