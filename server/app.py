@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import gc
 import logging
 import signal
@@ -42,12 +43,15 @@ from server.messages.sms import TwilioSms
 from server.messages.smtp import SmtpMailer
 from server.orders import emails as order_emails
 from server.ratelimit import RateLimiter
+from server.recovery import emails as recovery_emails
+from server.recovery import sequence as recovery_sequence
 from server.reviews import requests as review_requests
 from server.routes import carts as cart_routes
 from server.routes import checkout as checkout_routes
 from server.routes import events as event_routes
 from server.routes import offers as offer_routes
 from server.routes import receipt as receipt_routes
+from server.routes import recovery as recovery_routes
 from server.routes import review_page as review_page_routes
 from server.routes import reviews as review_routes
 from server.routes import stores as store_routes
@@ -86,6 +90,7 @@ MESSAGE_RENDERERS = {
     **order_emails.RENDERERS,
     **review_requests.RENDERERS,
     **webhook_rendering.RENDERERS,
+    **recovery_emails.RENDERERS,
 }
 
 
@@ -134,6 +139,7 @@ def create_app(
             *store_routes.routes,
             *event_routes.routes,
             *cart_routes.routes,
+            *recovery_routes.routes,
             *checkout_routes.routes,
             *offer_routes.routes,
             *receipt_routes.routes,
@@ -178,6 +184,8 @@ def build_services(settings: Settings) -> Services:
         mailer=SmtpMailer(smtp) if smtp else None,
         sms=TwilioSms(settings.sms) if settings.sms else None,
         transports={"webhook": WebhookTransport(db, clock)},
+        # Abandoned checkouts' reminders are written as they fall due, each round.
+        schedulers=(functools.partial(recovery_sequence.run_due, db),),
     )  # fmt: skip
     return Services(
         settings=settings,

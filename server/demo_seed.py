@@ -25,6 +25,8 @@ from server.checkout.delivery import save_delivery_rules
 from server.offers.model import Campaign, Frequency, Offer, Targeting, Trigger, Variant
 from server.offers.queries import save_campaign
 from server.pricing.delivery import DeliveryRules
+from server.recovery.model import Incentive, RecoverySettings, Step
+from server.recovery.queries import save_settings as save_recovery_settings
 from server.reviews.importing import ImportedReview, import_reviews
 from server.reviews.links import LineKey
 from server.reviews.model import ReviewInput
@@ -90,6 +92,7 @@ async def seed_demo_store(
         await upsert_product(conn, store_id, product, now_ms)
     await _exit_offer(conn, store_id, now_ms)
     await _trust(conn, store_id, now_ms)
+    await _recovery(conn, store_id, now_ms)
     async with conn.execute(
         "SELECT count(*) FROM shipping_zones WHERE store_id = ?", (store_id,)
     ) as cursor:
@@ -428,6 +431,23 @@ DEMO_TRUST = TrustSettings(
     # No holdout: whoever tries the demo sees its badges (a merchant sets a share to measure).
     badges_holdout=0,
 )
+
+
+# The demo's cart reminders come minutes apart, not hours, so a person trying the demo sees
+# them arrive (in the admin's Messages page) while they try it.
+DEMO_RECOVERY = RecoverySettings(
+    steps=(Step(2), Step(5), Step(10, incentive=Incentive("percent", 10, 7)))
+)
+
+
+async def _recovery(conn: aiosqlite.Connection, store_id: int, now_ms: int) -> None:
+    """The demo's recovery settings, once: what a merchant set stays."""
+    async with conn.execute(
+        "SELECT count(*) FROM recovery_settings WHERE store_id = ?", (store_id,)
+    ) as cursor:
+        row = await cursor.fetchone()
+    if row is None or not row[0]:
+        await save_recovery_settings(conn, store_id, DEMO_RECOVERY, now_ms)
 
 
 async def _trust(conn: aiosqlite.Connection, store_id: int, now_ms: int) -> None:

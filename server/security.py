@@ -27,7 +27,8 @@ class Purpose(StrEnum):
     CSRF = "keepcart.csrf"
     CART = "keepcart.cart"
     COUPON = "keepcart.coupon"
-    RECOVERY = "keepcart.recovery-link"
+    RECOVERY = "keepcart.recovery-link"  # a reminder's link that rebuilds a cart; expires
+    UNSUBSCRIBE = "keepcart.unsubscribe"  # a reminder's one-click unsubscribe (RFC 8058)
     ORDER_STATUS = "keepcart.order-status"  # a shopper's receipt link; never expires
     REVIEW = "keepcart.review-link"  # one order line's review link; expires (server/reviews)
     HELPFUL_VOTER = "keepcart.helpful-voter"  # a client address, hashed for its helpful votes

@@ -44,12 +44,13 @@ SECURITY_HEADERS = {
 
 # What staff may open in a store (the path after /admin/stores/{id}): its day-to-day work
 # (orders, products, discount codes, campaigns, reviews, surveys, the messages sent to
-# customers) and its overview. Everything else under a store is for owners only: its members,
-# its checkout and email settings, one shopper's data (found by their email, to hand over or
-# erase), the test email, and any page added later until it is listed here.
+# customers, cart recovery's results) and its overview. Everything else under a store is for
+# owners only: its members, its checkout, email and cart recovery settings, one shopper's
+# data (found by their email, to hand over or erase), the test email, webhooks, and any page
+# added later until it is listed here.
 STAFF_PAGES = re.compile(
     r"(/activity|/(products|orders|checkout/discounts|campaigns|reviews|surveys)(\.csv|/.*)?"
-    r"|/messages(/(?!test\b).*)?)?",
+    r"|/messages(/(?!test\b).*)?|/recovery/results)?",
     re.DOTALL,
 )
 NO_SUCH_STORE = "There is no such store."

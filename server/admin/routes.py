@@ -20,6 +20,7 @@ from server.admin import catalog as catalog_admin
 from server.admin import checkout_settings as checkout_settings_admin
 from server.admin import messages as messages_admin
 from server.admin import orders as orders_admin
+from server.admin import recovery as recovery_admin
 from server.admin import reviews as reviews_admin
 from server.admin import surveys as surveys_admin
 from server.admin import trust as trust_admin
@@ -217,6 +218,7 @@ routes = [
     *orders_admin.routes,
     *messages_admin.routes,
     *webhooks_admin.routes,
+    *recovery_admin.routes,
     *checkout_settings_admin.routes,
     *campaigns_admin.routes,
     *reviews_admin.routes,

@@ -18,6 +18,9 @@ class Kind:
     description: str = ""  # when it is sent, for the settings page
     switchable: bool = True  # a store may turn it off
     on_by_default: bool = True
+    # Marketing: never delivered to an address the store's suppression list holds (an
+    # unsubscribe); transactional kinds (an order's emails) still go.
+    marketing: bool = False
 
 
 KINDS = {
@@ -54,6 +57,13 @@ KINDS = {
             " hours, never in the quiet hours below. Needs KEEPCART_SMS_URL.",
             on_by_default=False,
         ),
+        Kind(
+            "cart_email", "Your cart, as asked", "email",
+            "When a shopper asks an offer to email them their cart: a link that opens it"
+            " again on any device.",
+        ),
+        # Switched on and off with the store's cart recovery settings, not here.
+        Kind("recovery", "Cart reminder", "email", switchable=False, marketing=True),
         Kind("test", "Test email", "email", switchable=False),
         # One delivery of a merchant webhook (server/webhooks/): an endpoint's subscription
         # is its switch.
@@ -180,6 +190,8 @@ class EmailContent:
     subject: str
     text: str  # the plain-text part
     html: str  # the HTML part
+    # Headers of the email's own beyond the usual (List-Unsubscribe on a marketing email).
+    headers: tuple[tuple[str, str], ...] = ()
 
 
 DEFAULT_ACCENT = "#1f6f5c"

@@ -1,7 +1,8 @@
 """The background sender: claims due messages, delivers each outside any transaction, records
 what happened.
 
-Each round, in three steps:
+Each round, in three steps, after the schedulers (``schedulers``: the abandoned-checkout
+reminders, ``server.recovery.sequence``) have written what fell due:
 1. one write claims up to ``BATCH`` due messages (``sending``, under a lease of ``LEASE_MS``,
    the attempt counted) and parks those of a channel with no server configured
    (``unsent_no_server``);
@@ -36,6 +37,7 @@ from server.clock import Clock
 from server.db import Database
 from server.messages import queries
 from server.messages.model import (
+    KINDS,
     LEASE_MS,
     SUPPRESSED,
     DeliveryFailed,
@@ -49,6 +51,7 @@ from server.messages.rendering import RenderContext, Renderers, Suppress, Unrend
 from server.messages.sms import SmsProvider
 from server.messages.sms_rules import QuietHours, next_allowed, parse_phone, shopper_zones
 from server.messages.smtp import OutgoingEmail, SmtpMailer
+from server.messages.suppression import SUPPRESSED_REASON, is_suppressed
 from server.security import Signer
 from server.stores.directory import StoreDirectory
 from server.stores.service import Store
@@ -62,6 +65,14 @@ CONCURRENCY = 4
 # how long a stopping server lets the attempts in flight finish before cutting them off.
 TICK_S = 1.0
 STOP_GRACE_S = 5.0
+
+# Work that writes messages when they fall due (abandoned-checkout reminders), run at the
+# start of every round with the round's time; each returns how many it wrote.
+Scheduler = Callable[[int], Awaitable[int]]
+
+
+class Suppressed(Exception):
+    """A marketing message to an address on the store's suppression list: never sent."""
 
 
 class Transport(Protocol):
@@ -81,6 +92,7 @@ class Sender:
         base_url: str, renderers: Renderers, mailer: SmtpMailer | None,
         sms: SmsProvider | None = None,
         transports: Mapping[str, Transport] | None = None,
+        schedulers: tuple[Scheduler, ...] = (),
     ):  # fmt: skip
         self.db = db
         self.clock = clock
@@ -91,6 +103,7 @@ class Sender:
         self.mailer = mailer
         self.sms = sms
         self.transports = dict(transports or {})
+        self.schedulers = schedulers
         self._task: asyncio.Task[None] | None = None
         self._stopping = asyncio.Event()
 
@@ -132,8 +145,10 @@ class Sender:
     # ---- one round ------------------------------------------------------------------------
 
     async def run_once(self) -> int:
-        """Deliver the messages due now (one batch); how many were claimed."""
+        """Write the messages that fell due (the schedulers), then deliver those due now (one
+        batch); how many were claimed."""
         now = self.clock.now_ms()
+        await self._schedule(now)
         if not await queries.any_due(self.db, now):
             return 0
         unserved = [channel for channel in CHANNELS if channel not in self.channels]
@@ -154,9 +169,23 @@ class Sender:
         await asyncio.gather(*(attempt(message) for message in claimed))
         return len(claimed)
 
+    async def _schedule(self, now: int) -> None:
+        for scheduler in self.schedulers:
+            try:
+                await scheduler(now)
+            except Exception as exc:  # one scheduler's fault never stops delivery
+                log.warning("a message scheduler failed (%s); it runs again next round",
+                            type(exc).__name__)  # fmt: skip
+
     async def _attempt(self, message: Message) -> None:
         try:
             await self._deliver(message)
+        except Suppressed:
+            now = self.clock.now_ms()
+            outcome = Outcome(SUPPRESSED, now, SUPPRESSED_REASON)
+            await self._record(message, SUPPRESSED, lambda conn: queries.record_failure(
+                conn, message, outcome, now))  # fmt: skip
+            return
         except DeliveryFailed as failure:
             await self._record_failure(message, failure)
             return
@@ -177,6 +206,9 @@ class Sender:
         if message.channel in self.transports:
             await self.transports[message.channel].deliver(message)
             return
+        kind = KINDS.get(message.kind)
+        if kind and kind.marketing and await is_suppressed(self.db, store.id, message.recipient):
+            raise Suppressed
         settings = await queries.email_settings(self.db, store.id)
         if message.channel == "sms":
             return await self._deliver_sms(message, store, settings)

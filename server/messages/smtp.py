@@ -47,6 +47,8 @@ def build_email(email: OutgoingEmail) -> EmailMessage:
     message["Date"] = format_datetime(datetime.fromtimestamp(email.sent_at_ms / 1000, UTC))
     message["Message-ID"] = email.message_id
     message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies to it
+    for name, value in email.content.headers:
+        message[name] = value
     message.set_content(email.content.text)
     message.add_alternative(email.content.html, subtype="html")
     return message

@@ -1,5 +1,6 @@
 """Claiming an offer (``claim_offer``): the visitor's arm, the claim checked, then in one
-write the coupon, the cart it goes on, its code and free gift, or the email consent.
+write the coupon, the cart it goes on, its code and free gift, or the email consent and the
+email it asks for.
 The SQL is in ``queries``; the rules, pure, in ``service``."""
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from server.checkout.quoting import load_discount, quote_cart
 from server.db import Database, Reader
 from server.errors import BadRequest, Conflict, NotFound, Unprocessable
 from server.events.visitors import parse_visitor
+from server.messages.outbox import enqueue
 from server.money import format_amount
 from server.offers.model import Campaign, Offer
 from server.offers.queries import (
@@ -162,6 +164,9 @@ async def write_claim(
             conn, store_id=store.id, campaign_id=campaign.id, cart_id=cart.id,
             email=claim.email, wording=offer.consent_text, now_ms=now_ms,
         )  # fmt: skip
+        # The email the shopper asked for, with a link that opens this cart again on any
+        # device (server.recovery.emails renders it when it is sent).
+        await enqueue(conn, store.id, "cart_email", claim.email, now_ms, cart_id=cart.id)
     return Claimed(None, cart.public_id, claim.email is not None)
 
 

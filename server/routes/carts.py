@@ -21,6 +21,7 @@ from server.money import format_amount
 from server.offers.queries import find_coupon
 from server.offers.service import read_coupon_token
 from server.pricing.discounts import DiscountRefused, gift_refusal
+from server.recovery.queries import mark_notices_shown, pending_notices
 from server.security import InvalidToken, Purpose
 from server.services import services
 from server.stores.service import Store
@@ -46,12 +47,20 @@ async def create_cart(request: Request) -> Response:
 
 
 async def get_cart(request: Request) -> Response:
-    store, token, cart = await _open_cart(request)
-    return await _cart_response(request, store, token, cart.public_id)
+    """The cart; a cart a recovery link built says once what changed since it was left."""
+    store, token, cart = await open_cart(request)
+    db = services(request).db
+    notices = await pending_notices(db, cart.id)
+    if notices and not await db.write(lambda conn: mark_notices_shown(conn, cart.id)):
+        notices = []  # another request showed them a moment ago
+    view = await cart_view_json(request, store, token, cart)
+    if notices:
+        view["notices"] = notices
+    return json_response(view, headers=store_cors(request, store))
 
 
 async def add_item(request: Request) -> Response:
-    store, token, cart = await _open_cart(request)
+    store, token, cart = await open_cart(request)
     body = await _body(request)
     sku = body.get("sku")
     if not isinstance(sku, str) or not sku:
@@ -62,21 +71,21 @@ async def add_item(request: Request) -> Response:
 
 
 async def set_item(request: Request) -> Response:
-    store, token, cart = await _open_cart(request)
+    store, token, cart = await open_cart(request)
     quantity = parse_quantity((await _body(request)).get("quantity"), allow_zero=True)
     await _change_line(request, store, cart, request.path_params["sku"], lambda _: quantity)
     return await _cart_response(request, store, token, cart.public_id)
 
 
 async def remove_item(request: Request) -> Response:
-    store, token, cart = await _open_cart(request)
+    store, token, cart = await open_cart(request)
     await _change_line(request, store, cart, request.path_params["sku"], lambda _: 0)
     return await _cart_response(request, store, token, cart.public_id)
 
 
 async def apply_discount(request: Request) -> Response:
     """Apply a typed ``code``, or a claimed offer's signed ``coupon`` token."""
-    store, token, cart = await _open_cart(request)
+    store, token, cart = await open_cart(request)
     body = await _body(request)
     if "coupon" in body:
         code = await _coupon_code(request, store, body)
@@ -119,7 +128,7 @@ async def _coupon_code(request: Request, store: Store, body: dict[str, Any]) -> 
 
 
 async def remove_discount(request: Request) -> Response:
-    store, token, cart = await _open_cart(request)
+    store, token, cart = await open_cart(request)
     await services(request).db.write(
         lambda conn: _replace_code(conn, cart.id, None, services(request).clock.now_ms())
     )
@@ -128,7 +137,7 @@ async def remove_discount(request: Request) -> Response:
 
 async def quote(request: Request) -> Response:
     """Shipping options and full totals for a destination: display only, never charged."""
-    store, token, cart = await _open_cart(request)
+    store, token, cart = await open_cart(request)
     body = await _body(request)
     db = services(request).db
     settings = await load_settings(db, store.id)
@@ -193,7 +202,7 @@ def _read_shopper_country(request: Request) -> None:
     request.state.shopper_country = COUNTRIES.get(raw) if raw else None
 
 
-async def _open_cart(request: Request) -> tuple[Store, str, Cart]:
+async def open_cart(request: Request) -> tuple[Store, str, Cart]:
     _read_shopper_country(request)
     token = request.path_params["token"]
     try:

@@ -17,6 +17,7 @@ from server.checkout.service import parse_idempotency_key
 from server.errors import BadRequest, NotFound, ValidationFailed
 from server.orders.receipt_link import status_url
 from server.payments.registry import PROVIDERS
+from server.recovery.queries import load_settings as recovery_settings
 from server.security import InvalidToken, Purpose
 from server.services import services
 from server.stores.service import Store
@@ -51,6 +52,8 @@ async def checkout_setup(request: Request) -> Response:
             for method in settings.payment_methods
             if method in PROVIDERS
         ],
+        # What the email field says about reminders (null: the store sends none).
+        "recovery": (await recovery_settings(db, store.id)).widget_block(),
     }
     return json_response(body, headers=store_cors(request, store))
 

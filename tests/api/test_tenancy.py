@@ -47,7 +47,8 @@ ROUTES_WITHOUT_A_STORE = {
 # shopper's data, and the test email.
 OWNER_ONLY = re.compile(
     r"/admin/stores/\{store_id:id\}/"
-    r"(members|settings|checkout(?!/discounts)|trust|shopper-data|messages/test|webhooks)\b.*"
+    r"(members|settings|checkout(?!/discounts)|trust|shopper-data|messages/test|webhooks"
+    r"|recovery(?!/results))\b.*"
 )
 
 
@@ -68,6 +69,7 @@ async def snapshot(app, store_id: int) -> dict[str, list[tuple]]:
         "tax_rates": "SELECT * FROM tax_rates WHERE store_id = ?",
         "campaigns": "SELECT * FROM campaigns WHERE store_id = ?",
         "email_consents": "SELECT * FROM email_consents WHERE store_id = ?",
+        "recovery_settings": "SELECT * FROM recovery_settings WHERE store_id = ?",
         "memberships": "SELECT * FROM memberships WHERE store_id = ?",
         "invitations": "SELECT * FROM invitations WHERE store_id = ?",
         "reviews": "SELECT * FROM reviews WHERE store_id = ?",

@@ -74,7 +74,7 @@ def add_to_cart(page: Page, product: str) -> Locator:
 def start_checkout(page: Page, drawer: Locator) -> Locator:
     drawer.get_by_role("button", name="Checkout").click()
     checkout = page.get_by_role("dialog", name="Checkout")
-    expect(checkout.get_by_label("Email")).to_be_focused()
+    expect(checkout.get_by_label("Email", exact=True)).to_be_focused()
     return checkout
 
 

@@ -4,8 +4,8 @@
 // keepcart('add' | 'open') commands. A shopper who already has a cart gets it loaded when the
 // page is idle, so a live count is ready.
 import { register } from "./commands.js";
-import { CART_KEY, CMD_ADD, CMD_OPEN } from "./constants.js";
-import { getStored, LOCAL } from "./storage.js";
+import { CART_FRAGMENT, CART_KEY, CMD_ADD, CMD_OPEN } from "./constants.js";
+import { getStored, LOCAL, setStored } from "./storage.js";
 
 /**
  * The config is in: `chunk` (none: the cart is off) takes `add`/`open`, which load it at once
@@ -14,11 +14,16 @@ import { getStored, LOCAL } from "./storage.js";
  */
 export function bindCart(api, chunk, preload) {
   if (!chunk) return false;
-  for (const name of [CMD_ADD, CMD_OPEN]) {
-    register(name, (...args) => {
-      api.loadChunk(chunk.name).then((module) => module?.[name](...args));
-    });
-  }
-  if (chunk.idle || getStored(LOCAL, CART_KEY)) preload(chunk);
+  const call = (name, ...args) => api.loadChunk(chunk.name).then((module) => module?.[name](...args));
+  for (const name of [CMD_ADD, CMD_OPEN]) register(name, (...args) => call(name, ...args));
+  // A reminder's link lands with its rebuilt cart in the fragment: it becomes this page's
+  // cart, the fragment leaves the address bar (and any bookmark or shared link), the drawer
+  // opens.
+  const [, token] = location.hash.match(CART_FRAGMENT) || [];
+  if (token) {
+    setStored(LOCAL, CART_KEY, token);
+    history.replaceState(history.state, "", location.href.split("#")[0]);
+    call(CMD_OPEN);
+  } else if (chunk.idle || getStored(LOCAL, CART_KEY)) preload(chunk);
   return true;
 }

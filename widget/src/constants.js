@@ -19,6 +19,9 @@ export const SOURCE_KEY = "keepcart:utm"; // sessionStorage: utm_source of the s
 export const VISITOR_PREFIX = "v_";
 // The shopper's cart token (localStorage). Kept even under consent mode: it is the cart.
 export const CART_KEY = "keepcart:cart";
+// A reminder's link (GET /r/{token} on the server) lands on the shop's page with
+// #keepcart-cart=<the rebuilt cart's token> (server/recovery/links.py: CART_FRAGMENT).
+export const CART_FRAGMENT = /[#&]keepcart-cart=([\w.-]{8,500})/;
 // Contact and address (never card data), only after the shopper ticks "Remember my details".
 export const DETAILS_KEY = "keepcart:details"; // localStorage
 export const SESSION_PREFIX = "s_";

@@ -24,8 +24,9 @@ _DISCOUNT_COLUMNS = (
 )
 # The merchant's typed codes. Coupons claimed from offers are rows of `discounts` too, but they
 # belong to their campaign (and visitor): these pages neither list nor change them. A coupon
-# whose campaign was deleted keeps its visitor, so it stays out as well.
-_TYPED_CODE = "campaign_id IS NULL AND visitor_id IS NULL"
+# whose campaign was deleted keeps its visitor, so it stays out as well. A cart reminder's
+# single-use code (server/recovery) is bound to its cart from the start: out too.
+_TYPED_CODE = "campaign_id IS NULL AND visitor_id IS NULL AND cart_id IS NULL"
 _METHOD_COLUMNS = (
     "m.id, m.zone_id, m.name, m.kind, m.rate, m.tiers, m.free_over, m.min_days, m.max_days"
 )

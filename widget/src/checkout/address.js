@@ -2,8 +2,11 @@
 // fields then follow that country's format from the server's table (labels, which are
 // required, region options, postal pattern and example). Autocomplete tokens let browsers fill
 // everything in one go.
+import { PATH_CARTS } from "../constants.js";
 import { normalizePostal, postalRule, regionRule, shippingCountry } from "./address-rules.js";
-import { h, listen } from "./dom.js";
+import { getToken } from "./cart.js";
+import { h, listen, uid } from "./dom.js";
+import { api } from "./env.js";
 import { field, rules } from "./fields.js";
 
 function regionField(region) {
@@ -40,6 +43,32 @@ function contactFields(setup) {
         })
       : null;
   return [email, phone];
+}
+
+/**
+ * Cart reminders (setup.recovery: {mode, text}, null when off): the store's notice under the
+ * email field, or an unticked box labelled with its words. The email goes to the cart once
+ * valid (as it is left, or the box changes), with the words shown; quietly: a failure shows
+ * nothing and never stands in the way of paying. A POST (the route takes PUT too) with a
+ * text body: a simple request, no CORS preflight.
+ */
+function reminderPart({ recovery }, email) {
+  if (!recovery) return;
+  const id = uid("remind");
+  const box = recovery.mode === "consent" && h("input", { type: "checkbox", id });
+  const send = () =>
+    getToken() &&
+    !email.problem() &&
+    api
+      .request(`${PATH_CARTS}/${getToken()}/contact`, {
+        method: "POST",
+        body: JSON.stringify({ email: email.value(), consent: !!box?.checked, shown: recovery.text }),
+      })
+      .catch(() => {});
+  listen(email.control, "change", send);
+  if (!box) return h("p", { class: "kc-hint" }, recovery.text);
+  listen(box, "change", send);
+  return h("div", { class: "kc-check" }, box, h("label", { for: id }, recovery.text));
 }
 
 /** The address fields but region and postal code: [country, name, line1, line2, city]. */
@@ -116,7 +145,7 @@ export function addressSections(setup, onDestination) {
     if (user) onDestination(true);
   }
 
-  const contact = h("div", { class: "kc-fields" }, email.el, phone?.el);
+  const contact = h("div", { class: "kc-fields" }, email.el, reminderPart(setup, email), phone?.el);
   const address = h("div", { class: "kc-fields" }, country.el, name.el, line1.el, line2.el, place);
   setCountry(setup.default_country);
 

@@ -252,6 +252,9 @@ export function createDrawer({ onCheckout }) {
   const count = h("span", { class: "kc-count" });
   const title = h("h2", { id: titleId, class: "kc-title", tabindex: "-1" }, "Your cart ", count);
   const alert = h("p", { class: "kc-alert", role: "alert", hidden: true });
+  // What a cart rebuilt from a reminder's link changed (a price, an item gone): the server
+  // says it once; it stays for the page.
+  const notices = h("p", { class: "kc-note", role: "status" });
   const close = () => drawer.close();
   const showError = (message) => showAlert(alert, message);
   const freeShipping = freeShippingMeter();
@@ -271,7 +274,7 @@ export function createDrawer({ onCheckout }) {
     lightDismiss: true,
     onClose: () => api.emit(EV_CHECKOUT_CLOSE, VIEW),
   });
-  const scroll = [alert, freeShipping.el, lines.el, empty];
+  const scroll = [alert, notices, freeShipping.el, lines.el, empty];
   drawer.el.append(drawerPanel(busyBar, title, close, scroll, foot.el));
 
   let pending = 0;
@@ -298,6 +301,7 @@ export function createDrawer({ onCheckout }) {
     const items = cart?.items || [];
     const quantity = cart?.item_count || 0;
     count.textContent = quantity ? `(${quantity})` : "";
+    if (Array.isArray(cart?.notices)) notices.textContent = cart.notices.join(" ");
     if (lines.render(items, price)) title.focus();
     empty.hidden = items.length > 0 || pending > 0;
     lines.el.hidden = items.length === 0;

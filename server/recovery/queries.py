@@ -1,0 +1,376 @@
+"""SQL for abandoned-checkout recovery: a store's settings, the contacts captured in checkout
+and their sequences, the reminders written, the carts a link rebuilt. Writes take the
+connection of the caller's write transaction; reads take the Database (or that connection)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import aiosqlite
+
+from server.db import Reader, read_all, read_one
+from server.offers.service import new_coupon_code
+from server.recovery.model import DEFAULTS, OldLine, RecoverySettings, steps_from_json
+
+# ---- settings -----------------------------------------------------------------------------
+
+
+async def load_settings(db: Reader, store_id: int) -> RecoverySettings:
+    row = await read_one(
+        db,
+        "SELECT mode, notice_text, consent_text, shop_url, holdout_percent, steps"
+        " FROM recovery_settings WHERE store_id = ?",
+        (store_id,),
+    )
+    if row is None:
+        return DEFAULTS
+    try:
+        steps = steps_from_json(json.loads(row["steps"]))
+    except ValueError:
+        steps = DEFAULTS.steps
+    return RecoverySettings(
+        row["mode"], row["notice_text"], row["consent_text"], row["shop_url"],
+        row["holdout_percent"], steps,
+    )  # fmt: skip
+
+
+async def save_settings(
+    conn: aiosqlite.Connection, store_id: int, settings: RecoverySettings, now: int
+) -> None:
+    await conn.execute(
+        "INSERT INTO recovery_settings (store_id, mode, notice_text, consent_text, shop_url,"
+        " holdout_percent, steps, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (store_id) DO UPDATE SET mode = excluded.mode,"
+        " notice_text = excluded.notice_text, consent_text = excluded.consent_text,"
+        " shop_url = excluded.shop_url, holdout_percent = excluded.holdout_percent,"
+        " steps = excluded.steps, updated_at = excluded.updated_at",
+        (store_id, settings.mode, settings.notice_text, settings.consent_text,
+         settings.shop_url, settings.holdout_percent, json.dumps(settings.steps_json()), now),
+    )  # fmt: skip
+
+
+# ---- contacts -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Contact:
+    id: int
+    store_id: int
+    cart_id: int
+    cart_public_id: str
+    cart_status: str
+    email: str | None
+    mode: str | None
+    created_at: int
+    abandoned_at: int | None
+    holdout: bool
+    next_step: int
+    next_due_at: int | None
+    snapshot: list[OldLine]
+
+
+_CONTACT = (
+    "SELECT k.id, k.store_id, k.cart_id, c.public_id AS cart_public_id, c.status AS cart_status,"
+    " k.email, k.mode, k.created_at, k.abandoned_at, k.holdout, k.next_step, k.next_due_at,"
+    " k.cart_snapshot FROM checkout_contacts k JOIN carts c ON c.id = k.cart_id"
+)
+
+
+def _contact(row: Any) -> Contact:
+    try:
+        lines = [OldLine(**line) for line in json.loads(row["cart_snapshot"])]
+    except (TypeError, ValueError):
+        lines = []
+    return Contact(
+        row["id"], row["store_id"], row["cart_id"], row["cart_public_id"], row["cart_status"],
+        row["email"], row["mode"], row["created_at"], row["abandoned_at"], bool(row["holdout"]),
+        row["next_step"], row["next_due_at"], lines,
+    )  # fmt: skip
+
+
+async def save_contact(
+    conn: aiosqlite.Connection, *, store_id: int, cart_id: int, email: str, wording: str,
+    mode: str, due_at: int, now: int,
+) -> None:  # fmt: skip
+    """Keep the cart's email and the words shown with it. Until the checkout is abandoned,
+    giving it again starts step 1's delay again (it counts from the last time the shopper
+    was in checkout), whatever stopped it before (an emptied cart filled again)."""
+    await conn.execute(
+        "INSERT INTO checkout_contacts (store_id, cart_id, email, wording, mode, created_at,"
+        " updated_at, next_due_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (cart_id) DO UPDATE SET email = excluded.email,"
+        " wording = excluded.wording, mode = excluded.mode, updated_at = excluded.updated_at,"
+        " next_due_at = CASE WHEN abandoned_at IS NULL THEN excluded.next_due_at"
+        "   ELSE next_due_at END,"
+        " stopped_at = CASE WHEN abandoned_at IS NULL THEN NULL ELSE stopped_at END,"
+        " stop_reason = CASE WHEN abandoned_at IS NULL THEN NULL ELSE stop_reason END",
+        (store_id, cart_id, email, wording, mode, now, now, due_at),
+    )
+
+
+async def forget_contact(conn: aiosqlite.Connection, cart_id: int, now: int) -> None:
+    """The shopper took their consent back: the email goes. A row an abandonment is counted
+    in (or holding an SMS consent) stays, without it and stopped; any other is deleted."""
+    await conn.execute(
+        "UPDATE checkout_contacts SET email = NULL, wording = NULL, next_due_at = NULL,"
+        " stopped_at = coalesce(stopped_at, ?), stop_reason = coalesce(stop_reason, 'forgotten'),"
+        " updated_at = ? WHERE cart_id = ?",
+        (now, now, cart_id),
+    )
+    await conn.execute(
+        "DELETE FROM checkout_contacts WHERE cart_id = ? AND abandoned_at IS NULL"
+        " AND phone IS NULL",
+        (cart_id,),
+    )
+
+
+async def any_due(db: Reader, now: int) -> bool:
+    row = await read_one(
+        db, "SELECT 1 FROM checkout_contacts WHERE next_due_at <= ? LIMIT 1", (now,)
+    )
+    return row is not None
+
+
+async def due_contacts(conn: Reader, now: int, limit: int) -> list[Contact]:
+    rows = await read_all(
+        conn,
+        f"{_CONTACT} WHERE k.next_due_at <= ? ORDER BY k.next_due_at, k.id LIMIT ?",
+        (now, limit),
+    )
+    return [_contact(row) for row in rows]
+
+
+async def find_contact(db: Reader, contact_id: int) -> Contact | None:
+    row = await read_one(db, f"{_CONTACT} WHERE k.id = ?", (contact_id,))
+    return None if row is None else _contact(row)
+
+
+async def mark_abandoned(
+    conn: aiosqlite.Connection, contact_id: int, *, holdout: bool, snapshot: list[OldLine],
+    at: int,
+) -> None:  # fmt: skip
+    await conn.execute(
+        "UPDATE checkout_contacts SET abandoned_at = ?, holdout = ?, cart_snapshot = ?,"
+        " updated_at = ? WHERE id = ?",
+        (at, int(holdout), json.dumps([line.__dict__ for line in snapshot]), at, contact_id),
+    )
+
+
+async def schedule(conn: aiosqlite.Connection, contact_id: int, step: int, due: int | None) -> None:
+    await conn.execute(
+        "UPDATE checkout_contacts SET next_step = ?, next_due_at = ? WHERE id = ?",
+        (step, due, contact_id),
+    )
+
+
+async def stop(conn: aiosqlite.Connection, contact_id: int, reason: str, now: int) -> None:
+    await conn.execute(
+        "UPDATE checkout_contacts SET next_due_at = NULL, stopped_at = ?, stop_reason = ?,"
+        " updated_at = ? WHERE id = ?",
+        (now, reason, now, contact_id),
+    )
+
+
+async def stop_for_email(
+    conn: aiosqlite.Connection, store_id: int, email: str, reason: str, now: int
+) -> None:
+    """Stop every running sequence of the address in the store (an unsubscribe)."""
+    await conn.execute(
+        "UPDATE checkout_contacts SET next_due_at = NULL, stopped_at = ?, stop_reason = ?,"
+        " updated_at = ? WHERE store_id = ? AND email = ? AND next_due_at IS NOT NULL",
+        (now, reason, now, store_id, email),
+    )
+
+
+# ---- what stops a sequence ----------------------------------------------------------------
+
+
+async def recovered_cart_ids(conn: Reader, contact_id: int) -> list[int]:
+    rows = await read_all(
+        conn, "SELECT cart_id FROM recovered_carts WHERE contact_id = ?", (contact_id,)
+    )
+    return [row["cart_id"] for row in rows]
+
+
+async def order_since(
+    conn: Reader, store_id: int, cart_ids: Sequence[int], email: str | None, since: int
+) -> int | None:
+    """The first order of the store since ``since`` for one of the carts or the email (any
+    device), by id; None when there is none."""
+    marks = ", ".join("?" * len(cart_ids)) or "NULL"
+    row = await read_one(
+        conn,
+        f"SELECT id FROM orders WHERE store_id = ? AND created_at >= ?"
+        f" AND (cart_id IN ({marks}) OR email = ?) ORDER BY created_at, id LIMIT 1",
+        (store_id, since, *cart_ids, email or ""),
+    )
+    return None if row is None else row["id"]
+
+
+async def item_count(conn: Reader, cart_id: int) -> int:
+    row = await read_one(conn, "SELECT count(*) AS n FROM cart_items WHERE cart_id = ?", (cart_id,))
+    return int(row["n"]) if row else 0
+
+
+# ---- reminders ----------------------------------------------------------------------------
+
+
+async def record_step(
+    conn: aiosqlite.Connection, contact_id: int, step: int, message_public_id: str | None,
+    discount_id: int | None, now: int,
+) -> None:  # fmt: skip
+    await conn.execute(
+        "INSERT INTO recovery_steps (contact_id, step, message_public_id, discount_id,"
+        " written_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (contact_id, step) DO NOTHING",
+        (contact_id, step, message_public_id, discount_id, now),
+    )
+
+
+async def step_discount(conn: Reader, contact_id: int, step: int) -> int | None:
+    row = await read_one(
+        conn,
+        "SELECT discount_id FROM recovery_steps WHERE contact_id = ? AND step = ?",
+        (contact_id, step),
+    )
+    return None if row is None else row["discount_id"]
+
+
+async def record_click(conn: aiosqlite.Connection, contact_id: int, step: int, now: int) -> None:
+    await conn.execute(
+        "UPDATE recovery_steps SET clicks = clicks + 1,"
+        " first_click_at = coalesce(first_click_at, ?) WHERE contact_id = ? AND step = ?",
+        (now, contact_id, step),
+    )
+
+
+# ---- rebuilt carts ------------------------------------------------------------------------
+
+
+async def insert_recovered_cart(
+    conn: aiosqlite.Connection, *, cart_id: int, store_id: int, source_cart_id: int,
+    contact_id: int | None, step: int | None, notices: list[str], now: int,
+) -> None:  # fmt: skip
+    await conn.execute(
+        "INSERT INTO recovered_carts (cart_id, store_id, source_cart_id, contact_id, step,"
+        " notices, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (cart_id, store_id, source_cart_id, contact_id, step, json.dumps(notices), now),
+    )
+
+
+async def pending_notices(conn: Reader, cart_id: int) -> list[str]:
+    """What a rebuilt cart has not yet told its shopper (one read by the cart's key)."""
+    row = await read_one(
+        conn,
+        "SELECT notices FROM recovered_carts WHERE cart_id = ? AND notices_shown = 0"
+        " AND notices != '[]'",
+        (cart_id,),
+    )
+    if row is None:
+        return []
+    notices = json.loads(row["notices"])
+    return [str(notice) for notice in notices] if isinstance(notices, list) else []
+
+
+async def mark_notices_shown(conn: aiosqlite.Connection, cart_id: int) -> bool:
+    """True for the one request that shows them."""
+    cursor = await conn.execute(
+        "UPDATE recovered_carts SET notices_shown = 1 WHERE cart_id = ? AND notices_shown = 0",
+        (cart_id,),
+    )
+    return cursor.rowcount == 1
+
+
+# ---- incentives ---------------------------------------------------------------------------
+
+_CODE_ATTEMPTS = 8
+
+
+async def insert_incentive(
+    conn: aiosqlite.Connection, *, store_id: int, cart_id: int, kind: str, value: int,
+    expires_at: int, now: int,
+) -> tuple[int, str]:  # fmt: skip
+    """A single-use code bound to the abandoned cart (the link moves it to the cart it
+    builds), so no one else can use it: (its id, its code)."""
+    for _ in range(_CODE_ATTEMPTS):
+        code = new_coupon_code()
+        cursor = await conn.execute(
+            "INSERT INTO discounts (store_id, code, kind, value, expires_at, usage_limit,"
+            " created_at, cart_id) VALUES (?, ?, ?, ?, ?, 1, ?, ?)"
+            " ON CONFLICT (store_id, code) DO NOTHING",
+            (store_id, code, kind, value, expires_at, now, cart_id),
+        )
+        if cursor.rowcount == 1:
+            assert cursor.lastrowid is not None
+            return cursor.lastrowid, code
+    raise RuntimeError("could not find an unused code")  # 31^8 codes: a bug if reached
+
+
+async def move_incentive(conn: aiosqlite.Connection, discount_id: int, cart_id: int) -> str | None:
+    """Bind a reminder's code to the cart its link built; its code, or None when it is
+    used up or gone."""
+    row = await read_one(
+        conn,
+        "UPDATE discounts SET cart_id = ? WHERE id = ? AND times_used < coalesce(usage_limit, 1)"
+        " RETURNING code",
+        (cart_id, discount_id),
+    )
+    return None if row is None else row["code"]
+
+
+async def incentive(conn: Reader, discount_id: int) -> Any:
+    """The code's row (code, kind, value, expires_at), or None."""
+    return await read_one(
+        conn, "SELECT code, kind, value, expires_at FROM discounts WHERE id = ?", (discount_id,)
+    )
+
+
+async def cart_public_id(conn: Reader, cart_id: int) -> str | None:
+    row = await read_one(conn, "SELECT public_id FROM carts WHERE id = ?", (cart_id,))
+    return None if row is None else row["public_id"]
+
+
+# ---- results ------------------------------------------------------------------------------
+
+
+async def abandoned_checkouts(db: Reader, store_id: int, attribution_ms: int) -> list[Any]:
+    """Every abandoned checkout of the store: (id, holdout, the first order that followed it
+    within ``attribution_ms`` for its cart, a cart its link built, or its email: total and
+    time, else NULL)."""
+    following = (
+        "FROM orders o WHERE o.store_id = k.store_id AND o.created_at >= k.abandoned_at"
+        " AND o.created_at < k.abandoned_at + ? AND (o.cart_id = k.cart_id"
+        " OR o.cart_id IN (SELECT r.cart_id FROM recovered_carts r WHERE r.contact_id = k.id)"
+        " OR (k.email IS NOT NULL AND o.email = k.email)) ORDER BY o.created_at, o.id LIMIT 1"
+    )
+    return await read_all(
+        db,
+        f"SELECT k.id, k.holdout, (SELECT o.total {following}) AS recovered_total,"
+        f" (SELECT o.created_at {following}) AS recovered_at FROM checkout_contacts k"
+        " WHERE k.store_id = ? AND k.abandoned_at IS NOT NULL",
+        (attribution_ms, attribution_ms, store_id),
+    )
+
+
+async def steps_written(db: Reader, store_id: int) -> list[Any]:
+    """Every reminder written in the store: its contact, step, when, clicks, and whether
+    the outbox delivered it (NULL once the outbox pruned it)."""
+    return await read_all(
+        db,
+        "SELECT s.contact_id, s.step, s.written_at, s.clicks, m.state FROM recovery_steps s"
+        " JOIN checkout_contacts k ON k.id = s.contact_id"
+        " LEFT JOIN messages m ON m.public_id = s.message_public_id WHERE k.store_id = ?",
+        (store_id,),
+    )
+
+
+async def unsubscribes_by_step(db: Reader, store_id: int) -> dict[int, int]:
+    rows = await read_all(
+        db,
+        "SELECT step, count(*) AS n FROM email_suppressions WHERE store_id = ?"
+        " AND step IS NOT NULL GROUP BY step",
+        (store_id,),
+    )
+    return {row["step"]: row["n"] for row in rows}

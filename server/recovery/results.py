@@ -1,0 +1,121 @@
+"""What the reminders did, measured honestly: per step, the reminders written and delivered,
+the clicks, the orders recovered after them and their revenue, the unsubscribes; and the
+reminded against the holdout (abandoned checkouts that got nothing), with the campaign
+results' statistics (``server.offers.stats``), for what the reminders *added*.
+
+A "recovered" order is the first order within ``ATTRIBUTION_MS`` of the abandonment for the
+cart, a cart its link built, or the same email. Per step, it counts for the last reminder
+written before it. Pure: rows in, figures out."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from server.offers.stats import (
+    Interval,
+    Sample,
+    difference_of_means,
+    difference_of_proportions,
+    proportion,
+)
+
+
+@dataclass
+class StepFigures:
+    number: int
+    written: int = 0
+    delivered: int = 0
+    clicked: int = 0  # reminders whose link was opened at least once
+    clicks: int = 0
+    recovered: int = 0
+    revenue: int = 0
+    unsubscribes: int = 0
+
+    @property
+    def click_rate(self) -> float:
+        return proportion(self.clicked, self.delivered or self.written)
+
+
+@dataclass
+class Group:
+    checkouts: int = 0
+    recovered: int = 0
+    revenues: list[int] = field(default_factory=list)
+
+    @property
+    def rate(self) -> float:
+        return proportion(self.recovered, self.checkouts)
+
+    @property
+    def revenue(self) -> int:
+        return sum(self.revenues)
+
+    def sample(self) -> Sample:
+        return Sample.of(self.revenues, zeros=self.checkouts - len(self.revenues))
+
+
+@dataclass(frozen=True)
+class Results:
+    steps: list[StepFigures]
+    reminded: Group
+    holdout: Group
+    lift: Interval | None  # recovery rate, reminded minus holdout
+    revenue_lift: Interval | None  # revenue per abandoned checkout, reminded minus holdout
+
+    @property
+    def abandoned(self) -> int:
+        return self.reminded.checkouts + self.holdout.checkouts
+
+    @property
+    def incremental_revenue(self) -> Interval | None:
+        """Revenue the reminders added over what the reminded checkouts would have brought
+        anyway (the holdout's rate), with its 95 % interval."""
+        lift, n = self.revenue_lift, self.reminded.checkouts
+        return lift and Interval(lift.estimate * n, lift.low * n, lift.high * n)
+
+
+def results(
+    checkouts: Iterable[Any], written: Iterable[Any], unsubscribes: dict[int, int],
+    step_count: int,
+) -> Results:  # fmt: skip
+    """``checkouts``: queries.abandoned_checkouts' rows; ``written``: steps_written's."""
+    by_contact: dict[int, list[Any]] = {}
+    steps = [StepFigures(number) for number in range(1, step_count + 1)]
+    figures = {step.number: step for step in steps}
+    for row in written:
+        by_contact.setdefault(row["contact_id"], []).append(row)
+        step = figures.setdefault(row["step"], StepFigures(row["step"]))
+        step.written += 1
+        step.delivered += row["state"] == "sent"
+        step.clicked += row["clicks"] > 0
+        step.clicks += row["clicks"]
+    for number, count in unsubscribes.items():
+        figures.setdefault(number, StepFigures(number)).unsubscribes += count
+    reminded, holdout = Group(), Group()
+    for row in checkouts:
+        group = holdout if row["holdout"] else reminded
+        group.checkouts += 1
+        if row["recovered_total"] is None:
+            continue
+        group.recovered += 1
+        group.revenues.append(row["recovered_total"])
+        last = _last_before(by_contact.get(row["id"], []), row["recovered_at"])
+        if last is not None:
+            figures[last].recovered += 1
+            figures[last].revenue += row["recovered_total"]
+    return Results(
+        sorted(figures.values(), key=lambda step: step.number), reminded, holdout,
+        difference_of_proportions(
+            reminded.recovered, reminded.checkouts, holdout.recovered, holdout.checkouts
+        ),
+        difference_of_means(reminded.sample(), holdout.sample())
+        if reminded.checkouts and holdout.checkouts
+        else None,
+    )  # fmt: skip
+
+
+def _last_before(steps: list[Any], moment: int) -> int | None:
+    before = [row for row in steps if row["written_at"] <= moment]
+    return max(before, key=lambda row: row["written_at"])["step"] if before else None

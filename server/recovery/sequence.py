@@ -1,0 +1,171 @@
+"""The reminder sequence: the job that finds checkouts abandoned and writes each reminder when
+it falls due, run by the outbox's sender at the start of every round (``run_due``).
+
+Each due contact is looked at once per due moment, all of a batch in one write:
+
+- at step 1's delay after the capture, it is abandoned unless an order followed (for its
+  cart, a cart its link built, or its email, from any device) or the cart emptied; the
+  holdout is decided then, by a hash of the cart, and kept;
+- at each step's moment the sequence stops for good when such an order exists, the cart
+  emptied, the address unsubscribed, or the store switched recovery off; else the step's
+  reminder (and its incentive code) is written in the outbox, and the next step scheduled.
+
+A sender that was down past several steps' moments sends only the latest of them, not a
+burst of reminders at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+import aiosqlite
+
+from server.carts.queries import load_cart
+from server.db import Database
+from server.messages.outbox import enqueue
+from server.messages.suppression import is_suppressed
+from server.recovery import queries
+from server.recovery.model import (
+    EMPTIED,
+    FINISHED,
+    FORGOTTEN,
+    ORDERED,
+    SWITCHED_OFF,
+    UNSUBSCRIBED,
+    OldLine,
+    RecoverySettings,
+    due_after,
+    is_held_out,
+)
+from server.recovery.queries import Contact
+
+BATCH = 50  # contacts a round's one write looks at
+DAY_MS = 24 * 3_600_000
+SettingsOf = Callable[[int], Awaitable[RecoverySettings]]
+
+
+async def run_due(db: Database, now: int) -> int:
+    """Advance every sequence due at ``now`` (one batch, one write); the reminders written.
+    One indexed read when nothing is due."""
+    if not await queries.any_due(db, now):
+        return 0
+    return await db.write(lambda conn: advance_due(conn, now))
+
+
+async def advance_due(conn: aiosqlite.Connection, now: int) -> int:
+    cached: dict[int, RecoverySettings] = {}
+
+    async def settings_of(store_id: int) -> RecoverySettings:
+        if store_id not in cached:
+            cached[store_id] = await queries.load_settings(conn, store_id)
+        return cached[store_id]
+
+    written = 0
+    for contact in await queries.due_contacts(conn, now, BATCH):
+        written += await advance(conn, contact, await settings_of(contact.store_id), now)
+    return written
+
+
+async def advance(
+    conn: aiosqlite.Connection, contact: Contact, settings: RecoverySettings, now: int
+) -> int:
+    """Look at one due contact; 1 when a reminder was written, else 0."""
+    assert contact.next_due_at is not None
+    reason = await _why_stop(conn, contact, settings)
+    abandoned_at = contact.abandoned_at
+    if abandoned_at is None:
+        if reason in (ORDERED, EMPTIED, FORGOTTEN, SWITCHED_OFF):  # never abandoned
+            await queries.stop(conn, contact.id, reason, now)
+            return 0
+        abandoned_at = contact.next_due_at  # when it was due, however late the job runs
+        holdout = is_held_out(contact.cart_public_id, settings.holdout_percent)
+        await queries.mark_abandoned(
+            conn, contact.id, holdout=holdout, snapshot=await _snapshot(conn, contact),
+            at=abandoned_at,
+        )  # fmt: skip
+        if holdout and reason is None:
+            await queries.schedule(conn, contact.id, 0, None)  # counted, never reminded
+            return 0
+        planned = due_after(settings.steps, 0, abandoned_at)
+    else:
+        planned = (contact.next_step, contact.next_due_at)
+    if reason is not None:
+        await queries.stop(conn, contact.id, reason, now)
+        return 0
+    return await _remind(conn, contact, settings, planned, abandoned_at, now)
+
+
+async def _remind(
+    conn: aiosqlite.Connection, contact: Contact, settings: RecoverySettings,
+    planned: tuple[int, int] | None, abandoned_at: int, now: int,
+) -> int:  # fmt: skip
+    if planned is None:
+        await queries.stop(conn, contact.id, FINISHED, now)
+        return 0
+    number, due = planned
+    if due > now:
+        await queries.schedule(conn, contact.id, number, due)
+        return 0
+    following = due_after(settings.steps, number, abandoned_at)
+    while following is not None and following[1] <= now:  # late: only the latest
+        number, following = following[0], due_after(settings.steps, following[0], abandoned_at)
+    await write_reminder(conn, contact, settings, number, now)
+    if following is None:
+        await queries.stop(conn, contact.id, FINISHED, now)
+    else:
+        await queries.schedule(conn, contact.id, *following)
+    return 1
+
+
+async def write_reminder(
+    conn: aiosqlite.Connection, contact: Contact, settings: RecoverySettings, number: int,
+    now: int,
+) -> None:  # fmt: skip
+    """Step ``number``'s email in the outbox, with its incentive code when it has one."""
+    assert contact.email is not None
+    step = settings.step(number)
+    assert step is not None
+    discount_id = None
+    if step.incentive is not None:
+        discount_id, _ = await queries.insert_incentive(
+            conn, store_id=contact.store_id, cart_id=contact.cart_id, kind=step.incentive.kind,
+            value=step.incentive.value, expires_at=now + step.incentive.days * DAY_MS, now=now,
+        )  # fmt: skip
+    inputs = {"contact": contact.id, "step": number, "discount": discount_id}
+    message = await enqueue(
+        conn, contact.store_id, "recovery", contact.email, now, cart_id=contact.cart_id,
+        inputs=inputs,
+    )  # fmt: skip
+    await queries.record_step(conn, contact.id, number, message, discount_id, now)
+
+
+async def _why_stop(
+    conn: aiosqlite.Connection, contact: Contact, settings: RecoverySettings
+) -> str | None:
+    if contact.email is None:
+        return FORGOTTEN
+    carts = [contact.cart_id, *await queries.recovered_cart_ids(conn, contact.id)]
+    ordered = contact.cart_status == "ordered" or await queries.order_since(
+        conn, contact.store_id, carts, contact.email, contact.created_at
+    )
+    if ordered:
+        return ORDERED
+    if settings.mode == "off":
+        return SWITCHED_OFF
+    if await queries.item_count(conn, contact.cart_id) == 0:
+        return EMPTIED
+    if await is_suppressed(conn, contact.store_id, contact.email):
+        return UNSUBSCRIBED
+    return None
+
+
+async def _snapshot(conn: aiosqlite.Connection, contact: Contact) -> list[OldLine]:
+    """The cart's lines as priced now, the moment it is abandoned (free gifts left out)."""
+    cart = await load_cart(conn, contact.cart_public_id)
+    if cart is None:
+        return []
+    return [
+        OldLine(line.product.sku, line.product.name, line.quantity, line.product.price)
+        for line in cart.lines
+        if line.gift_of is None
+    ]

@@ -1,0 +1,141 @@
+"""Abandoned-checkout recovery's public routes.
+
+- ``PUT /v1/carts/{token}/contact`` (or POST): the checkout's email, kept as the store's
+  mode allows.
+- ``GET /r/{token}``: a reminder's link. Counts the click, builds a new cart from the
+  abandoned one at today's prices and stock, and sends the browser to the shop's page with
+  the new cart's token in the fragment (never sent to the shop's server).
+- ``GET /u/{token}``: asks to confirm (a link scanner that follows it unsubscribes no one);
+  ``POST /u/{token}``: unsubscribes, from the page's button or a mail client's one-click
+  (RFC 8058: ``List-Unsubscribe=One-Click`` in the body).
+
+The pages are private pages on Keepcart's origin: never cached or indexed, no Referer.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import aiosqlite
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from server.messages.suppression import UNSUBSCRIBED, suppress
+from server.money import format_amount
+from server.recovery import queries
+from server.recovery.capture import capture, check_wording, parse_contact
+from server.recovery.links import (
+    LinkTarget,
+    landing_url,
+    read_recovery,
+    read_unsubscribe,
+    shop_page,
+)
+from server.recovery.model import LINK_DAYS
+from server.recovery.model import UNSUBSCRIBED as STOPPED_BY_UNSUBSCRIBE
+from server.recovery.rebuilding import rebuild_cart
+from server.routes.carts import MAX_BODY, open_cart
+from server.routes.private_page import PrivatePages
+from server.security import Purpose
+from server.services import services
+from server.stores.service import Store
+from server.web import enforce_rate_limit, json_response, read_json_body, store_cors
+
+pages = PrivatePages.at(
+    Path(__file__).parent.parent / "recovery" / "templates" / "pages",
+    "default-src 'none'; style-src 'self'; img-src data:; base-uri 'none';"
+    " form-action 'self'; frame-ancestors 'none'",
+)
+
+
+async def save_contact(request: Request) -> Response:
+    store, _, cart = await open_cart(request)
+    body = await read_json_body(request, max_bytes=MAX_BODY)
+    contact = parse_contact(body if isinstance(body, dict) else {})
+    db, now = services(request).db, services(request).clock.now_ms()
+
+    async def write(conn: aiosqlite.Connection) -> bool:
+        # The settings read in the write: the wording checked is the wording stored.
+        settings = await queries.load_settings(conn, store.id)
+        check_wording(settings, contact)
+        return await capture(
+            conn, store_id=store.id, cart_id=cart.id, settings=settings, contact=contact,
+            now=now,
+        )  # fmt: skip
+
+    saved = await db.write(write)
+    return json_response({"saved": saved}, headers=store_cors(request, store))
+
+
+async def open_recovery_link(request: Request) -> Response:
+    state = services(request)
+    now = state.clock.now_ms()
+    target = read_recovery(state.signer, request.path_params["token"], now)
+    store = target and await state.stores.by_id(target.store_id)
+    if target is None or store is None:
+        return _link_gone(request)
+    enforce_rate_limit(request, state.api_limiter, store.id)
+    settings = await queries.load_settings(state.db, store.id)
+    page = shop_page(store, settings.shop_url)
+    money = functools.partial(format_amount, currency=store.currency)
+    new_cart = await state.db.write(lambda conn: rebuild_cart(conn, store.id, target, now, money))
+    if new_cart is None or not page:
+        return _link_gone(request)
+    token = state.signer.sign(Purpose.CART, new_cart)
+    return RedirectResponse(landing_url(page, token), 303, headers=dict(pages.headers))
+
+
+def _link_gone(request: Request) -> Response:
+    return pages.render(request, "link_gone.html", {"days": LINK_DAYS}, 404)
+
+
+async def unsubscribe_page(request: Request) -> Response:
+    found = await _unsubscribe_target(request)
+    if found is None:
+        return _link_gone(request)
+    store, _ = found
+    return pages.render(request, "unsubscribe.html", {"store": store, "action": request.url.path})
+
+
+async def unsubscribe(request: Request) -> Response:
+    found = await _unsubscribe_target(request)
+    if found is None:
+        return _link_gone(request)
+    store, target = found
+    state = services(request)
+    now = state.clock.now_ms()
+    await state.db.write(lambda conn: _unsubscribe(conn, store.id, target, now))
+    return pages.render(request, "unsubscribed.html", {"store": store})
+
+
+async def _unsubscribe(
+    conn: aiosqlite.Connection, store_id: int, target: LinkTarget, now: int
+) -> None:
+    """The address goes on the store's list, and every running sequence of it stops."""
+    contact = target.contact_id and await queries.find_contact(conn, target.contact_id)
+    if not contact or contact.store_id != store_id or contact.email is None:
+        return  # withdrawn already: nothing left to send to
+    await suppress(conn, store_id, contact.email, UNSUBSCRIBED, now, step=target.step)
+    await queries.stop_for_email(conn, store_id, contact.email, STOPPED_BY_UNSUBSCRIBE, now)
+
+
+async def _unsubscribe_target(request: Request) -> tuple[Store, LinkTarget] | None:
+    state = services(request)
+    target = read_unsubscribe(state.signer, request.path_params["token"])
+    store = target and await state.stores.by_id(target.store_id)
+    if target is None or store is None:
+        return None
+    enforce_rate_limit(request, state.api_limiter, store.id)
+    return store, target
+
+
+routes = [
+    # PUT is the contract; the widget POSTs a text body, a CORS-simple request that needs no
+    # preflight (any PUT from another origin does).
+    Route("/v1/carts/{token}/contact", save_contact, methods=["PUT", "POST"]),
+    Route("/r/{token}", open_recovery_link, methods=["GET"]),
+    Route("/u/{token}", unsubscribe_page, methods=["GET"]),
+    Route("/u/{token}", unsubscribe, methods=["POST"]),
+]

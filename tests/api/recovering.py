@@ -1,0 +1,71 @@
+"""Abandoned-checkout recovery in the API tier: a store's recovery settings, a shopper's
+contact given in checkout, the clock moved to a reminder's moment, the links in an email."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+from server.recovery import queries
+from server.recovery.model import HOUR_MS, RecoverySettings
+from server.services import services
+from tests.api.mailing import T0
+from tests.api.shopping import HEADERS
+
+TEXT_PLAIN = HEADERS | {"Content-Type": "text/plain"}
+SHOPPER = "aoife@example.com"
+
+
+async def set_recovery(app, store, **changes: Any) -> RecoverySettings:
+    """The store's recovery settings: the defaults, no holdout, and ``changes``."""
+    settings = dataclasses.replace(RecoverySettings(holdout_percent=0), **changes)
+    await services(app).db.write(lambda conn: queries.save_settings(conn, store.id, settings, 0))
+    return settings
+
+
+async def wording(client: httpx.AsyncClient, store) -> dict[str, str] | None:
+    """The checkout's ``recovery`` block, as the widget reads it."""
+    response = await client.get(f"/v1/stores/{store.public_key}/checkout", headers=HEADERS)
+    assert response.status_code == 200, response.text
+    return response.json()["recovery"]
+
+
+async def give_contact(
+    client: httpx.AsyncClient, token: str, email: str = SHOPPER, *, consent: bool = True,
+    shown: str | None = None, store=None,
+) -> httpx.Response:  # fmt: skip
+    """PUT the contact as the widget does (text/plain JSON); ``shown`` defaults to the words
+    the checkout says now (``store`` needed then)."""
+    if shown is None:
+        block = await wording(client, store)
+        shown = block["text"] if block else ""
+    body = {"email": email, "consent": consent, "shown": shown}
+    return await client.put(
+        f"/v1/carts/{token}/contact", content=json.dumps(body), headers=TEXT_PLAIN
+    )
+
+
+def at_hours(app, hours: float) -> None:
+    services(app).clock.set(T0 + int(hours * HOUR_MS))
+
+
+async def contacts(app) -> list[dict[str, Any]]:
+    rows = await services(app).db.fetch_all("SELECT * FROM checkout_contacts ORDER BY id")
+    return [dict(row) for row in rows]
+
+
+def recovery_link(text: str) -> str:
+    match = re.search(r"https?://\S+/r/[\w.-]+", text)
+    assert match, text
+    return urlsplit(match.group(0)).path
+
+
+def unsubscribe_link(text: str) -> str:
+    match = re.search(r"https?://\S+/u/[\w.-]+", text)
+    assert match, text
+    return urlsplit(match.group(0)).path
