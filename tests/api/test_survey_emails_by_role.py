@@ -1,11 +1,13 @@
 """Emails shoppers gave with consent, by the merchant's role: the store's owners read them on
 the written answers page, find them by its search and download them in the CSV; staff work
 the same results, answers and CSV with every email answer withheld ("(owners only)"), and
-their search of an email question finds nothing it could reveal an email by."""
+their search of an email question finds nothing it could reveal an email by. The same goes
+for an order's page (open to staff), which shows what its shopper answered."""
 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import html
 import io
 import re
@@ -14,9 +16,12 @@ import pytest
 
 from server.accounts import add_member, create_user
 from server.clock import now_ms
+from server.orders.receipt_link import status_url
 from server.services import services
 from server.surveys.model import Question
+from server.surveys.queries import save_survey
 from tests.api.admin_client import MEMBER_PASSWORD, client_for, sign_in
+from tests.api.ordering import insert_order
 from tests.api.surveying import answer, live_survey, start
 
 pytestmark = pytest.mark.anyio
@@ -68,6 +73,29 @@ def csv_rows(response) -> list[list[str]]:
     return list(csv.reader(io.StringIO(response.text.lstrip("\ufeff"))))
 
 
+@pytest.fixture
+async def ordered(app, client, store):
+    """Order 1001, whose shopper gave an email on its confirmation in two surveys, one of
+    which has lost its email question since (the answer keeps its consent)."""
+    await insert_order(app, store, 1001, visitor_id="v-1")
+    token = status_url(services(app).signer, "", "ord_test1001").removeprefix("/orders/")
+    questions = (
+        Question("q1", "email", "Your email?", required=False),
+        Question("q2", "long_text", "Anything else?", required=False),
+    )
+    asking = {"moments": ("confirmation",), "questions": questions}
+    kept = await live_survey(app, store.id, "blank", name="Kept", **asking)
+    removed = await live_survey(app, store.id, "blank", name="Edited", **asking)
+    for survey, email in ((kept, EMAILS[0]), (removed, EMAILS[1])):
+        shown = (await start(client, survey, "v-1", signal="confirmation", order=token)).json()
+        given = await answer(client, survey, shown, "q1", email, consent=True)
+        assert given.status_code == 200, given.text
+    edited = dataclasses.replace(removed, questions=removed.questions[1:])
+    state = services(app)
+    await state.db.write(lambda conn: save_survey(conn, edited, state.clock.now_ms()))
+    return f"/admin/stores/{store.id}/orders/1001"
+
+
 def url(store, survey, page: str) -> str:
     return f"/admin/stores/{store.id}/surveys/{survey.public_id}/{page}"
 
@@ -92,6 +120,13 @@ async def test_owners_read_search_and_download_the_emails(owner, store, emailed)
     assert sorted((row[-2], row[-1]) for row in rows) == [
         ("", "Just looking"), (EMAILS[1], "Too dear"), (EMAILS[0], "Lovely mugs"),
     ]  # fmt: skip
+
+
+async def test_owners_read_the_emails_on_the_order_page(owner, ordered):
+    page = text_of((await owner.get(ordered)).text)
+    assert f"Your email? {EMAILS[0]} (agreed:" in page
+    assert f"q1 {EMAILS[1]} (agreed:" in page  # the removed question: its key
+    assert WITHHELD not in page
 
 
 # ---- staff ----------------------------------------------------------------------------------
@@ -138,3 +173,11 @@ async def test_a_staff_search_of_the_emails_reveals_nothing(staff, store, emaile
     assert "2 answers" in listed and "containing" not in listed
     assert listed.count(WITHHELD) == 2
     assert "Only the store's owners can read or search email answers." in listed
+
+
+async def test_staff_read_the_order_page_with_the_emails_withheld(staff, ordered):
+    response = await staff.get(ordered)
+    assert response.status_code == 200
+    assert not any(email in response.text for email in EMAILS)
+    page = text_of(response.text)
+    assert f"Your email? {WITHHELD}" in page and f"q1 {WITHHELD}" in page

@@ -541,7 +541,7 @@ OTHER = Option("o", "Other", other=True)
     ],
 )  # fmt: skip
 def test_each_kind_of_answer_in_words(question, answer_, words):
-    assert answer_words(question, answer_) == words
+    assert answer_words(question, answer_, emails=True) == words
 
 
 # ---- plans -----------------------------------------------------------------------------------

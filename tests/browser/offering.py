@@ -74,6 +74,12 @@ def leave_through_the_top(page: Page) -> None:
     page.mouse.move(600, -20)
 
 
+def end_campaign(stack: Stack, cmp: str) -> None:
+    """The merchant ends the campaign (in the admin, while a shopper's page has it)."""
+    with closing(sqlite3.connect(stack.db_path, timeout=10)) as conn, conn:
+        conn.execute("UPDATE campaigns SET status = 'ended' WHERE public_id = ?", (cmp,))
+
+
 def settle_timers(page: Page) -> None:
     """Until timers already queued in the page (a 0 ms return delay) have run."""
     page.evaluate("new Promise((resolve) => setTimeout(resolve, 0))")

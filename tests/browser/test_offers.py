@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import sqlite3
 from collections.abc import Callable
-from contextlib import closing
 
 import pytest
 from playwright.sync_api import CDPSession, Page, expect
@@ -30,6 +28,7 @@ from tests.browser.offering import (
     ARMED,
     OTHER_HEADLINE,
     campaign,
+    end_campaign,
     exposures,
     leave_through_the_top,
     no_offer_dialog,
@@ -172,12 +171,6 @@ def test_phone_back_button_shows_the_offer_and_keeps_the_shopper_on_the_page(
     assert [row["signal"] for row in wait_for(lambda: exposures(stack))] == ["back_button"]
     dialog.get_by_role("button", name="Close").tap()
     expect(dialog).to_be_hidden()
-
-
-def end_campaign(stack: Stack, cmp: str) -> None:
-    """The merchant ends the campaign (in the admin, while a shopper's page has it)."""
-    with closing(sqlite3.connect(stack.db_path, timeout=10)) as conn, conn:
-        conn.execute("UPDATE campaigns SET status = 'ended' WHERE public_id = ?", (cmp,))
 
 
 @PHONE

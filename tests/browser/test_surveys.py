@@ -39,6 +39,7 @@ from tests.browser.offering import (
     ARMED,
     allow_interruptions_per_week,
     campaign,
+    end_campaign,
     exposures,
     leave_through_the_top,
     next_frame,
@@ -52,6 +53,7 @@ from tests.browser.shopping import (
     PHONE,
     SETTLED,
     add_to_cart,
+    assert_clean,
     cart_drawer,
     confirmation,
     fill_card,
@@ -740,6 +742,7 @@ BACK_ONLY = Trigger(
     kind="exit_intent", min_seconds=0, return_delay_ms=0, phone_signals=("back_button",)
 )
 MARKED = "!!history.state?.keepcart_offer"
+GIVEN_BACK = "history.state?.keepcart_offer === undefined"  # (the page's own entry again)
 
 
 def offer_and_survey_on_the_back_button(stack: Stack) -> None:
@@ -774,6 +777,35 @@ def test_one_tap_adds_one_history_entry_and_one_back_shows_one_interruption(
     assert [row["signal"] for row in wait_for(lambda: exposures(stack))] == ["back_button"]
     assert no_survey_sheet(page) and responses(stack) == []
     clean(problems)
+
+
+@PHONE
+def test_an_offer_that_fails_to_load_gives_the_entry_back_and_the_survey_takes_no_back(
+    page: Page, stack: Stack, problems: PageProblems
+):
+    """The offer's watch stops alone (its campaign ended meanwhile: its arm is a 404) and
+    steps back off the entry: the survey's watch, in the other chunk, knows that step for the
+    offer's own, no shopper's Back (it used to show the survey)."""
+    [ended] = stack.only_campaigns(campaign(trigger=BACK_ONLY))
+    only_surveys(stack, survey(trigger=BACK_ONLY))
+    held = []
+    page.route(re.compile(rf"/v1/offers/{ended}/arm\?"), lambda route: held.append(route))
+    page.clock.install()
+    page.goto(stack.shop_url + "/about")
+    page.goto(stack.shop_url + "/")
+    wait_for_loader(page)
+    # (each evaluate lets Playwright run the route handler)
+    wait_for(lambda: page.evaluate(SURVEYS_READY) >= 1 and held, message="never got ready")
+    page.get_by_role("heading", name="Goods for slow mornings").tap()  # the first interaction
+    wait_for(lambda: page.evaluate(MARKED), message="no history entry added")
+    end_campaign(stack, ended)
+    held[0].continue_()  # 404: the offer's watch stops, alone
+    wait_for(lambda: page.evaluate(GIVEN_BACK), message="the history entry was kept")
+    page.clock.run_for(1000)  # a survey fired waits 100 ms for an offer watching its moment
+    assert no_survey_sheet(page) and responses(stack) == []
+    page.go_back()  # one Back leaves the page
+    assert page.url == stack.shop_url + "/about"
+    assert_clean(problems)  # (the browser logs the arm's 404 as a console error)
 
 
 @PHONE

@@ -136,6 +136,7 @@ async function setup(boot, preview) {
     // Every chunk but badges asks the API: in the loader, one copy (each chunk is one file
     // and would carry its own).
     request: createRequest(origin),
+    back: {}, // the phone back button's state every chunk's watches share (offers/triggers.js)
   });
   const chunks = (Array.isArray(config.chunks) ? config.chunks : []).filter(Boolean);
   knowChunks(chunks);

@@ -1,9 +1,11 @@
 // The phone's back-button signal (src/offers/triggers.js) against a fake session history: the
 // one entry every watch shares, given back when a watch stops alone, and an entry an earlier
 // load of the page added. The offers and the surveys chunks each bundle their own copy of that
-// module: a second import of it (`?copy`) is the other chunk's.
+// module (and of ../src/checkout/env.js, which holds the loader's api): each copy here is
+// bundled as the build bundles a chunk, and mounted with the one loader api of the page.
 import assert from "node:assert/strict";
 import { beforeEach, describe, test } from "node:test";
+import { build } from "esbuild";
 
 /**
  * An event target as the browser's: a listener is one per type, function and capture flag,
@@ -98,6 +100,8 @@ function freshPage(mark) {
   const earlier = mark === undefined ? [] : [{ keepcart_offer: mark }]; // the entry that load added
   history = globalThis.history = new FakeHistory(window, ...earlier);
   fired = [];
+  const loaderApi = Object.freeze({ back: {} }); // as far as the triggers read it (src/loader.js)
+  for (const chunk of [offers, surveys]) chunk.setApi(loaderApi);
 }
 
 /** Start a back-button watch from `triggers` (a chunk's copy); its fire() is recorded as `name`. */
@@ -106,8 +110,24 @@ const watching = (triggers, name) => triggers.watch(BACK_ONLY, true, (signal) =>
 const tap = () => document.dispatchEvent(new Event("pointerdown"));
 const marked = () => history.state?.keepcart_offer;
 
-const offers = await import("../src/offers/triggers.js");
-const surveys = await import("../src/offers/triggers.js?copy"); // the surveys chunk's own copy
+/** A chunk's own copy of the triggers, with its setApi (what its mount calls), as one bundle. */
+async function chunkCopy(name) {
+  const { outputFiles } = await build({
+    stdin: {
+      contents: 'export * from "./src/offers/triggers.js"; export { setApi } from "./src/checkout/env.js";',
+      resolveDir: new URL("..", import.meta.url).pathname,
+    },
+    bundle: true,
+    format: "esm",
+    write: false,
+    logLevel: "silent",
+  });
+  // The chunk's name makes each copy's source (and so its module) its own.
+  return import(`data:text/javascript,${encodeURIComponent(`${outputFiles[0].text}// ${name}`)}`);
+}
+
+const offers = await chunkCopy("offers");
+const surveys = await chunkCopy("surveys");
 
 describe("the back button's history entry", () => {
   beforeEach(() => freshPage());
@@ -139,6 +159,18 @@ describe("the back button's history entry", () => {
     assert.deepEqual([history.index, fired], [0, []]);
     await history.press(); // one Back leaves the page
     assert.deepEqual([history.left, fired], [true, []]);
+  });
+
+  test("an offer's watch stopping alone: the survey's watch doesn't take that step back for a Back", async () => {
+    const stopOffer = watching(offers, "offer"); // (its campaign's arm was not found)
+    watching(surveys, "survey");
+    tap();
+    stopOffer();
+    await history.settled();
+    assert.deepEqual([history.index, fired], [0, []]);
+    tap(); // the survey's watch adds the entry again
+    await history.press();
+    assert.deepEqual(fired, [["survey", "back_button"]]);
   });
 
   test("the entry is given back once when the watches stop together", async () => {

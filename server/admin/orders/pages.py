@@ -24,7 +24,9 @@ from server.admin.pages import (
     store_for_request,
 )
 from server.admin.reviews.order_lines import order_review_lines
+from server.admin.surveys.export import WITHHELD
 from server.admin.surveys.remedy_queries import order_remedies
+from server.admin.surveys.results_page import sees_emails
 from server.emails import mailto
 from server.errors import Conflict, NotFound
 from server.forms import format_local_display
@@ -179,7 +181,7 @@ async def _render_order(
         "payment": payment_label(order.payment_method),
         "delivery": delivery_wording(order.delivery_from, order.delivery_to),
         "review_lines": await order_review_lines(request, store, order),
-        "survey_answers": await survey_answers(request, store, order),
+        "survey_answers": await survey_answers(request, store, order, sees_emails(merchant)),
         "survey_remedies": await order_remedies(db, order.id),
         "errors": {"status": error} if error else {},
         **formatters(store),
@@ -212,9 +214,12 @@ def _offer_of_code(origin: Any) -> OfferShown | None:
 # ---- what the shopper said in surveys -----------------------------------------------------
 
 
-async def survey_answers(request: Request, store: Store, order: Order) -> list[dict[str, Any]]:
+async def survey_answers(
+    request: Request, store: Store, order: Order, emails: bool
+) -> list[dict[str, Any]]:
     """The order's survey responses (the confirmation's, the order-status page's), each
-    question's answer in words, with the source the shopper's links named (``utm_source``)."""
+    question's answer in words, with the source the shopper's links named (``utm_source``);
+    without ``emails`` (staff), each email answer is ``WITHHELD``, as on the surveys' pages."""
     db = services(request).db
     given = await answers_for_order(db, order.id)
     if not given:
@@ -232,16 +237,22 @@ async def survey_answers(request: Request, store: Store, order: Order) -> list[d
             "survey": each.survey_name,
             "status": each.response.status,
             "utm_source": each.utm_source,
-            "answers": [(q.prompt, answer_words(q, each.answers[q.key])) for q in asked],
+            "answers": [
+                (q.prompt, answer_words(q, each.answers[q.key], emails=emails)) for q in asked
+            ],
         })  # fmt: skip
     return described
 
 
-def answer_words(question: Question, answer: Answer) -> str:
+def answer_words(question: Question, answer: Answer, *, emails: bool) -> str:
     """An answer as the merchant reads it: the options' labels, a score out of its scale's
-    top, the text, or an email with the wording its shopper agreed to."""
+    top, the text, or an email with the wording its shopper agreed to (``WITHHELD`` without
+    ``emails``)."""
     if answer.skipped:
         return "Skipped"
+    # An email is known by its consent too: its question may be removed (or its key reused).
+    if not emails and (question.type == "email" or answer.consent is not None):
+        return WITHHELD
     if answer.options:
         return "; ".join(_choice_words(question, answer))
     if answer.number is not None:

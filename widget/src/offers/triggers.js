@@ -10,6 +10,7 @@
 // Phone exit intent is a composite (trigger.phone_signals): a fast upward scroll after
 // reading at least most of a screen down the page, the back button, leaving the tab or app
 // and coming back, and inactivity.
+import { api } from "../checkout/env.js";
 import { overlayOpen } from "../interruptions.js";
 
 const HISTORY_KEY = "keepcart_offer"; // marks the history entry the back-button signal adds
@@ -109,15 +110,14 @@ function watchScrollUp(fire, armed, stops) {
 // first to stop gives it back once. The chunks stop together (the order, or the session's
 // one interruption: each stops when the other's fires), so no watch is left to take that
 // step back for the shopper's Back. A watch may stop alone, though (its campaign's arm failed
-// to load; debug mode): the other watches of its chunk know that step back for its own by
-// `givingBack`. (The other chunk's don't: the flag is this module's, one per copy.)
+// to load; debug mode): every other watch, of either chunk, knows that step back for its own
+// by `api.back.giving` (on the loader's api, which both chunks get: one flag for the page).
 //
 // The mark is the page load's time origin, the same in both chunks' copies. A reload without
 // the back/forward cache finds the entry an earlier load added: a watch takes it over (marks
 // it this load's), and when no watch of either chunk did, the chunk gives it back
 // (dropStaleEntry), or the shopper's first Back would only step off it.
 const LOAD = performance.timeOrigin;
-let givingBack = false; // our own step back is on its way: its popstate is no shopper's Back
 const mark = () => history.state?.[HISTORY_KEY];
 const setMark = (value, how = "replaceState") => history[how]({ ...history.state, [HISTORY_KEY]: value }, "");
 
@@ -126,8 +126,8 @@ const setMark = (value, how = "replaceState") => history[how]({ ...history.state
 // once every watch's popstate listener (registered before this one) has seen that step.
 function giveBack() {
   setMark(false);
-  givingBack = true;
-  addEventListener("popstate", () => (givingBack = false), { once: true });
+  api.back.giving = true; // our own step back is on its way: its popstate is no shopper's Back
+  addEventListener("popstate", () => (api.back.giving = false), { once: true });
   history.back();
 }
 
@@ -149,7 +149,7 @@ function watchBackButton(fire, armed, stops) {
     () => {
       if (!added || mark()) return;
       added = false;
-      if (armed() && !givingBack) fire("back_button");
+      if (armed() && !api.back.giving) fire("back_button");
     },
     stops,
   );
