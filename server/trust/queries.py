@@ -154,9 +154,9 @@ async def recent_buyers(
 ) -> int:
     """People (distinct emails, ``_BUYER``) whose order with ``sku`` or another variant of
     its product (the SKUs of its product group), paid (or fulfilled) since ``since_ms``, was
-    a real one: orders paid in a provider's test mode are no sale. Read from the store's orders in the
-    window (orders_by_store_time), each order's lines by their key, not from every sale of
-    the product ever made."""
+    a real one: orders paid in a provider's test mode are no sale. Read from the store's
+    orders in the window (orders_by_store_time), each order's lines by their key, not from
+    every sale of the product ever made."""
     row = await read_one(
         conn,
         f"SELECT count(DISTINCT {_BUYER}) AS n FROM orders o"
