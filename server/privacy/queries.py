@@ -133,8 +133,7 @@ async def shopper_carts(
     if order_ids:
         rows += await read_all(
             db,
-            f"SELECT cart_id FROM orders WHERE id IN ({marks(order_ids)})"
-            " AND cart_id IS NOT NULL",
+            f"SELECT cart_id FROM orders WHERE id IN ({marks(order_ids)}) AND cart_id IS NOT NULL",
             order_ids,
         )
     if email:
