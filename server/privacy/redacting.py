@@ -86,4 +86,4 @@ async def erasing_functions(conn: aiosqlite.Connection) -> AsyncIterator[None]:
         yield
     finally:
         for name, count in zip(FUNCTIONS, (1, 2, 1), strict=True):
-            await conn.create_function(name, count, None)  # type: ignore[arg-type]
+            await conn.create_function(name, count, None)  # pyright: ignore[reportArgumentType]
