@@ -26,7 +26,12 @@ from server.errors import ValidationFailed
 from server.events.visitors import parse_visitor
 from server.forms import format_local_display
 from server.privacy import queries
-from server.privacy.erasing import NothingStored, erase_shopper, events_before_erasing
+from server.privacy.erasing import (
+    NothingStored,
+    clear_leftovers,
+    erase_shopper,
+    events_before_erasing,
+)
 from server.privacy.finding import export_document, find_shopper
 from server.privacy.model import KINDS, Erasure, Found, ShopperKey, describe
 from server.services import services
@@ -88,6 +93,7 @@ def _describe_found(found: Found, store: Store) -> dict[str, Any]:
         "kinds": [(kind, count) for kind, count in kinds if count],
         "order_numbers": found.order_numbers,
         "visitor_ids": found.visitor_ids,
+        "other_orders": found.other_orders,
         "is_empty": found.is_empty,
         "named": found.key.email or found.key.visitor_id,
         "nothing": _nothing_stored(found.key, store),
@@ -174,6 +180,7 @@ async def erase_shopper_data(request: Request, merchant: Merchant) -> Response:
     except NothingStored:
         found = await find_shopper(state.db, store, key)
         return await _render(request, merchant, store, values, found=found)
+    await clear_leftovers(state.db, erasure)
     return RedirectResponse(shopper_data_url(store, f"?erased={erasure.id}"), 303)
 
 

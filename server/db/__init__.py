@@ -87,6 +87,9 @@ ADMIN_READ_LIMIT_MS = 10_000
 ANALYSIS_LIMIT = 1000
 _WRITER_PRAGMAS = (
     "PRAGMA wal_autocheckpoint = 0",  # Database checkpoints by itself
+    # Deleted and overwritten content is zeroed, not left in free space: a shopper's erased
+    # details must leave the file (most builds default to it; some do not).
+    "PRAGMA secure_delete = ON",
     f"PRAGMA analysis_limit = {ANALYSIS_LIMIT}",  # for ANALYZE and PRAGMA optimize
 )
 # SQLite calls a read connection's progress handler every this many virtual-machine steps
@@ -372,6 +375,14 @@ class Database:
         if changes - self._changes_at_checkpoint >= CHECKPOINT_EVERY_ROWS:
             self._changes_at_checkpoint = changes
             # PASSIVE: copies what it can without waiting for readers or blocking them.
+            await _on_thread(conn, _checkpoint, conn._conn)
+
+    async def checkpoint(self) -> None:
+        """Copy the WAL into the database file now, not after the next
+        ``CHECKPOINT_EVERY_ROWS`` (after a shopper's erasure: the file's old pages then hold
+        the erased details no longer). PASSIVE, on the writer's thread, as ``_count_commit``."""
+        conn = self._require(self._writer)
+        async with self._write_lock:
             await _on_thread(conn, _checkpoint, conn._conn)
 
     async def fetch_all(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:

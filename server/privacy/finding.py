@@ -3,15 +3,19 @@ human-meaningful names, money as minor units with its currency, times in ISO 860
 store's timezone.
 
 The shopper is named by the email they gave and/or a visitor id (the widget's, from their
-browser). Their orders are those placed with that email or from that browser; their visitor
-ids are the one named and those their orders came from: what the browser recorded (events,
-offers and badges seen, coupons, helpful votes) is found by them.
+browser). Their orders are those placed with that email, and those placed from that browser
+with that email (or none): a browser can be shared, and an order placed from it with another
+email is that email's person's. Those are listed apart, for the owner to see (``Orders``), and
+left out of the export and the erasure unless the owner names their email too. Their visitor
+ids are the one named and those their own orders came from: what the browser recorded
+(events, offers and badges seen, coupons, helpful votes) is found by them.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from server.db import Reader, Row
@@ -25,18 +29,36 @@ from server.stores.service import Store
 from server.surveys import privacy as surveys
 from server.surveys.privacy import AnswerRow, ShopperResponse
 
+CHANNELS = {"email": "email", "sms": "SMS", "webhook": "webhook"}
 TRUST_ELEMENTS = {"badges": "trust badges", "proof": "social proof"}
 TRUST_ARMS = {"shown": "shown", "holdout": "held out, shown nothing"}
 
 
+@dataclass(frozen=True)
+class Orders:
+    """The orders found for a shopper: theirs, and those placed from the browser named with
+    an email not named (someone else's, as far as the store can tell)."""
+
+    theirs: list[Row]
+    others: list[Row]
+
+
+async def shopper_orders(db: Reader, store_id: int, key: ShopperKey) -> Orders:
+    found = await queries.shopper_orders(db, store_id, key.email, key.visitor_id)
+    # An order without an email (one erased before) names nobody else.
+    theirs = [row for row in found if row["email"] in ("", key.email)]
+    return Orders(theirs, [row for row in found if row["email"] not in ("", key.email)])
+
+
 def visitor_ids_of(key: ShopperKey, orders: Sequence[Row]) -> tuple[str, ...]:
-    """The visitor id named, then those the orders came from, each once."""
+    """The visitor id named, then those their own orders came from, each once."""
     found = [key.visitor_id] + [row["visitor_id"] or "" for row in orders]
     return tuple(dict.fromkeys(visitor for visitor in found if visitor))
 
 
 async def find_shopper(db: Reader, store: Store, key: ShopperKey) -> Found:
-    orders = await queries.shopper_orders(db, store.id, key.email, key.visitor_id)
+    split = await shopper_orders(db, store.id, key)
+    orders = split.theirs
     visitors = visitor_ids_of(key, orders)
     order_ids = [row["id"] for row in orders]
     numbers = {row["id"]: row["number"] for row in orders}
@@ -44,7 +66,7 @@ async def find_shopper(db: Reader, store: Store, key: ShopperKey) -> Found:
     sections: dict[str, list[dict[str, Any]]] = {
         "orders": await _orders(db, orders, when),
         "discount_codes_used": await _codes_used(db, order_ids, when),
-        "messages": await _messages(db, order_ids, when),
+        "messages": await _messages(db, store.id, key.email, order_ids, when),
         "cart_email_requests": await _cart_requests(db, store.id, key.email, when),
         "reviews": await _reviews(db, store.id, numbers, when),
     }
@@ -59,7 +81,8 @@ async def find_shopper(db: Reader, store: Store, key: ShopperKey) -> Found:
         counts["survey_responses"] = await surveys.count_shopper_responses(
             db, store.id, key.email, visitors, order_ids
         )
-    return Found(key, visitors, tuple(numbers.values()), counts, sections)
+    others = tuple((row["number"], row["email"]) for row in split.others)
+    return Found(key, visitors, tuple(numbers.values()), counts, sections, others)
 
 
 class _Times:
@@ -158,10 +181,14 @@ async def _codes_used(db: Reader, order_ids: list[int], when: _Times) -> list[di
     ]  # fmt: skip
 
 
-async def _messages(db: Reader, order_ids: list[int], when: _Times) -> list[dict[str, Any]]:
-    rows = await queries.order_messages(db, order_ids) if order_ids else []
+async def _messages(
+    db: Reader, store_id: int, email: str, order_ids: list[int], when: _Times
+) -> list[dict[str, Any]]:
+    carts = await queries.shopper_carts(db, store_id, order_ids, email)
+    rows = await queries.shopper_messages(db, store_id, order_ids, email, carts)
     return [
-        {"what": kind_label(row["kind"]), "order_number": row["number"], "to": row["recipient"],
+        {"what": kind_label(row["kind"]), "by": CHANNELS.get(row["channel"], row["channel"]),
+         "order_number": row["number"], "to": row["recipient"],
          "state": STATE_LABELS.get(row["state"], row["state"]),
          "queued_at": when(row["created_at"]), "sent_at": when(row["sent_at"])}
         for row in rows

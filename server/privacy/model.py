@@ -35,8 +35,10 @@ KINDS = (
          " lines, amounts, number, status, dates and country stay for the store's accounts."),
     Kind("discount_codes_used", "discount code use", "discount code uses", ANONYMISED,
          "The email on each use of a code goes; the amount stays with its order."),
-    Kind("messages", "email about their orders", "emails about their orders", DELETED,
-         "What the store sent them, or was about to: none waiting goes out afterwards."),
+    Kind("messages", "message", "messages", DELETED,
+         "The emails and SMS the store sent them, or was about to: about their orders, to"
+         " their email, or reminding them of a cart of theirs. None waiting goes out"
+         " afterwards."),
     Kind("cart_email_requests", "“email me my cart” request", "“email me my cart” requests",
          DELETED, "Each request, its email and the wording they agreed to."),
     Kind("reviews", "review", "reviews", REMOVED,
@@ -48,8 +50,12 @@ KINDS = (
          "The copy of an order's confirmation kept for a week, so a retried checkout gets"
          " the same answer."),
     Kind("events", "event", "events", ANONYMISED,
-         "What their browser recorded (pages, cart, checkout). Anonymised rows stay under a new"
-         " random visitor id that nothing links to them, so the store's figures stay right."),
+         "What their browser recorded (pages, cart, checkout) stays, so the store's figures"
+         " stay right, under a new random visitor id and new visit ids; each page and"
+         " referrer keeps only its address without the query, and only the widget's own"
+         " details stay (a product, an amount, an order's reference). Their redacted orders"
+         " carry the same new visitor id, so each order still counts for the offer or badge"
+         " that came before it."),
     Kind("offer_exposures", "offer shown", "offers shown", ANONYMISED,
          "Which offer campaigns and variants they were in: anonymised, so results stay right."),
     Kind("trust_exposures", "trust badge measurement", "trust badge measurements", ANONYMISED,
@@ -72,6 +78,10 @@ class Found:
     counts: dict[str, int]  # kind → rows the store holds
     # kind → those rows as the export writes them (fewer than counted where a kind is capped)
     sections: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    # Orders placed from the browser named with another email (number, email): someone
+    # else's as far as the store can tell, so neither exported nor erased. For the owner
+    # only, to name that email too when the shopper says the order was theirs.
+    other_orders: tuple[tuple[int, str], ...] = ()
 
     @property
     def is_empty(self) -> bool:

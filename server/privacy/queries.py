@@ -94,15 +94,56 @@ async def redemptions(db: Reader, order_ids: Sequence[int]) -> list[Row]:
     )
 
 
-async def order_messages(db: Reader, order_ids: Sequence[int]) -> list[Row]:
-    """The emails about these orders, sent or still to go (messages_once_per_order)."""
+async def shopper_messages(
+    db: Reader, store_id: int, order_ids: Sequence[int], email: str, cart_ids: Sequence[int]
+) -> list[Row]:
+    """What the store sent them or was about to, email or SMS: about their orders
+    (messages_once_per_order), to their email (messages_by_recipient), or about a cart of
+    theirs (messages_by_cart: a cart's recovery email or SMS, to whatever number it gave)."""
+    parts: list[str] = []
+    params: list[Any] = []
+    if order_ids:
+        parts.append(f"SELECT id FROM messages WHERE order_id IN ({marks(order_ids)})")
+        params += order_ids
+    if email:
+        parts.append("SELECT id FROM messages WHERE store_id = ? AND recipient = ?")
+        params += [store_id, email]
+    if cart_ids:
+        parts.append(f"SELECT id FROM messages WHERE cart_id IN ({marks(cart_ids)})")
+        params += cart_ids
+    if not parts:
+        return []
     return await read_all(
         db,
-        "SELECT m.kind, m.recipient, m.state, m.created_at, m.sent_at, o.number FROM messages m"
-        f" JOIN orders o ON o.id = m.order_id WHERE m.order_id IN ({marks(order_ids)})"
+        "SELECT m.id, m.channel, m.kind, m.recipient, m.state, m.created_at, m.sent_at,"
+        " o.number FROM messages m LEFT JOIN orders o ON o.id = m.order_id"
+        # By the ids found (``+``: never the store's index of every message).
+        f" WHERE m.id IN ({' UNION '.join(parts)}) AND +m.store_id = ?"
         " ORDER BY m.created_at, m.id",
-        order_ids,
+        [*params, store_id],
     )
+
+
+async def shopper_carts(
+    db: Reader, store_id: int, order_ids: Sequence[int], email: str
+) -> list[int]:
+    """The carts their orders were placed from and those their "email me my cart" requests
+    kept."""
+    rows = []
+    if order_ids:
+        rows += await read_all(
+            db,
+            f"SELECT cart_id FROM orders WHERE id IN ({marks(order_ids)}) AND cart_id IS NOT NULL",
+            order_ids,
+        )
+    if email:
+        rows += await read_all(
+            db,
+            "SELECT cart_id FROM email_consents WHERE store_id = ? AND email = ?"
+            " AND cart_id IS NOT NULL",
+            (store_id, email),
+        )
+    return sorted({row[0] for row in rows})
 
 
 async def cart_requests(db: Reader, store_id: int, email: str) -> list[Row]:
@@ -262,11 +303,11 @@ async def anonymise_redemptions(conn: aiosqlite.Connection, order_ids: Sequence[
     return cursor.rowcount
 
 
-async def delete_messages(conn: aiosqlite.Connection, order_ids: Sequence[int]) -> int:
-    """The orders' emails, those waiting to go included: the outbox's sender finds nothing
+async def delete_messages(conn: aiosqlite.Connection, message_ids: Sequence[int]) -> int:
+    """Their messages, those waiting to go included: the outbox's sender finds nothing
     more to send them (one it is sending now finds its row gone when it records it)."""
     cursor = await conn.execute(
-        f"DELETE FROM messages WHERE order_id IN ({marks(order_ids)})", order_ids
+        f"DELETE FROM messages WHERE id IN ({marks(message_ids)})", message_ids
     )
     return cursor.rowcount
 
@@ -290,14 +331,16 @@ async def replace_visitor_ids(
 ) -> dict[str, int]:
     """Every row of the store keyed by an old visitor id (``fresh``'s keys) keyed by its new
     one instead: rows per kind. Orders follow too, whoever placed them, so a campaign's or
-    the badges' results still meet each order with its exposure."""
+    the badges' results still meet each order with its exposure. Events and offer exposures
+    lose their details too (``server.privacy.redacting``: its functions must be registered
+    on ``conn``)."""
     old = list(fresh)
     case = "CASE visitor_id " + " ".join("WHEN ? THEN ?" for _ in old) + " END"
     new = [value for pair in fresh.items() for value in pair]
     among = f"visitor_id IN ({marks(old)})"
 
-    async def update(table: str, where: str, params: Sequence[Any]) -> int:
-        sql = f"UPDATE {table} SET visitor_id = {case} WHERE {where} AND {among}"
+    async def update(table: str, where: str, params: Sequence[Any], also: str = "") -> int:
+        sql = f"UPDATE {table} SET visitor_id = {case}{also} WHERE {where} AND {among}"
         cursor = await conn.execute(sql, [*new, *params, *old])
         return cursor.rowcount
 
@@ -305,7 +348,7 @@ async def replace_visitor_ids(
         "events": await _replace_in_events(update, store_id, old, events),
         "offer_exposures": await update(
             "exposures", "campaign_id IN (SELECT id FROM campaigns WHERE store_id = ?)",
-            [store_id],
+            [store_id], ", session_id = erased_visit(session_id)",
         ),
         "trust_exposures": await update(
             "trust_exposures", "store_id = ? AND element IN ('badges', 'proof')", [store_id]
@@ -325,7 +368,12 @@ async def replace_visitor_ids(
 # By rowid (ids, or a range above the ids read), else a scan: never the store's time index,
 # which would visit every event of the store and look each one's row up.
 _EVENTS = "events NOT INDEXED"
-Update = Callable[[str, str, Sequence[Any]], Awaitable[int]]
+# What else an erased event loses (server.privacy.redacting's SQL functions).
+_EVENT_DETAILS = (
+    ", url = erased_url(url), referrer = erased_url(referrer),"
+    " session_id = erased_visit(session_id), props = erased_props(type, props)"
+)
+Update = Callable[[str, str, Sequence[Any], str], Awaitable[int]]
 
 
 async def _replace_in_events(
@@ -335,14 +383,17 @@ async def _replace_in_events(
     inside the write (an order placed meanwhile) is looked for in a scan."""
     done = 0
     for batch in batches(events.ids):
-        done += await update(_EVENTS, f"id IN ({marks(batch)})", batch)
-    done += await update(_EVENTS, "id > ? AND store_id = ?", [events.below, store_id])
+        done += await update(_EVENTS, f"id IN ({marks(batch)})", batch, _EVENT_DETAILS)
+    done += await update(
+        _EVENTS, "id > ? AND store_id = ?", [events.below, store_id], _EVENT_DETAILS
+    )
     unread = [visitor for visitor in old if visitor not in events.visitors]
     if unread:
         done += await update(
             _EVENTS,
             f"id <= ? AND store_id = ? AND visitor_id IN ({marks(unread)})",
             [events.below, store_id, *unread],
+            _EVENT_DETAILS,
         )
     return done
 

@@ -1,11 +1,11 @@
 """Surveys' part of one shopper's data (``server.privacy`` asks every area for its own): their
 responses, found for the store's owner to hand over or delete.
 
-A response is the shopper's when it was given by one of their visitor ids, or when they gave
-their email in it (an email question, answered with consent), or when it belongs to one of
-their orders (a survey on the confirmation or the order-status page). Nothing else in a
-response says who gave it: its page is a path without a query, and no answer holds personal
-data unless a question asked for an email.
+A response is the shopper's when it was given by one of their visitor ids (and gave no other
+email: a browser can be shared), or when they gave their email in it (an email question,
+answered with consent), or when it belongs to one of their orders (a survey on the confirmation
+or the order-status page). Nothing else in a response says who gave it: its page is a path
+without a query, and no answer holds personal data unless a question asked for an email.
 
 Deleting a response deletes its answers with it (``ON DELETE CASCADE``); the offer exposure a
 remedy recorded is the campaign's, and stays.
@@ -49,20 +49,25 @@ def _matching_ids(
     parts: list[str] = []
     params: list[Any] = []
     if visitor_ids:
+        # A browser can be shared: a response from it that gave another email (or any email,
+        # when none is named) is that email's person's, not theirs.
         marks = ",".join("?" * len(visitor_ids))
         parts.append(
-            f"SELECT id FROM survey_responses WHERE store_id = ? AND visitor_id IN ({marks})"
-        )  # survey_responses_by_visitor
-        params += [store_id, *visitor_ids]
-    if email:
-        # An email answer: the store's responses (by the visitor index's store prefix), each
-        # one's answers by their key.
-        parts.append(
-            "SELECT r.id FROM survey_responses r INDEXED BY survey_responses_by_visitor"
-            " CROSS JOIN survey_answers a ON a.response_id = r.id"
-            " WHERE r.store_id = ? AND a.consent IS NOT NULL AND a.text = ?"
+            "SELECT r.id FROM survey_responses r"
+            f" WHERE r.store_id = ? AND r.visitor_id IN ({marks})"  # survey_responses_by_visitor
+            " AND NOT EXISTS (SELECT 1 FROM survey_answers a WHERE a.response_id = r.id"
+            " AND a.consent IS NOT NULL AND a.text IS NOT ?)"
         )
-        params += [store_id, email]
+        params += [store_id, *visitor_ids, email]
+    if email:
+        # An email answer, by the consented answers' own index (survey_answers_by_email),
+        # each one's response by its key: never a walk of the store's responses.
+        parts.append(
+            "SELECT r.id FROM survey_answers a INDEXED BY survey_answers_by_email"
+            " CROSS JOIN survey_responses r ON r.id = a.response_id"
+            " WHERE a.text = ? AND a.consent IS NOT NULL AND r.store_id = ?"
+        )
+        params += [email, store_id]
     if order_ids:
         # Each of the store's surveys' response to each order (survey_responses_by_order).
         parts.append(

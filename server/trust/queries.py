@@ -140,17 +140,26 @@ async def delete_stale_exposures(conn: aiosqlite.Connection, limit: int) -> int:
     return cursor.rowcount
 
 
+# Who bought: their email. An order whose details were erased (email '') has none: its buyer
+# is the new visitor id it got (shared by the orders of one browser), or the order itself
+# where it has none; never one buyer for every erased order together.
+_BUYER = (
+    "CASE WHEN o.email != '' THEN lower(o.email)"
+    " ELSE 'erased:' || coalesce(nullif(o.visitor_id, ''), 'order:' || o.id) END"
+)
+
+
 async def recent_buyers(
     conn: Reader, store_id: int, sku: str, since_ms: int, test_methods: Sequence[str]
 ) -> int:
-    """People (distinct emails) whose order with ``sku`` or another variant of its product
-    (the SKUs of its product group), paid (or fulfilled) since ``since_ms``, was a real one:
-    orders paid in a provider's test mode are no sale. Read from the store's orders in the
-    window (orders_by_store_time), each order's lines by their key, not from every sale of
-    the product ever made."""
+    """People (distinct emails, ``_BUYER``) whose order with ``sku`` or another variant of
+    its product (the SKUs of its product group), paid (or fulfilled) since ``since_ms``, was
+    a real one: orders paid in a provider's test mode are no sale. Read from the store's
+    orders in the window (orders_by_store_time), each order's lines by their key, not from
+    every sale of the product ever made."""
     row = await read_one(
         conn,
-        "SELECT count(DISTINCT lower(o.email)) AS n FROM orders o"
+        f"SELECT count(DISTINCT {_BUYER}) AS n FROM orders o"
         " WHERE o.store_id = ? AND o.created_at >= ?"
         f" AND o.status IN ({', '.join('?' for _ in _BOUGHT)})"
         f" AND o.payment_method NOT IN ({', '.join('?' for _ in test_methods) or 'NULL'})"
