@@ -126,6 +126,8 @@ def test_a_shopper_who_left_gets_the_reminder_and_pays_from_another_browser(
     services(held["app"]).clock.advance(24 * HOUR_MS)  # the second reminder's moment: none
     wait_for(lambda: stack.query("SELECT 1 FROM checkout_contacts WHERE stop_reason = 'ordered'"),
              timeout=15, message="the sequence stopped by the order")  # fmt: skip
+    # The order's confirmation goes out from the background sender, in its own time.
+    wait_for(lambda: len(mail.received) >= 2, timeout=15, message="the order's confirmation")
     assert [e.message["Subject"].split()[0] for e in mail.received] == ["You", "Your"]
 
 
