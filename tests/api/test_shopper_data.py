@@ -198,7 +198,7 @@ async def test_an_owner_finds_a_shopper_and_downloads_every_kind_of_their_data(
     assert found.status_code == 200
     text = text_of(found.text)
     assert "What Test Shop holds about pat@example.test" in text
-    for counted in ("2 orders: #5001, #1001", "1 discount code use", "1 message",
+    for counted in ("2 orders: #5001, #1001", "1 discount code use", "2 messages",
                     "1 “email me my cart” request",
                     "1 review", "3 survey responses", "1 stored checkout answer", "2 events",
                     "2 offers shown", "1 trust badge measurement", "1 coupon claimed",
@@ -229,8 +229,13 @@ async def test_an_owner_finds_a_shopper_and_downloads_every_kind_of_their_data(
         "name_shown": "Pat M.", "written_at": None,
     }  # fmt: skip
     assert document["cart_email_requests"][0]["email"] == PAT
+    # Their order's confirmation, and the cart they asked to be emailed (queued, not yet sent).
     assert document["messages"] == [{
         "what": "Order confirmation", "by": "email", "order_number": 1001, "to": PAT,
+        "state": "Queued",
+        "queued_at": "2025-07-03T11:00:00+01:00", "sent_at": None,
+    }, {
+        "what": "Your cart, as asked", "by": "email", "order_number": None, "to": PAT,
         "state": "Queued",
         "queued_at": "2025-07-03T11:00:00+01:00", "sent_at": None,
     }]  # fmt: skip
@@ -322,13 +327,15 @@ async def test_erasing_redacts_orders_deletes_the_rest_and_keeps_the_figures(
     amounts += " created_at FROM orders WHERE store_id = ? ORDER BY id"
     before = await snapshot(app, shop.id)
     amounts_before = await db.fetch_all(amounts, (shop.id,))
+    kinds = "SELECT kind FROM messages WHERE store_id = ? ORDER BY kind"
+    kinds_before = [row[0] for row in await db.fetch_all(kinds, (shop.id,))]
 
     erased = await post_form("/erase", {"email": PAT, "confirm": "true"})
     assert erased.status_code == 303
     page = text_of((await client.get(erased.headers["location"])).text)
     assert (
         "Erased 3 Jul 2025, 11:00 IST: 2 orders redacted, 1 discount code use anonymised,"
-        " 1 message deleted, 1 “email me my cart” request deleted,"
+        " 2 messages deleted, 1 “email me my cart” request deleted,"
         " 1 review removed, 3 survey responses deleted, 1 stored checkout answer deleted,"
         " 2 events anonymised, 2 offers shown anonymised, 1 trust badge measurement anonymised,"
         " 1 coupon claimed anonymised and 1 helpful vote anonymised."
@@ -359,7 +366,9 @@ async def test_erasing_redacts_orders_deletes_the_rest_and_keeps_the_figures(
     # What existed only for Pat is gone; what their browser recorded stays, anonymised.
     assert len(after["email_consents"]) == len(before["email_consents"]) - 1
     assert len(after["idempotency_keys"]) == len(before["idempotency_keys"]) - 1
-    assert len(before["messages"]) == 1 and after["messages"] == []  # none left to send them
+    # Their order's confirmation and the cart email they asked for: none left to send them.
+    assert kinds_before == ["cart_email", "order_confirmation"]
+    assert after["messages"] == []
     assert [row[2] for row in after["discount_redemptions"]] == [""]
     assert len(after["survey_responses"]) == 1 and after["survey_responses"][0][4] == "v_sam"
     assert len(after["survey_answers"]) == len(before["survey_answers"]) - 4  # with them
