@@ -42,6 +42,7 @@ from server.messages.sender import Sender
 from server.messages.sms import TwilioSms
 from server.messages.smtp import SmtpMailer
 from server.orders import emails as order_emails
+from server.privacy import retention as contact_retention
 from server.ratelimit import RateLimiter
 from server.recovery import emails as recovery_emails
 from server.recovery import sequence as recovery_sequence
@@ -218,12 +219,13 @@ async def maintain(built: Services) -> None:
 
 async def run_maintenance(built: Services) -> None:
     """Prune expired idempotency keys, stale trust exposures and messages past their
-    retention, then refresh the planner's statistics. A failure (the database busy or gone)
-    is logged and left for the next run."""
+    retention, clear checkout contacts past theirs, then refresh the planner's statistics. A
+    failure (the database busy or gone) is logged and left for the next run."""
     try:
         pruned = await idempotency.prune_expired(built.db, built.clock.now_ms())
         stale = await trust_retention.prune_stale_exposures(built.db)
         old_messages = await message_retention.prune_old_messages(built.db, built.clock.now_ms())
+        contacts = await contact_retention.clear_ended_contacts(built.db, built.clock.now_ms())
         await built.db.refresh_statistics()
     except Exception as exc:
         log.warning("maintenance failed (%s); it runs again later", type(exc).__name__)
@@ -234,6 +236,8 @@ async def run_maintenance(built: Services) -> None:
         log.info("maintenance: %d trust exposures from before their measurement pruned", stale)
     if old_messages:
         log.info("maintenance: %d messages past their retention deleted", old_messages)
+    if contacts:
+        log.info("maintenance: %d checkout contacts past their retention cleared", contacts)
 
 
 @contextlib.contextmanager

@@ -37,6 +37,8 @@ class Purpose(StrEnum):
     REMOVED_REVIEW = "keepcart.removed-review"
     # A survey response's proof of whose it is: answers to it are taken only with it.
     SURVEY_RESPONSE = "keepcart.survey-response"
+    # An erased shopper's unsubscribe, kept only as this keyed hash of their address.
+    SUPPRESSED_EMAIL = "keepcart.suppressed-email"
 
 
 class InvalidToken(Exception):

@@ -175,7 +175,9 @@ async def erase_shopper_data(request: Request, merchant: Merchant) -> Response:
     now = state.clock.now_ms()
     try:
         erasure = await state.db.write(
-            lambda conn: erase_shopper(conn, store.id, key, events, merchant.user_id, now)
+            lambda conn: erase_shopper(
+                conn, store.id, key, events, merchant.user_id, now, signer=state.signer
+            )
         )
     except NothingStored:
         found = await find_shopper(state.db, store, key)

@@ -207,7 +207,11 @@ class Sender:
             await self.transports[message.channel].deliver(message)
             return
         kind = KINDS.get(message.kind)
-        if kind and kind.marketing and await is_suppressed(self.db, store.id, message.recipient):
+        if (
+            kind
+            and kind.marketing
+            and await is_suppressed(self.db, store.id, message.recipient, self.signer)
+        ):
             raise Suppressed
         settings = await queries.email_settings(self.db, store.id)
         if message.channel == "sms":

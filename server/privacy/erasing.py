@@ -3,7 +3,10 @@ as it was.
 
 What exists only for the shopper goes: the messages sent them (about their orders, to their
 email, or about a cart of theirs; sent, and any still to go), their "email me my cart" requests,
-survey responses (with their answers), and the checkout answers kept for retries. Their reviews
+survey responses (with their answers), and the checkout answers kept for retries. The contacts
+they gave in checkout for cart reminders lose their details and stop (one whose abandonment
+the recovery results count stays, cleared); their unsubscribe stays as a keyed hash of their
+address only, so no reminder reaches them afterwards (``server.privacy.recovery``). Their reviews
 are removed as at their writer's request (words, rating and name erased; the product still
 counts a review removed). Orders are redacted, not deleted: lines, amounts, number, status,
 dates and the country (and region) their tax was charged for stay for the store's accounts and
@@ -38,10 +41,11 @@ from server.privacy import queries
 from server.privacy.finding import shopper_orders, visitor_ids_of
 from server.privacy.model import KIND_KEYS, Erasure, ShopperKey
 from server.privacy.queries import EventIds
+from server.privacy.recovery import erase_recovery, shopper_contacts
 from server.privacy.redacting import erasing_functions
 from server.reviews.moderating import RemovalRequest, remove_on_request
 from server.reviews.queries import reviews_of_orders
-from server.security import new_public_id
+from server.security import Signer, new_public_id
 from server.surveys.privacy import erase_shopper_responses
 
 # The moderation log's note on a review removed with the rest of its writer's data.
@@ -99,9 +103,12 @@ async def erase_shopper(
     events: EventIds,
     user_id: int,
     now: int,
+    *,
+    signer: Signer,
 ) -> Erasure:
     """Inside a write: erase what the store holds about the shopper, record it, and return the
-    record. Raises NothingStored (the write then rolls back) when there was nothing."""
+    record (``signer``: their unsubscribe's keyed hash). Raises NothingStored (the write then
+    rolls back) when there was nothing."""
     orders = (await shopper_orders(conn, store_id, key)).theirs
     visitors = visitor_ids_of(key, orders)
     order_ids = [row["id"] for row in orders]
@@ -110,11 +117,15 @@ async def erase_shopper(
         conn, store_id, key.email, visitors, order_ids
     )
     counts["reviews"] = await _remove_reviews(conn, store_id, order_ids, user_id, now)
-    # Read before their "email me my cart" requests (which name carts) go.
+    # Read before their "email me my cart" requests and checkout contacts (which name carts)
+    # go: their reminders (to a phone too) are found by cart.
     carts = await queries.shopper_carts(conn, store_id, order_ids, key.email)
+    contacts = await shopper_contacts(conn, store_id, key.email, carts)
+    carts = sorted({*carts, *(row["cart_id"] for row in contacts)})
     messages = await queries.shopper_messages(conn, store_id, order_ids, key.email, carts)
     if messages:
         counts["messages"] = await queries.delete_messages(conn, [row["id"] for row in messages])
+    counts |= await erase_recovery(conn, signer, store_id, key.email, contacts, now)
     if key.email:
         counts["cart_email_requests"] = await queries.delete_cart_requests(
             conn, store_id, key.email

@@ -22,7 +22,7 @@ from server.db import Reader, Row
 from server.messages.model import STATE_LABELS, kind_label
 from server.offers.results import arm_label
 from server.orders.service import STATUS_LABELS, OrderEvent, local_time, payment_label
-from server.privacy import queries
+from server.privacy import queries, recovery
 from server.privacy.model import KINDS, Found, ShopperKey
 from server.reviews.queries import reviews_of_orders
 from server.stores.service import Store
@@ -63,11 +63,18 @@ async def find_shopper(db: Reader, store: Store, key: ShopperKey) -> Found:
     order_ids = [row["id"] for row in orders]
     numbers = {row["id"]: row["number"] for row in orders}
     when = _Times(store.timezone)
+    carts = await queries.shopper_carts(db, store.id, order_ids, key.email)
+    contacts = await recovery.shopper_contacts(db, store.id, key.email, carts)
+    carts = sorted({*carts, *(row["cart_id"] for row in contacts)})
     sections: dict[str, list[dict[str, Any]]] = {
         "orders": await _orders(db, orders, when),
         "discount_codes_used": await _codes_used(db, order_ids, when),
-        "messages": await _messages(db, store.id, key.email, order_ids, when),
+        "messages": await _messages(db, store.id, key.email, order_ids, carts, when),
         "cart_email_requests": await _cart_requests(db, store.id, key.email, when),
+        "checkout_contacts": await recovery.export_contacts(db, contacts, store.currency, when),
+        "unsubscribes": recovery.export_unsubscribes(
+            await recovery.unsubscribes(db, store.id, key.email), when
+        ),
         "reviews": await _reviews(db, store.id, numbers, when),
     }
     responses = await surveys.shopper_responses(db, store.id, key.email, visitors, order_ids)
@@ -182,9 +189,8 @@ async def _codes_used(db: Reader, order_ids: list[int], when: _Times) -> list[di
 
 
 async def _messages(
-    db: Reader, store_id: int, email: str, order_ids: list[int], when: _Times
+    db: Reader, store_id: int, email: str, order_ids: list[int], carts: list[int], when: _Times
 ) -> list[dict[str, Any]]:
-    carts = await queries.shopper_carts(db, store_id, order_ids, email)
     rows = await queries.shopper_messages(db, store_id, order_ids, email, carts)
     return [
         {"what": kind_label(row["kind"]), "by": CHANNELS.get(row["channel"], row["channel"]),

@@ -9,6 +9,7 @@ from typing import Any
 
 # The words an erasure uses for what it did to a kind.
 REDACTED, DELETED, REMOVED, ANONYMISED = "redacted", "deleted", "removed", "anonymised"
+CLEARED, FINGERPRINTED = "cleared", "kept as a keyed fingerprint"
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,16 @@ KINDS = (
          " afterwards."),
     Kind("cart_email_requests", "“email me my cart” request", "“email me my cart” requests",
          DELETED, "Each request, its email and the wording they agreed to."),
+    Kind("checkout_contacts", "checkout contact", "checkout contacts", CLEARED,
+         "The email or phone they gave in checkout for cart reminders, the wording shown with"
+         " it, the cart's lines when they left it, and the reminders it was sent. Those"
+         " details go and no further reminder is sent; that a checkout was abandoned (and"
+         " reminded, clicked) stays, naming nobody, for the recovery results."),
+    Kind("unsubscribes", "unsubscribe", "unsubscribes", FINGERPRINTED,
+         "Their request for no more reminders. It stays, so the store never sends them"
+         " marketing again, but without their email: only a fingerprint of it made with the"
+         " server's secret key, which an address can be checked against and which cannot be"
+         " turned back into the address."),
     Kind("reviews", "review", "reviews", REMOVED,
          "As at their writer's request: the words, rating, name and the shop's reply are"
          " erased; the product's page still counts a review removed."),

@@ -16,6 +16,7 @@ import pytest
 
 from server.accounts import add_member, create_store, create_user
 from server.clock import now_ms
+from server.messages.suppression import HASHED, UNSUBSCRIBED, suppress
 from server.offers.model import Offer
 from server.privacy import queries as privacy_queries
 from server.privacy.redacting import erasing_functions
@@ -27,6 +28,7 @@ from server.surveys.queries import NewResponse, insert_response, replace_answers
 from tests.api.admin_client import client_for, csrf_from, field_error, sign_in
 from tests.api.offering import claim, expose, live_campaign
 from tests.api.ordering import insert_order
+from tests.api.recovering import give_contact, set_recovery
 from tests.api.reviewing import publish
 from tests.api.shopping import HEADERS, new_cart, order_body, place
 from tests.api.statistics import GROWN_STORE, use_statistics
@@ -53,6 +55,8 @@ STORE_TABLES = {
     "idempotency_keys": "SELECT * FROM idempotency_keys WHERE store_id = ? ORDER BY key",
     "messages": "SELECT * FROM messages WHERE store_id = ? ORDER BY id",
     "email_consents": "SELECT * FROM email_consents WHERE store_id = ? ORDER BY id",
+    "checkout_contacts": "SELECT * FROM checkout_contacts WHERE store_id = ? ORDER BY id",
+    "email_suppressions": "SELECT * FROM email_suppressions WHERE store_id = ? ORDER BY email",
     "reviews": "SELECT * FROM reviews WHERE store_id = ? ORDER BY id",
     "review_votes": "SELECT v.* FROM review_votes v JOIN reviews r ON r.id = v.review_id"
     " WHERE r.store_id = ? ORDER BY v.review_id, v.visitor_id",
@@ -138,11 +142,16 @@ async def vote(client, store, review, visitor):
 @pytest.fixture
 async def pat(app, client, shop, at_now):
     """Pat, known to the shop by their email and two browsers (v_pat, v_pat_phone): an order
-    placed through checkout with WELCOME10, a reviewed order, a cart email request, events,
-    an offer seen and its coupon, a trust badge measurement, a helpful vote and survey
-    responses. Beside them another shopper, Sam, whom nothing of Pat's may touch."""
+    placed through checkout with WELCOME10 (their email given for cart reminders first), an
+    unsubscribe from reminders, a reviewed order, a cart email request, events, an offer
+    seen and its coupon, a trust badge measurement, a helpful vote and survey responses.
+    Beside them another shopper, Sam, whom nothing of Pat's may touch."""
     db = services(app).db
+    await set_recovery(app, shop)
     token = await new_cart(client, shop.public_key, FH_MUG_01=1)
+    given = await give_contact(client, token, PAT, store=shop)
+    assert given.json() == {"saved": True}, given.text
+    await db.write(lambda conn: suppress(conn, shop.id, PAT, UNSUBSCRIBED, NOW - 1000, step=1))
     applied = await client.put(
         f"/v1/carts/{token}/discount", json={"code": "WELCOME10"}, headers=HEADERS
     )
@@ -198,8 +207,8 @@ async def test_an_owner_finds_a_shopper_and_downloads_every_kind_of_their_data(
     assert found.status_code == 200
     text = text_of(found.text)
     assert "What Test Shop holds about pat@example.test" in text
-    for counted in ("2 orders: #5001, #1001", "1 discount code use", "1 message",
-                    "1 “email me my cart” request",
+    for counted in ("2 orders: #5001, #1001", "1 discount code use", "2 messages",
+                    "1 “email me my cart” request", "1 checkout contact", "1 unsubscribe",
                     "1 review", "3 survey responses", "1 stored checkout answer", "2 events",
                     "2 offers shown", "1 trust badge measurement", "1 coupon claimed",
                     "1 helpful vote"):  # fmt: skip
@@ -229,8 +238,19 @@ async def test_an_owner_finds_a_shopper_and_downloads_every_kind_of_their_data(
         "name_shown": "Pat M.", "written_at": None,
     }  # fmt: skip
     assert document["cart_email_requests"][0]["email"] == PAT
+    [contact] = document["checkout_contacts"]
+    assert (contact["email"], contact["how_asked"]) == (PAT, "ticked to agree in checkout")
+    assert document["unsubscribes"] == [{
+        "email": PAT, "unsubscribed_at": "2025-07-03T10:59:59+01:00", "reason": "unsubscribed",
+        "from_reminder": 1,
+    }]  # fmt: skip
+    # Their order's confirmation, and the cart they asked to be emailed (queued, not yet sent).
     assert document["messages"] == [{
         "what": "Order confirmation", "by": "email", "order_number": 1001, "to": PAT,
+        "state": "Queued",
+        "queued_at": "2025-07-03T11:00:00+01:00", "sent_at": None,
+    }, {
+        "what": "Your cart, as asked", "by": "email", "order_number": None, "to": PAT,
         "state": "Queued",
         "queued_at": "2025-07-03T11:00:00+01:00", "sent_at": None,
     }]  # fmt: skip
@@ -322,13 +342,16 @@ async def test_erasing_redacts_orders_deletes_the_rest_and_keeps_the_figures(
     amounts += " created_at FROM orders WHERE store_id = ? ORDER BY id"
     before = await snapshot(app, shop.id)
     amounts_before = await db.fetch_all(amounts, (shop.id,))
+    kinds = "SELECT kind FROM messages WHERE store_id = ? ORDER BY kind"
+    kinds_before = [row[0] for row in await db.fetch_all(kinds, (shop.id,))]
 
     erased = await post_form("/erase", {"email": PAT, "confirm": "true"})
     assert erased.status_code == 303
     page = text_of((await client.get(erased.headers["location"])).text)
     assert (
         "Erased 3 Jul 2025, 11:00 IST: 2 orders redacted, 1 discount code use anonymised,"
-        " 1 message deleted, 1 “email me my cart” request deleted,"
+        " 2 messages deleted, 1 “email me my cart” request deleted, 1 checkout contact"
+        " cleared, 1 unsubscribe kept as a keyed fingerprint,"
         " 1 review removed, 3 survey responses deleted, 1 stored checkout answer deleted,"
         " 2 events anonymised, 2 offers shown anonymised, 1 trust badge measurement anonymised,"
         " 1 coupon claimed anonymised and 1 helpful vote anonymised."
@@ -359,7 +382,12 @@ async def test_erasing_redacts_orders_deletes_the_rest_and_keeps_the_figures(
     # What existed only for Pat is gone; what their browser recorded stays, anonymised.
     assert len(after["email_consents"]) == len(before["email_consents"]) - 1
     assert len(after["idempotency_keys"]) == len(before["idempotency_keys"]) - 1
-    assert len(before["messages"]) == 1 and after["messages"] == []  # none left to send them
+    # Their order's confirmation and the cart email they asked for: none left to send them.
+    assert kinds_before == ["cart_email", "order_confirmation"]
+    assert after["messages"] == []
+    assert after["checkout_contacts"] == []  # never abandoned: nothing of it counts
+    [(_, unsubscribed, *_)] = after["email_suppressions"]  # still never sent reminders
+    assert unsubscribed.startswith(HASHED) and "pat" not in unsubscribed
     assert [row[2] for row in after["discount_redemptions"]] == [""]
     assert len(after["survey_responses"]) == 1 and after["survey_responses"][0][4] == "v_sam"
     assert len(after["survey_answers"]) == len(before["survey_answers"]) - 4  # with them
@@ -555,15 +583,40 @@ def walks(plan: list[str]) -> bool:
 STATISTICS = pytest.mark.parametrize("statistics", [[], GROWN_STORE], ids=["none", "grown"])
 
 
+async def reminded_contact(app, store, email: str) -> None:
+    """An abandoned checkout's contact with a reminder written, and the address unsubscribed."""
+
+    async def write(conn):
+        cursor = await conn.execute(
+            "INSERT INTO carts (public_id, store_id, created_at, updated_at)"
+            " VALUES ('cart_reminded', ?, 0, 0)",
+            (store.id,),
+        )
+        cursor = await conn.execute(
+            "INSERT INTO checkout_contacts (store_id, cart_id, email, created_at, updated_at,"
+            " abandoned_at, next_due_at) VALUES (?, ?, ?, 0, 0, 0, 1)",
+            (store.id, cursor.lastrowid, email),
+        )
+        await conn.execute(
+            "INSERT INTO recovery_steps (contact_id, step, written_at) VALUES (?, 1, 0)",
+            (cursor.lastrowid,),
+        )
+        await suppress(conn, store.id, email, UNSUBSCRIBED, 0, step=1)
+
+    await services(app).db.write(write)
+
+
 @STATISTICS
 async def test_finding_reads_by_index_but_for_the_events_one_pass(app, shop, statistics):
     from server.privacy.finding import find_shopper
     from server.privacy.model import ShopperKey
 
     await insert_order(app, shop, 1001, email=PAT, visitor_id="v_pat")
+    await reminded_contact(app, shop, PAT)
     await use_statistics(services(app).db, statistics)
     key = ShopperKey(PAT, "v_pat")
     plans = await plans_of(app, lambda conn: find_shopper(conn, shop, key))
+    assert any("FROM recovery_steps" in sql for sql, _ in plans)
     walking = [sql for sql, plan in plans if walks(plan)]
     assert walking == [
         "SELECT id FROM events NOT INDEXED WHERE store_id = ? AND visitor_id IN (?) ORDER BY id"
@@ -586,7 +639,8 @@ async def test_the_erasures_write_changes_rows_by_index_and_events_by_rowid(app,
 @STATISTICS
 async def test_the_whole_erasure_reads_and_changes_by_index(app, shop, merchant, statistics):
     """Inside the write, every statement of an erasure (email and visitor id named, an order
-    with its messages, survey answers that gave an email) reads by index or by rowid: none
+    with its messages, survey answers that gave an email, a reminded checkout contact and an
+    unsubscribe) reads by index or by rowid: none
     walks the store's responses, answers, messages or events while other writes wait."""
     from server.privacy.erasing import erase_shopper
     from server.privacy.model import ShopperKey
@@ -598,10 +652,14 @@ async def test_the_whole_erasure_reads_and_changes_by_index(app, shop, merchant,
     await survey_response(app, exit_, "v_other", {"q2": Answer(text=PAT, consent="Email me")})
     await survey_response(app, exit_, "v_pat", {"q1": Answer(options=("delivery",))},
                           order_id=order_id)  # fmt: skip
+    await reminded_contact(app, shop, PAT)
     await use_statistics(services(app).db, statistics)
     key = ShopperKey(PAT, "v_pat")
     ids = privacy_queries.EventIds(frozenset({"v_pat"}), 10, (3, 4))
     owner = await services(app).db.fetch_value("SELECT min(id) FROM users")
-    plans = await plans_of(app, lambda conn: erase_shopper(conn, shop.id, key, ids, owner, NOW))
+    signer = services(app).signer
+    plans = await plans_of(
+        app, lambda conn: erase_shopper(conn, shop.id, key, ids, owner, NOW, signer=signer)
+    )
     assert [(sql, plan) for sql, plan in plans if walks(plan)] == []
     assert any("survey_answers_by_email" in " ".join(plan) for _, plan in plans)
