@@ -47,7 +47,14 @@ from server.messages.model import (
     Outcome,
     after_failure,
 )
-from server.messages.rendering import RenderContext, Renderers, Suppress, Unrenderable
+from server.messages.rendering import (
+    HIDDEN_BASE_URL,
+    RenderContext,
+    Renderers,
+    Suppress,
+    Unrenderable,
+    inert_links,
+)
 from server.messages.sms import SmsProvider
 from server.messages.sms_rules import QuietHours, next_allowed, parse_phone, shopper_zones
 from server.messages.smtp import OutgoingEmail, SmtpMailer
@@ -285,12 +292,19 @@ class Sender:
     # ---- rendering ------------------------------------------------------------------------
 
     async def render(self, message: Message, store: Store) -> EmailContent:
-        """The message as it is sent now (the admin's preview shows this too). Raises
-        Unrenderable when what it is about is gone, KeyError for a kind with no renderer."""
+        """The message as it is sent now. Raises Unrenderable when what it is about is gone,
+        KeyError for a kind with no renderer."""
+        return await self._render(message, store, self.base_url)
+
+    async def preview(self, message: Message, store: Store) -> EmailContent:
+        """The message as it is sent now, its links inert: what the admin's pages show."""
+        return inert_links(await self._render(message, store, HIDDEN_BASE_URL))
+
+    async def _render(self, message: Message, store: Store, base_url: str) -> EmailContent:
         renderer = self.renderers[message.kind]
         context = RenderContext(
             self.db, store, await queries.email_settings(self.db, store.id), self.signer,
-            self.base_url, self.clock.now_ms(),
+            base_url, self.clock.now_ms(),
         )  # fmt: skip
         return await renderer(message, context)
 
