@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Protocol
@@ -61,7 +62,7 @@ from server.messages.smtp import OutgoingEmail, SmtpMailer
 from server.messages.suppression import SUPPRESSED_REASON, is_suppressed
 from server.security import Signer
 from server.stores.directory import StoreDirectory
-from server.stores.service import Store
+from server.stores.service import Store, one_line
 
 log = logging.getLogger("keepcart.messages")
 
@@ -229,7 +230,8 @@ class Sender:
             )
         assert self.mailer is not None  # claimed only for a channel with a transport
         await self.mailer.send(OutgoingEmail(
-            message_id=self.message_id(message), sender_name=settings.sender_name or store.name,
+            message_id=self.message_id(message),
+            sender_name=one_line(settings.sender_name or store.name),
             sender_email=sender_email, recipient=message.recipient, content=content,
             sent_at_ms=self.clock.now_ms(), reply_to=store.contact_email,
         ))  # fmt: skip
@@ -302,6 +304,8 @@ class Sender:
 
     async def _render(self, message: Message, store: Store, base_url: str) -> EmailContent:
         renderer = self.renderers[message.kind]
+        # A name saved before check_name made it one line would break the Subject header.
+        store = dataclasses.replace(store, name=one_line(store.name))
         context = RenderContext(
             self.db, store, await queries.email_settings(self.db, store.id), self.signer,
             base_url, self.clock.now_ms(),
