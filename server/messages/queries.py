@@ -67,9 +67,12 @@ async def insert_message(
 # ---- the sender's work --------------------------------------------------------------------
 
 
-async def any_due(db: Database, now: int) -> bool:
-    """Whether a claim would find anything: a read, so an idle sender writes nothing."""
-    return await db.fetch_value(f"SELECT 1 FROM messages WHERE {_DUE} LIMIT 1", (now,)) == 1
+async def any_due(db: Database, now: int, channels: Collection[str]) -> bool:
+    """Whether a claim of ``channels`` would find anything: a read, so an idle sender writes
+    nothing."""
+    marks = ", ".join("?" * len(channels))
+    sql = f"SELECT 1 FROM messages WHERE {_DUE} AND channel IN ({marks}) LIMIT 1"
+    return await db.fetch_value(sql, (now, *channels)) == 1
 
 
 async def park_without_server(
@@ -90,23 +93,42 @@ async def park_without_server(
 
 
 async def claim_due(
-    conn: aiosqlite.Connection, channels: Collection[str], now: int, lease_ms: int, limit: int
-) -> list[Message]:
+    conn: aiosqlite.Connection, channels: Collection[str], now: int, lease_ms: int, limit: int,
+    *, one_per_recipient: bool = False,
+) -> list[Message]:  # fmt: skip
     """Up to ``limit`` due messages of ``channels``, oldest due first, now ``sending`` under a
     lease until ``now + lease_ms``, each with its attempt counted. A message left sending
-    past its lease (its sender died) is due again."""
+    past its lease (its sender died) is due again. ``one_per_recipient``: at most one
+    message in flight per (store, recipient), this claim's included (each recipient's oldest
+    due first)."""
     if not channels:
         return []
     marks = ", ".join("?" * len(channels))
+    due = f"SELECT id FROM messages WHERE {_DUE} AND channel IN ({marks})"
+    params: list[Any] = [now, *channels]
+    if one_per_recipient:
+        due = _ONE_PER_RECIPIENT.format(marks=marks)
+        params = [now, *channels, *channels, now]
     rows = await read_all(
         conn,
         f"UPDATE messages SET state = ?, attempts = attempts + 1, next_attempt_at = ?,"
-        f" updated_at = ? WHERE id IN (SELECT id FROM messages WHERE {_DUE}"
-        f" AND channel IN ({marks}) ORDER BY next_attempt_at, id LIMIT ?)"
+        f" updated_at = ? WHERE id IN ({due} ORDER BY next_attempt_at, id LIMIT ?)"
         f" RETURNING {_COLUMNS}",
-        (SENDING, now + lease_ms, now, now, *channels, limit),
+        (SENDING, now + lease_ms, now, *params, limit),
     )
     return sorted((message_from_row(row) for row in rows), key=lambda m: m.id)
+
+
+# Each recipient's oldest due message, of recipients with none in flight (sending under a
+# lease not lapsed yet).
+_ONE_PER_RECIPIENT = (
+    "SELECT id FROM (SELECT id, next_attempt_at, row_number() OVER (PARTITION BY store_id,"
+    f" recipient ORDER BY next_attempt_at, id) AS turn FROM messages due WHERE {_DUE}"
+    " AND channel IN ({marks}) AND NOT EXISTS (SELECT 1 FROM messages busy"
+    " WHERE busy.store_id = due.store_id AND busy.recipient = due.recipient"
+    " AND busy.channel IN ({marks}) AND busy.state = 'sending' AND busy.next_attempt_at > ?))"
+    " WHERE turn = 1"
+)
 
 
 async def record_sent(conn: aiosqlite.Connection, message: Message, now: int) -> bool:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -71,6 +71,31 @@ class RenderContext:
     @property
     def look(self) -> Look:
         return Look.of(self.store, self.settings)
+
+
+# The admin's pages show an email with its links inert: a link there would be a working
+# review, receipt, cart or unsubscribe link in the hands of whoever opens the page (staff
+# too), unrecorded. The admin renders with this as the public URL, so every link a renderer
+# builds (now or later) starts with it; ``inert_links`` then turns each into ``#`` (an HTML
+# link keeps its words) or the note (anywhere else). The signed part never leaves the server.
+HIDDEN_BASE_URL = "keepcart-link-hidden-in-the-admin:"
+HIDDEN_NOTE = "(link hidden in the admin)"
+_HIDDEN_HREF = re.compile(r'href="' + re.escape(HIDDEN_BASE_URL) + r'[^"]*"')
+_HIDDEN = re.compile(re.escape(HIDDEN_BASE_URL) + r"[^\s\"'<>]*")
+
+
+def inert_links(content: EmailContent) -> EmailContent:
+    """``content`` (rendered with ``HIDDEN_BASE_URL``) with none of its links working."""
+
+    def hide(part: str) -> str:
+        return _HIDDEN.sub(HIDDEN_NOTE, part)
+
+    return replace(
+        content,
+        text=hide(content.text),
+        html=hide(_HIDDEN_HREF.sub('href="#"', content.html)),
+        headers=tuple((name, hide(value)) for name, value in content.headers),
+    )
 
 
 class Unrenderable(Exception):

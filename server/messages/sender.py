@@ -1,8 +1,15 @@
 """The background sender: claims due messages, delivers each outside any transaction, records
 what happened.
 
-Each round, in three steps, after the schedulers (``schedulers``: the abandoned-checkout
-reminders, ``server.recovery.sequence``) have written what fell due:
+Messages go in two lanes, each with its own claims, slots and rounds (``LANES``): email and
+SMS, and webhooks. A merchant's webhook endpoint that never answers (15 s a try) so holds up
+only webhooks, never a shopper's email; and at most one delivery per endpoint is in flight,
+so one endpoint's backlog takes one slot, not all of them. In the background each lane runs
+its own loop; ``run_once`` runs one round of each.
+
+Each round of a lane, in three steps (the email lane's after the schedulers,
+``schedulers``: the abandoned-checkout reminders, ``server.recovery.sequence``, have written
+what fell due):
 1. one write claims up to ``BATCH`` due messages (``sending``, under a lease of ``LEASE_MS``,
    the attempt counted) and parks those of a channel with no server configured
    (``unsent_no_server``);
@@ -26,8 +33,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
 from typing import Protocol
 from urllib.parse import urlsplit
 
@@ -47,18 +56,44 @@ from server.messages.model import (
     Outcome,
     after_failure,
 )
-from server.messages.rendering import RenderContext, Renderers, Suppress, Unrenderable
+from server.messages.rendering import (
+    HIDDEN_BASE_URL,
+    RenderContext,
+    Renderers,
+    Suppress,
+    Unrenderable,
+    inert_links,
+)
 from server.messages.sms import SmsProvider
 from server.messages.sms_rules import QuietHours, next_allowed, parse_phone, shopper_zones
 from server.messages.smtp import OutgoingEmail, SmtpMailer
 from server.messages.suppression import SUPPRESSED_REASON, is_suppressed
 from server.security import Signer
 from server.stores.directory import StoreDirectory
-from server.stores.service import Store
+from server.stores.service import Store, one_line
 
 log = logging.getLogger("keepcart.messages")
 
 CHANNELS = ("email", "sms", "webhook")
+
+
+@dataclass(frozen=True)
+class Lane:
+    """Channels claimed and delivered together, apart from the other lane's."""
+
+    name: str
+    channels: tuple[str, ...]
+    # At most one message in flight per recipient (a webhook's endpoint): a slow one waits
+    # its turn instead of taking every slot.
+    one_per_recipient: bool = False
+    # Runs the schedulers and parks messages no server is configured for, before claiming.
+    schedules: bool = False
+
+
+LANES = (
+    Lane("messages", ("email", "sms"), schedules=True),
+    Lane("webhooks", ("webhook",), one_per_recipient=True),
+)
 BATCH = 8  # claimed per round: two rounds of CONCURRENCY fit well inside the lease
 CONCURRENCY = 4
 # Real seconds between looks for due messages (one indexed read when nothing is due), and
@@ -132,32 +167,44 @@ class Sender:
             log.warning("stopped with messages mid-delivery; they are sent again later")
 
     async def _run(self) -> None:
+        await asyncio.gather(*(self._run_lane(lane) for lane in LANES))
+
+    async def _run_lane(self, lane: Lane) -> None:
         while not self._stopping.is_set():
             try:
-                claimed = await self.run_once()
+                claimed = await self._round(lane)
             except Exception as exc:  # the database busy or gone: the next look tries again
-                log.warning("the sender could not look for messages (%s)", type(exc).__name__)
+                log.warning("the sender could not look for %s (%s)", lane.name,
+                            type(exc).__name__)  # fmt: skip
                 claimed = 0
-            if claimed < BATCH:  # a full batch: more may be due, so look again at once
+            # A full batch (or, one per recipient, any): more may be due, so look again at once.
+            if claimed < (1 if lane.one_per_recipient else BATCH):
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._stopping.wait(), TICK_S)
 
     # ---- one round ------------------------------------------------------------------------
 
     async def run_once(self) -> int:
-        """Write the messages that fell due (the schedulers), then deliver those due now (one
-        batch); how many were claimed."""
+        """One round of each lane, side by side: write the messages that fell due (the
+        schedulers), then deliver those due now (a batch a lane); how many were claimed."""
+        return sum(await asyncio.gather(*(self._round(lane) for lane in LANES)))
+
+    async def _round(self, lane: Lane) -> int:
         now = self.clock.now_ms()
-        await self._schedule(now)
-        if not await queries.any_due(self.db, now):
+        if lane.schedules:
+            await self._schedule(now)
+        if not await queries.any_due(self.db, now, lane.channels):
             return 0
-        unserved = [channel for channel in CHANNELS if channel not in self.channels]
+        channels = [channel for channel in lane.channels if channel in self.channels]
+        unserved = [channel for channel in lane.channels if channel not in self.channels]
 
         async def claim(conn: aiosqlite.Connection) -> list[Message]:
             parked = await queries.park_without_server(conn, unserved, now)
             if parked:
                 log.info("%d message(s) not sent: no server configured for their channel", parked)
-            return await queries.claim_due(conn, self.channels, now, LEASE_MS, BATCH)
+            return await queries.claim_due(
+                conn, channels, now, LEASE_MS, BATCH, one_per_recipient=lane.one_per_recipient
+            )
 
         claimed = await self.db.write(claim)
         turns = asyncio.Semaphore(CONCURRENCY)
@@ -226,7 +273,8 @@ class Sender:
             )
         assert self.mailer is not None  # claimed only for a channel with a transport
         await self.mailer.send(OutgoingEmail(
-            message_id=self.message_id(message), sender_name=settings.sender_name or store.name,
+            message_id=self.message_id(message),
+            sender_name=one_line(settings.sender_name or store.name),
             sender_email=sender_email, recipient=message.recipient, content=content,
             sent_at_ms=self.clock.now_ms(), reply_to=store.contact_email,
         ))  # fmt: skip
@@ -289,12 +337,21 @@ class Sender:
     # ---- rendering ------------------------------------------------------------------------
 
     async def render(self, message: Message, store: Store) -> EmailContent:
-        """The message as it is sent now (the admin's preview shows this too). Raises
-        Unrenderable when what it is about is gone, KeyError for a kind with no renderer."""
+        """The message as it is sent now. Raises Unrenderable when what it is about is gone,
+        KeyError for a kind with no renderer."""
+        return await self._render(message, store, self.base_url)
+
+    async def preview(self, message: Message, store: Store) -> EmailContent:
+        """The message as it is sent now, its links inert: what the admin's pages show."""
+        return inert_links(await self._render(message, store, HIDDEN_BASE_URL))
+
+    async def _render(self, message: Message, store: Store, base_url: str) -> EmailContent:
         renderer = self.renderers[message.kind]
+        # A name saved before check_name made it one line would break the Subject header.
+        store = dataclasses.replace(store, name=one_line(store.name))
         context = RenderContext(
             self.db, store, await queries.email_settings(self.db, store.id), self.signer,
-            self.base_url, self.clock.now_ms(),
+            base_url, self.clock.now_ms(),
         )  # fmt: skip
         return await renderer(message, context)
 

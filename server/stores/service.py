@@ -16,6 +16,10 @@ from server.money import is_known_currency
 from server.phones import validate_phone
 from server.urls import BadAddress, normalize_origin
 
+# Every control character (C0 and C1, line breaks and tabs among them) and Unicode's line and
+# paragraph separators: a store's name goes into email headers (From, Subject), where a line
+# break fails every email (or, unchecked, would start a header of its own).
+_NOT_IN_A_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _LOCALE = re.compile(r"^[a-z]{2,3}(-[A-Z]{2}|-[A-Z][a-z]{3})?$")
 MAX_ORIGINS = 20
 
@@ -120,8 +124,14 @@ def validate_store_settings(
 # ---- one field each: a cleaned value, or ValidationFailed naming the field ----------------
 
 
+def one_line(text: str) -> str:
+    """``text`` on one line: each control character a space, then each run of whitespace one
+    space (as ``server.forms.parse_line``), trimmed."""
+    return " ".join(_NOT_IN_A_LINE.sub(" ", text).split())
+
+
 def check_name(name: str) -> str:
-    name = name.strip()
+    name = one_line(name)
     if not 1 <= len(name) <= 100:
         raise ValidationFailed("Give the store a name of 1 to 100 characters.", field="name")
     return name

@@ -28,6 +28,9 @@ from server.webhooks.model import Endpoint
 log = logging.getLogger("keepcart.webhooks")
 
 USER_AGENT = "Keepcart-Webhooks/1.0"
+# Seconds to connect, within the attempt's 15: an address that drops the connection attempt
+# gives up soon instead of holding a slot for the whole attempt.
+CONNECT_TIMEOUT_S = 5.0
 
 
 @dataclass(frozen=True)
@@ -115,8 +118,9 @@ class WebhookTransport:
     ) -> Answer:
         # trust_env off: a proxy from the environment would connect somewhere the guard
         # never checked.
+        timeout = httpx.Timeout(self.timeout_s, connect=min(CONNECT_TIMEOUT_S, self.timeout_s))
         async with httpx.AsyncClient(
-            timeout=self.timeout_s, follow_redirects=False, trust_env=False
+            timeout=timeout, follow_redirects=False, trust_env=False
         ) as client:
             request = client.build_request(
                 "POST", url, content=body, headers=headers, extensions=extensions

@@ -59,10 +59,14 @@ def parse_url(text: str) -> SplitResult:
 
 
 def forbidden(address: IPAddress) -> bool:
-    """Loopback, private, link-local, multicast, reserved, unspecified or otherwise not
-    globally reachable; an IPv6 address that embeds an IPv4 one (mapped, 6to4, Teredo) is
-    judged by that one too."""
+    """Loopback, private, link-local, site-local, multicast, reserved, unspecified or
+    otherwise not globally reachable; an IPv6 address that embeds an IPv4 one (mapped, 6to4,
+    Teredo) is judged by that one too."""
     if isinstance(address, ipaddress.IPv6Address):
+        # fec0::/10: deprecated (RFC 3879), yet Python counts it global, and a network may
+        # still route it internally.
+        if address.is_site_local:
+            return True
         embedded = [address.ipv4_mapped, address.sixtofour]
         if address.teredo:
             embedded.extend(address.teredo)

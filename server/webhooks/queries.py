@@ -11,7 +11,7 @@ import aiosqlite
 from server.db import Database, Reader, read_all, read_one
 from server.messages.model import FAILED, QUEUED, SENT
 from server.security import new_public_id
-from server.webhooks.model import Attempt, Endpoint, EndpointInput
+from server.webhooks.model import KIND, TEST_EVENT, Attempt, Endpoint, EndpointInput
 
 _ENDPOINT = (
     "id, public_id, store_id, url, description, event_types, enabled, disabled_reason,"
@@ -183,6 +183,17 @@ async def resend(conn: aiosqlite.Connection, store_id: int, recipient: str, publ
 
 
 # ---- a store's settings -------------------------------------------------------------------
+
+
+async def last_test_at(conn: Reader, endpoint: Endpoint, since: int) -> int | None:
+    """When the latest test event to ``endpoint`` queued at or after ``since`` was queued."""
+    row = await read_one(
+        conn,
+        "SELECT max(created_at) AS at FROM messages WHERE store_id = ? AND recipient = ?"
+        " AND kind = ? AND created_at >= ? AND json_extract(inputs, '$.type') = ?",
+        (endpoint.store_id, endpoint.public_id, KIND, since, TEST_EVENT),
+    )
+    return None if row is None or row["at"] is None else int(row["at"])
 
 
 async def allows_private_network(db: Reader, store_id: int) -> bool:

@@ -8,16 +8,25 @@ import dataclasses
 import html
 import re
 from email.utils import parseaddr
+from urllib.parse import urlsplit
 
 import pytest
 
 from server.accounts import add_member, create_store, create_user
 from server.clock import now_ms
+from server.messages.model import EmailSettings
 from server.messages.outbox import enqueue
 from server.services import attach, services
 from server.stores.service import validate_new_store
 from tests.api.admin_client import MEMBER_PASSWORD, client_for, csrf_from, field_error
-from tests.api.mailing import deliver, mail_settings, messages, set_email_settings
+from tests.api.mailing import deliver, link_in, mail_settings, messages, set_email_settings
+from tests.api.recovering import (
+    at_hours,
+    give_contact,
+    recovery_link,
+    set_recovery,
+    unsubscribe_link,
+)
 from tests.api.shopping import new_cart, order_body, place
 from tests.conftest import MERCHANT_EMAIL
 
@@ -90,8 +99,58 @@ async def test_a_message_page_shows_what_it_says(app, client, sending_shop, admi
     assert preview.status_code == 200
     assert preview.headers["content-security-policy"].startswith("sandbox;")
     assert "frame-ancestors 'self'" in preview.headers["content-security-policy"]
-    assert placed["status_url"].rsplit(".", 2)[0] in preview.text  # the order's signed link
-    assert "<script" not in preview.text
+    assert "View your order" in preview.text and "<script" not in preview.text
+
+
+# ---- links: inert on the admin's pages, working in the email ---------------------------------
+
+REVIEWS_ON = EmailSettings().enabled | {"review_request", "review_reminder"}
+# A link of any of the signed kinds: receipt, review, cart recovery, unsubscribe.
+SIGNED_LINK = re.compile(r"/(?:orders|reviews|r|u)/[\w-]+\.[\w-]+\.[\w-]+")
+
+
+async def mark(client, store, number: int, *actions: str) -> None:
+    base = f"/admin/stores/{store.id}/orders/{number}"
+    for action in actions:
+        token = csrf_from((await client.get(base)).text)
+        done = await client.post(f"{base}/{action}", data={"csrf_token": token})
+        assert done.status_code == 303, (action, done.text)
+
+
+async def shown_to(viewer, base: str, public_id: str) -> tuple[str, str]:
+    """The message's page and its preview, as ``viewer`` gets them."""
+    page = await viewer.get(f"{base}/{public_id}")
+    preview = await viewer.get(f"{base}/{public_id}/preview")
+    assert page.status_code == preview.status_code == 200
+    return page.text, preview.text
+
+
+async def test_staff_see_review_and_receipt_emails_with_their_links_inert(
+    app, client, sending_shop, admin, mail_server
+):
+    base, _ = admin
+    await set_email_settings(app, sending_shop, enabled=REVIEWS_ON)
+    token = await new_cart(client, sending_shop.public_key, FH_MUG_01=1)
+    placed = await place(client, order_body(token, payment={"method": "bank_transfer"}))
+    number = placed.json()["order"]["number"]
+    await mark(client, sending_shop, number, "mark-paid", "mark-fulfilled")
+    rows = {row["kind"]: row for row in await messages(app)}
+    async with await staff_client(app, sending_shop) as staff:
+        shown = [await shown_to(staff, base, rows[kind]["public_id"])
+                 for kind in ("review_request", "order_confirmation")]  # fmt: skip
+    for page, preview in shown:
+        assert SIGNED_LINK.findall(page + preview) == []
+        assert "(link hidden in the admin)" in text_of(page)  # the plain-text part
+        assert 'href="#"' in preview
+    (_, review), (_, receipt) = shown
+    assert "Review Stoneware Mug" in review and "View your order" in receipt
+    revealed = await services(app).db.fetch_value("SELECT count(*) FROM review_link_reveals")
+    assert revealed == 0
+
+    await deliver(app)  # the emails themselves keep their working links
+    sent = {each.message["Subject"]: each.part("plain") for each in mail_server.received}
+    confirmation = sent[f"Your order #{number} at Test Shop"]
+    assert (await client.get(urlsplit(link_in(confirmation)).path)).status_code == 200
 
 
 async def test_another_stores_message_is_not_found(app, client, sending_shop, admin):
@@ -254,3 +313,24 @@ async def test_a_test_email_is_queued_whatever_the_switches(app, sending_shop):
         lambda conn: enqueue(conn, sending_shop.id, "test", "me@owner.test", 0)
     )
     assert public_id is not None and public_id.startswith("msg_")
+
+
+async def test_a_cart_reminder_shows_its_cart_and_unsubscribe_links_inert(
+    app, client, sending_shop, admin, mail_server
+):
+    base, _ = admin
+    await set_recovery(app, sending_shop)
+    token = await new_cart(client, sending_shop.public_key, FH_MUG_01=1)
+    assert (await give_contact(client, token, store=sending_shop)).status_code == 200
+    at_hours(app, 1)
+    assert await deliver(app) == 1
+    [row] = await messages(app)
+    page, preview = await shown_to(client, base, row["public_id"])
+    assert SIGNED_LINK.findall(page + preview) == []
+    assert "Return to your cart: (link hidden in the admin)" in text_of(page)
+    assert "Unsubscribe from these reminders: (link hidden in the admin)" in text_of(page)
+    assert 'href="#"' in preview and "Return to your cart" in preview
+
+    [email] = mail_server.received  # the sent one keeps its signed links
+    assert recovery_link(email.part("plain")) in email.part("html")
+    assert unsubscribe_link(email.message["List-Unsubscribe"]) in email.part("plain")

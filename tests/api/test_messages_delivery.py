@@ -79,6 +79,24 @@ async def test_an_order_sends_one_confirmation_in_text_and_html(
     assert receipt.status_code == 200 and f"Order #{placed['number']}" in receipt.text
 
 
+async def test_a_line_break_in_an_old_store_name_does_not_stop_its_emails(
+    app, client, sending_shop, mail_server
+):
+    # Saved before the name was made one line (check_name): the headers must still be one.
+    sql = "UPDATE stores SET name = 'Test\r\nBcc: x@evil.test' WHERE id = ?"
+    await services(app).db.write(lambda conn: conn.execute(sql, (sending_shop.id,)))
+    services(app).stores.invalidate()
+    placed = await order(client, sending_shop)
+    await deliver(app)
+
+    [row] = await messages(app)
+    assert (row["state"], row["last_error"]) == ("sent", None)
+    [email] = mail_server.received
+    assert email.rcpt_tos == ["aoife@example.com"] and "Bcc" not in email.message
+    assert parseaddr(email.message["From"]) == ("Test Bcc: x@evil.test", SENDER)
+    assert email.message["Subject"] == f"Your order #{placed['number']} at Test Bcc: x@evil.test"
+
+
 async def test_a_bank_transfer_also_sends_the_instructions_to_pay(
     app, client, sending_shop, mail_server
 ):

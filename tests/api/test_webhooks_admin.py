@@ -167,6 +167,23 @@ async def test_a_test_event_arrives_and_its_log_shows_the_answer_escaped(
     assert ids == {message["public_id"]} and len(receiver.received) == 3
 
 
+async def test_test_events_to_an_endpoint_are_one_per_ten_seconds(app, shop, owner, receiver):
+    await allow_private(app, shop)
+    await add(owner, shop, receiver.url)
+    found = await only_endpoint(app, shop)
+    page = f"{base(shop)}/{found.public_id}"
+    assert (await post(owner, page + "/test", page)).status_code == 303
+    services(app).clock.advance(2_500)
+    again = await post(owner, page + "/test", page)
+    assert again.status_code == 429
+    assert "A test event was just sent to this endpoint: send another in 8 seconds." in again.text
+    assert len(await webhook_messages(app)) == 1
+
+    services(app).clock.advance(7_500)  # ten seconds after the first
+    assert (await post(owner, page + "/test", page)).status_code == 303
+    assert len(await webhook_messages(app)) == 2
+
+
 async def test_an_endpoint_keepcart_disabled_is_warned_of_and_enabled_again(
     app, shop, owner, receiver
 ):

@@ -32,6 +32,7 @@ from tests.api.webhooking import (
     add_endpoint,
     allow_private,
     attempts,
+    deliver_in_turn,
     endpoint,
     short_timeouts,
     signed_by,
@@ -71,7 +72,7 @@ async def test_an_order_is_delivered_signed_as_the_reference_receiver_verifies(
 ):
     shop, _, secret = hooked
     placed = await order(client, shop)
-    assert await deliver(app) == 2  # order.created, and order.paid: a card order is paid
+    assert await deliver_in_turn(app) == 2  # order.created, and order.paid: a card order is paid
 
     created, paid = sorted(receiver.received, key=lambda r: verified(r, secret)["type"])
     event = verified(created, secret)

@@ -12,11 +12,16 @@ from server.clock import now_ms
 from server.services import services
 from server.surveys.model import Question
 from tests.api.admin_client import client_for, csrf_from
-from tests.api.mailing import deliver
 from tests.api.reviewing import fulfilled_line, publish
 from tests.api.shopping import new_cart, order_body, place
 from tests.api.surveying import answer, live_survey, start
-from tests.api.webhooking import add_endpoint, allow_private, verified, webhook_messages
+from tests.api.webhooking import (
+    add_endpoint,
+    allow_private,
+    deliver_in_turn,
+    verified,
+    webhook_messages,
+)
 from tests.conftest import MERCHANT_PASSWORD
 from tests.webhook_receiver import running_receiver
 
@@ -54,7 +59,7 @@ async def test_an_order_paid_then_fulfilled_emits_each_step(app, client, shop, m
         ("order.created", "awaiting_payment"), ("order.paid", "paid"),
         ("order.fulfilled", "fulfilled"),
     ]  # fmt: skip
-    assert await deliver(app) == 3
+    assert await deliver_in_turn(app) == 3
     received = sorted(verified(r, secret)["type"] for r in receiver.received)
     assert received == ["order.created", "order.fulfilled", "order.paid"]
 

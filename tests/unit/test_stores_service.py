@@ -61,3 +61,22 @@ def test_start_of_day_follows_the_store_timezone():
     now = 1_795_397_400_000
     assert start_of_day_ms(now, "UTC") == 1_795_392_000_000
     assert start_of_day_ms(now, "America/New_York") == 1_795_323_600_000
+
+
+@pytest.mark.parametrize(
+    ("given", "kept"),
+    [
+        ("Test\r\nBcc: x@evil.test", "Test Bcc: x@evil.test"),
+        ("  Fern\thill \n\n Goods ", "Fern hill Goods"),
+        ("Bell\x07 and\x85Co\u2028Ltd\x7f", "Bell and Co Ltd"),
+    ],
+    ids=["crlf", "whitespace-runs", "other-controls"],
+)
+def test_a_store_name_is_one_line_without_control_characters(given, kept):
+    assert validate_new_store(given, ["https://shop.test"], "EUR").name == kept
+
+
+def test_a_name_of_control_characters_only_is_refused():
+    with pytest.raises(ValidationFailed) as caught:
+        validate_new_store("\r\n\x00", ["https://shop.test"], "EUR")
+    assert caught.value.field == "name"

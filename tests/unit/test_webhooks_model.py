@@ -74,6 +74,7 @@ def test_event_types_are_known_and_at_least_one():
         ("224.0.0.1", True), ("240.0.0.1", True), ("255.255.255.255", True),
         ("::1", True), ("::", True), ("fe80::1", True), ("fc00::1", True), ("ff02::1", True),
         ("::ffff:127.0.0.1", True), ("::ffff:10.0.0.1", True), ("2002:7f00:1::", True),
+        ("fec0::1", True), ("feff:ffff::1", True),  # site-local (deprecated, still routed)
         ("8.8.8.8", False), ("2606:4700:4700::1111", False),
         ("::ffff:8.8.8.8", True),  # IPv4-mapped: Python counts the whole range private
     ],

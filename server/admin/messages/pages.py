@@ -161,9 +161,9 @@ async def message_for_request(request: Request, store: Store) -> Message:
 
 
 async def rendered(request: Request, store: Store, message: Message) -> EmailContent | str:
-    """What the message says, rendered now; or why it cannot be shown."""
+    """What the message says, rendered now with its links inert; or why it cannot be shown."""
     try:
-        return await services(request).sender.render(message, store)
+        return await services(request).sender.preview(message, store)
     except Unrenderable as exc:
         return str(exc)
     except KeyError:

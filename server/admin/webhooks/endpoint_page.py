@@ -4,6 +4,7 @@ Keepcart disabled it, deleting it, and its delivery log with a resend for each d
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import aiosqlite
@@ -38,6 +39,9 @@ NOTICES = {
     "resent": "Queued again: it is sent within a few seconds, with the same webhook-id.",
 }
 ONE = BASE + "/{endpoint}"
+# One test event per endpoint in this time: clicking "Send test event" again and again would
+# otherwise queue a delivery each, a backlog a slow endpoint works through one at a time.
+TEST_GAP_MS = 10_000
 
 
 async def endpoint_for_request(request: Request, store: Store) -> Endpoint:
@@ -62,7 +66,7 @@ async def endpoint_page(request: Request, merchant: Merchant) -> Response:
 
 async def render_endpoint(
     request: Request, merchant: Merchant, store: Store, endpoint: Endpoint,
-    error: str | None = None,
+    error: str | None = None, status: int = 422,
 ) -> Response:  # fmt: skip
     db, now = services(request).db, services(request).clock.now_ms()
     context: dict[str, Any] = {
@@ -78,7 +82,7 @@ async def render_endpoint(
         "notice": None if error else NOTICES.get(request.query_params.get("saved", "")),
     }
     return render(request, "webhooks/endpoint.html", context, session=merchant.session,
-                  status=422 if error else 200)  # fmt: skip
+                  status=status if error else 200)  # fmt: skip
 
 
 @login_required
@@ -114,7 +118,21 @@ async def send_test(request: Request, merchant: Merchant) -> Response:
         return await render_endpoint(request, merchant, store, endpoint,
                                      "Enable the endpoint to send it a test event.")  # fmt: skip
     now = services(request).clock.now_ms()
-    await services(request).db.write(lambda conn: emit_test(conn, endpoint, now))
+
+    async def queue(conn: aiosqlite.Connection) -> int:
+        """0 once queued; else the seconds until the next test event may be."""
+        last = await queries.last_test_at(conn, endpoint, now - TEST_GAP_MS + 1)
+        if last is not None:
+            return math.ceil((last + TEST_GAP_MS - now) / 1000)
+        await emit_test(conn, endpoint, now)
+        return 0
+
+    wait = await services(request).db.write(queue)
+    if wait:
+        unit = "second" if wait == 1 else "seconds"
+        return await render_endpoint(request, merchant, store, endpoint,
+                                     f"A test event was just sent to this endpoint: send"
+                                     f" another in {wait} {unit}.", status=429)  # fmt: skip
     return RedirectResponse(endpoint_url(store, endpoint) + "?saved=test", 303)
 
 
