@@ -19,7 +19,8 @@ class Kind:
     switchable: bool = True  # a store may turn it off
     on_by_default: bool = True
     # Marketing: never delivered to an address the store's suppression list holds (an
-    # unsubscribe); transactional kinds (an order's emails) still go.
+    # unsubscribe); transactional kinds (an order's emails) still go. Review requests count:
+    # they ask a favour of the buyer, the order needs none of them.
     marketing: bool = False
 
 
@@ -44,12 +45,13 @@ KINDS = {
             "review_request", "Review request", "email",
             "Some days after you mark an order fulfilled (the delay below): a link to review"
             " each thing it held. Off until you turn it on.", on_by_default=False,
+            marketing=True,
         ),
         Kind(
             "review_reminder", "Review reminder", "email",
             "Once, some days after the review request (the delay below), for the things not"
             " reviewed yet; never when every one is. Off until you turn it on.",
-            on_by_default=False,
+            on_by_default=False, marketing=True,
         ),
         Kind(
             "recovery_sms", "Cart reminder by SMS", "sms",
