@@ -374,3 +374,50 @@ async def unsubscribes_by_step(db: Reader, store_id: int) -> dict[int, int]:
         (store_id,),
     )
     return {row["step"]: row["n"] for row in rows}
+
+
+# ---- webhooks -----------------------------------------------------------------------------
+
+
+async def store_currency(conn: Reader, store_id: int) -> str:
+    row = await read_one(conn, "SELECT currency FROM stores WHERE id = ?", (store_id,))
+    assert row is not None  # the caller's write has its store
+    return row["currency"]
+
+
+async def order_for_attribution(conn: Reader, order_id: int) -> Any:
+    row = await read_one(
+        conn,
+        "SELECT public_id, number, cart_id, email, currency, total FROM orders WHERE id = ?",
+        (order_id,),
+    )
+    assert row is not None  # the caller's write has just written it
+    return row
+
+
+async def recoverable_by(
+    conn: Reader, store_id: int, cart_id: int | None, email: str, after: int, until: int
+) -> list[Any]:
+    """The abandoned checkouts of the store, not yet recovered, abandoned in (after, until],
+    of the cart, of a cart whose link built it, or of the email (three indexed look-ups):
+    (id, cart_public_id, abandoned_at, holdout, last_step: the latest reminder written by
+    ``until``, or NULL)."""
+    return await read_all(
+        conn,
+        "SELECT k.id, c.public_id AS cart_public_id, k.abandoned_at, k.holdout,"
+        " (SELECT max(s.step) FROM recovery_steps s WHERE s.contact_id = k.id"
+        "  AND s.written_at <= ?) AS last_step"
+        " FROM checkout_contacts k JOIN carts c ON c.id = k.cart_id"
+        " WHERE k.id IN (SELECT id FROM checkout_contacts WHERE cart_id = ?"
+        "  UNION SELECT contact_id FROM recovered_carts WHERE cart_id = ?"
+        "  UNION SELECT id FROM checkout_contacts WHERE store_id = ? AND email = ?)"
+        " AND k.store_id = ? AND k.recovered_at IS NULL AND k.abandoned_at > ?"
+        " AND k.abandoned_at <= ? ORDER BY k.id",
+        (until, cart_id, cart_id, store_id, email, store_id, after, until),
+    )
+
+
+async def mark_recovered(conn: aiosqlite.Connection, contact_id: int, now: int) -> None:
+    await conn.execute(
+        "UPDATE checkout_contacts SET recovered_at = ? WHERE id = ?", (now, contact_id)
+    )

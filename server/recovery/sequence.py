@@ -5,7 +5,8 @@ Each due contact is looked at once per due moment, all of a batch in one write:
 
 - at step 1's delay after the capture, it is abandoned unless an order followed (for its
   cart, a cart its link built, or its email, from any device) or the cart emptied; the
-  holdout is decided then, by a hash of the cart, and kept;
+  holdout is decided then, by a hash of the cart, and kept, and ``checkout.abandoned``
+  emitted to the store's webhooks;
 - at each step's moment the sequence stops for good when such an order exists, the cart
   emptied, the address unsubscribed, or the store switched recovery off; else the step's
   reminder (and its incentive code) is written in the outbox, and the next step scheduled.
@@ -38,6 +39,7 @@ from server.recovery.model import (
     is_held_out,
 )
 from server.recovery.queries import Contact
+from server.recovery.webhook_data import emit_abandoned
 
 BATCH = 50  # contacts a round's one write looks at
 DAY_MS = 24 * 3_600_000
@@ -79,10 +81,11 @@ async def advance(
             return 0
         abandoned_at = contact.next_due_at  # when it was due, however late the job runs
         holdout = is_held_out(contact.cart_public_id, settings.holdout_percent)
+        snapshot = await _snapshot(conn, contact)
         await queries.mark_abandoned(
-            conn, contact.id, holdout=holdout, snapshot=await _snapshot(conn, contact),
-            at=abandoned_at,
-        )  # fmt: skip
+            conn, contact.id, holdout=holdout, snapshot=snapshot, at=abandoned_at
+        )
+        await emit_abandoned(conn, contact, snapshot, abandoned_at, holdout, now)
         if holdout and reason is None:
             await queries.schedule(conn, contact.id, 0, None)  # counted, never reminded
             return 0

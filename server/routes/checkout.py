@@ -18,6 +18,7 @@ from server.errors import BadRequest, NotFound, ValidationFailed
 from server.orders.receipt_link import status_url
 from server.payments.registry import PROVIDERS
 from server.recovery.queries import load_settings as recovery_settings
+from server.recovery.webhook_data import attribute_order
 from server.security import InvalidToken, Purpose
 from server.services import services
 from server.stores.service import Store
@@ -70,8 +71,9 @@ async def place_order(request: Request) -> Response:
         status_url, services(request).signer, services(request).settings.base_url
     )
     response = await placing.place_order(
-        db, store, cart, body, key, services(request).clock.now_ms(), receipt
-    )
+        db, store, cart, body, key, services(request).clock.now_ms(), receipt,
+        also=attribute_order,  # an abandoned checkout it recovers: checkout.recovered
+    )  # fmt: skip
     return json_response(response, 201, store_cors(request, store))
 
 

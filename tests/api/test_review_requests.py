@@ -159,8 +159,10 @@ async def test_an_unsubscribed_buyer_gets_no_review_request_but_still_their_orde
 ):
     await fulfilled_order(app, client, reviewing_shop, merchant)
     # The buyer unsubscribes (a cart reminder's link) before the request is due.
-    await services(app).db.write(lambda conn: suppress(
-        conn, reviewing_shop.id, "Aoife@Example.com", UNSUBSCRIBED, services(app).clock.now_ms()))  # fmt: skip
+    now = services(app).clock.now_ms()
+    await services(app).db.write(
+        lambda conn: suppress(conn, reviewing_shop.id, "Aoife@Example.com", UNSUBSCRIBED, now)
+    )
     services(app).clock.advance(30 * DAY)
     await deliver(app)
     assert not [s for s in subjects(mail_server) if "review" in s.lower()]
