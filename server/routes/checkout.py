@@ -17,6 +17,7 @@ from server.checkout.service import parse_idempotency_key
 from server.errors import BadRequest, NotFound, ValidationFailed
 from server.orders.receipt_link import status_url
 from server.payments.registry import PROVIDERS
+from server.recovery.capture import sms_wording
 from server.recovery.queries import load_settings as recovery_settings
 from server.recovery.webhook_data import attribute_order
 from server.security import InvalidToken, Purpose
@@ -36,6 +37,8 @@ async def checkout_setup(request: Request) -> Response:
     ships_to = await shipping_countries(db, store.id)
     countries = [c for code, c in sorted(COUNTRIES.items(), key=lambda kv: kv[1].name)
                  if ships_to is None or code in ships_to]  # fmt: skip
+    recovery = await recovery_settings(db, store.id)
+    sms = await sms_wording(db, store.id, recovery, services(request).settings.sms is not None)
     body = {
         "currency": store.currency,
         "locale": store.locale,
@@ -54,7 +57,8 @@ async def checkout_setup(request: Request) -> Response:
             if method in PROVIDERS
         ],
         # What the email field says about reminders (null: the store sends none).
-        "recovery": (await recovery_settings(db, store.id)).widget_block(),
+        # With ``sms``, the words of the box for a reminder by SMS, shown with the phone.
+        "recovery": recovery.widget_block(sms is not None),
     }
     return json_response(body, headers=store_cors(request, store))
 
