@@ -61,7 +61,8 @@ async def test_the_owner_saves_the_settings(app, admin, store):
 async def test_every_error_at_once_and_nothing_saved(app, admin, client, store):
     base, post = admin
     response = await post("", form(
-        mode="maybe", consent_text="", sms_text="", shop_url="https://elsewhere.test/", holdout_percent="80",
+        mode="maybe", consent_text="", sms_text="", shop_url="https://elsewhere.test/",
+        holdout_percent="80",
         step2_minutes="20", step3_value="0",
     ))  # fmt: skip
     assert response.status_code == 422
