@@ -226,7 +226,7 @@ async def order_since(
         conn,
         f"SELECT id FROM orders WHERE store_id = ? AND created_at >= ?"
         f" AND (cart_id IN ({marks}) OR email = ?) ORDER BY created_at, id LIMIT 1",
-        (store_id, since, *cart_ids, email or ""),
+        (store_id, since, *cart_ids, email),  # no email (a phone only): NULL matches none
     )
     return None if row is None else row["id"]
 

@@ -163,9 +163,15 @@ async def test_a_phone_alone_gets_its_one_sms_and_no_email(
     assert response.json() == {"saved": False, "sms": True}
     [contact] = await contacts(app)
     assert contact["email"] is None and contact["phone"] == E164
+    # Someone else's order, its email erased since (a shopper's erasure leaves ''): no
+    # email is no match.
+    other = await new_cart(client, texting_shop.public_key, FH_MUG_01=1)
+    assert (await place(client, order_body(other, email="pat@example.test"))).status_code == 201
+    await services(app).db.write(lambda conn: conn.execute("UPDATE orders SET email = ''"))
     for hours in (1, 24, 72):
         at(app, NOON, hours)
         await deliver(app)
-    assert len(sms_api.received()) == 1 and mail_server.received == []
+    assert len(sms_api.received()) == 1
+    assert [m.message["Subject"].split()[0] for m in mail_server.received] == ["Your"]  # order
     [contact] = await contacts(app)
     assert (contact["abandoned_at"], contact["stop_reason"]) == (NOON + HOUR_MS, "finished")
