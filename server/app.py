@@ -37,7 +37,6 @@ from server.events.sink import EventSink
 from server.logs import AccessLog, loggable_path
 from server.messages import rendering as message_rendering
 from server.messages import retention as message_retention
-from server.messages import sms_outbox
 from server.messages.sender import Sender
 from server.messages.sms import TwilioSms
 from server.messages.smtp import SmtpMailer
@@ -46,6 +45,7 @@ from server.privacy import retention as contact_retention
 from server.ratelimit import RateLimiter
 from server.recovery import emails as recovery_emails
 from server.recovery import sequence as recovery_sequence
+from server.recovery import sms_reminder as recovery_sms
 from server.reviews import requests as review_requests
 from server.routes import carts as cart_routes
 from server.routes import checkout as checkout_routes
@@ -87,11 +87,11 @@ MAINTENANCE_TICK_S = 30.0
 # each message is about.
 MESSAGE_RENDERERS = {
     **message_rendering.RENDERERS,
-    **sms_outbox.RENDERERS,  # cart recovery's own renderer replaces it (listed after it)
     **order_emails.RENDERERS,
     **review_requests.RENDERERS,
     **webhook_rendering.RENDERERS,
     **recovery_emails.RENDERERS,
+    **recovery_sms.RENDERERS,
 }
 
 
@@ -186,7 +186,7 @@ def build_services(settings: Settings) -> Services:
         sms=TwilioSms(settings.sms) if settings.sms else None,
         transports={"webhook": WebhookTransport(db, clock)},
         # Abandoned checkouts' reminders are written as they fall due, each round.
-        schedulers=(functools.partial(recovery_sequence.run_due, db),),
+        schedulers=(functools.partial(recovery_sequence.run_due, db, stores),),
     )  # fmt: skip
     return Services(
         settings=settings,

@@ -19,7 +19,8 @@ class Kind:
     switchable: bool = True  # a store may turn it off
     on_by_default: bool = True
     # Marketing: never delivered to an address the store's suppression list holds (an
-    # unsubscribe); transactional kinds (an order's emails) still go.
+    # unsubscribe); transactional kinds (an order's emails) still go. Review requests count:
+    # they ask a favour of the buyer, the order needs none of them.
     marketing: bool = False
 
 
@@ -44,12 +45,13 @@ KINDS = {
             "review_request", "Review request", "email",
             "Some days after you mark an order fulfilled (the delay below): a link to review"
             " each thing it held. Off until you turn it on.", on_by_default=False,
+            marketing=True,
         ),
         Kind(
             "review_reminder", "Review reminder", "email",
             "Once, some days after the review request (the delay below), for the things not"
             " reviewed yet; never when every one is. Off until you turn it on.",
-            on_by_default=False,
+            on_by_default=False, marketing=True,
         ),
         Kind(
             "recovery_sms", "Cart reminder by SMS", "sms",
@@ -88,7 +90,12 @@ STATE_LABELS = {
     SENT: "Sent",
     FAILED: "Failed",
     SUPPRESSED: "Suppressed",
-    UNSENT_NO_SERVER: "Not sent: no mail server configured",
+    UNSENT_NO_SERVER: "Not sent: no server configured",  # any channel (the list's filter)
+}
+# A channel's own words where the state means something different for it.
+CHANNEL_STATE_LABELS = {
+    ("email", UNSENT_NO_SERVER): "Not sent: no mail server configured",
+    ("sms", UNSENT_NO_SERVER): "Not sent: no SMS provider configured",
 }
 PENDING = frozenset({QUEUED, SENDING})  # the sender still has work to do on these
 RESENDABLE = frozenset({FAILED, UNSENT_NO_SERVER})
@@ -97,6 +104,12 @@ NO_SERVER_REASONS = {
     "email": NO_SERVER_REASON,
     "sms": "Not sent: no SMS provider is configured (KEEPCART_SMS_URL).",
 }
+
+
+def state_label(state: str, channel: str) -> str:
+    """The merchant's words for a message's state: an SMS is not sent for want of an SMS
+    provider, not of a mail server."""
+    return CHANNEL_STATE_LABELS.get((channel, state)) or STATE_LABELS.get(state, state)
 
 
 @dataclass(frozen=True)
@@ -120,7 +133,7 @@ class Message:
 
     @property
     def state_label(self) -> str:
-        return STATE_LABELS.get(self.state, self.state)
+        return state_label(self.state, self.channel)
 
     @property
     def kind_label(self) -> str:

@@ -245,6 +245,15 @@ async def count_messages(db: Database, store_id: int, state: str | None) -> int:
     return int(await db.fetch_value(f"SELECT count(*) FROM messages WHERE {where}", params))
 
 
+async def messages_of_order(db: Reader, order_id: int) -> list[Message]:
+    """The order's messages, oldest first (``messages_once_per_order`` finds them)."""
+    rows = await read_all(
+        db, f"SELECT {_COLUMNS} FROM messages WHERE order_id = ? ORDER BY created_at, id",
+        (order_id,),
+    )  # fmt: skip
+    return [message_from_row(row) for row in rows]
+
+
 async def find_message(db: Reader, store_id: int, public_id: str) -> Message | None:
     row = await read_one(
         db,

@@ -1,9 +1,10 @@
 """Queueing a recovery SMS, with every rule an SMS keeps (``server.messages.sms_rules``)
 checked inside the caller's write transaction.
 
-The cart recovery job calls ``enqueue_recovery_sms`` when a step of a cart's sequence is due
-and the shopper gave a phone number with SMS consent; the renderer of the kind
-``recovery_sms`` (which writes the text with the signed recovery link) is that job's.
+The cart recovery job calls ``enqueue_recovery_sms`` with a checkout's first reminder when the
+shopper gave a phone number with SMS consent; the renderer of the kind ``recovery_sms``
+(which writes the text with the signed recovery link) is cart recovery's
+(``server.recovery.sms_reminder``).
 """
 
 from __future__ import annotations
@@ -14,9 +15,7 @@ import aiosqlite
 from babel import Locale, UnknownLocaleError
 
 from server.messages import queries
-from server.messages.model import EmailContent, Message
 from server.messages.outbox import enqueue
-from server.messages.rendering import RenderContext, Renderer, Unrenderable
 from server.messages.sms_rules import (
     QuietHours,
     e164,
@@ -62,13 +61,3 @@ def store_region(store: Store) -> str | None:
         return Locale.parse(store.locale.replace("-", "_")).territory
     except (ValueError, UnknownLocaleError):
         return None
-
-
-async def render_without_recovery(message: Message, context: RenderContext) -> EmailContent:
-    """What a recovery SMS renders as until cart recovery hands the app its own renderer
-    (which writes the signed recovery link): it cannot be written, so it fails saying so.
-    Only that job queues the kind, so in practice this is never reached."""
-    raise Unrenderable("A cart reminder SMS is written by cart recovery, which is not set up.")
-
-
-RENDERERS: dict[str, Renderer] = {RECOVERY_SMS: render_without_recovery}

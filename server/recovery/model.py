@@ -34,6 +34,9 @@ DEFAULT_NOTICE = (
     " has a link to unsubscribe."
 )
 DEFAULT_CONSENT = "Email me a reminder of my cart if I don’t finish my order."
+# The checkout's box for a reminder by SMS (always a box: SMS need explicit consent), shown
+# with the phone field when the store sends them.
+DEFAULT_SMS_CONSENT = "Text me a reminder about my cart"
 MAX_TEXT = 300
 MAX_STEPS = 3
 HOUR_MS = 3_600_000
@@ -96,15 +99,24 @@ class RecoverySettings:
     shop_url: str = ""
     holdout_percent: int = DEFAULT_HOLDOUT
     steps: tuple[Step, ...] = field(default=DEFAULT_STEPS)
+    sms_text: str = DEFAULT_SMS_CONSENT
 
     @property
     def text(self) -> str:
         """The words a shopper is shown with the email field in the current mode."""
         return self.consent_text if self.mode == "consent" else self.notice_text
 
-    def widget_block(self) -> dict[str, str] | None:
-        """``recovery`` in the checkout's setup: null when off."""
-        return None if self.mode == "off" else {"mode": self.mode, "text": self.text}
+    def widget_block(self, sms: bool = False) -> dict[str, str] | None:
+        """``recovery`` in the checkout's setup: null when off; ``sms``, the SMS box's words,
+        only when the store may send a reminder by SMS (``sms``: see ``offers_sms``)."""
+        if self.mode == "off":
+            return None
+        block = {"mode": self.mode, "text": self.text}
+        return block | {"sms": self.sms_text} if sms else block
+
+    def sms_wording(self, sms: bool) -> str | None:
+        """The words of the SMS box a checkout shows now; None when it shows none."""
+        return self.sms_text if sms and self.mode != "off" else None
 
     def step(self, number: int) -> Step | None:
         return self.steps[number - 1] if 1 <= number <= len(self.steps) else None
@@ -138,6 +150,13 @@ def _step_from_json(item: Mapping[str, Any]) -> Step:
 
 
 # ---- capture ------------------------------------------------------------------------------
+
+
+def offers_sms(*, sms_configured: bool, kind_enabled: bool, phone_field: str) -> bool:
+    """Whether checkout offers a reminder by SMS: an SMS provider is configured, the store has
+    the kind on (Email settings) and its checkout shows a phone field (optional or
+    required; a box with no number to send to would promise what cannot be kept)."""
+    return sms_configured and kind_enabled and phone_field in ("optional", "required")
 
 
 def may_store(mode: str, consent: bool) -> bool:

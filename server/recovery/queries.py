@@ -21,7 +21,7 @@ from server.recovery.model import DEFAULTS, OldLine, RecoverySettings, steps_fro
 async def load_settings(db: Reader, store_id: int) -> RecoverySettings:
     row = await read_one(
         db,
-        "SELECT mode, notice_text, consent_text, shop_url, holdout_percent, steps"
+        "SELECT mode, notice_text, consent_text, shop_url, holdout_percent, steps, sms_text"
         " FROM recovery_settings WHERE store_id = ?",
         (store_id,),
     )
@@ -33,7 +33,7 @@ async def load_settings(db: Reader, store_id: int) -> RecoverySettings:
         steps = DEFAULTS.steps
     return RecoverySettings(
         row["mode"], row["notice_text"], row["consent_text"], row["shop_url"],
-        row["holdout_percent"], steps,
+        row["holdout_percent"], steps, row["sms_text"] or DEFAULTS.sms_text,
     )  # fmt: skip
 
 
@@ -42,13 +42,15 @@ async def save_settings(
 ) -> None:
     await conn.execute(
         "INSERT INTO recovery_settings (store_id, mode, notice_text, consent_text, shop_url,"
-        " holdout_percent, steps, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+        " holdout_percent, steps, sms_text, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
         " ON CONFLICT (store_id) DO UPDATE SET mode = excluded.mode,"
         " notice_text = excluded.notice_text, consent_text = excluded.consent_text,"
         " shop_url = excluded.shop_url, holdout_percent = excluded.holdout_percent,"
-        " steps = excluded.steps, updated_at = excluded.updated_at",
+        " steps = excluded.steps, sms_text = excluded.sms_text,"
+        " updated_at = excluded.updated_at",
         (store_id, settings.mode, settings.notice_text, settings.consent_text,
-         settings.shop_url, settings.holdout_percent, json.dumps(settings.steps_json()), now),
+         settings.shop_url, settings.holdout_percent, json.dumps(settings.steps_json()),
+         settings.sms_text, now),
     )  # fmt: skip
 
 
@@ -64,6 +66,8 @@ class Contact:
     cart_status: str
     email: str | None
     mode: str | None
+    phone: str | None  # E.164, kept only with SMS consent
+    sms_consent_wording: str | None
     created_at: int
     abandoned_at: int | None
     holdout: bool
@@ -74,7 +78,8 @@ class Contact:
 
 _CONTACT = (
     "SELECT k.id, k.store_id, k.cart_id, c.public_id AS cart_public_id, c.status AS cart_status,"
-    " k.email, k.mode, k.created_at, k.abandoned_at, k.holdout, k.next_step, k.next_due_at,"
+    " k.email, k.mode, k.phone, k.sms_consent_wording, k.created_at, k.abandoned_at,"
+    " k.holdout, k.next_step, k.next_due_at,"
     " k.cart_snapshot FROM checkout_contacts k JOIN carts c ON c.id = k.cart_id"
 )
 
@@ -86,43 +91,59 @@ def _contact(row: Any) -> Contact:
         lines = []
     return Contact(
         row["id"], row["store_id"], row["cart_id"], row["cart_public_id"], row["cart_status"],
-        row["email"], row["mode"], row["created_at"], row["abandoned_at"], bool(row["holdout"]),
+        row["email"], row["mode"], row["phone"], row["sms_consent_wording"], row["created_at"],
+        row["abandoned_at"], bool(row["holdout"]),
         row["next_step"], row["next_due_at"], lines,
     )  # fmt: skip
 
 
+@dataclass(frozen=True)
+class Kept:
+    """What a checkout's contact keeps: the email with the words shown with it (None: not
+    kept), the phone with the SMS box's words (None: no SMS consent)."""
+
+    email: str | None = None
+    wording: str | None = None
+    mode: str | None = None
+    phone: str | None = None
+    sms_wording: str | None = None
+
+
 async def save_contact(
-    conn: aiosqlite.Connection, *, store_id: int, cart_id: int, email: str, wording: str,
-    mode: str, due_at: int, now: int,
+    conn: aiosqlite.Connection, *, store_id: int, cart_id: int, kept: Kept, due_at: int,
+    now: int,
 ) -> None:  # fmt: skip
-    """Keep the cart's email and the words shown with it. Until the checkout is abandoned,
-    giving it again starts step 1's delay again (it counts from the last time the shopper
-    was in checkout), whatever stopped it before (an emptied cart filled again)."""
+    """Keep the cart's email and phone and the words shown with each. Until the checkout is
+    abandoned, giving them again starts step 1's delay again (it counts from the last time
+    the shopper was in checkout), whatever stopped it before (an emptied cart filled again)."""
     await conn.execute(
-        "INSERT INTO checkout_contacts (store_id, cart_id, email, wording, mode, created_at,"
-        " updated_at, next_due_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+        "INSERT INTO checkout_contacts (store_id, cart_id, email, wording, mode, phone,"
+        " sms_consent_wording, created_at, updated_at, next_due_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
         " ON CONFLICT (cart_id) DO UPDATE SET email = excluded.email,"
-        " wording = excluded.wording, mode = excluded.mode, updated_at = excluded.updated_at,"
+        " wording = excluded.wording, mode = excluded.mode, phone = excluded.phone,"
+        " sms_consent_wording = excluded.sms_consent_wording, updated_at = excluded.updated_at,"
         " next_due_at = CASE WHEN abandoned_at IS NULL THEN excluded.next_due_at"
         "   ELSE next_due_at END,"
         " stopped_at = CASE WHEN abandoned_at IS NULL THEN NULL ELSE stopped_at END,"
         " stop_reason = CASE WHEN abandoned_at IS NULL THEN NULL ELSE stop_reason END",
-        (store_id, cart_id, email, wording, mode, now, now, due_at),
-    )
+        (store_id, cart_id, kept.email, kept.wording, kept.mode, kept.phone, kept.sms_wording,
+         now, now, due_at),
+    )  # fmt: skip
 
 
 async def forget_contact(conn: aiosqlite.Connection, cart_id: int, now: int) -> None:
-    """The shopper took their consent back: the email goes. A row an abandonment is counted
-    in (or holding an SMS consent) stays, without it and stopped; any other is deleted."""
+    """The shopper took their consent back: the email and phone go. A row an abandonment is
+    counted in stays, without them and stopped; any other is deleted."""
     await conn.execute(
-        "UPDATE checkout_contacts SET email = NULL, wording = NULL, next_due_at = NULL,"
+        "UPDATE checkout_contacts SET email = NULL, wording = NULL, phone = NULL,"
+        " sms_consent_wording = NULL, next_due_at = NULL,"
         " stopped_at = coalesce(stopped_at, ?), stop_reason = coalesce(stop_reason, 'forgotten'),"
         " updated_at = ? WHERE cart_id = ?",
         (now, now, cart_id),
     )
     await conn.execute(
-        "DELETE FROM checkout_contacts WHERE cart_id = ? AND abandoned_at IS NULL"
-        " AND phone IS NULL",
+        "DELETE FROM checkout_contacts WHERE cart_id = ? AND abandoned_at IS NULL",
         (cart_id,),
     )
 
@@ -205,7 +226,7 @@ async def order_since(
         conn,
         f"SELECT id FROM orders WHERE store_id = ? AND created_at >= ?"
         f" AND (cart_id IN ({marks}) OR email = ?) ORDER BY created_at, id LIMIT 1",
-        (store_id, since, *cart_ids, email or ""),
+        (store_id, since, *cart_ids, email),  # no email (a phone only): NULL matches none
     )
     return None if row is None else row["id"]
 
@@ -227,6 +248,13 @@ async def record_step(
         " written_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (contact_id, step) DO NOTHING",
         (contact_id, step, message_public_id, discount_id, now),
     )
+
+
+async def any_step_written(conn: Reader, contact_id: int) -> bool:
+    row = await read_one(
+        conn, "SELECT 1 FROM recovery_steps WHERE contact_id = ? LIMIT 1", (contact_id,)
+    )
+    return row is not None
 
 
 async def step_discount(conn: Reader, contact_id: int, step: int) -> int | None:
@@ -374,3 +402,50 @@ async def unsubscribes_by_step(db: Reader, store_id: int) -> dict[int, int]:
         (store_id,),
     )
     return {row["step"]: row["n"] for row in rows}
+
+
+# ---- webhooks -----------------------------------------------------------------------------
+
+
+async def store_currency(conn: Reader, store_id: int) -> str:
+    row = await read_one(conn, "SELECT currency FROM stores WHERE id = ?", (store_id,))
+    assert row is not None  # the caller's write has its store
+    return row["currency"]
+
+
+async def order_for_attribution(conn: Reader, order_id: int) -> Any:
+    row = await read_one(
+        conn,
+        "SELECT public_id, number, cart_id, email, currency, total FROM orders WHERE id = ?",
+        (order_id,),
+    )
+    assert row is not None  # the caller's write has just written it
+    return row
+
+
+async def recoverable_by(
+    conn: Reader, store_id: int, cart_id: int | None, email: str, after: int, until: int
+) -> list[Any]:
+    """The abandoned checkouts of the store, not yet recovered, abandoned in (after, until],
+    of the cart, of a cart whose link built it, or of the email (three indexed look-ups):
+    (id, cart_public_id, abandoned_at, holdout, last_step: the latest reminder written by
+    ``until``, or NULL)."""
+    return await read_all(
+        conn,
+        "SELECT k.id, c.public_id AS cart_public_id, k.abandoned_at, k.holdout,"
+        " (SELECT max(s.step) FROM recovery_steps s WHERE s.contact_id = k.id"
+        "  AND s.written_at <= ?) AS last_step"
+        " FROM checkout_contacts k JOIN carts c ON c.id = k.cart_id"
+        " WHERE k.id IN (SELECT id FROM checkout_contacts WHERE cart_id = ?"
+        "  UNION SELECT contact_id FROM recovered_carts WHERE cart_id = ?"
+        "  UNION SELECT id FROM checkout_contacts WHERE store_id = ? AND email = ?)"
+        " AND k.store_id = ? AND k.recovered_at IS NULL AND k.abandoned_at > ?"
+        " AND k.abandoned_at <= ? ORDER BY k.id",
+        (until, cart_id, cart_id, store_id, email, store_id, after, until),
+    )
+
+
+async def mark_recovered(conn: aiosqlite.Connection, contact_id: int, now: int) -> None:
+    await conn.execute(
+        "UPDATE checkout_contacts SET recovered_at = ? WHERE id = ?", (now, contact_id)
+    )

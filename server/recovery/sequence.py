@@ -5,7 +5,8 @@ Each due contact is looked at once per due moment, all of a batch in one write:
 
 - at step 1's delay after the capture, it is abandoned unless an order followed (for its
   cart, a cart its link built, or its email, from any device) or the cart emptied; the
-  holdout is decided then, by a hash of the cart, and kept;
+  holdout is decided then, by a hash of the cart, and kept, and ``checkout.abandoned``
+  emitted to the store's webhooks;
 - at each step's moment the sequence stops for good when such an order exists, the cart
   emptied, the address unsubscribed, or the store switched recovery off; else the step's
   reminder (and its incentive code) is written in the outbox, and the next step scheduled.
@@ -21,8 +22,9 @@ from collections.abc import Awaitable, Callable
 import aiosqlite
 
 from server.carts.queries import load_cart
-from server.db import Database
+from server.db import Database, Reader
 from server.messages.outbox import enqueue
+from server.messages.sms_outbox import enqueue_recovery_sms
 from server.messages.suppression import is_suppressed
 from server.recovery import queries
 from server.recovery.model import (
@@ -38,21 +40,27 @@ from server.recovery.model import (
     is_held_out,
 )
 from server.recovery.queries import Contact
+from server.recovery.webhook_data import emit_abandoned
+from server.stores.directory import StoreDirectory
+from server.stores.service import Store
 
 BATCH = 50  # contacts a round's one write looks at
 DAY_MS = 24 * 3_600_000
 SettingsOf = Callable[[int], Awaitable[RecoverySettings]]
+StoreOf = Callable[[int], Awaitable[Store | None]]
 
 
-async def run_due(db: Database, now: int) -> int:
+async def run_due(db: Database, stores: StoreDirectory, now: int) -> int:
     """Advance every sequence due at ``now`` (one batch, one write); the reminders written.
     One indexed read when nothing is due."""
     if not await queries.any_due(db, now):
         return 0
-    return await db.write(lambda conn: advance_due(conn, now))
+    return await db.write(lambda conn: advance_due(conn, now, stores.by_id))
 
 
-async def advance_due(conn: aiosqlite.Connection, now: int) -> int:
+async def advance_due(conn: aiosqlite.Connection, now: int, store_of: StoreOf | None = None) -> int:
+    """``store_of``: a store by its id (the directory's cache), for an SMS, queued in the
+    shopper's country and time zone; without it no SMS is queued."""
     cached: dict[int, RecoverySettings] = {}
 
     async def settings_of(store_id: int) -> RecoverySettings:
@@ -62,16 +70,19 @@ async def advance_due(conn: aiosqlite.Connection, now: int) -> int:
 
     written = 0
     for contact in await queries.due_contacts(conn, now, BATCH):
-        written += await advance(conn, contact, await settings_of(contact.store_id), now)
+        settings = await settings_of(contact.store_id)
+        store = await store_of(contact.store_id) if store_of and contact.phone else None
+        written += await advance(conn, contact, settings, now, store)
     return written
 
 
 async def advance(
-    conn: aiosqlite.Connection, contact: Contact, settings: RecoverySettings, now: int
-) -> int:
+    conn: aiosqlite.Connection, contact: Contact, settings: RecoverySettings, now: int,
+    store: Store | None = None,
+) -> int:  # fmt: skip
     """Look at one due contact; 1 when a reminder was written, else 0."""
     assert contact.next_due_at is not None
-    reason = await _why_stop(conn, contact, settings)
+    reason = await why_stop(conn, contact, settings)
     abandoned_at = contact.abandoned_at
     if abandoned_at is None:
         if reason in (ORDERED, EMPTIED, FORGOTTEN, SWITCHED_OFF):  # never abandoned
@@ -79,10 +90,11 @@ async def advance(
             return 0
         abandoned_at = contact.next_due_at  # when it was due, however late the job runs
         holdout = is_held_out(contact.cart_public_id, settings.holdout_percent)
+        snapshot = await _snapshot(conn, contact)
         await queries.mark_abandoned(
-            conn, contact.id, holdout=holdout, snapshot=await _snapshot(conn, contact),
-            at=abandoned_at,
-        )  # fmt: skip
+            conn, contact.id, holdout=holdout, snapshot=snapshot, at=abandoned_at
+        )
+        await emit_abandoned(conn, contact, snapshot, abandoned_at, holdout, now)
         if holdout and reason is None:
             await queries.schedule(conn, contact.id, 0, None)  # counted, never reminded
             return 0
@@ -92,12 +104,12 @@ async def advance(
     if reason is not None:
         await queries.stop(conn, contact.id, reason, now)
         return 0
-    return await _remind(conn, contact, settings, planned, abandoned_at, now)
+    return await _remind(conn, contact, settings, planned, abandoned_at, now, store)
 
 
 async def _remind(
     conn: aiosqlite.Connection, contact: Contact, settings: RecoverySettings,
-    planned: tuple[int, int] | None, abandoned_at: int, now: int,
+    planned: tuple[int, int] | None, abandoned_at: int, now: int, store: Store | None,
 ) -> int:  # fmt: skip
     if planned is None:
         await queries.stop(conn, contact.id, FINISHED, now)
@@ -109,7 +121,12 @@ async def _remind(
     following = due_after(settings.steps, number, abandoned_at)
     while following is not None and following[1] <= now:  # late: only the latest
         number, following = following[0], due_after(settings.steps, following[0], abandoned_at)
+    first = not await queries.any_step_written(conn, contact.id)
     await write_reminder(conn, contact, settings, number, now)
+    if first and store is not None:
+        await text_reminder(conn, contact, store, number, now)
+    if contact.email is None:  # a phone only: its one SMS was all there is to send
+        following = None
     if following is None:
         await queries.stop(conn, contact.id, FINISHED, now)
     else:
@@ -121,28 +138,45 @@ async def write_reminder(
     conn: aiosqlite.Connection, contact: Contact, settings: RecoverySettings, number: int,
     now: int,
 ) -> None:  # fmt: skip
-    """Step ``number``'s email in the outbox, with its incentive code when it has one."""
-    assert contact.email is not None
+    """Step ``number``'s email in the outbox, with its incentive code when it has one (none
+    for a checkout that left only a phone: the step is recorded, for the results)."""
     step = settings.step(number)
     assert step is not None
     discount_id = None
-    if step.incentive is not None:
+    if step.incentive is not None and contact.email is not None:
         discount_id, _ = await queries.insert_incentive(
             conn, store_id=contact.store_id, cart_id=contact.cart_id, kind=step.incentive.kind,
             value=step.incentive.value, expires_at=now + step.incentive.days * DAY_MS, now=now,
         )  # fmt: skip
     inputs = {"contact": contact.id, "step": number, "discount": discount_id}
-    message = await enqueue(
-        conn, contact.store_id, "recovery", contact.email, now, cart_id=contact.cart_id,
-        inputs=inputs,
-    )  # fmt: skip
+    message = None
+    if contact.email is not None:
+        message = await enqueue(
+            conn, contact.store_id, "recovery", contact.email, now, cart_id=contact.cart_id,
+            inputs=inputs,
+        )  # fmt: skip
     await queries.record_step(conn, contact.id, number, message, discount_id, now)
 
 
-async def _why_stop(
-    conn: aiosqlite.Connection, contact: Contact, settings: RecoverySettings
-) -> str | None:
-    if contact.email is None:
+async def text_reminder(
+    conn: aiosqlite.Connection, contact: Contact, store: Store, number: int, now: int
+) -> None:
+    """The checkout's one recovery SMS, with its first reminder: when the cart is freshest,
+    and one text is what the 48-hour cap allows around a 24-hour second step anyway (later
+    steps' incentive codes stay in the emails). ``enqueue_recovery_sms`` keeps the consent,
+    the cap and the quiet hours."""
+    if contact.phone is None:
+        return
+    await enqueue_recovery_sms(
+        conn, store, cart_id=contact.cart_id, phone=contact.phone,
+        sms_consent_wording=contact.sms_consent_wording, now=now,
+        inputs={"contact": contact.id, "step": number},
+    )  # fmt: skip
+
+
+async def why_stop(conn: Reader, contact: Contact, settings: RecoverySettings) -> str | None:
+    """Why the sequence stops now (a STOP_REASONS'), or None when it goes on."""
+    if contact.email is None and contact.phone is None:
         return FORGOTTEN
     carts = [contact.cart_id, *await queries.recovered_cart_ids(conn, contact.id)]
     ordered = contact.cart_status == "ordered" or await queries.order_since(
@@ -154,7 +188,7 @@ async def _why_stop(
         return SWITCHED_OFF
     if await queries.item_count(conn, contact.cart_id) == 0:
         return EMPTIED
-    if await is_suppressed(conn, contact.store_id, contact.email):
+    if contact.email and await is_suppressed(conn, contact.store_id, contact.email):
         return UNSUBSCRIBED
     return None
 

@@ -17,7 +17,9 @@ from server.checkout.service import parse_idempotency_key
 from server.errors import BadRequest, NotFound, ValidationFailed
 from server.orders.receipt_link import status_url
 from server.payments.registry import PROVIDERS
+from server.recovery.capture import sms_wording
 from server.recovery.queries import load_settings as recovery_settings
+from server.recovery.webhook_data import attribute_order
 from server.security import InvalidToken, Purpose
 from server.services import services
 from server.stores.service import Store
@@ -35,6 +37,8 @@ async def checkout_setup(request: Request) -> Response:
     ships_to = await shipping_countries(db, store.id)
     countries = [c for code, c in sorted(COUNTRIES.items(), key=lambda kv: kv[1].name)
                  if ships_to is None or code in ships_to]  # fmt: skip
+    recovery = await recovery_settings(db, store.id)
+    sms = await sms_wording(db, store.id, recovery, services(request).settings.sms is not None)
     body = {
         "currency": store.currency,
         "locale": store.locale,
@@ -53,7 +57,8 @@ async def checkout_setup(request: Request) -> Response:
             if method in PROVIDERS
         ],
         # What the email field says about reminders (null: the store sends none).
-        "recovery": (await recovery_settings(db, store.id)).widget_block(),
+        # With ``sms``, the words of the box for a reminder by SMS, shown with the phone.
+        "recovery": recovery.widget_block(sms is not None),
     }
     return json_response(body, headers=store_cors(request, store))
 
@@ -70,8 +75,9 @@ async def place_order(request: Request) -> Response:
         status_url, services(request).signer, services(request).settings.base_url
     )
     response = await placing.place_order(
-        db, store, cart, body, key, services(request).clock.now_ms(), receipt
-    )
+        db, store, cart, body, key, services(request).clock.now_ms(), receipt,
+        also=attribute_order,  # an abandoned checkout it recovers: checkout.recovered
+    )  # fmt: skip
     return json_response(response, 201, store_cors(request, store))
 
 

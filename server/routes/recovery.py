@@ -1,7 +1,7 @@
 """Abandoned-checkout recovery's public routes.
 
 - ``PUT /v1/carts/{token}/contact`` (or POST): the checkout's email, kept as the store's
-  mode allows.
+  mode allows, and its phone, kept when the shopper ticked the SMS box.
 - ``GET /r/{token}``: a reminder's link. Counts the click, builds a new cart from the
   abandoned one at today's prices and stock, and sends the browser to the shop's page with
   the new cart's token in the fragment (never sent to the shop's server).
@@ -22,10 +22,17 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from server.messages.sms_outbox import store_region
 from server.messages.suppression import UNSUBSCRIBED, suppress
 from server.money import format_amount
 from server.recovery import queries
-from server.recovery.capture import capture, check_wording, parse_contact
+from server.recovery.capture import (
+    capture,
+    check_wording,
+    parse_contact,
+    sms_phone,
+    sms_wording,
+)
 from server.recovery.links import (
     LinkTarget,
     landing_url,
@@ -54,19 +61,22 @@ async def save_contact(request: Request) -> Response:
     store, _, cart = await open_cart(request)
     body = await read_json_body(request, max_bytes=MAX_BODY)
     contact = parse_contact(body if isinstance(body, dict) else {})
-    db, now = services(request).db, services(request).clock.now_ms()
+    state = services(request)
+    now, sms_configured = state.clock.now_ms(), state.settings.sms is not None
 
-    async def write(conn: aiosqlite.Connection) -> bool:
+    async def write(conn: aiosqlite.Connection) -> tuple[bool, bool]:
         # The settings read in the write: the wording checked is the wording stored.
         settings = await queries.load_settings(conn, store.id)
-        check_wording(settings, contact)
+        sms_text = await sms_wording(conn, store.id, settings, sms_configured)
+        check_wording(settings, contact, sms_text)
         return await capture(
             conn, store_id=store.id, cart_id=cart.id, settings=settings, contact=contact,
-            now=now,
+            now=now, phone=sms_phone(contact, sms_text, store_region(store)),
+            sms_wording=sms_text,
         )  # fmt: skip
 
-    saved = await db.write(write)
-    return json_response({"saved": saved}, headers=store_cors(request, store))
+    saved, texted = await state.db.write(write)
+    return json_response({"saved": saved, "sms": texted}, headers=store_cors(request, store))
 
 
 async def open_recovery_link(request: Request) -> Response:

@@ -13,5 +13,6 @@ tried. Every attempt is in the endpoint's delivery log.
 
 Who emits what: checkout (order.created, order.paid for a card order), orders' status
 changes (order.paid, order.fulfilled), surveys (survey.response.created), reviews
-(review.created); checkout.abandoned and checkout.recovered are for cart recovery to emit.
+(review.created), cart recovery (checkout.abandoned; checkout.recovered in the order's write,
+through the hook checkout's ``place_order`` takes: ``server.recovery.webhook_data``).
 """

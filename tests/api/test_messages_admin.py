@@ -259,6 +259,26 @@ async def test_without_a_mail_server_the_admin_says_so(tmp_path, app, client, se
     assert "Send again" in detail
 
 
+async def test_an_sms_without_a_provider_says_so_not_a_mail_server(app, sending_shop, admin,
+                                                                     client):  # fmt: skip
+    base, _ = admin
+    services(app).sender.sms = None  # as without KEEPCART_SMS_URL
+    enabled = EmailSettings().enabled | {"recovery_sms"}
+    await set_email_settings(app, sending_shop, enabled=enabled)
+    now = services(app).clock.now_ms()
+    await services(app).db.write(
+        lambda conn: enqueue(conn, sending_shop.id, "recovery_sms", "+353871234567", now)
+    )
+    await deliver(app)
+    [row] = await messages(app)
+    assert row["state"] == "unsent_no_server"
+    shown = text_of((await client.get(base)).text)
+    assert "+353871234567 Not sent: no SMS provider configured" in shown
+    detail = text_of((await client.get(f"{base}/{row['public_id']}")).text)
+    assert "State Not sent: no SMS provider configured" in detail
+    assert "no mail server configured" not in detail
+
+
 # ---- email settings -------------------------------------------------------------------------
 
 

@@ -1,5 +1,6 @@
 """The orders admin: list, search, detail, status changes and CSV export."""
 
+import contextlib
 import csv
 import io
 import json
@@ -7,9 +8,11 @@ import re
 
 import pytest
 
+from server.accounts import add_member, create_user
+from server.clock import now_ms
 from server.offers.model import Offer
 from server.services import services
-from tests.api.admin_client import csrf_from, sign_in
+from tests.api.admin_client import MEMBER_PASSWORD, client_for, csrf_from, sign_in
 from tests.api.offering import expose, exposed_claim, live_campaign, visitor_in
 from tests.api.ordering import ADDRESS, JULY_1_NOON_UTC, insert_order
 from tests.api.shopping import new_cart, order_body, place
@@ -391,3 +394,34 @@ async def test_detail_shows_an_offer_seen_without_its_code(app, client, merchant
     assert "<dt>Offer seen before ordering</dt>" in page
     assert '· Holdout <span class="muted">(shown nothing, for comparison)</span>' in page
     assert "Discount code" not in page
+
+
+@pytest.mark.parametrize("role", ["owner", "staff"])
+async def test_detail_lists_the_orders_messages_each_linking_to_its_page(
+    app, client, merchant, shop, role
+):
+    token = await new_cart(client, shop.public_key, FH_MUG_01=1)
+    placed = await place(client, order_body(token, payment={"method": "bank_transfer"}))
+    number = placed.json()["order"]["number"]
+    await services(app).sender.run_once()  # no mail server: both end "not sent"
+    rows = await services(app).db.fetch_all("SELECT public_id FROM messages ORDER BY id")
+    async with contextlib.AsyncExitStack() as stack:
+        if role == "owner":
+            await sign_in(client)
+            viewer = client
+        else:
+            db = services(app).db
+            await create_user(db, "staff@shop.test", MEMBER_PASSWORD, now=now_ms())
+            await add_member(db, shop.id, "staff@shop.test", "staff", now=now_ms())
+            viewer = await stack.enter_async_context(client_for(app, "staff@shop.test"))
+        page = await viewer.get(orders_url(shop, f"/{number}"))
+        assert page.status_code == 200
+        section = page.text.split('id="messages-title"')[1].split("</section>")[0]
+        shown = " ".join(re.sub(r"<[^>]+>", " ", section).split())
+        assert "Order confirmation Not sent: no mail server configured" in shown
+        assert "Payment instructions Not sent: no mail server configured" in shown
+        for row in rows:
+            link = f'href="/admin/stores/{shop.id}/messages/{row["public_id"]}"'
+            assert link in section
+            assert (await viewer.get(f"/admin/stores/{shop.id}/messages/{row['public_id']}")
+                    ).status_code == 200  # fmt: skip

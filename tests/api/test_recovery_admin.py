@@ -25,6 +25,7 @@ def form(**changes: str) -> dict[str, str]:
         "mode": "notice",
         "notice_text": "We may email you a reminder.",
         "consent_text": "Remind me by email.",
+        "sms_text": "Text me once about my cart",
         "shop_url": "http://shop.test/cart",
         "holdout_percent": "20",
         "step1_enabled": "true",
@@ -50,6 +51,7 @@ async def test_the_owner_saves_the_settings(app, admin, store):
     saved = await queries.load_settings(services(app).db, store.id)
     assert (saved.mode, saved.notice_text, saved.shop_url, saved.holdout_percent) == (
         "notice", "We may email you a reminder.", "http://shop.test/cart", 20)  # fmt: skip
+    assert saved.sms_text == "Text me once about my cart"
     assert [(s.delay_minutes, s.enabled) for s in saved.steps] == [
         (30, True), (600, False), (2880, True)]  # fmt: skip
     assert [s.incentive and (s.incentive.kind, s.incentive.value) for s in saved.steps] == [
@@ -59,11 +61,12 @@ async def test_the_owner_saves_the_settings(app, admin, store):
 async def test_every_error_at_once_and_nothing_saved(app, admin, client, store):
     base, post = admin
     response = await post("", form(
-        mode="maybe", consent_text="", shop_url="https://elsewhere.test/", holdout_percent="80",
+        mode="maybe", consent_text="", sms_text="", shop_url="https://elsewhere.test/",
+        holdout_percent="80",
         step2_minutes="20", step3_value="0",
     ))  # fmt: skip
     assert response.status_code == 422
-    for name in ("mode", "consent_text", "shop_url", "holdout_percent", "step2_minutes",
+    for name in ("mode", "consent_text", "sms_text", "shop_url", "holdout_percent", "step2_minutes",
                  "step3_value"):  # fmt: skip
         assert f'id="f-{name}-error"' in response.text, name
     assert await queries.load_settings(services(app).db, store.id) == DEFAULTS

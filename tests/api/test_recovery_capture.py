@@ -22,7 +22,7 @@ async def test_a_store_with_recovery_off_shows_nothing_and_keeps_nothing(app, cl
     assert await wording(client, shop) is None
     token = await new_cart(client, shop.public_key, FH_MUG_01=1)
     response = await give_contact(client, token, shown="")
-    assert response.status_code == 200 and response.json() == {"saved": False}
+    assert response.status_code == 200 and response.json() == {"saved": False, "sms": False}
     assert await contacts(app) == []
 
 
@@ -31,7 +31,7 @@ async def test_notice_mode_keeps_the_email_with_the_notice_shown(app, client, sh
     assert await wording(client, shop) == {"mode": "notice", "text": "We may remind you by email."}
     token = await new_cart(client, shop.public_key, FH_MUG_01=1)
     response = await give_contact(client, token, " Aoife@Example.com ", consent=False, store=shop)
-    assert response.json() == {"saved": True}
+    assert response.json() == {"saved": True, "sms": False}
     [contact] = await contacts(app)
     assert (contact["email"], contact["wording"], contact["mode"]) == (
         SHOPPER, "We may remind you by email.", "notice")  # fmt: skip
@@ -44,15 +44,15 @@ async def test_consent_mode_keeps_the_email_only_once_ticked_and_unticking_forge
     await set_recovery(app, shop)
     token = await new_cart(client, shop.public_key, FH_MUG_01=1)
     unticked = await give_contact(client, token, consent=False, store=shop)
-    assert unticked.json() == {"saved": False} and await contacts(app) == []
+    assert unticked.json() == {"saved": False, "sms": False} and await contacts(app) == []
 
     ticked = await give_contact(client, token, consent=True, store=shop)
-    assert ticked.json() == {"saved": True}
+    assert ticked.json() == {"saved": True, "sms": False}
     [contact] = await contacts(app)
     assert (contact["email"], contact["wording"]) == (SHOPPER, DEFAULT_CONSENT)
 
     again = await give_contact(client, token, consent=False, store=shop)
-    assert again.json() == {"saved": False} and await contacts(app) == []
+    assert again.json() == {"saved": False, "sms": False} and await contacts(app) == []
 
 
 async def test_words_the_store_no_longer_shows_are_409_and_keep_nothing(app, client, shop):

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from server.messages.model import EmailSettings
+from server.messages.suppression import SUPPRESSED_REASON, UNSUBSCRIBED, suppress
 from server.services import services
 from tests.api.admin_client import client_for
 from tests.api.mailing import deliver, mail_settings, messages, set_email_settings
@@ -151,6 +152,26 @@ async def test_a_refunded_order_is_not_asked_for_reviews(
     assert len(mail_server.received) == before
     states = {m["kind"]: m["state"] for m in await messages(app)}
     assert states["review_request"] == states["review_reminder"] == "suppressed"
+
+
+async def test_an_unsubscribed_buyer_gets_no_review_request_but_still_their_order_emails(
+    app, client, reviewing_shop, merchant, mail_server
+):
+    await fulfilled_order(app, client, reviewing_shop, merchant)
+    # The buyer unsubscribes (a cart reminder's link) before the request is due.
+    now = services(app).clock.now_ms()
+    await services(app).db.write(
+        lambda conn: suppress(conn, reviewing_shop.id, "Aoife@Example.com", UNSUBSCRIBED, now)
+    )
+    services(app).clock.advance(30 * DAY)
+    await deliver(app)
+    assert not [s for s in subjects(mail_server) if "review" in s.lower()]
+    rows = {m["kind"]: m for m in await messages(app) if "review" in m["kind"]}
+    assert {kind: row["state"] for kind, row in rows.items()} == {
+        "review_request": "suppressed", "review_reminder": "suppressed"}  # fmt: skip
+    assert rows["review_request"]["last_error"] == SUPPRESSED_REASON
+    await fulfilled_order(app, client, reviewing_shop, merchant)  # a new order: its emails go
+    assert f"Your order #1002 at {reviewing_shop.name}" in subjects(mail_server)
 
 
 async def test_off_by_default_and_switching_off_stops_those_already_queued(

@@ -15,7 +15,7 @@ from playwright.sync_api import Browser, Page, expect
 from starlette.applications import Starlette
 
 from server.messages.smtp import SmtpMailer
-from server.recovery.model import DEFAULT_CONSENT, HOUR_MS
+from server.recovery.model import DEFAULT_CONSENT, DEFAULT_SMS_CONSENT, HOUR_MS
 from server.security import Purpose, Signer
 from server.services import attach, services
 from server.settings import smtp_server
@@ -160,3 +160,42 @@ def test_the_recovery_pages_and_the_reminder_box_are_accessible(
     expect(page.get_by_role("button", name="Unsubscribe")).to_be_visible()
     found["unsubscribe"] = serious_violations(page)
     assert {where: problems for where, problems in found.items() if problems} == {}
+
+
+@pytest.fixture
+def texting_stack(tmp_path) -> Iterator[Stack]:
+    """A stack whose Keepcart has an SMS provider (never reached: nothing is sent here) and a
+    store with recovery SMS on."""
+
+    def with_sms(app: Starlette) -> None:  # as KEEPCART_SMS_URL would
+        built = services(app)
+        texting = dataclasses.replace(
+            built.settings, sms_url="http://AC1:token@127.0.0.1:9", sms_from="+15005550006"
+        )
+        attach(app, dataclasses.replace(built, settings=texting))
+
+    with live_stack(tmp_path, prepare_app=with_sms) as stack:
+        write(stack, "INSERT INTO message_switches (store_id, kind, enabled) VALUES (?, ?, 1)",
+              (stack.store.id, "recovery_sms"))  # fmt: skip
+        yield stack
+
+
+@DESKTOP
+def test_a_shopper_ticks_the_sms_box_under_the_phone_and_the_number_is_kept(
+    page: Page, texting_stack: Stack, problems: PageProblems
+):
+    stack = texting_stack
+    checkout = mug_in_checkout(page, stack)
+    checkout.get_by_label("Email", exact=True).fill(SHOPPER)
+    checkout.get_by_role("checkbox", name=DEFAULT_CONSENT).check()
+    sms = checkout.get_by_role("checkbox", name=DEFAULT_SMS_CONSENT)
+    expect(sms).not_to_be_checked()
+    checkout.get_by_label("Phone").fill("087 123 4567")
+    sms.check()
+    kept = "SELECT phone, sms_consent_wording FROM checkout_contacts WHERE phone IS NOT NULL"
+    wait_for(lambda: stack.query(kept), message="the phone kept")
+    assert tuple(stack.query(kept)[0]) == ("+353871234567", DEFAULT_SMS_CONSENT)
+    assert serious_violations(page) == []
+    sms.uncheck()
+    wait_for(lambda: not stack.query(kept), message="the phone forgotten")
+    assert_clean(problems)

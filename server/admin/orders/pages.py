@@ -30,6 +30,7 @@ from server.admin.surveys.results_page import sees_emails
 from server.emails import mailto
 from server.errors import Conflict, NotFound
 from server.forms import format_local_display
+from server.messages.queries import messages_of_order
 from server.money import format_amount
 from server.orders import queries
 from server.orders.service import (
@@ -183,6 +184,8 @@ async def _render_order(
         "review_lines": await order_review_lines(request, store, order),
         "survey_answers": await survey_answers(request, store, order, sees_emails(merchant)),
         "survey_remedies": await order_remedies(db, order.id),
+        "messages": await messages_of_order(db, order.id),
+        "messages_url": f"/admin/stores/{store.id}/messages",
         "errors": {"status": error} if error else {},
         **formatters(store),
     }

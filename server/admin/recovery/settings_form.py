@@ -22,7 +22,7 @@ from server.stores.service import Store
 
 STEP_FIELDS = ("minutes", "incentive", "value", "days")
 FIELDS = (
-    "mode", "notice_text", "consent_text", "shop_url", "holdout_percent",
+    "mode", "notice_text", "consent_text", "sms_text", "shop_url", "holdout_percent",
     *(f"step{n}_{name}" for n in range(1, MAX_STEPS + 1) for name in STEP_FIELDS),
 )  # fmt: skip
 FLAGS = tuple(f"step{n}_enabled" for n in range(1, MAX_STEPS + 1))
@@ -33,6 +33,7 @@ def initial(settings: RecoverySettings, store: Store) -> dict[str, str]:
         "mode": settings.mode,
         "notice_text": settings.notice_text,
         "consent_text": settings.consent_text,
+        "sms_text": settings.sms_text,
         "shop_url": settings.shop_url,
         "holdout_percent": str(settings.holdout_percent),
     }
@@ -58,7 +59,7 @@ def read_settings(values: dict[str, str], store: Store) -> RecoverySettings:
     mode = form.read("mode", _one_of(MODES, "Choose how reminders are asked for."), "consent")
     texts = {
         name: form.read(name, lambda text: parse_text("the wording", 1, MAX_TEXT, text), "")
-        for name in ("notice_text", "consent_text")
+        for name in ("notice_text", "consent_text", "sms_text")
     }
     shop_url = form.read("shop_url", lambda text: _shop_url(text, store), "")
     holdout = form.read("holdout_percent", whole(0, MAX_HOLDOUT), 0)
@@ -68,8 +69,9 @@ def read_settings(values: dict[str, str], store: Store) -> RecoverySettings:
             form.fail(f"step{number}_minutes", "Each reminder comes later than the one before.")
     form.done()
     return RecoverySettings(
-        mode, texts["notice_text"], texts["consent_text"], shop_url, holdout, steps
-    )
+        mode, texts["notice_text"], texts["consent_text"], shop_url, holdout, steps,
+        texts["sms_text"],
+    )  # fmt: skip
 
 
 def _read_step(form: FormReader, number: int, store: Store) -> Step:

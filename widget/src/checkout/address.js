@@ -46,29 +46,44 @@ function contactFields(setup) {
 }
 
 /**
- * Cart reminders (setup.recovery: {mode, text}, null when off): the store's notice under the
- * email field, or an unticked box labelled with its words. The email goes to the cart once
- * valid (as it is left, or the box changes), with the words shown; quietly: a failure shows
- * nothing and never stands in the way of paying. A POST (the route takes PUT too) with a
- * text body: a simple request, no CORS preflight.
+ * Cart reminders (setup.recovery: {mode, text, sms?}, null when off): the store's notice under
+ * the email field, or an unticked box labelled with its words; and, when the store may text
+ * (`sms`: its words), an unticked box under the phone field. The contact goes to the cart once
+ * the email is valid (as a field is left, or a box changes), with the words shown; the phone
+ * only ticked and valid. Quietly: a failure shows nothing and never stands in the way of
+ * paying. A POST (the route takes PUT too) with a text body: a simple request, no preflight.
+ * Returns [the email's part, the phone's part].
  */
-function reminderPart({ recovery }, email) {
-  if (!recovery) return;
+function reminderParts({ recovery }, email, phone) {
+  if (!recovery) return [];
   const id = uid("remind");
+  const check = (box, text) => h("div", { class: "kc-check" }, box, h("label", { for: box.id }, text));
   const box = recovery.mode === "consent" && h("input", { type: "checkbox", id });
-  const send = () =>
-    getToken() &&
-    !email.problem() &&
-    api
-      .request(`${PATH_CARTS}/${getToken()}/contact`, {
-        method: "POST",
-        body: JSON.stringify({ email: email.value(), consent: !!box?.checked, shown: recovery.text }),
-      })
-      .catch(() => {});
-  listen(email.control, "change", send);
-  if (!box) return h("p", { class: "kc-hint" }, recovery.text);
-  listen(box, "change", send);
-  return h("div", { class: "kc-check" }, box, h("label", { for: id }, recovery.text));
+  const sms = phone && recovery.sms && h("input", { type: "checkbox", id: `${id}s` });
+  // One request at a time, each saying what the fields say when it goes: a box ticked as the
+  // phone field is left sends twice, and the later state must be the one kept.
+  let last;
+  const post = () =>
+    api.request(`${PATH_CARTS}/${getToken()}/contact`, {
+      method: "POST",
+      body: JSON.stringify({
+        email: email.value(),
+        consent: !!box?.checked,
+        shown: recovery.text,
+        ...(sms && { phone: phone.value(), sms_consent: sms.checked && !phone.problem(), sms_shown: recovery.sms }),
+      }),
+    });
+  const send = () => {
+    if (getToken() && !email.problem())
+      last = Promise.resolve(last)
+        .then(post)
+        .catch(() => {});
+  };
+  for (const each of [email.control, box, sms, sms && phone.control]) each && listen(each, "change", send);
+  return [
+    box ? check(box, recovery.text) : h("p", { class: "kc-hint" }, recovery.text),
+    sms && check(sms, recovery.sms),
+  ];
 }
 
 /** The address fields but region and postal code: [country, name, line1, line2, city]. */
@@ -145,7 +160,8 @@ export function addressSections(setup, onDestination) {
     if (user) onDestination(true);
   }
 
-  const contact = h("div", { class: "kc-fields" }, email.el, reminderPart(setup, email), phone?.el);
+  const [emailPart, phonePart] = reminderParts(setup, email, phone);
+  const contact = h("div", { class: "kc-fields" }, email.el, emailPart, phone?.el, phonePart);
   const address = h("div", { class: "kc-fields" }, country.el, name.el, line1.el, line2.el, place);
   setCountry(setup.default_country);
 
