@@ -53,6 +53,14 @@ ORDERED, UNSUBSCRIBED, EMPTIED, FORGOTTEN, FINISHED, SWITCHED_OFF = (
     "ordered", "unsubscribed", "emptied", "forgotten", "finished", "switched_off",
 )  # fmt: skip
 STOP_REASONS = (ORDERED, UNSUBSCRIBED, EMPTIED, FORGOTTEN, FINISHED, SWITCHED_OFF)
+# Why a reminder written earlier is not sent after all (what the Messages page says).
+SUPPRESSED_BECAUSE = {
+    ORDERED: "The shopper ordered after this reminder was written.",
+    SWITCHED_OFF: "The store switched reminders off after this one was written.",
+    EMPTIED: "The cart was emptied after this reminder was written.",
+    UNSUBSCRIBED: "The address unsubscribed after this reminder was written.",
+    FORGOTTEN: "The shopper withdrew their email after this reminder was written.",
+}
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,8 @@ from server.errors import BadRequest, NotFound, ValidationFailed
 from server.orders.receipt_link import status_url
 from server.payments.registry import PROVIDERS
 from server.recovery.queries import load_settings as recovery_settings
+from server.recovery.queries import stop_for_order
+from server.routes.carts import check_origin
 from server.security import InvalidToken, Purpose
 from server.services import services
 from server.stores.service import Store
@@ -65,12 +67,13 @@ async def place_order(request: Request) -> Response:
         raise ValidationFailed("The body must be a JSON object.")
     db = services(request).db
     cart, store = await _cart_and_store(request, body.get("cart"))
+    check_origin(request, store)
     enforce_rate_limit(request, services(request).api_limiter, store.id)
     receipt = functools.partial(
         status_url, services(request).signer, services(request).settings.base_url
     )
     response = await placing.place_order(
-        db, store, cart, body, key, services(request).clock.now_ms(), receipt
+        db, store, cart, body, key, services(request).clock.now_ms(), receipt, stop_for_order
     )
     return json_response(response, 201, store_cors(request, store))
 
