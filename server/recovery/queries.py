@@ -417,31 +417,40 @@ async def cart_public_id(conn: Reader, cart_id: int) -> str | None:
 # ---- results ------------------------------------------------------------------------------
 
 
+# Orders counted as sales, as the overview counts them.
+_COUNTED = "('paid', 'fulfilled')"
+
+
 async def abandoned_checkouts(db: Reader, store_id: int, attribution_ms: int) -> list[Any]:
-    """Every abandoned checkout of the store: (id, holdout, the first order that followed it
-    within ``attribution_ms`` for its cart, a cart its link built, or its email: total and
-    time, else NULL)."""
+    """Every abandoned checkout of the store: (id, holdout, abandoned_at, and the first paid
+    or fulfilled order that followed it within ``attribution_ms`` for its cart, a cart its
+    link built, or its email: order id, total and time, else NULL). An order can follow
+    several checkouts here; ``results`` credits it to one."""
     following = (
         "FROM orders o WHERE o.store_id = k.store_id AND o.created_at >= k.abandoned_at"
-        " AND o.created_at < k.abandoned_at + ? AND (o.cart_id = k.cart_id"
+        f" AND o.created_at < k.abandoned_at + ? AND o.status IN {_COUNTED}"
+        " AND (o.cart_id = k.cart_id"
         " OR o.cart_id IN (SELECT r.cart_id FROM recovered_carts r WHERE r.contact_id = k.id)"
         " OR (k.email IS NOT NULL AND o.email = k.email)) ORDER BY o.created_at, o.id LIMIT 1"
     )
     return await read_all(
         db,
-        f"SELECT k.id, k.holdout, (SELECT o.total {following}) AS recovered_total,"
-        f" (SELECT o.created_at {following}) AS recovered_at FROM checkout_contacts k"
-        " WHERE k.store_id = ? AND k.abandoned_at IS NOT NULL",
-        (attribution_ms, attribution_ms, store_id),
+        f"SELECT c.id, c.holdout, c.abandoned_at, c.order_id, o.total AS recovered_total,"
+        f" o.created_at AS recovered_at FROM (SELECT k.id, k.holdout, k.abandoned_at,"
+        f" (SELECT o.id {following}) AS order_id FROM checkout_contacts k"
+        " WHERE k.store_id = ? AND k.abandoned_at IS NOT NULL) c LEFT JOIN orders o"
+        " ON o.id = c.order_id",
+        (attribution_ms, store_id),
     )
 
 
 async def steps_written(db: Reader, store_id: int) -> list[Any]:
-    """Every reminder written in the store: its contact, step, when, clicks, and whether
-    the outbox delivered it (NULL once the outbox pruned it)."""
+    """Every reminder written in the store: its contact, step, when, clicks, and whether it
+    was delivered (kept on the step: the outbox prunes its messages)."""
     return await read_all(
         db,
-        "SELECT s.contact_id, s.step, s.written_at, s.clicks, m.state FROM recovery_steps s"
+        "SELECT s.contact_id, s.step, s.written_at, s.clicks,"
+        " (s.delivered_at IS NOT NULL OR m.state = 'sent') AS delivered FROM recovery_steps s"
         " JOIN checkout_contacts k ON k.id = s.contact_id"
         " LEFT JOIN messages m ON m.public_id = s.message_public_id WHERE k.store_id = ?",
         (store_id,),
