@@ -28,6 +28,8 @@ class Purpose(StrEnum):
     CART = "keepcart.cart"
     COUPON = "keepcart.coupon"
     RECOVERY = "keepcart.recovery-link"  # a reminder's link that rebuilds a cart; expires
+    # What a recovery link hands the shop's page: exchanged once, within minutes, for a cart.
+    RECOVERY_CLAIM = "keepcart.recovery-claim"
     UNSUBSCRIBE = "keepcart.unsubscribe"  # a reminder's one-click unsubscribe (RFC 8058)
     ORDER_STATUS = "keepcart.order-status"  # a shopper's receipt link; never expires
     REVIEW = "keepcart.review-link"  # one order line's review link; expires (server/reviews)

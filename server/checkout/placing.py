@@ -45,31 +45,31 @@ from server.webhooks.payloads import emit_order_event
 
 log = logging.getLogger("keepcart.checkout")
 
-
-# What else a new order's write does, from the areas above checkout (cart recovery's
-# attribution): (conn, store id, order id, now), inside the order's transaction.
-OrderWritten = Callable[[aiosqlite.Connection, int, int, int], Awaitable[None]]
+# What else an order changes in its own write, given by a layer above checkout (the route:
+# cart recovery's attribution and stopped reminders): (connection, store id, the new order's
+# id, the ordered cart's id, the shopper's email, now).
+OrderPlaced = Callable[[aiosqlite.Connection, int, int, int, str, int], Awaitable[None]]
 
 
 async def place_order(
     db: Database, store: Store, cart: Cart, body: dict[str, Any], key: str, now: int,
-    status_url: Callable[[str], str], also: OrderWritten | None = None,
+    status_url: Callable[[str], str], on_placed: OrderPlaced | None = None,
 ) -> dict[str, Any]:  # fmt: skip
     """Check the checkout ``body`` against the store's settings and place its order once per
     Idempotency-Key ``key``. The order's answer (a new order, or the one this key already
-    placed), with the address of its receipt page: ``status_url(public id)``. ``also`` runs
-    in the order's write, after it is written."""
+    placed), with the address of its receipt page: ``status_url(public id)``. ``on_placed``
+    runs in the order's write (cart recovery: the checkout it recovers, the reminders it stops)."""
     settings = await queries.load_settings(db, store.id)
     checkout = parse_checkout(body, settings, now)
     # Shielded, like Database.write: a caller that goes away (a client disconnect) must not
     # leave a payment authorized without its order or its void, nor the key held.
-    placing = _place(db, store, settings, cart, checkout, key, now, also)
+    placing = _place(db, store, settings, cart, checkout, key, now, on_placed)
     return with_status_url(await asyncio.shield(asyncio.ensure_future(placing)), status_url)
 
 
 async def _place(
     db: Database, store: Store, settings: CheckoutSettings, cart: Cart,
-    checkout: CheckoutRequest, key: str, now: int, also: OrderWritten | None,
+    checkout: CheckoutRequest, key: str, now: int, on_placed: OrderPlaced | None,
 ) -> dict[str, Any]:  # fmt: skip
     reserve = functools.partial(
         idempotency.reserve, store_id=store.id, key=key, fingerprint=checkout.fingerprint,
@@ -97,7 +97,7 @@ async def _place(
         write = functools.partial(
             _write_order, held=held, store=store, settings=settings, cart=cart,
             checkout=checkout, total=priced.quote.totals.total, authorization=authorization,
-            now=now, also=also,
+            now=now, on_placed=on_placed,
         )  # fmt: skip
         return await db.write(write)
     except ReservationLost as lost:
@@ -120,7 +120,7 @@ async def _place(
 async def _write_order(
     conn: aiosqlite.Connection, *, held: Reservation, store: Store, settings: CheckoutSettings,
     cart: Cart, checkout: CheckoutRequest, total: int, authorization: Authorization, now: int,
-    also: OrderWritten | None = None,
+    on_placed: OrderPlaced | None = None,
 ) -> dict[str, Any]:  # fmt: skip
     await idempotency.check_held(conn, held)
     if await stores_queries.currency_now(conn, store.id) != store.currency:
@@ -145,8 +145,8 @@ async def _write_order(
     response = order_json(public_id, number, fresh, checkout, priced, authorization, settings, now)
     await queue_order_emails(conn, store.id, order_id, checkout.email, authorization.method, now)
     await emit_order_webhooks(conn, store.id, order_id, authorization.status, now)
-    if also is not None:
-        await also(conn, store.id, order_id, now)
+    if on_placed is not None:
+        await on_placed(conn, store.id, order_id, fresh.id, checkout.email, now)
     await idempotency.complete(conn, held, order_id, response)
     return response
 

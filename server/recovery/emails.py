@@ -13,11 +13,17 @@ from typing import Any
 from server.carts.queries import load_cart
 from server.carts.service import Cart
 from server.messages.model import EmailContent, Message
-from server.messages.rendering import EmailTemplates, RenderContext, Renderer, Unrenderable
+from server.messages.rendering import (
+    EmailTemplates,
+    RenderContext,
+    Renderer,
+    Suppress,
+    Unrenderable,
+)
 from server.orders.receipt import LocalFormats
 from server.recovery import queries
 from server.recovery.links import LinkTarget, recovery_url, unsubscribe_url
-from server.recovery.model import LINK_DAYS
+from server.recovery.model import LINK_DAYS, SUPPRESSED_BECAUSE
 
 TEMPLATES = EmailTemplates(Path(__file__).parent / "templates" / "emails")
 HEADLINES = {
@@ -38,6 +44,12 @@ async def render_reminder(message: Message, context: RenderContext) -> EmailCont
     contact = await queries.find_contact(context.db, contact_id) if contact_id else None
     if contact is None or contact.email is None or not isinstance(step, int):
         raise Unrenderable("The checkout of this reminder is gone, or its email was withdrawn.")
+    # Checked again now: a retry or a resend can come hours after the reminder was written.
+    reason = await queries.stop_reason(
+        context.db, contact, await queries.load_settings(context.db, store.id)
+    )
+    if reason is not None:
+        raise Suppress(SUPPRESSED_BECAUSE.get(reason, reason))
     cart = await _cart(context, contact.cart_public_id)
     target = LinkTarget(store.id, contact.id, step)
     unsubscribe = unsubscribe_url(context.signer, context.base_url, target)

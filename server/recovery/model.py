@@ -12,8 +12,8 @@ A checkout's contact (the email a shopper gave) is captured only as the store's 
 - ``off``: never.
 
 A contact with no order within step 1's delay is *abandoned*; a share of them (the holdout)
-gets no reminders, decided then by a hash of the cart, so the results can tell what the
-reminders added.
+gets no reminders, decided then by a hash of the store and the address (``holdout_key``),
+so the results can tell what the reminders added.
 """
 
 from __future__ import annotations
@@ -56,6 +56,14 @@ ORDERED, UNSUBSCRIBED, EMPTIED, FORGOTTEN, FINISHED, SWITCHED_OFF = (
     "ordered", "unsubscribed", "emptied", "forgotten", "finished", "switched_off",
 )  # fmt: skip
 STOP_REASONS = (ORDERED, UNSUBSCRIBED, EMPTIED, FORGOTTEN, FINISHED, SWITCHED_OFF)
+# Why a reminder written earlier is not sent after all (what the Messages page says).
+SUPPRESSED_BECAUSE = {
+    ORDERED: "The shopper ordered after this reminder was written.",
+    SWITCHED_OFF: "The store switched reminders off after this one was written.",
+    EMPTIED: "The cart was emptied after this reminder was written.",
+    UNSUBSCRIBED: "The address unsubscribed after this reminder was written.",
+    FORGOTTEN: "The shopper withdrew their email after this reminder was written.",
+}
 
 
 @dataclass(frozen=True)
@@ -168,9 +176,16 @@ def may_store(mode: str, consent: bool) -> bool:
 # ---- the sequence -------------------------------------------------------------------------
 
 
-def is_held_out(cart_public_id: str, holdout_percent: int) -> bool:
-    """Deterministic: the same cart is always on the same side, whichever process decides."""
-    digest = hashlib.sha256(f"recovery-holdout:{cart_public_id}".encode()).digest()
+def holdout_key(store_id: int, email: str) -> str:
+    """What the holdout is decided by: the shopper (the store and the address), not the cart,
+    so one shopper's checkouts are all on one side (a result is credited by email too)."""
+    return f"{store_id}:{email}"
+
+
+def is_held_out(key: str, holdout_percent: int) -> bool:
+    """Deterministic: the same key (``holdout_key``) is always on the same side, whichever
+    process decides."""
+    digest = hashlib.sha256(f"recovery-holdout:{key}".encode()).digest()
     return int.from_bytes(digest[:8], "big") % 100 < holdout_percent
 
 

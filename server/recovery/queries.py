@@ -12,8 +12,20 @@ from typing import Any
 import aiosqlite
 
 from server.db import Reader, read_all, read_one
+from server.messages.suppression import is_suppressed
 from server.offers.service import new_coupon_code
-from server.recovery.model import DEFAULTS, OldLine, RecoverySettings, steps_from_json
+from server.recovery.model import (
+    DEFAULTS,
+    EMPTIED,
+    FORGOTTEN,
+    ORDERED,
+    SUPPRESSED_BECAUSE,
+    SWITCHED_OFF,
+    UNSUBSCRIBED,
+    OldLine,
+    RecoverySettings,
+    steps_from_json,
+)
 
 # ---- settings -----------------------------------------------------------------------------
 
@@ -236,6 +248,57 @@ async def item_count(conn: Reader, cart_id: int) -> int:
     return int(row["n"]) if row else 0
 
 
+async def stop_reason(conn: Reader, contact: Contact, settings: RecoverySettings) -> str | None:
+    """Why the contact's reminders are to stop now (model.STOP_REASONS), or None: asked when
+    a step falls due and again when its email is sent, which can be hours later (a retry)."""
+    if contact.email is None and contact.phone is None:
+        return FORGOTTEN
+    carts = [contact.cart_id, *await recovered_cart_ids(conn, contact.id)]
+    ordered = contact.cart_status == "ordered" or await order_since(
+        conn, contact.store_id, carts, contact.email, contact.created_at
+    )
+    if ordered:
+        return ORDERED
+    if settings.mode == "off":
+        return SWITCHED_OFF
+    if await item_count(conn, contact.cart_id) == 0:
+        return EMPTIED
+    if contact.email and await is_suppressed(conn, contact.store_id, contact.email):
+        return UNSUBSCRIBED
+    return None
+
+
+async def ordered_from(conn: Reader, source_cart_id: int) -> bool:
+    """Whether the cart, or a cart a link rebuilt from it, was ordered."""
+    row = await read_one(
+        conn,
+        "SELECT 1 FROM carts WHERE status = 'ordered' AND (id = ? OR id IN"
+        " (SELECT cart_id FROM recovered_carts WHERE source_cart_id = ?)) LIMIT 1",
+        (source_cart_id, source_cart_id),
+    )
+    return row is not None
+
+
+async def stop_for_order(
+    conn: aiosqlite.Connection, store_id: int, cart_id: int, email: str, now: int
+) -> None:
+    """In an order's own write: the reminders queued for its cart, the cart a link rebuilt it
+    from, or its email end suppressed, and those contacts' sequences stop (ordered)."""
+    source = "(SELECT source_cart_id FROM recovered_carts WHERE cart_id = ?)"
+    await conn.execute(
+        "UPDATE messages SET state = 'suppressed', last_error = ?, updated_at = ?"
+        " WHERE kind = 'recovery' AND state = 'queued' AND store_id = ?"
+        f" AND (recipient = ? OR cart_id = ? OR cart_id = {source})",
+        (SUPPRESSED_BECAUSE[ORDERED], now, store_id, email, cart_id, cart_id),
+    )
+    await conn.execute(
+        "UPDATE checkout_contacts SET next_due_at = NULL, stopped_at = ?, stop_reason = ?,"
+        " updated_at = ? WHERE store_id = ? AND next_due_at IS NOT NULL"
+        f" AND (email = ? OR cart_id = ? OR cart_id = {source})",
+        (now, ORDERED, now, store_id, email, cart_id, cart_id),
+    )
+
+
 # ---- reminders ----------------------------------------------------------------------------
 
 
@@ -243,10 +306,13 @@ async def record_step(
     conn: aiosqlite.Connection, contact_id: int, step: int, message_public_id: str | None,
     discount_id: int | None, now: int,
 ) -> None:  # fmt: skip
+    # The address it goes to, kept: an unsubscribe from it stops that address.
     await conn.execute(
         "INSERT INTO recovery_steps (contact_id, step, message_public_id, discount_id,"
-        " written_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (contact_id, step) DO NOTHING",
-        (contact_id, step, message_public_id, discount_id, now),
+        " written_at, sent_to) VALUES (?, ?, ?, ?, ?,"
+        " (SELECT recipient FROM messages WHERE public_id = ?))"
+        " ON CONFLICT (contact_id, step) DO NOTHING",
+        (contact_id, step, message_public_id, discount_id, now, message_public_id),
     )
 
 
@@ -255,6 +321,16 @@ async def any_step_written(conn: Reader, contact_id: int) -> bool:
         conn, "SELECT 1 FROM recovery_steps WHERE contact_id = ? LIMIT 1", (contact_id,)
     )
     return row is not None
+
+
+async def sent_to(conn: Reader, contact_id: int, step: int) -> str | None:
+    """The address a reminder went to."""
+    row = await read_one(
+        conn,
+        "SELECT sent_to FROM recovery_steps WHERE contact_id = ? AND step = ?",
+        (contact_id, step),
+    )
+    return None if row is None else row["sent_to"]
 
 
 async def step_discount(conn: Reader, contact_id: int, step: int) -> int | None:
@@ -279,13 +355,19 @@ async def record_click(conn: aiosqlite.Connection, contact_id: int, step: int, n
 
 async def insert_recovered_cart(
     conn: aiosqlite.Connection, *, cart_id: int, store_id: int, source_cart_id: int,
-    contact_id: int | None, step: int | None, notices: list[str], now: int,
+    contact_id: int | None, step: int | None, notices: list[str], claim: str, now: int,
 ) -> None:  # fmt: skip
+    """``created_at`` is when the claim was exchanged; ``claim`` (unique) makes it once."""
     await conn.execute(
         "INSERT INTO recovered_carts (cart_id, store_id, source_cart_id, contact_id, step,"
-        " notices, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (cart_id, store_id, source_cart_id, contact_id, step, json.dumps(notices), now),
+        " notices, claim, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (cart_id, store_id, source_cart_id, contact_id, step, json.dumps(notices), claim, now),
     )
+
+
+async def claim_used(conn: Reader, claim: str) -> bool:
+    row = await read_one(conn, "SELECT 1 FROM recovered_carts WHERE claim = ?", (claim,))
+    return row is not None
 
 
 async def pending_notices(conn: Reader, cart_id: int) -> list[str]:
@@ -363,31 +445,40 @@ async def cart_public_id(conn: Reader, cart_id: int) -> str | None:
 # ---- results ------------------------------------------------------------------------------
 
 
+# Orders counted as sales, as the overview counts them.
+_COUNTED = "('paid', 'fulfilled')"
+
+
 async def abandoned_checkouts(db: Reader, store_id: int, attribution_ms: int) -> list[Any]:
-    """Every abandoned checkout of the store: (id, holdout, the first order that followed it
-    within ``attribution_ms`` for its cart, a cart its link built, or its email: total and
-    time, else NULL)."""
+    """Every abandoned checkout of the store: (id, holdout, abandoned_at, and the first paid
+    or fulfilled order that followed it within ``attribution_ms`` for its cart, a cart its
+    link built, or its email: order id, total and time, else NULL). An order can follow
+    several checkouts here; ``results`` credits it to one."""
     following = (
         "FROM orders o WHERE o.store_id = k.store_id AND o.created_at >= k.abandoned_at"
-        " AND o.created_at < k.abandoned_at + ? AND (o.cart_id = k.cart_id"
+        f" AND o.created_at < k.abandoned_at + ? AND o.status IN {_COUNTED}"
+        " AND (o.cart_id = k.cart_id"
         " OR o.cart_id IN (SELECT r.cart_id FROM recovered_carts r WHERE r.contact_id = k.id)"
         " OR (k.email IS NOT NULL AND o.email = k.email)) ORDER BY o.created_at, o.id LIMIT 1"
     )
     return await read_all(
         db,
-        f"SELECT k.id, k.holdout, (SELECT o.total {following}) AS recovered_total,"
-        f" (SELECT o.created_at {following}) AS recovered_at FROM checkout_contacts k"
-        " WHERE k.store_id = ? AND k.abandoned_at IS NOT NULL",
-        (attribution_ms, attribution_ms, store_id),
+        f"SELECT c.id, c.holdout, c.abandoned_at, c.order_id, o.total AS recovered_total,"
+        f" o.created_at AS recovered_at FROM (SELECT k.id, k.holdout, k.abandoned_at,"
+        f" (SELECT o.id {following}) AS order_id FROM checkout_contacts k"
+        " WHERE k.store_id = ? AND k.abandoned_at IS NOT NULL) c LEFT JOIN orders o"
+        " ON o.id = c.order_id",
+        (attribution_ms, store_id),
     )
 
 
 async def steps_written(db: Reader, store_id: int) -> list[Any]:
-    """Every reminder written in the store: its contact, step, when, clicks, and whether
-    the outbox delivered it (NULL once the outbox pruned it)."""
+    """Every reminder written in the store: its contact, step, when, clicks, and whether it
+    was delivered (kept on the step: the outbox prunes its messages)."""
     return await read_all(
         db,
-        "SELECT s.contact_id, s.step, s.written_at, s.clicks, m.state FROM recovery_steps s"
+        "SELECT s.contact_id, s.step, s.written_at, s.clicks,"
+        " (s.delivered_at IS NOT NULL OR m.state = 'sent') AS delivered FROM recovery_steps s"
         " JOIN checkout_contacts k ON k.id = s.contact_id"
         " LEFT JOIN messages m ON m.public_id = s.message_public_id WHERE k.store_id = ?",
         (store_id,),

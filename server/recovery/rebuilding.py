@@ -1,9 +1,11 @@
-"""Opening a recovery link (``GET /r/{token}``): a NEW open cart built from the abandoned one
-at today's prices and stock, in one write with the click counted. An item no longer sold or
-out of stock is left out, a quantity above the stock left is cut to it, and each such change
-and each price changed since the reminder is kept as a sentence the cart shows its shopper
-once. The old cart is left as it was; nobody is logged in: whoever holds the link gets a
-copy of the cart, nothing else."""
+"""A recovery link's claim exchanged by the widget on the shop's page (``POST
+/v1/recovery/claims``): a NEW open cart built from the abandoned one at today's prices and
+stock, in one write with the click counted and the reminder's code moved to it. An item no
+longer sold or out of stock is left out, a quantity above the stock left is cut to it, and
+each such change and each price changed since the reminder is kept as a sentence the cart
+shows its shopper once. The old cart is left as it was; nobody is logged in: whoever holds
+the claim gets a copy of the cart, once, nothing else. Nothing is built once the cart (or a
+cart rebuilt from it) was ordered."""
 
 from __future__ import annotations
 
@@ -15,29 +17,42 @@ from server.carts.queries import insert_cart, load_cart, set_discount_code, set_
 from server.carts.service import Cart
 from server.catalog.queries import products_by_skus
 from server.checkout.queries import find_discount
+from server.db import Reader
 from server.recovery import queries
-from server.recovery.links import LinkTarget
+from server.recovery.links import Claim, LinkTarget
 from server.recovery.model import OldLine, notices_for
 
 
+async def link_source(conn: Reader, target: LinkTarget) -> Cart | None:
+    """The abandoned cart a link names; None when it is gone (or another store's)."""
+    public_id = target.cart_public_id
+    if target.contact_id is not None:
+        contact = await queries.find_contact(conn, target.contact_id)
+        if contact is None or contact.store_id != target.store_id:
+            return None
+        public_id = contact.cart_public_id
+    source = public_id and await load_cart(conn, public_id)
+    return source if source and source.store_id == target.store_id else None
+
+
 async def rebuild_cart(
-    conn: aiosqlite.Connection, store_id: int, target: LinkTarget, now: int,
-    money: Callable[[int], str],
+    conn: aiosqlite.Connection, claim: Claim, now: int, money: Callable[[int], str]
 ) -> str | None:  # fmt: skip
-    """The new cart's public id; None when what the link names is gone (or another store's)."""
+    """The new cart's public id; None when the claim was used, what it names is gone, or
+    that cart was ordered."""
+    target, store_id = claim.target, claim.target.store_id
+    source = await link_source(conn, target)
+    if source is None or await queries.claim_used(conn, claim.id):
+        return None
+    if await queries.ordered_from(conn, source.id):
+        return None
     snapshot: list[OldLine] = []
     discount_id = None
-    source_public_id = target.cart_public_id
     if target.contact_id is not None and target.step is not None:
         contact = await queries.find_contact(conn, target.contact_id)
-        if contact is None or contact.store_id != store_id:
-            return None
-        source_public_id, snapshot = contact.cart_public_id, contact.snapshot
-        await queries.record_click(conn, contact.id, target.step, now)
-        discount_id = await queries.step_discount(conn, contact.id, target.step)
-    source = source_public_id and await load_cart(conn, source_public_id)
-    if not source or source.store_id != store_id:
-        return None
+        snapshot = contact.snapshot if contact else []
+        await queries.record_click(conn, target.contact_id, target.step, now)
+        discount_id = await queries.step_discount(conn, target.contact_id, target.step)
     new_public_id = await insert_cart(conn, store_id, now)
     new = await load_cart(conn, new_public_id)
     assert new is not None
@@ -45,7 +60,8 @@ async def rebuild_cart(
     await _carry_code(conn, source, new, discount_id, now)
     await queries.insert_recovered_cart(
         conn, cart_id=new.id, store_id=store_id, source_cart_id=source.id,
-        contact_id=target.contact_id, step=target.step, notices=notices, now=now,
+        contact_id=target.contact_id, step=target.step, notices=notices, claim=claim.id,
+        now=now,
     )  # fmt: skip
     return new_public_id
 

@@ -3,9 +3,10 @@ the clicks, the orders recovered after them and their revenue, the unsubscribes;
 reminded against the holdout (abandoned checkouts that got nothing), with the campaign
 results' statistics (``server.offers.stats``), for what the reminders *added*.
 
-A "recovered" order is the first order within ``ATTRIBUTION_MS`` of the abandonment for the
-cart, a cart its link built, or the same email. Per step, it counts for the last reminder
-written before it. Pure: rows in, figures out."""
+A "recovered" order is the first paid or fulfilled order within ``ATTRIBUTION_MS`` of the
+abandonment for the cart, a cart its link built, or the same email; an order that follows
+several of a shopper's checkouts is credited once, to the latest abandoned before it. Per
+step, it counts for the last reminder written before it. Pure: rows in, figures out."""
 
 from __future__ import annotations
 
@@ -88,16 +89,18 @@ def results(
         by_contact.setdefault(row["contact_id"], []).append(row)
         step = figures.setdefault(row["step"], StepFigures(row["step"]))
         step.written += 1
-        step.delivered += row["state"] == "sent"
+        step.delivered += bool(row["delivered"])
         step.clicked += row["clicks"] > 0
         step.clicks += row["clicks"]
     for number, count in unsubscribes.items():
         figures.setdefault(number, StepFigures(number)).unsubscribes += count
     reminded, holdout = Group(), Group()
+    checkouts = list(checkouts)
+    credited = _credited(checkouts)
     for row in checkouts:
         group = holdout if row["holdout"] else reminded
         group.checkouts += 1
-        if row["recovered_total"] is None:
+        if row["recovered_total"] is None or credited[row["order_id"]] != row["id"]:
             continue
         group.recovered += 1
         group.revenues.append(row["recovered_total"])
@@ -114,6 +117,20 @@ def results(
         if reminded.checkouts and holdout.checkouts
         else None,
     )  # fmt: skip
+
+
+def _credited(checkouts: list[Any]) -> dict[int, int]:
+    """Each recovered order's one checkout: the latest abandoned before it (order id →
+    checkout id)."""
+    latest: dict[int, Any] = {}
+    for row in checkouts:
+        order = row["order_id"]
+        if order is None:
+            continue
+        best = latest.get(order)
+        if best is None or (row["abandoned_at"], row["id"]) > (best["abandoned_at"], best["id"]):
+            latest[order] = row
+    return {order: row["id"] for order, row in latest.items()}
 
 
 def _last_before(steps: list[Any], moment: int) -> int | None:

@@ -25,7 +25,6 @@ from server.carts.queries import load_cart
 from server.db import Database, Reader
 from server.messages.outbox import enqueue
 from server.messages.sms_outbox import enqueue_recovery_sms
-from server.messages.suppression import is_suppressed
 from server.recovery import queries
 from server.recovery.model import (
     EMPTIED,
@@ -33,10 +32,10 @@ from server.recovery.model import (
     FORGOTTEN,
     ORDERED,
     SWITCHED_OFF,
-    UNSUBSCRIBED,
     OldLine,
     RecoverySettings,
     due_after,
+    holdout_key,
     is_held_out,
 )
 from server.recovery.queries import Contact
@@ -89,7 +88,12 @@ async def advance(
             await queries.stop(conn, contact.id, reason, now)
             return 0
         abandoned_at = contact.next_due_at  # when it was due, however late the job runs
-        holdout = is_held_out(contact.cart_public_id, settings.holdout_percent)
+        holdout = is_held_out(
+            holdout_key(contact.store_id, contact.email)
+            if contact.email
+            else contact.cart_public_id,
+            settings.holdout_percent,
+        )
         snapshot = await _snapshot(conn, contact)
         await queries.mark_abandoned(
             conn, contact.id, holdout=holdout, snapshot=snapshot, at=abandoned_at
@@ -175,22 +179,9 @@ async def text_reminder(
 
 
 async def why_stop(conn: Reader, contact: Contact, settings: RecoverySettings) -> str | None:
-    """Why the sequence stops now (a STOP_REASONS'), or None when it goes on."""
-    if contact.email is None and contact.phone is None:
-        return FORGOTTEN
-    carts = [contact.cart_id, *await queries.recovered_cart_ids(conn, contact.id)]
-    ordered = contact.cart_status == "ordered" or await queries.order_since(
-        conn, contact.store_id, carts, contact.email, contact.created_at
-    )
-    if ordered:
-        return ORDERED
-    if settings.mode == "off":
-        return SWITCHED_OFF
-    if await queries.item_count(conn, contact.cart_id) == 0:
-        return EMPTIED
-    if contact.email and await is_suppressed(conn, contact.store_id, contact.email):
-        return UNSUBSCRIBED
-    return None
+    """Why the sequence stops now (a STOP_REASONS'), or None when it goes on: the same check
+    the reminder's email makes again when it is sent (``queries.stop_reason``)."""
+    return await queries.stop_reason(conn, contact, settings)
 
 
 async def _snapshot(conn: aiosqlite.Connection, contact: Contact) -> list[OldLine]:

@@ -16,7 +16,7 @@ from server.catalog.queries import find_by_sku
 from server.checkout.addresses import COUNTRIES
 from server.checkout.queries import load_settings, shipping_methods_for
 from server.checkout.quoting import load_discount, quote_cart
-from server.errors import BadRequest, Conflict, NotFound, ValidationFailed
+from server.errors import BadRequest, Conflict, Forbidden, NotFound, ValidationFailed
 from server.money import format_amount
 from server.offers.queries import find_coupon
 from server.offers.service import read_coupon_token
@@ -213,12 +213,25 @@ async def open_cart(request: Request) -> tuple[Store, str, Cart]:
     store = cart and await services(request).stores.by_id(cart.store_id)
     if cart is None or store is None:
         raise NotFound("That cart no longer exists.", code="cart_not_found")
+    check_origin(request, store)
     enforce_rate_limit(request, services(request).api_limiter, store.id)
     if cart.status != "open":
         raise Conflict("That cart has already been ordered.", code="cart_closed")
     if any(line.gift_of is not None for line in cart.lines):
         cart = await _settle_gifts(request, store, cart)
     return store, token, cart
+
+
+def check_origin(request: Request, store: Store) -> None:
+    """A store's cart is used from the store's own pages: a page of another origin (another
+    store's shop, or any site) is refused. Browsers always send Origin cross-origin; a
+    server-side caller may omit it (as the events endpoint allows)."""
+    origin = request.headers.get("origin")
+    if origin is not None and not store.allows_origin(origin):
+        raise Forbidden(
+            "This cart belongs to a shop on another site.", code="origin_not_allowed",
+            field="origin",
+        )  # fmt: skip
 
 
 async def _settle_gifts(request: Request, store: Store, cart: Cart) -> Cart:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 
+import aiosqlite
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -19,7 +20,9 @@ from server.orders.receipt_link import status_url
 from server.payments.registry import PROVIDERS
 from server.recovery.capture import sms_wording
 from server.recovery.queries import load_settings as recovery_settings
+from server.recovery.queries import stop_for_order
 from server.recovery.webhook_data import attribute_order
+from server.routes.carts import check_origin
 from server.security import InvalidToken, Purpose
 from server.services import services
 from server.stores.service import Store
@@ -70,15 +73,24 @@ async def place_order(request: Request) -> Response:
         raise ValidationFailed("The body must be a JSON object.")
     db = services(request).db
     cart, store = await _cart_and_store(request, body.get("cart"))
+    check_origin(request, store)
     enforce_rate_limit(request, services(request).api_limiter, store.id)
     receipt = functools.partial(
         status_url, services(request).signer, services(request).settings.base_url
     )
     response = await placing.place_order(
-        db, store, cart, body, key, services(request).clock.now_ms(), receipt,
-        also=attribute_order,  # an abandoned checkout it recovers: checkout.recovered
-    )  # fmt: skip
+        db, store, cart, body, key, services(request).clock.now_ms(), receipt, _recovery_hook
+    )
     return json_response(response, 201, store_cors(request, store))
+
+
+async def _recovery_hook(
+    conn: aiosqlite.Connection, store_id: int, order_id: int, cart_id: int, email: str, now: int
+) -> None:
+    """In the order's write: the abandoned checkout it recovers (checkout.recovered), then
+    the reminders it stops."""
+    await attribute_order(conn, store_id, order_id, now)
+    await stop_for_order(conn, store_id, cart_id, email, now)
 
 
 async def _cart_and_store(request: Request, token: object) -> tuple[Cart, Store]:

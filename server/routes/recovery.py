@@ -2,9 +2,13 @@
 
 - ``PUT /v1/carts/{token}/contact`` (or POST): the checkout's email, kept as the store's
   mode allows, and its phone, kept when the shopper ticked the SMS box.
-- ``GET /r/{token}``: a reminder's link. Counts the click, builds a new cart from the
-  abandoned one at today's prices and stock, and sends the browser to the shop's page with
-  the new cart's token in the fragment (never sent to the shop's server).
+- ``GET /r/{token}``: a reminder's link. Writes nothing (mail scanners open links): sends
+  the browser to the shop's page with a single-use claim in the fragment (never sent to the
+  shop's server), or says the cart was ordered already.
+- ``POST /v1/recovery/claims``: the widget on the shop's page exchanges the claim (text/plain
+  JSON ``{store, claim, cart}``, no preflight) for a new cart built from the abandoned one at
+  today's prices and stock, with the click counted. Refused for another store's claim; the
+  shopper's own cart with items in it (``cart``) is kept, and nothing is built.
 - ``GET /u/{token}``: asks to confirm (a link scanner that follows it unsubscribes no one);
   ``POST /u/{token}``: unsubscribes, from the page's button or a mail client's one-click
   (RFC 8058: ``List-Unsubscribe=One-Click`` in the body).
@@ -22,6 +26,8 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from server.carts.queries import load_cart
+from server.errors import NotFound
 from server.messages.sms_outbox import store_region
 from server.messages.suppression import UNSUBSCRIBED, suppress
 from server.money import format_amount
@@ -35,17 +41,19 @@ from server.recovery.capture import (
 )
 from server.recovery.links import (
     LinkTarget,
+    claim_token,
     landing_url,
+    read_claim,
     read_recovery,
     read_unsubscribe,
     shop_page,
 )
 from server.recovery.model import LINK_DAYS
 from server.recovery.model import UNSUBSCRIBED as STOPPED_BY_UNSUBSCRIBE
-from server.recovery.rebuilding import rebuild_cart
-from server.routes.carts import MAX_BODY, open_cart
+from server.recovery.rebuilding import link_source, rebuild_cart
+from server.routes.carts import MAX_BODY, check_origin, open_cart
 from server.routes.private_page import PrivatePages
-from server.security import Purpose
+from server.security import InvalidToken, Purpose
 from server.services import services
 from server.stores.service import Store
 from server.web import enforce_rate_limit, json_response, read_json_body, store_cors
@@ -87,14 +95,60 @@ async def open_recovery_link(request: Request) -> Response:
     if target is None or store is None:
         return _link_gone(request)
     enforce_rate_limit(request, state.api_limiter, store.id)
-    settings = await queries.load_settings(state.db, store.id)
-    page = shop_page(store, settings.shop_url)
-    money = functools.partial(format_amount, currency=store.currency)
-    new_cart = await state.db.write(lambda conn: rebuild_cart(conn, store.id, target, now, money))
-    if new_cart is None or not page:
+    source = await link_source(state.db, target)
+    if source is None:
         return _link_gone(request)
-    token = state.signer.sign(Purpose.CART, new_cart)
-    return RedirectResponse(landing_url(page, token), 303, headers=dict(pages.headers))
+    if await queries.ordered_from(state.db, source.id):
+        return pages.render(request, "already_ordered.html", {"store": store})
+    page = shop_page(store, (await queries.load_settings(state.db, store.id)).shop_url)
+    if not page:
+        return _link_gone(request)
+    claim = claim_token(state.signer, target, now)
+    return RedirectResponse(landing_url(page, claim), 303, headers=dict(pages.headers))
+
+
+async def exchange_claim(request: Request) -> Response:
+    body = await read_json_body(request, max_bytes=MAX_BODY)
+    body = body if isinstance(body, dict) else {}
+    state = services(request)
+    key = body.get("store")
+    store = await state.stores.by_key(key) if isinstance(key, str) else None
+    if store is None:
+        raise NotFound("No store has that public key.", field="store", code="unknown_store")
+    check_origin(request, store)
+    enforce_rate_limit(request, state.api_limiter, store.id)
+    now = state.clock.now_ms()
+    claim = read_claim(state.signer, body.get("claim"), now)
+    if claim is None or claim.target.store_id != store.id:
+        raise _claim_gone()
+    headers = store_cors(request, store)
+    if await _has_items(request, store, body.get("cart")):
+        return json_response({"token": None}, headers=headers)  # the shopper's own cart stays
+    money = functools.partial(format_amount, currency=store.currency)
+    new_cart = await state.db.write(lambda conn: rebuild_cart(conn, claim, now, money))
+    if new_cart is None:
+        raise _claim_gone()
+    return json_response({"token": state.signer.sign(Purpose.CART, new_cart)}, headers=headers)
+
+
+def _claim_gone() -> NotFound:
+    return NotFound(
+        "This cart link was used already, has expired, or its cart was ordered.",
+        field="claim", code="claim_gone",
+    )  # fmt: skip
+
+
+async def _has_items(request: Request, store: Store, token: object) -> bool:
+    """Whether the page's own cart (its token, if any) is an open cart of the store with
+    something in it: a recovered cart never silently replaces it."""
+    if not isinstance(token, str) or not token:
+        return False
+    try:
+        public_id = services(request).signer.unsign(Purpose.CART, token)
+    except InvalidToken:
+        return False
+    cart = await load_cart(services(request).db, str(public_id))
+    return bool(cart and cart.store_id == store.id and cart.status == "open" and cart.lines)
 
 
 def _link_gone(request: Request) -> Response:
@@ -123,12 +177,16 @@ async def unsubscribe(request: Request) -> Response:
 async def _unsubscribe(
     conn: aiosqlite.Connection, store_id: int, target: LinkTarget, now: int
 ) -> None:
-    """The address goes on the store's list, and every running sequence of it stops."""
+    """The address the reminder went to goes on the store's list (not whatever the checkout
+    holds now), and every running sequence of it stops."""
     contact = target.contact_id and await queries.find_contact(conn, target.contact_id)
-    if not contact or contact.store_id != store_id or contact.email is None:
+    if not contact or contact.store_id != store_id or target.step is None:
+        return
+    email = await queries.sent_to(conn, contact.id, target.step) or contact.email
+    if email is None:
         return  # withdrawn already: nothing left to send to
-    await suppress(conn, store_id, contact.email, UNSUBSCRIBED, now, step=target.step)
-    await queries.stop_for_email(conn, store_id, contact.email, STOPPED_BY_UNSUBSCRIBE, now)
+    await suppress(conn, store_id, email, UNSUBSCRIBED, now, step=target.step)
+    await queries.stop_for_email(conn, store_id, email, STOPPED_BY_UNSUBSCRIBE, now)
 
 
 async def _unsubscribe_target(request: Request) -> tuple[Store, LinkTarget] | None:
@@ -146,6 +204,7 @@ routes = [
     # preflight (any PUT from another origin does).
     Route("/v1/carts/{token}/contact", save_contact, methods=["PUT", "POST"]),
     Route("/r/{token}", open_recovery_link, methods=["GET"]),
+    Route("/v1/recovery/claims", exchange_claim, methods=["POST"]),
     Route("/u/{token}", unsubscribe_page, methods=["GET"]),
     Route("/u/{token}", unsubscribe, methods=["POST"]),
 ]

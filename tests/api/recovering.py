@@ -65,6 +65,26 @@ def recovery_link(text: str) -> str:
     return urlsplit(match.group(0)).path
 
 
+async def exchange(
+    client: httpx.AsyncClient, claim: str, store, cart: str | None = None
+) -> httpx.Response:
+    """POST the fragment's claim as the widget on the shop's page does (text/plain JSON)."""
+    body = {"store": store.public_key, "claim": claim, "cart": cart}
+    return await client.post("/v1/recovery/claims", content=json.dumps(body), headers=TEXT_PLAIN)
+
+
+async def open_link(client: httpx.AsyncClient, link: str, store) -> str:
+    """Follow a recovery link to the shop's page and exchange its claim: the new cart's
+    token."""
+    opened = await client.get(link)
+    assert opened.status_code == 303, opened.text
+    name, claim = urlsplit(opened.headers["location"]).fragment.split("=", 1)
+    assert name == "keepcart-cart"
+    answer = await exchange(client, claim, store)
+    assert answer.status_code == 200, answer.text
+    return answer.json()["token"]
+
+
 def unsubscribe_link(text: str) -> str:
     match = re.search(r"https?://\S+/u/[\w.-]+", text)
     assert match, text

@@ -786,7 +786,7 @@ async def test_a_method_of_another_zone_or_store_is_not_found(app, client, admin
 async def test_shipping_uses_the_store_currency(app, client, merchant):
     jpy = await create_store(
         services(app).db,
-        validate_new_store("Tokyo", [SHOP_ORIGIN], "JPY"),
+        validate_new_store("Tokyo", ["https://tokyo.test"], "JPY"),
         owner_email=merchant,
         now=now_ms(),
     )

@@ -123,6 +123,8 @@ def test_a_shopper_who_left_gets_the_reminder_and_pays_from_another_browser(
     [order] = stack.query("SELECT email, subtotal FROM orders")
     assert tuple(order) == (SHOPPER, 2600)
 
+    # The order stopped the sequence in its own write: no second reminder can be written.
+    assert stack.query("SELECT 1 FROM checkout_contacts WHERE stop_reason = 'ordered'")
     services(held["app"]).clock.advance(24 * HOUR_MS)  # the second reminder's moment: none
     wait_for(lambda: stack.query("SELECT 1 FROM checkout_contacts WHERE stop_reason = 'ordered'"),
              timeout=15, message="the sequence stopped by the order")  # fmt: skip

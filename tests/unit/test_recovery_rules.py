@@ -70,19 +70,23 @@ def test_a_rebuilt_cart_says_what_changed():
     ]
 
 
-def checkout(contact_id, holdout=0, total=None, at=None):
-    return {"id": contact_id, "holdout": holdout, "recovered_total": total, "recovered_at": at}
+def checkout(contact_id, holdout=0, total=None, at=None, order=None, abandoned_at=0):
+    """A row of queries.abandoned_checkouts; each recovered one has its own order unless
+    ``order`` says which."""
+    order = order if order is not None else (None if total is None else 10_000 + contact_id)
+    return {"id": contact_id, "holdout": holdout, "abandoned_at": abandoned_at,
+            "order_id": order, "recovered_total": total, "recovered_at": at}  # fmt: skip
 
 
-def written(contact_id, step, at, clicks=0, state="sent"):
+def written(contact_id, step, at, clicks=0, delivered=True):
     return {"contact_id": contact_id, "step": step, "written_at": at, "clicks": clicks,
-            "state": state}  # fmt: skip
+            "delivered": delivered}  # fmt: skip
 
 
 def test_an_order_counts_for_the_last_reminder_before_it():
     figures = results(
         [checkout(1, total=5000, at=150), checkout(2), checkout(3, holdout=1, total=700, at=9)],
-        [written(1, 1, 100, clicks=2), written(1, 2, 200), written(2, 1, 100, state="failed")],
+        [written(1, 1, 100, clicks=2), written(1, 2, 200), written(2, 1, 100, delivered=False)],
         {1: 1},
         3,
     )
@@ -104,3 +108,15 @@ def test_with_enough_checkouts_the_lift_has_an_interval():
     assert round(figures.lift.estimate, 2) == 0.15 and figures.lift.low > 0
     extra = figures.incremental_revenue
     assert extra is not None and round(extra.estimate) == 200 * (1000 - 400)
+
+
+def test_an_order_after_several_checkouts_is_credited_once_to_the_latest():
+    figures = results(
+        [checkout(1, total=3000, at=500, order=7, abandoned_at=100),
+         checkout(2, total=3000, at=500, order=7, abandoned_at=300)],
+        [written(1, 1, 150), written(2, 1, 350)],
+        {},
+        3,
+    )  # fmt: skip
+    assert (figures.reminded.checkouts, figures.reminded.recovered) == (2, 1)
+    assert figures.reminded.revenue == 3000 and figures.steps[0].recovered == 1

@@ -4,7 +4,7 @@
 // keepcart('add' | 'open') commands. A shopper who already has a cart gets it loaded when the
 // page is idle, so a live count is ready.
 import { register } from "./commands.js";
-import { CART_FRAGMENT, CART_KEY, CMD_ADD, CMD_OPEN } from "./constants.js";
+import { CART_FRAGMENT, CART_KEY, CMD_ADD, CMD_OPEN, PATH_RECOVERY_CLAIMS } from "./constants.js";
 import { getStored, LOCAL, setStored } from "./storage.js";
 
 /**
@@ -16,14 +16,28 @@ export function bindCart(api, chunk, preload) {
   if (!chunk) return false;
   const call = (name, ...args) => api.loadChunk(chunk.name).then((module) => module?.[name](...args));
   for (const name of [CMD_ADD, CMD_OPEN]) register(name, (...args) => call(name, ...args));
-  // A reminder's link lands with its rebuilt cart in the fragment: it becomes this page's
-  // cart, the fragment leaves the address bar (and any bookmark or shared link), the drawer
-  // opens.
-  const [, token] = location.hash.match(CART_FRAGMENT) || [];
-  if (token) {
-    setStored(LOCAL, CART_KEY, token);
+  // A reminder's link lands with a claim in the fragment: the fragment leaves the address bar
+  // (and any bookmark or shared link) at once, and the claim is exchanged once, from this
+  // store's page, for the rebuilt cart, which becomes this page's cart and opens. A cart
+  // with items the page already has is never replaced (the server keeps it: token null).
+  const [, claim] = location.hash.match(CART_FRAGMENT) || [];
+  const stored = getStored(LOCAL, CART_KEY);
+  if (claim) {
     history.replaceState(history.state, "", location.href.split("#")[0]);
-    call(CMD_OPEN);
-  } else if (chunk.idle || getStored(LOCAL, CART_KEY)) preload(chunk);
+    // A text body: a CORS-simple request, no preflight.
+    api
+      .request(PATH_RECOVERY_CLAIMS, {
+        method: "POST",
+        body: JSON.stringify({ store: api.store, claim, cart: stored }),
+      })
+      .then(
+        ({ token }) => {
+          if (!token) return preload(chunk);
+          setStored(LOCAL, CART_KEY, token);
+          call(CMD_OPEN);
+        },
+        () => preload(chunk),
+      );
+  } else if (chunk.idle || stored) preload(chunk);
   return true;
 }

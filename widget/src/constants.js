@@ -20,7 +20,8 @@ export const VISITOR_PREFIX = "v_";
 // The shopper's cart token (localStorage). Kept even under consent mode: it is the cart.
 export const CART_KEY = "keepcart:cart";
 // A reminder's link (GET /r/{token} on the server) lands on the shop's page with
-// #keepcart-cart=<the rebuilt cart's token> (server/recovery/links.py: CART_FRAGMENT).
+// #keepcart-cart=<a single-use claim> (server/recovery/links.py: CART_FRAGMENT), which the
+// loader POSTs to PATH_RECOVERY_CLAIMS once for the rebuilt cart's token.
 export const CART_FRAGMENT = /[#&]keepcart-cart=([\w.-]{8,500})/;
 // Contact and address (never card data), only after the shopper ticks "Remember my details".
 export const DETAILS_KEY = "keepcart:details"; // localStorage
@@ -89,6 +90,7 @@ export const PATH_CHUNKS = "/v1/chunks/"; // + "name.hash.js"
 export const PATH_CHECKOUT_SETUP = "/checkout"; // PATH_CONFIG + key + this
 export const PATH_CARTS = "/v1/carts"; // + "/" + token + "/items" ...
 export const PATH_CHECKOUT = "/v1/checkout";
+export const PATH_RECOVERY_CLAIMS = "/v1/recovery/claims"; // body {store, claim, cart} → {token}
 // Reviews: PATH_CONFIG + key + "/reviews?sku=…" | "/ratings?skus=…"; votes PATH_REVIEWS + id.
 export const PATH_REVIEWS = "/v1/reviews/"; // + review id + "/helpful"
 

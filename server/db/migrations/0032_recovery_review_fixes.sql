@@ -1,0 +1,41 @@
+-- Review 14's recovery fixes.
+
+-- A recovery link's claim (server/recovery/links.py) is exchanged once for the cart it
+-- builds: its random id, kept with that cart. Rows from before have none.
+ALTER TABLE recovered_carts ADD COLUMN claim TEXT;
+
+CREATE UNIQUE INDEX recovered_carts_by_claim ON recovered_carts (claim) WHERE claim IS NOT NULL;
+
+-- Orders credited to the checkout they recovered: rebuilt carts by the cart they came from.
+CREATE INDEX recovered_carts_by_source ON recovered_carts (source_cart_id);
+
+-- Each reminder keeps the address it went to (an unsubscribe takes that address off the
+-- list, whatever the checkout holds since) and when it was delivered: the outbox prunes its
+-- messages after 90 days, and the results still count what was delivered.
+ALTER TABLE recovery_steps ADD COLUMN sent_to TEXT;
+
+ALTER TABLE recovery_steps ADD COLUMN delivered_at INTEGER;
+
+UPDATE recovery_steps SET
+    sent_to = (SELECT m.recipient FROM messages m WHERE m.public_id = recovery_steps.message_public_id),
+    delivered_at = (SELECT m.sent_at FROM messages m WHERE m.public_id = recovery_steps.message_public_id AND m.state = 'sent');
+
+CREATE INDEX recovery_steps_by_message ON recovery_steps (message_public_id);
+
+-- Each trigger body is one line: migrations are split into statements at ";" + newline.
+CREATE TRIGGER recovery_step_delivered AFTER UPDATE OF state ON messages WHEN new.state = 'sent' AND new.kind = 'recovery' BEGIN
+    UPDATE recovery_steps SET delivered_at = coalesce(delivered_at, new.sent_at) WHERE message_public_id = new.public_id; END;
+
+-- An origin belongs to one store: a cart works only on its own store's pages, so another
+-- store listing a shop's origin could take that shop's orders. Where two stores list one
+-- origin already, the store that has it longest (the lowest id) keeps it.
+DELETE FROM store_origins WHERE EXISTS (SELECT 1 FROM store_origins o WHERE o.origin = store_origins.origin AND o.store_id < store_origins.store_id);
+
+CREATE UNIQUE INDEX store_origins_unique ON store_origins (origin);
+
+-- Stores that existed before recovery had no say in it: off until their owner chooses
+-- (a store made from now on has no row, so the defaults: consent mode). The texts are
+-- model.DEFAULT_NOTICE and DEFAULT_CONSENT; steps '[]' reads back as the default steps.
+INSERT INTO recovery_settings (store_id, mode, notice_text, consent_text, shop_url, holdout_percent, steps, updated_at)
+    SELECT s.id, 'off', 'If you leave before paying, we may email you a reminder of your cart. Every reminder has a link to unsubscribe.', 'Email me a reminder of my cart if I don’t finish my order.', '', 10, '[]', 0
+    FROM stores s WHERE NOT EXISTS (SELECT 1 FROM recovery_settings r WHERE r.store_id = s.id);

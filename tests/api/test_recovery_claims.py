@@ -1,0 +1,170 @@
+"""A recovery link's claim: what the link hands the shop's page, exchanged once, from a page
+of the store, for a cart no one else holds. Scanners that open the link change nothing; a
+cart of another store is refused on this store's pages; an unsubscribe stops the address the
+reminder went to."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import pytest
+
+from server.accounts import create_store
+from server.clock import now_ms
+from server.errors import ValidationFailed
+from server.recovery.model import MINUTE_MS
+from server.services import services
+from server.stores.service import validate_new_store
+from tests.api.mailing import deliver, mail_settings
+from tests.api.recovering import (
+    SHOPPER,
+    at_hours,
+    exchange,
+    give_contact,
+    open_link,
+    recovery_link,
+    set_recovery,
+    unsubscribe_link,
+)
+from tests.api.shopping import HEADERS, new_cart, order_body, place
+from tests.conftest import SHOP_ORIGIN
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture
+def settings(tmp_path, mail_server):
+    return mail_settings(tmp_path, mail_server.url)
+
+
+async def reminder_link(app, client, shop, mail_server, **items) -> str:
+    await set_recovery(app, shop)
+    token = await new_cart(client, shop.public_key, **(items or {"FH_MUG_01": 2}))
+    assert (await give_contact(client, token, SHOPPER, store=shop)).json() == {"saved": True}
+    at_hours(app, 1)
+    await deliver(app)
+    return recovery_link(mail_server.received[-1].part("plain"))
+
+
+async def claim_of(client, link: str) -> str:
+    opened = await client.get(link)
+    assert opened.status_code == 303, opened.text
+    return urlsplit(opened.headers["location"]).fragment.split("=", 1)[1]
+
+
+async def count(app, table: str) -> int:
+    return await services(app).db.fetch_value(f"SELECT count(*) FROM {table}")
+
+
+async def test_a_claim_gives_its_cart_once(app, client, sending_shop, mail_server):
+    link = await reminder_link(app, client, sending_shop, mail_server)
+    claim = await claim_of(client, link)
+    first = await exchange(client, claim, sending_shop)
+    assert first.status_code == 200 and first.headers["access-control-allow-origin"] == SHOP_ORIGIN
+    again = await exchange(client, claim, sending_shop)
+    assert again.status_code == 404 and again.json()["error"]["code"] == "claim_gone"
+    assert await count(app, "recovered_carts") == 1
+
+
+async def test_opening_the_link_builds_nothing_counts_nothing_and_keeps_the_code(
+    app, client, sending_shop, mail_server
+):
+    await set_recovery(app, sending_shop)
+    token = await new_cart(client, sending_shop.public_key, FH_MUG_01=1)
+    await give_contact(client, token, SHOPPER, store=sending_shop)
+    for hours in (1, 24, 72):  # the third reminder carries a code
+        at_hours(app, hours)
+        await deliver(app)
+    link = recovery_link(mail_server.received[-1].part("plain"))
+    code_cart = "SELECT cart_id FROM discounts WHERE cart_id IS NOT NULL"
+    before = await services(app).db.fetch_value(code_cart)
+    carts = await count(app, "carts")
+    for _ in range(3):  # a mail scanner, then another
+        await claim_of(client, link)
+    assert await count(app, "carts") == carts
+    assert await services(app).db.fetch_value(code_cart) == before
+    assert await services(app).db.fetch_value("SELECT sum(clicks) FROM recovery_steps") == 0
+    new_token = await open_link(client, link, sending_shop)  # the shopper's browser
+    cart = (await client.get(f"/v1/carts/{new_token}", headers=HEADERS)).json()
+    assert cart["discount_code"]
+    assert await services(app).db.fetch_value("SELECT sum(clicks) FROM recovery_steps") == 1
+
+
+async def test_the_shoppers_own_cart_with_items_is_kept(app, client, sending_shop, mail_server):
+    link = await reminder_link(app, client, sending_shop, mail_server)
+    own = await new_cart(client, sending_shop.public_key, FH_THR_01=1)
+    claim = await claim_of(client, link)
+    kept = await exchange(client, claim, sending_shop, cart=own)
+    assert kept.status_code == 200 and kept.json() == {"token": None}
+    assert await count(app, "recovered_carts") == 0
+    empty = await new_cart(client, sending_shop.public_key)
+    adopted = await exchange(client, claim, sending_shop, cart=empty)
+    assert adopted.json()["token"]  # an empty cart gives way
+
+
+async def test_a_claim_is_refused_after_its_minutes_or_for_another_store(
+    app, client, sending_shop, mail_server
+):
+    link = await reminder_link(app, client, sending_shop, mail_server)
+    other = await create_store(services(app).db, validate_new_store(
+        "Other", ["https://other.test"], "EUR"), now=now_ms())  # fmt: skip
+    claim = await claim_of(client, link)
+    foreign = await exchange(client, claim, other)
+    assert foreign.status_code in (403, 404)  # its origin is not this page's, nor its claim
+    services(app).clock.set(services(app).clock.now_ms() + 16 * MINUTE_MS)
+    late = await exchange(client, claim, sending_shop)
+    assert late.status_code == 404 and late.json()["error"]["code"] == "claim_gone"
+    assert await count(app, "recovered_carts") == 0
+
+
+async def test_an_order_from_the_rebuilt_cart_ends_the_link(app, client, sending_shop, mail_server):
+    link = await reminder_link(app, client, sending_shop, mail_server)
+    unused = await claim_of(client, link)
+    rebuilt = await open_link(client, link, sending_shop)
+    assert (await place(client, order_body(rebuilt, email=SHOPPER))).status_code == 201
+    again = await client.get(link)
+    assert again.status_code == 200 and "has been ordered" in again.text
+    late = await exchange(client, unused, sending_shop)
+    assert late.status_code == 404
+
+
+async def test_another_stores_cart_is_refused_on_this_stores_pages(app, client, shop):
+    other = await create_store(services(app).db, validate_new_store(
+        "Other", ["https://other.test"], "EUR"), now=now_ms())  # fmt: skip
+    from server.demo_seed import seed_demo_store
+
+    await services(app).db.write(
+        lambda conn: seed_demo_store(conn, other.id, "https://other.test", now_ms())
+    )
+    theirs = await client.post(
+        "/v1/carts", json={"store": other.public_key}, headers={"Origin": "https://other.test"}
+    )
+    token = theirs.json()["token"]
+    on_this_page = await client.get(f"/v1/carts/{token}", headers=HEADERS)
+    assert on_this_page.status_code == 403
+    assert on_this_page.json()["error"]["code"] == "origin_not_allowed"
+    placed = await place(client, order_body(token))
+    assert placed.status_code == 403
+    assert await count(app, "orders") == 0
+
+
+async def test_an_origin_belongs_to_one_store(app, shop):
+    with pytest.raises(ValidationFailed) as refused:
+        await create_store(services(app).db, validate_new_store(
+            "Evil Twin", [SHOP_ORIGIN], "EUR"), now=now_ms())  # fmt: skip
+    assert refused.value.field == "origins"
+    assert await count(app, "stores") == 1
+
+
+async def test_unsubscribe_stops_the_address_the_reminder_went_to(
+    app, client, sending_shop, mail_server
+):
+    await reminder_link(app, client, sending_shop, mail_server)
+    # The checkout's email changed since (whoever holds the cart token can change it).
+    await services(app).db.write(lambda conn: conn.execute(
+        "UPDATE checkout_contacts SET email = 'someone-else@example.com'"))  # fmt: skip
+    link = unsubscribe_link(mail_server.received[-1].message["List-Unsubscribe"])
+    done = await client.post(link, data={"List-Unsubscribe": "One-Click"})
+    assert done.status_code == 200
+    suppressed = await services(app).db.fetch_all("SELECT email FROM email_suppressions")
+    assert [row["email"] for row in suppressed] == [SHOPPER]
