@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from server.recovery import queries
-from server.recovery.model import HOUR_MS, RecoverySettings
+from server.recovery.model import HOUR_MS, RecoverySettings, holdout_key, is_held_out
 from server.services import services
 from tests.api.mailing import T0
 from tests.api.shopping import HEADERS
@@ -48,6 +48,12 @@ async def give_contact(
     return await client.put(
         f"/v1/carts/{token}/contact", content=json.dumps(body), headers=TEXT_PLAIN
     )
+
+
+def held_out_email(store, percent: int) -> str:
+    """An address the holdout's hash keeps from reminders at ``percent`` in ``store``."""
+    candidates = (f"held.{n}@example.com" for n in range(200))
+    return next(e for e in candidates if is_held_out(holdout_key(store.id, e), percent))
 
 
 def at_hours(app, hours: float) -> None:

@@ -40,7 +40,10 @@ def settings(tmp_path, mail_server):
 async def reminder_link(app, client, shop, mail_server, **items) -> str:
     await set_recovery(app, shop)
     token = await new_cart(client, shop.public_key, **(items or {"FH_MUG_01": 2}))
-    assert (await give_contact(client, token, SHOPPER, store=shop)).json() == {"saved": True}
+    assert (await give_contact(client, token, SHOPPER, store=shop)).json() == {
+        "saved": True,
+        "sms": False,
+    }
     at_hours(app, 1)
     await deliver(app)
     return recovery_link(mail_server.received[-1].part("plain"))

@@ -31,7 +31,10 @@ def settings(tmp_path, mail_server):
 
 async def abandoned_cart(client, shop) -> str:
     token = await new_cart(client, shop.public_key, FH_MUG_01=2)
-    assert (await give_contact(client, token, SHOPPER, store=shop)).json() == {"saved": True}
+    assert (await give_contact(client, token, SHOPPER, store=shop)).json() == {
+        "saved": True,
+        "sms": False,
+    }
     return token
 
 

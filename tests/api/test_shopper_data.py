@@ -150,7 +150,7 @@ async def pat(app, client, shop, at_now):
     await set_recovery(app, shop)
     token = await new_cart(client, shop.public_key, FH_MUG_01=1)
     given = await give_contact(client, token, PAT, store=shop)
-    assert given.json() == {"saved": True}, given.text
+    assert given.json() == {"saved": True, "sms": False}, given.text
     await db.write(lambda conn: suppress(conn, shop.id, PAT, UNSUBSCRIBED, NOW - 1000, step=1))
     applied = await client.put(
         f"/v1/carts/{token}/discount", json={"code": "WELCOME10"}, headers=HEADERS
