@@ -92,7 +92,7 @@ def test_shopper_keeps_a_receipt_that_follows_the_order(
     sign_in(admin, stack)
     admin.goto(f"{stack.keepcart_url}/admin/stores/{stack.store.id}/orders/{number}")
     admin.get_by_role("button", name="Mark as fulfilled").click()
-    expect(admin.locator(".status-badge")).to_have_text("Fulfilled")
+    expect(admin.locator(".page-head .status-badge")).to_have_text("Fulfilled")
     admin.get_by_role("button", name="Show the customer’s receipt link").click()
     with admin.expect_popup() as from_admin:
         admin.get_by_role("link", name="Open the customer’s receipt page").click()
