@@ -25,7 +25,7 @@ new PerformanceObserver((list) => {
 addEventListener("load", (event) => { window.__loadedAt = event.timeStamp; }, { once: true });
 """
 
-SINCE_LOAD = """() => window.__shifts.filter((shift) => shift.start >= window.__loadedAt)
+SINCE = """(since) => window.__shifts.filter((shift) => shift.start >= since)
   .map(({ value, input, sources }) => ({ value, input, sources }))"""
 
 
@@ -34,9 +34,11 @@ def watch_layout_shifts(page: Page) -> None:
     page.add_init_script(WATCH_SHIFTS)
 
 
-def layout_shifts(page: Page, *, excused: bool = True) -> list[dict]:
-    """The shifts since the page loaded; ``excused=False`` leaves out those right after an
-    input (which CLS does not count)."""
-    assert page.evaluate("window.__loadedAt") is not None, "the page has not loaded yet"
-    shifts = page.evaluate(SINCE_LOAD)
+def layout_shifts(page: Page, *, excused: bool = True, since: float | None = None) -> list[dict]:
+    """The shifts since the page loaded (or since ``since``, a ``performance.now()`` the test
+    read); ``excused=False`` leaves out those right after an input (which CLS does not
+    count)."""
+    loaded = page.evaluate("window.__loadedAt")
+    assert loaded is not None, "the page has not loaded yet"
+    shifts = page.evaluate(SINCE, max(loaded, since or 0))
     return shifts if excused else [shift for shift in shifts if not shift["input"]]
