@@ -11,7 +11,6 @@ import pytest
 
 from server.accounts import create_store
 from server.clock import now_ms
-from server.errors import ValidationFailed
 from server.recovery.model import MINUTE_MS
 from server.services import services
 from server.stores.service import validate_new_store
@@ -151,12 +150,20 @@ async def test_another_stores_cart_is_refused_on_this_stores_pages(app, client, 
     assert await count(app, "orders") == 0
 
 
-async def test_an_origin_belongs_to_one_store(app, shop):
-    with pytest.raises(ValidationFailed) as refused:
-        await create_store(services(app).db, validate_new_store(
-            "Evil Twin", [SHOP_ORIGIN], "EUR"), now=now_ms())  # fmt: skip
-    assert refused.value.field == "origins"
-    assert await count(app, "stores") == 1
+async def test_stores_on_one_site_share_its_origin_and_a_claim_opens_only_in_its_store(
+    app, client, sending_shop, mail_server
+):
+    """One shop may run a store per currency on the same pages: the origin is theirs both.
+    What keeps one store's link out of the other is the claim's own store."""
+    link = await reminder_link(app, client, sending_shop, mail_server)
+    pounds = await create_store(services(app).db, validate_new_store(
+        "In pounds", [SHOP_ORIGIN], "GBP"), now=now_ms())  # fmt: skip
+    services(app).stores.invalidate()  # as the admin page that adds a store does
+    claim = await claim_of(client, link)
+    foreign = await exchange(client, claim, pounds)  # same page, the other store's widget
+    assert foreign.status_code == 404 and foreign.json()["error"]["code"] == "claim_gone"
+    assert await count(app, "recovered_carts") == 0
+    assert (await exchange(client, claim, sending_shop)).json()["token"]
 
 
 async def test_unsubscribe_stops_the_address_the_reminder_went_to(

@@ -26,13 +26,6 @@ CREATE INDEX recovery_steps_by_message ON recovery_steps (message_public_id);
 CREATE TRIGGER recovery_step_delivered AFTER UPDATE OF state ON messages WHEN new.state = 'sent' AND new.kind = 'recovery' BEGIN
     UPDATE recovery_steps SET delivered_at = coalesce(delivered_at, new.sent_at) WHERE message_public_id = new.public_id; END;
 
--- An origin belongs to one store: a cart works only on its own store's pages, so another
--- store listing a shop's origin could take that shop's orders. Where two stores list one
--- origin already, the store that has it longest (the lowest id) keeps it.
-DELETE FROM store_origins WHERE EXISTS (SELECT 1 FROM store_origins o WHERE o.origin = store_origins.origin AND o.store_id < store_origins.store_id);
-
-CREATE UNIQUE INDEX store_origins_unique ON store_origins (origin);
-
 -- Stores that existed before recovery had no say in it: off until their owner chooses
 -- (a store made from now on has no row, so the defaults: consent mode). The texts are
 -- model.DEFAULT_NOTICE and DEFAULT_CONSENT; steps '[]' reads back as the default steps.
