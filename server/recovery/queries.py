@@ -365,6 +365,25 @@ async def insert_recovered_cart(
     )
 
 
+async def use_claim(conn: aiosqlite.Connection, claim: str, now: int, max_age_ms: int) -> bool:
+    """True the first time the claim is exchanged; the claims too old to be read go."""
+    await conn.execute("DELETE FROM recovery_claims_used WHERE used_at < ?", (now - max_age_ms,))
+    cursor = await conn.execute(
+        "INSERT INTO recovery_claims_used (claim, used_at) VALUES (?, ?)"
+        " ON CONFLICT (claim) DO NOTHING",
+        (claim, now),
+    )
+    return cursor.rowcount == 1
+
+
+async def rebuilt_from(conn: Reader, cart_id: int) -> int | None:
+    """The cart a link rebuilt this one from, if any."""
+    row = await read_one(
+        conn, "SELECT source_cart_id FROM recovered_carts WHERE cart_id = ?", (cart_id,)
+    )
+    return None if row is None else row["source_cart_id"]
+
+
 async def claim_used(conn: Reader, claim: str) -> bool:
     row = await read_one(conn, "SELECT 1 FROM recovered_carts WHERE claim = ?", (claim,))
     return row is not None

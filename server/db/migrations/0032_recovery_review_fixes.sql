@@ -6,6 +6,12 @@ ALTER TABLE recovered_carts ADD COLUMN claim TEXT;
 
 CREATE UNIQUE INDEX recovered_carts_by_claim ON recovered_carts (claim) WHERE claim IS NOT NULL;
 
+-- Every claim exchanged, whatever came of it (a cart built, the shopper's own cart given the
+-- reminder's code, or kept): each counts its click once. Pruned past the claim's minutes.
+CREATE TABLE recovery_claims_used (claim TEXT PRIMARY KEY, used_at INTEGER NOT NULL) WITHOUT ROWID;
+
+CREATE INDEX recovery_claims_used_by_age ON recovery_claims_used (used_at);
+
 -- Orders credited to the checkout they recovered: rebuilt carts by the cart they came from.
 CREATE INDEX recovered_carts_by_source ON recovered_carts (source_cart_id);
 
