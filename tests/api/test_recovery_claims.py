@@ -193,6 +193,16 @@ async def test_another_stores_cart_is_refused_on_this_stores_pages(app, client, 
     assert await count(app, "orders") == 0
 
 
+async def test_a_cart_is_not_made_for_a_store_from_another_sites_page(app, client, shop):
+    made = await client.post(
+        "/v1/carts", json={"store": shop.public_key}, headers={"Origin": "https://evil.test"}
+    )
+    assert made.status_code == 403 and made.json()["error"]["code"] == "origin_not_allowed"
+    assert await count(app, "carts") == 0
+    assert (await client.post("/v1/carts", json={"store": shop.public_key},
+                              headers=HEADERS)).status_code == 201  # fmt: skip
+
+
 async def test_stores_on_one_site_share_its_origin_and_a_claim_opens_only_in_its_store(
     app, client, sending_shop, mail_server
 ):
