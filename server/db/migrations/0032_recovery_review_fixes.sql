@@ -15,6 +15,19 @@ CREATE INDEX recovery_claims_used_by_age ON recovery_claims_used (used_at);
 -- Orders credited to the checkout they recovered: rebuilt carts by the cart they came from.
 CREATE INDEX recovered_carts_by_source ON recovered_carts (source_cart_id);
 
+-- The order that recovered a checkout, written once in that order's write (server/recovery/
+-- webhook_data.attribute_order): the results read it by id, so a recovery stays counted once
+-- the retention or an erasure clears the contact's email. A checkout from before gets the
+-- order the results matched it to then: the first paid or fulfilled order within 30 days
+-- (model.ATTRIBUTION_MS) for its cart, a cart its link built, or its email.
+ALTER TABLE checkout_contacts ADD COLUMN recovered_order_id INTEGER REFERENCES orders (id) ON DELETE SET NULL;
+
+UPDATE checkout_contacts SET recovered_order_id = (SELECT o.id FROM orders o WHERE o.store_id = checkout_contacts.store_id AND o.created_at >= checkout_contacts.abandoned_at AND o.created_at < checkout_contacts.abandoned_at + 2592000000 AND o.status IN ('paid', 'fulfilled') AND (o.cart_id = checkout_contacts.cart_id OR o.cart_id IN (SELECT r.cart_id FROM recovered_carts r WHERE r.contact_id = checkout_contacts.id) OR (checkout_contacts.email IS NOT NULL AND o.email = checkout_contacts.email)) ORDER BY o.created_at, o.id LIMIT 1)
+    WHERE abandoned_at IS NOT NULL;
+
+UPDATE checkout_contacts SET recovered_at = coalesce(recovered_at, (SELECT o.created_at FROM orders o WHERE o.id = recovered_order_id))
+    WHERE recovered_order_id IS NOT NULL;
+
 -- Each reminder keeps the address it went to (an unsubscribe takes that address off the
 -- list, whatever the checkout holds since) and when it was delivered: the outbox prunes its
 -- messages after 90 days, and the results still count what was delivered.
