@@ -179,8 +179,9 @@ async def erase_recovery(
     """Inside the erasure's write: their contacts cleared, their unsubscribe hashed."""
     if email:  # a reminder to them from a checkout whose email was changed since
         await conn.execute(
-            "UPDATE recovery_steps SET sent_to = NULL WHERE sent_to = ? AND contact_id IN"
-            " (SELECT id FROM checkout_contacts WHERE store_id = ?)",
+            "UPDATE recovery_steps INDEXED BY recovery_steps_by_address SET sent_to = NULL"
+            " WHERE sent_to = ?"
+            " AND (SELECT store_id FROM checkout_contacts WHERE id = contact_id) = ?",
             (email, store_id),
         )
     return {

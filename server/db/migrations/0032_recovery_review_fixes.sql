@@ -35,6 +35,9 @@ ALTER TABLE recovery_steps ADD COLUMN sent_to TEXT;
 
 ALTER TABLE recovery_steps ADD COLUMN delivered_at INTEGER;
 
+-- An erasure finds the reminders sent to the address (a checkout's email can change since).
+CREATE INDEX recovery_steps_by_address ON recovery_steps (sent_to) WHERE sent_to IS NOT NULL;
+
 UPDATE recovery_steps SET
     sent_to = (SELECT m.recipient FROM messages m WHERE m.public_id = recovery_steps.message_public_id),
     delivered_at = (SELECT m.sent_at FROM messages m WHERE m.public_id = recovery_steps.message_public_id AND m.state = 'sent');
