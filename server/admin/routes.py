@@ -153,16 +153,14 @@ async def add_store(request: Request, merchant: Merchant) -> Response:
             values["locale"],
             values["timezone"],
         )
-        # The store and its creator's ownership: one transaction (an origin another store
-        # has already is refused in it).
-        store = await create_store(
-            services(request).db, new, owner_email=merchant.email,
-            now=services(request).clock.now_ms(),
-        )  # fmt: skip
     except ValidationFailed as exc:
         return await _render_store_list(
             request, merchant, values, {exc.field or "form": exc.message}
         )
+    # The store and its creator's ownership: one transaction.
+    store = await create_store(
+        services(request).db, new, owner_email=merchant.email, now=services(request).clock.now_ms()
+    )
     services(request).stores.invalidate()
     return RedirectResponse(f"/admin/stores/{store.id}", 303)
 

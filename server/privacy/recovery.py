@@ -83,7 +83,7 @@ async def export_contacts(
         return []
     steps = await read_all(
         db,
-        "SELECT contact_id, step, written_at, clicks, first_click_at FROM recovery_steps"
+        "SELECT contact_id, step, sent_to, written_at, clicks, first_click_at FROM recovery_steps"
         f" WHERE contact_id IN ({marks(ids)}) ORDER BY contact_id, step",
         ids,
     )
@@ -117,8 +117,8 @@ def _contact(
         "held_out_of_reminders": bool(row["holdout"]),
         "cart_when_abandoned": _snapshot(row["cart_snapshot"], currency),
         "reminders": [
-            {"step": s["step"], "written_at": when(s["written_at"]), "clicks": s["clicks"],
-             "first_click_at": when(s["first_click_at"])}
+            {"step": s["step"], "sent_to": s["sent_to"], "written_at": when(s["written_at"]),
+             "clicks": s["clicks"], "first_click_at": when(s["first_click_at"])}
             for s in steps
         ],
         "carts_rebuilt_by_reminders": [
@@ -161,6 +161,11 @@ async def clear_contacts(conn: aiosqlite.Connection, contact_ids: Sequence[int],
         f" WHERE id IN ({marks(ids)}) AND abandoned_at IS NOT NULL",
         [now, FORGOTTEN, now, *ids],
     )
+    # The address each reminder went to names them too (an old unsubscribe link then finds
+    # nothing to put back on the list: the erasure's keyed hash keeps their opt-out).
+    await conn.execute(
+        f"UPDATE recovery_steps SET sent_to = NULL WHERE contact_id IN ({marks(ids)})", ids
+    )
     await conn.execute(
         f"DELETE FROM checkout_contacts WHERE id IN ({marks(ids)}) AND abandoned_at IS NULL", ids
     )
@@ -172,6 +177,13 @@ async def erase_recovery(
     contacts: Sequence[Row], now: int,
 ) -> dict[str, int]:  # fmt: skip
     """Inside the erasure's write: their contacts cleared, their unsubscribe hashed."""
+    if email:  # a reminder to them from a checkout whose email was changed since
+        await conn.execute(
+            "UPDATE recovery_steps INDEXED BY recovery_steps_by_address SET sent_to = NULL"
+            " WHERE sent_to = ?"
+            " AND (SELECT store_id FROM checkout_contacts WHERE id = contact_id) = ?",
+            (email, store_id),
+        )
     return {
         "checkout_contacts": await clear_contacts(conn, [row["id"] for row in contacts], now),
         "unsubscribes": await hash_suppressed(conn, signer, store_id, email) if email else 0,

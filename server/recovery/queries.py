@@ -365,6 +365,25 @@ async def insert_recovered_cart(
     )
 
 
+async def use_claim(conn: aiosqlite.Connection, claim: str, now: int, max_age_ms: int) -> bool:
+    """True the first time the claim is exchanged; the claims too old to be read go."""
+    await conn.execute("DELETE FROM recovery_claims_used WHERE used_at < ?", (now - max_age_ms,))
+    cursor = await conn.execute(
+        "INSERT INTO recovery_claims_used (claim, used_at) VALUES (?, ?)"
+        " ON CONFLICT (claim) DO NOTHING",
+        (claim, now),
+    )
+    return cursor.rowcount == 1
+
+
+async def rebuilt_from(conn: Reader, cart_id: int) -> int | None:
+    """The cart a link rebuilt this one from, if any."""
+    row = await read_one(
+        conn, "SELECT source_cart_id FROM recovered_carts WHERE cart_id = ?", (cart_id,)
+    )
+    return None if row is None else row["source_cart_id"]
+
+
 async def claim_used(conn: Reader, claim: str) -> bool:
     row = await read_one(conn, "SELECT 1 FROM recovered_carts WHERE claim = ?", (claim,))
     return row is not None
@@ -450,24 +469,18 @@ _COUNTED = "('paid', 'fulfilled')"
 
 
 async def abandoned_checkouts(db: Reader, store_id: int, attribution_ms: int) -> list[Any]:
-    """Every abandoned checkout of the store: (id, holdout, abandoned_at, and the first paid
-    or fulfilled order that followed it within ``attribution_ms`` for its cart, a cart its
-    link built, or its email: order id, total and time, else NULL). An order can follow
-    several checkouts here; ``results`` credits it to one."""
-    following = (
-        "FROM orders o WHERE o.store_id = k.store_id AND o.created_at >= k.abandoned_at"
-        f" AND o.created_at < k.abandoned_at + ? AND o.status IN {_COUNTED}"
-        " AND (o.cart_id = k.cart_id"
-        " OR o.cart_id IN (SELECT r.cart_id FROM recovered_carts r WHERE r.contact_id = k.id)"
-        " OR (k.email IS NOT NULL AND o.email = k.email)) ORDER BY o.created_at, o.id LIMIT 1"
-    )
+    """Every abandoned checkout of the store: (id, holdout, abandoned_at, and the order that
+    recovered it, written in that order's write (``mark_recovered``), if it is paid or
+    fulfilled and within ``attribution_ms``: order id, total and time, else NULL). Read by
+    id, never by email, which the retention clears. An order can recover several checkouts
+    here; ``results`` credits it to one."""
     return await read_all(
         db,
-        f"SELECT c.id, c.holdout, c.abandoned_at, c.order_id, o.total AS recovered_total,"
-        f" o.created_at AS recovered_at FROM (SELECT k.id, k.holdout, k.abandoned_at,"
-        f" (SELECT o.id {following}) AS order_id FROM checkout_contacts k"
-        " WHERE k.store_id = ? AND k.abandoned_at IS NOT NULL) c LEFT JOIN orders o"
-        " ON o.id = c.order_id",
+        "SELECT k.id, k.holdout, k.abandoned_at, o.id AS order_id, o.total AS recovered_total,"
+        " o.created_at AS recovered_at FROM checkout_contacts k LEFT JOIN orders o"
+        f" ON o.id = k.recovered_order_id AND o.status IN {_COUNTED}"
+        " AND o.created_at < k.abandoned_at + ?"
+        " WHERE k.store_id = ? AND k.abandoned_at IS NOT NULL",
         (attribution_ms, store_id),
     )
 
@@ -536,7 +549,10 @@ async def recoverable_by(
     )
 
 
-async def mark_recovered(conn: aiosqlite.Connection, contact_id: int, now: int) -> None:
+async def mark_recovered(
+    conn: aiosqlite.Connection, contact_id: int, order_id: int, now: int
+) -> None:
     await conn.execute(
-        "UPDATE checkout_contacts SET recovered_at = ? WHERE id = ?", (now, contact_id)
+        "UPDATE checkout_contacts SET recovered_at = ?, recovered_order_id = ? WHERE id = ?",
+        (now, order_id, contact_id),
     )

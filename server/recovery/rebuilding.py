@@ -10,6 +10,7 @@ cart rebuilt from it) was ordered."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import aiosqlite
 
@@ -19,7 +20,7 @@ from server.catalog.queries import products_by_skus
 from server.checkout.queries import find_discount
 from server.db import Reader
 from server.recovery import queries
-from server.recovery.links import Claim, LinkTarget
+from server.recovery.links import CLAIM_MAX_AGE_S, Claim, LinkTarget
 from server.recovery.model import OldLine, notices_for
 
 
@@ -35,24 +36,61 @@ async def link_source(conn: Reader, target: LinkTarget) -> Cart | None:
     return source if source and source.store_id == target.store_id else None
 
 
-async def rebuild_cart(
-    conn: aiosqlite.Connection, claim: Claim, now: int, money: Callable[[int], str]
-) -> str | None:  # fmt: skip
-    """The new cart's public id; None when the claim was used, what it names is gone, or
-    that cart was ordered."""
+@dataclass(frozen=True)
+class Exchanged:
+    """What the page is to show: a cart's public id, or None to keep its own (``kept``)."""
+
+    cart_public_id: str | None
+    kept: bool = False
+
+
+async def exchange(
+    conn: aiosqlite.Connection, claim: Claim, page_cart_id: str | None, now: int,
+    money: Callable[[int], str],
+) -> Exchanged | None:  # fmt: skip
+    """Inside one write, the claim used once, its click counted, and: the page's own cart
+    given the reminder's code when it is the abandoned cart or one rebuilt from it (the
+    shopper came back on the same device); kept as it is when it is another cart with items;
+    else a new cart built. None when the claim was used, what it names is gone, or that cart
+    was ordered."""
+    source = await link_source(conn, claim.target)
+    if source is None or await queries.ordered_from(conn, source.id):
+        return None
+    if not await queries.use_claim(conn, claim.id, now, CLAIM_MAX_AGE_S * 1000):
+        return None
+    page = page_cart_id and await load_cart(conn, page_cart_id)
+    if page and (page.store_id != source.store_id or page.status != "open"):
+        page = None
+    if page and source.id in (page.id, await queries.rebuilt_from(conn, page.id)):
+        discount_id = await _count_click(conn, claim.target, now)
+        if discount_id is not None:
+            await _give_code(conn, page, discount_id, now)
+        return Exchanged(page.public_id)
+    if page and page.lines:
+        await _count_click(conn, claim.target, now)
+        return Exchanged(None, kept=True)
+    return Exchanged(await _rebuild(conn, claim, source, now, money))
+
+
+async def _count_click(conn: aiosqlite.Connection, target: LinkTarget, now: int) -> int | None:
+    """A reminder's click counted; its code's id, if it has one."""
+    if target.contact_id is None or target.step is None:
+        return None  # an "email me my cart" link: no reminder to count
+    await queries.record_click(conn, target.contact_id, target.step, now)
+    return await queries.step_discount(conn, target.contact_id, target.step)
+
+
+async def _rebuild(
+    conn: aiosqlite.Connection, claim: Claim, source: Cart, now: int,
+    money: Callable[[int], str],
+) -> str:  # fmt: skip
+    """The new cart's public id."""
     target, store_id = claim.target, claim.target.store_id
-    source = await link_source(conn, target)
-    if source is None or await queries.claim_used(conn, claim.id):
-        return None
-    if await queries.ordered_from(conn, source.id):
-        return None
     snapshot: list[OldLine] = []
-    discount_id = None
-    if target.contact_id is not None and target.step is not None:
+    if target.contact_id is not None:
         contact = await queries.find_contact(conn, target.contact_id)
         snapshot = contact.snapshot if contact else []
-        await queries.record_click(conn, target.contact_id, target.step, now)
-        discount_id = await queries.step_discount(conn, target.contact_id, target.step)
+    discount_id = await _count_click(conn, target, now)
     new_public_id = await insert_cart(conn, store_id, now)
     new = await load_cart(conn, new_public_id)
     assert new is not None
@@ -95,12 +133,17 @@ async def _carry_code(
 ) -> None:
     """The reminder's own code, moved to the new cart; else a code the shopper had typed
     (one bound to the old cart, like an offer's coupon, stays with it)."""
-    if discount_id is not None:
-        code = await queries.move_incentive(conn, discount_id, new.id)
-        if code is not None:
-            await set_discount_code(conn, new.id, code, now)
-            return
+    if discount_id is not None and await _give_code(conn, new, discount_id, now):
+        return
     if source.discount_code:
         found = await find_discount(conn, source.store_id, source.discount_code)
         if found is not None and found.cart_id is None and found.campaign_id is None:
             await set_discount_code(conn, new.id, found.code, now)
+
+
+async def _give_code(conn: aiosqlite.Connection, cart: Cart, discount_id: int, now: int) -> bool:
+    """The reminder's code bound to the cart and entered in it; False when it is used up."""
+    code = await queries.move_incentive(conn, discount_id, cart.id)
+    if code is not None:
+        await set_discount_code(conn, cart.id, code, now)
+    return code is not None

@@ -3,8 +3,10 @@ the clicks, the orders recovered after them and their revenue, the unsubscribes;
 reminded against the holdout (abandoned checkouts that got nothing), with the campaign
 results' statistics (``server.offers.stats``), for what the reminders *added*.
 
-A "recovered" order is the first paid or fulfilled order within ``ATTRIBUTION_MS`` of the
-abandonment for the cart, a cart its link built, or the same email; an order that follows
+A "recovered" order is the first order within ``ATTRIBUTION_MS`` of the abandonment for the
+cart, a cart its link built, or the same email, written on the checkout in that order's
+write (so it stays once the email is cleared), counted while paid or fulfilled; an order that
+follows
 several of a shopper's checkouts is credited once, to the latest abandoned before it. Per
 step, it counts for the last reminder written before it. Pure: rows in, figures out."""
 

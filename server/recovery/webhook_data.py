@@ -4,7 +4,8 @@ change it announces:
 - ``checkout.abandoned``: in the sequence's write that finds a checkout abandoned;
 - ``checkout.recovered``: in the write of the order that recovers it (``attribute_order``,
   which checkout calls as it writes an order): the first order within ``ATTRIBUTION_MS`` of
-  the abandonment for its cart, a cart its link built, or its email, as the results count it.
+  the abandonment for its cart, a cart its link built, or its email, written on the checkout
+  (the results count that order once it is paid or fulfilled).
   Once per abandoned checkout, holdout or not (``holdout`` says which).
 
 No personal data (no email or phone): the cart's id, what was in it, the order's id.
@@ -53,14 +54,14 @@ async def emit_abandoned(
 async def attribute_order(
     conn: aiosqlite.Connection, store_id: int, order_id: int, now: int
 ) -> None:
-    """Mark each abandoned checkout this new order recovers, and emit ``checkout.recovered``
-    for it, in the order's write."""
+    """Mark each abandoned checkout this new order recovers (with the order: the results
+    read it by id), and emit ``checkout.recovered`` for it, in the order's write."""
     order = await queries.order_for_attribution(conn, order_id)
     recovered = await queries.recoverable_by(
         conn, store_id, order["cart_id"], order["email"], now - ATTRIBUTION_MS, now
     )
     for row in recovered:
-        await queries.mark_recovered(conn, row["id"], now)
+        await queries.mark_recovered(conn, row["id"], order_id, now)
         await emit(conn, store_id, RECOVERED, {
             "cart_id": row["cart_public_id"],
             "order_id": order["public_id"],

@@ -38,6 +38,7 @@ async def create_cart(request: Request) -> Response:
     store = await services(request).stores.by_key(key) if isinstance(key, str) else None
     if store is None:
         raise NotFound("No store has that public key.", field="store", code="unknown_store")
+    check_origin(request, store)
     enforce_rate_limit(request, services(request).api_limiter, store.id)
     public_id = await services(request).db.write(
         lambda conn: queries.insert_cart(conn, store.id, services(request).clock.now_ms())

@@ -7,8 +7,11 @@
   shop's server), or says the cart was ordered already.
 - ``POST /v1/recovery/claims``: the widget on the shop's page exchanges the claim (text/plain
   JSON ``{store, claim, cart}``, no preflight) for a new cart built from the abandoned one at
-  today's prices and stock, with the click counted. Refused for another store's claim; the
-  shopper's own cart with items in it (``cart``) is kept, and nothing is built.
+  today's prices and stock, with the click counted (each claim once). Refused for another
+  store's claim. The page's own cart (``cart``) when it is the abandoned one or one rebuilt
+  from it (the shopper came back on the same device) gets the reminder's code and its token
+  back; another cart with items in it is kept (``{"token": null, "kept": true}``), and
+  nothing is built.
 - ``GET /u/{token}``: asks to confirm (a link scanner that follows it unsubscribes no one);
   ``POST /u/{token}``: unsubscribes, from the page's button or a mail client's one-click
   (RFC 8058: ``List-Unsubscribe=One-Click`` in the body).
@@ -26,7 +29,6 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from server.carts.queries import load_cart
 from server.errors import NotFound
 from server.messages.sms_outbox import store_region
 from server.messages.suppression import UNSUBSCRIBED, suppress
@@ -50,7 +52,7 @@ from server.recovery.links import (
 )
 from server.recovery.model import LINK_DAYS
 from server.recovery.model import UNSUBSCRIBED as STOPPED_BY_UNSUBSCRIBE
-from server.recovery.rebuilding import link_source, rebuild_cart
+from server.recovery.rebuilding import exchange, link_source
 from server.routes.carts import MAX_BODY, check_origin, open_cart
 from server.routes.private_page import PrivatePages
 from server.security import InvalidToken, Purpose
@@ -121,14 +123,16 @@ async def exchange_claim(request: Request) -> Response:
     claim = read_claim(state.signer, body.get("claim"), now)
     if claim is None or claim.target.store_id != store.id:
         raise _claim_gone()
-    headers = store_cors(request, store)
-    if await _has_items(request, store, body.get("cart")):
-        return json_response({"token": None}, headers=headers)  # the shopper's own cart stays
+    page_cart = _page_cart(request, body.get("cart"))
     money = functools.partial(format_amount, currency=store.currency)
-    new_cart = await state.db.write(lambda conn: rebuild_cart(conn, claim, now, money))
-    if new_cart is None:
+    done = await state.db.write(lambda conn: exchange(conn, claim, page_cart, now, money))
+    if done is None:
         raise _claim_gone()
-    return json_response({"token": state.signer.sign(Purpose.CART, new_cart)}, headers=headers)
+    headers = store_cors(request, store)
+    if done.cart_public_id is None:
+        return json_response({"token": None, "kept": True}, headers=headers)
+    token = state.signer.sign(Purpose.CART, done.cart_public_id)
+    return json_response({"token": token}, headers=headers)
 
 
 def _claim_gone() -> NotFound:
@@ -138,17 +142,14 @@ def _claim_gone() -> NotFound:
     )  # fmt: skip
 
 
-async def _has_items(request: Request, store: Store, token: object) -> bool:
-    """Whether the page's own cart (its token, if any) is an open cart of the store with
-    something in it: a recovered cart never silently replaces it."""
+def _page_cart(request: Request, token: object) -> str | None:
+    """The public id of the page's own cart (its token, if any, and valid)."""
     if not isinstance(token, str) or not token:
-        return False
+        return None
     try:
-        public_id = services(request).signer.unsign(Purpose.CART, token)
+        return str(services(request).signer.unsign(Purpose.CART, token))
     except InvalidToken:
-        return False
-    cart = await load_cart(services(request).db, str(public_id))
-    return bool(cart and cart.store_id == store.id and cart.status == "open" and cart.lines)
+        return None
 
 
 def _link_gone(request: Request) -> Response:

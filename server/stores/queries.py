@@ -6,31 +6,10 @@ import aiosqlite
 
 from server.db import Database, Reader, read_one
 from server.security import new_public_id
-from server.stores.service import NewStore, Store, StoreSettings, StoreSettingsInvalid
-
-
-async def check_origins_free(
-    conn: aiosqlite.Connection, origins: tuple[str, ...], store_id: int | None = None
-) -> None:
-    """An origin belongs to one store (a cart works only on its own store's pages; a second
-    store listing a shop's origin could take its orders): StoreSettingsInvalid naming the
-    first one another store lists. Checked in the write that saves them."""
-    marks = ", ".join("?" * len(origins))
-    row = await read_one(
-        conn,
-        f"SELECT origin FROM store_origins WHERE origin IN ({marks}) AND store_id != ?"
-        " ORDER BY origin LIMIT 1",
-        (*origins, store_id if store_id is not None else -1),
-    )
-    if row is not None:
-        raise StoreSettingsInvalid({
-            "origins": f"{row['origin']} is an origin of another store already: each origin"
-            " belongs to one store."
-        })  # fmt: skip
+from server.stores.service import NewStore, Store, StoreSettings
 
 
 async def insert_store(conn: aiosqlite.Connection, new: NewStore, now_ms: int) -> Store:
-    await check_origins_free(conn, new.origins)
     key = new_public_id("pk", 12)
     cursor = await conn.execute(
         "INSERT INTO stores (public_key, name, currency, locale, timezone, created_at)"
@@ -87,7 +66,6 @@ async def update_store(conn: aiosqlite.Connection, store_id: int, new: StoreSett
     )  # fmt: skip
     if cursor.rowcount != 1:
         return False
-    await check_origins_free(conn, new.origins, store_id)
     await conn.execute("DELETE FROM store_origins WHERE store_id = ?", (store_id,))
     await conn.executemany(
         "INSERT INTO store_origins (store_id, origin) VALUES (?, ?)",

@@ -11,7 +11,6 @@ import pytest
 
 from server.accounts import create_store
 from server.clock import now_ms
-from server.errors import ValidationFailed
 from server.recovery.model import MINUTE_MS
 from server.services import services
 from server.stores.service import validate_new_store
@@ -55,6 +54,10 @@ async def claim_of(client, link: str) -> str:
     return urlsplit(opened.headers["location"]).fragment.split("=", 1)[1]
 
 
+async def clicks(app) -> int:
+    return await services(app).db.fetch_value("SELECT sum(clicks) FROM recovery_steps")
+
+
 async def count(app, table: str) -> int:
     return await services(app).db.fetch_value(f"SELECT count(*) FROM {table}")
 
@@ -93,16 +96,55 @@ async def test_opening_the_link_builds_nothing_counts_nothing_and_keeps_the_code
     assert await services(app).db.fetch_value("SELECT sum(clicks) FROM recovery_steps") == 1
 
 
-async def test_the_shoppers_own_cart_with_items_is_kept(app, client, sending_shop, mail_server):
+async def test_the_shoppers_own_cart_with_items_is_kept_and_the_click_counted(
+    app, client, sending_shop, mail_server
+):
     link = await reminder_link(app, client, sending_shop, mail_server)
     own = await new_cart(client, sending_shop.public_key, FH_THR_01=1)
     claim = await claim_of(client, link)
     kept = await exchange(client, claim, sending_shop, cart=own)
-    assert kept.status_code == 200 and kept.json() == {"token": None}
+    assert kept.status_code == 200 and kept.json() == {"token": None, "kept": True}
     assert await count(app, "recovered_carts") == 0
+    assert await clicks(app) == 1
+    again = await exchange(client, claim, sending_shop)  # a claim is used once
+    assert again.status_code == 404 and await clicks(app) == 1
+
+
+async def test_an_empty_cart_gives_way_to_the_rebuilt_one(app, client, sending_shop, mail_server):
+    link = await reminder_link(app, client, sending_shop, mail_server)
     empty = await new_cart(client, sending_shop.public_key)
-    adopted = await exchange(client, claim, sending_shop, cart=empty)
-    assert adopted.json()["token"]  # an empty cart gives way
+    adopted = await exchange(client, await claim_of(client, link), sending_shop, cart=empty)
+    assert adopted.json()["token"] not in (None, empty)
+    assert await count(app, "recovered_carts") == 1 and await clicks(app) == 1
+
+
+async def test_a_same_device_return_gets_the_reminders_code_and_counts_the_click(
+    app, client, sending_shop, mail_server
+):
+    """The shopper clicks the reminder in the browser that still holds the abandoned cart:
+    that cart stays theirs, with the reminder's code (the third reminder has one)."""
+    await set_recovery(app, sending_shop)
+    token = await new_cart(client, sending_shop.public_key, FH_MUG_01=1)
+    await give_contact(client, token, SHOPPER, store=sending_shop)
+    for hours in (1, 24, 72):
+        at_hours(app, hours)
+        await deliver(app)
+    link = recovery_link(mail_server.received[-1].part("plain"))
+    answer = await exchange(client, await claim_of(client, link), sending_shop, cart=token)
+    assert answer.status_code == 200 and answer.json() == {"token": token}
+    cart = (await client.get(f"/v1/carts/{token}", headers=HEADERS)).json()
+    assert cart["discount_code"] and [i["sku"] for i in cart["items"]] == ["FH-MUG-01"]
+    assert await clicks(app) == 1 and await count(app, "recovered_carts") == 0
+
+
+async def test_a_return_to_the_rebuilt_cart_counts_the_click_and_keeps_that_cart(
+    app, client, sending_shop, mail_server
+):
+    link = await reminder_link(app, client, sending_shop, mail_server)
+    rebuilt = await open_link(client, link, sending_shop)
+    again = await exchange(client, await claim_of(client, link), sending_shop, cart=rebuilt)
+    assert again.json() == {"token": rebuilt}
+    assert await clicks(app) == 2 and await count(app, "recovered_carts") == 1
 
 
 async def test_a_claim_is_refused_after_its_minutes_or_for_another_store(
@@ -151,12 +193,30 @@ async def test_another_stores_cart_is_refused_on_this_stores_pages(app, client, 
     assert await count(app, "orders") == 0
 
 
-async def test_an_origin_belongs_to_one_store(app, shop):
-    with pytest.raises(ValidationFailed) as refused:
-        await create_store(services(app).db, validate_new_store(
-            "Evil Twin", [SHOP_ORIGIN], "EUR"), now=now_ms())  # fmt: skip
-    assert refused.value.field == "origins"
-    assert await count(app, "stores") == 1
+async def test_a_cart_is_not_made_for_a_store_from_another_sites_page(app, client, shop):
+    made = await client.post(
+        "/v1/carts", json={"store": shop.public_key}, headers={"Origin": "https://evil.test"}
+    )
+    assert made.status_code == 403 and made.json()["error"]["code"] == "origin_not_allowed"
+    assert await count(app, "carts") == 0
+    assert (await client.post("/v1/carts", json={"store": shop.public_key},
+                              headers=HEADERS)).status_code == 201  # fmt: skip
+
+
+async def test_stores_on_one_site_share_its_origin_and_a_claim_opens_only_in_its_store(
+    app, client, sending_shop, mail_server
+):
+    """One shop may run a store per currency on the same pages: the origin is theirs both.
+    What keeps one store's link out of the other is the claim's own store."""
+    link = await reminder_link(app, client, sending_shop, mail_server)
+    pounds = await create_store(services(app).db, validate_new_store(
+        "In pounds", [SHOP_ORIGIN], "GBP"), now=now_ms())  # fmt: skip
+    services(app).stores.invalidate()  # as the admin page that adds a store does
+    claim = await claim_of(client, link)
+    foreign = await exchange(client, claim, pounds)  # same page, the other store's widget
+    assert foreign.status_code == 404 and foreign.json()["error"]["code"] == "claim_gone"
+    assert await count(app, "recovered_carts") == 0
+    assert (await exchange(client, claim, sending_shop)).json()["token"]
 
 
 async def test_unsubscribe_stops_the_address_the_reminder_went_to(

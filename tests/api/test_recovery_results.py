@@ -87,3 +87,25 @@ async def test_delivered_reminders_stay_counted_after_the_outbox_prunes_them(
     step = (await figures(app, sending_shop)).steps[0]
     assert (step.written, step.delivered, step.clicked) == (1, 1, 1)
     assert step.click_rate == 1.0
+
+
+async def test_an_email_recovery_stays_counted_once_the_retention_clears_the_address(
+    app, client, sending_shop, mail_server
+):
+    """Abandoned on one device, ordered by the same email on another: recovered, and still
+    so once the retention has cleared the contact's email."""
+    from server.privacy.retention import CONTACT_DAYS, clear_ended_contacts
+
+    await set_recovery(app, sending_shop)
+    await abandoned_cart(client, sending_shop)
+    at_hours(app, 1)
+    await deliver(app)
+    other = await new_cart(client, sending_shop.public_key, FH_MUG_01=1)
+    assert (await place(client, order_body(other, email=SHOPPER))).status_code == 201
+    total = await services(app).db.fetch_value("SELECT total FROM orders")
+    before = await figures(app, sending_shop)
+    assert (before.reminded.recovered, before.reminded.revenue) == (1, total)
+    at_hours(app, 2 + CONTACT_DAYS * 24)
+    assert await clear_ended_contacts(services(app).db, services(app).clock.now_ms()) == 1
+    after = await figures(app, sending_shop)
+    assert (after.reminded.recovered, after.reminded.revenue) == (1, total)

@@ -89,7 +89,7 @@ async def test_an_abandoned_checkout_is_exported_then_redacted_keeping_the_resul
     [contact] = document["checkout_contacts"]
     assert contact["email"] == SHOPPER and contact["wording_shown"]
     assert [line["sku"] for line in contact["cart_when_abandoned"]] == ["FH-MUG-01"]
-    assert [step["step"] for step in contact["reminders"]] == [1]
+    assert [(s["step"], s["sent_to"]) for s in contact["reminders"]] == [(1, SHOPPER)]
     assert [m["what"] for m in document["messages"]] == ["Cart reminder"]
 
     await post_form("/erase", {"email": SHOPPER, "confirm": "true"})
@@ -160,3 +160,64 @@ async def test_maintenance_clears_a_contacts_email_a_while_after_its_sequence_en
     assert (row["email"], row["wording"], row["cart_snapshot"]) == (None, None, "[]")
     assert row["abandoned_at"] is not None  # still counted in the results
     assert await clear_ended_contacts(db, ended + CONTACT_DAYS * DAY_MS * 2) == 0
+
+
+async def reminded_to(app) -> list[str | None]:
+    rows = await services(app).db.fetch_all("SELECT sent_to FROM recovery_steps ORDER BY step")
+    return [row["sent_to"] for row in rows]
+
+
+async def test_erasure_takes_the_address_off_the_reminders_sent_to_it(
+    app, client, sending_shop, mail_server, admin
+):
+    _, post_form = admin
+    await set_recovery(app, sending_shop)
+    await abandoned_cart(client, sending_shop)
+    at_hours(app, 1)
+    await deliver(app)
+    assert await reminded_to(app) == [SHOPPER]
+    await post_form("/erase", {"email": SHOPPER, "confirm": "true"})
+    assert await reminded_to(app) == [None]
+
+
+async def test_erasure_finds_a_reminder_sent_to_them_before_the_checkout_changed_its_email(
+    app, client, sending_shop, mail_server, admin
+):
+    _, post_form = admin
+    await set_recovery(app, sending_shop)
+    token = await abandoned_cart(client, sending_shop)
+    at_hours(app, 1)
+    await deliver(app)
+    await give_contact(client, token, OTHER, store=sending_shop)  # the checkout is OTHER's now
+    await post_form("/erase", {"email": SHOPPER, "confirm": "true"})
+    assert await reminded_to(app) == [None]
+    assert (await contacts(app))[0]["email"] == OTHER  # not theirs: kept
+
+
+async def test_an_old_unsubscribe_link_after_erasure_keeps_only_the_fingerprint(
+    app, client, sending_shop, mail_server, admin
+):
+    _, post_form = admin
+    await set_recovery(app, sending_shop)
+    await abandoned_cart(client, sending_shop)
+    at_hours(app, 1)
+    await deliver(app)
+    link = unsubscribe_link(mail_server.received[0].message["List-Unsubscribe"])
+    await post_form("/erase", {"email": SHOPPER, "confirm": "true"})
+    assert (await client.post(link)).status_code == 200  # clicked after the erasure
+    assert SHOPPER not in str(await suppressions(app))
+
+
+async def test_retention_takes_the_address_off_the_reminders(
+    app, client, sending_shop, mail_server
+):
+    await set_recovery(app, sending_shop)
+    await abandoned_cart(client, sending_shop)
+    at_hours(app, 1)
+    await deliver(app)
+    at_hours(app, 24 * 10)
+    await deliver(app)
+    ended = (await contacts(app))[0]["stopped_at"]
+    await clear_ended_contacts(services(app).db, ended + CONTACT_DAYS * DAY_MS)
+    assert (await contacts(app))[0]["email"] is None
+    assert await reminded_to(app) and set(await reminded_to(app)) == {None}

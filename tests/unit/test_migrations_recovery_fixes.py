@@ -1,6 +1,6 @@
 """0032: stores that existed before recovery get it off (a new store keeps the default,
-consent); an origin two stores listed stays with the older store; a reminder keeps the
-address it went to and when it was delivered."""
+consent); an origin two stores list stays with both (one site, a store per currency); a
+reminder keeps the address it went to and when it was delivered."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ async def _older_database(conn: aiosqlite.Connection) -> None:
     )
 
 
-def test_0032_turns_recovery_off_for_existing_stores_and_keeps_an_origin_with_one(
+def test_0032_turns_recovery_off_for_existing_stores_and_keeps_shared_origins(
     tmp_path, monkeypatch
 ):
     async def run():
@@ -54,4 +54,4 @@ def test_0032_turns_recovery_off_for_existing_stores_and_keeps_an_origin_with_on
     assert modes == ["off", "off", "notice"]  # a store's own choice stays
     assert (off.notice_text, off.consent_text, off.steps) == (
         DEFAULTS.notice_text, DEFAULTS.consent_text, DEFAULTS.steps)  # fmt: skip
-    assert origins == [(1, "https://a.test"), (2, "https://b.test")]
+    assert origins == [(1, "https://a.test"), (2, "https://a.test"), (2, "https://b.test")]
