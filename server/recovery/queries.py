@@ -26,6 +26,7 @@ from server.recovery.model import (
     RecoverySettings,
     steps_from_json,
 )
+from server.security import Signer
 
 # ---- settings -----------------------------------------------------------------------------
 
@@ -248,9 +249,12 @@ async def item_count(conn: Reader, cart_id: int) -> int:
     return int(row["n"]) if row else 0
 
 
-async def stop_reason(conn: Reader, contact: Contact, settings: RecoverySettings) -> str | None:
+async def stop_reason(
+    conn: Reader, contact: Contact, settings: RecoverySettings, signer: Signer | None
+) -> str | None:
     """Why the contact's reminders are to stop now (model.STOP_REASONS), or None: asked when
-    a step falls due and again when its email is sent, which can be hours later (a retry)."""
+    a step falls due and again when its email is sent, which can be hours later (a retry).
+    ``signer``: the app's, so an erased shopper's opt-out (a keyed hash) is found too."""
     if contact.email is None and contact.phone is None:
         return FORGOTTEN
     carts = [contact.cart_id, *await recovered_cart_ids(conn, contact.id)]
@@ -263,7 +267,7 @@ async def stop_reason(conn: Reader, contact: Contact, settings: RecoverySettings
         return SWITCHED_OFF
     if await item_count(conn, contact.cart_id) == 0:
         return EMPTIED
-    if contact.email and await is_suppressed(conn, contact.store_id, contact.email):
+    if contact.email and await is_suppressed(conn, contact.store_id, contact.email, signer):
         return UNSUBSCRIBED
     return None
 
