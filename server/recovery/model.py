@@ -51,11 +51,17 @@ LINK_DAYS = 30
 LINK_MAX_AGE_S = LINK_DAYS * 24 * 3600
 ATTRIBUTION_MS = LINK_DAYS * 24 * HOUR_MS
 
-# Why a sequence stopped before its last step.
-ORDERED, UNSUBSCRIBED, EMPTIED, FORGOTTEN, FINISHED, SWITCHED_OFF = (
-    "ordered", "unsubscribed", "emptied", "forgotten", "finished", "switched_off",
+# One address gets at most this many reminders from a store in 24 hours, whatever number of
+# carts it was given in, and at most one of each step (a full sequence fits: MAX_STEPS).
+DAILY_CAP = 3
+
+# Why a sequence stopped before its last step. ``replaced``: the address ran a sequence for
+# another cart since (one running sequence per address in a store), or a different address
+# was given for the cart after it was abandoned (that one gets a contact of its own).
+ORDERED, UNSUBSCRIBED, EMPTIED, FORGOTTEN, FINISHED, SWITCHED_OFF, REPLACED = (
+    "ordered", "unsubscribed", "emptied", "forgotten", "finished", "switched_off", "replaced",
 )  # fmt: skip
-STOP_REASONS = (ORDERED, UNSUBSCRIBED, EMPTIED, FORGOTTEN, FINISHED, SWITCHED_OFF)
+STOP_REASONS = (ORDERED, UNSUBSCRIBED, EMPTIED, FORGOTTEN, FINISHED, SWITCHED_OFF, REPLACED)
 # Why a reminder written earlier is not sent after all (what the Messages page says).
 SUPPRESSED_BECAUSE = {
     ORDERED: "The shopper ordered after this reminder was written.",

@@ -27,6 +27,7 @@ from server.messages.outbox import enqueue
 from server.messages.sms_outbox import enqueue_recovery_sms
 from server.recovery import queries
 from server.recovery.model import (
+    DAILY_CAP,
     EMPTIED,
     FINISHED,
     FORGOTTEN,
@@ -131,17 +132,30 @@ async def _remind(
     following = due_after(settings.steps, number, abandoned_at)
     while following is not None and following[1] <= now:  # late: only the latest
         number, following = following[0], due_after(settings.steps, following[0], abandoned_at)
-    first = not await queries.any_step_written(conn, contact.id)
-    await write_reminder(conn, contact, settings, number, now)
-    if first and store is not None:
-        await text_reminder(conn, contact, store, number, now)
+    written = 0
+    if not await _over_daily_cap(conn, contact, number, now):
+        first = not await queries.any_step_written(conn, contact.id)
+        await write_reminder(conn, contact, settings, number, now)
+        if first and store is not None:
+            await text_reminder(conn, contact, store, number, now)
+        written = 1
     if contact.email is None:  # a phone only: its one SMS was all there is to send
         following = None
     if following is None:
         await queries.stop(conn, contact.id, FINISHED, now)
     else:
         await queries.schedule(conn, contact.id, *following)
-    return 1
+    return written
+
+
+async def _over_daily_cap(conn: Reader, contact: Contact, number: int, now: int) -> bool:
+    """Whether the address had its share of reminders from the store in the last 24 hours
+    (step ``number`` already, or DAILY_CAP of any), for whichever carts: the step is then
+    skipped, not put off, so a shopper leaving cart after cart is not reminded in bursts."""
+    if contact.email is None:
+        return False
+    sent = await queries.steps_sent_to(conn, contact.store_id, contact.email, now - DAY_MS)
+    return number in sent or len(sent) >= DAILY_CAP
 
 
 async def write_reminder(
