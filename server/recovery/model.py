@@ -8,8 +8,8 @@ A checkout's contact (the email a shopper gave) is captured only as the store's 
   not bought; it is the safe choice where a store's law is unknown, and it is what a new
   store gets until its owner decides.
 - ``notice``: always, with a line under the email field saying the shop may send a reminder
-  and a "Don't remind me" button (the request's ``opt_out``: nothing is kept)
-  (the US's CAN-SPAM asks for an opt-out in every email, which every reminder carries).
+  (the US's CAN-SPAM asks for an opt-out in every email, which every reminder carries), and
+  its "Don't remind me" button (the request's ``opt_out``): then nothing is kept.
 - ``off``: never.
 
 A contact with no order within step 1's delay is *abandoned*; a share of them (the holdout)
