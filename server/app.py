@@ -186,7 +186,7 @@ def build_services(settings: Settings) -> Services:
         sms=TwilioSms(settings.sms) if settings.sms else None,
         transports={"webhook": WebhookTransport(db, clock)},
         # Abandoned checkouts' reminders are written as they fall due, each round.
-        schedulers=(functools.partial(recovery_sequence.run_due, db, stores),),
+        schedulers=(functools.partial(recovery_sequence.run_due, db, stores, signer),),
     )  # fmt: skip
     return Services(
         settings=settings,

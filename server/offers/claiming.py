@@ -25,10 +25,11 @@ from server.catalog.queries import find_by_sku
 from server.catalog.service import Product
 from server.checkout.queries import find_discount, load_settings
 from server.checkout.quoting import load_discount, quote_cart
-from server.db import Database, Reader
+from server.db import Database, Reader, read_one
 from server.errors import BadRequest, Conflict, NotFound, Unprocessable
 from server.events.visitors import parse_visitor
 from server.messages.outbox import enqueue
+from server.messages.suppression import is_suppressed
 from server.money import format_amount
 from server.offers.model import Campaign, Offer
 from server.offers.queries import (
@@ -55,6 +56,7 @@ from server.security import InvalidToken, Purpose, Signer
 from server.stores.service import Store
 
 Money = Callable[[int], str]
+_DAY_MS = 24 * 3_600_000
 
 
 @dataclass(frozen=True)
@@ -89,7 +91,7 @@ async def claim_offer(
         lambda conn: write_claim(
             conn, store=store, campaign=campaign, arm=arm, claim=claim_request,
             cart_public_id=cart_public_id, now_ms=now_ms,
-            money=functools.partial(format_amount, currency=store.currency),
+            money=functools.partial(format_amount, currency=store.currency), signer=signer,
         )
     )  # fmt: skip
     # The cart the request proved keeps the token it came with; a new cart gets its own.
@@ -123,6 +125,7 @@ def _cart_id(signer: Signer, token: str | None) -> str | None:
 async def write_claim(
     conn: aiosqlite.Connection, *, store: Store, campaign: Campaign, arm: str,
     claim: ClaimRequest, cart_public_id: str | None, now_ms: int, money: Money,
+    signer: Signer | None = None,
 ) -> Claimed:  # fmt: skip
     """The whole claim, inside one write: the coupon row, the cart (created when none was
     given), its discount code and free gift, or the email consent.
@@ -164,10 +167,31 @@ async def write_claim(
             conn, store_id=store.id, campaign_id=campaign.id, cart_id=cart.id,
             email=claim.email, wording=offer.consent_text, now_ms=now_ms,
         )  # fmt: skip
-        # The email the shopper asked for, with a link that opens this cart again on any
-        # device (server.recovery.emails renders it when it is sent).
-        await enqueue(conn, store.id, "cart_email", claim.email, now_ms, cart_id=cart.id)
-    return Claimed(None, cart.public_id, claim.email is not None)
+        sent = await _email_cart(conn, store.id, cart.id, claim.email, now_ms, signer)
+        return Claimed(None, cart.public_id, sent)
+    return Claimed(None, cart.public_id, False)
+
+
+async def _email_cart(
+    conn: aiosqlite.Connection, store_id: int, cart_id: int, email: str, now_ms: int,
+    signer: Signer | None,
+) -> bool:  # fmt: skip
+    """Queue the email the shopper asked for, with a link that opens this cart again on any
+    device (server.recovery.emails renders it when it is sent); whether it was queued. Not
+    to an address that unsubscribed from the store (as an address, or the keyed hash an
+    erasure left: ``signer``), and once a day a cart and address, however often it is asked
+    for: anyone can type any address here."""
+    if await is_suppressed(conn, store_id, email, signer):
+        return False
+    asked = await read_one(
+        conn,
+        "SELECT 1 FROM messages WHERE cart_id = ? AND kind = 'cart_email' AND recipient = ?"
+        " AND created_at > ? LIMIT 1",
+        (cart_id, email, now_ms - _DAY_MS),
+    )  # messages_by_cart
+    if asked is not None:
+        return False
+    return await enqueue(conn, store_id, "cart_email", email, now_ms, cart_id=cart_id) is not None
 
 
 async def _open_cart(

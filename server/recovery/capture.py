@@ -31,6 +31,7 @@ class ContactInput:
     phone: str = ""
     sms_consent: bool = False
     sms_shown: str = ""  # the SMS box's words, when the checkout showed it
+    opt_out: bool = False  # notice mode's "Don't remind me": the email is forgotten
 
 
 def parse_contact(body: dict[str, Any]) -> ContactInput:
@@ -43,7 +44,7 @@ def parse_contact(body: dict[str, Any]) -> ContactInput:
     return ContactInput(
         email, _flag(body, "consent"), _text(body, "shown", MAX_SHOWN),
         _text(body, "phone", MAX_PHONE), _flag(body, "sms_consent"),
-        _text(body, "sms_shown", MAX_SHOWN),
+        _text(body, "sms_shown", MAX_SHOWN), _flag(body, "opt_out"),
     )  # fmt: skip
 
 
@@ -112,7 +113,7 @@ async def capture(
     request's write; (whether the email is kept, whether the phone is)."""
     if settings.mode == "off":
         return False, False
-    email = may_store(settings.mode, contact.consent)
+    email = may_store(settings.mode, contact.consent) and not contact.opt_out
     if not email and phone is None:
         await queries.forget_contact(conn, cart_id, now)
         return False, False

@@ -46,7 +46,7 @@ async def render_reminder(message: Message, context: RenderContext) -> EmailCont
         raise Unrenderable("The checkout of this reminder is gone, or its email was withdrawn.")
     # Checked again now: a retry or a resend can come hours after the reminder was written.
     reason = await queries.stop_reason(
-        context.db, contact, await queries.load_settings(context.db, store.id)
+        context.db, contact, await queries.load_settings(context.db, store.id), context.signer
     )
     if reason is not None:
         raise Suppress(SUPPRESSED_BECAUSE.get(reason, reason))

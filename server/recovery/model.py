@@ -8,7 +8,8 @@ A checkout's contact (the email a shopper gave) is captured only as the store's 
   not bought; it is the safe choice where a store's law is unknown, and it is what a new
   store gets until its owner decides.
 - ``notice``: always, with a line under the email field saying the shop may send a reminder
-  (the US's CAN-SPAM asks for an opt-out in every email, which every reminder carries).
+  (the US's CAN-SPAM asks for an opt-out in every email, which every reminder carries), and
+  its "Don't remind me" button (the request's ``opt_out``): then nothing is kept.
 - ``off``: never.
 
 A contact with no order within step 1's delay is *abandoned*; a share of them (the holdout)
@@ -51,11 +52,17 @@ LINK_DAYS = 30
 LINK_MAX_AGE_S = LINK_DAYS * 24 * 3600
 ATTRIBUTION_MS = LINK_DAYS * 24 * HOUR_MS
 
-# Why a sequence stopped before its last step.
-ORDERED, UNSUBSCRIBED, EMPTIED, FORGOTTEN, FINISHED, SWITCHED_OFF = (
-    "ordered", "unsubscribed", "emptied", "forgotten", "finished", "switched_off",
+# One address gets at most this many reminders from a store in 24 hours, whatever number of
+# carts it was given in, and at most one of each step (a full sequence fits: MAX_STEPS).
+DAILY_CAP = 3
+
+# Why a sequence stopped before its last step. ``replaced``: the address ran a sequence for
+# another cart since (one running sequence per address in a store), or a different address
+# was given for the cart after it was abandoned (that one gets a contact of its own).
+ORDERED, UNSUBSCRIBED, EMPTIED, FORGOTTEN, FINISHED, SWITCHED_OFF, REPLACED = (
+    "ordered", "unsubscribed", "emptied", "forgotten", "finished", "switched_off", "replaced",
 )  # fmt: skip
-STOP_REASONS = (ORDERED, UNSUBSCRIBED, EMPTIED, FORGOTTEN, FINISHED, SWITCHED_OFF)
+STOP_REASONS = (ORDERED, UNSUBSCRIBED, EMPTIED, FORGOTTEN, FINISHED, SWITCHED_OFF, REPLACED)
 # Why a reminder written earlier is not sent after all (what the Messages page says).
 SUPPRESSED_BECAUSE = {
     ORDERED: "The shopper ordered after this reminder was written.",

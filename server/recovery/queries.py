@@ -19,6 +19,7 @@ from server.recovery.model import (
     EMPTIED,
     FORGOTTEN,
     ORDERED,
+    REPLACED,
     SUPPRESSED_BECAUSE,
     SWITCHED_OFF,
     UNSUBSCRIBED,
@@ -26,6 +27,7 @@ from server.recovery.model import (
     RecoverySettings,
     steps_from_json,
 )
+from server.security import Signer
 
 # ---- settings -----------------------------------------------------------------------------
 
@@ -125,23 +127,79 @@ async def save_contact(
     conn: aiosqlite.Connection, *, store_id: int, cart_id: int, kept: Kept, due_at: int,
     now: int,
 ) -> None:  # fmt: skip
-    """Keep the cart's email and phone and the words shown with each. Until the checkout is
-    abandoned, giving them again starts step 1's delay again (it counts from the last time
-    the shopper was in checkout), whatever stopped it before (an emptied cart filled again)."""
-    await conn.execute(
+    """Keep the cart's email and phone and the words shown with each.
+
+    Until the checkout is abandoned, giving them again starts step 1's delay again (it counts
+    from the last time the shopper was in checkout), whatever stopped it before (an emptied
+    cart filled again). After, the reminders stay with the address they went to: the same
+    email updates the contact and its sequence goes on; a different one stops it (replaced)
+    and starts a contact of its own, never redirecting the cart's later reminders. Either
+    way the address's sequences for its other carts in the store stop (replaced): one
+    address runs one sequence in a store, its latest cart's."""
+    latest = await read_one(
+        conn,
+        "SELECT id, email, abandoned_at FROM checkout_contacts WHERE cart_id = ?"
+        " ORDER BY id DESC LIMIT 1",
+        (cart_id,),
+    )
+    if (
+        latest is not None
+        and latest["abandoned_at"] is not None
+        and kept.email not in (None, latest["email"])
+    ):
+        await _stop_running(conn, "id = ?", (latest["id"],), now)
+        latest = None
+    if latest is None:
+        contact_id = await _insert_contact(conn, store_id, cart_id, kept, due_at, now)
+    else:
+        contact_id = latest["id"]
+        await _update_contact(conn, contact_id, kept, due_at, now)
+    if kept.email is not None:
+        await _stop_running(
+            conn, "store_id = ? AND email = ? AND id != ?", (store_id, kept.email, contact_id),
+            now,
+        )  # fmt: skip
+
+
+async def _insert_contact(
+    conn: aiosqlite.Connection, store_id: int, cart_id: int, kept: Kept, due_at: int, now: int
+) -> int:
+    row = await read_one(
+        conn,
         "INSERT INTO checkout_contacts (store_id, cart_id, email, wording, mode, phone,"
         " sms_consent_wording, created_at, updated_at, next_due_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-        " ON CONFLICT (cart_id) DO UPDATE SET email = excluded.email,"
-        " wording = excluded.wording, mode = excluded.mode, phone = excluded.phone,"
-        " sms_consent_wording = excluded.sms_consent_wording, updated_at = excluded.updated_at,"
-        " next_due_at = CASE WHEN abandoned_at IS NULL THEN excluded.next_due_at"
-        "   ELSE next_due_at END,"
-        " stopped_at = CASE WHEN abandoned_at IS NULL THEN NULL ELSE stopped_at END,"
-        " stop_reason = CASE WHEN abandoned_at IS NULL THEN NULL ELSE stop_reason END",
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         (store_id, cart_id, kept.email, kept.wording, kept.mode, kept.phone, kept.sms_wording,
          now, now, due_at),
     )  # fmt: skip
+    assert row is not None
+    return int(row["id"])
+
+
+async def _update_contact(
+    conn: aiosqlite.Connection, contact_id: int, kept: Kept, due_at: int, now: int
+) -> None:
+    await conn.execute(
+        "UPDATE checkout_contacts SET email = ?, wording = ?, mode = ?, phone = ?,"
+        " sms_consent_wording = ?, updated_at = ?,"
+        " next_due_at = CASE WHEN abandoned_at IS NULL THEN ? ELSE next_due_at END,"
+        " stopped_at = CASE WHEN abandoned_at IS NULL THEN NULL ELSE stopped_at END,"
+        " stop_reason = CASE WHEN abandoned_at IS NULL THEN NULL ELSE stop_reason END"
+        " WHERE id = ?",
+        (kept.email, kept.wording, kept.mode, kept.phone, kept.sms_wording, now, due_at,
+         contact_id),
+    )  # fmt: skip
+
+
+async def _stop_running(
+    conn: aiosqlite.Connection, where: str, params: tuple[Any, ...], now: int
+) -> None:
+    """Stop the running sequences ``where`` says (replaced); a stopped one keeps its reason."""
+    await conn.execute(
+        "UPDATE checkout_contacts SET next_due_at = NULL, stopped_at = ?, stop_reason = ?,"
+        f" updated_at = ? WHERE {where} AND next_due_at IS NOT NULL",
+        (now, REPLACED, now, *params),
+    )
 
 
 async def forget_contact(conn: aiosqlite.Connection, cart_id: int, now: int) -> None:
@@ -248,9 +306,12 @@ async def item_count(conn: Reader, cart_id: int) -> int:
     return int(row["n"]) if row else 0
 
 
-async def stop_reason(conn: Reader, contact: Contact, settings: RecoverySettings) -> str | None:
+async def stop_reason(
+    conn: Reader, contact: Contact, settings: RecoverySettings, signer: Signer | None
+) -> str | None:
     """Why the contact's reminders are to stop now (model.STOP_REASONS), or None: asked when
-    a step falls due and again when its email is sent, which can be hours later (a retry)."""
+    a step falls due and again when its email is sent, which can be hours later (a retry).
+    ``signer``: the app's, so an erased shopper's opt-out (a keyed hash) is found too."""
     if contact.email is None and contact.phone is None:
         return FORGOTTEN
     carts = [contact.cart_id, *await recovered_cart_ids(conn, contact.id)]
@@ -263,7 +324,7 @@ async def stop_reason(conn: Reader, contact: Contact, settings: RecoverySettings
         return SWITCHED_OFF
     if await item_count(conn, contact.cart_id) == 0:
         return EMPTIED
-    if contact.email and await is_suppressed(conn, contact.store_id, contact.email):
+    if contact.email and await is_suppressed(conn, contact.store_id, contact.email, signer):
         return UNSUBSCRIBED
     return None
 
@@ -314,6 +375,19 @@ async def record_step(
         " ON CONFLICT (contact_id, step) DO NOTHING",
         (contact_id, step, message_public_id, discount_id, now, message_public_id),
     )
+
+
+async def steps_sent_to(conn: Reader, store_id: int, email: str, since: int) -> list[int]:
+    """The steps of the reminders written to ``email`` in the store since ``since``, for any
+    of its carts (by the address's contacts: an indexed look-up, then their steps')."""
+    rows = await read_all(
+        conn,
+        "SELECT s.step FROM checkout_contacts k JOIN recovery_steps s ON s.contact_id = k.id"
+        " WHERE k.store_id = ? AND k.email = ? AND s.written_at > ? AND s.message_public_id"
+        " IS NOT NULL",
+        (store_id, email, since),
+    )
+    return [row["step"] for row in rows]
 
 
 async def any_step_written(conn: Reader, contact_id: int) -> bool:

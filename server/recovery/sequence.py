@@ -27,6 +27,7 @@ from server.messages.outbox import enqueue
 from server.messages.sms_outbox import enqueue_recovery_sms
 from server.recovery import queries
 from server.recovery.model import (
+    DAILY_CAP,
     EMPTIED,
     FINISHED,
     FORGOTTEN,
@@ -40,6 +41,7 @@ from server.recovery.model import (
 )
 from server.recovery.queries import Contact
 from server.recovery.webhook_data import emit_abandoned
+from server.security import Signer
 from server.stores.directory import StoreDirectory
 from server.stores.service import Store
 
@@ -49,17 +51,22 @@ SettingsOf = Callable[[int], Awaitable[RecoverySettings]]
 StoreOf = Callable[[int], Awaitable[Store | None]]
 
 
-async def run_due(db: Database, stores: StoreDirectory, now: int) -> int:
+async def run_due(db: Database, stores: StoreDirectory, signer: Signer, now: int) -> int:
     """Advance every sequence due at ``now`` (one batch, one write); the reminders written.
     One indexed read when nothing is due."""
     if not await queries.any_due(db, now):
         return 0
-    return await db.write(lambda conn: advance_due(conn, now, stores.by_id))
+    return await db.write(lambda conn: advance_due(conn, now, stores.by_id, signer))
 
 
-async def advance_due(conn: aiosqlite.Connection, now: int, store_of: StoreOf | None = None) -> int:
+async def advance_due(
+    conn: aiosqlite.Connection, now: int, store_of: StoreOf | None = None,
+    signer: Signer | None = None,
+) -> int:  # fmt: skip
     """``store_of``: a store by its id (the directory's cache), for an SMS, queued in the
-    shopper's country and time zone; without it no SMS is queued."""
+    shopper's country and time zone; without it no SMS is queued. ``signer``: the app's, so
+    an erased shopper's opt-out (kept as a keyed hash) stops the sequence before it writes
+    a reminder the sender would only suppress."""
     cached: dict[int, RecoverySettings] = {}
 
     async def settings_of(store_id: int) -> RecoverySettings:
@@ -71,17 +78,17 @@ async def advance_due(conn: aiosqlite.Connection, now: int, store_of: StoreOf | 
     for contact in await queries.due_contacts(conn, now, BATCH):
         settings = await settings_of(contact.store_id)
         store = await store_of(contact.store_id) if store_of and contact.phone else None
-        written += await advance(conn, contact, settings, now, store)
+        written += await advance(conn, contact, settings, now, store, signer)
     return written
 
 
 async def advance(
     conn: aiosqlite.Connection, contact: Contact, settings: RecoverySettings, now: int,
-    store: Store | None = None,
+    store: Store | None = None, signer: Signer | None = None,
 ) -> int:  # fmt: skip
     """Look at one due contact; 1 when a reminder was written, else 0."""
     assert contact.next_due_at is not None
-    reason = await why_stop(conn, contact, settings)
+    reason = await why_stop(conn, contact, settings, signer)
     abandoned_at = contact.abandoned_at
     if abandoned_at is None:
         if reason in (ORDERED, EMPTIED, FORGOTTEN, SWITCHED_OFF):  # never abandoned
@@ -125,17 +132,30 @@ async def _remind(
     following = due_after(settings.steps, number, abandoned_at)
     while following is not None and following[1] <= now:  # late: only the latest
         number, following = following[0], due_after(settings.steps, following[0], abandoned_at)
-    first = not await queries.any_step_written(conn, contact.id)
-    await write_reminder(conn, contact, settings, number, now)
-    if first and store is not None:
-        await text_reminder(conn, contact, store, number, now)
+    written = 0
+    if not await _over_daily_cap(conn, contact, number, now):
+        first = not await queries.any_step_written(conn, contact.id)
+        await write_reminder(conn, contact, settings, number, now)
+        if first and store is not None:
+            await text_reminder(conn, contact, store, number, now)
+        written = 1
     if contact.email is None:  # a phone only: its one SMS was all there is to send
         following = None
     if following is None:
         await queries.stop(conn, contact.id, FINISHED, now)
     else:
         await queries.schedule(conn, contact.id, *following)
-    return 1
+    return written
+
+
+async def _over_daily_cap(conn: Reader, contact: Contact, number: int, now: int) -> bool:
+    """Whether the address had its share of reminders from the store in the last 24 hours
+    (step ``number`` already, or DAILY_CAP of any), for whichever carts: the step is then
+    skipped, not put off, so a shopper leaving cart after cart is not reminded in bursts."""
+    if contact.email is None:
+        return False
+    sent = await queries.steps_sent_to(conn, contact.store_id, contact.email, now - DAY_MS)
+    return number in sent or len(sent) >= DAILY_CAP
 
 
 async def write_reminder(
@@ -178,10 +198,12 @@ async def text_reminder(
     )  # fmt: skip
 
 
-async def why_stop(conn: Reader, contact: Contact, settings: RecoverySettings) -> str | None:
+async def why_stop(
+    conn: Reader, contact: Contact, settings: RecoverySettings, signer: Signer | None = None
+) -> str | None:
     """Why the sequence stops now (a STOP_REASONS'), or None when it goes on: the same check
     the reminder's email makes again when it is sent (``queries.stop_reason``)."""
-    return await queries.stop_reason(conn, contact, settings)
+    return await queries.stop_reason(conn, contact, settings, signer)
 
 
 async def _snapshot(conn: aiosqlite.Connection, contact: Contact) -> list[OldLine]:

@@ -31,7 +31,7 @@ async def render_recovery_sms(message: Message, context: RenderContext) -> Email
     if contact.phone is None:
         raise Suppress("Not sent: the shopper took their consent to SMS back.")
     settings = await queries.load_settings(context.db, contact.store_id)
-    reason = await why_stop(context.db, contact, settings)
+    reason = await why_stop(context.db, contact, settings, context.signer)
     if reason is not None:
         raise Suppress(f"Not sent: {STOPPED.get(reason, reason)} since it was queued.")
     link = recovery_url(

@@ -4,10 +4,19 @@ words."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from server.recovery.model import DEFAULT_CONSENT, DEFAULT_NOTICE
-from tests.api.recovering import SHOPPER, contacts, give_contact, set_recovery, wording
+from tests.api.recovering import (
+    SHOPPER,
+    TEXT_PLAIN,
+    contacts,
+    give_contact,
+    set_recovery,
+    wording,
+)
 from tests.api.shopping import new_cart
 
 pytestmark = pytest.mark.anyio
@@ -55,6 +64,18 @@ async def test_consent_mode_keeps_the_email_only_once_ticked_and_unticking_forge
     assert again.json() == {"saved": False, "sms": False} and await contacts(app) == []
 
 
+async def test_notice_modes_dont_remind_me_forgets_the_email(app, client, shop):
+    await set_recovery(app, shop, mode="notice")
+    token = await new_cart(client, shop.public_key, FH_MUG_01=1)
+    assert (await give_contact(client, token, store=shop)).json()["saved"] is True
+    body = {"email": SHOPPER, "consent": False, "shown": DEFAULT_NOTICE, "opt_out": True}
+    response = await client.post(
+        f"/v1/carts/{token}/contact", content=json.dumps(body), headers=TEXT_PLAIN
+    )
+    assert response.json() == {"saved": False, "sms": False}, response.text
+    assert await contacts(app) == []
+
+
 async def test_words_the_store_no_longer_shows_are_409_and_keep_nothing(app, client, shop):
     await set_recovery(app, shop, mode="notice")
     token = await new_cart(client, shop.public_key, FH_MUG_01=1)
@@ -71,8 +92,9 @@ async def test_words_the_store_no_longer_shows_are_409_and_keep_nothing(app, cli
         ({"consent": True}, "email"),
         ({"email": SHOPPER, "consent": "yes"}, "consent"),
         ({"email": SHOPPER, "consent": True, "shown": 5}, "shown"),
+        ({"email": SHOPPER, "consent": False, "opt_out": 1}, "opt_out"),
     ],
-    ids=["bad-email", "no-email", "consent-not-bool", "shown-not-text"],
+    ids=["bad-email", "no-email", "consent-not-bool", "shown-not-text", "opt-out-not-bool"],
 )
 async def test_bad_input_is_422_naming_the_field(app, client, shop, body, field):
     token = await new_cart(client, shop.public_key, FH_MUG_01=1)

@@ -53,8 +53,11 @@ async def test_one_order_after_two_abandoned_checkouts_is_recovered_once(
 ):
     await set_recovery(app, sending_shop)
     await abandoned_cart(client, sending_shop)
-    await abandoned_cart(client, sending_shop)  # the same shopper on another device
     at_hours(app, 1)
+    await deliver(app)
+    at_hours(app, 30)  # the same shopper on another device, the next day (one sequence a day)
+    await abandoned_cart(client, sending_shop)
+    at_hours(app, 31)
     await deliver(app)
     other = await new_cart(client, sending_shop.public_key, FH_MUG_01=1)
     assert (await place(client, order_body(other, email=SHOPPER))).status_code == 201

@@ -49,10 +49,12 @@ function contactFields(setup) {
  * Cart reminders (setup.recovery: {mode, text, sms?}, null when off): the store's notice under
  * the email field, or an unticked box labelled with its words; and, when the store may text
  * (`sms`: its words), an unticked box under the phone field. The contact goes to the cart once
- * the email is valid (as a field is left, or a box changes), with the words shown; the phone
- * only ticked and valid. Quietly: a failure shows nothing and never stands in the way of
- * paying. A POST (the route takes PUT too) with a text body: a simple request, no preflight.
- * Returns [the email's part, the phone's part].
+ * the email is valid (as a field is left, or a box changes, or remembered details fill it in
+ * notice mode: no change event then), with the words shown; the phone only ticked and valid.
+ * The notice has a "Don't remind me" button: `opt_out` then goes with every later request,
+ * and the server forgets the email. Quietly: a failure shows nothing and never stands in the
+ * way of paying. A POST (the route takes PUT too) with a text body: a simple request, no
+ * preflight. Returns [the email's part, the phone's part, what a fill calls].
  */
 function reminderParts({ recovery }, email, phone) {
   if (!recovery) return [];
@@ -62,7 +64,7 @@ function reminderParts({ recovery }, email, phone) {
   const sms = phone && recovery.sms && h("input", { type: "checkbox", id: `${id}s` });
   // One request at a time, each saying what the fields say when it goes: a box ticked as the
   // phone field is left sends twice, and the later state must be the one kept.
-  let last;
+  let last, out;
   const post = () =>
     api.request(`${PATH_CARTS}/${getToken()}/contact`, {
       method: "POST",
@@ -70,6 +72,7 @@ function reminderParts({ recovery }, email, phone) {
         email: email.value(),
         consent: !!box?.checked,
         shown: recovery.text,
+        opt_out: out,
         ...(sms && { phone: phone.value(), sms_consent: sms.checked && !phone.problem(), sms_shown: recovery.sms }),
       }),
     });
@@ -80,9 +83,23 @@ function reminderParts({ recovery }, email, phone) {
         .catch(() => {});
   };
   for (const each of [email.control, box, sms, sms && phone.control]) each && listen(each, "change", send);
+  const stop = h(
+    "button",
+    {
+      type: "button",
+      class: "kc-link",
+      onclick: () => {
+        out = true;
+        stop.textContent = "We won’t remind you.";
+        send();
+      },
+    },
+    "Don’t remind me",
+  );
   return [
-    box ? check(box, recovery.text) : h("p", { class: "kc-hint" }, recovery.text),
+    box ? check(box, recovery.text) : h("p", { class: "kc-hint", "aria-live": "polite" }, recovery.text, " ", stop),
     sms && check(sms, recovery.sms),
+    () => box || send(), // consent mode: its unticked box keeps nothing, nothing to send
   ];
 }
 
@@ -160,7 +177,7 @@ export function addressSections(setup, onDestination) {
     if (user) onDestination(true);
   }
 
-  const [emailPart, phonePart] = reminderParts(setup, email, phone);
+  const [emailPart, phonePart, remind] = reminderParts(setup, email, phone);
   const contact = h("div", { class: "kc-fields" }, email.el, emailPart, phone?.el, phonePart);
   const address = h("div", { class: "kc-fields" }, country.el, name.el, line1.el, line2.el, place);
   setCountry(setup.default_country);
@@ -209,6 +226,7 @@ export function addressSections(setup, onDestination) {
       set("phone", details.phone);
       for (const [key, text] of Object.entries(details.address || {}))
         if (key !== "country") set(`address.${key}`, text);
+      remind?.();
     },
   };
 }
