@@ -31,6 +31,17 @@ async def _older_database(conn: aiosqlite.Connection) -> None:
     )
     await conn.execute(CONTACT, (7, 1, "a@example.com", 10, 20))
     await conn.execute(
+        "INSERT INTO orders (id, public_id, store_id, number, status, email, shipping_name,"
+        " shipping_address, shipping_method, delivery_from, delivery_to, currency,"
+        " prices_include_tax, subtotal, discount_total, shipping_total, tax_total, total,"
+        " payment_method, created_at, updated_at) VALUES (5, 'ord_a', 1, 1001, 'paid',"
+        " 'a@example.com', 'A', '{}', 'Standard', '2026-01-01', '2026-01-02', 'EUR', 1, 100,"
+        " 0, 0, 0, 100, 'test_card', 30, 30)"
+    )
+    await conn.execute(
+        "UPDATE checkout_contacts SET recovered_at = 30, recovered_order_id = 5 WHERE id = 7"
+    )
+    await conn.execute(
         "INSERT INTO recovery_steps (contact_id, step, written_at, sent_to)"
         " VALUES (7, 1, 10, 'a@example.com')"
     )
@@ -50,7 +61,8 @@ def test_0033_keeps_the_contacts_and_lets_a_cart_hold_one_per_address(tmp_path, 
             await _older_database(conn)
             assert 33 in await apply_migrations(conn)
             kept = await conn.execute_fetchall(
-                "SELECT k.id, k.email, s.sent_to, r.cart_id FROM checkout_contacts k"
+                "SELECT k.id, k.email, s.sent_to, r.cart_id, k.recovered_order_id"
+                " FROM checkout_contacts k"
                 " JOIN recovery_steps s ON s.contact_id = k.id"
                 " JOIN recovered_carts r ON r.contact_id = k.id"
             )
@@ -65,5 +77,6 @@ def test_0033_keeps_the_contacts_and_lets_a_cart_hold_one_per_address(tmp_path, 
             await conn.close()
 
     kept, steps, rebuilt = asyncio.run(run())
-    assert kept == [(7, "a@example.com", "a@example.com", 2)]
+    # the order that recovered it (0032's column) comes through the rebuild too
+    assert kept == [(7, "a@example.com", "a@example.com", 2, 5)]
     assert steps == [] and rebuilt == [(None,)]  # the foreign keys still name the table

@@ -28,15 +28,17 @@ CREATE TABLE checkout_contacts_rebuilt (
     next_due_at INTEGER,
     stopped_at INTEGER,
     stop_reason TEXT,  -- model.STOP_REASONS
-    recovered_at INTEGER
+    recovered_at INTEGER,
+    -- The order that recovered it, written in that order's write (0032).
+    recovered_order_id INTEGER REFERENCES orders (id) ON DELETE SET NULL
 );
 
 INSERT INTO checkout_contacts_rebuilt (id, store_id, cart_id, email, wording, mode, phone,
     sms_consent_wording, cart_snapshot, created_at, updated_at, abandoned_at, holdout,
-    next_step, next_due_at, stopped_at, stop_reason, recovered_at)
+    next_step, next_due_at, stopped_at, stop_reason, recovered_at, recovered_order_id)
 SELECT id, store_id, cart_id, email, wording, mode, phone, sms_consent_wording, cart_snapshot,
     created_at, updated_at, abandoned_at, holdout, next_step, next_due_at, stopped_at,
-    stop_reason, recovered_at
+    stop_reason, recovered_at, recovered_order_id
 FROM checkout_contacts;
 
 DROP TABLE checkout_contacts;
