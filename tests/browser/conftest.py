@@ -150,8 +150,12 @@ class Stack:
             await db.close()
 
 
-def wait_for(condition: Callable[[], Any], timeout: float = 10, message: str = "") -> Any:
-    """Poll ``condition`` until it returns something truthy; fail after ``timeout`` seconds."""
+def wait_for(
+    condition: Callable[[], Any], timeout: float = 10, message: str = "", page: Page | None = None
+) -> Any:
+    """Poll ``condition`` until it returns something truthy; fail after ``timeout`` seconds.
+    With ``page``, waits through Playwright, so its handlers (routes, events) run meanwhile:
+    a plain sleep holds them back until the next Playwright call."""
     deadline = time.monotonic() + timeout
     while True:
         result = condition()
@@ -159,7 +163,10 @@ def wait_for(condition: Callable[[], Any], timeout: float = 10, message: str = "
             return result
         if time.monotonic() > deadline:
             raise AssertionError(message or "condition not met in time")
-        time.sleep(0.05)
+        if page is None:
+            time.sleep(0.05)
+        else:
+            page.wait_for_timeout(50)
 
 
 @contextlib.contextmanager

@@ -507,7 +507,7 @@ def test_two_quick_taps_on_plus_add_two(page: Page, stack: Stack):
     page.route("**/items/**", lambda route: route.continue_() if held else held.append(route))
     plus = drawer.get_by_role("button", name="Increase quantity of Stoneware Mug")
     plus.click()
-    wait_for(lambda: held)
+    wait_for(lambda: held, page=page)
     plus.click()
     quantity = drawer.get_by_role("textbox", name="Quantity of Stoneware Mug")
     expect(quantity).to_have_value("3")  # at once, as asked
