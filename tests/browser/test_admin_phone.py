@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ from server.app import create_app
 from server.settings import Settings
 from tests.api.admin_walk import admin_routes, fill
 from tests.browser.axe import serious_violations
-from tests.browser.conftest import Stack
+from tests.browser.conftest import Stack, live_stack
 from tests.browser.merchant import sign_in
 from tests.browser.reviewing import fulfil, seed_reviews
 from tests.browser.shopping import order_over_the_api
@@ -182,12 +183,21 @@ SHARDS = 3
 SHARD_IDS = [f"shard-{n}" for n in range(SHARDS)]
 
 
+@pytest.fixture(scope="module")
+def walked(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Stack, list[str]]]:
+    """One seeded stack and its pages for every walk of this module on a worker: the walks
+    only read, and seeding cost each of them a few seconds."""
+    with live_stack(tmp_path_factory.mktemp("walk")) as stack:
+        yield stack, html_pages(stack)
+
+
 @pytest.mark.parametrize("shard", range(SHARDS), ids=SHARD_IDS)
 def test_every_admin_page_fits_a_phone_reaches_every_link_and_passes_axe(
-    page: Page, stack: Stack, shard: int
+    page: Page, walked: tuple[Stack, list[str]], shard: int
 ):
     page.set_viewport_size(PHONE)
-    pages = html_pages(stack)[shard::SHARDS]
+    stack, every_page = walked
+    pages = every_page[shard::SHARDS]
     sign_in(page, stack)
     expect(page.get_by_role("heading", level=1)).to_be_visible()
 
@@ -238,9 +248,12 @@ def test_tables_become_labelled_cards_on_a_phone(page: Page, stack: Stack):
 
 @pytest.mark.parametrize("shard", range(SHARDS), ids=SHARD_IDS)
 @pytest.mark.parametrize("viewport", [DESKTOP], ids=["1366px"])
-def test_every_admin_page_passes_axe_on_a_desktop(page: Page, stack: Stack, viewport, shard):
+def test_every_admin_page_passes_axe_on_a_desktop(
+    page: Page, walked: tuple[Stack, list[str]], viewport, shard
+):
     page.set_viewport_size(viewport)
-    pages = html_pages(stack)[shard::SHARDS]
+    stack, every_page = walked
+    pages = every_page[shard::SHARDS]
     sign_in(page, stack)
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     violations, overflowing = {}, {}
