@@ -45,11 +45,6 @@ async def rebuilt_from(conn: Reader, cart_id: int) -> int | None:
     return None if row is None else row["source_cart_id"]
 
 
-async def claim_used(conn: Reader, claim: str) -> bool:
-    row = await read_one(conn, "SELECT 1 FROM recovered_carts WHERE claim = ?", (claim,))
-    return row is not None
-
-
 async def pending_notices(conn: Reader, cart_id: int) -> list[str]:
     """What a rebuilt cart has not yet told its shopper (one read by the cart's key)."""
     row = await read_one(

@@ -58,7 +58,7 @@ async def unsubscribes_by_step(db: Reader, store_id: int) -> dict[int, int]:
     return {row["step"]: row["n"] for row in rows}
 
 
-# ---- webhooks -----------------------------------------------------------------------------
+# ---- attribution -------------------------------------------------------------------------
 
 
 async def store_currency(conn: Reader, store_id: int) -> str:
