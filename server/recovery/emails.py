@@ -21,7 +21,7 @@ from server.messages.rendering import (
     Unrenderable,
 )
 from server.orders.receipt import LocalFormats
-from server.recovery import queries
+from server.recovery import claim_queries, queries, step_queries, stop_queries
 from server.recovery.links import LinkTarget, recovery_url, unsubscribe_url
 from server.recovery.model import LINK_DAYS, SUPPRESSED_BECAUSE
 
@@ -45,7 +45,7 @@ async def render_reminder(message: Message, context: RenderContext) -> EmailCont
     if contact is None or contact.email is None or not isinstance(step, int):
         raise Unrenderable("The checkout of this reminder is gone, or its email was withdrawn.")
     # Checked again now: a retry or a resend can come hours after the reminder was written.
-    reason = await queries.stop_reason(
+    reason = await stop_queries.stop_reason(
         context.db, contact, await queries.load_settings(context.db, store.id), context.signer
     )
     if reason is not None:
@@ -63,7 +63,7 @@ async def render_reminder(message: Message, context: RenderContext) -> EmailCont
         **_cart_values(cart, formats, store.currency),
     }
     discount_id = message.inputs.get("discount")
-    code = await queries.incentive(context.db, discount_id) if discount_id else None
+    code = await step_queries.incentive(context.db, discount_id) if discount_id else None
     if code is not None:
         values |= {
             "code": code["code"],
@@ -83,7 +83,7 @@ async def render_cart_email(message: Message, context: RenderContext) -> EmailCo
     store = context.store
     public_id = None
     if message.cart_id is not None:
-        public_id = await queries.cart_public_id(context.db, message.cart_id)
+        public_id = await claim_queries.cart_public_id(context.db, message.cart_id)
     if public_id is None:
         raise Unrenderable("The cart of this email no longer exists.")
     cart = await _cart(context, public_id)

@@ -19,7 +19,7 @@ from server.carts.service import Cart
 from server.catalog.queries import products_by_skus
 from server.checkout.queries import find_discount
 from server.db import Reader
-from server.recovery import queries
+from server.recovery import claim_queries, queries, step_queries, stop_queries
 from server.recovery.links import CLAIM_MAX_AGE_S, Claim, LinkTarget
 from server.recovery.model import OldLine, notices_for
 
@@ -54,14 +54,14 @@ async def exchange(
     else a new cart built. None when the claim was used, what it names is gone, or that cart
     was ordered."""
     source = await link_source(conn, claim.target)
-    if source is None or await queries.ordered_from(conn, source.id):
+    if source is None or await stop_queries.ordered_from(conn, source.id):
         return None
-    if not await queries.use_claim(conn, claim.id, now, CLAIM_MAX_AGE_S * 1000):
+    if not await claim_queries.use_claim(conn, claim.id, now, CLAIM_MAX_AGE_S * 1000):
         return None
     page = page_cart_id and await load_cart(conn, page_cart_id)
     if page and (page.store_id != source.store_id or page.status != "open"):
         page = None
-    if page and source.id in (page.id, await queries.rebuilt_from(conn, page.id)):
+    if page and source.id in (page.id, await claim_queries.rebuilt_from(conn, page.id)):
         discount_id = await _count_click(conn, claim.target, now)
         if discount_id is not None:
             await _give_code(conn, page, discount_id, now)
@@ -76,8 +76,8 @@ async def _count_click(conn: aiosqlite.Connection, target: LinkTarget, now: int)
     """A reminder's click counted; its code's id, if it has one."""
     if target.contact_id is None or target.step is None:
         return None  # an "email me my cart" link: no reminder to count
-    await queries.record_click(conn, target.contact_id, target.step, now)
-    return await queries.step_discount(conn, target.contact_id, target.step)
+    await step_queries.record_click(conn, target.contact_id, target.step, now)
+    return await step_queries.step_discount(conn, target.contact_id, target.step)
 
 
 async def _rebuild(
@@ -96,7 +96,7 @@ async def _rebuild(
     assert new is not None
     notices = await _copy_lines(conn, source, new, snapshot, now, money)
     await _carry_code(conn, source, new, discount_id, now)
-    await queries.insert_recovered_cart(
+    await claim_queries.insert_recovered_cart(
         conn, cart_id=new.id, store_id=store_id, source_cart_id=source.id,
         contact_id=target.contact_id, step=target.step, notices=notices, claim=claim.id,
         now=now,
@@ -143,7 +143,7 @@ async def _carry_code(
 
 async def _give_code(conn: aiosqlite.Connection, cart: Cart, discount_id: int, now: int) -> bool:
     """The reminder's code bound to the cart and entered in it; False when it is used up."""
-    code = await queries.move_incentive(conn, discount_id, cart.id)
+    code = await step_queries.move_incentive(conn, discount_id, cart.id)
     if code is not None:
         await set_discount_code(conn, cart.id, code, now)
     return code is not None

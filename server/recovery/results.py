@@ -83,7 +83,7 @@ def results(
     checkouts: Iterable[Any], written: Iterable[Any], unsubscribes: dict[int, int],
     step_count: int,
 ) -> Results:  # fmt: skip
-    """``checkouts``: queries.abandoned_checkouts' rows; ``written``: steps_written's."""
+    """``checkouts``: results_queries.abandoned_checkouts' rows; ``written``: steps_written's."""
     by_contact: dict[int, list[Any]] = {}
     steps = [StepFigures(number) for number in range(1, step_count + 1)]
     figures = {step.number: step for step in steps}

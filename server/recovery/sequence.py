@@ -25,7 +25,7 @@ from server.carts.queries import load_cart
 from server.db import Database, Reader
 from server.messages.outbox import enqueue
 from server.messages.sms_outbox import enqueue_recovery_sms
-from server.recovery import queries
+from server.recovery import queries, step_queries, stop_queries
 from server.recovery.model import (
     DAILY_CAP,
     EMPTIED,
@@ -134,7 +134,7 @@ async def _remind(
         number, following = following[0], due_after(settings.steps, following[0], abandoned_at)
     written = 0
     if not await _over_daily_cap(conn, contact, number, now):
-        first = not await queries.any_step_written(conn, contact.id)
+        first = not await step_queries.any_step_written(conn, contact.id)
         await write_reminder(conn, contact, settings, number, now)
         if first and store is not None:
             await text_reminder(conn, contact, store, number, now)
@@ -154,7 +154,7 @@ async def _over_daily_cap(conn: Reader, contact: Contact, number: int, now: int)
     skipped, not put off, so a shopper leaving cart after cart is not reminded in bursts."""
     if contact.email is None:
         return False
-    sent = await queries.steps_sent_to(conn, contact.store_id, contact.email, now - DAY_MS)
+    sent = await step_queries.steps_sent_to(conn, contact.store_id, contact.email, now - DAY_MS)
     return number in sent or len(sent) >= DAILY_CAP
 
 
@@ -168,7 +168,7 @@ async def write_reminder(
     assert step is not None
     discount_id = None
     if step.incentive is not None and contact.email is not None:
-        discount_id, _ = await queries.insert_incentive(
+        discount_id, _ = await step_queries.insert_incentive(
             conn, store_id=contact.store_id, cart_id=contact.cart_id, kind=step.incentive.kind,
             value=step.incentive.value, expires_at=now + step.incentive.days * DAY_MS, now=now,
         )  # fmt: skip
@@ -179,7 +179,7 @@ async def write_reminder(
             conn, contact.store_id, "recovery", contact.email, now, cart_id=contact.cart_id,
             inputs=inputs,
         )  # fmt: skip
-    await queries.record_step(conn, contact.id, number, message, discount_id, now)
+    await step_queries.record_step(conn, contact.id, number, message, discount_id, now)
 
 
 async def text_reminder(
@@ -202,8 +202,8 @@ async def why_stop(
     conn: Reader, contact: Contact, settings: RecoverySettings, signer: Signer | None = None
 ) -> str | None:
     """Why the sequence stops now (a STOP_REASONS'), or None when it goes on: the same check
-    the reminder's email makes again when it is sent (``queries.stop_reason``)."""
-    return await queries.stop_reason(conn, contact, settings, signer)
+    the reminder's email makes again when it is sent (``stop_queries.stop_reason``)."""
+    return await stop_queries.stop_reason(conn, contact, settings, signer)
 
 
 async def _snapshot(conn: aiosqlite.Connection, contact: Contact) -> list[OldLine]:

@@ -17,7 +17,7 @@ from typing import Any
 
 import aiosqlite
 
-from server.recovery import queries
+from server.recovery import results_queries
 from server.recovery.model import ATTRIBUTION_MS, OldLine
 from server.recovery.queries import Contact
 from server.webhooks.emitting import emit, iso_time
@@ -46,7 +46,7 @@ async def emit_abandoned(
     conn: aiosqlite.Connection, contact: Contact, lines: list[OldLine], abandoned_at: int,
     holdout: bool, now: int,
 ) -> None:  # fmt: skip
-    currency = await queries.store_currency(conn, contact.store_id)
+    currency = await results_queries.store_currency(conn, contact.store_id)
     data = abandoned_data(contact, lines, currency, abandoned_at, holdout)
     await emit(conn, contact.store_id, ABANDONED, data, now)
 
@@ -56,12 +56,12 @@ async def attribute_order(
 ) -> None:
     """Mark each abandoned checkout this new order recovers (with the order: the results
     read it by id), and emit ``checkout.recovered`` for it, in the order's write."""
-    order = await queries.order_for_attribution(conn, order_id)
-    recovered = await queries.recoverable_by(
+    order = await results_queries.order_for_attribution(conn, order_id)
+    recovered = await results_queries.recoverable_by(
         conn, store_id, order["cart_id"], order["email"], now - ATTRIBUTION_MS, now
     )
     for row in recovered:
-        await queries.mark_recovered(conn, row["id"], order_id, now)
+        await results_queries.mark_recovered(conn, row["id"], order_id, now)
         await emit(conn, store_id, RECOVERED, {
             "cart_id": row["cart_public_id"],
             "order_id": order["public_id"],

@@ -21,7 +21,7 @@ from server.money import format_amount
 from server.offers.queries import find_coupon
 from server.offers.service import read_coupon_token
 from server.pricing.discounts import DiscountRefused, gift_refusal
-from server.recovery.queries import mark_notices_shown, pending_notices
+from server.recovery.claim_queries import mark_notices_shown, pending_notices
 from server.security import InvalidToken, Purpose
 from server.services import services
 from server.stores.service import Store

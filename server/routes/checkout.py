@@ -20,7 +20,7 @@ from server.orders.receipt_link import status_url
 from server.payments.registry import PROVIDERS
 from server.recovery.capture import sms_wording
 from server.recovery.queries import load_settings as recovery_settings
-from server.recovery.queries import stop_for_order
+from server.recovery.stop_queries import stop_for_order
 from server.recovery.webhook_data import attribute_order
 from server.routes.carts import check_origin
 from server.security import InvalidToken, Purpose

@@ -33,7 +33,7 @@ from server.errors import NotFound
 from server.messages.sms_outbox import store_region
 from server.messages.suppression import UNSUBSCRIBED, suppress
 from server.money import format_amount
-from server.recovery import queries
+from server.recovery import queries, step_queries, stop_queries
 from server.recovery.capture import (
     capture,
     check_wording,
@@ -100,7 +100,7 @@ async def open_recovery_link(request: Request) -> Response:
     source = await link_source(state.db, target)
     if source is None:
         return _link_gone(request)
-    if await queries.ordered_from(state.db, source.id):
+    if await stop_queries.ordered_from(state.db, source.id):
         return pages.render(request, "already_ordered.html", {"store": store})
     page = shop_page(store, (await queries.load_settings(state.db, store.id)).shop_url)
     if not page:
@@ -183,7 +183,7 @@ async def _unsubscribe(
     contact = target.contact_id and await queries.find_contact(conn, target.contact_id)
     if not contact or contact.store_id != store_id or target.step is None:
         return
-    email = await queries.sent_to(conn, contact.id, target.step) or contact.email
+    email = await step_queries.sent_to(conn, contact.id, target.step) or contact.email
     if email is None:
         return  # withdrawn already: nothing left to send to
     await suppress(conn, store_id, email, UNSUBSCRIBED, now, step=target.step)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from server.recovery import queries
+from server.recovery import results_queries
 from server.recovery.model import ATTRIBUTION_MS
 from server.recovery.results import Results, results
 from server.services import services
@@ -41,9 +41,9 @@ async def abandoned_cart(client, shop) -> str:
 async def figures(app, store) -> Results:
     db = services(app).db
     return results(
-        await queries.abandoned_checkouts(db, store.id, ATTRIBUTION_MS),
-        await queries.steps_written(db, store.id),
-        await queries.unsubscribes_by_step(db, store.id),
+        await results_queries.abandoned_checkouts(db, store.id, ATTRIBUTION_MS),
+        await results_queries.steps_written(db, store.id),
+        await results_queries.unsubscribes_by_step(db, store.id),
         3,
     )
 

@@ -71,7 +71,7 @@ def test_a_rebuilt_cart_says_what_changed():
 
 
 def checkout(contact_id, holdout=0, total=None, at=None, order=None, abandoned_at=0):
-    """A row of queries.abandoned_checkouts; each recovered one has its own order unless
+    """A row of results_queries.abandoned_checkouts; each recovered one has its own order unless
     ``order`` says which."""
     order = order if order is not None else (None if total is None else 10_000 + contact_id)
     return {"id": contact_id, "holdout": holdout, "abandoned_at": abandoned_at,
