@@ -8,7 +8,9 @@ its default and a line of help; the README's settings table is checked against t
 from __future__ import annotations
 
 import dataclasses
+import functools
 import ipaddress
+import ssl
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -89,8 +91,9 @@ class Settings:
         "",
         "Mail server for emails: smtp://USER:PASSWORD@HOST:PORT (STARTTLS when the server "
         "offers it; ?starttls=1 requires it, ?starttls=0 never uses it) or "
-        "smtps://USER:PASSWORD@HOST:PORT (TLS from the start). Unset: emails stay in the "
-        "outbox as not sent.",
+        "smtps://USER:PASSWORD@HOST:PORT (TLS from the start); the option cafile=PATH "
+        "trusts the CA certificate(s) in that PEM file instead of the system's. Unset: "
+        "emails stay in the outbox as not sent.",
         secret=True,
     )
     sms_url: str = _setting(
@@ -120,12 +123,13 @@ class Settings:
         trusted_proxies(
             self.forwarded_allow_ips
         )  # a typo must not start a server: it trusts no one
-        smtp_server(self.smtp_url)  # nor a mail server it cannot reach: no email would go
+        _ = self.smtp  # nor a mail server it cannot reach: no email would go
         sms_account(self.sms_url, self.sms_from)  # nor an SMS provider it cannot use
 
-    @property
+    @functools.cached_property
     def smtp(self) -> SmtpServer | None:
-        """The mail server of KEEPCART_SMTP_URL; None when it is unset."""
+        """The mail server of KEEPCART_SMTP_URL; None when it is unset. Read once: its CA
+        file is checked when Keepcart starts, not on every page that shows where mail goes."""
         return smtp_server(self.smtp_url)
 
     @property
@@ -174,12 +178,19 @@ class SmtpServer:
     tls: str  # "implicit" (smtps://), "required", "when_offered" or "never" (STARTTLS)
     username: str = ""
     password: str = field(default="", repr=False)
+    cafile: str = ""  # a PEM file of the CA(s) to trust instead of the system's; "": the system's
 
     def describe(self) -> str:
         """Where mail goes, for the log and the admin: never the password."""
         who = f"{self.username}@" if self.username else ""
         scheme = "smtps" if self.tls == "implicit" else "smtp"
-        return f"{scheme}://{who}{self.host}:{self.port} ({_TLS_WORDS[self.tls]})"
+        trusting = f", trusting the CA in {self.cafile}" if self.cafile else ""
+        return f"{scheme}://{who}{self.host}:{self.port} ({_TLS_WORDS[self.tls]}{trusting})"
+
+    def tls_context(self) -> ssl.SSLContext | None:
+        """What TLS verifies the server's certificate with: the CA of ``cafile`` (with the
+        host name checked, as always), or None for the system's default verification."""
+        return ssl.create_default_context(cafile=self.cafile) if self.cafile else None
 
 
 _TLS_WORDS = {
@@ -207,22 +218,42 @@ def smtp_server(url: str) -> SmtpServer | None:
     if not parts.hostname:
         raise ValueError(problem.format("it names no host"))
     query = parse_qs(parts.query, keep_blank_values=True)
-    if set(query) - {"starttls"} or parts.path not in ("", "/") or parts.fragment:
-        raise ValueError(problem.format("the only option it takes is ?starttls=1 or ?starttls=0"))
-    choice = query.get("starttls", [""])[-1].lower()
-    if parts.scheme == "smtps":
-        if choice:
-            raise ValueError(problem.format("smtps:// is TLS from the start: drop ?starttls"))
-        tls = "implicit"
-    elif choice and choice not in _STARTTLS:
-        raise ValueError(problem.format("?starttls takes 1 or 0"))
-    else:
-        tls = _STARTTLS.get(choice, "when_offered")
-    default_port = {"implicit": 465, "required": 587}.get(tls, 25)
-    return SmtpServer(
-        parts.hostname, port or default_port, tls, unquote(parts.username or ""),
-        unquote(parts.password or ""),
+    if set(query) - {"starttls", "cafile"} or parts.path not in ("", "/") or parts.fragment:
+        raise ValueError(problem.format(
+            "the options it takes are ?starttls=1 or 0 and ?cafile=PATH"))  # fmt: skip
+    tls = _tls_of(parts.scheme, query.get("starttls", [""])[-1].lower(), problem)
+    server = SmtpServer(
+        parts.hostname, port or {"implicit": 465, "required": 587}.get(tls, 25), tls,
+        unquote(parts.username or ""), unquote(parts.password or ""),
+        query.get("cafile", [""])[-1],
     )  # fmt: skip
+    _check_cafile(server, problem)
+    return server
+
+
+def _tls_of(scheme: str, starttls: str, problem: str) -> str:
+    if scheme == "smtps":
+        if starttls:
+            raise ValueError(problem.format("smtps:// is TLS from the start: drop ?starttls"))
+        return "implicit"
+    if starttls and starttls not in _STARTTLS:
+        raise ValueError(problem.format("?starttls takes 1 or 0"))
+    return _STARTTLS.get(starttls, "when_offered")
+
+
+def _check_cafile(server: SmtpServer, problem: str) -> None:
+    """A CA file that cannot be read would fail every email: it must not start a server."""
+    if server.cafile and server.tls == "never":
+        raise ValueError(problem.format("?cafile is for TLS, which ?starttls=0 turns off"))
+    try:
+        server.tls_context()
+    except ssl.SSLError:  # before OSError: it is one
+        why = "holds no certificate it can read (PEM)"
+    except OSError as exc:
+        why = f"cannot be read ({exc.strerror})"
+    else:
+        return
+    raise ValueError(problem.format(f"cafile {server.cafile} {why}"))
 
 
 @dataclass(frozen=True)

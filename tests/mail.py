@@ -3,20 +3,30 @@
 It runs in a thread of its own, as a mail server would be a process of its own. It can be
 told to refuse (a reply such as "451 4.3.0 Try again later" to every message) and to ask for
 a sign-in. ``by_message_id`` is what a receiver that de-duplicates by Message-ID keeps.
+
+It can speak TLS as a real mail server does, with a certificate for 127.0.0.1 and localhost
+from a test CA of its own (trustme): ``tls="starttls"`` (offered after EHLO, port 587's way)
+or ``tls="implicit"`` (TLS from the first byte, port 465's way). In both, AUTH is accepted
+over TLS only (aiosmtpd's ``auth_require_tls``, a real server's default). The system does not
+trust the test CA: a client trusts it through ``trusting_url``.
 """
 
 from __future__ import annotations
 
+import asyncio
+import ssl
 import threading
 import warnings
 from dataclasses import dataclass
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
-from typing import Any
+from pathlib import Path
+from typing import Any, Literal
 
+import trustme
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import AuthResult, LoginPassword
+from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
 
 from tests.process import free_port
 
@@ -26,6 +36,8 @@ class Received:
     mail_from: str
     rcpt_tos: list[str]
     message: EmailMessage
+    tls: str | None = None  # the session's TLS version ("TLSv1.3"), None in the clear
+    signed_in: bool = False
 
     @property
     def message_id(self) -> str:
@@ -51,25 +63,59 @@ class Inbox:
             return self.refusal
         message = BytesParser(policy=policy.default).parsebytes(envelope.content)
         assert isinstance(message, EmailMessage)
+        # The transport as it is now: after STARTTLS, the TLS one.
+        tls = server.transport.get_extra_info("ssl_object")
+        received = Received(
+            envelope.mail_from, list(envelope.rcpt_tos), message,
+            tls.version() if tls else None, bool(session.authenticated),
+        )  # fmt: skip
         with self.lock:
-            self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), message))
+            self.received.append(received)
         return "250 2.0.0 Message accepted for delivery"
 
 
+Tls = Literal["none", "starttls", "implicit"]
+
+
 class MailServer:
-    def __init__(self, port: int | None = None, login: tuple[str, str] | None = None):
+    def __init__(
+        self, port: int | None = None, login: tuple[str, str] | None = None, tls: Tls = "none"
+    ):
         self.port = port or free_port()
         self.inbox = Inbox()
         self.login = login
+        self.tls = tls
+        self.ca = trustme.CA()
         options: dict[str, Any] = {}
         if login:
-            options = {"authenticator": self._authenticate, "auth_require_tls": False}
-        self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port, **options)
+            # In the clear, the tests' server takes AUTH all the same (on 127.0.0.1 nobody
+            # listens in); over TLS it keeps a real server's rule: AUTH only over TLS.
+            options = {"authenticator": self._authenticate, "auth_require_tls": tls != "none"}
+        if tls == "starttls":
+            options["tls_context"] = self._server_context()
+        elif tls == "implicit":
+            options["ssl_context"] = self._server_context()
+        self.controller = _Controller(self.inbox, hostname="127.0.0.1", port=self.port, **options)
 
     @property
     def url(self) -> str:
+        """KEEPCART_SMTP_URL for this server, TLS as it speaks it; no CA given, so a client
+        trusts only what the system trusts (not the test CA)."""
         who = f"{self.login[0]}:{self.login[1]}@" if self.login else ""
-        return f"smtp://{who}127.0.0.1:{self.port}"
+        scheme = "smtps" if self.tls == "implicit" else "smtp"
+        options = "?starttls=1" if self.tls == "starttls" else ""
+        return f"{scheme}://{who}127.0.0.1:{self.port}{options}"
+
+    def trusting_url(self, folder: Path) -> str:
+        """``url`` with ``cafile`` naming the test CA, written in ``folder``."""
+        cafile = folder / "mail-ca.pem"
+        self.ca.cert_pem.write_to_path(str(cafile))
+        return f"{self.url}{'&' if '?' in self.url else '?'}cafile={cafile}"
+
+    def _server_context(self) -> ssl.SSLContext:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        self.ca.issue_cert("127.0.0.1", "localhost").configure_cert(context)
+        return context
 
     def start(self) -> MailServer:
         with warnings.catch_warnings():
@@ -98,3 +144,19 @@ class MailServer:
         good = isinstance(auth_data, LoginPassword) and self.login == (
             auth_data.login.decode(), auth_data.password.decode())  # fmt: skip
         return AuthResult(success=good, handled=False)
+
+
+class _TlsFromTheStart(SMTP):
+    """aiosmtpd counts only STARTTLS as TLS (aio-libs/aiosmtpd#281): on a connection that is
+    TLS from the first byte, ``auth_require_tls`` hides AUTH and answers it 538. Such a
+    connection meets that requirement already."""
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        super().connection_made(transport)
+        if transport.get_extra_info("ssl_object") is not None:
+            self._auth_require_tls = False
+
+
+class _Controller(Controller):
+    def factory(self) -> SMTP:
+        return _TlsFromTheStart(self.handler, **self.SMTP_kwargs)

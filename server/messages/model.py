@@ -1,9 +1,12 @@
 """What a message is, which kinds there are, and the rules of delivery: when a failed attempt
-is tried again, and when it is given up. Pure: time comes in as an argument."""
+is tried again, and when it is given up. Pure but for the retries' jitter: time comes in as
+an argument, and so can the jitter's random source."""
 
 from __future__ import annotations
 
+import random
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -151,17 +154,26 @@ class Message:
 # (ATTEMPT_TIMEOUT_S, twice over: a claim's batch runs in up to two rounds).
 LEASE_MS = 5 * 60_000
 ATTEMPT_TIMEOUT_S = 60.0
-# Exponential backoff: 5 s, 20 s, 80 s, … times 4 each time, at most 2 hours apart; the
-# 10th failed attempt fails the message for good, about 8 hours after the first.
+# Exponential backoff: 5 s, 20 s, 80 s, … times 4 each time, up to 2 hours apart; the 10th
+# failed attempt fails the message for good, 7.9 hours after the first on average.
 FIRST_RETRY_MS = 5_000
 BACKOFF_FACTOR = 4
 MAX_RETRY_MS = 2 * 3_600_000
 MAX_ATTEMPTS = 10
+# Each delay is stretched or shrunk at random by up to a fifth (so the whole schedule takes
+# 6.3 to 9.5 hours): a mail server down for a minute fails a whole batch at once, and its
+# retries must come back spread out, not in one burst at the same second.
+JITTER = 0.2
+jitter_source = random.Random()  # tests may put a seeded Random in its place
 
 
-def retry_delay_ms(attempts: int) -> int:
-    """How long after its ``attempts``-th failed attempt a message is tried again."""
-    return min(MAX_RETRY_MS, FIRST_RETRY_MS * BACKOFF_FACTOR ** max(0, attempts - 1))
+def retry_delay_ms(attempts: int, rand: Callable[[], float] | None = None) -> int:
+    """How long after its ``attempts``-th failed attempt a message is tried again: the
+    backoff's step times a factor from 0.8 to 1.2, drawn from ``rand`` (a float in [0, 1);
+    0.5 is the step itself) or else from ``jitter_source``."""
+    step = min(MAX_RETRY_MS, FIRST_RETRY_MS * BACKOFF_FACTOR ** max(0, attempts - 1))
+    draw = rand() if rand is not None else jitter_source.random()
+    return round(step * (1 - JITTER + 2 * JITTER * draw))
 
 
 @dataclass(frozen=True)
@@ -173,14 +185,17 @@ class Outcome:
     last_error: str
 
 
-def after_failure(attempts: int, reason: str, permanent: bool, now: int) -> Outcome:
+def after_failure(
+    attempts: int, reason: str, permanent: bool, now: int,
+    rand: Callable[[], float] | None = None,
+) -> Outcome:  # fmt: skip
     """A refusal for good, or the last allowed attempt failing, fails the message; anything
-    else is tried again after the backoff."""
+    else is tried again after the backoff (``retry_delay_ms``, jitter from ``rand``)."""
     if permanent:
         return Outcome(FAILED, now, reason)
     if attempts >= MAX_ATTEMPTS:
         return Outcome(FAILED, now, f"{reason} (gave up after {attempts} attempts)")
-    return Outcome(QUEUED, now + retry_delay_ms(attempts), reason)
+    return Outcome(QUEUED, now + retry_delay_ms(attempts, rand), reason)
 
 
 class DeliveryFailed(Exception):

@@ -1,5 +1,6 @@
-"""Email over SMTP with aiosmtplib: one connection per message, TLS as KEEPCART_SMTP_URL says,
-and every way it can fail sorted into "try again later" and "refused for good".
+"""Email over SMTP with aiosmtplib: one connection per message, TLS as KEEPCART_SMTP_URL says
+(the server's certificate always verified: against the system's CAs, or the ``cafile`` the URL
+names), and every way it can fail sorted into "try again later" and "refused for good".
 
 SMTP has no idempotency key of its own. Each message keeps one Message-ID on every attempt,
 ``<msg_…@host>``: a receiver that de-duplicates by Message-ID (as mail stores and clients
@@ -9,6 +10,7 @@ that thread mail do) shows a message sent twice after a crash once.
 from __future__ import annotations
 
 import asyncio
+import ssl
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.message import EmailMessage
@@ -61,6 +63,7 @@ class SmtpMailer:
 
     def __init__(self, server: SmtpServer):
         self.server = server
+        self.tls_context = server.tls_context()  # None: aiosmtplib's, the system's CAs
 
     async def send(self, email: OutgoingEmail) -> None:
         """Hand ``email`` to the mail server; ``DeliveryFailed`` saying why it did not go."""
@@ -78,7 +81,7 @@ class SmtpMailer:
                     message, hostname=server.host, port=server.port,
                     username=server.username or None, password=server.password or None,
                     use_tls=server.tls == "implicit", start_tls=_START_TLS[server.tls],
-                    timeout=STEP_TIMEOUT_S,
+                    tls_context=self.tls_context, timeout=STEP_TIMEOUT_S,
                 )  # fmt: skip
         except Exception as exc:
             raise failure_of(exc) from None
@@ -93,6 +96,17 @@ def failure_of(exc: Exception) -> DeliveryFailed:
     fix; anything else is tried again."""
     if isinstance(exc, aiosmtplib.SMTPRecipientsRefused) and exc.recipients:
         exc = exc.recipients[0]
+    if untrusted := _certificate_error(exc):
+        return DeliveryFailed(
+            f"The mail server's certificate was not trusted ({untrusted.verify_message}): if"
+            " a private CA signs it, name that CA's file in KEEPCART_SMTP_URL (?cafile=PATH).",
+            code="SSLCertVerificationError",
+        )
+    if type(exc) is aiosmtplib.SMTPException and "STARTTLS" in str(exc):
+        return DeliveryFailed(
+            "The mail server does not offer STARTTLS, which KEEPCART_SMTP_URL requires"
+            " (?starttls=1): nothing was sent.", code="no STARTTLS",
+        )  # fmt: skip
     if isinstance(exc, aiosmtplib.SMTPAuthenticationError):
         return DeliveryFailed(
             f"The mail server refused Keepcart's sign-in ({exc.code} {exc.message}): check the"
@@ -110,3 +124,12 @@ def failure_of(exc: Exception) -> DeliveryFailed:
     return DeliveryFailed(
         f"Could not reach the mail server ({type(exc).__name__}).", code=type(exc).__name__
     )
+
+
+def _certificate_error(exc: BaseException) -> ssl.SSLCertVerificationError | None:
+    """The failed certificate check behind ``exc``: raised as it is during STARTTLS, the
+    cause of an SMTPConnectError on connecting with TLS from the start."""
+    found: BaseException | None = exc
+    while found is not None and not isinstance(found, ssl.SSLCertVerificationError):
+        found = found.__cause__
+    return found

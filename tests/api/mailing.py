@@ -3,13 +3,18 @@ with a sender, and the sender driven one round at a time."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import re
 
+from server.accounts import create_store
+from server.app import create_app
 from server.messages import queries
 from server.messages.model import EmailSettings
+from server.messages.outbox import enqueue
 from server.services import services
 from server.settings import Settings
+from server.stores.service import Store, validate_new_store
 
 SENDER = "orders@shop.test"
 SECRET = "test-secret-key-of-at-least-32-bytes"
@@ -26,6 +31,25 @@ async def set_email_settings(app, store, **changes) -> None:
     await services(app).db.write(
         lambda conn: queries.save_email_settings(conn, store.id, settings, 0)
     )
+
+
+@contextlib.asynccontextmanager
+async def app_sending_to(tmp_path, smtp_url: str):
+    """An app of its own, mailing through ``smtp_url``; its sender driven by ``deliver``."""
+    app = create_app(mail_settings(tmp_path, smtp_url), deliver_messages=False)
+    async with app.router.lifespan_context(app):
+        yield app
+
+
+async def queue_test_email(app) -> Store:
+    """A store with a contact email (its sender), and a test email of it queued."""
+    new = validate_new_store("Mail Shop", ["https://mail.test"], "EUR")
+    store = await create_store(services(app).db, new, now=T0)
+    await set_email_settings(app, store)
+    await services(app).db.write(
+        lambda conn: enqueue(conn, store.id, "test", "owner@mail.test", T0)
+    )
+    return store
 
 
 async def deliver(app) -> int:

@@ -131,7 +131,7 @@ async def test_too_many_requests_is_tried_again_with_the_same_idempotency_token(
     assert (row["state"], row["attempts"]) == ("queued", 1)
     assert "429" in row["last_error"] and TOKEN not in row["last_error"]
     assert await deliver(app) == 0  # not before the backoff
-    services(app).clock.advance(5_000)
+    services(app).clock.set(row["next_attempt_at"])
     assert await deliver(app) == 1
     first, second = sms_api.received()
     assert first.headers["i-twilio-idempotency-token"] == public_id

@@ -4,11 +4,16 @@ goes on the wire, and how an SMTP error is read."""
 
 from __future__ import annotations
 
+import random
+import ssl
+
 import aiosmtplib
 import pytest
+import trustme
 
 from server.app import MESSAGE_RENDERERS
 from server.logs import log_settings
+from server.messages import model
 from server.messages.model import (
     KINDS,
     MAX_ATTEMPTS,
@@ -25,16 +30,47 @@ from server.messages.smtp import OutgoingEmail, build_email, failure_of
 from server.settings import Settings, SmtpServer, smtp_server
 
 
+def middle() -> float:
+    """A random source pinned at the middle of its range: no jitter at all."""
+    return 0.5
+
+
 def test_retries_back_off_four_times_longer_each_time_up_to_two_hours():
-    delays = [retry_delay_ms(attempts) for attempts in range(1, MAX_ATTEMPTS)]
+    delays = [retry_delay_ms(attempts, middle) for attempts in range(1, MAX_ATTEMPTS)]
     assert delays[:6] == [5_000, 20_000, 80_000, 320_000, 1_280_000, 5_120_000]
     assert delays[6:] == [7_200_000] * (MAX_ATTEMPTS - 7)
-    assert sum(delays) == 28_425_000  # about 8 hours from the first attempt to the last
+    assert sum(delays) == 28_425_000  # about 7.9 hours from the first attempt to the last
+
+
+@pytest.mark.parametrize(("draw", "factor"), [(0.0, 0.8), (0.25, 0.9), (1 - 2**-53, 1.2)])
+def test_each_delay_is_spread_by_a_fifth_either_way(draw, factor):
+    delays = [retry_delay_ms(attempts, lambda: draw) for attempts in range(1, MAX_ATTEMPTS)]
+    steps = [retry_delay_ms(attempts, middle) for attempts in range(1, MAX_ATTEMPTS)]
+    assert delays == [round(step * factor) for step in steps]
+    # the whole schedule, from the first attempt to the last: 6.3 to 9.5 hours
+    assert sum(delays) == round(28_425_000 * factor)
+
+
+def test_messages_failing_together_do_not_come_back_together():
+    # The module's own random source: a mail server down for a moment fails a whole batch at
+    # once, and its retries must not all arrive in the same second.
+    delays = {retry_delay_ms(3) for _ in range(20)}
+    assert len(delays) > 10 and all(64_000 <= delay <= 96_000 for delay in delays)
+    # Two failing in the same millisecond, late in the schedule (2 hours ± 24 minutes):
+    first, second = (after_failure(MAX_ATTEMPTS - 1, "451", False, 0) for _ in range(2))
+    assert first.next_attempt_at != second.next_attempt_at
+
+
+def test_the_jitter_source_can_be_pinned_for_a_whole_app(monkeypatch):
+    monkeypatch.setattr(model, "jitter_source", random.Random(7))
+    first = [retry_delay_ms(n) for n in range(1, MAX_ATTEMPTS)]
+    monkeypatch.setattr(model, "jitter_source", random.Random(7))
+    assert [retry_delay_ms(n) for n in range(1, MAX_ATTEMPTS)] == first
 
 
 def test_a_failure_is_retried_until_the_last_attempt_or_failed_when_for_good():
     assert after_failure(1, "451 later", False, 1_000).state == "queued"
-    assert after_failure(1, "451 later", False, 1_000).next_attempt_at == 6_000
+    assert after_failure(1, "451 later", False, 1_000, middle).next_attempt_at == 6_000
     last = after_failure(MAX_ATTEMPTS, "451 later", False, 1_000)
     assert (last.state, last.last_error) == ("failed", "451 later (gave up after 10 attempts)")
     assert after_failure(1, "550 no such user", True, 1_000).state == "failed"
@@ -89,15 +125,50 @@ def test_the_mail_server_is_read_from_its_url(url, server):
     assert smtp_server(url) == server
 
 
+@pytest.fixture
+def relay_ca(tmp_path):
+    """A private CA's certificate, as an operator's internal mail relay would use."""
+    path = tmp_path / "relay ca.pem"
+    trustme.CA().cert_pem.write_to_path(str(path))
+    return path
+
+
+@pytest.mark.parametrize(
+    ("url", "tls"),
+    [("smtp://u:p@relay.test?starttls=1&cafile={}", "required"),
+     ("smtp://u:p@relay.test?cafile={}", "when_offered"),
+     ("smtps://u:p@relay.test?cafile={}", "implicit")],
+)  # fmt: skip
+def test_a_private_ca_is_named_by_its_file(relay_ca, url, tls):
+    server = smtp_server(url.format(str(relay_ca).replace(" ", "%20")))
+    assert server is not None and (server.tls, server.cafile) == (tls, str(relay_ca))
+    assert server.describe().endswith(f", trusting the CA in {relay_ca})")
+
+
+def test_a_cafile_that_is_missing_or_no_certificate_refuses_to_start(tmp_path):
+    garbage = tmp_path / "garbage.pem"
+    garbage.write_text("not a certificate")
+    for path, why in [(tmp_path / "missing.pem", "No such file"), (garbage, "no certificate")]:
+        with pytest.raises(ValueError) as refused:
+            Settings.from_env({"KEEPCART_SMTP_URL": f"smtp://u:hunter22@relay.test?cafile={path}"})
+        problem = str(refused.value)
+        assert problem.startswith("KEEPCART_SMTP_URL: ") and f"cafile {path}" in problem
+        assert why in problem and "hunter22" not in problem
+
+
 @pytest.mark.parametrize(
     ("url", "problem"),
     [
         ("http://user:hunter22@mail.test", "it must start with smtp:// or smtps://"),
         ("smtp://user:hunter22@:25", "it names no host"),
         ("smtp://user:hunter22@mail.test:99999", "its port is not a number"),
-        ("smtp://user:hunter22@mail.test?tls=1", "the only option it takes"),
+        ("smtp://user:hunter22@mail.test?tls=1", "the options it takes are ?starttls="),
         ("smtps://user:hunter22@mail.test?starttls=1", "drop ?starttls"),
         ("smtp://user:hunter22@mail.test?starttls=maybe", "?starttls takes 1 or 0"),
+        (
+            "smtp://user:hunter22@mail.test?starttls=0&cafile=/etc/ssl/ca.pem",
+            "?cafile is for TLS, which ?starttls=0 turns off",
+        ),
     ],
 )
 def test_an_unreadable_mail_server_refuses_to_start_without_quoting_the_password(url, problem):
@@ -148,6 +219,10 @@ def test_a_line_break_in_a_header_is_refused_rather_than_sent():
         build_email(outgoing(content=content))
 
 
+# aiosmtplib's own words when ?starttls=1 meets a server that does not offer STARTTLS
+NO_STARTTLS = aiosmtplib.SMTPException("SMTP STARTTLS extension not supported by server.")
+
+
 @pytest.mark.parametrize(
     ("error", "permanent", "code"),
     [
@@ -161,8 +236,42 @@ def test_a_line_break_in_a_header_is_refused_rather_than_sent():
          "SMTPConnectError"),
         (aiosmtplib.SMTPReadTimeoutError("Timed out"), False, "timeout"),
         (ConnectionRefusedError(111, "Connection refused"), False, "ConnectionRefusedError"),
+        (NO_STARTTLS, False, "no STARTTLS"),
     ],
 )  # fmt: skip
 def test_smtp_errors_are_read_as_for_now_or_for_good(error, permanent, code):
     failure = failure_of(error)
     assert (failure.permanent, failure.code) == (permanent, code)
+
+
+def untrusted() -> ssl.SSLCertVerificationError:
+    error = ssl.SSLCertVerificationError(1, "[SSL: CERTIFICATE_VERIFY_FAILED] certificate"
+                                         " verify failed: self-signed certificate")  # fmt: skip
+    error.verify_message = "self-signed certificate"
+    return error
+
+
+def connect_error_from(cause: Exception) -> Exception:
+    """How aiosmtplib reports a failed TLS handshake on connecting (smtps://)."""
+    try:
+        raise aiosmtplib.SMTPConnectError(f"Error connecting: {cause}") from cause
+    except aiosmtplib.SMTPConnectError as error:
+        return error
+
+
+@pytest.mark.parametrize("error", [untrusted(), connect_error_from(untrusted())])
+def test_a_certificate_not_trusted_says_so(error):
+    failure = failure_of(error)
+    assert failure.reason.startswith(
+        "The mail server's certificate was not trusted (self-signed certificate)"
+    )
+    assert "?cafile=" in failure.reason
+    assert (failure.permanent, failure.code) == (False, "SSLCertVerificationError")
+
+
+def test_starttls_missing_says_what_was_required():
+    failure = failure_of(NO_STARTTLS)
+    assert failure.reason == (
+        "The mail server does not offer STARTTLS, which KEEPCART_SMTP_URL requires"
+        " (?starttls=1): nothing was sent."
+    )
