@@ -69,6 +69,17 @@ NAV_LINKS_OUT_OF_REACH = """() => {
 }"""
 
 
+# Each checkbox and radio drawn on its label's line (beside it), not on a line of its own
+# above: a page whose form styles do not reach its fields draws them that way.
+BOXES_OFF_THEIR_LABELS = """() => [...document.querySelectorAll(
+    "main input[type=checkbox], main input[type=radio]")].filter((input) => {
+  const label = input.id && document.querySelector(`label[for="${CSS.escape(input.id)}"]`);
+  if (!label) return false;
+  const box = input.getBoundingClientRect(), text = label.getClientRects()[0];
+  return box.width > 1 && text && (box.bottom <= text.top || box.top >= text.bottom);
+}).map((input) => input.id).slice(0, 8)"""
+
+
 def html_pages(stack: Stack) -> list[str]:
     """Every GET page under /admin, filled with ids that exist in the demo store."""
     app = create_app(Settings(db=Path("unused.db"), secret_keys=("x" * 40,)))  # its routes
@@ -201,7 +212,7 @@ def test_every_admin_page_fits_a_phone_reaches_every_link_and_passes_axe(
     sign_in(page, stack)
     expect(page.get_by_role("heading", level=1)).to_be_visible()
 
-    overflowing, unreachable, violations = {}, {}, {}
+    overflowing, unreachable, unaligned, violations = {}, {}, {}, {}
     for path in pages:
         if not visit(page, stack, path):
             continue
@@ -209,10 +220,13 @@ def test_every_admin_page_fits_a_phone_reaches_every_link_and_passes_axe(
             overflowing[path] = found
         if missed := page.evaluate(NAV_LINKS_OUT_OF_REACH):
             unreachable[path] = missed
+        if apart := page.evaluate(BOXES_OFF_THEIR_LABELS):
+            unaligned[path] = apart
         if found := serious_violations(page):
             violations[path] = found
     assert overflowing == {}
     assert unreachable == {}
+    assert unaligned == {}
     assert violations == {}
 
 
