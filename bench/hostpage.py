@@ -63,8 +63,11 @@ It prints a table of medians and ends with one line:
 load"; long tasks and CLS: keepcart's worst sample; the verdict line above it judges keepcart
 and keepcart-all together; the whole window's figures are in the table and on a line of
 their own).
-Targets (issue 11): both Keepcart variants ≤ 10 ms of script at load at 4×, no long task,
-CLS 0;
+Targets (issue 11, judged against the floor since issue 12): both Keepcart variants' script
+at load at 4× within 10 ms, or, on a machine where the floor (a script doing almost nothing)
+itself takes 8 ms or more, within 1.25 × the floor's in the same run (issue 11's 10 ms was
+set where the floor took ~6 ms; on a 2-core machine it takes 9–11 ms, and a target below the
+floor is one no script meets); no long task, CLS 0;
 drawer ≤ 150 ms, exit offer ≤ 100 ms. A missed target is reported, not an error: the exit
 status is 1 only when the run is invalid (a server that fails, a page that does not load, a
 trace without the page's main thread, Keepcart not setting up, not sending its page view or,
@@ -103,6 +106,10 @@ CPU_THROTTLING = 4
 SETTLE_MS = 2500  # traced after the load event (and the network idle): idle-time work counts
 LONG_TASK_MS = 50
 SCRIPT_TARGET_MS = 10
+# Where the floor itself takes FLOOR_SLOW_MS or more, the target is FLOOR_RATIO × the floor
+# measured in the same run (timings move with the machine; ratios within one run do not).
+FLOOR_SLOW_MS = 8
+FLOOR_RATIO = 1.25
 DRAWER_TARGET_MS = checkout_bench.DRAWER_TARGET_MS
 EXIT_TARGET_MS = offers_bench.TRIGGER_TARGET_MS
 SKU = checkout_bench.SKU  # a demo product, added before the exit (the campaign wants a cart)
@@ -877,11 +884,13 @@ def report(samples: list[Sample], count: int, variants: tuple[str, ...] = VARIAN
         name: statistics.median(s.load_script_ms for s in rows) for name, rows in by_variant.items()
     }
     worst = max(at_load["keepcart"], at_load["keepcart-all"])
-    met = worst <= SCRIPT_TARGET_MS and long_tasks == 0 and cls == 0
+    limit, judged_by = script_target(at_load["floor"])
+    met = worst <= limit and long_tasks == 0 and cls == 0
     verdict = "met" if met else "NOT met"
-    print(f"target: keepcart and keepcart-all ≤ {SCRIPT_TARGET_MS} ms script at load at "
-          f"{CPU_THROTTLING}×, no long task, CLS 0: {verdict} (long tasks, CLS: the worst "
-          "sample of either)\n")  # fmt: skip
+    print(f"target: keepcart and keepcart-all ≤ {limit:.1f} ms script at load at "
+          f"{CPU_THROTTLING}× ({judged_by}; worst {worst:.1f} ms, "
+          f"{worst / at_load['floor']:.2f} × the floor), no long task, CLS 0: {verdict} "
+          "(long tasks, CLS: the worst sample of either)\n")  # fmt: skip
     print(f"floor (a fetch, a storage read, a beacon): {at_load['floor']:.1f} ms at load, "
           f"{script['floor']:.1f} ms in the whole window at {CPU_THROTTLING}x; bare page "
           f"{script['bare']:.1f} ms")  # fmt: skip
@@ -893,6 +902,14 @@ def report(samples: list[Sample], count: int, variants: tuple[str, ...] = VARIAN
           f"plausible {at_load['plausible']:.1f} ms, "
           f"ouibounce {at_load['ouibounce']:.1f} ms ({CPU_THROTTLING}x); "
           f"long tasks {demo_long_tasks}; CLS {demo_cls:.4f}")  # fmt: skip
+
+
+def script_target(floor_ms: float) -> tuple[float, str]:
+    """The at-load limit for Keepcart in a run whose floor took ``floor_ms``, and why."""
+    if floor_ms < FLOOR_SLOW_MS:
+        return SCRIPT_TARGET_MS, f"{SCRIPT_TARGET_MS} ms: the floor took {floor_ms:.1f} ms"
+    limit = max(SCRIPT_TARGET_MS, FLOOR_RATIO * floor_ms)
+    return limit, f"{FLOOR_RATIO} × the floor's {floor_ms:.1f} ms on this machine"
 
 
 if __name__ == "__main__":
