@@ -19,7 +19,7 @@ bulk inserts in one transaction) to, by default:
     the remedy campaign its delivery answer earns, with those remedies' exposures;
   * both trust holdouts at 10 % over the 90 days: 150,000 badge and 60,000 social-proof
     exposures;
-  * cart recovery (``scale_outbox``): 30,000 checkouts that left an email over 90 days (the
+  * cart recovery (``scale_recovery``): 30,000 checkouts that left an email over 90 days (the
     defaults: consent, three steps, a 10 % holdout), with their carts; most abandoned, 1–3
     reminders for the reminded, some clicked, some unsubscribed (the suppression list) or
     emptied; about 13 % of the abandoned recovered by one of the seeded orders (some through
@@ -95,7 +95,8 @@ sys.path.insert(0, str(BENCH))  # the sibling benches, when this file is importe
 import checkout as checkout_bench  # noqa: E402  (the demo store, the server process)
 import dashboard  # noqa: E402  (events, the bench login, the overview's ranges)
 import scale_content  # noqa: E402  (reviews, the exit survey, trust exposures)
-import scale_outbox  # noqa: E402  (recovery, messages, webhooks)
+import scale_outbox  # noqa: E402  (the order emails, webhooks, every message)
+import scale_recovery  # noqa: E402  (checkouts, reminders, unsubscribes)
 
 from server.clock import now_ms  # noqa: E402  (dashboard put the repository on the path)
 
@@ -317,14 +318,19 @@ def seed_features(conn: sqlite3.Connection, rng: random.Random, store_id: int,
                   products: list[Product], visitors: list[tuple[str, int]], now: int
                   ) -> None:  # fmt: skip
     """What the pages built since this bench was written read: reviews, the exit survey,
-    trust exposures (``scale_content``); recovery, the messages, webhooks (``scale_outbox``,
-    with the reviews' webhook events)."""
+    trust exposures (``scale_content``); cart recovery (``scale_recovery``); the order
+    emails and webhooks of those and of the orders, then every message (``scale_outbox``)."""
     (owner,) = conn.execute("SELECT id FROM users WHERE email = ?", (dashboard.EMAIL,)).fetchone()
     span = SPAN_DAYS * DAY_MS
     events = scale_content.seed_reviews(conn, rng, store_id, owner, now)
     scale_content.seed_survey(conn, rng, store_id, visitors, now, span)
     scale_content.seed_trust(conn, rng, store_id, visitors, now - span)
-    scale_outbox.seed_outbox(conn, rng, store_id, dashboard.EMAIL, products, events, now, span)
+    orders = scale_outbox.seeded_orders(conn, store_id)
+    outbox = scale_outbox.Outbox(conn, rng, store_id, now)
+    recovery = scale_recovery.Recovery(conn, rng, store_id, products, orders, outbox, now, span)
+    recovery.seed()
+    scale_outbox.seed_messages(conn, rng, outbox, orders, dashboard.EMAIL,
+                               [*events, *recovery.events], now)  # fmt: skip
 
 
 def seed_products(conn: sqlite3.Connection, rng: random.Random, store_id: int, now: int
