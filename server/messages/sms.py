@@ -21,7 +21,7 @@ from typing import Protocol
 
 import httpx
 
-from server.messages.model import DeliveryFailed, EmailContent
+from server.messages.model import DeliveryFailed, EmailContent, tls_context
 from server.settings import SmsAccount
 
 TIMEOUT_S = 15.0
@@ -58,7 +58,10 @@ class TwilioSms:
         account = self.account
         try:
             async with httpx.AsyncClient(
-                timeout=self.timeout_s, follow_redirects=False, trust_env=False
+                timeout=self.timeout_s,
+                follow_redirects=False,
+                trust_env=False,
+                verify=tls_context(),
             ) as client:
                 response = await client.post(
                     self.endpoint,

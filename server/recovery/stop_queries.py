@@ -39,11 +39,15 @@ async def order_since(
     """The first order of the store since ``since`` for one of the carts or the email (any
     device), by id; None when there is none."""
     marks = ", ".join("?" * len(cart_ids)) or "NULL"
+    # The carts' orders and the email's, each by its index (not the store's orders since
+    # ``since``, which grow with the checkout's age).
     row = await read_one(
         conn,
-        f"SELECT id FROM orders WHERE store_id = ? AND created_at >= ?"
-        f" AND (cart_id IN ({marks}) OR email = ?) ORDER BY created_at, id LIMIT 1",
-        (store_id, since, *cart_ids, email),  # no email (a phone only): NULL matches none
+        "SELECT id FROM orders WHERE +store_id = ? AND created_at >= ? AND id IN"
+        f" (SELECT id FROM orders WHERE cart_id IN ({marks})"
+        "  UNION SELECT id FROM orders WHERE store_id = ? AND email = ?)"
+        " ORDER BY created_at, id LIMIT 1",
+        (store_id, since, *cart_ids, store_id, email),  # no email (a phone): NULL matches none
     )
     return None if row is None else row["id"]
 
@@ -92,16 +96,21 @@ async def stop_for_order(
 ) -> None:
     """In an order's own write: the reminders queued for its cart, the cart a link rebuilt it
     from, or its email end suppressed, and those contacts' sequences stop (ordered)."""
-    source = "(SELECT source_cart_id FROM recovered_carts WHERE cart_id = ?)"
+    # Each row found by one index look-up per way it can match (an OR of them would read
+    # every contact of the store, kept for the results: this runs in every order's write);
+    # "+store_id" keeps the planner from reading the store's rows by that column instead.
+    carts = "(?, (SELECT source_cart_id FROM recovered_carts WHERE cart_id = ?))"
     await conn.execute(
         "UPDATE messages SET state = 'suppressed', last_error = ?, updated_at = ?"
-        " WHERE kind = 'recovery' AND state = 'queued' AND store_id = ?"
-        f" AND (recipient = ? OR cart_id = ? OR cart_id = {source})",
-        (SUPPRESSED_BECAUSE[ORDERED], now, store_id, email, cart_id, cart_id),
+        " WHERE kind = 'recovery' AND state = 'queued' AND +store_id = ? AND id IN"
+        " (SELECT id FROM messages WHERE store_id = ? AND recipient = ?"
+        f" UNION SELECT id FROM messages WHERE cart_id IN {carts} AND kind = 'recovery')",
+        (SUPPRESSED_BECAUSE[ORDERED], now, store_id, store_id, email, cart_id, cart_id),
     )
     await conn.execute(
         "UPDATE checkout_contacts SET next_due_at = NULL, stopped_at = ?, stop_reason = ?,"
-        " updated_at = ? WHERE store_id = ? AND next_due_at IS NOT NULL"
-        f" AND (email = ? OR cart_id = ? OR cart_id = {source})",
-        (now, ORDERED, now, store_id, email, cart_id, cart_id),
+        " updated_at = ? WHERE +store_id = ? AND next_due_at IS NOT NULL AND id IN"
+        " (SELECT id FROM checkout_contacts WHERE store_id = ? AND email = ?"
+        f" UNION SELECT id FROM checkout_contacts WHERE cart_id IN {carts})",
+        (now, ORDERED, now, store_id, store_id, email, cart_id, cart_id),
     )

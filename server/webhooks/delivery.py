@@ -20,7 +20,7 @@ import httpx
 
 from server.clock import Clock
 from server.db import Database
-from server.messages.model import DeliveryFailed, Message, Outcome
+from server.messages.model import DeliveryFailed, Message, Outcome, tls_context
 from server.webhooks import model, queries
 from server.webhooks.guard import Destination, Refused, resolve_destination
 from server.webhooks.model import Endpoint
@@ -120,7 +120,7 @@ class WebhookTransport:
         # never checked.
         timeout = httpx.Timeout(self.timeout_s, connect=min(CONNECT_TIMEOUT_S, self.timeout_s))
         async with httpx.AsyncClient(
-            timeout=timeout, follow_redirects=False, trust_env=False
+            timeout=timeout, follow_redirects=False, trust_env=False, verify=tls_context()
         ) as client:
             request = client.build_request(
                 "POST", url, content=body, headers=headers, extensions=extensions

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from typing import Any
 
 import aiosqlite
@@ -24,3 +25,41 @@ async def query_plans(
         return found
 
     return await db.write(explain)
+
+
+async def recorded_plans(
+    db: Database,
+    work: Callable[[aiosqlite.Connection], Awaitable[Any]],
+    around: Callable[[aiosqlite.Connection], contextlib.AbstractAsyncContextManager[Any]]
+    | None = None,
+) -> list[tuple[str, list[str]]]:
+    """Each statement ``work(conn)`` runs inside one write, with its query plan read in the
+    same write (every parameter 1); ``around(conn)``: a context the statements need (SQL
+    functions they call)."""
+    statements: list[str] = []
+
+    @contextlib.asynccontextmanager
+    async def nothing(conn: aiosqlite.Connection) -> AsyncIterator[None]:
+        yield
+
+    async def run(conn: aiosqlite.Connection) -> list[list[str]]:
+        original = conn.execute
+
+        def recording(sql: str, params: Any = ()) -> Any:
+            statements.append(sql)
+            return original(sql, params)
+
+        async with (around or nothing)(conn):
+            conn.execute = recording  # type: ignore[method-assign]
+            try:
+                await work(conn)
+            finally:
+                conn.execute = original  # type: ignore[method-assign]
+            plans = []
+            for sql in statements:
+                async with conn.execute("EXPLAIN QUERY PLAN " + sql, [1] * sql.count("?")) as cur:
+                    plans.append([row[3] for row in await cur.fetchall()])
+        return plans
+
+    plans = await db.write(run)
+    return list(zip(statements, plans, strict=True))

@@ -28,6 +28,7 @@ from server.surveys.queries import NewResponse, insert_response, replace_answers
 from tests.api.admin_client import client_for, csrf_from, field_error, sign_in
 from tests.api.offering import claim, expose, live_campaign
 from tests.api.ordering import insert_order
+from tests.api.plans import recorded_plans
 from tests.api.recovering import give_contact, set_recovery
 from tests.api.reviewing import publish
 from tests.api.shopping import HEADERS, new_cart, order_body, place
@@ -538,31 +539,9 @@ async def test_nothing_personal_reaches_the_log(shop, admin, pat, caplog):
 
 
 async def plans_of(app, work) -> list[tuple[str, list[str]]]:
-    """Each statement ``work(conn)`` runs inside a write, with its query plan (read in the
-    same write, with the erasure's SQL functions there as they are for its statements)."""
-    statements: list[str] = []
-
-    async def run(conn):
-        original = conn.execute
-
-        def recording(sql, params=()):
-            statements.append(sql)
-            return original(sql, params)
-
-        async with erasing_functions(conn):
-            conn.execute = recording
-            try:
-                await work(conn)
-            finally:
-                conn.execute = original
-            plans = []
-            for sql in statements:
-                async with conn.execute("EXPLAIN QUERY PLAN " + sql, [1] * sql.count("?")) as cur:
-                    plans.append([row[3] for row in await cur.fetchall()])
-        return plans
-
-    plans = await services(app).db.write(run)
-    return list(zip(statements, plans, strict=True))
+    """Each statement ``work(conn)`` runs inside a write, with its query plan, read with the
+    erasure's SQL functions there as they are for its statements."""
+    return await recorded_plans(services(app).db, work, around=erasing_functions)
 
 
 # A store has few campaigns, reviewed products' reviews and surveys: the ids of its own,
