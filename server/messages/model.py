@@ -103,6 +103,10 @@ CHANNEL_STATE_LABELS = {
     ("sms", UNSENT_NO_SERVER): "Not sent: no SMS provider configured",
 }
 PENDING = frozenset({QUEUED, SENDING})  # the sender still has work to do on these
+# Why a queued message waits past when it was due (messages.deferred_reason): an SMS held
+# until the shopper's quiet hours end.
+QUIET_HOURS = "quiet_hours"
+RETRY = "retry"  # not stored: a wait after a failed attempt is told by its attempts
 RESENDABLE = frozenset({FAILED, UNSENT_NO_SERVER})
 NO_SERVER_REASON = "Not sent: no mail server is configured (KEEPCART_SMTP_URL)."
 NO_SERVER_REASONS = {
@@ -135,6 +139,7 @@ class Message:
     created_at: int
     updated_at: int
     sent_at: int | None
+    deferred_reason: str | None = None  # QUIET_HOURS, or None
 
     @property
     def state_label(self) -> str:
@@ -147,6 +152,25 @@ class Message:
     @property
     def resendable(self) -> bool:
         return self.state in RESENDABLE
+
+
+@dataclass(frozen=True)
+class NextTry:
+    at: int
+    why: str | None  # QUIET_HOURS, RETRY, or None: it was queued to go then
+
+
+def next_try(message: Message, now: int) -> NextTry | None:
+    """When a queued message not due yet goes, and why it waits when that is known: the end
+    of the shopper's quiet hours (an SMS), or a retry after a failed attempt. None when it
+    is not waiting (due now: the sender takes it within a second or so)."""
+    if message.state != QUEUED or message.next_attempt_at <= now:
+        return None
+    if message.deferred_reason == QUIET_HOURS:
+        why: str | None = QUIET_HOURS
+    else:
+        why = RETRY if message.attempts > 0 else None
+    return NextTry(message.next_attempt_at, why)
 
 
 # ---- retries ------------------------------------------------------------------------------

@@ -27,7 +27,8 @@ from server.security import new_public_id
 
 _COLUMNS = (
     "id, public_id, store_id, channel, kind, recipient, inputs, state, attempts,"
-    " next_attempt_at, last_error, order_id, cart_id, created_at, updated_at, sent_at"
+    " next_attempt_at, last_error, order_id, cart_id, created_at, updated_at, sent_at,"
+    " deferred_reason"
 )
 _DUE = "state IN ('queued', 'sending') AND next_attempt_at <= ?"
 
@@ -48,18 +49,18 @@ def message_from_row(row: Any) -> Message:
 async def insert_message(
     conn: aiosqlite.Connection, *, store_id: int, channel: str, kind: str, recipient: str,
     inputs: dict[str, Any], now: int, order_id: int | None = None, cart_id: int | None = None,
-    due: int | None = None,
+    due: int | None = None, deferred_reason: str | None = None,
 ) -> str | None:  # fmt: skip
     """The new message's public id; None when the order already has this message. It is due
-    at ``due`` (default: now)."""
+    at ``due`` (default: now), later than it would have been for ``deferred_reason``."""
     public_id = new_public_id("msg", 12)
     cursor = await conn.execute(
         "INSERT INTO messages (public_id, store_id, channel, kind, recipient, inputs,"
-        " next_attempt_at, order_id, cart_id, created_at, updated_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " next_attempt_at, order_id, cart_id, created_at, updated_at, deferred_reason)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
         " ON CONFLICT (order_id, kind, recipient) WHERE order_id IS NOT NULL DO NOTHING",
         (public_id, store_id, channel, kind, recipient, json.dumps(inputs),
-         now if due is None else due, order_id, cart_id, now, now),
+         now if due is None else due, order_id, cart_id, now, now, deferred_reason),
     )  # fmt: skip
     return public_id if cursor.rowcount == 1 else None
 
@@ -83,8 +84,8 @@ async def park_without_server(
     parked = 0
     for channel in channels:
         cursor = await conn.execute(
-            f"UPDATE messages SET state = ?, last_error = ?, updated_at = ?"
-            f" WHERE {_DUE} AND channel = ?",
+            f"UPDATE messages SET state = ?, last_error = ?, deferred_reason = NULL,"
+            f" updated_at = ? WHERE {_DUE} AND channel = ?",
             (UNSENT_NO_SERVER, NO_SERVER_REASONS.get(channel, NO_SERVER_REASON), now, now,
              channel),
         )  # fmt: skip
@@ -97,10 +98,10 @@ async def claim_due(
     *, one_per_recipient: bool = False,
 ) -> list[Message]:  # fmt: skip
     """Up to ``limit`` due messages of ``channels``, oldest due first, now ``sending`` under a
-    lease until ``now + lease_ms``, each with its attempt counted. A message left sending
-    past its lease (its sender died) is due again. ``one_per_recipient``: at most one
-    message in flight per (store, recipient), this claim's included (each recipient's oldest
-    due first)."""
+    lease until ``now + lease_ms``, each with its attempt counted and its wait over (no
+    ``deferred_reason``). A message left sending past its lease (its sender died) is due
+    again. ``one_per_recipient``: at most one message in flight per (store, recipient), this
+    claim's included (each recipient's oldest due first)."""
     if not channels:
         return []
     marks = ", ".join("?" * len(channels))
@@ -112,7 +113,8 @@ async def claim_due(
     rows = await read_all(
         conn,
         f"UPDATE messages SET state = ?, attempts = attempts + 1, next_attempt_at = ?,"
-        f" updated_at = ? WHERE id IN ({due} ORDER BY next_attempt_at, id LIMIT ?)"
+        f" deferred_reason = NULL, updated_at = ?"
+        f" WHERE id IN ({due} ORDER BY next_attempt_at, id LIMIT ?)"
         f" RETURNING {_COLUMNS}",
         (SENDING, now + lease_ms, now, *params, limit),
     )
@@ -158,11 +160,12 @@ async def record_failure(
 async def record_deferral(
     conn: aiosqlite.Connection, message: Message, until: int, reason: str, now: int
 ) -> bool:
-    """Put the claimed message back in the queue, due at ``until``, its attempt not counted:
-    it was not tried (an SMS due in the shopper's quiet hours)."""
+    """Put the claimed message back in the queue, due at ``until`` for ``reason`` (model's
+    QUIET_HOURS: an SMS due in the shopper's quiet hours), its attempt not counted: it was
+    not tried. Its last error, if a failed attempt before left one, stays."""
     cursor = await conn.execute(
         "UPDATE messages SET state = ?, attempts = attempts - 1, next_attempt_at = ?,"
-        " last_error = ?, updated_at = ? WHERE id = ? AND state = ? AND attempts = ?",
+        " deferred_reason = ?, updated_at = ? WHERE id = ? AND state = ? AND attempts = ?",
         (QUEUED, until, reason, now, message.id, SENDING, message.attempts),
     )
     return cursor.rowcount == 1

@@ -48,6 +48,7 @@ from server.messages import queries
 from server.messages.model import (
     KINDS,
     LEASE_MS,
+    QUIET_HOURS,
     SUPPRESSED,
     DeliveryFailed,
     EmailContent,
@@ -289,7 +290,7 @@ class Sender:
         allowed = next_allowed(now, zones, QuietHours(settings.sms_quiet_start,
                                                       settings.sms_quiet_end))  # fmt: skip
         if allowed > now:
-            raise Deferred(allowed, "Waiting for the end of the shopper's quiet hours.")
+            raise Deferred(allowed, QUIET_HOURS)
         content = await self._render_for_delivery(message, store)
         assert self.sms is not None  # claimed only for a channel with a transport
         await self.sms.send(message.recipient, content.text, message.public_id)
@@ -377,7 +378,7 @@ class Sender:
 
 class Deferred(Exception):
     """The message may not go yet (an SMS in the shopper's quiet hours): due again at
-    ``until``, with ``reason`` shown meanwhile."""
+    ``until``, for ``reason`` (model's QUIET_HOURS), which the admin shows meanwhile."""
 
     def __init__(self, until: int, reason: str):
         super().__init__(reason)

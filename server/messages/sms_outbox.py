@@ -15,6 +15,7 @@ import aiosqlite
 from babel import Locale, UnknownLocaleError
 
 from server.messages import queries
+from server.messages.model import QUIET_HOURS
 from server.messages.outbox import enqueue
 from server.messages.sms_rules import (
     QuietHours,
@@ -36,7 +37,8 @@ async def enqueue_recovery_sms(
     inputs: dict[str, Any] | None = None,
 ) -> str | None:  # fmt: skip
     """Queue the cart's recovery SMS to ``phone``, due at ``due`` (default: now) or, when that
-    falls in the quiet hours of the shopper's day, at the next minute outside them. Returns
+    falls in the quiet hours of the shopper's day, at the next minute outside them (with
+    QUIET_HOURS as the reason it waits, which the admin's Messages pages show). Returns
     the message's public id, or None when it must not go: no SMS consent recorded, a number
     that is not a valid phone number (read in the store's country when written without +),
     the kind switched off, or another recovery SMS of the cart within 48 hours of it."""
@@ -47,12 +49,14 @@ async def enqueue_recovery_sms(
         return None
     settings = await queries.email_settings(conn, store.id)
     quiet = QuietHours(settings.sms_quiet_start, settings.sms_quiet_end)
-    at = next_allowed(now if due is None else due, shopper_zones(number, store.timezone), quiet)
+    wanted = now if due is None else due
+    at = next_allowed(wanted, shopper_zones(number, store.timezone), quiet)
     if not within_cap(await queries.times_for_cart(conn, cart_id, RECOVERY_SMS), at):
         return None
     return await enqueue(
-        conn, store.id, RECOVERY_SMS, e164(number), now, cart_id=cart_id, inputs=inputs, due=at
-    )
+        conn, store.id, RECOVERY_SMS, e164(number), now, cart_id=cart_id, inputs=inputs, due=at,
+        deferred_reason=QUIET_HOURS if at > wanted else None,
+    )  # fmt: skip
 
 
 def store_region(store: Store) -> str | None:

@@ -37,14 +37,19 @@ async def wording(client: httpx.AsyncClient, store) -> dict[str, str] | None:
 
 async def give_contact(
     client: httpx.AsyncClient, token: str, email: str = SHOPPER, *, consent: bool = True,
-    shown: str | None = None, store=None,
+    shown: str | None = None, store=None, phone: str | None = None,
 ) -> httpx.Response:  # fmt: skip
     """PUT the contact as the widget does (text/plain JSON); ``shown`` defaults to the words
-    the checkout says now (``store`` needed then)."""
+    the checkout says now (``store`` needed then). With ``phone``, the "text me a reminder"
+    box is ticked too, with the words the checkout says for it (``store`` needed)."""
     if shown is None:
         block = await wording(client, store)
         shown = block["text"] if block else ""
-    body = {"email": email, "consent": consent, "shown": shown}
+    body: dict[str, Any] = {"email": email, "consent": consent, "shown": shown}
+    if phone is not None:
+        block = await wording(client, store)
+        assert block is not None and "sms" in block, "the checkout offers no SMS box"
+        body |= {"phone": phone, "sms_consent": True, "sms_shown": block["sms"]}
     return await client.put(
         f"/v1/carts/{token}/contact", content=json.dumps(body), headers=TEXT_PLAIN
     )

@@ -1,25 +1,30 @@
 """The admin's Messages page and email settings: what owners and staff see, the test email,
-sending a failed message again, the settings form's errors, and a store without a mail
-server saying so."""
+sending a failed message again, the settings form's errors, a store without a mail server
+saying so, an SMS shown as an SMS, and when a queued message goes next and why."""
 
 from __future__ import annotations
 
 import dataclasses
 import html
 import re
+from datetime import datetime
 from email.utils import parseaddr
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from server.accounts import add_member, create_store, create_user
 from server.clock import now_ms
+from server.forms import format_local_display
 from server.messages.model import EmailSettings
 from server.messages.outbox import enqueue
+from server.messages.sms import TwilioSms
+from server.messages.sms_segments import sms_size
 from server.services import attach, services
 from server.stores.service import validate_new_store
 from tests.api.admin_client import MEMBER_PASSWORD, client_for, csrf_from, field_error
-from tests.api.mailing import deliver, link_in, mail_settings, messages, set_email_settings
+from tests.api.mailing import T0, deliver, link_in, mail_settings, messages, set_email_settings
 from tests.api.recovering import (
     at_hours,
     give_contact,
@@ -29,6 +34,7 @@ from tests.api.recovering import (
 )
 from tests.api.shopping import new_cart, order_body, place
 from tests.conftest import MERCHANT_EMAIL
+from tests.sms import FROM, SID, TOKEN, SmsApi
 
 pytestmark = pytest.mark.anyio
 
@@ -71,11 +77,19 @@ async def test_the_list_shows_each_message_with_its_state(app, client, sending_s
     mail_server.refuse("451 4.3.0 Greylisted, try again later")
     await placed_order(client, sending_shop)
     await deliver(app)
+    [row] = await messages(app)
+    retry = format_local_display(row["next_attempt_at"], "Europe/Dublin")
     page = await client.get(base)
     assert page.status_code == 200
     shown = text_of(page.text)
-    assert "Order confirmation aoife@example.com Queued 1" in shown
-    assert "451 4.3.0 Greylisted, try again later" in shown
+    # When it goes next, and why: a retry, after the error it quotes (once, not again beside).
+    error = "The mail server answered 451 4.3.0 Greylisted, try again later"
+    listed = f"Order confirmation aoife@example.com Queued Next try {retry}, retry after: {error}"
+    assert f"{listed} 1 " in shown
+    assert shown.count(error) == 1
+    detail = text_of((await client.get(f"{base}/{row['public_id']}")).text)
+    assert f"Next try {retry}, retry after: {error}" in detail
+    assert detail.count(error) == 1
     assert 'aria-current="page">Messages</a>' in page.text
     assert f"Emails go through smtp://127.0.0.1:{mail_server.port}" in shown
     queued = await client.get(base, params={"state": "failed"})
@@ -100,6 +114,117 @@ async def test_a_message_page_shows_what_it_says(app, client, sending_shop, admi
     assert preview.headers["content-security-policy"].startswith("sandbox;")
     assert "frame-ancestors 'self'" in preview.headers["content-security-policy"]
     assert "View your order" in preview.text and "<script" not in preview.text
+
+
+async def test_the_list_says_what_it_holds_webhook_deliveries_included(
+    app, client, sending_shop, admin
+):
+    base, _ = admin
+    delivery = {"type": "order.paid"}
+    await services(app).db.write(
+        lambda conn: enqueue(conn, sending_shop.id, "webhook", "ep_orders", T0, inputs=delivery)
+    )
+    page = await client.get(base)
+    shown = text_of(page.text)
+    assert "Every email Keepcart sends" not in shown
+    for what in ("order confirmations", "review requests", "cart reminders by email and SMS",
+                 "carts shoppers asked to be emailed", "webhook deliveries"):  # fmt: skip
+        assert what in shown, what
+    assert f'href="/admin/stores/{sending_shop.id}/webhooks"' in page.text
+    assert "Webhook ep_orders Queued" in shown
+    [row] = await messages(app)
+    detail = await client.get(f"{base}/{row['public_id']}")
+    assert "Emails go through" not in text_of(detail.text)
+    assert "so a receiver that gets it twice can keep one" in text_of(detail.text)
+    assert f'href="/admin/stores/{sending_shop.id}/webhooks/ep_orders"' in detail.text
+
+
+# ---- an SMS, and when a queued message goes -------------------------------------------------
+
+DUBLIN = ZoneInfo("Europe/Dublin")
+HOUR = 3_600_000
+
+
+def at(*when: int) -> int:
+    return int(datetime(*when, tzinfo=DUBLIN).timestamp() * 1000)
+
+
+@pytest.fixture
+def sms_api():
+    api = SmsApi().start()
+    yield api
+    api.stop()
+
+
+@pytest.fixture
+async def texting_shop(app, sending_shop, sms_api):
+    """The shop sending SMS through the local SMS API (as KEEPCART_SMS_URL would), with cart
+    recovery on and its SMS switched on."""
+    built = services(app)
+    settings = dataclasses.replace(built.settings, sms_url=sms_api.url, sms_from=FROM)
+    attach(app, dataclasses.replace(built, settings=settings))
+    assert settings.sms is not None
+    built.sender.sms = TwilioSms(settings.sms)
+    await set_email_settings(app, sending_shop, enabled=EmailSettings().enabled | {"recovery_sms"})
+    await set_recovery(app, sending_shop)
+    return sending_shop
+
+
+async def test_an_sms_waiting_for_the_quiet_hours_is_shown_as_an_sms_with_its_next_try(
+    app, client, texting_shop, admin, sms_api
+):
+    base, _ = admin
+    # An hour after the admin signed in (T0): the shopper's phone is Irish, quiet 21:00-08:00.
+    services(app).clock.set(at(2026, 5, 28, 22, 24))
+    token = await new_cart(client, texting_shop.public_key, FH_MUG_01=1)
+    given = await give_contact(client, token, store=texting_shop, phone="087 123 4567")
+    assert given.json()["sms"] is True
+    services(app).clock.set(at(2026, 5, 28, 23, 24))
+    await deliver(app)  # the first reminder: its email goes now, its SMS in the morning
+    [sms] = [row for row in await messages(app) if row["channel"] == "sms"]
+    assert sms["next_attempt_at"] == at(2026, 5, 29, 8, 0)
+    waits = "Next try 29 May 2026, 08:00 IST, after the shopper’s quiet hours"
+
+    listed = text_of((await client.get(base)).text)
+    assert f"Cart reminder by SMS +353871234567 Queued {waits}" in listed
+    assert f"SMS go through http://127.0.0.1:{sms_api.port} (from {FROM})" in listed
+
+    page = await client.get(f"{base}/{sms['public_id']}")
+    shown = text_of(page.text)
+    assert waits in shown
+    assert "Emails go through" not in shown and "mail server" not in shown
+    assert f"SMS go through http://127.0.0.1:{sms_api.port}" in shown
+    assert SID not in page.text and TOKEN not in page.text
+    assert (f"Idempotency token {sms['public_id']} · sent to the provider as"
+            " I-Twilio-Idempotency-Token, so a retry is sent once") in shown  # fmt: skip
+    assert "Subject" not in shown and "plain-text part" not in shown
+    assert "<iframe" not in page.text
+    assert ("Test Shop: you left something in your cart. It is saved for you here:"
+            " (link hidden in the admin)") in shown  # fmt: skip
+    assert SIGNED_LINK.findall(page.text) == []
+    size = re.search(r"(\d+) characters as sent, its link included: (\d+) SMS segments? "
+                     r"\(GSM-7", shown)  # fmt: skip
+    assert size, shown
+
+    services(app).clock.set(at(2026, 5, 29, 8, 0))
+    await deliver(app)
+    [sent] = sms_api.received()  # what the page counted is what went
+    body = sent.form["Body"]
+    assert (int(size.group(1)), int(size.group(2))) == (len(body), sms_size(body).segments)
+
+
+async def test_an_sms_page_without_a_provider_says_so(app, client, sending_shop, admin):
+    base, _ = admin
+    services(app).sender.sms = None  # as without KEEPCART_SMS_URL
+    await set_email_settings(app, sending_shop, enabled=EmailSettings().enabled | {"recovery_sms"})
+    public_id = await services(app).db.write(
+        lambda conn: enqueue(conn, sending_shop.id, "recovery_sms", "+353871234567", T0)
+    )
+    shown = text_of((await client.get(f"{base}/{public_id}")).text)
+    assert "No SMS provider is configured, so no SMS is sent." in shown
+    assert "KEEPCART_SMS_URL" in shown and "Emails go through" not in shown
+    listed = text_of((await client.get(base)).text)
+    assert "No SMS provider" not in listed  # a store that sends no SMS is not told of it
 
 
 # ---- links: inert on the admin's pages, working in the email ---------------------------------

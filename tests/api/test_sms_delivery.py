@@ -175,10 +175,19 @@ async def test_a_message_due_in_quiet_hours_waits_for_eight_in_the_morning(
     [row] = await messages(app)
     eight = int(datetime(2026, 6, 11, 8, 0, tzinfo=DUBLIN).timestamp() * 1000)
     assert (row["state"], row["next_attempt_at"]) == ("queued", eight)
+    assert row["deferred_reason"] == "quiet_hours"  # what the admin's pages say of the wait
     services(app).clock.set(eight - 60_000)
     assert await deliver(app) == 0 and sms_api.received() == []
     services(app).clock.set(eight)
     assert await deliver(app) == 1 and len(sms_api.received()) == 1
+    [row] = await messages(app)
+    assert (row["state"], row["deferred_reason"]) == ("sent", None)
+
+
+async def test_a_message_due_in_the_day_waits_for_nothing(app, client, texting_shop):
+    await queue(app, texting_shop, await cart_id(app, client, texting_shop))
+    [row] = await messages(app)
+    assert (row["next_attempt_at"], row["deferred_reason"]) == (NOON, None)
 
 
 async def test_a_message_that_comes_due_in_quiet_hours_is_deferred_not_sent(
@@ -194,10 +203,32 @@ async def test_a_message_that_comes_due_in_quiet_hours_is_deferred_not_sent(
     [row] = await messages(app)
     eight = int(datetime(2026, 6, 11, 8, 0, tzinfo=DUBLIN).timestamp() * 1000)
     assert (row["state"], row["attempts"], row["next_attempt_at"]) == ("queued", 0, eight)
+    # The wait is recorded as the reason it waits, not as an error of an attempt never made.
+    assert (row["deferred_reason"], row["last_error"]) == ("quiet_hours", None)
     services(app).clock.set(eight)
     await deliver(app)
     [row] = await messages(app)
-    assert (row["state"], row["attempts"]) == ("sent", 1)
+    assert (row["state"], row["attempts"], row["deferred_reason"]) == ("sent", 1, None)
+
+
+async def test_a_retry_held_back_by_the_quiet_hours_keeps_its_last_error(
+    app, client, texting_shop, sms_api
+):
+    late = int(datetime(2026, 6, 10, 20, 59, 58, tzinfo=DUBLIN).timestamp() * 1000)
+    services(app).clock.set(late)  # two seconds before the quiet hours
+    sms_api.answer(429)
+    await queue(app, texting_shop, await cart_id(app, client, texting_shop))
+    await deliver(app)
+    [row] = await messages(app)
+    assert (row["attempts"], row["deferred_reason"]) == (1, None)
+    services(app).clock.set(row["next_attempt_at"])  # the backoff ends in the quiet hours
+    assert await deliver(app) == 1 and len(sms_api.received()) == 1
+    [row] = await messages(app)
+    eight = int(datetime(2026, 6, 11, 8, 0, tzinfo=DUBLIN).timestamp() * 1000)
+    assert (row["state"], row["attempts"], row["next_attempt_at"], row["deferred_reason"]) == (
+        "queued", 1, eight, "quiet_hours"
+    )  # fmt: skip
+    assert "429" in row["last_error"]
 
 
 async def test_a_store_sets_its_own_quiet_hours(app, client, texting_shop, sms_api):

@@ -1,7 +1,7 @@
 """The Messages page as a merchant uses it, with a real mail server behind Keepcart: the
 emails an order sent, one of them shown in its sandboxed frame, a test email sent from the
-form, the email settings; axe on each page at desktop and phone widths, and on an email's
-own HTML."""
+form, the email settings; a cart reminder by SMS waiting for the morning, read as an SMS;
+axe on each page at desktop and phone widths, and on an email's own HTML."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from server.settings import smtp_server
 from tests.browser.axe import serious_violations
 from tests.browser.conftest import Stack, live_stack, wait_for
 from tests.browser.merchant import sign_in
+from tests.browser.messaging import PHONE, waiting_sms
 from tests.browser.shopping import order_over_the_api
 from tests.mail import MailServer
 
@@ -98,6 +99,44 @@ def test_the_merchant_reads_what_was_sent_and_sends_a_test(page: Page, mail_stac
 
     page.set_content(mail.received[0].part("html"))  # the email itself, as a client shows it
     found |= checked(page, "an email")
+    assert found == {}
+
+
+SMS_URL = "https://AC0123:never-shown@sms.example.test"  # never reached: nothing is sent
+
+
+@pytest.fixture
+def texting_stack(tmp_path) -> Iterator[Stack]:
+    def with_sms(app: Starlette) -> None:  # as KEEPCART_SMS_URL and KEEPCART_SMS_FROM would
+        built = services(app)
+        attach(app, dataclasses.replace(built, settings=dataclasses.replace(
+            built.settings, sms_url=SMS_URL, sms_from="+15005550006")))  # fmt: skip
+
+    with live_stack(tmp_path, prepare_app=with_sms) as stack:
+        yield stack
+
+
+def test_an_sms_waiting_for_the_morning_reads_as_an_sms(page: Page, texting_stack: Stack):
+    stack = texting_stack
+    waiting_sms(stack)
+    sign_in(page, stack)
+    page.goto(f"{stack.keepcart_url}/admin/stores/{stack.store.id}/messages")
+    row = page.get_by_role("row").filter(has_text=PHONE)
+    expect(row.get_by_text("Queued", exact=True)).to_be_visible()
+    expect(row).to_contain_text("after the shopper’s quiet hours")
+    found = checked(page, "list with an SMS")
+
+    row.get_by_role("link", name="Cart reminder by SMS").click()
+    expect(page.get_by_role("heading", name="Cart reminder by SMS", level=1)).to_be_visible()
+    expect(page.get_by_text("SMS go through https://sms.example.test")).to_be_visible()
+    text = page.locator(".sms-text")
+    expect(text).to_contain_text("It is saved for you here: (link hidden in the admin)")
+    expect(page.get_by_text("SMS segment")).to_be_visible()
+    expect(page.locator("iframe")).to_have_count(0)
+    assert "never-shown" not in page.content() and "AC0123" not in page.content()
+    found |= checked(page, "an SMS")
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # fits a phone
     assert found == {}
 
 

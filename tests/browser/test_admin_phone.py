@@ -21,6 +21,7 @@ from tests.api.admin_walk import admin_routes, fill
 from tests.browser.axe import serious_violations
 from tests.browser.conftest import Stack, live_stack
 from tests.browser.merchant import sign_in
+from tests.browser.messaging import waiting_sms
 from tests.browser.reviewing import fulfil, seed_reviews
 from tests.browser.shopping import order_over_the_api
 from tests.browser.survey_admin import live_exit_survey
@@ -136,6 +137,8 @@ def path_values(stack: Stack) -> dict[str, object]:
             (message, endpoint, "<html>" + "gone-and-never-coming-back " * 18),
         )
 
+    # A cart reminder by SMS held for the quiet hours: the Messages list says when it goes.
+    waiting_sms(stack)
     # Reviews (one replied to, one hidden) and the order shipped, so its page has each line's
     # review link.
     seed_reviews(stack)

@@ -1,6 +1,6 @@
 """The outbox's rules, without a server: the retry schedule, what a failure leads to, which
 kinds a store sends, the accent colour's readable text, KEEPCART_SMTP_URL, the email as it
-goes on the wire, and how an SMTP error is read."""
+goes on the wire, how an SMTP error is read, and when a queued message goes next and why."""
 
 from __future__ import annotations
 
@@ -17,11 +17,15 @@ from server.messages import model
 from server.messages.model import (
     KINDS,
     MAX_ATTEMPTS,
+    QUIET_HOURS,
     EmailContent,
     EmailSettings,
+    Message,
+    NextTry,
     after_failure,
     contrast,
     link_colour,
+    next_try,
     parse_colour,
     retry_delay_ms,
     text_on,
@@ -74,6 +78,26 @@ def test_a_failure_is_retried_until_the_last_attempt_or_failed_when_for_good():
     last = after_failure(MAX_ATTEMPTS, "451 later", False, 1_000)
     assert (last.state, last.last_error) == ("failed", "451 later (gave up after 10 attempts)")
     assert after_failure(1, "550 no such user", True, 1_000).state == "failed"
+
+
+def queued(**changes) -> Message:
+    fields = dict(id=1, public_id="msg_1", store_id=1, channel="sms", kind="recovery_sms",
+                  recipient="+353871234567", inputs={}, state="queued", attempts=0,
+                  next_attempt_at=5_000, last_error=None, order_id=None, cart_id=1,
+                  created_at=1_000, updated_at=1_000, sent_at=None)  # fmt: skip
+    return Message(**(fields | changes))
+
+
+def test_a_queued_message_not_due_yet_says_when_it_goes_and_why_when_known():
+    assert next_try(queued(deferred_reason=QUIET_HOURS), 1_000) == NextTry(5_000, QUIET_HOURS)
+    failed_once = queued(channel="email", attempts=1, last_error="451 later")
+    assert next_try(failed_once, 1_000) == NextTry(5_000, "retry")
+    # A failed attempt that the quiet hours then held back waits for their end.
+    held = queued(attempts=1, last_error="429", deferred_reason=QUIET_HOURS)
+    assert next_try(held, 1_000) == NextTry(5_000, QUIET_HOURS)
+    assert next_try(queued(), 1_000) == NextTry(5_000, None)  # queued to go then, no more known
+    assert next_try(queued(), 5_000) is None  # due: it goes in a second or so
+    assert next_try(queued(state="sent", deferred_reason=None), 1_000) is None
 
 
 def test_every_kind_has_a_renderer_and_a_known_channel():

@@ -1,6 +1,7 @@
-"""The Messages page: every message a store's outbox holds, with its state, attempts and last
-error; one message with what it says; a resend for one that failed or was never sent; and,
-for owners, a test email.
+"""The Messages page: every message a store's outbox holds (emails, SMS and webhook
+deliveries), with its state, when a queued one goes next and why, its attempts and last
+error; one message with what it says (an SMS as its text, with its length in SMS segments);
+a resend for one that failed or was never sent; and, for owners, a test email.
 
 Staff see messages as they see orders (the recipients are the orders' customers) and may
 resend one; the test email, which checks the mail set-up, is the owners' (STAFF_PAGES).
@@ -23,9 +24,10 @@ from server.emails import normalize_email
 from server.errors import NotFound
 from server.forms import FormReader, format_local_display
 from server.messages import queries
-from server.messages.model import STATE_LABELS, EmailContent, Message
+from server.messages.model import STATE_LABELS, EmailContent, Message, next_try
 from server.messages.outbox import enqueue
-from server.messages.rendering import Unrenderable
+from server.messages.rendering import HIDDEN_NOTE, Unrenderable
+from server.messages.sms_segments import SmsSize, sms_size
 from server.services import services
 from server.stores.service import Store
 
@@ -85,8 +87,9 @@ async def _render_list(
         "values": values,
         "errors": errors or {},
         "notice": None if errors else NOTICES.get(request.query_params.get("saved", "")),
+        "channel": None,  # every channel's: what the list says of the servers
         **server_facts(request),
-        **formatters(store),
+        **formatters(request, store),
     }
     status = 422 if errors else 200
     return render(request, "messages/list.html", context, session=merchant.session, status=status)
@@ -105,13 +108,24 @@ def list_url(state: str | None, page: int = 1) -> str:
 
 
 def server_facts(request: Request) -> dict[str, Any]:
-    """Whether email can go out at all, and where it goes."""
-    smtp = services(request).settings.smtp
-    return {"email_configured": smtp is not None, "mail_server": smtp.describe() if smtp else ""}
+    """Whether email and SMS can go out at all, and where they go (never a password, an
+    account sid or a token)."""
+    settings = services(request).settings
+    smtp, sms = settings.smtp, settings.sms
+    return {
+        "email_configured": smtp is not None,
+        "mail_server": smtp.describe() if smtp else "",
+        "sms_configured": sms is not None,
+        "sms_provider": sms.describe_provider() if sms else "",
+    }
 
 
-def formatters(store: Store) -> dict[str, Any]:
-    return {"when": lambda epoch_ms: format_local_display(epoch_ms, store.timezone)}
+def formatters(request: Request, store: Store) -> dict[str, Any]:
+    now = services(request).clock.now_ms()
+    return {
+        "when": lambda epoch_ms: format_local_display(epoch_ms, store.timezone),
+        "next_try": lambda message: next_try(message, now),
+    }
 
 
 def read_test_email(values: dict[str, str]) -> str:
@@ -175,21 +189,37 @@ async def _render_message(
     error: str | None = None, status: int = 200,
 ) -> Response:  # fmt: skip
     content = await rendered(request, store, message)
+    shown = content if isinstance(content, EmailContent) else None
     context = {
         "merchant": merchant,
         "store": store,
         "message": message,
-        "content": content if isinstance(content, EmailContent) else None,
+        "channel": message.channel,
+        "content": shown,
         "unshown": content if isinstance(content, str) else None,
         "preview_url": f"{base_url(store)}/{message.public_id}/preview",
+        "size": await sms_size_sent(request, store, message) if shown else None,
+        "hides_link": shown is not None and HIDDEN_NOTE in shown.text,
         "order_number": await order_number(request, message),
         "errors": {"resend": error} if error else {},
         "notice": None if error else NOTICES.get(request.query_params.get("saved", "")),
         **server_facts(request),
-        **formatters(store),
+        **formatters(request, store),
     }
     return render(request, "messages/detail.html", context, session=merchant.session,
                   status=status)  # fmt: skip
+
+
+async def sms_size_sent(request: Request, store: Store, message: Message) -> SmsSize | None:
+    """An SMS's length as it is sent, its link included (the page shows the text with the
+    link hidden, and a link is most of a reminder's length); None for any other message."""
+    if message.channel != "sms":
+        return None
+    try:
+        sent = await services(request).sender.render(message, store)
+    except (Unrenderable, KeyError):
+        return None
+    return sms_size(sent.text)
 
 
 async def order_number(request: Request, message: Message) -> int | None:
