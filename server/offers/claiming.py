@@ -29,6 +29,7 @@ from server.db import Database, Reader, read_one
 from server.errors import BadRequest, Conflict, NotFound, Unprocessable
 from server.events.visitors import parse_visitor
 from server.messages.outbox import enqueue
+from server.messages.queries import kind_enabled
 from server.messages.suppression import is_suppressed
 from server.money import format_amount
 from server.offers.model import Campaign, Offer
@@ -57,12 +58,17 @@ from server.stores.service import Store
 
 Money = Callable[[int], str]
 _DAY_MS = 24 * 3_600_000
+# One address gets at most this many "email me my cart" emails from a store in 24 hours,
+# whatever number of carts it asks for (the reminders' cap, server.recovery.model.DAILY_CAP).
+CART_EMAILS_A_DAY = 3
 
 
 @dataclass(frozen=True)
 class Claimed:
     coupon: Coupon | None
     cart_public_id: str
+    # "email me my cart": the store sends cart emails (the same for every address, whether
+    # or not this one was emailed: the answer must not tell who unsubscribed or was capped).
     email_saved: bool
 
 
@@ -167,31 +173,49 @@ async def write_claim(
             conn, store_id=store.id, campaign_id=campaign.id, cart_id=cart.id,
             email=claim.email, wording=offer.consent_text, now_ms=now_ms,
         )  # fmt: skip
-        sent = await _email_cart(conn, store.id, cart.id, claim.email, now_ms, signer)
-        return Claimed(None, cart.public_id, sent)
+        await _email_cart(conn, store.id, cart.id, claim.email, now_ms, signer)
+        return Claimed(None, cart.public_id, await kind_enabled(conn, store.id, "cart_email"))
     return Claimed(None, cart.public_id, False)
 
 
 async def _email_cart(
     conn: aiosqlite.Connection, store_id: int, cart_id: int, email: str, now_ms: int,
     signer: Signer | None,
-) -> bool:  # fmt: skip
+) -> None:  # fmt: skip
     """Queue the email the shopper asked for, with a link that opens this cart again on any
-    device (server.recovery.emails renders it when it is sent); whether it was queued. Not
-    to an address that unsubscribed from the store (as an address, or the keyed hash an
-    erasure left: ``signer``), and once a day a cart and address, however often it is asked
-    for: anyone can type any address here."""
+    device (server.recovery.emails renders it when it is sent). Not to an address that
+    unsubscribed from the store (as an address, or the keyed hash an erasure left:
+    ``signer``); once a day a cart and address, and CART_EMAILS_A_DAY times a day an
+    address, however often it is asked for: anyone can type any address here. The claim
+    is answered the same whether it is queued or not."""
     if await is_suppressed(conn, store_id, email, signer):
-        return False
+        return
+    day = now_ms - _DAY_MS
     asked = await read_one(
         conn,
         "SELECT 1 FROM messages WHERE cart_id = ? AND kind = 'cart_email' AND recipient = ?"
         " AND created_at > ? LIMIT 1",
-        (cart_id, email, now_ms - _DAY_MS),
+        (cart_id, email, day),
     )  # messages_by_cart
-    if asked is not None:
-        return False
-    return await enqueue(conn, store_id, "cart_email", email, now_ms, cart_id=cart_id) is not None
+    if (
+        asked is not None
+        or await _cart_emails_since(conn, store_id, email, day) >= CART_EMAILS_A_DAY
+    ):
+        return
+    await enqueue(conn, store_id, "cart_email", email, now_ms, cart_id=cart_id)
+
+
+async def _cart_emails_since(conn: Reader, store_id: int, email: str, since: int) -> int:
+    """The cart emails written to ``email`` in the store since ``since``, for any cart (the
+    unary ``+``: by the address's messages, not the store's whole day of them)."""
+    row = await read_one(
+        conn,
+        "SELECT count(*) AS n FROM messages WHERE store_id = ? AND recipient = ?"
+        " AND kind = 'cart_email' AND +created_at > ?",
+        (store_id, email, since),
+    )  # messages_by_recipient
+    assert row is not None
+    return int(row["n"])
 
 
 async def _open_cart(

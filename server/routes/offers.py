@@ -79,6 +79,10 @@ async def record_exposure(request: Request) -> Response:
 
 
 async def claim(request: Request) -> Response:
+    """The claim: its coupon, the cart it went on, and ``email_saved``, which the widget reads
+    as "the shop will email you this cart": true for every address while the store sends cart
+    emails, so it never tells whether an address unsubscribed, was erased or had its day's
+    emails (the store then sends none, silently)."""
     body = await _body(request)
     store, campaign = await _running_campaign(
         request, body.get("store"), services(request).claim_limiter
