@@ -12,7 +12,7 @@ import { problem } from "../checkout/messages.js";
 const IMAGE_URL = /^(https?:\/\/|\/)/;
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-// The merchant sees the request in the admin and follows up: Keepcart sends no email itself.
+// The merchant sees the request in the admin, and Keepcart emails the shopper a link to their cart (at most 3 a day to one address).
 const SAVED = "Saved. The shop will email you about this cart.";
 const DEBUG = "Keepcart debug · not counted: no code was issued.";
 
