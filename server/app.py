@@ -76,6 +76,12 @@ log = logging.getLogger("keepcart")
 # A route may set a cap of its own (the catalog's CSV import does).
 ADMIN_MAX_BODY = 256 * 1024
 
+# A reminder's unsubscribe (``POST /u/…``: its page's button, or a mail client's RFC 8058
+# one-click, which a mail provider sends from a few addresses of its own and does not retry)
+# has a limit of its own, far above what any store's shoppers unsubscribe in a minute: a 429
+# would lose an opt-out, and each is one idempotent row.
+UNSUBSCRIBES_PER_MINUTE = 1_000
+
 # The server's upkeep (idempotency keys past their retention pruned, trust exposures no result
 # counts any more pruned, the query planner's statistics refreshed) runs this often by the
 # app's Clock, first one interval after start (Database.open has just brought the statistics
@@ -201,6 +207,7 @@ def build_services(settings: Settings) -> Services:
         api_limiter=RateLimiter(settings.api_rate_limit, 60, clock),
         claim_limiter=RateLimiter(settings.claim_rate_limit, 60, clock),
         login_limiter=RateLimiter(settings.login_rate_limit, 15 * 60, clock),
+        unsubscribe_limiter=RateLimiter(UNSUBSCRIBES_PER_MINUTE, 60, clock),
     )
 
 
@@ -225,7 +232,9 @@ async def run_maintenance(built: Services) -> None:
         pruned = await idempotency.prune_expired(built.db, built.clock.now_ms())
         stale = await trust_retention.prune_stale_exposures(built.db)
         old_messages = await message_retention.prune_old_messages(built.db, built.clock.now_ms())
-        contacts = await contact_retention.clear_ended_contacts(built.db, built.clock.now_ms())
+        contacts = await contact_retention.clear_ended_contacts(
+            built.db, built.signer, built.clock.now_ms()
+        )
         await built.db.refresh_statistics()
     except Exception as exc:
         log.warning("maintenance failed (%s); it runs again later", type(exc).__name__)

@@ -38,6 +38,7 @@ class Services:
     api_limiter: RateLimiter
     claim_limiter: RateLimiter
     login_limiter: RateLimiter
+    unsubscribe_limiter: RateLimiter  # a reminder's unsubscribe (a mail client's one-click)
 
 
 def services(holder: HTTPConnection | Starlette) -> Services:

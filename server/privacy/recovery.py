@@ -10,6 +10,10 @@ as it was, so the recovery results (abandoned, held out, reminded, clicked) stay
 the way ``forget_contact`` keeps a withdrawn one. Their reminders' messages go with their
 other messages (``erasing``: by address and by cart). Their unsubscribe stays, as a keyed
 hash only (``server.messages.suppression``).
+
+A reminder's unsubscribe link works for ever: where a contact is cleared (here, or by the
+retention), each reminder keeps the keyed hash of the address it went to (``sent_to_hash``,
+spelt as an erased suppression holds it), which the link puts on the store's list.
 """
 
 from __future__ import annotations
@@ -20,8 +24,8 @@ from typing import Any
 
 import aiosqlite
 
-from server.db import Reader, Row, read_all
-from server.messages.suppression import hash_suppressed
+from server.db import Reader, Row, read_all, read_one
+from server.messages.suppression import hash_suppressed, hashed_forms
 from server.privacy.queries import marks
 from server.recovery.model import FORGOTTEN
 from server.security import Signer
@@ -149,27 +153,61 @@ def export_unsubscribes(rows: Sequence[Row], when: Times) -> list[dict[str, Any]
     ]  # fmt: skip
 
 
-async def clear_contacts(conn: aiosqlite.Connection, contact_ids: Sequence[int], now: int) -> int:
+async def clear_contacts(
+    conn: aiosqlite.Connection, signer: Signer, contact_ids: Sequence[int], now: int
+) -> int:
     """Inside a write: the contacts without their details, and stopped. One an abandonment is
     counted in stays for the results (with its reminders and rebuilt carts, which name
     nobody without it); any other is deleted. Rows done."""
     ids = list(contact_ids)
     if not ids:
         return 0
+    await _hash_reminder_addresses(conn, signer, ids)
     await conn.execute(
         f"UPDATE checkout_contacts SET {_CLEARED}"
         f" WHERE id IN ({marks(ids)}) AND abandoned_at IS NOT NULL",
         [now, FORGOTTEN, now, *ids],
     )
-    # The address each reminder went to names them too (an old unsubscribe link then finds
-    # nothing to put back on the list: the erasure's keyed hash keeps their opt-out).
-    await conn.execute(
-        f"UPDATE recovery_steps SET sent_to = NULL WHERE contact_id IN ({marks(ids)})", ids
-    )
     await conn.execute(
         f"DELETE FROM checkout_contacts WHERE id IN ({marks(ids)}) AND abandoned_at IS NULL", ids
     )
     return len(ids)
+
+
+async def _hash_reminder_addresses(
+    conn: aiosqlite.Connection, signer: Signer, contact_ids: list[int]
+) -> None:
+    """The address each reminder went to names them too: it goes, and its keyed hash stays
+    for the reminder's unsubscribe link (the contact's email stands in where a reminder
+    holds none, as it does for the link)."""
+    rows = await read_all(
+        conn,
+        "SELECT s.contact_id, s.step, coalesce(s.sent_to, k.email) AS address"
+        " FROM recovery_steps s JOIN checkout_contacts k ON k.id = s.contact_id"
+        f" WHERE s.contact_id IN ({marks(contact_ids)})"
+        " AND (s.sent_to IS NOT NULL OR (k.email IS NOT NULL AND s.sent_to_hash IS NULL))",
+        contact_ids,
+    )
+    await conn.executemany(
+        "UPDATE recovery_steps SET sent_to = NULL, sent_to_hash = ?"
+        " WHERE contact_id = ? AND step = ?",
+        [(_address_hash(signer, r["address"]), r["contact_id"], r["step"]) for r in rows],
+    )
+
+
+async def reminder_address_hash(db: Reader, contact_id: int, step: int) -> str | None:
+    """The keyed hash of the address a reminder went to, kept when the address was cleared
+    (as ``server.messages.suppression`` spells an erased row: ``HASHED`` and the hash)."""
+    row = await read_one(
+        db,
+        "SELECT sent_to_hash FROM recovery_steps WHERE contact_id = ? AND step = ?",
+        (contact_id, step),
+    )
+    return None if row is None else row["sent_to_hash"]
+
+
+def _address_hash(signer: Signer, email: str) -> str:
+    return hashed_forms(signer, email)[0]
 
 
 async def erase_recovery(
@@ -179,12 +217,13 @@ async def erase_recovery(
     """Inside the erasure's write: their contacts cleared, their unsubscribe hashed."""
     if email:  # a reminder to them from a checkout whose email was changed since
         await conn.execute(
-            "UPDATE recovery_steps INDEXED BY recovery_steps_by_address SET sent_to = NULL"
-            " WHERE sent_to = ?"
+            "UPDATE recovery_steps INDEXED BY recovery_steps_by_address SET sent_to = NULL,"
+            " sent_to_hash = ? WHERE sent_to = ?"
             " AND (SELECT store_id FROM checkout_contacts WHERE id = contact_id) = ?",
-            (email, store_id),
+            (_address_hash(signer, email), email, store_id),
         )
+    ids = [row["id"] for row in contacts]
     return {
-        "checkout_contacts": await clear_contacts(conn, [row["id"] for row in contacts], now),
+        "checkout_contacts": await clear_contacts(conn, signer, ids, now),
         "unsubscribes": await hash_suppressed(conn, signer, store_id, email) if email else 0,
     }

@@ -13,6 +13,7 @@ import aiosqlite
 from server.db import Database, read_all
 from server.privacy.recovery import HOLDS_DETAILS, clear_contacts
 from server.recovery.model import HOUR_MS, LINK_DAYS
+from server.security import Signer
 
 CONTACT_DAYS = LINK_DAYS
 _BATCH = 500  # contacts cleared per transaction: other writes go on between batches
@@ -24,14 +25,15 @@ _ENDED = (
 )
 
 
-async def clear_ended_contacts(db: Database, now: int) -> int:
+async def clear_ended_contacts(db: Database, signer: Signer, now: int) -> int:
     """Clear the details of contacts whose sequence ended ``CONTACT_DAYS`` or more before
-    ``now``, a batch per write; how many."""
+    ``now``, a batch per write; how many. Each reminder keeps its address's keyed hash
+    (``signer``'s) for its unsubscribe link."""
     before = now - CONTACT_DAYS * 24 * HOUR_MS
-    batch = functools.partial(_clear_batch, before=before, now=now)
+    batch = functools.partial(_clear_batch, signer=signer, before=before, now=now)
     return await db.write_in_batches(batch, _BATCH)
 
 
-async def _clear_batch(conn: aiosqlite.Connection, before: int, now: int) -> int:
+async def _clear_batch(conn: aiosqlite.Connection, signer: Signer, before: int, now: int) -> int:
     rows = await read_all(conn, _ENDED, (before, _BATCH))
-    return await clear_contacts(conn, [row[0] for row in rows], now)
+    return await clear_contacts(conn, signer, [row[0] for row in rows], now)

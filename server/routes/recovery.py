@@ -14,7 +14,13 @@
   nothing is built.
 - ``GET /u/{token}``: asks to confirm (a link scanner that follows it unsubscribes no one);
   ``POST /u/{token}``: unsubscribes, from the page's button or a mail client's one-click
-  (RFC 8058: ``List-Unsubscribe=One-Click`` in the body).
+  (RFC 8058: ``List-Unsubscribe=One-Click`` in the body), under a generous limit of its own
+  (``Services.unsubscribe_limiter``: a refused one-click is an opt-out lost). It works for
+  ever: after the address was cleared (retention, erasure) the reminder's keyed hash of it
+  goes on the list; where not even that is left, the page says it could not unsubscribe.
+
+A link's page over its rate limit is a page too ("Too many requests", 429, ``Retry-After``),
+not the API's JSON.
 
 The pages are private pages on Keepcart's origin: never cached or indexed, no Referer.
 """
@@ -29,10 +35,12 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from server.errors import NotFound
+from server.errors import NotFound, RateLimited
 from server.messages.sms_outbox import store_region
 from server.messages.suppression import UNSUBSCRIBED, suppress
 from server.money import format_amount
+from server.privacy.recovery import reminder_address_hash
+from server.ratelimit import RateLimiter
 from server.recovery import queries, step_queries, stop_queries
 from server.recovery.capture import (
     capture,
@@ -55,7 +63,7 @@ from server.recovery.model import UNSUBSCRIBED as STOPPED_BY_UNSUBSCRIBE
 from server.recovery.rebuilding import exchange, link_source
 from server.routes.carts import MAX_BODY, check_origin, open_cart
 from server.routes.private_page import PrivatePages
-from server.security import InvalidToken, Purpose
+from server.security import InvalidToken, Purpose, Signer
 from server.services import services
 from server.stores.service import Store
 from server.web import enforce_rate_limit, json_response, read_json_body, store_cors
@@ -96,7 +104,8 @@ async def open_recovery_link(request: Request) -> Response:
     store = target and await state.stores.by_id(target.store_id)
     if target is None or store is None:
         return _link_gone(request)
-    enforce_rate_limit(request, state.api_limiter, store.id)
+    if limited := _over_limit(request, state.api_limiter, store.id):
+        return limited
     source = await link_source(state.db, target)
     if source is None:
         return _link_gone(request)
@@ -156,11 +165,24 @@ def _link_gone(request: Request) -> Response:
     return pages.render(request, "link_gone.html", {"days": LINK_DAYS}, 404)
 
 
+def _over_limit(request: Request, limiter: RateLimiter, scope: object) -> Response | None:
+    """The page a shopper sees over the limit (429 and when to retry); None within it."""
+    try:
+        enforce_rate_limit(request, limiter, scope)
+    except RateLimited as exc:
+        page = pages.render(request, "too_many_requests.html", {}, exc.status)
+        page.headers["Retry-After"] = str(exc.retry_after)
+        return page
+    return None
+
+
 async def unsubscribe_page(request: Request) -> Response:
     found = await _unsubscribe_target(request)
     if found is None:
         return _link_gone(request)
     store, _ = found
+    if limited := _over_limit(request, services(request).api_limiter, store.id):
+        return limited
     return pages.render(request, "unsubscribe.html", {"store": store, "action": request.url.path})
 
 
@@ -170,24 +192,36 @@ async def unsubscribe(request: Request) -> Response:
         return _link_gone(request)
     store, target = found
     state = services(request)
+    if limited := _over_limit(request, state.unsubscribe_limiter, store.id):
+        return limited
     now = state.clock.now_ms()
-    await state.db.write(lambda conn: _unsubscribe(conn, store.id, target, now))
+    done = await state.db.write(
+        lambda conn: _unsubscribe(conn, state.signer, store.id, target, now)
+    )
+    if not done:
+        return pages.render(request, "not_unsubscribed.html", {"store": store}, 404)
     return pages.render(request, "unsubscribed.html", {"store": store})
 
 
 async def _unsubscribe(
-    conn: aiosqlite.Connection, store_id: int, target: LinkTarget, now: int
-) -> None:
+    conn: aiosqlite.Connection, signer: Signer, store_id: int, target: LinkTarget, now: int
+) -> bool:
     """The address the reminder went to goes on the store's list (not whatever the checkout
-    holds now), and every running sequence of it stops."""
+    holds now), and every running sequence of it stops; once the address was cleared, its
+    keyed hash goes on the list (the sender and the reminder job find it). False when the
+    store has neither (a reminder cleared before the hash was kept): nothing was recorded."""
     contact = target.contact_id and await queries.find_contact(conn, target.contact_id)
     if not contact or contact.store_id != store_id or target.step is None:
-        return
+        return False
     email = await step_queries.sent_to(conn, contact.id, target.step) or contact.email
     if email is None:
-        return  # withdrawn already: nothing left to send to
+        hashed = await reminder_address_hash(conn, contact.id, target.step)
+        if hashed is not None:  # spelt as the list holds it: suppress() keeps it as it is
+            await suppress(conn, store_id, hashed, UNSUBSCRIBED, now, step=target.step)
+        return hashed is not None
     await suppress(conn, store_id, email, UNSUBSCRIBED, now, step=target.step)
     await queries.stop_for_email(conn, store_id, email, STOPPED_BY_UNSUBSCRIBE, now)
+    return True
 
 
 async def _unsubscribe_target(request: Request) -> tuple[Store, LinkTarget] | None:
@@ -196,7 +230,6 @@ async def _unsubscribe_target(request: Request) -> tuple[Store, LinkTarget] | No
     store = target and await state.stores.by_id(target.store_id)
     if target is None or store is None:
         return None
-    enforce_rate_limit(request, state.api_limiter, store.id)
     return store, target
 
 

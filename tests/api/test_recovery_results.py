@@ -109,6 +109,11 @@ async def test_an_email_recovery_stays_counted_once_the_retention_clears_the_add
     before = await figures(app, sending_shop)
     assert (before.reminded.recovered, before.reminded.revenue) == (1, total)
     at_hours(app, 2 + CONTACT_DAYS * 24)
-    assert await clear_ended_contacts(services(app).db, services(app).clock.now_ms()) == 1
+    assert (
+        await clear_ended_contacts(
+            services(app).db, services(app).signer, services(app).clock.now_ms()
+        )
+        == 1
+    )
     after = await figures(app, sending_shop)
     assert (after.reminded.recovered, after.reminded.revenue) == (1, total)

@@ -155,14 +155,18 @@ async def test_maintenance_clears_a_contacts_email_a_while_after_its_sequence_en
     ended = row["stopped_at"]
     db = services(app).db
 
-    assert await clear_ended_contacts(db, ended + CONTACT_DAYS * DAY_MS - 1) == 0
+    assert (
+        await clear_ended_contacts(db, services(app).signer, ended + CONTACT_DAYS * DAY_MS - 1) == 0
+    )
     assert (await contacts(app))[0]["email"] == SHOPPER
     services(app).clock.set(ended + CONTACT_DAYS * DAY_MS)
     await run_maintenance(services(app))  # the hourly upkeep clears it
     [row] = await contacts(app)
     assert (row["email"], row["wording"], row["cart_snapshot"]) == (None, None, "[]")
     assert row["abandoned_at"] is not None  # still counted in the results
-    assert await clear_ended_contacts(db, ended + CONTACT_DAYS * DAY_MS * 2) == 0
+    assert (
+        await clear_ended_contacts(db, services(app).signer, ended + CONTACT_DAYS * DAY_MS * 2) == 0
+    )
 
 
 async def reminded_to(app) -> list[str | None]:
@@ -222,6 +226,8 @@ async def test_retention_takes_the_address_off_the_reminders(
     at_hours(app, 24 * 10)
     await deliver(app)
     ended = (await contacts(app))[0]["stopped_at"]
-    await clear_ended_contacts(services(app).db, ended + CONTACT_DAYS * DAY_MS)
+    await clear_ended_contacts(
+        services(app).db, services(app).signer, ended + CONTACT_DAYS * DAY_MS
+    )
     assert (await contacts(app))[0]["email"] is None
     assert await reminded_to(app) and set(await reminded_to(app)) == {None}
