@@ -1,7 +1,11 @@
 """The rules every SMS Keepcart sends keeps, as pure functions (time comes in as an argument):
 
 - only with the shopper's explicit SMS consent, its wording recorded (``has_sms_consent``);
-- at most one recovery SMS per cart in 48 hours (``within_cap``);
+- only to a number that takes a text at a normal rate (``may_text``): a mobile, or a number
+  that may be one (the US and Canada do not tell them apart); never a premium-rate, shared-cost,
+  toll-free, satellite, VoIP, pager or landline number (SMS pumping earns on those);
+- at most one recovery SMS per cart, and per number across carts, in 48 hours
+  (``within_cap``), and a store's few a day (``model.RECOVERY_SMS_PER_DAY``);
 - never in the quiet hours of the shopper's day (default 21:00 to 08:00, per store): a
   message due then is moved to the next minute allowed (``next_allowed``), not dropped.
 
@@ -33,6 +37,23 @@ _KNOWN_ZONES = available_timezones()
 def has_sms_consent(wording: str | None) -> bool:
     """Consent counts only when the shopper ticked a box whose exact words were recorded."""
     return bool(wording and wording.strip())
+
+
+# libphonenumber's types of a number that receives texts at a mobile's rate. VOIP is refused:
+# NANP numbers of VoIP carriers are typed FIXED_LINE_OR_MOBILE anyway (the library cannot
+# tell them apart), so the type marks only the dedicated VoIP ranges (UK 056, Ireland 076),
+# few of which take an SMS.
+_TEXTABLE = frozenset({phonenumbers.PhoneNumberType.MOBILE,
+                       phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE})  # fmt: skip
+_NON_GEOGRAPHIC = "001"  # +800, +808, +870, +881, +882, +883…: satellite and global services
+
+
+def may_text(number: phonenumbers.PhoneNumber) -> bool:
+    """Whether a text to ``number`` costs what a text to a mobile does."""
+    return (
+        phonenumbers.number_type(number) in _TEXTABLE
+        and phonenumbers.region_code_for_number(number) != _NON_GEOGRAPHIC
+    )
 
 
 def within_cap(others: Iterable[int], due: int, gap_ms: int = RECOVERY_SMS_GAP_MS) -> bool:

@@ -13,6 +13,7 @@ from server.messages.sms_rules import (
     QuietHours,
     e164,
     has_sms_consent,
+    may_text,
     next_allowed,
     parse_phone,
     shopper_zones,
@@ -161,6 +162,30 @@ def test_a_number_that_is_not_one_is_refused():
     assert parse_phone("12345", None) is None
     assert parse_phone("087 123 4567", None) is None  # national, with no country to read it in
     assert parse_phone("call me", "IE") is None
+
+
+@pytest.mark.parametrize(
+    ("raw", "texted"),
+    [
+        ("+353 87 123 4567", True),  # an Irish mobile
+        ("+44 7400 123456", True),  # a British mobile
+        ("+1 415 555 0132", True),  # US: mobile or landline, libphonenumber cannot tell
+        ("+1 800 555 0199", False),  # toll-free
+        ("+1 900 555 0100", False),  # premium rate
+        ("+44 909 876 5432", False),  # premium rate
+        ("+44 845 464 7000", False),  # shared cost
+        ("+44 300 123 4567", False),  # UAN
+        ("+44 70 1234 5678", False),  # personal number
+        ("+44 76 2345 6789", False),  # pager
+        ("+44 56 1234 5678", False),  # VoIP
+        ("+881 6 1234 5678", False),  # Iridium satellite (typed MOBILE, non-geographic)
+        ("+870 7 7312 3456", False),  # Inmarsat
+        ("+353 1 234 5678", False),  # a Dublin landline
+    ],
+)
+def test_only_numbers_texted_at_a_mobiles_rate_may_be_texted(raw, texted):
+    number = parse_phone(raw, None)
+    assert number is not None and may_text(number) is texted
 
 
 def test_sms_url_gives_the_account_and_never_quotes_the_token():
