@@ -81,11 +81,6 @@ class QuietHours:
         return (minute_of_day - self.end) % 1440 < (self.start - self.end) % 1440
 
 
-def minute_of_day(at_ms: int, zone: str) -> int:
-    local = datetime.fromtimestamp(at_ms / 1000, UTC).astimezone(ZoneInfo(zone))
-    return local.hour * 60 + local.minute
-
-
 def next_allowed(due: int, zones: Sequence[str], quiet: QuietHours) -> int:
     """``due`` when it is outside the quiet hours in every zone; otherwise the first whole
     minute after it that is (or, failing that within two days, the first in ``zones[0]``).
