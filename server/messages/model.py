@@ -106,6 +106,13 @@ PENDING = frozenset({QUEUED, SENDING})  # the sender still has work to do on the
 # Why a queued message waits past when it was due (messages.deferred_reason): an SMS held
 # until the shopper's quiet hours end.
 QUIET_HOURS = "quiet_hours"
+# A store's recovery SMS in any 24 hours: past it, a text ends suppressed. SMS pumping (bots
+# leaving checkouts with numbers whose texts earn their owner) costs the store at most this.
+RECOVERY_SMS_PER_DAY = 100
+SMS_NUMBER_CAPPED = "Not sent: this number had a reminder text in the last 48 hours."
+SMS_STORE_CAPPED = (
+    "Not sent: the store's daily SMS limit ({limit} reminder texts in 24 hours) was reached."
+)
 RETRY = "retry"  # not stored: a wait after a failed attempt is told by its attempts
 RESENDABLE = frozenset({FAILED, UNSENT_NO_SERVER})
 NO_SERVER_REASON = "Not sent: no mail server is configured (KEEPCART_SMTP_URL)."

@@ -15,10 +15,11 @@ async def enqueue(
     conn: aiosqlite.Connection, store_id: int, kind: str, recipient: str, now: int, *,
     order_id: int | None = None, cart_id: int | None = None,
     inputs: dict[str, Any] | None = None, due: int | None = None,
-    deferred_reason: str | None = None,
+    deferred_reason: str | None = None, suppressed: str | None = None,
 ) -> str | None:  # fmt: skip
     """Queue a ``kind`` message to ``recipient``, due at ``due`` (default: at once; later
-    for ``deferred_reason``, when a rule moved it), in the caller's write transaction.
+    for ``deferred_reason``, when a rule moved it; written suppressed, saying why, when a rule
+    stopped it: ``suppressed``), in the caller's write transaction.
     Returns its public id; None when the store has switched the kind off, or when the order
     already has this message (``messages_once_per_order``)."""
     channel = KINDS[kind].channel  # an unknown kind is a bug: KeyError
@@ -27,5 +28,5 @@ async def enqueue(
     return await queries.insert_message(
         conn, store_id=store_id, channel=channel, kind=kind, recipient=recipient,
         inputs=inputs or {}, now=now, order_id=order_id, cart_id=cart_id, due=due,
-        deferred_reason=deferred_reason,
+        deferred_reason=deferred_reason, suppressed=suppressed,
     )  # fmt: skip

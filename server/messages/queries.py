@@ -18,6 +18,7 @@ from server.messages.model import (
     RESENDABLE,
     SENDING,
     SENT,
+    SUPPRESSED,
     UNSENT_NO_SERVER,
     EmailSettings,
     Message,
@@ -49,18 +50,22 @@ def message_from_row(row: Any) -> Message:
 async def insert_message(
     conn: aiosqlite.Connection, *, store_id: int, channel: str, kind: str, recipient: str,
     inputs: dict[str, Any], now: int, order_id: int | None = None, cart_id: int | None = None,
-    due: int | None = None, deferred_reason: str | None = None,
+    due: int | None = None, deferred_reason: str | None = None, suppressed: str | None = None,
 ) -> str | None:  # fmt: skip
     """The new message's public id; None when the order already has this message. It is due
-    at ``due`` (default: now), later than it would have been for ``deferred_reason``."""
+    at ``due`` (default: now), later than it would have been for ``deferred_reason``; or,
+    with ``suppressed`` (the reason, for the merchant), it is written suppressed."""
     public_id = new_public_id("msg", 12)
     cursor = await conn.execute(
         "INSERT INTO messages (public_id, store_id, channel, kind, recipient, inputs,"
-        " next_attempt_at, order_id, cart_id, created_at, updated_at, deferred_reason)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " next_attempt_at, order_id, cart_id, created_at, updated_at, deferred_reason,"
+        " state, last_error)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
         " ON CONFLICT (order_id, kind, recipient) WHERE order_id IS NOT NULL DO NOTHING",
         (public_id, store_id, channel, kind, recipient, json.dumps(inputs),
-         now if due is None else due, order_id, cart_id, now, now, deferred_reason),
+         now if due is None else due, order_id, cart_id, now, now,
+         None if suppressed else deferred_reason, SUPPRESSED if suppressed else QUEUED,
+         suppressed),
     )  # fmt: skip
     return public_id if cursor.rowcount == 1 else None
 
@@ -181,6 +186,32 @@ async def times_for_cart(conn: Reader, cart_id: int, kind: str) -> list[int]:
         (cart_id, kind),
     )
     return [row["at"] for row in rows]
+
+
+async def times_for_recipient(conn: Reader, store_id: int, recipient: str, kind: str) -> list[int]:
+    """``times_for_cart`` for the store's ``kind`` messages to ``recipient``, whatever their
+    cart (by messages_by_recipient)."""
+    rows = await read_all(
+        conn,
+        "SELECT coalesce(sent_at, next_attempt_at) AS at FROM messages"
+        " WHERE store_id = ? AND recipient = ? AND kind = ?"
+        " AND state IN ('queued', 'sending', 'sent')",
+        (store_id, recipient, kind),
+    )
+    return [row["at"] for row in rows]
+
+
+async def queued_since(conn: Reader, store_id: int, kind: str, since: int, count: int) -> bool:
+    """Whether at least ``count`` of the store's ``kind`` messages that may reach someone were
+    queued after ``since``: the ``count``th found ends the read (messages_by_store_state, a
+    range per state)."""
+    row = await read_one(
+        conn,
+        "SELECT 1 FROM messages WHERE store_id = ? AND state IN ('queued', 'sending', 'sent')"
+        " AND created_at > ? AND kind = ? LIMIT 1 OFFSET ?",
+        (store_id, since, kind, count - 1),
+    )
+    return row is not None
 
 
 async def state_of(conn: Reader, order_id: int, kind: str) -> str | None:

@@ -15,7 +15,7 @@ from server.emails import normalize_email
 from server.errors import Conflict, Unprocessable, ValidationFailed
 from server.messages.queries import kind_enabled
 from server.messages.sms_outbox import RECOVERY_SMS
-from server.messages.sms_rules import e164, parse_phone
+from server.messages.sms_rules import e164, may_text, parse_phone
 from server.recovery import queries
 from server.recovery.model import RecoverySettings, first_due, may_store, offers_sms
 
@@ -93,7 +93,10 @@ def check_wording(
 
 def sms_phone(contact: ContactInput, sms_wording: str | None, region: str | None) -> str | None:
     """The number to text (E.164), when the shopper ticked the SMS box the store shows;
-    422 for one that is not a phone number (read in the store's country without +)."""
+    422 for one that is not a phone number (read in the store's country without +), or not
+    one a text goes to at a mobile's rate (``may_text``: no toll-free, premium, satellite or
+    landline number). Unticked, the phone is not kept here at all: the courier's is the
+    order's."""
     if not (contact.sms_consent and sms_wording and contact.sms_shown == sms_wording):
         return None
     number = parse_phone(contact.phone, region)
@@ -101,6 +104,11 @@ def sms_phone(contact: ContactInput, sms_wording: str | None, region: str | None
         raise Unprocessable(
             "Enter a mobile number to get a text, like +353 87 123 4567.", field="phone",
             code="invalid_phone",
+        )  # fmt: skip
+    if not may_text(number):
+        raise Unprocessable(
+            "Texts go only to mobile numbers: enter a mobile number to get one, or untick the box.",
+            field="phone", code="phone_not_mobile",
         )  # fmt: skip
     return e164(number)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from server.messages import queries as message_queries
+from server.messages.sms_outbox import sms_cap_reached
 from server.recovery import stop_queries
 from server.services import services
 from tests.api.plans import recorded_plans
@@ -71,3 +72,17 @@ async def test_a_reminder_falling_due_finds_an_order_of_its_carts_or_email_by_in
     assert not any(
         line.startswith("SCAN") or "(store_id=? AND created_at>?)" in line for line in plan
     ), plan
+
+
+@STATISTICS
+async def test_the_sms_caps_read_a_numbers_and_a_days_texts_not_a_stores_outbox(
+    app, store, statistics
+):
+    await use_statistics(services(app).db, statistics)
+    plans = await recorded_plans(
+        services(app).db,
+        lambda conn: sms_cap_reached(conn, store.id, "+353871234567", 10**12, 10**12),
+    )
+    assert len(plans) == 2
+    assert walking(plans) == [], [plan for _, plan in walking(plans)]
+    assert "messages_by_recipient" in " ".join(plans[0][1]), plans[0]

@@ -175,3 +175,86 @@ async def test_a_phone_alone_gets_its_one_sms_and_no_email(
     assert [m.message["Subject"].split()[0] for m in mail_server.received] == ["Your"]  # order
     [contact] = await contacts(app)
     assert (contact["abandoned_at"], contact["stop_reason"]) == (NOON + HOUR_MS, "finished")
+
+
+# ---- what an SMS may cost the store ---------------------------------------------------------
+
+NOT_MOBILE = ["+1 800 555 0199", "+1 900 555 0100", "+44 909 876 5432", "+881 6 1234 5678",
+              "+44 56 1234 5678", "+353 1 234 5678"]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "phone",
+    NOT_MOBILE,
+    ids=["toll-free", "premium-us", "premium-uk", "satellite", "voip", "landline"],
+)
+async def test_a_ticked_box_with_a_number_that_is_no_mobile_is_422_and_nothing_is_kept(
+    app, client, texting_shop, phone
+):
+    token = await new_cart(client, texting_shop.public_key, FH_MUG_01=1)
+    refused = await give(client, token, phone=phone)
+    assert refused.status_code == 422
+    assert refused.json()["error"] | {"message": ""} == {
+        "code": "phone_not_mobile", "field": "phone", "message": ""}  # fmt: skip
+    assert await contacts(app) == []
+    # Unticked, the number is the courier's business: the email is kept, the phone not.
+    unticked = await give(client, token, phone=phone, sms_consent=False)
+    assert unticked.json() == {"saved": True, "sms": False}
+
+
+@pytest.mark.parametrize("phone", ["+1 415 555 0132", "+44 7400 123456", PHONE])
+async def test_mobile_numbers_and_those_that_may_be_one_are_kept(app, client, texting_shop, phone):
+    token = await new_cart(client, texting_shop.public_key, FH_MUG_01=1)
+    assert (await give(client, token, phone=phone)).json() == {"saved": True, "sms": True}
+
+
+async def test_a_number_kept_before_the_rule_gets_no_text(app, client, texting_shop, sms_api):
+    token = await new_cart(client, texting_shop.public_key, FH_MUG_01=1)
+    await give(client, token)
+    await services(app).db.write(lambda conn: conn.execute(
+        "UPDATE checkout_contacts SET phone = '+19005550100'"))  # fmt: skip
+    at(app, NOON, 1)
+    await deliver(app)
+    assert sms_api.received() == []
+    assert [row for row in await messages(app) if row["kind"] == "recovery_sms"] == []
+
+
+async def test_one_number_gets_one_text_in_48_hours_whatever_the_carts(
+    app, client, texting_shop, sms_api
+):
+    for n in range(4):  # a new cart and a new email each time: the per-cart cap never meets
+        token = await new_cart(client, texting_shop.public_key, FH_MUG_01=1)
+        assert (await give(client, token, email=f"x{n}@example.com")).json()["sms"] is True
+    at(app, NOON, 1)
+    while await deliver(app):
+        pass
+    assert len(sms_api.received()) == 1
+    texts = [row for row in await messages(app) if row["kind"] == "recovery_sms"]
+    assert sorted(row["state"] for row in texts) == ["sent"] + ["suppressed"] * 3
+    assert {row["last_error"] for row in texts if row["state"] == "suppressed"} == {
+        "Not sent: this number had a reminder text in the last 48 hours."
+    }
+    # Two days on, the number may have one again.
+    services(app).clock.set(NOON + 50 * HOUR_MS)
+    token = await new_cart(client, texting_shop.public_key, FH_MUG_01=1)
+    await give(client, token, email="later@example.com")
+    at(app, NOON, 51)
+    await deliver(app)
+    assert len(sms_api.received()) == 2
+
+
+async def test_a_store_sends_at_most_its_daily_number_of_texts(
+    app, client, texting_shop, sms_api, monkeypatch
+):
+    monkeypatch.setattr("server.messages.sms_outbox.RECOVERY_SMS_PER_DAY", 2)
+    for n in range(3):
+        token = await new_cart(client, texting_shop.public_key, FH_MUG_01=1)
+        await give(client, token, email=f"x{n}@example.com", phone=f"087 123 456{n}")
+    at(app, NOON, 1)
+    while await deliver(app):
+        pass
+    assert len(sms_api.received()) == 2
+    [capped] = [row for row in await messages(app) if row["state"] == "suppressed"]
+    assert capped["last_error"] == (
+        "Not sent: the store's daily SMS limit (2 reminder texts in 24 hours) was reached."
+    )
