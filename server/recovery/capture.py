@@ -93,10 +93,11 @@ def check_wording(
 
 def sms_phone(contact: ContactInput, sms_wording: str | None, region: str | None) -> str | None:
     """The number to text (E.164), when the shopper ticked the SMS box the store shows;
-    422 for one that is not a phone number (read in the store's country without +), or not
-    one a text goes to at a mobile's rate (``may_text``: no toll-free, premium, satellite or
-    landline number). Unticked, the phone is not kept here at all: the courier's is the
-    order's."""
+    422 for one that is not a phone number (read in the store's country without +). None for
+    one a text does not reach at a mobile's rate (``may_text``: no toll-free, premium,
+    satellite or landline number): the rest of the contact (the email and its consent) is kept
+    all the same, as the widget sends them together and a refusal would lose them. Unticked,
+    the phone is not kept here at all: the courier's is the order's."""
     if not (contact.sms_consent and sms_wording and contact.sms_shown == sms_wording):
         return None
     number = parse_phone(contact.phone, region)
@@ -106,10 +107,7 @@ def sms_phone(contact: ContactInput, sms_wording: str | None, region: str | None
             code="invalid_phone",
         )  # fmt: skip
     if not may_text(number):
-        raise Unprocessable(
-            "Texts go only to mobile numbers: enter a mobile number to get one, or untick the box.",
-            field="phone", code="phone_not_mobile",
-        )  # fmt: skip
+        return None  # the email's reminders kept, no text: the answer's ``sms`` says so
     return e164(number)
 
 
