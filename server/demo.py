@@ -118,6 +118,12 @@ async def mail_catcher(maildir: Path) -> AsyncIterator[MailCatcher]:
         await server.wait_closed()
 
 
+def for_the_demo(settings: Settings) -> Settings:
+    """The demo's settings: its webhooks may go to a receiver on this machine (a person trying
+    it runs one on localhost), which a real server refuses unless its operator allows it."""
+    return dataclasses.replace(settings, webhooks_allow_private=True)
+
+
 def with_mail_catcher(settings: Settings, catcher: MailCatcher) -> Settings:
     """The demo's settings sending mail to ``catcher``."""
     return dataclasses.replace(settings, smtp_url=catcher.smtp_url)
@@ -135,6 +141,7 @@ class _Server(uvicorn.Server):
 
 
 async def run_demo(settings: Settings) -> None:
+    settings = for_the_demo(settings)
     if settings.smtp_url:  # the operator's own mail server: the demo's emails go there
         return await serve_demo(settings, "sent through KEEPCART_SMTP_URL")
     if importlib.util.find_spec("aiosmtpd") is None:

@@ -96,6 +96,13 @@ class Settings:
         "emails stay in the outbox as not sent.",
         secret=True,
     )
+    webhooks_allow_private: bool = _setting(
+        False,
+        "Let webhooks go to this machine and private networks (localhost, 10.x, 192.168.x, "
+        "…): off, every store's endpoints must be on the public internet. The operator's "
+        "choice, not a store owner's (any login may create a store); `keepcart demo` turns "
+        "it on.",
+    )
     sms_url: str = _setting(
         "",
         "SMS provider, a Twilio-compatible REST API: https://ACCOUNT_SID:AUTH_TOKEN@HOST "

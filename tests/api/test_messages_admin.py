@@ -348,6 +348,21 @@ async def test_the_test_email_needs_an_address(app, client, sending_shop, admin)
     assert await messages(app) == []
 
 
+async def test_test_emails_are_limited_per_store_each_hour(app, client, sending_shop, admin):
+    # The operator's mail server sends them, to any address: an owner (any login may make a
+    # store) must not turn it into a relay.
+    _, post = admin
+    for n in range(5):
+        assert (await post("/test", {"recipient": f"me{n}@owner.test"})).status_code == 303
+    refused = await post("/test", {"recipient": "sixth@owner.test"})
+    assert refused.status_code == 422
+    assert "5 test emails an hour" in field_error(refused.text, "recipient")
+    assert 'value="sixth@owner.test"' in refused.text
+    assert len(await messages(app)) == 5
+    services(app).clock.advance(3_600_000)  # an hour after the first
+    assert (await post("/test", {"recipient": "later@owner.test"})).status_code == 303
+
+
 async def test_staff_see_messages_but_not_the_test_email(app, client, sending_shop, admin):
     base, _ = admin
     await placed_order(client, sending_shop)
