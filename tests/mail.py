@@ -85,6 +85,7 @@ class MailServer:
         self.inbox = Inbox()
         self.login = login
         self.tls = tls
+        self.sign_ins = 0  # AUTH commands it was sent, right or wrong
         self.ca = trustme.CA()
         options: dict[str, Any] = {}
         if login:
@@ -141,6 +142,7 @@ class MailServer:
 
     def _authenticate(self, server: Any, session: Any, envelope: Any, mechanism: str,
                       auth_data: Any) -> AuthResult:  # fmt: skip
+        self.sign_ins += 1
         good = isinstance(auth_data, LoginPassword) and self.login == (
             auth_data.login.decode(), auth_data.password.decode())  # fmt: skip
         return AuthResult(success=good, handled=False)
