@@ -15,6 +15,7 @@ import asyncio
 import contextlib
 import dataclasses
 import importlib.util
+import logging
 import signal
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -107,6 +108,8 @@ async def mail_catcher(maildir: Path) -> AsyncIterator[MailCatcher]:
     from aiosmtpd.smtp import SMTP
 
     maildir.parent.mkdir(parents=True, exist_ok=True)
+    # aiosmtpd logs each sender and recipient at info: shoppers' addresses, never logged.
+    logging.getLogger("mail.log").setLevel(logging.WARNING)
     handler = Mailbox(maildir)
     loop = asyncio.get_running_loop()
     server = await loop.create_server(lambda: SMTP(handler, hostname="keepcart-demo"),

@@ -297,13 +297,10 @@ class SmsAccount:
     auth_token: str = field(repr=False)
     sender: str  # KEEPCART_SMS_FROM
 
-    def describe(self) -> str:
-        """Where SMS go, for the operator's log: never the token."""
-        return f"{self.base_url} (account {self.account_sid}, from {self.sender})"
-
     def describe_provider(self) -> str:
-        """Where SMS go, for the admin's pages: the provider and the sending number, neither
-        the account sid nor the token (a merchant's staff need neither)."""
+        """Where SMS go, for the log and the admin's pages: the provider and the sending
+        number, neither the account sid nor the token (a merchant's staff need neither, and a
+        log line travels further than the settings)."""
         return f"{self.base_url} (from {self.sender})"
 
 

@@ -230,12 +230,18 @@ def test_an_unreadable_mail_server_refuses_to_start_without_quoting_the_password
 
 
 def test_the_password_is_in_no_repr_and_no_log_line(caplog):
-    settings = Settings(smtp_url="smtp://shop:hunter22@mail.test:587?starttls=1")
+    settings = Settings(
+        smtp_url="smtp://shop:hunter22@mail.test:587?starttls=1",
+        sms_url="https://AC0123sid:tok3n@api.sms.test", sms_from="+15550001111",
+    )  # fmt: skip
     assert "hunter22" not in repr(settings) and "hunter22" not in repr(settings.smtp)
     with caplog.at_level("DEBUG", logger="keepcart"):
         log_settings(settings)
     assert "smtp_url=smtp://shop@mail.test:587 (STARTTLS required: it signs in)" in caplog.text
     assert "hunter22" not in caplog.text
+    # The SMS provider as the admin shows it: neither its account sid nor its token.
+    assert "sms_url=https://api.sms.test (from +15550001111)" in caplog.text
+    assert "AC0123sid" not in caplog.text and "tok3n" not in caplog.text
 
 
 # ---- the email on the wire --------------------------------------------------------------------
