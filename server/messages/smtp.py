@@ -108,6 +108,12 @@ def failure_of(exc: Exception, *, signs_in: bool = False) -> DeliveryFailed:
             f"The mail server does not offer STARTTLS, which KEEPCART_SMTP_URL requires"
             f" ({why}): nothing was sent.", code="no STARTTLS",
         )  # fmt: skip
+    if isinstance(exc, aiosmtplib.SMTPNotSupported):  # aiosmtplib's only use: no SMTPUTF8
+        # No retry changes what the server supports: the address can never go through it.
+        return DeliveryFailed(
+            "The mail server cannot deliver to an address with non-ASCII characters"
+            " (no SMTPUTF8).", code="no SMTPUTF8", permanent=True,
+        )  # fmt: skip
     if isinstance(exc, aiosmtplib.SMTPAuthenticationError):
         return DeliveryFailed(
             f"The mail server refused Keepcart's sign-in ({exc.code} {exc.message}): check the"

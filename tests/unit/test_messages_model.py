@@ -278,6 +278,10 @@ def test_a_line_break_in_a_header_is_refused_rather_than_sent():
 
 # aiosmtplib's own words when ?starttls=1 meets a server that does not offer STARTTLS
 NO_STARTTLS = aiosmtplib.SMTPException("SMTP STARTTLS extension not supported by server.")
+NO_SMTPUTF8 = aiosmtplib.SMTPNotSupported(
+    "An address containing non-ASCII characters was provided, but SMTPUTF8 is not supported"
+    " by this server"
+)
 
 
 @pytest.mark.parametrize(
@@ -294,6 +298,7 @@ NO_STARTTLS = aiosmtplib.SMTPException("SMTP STARTTLS extension not supported by
         (aiosmtplib.SMTPReadTimeoutError("Timed out"), False, "timeout"),
         (ConnectionRefusedError(111, "Connection refused"), False, "ConnectionRefusedError"),
         (NO_STARTTLS, False, "no STARTTLS"),
+        (NO_SMTPUTF8, True, "no SMTPUTF8"),
     ],
 )  # fmt: skip
 def test_smtp_errors_are_read_as_for_now_or_for_good(error, permanent, code):
