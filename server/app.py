@@ -190,7 +190,8 @@ def build_services(settings: Settings) -> Services:
         db, clock, stores, signer, settings.base_url, renderers=MESSAGE_RENDERERS,
         mailer=SmtpMailer(smtp) if smtp else None,
         sms=TwilioSms(settings.sms) if settings.sms else None,
-        transports={"webhook": WebhookTransport(db, clock)},
+        transports={"webhook": WebhookTransport(
+            db, clock, allow_private=settings.webhooks_allow_private)},
         # Abandoned checkouts' reminders are written as they fall due, each round.
         schedulers=(functools.partial(recovery_sequence.run_due, db, stores, signer),),
     )  # fmt: skip

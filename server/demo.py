@@ -15,6 +15,7 @@ import asyncio
 import contextlib
 import dataclasses
 import importlib.util
+import logging
 import signal
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -107,6 +108,8 @@ async def mail_catcher(maildir: Path) -> AsyncIterator[MailCatcher]:
     from aiosmtpd.smtp import SMTP
 
     maildir.parent.mkdir(parents=True, exist_ok=True)
+    # aiosmtpd logs each sender and recipient at info: shoppers' addresses, never logged.
+    logging.getLogger("mail.log").setLevel(logging.WARNING)
     handler = Mailbox(maildir)
     loop = asyncio.get_running_loop()
     server = await loop.create_server(lambda: SMTP(handler, hostname="keepcart-demo"),
@@ -116,6 +119,12 @@ async def mail_catcher(maildir: Path) -> AsyncIterator[MailCatcher]:
     finally:
         server.close()
         await server.wait_closed()
+
+
+def for_the_demo(settings: Settings) -> Settings:
+    """The demo's settings: its webhooks may go to a receiver on this machine (a person trying
+    it runs one on localhost), which a real server refuses unless its operator allows it."""
+    return dataclasses.replace(settings, webhooks_allow_private=True)
 
 
 def with_mail_catcher(settings: Settings, catcher: MailCatcher) -> Settings:
@@ -135,6 +144,7 @@ class _Server(uvicorn.Server):
 
 
 async def run_demo(settings: Settings) -> None:
+    settings = for_the_demo(settings)
     if settings.smtp_url:  # the operator's own mail server: the demo's emails go there
         return await serve_demo(settings, "sent through KEEPCART_SMTP_URL")
     if importlib.util.find_spec("aiosmtpd") is None:

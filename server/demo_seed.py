@@ -36,7 +36,6 @@ from server.reviews.service import default_display_name
 from server.security import new_public_id
 from server.trust.model import TrustSettings
 from server.trust.queries import save_trust_settings
-from server.webhooks.queries import save_allow_private_network
 
 DAY_MS = 86_400_000
 EU = "AT BE DE DK ES FI FR IT LU NL PT SE"
@@ -114,9 +113,6 @@ async def seed_demo_store(
     )
     await save_delivery_rules(conn, store_id, DEMO_DELIVERY)
     await _shipping(conn, store_id)
-    # The demo's webhooks may go to a receiver on this machine (a person trying it runs one
-    # on localhost); a real store starts with private destinations refused.
-    await save_allow_private_network(conn, store_id, True, now_ms)
     await conn.executemany(
         "INSERT INTO tax_rates (store_id, country, region, rate, name) VALUES (?, ?, '', ?, 'VAT')",
         [(store_id, country, rate) for country, rate in VAT.items()],

@@ -5,7 +5,10 @@ No line, at any level, carries personal data, tokens or secrets. So:
   the token), status and time; no query string (the admin's order search carries emails), no
   client address;
 - aiosqlite's debug lines, which print every statement with its parameters (shoppers'
-  addresses, password hashes), are never emitted.
+  addresses, password hashes), are never emitted;
+- nor httpx's and httpcore's info and debug lines, which print every request's full URL: a
+  webhook endpoint's (a token in its path or query), the SMS provider's (the account sid);
+- the SMS provider shows as ``describe_provider()``: its address and sending number only.
 """
 
 from __future__ import annotations
@@ -32,6 +35,12 @@ def configure_logging(level: str) -> None:
     for handler in logging.getLogger().handlers:
         handler.addFilter(without_exception_messages)
     logging.getLogger("aiosqlite").setLevel(logging.INFO)
+    for name in QUIET_CLIENTS:
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
+# HTTP clients whose info lines carry full URLs ("HTTP Request: POST https://…?token=…").
+QUIET_CLIENTS = ("httpx", "httpcore")
 
 
 def without_exception_messages(record: logging.LogRecord) -> bool:
@@ -48,7 +57,7 @@ def without_exception_messages(record: logging.LogRecord) -> bool:
 def log_settings(settings: Settings) -> None:
     """At debug level, the settings in effect: what an operator checks first. The signing keys
     are counted, never shown; the mail server is shown without its password, the SMS provider
-    without its auth token."""
+    without its account sid or auth token."""
     hidden = {"secret_keys", "smtp_url", "sms_url"}
     shown = {name: value for name, value in vars(settings).items() if name not in hidden}
     shown["secret_keys"] = f"{len(settings.secret_keys)} from KEEPCART_SECRET_KEYS" if (
@@ -56,7 +65,7 @@ def log_settings(settings: Settings) -> None:
     smtp = settings.smtp
     shown["smtp_url"] = smtp.describe() if smtp else "unset"
     sms = settings.sms
-    shown["sms_url"] = sms.describe() if sms else "unset"
+    shown["sms_url"] = sms.describe_provider() if sms else "unset"
     logging.getLogger("keepcart").debug(
         "settings: %s", ", ".join(f"{name}={value}" for name, value in shown.items())
     )

@@ -89,12 +89,20 @@ class Settings:
     log_level: str = _setting("info", "Log level: debug, info, warning or error.")
     smtp_url: str = _setting(
         "",
-        "Mail server for emails: smtp://USER:PASSWORD@HOST:PORT (STARTTLS when the server "
-        "offers it; ?starttls=1 requires it, ?starttls=0 never uses it) or "
-        "smtps://USER:PASSWORD@HOST:PORT (TLS from the start); the option cafile=PATH "
+        "Mail server for emails: smtp://USER:PASSWORD@HOST:PORT (STARTTLS required, as it "
+        "signs in; ?starttls=0 never uses it, only for a relay on 127.0.0.1 or localhost) "
+        "or smtps://USER:PASSWORD@HOST:PORT (TLS from the start); without a user, STARTTLS "
+        "when the server offers it (?starttls=1 requires it); the option cafile=PATH "
         "trusts the CA certificate(s) in that PEM file instead of the system's. Unset: "
         "emails stay in the outbox as not sent.",
         secret=True,
+    )
+    webhooks_allow_private: bool = _setting(
+        False,
+        "Let webhooks go to this machine and private networks (localhost, 10.x, 192.168.x, "
+        "…): off, every store's endpoints must be on the public internet. The operator's "
+        "choice, not a store owner's (any login may create a store); `keepcart demo` turns "
+        "it on.",
     )
     sms_url: str = _setting(
         "",
@@ -184,8 +192,11 @@ class SmtpServer:
         """Where mail goes, for the log and the admin: never the password."""
         who = f"{self.username}@" if self.username else ""
         scheme = "smtps" if self.tls == "implicit" else "smtp"
+        words = _TLS_WORDS[self.tls]
+        if self.username and self.tls in _SIGNING_IN_WORDS:
+            words = _SIGNING_IN_WORDS[self.tls]
         trusting = f", trusting the CA in {self.cafile}" if self.cafile else ""
-        return f"{scheme}://{who}{self.host}:{self.port} ({_TLS_WORDS[self.tls]}{trusting})"
+        return f"{scheme}://{who}{self.host}:{self.port} ({words}{trusting})"
 
     def tls_context(self) -> ssl.SSLContext | None:
         """What TLS verifies the server's certificate with: the CA of ``cafile`` (with the
@@ -199,7 +210,13 @@ _TLS_WORDS = {
     "when_offered": "STARTTLS when offered",
     "never": "no TLS",
 }
+_SIGNING_IN_WORDS = {  # with a user: why the TLS is what it is
+    "required": "STARTTLS required: it signs in",
+    "never": "no TLS: a relay on this machine",
+}
 _STARTTLS = {"1": "required", "true": "required", "0": "never", "false": "never"}
+# A relay on this machine may take a sign-in without TLS: nothing crosses a network.
+LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
 def smtp_server(url: str) -> SmtpServer | None:
@@ -222,13 +239,30 @@ def smtp_server(url: str) -> SmtpServer | None:
         raise ValueError(problem.format(
             "the options it takes are ?starttls=1 or 0 and ?cafile=PATH"))  # fmt: skip
     tls = _tls_of(parts.scheme, query.get("starttls", [""])[-1].lower(), problem)
+    port = port or {"implicit": 465, "required": 587}.get(tls, 25)  # as the URL says it
+    username = unquote(parts.username or "")
+    if username:
+        tls = _tls_signing_in(tls, parts.hostname, problem)
     server = SmtpServer(
-        parts.hostname, port or {"implicit": 465, "required": 587}.get(tls, 25), tls,
-        unquote(parts.username or ""), unquote(parts.password or ""),
+        parts.hostname, port, tls, username, unquote(parts.password or ""),
         query.get("cafile", [""])[-1],
     )  # fmt: skip
     _check_cafile(server, problem)
     return server
+
+
+def _tls_signing_in(tls: str, host: str, problem: str) -> str:
+    """A sign-in never goes in the clear: "STARTTLS when offered" becomes required (a server
+    that offers none, or a man in the middle who strips it, gets no password), and no TLS at
+    all is only for a relay on this machine."""
+    if tls == "when_offered":
+        return "required"
+    if tls == "never" and host.lower() not in LOCAL_HOSTS:
+        raise ValueError(problem.format(
+            "?starttls=0 would send the password in the clear: drop it (STARTTLS) or use"
+            " smtps://; only a relay on this machine (127.0.0.1 or localhost) may take a"
+            " sign-in without TLS"))  # fmt: skip
+    return tls
 
 
 def _tls_of(scheme: str, starttls: str, problem: str) -> str:
@@ -263,13 +297,10 @@ class SmsAccount:
     auth_token: str = field(repr=False)
     sender: str  # KEEPCART_SMS_FROM
 
-    def describe(self) -> str:
-        """Where SMS go, for the operator's log: never the token."""
-        return f"{self.base_url} (account {self.account_sid}, from {self.sender})"
-
     def describe_provider(self) -> str:
-        """Where SMS go, for the admin's pages: the provider and the sending number, neither
-        the account sid nor the token (a merchant's staff need neither)."""
+        """Where SMS go, for the log and the admin's pages: the provider and the sending
+        number, neither the account sid nor the token (a merchant's staff need neither, and a
+        log line travels further than the settings)."""
         return f"{self.base_url} (from {self.sender})"
 
 

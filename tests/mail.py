@@ -79,18 +79,20 @@ Tls = Literal["none", "starttls", "implicit"]
 
 class MailServer:
     def __init__(
-        self, port: int | None = None, login: tuple[str, str] | None = None, tls: Tls = "none"
-    ):
+        self, port: int | None = None, login: tuple[str, str] | None = None, tls: Tls = "none",
+        smtputf8: bool = True,  # False: a relay that takes no address with non-ASCII characters
+    ):  # fmt: skip
         self.port = port or free_port()
         self.inbox = Inbox()
         self.login = login
         self.tls = tls
+        self.sign_ins = 0  # AUTH commands it was sent, right or wrong
         self.ca = trustme.CA()
-        options: dict[str, Any] = {}
+        options: dict[str, Any] = {"enable_SMTPUTF8": smtputf8}
         if login:
             # In the clear, the tests' server takes AUTH all the same (on 127.0.0.1 nobody
             # listens in); over TLS it keeps a real server's rule: AUTH only over TLS.
-            options = {"authenticator": self._authenticate, "auth_require_tls": tls != "none"}
+            options |= {"authenticator": self._authenticate, "auth_require_tls": tls != "none"}
         if tls == "starttls":
             options["tls_context"] = self._server_context()
         elif tls == "implicit":
@@ -141,6 +143,7 @@ class MailServer:
 
     def _authenticate(self, server: Any, session: Any, envelope: Any, mechanism: str,
                       auth_data: Any) -> AuthResult:  # fmt: skip
+        self.sign_ins += 1
         good = isinstance(auth_data, LoginPassword) and self.login == (
             auth_data.login.decode(), auth_data.password.decode())  # fmt: skip
         return AuthResult(success=good, handled=False)

@@ -214,6 +214,16 @@ async def queued_since(conn: Reader, store_id: int, kind: str, since: int, count
     return row is not None
 
 
+async def count_kind_since(conn: Reader, store_id: int, kind: str, since: int) -> int:
+    """How many ``kind`` messages the store queued after ``since`` (messages_by_store)."""
+    row = await read_one(
+        conn,
+        "SELECT count(*) AS n FROM messages WHERE store_id = ? AND created_at > ? AND kind = ?",
+        (store_id, since, kind),
+    )
+    return 0 if row is None else int(row["n"])
+
+
 async def state_of(conn: Reader, order_id: int, kind: str) -> str | None:
     """The state of the order's ``kind`` message; None when it has none."""
     row = await read_one(

@@ -59,7 +59,8 @@ class RenderContext:
     """Everything a renderer may use besides the message: the database to read what the
     message is about, the store and its email settings, the signer and public URL for links
     (signed when rendered, so a rotated key or a new KEEPCART_PUBLIC_URL applies), and the
-    time."""
+    time. ``for_display``: rendered for the admin to read, not to send, so a check whether it
+    may still go (a cart reminder's sequence stopped since) does not apply."""
 
     db: Database
     store: Store
@@ -67,6 +68,7 @@ class RenderContext:
     signer: Signer
     base_url: str
     now: int
+    for_display: bool = False
 
     @property
     def look(self) -> Look:

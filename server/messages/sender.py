@@ -343,16 +343,19 @@ class Sender:
         return await self._render(message, store, self.base_url)
 
     async def preview(self, message: Message, store: Store) -> EmailContent:
-        """The message as it is sent now, its links inert: what the admin's pages show."""
-        return inert_links(await self._render(message, store, HIDDEN_BASE_URL))
+        """The message as it is sent now, its links inert: what the admin's pages show (also
+        once it may no longer go: a sent reminder stays readable after its sequence stopped)."""
+        return inert_links(await self._render(message, store, HIDDEN_BASE_URL, for_display=True))
 
-    async def _render(self, message: Message, store: Store, base_url: str) -> EmailContent:
+    async def _render(
+        self, message: Message, store: Store, base_url: str, *, for_display: bool = False
+    ) -> EmailContent:
         renderer = self.renderers[message.kind]
         # A name saved before check_name made it one line would break the Subject header.
         store = dataclasses.replace(store, name=one_line(store.name))
         context = RenderContext(
             self.db, store, await queries.email_settings(self.db, store.id), self.signer,
-            base_url, self.clock.now_ms(),
+            base_url, self.clock.now_ms(), for_display,
         )  # fmt: skip
         return await renderer(message, context)
 

@@ -84,13 +84,13 @@ class SmtpMailer:
                     tls_context=self.tls_context, timeout=STEP_TIMEOUT_S,
                 )  # fmt: skip
         except Exception as exc:
-            raise failure_of(exc) from None
+            raise failure_of(exc, signs_in=bool(server.username)) from None
 
 
 _START_TLS = {"implicit": False, "required": True, "when_offered": None, "never": False}
 
 
-def failure_of(exc: Exception) -> DeliveryFailed:
+def failure_of(exc: Exception, *, signs_in: bool = False) -> DeliveryFailed:
     """What an aiosmtplib (or network) exception means for the message. A reply in the 5xx
     range refuses it for good (RFC 5321), except a refused sign-in, which the operator can
     fix; anything else is tried again."""
@@ -103,9 +103,16 @@ def failure_of(exc: Exception) -> DeliveryFailed:
             code="SSLCertVerificationError",
         )
     if type(exc) is aiosmtplib.SMTPException and "STARTTLS" in str(exc):
+        why = "it signs in, never in the clear" if signs_in else "?starttls=1"
         return DeliveryFailed(
-            "The mail server does not offer STARTTLS, which KEEPCART_SMTP_URL requires"
-            " (?starttls=1): nothing was sent.", code="no STARTTLS",
+            f"The mail server does not offer STARTTLS, which KEEPCART_SMTP_URL requires"
+            f" ({why}): nothing was sent.", code="no STARTTLS",
+        )  # fmt: skip
+    if isinstance(exc, aiosmtplib.SMTPNotSupported):  # aiosmtplib's only use: no SMTPUTF8
+        # No retry changes what the server supports: the address can never go through it.
+        return DeliveryFailed(
+            "The mail server cannot deliver to an address with non-ASCII characters"
+            " (no SMTPUTF8).", code="no SMTPUTF8", permanent=True,
         )  # fmt: skip
     if isinstance(exc, aiosmtplib.SMTPAuthenticationError):
         return DeliveryFailed(

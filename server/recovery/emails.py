@@ -44,12 +44,13 @@ async def render_reminder(message: Message, context: RenderContext) -> EmailCont
     contact = await queries.find_contact(context.db, contact_id) if contact_id else None
     if contact is None or contact.email is None or not isinstance(step, int):
         raise Unrenderable("The checkout of this reminder is gone, or its email was withdrawn.")
-    # Checked again now: a retry or a resend can come hours after the reminder was written.
-    reason = await stop_queries.stop_reason(
-        context.db, contact, await queries.load_settings(context.db, store.id), context.signer
-    )
-    if reason is not None:
-        raise Suppress(SUPPRESSED_BECAUSE.get(reason, reason))
+    # Checked again before it goes: a retry or a resend can come hours after the reminder was
+    # written. Not for the admin's reading: a sent one stays readable after the sequence stops.
+    if not context.for_display:
+        settings = await queries.load_settings(context.db, store.id)
+        reason = await stop_queries.stop_reason(context.db, contact, settings, context.signer)
+        if reason is not None:
+            raise Suppress(SUPPRESSED_BECAUSE.get(reason, reason))
     cart = await _cart(context, contact.cart_public_id)
     target = LinkTarget(store.id, contact.id, step)
     unsubscribe = unsubscribe_url(context.signer, context.base_url, target)

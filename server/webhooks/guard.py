@@ -1,5 +1,7 @@
 """The SSRF guard: a webhook goes to the public internet, never to the machine Keepcart runs
-on or its private network, unless the store's owner allows private destinations.
+on or its private network, unless the server's operator allows private destinations
+(KEEPCART_WEBHOOKS_ALLOW_PRIVATE: any login may create a store and own it, so it is never a
+store owner's switch).
 
 Checked when an endpoint is saved (``check_url``: the merchant sees why at once) and again
 at every delivery (``resolve_destination``), because a name's addresses can change after it
@@ -106,7 +108,7 @@ async def resolve(host: str, port: int) -> list[IPAddress]:
 
 async def resolve_destination(url: str, allow_private: bool) -> Destination:
     """Where to send a delivery to ``url``: Refused when it is not http(s), or when any of
-    its host's addresses is a private one and the store does not allow those (one private
+    its host's addresses is a private one and the server does not allow those (one private
     address among public ones refuses it all: a name cannot smuggle one in)."""
     parts = parse_url(url)
     assert parts.hostname is not None
@@ -118,7 +120,8 @@ async def resolve_destination(url: str, allow_private: bool) -> Destination:
     if refused is not None:
         raise Refused(
             f"{parts.hostname} is a private network address ({refused}): Keepcart sends"
-            " webhooks there only when the store allows private network destinations."
+            " webhooks there only when the server allows private network destinations"
+            " (KEEPCART_WEBHOOKS_ALLOW_PRIVATE, its operator's setting)."
         )
     address = addresses[0]
     literal = f"[{address}]" if address.version == 6 else str(address)

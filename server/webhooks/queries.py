@@ -194,22 +194,3 @@ async def last_test_at(conn: Reader, endpoint: Endpoint, since: int) -> int | No
         (endpoint.store_id, endpoint.public_id, KIND, since, TEST_EVENT),
     )
     return None if row is None or row["at"] is None else int(row["at"])
-
-
-async def allows_private_network(db: Reader, store_id: int) -> bool:
-    row = await read_one(
-        db, "SELECT allow_private_network FROM webhook_settings WHERE store_id = ?", (store_id,)
-    )
-    return bool(row and row["allow_private_network"])
-
-
-async def save_allow_private_network(
-    conn: aiosqlite.Connection, store_id: int, allowed: bool, now: int
-) -> None:
-    await conn.execute(
-        "INSERT INTO webhook_settings (store_id, allow_private_network, updated_at)"
-        " VALUES (?, ?, ?) ON CONFLICT (store_id) DO UPDATE SET"
-        " allow_private_network = excluded.allow_private_network,"
-        " updated_at = excluded.updated_at",
-        (store_id, int(allowed), now),
-    )

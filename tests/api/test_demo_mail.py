@@ -12,6 +12,7 @@ import pytest
 from server.app import create_app
 from server.demo import (
     catcher_maildir,
+    for_the_demo,
     mail_catcher,
     prepare_demo,
     send_every_email,
@@ -68,3 +69,9 @@ async def test_the_demo_store_sends_every_email_and_keeps_the_merchants_changes(
         await db.write(lambda conn: send_every_email(conn, store.id, 0))  # as on a restart
         again = await queries.email_settings(db, store.id)
     assert again.enabled == frozenset({"order_confirmation"})
+
+
+def test_the_demo_sends_webhooks_to_this_machine(demo_settings):
+    # A person trying the demo runs a receiver on localhost; a real server refuses it.
+    assert demo_settings.webhooks_allow_private is False
+    assert for_the_demo(demo_settings).webhooks_allow_private is True

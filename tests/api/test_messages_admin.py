@@ -348,6 +348,21 @@ async def test_the_test_email_needs_an_address(app, client, sending_shop, admin)
     assert await messages(app) == []
 
 
+async def test_test_emails_are_limited_per_store_each_hour(app, client, sending_shop, admin):
+    # The operator's mail server sends them, to any address: an owner (any login may make a
+    # store) must not turn it into a relay.
+    _, post = admin
+    for n in range(5):
+        assert (await post("/test", {"recipient": f"me{n}@owner.test"})).status_code == 303
+    refused = await post("/test", {"recipient": "sixth@owner.test"})
+    assert refused.status_code == 422
+    assert "5 test emails an hour" in field_error(refused.text, "recipient")
+    assert 'value="sixth@owner.test"' in refused.text
+    assert len(await messages(app)) == 5
+    services(app).clock.advance(3_600_000)  # an hour after the first
+    assert (await post("/test", {"recipient": "later@owner.test"})).status_code == 303
+
+
 async def test_staff_see_messages_but_not_the_test_email(app, client, sending_shop, admin):
     base, _ = admin
     await placed_order(client, sending_shop)
@@ -479,3 +494,23 @@ async def test_a_cart_reminder_shows_its_cart_and_unsubscribe_links_inert(
     [email] = mail_server.received  # the sent one keeps its signed links
     assert recovery_link(email.part("plain")) in email.part("html")
     assert unsubscribe_link(email.message["List-Unsubscribe"]) in email.part("plain")
+
+
+async def test_a_sent_reminder_stays_readable_after_its_sequence_stopped(
+    app, client, sending_shop, admin, mail_server
+):
+    # The shopper ordered after it was sent: the sequence stops (no more reminders go), and
+    # the admin still reads what this one said.
+    base, _ = admin
+    await set_recovery(app, sending_shop)
+    token = await new_cart(client, sending_shop.public_key, FH_MUG_01=1)
+    assert (await give_contact(client, token, store=sending_shop)).status_code == 200
+    at_hours(app, 1)
+    assert await deliver(app) == 1
+    [row] = await messages(app)
+    other = await new_cart(client, sending_shop.public_key, FH_MUG_01=1)
+    assert (await place(client, order_body(other))).status_code == 201
+    page, preview = await shown_to(client, base, row["public_id"])
+    assert "You left something in your cart" in text_of(page)
+    assert "Return to your cart: (link hidden in the admin)" in text_of(page)
+    assert "Return to your cart" in preview and SIGNED_LINK.findall(page + preview) == []

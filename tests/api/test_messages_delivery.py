@@ -16,6 +16,7 @@ from server.checkout import placing
 from server.errors import Conflict, DatabaseBusy
 from server.messages import model, queries
 from server.messages.model import LEASE_MS, MAX_ATTEMPTS, SWITCHABLE
+from server.messages.outbox import enqueue
 from server.services import services
 from tests.api.admin_client import client_for
 from tests.api.mailing import (
@@ -269,7 +270,8 @@ def login_server():
 
 @pytest.mark.parametrize(("password", "delivered"), [("p%40ss%3Aword", True), ("wrong", False)])
 async def test_the_mail_server_sign_in(tmp_path, login_server, password, delivered):
-    url = f"smtp://shop%40mail.test:{password}@127.0.0.1:{login_server.port}"
+    # No TLS on this test server: a relay on this machine, which ?starttls=0 may sign in to.
+    url = f"smtp://shop%40mail.test:{password}@127.0.0.1:{login_server.port}?starttls=0"
     async with app_sending_to(tmp_path, url) as app:
         await queue_test_email(app)
         await deliver(app)
@@ -301,3 +303,25 @@ async def test_finished_messages_are_deleted_after_their_retention(app, sending_
     await run_maintenance(services(app))
     kept = [row["public_id"] for row in await messages(app)]
     assert kept == ["msg_old_queued", "msg_recent_sent"]  # still to send, or not old enough
+
+
+async def test_an_address_the_mail_server_cannot_take_fails_at_once_saying_why(tmp_path):
+    # A mail server without SMTPUTF8, as many relays are: an address with non-ASCII
+    # characters can never go through it, so it is not tried again.
+    server = MailServer(smtputf8=False).start()
+    try:
+        async with app_sending_to(tmp_path, server.url) as app:
+            store = await queue_test_email(app)
+            await services(app).db.write(
+                lambda conn: enqueue(conn, store.id, "test", "josé@example.com", T0)
+            )
+            await deliver(app)
+            rows = {row["recipient"]: row for row in await messages(app)}
+        failed = rows["josé@example.com"]
+        assert (failed["state"], failed["attempts"]) == ("failed", 1)
+        assert failed["last_error"] == (
+            "The mail server cannot deliver to an address with non-ASCII characters (no SMTPUTF8)."
+        )
+        assert rows["owner@mail.test"]["state"] == "sent"
+    finally:
+        server.stop()

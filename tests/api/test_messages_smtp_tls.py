@@ -77,3 +77,20 @@ async def test_starttls_required_never_sends_in_the_clear(tmp_path, mail_server)
         "The mail server does not offer STARTTLS, which KEEPCART_SMTP_URL requires"
         " (?starttls=1): nothing was sent."
     )
+
+
+async def test_a_password_never_goes_in_the_clear_when_starttls_is_missing(tmp_path):
+    # A server (or a man in the middle stripping STARTTLS) that takes AUTH without TLS: the
+    # README's smtp://USER:PASSWORD@HOST, with no ?starttls, requires STARTTLS.
+    server = MailServer(login=LOGIN, tls="none").start()
+    try:
+        url = f"smtp://shop%40mail.test:p%40ss%3Aword@127.0.0.1:{server.port}"
+        async with app_sending_to(tmp_path, url) as app:
+            await queue_test_email(app)
+            await deliver(app)
+            [row] = await messages(app)
+        assert server.received == [] and server.sign_ins == 0
+        assert row["state"] == "queued" and "does not offer STARTTLS" in row["last_error"]
+        assert "it signs in" in row["last_error"]
+    finally:
+        server.stop()

@@ -56,7 +56,7 @@ async def test_an_abandoned_checkout_is_announced_once_without_the_email(
     app, client, sending_shop, receiver
 ):
     await set_recovery(app, sending_shop)
-    await allow_private(app, sending_shop)
+    allow_private(app)
     _, secret = await add_endpoint(app, sending_shop, receiver.url, events=RECOVERY_EVENTS)
     _, cart_id = await abandoned_cart(client, sending_shop)
     at_hours(app, 0.99)

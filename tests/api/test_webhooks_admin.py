@@ -1,7 +1,8 @@
 """The Webhooks pages as an owner uses them: adding an endpoint (every field error at once,
-422, nothing written; a private destination refused unless the store allows it), the secret
-shown once and never again, rotating it, a test event and its delivery log (the endpoint's
-answer escaped), resending, and enabling an endpoint Keepcart disabled."""
+422, nothing written; a private destination refused unless the server allows it, which the
+page shows and does not change), the secret shown once and never again, rotating it, a test
+event and its delivery log (the endpoint's answer escaped), resending, and enabling an
+endpoint Keepcart disabled."""
 
 from __future__ import annotations
 
@@ -10,10 +11,8 @@ import re
 
 import pytest
 
-from server.accounts import create_store
 from server.clock import now_ms
 from server.services import services
-from server.stores.service import validate_new_store
 from server.webhooks import queries
 from tests.api.admin_client import client_for, csrf_from, field_error
 from tests.api.mailing import deliver
@@ -70,7 +69,7 @@ async def post(owner, url: str, page: str, data=None):
 async def test_an_endpoint_is_added_and_its_secret_shown_only_once(
     app, shop, owner, receiver, caplog
 ):
-    await allow_private(app, shop)
+    allow_private(app)
     caplog.set_level(logging.DEBUG, logger="keepcart")  # aiosqlite stays at INFO (server.logs)
     added = await add(owner, shop, receiver.url, description="Our ERP")
     assert added.status_code == 200 and added.headers["cache-control"] == "no-store"
@@ -105,25 +104,31 @@ async def test_a_refused_form_shows_every_error_and_writes_nothing(app, shop, ow
     ids=["loopback", "ipv6-loopback", "private", "localhost", "ipv4-mapped", "lan"],
 )  # fmt: skip
 async def test_a_private_destination_is_refused_at_save_unless_allowed(app, shop, owner, url):
-    await allow_private(app, shop, False)  # the demo store allows them; a new store does not
-    refused = await add(owner, shop, url)
+    refused = await add(owner, shop, url)  # a server starts with private destinations refused
     assert refused.status_code == 422
     assert "private network address" in field_error(refused.text, "url")
+    assert "KEEPCART_WEBHOOKS_ALLOW_PRIVATE" in field_error(refused.text, "url")
     assert await queries.list_endpoints(services(app).db, shop.id) == []
 
-    page = base(shop)
-    allowed = await post(owner, page + "/settings", page, {"allow": "true"})
-    assert allowed.status_code == 303
+    allow_private(app)  # the operator's KEEPCART_WEBHOOKS_ALLOW_PRIVATE=1
     assert (await add(owner, shop, url)).status_code == 200
 
 
-async def test_a_new_store_refuses_private_destinations_and_the_demo_allows_them(app, store, shop):
-    other = await create_store(
-        services(app).db, validate_new_store("Other", ["https://other.test"], "EUR", "en-IE",
-                                             "Europe/Dublin"), now=now_ms(),
-    )  # fmt: skip
-    assert not await queries.allows_private_network(services(app).db, other.id)
-    assert await queries.allows_private_network(services(app).db, shop.id)
+async def test_private_destinations_are_the_operators_setting_shown_not_changed(app, shop, owner):
+    # Any login may make a store and own it: an owner's switch would let anyone reach the
+    # machine's internal services and read their answers in the delivery log.
+    listing = await owner.get(base(shop))
+    assert "Private network destinations: refused (the server’s setting" in listing.text
+    assert f'action="{base(shop)}/settings"' not in listing.text
+    assert 'name="allow"' not in listing.text
+    token = csrf_from(listing.text)
+    gone = await owner.post(base(shop) + "/settings", data={"csrf_token": token, "allow": "true"})
+    assert gone.status_code in (404, 405)
+    allow_private(app)
+    assert (
+        "Private network destinations: allowed (the server’s setting"
+        in (await owner.get(base(shop))).text
+    )
 
 
 async def test_rotating_shows_the_new_secret_once_and_keeps_the_old_signing_for_a_day(
@@ -143,7 +148,7 @@ async def test_rotating_shows_the_new_secret_once_and_keeps_the_old_signing_for_
 async def test_a_test_event_arrives_and_its_log_shows_the_answer_escaped(
     app, shop, owner, receiver
 ):
-    await allow_private(app, shop)
+    allow_private(app)
     secret = shown_secret((await add(owner, shop, receiver.url)).text)
     found = await only_endpoint(app, shop)
     page = f"{base(shop)}/{found.public_id}"
@@ -168,7 +173,7 @@ async def test_a_test_event_arrives_and_its_log_shows_the_answer_escaped(
 
 
 async def test_test_events_to_an_endpoint_are_one_per_ten_seconds(app, shop, owner, receiver):
-    await allow_private(app, shop)
+    allow_private(app)
     await add(owner, shop, receiver.url)
     found = await only_endpoint(app, shop)
     page = f"{base(shop)}/{found.public_id}"
@@ -187,7 +192,7 @@ async def test_test_events_to_an_endpoint_are_one_per_ten_seconds(app, shop, own
 async def test_an_endpoint_keepcart_disabled_is_warned_of_and_enabled_again(
     app, shop, owner, receiver
 ):
-    await allow_private(app, shop)
+    allow_private(app)
     await add(owner, shop, receiver.url)
     found = await only_endpoint(app, shop)
     page = f"{base(shop)}/{found.public_id}"
@@ -197,12 +202,12 @@ async def test_an_endpoint_keepcart_disabled_is_warned_of_and_enabled_again(
     listing = (await owner.get(base(shop))).text
     assert "Keepcart stopped sending to 1 endpoint" in listing and "410 Gone" in listing
 
-    await allow_private(app, shop, False)
+    allow_private(app, False)
     refused = await post(owner, page + "/enable", page)
     assert refused.status_code == 422 and "private network address" in refused.text
     assert not (await endpoint(app, shop, found.public_id)).enabled
 
-    await allow_private(app, shop)
+    allow_private(app)
     assert (await post(owner, page + "/enable", page)).status_code == 303
     again = await endpoint(app, shop, found.public_id)
     assert again.enabled and again.disabled_reason is None

@@ -29,7 +29,7 @@ def settings(tmp_path, mail_server):
 async def other_store(app):
     new = validate_new_store("Other Shop", ["https://other.example"], "EUR")
     store = await create_store(services(app).db, new, now=now_ms())
-    await allow_private(app, store)
+    allow_private(app)
     return store
 
 
@@ -66,7 +66,9 @@ async def test_a_silent_endpoint_takes_one_slot_and_delays_no_email(
 ):
     other = await other_store(app)
     built = services(app)  # a timeout short for a test, long enough on a busy machine
-    built.sender.transports["webhook"] = WebhookTransport(built.db, built.clock, timeout_s=2)
+    built.sender.transports["webhook"] = WebhookTransport(
+        built.db, built.clock, allow_private=True, timeout_s=2
+    )
     with running_receiver() as silent, running_receiver() as answering:
         silent.answer(Answer(hang=True))
         await queue_test_events(app, other, silent.url, 16)

@@ -55,7 +55,7 @@ async def hooked(app, shop, receiver):
     """The demo store, allowed to deliver to the local receiver, with one endpoint there
     for every event; the clock held at the real time (receivers check the timestamp)."""
     services(app).clock.set(now_ms())
-    await allow_private(app, shop)
+    allow_private(app)
     public_id, secret = await add_endpoint(app, shop, receiver.url)
     return shop, public_id, secret
 
@@ -232,10 +232,10 @@ async def test_an_endpoint_that_does_not_answer_in_time_is_tried_again(app, hook
     ids=["loopback", "ipv6-loopback", "private", "localhost", "ipv4-mapped", "metadata"],
 )
 async def test_a_private_destination_is_refused_at_delivery(app, hooked, receiver, url):
-    """Saved while the store allowed private destinations; the setting turned off since."""
+    """Saved while the server allowed private destinations; the setting turned off since."""
     shop, _, _ = hooked
     public_id, _ = await add_endpoint(app, shop, url)
-    await allow_private(app, shop, False)
+    allow_private(app, False)
     await emit_test_event(app, shop, public_id)
     assert await deliver(app) == 1
     [message] = await webhook_messages(app)
@@ -248,7 +248,7 @@ async def test_a_private_destination_is_refused_at_delivery(app, hooked, receive
 
 async def test_the_local_receiver_itself_is_refused_when_private_is_off(app, hooked, receiver):
     shop, public_id, _ = hooked
-    await allow_private(app, shop, False)
+    allow_private(app, False)
     await emit_test_event(app, shop, public_id)
     await deliver(app)
     assert receiver.received == []  # no request left Keepcart

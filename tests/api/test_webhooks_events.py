@@ -41,7 +41,7 @@ async def events(app) -> list[tuple[str, dict]]:
 
 async def test_an_order_paid_then_fulfilled_emits_each_step(app, client, shop, merchant, receiver):
     services(app).clock.set(now_ms())
-    await allow_private(app, shop)
+    allow_private(app)
     _, secret = await add_endpoint(app, shop, receiver.url)
     token = await new_cart(client, shop.public_key, FH_MUG_01=1)
     placed = await place(client, order_body(token, payment={"method": "bank_transfer"}))

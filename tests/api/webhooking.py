@@ -1,13 +1,15 @@
-"""Webhooks in the API tier: endpoints added straight to the database, the store's private
-network setting, the deliveries' transport with a short timeout, and a receiver's checks."""
+"""Webhooks in the API tier: endpoints added straight to the database, the server's private
+network setting (KEEPCART_WEBHOOKS_ALLOW_PRIVATE), the deliveries' transport with a short
+timeout, and a receiver's checks."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime
 
 from standardwebhooks import Webhook
 
-from server.services import services
+from server.services import attach, services
 from server.webhooks import queries
 from server.webhooks.delivery import WebhookTransport
 from server.webhooks.model import EVENT_TYPES, EndpointInput, new_secret
@@ -15,10 +17,13 @@ from server.webhooks.model import EVENT_TYPES, EndpointInput, new_secret
 SHORT_TIMEOUT_S = 0.5  # what "the endpoint did not answer in time" takes in a test
 
 
-async def allow_private(app, store, allowed: bool = True) -> None:
-    await services(app).db.write(
-        lambda conn: queries.save_allow_private_network(conn, store.id, allowed, 0)
-    )
+def allow_private(app, allowed: bool = True) -> None:
+    """The app as if started with KEEPCART_WEBHOOKS_ALLOW_PRIVATE=``allowed``: its pages and
+    its deliveries."""
+    built = services(app)
+    settings = dataclasses.replace(built.settings, webhooks_allow_private=allowed)
+    attach(app, dataclasses.replace(built, settings=settings))
+    built.sender.transports["webhook"].allow_private = allowed  # type: ignore[attr-defined]
 
 
 async def add_endpoint(app, store, url: str, events=tuple(EVENT_TYPES)) -> tuple[str, str]:
@@ -41,8 +46,9 @@ def short_timeouts(app) -> None:
     """Deliveries give up on a silent endpoint after ``SHORT_TIMEOUT_S``."""
     built = services(app)
     built.sender.transports["webhook"] = WebhookTransport(
-        built.db, built.clock, timeout_s=SHORT_TIMEOUT_S
-    )
+        built.db, built.clock, allow_private=built.settings.webhooks_allow_private,
+        timeout_s=SHORT_TIMEOUT_S,
+    )  # fmt: skip
 
 
 def verified(received, secret: str):

@@ -1,25 +1,35 @@
 """Keepcart's log, at every level, carries no personal data, tokens or secrets.
 
 A real ``keepcart serve`` at ``KEEPCART_LOG_LEVEL=debug`` serves a shopper's whole checkout
-and a merchant's sign-in, order search and order page, and the shopper's data found,
-downloaded and erased; then its log is searched for every value that must never be in it.
+(its order.created webhook delivered to a URL with a token in its query) and a merchant's
+sign-in, order search and order page, and the shopper's data found, downloaded and erased;
+then its log is searched for every value that must never be in it. The demo's mail catcher
+logs no recipient either.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 import sqlite3
+import time
+from email.message import EmailMessage
 
+import aiosmtplib
 import httpx
 import pytest
 
 from server.accounts import create_store, create_user
 from server.clock import now_ms
 from server.db import Database
+from server.demo import mail_catcher
 from server.demo_seed import seed_demo_store
 from server.stores.service import validate_new_store
+from server.webhooks.model import EndpointInput, new_secret
+from server.webhooks.queries import insert_endpoint
 from tests.process import ServerProcess
+from tests.webhook_receiver import running_receiver
 
 pytestmark = pytest.mark.slow
 
@@ -36,7 +46,10 @@ SHOPPER = {
 }
 
 
-def seed(db_path) -> str:
+HOOK_TOKEN = "hooktoken-in-the-query-5c1e"  # a receiver's token, as Slack's or Zapier's URLs carry
+
+
+def seed(db_path, hook_url: str) -> str:
     async def run() -> str:
         db = Database(db_path)
         await db.open()
@@ -45,6 +58,10 @@ def seed(db_path) -> str:
             await create_user(db, EMAIL, PASSWORD, now=now_ms())
             store = await create_store(db, new, owner_email=EMAIL, now=now_ms())
             await db.write(lambda conn: seed_demo_store(conn, store.id, ORIGIN, now_ms()))
+            hook = EndpointInput(hook_url, "", ("order.created",))
+            await db.write(
+                lambda conn: insert_endpoint(conn, store.id, hook, new_secret(), now_ms())
+            )
             return store.public_key
         finally:
             await db.close()
@@ -110,21 +127,32 @@ def browse_the_admin(http: httpx.Client, number: str) -> list[str]:
     return [csrf, signed_in_csrf, *http.cookies.values()]
 
 
+def wait_for_delivery(receiver) -> None:
+    deadline = time.monotonic() + 15
+    while not receiver.received and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert receiver.received, "the order's webhook never arrived"
+
+
 def test_a_debug_log_carries_no_personal_data_tokens_or_secrets(tmp_path):
     db_path, log_path = tmp_path / "k.db", tmp_path / "server.log"
-    key = seed(db_path)
-    server = ServerProcess(
-        db_path,
-        env={"KEEPCART_LOG_LEVEL": "debug", "KEEPCART_SECRET_KEYS": SECRET_KEY},
-        log=log_path,
-    )
-    server.start()
-    try:
-        with httpx.Client(base_url=server.url, timeout=10) as http:
-            cart_token, number = shop_and_check_out(http, key)
-            held = browse_the_admin(http, number)
-    finally:
-        server.stop()
+    with running_receiver() as receiver:
+        key = seed(db_path, f"{receiver.url}?token={HOOK_TOKEN}")
+        server = ServerProcess(
+            db_path,
+            env={"KEEPCART_LOG_LEVEL": "debug", "KEEPCART_SECRET_KEYS": SECRET_KEY,
+                 "KEEPCART_WEBHOOKS_ALLOW_PRIVATE": "1"},
+            log=log_path,
+        )  # fmt: skip
+        server.start()
+        try:
+            with httpx.Client(base_url=server.url, timeout=10) as http:
+                cart_token, number = shop_and_check_out(http, key)
+                wait_for_delivery(receiver)
+                held = browse_the_admin(http, number)
+        finally:
+            server.stop()
+    assert receiver.received[0].path.endswith(f"?token={HOOK_TOKEN}")
     log = log_path.read_text()
     with sqlite3.connect(db_path) as conn:
         [password_hash] = conn.execute("SELECT password_hash FROM users").fetchone()
@@ -137,6 +165,7 @@ def test_a_debug_log_carries_no_personal_data_tokens_or_secrets(tmp_path):
         SECRET_KEY,
         cart_token,
         "log-probe-idempotency-key-1",
+        HOOK_TOKEN,
         *held,
     ]
     leaked = [value for value in never if value in log]
@@ -147,3 +176,19 @@ def test_a_debug_log_carries_no_personal_data_tokens_or_secrets(tmp_path):
     assert "GET /admin/stores/{store_id}/orders 200" in log
     assert "POST /admin/stores/{store_id}/shopper-data/erase 303" in log
     assert "?" not in "".join(line for line in log.splitlines() if "keepcart.access" in line)
+
+
+def test_the_demos_mail_catcher_logs_no_recipient(tmp_path, caplog):
+    caplog.set_level(logging.DEBUG)
+
+    async def deliver() -> None:
+        async with mail_catcher(tmp_path / "mail") as catcher:
+            message = EmailMessage()
+            message["From"], message["To"] = "shop@demo.test", SHOPPER["email"]
+            message["Subject"] = "Your order"
+            message.set_content("Thank you")
+            await aiosmtplib.send(message, hostname="127.0.0.1", port=catcher.port)
+
+    asyncio.run(deliver())
+    assert list((tmp_path / "mail" / "new").iterdir())  # it was caught
+    assert SHOPPER["email"] not in caplog.text

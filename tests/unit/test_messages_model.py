@@ -143,10 +143,37 @@ def test_a_colour_is_six_hex_digits(text):
         ("smtp://mail.test:2525?starttls=0", SmtpServer("mail.test", 2525, "never")),
         ("smtps://a%40b.test:p%3Aw%2F@mail.test", SmtpServer("mail.test", 465, "implicit",
                                                             "a@b.test", "p:w/")),
+        # A user signs in: never in the clear, so STARTTLS is required, not "when offered".
+        ("smtp://u:p@mail.test", SmtpServer("mail.test", 25, "required", "u", "p")),
+        ("smtp://u:p@mail.test:587", SmtpServer("mail.test", 587, "required", "u", "p")),
+        # A relay on this machine may take a sign-in without TLS, when told so.
+        ("smtp://u:p@127.0.0.1:2525?starttls=0", SmtpServer("127.0.0.1", 2525, "never", "u", "p")),
+        ("smtp://u:p@localhost?starttls=0", SmtpServer("localhost", 25, "never", "u", "p")),
     ],
 )  # fmt: skip
 def test_the_mail_server_is_read_from_its_url(url, server):
     assert smtp_server(url) == server
+
+
+@pytest.mark.parametrize(
+    ("url", "words"),
+    [("smtp://u:p@mail.test", "smtp://u@mail.test:25 (STARTTLS required: it signs in)"),
+     ("smtp://mail.test", "smtp://mail.test:25 (STARTTLS when offered)"),
+     ("smtp://u:p@127.0.0.1:2525?starttls=0",
+      "smtp://u@127.0.0.1:2525 (no TLS: a relay on this machine)")],
+)  # fmt: skip
+def test_where_mail_goes_says_how_it_is_protected(url, words):
+    server = smtp_server(url)
+    assert server is not None and server.describe() == words
+
+
+def test_a_sign_in_in_the_clear_to_another_machine_refuses_to_start():
+    with pytest.raises(ValueError) as refused:
+        Settings.from_env({"KEEPCART_SMTP_URL": "smtp://u:hunter22@mail.test:587?starttls=0"})
+    problem = str(refused.value)
+    assert problem.startswith("KEEPCART_SMTP_URL: ") and "hunter22" not in problem
+    assert "?starttls=0 would send the password in the clear" in problem
+    assert "127.0.0.1 or localhost" in problem
 
 
 @pytest.fixture
@@ -160,7 +187,7 @@ def relay_ca(tmp_path):
 @pytest.mark.parametrize(
     ("url", "tls"),
     [("smtp://u:p@relay.test?starttls=1&cafile={}", "required"),
-     ("smtp://u:p@relay.test?cafile={}", "when_offered"),
+     ("smtp://u:p@relay.test?cafile={}", "required"),  # it signs in
      ("smtps://u:p@relay.test?cafile={}", "implicit")],
 )  # fmt: skip
 def test_a_private_ca_is_named_by_its_file(relay_ca, url, tls):
@@ -190,7 +217,7 @@ def test_a_cafile_that_is_missing_or_no_certificate_refuses_to_start(tmp_path):
         ("smtps://user:hunter22@mail.test?starttls=1", "drop ?starttls"),
         ("smtp://user:hunter22@mail.test?starttls=maybe", "?starttls takes 1 or 0"),
         (
-            "smtp://user:hunter22@mail.test?starttls=0&cafile=/etc/ssl/ca.pem",
+            "smtp://user:hunter22@127.0.0.1?starttls=0&cafile=/etc/ssl/ca.pem",
             "?cafile is for TLS, which ?starttls=0 turns off",
         ),
     ],
@@ -203,12 +230,18 @@ def test_an_unreadable_mail_server_refuses_to_start_without_quoting_the_password
 
 
 def test_the_password_is_in_no_repr_and_no_log_line(caplog):
-    settings = Settings(smtp_url="smtp://shop:hunter22@mail.test:587?starttls=1")
+    settings = Settings(
+        smtp_url="smtp://shop:hunter22@mail.test:587?starttls=1",
+        sms_url="https://AC0123sid:tok3n@api.sms.test", sms_from="+15550001111",
+    )  # fmt: skip
     assert "hunter22" not in repr(settings) and "hunter22" not in repr(settings.smtp)
     with caplog.at_level("DEBUG", logger="keepcart"):
         log_settings(settings)
-    assert "smtp_url=smtp://shop@mail.test:587 (STARTTLS required)" in caplog.text
+    assert "smtp_url=smtp://shop@mail.test:587 (STARTTLS required: it signs in)" in caplog.text
     assert "hunter22" not in caplog.text
+    # The SMS provider as the admin shows it: neither its account sid nor its token.
+    assert "sms_url=https://api.sms.test (from +15550001111)" in caplog.text
+    assert "AC0123sid" not in caplog.text and "tok3n" not in caplog.text
 
 
 # ---- the email on the wire --------------------------------------------------------------------
@@ -245,6 +278,10 @@ def test_a_line_break_in_a_header_is_refused_rather_than_sent():
 
 # aiosmtplib's own words when ?starttls=1 meets a server that does not offer STARTTLS
 NO_STARTTLS = aiosmtplib.SMTPException("SMTP STARTTLS extension not supported by server.")
+NO_SMTPUTF8 = aiosmtplib.SMTPNotSupported(
+    "An address containing non-ASCII characters was provided, but SMTPUTF8 is not supported"
+    " by this server"
+)
 
 
 @pytest.mark.parametrize(
@@ -261,6 +298,7 @@ NO_STARTTLS = aiosmtplib.SMTPException("SMTP STARTTLS extension not supported by
         (aiosmtplib.SMTPReadTimeoutError("Timed out"), False, "timeout"),
         (ConnectionRefusedError(111, "Connection refused"), False, "ConnectionRefusedError"),
         (NO_STARTTLS, False, "no STARTTLS"),
+        (NO_SMTPUTF8, True, "no SMTPUTF8"),
     ],
 )  # fmt: skip
 def test_smtp_errors_are_read_as_for_now_or_for_good(error, permanent, code):

@@ -29,6 +29,12 @@ def test_environment_is_typed_and_flags_win():
     assert settings.secret_file == Path("/tmp/x.db.secret")
 
 
+def test_private_webhook_destinations_are_the_operators_and_refused_by_default():
+    assert Settings.from_env({}).webhooks_allow_private is False
+    env = {"KEEPCART_WEBHOOKS_ALLOW_PRIVATE": "1"}
+    assert Settings.from_env(env).webhooks_allow_private is True
+
+
 def test_bad_values_name_the_variable():
     with pytest.raises(ValueError, match="KEEPCART_PORT"):
         Settings.from_env({"KEEPCART_PORT": "eighty"})

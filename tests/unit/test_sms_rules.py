@@ -277,7 +277,7 @@ def test_sms_url_gives_the_account_and_never_quotes_the_token():
     assert (account.base_url, account.account_sid, account.auth_token) == (
         "https://api.example.test:8443", "AC123", "s3cr@t"
     )  # fmt: skip
-    assert "s3cr" not in repr(account) and "s3cr" not in account.describe()
+    assert "s3cr" not in repr(account) and "s3cr" not in account.describe_provider()
     # The admin's pages name the provider, not the account: neither its sid nor its token.
     assert account.describe_provider() == "https://api.example.test:8443 (from +15550001111)"
     assert sms_account("", "") is None

@@ -21,7 +21,7 @@ from server.admin.forms import FormPage, check_post, nothing
 from server.admin.orders.pages import page_from
 from server.admin.pages import Merchant, found, login_required, render, store_for_request
 from server.emails import normalize_email
-from server.errors import NotFound
+from server.errors import NotFound, ValidationFailed
 from server.forms import FormReader, format_local_display
 from server.messages import queries
 from server.messages.model import STATE_LABELS, EmailContent, Message, next_try
@@ -32,6 +32,10 @@ from server.services import services
 from server.stores.service import Store
 
 PAGE_SIZE = 50
+# Test emails go through the operator's mail server to any address, and any login may create
+# a store and own it: a few an hour per store check a set-up, and relay no campaign.
+TEST_EMAILS_PER_HOUR = 5
+HOUR_MS = 3_600_000
 NOTICES = {
     "resent": "Queued again: it is sent within a few seconds.",
     "test": "Test email queued: it is sent within a few seconds.",
@@ -140,6 +144,15 @@ def read_test_email(values: dict[str, str]) -> str:
 async def queue_test_email(
     conn: aiosqlite.Connection, store: Store, recipient: str, now: int
 ) -> str:
+    """The test email queued; ValidationFailed past ``TEST_EMAILS_PER_HOUR`` for the store."""
+    if (
+        await queries.count_kind_since(conn, store.id, "test", now - HOUR_MS)
+        >= TEST_EMAILS_PER_HOUR
+    ):
+        raise ValidationFailed(
+            f"A store sends at most {TEST_EMAILS_PER_HOUR} test emails an hour: try again later.",
+            field="recipient",
+        )
     public_id = await enqueue(conn, store.id, "test", recipient, now)
     assert public_id is not None  # a test email is never switched off, nor tied to an order
     return public_id

@@ -142,9 +142,8 @@ async def enable(request: Request, merchant: Merchant) -> Response:
     store = await store_for_request(request)
     endpoint = await endpoint_for_request(request, store)
     await check_post(request, merchant)
-    allowed = await queries.allows_private_network(services(request).db, store.id)
     try:
-        await guard.check_url(endpoint.url, allowed)
+        await guard.check_url(endpoint.url, services(request).settings.webhooks_allow_private)
     except guard.Refused as exc:
         return await render_endpoint(request, merchant, store, endpoint, str(exc))
     await _set_enabled(request, endpoint, True)

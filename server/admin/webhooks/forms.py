@@ -1,6 +1,8 @@
 """The Webhooks pages (owners only: an endpoint's secret is a secret, and where a store's
-events go is the owner's choice): the list with the store's private network setting, the
-form that adds or edits an endpoint, and the page that shows a new secret once.
+events go is the owner's choice): the list, which shows whether the server allows private
+network destinations (the operator's KEEPCART_WEBHOOKS_ALLOW_PRIVATE: any login may create
+a store, so no owner may turn it on), the form that adds or edits an endpoint, and the page
+that shows a new secret once.
 
 The URL is checked against the SSRF guard when the form is saved (before the write, as the
 guard may look the name up): the merchant sees at once why a destination is refused.
@@ -8,13 +10,11 @@ guard may look the name up): the merchant sees at once why a destination is refu
 
 from __future__ import annotations
 
-from typing import Any
-
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from server.admin.forms import FormPage, check_post, field_errors, form_text, nothing
+from server.admin.forms import check_post, field_errors, form_text
 from server.admin.pages import Merchant, login_required, render, store_for_request
 from server.forms import FormInvalid, FormReader, parse_line
 from server.services import services
@@ -29,10 +29,7 @@ from server.webhooks.model import (
 )
 
 FIELDS = ("url", "description")
-NOTICES = {
-    "private": "Saved: deliveries follow the new setting from their next attempt.",
-    "deleted": "Endpoint deleted: nothing more is sent to it.",
-}
+NOTICES = {"deleted": "Endpoint deleted: nothing more is sent to it."}
 
 
 def base_url(store: Store) -> str:
@@ -45,15 +42,6 @@ def base_url(store: Store) -> str:
 @login_required
 async def endpoint_list(request: Request, merchant: Merchant) -> Response:
     store = await store_for_request(request)
-    db = services(request).db
-    allowed = await queries.allows_private_network(db, store.id)
-    return await _render_list(request, merchant, store, allowed, {"allow": str(allowed).lower()})
-
-
-async def _render_list(
-    request: Request, merchant: Merchant, store: Store, loaded: Any, values: dict[str, str],
-    errors: dict[str, str] | None = None,
-) -> Response:  # fmt: skip
     endpoints = await queries.list_endpoints(services(request).db, store.id)
     context = {
         "merchant": merchant,
@@ -61,25 +49,10 @@ async def _render_list(
         "endpoints": endpoints,
         "disabled_by_keepcart": [e for e in endpoints if not e.enabled and e.disabled_reason],
         "event_types": EVENT_TYPES,
-        "values": values,
-        "errors": errors or {},
-        "notice": None if errors else NOTICES.get(request.query_params.get("saved", "")),
+        "allows_private": services(request).settings.webhooks_allow_private,
+        "notice": NOTICES.get(request.query_params.get("saved", "")),
     }
-    return render(request, "webhooks/list.html", context, session=merchant.session,
-                  status=422 if errors else 200)  # fmt: skip
-
-
-private_network = FormPage(
-    load=nothing,
-    initial=lambda loaded, store: {},
-    flags=("allow",),
-    read=lambda values, store, loaded: values.get("allow") == "true",
-    write=lambda conn, store, loaded, allowed, now: queries.save_allow_private_network(
-        conn, store.id, allowed, now
-    ),
-    render=_render_list,
-    done=lambda store, loaded, _: base_url(store) + "?saved=private",
-)
+    return render(request, "webhooks/list.html", context, session=merchant.session)
 
 
 # ---- adding and editing an endpoint -------------------------------------------------------
@@ -136,7 +109,7 @@ async def add_endpoint(request: Request, merchant: Merchant) -> Response:
     store = await store_for_request(request)
     values = form_text(await check_post(request, merchant), FIELDS, lists=("events",))
     try:
-        new = await read_endpoint(values, await _allows_private(request, store))
+        new = await read_endpoint(values, _allows_private(request))
     except FormInvalid as exc:
         return render_form(request, merchant, store, None, values, field_errors(exc))
     secret, now = new_secret(), services(request).clock.now_ms()
@@ -161,8 +134,8 @@ def render_secret(
     return response
 
 
-async def _allows_private(request: Request, store: Store) -> bool:
-    return await queries.allows_private_network(services(request).db, store.id)
+def _allows_private(request: Request) -> bool:
+    return services(request).settings.webhooks_allow_private
 
 
 async def save_edit(
@@ -170,7 +143,7 @@ async def save_edit(
 ) -> Response:
     values = form_text(await check_post(request, merchant), FIELDS, lists=("events",))
     try:
-        new = await read_endpoint(values, await _allows_private(request, store))
+        new = await read_endpoint(values, _allows_private(request))
     except FormInvalid as exc:
         return render_form(request, merchant, store, endpoint, values, field_errors(exc))
     now = services(request).clock.now_ms()
@@ -183,7 +156,6 @@ async def save_edit(
 BASE = "/stores/{store_id:id}/webhooks"
 routes = [
     Route(BASE, endpoint_list, methods=["GET"]),
-    Route(BASE + "/settings", private_network.save, methods=["POST"]),
     Route(BASE + "/new", new_endpoint_form, methods=["GET"]),
     Route(BASE + "/new", add_endpoint, methods=["POST"]),
 ]
