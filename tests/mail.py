@@ -105,7 +105,9 @@ class MailServer:
         trusts only what the system trusts (not the test CA)."""
         who = f"{self.login[0]}:{self.login[1]}@" if self.login else ""
         scheme = "smtps" if self.tls == "implicit" else "smtp"
-        options = "?starttls=1" if self.tls == "starttls" else ""
+        options = {"starttls": "?starttls=1", "none": "?starttls=0" if self.login else ""}.get(
+            self.tls, ""
+        )  # signing in without TLS: said outright, as a relay on this machine may be
         return f"{scheme}://{who}127.0.0.1:{self.port}{options}"
 
     def trusting_url(self, folder: Path) -> str:
