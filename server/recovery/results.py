@@ -6,9 +6,10 @@ results' statistics (``server.offers.stats``), for what the reminders *added*.
 A "recovered" order is the first order within ``ATTRIBUTION_MS`` of the abandonment for the
 cart, a cart its link built, or the same email, written on the checkout in that order's
 write (so it stays once the email is cleared), counted while paid or fulfilled; an order that
-follows
-several of a shopper's checkouts is credited once, to the latest abandoned before it. Per
-step, it counts for the last reminder written before it. Pure: rows in, figures out."""
+follows several of a shopper's checkouts is credited once, to the latest abandoned before it.
+Per step, it counts for the last reminder written before it. The counting is SQL's
+(``results_queries``); only the recovered checkouts come here, one row each, for crediting.
+``results`` is pure: rows in, figures out."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from server.db import Reader
 from server.offers.stats import (
     Interval,
     Sample,
@@ -23,6 +25,8 @@ from server.offers.stats import (
     difference_of_proportions,
     proportion,
 )
+from server.recovery import results_queries
+from server.recovery.model import ATTRIBUTION_MS
 
 
 @dataclass
@@ -79,37 +83,45 @@ class Results:
         return lift and Interval(lift.estimate * n, lift.low * n, lift.high * n)
 
 
+async def store_results(db: Reader, store_id: int, step_count: int) -> Results:
+    """The store's figures, as its results page shows them (``step_count``: the reminders
+    its settings have now)."""
+    return results(
+        await results_queries.checkouts_by_group(db, store_id),
+        await results_queries.recovered_checkouts(db, store_id, ATTRIBUTION_MS),
+        await results_queries.step_counts(db, store_id),
+        await results_queries.unsubscribes_by_step(db, store_id),
+        step_count,
+    )
+
+
 def results(
-    checkouts: Iterable[Any], written: Iterable[Any], unsubscribes: dict[int, int],
-    step_count: int,
+    checkouts: dict[bool, int], recovered: Iterable[Any], step_counts: Iterable[Any],
+    unsubscribes: dict[int, int], step_count: int,
 ) -> Results:  # fmt: skip
-    """``checkouts``: results_queries.abandoned_checkouts' rows; ``written``: steps_written's."""
-    by_contact: dict[int, list[Any]] = {}
+    """``checkouts``: the abandoned checkouts by holdout (True) or not; ``recovered`` and
+    ``step_counts``: results_queries.recovered_checkouts' and step_counts' rows."""
     steps = [StepFigures(number) for number in range(1, step_count + 1)]
     figures = {step.number: step for step in steps}
-    for row in written:
-        by_contact.setdefault(row["contact_id"], []).append(row)
+    for row in step_counts:
         step = figures.setdefault(row["step"], StepFigures(row["step"]))
-        step.written += 1
-        step.delivered += bool(row["delivered"])
-        step.clicked += row["clicks"] > 0
-        step.clicks += row["clicks"]
+        step.written, step.delivered = row["written"], row["delivered"]
+        step.clicked, step.clicks = row["clicked"], row["clicks"]
     for number, count in unsubscribes.items():
         figures.setdefault(number, StepFigures(number)).unsubscribes += count
-    reminded, holdout = Group(), Group()
-    checkouts = list(checkouts)
-    credited = _credited(checkouts)
-    for row in checkouts:
-        group = holdout if row["holdout"] else reminded
-        group.checkouts += 1
-        if row["recovered_total"] is None or credited[row["order_id"]] != row["id"]:
+    reminded, holdout = Group(checkouts.get(False, 0)), Group(checkouts.get(True, 0))
+    recovered = list(recovered)
+    credited = _credited(recovered)
+    for row in recovered:
+        if credited[row["order_id"]] != row["id"]:
             continue
+        group = holdout if row["holdout"] else reminded
         group.recovered += 1
         group.revenues.append(row["recovered_total"])
-        last = _last_before(by_contact.get(row["id"], []), row["recovered_at"])
-        if last is not None:
-            figures[last].recovered += 1
-            figures[last].revenue += row["recovered_total"]
+        if row["last_step"] is not None:  # read apart from step_counts: maybe a step since
+            last = figures.setdefault(row["last_step"], StepFigures(row["last_step"]))
+            last.recovered += 1
+            last.revenue += row["recovered_total"]
     return Results(
         sorted(figures.values(), key=lambda step: step.number), reminded, holdout,
         difference_of_proportions(
@@ -121,20 +133,12 @@ def results(
     )  # fmt: skip
 
 
-def _credited(checkouts: list[Any]) -> dict[int, int]:
+def _credited(recovered: list[Any]) -> dict[int, int]:
     """Each recovered order's one checkout: the latest abandoned before it (order id →
     checkout id)."""
     latest: dict[int, Any] = {}
-    for row in checkouts:
-        order = row["order_id"]
-        if order is None:
-            continue
-        best = latest.get(order)
+    for row in recovered:
+        best = latest.get(row["order_id"])
         if best is None or (row["abandoned_at"], row["id"]) > (best["abandoned_at"], best["id"]):
-            latest[order] = row
+            latest[row["order_id"]] = row
     return {order: row["id"] for order, row in latest.items()}
-
-
-def _last_before(steps: list[Any], moment: int) -> int | None:
-    before = [row for row in steps if row["written_at"] <= moment]
-    return max(before, key=lambda row: row["written_at"])["step"] if before else None

@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from server.recovery import results_queries
-from server.recovery.model import ATTRIBUTION_MS
-from server.recovery.results import Results, results
+from server.recovery.results import Results, store_results
 from server.services import services
 from tests.api.mailing import deliver, mail_settings
 from tests.api.recovering import (
@@ -39,13 +37,7 @@ async def abandoned_cart(client, shop) -> str:
 
 
 async def figures(app, store) -> Results:
-    db = services(app).db
-    return results(
-        await results_queries.abandoned_checkouts(db, store.id, ATTRIBUTION_MS),
-        await results_queries.steps_written(db, store.id),
-        await results_queries.unsubscribes_by_step(db, store.id),
-        3,
-    )
+    return await store_results(services(app).db, store.id, 3)
 
 
 async def test_one_order_after_two_abandoned_checkouts_is_recovered_once(

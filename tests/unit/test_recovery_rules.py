@@ -70,23 +70,25 @@ def test_a_rebuilt_cart_says_what_changed():
     ]
 
 
-def checkout(contact_id, holdout=0, total=None, at=None, order=None, abandoned_at=0):
-    """A row of results_queries.abandoned_checkouts; each recovered one has its own order unless
-    ``order`` says which."""
-    order = order if order is not None else (None if total is None else 10_000 + contact_id)
+def recovered(contact_id, total, holdout=0, order=None, abandoned_at=0, last_step=None):
+    """A row of results_queries.recovered_checkouts; each has its own order unless ``order``
+    says which."""
     return {"id": contact_id, "holdout": holdout, "abandoned_at": abandoned_at,
-            "order_id": order, "recovered_total": total, "recovered_at": at}  # fmt: skip
+            "order_id": order or 10_000 + contact_id, "recovered_total": total,
+            "last_step": last_step}  # fmt: skip
 
 
-def written(contact_id, step, at, clicks=0, delivered=True):
-    return {"contact_id": contact_id, "step": step, "written_at": at, "clicks": clicks,
-            "delivered": delivered}  # fmt: skip
+def counted(step, written, delivered=0, clicked=0, clicks=0):
+    """A row of results_queries.step_counts."""
+    return {"step": step, "written": written, "delivered": delivered, "clicked": clicked,
+            "clicks": clicks}  # fmt: skip
 
 
-def test_an_order_counts_for_the_last_reminder_before_it():
+def test_an_order_counts_for_its_last_reminder_and_each_step_as_counted():
     figures = results(
-        [checkout(1, total=5000, at=150), checkout(2), checkout(3, holdout=1, total=700, at=9)],
-        [written(1, 1, 100, clicks=2), written(1, 2, 200), written(2, 1, 100, delivered=False)],
+        {False: 2, True: 1},
+        [recovered(1, 5000, last_step=1), recovered(3, 700, holdout=1)],
+        [counted(1, 2, delivered=1, clicked=1, clicks=2), counted(2, 1)],
         {1: 1},
         3,
     )
@@ -100,10 +102,17 @@ def test_an_order_counts_for_the_last_reminder_before_it():
     assert figures.lift is None and figures.incremental_revenue is None  # too few to judge
 
 
+def test_reminders_of_a_step_no_longer_in_the_settings_still_show():
+    figures = results({False: 1}, [recovered(1, 900, last_step=3)], [counted(3, 1)], {2: 1}, 1)
+    assert [(s.number, s.written, s.recovered, s.unsubscribes) for s in figures.steps] == [
+        (1, 0, 0, 0), (2, 0, 0, 1), (3, 1, 1, 0),
+    ]  # fmt: skip
+
+
 def test_with_enough_checkouts_the_lift_has_an_interval():
-    reminded = [checkout(n, total=4000 if n % 4 == 0 else None, at=1) for n in range(200)]
-    held = [checkout(1000 + n, 1, total=4000 if n % 10 == 0 else None, at=1) for n in range(200)]
-    figures = results(reminded + held, [], {}, 3)
+    reminded = [recovered(n, 4000) for n in range(0, 200, 4)]
+    held = [recovered(1000 + n, 4000, holdout=1) for n in range(0, 200, 10)]
+    figures = results({False: 200, True: 200}, reminded + held, [], {}, 3)
     assert figures.lift is not None
     assert round(figures.lift.estimate, 2) == 0.15 and figures.lift.low > 0
     extra = figures.incremental_revenue
@@ -112,11 +121,13 @@ def test_with_enough_checkouts_the_lift_has_an_interval():
 
 def test_an_order_after_several_checkouts_is_credited_once_to_the_latest():
     figures = results(
-        [checkout(1, total=3000, at=500, order=7, abandoned_at=100),
-         checkout(2, total=3000, at=500, order=7, abandoned_at=300)],
-        [written(1, 1, 150), written(2, 1, 350)],
+        {False: 2},
+        [recovered(2, 3000, order=7, abandoned_at=300, last_step=1),
+         recovered(1, 3000, order=7, abandoned_at=100, last_step=2)],
+        [counted(1, 2), counted(2, 1)],
         {},
         3,
     )  # fmt: skip
     assert (figures.reminded.checkouts, figures.reminded.recovered) == (2, 1)
-    assert figures.reminded.revenue == 3000 and figures.steps[0].recovered == 1
+    assert figures.reminded.revenue == 3000
+    assert (figures.steps[0].recovered, figures.steps[1].recovered) == (1, 0)

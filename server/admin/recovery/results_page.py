@@ -13,9 +13,9 @@ from starlette.routing import Route
 from server.admin.pages import Merchant, login_required, render, store_for_request
 from server.money import format_amount
 from server.offers.stats import MIN_SAMPLE, Interval
-from server.recovery import queries, results_queries
-from server.recovery.model import ATTRIBUTION_MS, LINK_DAYS
-from server.recovery.results import Results, results
+from server.recovery import queries
+from server.recovery.model import LINK_DAYS
+from server.recovery.results import Results, store_results
 from server.services import services
 
 
@@ -24,12 +24,7 @@ async def results_page(request: Request, merchant: Merchant) -> Response:
     store = await store_for_request(request)
     db = services(request).db
     settings = await queries.load_settings(db, store.id)
-    figures = results(
-        await results_queries.abandoned_checkouts(db, store.id, ATTRIBUTION_MS),
-        await results_queries.steps_written(db, store.id),
-        await results_queries.unsubscribes_by_step(db, store.id),
-        len(settings.steps),
-    )
+    figures = await store_results(db, store.id, len(settings.steps))
 
     def money(amount: float) -> str:
         return format_amount(round(amount), store.currency)
