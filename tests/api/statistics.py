@@ -36,11 +36,12 @@ GROWN_STORE = [
 # deliveries to 2 endpoints): with GROWN_STORE, what a long-running store's planner sees.
 GROWN_OUTBOX = [
     ("carts", "sqlite_autoindex_carts_1", "128642 1"),
-    ("checkout_contacts", "checkout_contacts_abandoned", "26126 26126 1"),
     ("checkout_contacts", "checkout_contacts_by_cart", "27263 1"),
     ("checkout_contacts", "checkout_contacts_by_email", "27263 27263 3"),
     ("checkout_contacts", "checkout_contacts_ended", "9936 1"),
     ("checkout_contacts", "checkout_contacts_live", "1137 1"),
+    ("checkout_contacts", "checkout_contacts_results", "26126 26126 13063 8 1"),
+    ("email_suppressions", "email_suppressions", "1166 1166 1"),
     ("messages", "messages_by_age", "209873 2"),
     ("messages", "messages_by_cart", "66808 3 3"),
     ("messages", "messages_by_recipient", "209874 209874 4"),

@@ -21,7 +21,7 @@ from server.services import services
 from server.stores.service import validate_new_store
 from tests.api.attribution import DAY, T0
 from tests.api.plans import query_plans
-from tests.api.statistics import GROWN_STORE, use_statistics
+from tests.api.statistics import GROWN_OUTBOX, GROWN_STORE, use_statistics
 
 pytestmark = pytest.mark.anyio
 
@@ -267,25 +267,6 @@ async def test_the_results_equal_a_recount_of_the_rows_on_random_stores(app):
 # sqlite_stat1 for cart recovery's tables as ANALYZE wrote it at the scale bench's store (27k
 # checkout contacts, 26k abandoned; 64k reminders; 210k messages): with GROWN_STORE, what a
 # long-running store's planner sees.
-RECOVERY_AT_SCALE = [
-    ("checkout_contacts", "checkout_contacts_by_cart", "27263 1"),
-    ("checkout_contacts", "checkout_contacts_by_email", "27263 27263 3"),
-    ("checkout_contacts", "checkout_contacts_ended", "9936 1"),
-    ("checkout_contacts", "checkout_contacts_live", "1137 1"),
-    ("checkout_contacts", "checkout_contacts_results", "26126 26126 13063 8 1"),
-    ("email_suppressions", "email_suppressions", "1166 1166 1"),
-    ("messages", "messages_by_age", "209873 2"),
-    ("messages", "messages_by_cart", "66808 3 3"),
-    ("messages", "messages_by_recipient", "209874 209874 4"),
-    ("messages", "messages_by_store", "209874 209874 2 1"),
-    ("messages", "messages_by_store_state", "209874 209874 41975 2 1"),
-    ("messages", "messages_due", "1 1"),
-    ("messages", "messages_once_per_order", "87484 2 1 1"),
-    ("messages", "sqlite_autoindex_messages_1", "209874 1"),
-    ("recovery_steps", "recovery_steps", "63808 3 1"),
-    ("recovery_steps", "recovery_steps_by_address", "21695 3"),
-    ("recovery_steps", "recovery_steps_by_message", "63808 1"),
-]
 
 
 async def plans(db, store_id: int) -> dict[str, list[str]]:
@@ -322,5 +303,5 @@ async def test_plans_read_by_index_with_and_without_statistics(app):
     await assert_plans_read_by_index(db, here)
     await db.write(lambda conn: conn.execute("ANALYZE"))  # this small store's
     await assert_plans_read_by_index(db, here)
-    await use_statistics(db, GROWN_STORE + RECOVERY_AT_SCALE)
+    await use_statistics(db, GROWN_STORE + GROWN_OUTBOX)
     await assert_plans_read_by_index(db, here)
