@@ -6,6 +6,7 @@ reminder carrying a working recovery link, and it stops with the sequence."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -16,8 +17,9 @@ from server.messages.model import EmailSettings
 from server.recovery.model import DEFAULT_CONSENT, DEFAULT_SMS_CONSENT, HOUR_MS
 from server.services import services
 from server.settings import Settings
+from tests.api.admin_client import sign_in
 from tests.api.mailing import SECRET, deliver, messages, set_email_settings
-from tests.api.recovering import SHOPPER, TEXT_PLAIN, contacts, set_recovery, wording
+from tests.api.recovering import SHOPPER, TEXT_PLAIN, contacts, exchange, set_recovery, wording
 from tests.api.shopping import new_cart, order_body, place
 from tests.sms import FROM, SmsApi
 
@@ -258,3 +260,33 @@ async def test_a_store_sends_at_most_its_daily_number_of_texts(
     assert capped["last_error"] == (
         "Not sent: the store's daily SMS limit (2 reminder texts in 24 hours) was reached."
     )
+
+
+# ---- results ---------------------------------------------------------------------------------
+
+
+async def test_the_results_count_a_reminder_texted_as_delivered_and_its_link_opened_once(
+    app, client, texting_shop, sms_api, mail_server, merchant
+):
+    """Two checkouts: one by email, one by phone alone. The phone's reminder is written (no
+    email), delivered by its SMS and opened from it: the step reads 2 written, 2 delivered,
+    1 opened (50 %), not "2 sent, 1 delivered, 1 opened (100 %)"."""
+    token = await new_cart(client, texting_shop.public_key, FH_MUG_01=1)
+    await give(client, token, sms_consent=False, phone="")  # an email only
+    token = await new_cart(client, texting_shop.public_key, FH_MUG_01=1)
+    assert (await give(client, token, consent=False, phone="087 123 4567")).json() == {
+        "saved": False, "sms": True}  # fmt: skip
+    at(app, NOON, 1)
+    while await deliver(app):
+        pass
+    [text] = sms_api.received()
+    opened = await client.get(urlsplit(text.form["Body"].rsplit(" ", 1)[1]).path)
+    claim = urlsplit(opened.headers["location"]).fragment.split("=", 1)[1]
+    assert (await exchange(client, claim, texting_shop)).status_code == 200
+    await sign_in(client)
+    page = (await client.get(f"/admin/stores/{texting_shop.id}/recovery/results")).text
+    row = re.search(r'<tr data-step="1">.*?</tr>', page, re.S)
+    assert row is not None
+    cells = dict(re.findall(r'data-col="(\w+)">\s*([^<]*)', row.group(0)))
+    assert (cells["written"], cells["delivered"], cells["clicked"].strip()) == ("2", "2", "1")
+    assert "(50.0 %)" in row.group(0)
