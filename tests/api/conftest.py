@@ -8,6 +8,7 @@ from server.services import services
 from tests.api.admin_client import csrf_from, sign_in
 from tests.api.mailing import T0, set_email_settings
 from tests.mail import MailServer
+from tests.sms import SmsApi
 
 
 @pytest.fixture
@@ -28,6 +29,14 @@ async def admin(client, merchant, store, admin_section):
         return await client.post(base + path, data={"csrf_token": token, **data}, **kwargs)
 
     return base, post
+
+
+@pytest.fixture
+def sms_api():
+    """A Twilio-compatible SMS API on a free port (tests/sms.py)."""
+    api = SmsApi().start()
+    yield api
+    api.stop()
 
 
 @pytest.fixture

@@ -34,7 +34,7 @@ from tests.api.recovering import (
 )
 from tests.api.shopping import new_cart, order_body, place
 from tests.conftest import MERCHANT_EMAIL
-from tests.sms import FROM, SID, TOKEN, SmsApi
+from tests.sms import FROM, SID, TOKEN
 
 pytestmark = pytest.mark.anyio
 
@@ -147,13 +147,6 @@ HOUR = 3_600_000
 
 def at(*when: int) -> int:
     return int(datetime(*when, tzinfo=DUBLIN).timestamp() * 1000)
-
-
-@pytest.fixture
-def sms_api():
-    api = SmsApi().start()
-    yield api
-    api.stop()
 
 
 @pytest.fixture

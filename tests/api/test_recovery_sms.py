@@ -21,7 +21,7 @@ from tests.api.admin_client import sign_in
 from tests.api.mailing import SECRET, deliver, messages, set_email_settings
 from tests.api.recovering import SHOPPER, TEXT_PLAIN, contacts, exchange, set_recovery, wording
 from tests.api.shopping import new_cart, order_body, place
-from tests.sms import FROM, SmsApi
+from tests.sms import FROM
 
 pytestmark = pytest.mark.anyio
 
@@ -30,13 +30,6 @@ NOON = int(datetime(2026, 6, 10, 12, 0, tzinfo=DUBLIN).timestamp() * 1000)
 EVENING = int(datetime(2026, 6, 10, 20, 30, tzinfo=DUBLIN).timestamp() * 1000)
 PHONE = "087 123 4567"  # an Irish mobile, as a shopper in Ireland writes it
 E164 = "+353871234567"
-
-
-@pytest.fixture
-def sms_api():
-    api = SmsApi().start()
-    yield api
-    api.stop()
 
 
 @pytest.fixture

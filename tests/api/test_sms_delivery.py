@@ -19,7 +19,7 @@ from server.services import services
 from server.settings import Settings
 from tests.api.mailing import SECRET, deliver, messages, set_email_settings
 from tests.api.shopping import new_cart
-from tests.sms import FROM, SID, TOKEN, SmsApi
+from tests.sms import FROM, SID, TOKEN
 
 pytestmark = pytest.mark.anyio
 
@@ -28,13 +28,6 @@ NOON = int(datetime(2026, 6, 10, 12, 0, tzinfo=DUBLIN).timestamp() * 1000)
 HOUR = 3_600_000
 CONSENT = "Text me one reminder about my cart"
 PHONE = "087 123 4567"  # an Irish mobile, written as a shopper in Ireland would
-
-
-@pytest.fixture
-def sms_api():
-    api = SmsApi().start()
-    yield api
-    api.stop()
 
 
 @pytest.fixture
