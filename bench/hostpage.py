@@ -344,6 +344,9 @@ class Sample:
     kb: float
     cls: float
     script_by_url: dict[str, float] = field(default_factory=dict)
+    # Each long task blamed on the script: when (ms after the navigation, before or after the
+    # load), how long, and the script in it by file: where a rare one comes from.
+    long_task_details: list[str] = field(default_factory=list)
     drawer_ms: float | None = None
     exit_ms: float | None = None
     arm: str | None = None
@@ -568,6 +571,17 @@ def measure_trace(events: list[dict[str, Any]], url: str) -> Sample:
         and (ours >= LONG_TASK_MS or task[1] - task[0] - ours <= LONG_TASK_MS)
     ]
     requests, kb = network([e for e in events if e.get("pid") == pid], url)
+    details = []
+    for task in with_script:
+        in_task = {
+            short_url(source): overlap(task, union(spans)) for source, spans in by_url.items()
+        }
+        in_task[UNATTRIBUTED] = overlap(task, script_time) - sum(in_task.values())
+        files = ", ".join(f"{name} {ms:.0f}" for name, ms in in_task.items() if ms >= 1)
+        details.append(
+            f"{task[0] - started:.0f} ms {'before' if task[0] < load_end else 'after'} load:"
+            f" {task[1] - task[0]:.0f} ms, script {overlap(task, script_time):.0f} ms ({files})"
+        )
     return Sample(
         variant="",
         script_ms=length(script_time),
@@ -579,6 +593,7 @@ def measure_trace(events: list[dict[str, Any]], url: str) -> Sample:
         requests=requests,
         kb=kb,
         cls=0.0,
+        long_task_details=details,
         script_by_url={
             short_url(source): length(subtract(union(spans), instrumentation))
             for source, spans in by_url.items()
@@ -854,6 +869,10 @@ def report(samples: list[Sample], count: int, variants: tuple[str, ...] = VARIAN
             )
     if variants != VARIANTS:
         return  # a quick comparison (--only): no verdict on a partial run
+    for name in ("keepcart", "keepcart-all"):
+        for number, sample in enumerate(by_variant.get(name, []), start=1):
+            for detail in sample.long_task_details:
+                print(f"{name} sample {number}: long task at {detail}")
     keepcart = by_variant["keepcart"]
     script_runs = ", ".join(f"{s.script_ms:.1f}" for s in keepcart)
     print(f"keepcart script ms per sample: {script_runs}")
