@@ -33,3 +33,15 @@ async def migrate_through(
         upto = [m for m in available_migrations() if m.version <= version]
         patch.setattr(migrations, "available_migrations", lambda: upto)
         return await apply_migrations(conn)
+
+
+async def store_with_cart(conn: aiosqlite.Connection) -> None:
+    """Store 1 (EUR, UTC) and its cart 1: what a recovery migration's rows hang from."""
+    await conn.execute(
+        "INSERT INTO stores (id, public_key, name, currency, locale, timezone, created_at)"
+        " VALUES (1, 'pk_a', 'A', 'EUR', 'en-IE', 'UTC', 100)"
+    )
+    await conn.execute(
+        "INSERT INTO carts (id, public_id, store_id, created_at, updated_at)"
+        " VALUES (1, 'c_one', 1, 0, 0)"
+    )

@@ -9,7 +9,7 @@ import asyncio
 import aiosqlite
 
 from server.db.migrations import apply_migrations
-from tests.unit.migrating import migrate_before
+from tests.unit.migrating import migrate_before, store_with_cart
 
 
 def test_0037_adds_the_hash_and_keeps_every_reminder_as_it_was(tmp_path, monkeypatch):
@@ -17,14 +17,7 @@ def test_0037_adds_the_hash_and_keeps_every_reminder_as_it_was(tmp_path, monkeyp
         conn = await aiosqlite.connect(tmp_path / "k.db", isolation_level=None)
         try:
             await migrate_before(conn, monkeypatch, 37)
-            await conn.execute(
-                "INSERT INTO stores (id, public_key, name, currency, locale, timezone,"
-                " created_at) VALUES (1, 'pk_a', 'A', 'EUR', 'en-IE', 'UTC', 100)"
-            )
-            await conn.execute(
-                "INSERT INTO carts (id, public_id, store_id, created_at, updated_at)"
-                " VALUES (1, 'c_one', 1, 0, 0)"
-            )
+            await store_with_cart(conn)
             await conn.execute(
                 "INSERT INTO checkout_contacts (id, store_id, cart_id, email, created_at,"
                 " updated_at, abandoned_at) VALUES (7, 1, 1, NULL, 0, 0, 10)"
