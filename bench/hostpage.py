@@ -55,7 +55,9 @@ demo campaign targets non-empty carts) and the pointer leaving through the top (
 ``mouseout`` event to the offer dialog painted with its main button focused). A visitor the
 server puts in the campaign's holdout (20 %) sees no offer: that sample has no exit figure.
 
-It prints a table of medians and ends with one line:
+It prints a table of medians, each long task blamed on a script (for every variant: the
+peers and the floor face the same rule) and how many samples of each variant had one, and
+ends with one line:
 
     hostpage: keepcart NN.N ms, plausible NN.N ms, ouibounce NN.N ms (4x); long tasks N; CLS N.NNNN
 
@@ -74,7 +76,11 @@ trace without the page's main thread, Keepcart not setting up, not sending its p
 for keepcart-all, not fetching its offers within the window; a Keepcart sample's window is
 held open, up to 10 s, until its page view has been sent).
 
-    .venv/bin/python bench/hostpage.py [--samples 11] [--only keepcart,floor]
+    .venv/bin/python bench/hostpage.py [--samples 11] [--only keepcart,floor] [--keep-traces DIR]
+
+``--keep-traces DIR`` writes the trace of each Keepcart sample with a long task blamed on it,
+recorded with V8's sampling profiler on (which adds its own cost: such a run's figures are for
+finding the function, not for the table), to open in DevTools' Performance panel.
 """
 
 from __future__ import annotations
@@ -157,6 +163,9 @@ JS_INSIDE = frozenset({"FunctionCall", "v8.run", "v8.callFunction", "V8.Execute"
 # Scripts that are the bench's or Playwright's, not the page's.
 INSTRUMENTATION = ("__playwright", "__puppeteer", "pptr:", "keepcart-bench")
 TASK_EVENTS = frozenset({"RunTask"})
+# With --keep-traces: V8's sampling profiler, to name the functions in a long task (it adds
+# its own cost, so figures of such a run are not comparable with a plain run's).
+PROFILER_CATEGORIES = ["disabled-by-default-v8.cpu_profiler"]
 UNATTRIBUTED = "(no script URL: microtasks, callbacks)"
 
 # --- the host page -------------------------------------------------------------------------------
@@ -374,7 +383,23 @@ DRAWER_CLOSED = """() => !document.getElementById("keepcart-root")?.shadowRoot
   ?.querySelector("dialog[open]")"""
 
 
-def take_sample(browser: Any, site_url: str, variant: str) -> Sample:
+@dataclass(frozen=True)
+class Keep:
+    """Where to write the trace of each Keepcart sample with a long task it is blamed for
+    (``--keep-traces``), recorded with V8's CPU profiler on to see which function ran."""
+
+    folder: Path
+
+    def write(self, variant: str, number: int, trace: Any) -> Path:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        path = self.folder / f"{variant}-{number:02d}.json.gz"
+        path.write_bytes(gzip.compress(json.dumps(trace).encode()))
+        return path
+
+
+def take_sample(
+    browser: Any, site_url: str, variant: str, keep: Keep | None = None, number: int = 0
+) -> Sample:
     context = browser.new_context(viewport={"width": 1280, "height": 860})
     try:
         page = context.new_page()
@@ -387,13 +412,16 @@ def take_sample(browser: Any, site_url: str, variant: str) -> Sample:
         if variant.startswith("keepcart"):
             page.on("request", lambda request: record_events(request, sent))
         url = f"{site_url}/{variant}.html"
-        browser.start_tracing(page=page, categories=TRACE_CATEGORIES)
+        categories = TRACE_CATEGORIES + (PROFILER_CATEGORIES if keep else [])
+        browser.start_tracing(page=page, categories=categories)
         try:
             load_and_settle(page, url, until=lambda: sent or not variant.startswith("keepcart"))
         finally:
             trace = json.loads(browser.stop_tracing())
         sample = measure_trace(trace["traceEvents"] if isinstance(trace, dict) else trace, url)
         sample.variant = variant
+        if keep and variant.startswith("keepcart") and sample.long_task_details:
+            print(f"  kept {keep.write(variant, number, trace)}: {sample.long_task_details}")
         if variant.startswith("keepcart"):
             check_keepcart_loaded(trace, page, offers=variant == "keepcart-all")
         if variant == "keepcart":
@@ -735,6 +763,13 @@ def main(argv: list[str] | None = None) -> int:
         "--only",
         help="comma-separated variants to sample (a quick comparison: the table only, no verdict)",
     )
+    parser.add_argument(
+        "--keep-traces",
+        type=Path,
+        metavar="DIR",
+        help="write the trace (with V8's CPU profile) of each Keepcart sample with a long task"
+        " blamed on it to DIR, to open in Chrome's DevTools Performance panel",
+    )
     args = parser.parse_args(argv)
     if args.samples < 1:
         parser.error("need --samples >= 1")
@@ -742,7 +777,8 @@ def main(argv: list[str] | None = None) -> int:
     if unknown := set(variants) - set(VARIANTS):
         parser.error(f"unknown variants {sorted(unknown)}; known: {', '.join(VARIANTS)}")
     try:
-        samples = run(args.samples, variants)
+        keep = Keep(args.keep_traces) if args.keep_traces else None
+        samples = run(args.samples, variants, keep)
     except checkout_bench.BenchFailed as exc:
         print(f"\nBENCH FAILED: {exc}", file=sys.stderr)
         return 1
@@ -752,7 +788,9 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def run(count: int, variants: tuple[str, ...] = VARIANTS) -> list[Sample] | None:
+def run(
+    count: int, variants: tuple[str, ...] = VARIANTS, keep: Keep | None = None
+) -> list[Sample] | None:
     fetch_packages()
     with tempfile.TemporaryDirectory(prefix="keepcart-bench-hostpage-") as tmp:
         db = Path(tmp) / "bench.db"
@@ -769,7 +807,7 @@ def run(count: int, variants: tuple[str, ...] = VARIANTS) -> list[Sample] | None
                 for name, body in pages(server.url, store_key, all_key).items():
                     site.files[f"/{name}.html"] = ("text/html; charset=utf-8", body)
                 print(f"keepcart serve pid {server.pid} on {server.url}; host page on {site.url}")
-                return sample_all(site.url, count, server, variants)
+                return sample_all(site.url, count, server, variants, keep)
 
 
 async def prepare_store_for_all(db_path: Path, shop_url: str) -> str:
@@ -807,7 +845,11 @@ async def prepare_store_for_all(db_path: Path, shop_url: str) -> str:
 
 
 def sample_all(
-    site_url: str, count: int, server: checkout_bench.Server, variants: tuple[str, ...]
+    site_url: str,
+    count: int,
+    server: checkout_bench.Server,
+    variants: tuple[str, ...],
+    keep: Keep | None = None,
 ) -> list[Sample] | None:
     from playwright.sync_api import sync_playwright
 
@@ -828,7 +870,7 @@ def sample_all(
                 for variant in order:
                     if server.process.poll() is not None:
                         raise checkout_bench.BenchFailed(f"the server exited:\n{server.log_tail()}")
-                    sample = take_sample(browser, site_url, variant)
+                    sample = take_sample(browser, site_url, variant, keep, round_)
                     if round_ > 0:  # the first round warms the browser and the server
                         samples.append(sample)
                 print(f"  round {round_}/{count}{' (warm-up)' if round_ == 0 else ''}", flush=True)
@@ -867,12 +909,22 @@ def report(samples: list[Sample], count: int, variants: tuple[str, ...] = VARIAN
             print(
                 f"  {url:<40} {statistics.median(s.script_by_url.get(url, 0.0) for s in rows):6.1f}"
             )
-    if variants != VARIANTS:
-        return  # a quick comparison (--only): no verdict on a partial run
-    for name in ("keepcart", "keepcart-all"):
-        for number, sample in enumerate(by_variant.get(name, []), start=1):
+    for name, rows in by_variant.items():
+        for number, sample in enumerate(rows, start=1):
             for detail in sample.long_task_details:
                 print(f"{name} sample {number}: long task at {detail}")
+    # The peers and the floor face the same rule: how often a script on this machine is
+    # blamed for a long task at all.
+    print(
+        "samples with a long task blamed on the script: "
+        + ", ".join(
+            f"{name} {sum(1 for s in rows if s.long_tasks)}/{len(rows)}"
+            for name, rows in by_variant.items()
+            if name != "bare"
+        )
+    )
+    if variants != VARIANTS:
+        return  # a quick comparison (--only): no verdict on a partial run
     keepcart = by_variant["keepcart"]
     script_runs = ", ".join(f"{s.script_ms:.1f}" for s in keepcart)
     print(f"keepcart script ms per sample: {script_runs}")

@@ -250,3 +250,45 @@ def test_a_track_whose_props_throw_costs_no_other_call(page: Page, stack: Stack)
     page.evaluate("dispatchEvent(new PageTransitionEvent('pagehide'))")
     wait_for(lambda: stack.events(name="good-after-hand-over"), message="the loader stopped")
     assert stack.events(name="bad") == []
+
+
+# Marks the page's load event from its first listener until a task after it, and records each
+# idle callback Keepcart asks for (the hand-over waits for one) with when it was asked:
+# "before" the load event, "in" its task, or "after" it.
+WATCH_THE_LOAD_TASK = """
+addEventListener("load", () => {
+  window.inLoad = true;
+  setTimeout(() => { window.inLoad = false });
+}, true);
+window.idleAsked = [];
+const askIdle = window.requestIdleCallback;
+window.requestIdleCallback = function (...args) {
+  if (/keepcart\\.js/.test(new Error().stack)) {
+    idleAsked.push({ true: "in", false: "after" }[window.inLoad] || "before");
+  }
+  return askIdle.apply(this, args);
+};
+"""
+
+
+def test_the_hand_over_runs_nothing_in_the_pages_load_event(page: Page, stack: Stack):
+    """The page's load task is often long already (its first full layout): a listener of
+    Keepcart's in it would make it longer. The first stage waits for the navigation entry,
+    which the browser gives out in a task after the load event."""
+    page.add_init_script(WATCH_THE_LOAD_TASK)
+    page.goto(stack.shop_url + PRODUCT)
+    wait_for_loader(page)
+    assert page.evaluate("idleAsked") == ["after"]
+
+
+def test_without_navigation_entries_the_hand_over_still_follows_the_load_event(
+    page: Page, stack: Stack
+):
+    """A browser that cannot observe the navigation entry: the load event starts it."""
+    page.add_init_script(
+        'Object.defineProperty(PerformanceObserver, "supportedEntryTypes", { get: () => [] });'
+        + WATCH_THE_LOAD_TASK
+    )
+    page.goto(stack.shop_url + PRODUCT)
+    wait_for_loader(page)
+    assert page.evaluate("idleAsked") == ["in"]

@@ -94,3 +94,35 @@ def test_offer_chunks_are_fetched_with_a_low_priority_hint(page: Page, stack: St
     hints = page.evaluate("""() => [...document.querySelectorAll('link[rel=modulepreload]')]
       .map((link) => [new URL(link.href).pathname.split('.')[0], link.fetchPriority])""")
     assert ["/v1/chunks/offers", "low"] in hints
+
+
+# Marks, from the offers chunk's first listener until a task after it, the task that sets up
+# its watches, and records for each arm request whether it started in that task.
+WATCH_THE_SETUP_TASK = """
+window.armInSetup = [];
+const listen = EventTarget.prototype.addEventListener;
+EventTarget.prototype.addEventListener = function (...args) {
+  if (!window.inSetup && /chunks\\/offers\\./.test(new Error().stack)) {
+    window.inSetup = true;
+    setTimeout(() => { window.inSetup = false });
+  }
+  return listen.apply(this, args);
+};
+const fetchNow = window.fetch;
+window.fetch = function (...args) {
+  if (String(args[0]).includes("/arm?")) armInSetup.push(window.inSetup === true);
+  return fetchNow.apply(this, args);
+};
+"""
+
+
+@DESKTOP
+def test_the_offers_ask_for_their_arms_in_a_task_after_setting_up_their_watches(
+    page: Page, stack: Stack
+):
+    """Reading the offers' memory, the watches' listeners and a first fetch() each cost the
+    page several ms at 4× CPU: in one task they made a long task on the host-page bench."""
+    stack.only_campaigns(campaign())
+    page.add_init_script(WATCH_THE_SETUP_TASK)
+    open_shop(page, stack)
+    assert page.evaluate("armInSetup") == [False]

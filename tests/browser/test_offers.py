@@ -182,15 +182,19 @@ def test_a_campaign_that_fails_to_load_gives_the_entry_back_and_no_other_takes_t
     )
     held = []
     page.route(re.compile(rf"/v1/offers/{ended}/arm\?"), lambda route: held.append(route))
+    # A page to go back to, left once its own offers have asked for their arms (one held
+    # here), so that a late request of its own is not taken for the next page's.
     page.goto(stack.shop_url + "/about")
-    page.goto(stack.shop_url + "/")
     wait_for_loader(page)
     # (each evaluate lets Playwright run the route handler)
     wait_for(lambda: page.evaluate(ARMED) >= 1 and held, message="the offers never got ready")
+    page.goto(stack.shop_url + "/")
+    wait_for_loader(page)
+    wait_for(lambda: page.evaluate(ARMED) >= 1 and len(held) == 2, message="no arms asked for")
     page.get_by_role("heading", name=HOME_HEADING).tap()  # the shopper's first interaction
     wait_for(lambda: page.evaluate(MARKED), message="no history entry added")
     end_campaign(stack, ended)
-    held[0].continue_()  # 404: that campaign's watch stops, alone
+    held[-1].continue_()  # 404: that campaign's watch stops, alone
     wait_for(lambda: page.evaluate(GIVEN_BACK), message="the history entry was kept")
     settle_timers(page)
     assert no_offer_dialog(page) and exposures(stack) == []

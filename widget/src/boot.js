@@ -2,7 +2,7 @@
 //   <script async src="{origin}/v1/keepcart.js" data-store="pk_…"></script>
 // Its first stage: all of Keepcart that runs while the page loads. It installs
 // window.keepcart (calls are queued), notes when the page was shown and listens for cart
-// clicks; after the page's load event and an idle moment (at once when the shopper clicks the
+// clicks; after the page's load event (in a task of its own) and an idle moment (at once when the shopper clicks the
 // cart, or a command waits for a feature) it fetches the store's config and imports the
 // loader proper (loader.js, built as chunks/main.{hash}.js) side by side, and hands over.
 // Before that it touches no element, storage or network: issue 11's bench counts every
@@ -226,6 +226,15 @@ try {
     document.addEventListener(DOM_VISIBILITYCHANGE, leaving);
     const later = () => idle(start);
     if (document.readyState === "complete") later();
+    // Not in the page's load event (its task holds the page's first full layout, often long
+    // already at 4× CPU: a listener of ours there tips it over), but in a task after it: the
+    // navigation entry is given to observers once the load event has ended. A browser that
+    // cannot observe it listens for load.
+    else if (self.PerformanceObserver?.supportedEntryTypes?.includes("navigation"))
+      new PerformanceObserver((_, observer) => {
+        observer.disconnect();
+        later();
+      }).observe({ type: "navigation" });
     else addEventListener("load", later, { once: true });
   }
 } catch (error) {

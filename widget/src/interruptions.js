@@ -11,7 +11,8 @@ const MAX_TIMES = 50;
 const MAX_ITEMS = 100;
 
 const num = (value) => (Number.isFinite(value) && value >= 0 ? value : 0);
-const str = (value) => (typeof value === "string" ? value.slice(0, 200) : "");
+/** `value` if a string (its first 200 characters), else "". */
+export const str = (value) => (typeof value === "string" ? value.slice(0, 200) : "");
 
 // Through the loader's storage (read once per page, writes coalesced: ../storage.js).
 const area = (api) => (api.consented() ? "localStorage" : "sessionStorage");

@@ -17,6 +17,7 @@
 import { h } from "../checkout/dom.js";
 import { api, safe, setApi } from "../checkout/env.js";
 import { itemCount, money } from "../checkout/format.js";
+import { breathe } from "../chunks.js";
 import {
   CART_KEY,
   DEBUG_EXIT,
@@ -43,6 +44,7 @@ import {
   readMemory,
   sessionOf,
   spendBudget,
+  str,
   updateMemory,
 } from "../interruptions.js";
 import { offerPopup } from "../offers/popup.js";
@@ -271,7 +273,7 @@ function rememberVisit() {
   const utm =
     new URLSearchParams(location.search).get("utm_source") || (consented && api.storage.get(SESSION, SOURCE_KEY));
   const visits = consented && +api.storage.get(LOCAL, VISITS_KEY);
-  return { visits: Math.max(1, visits || 0), utm: (utm || "").slice(0, 200) };
+  return { visits: Math.max(1, visits || 0), utm: str(utm) };
 }
 
 function followCart() {
@@ -309,7 +311,7 @@ function startCampaigns() {
   // watching it would take for the shopper's Back. An entry an earlier load of this page added
   // that no watch took over is given back all the same (dropStaleEntry: a survey's watch that
   // took it over has marked it this load's).
-  const allowed = overlayOpen() || budget();
+  const allowed = budget() || overlayOpen(); // the budget looks for an open overlay too
   const all = Array.isArray(api.config.offers?.campaigns) ? api.config.offers.campaigns : [];
   for (const campaign of all) {
     if (typeof campaign?.id !== "string" || !pageAllows(campaign.pages, location.href)) continue;
@@ -323,7 +325,9 @@ function startCampaigns() {
       entry.stop = watch(campaign.trigger, phone, (signal) => fire(entry, signal), onCartChange);
   }
   dropStaleEntry();
-  const armed = Promise.all(campaigns.map((entry) => fetchArm(entry)));
+  // The arms' requests in a task of their own: with the memory's first read and the watches'
+  // listeners, a first fetch() made this task a long one on the host-page bench.
+  const armed = breathe().then(() => Promise.all(campaigns.map((entry) => fetchArm(entry))));
   const debug = (arm) => {
     if (arm == null) return;
     // Debug mode from now on: no trigger watched, so nothing real shows or counts while the
