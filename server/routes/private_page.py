@@ -14,6 +14,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
+from server.errors import RateLimited
+
 
 def private_headers(content_security_policy: str) -> dict[str, str]:
     return {
@@ -48,3 +50,16 @@ class PrivatePages:
         return self.templates.TemplateResponse(
             request, template, context, status_code=status, headers=dict(self.headers)
         )
+
+
+# What a form page over its rate limit says, before what to do next.
+TOO_MANY = (
+    "Many forms were sent from your connection in the last minute: nothing was saved this"
+    " time. Please wait a minute,"
+)
+
+
+def told_to_wait(page: Response, limited: RateLimited) -> Response:
+    """``page`` (429) with when to try again."""
+    page.headers["Retry-After"] = str(limited.retry_after)
+    return page

@@ -62,7 +62,7 @@ from server.recovery.model import LINK_DAYS
 from server.recovery.model import UNSUBSCRIBED as STOPPED_BY_UNSUBSCRIBE
 from server.recovery.rebuilding import exchange, link_source
 from server.routes.carts import MAX_BODY, check_origin, open_cart
-from server.routes.private_page import PrivatePages
+from server.routes.private_page import PrivatePages, told_to_wait
 from server.security import InvalidToken, Purpose, Signer
 from server.services import services
 from server.stores.service import Store
@@ -170,9 +170,7 @@ def _over_limit(request: Request, limiter: RateLimiter, scope: object) -> Respon
     try:
         enforce_rate_limit(request, limiter, scope)
     except RateLimited as exc:
-        page = pages.render(request, "too_many_requests.html", {}, exc.status)
-        page.headers["Retry-After"] = str(exc.retry_after)
-        return page
+        return told_to_wait(pages.render(request, "too_many_requests.html", {}, exc.status), exc)
     return None
 
 

@@ -23,6 +23,7 @@ from starlette.responses import Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from server.errors import RateLimited
 from server.forms import FormInvalid
 from server.orders.receipt import LocalFormats
 from server.reviews import queries
@@ -39,7 +40,7 @@ from server.reviews.model import (
 )
 from server.reviews.publishing import AlreadyReviewed, NotReviewable, publish_review
 from server.reviews.service import default_display_name, may_review, read_review
-from server.routes.private_page import PrivatePages
+from server.routes.private_page import TOO_MANY, PrivatePages, told_to_wait
 from server.services import services
 from server.stores.service import Store
 from server.web import enforce_rate_limit
@@ -79,8 +80,12 @@ async def submit_review(request: Request) -> Response:
         return pages.render(request, "review_missing.html", {}, 404)
     store, line = found
     state = services(request)
-    enforce_rate_limit(request, state.api_limiter, ("review", store.id))
     values = await _posted(request)
+    try:
+        enforce_rate_limit(request, state.api_limiter, ("review", store.id))
+    except RateLimited as exc:  # the form again, what was typed kept
+        errors = {"send": f"{TOO_MANY} then publish your review again."}
+        return told_to_wait(_render_form(request, store, line, values, errors, 429), exc)
     try:
         review = read_review(values)
     except FormInvalid as exc:
@@ -133,6 +138,7 @@ def _render_form(
     line: ReviewLine,
     values: dict[str, str],
     errors: dict[str, str] | None = None,
+    status: int | None = None,
 ) -> Response:
     context = _context(store, line) | {
         "values": values,
@@ -140,7 +146,7 @@ def _render_form(
         "limits": {"title": MAX_TITLE, "body": MAX_BODY, "name": MAX_NAME},
         "reasons": HIDE_REASONS,
     }
-    return pages.render(request, "review_form.html", context, 422 if errors else 200)
+    return pages.render(request, "review_form.html", context, status or (422 if errors else 200))
 
 
 def _render_done(

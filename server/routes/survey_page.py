@@ -27,11 +27,11 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from server.db import Database
-from server.errors import Unprocessable
+from server.errors import RateLimited, Unprocessable
 from server.orders.queries import find_order_by_public_id
 from server.orders.receipt_link import public_id_from
 from server.orders.service import Order, local_time
-from server.routes.private_page import PrivatePages
+from server.routes.private_page import TOO_MANY, PrivatePages, told_to_wait
 from server.services import services
 from server.stores.service import Store
 from server.surveys import queries
@@ -88,12 +88,16 @@ async def submit_answer(request: Request) -> Response:
     if not _delivered(request, found):
         return pages.render(request, "survey_not_yet.html", _context(found), 409)
     state = services(request)
-    enforce_rate_limit(request, state.api_limiter, ("survey", found.store.id))
     async with request.form(max_files=0, max_fields=40) as form:
         posted = _posted(form)
     question = found.survey.question(posted["question"])
     if question is None:  # a stale page after the survey changed: ask again from where it is
         return RedirectResponse(request.url.path, status_code=303)
+    try:
+        enforce_rate_limit(request, state.api_limiter, ("survey", found.store.id))
+    except RateLimited as exc:  # the question again, the answer given kept
+        errors = {"send": f"{TOO_MANY} then send your answer again."}
+        return told_to_wait(_render_question(request, found, question, posted, errors, 429), exc)
     try:
         answer = parse_answer(question, _raw_value(question, posted), posted["consent"])
         await answer_for_order(
@@ -213,6 +217,7 @@ def _render_question(
     question: Question,
     values: dict[str, Any],
     errors: dict[str, str] | None = None,
+    status: int | None = None,
 ) -> Response:
     keys = [q.key for q in found.survey.questions]
     context = _context(found) | {
@@ -223,7 +228,7 @@ def _render_question(
         "errors": errors or {},
         "scale": range(question.scale[0], question.scale[1] + 1),
     }
-    return pages.render(request, "survey_form.html", context, 422 if errors else 200)
+    return pages.render(request, "survey_form.html", context, status or (422 if errors else 200))
 
 
 routes = [
