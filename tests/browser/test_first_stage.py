@@ -8,8 +8,8 @@ import json
 import pytest
 from playwright.sync_api import Page, Route
 
-from tests.browser.conftest import Stack, wait_for
-from tests.browser.shopping import LOADER_STARTED, wait_for_loader
+from tests.browser.conftest import PageProblems, Stack, wait_for
+from tests.browser.shopping import LOADER_STARTED, assert_clean, wait_for_loader
 
 PRODUCT = "/products/stoneware-mug"
 FIRST_STAGE = "!!window.keepcart?.pending"
@@ -292,3 +292,44 @@ def test_without_navigation_entries_the_hand_over_still_follows_the_load_event(
     page.goto(stack.shop_url + PRODUCT)
     wait_for_loader(page)
     assert page.evaluate("idleAsked") == ["in"]
+
+
+# Navigation entries as some browsers (or a page's wrapper of PerformanceObserver) give them
+# out: each must still hand over, after the load event, and never throw into the page.
+FAKE_OBSERVER = """
+window.PerformanceObserver = class {
+  static supportedEntryTypes = ["navigation"];
+  constructor(callback) { this.callback = callback; }
+  disconnect() {}
+  observe() { %s }
+};
+"""
+ODD_OBSERVERS = {
+    # Safari before 2025: the entry as soon as the document arrived, its loadEventEnd 0, and
+    # never again.
+    "early": (
+        "setTimeout(() => this.callback({ getEntries: () => [{ loadEventEnd: 0 }] }, this))",
+        "in",
+    ),
+    # Firefox resisting fingerprinting: never.
+    "never": ("", "after"),
+    # A wrapper that throws, or passes the callback its list alone.
+    "throws": ("throw new TypeError('not here')", "in"),
+    "list alone": (
+        "addEventListener('load', () => setTimeout(() => this.callback("
+        "{ getEntries: () => [{ loadEventEnd: 1 }] })))",
+        "after",
+    ),
+}
+
+
+@pytest.mark.parametrize("odd", ODD_OBSERVERS)
+def test_the_hand_over_follows_the_load_event_whatever_the_observer_does(
+    page: Page, stack: Stack, problems: PageProblems, odd: str
+):
+    observe, when = ODD_OBSERVERS[odd]
+    page.add_init_script(FAKE_OBSERVER % observe + WATCH_THE_LOAD_TASK)
+    page.goto(stack.shop_url + PRODUCT)
+    wait_for_loader(page)
+    assert page.evaluate("idleAsked")[0] == when
+    assert_clean(problems)

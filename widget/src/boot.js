@@ -54,6 +54,7 @@ import { LOCAL, SESSION, touch } from "./storage.js";
 // Commands the loader answers without loading a feature: they wait for the hand-over. Any
 // other (add, open, a chunk's) starts it at once.
 const LIGHT = /^(track|on|off|consent|debug)$/;
+const LOOK_MS = 2000; // how often to look whether the page has loaded, where nothing says so
 
 /**
  * What the first stage hands the loader's start(boot): `at` (the page view's time), `q`
@@ -225,17 +226,32 @@ try {
     addEventListener(DOM_PAGEHIDE, leaving, true);
     document.addEventListener(DOM_VISIBILITYCHANGE, leaving);
     const later = () => idle(start);
+    const onLoad = () => addEventListener("load", later, { once: true });
     if (document.readyState === "complete") later();
-    // Not in the page's load event (its task holds the page's first full layout, often long
-    // already at 4× CPU: a listener of ours there tips it over), but in a task after it: the
-    // navigation entry is given to observers once the load event has ended. A browser that
-    // cannot observe it listens for load.
-    else if (self.PerformanceObserver?.supportedEntryTypes?.includes("navigation"))
-      new PerformanceObserver((_, observer) => {
-        observer.disconnect();
-        later();
-      }).observe({ type: "navigation" });
-    else addEventListener("load", later, { once: true });
+    else {
+      // Not in the page's load event (its task holds the page's first full layout, often near
+      // a long task at 4× CPU already: a listener of ours there tips it over), but in a task
+      // after it: the navigation entry, given to observers once the load event has ended.
+      // Where it can't be had or came early (Safari before 2025 gave it out as the document
+      // arrived, loadEventEnd 0, and never again), the load event.
+      try {
+        const observer = new PerformanceObserver((list) => {
+          observer.disconnect();
+          if (list.getEntries()[0]?.loadEventEnd > 0) later();
+          // Early: in the load event (after it, in a task of its own), else before it.
+          else if (document.readyState === "complete") setTimeout(later);
+          else onLoad();
+        });
+        if (PerformanceObserver.supportedEntryTypes.includes("navigation")) observer.observe({ type: "navigation" });
+        else onLoad();
+      } catch {
+        onLoad();
+      }
+      // A browser that never gives the entry out (Firefox resisting fingerprinting): a look
+      // every 2 s.
+      const look = () => main || (document.readyState === "complete" ? later() : setTimeout(look, LOOK_MS));
+      setTimeout(look, LOOK_MS);
+    }
   }
 } catch (error) {
   warn("start", "could not start", error);
