@@ -78,9 +78,10 @@ held open, up to 10 s, until its page view has been sent).
 
     .venv/bin/python bench/hostpage.py [--samples 11] [--only keepcart,floor] [--keep-traces DIR]
 
-``--keep-traces DIR`` writes the trace of each Keepcart sample with a long task blamed on it,
-recorded with V8's sampling profiler on (which adds its own cost: such a run's figures are for
-finding the function, not for the table), to open in DevTools' Performance panel.
+``--keep-traces DIR`` writes the trace of each Keepcart sample with a long task blamed on it
+(``keepcart-all-07.json.gz``: round 7; round 0 is the warm-up), recorded with V8's sampling
+profiler on (which adds its own cost: such a run's figures are for finding the function, not
+for the table), to open in DevTools' Performance panel; files of an earlier run are replaced.
 """
 
 from __future__ import annotations
@@ -785,6 +786,9 @@ def main(argv: list[str] | None = None) -> int:
     if samples is None:
         return 0
     report(samples, args.samples, variants)
+    if keep:
+        print(f"(--keep-traces: V8's profiler was on in every sample, so the figures above are"
+              f" not comparable with a plain run's; traces in {keep.folder})")  # fmt: skip
     return 0
 
 

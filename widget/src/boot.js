@@ -2,9 +2,10 @@
 //   <script async src="{origin}/v1/keepcart.js" data-store="pk_…"></script>
 // Its first stage: all of Keepcart that runs while the page loads. It installs
 // window.keepcart (calls are queued), notes when the page was shown and listens for cart
-// clicks; after the page's load event (in a task of its own) and an idle moment (at once when the shopper clicks the
-// cart, or a command waits for a feature) it fetches the store's config and imports the
-// loader proper (loader.js, built as chunks/main.{hash}.js) side by side, and hands over.
+// clicks; after the page's load event (in a task of its own where browsers allow) and an
+// idle moment (at once when the shopper clicks the cart, or a command waits for a feature) it
+// fetches the store's config and imports the loader proper (loader.js, built as
+// chunks/main.{hash}.js) side by side, and hands over.
 // Before that it touches no element, storage or network: issue 11's bench counts every
 // browser call made while the page loads (the first element a script reads costs ~3 ms of
 // main thread at 4×). A page hidden or left before the hand-over still sends its view and the
