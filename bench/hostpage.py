@@ -81,7 +81,7 @@ held open, up to 10 s, until its page view has been sent).
 ``--keep-traces DIR`` writes the trace of each Keepcart sample with a long task blamed on it
 (``keepcart-all-07.json.gz``: round 7; round 0 is the warm-up), recorded with V8's sampling
 profiler on (which adds its own cost: such a run's figures are for finding the function, not
-for the table), to open in DevTools' Performance panel; files of an earlier run are replaced.
+for the table), to open in DevTools' Performance panel; an earlier run's traces there are removed first.
 """
 
 from __future__ import annotations
@@ -779,6 +779,9 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown variants {sorted(unknown)}; known: {', '.join(VARIANTS)}")
     try:
         keep = Keep(args.keep_traces) if args.keep_traces else None
+        if keep:
+            for old in keep.folder.glob("keepcart*.json.gz"):  # an earlier run's
+                old.unlink()
         samples = run(args.samples, variants, keep)
     except checkout_bench.BenchFailed as exc:
         print(f"\nBENCH FAILED: {exc}", file=sys.stderr)

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from contextlib import closing
 
 import pytest
-from playwright.sync_api import Page, Route, expect
+from playwright.sync_api import Page, expect
 
 from server.offers.model import Offer, Trigger
 from server.surveys.model import (
@@ -544,24 +544,6 @@ def test_leaving_checkout_and_closing_the_drawer_with_items_show_the_survey(
     events = wait_for(lambda: len(survey_events(stack)) >= 5 and survey_events(stack))
     shown = sorted(props["signal"] for name, props in events if name == "survey:trigger")
     assert shown == ["checkout_exit", "drawer_close"]
-    clean(problems)
-
-
-@DESKTOP
-def test_a_time_on_page_already_past_when_the_surveys_start_shows_once_the_state_is_in(
-    page: Page, stack: Stack, problems: PageProblems
-):
-    """The second on the page has passed before the server has said whether the visitor is
-    due the survey (a slow answer, or a chunk mounting late): it shows when that is known,
-    rather than never."""
-    trigger = Trigger(kind="time_on_page", seconds=1)
-    only_surveys(stack, survey(moments=("time_on_page",), trigger=trigger))
-    held: list[Route] = []
-    page.route(re.compile(r"/v1/surveys/.+/state"), lambda route: held.append(route))
-    page.goto(stack.shop_url + "/")
-    wait_for(lambda: held and page.evaluate("performance.now()") > 1500, page=page)
-    held[0].continue_()
-    expect(survey_sheet(page)).to_be_visible()
     clean(problems)
 
 

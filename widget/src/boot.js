@@ -237,9 +237,13 @@ try {
       // arrived, loadEventEnd 0, and never again), the load event.
       try {
         const observer = new PerformanceObserver((list) => {
-          observer.disconnect();
-          if (list.getEntries()[0]?.loadEventEnd > 0) later();
-          // Early: in the load event (after it, in a task of its own), else before it.
+          let ended; // (a page's wrapper may hand over no list)
+          try {
+            observer.disconnect();
+            ended = list.getEntries()[0]?.loadEventEnd > 0;
+          } catch {}
+          if (ended) later();
+          // Early: in or after the load event (then in a task of its own), else before it.
           else if (document.readyState === "complete") setTimeout(later);
           else onLoad();
         });

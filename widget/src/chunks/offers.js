@@ -66,8 +66,7 @@ let showing = null;
 let visit = { visits: 1, utm: "" };
 let debugging = false;
 
-// (An empty locale is the browser's own: money() falls back to it.)
-const format = () => ({ currency: api.config.store?.currency || "EUR", locale: api.config.store?.locale });
+const format = () => ({ currency: api.config.store?.currency || "EUR", locale: api.config.store?.locale || undefined });
 const isPhone = () => matchMedia(PHONE).matches;
 
 function report(name, detail) {
@@ -323,9 +322,7 @@ function startCampaigns() {
       frequencyAllows(campaign.frequency, itemMemory(memory, campaign.id), sessionOf(api), Date.now()) &&
       (!Array.isArray(devices) || devices.includes(phone ? "phone" : "desktop"));
     if (allowed && mayShow && campaign.trigger)
-      // Fired once the arms are in: a time on the page already past as the offers started
-      // fires before they have come.
-      entry.stop = watch(campaign.trigger, phone, (signal) => armed.then(() => fire(entry, signal)), onCartChange);
+      entry.stop = watch(campaign.trigger, phone, (signal) => fire(entry, signal), onCartChange);
   }
   dropStaleEntry();
   // The arms' requests in a task of their own: with the memory's first read and the watches'

@@ -365,9 +365,7 @@ function startSurveys() {
     const due = (item.open && item.session === session) || overlayOpen() || mayShow(entry);
     if (!moments.length || !due || (Array.isArray(devices) && !devices.includes(here))) continue;
     for (const moment of moments) {
-      // Fired once the state is in: a time on the page already past as the surveys started
-      // fires before it has come.
-      const fireNow = (signal) => asked.then(() => fire(entry, moment, signal));
+      const fireNow = (signal) => fire(entry, moment, signal);
       entry.stops.push(
         watchMoment(api, moment, survey.trigger || {}, here === "phone", fireNow, onCartChange, () => cart.count),
       );
@@ -377,8 +375,7 @@ function startSurveys() {
       settings().priority === "surveys" &&
       moments.some((moment) => offerDelay(moment) >= 0) &&
       targetingAllows(survey.targeting, visitor());
-    const asked = fetchState(entry);
-    states.push(asked.then(holds));
+    states.push(fetchState(entry).then(holds));
   }
   // The back button's entry an earlier load of this page added, if no watch took it over here
   // or in the offers chunk (../offers/triggers.js).
