@@ -81,7 +81,8 @@ held open, up to 10 s, until its page view has been sent).
 ``--keep-traces DIR`` writes the trace of each Keepcart sample with a long task blamed on it
 (``keepcart-all-07.json.gz``: round 7; round 0 is the warm-up), recorded with V8's sampling
 profiler on (which adds its own cost: such a run's figures are for finding the function, not
-for the table), to open in DevTools' Performance panel; an earlier run's traces there are removed first.
+for the table), to open in DevTools' Performance panel; an earlier run's traces there are
+removed first.
 """
 
 from __future__ import annotations
