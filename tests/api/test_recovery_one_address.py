@@ -200,7 +200,8 @@ async def test_email_me_my_cart_goes_to_an_address_a_few_times_a_day_whatever_nu
         assert answer == {"coupon": None, "email_saved": True}  # the claim still succeeds
     assert await email_me_my_cart(client, campaign, OTHER) == {"coupon": None, "email_saved": True}
     await delivered(app)
-    assert recipients(mail_server) == [SHOPPER] * CART_EMAILS_A_DAY + [OTHER]
+    # (sorted: the sender delivers a batch side by side, in no set order)
+    assert sorted(recipients(mail_server)) == sorted([SHOPPER] * CART_EMAILS_A_DAY + [OTHER])
     # The merchant's Messages show the emails sent, nothing queued for the rest; the
     # requests themselves are all kept (Cart email requests).
     assert [m["recipient"] for m in await messages(app)] == [SHOPPER] * 3 + [OTHER]
@@ -211,7 +212,7 @@ async def test_email_me_my_cart_goes_to_an_address_a_few_times_a_day_whatever_nu
     await email_me_my_cart(client, campaign, SHOPPER)
     await email_me_my_cart(client, campaign, SHOPPER)
     await delivered(app)
-    assert recipients(mail_server) == [SHOPPER] * 3 + [OTHER, SHOPPER]
+    assert sorted(recipients(mail_server)) == sorted([SHOPPER] * 3 + [OTHER, SHOPPER])
 
 
 async def test_email_me_my_cart_answers_a_suppressed_or_capped_address_as_any_other(
@@ -236,7 +237,8 @@ async def test_email_me_my_cart_answers_a_suppressed_or_capped_address_as_any_ot
     assert all(answer == answers[SHOPPER] for answer in answers.values()), answers
     assert answers[SHOPPER] == {"coupon": None, "email_saved": True}
     await delivered(app)  # the store honours the suppression and the cap silently
-    assert recipients(mail_server) == [capped] * CART_EMAILS_A_DAY + [SHOPPER]
+    # (sorted: the sender delivers a batch side by side, in no set order)
+    assert sorted(recipients(mail_server)) == sorted([capped] * CART_EMAILS_A_DAY + [SHOPPER])
 
 
 async def test_email_me_my_cart_promises_no_email_when_the_store_sends_none(
