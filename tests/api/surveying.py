@@ -4,6 +4,7 @@ calls, shared by the surveys API, config and page tests."""
 from __future__ import annotations
 
 import dataclasses
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -13,10 +14,22 @@ from server.services import services
 from server.surveys.model import Survey, SurveySettings
 from server.surveys.queries import save_settings, save_survey
 from server.surveys.templates import from_template
+from tests.api.ordering import insert_order
+from tests.api.reviewing import receipt_path
 from tests.api.shopping import HEADERS
 
 TEXT = {"Content-Type": "text/plain"}
 TABLES = ("surveys", "survey_responses", "survey_answers", "exposures")
+# insert_order's delivery window ends on 7 July 2025: the day after, the order is delivered.
+DELIVERED = int(datetime(2025, 7, 8, 9, tzinfo=UTC).timestamp() * 1000)
+
+
+async def delivered_order(app: Starlette, store: Any) -> str:
+    """Order #1001 (visitor v-7), fulfilled and, on the test clock, delivered: its survey
+    page's path."""
+    await insert_order(app, store, 1001, status="fulfilled", visitor_id="v-7")
+    services(app).clock.set(DELIVERED)
+    return receipt_path(app, "ord_test1001") + "/survey"
 
 
 async def live_survey(

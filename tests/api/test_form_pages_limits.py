@@ -5,21 +5,16 @@ wait (429, ``Retry-After``), not the API's JSON; and nothing is written."""
 from __future__ import annotations
 
 import dataclasses
-from datetime import UTC, datetime
 
 import pytest
 
-from server.services import services
-from tests.api.ordering import insert_order
-from tests.api.reviewing import fulfilled_line, link_path, receipt_path, rows, visible_text
-from tests.api.surveying import live_survey, stored
+from tests.api.reviewing import fulfilled_line, link_path, rows, visible_text
+from tests.api.surveying import delivered_order, live_survey, stored
 
 pytestmark = pytest.mark.anyio
 
 LIMIT = 3
 REVIEW = {"rating": "4", "title": "Keeps coffee hot", "body": "Good weight.", "name": "Aoife B."}
-# insert_order's delivery window ends on 7 July 2025: the day after, the order is delivered.
-DELIVERED = int(datetime(2025, 7, 8, 9, tzinfo=UTC).timestamp() * 1000)
 
 
 @pytest.fixture
@@ -55,9 +50,7 @@ async def test_a_survey_answer_sent_over_the_limit_comes_back_kept_and_is_not_st
     app, client, store
 ):
     await live_survey(app, store.id, "nps")
-    await insert_order(app, store, 1001, status="fulfilled", visitor_id="v-7")
-    services(app).clock.set(DELIVERED)
-    path = receipt_path(app, "ord_test1001") + "/survey"
+    path = await delivered_order(app, store)
     for _ in range(LIMIT):  # a bad answer each time: counted all the same
         assert (await client.post(path, data={"question": "q1", "value": "11"})).status_code == 422
     before = await stored(app)

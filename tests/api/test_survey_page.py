@@ -14,20 +14,17 @@ from server.surveys.model import Option, Question
 from server.surveys.queries import save_survey
 from tests.api.ordering import insert_order
 from tests.api.reviewing import receipt_path, visible_text
-from tests.api.surveying import live_survey, rows, stored
+from tests.api.surveying import DELIVERED, live_survey, rows, stored
+from tests.api.surveying import delivered_order as deliver_order
 
 pytestmark = pytest.mark.anyio
 
-# insert_order's delivery window ends on 7 July 2025: the day after, the order is delivered.
-DELIVERED = int(datetime(2025, 7, 8, 9, tzinfo=UTC).timestamp() * 1000)
 LAST_DAY = int(datetime(2025, 7, 7, 20, tzinfo=UTC).timestamp() * 1000)
 
 
 @pytest.fixture
 async def delivered_order(app, store):
-    await insert_order(app, store, 1001, status="fulfilled", visitor_id="v-7")
-    services(app).clock.set(DELIVERED)
-    return receipt_path(app, "ord_test1001") + "/survey"
+    return await deliver_order(app, store)
 
 
 def assert_private_form_page(response) -> None:
